@@ -1,0 +1,57 @@
+"""Shared pieces of the command line: the app, shared options, output helpers, user errors."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.settings import Settings, normalize_db_url
+
+app = typer.Typer(
+    name="citsec",
+    help="Mine Latin American security-policy reports: extract, tag, classify, query.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Progress and logs go to stderr; stdout is for output meant for programs.
+err_console = Console(stderr=True)
+out_console = Console()
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line, exit code 2."""
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _db_callback(value: str | None) -> str:
+    if value is None:
+        return Settings.from_env().db_url
+    return normalize_db_url(value)
+
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        help="Store URL or SQLite file path (default: $CITSEC_DB_URL, else sqlite:///citsec.db).",
+        callback=_db_callback,
+        show_default=False,
+    ),
+]
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
