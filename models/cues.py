@@ -1,0 +1,200 @@
+"""A small hand-written multilingual cue lexicon (English, Spanish, Portuguese) as a scikit-learn transformer.
+
+Each cue group gathers the words analysts use for one strategy element in the three languages, so a
+Spanish "extradición" and a Portuguese "extradição" light the same feature as an English "extradition".
+That sharing is what the word and character n-grams cannot give a model trained on few Spanish and
+Portuguese passages. Patterns match at the start of a word in lower-cased, accent-folded text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+CUES: dict[str, tuple[str, ...]] = {
+    # prevention
+    "prevention": (r"prevent", r"prevenc", r"prevencao", r"preventiv"),
+    "youth": (
+        r"youth", r"juvenil", r"jovenes", r"jovens", r"juventud", r"adolescen", r"at-risk",
+        r"en riesgo", r"em risco", r"young (people|men)", r"ninos", r"criancas",
+    ),
+    "schooling_jobs": (
+        r"school", r"escuel", r"escola", r"educa", r"job training", r"vocational", r"employment",
+        r"empleo", r"emprego", r"capacitacion laboral", r"apprentice", r"scholarship", r"becas?\b",
+        r"formacao profissional", r"skills", r"oficios?\b", r"cursos?\b",
+    ),
+    "community": (
+        r"community polic", r"proximity polic", r"policia comunitaria", r"policia de proximidad",
+        r"policiamento comunitario", r"citizen participation", r"participacion ciudadana",
+        r"participacao", r"community", r"comunidad", r"comunidade", r"comunitari", r"neighbou?rhood",
+        r"barrio", r"bairro", r"vecin",
+    ),
+    "interruption": (r"interrupter", r"cure violence", r"mediat", r"mediador", r"outreach", r"mentor"),
+    "social_investment": (
+        r"social invest", r"inversion social", r"investimento social", r"social program",
+        r"programas? social", r"public space", r"espacios? public", r"espacos? public", r"lighting",
+        r"alumbrado", r"iluminacao", r"urban upgrad", r"mejoramiento barrial", r"root causes",
+        r"causas (estructurales|profundas)", r"inclusion", r"inclusao", r"cultur", r"sport", r"deport",
+        r"esport",
+    ),
+    "treatment": (
+        r"treatment", r"tratamiento", r"tratamento", r"harm reduction", r"reduccion de danos",
+        r"reducao de danos", r"decriminali", r"despenaliz", r"descriminaliz", r"public health",
+        r"salud publica", r"saude publica", r"addict", r"adiccion", r"dependencia quimica",
+    ),
+    "reintegration": (
+        r"rehabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
+    ),
+    "victims": (r"victim (support|assistance|services)", r"atencion a (las )?victimas", r"assistencia",
+                r"reparacion", r"reparation", r"acompanamiento psicosocial"),
+    "peace": (
+        r"truce", r"tregua", r"peace (talk|process|agreement|accord|deal|negotiat)", r"proceso de paz",
+        r"acuerdo de paz", r"processo de paz", r"acordo de paz", r"negociac", r"negotiat", r"dialog",
+        r"demobiliz", r"desmoviliz", r"desmobiliz", r"disarmament", r"desarme", r"desarmamento",
+        r"ceasefire", r"cese al fuego", r"cessar-fogo", r"pacificac",
+    ),
+    # enforcement
+    "arrest": (
+        r"arrest", r"detain", r"detention", r"detenc", r"detenid", r"captur", r"aprehen", r"apprehen",
+        r"prisao", r"prend", r"presos?\b", r"detidos?\b", r"custody",
+    ),
+    "operation": (
+        r"raids?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operation", r"crackdown",
+        r"offensive", r"ofensiva", r"dismantl", r"desarticul", r"desmantel", r"manhunt", r"patrol",
+        r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
+    ),
+    "military": (
+        r"militar", r"military", r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
+        r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
+        r"national guard", r"guardia nacional", r"guarda nacional",
+    ),
+    "police_force": (
+        r"police", r"policia", r"policial", r"law enforcement", r"security forces", r"fuerzas de seguridad",
+        r"forcas de seguranca", r"special forces", r"fuerzas especiales", r"gendarm", r"carabiner",
+        r"officers", r"agentes",
+    ),
+    "prison": (
+        r"prison", r"jail", r"incarcerat", r"carcel", r"prision", r"penitenciar", r"presidio",
+        r"encarcela", r"encarcera", r"inmates?", r"reclus", r"detentos?",
+    ),
+    "penal_law": (
+        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
+        r"tough(er)? (on crime|penalt|sentenc|law)",
+        r"sentenc", r"condena", r"penal code", r"codigo penal", r"criminal code", r"penalt",
+        r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec", r"penas?\b",
+        r"anti-gang law", r"ley antimaras", r"punitiv",
+    ),
+    "prosecution": (
+        r"prosecut", r"fiscal", r"procurad", r"ministerio publico", r"indict", r"acusac", r"charged with",
+        r"trials?\b", r"juicio", r"julgamento", r"convict", r"judicial", r"tribunal", r"court",
+    ),
+    "emergency": (
+        r"state of (emergency|exception|siege)", r"estado de (excepcion|emergencia|sitio|excecao)",
+        r"regimen de excepcion", r"suspended (constitutional )?rights", r"curfew", r"toque de queda",
+        r"garantias constitucionales", r"intervencao federal",
+    ),
+    "eradication": (
+        r"eradicat", r"erradica", r"fumigat", r"fumiga", r"aerial spraying", r"aspersion", r"glyphosate",
+        r"glifosato", r"coca (crop|field)", r"cultivos? ilicit", r"manual eradication",
+    ),
+    "seizure": (
+        r"seiz", r"incaut", r"decomis", r"apreen", r"confisca", r"interdict", r"interdic", r"intercept",
+        r"tons? of cocaine", r"toneladas de cocaina", r"kilos? (of|de)", r"asset forfeiture",
+        r"extincion de dominio",
+    ),
+    "kingpin": (
+        r"kingpin", r"high-value target", r"capos?\b", r"cabecilla", r"decapitat", r"descabeza",
+        r"most wanted", r"leaders? of the", r"lider(es)? del", r"chefes?\b",
+    ),
+    "purge": (r"purge", r"depura", r"vetting", r"polygraph", r"poligrafo", r"control de confianza",
+              r"expurgo", r"dismissed", r"destituid", r"afastad"),
+    "war_on_crime": (
+        r"war on drugs", r"drug war", r"guerra contra", r"guerra as drogas", r"combat", r"fight against",
+        r"lucha contra", r"luta contra", r"crack down", r"enfrentamento", r"enfrentamiento",
+    ),
+    # transnational
+    "extradition": (r"extradit", r"extradic", r"extradicao"),
+    "foreign_aid": (
+        r"plan colombia", r"merida initiative", r"iniciativa merida", r"carsi", r"usaid",
+        r"security assistance", r"military aid", r"foreign aid", r"ayuda (militar|estadounidense|extranjera)",
+        r"asistencia (tecnica|militar|de seguridad)", r"donor", r"donante", r"doador", r"funded by",
+        r"financiad[oa]s? por", r"financiad[oa]s? pel", r"aid package", r"paquete de ayuda",
+    ),
+    "cooperation": (
+        r"cooperat", r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
+        r"joint (operation|task force|patrol)",
+        r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"conjunt", r"intelligence sharing",
+        r"intercambio de (informacion|inteligencia)", r"partner", r"socios?\b", r"alliance", r"alianza",
+    ),
+    "international_body": (
+        r"united nations", r"naciones unidas", r"nacoes unidas", r"unodc", r"onudd", r"oas\b", r"oea\b",
+        r"organization of american states", r"estados americanos", r"unasur", r"sica\b", r"celac",
+        r"mercosur", r"interpol", r"ameripol", r"europol", r"cicig", r"maccih", r"cicies", r"inter-american",
+        r"interamerican", r"dea\b", r"drug enforcement administration", r"fbi\b", r"southcom",
+        r"southern command", r"comando sur", r"european union", r"union europea", r"uniao europeia",
+    ),
+    "border": (
+        r"border", r"frontera", r"fronteira", r"fronteriz", r"cross-border", r"transfronteriz",
+        r"transfronteiri", r"customs", r"aduana", r"aduaneira", r"ports? of entry", r"coast guard",
+        r"maritime", r"maritim",
+    ),
+    "treaty": (
+        r"treaty", r"tratado", r"convention", r"convencion", r"convencao", r"memorandum of understanding",
+        r"memorando de entendimiento", r"palermo", r"certification", r"certificacion", r"decertif",
+        r"descertific", r"agreement with", r"acuerdo con", r"acordo com",
+    ),
+    "foreign_actor": (
+        r"united states", r"estados unidos", r"u\.s\.", r"washington", r"estadounidense", r"norte-american",
+        r"norteamerican", r"americanos?\b", r"foreign", r"extranjer", r"estrangeir", r"international",
+        r"internacional", r"regional", r"neighbou?ring countr", r"paises vecinos", r"paises vizinhos",
+        r"trained by", r"entrenad[oa]s? por", r"treinad[oa]s? por", r"transnational", r"transnacional",
+        r"abroad", r"exterior", r"hemispher", r"hemisferi",
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Extradición" and "extradicao" meet "extradicion"/"extradicao"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=8)
+def _compiled(groups: tuple[str, ...]) -> re.Pattern[str]:
+    # One alternation with a named group per cue: a single pass over the text finds every cue.
+    parts = [f"(?P<g{i}>{'|'.join(CUES[name])})" for i, name in enumerate(groups)]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")
+
+
+def cue_counts(text: str, groups: tuple[str, ...]) -> list[int]:
+    """How many times each cue group matches in `text` (accent-folded)."""
+    counts = [0] * len(groups)
+    for match in _compiled(groups).finditer(fold(text)):
+        counts[int(match.lastgroup[1:])] += 1  # type: ignore[index]
+    return counts
+
+
+class CueLexicon(TransformerMixin, BaseEstimator):
+    """Turns texts into log(1 + count) of each multilingual cue group: a sparse (n, groups) matrix."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+
+    def fit(self, X: Iterable[str], y: object = None) -> CueLexicon:
+        self.groups_ = tuple(CUES)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        rows = [[self.scale * math.log1p(c) for c in cue_counts(text, self.groups_)] for text in X]
+        return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.groups_)))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.asarray([f"cue:{name}" for name in self.groups_], dtype=object)

@@ -1,0 +1,120 @@
+"""Scoring predictions against gold labels: per-label precision/recall/F1, macro-F1, per-language macro-F1."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.errors import ModelError
+from models.labels import LABELS, labels_to_matrix
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """Gold passages: texts, their 0/1 label matrix (n, 3) and languages (None when not given)."""
+
+    texts: list[str]
+    y: np.ndarray
+    langs: list[str | None]
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    predicted: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores for one model on one gold set."""
+
+    n: int
+    per_label: dict[str, LabelScore]
+    macro_f1: float
+    per_language: dict[str, dict[str, float]]  # lang -> {"n", "macro_f1"}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "per_label": {label: asdict(score) for label, score in self.per_label.items()},
+            "macro_f1": self.macro_f1,
+            "per_language": self.per_language,
+        }
+
+
+def read_gold(path: Path) -> GoldSet:
+    """Gold JSON lines {"text", "labels", "lang"?}; a malformed line raises ModelError naming it."""
+    texts: list[str] = []
+    label_lists: list[list[str]] = []
+    langs: list[str | None] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ModelError(f"cannot read gold file {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{path.name}:{number}: not valid JSON ({exc.msg})") from None
+        valid = isinstance(row, dict) and isinstance(row.get("text"), str)
+        if not (valid and isinstance(row.get("labels"), list)):
+            raise ModelError(f"{path.name}:{number}: expected an object with \"text\" and a \"labels\" list")
+        texts.append(row["text"])
+        label_lists.append(row["labels"])
+        lang = row.get("lang")
+        langs.append(lang if isinstance(lang, str) else None)
+    if not texts:
+        raise ModelError(f"gold file {path} holds no passages")
+    try:
+        y = labels_to_matrix(label_lists)
+    except ModelError as exc:
+        raise ModelError(f"{path.name}: {exc}") from None
+    return GoldSet(texts, y, langs)
+
+
+def label_score(y_true: np.ndarray, y_pred: np.ndarray) -> LabelScore:
+    """Binary precision, recall and F1. An empty denominator scores 1.0 when there was nothing to find and
+    nothing was claimed (no error made), else 0.0; so a false alarm on an absent label costs F1."""
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    support, predicted = int(np.sum(y_true == 1)), int(np.sum(y_pred == 1))
+    if support == 0 and predicted == 0:
+        return LabelScore(1.0, 1.0, 1.0, 0, 0)
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / support if support else 0.0
+    f1 = 2 * tp / (support + predicted)
+    return LabelScore(round(precision, 4), round(recall, 4), round(f1, 4), support, predicted)
+
+
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean F1 over the three labels."""
+    return round(float(np.mean([label_score(y_true[:, j], y_pred[:, j]).f1 for j in range(len(LABELS))])), 4)
+
+
+def evaluate(y_true: np.ndarray, y_pred: np.ndarray, langs: list[str | None]) -> Evaluation:
+    """Scores of predicted 0/1 labels (n, 3) against gold, overall and per language."""
+    per_label = {label: label_score(y_true[:, j], y_pred[:, j]) for j, label in enumerate(LABELS)}
+    per_language: dict[str, dict[str, float]] = {}
+    for lang in sorted({lang or "unknown" for lang in langs}):
+        rows = np.array([(other or "unknown") == lang for other in langs])
+        per_language[lang] = {"n": int(rows.sum()), "macro_f1": macro_f1(y_true[rows], y_pred[rows])}
+    return Evaluation(len(y_true), per_label, macro_f1(y_true, y_pred), per_language)
+
+
+def format_evaluation(evaluation: Evaluation, title: str = "") -> str:
+    """A plain-text table of an evaluation, for people."""
+    lines = [title] if title else []
+    lines.append(f"{'label':<15}{'precision':>10}{'recall':>8}{'f1':>8}{'gold':>6}{'pred':>6}")
+    for label, s in evaluation.per_label.items():
+        lines.append(f"{label:<15}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.support:>6}{s.predicted:>6}")
+    lines.append(f"{'macro-F1':<15}{evaluation.macro_f1:>34.3f}{evaluation.n:>6}")
+    for lang, by_lang in evaluation.per_language.items():
+        lines.append(f"{'macro-F1 ' + lang:<15}{by_lang['macro_f1']:>34.3f}{int(by_lang['n']):>6}")
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Which model to use and how to get it: the store's promoted model, a named version, or the seed model.
+
+The built-in seed model is trained from models/seed on first use and cached on disk under a key made of
+the seed data, the training code version and the scikit-learn version, so any change retrains it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sklearn
+
+from models.artifacts import artifact_digest, dump_model, load_model_bytes
+from models.classifier import StrategyClassifier
+from models.errors import ModelError
+from models.explain import ExplainBasis, explain_basis, explain_text
+from models.labels import LABELS
+from models.seed_data import SEED_DIR, load_seed
+from models.training import SHIPPED_DESIGN, TRAINING_CODE_VERSION, algorithm_name, train, training_metrics
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+
+log = logging.getLogger(__name__)
+
+SEED_ALIAS = "seed"
+
+
+def default_cache_dir() -> Path:
+    """$CITSEC_CACHE_DIR, else ~/.cache/citsec: the one place the models package reads the environment."""
+    configured = os.environ.get("CITSEC_CACHE_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "citsec"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A passage's labels (score at or above the label's threshold) and its score per label."""
+
+    labels: list[str]
+    scores: dict[str, float]
+
+
+@dataclass
+class LoadedModel:
+    """A fitted classifier with its registry version; what `citsec tag` and the flows use."""
+
+    version: str
+    estimator: StrategyClassifier
+    _basis: ExplainBasis | None = field(default=None, repr=False)
+
+    def predict(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Prediction]:
+        """Labels and scores for each text. `langs` is accepted for the API's sake: the features are
+        multilingual (accent folding, a cue lexicon in three languages), so the language is not needed."""
+        if not texts:
+            return []
+        proba = self.estimator.predict_proba(texts)
+        thresholds = self.estimator.thresholds_
+        return [
+            Prediction(
+                labels=[label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]],
+                scores={label: round(float(row[j]), 4) for j, label in enumerate(LABELS)},
+            )
+            for row in proba
+        ]
+
+    def explain(self, text: str, k: int = 5) -> dict[str, dict[str, list[tuple[str, float]]]]:
+        """Per label, the k terms pushing its score up and the k pushing it down, with their weights."""
+        if self._basis is None:
+            self._basis = explain_basis(self.estimator)
+        return explain_text(self.estimator, self._basis, text, k)
+
+
+def seed_version(seed_digest: str) -> str:
+    """"seed-<hash8>" of the seed data, the training code and the scikit-learn version."""
+    key = f"{seed_digest}|{TRAINING_CODE_VERSION}|{SHIPPED_DESIGN}|{sklearn.__version__}"
+    return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def trained_version(artifact: bytes, now: dt.datetime | None = None) -> str:
+    """"m-<UTC timestamp>-<hash8 of the artifact>" for a model trained from the store's labels."""
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d%H%M%S")
+    return f"m-{stamp}-{artifact_digest(artifact)[:8]}"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # Two processes may train the seed model at once; each renames a complete file into place.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, path)
+
+
+def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> LoadedModel:
+    """The built-in model: read from the disk cache, or trained from the seed set and cached."""
+    seed = load_seed(seed_dir)
+    version = seed_version(seed.digest)
+    path = (cache_dir or default_cache_dir()) / "models" / f"{version}.skops"
+    digest_path = path.with_suffix(".sha256")
+    if path.is_file() and digest_path.is_file():
+        try:
+            estimator = load_model_bytes(path.read_bytes(), digest_path.read_text().strip())
+            return LoadedModel(version, estimator)
+        except ModelError as exc:  # a cache is disposable: rebuild it rather than fail
+            log.warning("cached seed model %s unusable (%s); retraining", path, exc)
+    estimator = train(seed.texts, [p.labels for p in seed.passages])
+    data = dump_model(estimator)
+    _write_atomically(path, data)
+    _write_atomically(digest_path, artifact_digest(data).encode())
+    return LoadedModel(version, estimator)
+
+
+def _from_store(corpus: Corpus, version: str) -> LoadedModel:
+    data = corpus.model_artifact(version)
+    if data is None:
+        raise ModelError(f"model {version} has no stored artifact")
+    rows = [r for r in corpus.model_versions() if r.version == version]
+    expected = rows[0].parameters.get("artifact_sha256") if rows else None
+    return LoadedModel(version, load_model_bytes(data, expected))
+
+
+def load_model(
+    corpus: Corpus | None = None, version: str | None = None, cache_dir: Path | None = None
+) -> LoadedModel:
+    """`version` from the store ("seed" or the seed version: the built-in model); without a version, the
+    store's promoted model, else the built-in seed model."""
+    if version is None:
+        promoted = corpus.promoted_model() if corpus is not None else None
+        if corpus is None or promoted is None:
+            return seed_model(cache_dir)
+        return _from_store(corpus, promoted.version)
+    if version == SEED_ALIAS or version.startswith("seed-"):
+        model = seed_model(cache_dir)
+        if version in (SEED_ALIAS, model.version):
+            return model
+    if corpus is not None and any(row.version == version for row in corpus.model_versions()):
+        return _from_store(corpus, version)
+    raise ModelError(f"unknown model version {version!r} (see `citsec models list`)")
+
+
+def register_model(
+    corpus: Corpus,
+    estimator: StrategyClassifier,
+    *,
+    version: str | None = None,
+    promoted: bool = False,
+    extra_metrics: dict[str, Any] | None = None,
+) -> str:
+    """Store a fitted model (artifact, design, CV metrics) in the registry; returns its version."""
+    data = dump_model(estimator)
+    version = version or trained_version(data)
+    corpus.add_model_version(
+        version=version,
+        algorithm=algorithm_name(estimator),
+        parameters={**estimator.get_params(), "artifact_sha256": artifact_digest(data)},
+        training_size=int(estimator.n_training_),
+        metrics={**training_metrics(estimator), **(extra_metrics or {})},
+        artifact=data,
+        promoted=promoted,
+    )
+    return version
