@@ -1,0 +1,128 @@
+"""RSS/Atom feeds and HTML landing pages: find the links that lead to reports.
+
+Feeds are parsed with defusedxml, which refuses entity expansion and external entities, so a hostile
+feed cannot blow up memory or read local files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+FEED_MEDIA_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+class FeedError(Exception):
+    """A feed that cannot be read safely or at all; one line."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed: the link it points at and its title."""
+
+    link: str
+    title: str | None = None
+
+
+def looks_like_feed(content: bytes, content_type: str | None = None) -> bool:
+    """True for RSS 2.0, RSS 1.0 (RDF) and Atom documents, by media type or by their root element."""
+    if content_type and content_type.split(";")[0].strip().lower() in FEED_MEDIA_TYPES:
+        return True
+    head = content[:2048].lstrip().lower()
+    if not head.startswith(b"<?xml") and not head.startswith(b"<rss") and not head.startswith(b"<feed"):
+        return False
+    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def parse_feed(content: bytes, base_url: str) -> list[FeedEntry]:
+    """The entries of an RSS or Atom feed, links made absolute, in feed order, without duplicates."""
+    try:
+        root = SafeET.fromstring(content)
+    except DefusedXmlException as exc:
+        raise FeedError(f"{base_url}: feed refused ({type(exc).__name__})") from exc
+    except SafeET.ParseError as exc:
+        raise FeedError(f"{base_url}: not a well-formed feed ({exc})") from exc
+    entries = _atom_entries(root) if root.tag == f"{ATOM}feed" else _rss_items(root)
+    seen: set[str] = set()
+    result = []
+    for entry in entries:
+        link = urljoin(base_url, entry.link.strip())
+        if link not in seen and urlsplit(link).scheme in {"http", "https"}:
+            seen.add(link)
+            result.append(FeedEntry(link, entry.title))
+    return result
+
+
+def _rss_items(root: Element) -> list[FeedEntry]:
+    entries = []
+    # RSS 2.0 items sit under channel; RSS 1.0 items are namespaced children of rdf:RDF.
+    for item in root.iter():
+        if not item.tag.endswith("item"):
+            continue
+        link = title = None
+        for child in item:
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "link" and child.text:
+                link = child.text
+            elif name == "title":
+                title = (child.text or "").strip() or None
+            elif name == "enclosure" and not link and child.get("url"):
+                link = child.get("url")
+        if link:
+            entries.append(FeedEntry(link, title))
+    return entries
+
+
+def _atom_entries(root: Element) -> list[FeedEntry]:
+    entries = []
+    for entry in root.iter(f"{ATOM}entry"):
+        links = entry.findall(f"{ATOM}link")
+        # Prefer the alternate (the article), then an enclosure (often the PDF itself).
+        chosen = next((lk for lk in links if lk.get("rel", "alternate") == "alternate"), None)
+        if chosen is None:  # an Element without children is falsy: compare with None, never use `or`
+            chosen = next((lk for lk in links if lk.get("rel") == "enclosure"), None)
+        title = entry.findtext(f"{ATOM}title")
+        if chosen is not None and chosen.get("href"):
+            entries.append(FeedEntry(chosen.get("href", ""), (title or "").strip() or None))
+    return entries
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
+        elif tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+
+
+def is_pdf_link(url: str) -> bool:
+    """A link whose path ends in .pdf (query strings allowed): what landing pages point reports at."""
+    return urlsplit(url).path.lower().endswith(".pdf")
+
+
+def pdf_links(html: bytes, page_url: str) -> list[str]:
+    """Absolute http(s) links to PDFs found on an HTML page, in page order, without duplicates."""
+    parser = _LinkParser()
+    parser.feed(html.decode("utf-8", errors="replace"))
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    seen: set[str] = set()
+    links = []
+    for href in parser.hrefs:
+        parts = urlsplit(urljoin(base, href.strip()))
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))  # drop #fragment
+        if parts.scheme in {"http", "https"} and is_pdf_link(url) and url not in seen:
+            seen.add(url)
+            links.append(url)
+    return links

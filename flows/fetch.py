@@ -1,0 +1,189 @@
+"""HTTP fetching for ingest: timeouts, retries with backoff on transient errors, a size cap, http(s) only.
+
+Only transient failures are retried (connection errors, timeouts, 429 and 5xx); a 404 or an oversized
+file fails at once. Redirects are followed by hand so that every hop is checked to be http or https.
+Conditional requests (ETag / Last-Modified) let an unchanged remote file come back as a bodiless 304.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 30.0  # never sleep longer than this on a server's Retry-After
+
+
+class FetchError(Exception):
+    """A fetch that failed for good; the message is one line naming the URL and why."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How hard to try: per-request timeout (s), attempts, backoff base (s), size cap (bytes)."""
+
+    user_agent: str = "citsec/0.1"
+    timeout: float = 30.0
+    attempts: int = 4
+    backoff: float = 0.5
+    max_bytes: int = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said identifies a version of a URL, for conditional requests."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched URL: its final address, body (empty when not modified) and the validators to remember."""
+
+    url: str
+    final_url: str
+    status: int
+    content: bytes
+    content_type: str | None
+    validators: Validators = field(default_factory=Validators)
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class _Transient(Exception):
+    """A failure worth another attempt; carries how long the server asked us to wait, if it did."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def check_scheme(url: str) -> None:
+    """Refuse anything but http(s): file://, ftp:// and friends never reach the client."""
+    if urlsplit(url).scheme.lower() not in {"http", "https"}:
+        raise FetchError(f"{url}: only http and https URLs are fetched")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), capped."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+
+
+def backoff_delay(policy: FetchPolicy, attempt: int, retry_after: float | None) -> float:
+    """Exponential backoff (base * 2^attempt), or the server's Retry-After when it gave one."""
+    if retry_after is not None:
+        return retry_after
+    return float(policy.backoff * (2**attempt))
+
+
+def make_client(policy: FetchPolicy) -> httpx.Client:
+    """An httpx client with the policy's timeout and User-Agent; redirects are followed by fetch()."""
+    return httpx.Client(
+        timeout=httpx.Timeout(policy.timeout),
+        headers={"User-Agent": policy.user_agent},
+        follow_redirects=False,
+    )
+
+
+def fetch(
+    url: str,
+    policy: FetchPolicy,
+    validators: Validators | None = None,
+    client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Fetched:
+    """GET a URL with retries on transient errors; raise FetchError with one line when it fails for good."""
+    check_scheme(url)
+    own_client = client is None
+    http = client or make_client(policy)
+    try:
+        last_error = ""
+        for attempt in range(policy.attempts):
+            try:
+                fetched = _fetch_once(http, url, policy, validators or Validators())
+                return Fetched(**{**fetched.__dict__, "attempts": attempt + 1})
+            except _Transient as exc:
+                last_error = str(exc)
+                if attempt + 1 < policy.attempts:
+                    sleep(backoff_delay(policy, attempt, exc.retry_after))
+        raise FetchError(f"{url}: {last_error} (gave up after {policy.attempts} attempts)")
+    finally:
+        if own_client:
+            http.close()
+
+
+def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            with http.stream("GET", current, headers=validators.headers()) as response:
+                if response.status_code in REDIRECT_STATUS:
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise FetchError(f"{url}: redirect without a Location header")
+                    current = urljoin(current, location)
+                    check_scheme(current)
+                    continue
+                return _read_response(response, url, current, policy)
+        except httpx.TimeoutException as exc:
+            raise _Transient(f"timed out ({type(exc).__name__})") from exc
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _Transient(f"connection failed ({type(exc).__name__}: {exc})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read_response(response: httpx.Response, url: str, final_url: str, policy: FetchPolicy) -> Fetched:
+    status = response.status_code
+    if status in TRANSIENT_STATUS:
+        raise _Transient(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+    validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+    content_type = response.headers.get("Content-Type")
+    if status == 304:
+        return Fetched(url, final_url, status, b"", content_type, validators)
+    if status >= 400:
+        raise FetchError(f"{url}: HTTP {status} {response.reason_phrase}".rstrip())
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+        raise FetchError(f"{url}: {int(declared)} bytes is over the {policy.max_bytes}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    # Servers may lie about or omit Content-Length: count what actually arrives and stop at the cap.
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > policy.max_bytes:
+            raise FetchError(f"{url}: body is over the {policy.max_bytes}-byte limit")
+        chunks.append(chunk)
+    return Fetched(url, final_url, status, b"".join(chunks), content_type, validators)

@@ -1,0 +1,193 @@
+"""Turn SOURCE arguments (files, folders, URLs, feeds, registered names) into the reports to ingest.
+
+Resolution is the only step that may fetch in the parent process: a URL of unknown type has to be looked
+at to tell a feed from a page, and the bytes fetched for that are handed on so nothing is downloaded twice.
+Feeds expand to their entries' links; an entry that is an HTML landing page is a report itself and also
+yields the PDFs it links to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flows.feeds import FeedError, is_pdf_link, looks_like_feed, parse_feed, pdf_links
+from flows.fetch import Fetched, FetchError, Validators
+
+KINDS = ("auto", "file", "folder", "url", "feed")
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+MAX_FEED_ENTRIES = 500  # a runaway feed should not turn one run into ten thousand fetches
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    """One report to ingest: a local file or a URL, maybe already fetched during resolution."""
+
+    uri: str
+    path: str | None = None
+    url: str | None = None
+    content: bytes | None = None  # set when resolution already downloaded it
+    validators: Validators = field(default_factory=Validators)  # what the server sent with `content`
+    source_id: int | None = None
+    # Validators to send when fetching, and the stored report they describe (see flows.httpcache).
+    conditional: Validators | None = None
+    known_sha256: str | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class RegisteredSource:
+    """A named source from the store (`citsec sources add`)."""
+
+    id: int
+    name: str
+    location: str
+    kind: str
+
+
+@dataclass
+class Resolution:
+    """What the SOURCE arguments came to: reports to ingest, and one line per source that failed."""
+
+    refs: list[ReportRef] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, ref: ReportRef) -> None:
+        if all(existing.uri != ref.uri for existing in self.refs):
+            self.refs.append(ref)
+
+
+Fetcher = Callable[[str], Fetched]
+
+
+def is_url(value: str) -> bool:
+    return urlsplit(value).scheme.lower() in {"http", "https"}
+
+
+def guess_kind(location: str) -> str:
+    """The kind of a location without fetching it: folder, file, or url (a feed is told on fetch)."""
+    if is_url(location):
+        return "url"
+    return "folder" if Path(location).expanduser().is_dir() else "file"
+
+
+def is_report_file(path: Path) -> bool:
+    """PDFs and HTML by their bytes; text only with a text suffix, so code and data files are skipped."""
+    from extractors.sniff import HTML, PDF, sniff_media_type
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    media_type = sniff_media_type(head)
+    if media_type in (PDF, HTML):
+        return True
+    return media_type is not None and path.suffix.lower() in TEXT_SUFFIXES
+
+
+def walk_folder(folder: Path) -> Iterator[Path]:
+    """Report files under a folder, recursively, in sorted order, skipping hidden files and folders."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if is_report_file(path):
+            yield path
+
+
+def resolve_sources(
+    sources: Iterable[str],
+    registered: Mapping[str, RegisteredSource],
+    fetcher: Fetcher,
+) -> Resolution:
+    """Resolve every SOURCE argument; a bad source is recorded and the others go on."""
+    resolution = Resolution()
+    for source in sources:
+        named = registered.get(source)
+        location, kind, source_id = (
+            (named.location, named.kind, named.id) if named else (source, "auto", None)
+        )
+        try:
+            _resolve_one(location, kind, source_id, fetcher, resolution)
+        except (FetchError, FeedError) as exc:
+            resolution.errors.append(str(exc))
+    return resolution
+
+
+def _resolve_one(
+    location: str, kind: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution
+) -> None:
+    if kind == "auto":
+        kind = guess_kind(location)
+    if kind in ("file", "folder"):
+        _resolve_path(Path(location).expanduser(), source_id, resolution)
+    elif kind == "feed":
+        _resolve_feed(fetcher(location), source_id, fetcher, resolution)
+    elif kind == "url":
+        _resolve_url(location, source_id, fetcher, resolution)
+    else:
+        resolution.errors.append(f"{location}: unknown source kind {kind!r} (expected one of {KINDS})")
+
+
+def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> None:
+    if path.is_dir():
+        found = list(walk_folder(path))
+        if not found:
+            resolution.errors.append(f"{path}: no PDF, HTML or text reports in this folder")
+        for file in found:
+            resolution.add(ReportRef(uri=str(file.resolve()), path=str(file.resolve()), source_id=source_id))
+    elif path.is_file():
+        resolution.add(ReportRef(uri=str(path.resolve()), path=str(path.resolve()), source_id=source_id))
+    else:
+        resolution.errors.append(f"{path}: no such file, folder, URL or registered source")
+
+
+def _resolve_url(url: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution) -> None:
+    if is_pdf_link(url):
+        # A PDF is a report whatever it holds: let the worker fetch it (conditionally) in parallel.
+        resolution.add(ReportRef(uri=url, url=url, source_id=source_id))
+        return
+    fetched = fetcher(url)
+    if looks_like_feed(fetched.content, fetched.content_type):
+        _resolve_feed(fetched, source_id, fetcher, resolution)
+    else:
+        resolution.add(_fetched_ref(fetched, source_id))
+
+
+def _resolve_feed(feed: Fetched, source_id: int | None, fetcher: Fetcher, resolution: Resolution) -> None:
+    if not looks_like_feed(feed.content, feed.content_type):
+        raise FeedError(f"{feed.url}: not an RSS or Atom feed")
+    entries = parse_feed(feed.content, feed.final_url)
+    if not entries:
+        resolution.errors.append(f"{feed.url}: feed has no entries with links")
+    for entry in entries[:MAX_FEED_ENTRIES]:
+        if is_pdf_link(entry.link):
+            resolution.add(ReportRef(uri=entry.link, url=entry.link, source_id=source_id))
+            continue
+        try:
+            page = fetcher(entry.link)
+        except FetchError as exc:
+            resolution.errors.append(str(exc))
+            continue
+        resolution.add(_fetched_ref(page, source_id))
+        from extractors.sniff import HTML, sniff_media_type
+
+        if sniff_media_type(page.content) == HTML:
+            for link in pdf_links(page.content, page.final_url):
+                resolution.add(ReportRef(uri=link, url=link, source_id=source_id))
+
+
+def _fetched_ref(fetched: Fetched, source_id: int | None) -> ReportRef:
+    return ReportRef(
+        uri=fetched.url,
+        url=fetched.url,
+        content=fetched.content,
+        validators=fetched.validators,
+        source_id=source_id,
+    )

@@ -1,0 +1,110 @@
+"""A real HTTP server on 127.0.0.1 (port 0, one per test) whose routes behave like the web does."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "corpus" / "samples"
+
+
+@dataclass
+class Route:
+    """What a path answers: a body, or first a few failing statuses, a delay, a redirect, an ETag."""
+
+    body: bytes = b""
+    content_type: str = "application/octet-stream"
+    status: int = 200
+    fail_first: list[int] = field(default_factory=list)  # statuses to answer before succeeding
+    delay: float = 0.0  # seconds to wait before answering (to trigger client timeouts)
+    etag: str | None = None
+    redirect: str | None = None
+    hits: int = 0
+
+
+class Site:
+    """The routes of a test server and the requests it saw."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.base = ""
+
+    def add(self, path: str, **kwargs: object) -> str:
+        self.routes[path] = Route(**kwargs)  # type: ignore[arg-type]
+        return self.base + path
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            site.requests.append((self.path, dict(self.headers)))
+            route = site.routes.get(self.path)
+            if route is None:
+                self.send_error(404, "Not Found")
+                return
+            route.hits += 1
+            if route.delay:
+                time.sleep(route.delay)
+            if route.fail_first:
+                self.send_response(route.fail_first.pop(0))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if route.redirect:
+                self.send_response(302)
+                self.send_header("Location", route.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if route.etag and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.send_header("ETag", route.etag)
+                self.end_headers()
+                return
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            if route.etag:
+                self.send_header("ETag", route.etag)
+            self.end_headers()
+            # The client may give up mid-body (size cap, timeout): that is what some tests check.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(route.body)
+
+    return Handler
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A threaded HTTP server on 127.0.0.1 with an ephemeral port, stopped after the test."""
+    state = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES

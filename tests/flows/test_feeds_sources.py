@@ -1,0 +1,99 @@
+"""Feeds, landing pages and SOURCE resolution, with a real HTTP server and real folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.feeds import FeedError, looks_like_feed, parse_feed, pdf_links
+from flows.fetch import FetchPolicy, fetch
+from flows.sources import RegisteredSource, resolve_sources, walk_folder
+
+POLICY = FetchPolicy(timeout=1.0, attempts=2, backoff=0.01)
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Briefs</title>
+<item><title>One</title><link>/brief-1.html</link></item>
+<item><title>Two</title><link>http://HOST/files/two.pdf</link></item>
+<item><title>Dup</title><link>/brief-1.html</link></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<entry><title>E1</title><link rel="alternate" href="https://example.org/e1"/></entry>
+<entry><title>E2</title><link rel="enclosure" href="https://example.org/e2.pdf"/></entry>
+</feed>"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<rss version="2.0"><channel><item><title>&lol2;</title><link>http://x/y</link></item></channel></rss>"""
+
+LANDING = b"""<!DOCTYPE html><html><head><title>Brief one</title></head><body>
+<p>Read the full report on community policing in Honduras.</p>
+<a href="/files/full.pdf#page=2">Full report (PDF)</a> <a href="/about">About</a>
+<a href="mailto:x@y.z">mail</a> <a href="/files/full.pdf">again</a></body></html>"""
+
+
+def test_rss_entries_absolute_and_unique():
+    entries = parse_feed(RSS.replace(b"HOST", b"h.test"), "http://h.test/feed.xml")
+    assert [e.link for e in entries] == ["http://h.test/brief-1.html", "http://h.test/files/two.pdf"]
+    assert entries[0].title == "One"
+
+
+def test_atom_alternate_and_enclosure():
+    links = [e.link for e in parse_feed(ATOM, "https://example.org/atom")]
+    assert links == ["https://example.org/e1", "https://example.org/e2.pdf"]
+    assert looks_like_feed(ATOM) and not looks_like_feed(LANDING)
+
+
+def test_entity_expansion_is_refused():
+    with pytest.raises(FeedError, match="refused"):
+        parse_feed(BILLION_LAUGHS, "http://x/feed")
+
+
+def test_pdf_links_on_landing_page():
+    assert pdf_links(LANDING, "http://h.test/brief-1.html") == ["http://h.test/files/full.pdf"]
+
+
+def test_walk_folder_sniffs_and_skips(tmp_path: Path, samples_dir: Path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "report.bin").write_bytes((samples_dir / "plan_colombia_legacy_en.pdf").read_bytes())
+    (tmp_path / "notes.txt").write_text("Community policing in Medellin reduced homicides.\n")
+    (tmp_path / "script.py").write_text("print('not a report')\n")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    found = [p.relative_to(tmp_path).as_posix() for p in walk_folder(tmp_path)]
+    assert found == ["notes.txt", "sub/report.bin"]
+
+
+def test_resolve_feed_with_landing_page(site):
+    feed = RSS.replace(b"HOST", site.base[7:].encode())
+    site.add("/feed.xml", body=feed, content_type="application/rss+xml")
+    site.add("/brief-1.html", body=LANDING, content_type="text/html")
+    resolution = resolve_sources([site.url("/feed.xml")], {}, lambda url: fetch(url, POLICY))
+    uris = [ref.uri for ref in resolution.refs]
+    assert uris == [site.url("/brief-1.html"), site.url("/files/full.pdf"), site.url("/files/two.pdf")]
+    assert resolution.refs[0].content == LANDING  # fetched once during resolution, handed on
+    assert resolution.refs[1].content is None  # PDFs are fetched by the workers
+    assert resolution.errors == []
+
+
+def test_resolve_bad_sources_are_recorded_not_raised(site, tmp_path: Path):
+    resolution = resolve_sources(
+        [str(tmp_path / "nope.pdf"), site.url("/gone.html"), "feedname"],
+        {"feedname": RegisteredSource(1, "feedname", site.url("/missing-feed.xml"), "feed")},
+        lambda url: fetch(url, POLICY),
+    )
+    assert resolution.refs == []
+    assert len(resolution.errors) == 3
+    assert "no such file" in resolution.errors[0]
+    assert "HTTP 404" in resolution.errors[1] and "HTTP 404" in resolution.errors[2]
+
+
+def test_registered_folder_source_carries_its_id(samples_dir: Path):
+    named = {"samples": RegisteredSource(7, "samples", str(samples_dir), "folder")}
+    resolution = resolve_sources(["samples"], named, lambda url: pytest.fail("no fetch for folders"))
+    assert len(resolution.refs) >= 6
+    assert {ref.source_id for ref in resolution.refs} == {7}
+    assert all(not ref.uri.endswith(".py") for ref in resolution.refs)

@@ -1,0 +1,96 @@
+"""HTTP fetching against a real server on 127.0.0.1: retries, timeouts, caps, redirects, 304s."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.fetch import FetchError, FetchPolicy, Validators, backoff_delay, fetch, parse_retry_after
+
+FAST = FetchPolicy(user_agent="citsec-test/1", timeout=0.5, attempts=3, backoff=0.01, max_bytes=10_000)
+
+
+def test_ok_sends_user_agent(site):
+    url = site.add("/a.pdf", body=b"%PDF-1.4 hello", content_type="application/pdf")
+    fetched = fetch(url, FAST)
+    assert fetched.content == b"%PDF-1.4 hello"
+    assert fetched.status == 200 and fetched.attempts == 1
+    assert site.requests[0][1]["User-Agent"] == "citsec-test/1"
+
+
+def test_500_then_success_is_retried(site):
+    url = site.add("/flaky.pdf", body=b"%PDF-1.4 ok", fail_first=[500, 503])
+    fetched = fetch(url, FAST)
+    assert fetched.content == b"%PDF-1.4 ok"
+    assert fetched.attempts == 3
+
+
+def test_persistent_500_gives_up_with_one_line(site):
+    url = site.add("/broken.pdf", fail_first=[500, 500, 500, 500])
+    with pytest.raises(FetchError) as info:
+        fetch(url, FAST)
+    assert "HTTP 500" in str(info.value) and "3 attempts" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_404_is_not_retried(site):
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch(site.url("/missing.pdf"), FAST)
+    assert len(site.requests) == 1
+
+
+def test_timeout_is_retried_then_fails(site):
+    url = site.add("/slow.pdf", body=b"%PDF-1.4", delay=1.0)
+    policy = FetchPolicy(timeout=0.2, attempts=2, backoff=0.01)
+    with pytest.raises(FetchError, match="timed out"):
+        fetch(url, policy)
+    assert site.routes["/slow.pdf"].hits == 2
+
+
+def test_oversized_body_is_refused(site):
+    url = site.add("/huge.pdf", body=b"%PDF" + b"x" * 20_000)
+    with pytest.raises(FetchError, match="limit"):
+        fetch(url, FAST)
+
+
+def test_etag_304_returns_no_body(site):
+    url = site.add("/r.pdf", body=b"%PDF-1.4 v1", etag='"v1"')
+    first = fetch(url, FAST)
+    assert first.validators.etag == '"v1"'
+    second = fetch(url, FAST, first.validators)
+    assert second.not_modified and second.content == b""
+    assert site.requests[1][1]["If-None-Match"] == '"v1"'
+
+
+def test_redirect_followed_within_http(site):
+    target = site.add("/final.pdf", body=b"%PDF-1.4 final")
+    url = site.add("/old.pdf", redirect="/final.pdf")
+    fetched = fetch(url, FAST)
+    assert fetched.final_url == target and fetched.content == b"%PDF-1.4 final"
+
+
+def test_redirect_to_file_scheme_refused(site):
+    url = site.add("/evil", redirect="file:///etc/passwd")
+    with pytest.raises(FetchError, match="only http and https"):
+        fetch(url, FAST)
+
+
+def test_non_http_scheme_refused():
+    with pytest.raises(FetchError, match="only http and https"):
+        fetch("ftp://example.org/report.pdf", FAST)
+
+
+def test_connection_refused_is_one_line():
+    # Port 9 (discard) on loopback: nothing listens there in the test machine.
+    with pytest.raises(FetchError, match="connection failed"):
+        fetch("http://127.0.0.1:9/x.pdf", FetchPolicy(timeout=0.5, attempts=2, backoff=0.01))
+
+
+def test_retry_after_and_backoff():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("9999") == 30.0
+    assert parse_retry_after("garbage") is None
+    policy = FetchPolicy(backoff=0.5)
+    assert backoff_delay(policy, 0, None) == 0.5
+    assert backoff_delay(policy, 2, None) == 2.0
+    assert backoff_delay(policy, 2, 1.0) == 1.0
+    assert Validators().headers() == {}
