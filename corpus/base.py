@@ -1,0 +1,50 @@
+"""What every part of the Corpus shares: the engine, and read and write transactions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from corpus.engine import write_connection
+from corpus.errors import CorpusError
+
+
+class StoreBase:
+    """Holds the engine; mixins add the reports, queries, labels, registry and sources APIs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise CorpusError(f"database error: {_first_line(exc)}") from exc
+
+    @contextlib.contextmanager
+    def _write(self, pg_lock: int | None = None) -> Iterator[Connection]:
+        try:
+            with write_connection(self._engine, pg_lock) as conn:
+                yield conn
+        except OperationalError as exc:
+            raise CorpusError(f"database error: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__

@@ -1,0 +1,125 @@
+"""Engines, connection settings and schema migration for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from corpus.errors import CorpusError
+from corpus.migrations import HEAD
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any constant works: it only has to be the same for every citsec process on one PostgreSQL database.
+_PG_LOCK_MIGRATE = 7_731_001
+PG_LOCK_LABELS = 7_731_002
+
+
+def normalize_url(url: str) -> str:
+    """A bare file path means SQLite; postgresql:// URLs use psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the connection settings citsec relies on (WAL, foreign keys, busy timeout)."""
+    try:
+        parsed = make_url(normalize_url(url))
+    except ArgumentError as exc:
+        raise CorpusError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed.render_as_string(hide_password=False))
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise CorpusError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().parent
+        if not folder.is_dir():
+            raise CorpusError(f"cannot open database {database}: folder {folder} does not exist")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself, so writers can ask for BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the write lock up front: a deferred transaction that reads and then writes
+        # fails with SQLITE_BUSY (not a wait) when another writer committed in between.
+        mode = "IMMEDIATE" if connection.get_execution_options().get("citsec_write") else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+@contextlib.contextmanager
+def write_connection(engine: Engine, pg_lock: int | None = None) -> Iterator[Connection]:
+    """A connection in a write transaction: BEGIN IMMEDIATE on SQLite, an optional advisory lock on PG."""
+    with engine.connect().execution_options(citsec_write=True) as conn, conn.begin():
+        if pg_lock is not None and conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": pg_lock})
+        yield conn
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the store, or None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            if not engine.dialect.has_table(conn, "alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError as exc:
+        raise CorpusError(
+            f"cannot open database {engine.url.render_as_string()}: {_first_line(exc)}"
+        ) from exc
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Apply the shipped Alembic migrations up to `revision`; returns the revision now in place."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with write_connection(engine, _PG_LOCK_MIGRATE) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    except OperationalError as exc:
+        raise CorpusError(
+            f"cannot migrate database {engine.url.render_as_string()}: {_first_line(exc)}"
+        ) from exc
+    return current_revision(engine) or ""
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate when the store is behind; a no-op (one cheap query) when it is current."""
+    found = current_revision(engine)
+    if found == HEAD:
+        return
+    upgrade(engine)
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

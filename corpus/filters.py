@@ -1,0 +1,94 @@
+"""PassageFilter: what `citsec passages` and `citsec stats` select, validated into canonical form."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from corpus.errors import CorpusError
+from corpus.taxonomy import validate_label_filter
+
+STAT_FIELDS: tuple[str, ...] = ("label", "country", "program", "year", "report", "lang")
+
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# ISO 3166 user-assigned codes in common use that pycountry does not list.
+_EXTRA_COUNTRIES = frozenset({"XK"})
+
+
+@dataclass(frozen=True)
+class PassageFilter:
+    """Filters ANDed together; several values of one filter (labels, countries, programs) are ORed.
+
+    labels: effective labels (latest human label, else the promoted model); "none" = no label.
+    min_score: the effective score of a label asked for (any held label when none is asked) must reach
+        it; human labels score 1.0.
+    since/until: inclusive bounds on the report's date (published date, else the day it was ingested).
+    include_superseded: also show passages of reports replaced by a newer version at the same uri.
+    """
+
+    labels: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    report_id: int | None = None
+    lang: str | None = None
+    search: str | None = None
+    min_score: float | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    include_superseded: bool = False
+
+    def validated(self) -> PassageFilter:
+        """The same filter in canonical form; raises CorpusError on anything malformed."""
+        if self.min_score is not None and not 0.0 <= self.min_score <= 1.0:
+            raise CorpusError(f"--min-score must be between 0 and 1, got {self.min_score}")
+        if self.since and self.until and self.since > self.until:
+            raise CorpusError(f"--since {self.since} is after --until {self.until}")
+        lang = self.lang.strip().lower() if self.lang else None
+        if lang is not None and not _LANG.match(lang):
+            raise CorpusError(f"malformed language code {self.lang!r}: expected ISO 639-1 such as en, es, pt")
+        programs = tuple(sorted({p.strip() for p in self.programs if p.strip()}, key=str.casefold))
+        return replace(
+            self,
+            labels=tuple(validate_label_filter(self.labels)),
+            countries=tuple(validate_countries(self.countries)),
+            programs=programs,
+            lang=lang,
+            search=self.search if self.search and self.search.strip() else None,
+        )
+
+
+def validate_countries(codes: Iterable[str]) -> list[str]:
+    """Sorted unique upper-case ISO 3166-1 alpha-2 codes; CorpusError for anything else."""
+    import pycountry
+
+    found = set()
+    for code in codes:
+        cc = str(code).strip().upper()
+        if not _COUNTRY.match(cc) or (
+            cc not in _EXTRA_COUNTRIES and pycountry.countries.get(alpha_2=cc) is None
+        ):
+            raise CorpusError(
+                f"malformed country code {code!r}: expected ISO 3166-1 alpha-2 such as CO, MX, BR"
+            )
+        found.add(cc)
+    return sorted(found)
+
+
+def parse_date(value: str, *, end: bool = False) -> dt.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first day, or its last when `end`."""
+    match = _DATE.match(value.strip())
+    if not match:
+        raise CorpusError(f"bad date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else (12 if end else 1)
+    try:
+        last = calendar.monthrange(year, month)[1] if end else 1
+        day = int(match.group(3)) if match.group(3) else last
+        return dt.date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError) as exc:
+        raise CorpusError(f"bad date {value!r}: {exc}") from exc

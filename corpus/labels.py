@@ -1,0 +1,153 @@
+"""Human and imported gold labels: adding them, their history, and the examples retraining reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select
+
+from corpus.base import StoreBase
+from corpus.engine import PG_LOCK_LABELS
+from corpus.errors import CorpusError
+from corpus.labelstate import rebuild, set_human_labels
+from corpus.records import LabelRow
+from corpus.schema import HumanLabel, Passage, utcnow
+from corpus.taxonomy import validate_labels
+
+LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
+
+
+class LabelsMixin(StoreBase):
+    def add_labels(
+        self,
+        passage_id: int,
+        labels: Iterable[str],
+        *,
+        annotator: str | None = None,
+        origin: str = "human",
+    ) -> int:
+        """Record a person's label set for a stored passage (empty = "discusses no strategy").
+
+        It becomes the passage's effective labels at once, overriding the model. Returns the label id.
+        """
+        return self.add_labels_many([(passage_id, labels)], annotator=annotator, origin=origin)[0]
+
+    def add_labels_many(
+        self,
+        items: Iterable[tuple[int, Iterable[str]]],
+        *,
+        annotator: str | None = None,
+        origin: str = "human",
+    ) -> list[int]:
+        """Several (passage_id, labels) in one transaction, for imports; later items win."""
+        _check_origin(origin)
+        checked = [(int(pid), validate_labels(labels)) for pid, labels in items]
+        ids: list[int] = []
+        with self._write(PG_LOCK_LABELS) as conn:
+            wanted = {pid for pid, _ in checked}
+            known = (
+                set(conn.execute(select(Passage.id).where(Passage.id.in_(wanted))).scalars())
+                if wanted
+                else set()
+            )
+            missing = sorted(wanted - known)
+            if missing:
+                raise CorpusError(f"no passage with id {missing[0]}")
+            for pid, labels in checked:
+                row = {"passage_id": pid, "labels": labels, "annotator": annotator, "origin": origin}
+                ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
+                set_human_labels(conn, pid, labels)
+        return ids
+
+    def add_text_labels(
+        self,
+        text: str,
+        labels: Iterable[str],
+        *,
+        lang: str | None = None,
+        annotator: str | None = None,
+        origin: str = "import",
+    ) -> int:
+        """Labels for a text that is not a stored passage (imported gold, seed sets): training data only."""
+        _check_origin(origin)
+        if not text.strip():
+            raise CorpusError("a labeled text must not be empty")
+        row = {
+            "text": text,
+            "lang": lang,
+            "labels": validate_labels(labels),
+            "annotator": annotator,
+            "origin": origin,
+            "created_at": utcnow(),
+        }
+        with self._write() as conn:
+            return int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one())
+
+    def latest_labels(self, passage_id: int) -> LabelRow | None:
+        """The label set in force for a passage, or None when no person labeled it."""
+        history = self.label_history(passage_id)
+        return history[-1] if history else None
+
+    def label_history(self, passage_id: int) -> list[LabelRow]:
+        """Every label set given for a passage, oldest first."""
+        stmt = (
+            select(*HumanLabel.__table__.c).where(HumanLabel.passage_id == passage_id).order_by(HumanLabel.id)
+        )
+        with self._read() as conn:
+            return [_label_row(row) for row in conn.execute(stmt)]
+
+    def labeled_examples(self) -> Iterator[LabelRow]:
+        """Training examples: each labeled passage once (its latest label, with its text), then free texts."""
+        latest = (
+            select(func.max(HumanLabel.id))
+            .where(HumanLabel.passage_id.is_not(None))
+            .group_by(HumanLabel.passage_id)
+        )
+        on_passages = (
+            select(
+                *[c for c in HumanLabel.__table__.c if c.name not in ("text", "lang")],
+                Passage.text,
+                Passage.lang,
+            )
+            .join(Passage, Passage.id == HumanLabel.passage_id)
+            .where(HumanLabel.id.in_(latest))
+            .order_by(HumanLabel.id)
+        )
+        free = select(*HumanLabel.__table__.c).where(HumanLabel.passage_id.is_(None)).order_by(HumanLabel.id)
+        with self._read() as conn:
+            stmts: tuple[Any, ...] = (on_passages, free)
+            for stmt in stmts:
+                for row in conn.execution_options(stream_results=True, yield_per=1000).execute(stmt):
+                    yield _label_row(row)
+
+    def count_labels(self) -> int:
+        """How many passages carry a human label, plus labeled free texts."""
+        with self._read() as conn:
+            on_passages = conn.execute(select(func.count(func.distinct(HumanLabel.passage_id)))).scalar_one()
+            free = conn.execute(select(func.count()).where(HumanLabel.passage_id.is_(None))).scalar_one()
+        return int(on_passages) + int(free)
+
+    def rebuild_current_labels(self) -> None:
+        """Recompute every passage's effective labels from labels and predictions (a repair tool)."""
+        with self._write(PG_LOCK_LABELS) as conn:
+            rebuild(conn)
+
+
+def _check_origin(origin: str) -> None:
+    if origin not in LABEL_ORIGINS:
+        raise CorpusError(f"unknown label origin {origin!r}; expected one of {', '.join(LABEL_ORIGINS)}")
+
+
+def _label_row(row: Row[Any]) -> LabelRow:
+    r = row._mapping
+    return LabelRow(
+        id=r["id"],
+        passage_id=r["passage_id"],
+        text=r["text"],
+        lang=r["lang"],
+        labels=list(r["labels"] or []),
+        annotator=r["annotator"],
+        origin=r["origin"],
+        created_at=r["created_at"],
+    )

@@ -1,0 +1,200 @@
+"""SQL statements for passage queries and aggregates, built from a validated PassageFilter.
+
+Pure functions from a filter to a SQLAlchemy statement; every user value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Integer,
+    Select,
+    and_,
+    cast,
+    column,
+    distinct,
+    exists,
+    extract,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
+
+from corpus.filters import PassageFilter
+from corpus.schema import CurrentLabel, Entity, Passage, Report
+from corpus.search import Term, parse_search, to_fts5, to_tsquery_text
+from corpus.taxonomy import NO_LABEL
+
+_FTS = table("passages_fts", column("rowid"))
+_PG_CONFIGS = {"en": "english", "es": "spanish", "pt": "portuguese"}
+
+PASSAGE_COLUMNS = (
+    Passage.id,
+    Passage.report_id,
+    Report.title.label("report_title"),
+    Passage.seq,
+    Passage.page_start,
+    Passage.page_end,
+    Passage.lang,
+    Passage.text,
+    Passage.kind,
+    Passage.char_start,
+    Passage.char_end,
+)
+
+
+def select_passages(f: PassageFilter, dialect: str, limit: int | None = None) -> Select[Any]:
+    """Matching passages in store order (report, then position), limited in SQL."""
+    stmt, order_key = _filtered(select(*PASSAGE_COLUMNS), f, dialect)
+    stmt = stmt.order_by(order_key)
+    return stmt.limit(limit) if limit is not None else stmt
+
+
+def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
+    stmt, _ = _filtered(select(func.count()), f, dialect)
+    return stmt
+
+
+def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
+    """Passages counted per group; a passage counts once in every group it belongs to.
+
+    label: effective labels, "none" for passages without one; country/program: null for passages
+    mentioning none; year: of the report's date (published, else ingested); report: report id.
+    """
+    columns: list[ColumnElement[Any]] = []
+    keys: list[ColumnElement[Any]] = []
+    joins: list[tuple[FromClause, ColumnElement[bool]]] = []
+    for field in by:
+        if field == "label":
+            joins.append((CurrentLabel.__table__, CurrentLabel.passage_id == Passage.id))
+            expr: ColumnElement[Any] = func.coalesce(CurrentLabel.label, literal(NO_LABEL))
+            columns.append(expr.label("label"))
+            keys.append(expr)
+        elif field == "country":
+            countries = (
+                select(Entity.passage_id, Entity.key)
+                .where(Entity.kind == "country")
+                .distinct()
+                .subquery("ec")
+            )
+            joins.append((countries, countries.c.passage_id == Passage.id))
+            columns.append(countries.c.key.label("country"))
+            keys.append(countries.c.key)
+        elif field == "program":
+            programs = (
+                select(Entity.passage_id, Entity.key, func.min(Entity.value).label("name"))
+                .where(Entity.kind == "program")
+                .group_by(Entity.passage_id, Entity.key)
+                .subquery("ep")
+            )
+            joins.append((programs, programs.c.passage_id == Passage.id))
+            columns.append(func.min(programs.c.name).label("program"))
+            keys.append(programs.c.key)
+        elif field == "year":
+            year = cast(extract("year", Report.effective_date), Integer)
+            columns.append(year.label("year"))
+            keys.append(year)
+        elif field == "report":
+            columns.append(Passage.report_id.label("report"))
+            keys.append(Passage.__table__.c.report_id)
+        elif field == "lang":
+            columns.append(Passage.lang.label("lang"))
+            keys.append(Passage.__table__.c.lang)
+        else:  # pragma: no cover - callers validate against STAT_FIELDS
+            raise ValueError(field)
+    count = func.count(distinct(Passage.id)).label("count")
+    stmt, _ = _filtered(select(*columns, count), f, dialect)
+    for target, on in joins:
+        stmt = stmt.outerjoin(target, on)
+    return stmt.group_by(*keys).order_by(count.desc(), *keys)
+
+
+def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Add the FROM clause and WHERE conditions of `f`; returns the statement and its ordering key."""
+    order_key: ColumnElement[Any] = Passage.__table__.c.id
+    terms = parse_search(f.search) if f.search else None
+    if terms is not None and dialect == "sqlite" and terms:
+        # Drive the query from the FTS index in rowid order: the first page needs only the first
+        # matches that pass the other filters, not all matches sorted.
+        stmt = stmt.select_from(_FTS).join(Passage, Passage.id == _FTS.c.rowid)
+        stmt = stmt.where(text("passages_fts MATCH :fts_query").bindparams(fts_query=to_fts5(terms)))
+        order_key = _FTS.c.rowid
+    else:
+        stmt = stmt.select_from(Passage)
+    stmt = stmt.join(Report, Report.id == Passage.report_id)
+    conditions = _conditions(f, dialect, terms)
+    return (stmt.where(and_(*conditions)) if conditions else stmt), order_key
+
+
+def _conditions(f: PassageFilter, dialect: str, terms: list[Term] | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.report_id is not None:
+        conditions.append(Passage.report_id == f.report_id)
+    elif not f.include_superseded:
+        conditions.append(Report.superseded_by.is_(None))
+    if f.lang is not None:
+        conditions.append(Passage.lang == f.lang)
+    if f.since is not None:
+        conditions.append(Report.effective_date >= f.since)
+    if f.until is not None:
+        conditions.append(Report.effective_date <= f.until)
+    if f.labels:
+        conditions.append(_label_condition(f))
+    elif f.min_score is not None:
+        conditions.append(
+            exists().where(CurrentLabel.passage_id == Passage.id, CurrentLabel.score >= f.min_score)
+        )
+    if f.countries:
+        conditions.append(_entity_condition("country", list(f.countries)))
+    if f.programs:
+        conditions.append(_entity_condition("program", [p.casefold() for p in f.programs]))
+    if terms is not None:
+        if not terms:
+            conditions.append(false())  # search text with no words matches nothing
+        elif dialect == "postgresql":
+            conditions.append(_pg_search(terms, f.lang))
+        elif dialect != "sqlite":
+            conditions.append(and_(*(Passage.text.icontains(" ".join(t.words)) for t in terms)))
+    return conditions
+
+
+def _label_condition(f: PassageFilter) -> ColumnElement[bool]:
+    wanted = [label for label in f.labels if label != NO_LABEL]
+    options: list[ColumnElement[bool]] = []
+    if wanted:
+        held = [CurrentLabel.passage_id == Passage.id, CurrentLabel.label.in_(wanted)]
+        if f.min_score is not None:
+            held.append(CurrentLabel.score >= f.min_score)
+        options.append(exists().where(*held))
+    if NO_LABEL in f.labels:
+        options.append(~exists().where(CurrentLabel.passage_id == Passage.id))
+    return or_(*options) if len(options) > 1 else options[0]
+
+
+def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
+    return exists().where(Entity.passage_id == Passage.id, Entity.kind == kind, Entity.key.in_(keys))
+
+
+def _pg_search(terms: list[Term], lang: str | None) -> ColumnElement[bool]:
+    """tsvector match; rows are indexed in their own language, so try each configuration in use."""
+    configs = [_PG_CONFIGS.get(lang, "simple")] if lang is not None else [*_PG_CONFIGS.values(), "simple"]
+    tsv: ColumnElement[Any] = literal_column("passages.tsv")
+    matches = []
+    for config in configs:
+        queries: list[ColumnElement[Any]] = [
+            func.to_tsquery(cast(literal(config), REGCONFIG), to_tsquery_text(t)) for t in terms
+        ]
+        query = reduce(lambda a, b: a.op("&&")(b), queries)
+        matches.append(tsv.op("@@")(query))
+    return or_(*matches) if matches else true()

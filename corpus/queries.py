@@ -1,0 +1,169 @@
+"""Reading passages: filtered streams, counts and aggregates over effective labels and entities."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Row, select
+
+from corpus.base import StoreBase
+from corpus.errors import CorpusError
+from corpus.filters import STAT_FIELDS, PassageFilter
+from corpus.labelstate import chunks, promoted_model_id
+from corpus.passage_sql import PASSAGE_COLUMNS, count_passages, select_passages, select_stats
+from corpus.records import PassageRow
+from corpus.schema import CurrentLabel, Entity, HumanLabel, Passage, Prediction, Report
+
+_STREAM_BATCH = 500
+
+
+class QueriesMixin(StoreBase):
+    def passages(self, f: PassageFilter | None = None, limit: int | None = None) -> Iterator[PassageRow]:
+        """Passages matching `f` in store order, streamed in batches; `limit` applies in SQL.
+
+        Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report.
+        """
+        f = self._checked(f)
+        if limit is not None and limit < 0:
+            raise CorpusError(f"--limit must be 0 or more, got {limit}")
+        return self._stream(select_passages(f, self.dialect, limit))
+
+    def passages_by_id(self, ids: Sequence[int]) -> list[PassageRow]:
+        """The passages with these ids, in the order given (unknown ids are left out)."""
+        found: dict[int, PassageRow] = {}
+        for chunk in chunks(list(ids)):
+            stmt = (
+                select(*PASSAGE_COLUMNS)
+                .join(Report, Report.id == Passage.report_id)
+                .where(Passage.id.in_(chunk))
+            )
+            found.update((row.id, row) for row in self._stream(stmt))
+        return [found[i] for i in ids if i in found]
+
+    def passage(self, passage_id: int) -> PassageRow:
+        """One passage; CorpusError when there is none with this id."""
+        rows = self.passages_by_id([passage_id])
+        if not rows:
+            raise CorpusError(f"no passage with id {passage_id}")
+        return rows[0]
+
+    def count_passages(self, f: PassageFilter | None = None) -> int:
+        f = self._checked(f)
+        with self._read() as conn:
+            return int(conn.execute(count_passages(f, self.dialect)).scalar_one())
+
+    def stats(self, by: Sequence[str] | str, f: PassageFilter | None = None) -> list[dict[str, Any]]:
+        """Passage counts per group of `by` fields (label, country, program, year, report, lang).
+
+        A passage counts once in each group it belongs to (a passage with two labels counts under
+        both); passages without a label are grouped as label "none", passages naming no country or
+        program under null; year is the report's published year, else the year it was ingested.
+        Largest groups first.
+        """
+        fields = parse_stat_fields(by)
+        f = self._checked(f)
+        with self._read() as conn:
+            result = conn.execute(select_stats(fields, f, self.dialect))
+            return [
+                {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
+                for row in result
+            ]
+
+    def iter_passage_texts(
+        self, batch_size: int = 1000, f: PassageFilter | None = None
+    ) -> Iterator[list[tuple[int, str, str | None]]]:
+        """(id, text, lang) of passages matching `f` (all current ones by default), in batches."""
+        f = self._checked(f)
+        stmt = select_passages(f, self.dialect).with_only_columns(Passage.id, Passage.text, Passage.lang)
+        with self._read() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(stmt)
+            for part in result.partitions(batch_size):
+                yield [(int(r[0]), r[1], r[2]) for r in part]
+
+    def _checked(self, f: PassageFilter | None) -> PassageFilter:
+        f = (f or PassageFilter()).validated()
+        if f.report_id is not None:
+            with self._read() as conn:
+                if conn.execute(select(Report.id).where(Report.id == f.report_id)).first() is None:
+                    raise CorpusError(f"no report with id {f.report_id}")
+        return f
+
+    def _stream(self, stmt: Any) -> Iterator[PassageRow]:
+        with self._read() as conn:
+            model_id = promoted_model_id(conn)
+            result = conn.execution_options(stream_results=True, yield_per=_STREAM_BATCH).execute(stmt)
+            for part in result.partitions(_STREAM_BATCH):
+                yield from _enrich(conn, part, model_id)
+
+
+def parse_stat_fields(by: Sequence[str] | str) -> list[str]:
+    """`--by` fields, from a list or a comma-separated string; CorpusError for unknown or repeated ones."""
+    items = by.split(",") if isinstance(by, str) else [x for item in by for x in item.split(",")]
+    fields = [item.strip().lower() for item in items if item.strip()]
+    if not fields:
+        raise CorpusError(f"--by needs at least one field: {', '.join(STAT_FIELDS)}")
+    unknown = [item for item in fields if item not in STAT_FIELDS]
+    if unknown:
+        raise CorpusError(f"unknown --by field {unknown[0]!r}; expected one of {', '.join(STAT_FIELDS)}")
+    if len(set(fields)) != len(fields):
+        raise CorpusError("--by lists a field twice")
+    return fields
+
+
+def _enrich(conn: Connection, part: Sequence[Row[Any]], model_id: int | None) -> Iterator[PassageRow]:
+    """Attach labels, scores and entities to a batch of passages with one query each."""
+    ids = [row.id for row in part]
+    labels: dict[int, list[str]] = defaultdict(list)
+    origins: dict[int, str] = {}
+    for pid, label, origin in conn.execute(
+        select(CurrentLabel.passage_id, CurrentLabel.label, CurrentLabel.origin).where(
+            CurrentLabel.passage_id.in_(ids)
+        )
+    ):
+        labels[pid].append(label)
+        origins[pid] = origin
+    for (human_pid,) in conn.execute(
+        select(HumanLabel.passage_id).where(HumanLabel.passage_id.in_(ids)).distinct()
+    ):
+        origins[cast(int, human_pid)] = "human"
+    scores: dict[int, dict[str, float]] = defaultdict(dict)
+    if model_id is not None:
+        for pid, label, score in conn.execute(
+            select(Prediction.passage_id, Prediction.label, Prediction.score).where(
+                Prediction.model_version_id == model_id, Prediction.passage_id.in_(ids)
+            )
+        ):
+            scores[pid][label] = round(float(score), 6)
+            origins.setdefault(pid, "model")
+    countries: dict[int, set[str]] = defaultdict(set)
+    programs: dict[int, dict[str, str]] = defaultdict(dict)
+    for pid, kind, value, key in conn.execute(
+        select(Entity.passage_id, Entity.kind, Entity.value, Entity.key).where(
+            Entity.passage_id.in_(ids), Entity.kind.in_(("country", "program"))
+        )
+    ):
+        if kind == "country":
+            countries[pid].add(key)
+        else:
+            programs[pid].setdefault(key, value)
+    for row in part:
+        yield PassageRow(
+            id=row.id,
+            report_id=row.report_id,
+            report_title=row.report_title,
+            seq=row.seq,
+            page_start=row.page_start,
+            page_end=row.page_end,
+            lang=row.lang,
+            text=row.text,
+            kind=row.kind,
+            char_start=row.char_start,
+            char_end=row.char_end,
+            labels=sorted(labels.get(row.id, [])),
+            scores=dict(sorted(scores.get(row.id, {}).items())),
+            countries=sorted(countries.get(row.id, set())),
+            programs=sorted(programs.get(row.id, {}).values(), key=str.casefold),
+            label_origin=origins.get(row.id),
+        )

@@ -1,0 +1,182 @@
+"""Plain records that go into the store (New*) and come out of it (*Row): data only, no sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """A tagged mention inside a passage; `value` is the ISO alpha-2 code or the canonical program name."""
+
+    kind: str  # "country" | "program" | "organization"
+    text: str
+    value: str
+    start: int = 0  # character offsets into the passage text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    """One passage of a report, as extraction and tagging produced it."""
+
+    seq: int
+    page_start: int
+    page_end: int
+    text: str
+    lang: str | None = None
+    kind: str = "text"  # "text" | "table"
+    char_start: int = 0
+    char_end: int = 0
+    entities: tuple[NewEntity, ...] | list[NewEntity] = ()
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A report with its passages and their entities, stored in one transaction by Corpus.add_report."""
+
+    uri: str
+    sha256: str
+    title: str | None = None
+    media_type: str | None = None
+    language: str | None = None
+    pages: int = 0
+    published: dt.date | None = None
+    author: str | None = None
+    extractor_version: str | None = None
+    warnings: tuple[str, ...] | list[str] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+    passages: tuple[NewPassage, ...] | list[NewPassage] = ()
+    source_id: int | None = None
+    # "ok" when passages carry text; "empty" when the report has none (image-only PDFs, blank pages).
+    status: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A stored report; `to_json` gives exactly the fields of `citsec reports --format json`."""
+
+    id: int
+    uri: str
+    title: str | None
+    language: str | None
+    pages: int
+    passages: int
+    status: str
+    error: str | None
+    warnings: list[str]
+    sha256: str | None
+    published: dt.date | None
+    ingested_at: dt.datetime
+    media_type: str | None = None
+    author: str | None = None
+    extractor_version: str | None = None
+    source_id: int | None = None
+    superseded_by: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uri": self.uri,
+            "title": self.title,
+            "language": self.language,
+            "pages": self.pages,
+            "passages": self.passages,
+            "status": self.status,
+            "error": self.error,
+            "warnings": list(self.warnings),
+            "sha256": self.sha256,
+            "published": self.published.isoformat() if self.published else None,
+            "ingested_at": self.ingested_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    """A stored passage with its effective labels; `to_json` gives the fields of `citsec passages`."""
+
+    id: int
+    report_id: int
+    report_title: str | None
+    seq: int
+    page_start: int
+    page_end: int
+    lang: str | None
+    text: str
+    kind: str
+    char_start: int
+    char_end: int
+    labels: list[str]
+    scores: dict[str, float]
+    countries: list[str]
+    programs: list[str]
+    label_origin: str | None = None  # "human" | "model" | None (no label and no prediction)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "report_id": self.report_id,
+            "report_title": self.report_title,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "lang": self.lang,
+            "text": self.text,
+            "labels": list(self.labels),
+            "scores": dict(self.scores),
+            "countries": list(self.countries),
+            "programs": list(self.programs),
+        }
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One human (or imported gold) label set, for a stored passage or for free text."""
+
+    id: int
+    passage_id: int | None
+    text: str | None
+    lang: str | None
+    labels: list[str]
+    annotator: str | None
+    origin: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ModelVersionRow:
+    """A classifier version in the registry; the artifact bytes are fetched separately."""
+
+    version: str
+    created_at: dt.datetime
+    algorithm: str
+    parameters: dict[str, Any]
+    training_size: int
+    metrics: dict[str, Any]
+    promoted: bool
+    has_artifact: bool
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A registered source: a folder, URL or feed that ingest can pull by name."""
+
+    id: int
+    name: str
+    location: str
+    kind: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class IngestRunRow:
+    """One run of the ingest flow: when, why, and what it did."""
+
+    id: int
+    trigger: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    counts: dict[str, int]
+    errors: list[str]

@@ -1,0 +1,206 @@
+"""The model registry (versions, artifacts, promotion) and the predictions models make."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from corpus.base import StoreBase
+from corpus.engine import PG_LOCK_LABELS
+from corpus.errors import CorpusError
+from corpus.labelstate import chunks, promoted_model_id, refresh_model_labels
+from corpus.records import ModelVersionRow
+from corpus.schema import ModelVersion, Prediction, utcnow
+from corpus.taxonomy import LABELS
+
+DEFAULT_THRESHOLD = 0.5
+_PLACEHOLDER = "unregistered"
+_BATCH = 3000
+
+PredictionInput = tuple[int, str, float] | tuple[int, str, float, bool]
+
+
+class RegistryMixin(StoreBase):
+    def add_model_version(
+        self,
+        version: str,
+        algorithm: str,
+        parameters: Mapping[str, Any],
+        training_size: int,
+        metrics: Mapping[str, Any],
+        artifact: bytes | None,
+        promoted: bool = False,
+    ) -> ModelVersionRow:
+        """Register a trained model (artifact bytes as saved by models/); promote it when asked."""
+        values = {
+            "algorithm": algorithm,
+            "parameters": dict(parameters),
+            "training_size": int(training_size),
+            "metrics": dict(metrics),
+            "artifact": artifact,
+        }
+        with self._write(PG_LOCK_LABELS) as conn:
+            existing = conn.execute(
+                select(ModelVersion.id, ModelVersion.algorithm).where(ModelVersion.version == version)
+            ).first()
+            if existing is not None and existing.algorithm != _PLACEHOLDER:
+                raise CorpusError(f"model version {version!r} already exists")
+            if existing is not None:  # registered implicitly by add_predictions: fill it in
+                conn.execute(update(ModelVersion).where(ModelVersion.id == existing.id).values(**values))
+            else:
+                conn.execute(insert(ModelVersion), {"version": version, "created_at": utcnow(), **values})
+            if promoted:
+                _promote(conn, version)
+        row = self.model_version(version)
+        assert row is not None
+        return row
+
+    def model_versions(self) -> list[ModelVersionRow]:
+        """Every registered version, newest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                _version_select().order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())
+            )
+            return [_version_row(r) for r in rows]
+
+    def model_version(self, version: str) -> ModelVersionRow | None:
+        with self._read() as conn:
+            row = conn.execute(_version_select().where(ModelVersion.version == version)).first()
+        return _version_row(row) if row else None
+
+    def promoted_model(self) -> ModelVersionRow | None:
+        """The model whose predictions are the effective labels (where no person labeled)."""
+        with self._read() as conn:
+            row = conn.execute(_version_select().where(ModelVersion.promoted.is_(True))).first()
+        return _version_row(row) if row else None
+
+    def model_artifact(self, version: str) -> bytes | None:
+        with self._read() as conn:
+            row = conn.execute(select(ModelVersion.artifact).where(ModelVersion.version == version)).first()
+        if row is None:
+            raise CorpusError(f"no model version {version!r}")
+        return row.artifact
+
+    def promote(self, version: str) -> None:
+        """Make `version` the promoted model; effective labels follow its predictions from now on."""
+        with self._write(PG_LOCK_LABELS) as conn:
+            _promote(conn, version)
+
+    def add_predictions(
+        self,
+        model_version: str,
+        rows: Iterable[PredictionInput],
+        thresholds: Mapping[str, float] | None = None,
+    ) -> int:
+        """Store a model's (passage_id, label, score[, assigned]) rows; returns how many were stored.
+
+        `assigned` is the model's own decision; when a row leaves it out, score >= thresholds[label]
+        (default 0.5) decides. Re-predicting a passage replaces that model's earlier rows for it.
+        A version not yet registered is registered as a placeholder (add_model_version fills it in
+        later), and when the store has no promoted model yet, this one is promoted, so the labels of
+        a first ingest are visible at once.
+        """
+        limits = dict(thresholds or {})
+        with self._write(PG_LOCK_LABELS) as conn:
+            model_id = _model_id(conn, model_version, create=True)
+            promoted = promoted_model_id(conn)
+            if promoted is None:
+                conn.execute(update(ModelVersion).where(ModelVersion.id == model_id).values(promoted=True))
+                promoted = model_id
+            touched: set[int] = set()
+            stored = 0
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                batch.append(_prediction(model_id, row, limits))
+                if len(batch) >= _BATCH:
+                    stored += _store_predictions(conn, model_id, batch, touched)
+                    batch = []
+            if batch:
+                stored += _store_predictions(conn, model_id, batch, touched)
+            if promoted == model_id and touched:
+                refresh_model_labels(conn, sorted(touched))
+        return stored
+
+
+def _promote(conn: Connection, version: str) -> None:
+    model_id = _model_id(conn, version, create=False)
+    conn.execute(update(ModelVersion).where(ModelVersion.promoted.is_(True)).values(promoted=False))
+    conn.execute(update(ModelVersion).where(ModelVersion.id == model_id).values(promoted=True))
+    refresh_model_labels(conn)
+
+
+def _model_id(conn: Connection, version: str, *, create: bool) -> int:
+    found = conn.execute(select(ModelVersion.id).where(ModelVersion.version == version)).scalar()
+    if found is not None:
+        return int(found)
+    if not create:
+        raise CorpusError(f"no model version {version!r}")
+    values = {
+        "version": version,
+        "algorithm": _PLACEHOLDER,
+        "created_at": utcnow(),
+        "parameters": {},
+        "metrics": {},
+        "training_size": 0,
+        "artifact": None,
+        "promoted": False,
+    }
+    return int(conn.execute(insert(ModelVersion).returning(ModelVersion.id), values).scalar_one())
+
+
+def _prediction(model_id: int, row: PredictionInput, limits: Mapping[str, float]) -> dict[str, Any]:
+    passage_id, label, score = int(row[0]), str(row[1]), float(row[2])
+    if label not in LABELS:
+        raise CorpusError(f"unknown label {label!r} in predictions; expected one of {', '.join(LABELS)}")
+    assigned = bool(row[3]) if len(row) > 3 else score >= limits.get(label, DEFAULT_THRESHOLD)
+    return {
+        "passage_id": passage_id,
+        "model_version_id": model_id,
+        "label": label,
+        "score": score,
+        "assigned": assigned,
+    }
+
+
+def _store_predictions(
+    conn: Connection, model_id: int, batch: list[dict[str, Any]], touched: set[int]
+) -> int:
+    ids = sorted({row["passage_id"] for row in batch})
+    for chunk in chunks(ids):
+        conn.execute(
+            delete(Prediction).where(
+                Prediction.model_version_id == model_id, Prediction.passage_id.in_(chunk)
+            )
+        )
+    # Later rows for the same (passage, label) in one batch win, as they would row by row.
+    unique = {(row["passage_id"], row["label"]): row for row in batch}
+    try:
+        conn.execute(insert(Prediction), list(unique.values()))
+    except IntegrityError as exc:
+        raise CorpusError(
+            f"predictions name a passage that is not in the store ({ids[0]}..{ids[-1]})"
+        ) from exc
+    touched.update(ids)
+    return len(unique)
+
+
+def _version_select() -> Any:
+    columns = [c for c in ModelVersion.__table__.c if c.name != "artifact"]
+    return select(*columns, ModelVersion.artifact.is_not(None).label("has_artifact"))
+
+
+def _version_row(row: Row[Any]) -> ModelVersionRow:
+    r = row._mapping
+    return ModelVersionRow(
+        version=r["version"],
+        created_at=r["created_at"],
+        algorithm=r["algorithm"],
+        parameters=dict(r["parameters"] or {}),
+        training_size=int(r["training_size"]),
+        metrics=dict(r["metrics"] or {}),
+        promoted=bool(r["promoted"]),
+        has_artifact=bool(r["has_artifact"]),
+    )

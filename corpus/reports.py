@@ -1,0 +1,262 @@
+"""Adding and reading reports (with their passages and entities)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from corpus.base import StoreBase
+from corpus.errors import CorpusError
+from corpus.records import NewEntity, NewReport, ReportRow
+from corpus.schema import Entity, Passage, Report, utcnow
+from corpus.taxonomy import ENTITY_KINDS
+
+_MAX_ERROR_CHARS = 500
+
+
+def entity_key(kind: str, value: str) -> str:
+    """What filters match: ISO codes upper-cased, names case-folded (programs match case-insensitively)."""
+    return value.strip().upper() if kind == "country" else value.strip().casefold()
+
+
+def one_line(message: str) -> str:
+    """Errors are stored as one line, short enough to print in a table."""
+    line = " ".join(str(message).split())
+    return line if len(line) <= _MAX_ERROR_CHARS else line[: _MAX_ERROR_CHARS - 1] + "…"
+
+
+class ReportsMixin(StoreBase):
+    def add_report(self, report: NewReport) -> int:
+        """Store a report, its passages and their entities in one transaction; returns the report id.
+
+        Idempotent on sha256: the same content stored twice (even by concurrent writers) is one report.
+        A new version at a uri already stored supersedes the older one in default queries.
+        """
+        _check_report(report)
+        try:
+            with self._write() as conn:
+                existing = _id_by_sha256(conn, report.sha256)
+                if existing is not None:
+                    return existing
+                return _insert_report(conn, report)
+        except IntegrityError:
+            # Another writer stored the same content between our check and our insert.
+            with self._read() as conn:
+                existing = _id_by_sha256(conn, report.sha256)
+            if existing is None:
+                raise
+            return existing
+
+    def record_failed_report(
+        self,
+        uri: str,
+        sha256: str | None,
+        error: str,
+        *,
+        media_type: str | None = None,
+        warnings: Sequence[str] = (),
+        source_id: int | None = None,
+        extractor_version: str | None = None,
+        title: str | None = None,
+    ) -> int:
+        """Record that a report could not be fetched or extracted; returns its id.
+
+        Content already stored under `sha256` keeps its row. A repeated failure updates the earlier
+        failed row (same sha256, or same uri when there is no content to hash) instead of piling up.
+        """
+        now = utcnow()
+        values: dict[str, Any] = {
+            "uri": uri,
+            "sha256": sha256,
+            "title": title,
+            "media_type": media_type,
+            "status": "failed",
+            "error": one_line(error) or "failed",
+            "warnings": list(warnings),
+            "ingested_at": now,
+            "effective_date": now.date(),
+            "extractor_version": extractor_version,
+            "source_id": source_id,
+            "pages": 0,
+            "meta": {},
+        }
+        with self._write() as conn:
+            if sha256 is not None:
+                previous = conn.execute(
+                    select(Report.id, Report.status).where(Report.sha256 == sha256)
+                ).first()
+            else:
+                previous = conn.execute(
+                    select(Report.id, Report.status).where(
+                        Report.uri == uri, Report.sha256.is_(None), Report.status == "failed"
+                    )
+                ).first()
+            if previous is not None:
+                if previous.status == "failed":
+                    conn.execute(update(Report).where(Report.id == previous.id).values(**values))
+                return int(previous.id)
+            return int(conn.execute(insert(Report).returning(Report.id), values).scalar_one())
+
+    def report_by_sha256(self, sha256: str) -> ReportRow | None:
+        with self._read() as conn:
+            row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()
+        return _report_row(row) if row else None
+
+    def report_by_uri(self, uri: str) -> ReportRow | None:
+        """The current (newest, not superseded) report stored from `uri`."""
+        stmt = (
+            _report_select()
+            .where(Report.uri == uri)
+            .order_by(Report.superseded_by.is_not(None), Report.id.desc())
+        )
+        with self._read() as conn:
+            row = conn.execute(stmt.limit(1)).first()
+        return _report_row(row) if row else None
+
+    def report(self, report_id: int) -> ReportRow:
+        """The report with this id; CorpusError when there is none."""
+        with self._read() as conn:
+            row = conn.execute(_report_select().where(Report.id == report_id)).first()
+        if row is None:
+            raise CorpusError(f"no report with id {report_id}")
+        return _report_row(row)
+
+    def reports(self, *, include_superseded: bool = False) -> Iterator[ReportRow]:
+        """Reports in the order they were stored, failed ones included; streams."""
+        stmt = _report_select().order_by(Report.id)
+        if not include_superseded:
+            stmt = stmt.where(Report.superseded_by.is_(None))
+        with self._read() as conn:
+            for row in conn.execution_options(stream_results=True, yield_per=500).execute(stmt):
+                yield _report_row(row)
+
+    def delete_report(self, report_id: int) -> None:
+        """Remove a report; its passages, entities, predictions and labels go with it."""
+        with self._write() as conn:
+            if conn.execute(delete(Report).where(Report.id == report_id)).rowcount == 0:
+                raise CorpusError(f"no report with id {report_id}")
+
+
+def _check_report(report: NewReport) -> None:
+    if not report.sha256:
+        raise CorpusError(f"report {report.uri} has no sha256")
+    seqs = [p.seq for p in report.passages]
+    if len(seqs) != len(set(seqs)):
+        raise CorpusError(f"report {report.uri} has passages with the same seq")
+    for passage in report.passages:
+        for entity in passage.entities:
+            if entity.kind not in ENTITY_KINDS:
+                raise CorpusError(
+                    f"unknown entity kind {entity.kind!r}; expected one of {', '.join(ENTITY_KINDS)}"
+                )
+
+
+def _id_by_sha256(conn: Connection, sha256: str) -> int | None:
+    return conn.execute(select(Report.id).where(Report.sha256 == sha256)).scalar()
+
+
+def _insert_report(conn: Connection, report: NewReport) -> int:
+    now = utcnow()
+    has_text = any(p.text.strip() for p in report.passages)
+    status = report.status or ("ok" if has_text else "empty")
+    error = report.error or (None if status == "ok" else "no text could be extracted")
+    report_id = conn.execute(
+        insert(Report).returning(Report.id),
+        {
+            "sha256": report.sha256,
+            "uri": report.uri,
+            "title": report.title,
+            "media_type": report.media_type,
+            "language": report.language,
+            "pages": report.pages,
+            "status": status,
+            "error": one_line(error) if error else None,
+            "warnings": list(report.warnings),
+            "published": report.published,
+            "author": report.author,
+            "ingested_at": now,
+            "effective_date": report.published or now.date(),
+            "extractor_version": report.extractor_version,
+            "meta": dict(report.metadata),
+            "source_id": report.source_id,
+        },
+    ).scalar_one()
+    conn.execute(
+        update(Report)
+        .where(Report.uri == report.uri, Report.id != report_id, Report.superseded_by.is_(None))
+        .values(superseded_by=report_id)
+    )
+    if not report.passages:
+        return int(report_id)
+    passage_rows = [
+        {
+            "report_id": report_id,
+            "seq": p.seq,
+            "page_start": p.page_start,
+            "page_end": p.page_end,
+            "lang": p.lang,
+            "kind": p.kind,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "text": p.text,
+        }
+        for p in report.passages
+    ]
+    ids = conn.execute(
+        insert(Passage).returning(Passage.id, sort_by_parameter_order=True), passage_rows
+    ).scalars()
+    entity_rows = [
+        _entity_row(passage_id, entity)
+        for passage_id, passage in zip(ids.all(), report.passages, strict=True)
+        for entity in passage.entities
+    ]
+    if entity_rows:
+        conn.execute(insert(Entity), entity_rows)
+    return int(report_id)
+
+
+def _entity_row(passage_id: int, entity: NewEntity) -> dict[str, Any]:
+    return {
+        "passage_id": passage_id,
+        "kind": entity.kind,
+        "text": entity.text,
+        "value": entity.value,
+        "key": entity_key(entity.kind, entity.value),
+        "char_start": entity.start,
+        "char_end": entity.end,
+    }
+
+
+def _report_select() -> Any:
+    counts = (
+        select(Passage.report_id, func.count().label("n_passages")).group_by(Passage.report_id).subquery()
+    )
+    return select(*Report.__table__.c, func.coalesce(counts.c.n_passages, 0).label("n_passages")).outerjoin(
+        counts, counts.c.report_id == Report.id
+    )
+
+
+def _report_row(row: Row[Any]) -> ReportRow:
+    r = row._mapping
+    return ReportRow(
+        id=r["id"],
+        uri=r["uri"],
+        title=r["title"],
+        language=r["language"],
+        pages=r["pages"],
+        passages=int(r["n_passages"]),
+        status=r["status"],
+        error=r["error"],
+        warnings=list(r["warnings"] or []),
+        sha256=r["sha256"],
+        published=r["published"],
+        ingested_at=r["ingested_at"],
+        media_type=r["media_type"],
+        author=r["author"],
+        extractor_version=r["extractor_version"],
+        source_id=r["source_id"],
+        superseded_by=r["superseded_by"],
+    )

@@ -1,0 +1,92 @@
+"""Registered sources (named folders, URLs, feeds) and the log of ingest runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from corpus.base import StoreBase
+from corpus.errors import CorpusError
+from corpus.records import IngestRunRow, SourceRow
+from corpus.schema import IngestRun, Source, utcnow
+
+SOURCE_KINDS: tuple[str, ...] = ("auto", "folder", "url", "feed")
+
+
+class SourcesMixin(StoreBase):
+    def add_source(self, name: str, location: str, kind: str = "auto") -> SourceRow:
+        """Register a source under a name that `citsec ingest NAME` can use."""
+        name = name.strip()
+        if not name:
+            raise CorpusError("a source needs a name")
+        if kind not in SOURCE_KINDS:
+            raise CorpusError(f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(Source), {"name": name, "location": location, "kind": kind, "created_at": utcnow()}
+                )
+        except IntegrityError as exc:
+            raise CorpusError(f"a source named {name!r} already exists") from exc
+        found = self.source(name)
+        assert found is not None
+        return found
+
+    def sources(self) -> list[SourceRow]:
+        with self._read() as conn:
+            return [_source_row(r) for r in conn.execute(select(*Source.__table__.c).order_by(Source.name))]
+
+    def source(self, name: str) -> SourceRow | None:
+        with self._read() as conn:
+            row = conn.execute(select(*Source.__table__.c).where(Source.name == name)).first()
+        return _source_row(row) if row else None
+
+    def remove_source(self, name: str) -> None:
+        """Forget a source; reports ingested from it stay."""
+        with self._write() as conn:
+            if conn.execute(delete(Source).where(Source.name == name)).rowcount == 0:
+                raise CorpusError(f"no source named {name!r}")
+
+    def start_ingest_run(self, trigger: str) -> int:
+        """Log the start of an ingest run ("cli", "schedule", ...); returns its id."""
+        with self._write() as conn:
+            values = {"trigger": trigger, "started_at": utcnow(), "counts": {}, "errors": []}
+            return int(conn.execute(insert(IngestRun).returning(IngestRun.id), values).scalar_one())
+
+    def finish_ingest_run(self, run_id: int, counts: Mapping[str, int], errors: Sequence[str] = ()) -> None:
+        with self._write() as conn:
+            done = conn.execute(
+                update(IngestRun)
+                .where(IngestRun.id == run_id)
+                .values(finished_at=utcnow(), counts=dict(counts), errors=list(errors))
+            )
+            if done.rowcount == 0:
+                raise CorpusError(f"no ingest run with id {run_id}")
+
+    def ingest_runs(self, limit: int | None = None) -> list[IngestRunRow]:
+        """Ingest runs, newest first."""
+        stmt = select(*IngestRun.__table__.c).order_by(IngestRun.id.desc()).limit(limit)
+        with self._read() as conn:
+            return [_run_row(r) for r in conn.execute(stmt)]
+
+
+def _source_row(row: Row[Any]) -> SourceRow:
+    r = row._mapping
+    return SourceRow(
+        id=r["id"], name=r["name"], location=r["location"], kind=r["kind"], created_at=r["created_at"]
+    )
+
+
+def _run_row(row: Row[Any]) -> IngestRunRow:
+    r = row._mapping
+    return IngestRunRow(
+        id=r["id"],
+        trigger=r["trigger"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        counts=dict(r["counts"] or {}),
+        errors=list(r["errors"] or []),
+    )

@@ -1,0 +1,46 @@
+"""Corpus: the store's Python API. The CLI opens one and calls one method per command."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from corpus.engine import ensure_schema, make_engine
+from corpus.labels import LabelsMixin
+from corpus.queries import QueriesMixin
+from corpus.registry import RegistryMixin
+from corpus.reports import ReportsMixin
+from corpus.sources import SourcesMixin
+
+
+class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixin):
+    """Reports, passages, labels, models and sources in one SQL store (SQLite or PostgreSQL).
+
+    >>> with Corpus.open("sqlite:///citsec.db") as corpus:            # doctest: +SKIP
+    ...     rows = list(corpus.passages(PassageFilter(labels=("prevention",)), limit=10))
+    """
+
+    @classmethod
+    def open(cls, url: str) -> Corpus:
+        """Connect, creating or migrating the schema when the store is new or behind."""
+        engine = make_engine(url)
+        try:
+            ensure_schema(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return self._engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,33 @@
+"""The strategy taxonomy (DESIGN.md): the three labels a passage may carry, and their validation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from corpus.errors import CorpusError
+
+LABELS: tuple[str, ...] = ("prevention", "enforcement", "transnational")
+
+# Not a label: the name under which queries and stats group passages that carry no label.
+NO_LABEL = "none"
+
+ENTITY_KINDS: tuple[str, ...] = ("country", "program", "organization")
+
+
+def validate_labels(labels: Iterable[str]) -> list[str]:
+    """Sorted, unique, lower-cased labels; raises CorpusError naming any label outside the taxonomy."""
+    found = {str(label).strip().lower() for label in labels}
+    unknown = sorted(found.difference(LABELS))
+    if unknown:
+        raise CorpusError(
+            f"unknown label {', '.join(map(repr, unknown))}; expected one of {', '.join(LABELS)}"
+        )
+    return sorted(found)
+
+
+def validate_label_filter(labels: Iterable[str]) -> list[str]:
+    """Like validate_labels, but also accepts "none" (passages without any label)."""
+    found = {str(label).strip().lower() for label in labels}
+    has_none = NO_LABEL in found
+    result = validate_labels(found - {NO_LABEL})
+    return [*result, NO_LABEL] if has_none else result
