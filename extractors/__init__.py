@@ -1,0 +1,96 @@
+"""Extraction: PDF, HTML, plain-text and Markdown reports into clean passages with page provenance.
+
+from extractors import extract_path
+doc = extract_path("report.pdf")
+doc.passages[0].text, doc.passages[0].page_start
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from extractors.document import ExtractedDocument, Passage
+from extractors.errors import ExtractionError
+
+# Bump when a change alters the passages extraction produces, so stores can tell old output from new.
+EXTRACTOR_VERSION = "1.0.0"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractedDocument",
+    "ExtractionError",
+    "Passage",
+    "extract_bytes",
+    "extract_path",
+]
+
+
+def extract_path(path: str | Path) -> ExtractedDocument:
+    """Extract a report file; its type is sniffed from its content, not its name."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractionError(f"no such file: {path}")
+    if path.is_dir():
+        raise ExtractionError(f"is a folder, not a file: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return extract_bytes(data, str(path))
+
+
+def extract_bytes(data: bytes, uri: str) -> ExtractedDocument:
+    """Extract a report held in memory; `uri` is where it came from (kept as the document's uri)."""
+    from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, sniff_media_type
+
+    if not data or not data.strip():
+        raise ExtractionError(f"empty file: {uri}")
+    sha256 = hashlib.sha256(data).hexdigest()
+    media_type = sniff_media_type(data)
+    if media_type == PDF:
+        from extractors.pdf import extract_pdf
+
+        return extract_pdf(io.BytesIO(data), uri=uri, sha256=sha256)
+    if media_type is None:
+        raise ExtractionError(f"unsupported file type (not PDF, HTML or text): {uri}")
+    text = decode_text(data)
+    if text is None:
+        raise ExtractionError(f"cannot decode text: {uri}")
+    if media_type == HTML:
+        return _extract_html(text, uri, sha256)
+    return _extract_text(text, uri, sha256, markdown=media_type == MARKDOWN, media_type=media_type or TEXT)
+
+
+def _extract_html(text: str, uri: str, sha256: str) -> ExtractedDocument:
+    from extractors.assemble import assemble_document
+    from extractors.html import html_to_content
+    from extractors.sniff import HTML
+
+    url = uri if uri.startswith(("http://", "https://")) else None
+    content = html_to_content(text, url)
+    return assemble_document(
+        content.paragraphs,
+        uri=uri,
+        sha256=sha256,
+        media_type=HTML,
+        pages=1,
+        title=content.title,
+        published=content.published,
+        author=content.author,
+        metadata=content.metadata,
+    )
+
+
+def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: str) -> ExtractedDocument:
+    from extractors.assemble import assemble_document
+    from extractors.language import detect_language
+    from extractors.text import markdown_to_paragraphs, text_to_paragraphs
+
+    lang = detect_language(text[:5000])
+    paragraphs = markdown_to_paragraphs(text, lang) if markdown else text_to_paragraphs(text, lang)
+    if not paragraphs:
+        raise ExtractionError(f"no text in file: {uri}")
+    title = next((p.text for p in paragraphs if p.kind == "heading"), None) if markdown else None
+    return assemble_document(paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title)

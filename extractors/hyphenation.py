@@ -1,0 +1,72 @@
+"""Line-end hyphenation: join `ex-` + `panding`, keep `anti-` + `narcotics`, judged by the document's own
+words and a per-language word list (wordfreq)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+HYPHEN_CHARS = "-\u00ad\u2010\u2011"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LINE_END_BREAK = re.compile(r"([^\W\d_]+)[-\u00ad\u2010\u2011]$")
+_LEADING_WORD = re.compile(r"^([^\W\d_]+)")
+_WORDLIST_LANGS = frozenset({"en", "es", "pt", "fr", "it", "de"})
+# Zipf 3 is about once per million words: a joined form this common is a word, not an accident.
+_COMMON = 3.0
+_KNOWN_PART = 2.5
+
+
+def vocabulary(texts: Iterable[str]) -> Counter[str]:
+    """Lower-cased words (hyphenated compounds whole) counted over `texts`, line-end breaks excluded."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w.lower() for w in _WORD.findall(text))
+    return counts
+
+
+@lru_cache(maxsize=20000)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on first use: the word lists take a moment to read
+
+    return float(zipf_frequency(word, lang))
+
+
+def keep_hyphen(left: str, right: str, lang: str | None, vocab: Mapping[str, int]) -> bool:
+    """Whether `left-` at a line end and `right` on the next line form a real compound (keep the hyphen)
+    rather than one word broken for layout."""
+    if not right[:1].islower():
+        return True  # anti-Castro, COL-K53: a capital or digit after the break is never a syllable
+    joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+    in_vocab_joined, in_vocab_compound = vocab.get(joined, 0), vocab.get(compound, 0)
+    if in_vocab_joined or in_vocab_compound:
+        return in_vocab_compound > in_vocab_joined
+    if lang not in _WORDLIST_LANGS:
+        return False
+    assert lang is not None
+    if _zipf(joined, lang) >= _COMMON:
+        return False
+    return _zipf(left.lower(), lang) >= _KNOWN_PART and _zipf(right.lower(), lang) >= _KNOWN_PART
+
+
+def join_lines(lines: Sequence[str], lang: str | None, vocab: Mapping[str, int]) -> str:
+    """Lines of one paragraph as running text: line-end hyphens resolved, lines joined with a space."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        match = _LINE_END_BREAK.search(out)
+        first = _LEADING_WORD.match(line)
+        if match and first:
+            if out.endswith("\u00ad") or not keep_hyphen(match.group(1), first.group(1), lang, vocab):
+                out = out[:-1] + line
+            else:
+                out = out[:-1] + "-" + line
+        else:
+            out = out + " " + line
+    return out

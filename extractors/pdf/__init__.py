@@ -1,0 +1,73 @@
+"""PDF reports to an ExtractedDocument, one page at a time (memory stays bounded by the largest page).
+
+The chain: chars → words (words.py) → rows → lines in reading order (lines.py, columns.py) → running
+headers dropped (headers.py) → blocks (blocks.py) → paragraphs joined across columns and pages with
+de-hyphenation (paragraphs.py) → passages (extractors.segment).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import IO, Any
+
+from extractors.document import ExtractedDocument
+from extractors.errors import ExtractionError
+from extractors.pdf.layout import PageLayout, page_to_layout
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract_pdf", "open_pdf", "read_layouts"]
+
+
+def open_pdf(source: str | IO[bytes]) -> Any:
+    """Open a PDF with pdfplumber; a broken or encrypted file raises ExtractionError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(source)  # type: ignore[arg-type]
+        _ = len(pdf.pages)  # forces the page tree to be read, where most broken files fail
+        return pdf
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        cause = exc.__cause__ or exc.__context__ or exc
+        if (
+            isinstance(exc, PDFPasswordIncorrect | PDFEncryptionError)
+            or isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError)
+            or "password" in str(exc).lower()
+            or "encrypt" in str(exc).lower()
+        ):
+            raise ExtractionError("PDF is encrypted (password required)") from None
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExtractionError(f"broken PDF: {message[:200]}") from None
+
+
+def read_layouts(pdf: Any, warnings: list[str]) -> list[PageLayout]:
+    """Every page's layout, releasing each page's objects once read."""
+    layouts = []
+    for index, page in enumerate(pdf.pages):
+        try:
+            layouts.append(page_to_layout(page, index + 1))
+        except Exception as exc:  # one bad page must not lose the report
+            log.warning("page %d unreadable: %s", index + 1, exc)
+            warnings.append(f"page {index + 1} could not be read ({type(exc).__name__})")
+        finally:
+            page.close()
+    return layouts
+
+
+def extract_pdf(source: str | IO[bytes], uri: str, sha256: str) -> ExtractedDocument:
+    """Extract a PDF (path or binary file object) into an ExtractedDocument."""
+    from extractors.pdf.report import layouts_to_document
+
+    pdf = open_pdf(source)
+    try:
+        warnings: list[str] = []
+        try:
+            info = dict(pdf.metadata or {})
+        except Exception:  # metadata is a nicety: broken info dictionaries are common
+            info = {}
+        layouts = read_layouts(pdf, warnings)
+        page_count = len(pdf.pages)
+    finally:
+        pdf.close()
+    return layouts_to_document(layouts, info, uri=uri, sha256=sha256, pages=page_count, warnings=warnings)

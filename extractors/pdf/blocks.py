@@ -1,0 +1,94 @@
+"""Lines (one page, reading order) to blocks: paragraphs and headings, split where the vertical gap
+grows, the size changes, a new column starts, a line is indented, or a short line ends a sentence."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.pdf.lines import Line
+
+TERMINAL = tuple('.!?:;…"”’»)')
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive lines of one paragraph or heading on one page."""
+
+    lines: tuple[Line, ...]
+    page: int
+    kind: str = "text"  # "text" | "heading" | "table"
+
+    @property
+    def texts(self) -> list[str]:
+        return [ln.text for ln in self.lines]
+
+
+def typical_gap(lines: Sequence[Line]) -> float:
+    """The usual space between consecutive lines of a paragraph on this page."""
+    gaps = [
+        b.top - a.bottom
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.section == b.section and a.column == b.column and 0 <= b.top - a.bottom < 2 * a.size
+    ]
+    return statistics.median(gaps) if gaps else 2.0
+
+
+def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[Block]:
+    """Group a page's lines into paragraph and heading blocks."""
+    if not lines:
+        return []
+    gap0 = typical_gap(lines)
+    extents = _column_extents(lines)
+    blocks: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        if _breaks(prev, line, gap0, extents):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return [Block(tuple(b), page, _kind(b, body_size)) for b in blocks]
+
+
+def _column_extents(lines: Sequence[Line]) -> dict[tuple[int, int], tuple[float, float]]:
+    extents: dict[tuple[int, int], tuple[float, float]] = {}
+    for ln in lines:
+        key = (ln.section, ln.column) if ln.column else (-1, 0)
+        lo, hi = extents.get(key, (ln.x0, ln.x1))
+        extents[key] = (min(lo, ln.x0), max(hi, ln.x1))
+    return extents
+
+
+def _breaks(prev: Line, line: Line, gap0: float, extents: dict[tuple[int, int], tuple[float, float]]) -> bool:
+    size = prev.size
+    if line.column != prev.column or (line.column == 0) != (prev.column == 0):
+        return True
+    if line.column and line.section != prev.section:
+        return True
+    gap = line.top - prev.bottom
+    if gap > gap0 + 0.45 * size or gap < -0.5 * size:
+        return True
+    if abs(line.size - prev.size) > 0.12 * size or line.bold != prev.bold:
+        return True
+    key = (line.section, line.column) if line.column else (-1, 0)
+    left, right = extents[key]
+    width = max(right - left, 1.0)
+    indented = (
+        line.x0 - prev.x0 > 0.8 * size and line.x0 - left > 0.8 * size and prev.x1 > right - 0.1 * width
+    )
+    if indented:
+        return True
+    short = prev.x1 < right - 0.15 * width
+    return short and prev.text.rstrip().endswith(TERMINAL)
+
+
+def _kind(lines: Sequence[Line], body_size: float) -> str:
+    text = " ".join(ln.text for ln in lines)
+    words = text.split()
+    short = len(lines) <= 3 and len(words) <= 20 and not text.rstrip().endswith((".", ";", ","))
+    if short and (lines[0].size > 1.12 * body_size or all(ln.bold for ln in lines)):
+        return "heading"
+    numeric = sum(1 for w in words if any(ch.isdigit() for ch in w) and not w.isalpha())
+    if len(lines) >= 3 and len(words) >= 8 and numeric >= 0.5 * len(words):
+        return "table"  # a grid of numbers without rulings: keep it out of the running text
+    return "text"

@@ -1,0 +1,61 @@
+"""One pdfplumber page to its light-weight layout (lines in reading order, tables, how much text it has),
+so the page's heavy objects can be released before the next page is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.pdf.columns import find_gutters, rows_to_lines
+from extractors.pdf.lines import Line, words_to_rows
+from extractors.pdf.tables import Table, find_tables, outside_tables
+from extractors.pdf.words import Word, chars_to_words
+
+MIN_LETTERS = 10  # fewer letters than this (a page number, a logo's initials) means no text layer
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What extraction keeps of a page: 1-based number, size, lines in reading order, tables."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...]
+    letters: int
+    has_graphics: bool
+
+    @property
+    def image_only(self) -> bool:
+        """A page drawn as an image (or outlines) with no text layer to speak of."""
+        return self.letters < MIN_LETTERS and self.has_graphics
+
+
+def body_size_of(words: list[Word]) -> float:
+    weights: dict[float, int] = {}
+    for w in words:
+        weights[round(w.size, 1)] = weights.get(round(w.size, 1), 0) + len(w.text)
+    return max(weights, key=lambda k: weights[k]) if weights else 10.0
+
+
+def page_to_layout(page: Any, number: int) -> PageLayout:
+    """Read one pdfplumber page: chars to words, tables out, rows, columns, lines in reading order."""
+    width, height = float(page.width), float(page.height)
+    x_min, top_min = float(page.bbox[0]), float(page.bbox[1])
+    words = [
+        w
+        for w in chars_to_words(page.chars)
+        if x_min - 1 <= w.x0
+        and w.x1 <= x_min + width + 1
+        and top_min - 1 <= w.top
+        and w.bottom <= top_min + height + 1
+    ]
+    letters = sum(ch.isalpha() for w in words for ch in w.text)
+    tables = find_tables(page, words) if words else []
+    running = outside_tables(words, tables)
+    rows = words_to_rows(running)
+    gutters = find_gutters(rows, body_size_of(running))
+    lines = rows_to_lines(rows, gutters)
+    has_graphics = bool(page.images) or bool(page.curves) or len(page.rects) > 2
+    return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, has_graphics)

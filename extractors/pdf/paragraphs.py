@@ -1,0 +1,54 @@
+"""Blocks to paragraphs: lines joined with de-hyphenation, and a paragraph cut by a column or page break
+joined back together when it clearly runs on (no sentence end, next block starts in lower case)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from extractors.hyphenation import join_lines
+from extractors.pdf.blocks import Block
+from extractors.pdf.tables import Table
+from extractors.segment import Paragraph, join_paragraphs, paragraph_on_page
+
+_SENTENCE_END = tuple(".!?:;…")
+
+
+def runs_on(previous: Paragraph, block_text: str) -> bool:
+    """Whether `block_text` continues `previous` (cut by a column or page break, a figure or a footnote)."""
+    if previous.kind != "text" or not block_text:
+        return False
+    end = previous.text.rstrip().rstrip('"”’»)')
+    return not end.endswith(_SENTENCE_END) and (block_text[0].islower() or end.endswith("-"))
+
+
+def blocks_to_paragraphs(
+    blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
+) -> list[Paragraph]:
+    """Paragraphs from blocks in reading order, continuations across breaks joined."""
+    paragraphs: list[Paragraph] = []
+    for block in blocks:
+        text = join_lines(block.texts, lang, vocab)
+        if not text:
+            continue
+        if block.kind == "text" and paragraphs and runs_on(paragraphs[-1], text):
+            previous = paragraphs.pop()
+            joined = join_lines([previous.text, text], lang, vocab)
+            sep = " " if joined == f"{previous.text} {text}" else ""
+            merged = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
+            paragraphs.append(merged)
+            continue
+        paragraphs.append(paragraph_on_page(text, block.page, block.kind))
+    return paragraphs
+
+
+def insert_tables(paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]]) -> list[Paragraph]:
+    """Tables as their own paragraphs, placed after the last paragraph starting on or before their page."""
+    out = list(paragraphs)
+    for page, table in tables:
+        index = len(out)
+        for i, para in enumerate(out):
+            if para.page_start > page:
+                index = i
+                break
+        out.insert(index, paragraph_on_page(table.text, page, "table"))
+    return out

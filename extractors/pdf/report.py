@@ -1,0 +1,94 @@
+"""Page layouts of a whole PDF to an ExtractedDocument: running lines out, blocks, paragraphs, passages,
+title/date/author, warnings about pages without a text layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from extractors.assemble import assemble_document
+from extractors.document import ExtractedDocument
+from extractors.hyphenation import vocabulary
+from extractors.language import detect_language
+from extractors.pdf import metadata as meta
+from extractors.pdf.blocks import Block, lines_to_blocks
+from extractors.pdf.headers import find_running_keys, is_page_number, split_running_lines
+from extractors.pdf.layout import PageLayout
+from extractors.pdf.lines import Line, median_size
+from extractors.pdf.paragraphs import blocks_to_paragraphs, insert_tables
+from extractors.pdf.tables import Table
+from extractors.sniff import PDF
+
+
+def page_ranges(numbers: Sequence[int]) -> str:
+    """1, 2, 3, 5, 7, 8 → "1-3, 5, 7-8"."""
+    parts: list[str] = []
+    numbers = sorted(numbers)
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        parts.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def layouts_to_document(
+    layouts: Sequence[PageLayout],
+    info: Mapping[str, Any],
+    *,
+    uri: str,
+    sha256: str,
+    pages: int,
+    warnings: Sequence[str] = (),
+) -> ExtractedDocument:
+    """Everything after the page-by-page read: needs no PDF objects, only the layouts."""
+    warnings = list(warnings)
+    running = find_running_keys([(lay.height, lay.lines) for lay in layouts])
+    body: list[tuple[PageLayout, list[Line]]] = []
+    header_lines: list[str] = []
+    for lay in layouts:
+        kept, dropped = split_running_lines(lay.lines, lay.height, running)
+        body.append((lay, kept))
+        for line in dropped:
+            if not is_page_number(line.text) and line.text not in header_lines:
+                header_lines.append(line.text)
+    body_size = median_size([ln for _, lines in body for ln in lines])
+    blocks: list[Block] = []
+    tables: list[tuple[int, Table]] = []
+    for lay, lines in body:
+        blocks.extend(lines_to_blocks(lines, lay.number, body_size))
+        tables.extend((lay.number, t) for t in lay.tables)
+    all_text = [ln.text for b in blocks for ln in b.lines]
+    lang = detect_language(" ".join(all_text[len(all_text) // 4 :][:400]) or " ".join(all_text))
+    paragraphs = insert_tables(blocks_to_paragraphs(blocks, lang, vocabulary(all_text)), tables)
+
+    image_only = [lay.number for lay in layouts if lay.image_only]
+    if image_only:
+        warnings.append(f"no text layer on pages {page_ranges(image_only)} (OCR not yet supported)")
+    if not paragraphs and not image_only:
+        warnings.append("no text found in PDF")
+
+    first_lines = next((lines for _, lines in body if lines), [])
+    title = meta.title_from_metadata(info) or meta.title_from_lines(first_lines[:40])
+    published = meta.date_from_metadata(info) or meta.date_from_text(" ".join(ln.text for ln in first_lines))
+    metadata: dict[str, str] = {}
+    if header_lines:
+        metadata["running_header"] = " / ".join(header_lines[:5])
+    for key in ("Producer", "Creator", "Subject", "Keywords"):
+        value = meta._text(info.get(key))
+        if value:
+            metadata[key.lower()] = value
+    return assemble_document(
+        paragraphs,
+        uri=uri,
+        sha256=sha256,
+        media_type=PDF,
+        pages=pages,
+        title=title,
+        published=published,
+        author=meta.author_from_metadata(info),
+        warnings=warnings,
+        metadata=metadata,
+    )

@@ -1,0 +1,267 @@
+"""Paragraphs to passages: split long paragraphs at sentences, merge short fragments, keep page provenance."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from extractors.document import Passage
+
+MIN_WORDS = 40
+MAX_WORDS = 250
+PASSAGE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph from layout (or a heading, or a table) with the page each stretch of its text is on.
+
+    `page_marks` holds (offset into text, 1-based page) pairs, sorted, the first at offset 0, so a paragraph
+    that runs across a page break knows where the break falls.
+    """
+
+    text: str
+    page_marks: tuple[tuple[int, int], ...]
+    kind: str = "text"  # "text" | "heading" | "table"
+
+    @property
+    def page_start(self) -> int:
+        return self.page_marks[0][1]
+
+    @property
+    def page_end(self) -> int:
+        return self.page_marks[-1][1]
+
+    def page_at(self, offset: int) -> int:
+        """The page the character at `offset` is on."""
+        page = self.page_marks[0][1]
+        for start, number in self.page_marks:
+            if start > offset:
+                break
+            page = number
+        return page
+
+    def slice(self, start: int, end: int) -> Paragraph:
+        """The part text[start:end] with its own page marks."""
+        marks = [(0, self.page_at(start))]
+        marks += [(o - start, p) for o, p in self.page_marks if start < o < end and p != marks[-1][1]]
+        return Paragraph(self.text[start:end], tuple(marks), self.kind)
+
+
+def paragraph_on_page(text: str, page: int, kind: str = "text") -> Paragraph:
+    """A paragraph that sits on one page."""
+    return Paragraph(text, ((0, page),), kind)
+
+
+def join_paragraphs(parts: Sequence[Paragraph], sep: str = "\n") -> Paragraph:
+    """Several paragraphs as one (kind of the first non-heading part), page marks kept."""
+    text_parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    offset = 0
+    for i, part in enumerate(parts):
+        if i:
+            text_parts.append(sep)
+            offset += len(sep)
+        for o, p in part.page_marks:
+            if not marks or marks[-1][1] != p:
+                marks.append((offset + o, p))
+        text_parts.append(part.text)
+        offset += len(part.text)
+    kinds = [p.kind for p in parts if p.kind != "heading"]
+    return Paragraph("".join(text_parts), tuple(marks), kinds[0] if kinds else "heading")
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+# Abbreviations after which a period does not end a sentence (en/es/pt, lower-cased, without the dot).
+_ABBREVIATION_TEXT = """
+e.g i.e etc al vs cf fig figs eq no nos nr p pp vol ed eds dr mr mrs ms prof sr sra srta dra lic ing
+art arts núm num pág págs cap inc ltd co corp jr st av avda dept est aprox tel approx op cit ibid
+u.s u.n jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(¿¡]?[A-ZÁÉÍÓÚÑÂÊÔÃÕÇÜ0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text` (rule-based: terminal punctuation then a capital, abbreviations respected)."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start() + 1]
+        last_word = before.split()[-1] if before.split() else ""
+        token = last_word.rstrip(".!?…").lstrip("(\"'“").lower()
+        if match.group().startswith(".") and (
+            token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+        ):
+            continue
+        sentences.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        sentences.append(text[start:])
+    return sentences
+
+
+def split_long_paragraph(para: Paragraph, max_words: int = MAX_WORDS) -> list[Paragraph]:
+    """Cut a paragraph over `max_words` into even chunks at sentence boundaries (at words when a
+    sentence alone is too long)."""
+    total = word_count(para.text)
+    if total <= max_words or para.kind == "heading":
+        return [para]
+    target = total / math.ceil(total / max_words)
+    # Spans (start, end) of sentences; a sentence longer than max_words is cut at word boundaries.
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for sentence in split_sentences(para.text):
+        if word_count(sentence) > max_words:
+            spans.extend(_word_chunks(sentence, offset, int(target)))
+        else:
+            spans.append((offset, offset + len(sentence)))
+        offset += len(sentence)
+    chunks: list[Paragraph] = []
+    chunk_start, chunk_words = spans[0][0], 0
+    for i, (start, end) in enumerate(spans):
+        words = word_count(para.text[start:end])
+        if chunk_words and chunk_words + words > max_words:
+            chunks.append(para.slice(chunk_start, start))
+            chunk_start, chunk_words = start, 0
+        chunk_words += words
+        last = i == len(spans) - 1
+        if last or chunk_words >= target:
+            chunks.append(para.slice(chunk_start, end))
+            chunk_start, chunk_words = end, 0
+    return [_strip(c) for c in chunks if c.text.strip()]
+
+
+def _word_chunks(sentence: str, offset: int, size: int) -> list[tuple[int, int]]:
+    starts = [m.start() for m in re.finditer(r"\S+", sentence)]
+    spans = []
+    for i in range(0, len(starts), max(size, 1)):
+        begin = starts[i]
+        end = starts[i + size] if i + size < len(starts) else len(sentence)
+        spans.append((offset + begin, offset + end))
+    return spans
+
+
+def _strip(para: Paragraph) -> Paragraph:
+    left = len(para.text) - len(para.text.lstrip())
+    right = len(para.text.rstrip())
+    return para.slice(left, right) if (left or right != len(para.text)) else para
+
+
+def merge_fragments(
+    paragraphs: Sequence[Paragraph], min_words: int = MIN_WORDS, max_words: int = MAX_WORDS
+) -> list[Paragraph]:
+    """Group paragraphs into passage-sized units: headings go with the text after them, short paragraphs
+    join a neighbour while the unit stays under `max_words`; tables stay on their own."""
+    units: list[Paragraph] = []
+    buffer: list[Paragraph] = []
+    buffer_words = 0
+
+    def flush() -> None:
+        nonlocal buffer, buffer_words
+        if buffer:
+            units.append(join_paragraphs(buffer))
+        buffer, buffer_words = [], 0
+
+    for para in paragraphs:
+        words = word_count(para.text)
+        if para.kind == "table":
+            flush()
+            units.append(para)
+            continue
+        only_headings = all(p.kind == "heading" for p in buffer)
+        if (
+            para.kind == "heading"
+            and not only_headings
+            or (
+                buffer
+                and not only_headings
+                and (buffer_words + words > max_words or (buffer_words >= min_words and words >= min_words))
+            )
+            or buffer
+            and only_headings
+            and buffer_words + words > max_words
+        ):
+            flush()
+        buffer.append(para)
+        buffer_words += words
+    # A short tail reads best with the passage before it.
+    if (
+        buffer
+        and buffer_words < min_words
+        and units
+        and units[-1].kind == "text"
+        and word_count(units[-1].text) + buffer_words <= max_words
+    ):
+        buffer.insert(0, units.pop())
+    flush()
+    return units
+
+
+def paragraphs_to_passages(
+    paragraphs: Sequence[Paragraph],
+    detect: Callable[[str], str | None] | None = None,
+    default_lang: str | None = None,
+) -> tuple[str, list[Passage]]:
+    """The report text and its passages: paragraphs split/merged to ~40-250 words, offsets into the text.
+
+    `detect` gives each passage's language; passages too short to tell get `default_lang`.
+    """
+    pieces: list[Paragraph] = []
+    for para in paragraphs:
+        if not para.text.strip():
+            continue
+        pieces.extend(split_long_paragraph(para) if para.kind != "table" else _split_table(para))
+    units = merge_fragments(pieces)
+    passages: list[Passage] = []
+    offset = 0
+    for seq, unit in enumerate(units):
+        lang = detect(unit.text) if detect and unit.kind != "table" else None
+        if offset:
+            offset += len(PASSAGE_SEPARATOR)
+        passages.append(
+            Passage(
+                seq=seq,
+                page_start=unit.page_start,
+                page_end=unit.page_end,
+                text=unit.text,
+                char_start=offset,
+                char_end=offset + len(unit.text),
+                lang=lang or default_lang,
+                kind="table" if unit.kind == "table" else "text",
+            )
+        )
+        offset += len(unit.text)
+    return PASSAGE_SEPARATOR.join(u.text for u in units), passages
+
+
+def _split_table(para: Paragraph, max_words: int = MAX_WORDS * 2) -> list[Paragraph]:
+    """Big tables are cut between rows so a passage stays readable."""
+    if word_count(para.text) <= max_words:
+        return [para]
+    chunks: list[Paragraph] = []
+    start = words = 0
+    offset = 0
+    for row in para.text.split("\n"):
+        row_words = word_count(row)
+        if words and words + row_words > max_words:
+            chunks.append(para.slice(start, offset - 1))
+            start, words = offset, 0
+        words += row_words
+        offset += len(row) + 1
+    chunks.append(para.slice(start, len(para.text)))
+    return [c for c in chunks if c.text.strip()]
+
+
+def majority_language(passages: Sequence[Passage]) -> str | None:
+    """The language most of the report's words are in (by passage), None when no passage could tell."""
+    weights: dict[str, int] = {}
+    for p in passages:
+        if p.lang and p.kind == "text":
+            weights[p.lang] = weights.get(p.lang, 0) + word_count(p.text)
+    return max(weights, key=lambda k: weights[k]) if weights else None
