@@ -1,0 +1,170 @@
+"""Format writers shared by every command: table (Rich), json (one array), jsonl, csv.
+
+Rows are plain dicts (a record's `to_json()`); writers stream what they can (json, jsonl, csv write
+row by row), and the table collects its rows because Rich sizes columns from all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, Any
+
+from flows.cli.common import OutputFormat, err_console, out_console
+
+# A table is for reading: without --limit it shows this many rows and says how to get the rest.
+TABLE_DEFAULT_ROWS = 50
+
+Cell = Callable[[Any], str]
+
+_HEADERS = {"report_id": "report", "page_start": "page", "report_title": "report title"}
+_SHORT_COLUMNS = frozenset(
+    {
+        "id",
+        "report_id",
+        "page_start",
+        "page_end",
+        "lang",
+        "language",
+        "pages",
+        "passages",
+        "count",
+        "year",
+        "report",
+        "status",
+    }
+)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(row: Mapping[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, default=_json_default)
+
+
+def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    """One JSON array, written row by row so memory stays flat."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n" if count else "\n")
+        out.write(dumps(row))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    count = 0
+    for row in rows:
+        out.write(dumps(row) + "\n")
+        count += 1
+    return count
+
+
+def csv_cell(value: Any) -> str:
+    """Lists become "a;b", objects JSON, null an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
+        count += 1
+    return count
+
+
+def table_cell(value: Any, width: int | None = None) -> str:
+    if value is None:
+        text = ""
+    elif isinstance(value, dict):
+        text = " ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, list | tuple):
+        text = ", ".join(str(v) for v in value)
+    elif isinstance(value, float):
+        text = f"{value:.3f}"
+    else:
+        text = str(value)
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def write_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    widths: Mapping[str, int] | None = None,
+) -> int:
+    """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, highlight=False)
+    wide = widths or {}
+    for column in columns:
+        # Long free-text columns get room first; ids and counts stay on one line.
+        table.add_column(
+            _HEADERS.get(column, column),
+            overflow="fold",
+            no_wrap=column in _SHORT_COLUMNS,
+            min_width=min(20, wide[column]) if column in wide else None,
+        )
+    count = 0
+    for row in rows:
+        table.add_row(*(table_cell(row.get(c), wide.get(c)) for c in columns))
+        count += 1
+    out_console.print(table)
+    return count
+
+
+def emit(
+    rows: Iterable[Mapping[str, Any]],
+    fmt: OutputFormat,
+    columns: Sequence[str],
+    *,
+    table_columns: Sequence[str] | None = None,
+    title: str | None = None,
+    widths: Mapping[str, int] | None = None,
+) -> int:
+    """Write rows to stdout in `fmt`; returns how many. A closed pipe (`| head`) ends output quietly."""
+    out = sys.stdout
+    try:
+        if fmt is OutputFormat.json:
+            count = write_json(rows, out)
+        elif fmt is OutputFormat.jsonl:
+            count = write_jsonl(rows, out)
+        elif fmt is OutputFormat.csv:
+            count = write_csv(rows, columns, out)
+        else:
+            count = write_table(rows, table_columns or columns, title=title, widths=widths)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away; point stdout at /dev/null so the interpreter's final flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return count
+
+
+def note(message: str) -> None:
+    """A line for the person at the terminal (stderr), never mixed into program output."""
+    err_console.print(message, highlight=False, soft_wrap=True)

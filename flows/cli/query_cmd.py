@@ -1,0 +1,183 @@
+"""`citsec reports`, `citsec passages`, `citsec stats`: read the store. Heavy imports stay inside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flows.cli.common import DbOption, FormatOption, OutputFormat, app
+from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
+
+if TYPE_CHECKING:
+    from corpus import PassageFilter
+
+REPORT_FIELDS = (
+    "id", "uri", "title", "language", "pages", "passages", "status", "error", "warnings", "sha256",
+    "published", "ingested_at",
+)  # fmt: skip
+REPORT_TABLE = ("id", "title", "language", "pages", "passages", "status", "published", "error")
+PASSAGE_FIELDS = (
+    "id", "report_id", "report_title", "page_start", "page_end", "lang", "text", "labels", "scores",
+    "countries", "programs",
+)  # fmt: skip
+PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text")
+_WIDTHS = {"text": 160, "title": 60, "error": 60, "report_title": 40}
+
+_FILTER_HELP = (
+    "Several values of one filter are ORed (--label prevention --label enforcement: either); different "
+    "filters are ANDed. Labels are effective labels: a passage's latest human label, else the promoted "
+    "model's; --label none selects passages without a label. Dates bound the report's date (published, "
+    'else ingested) and accept YYYY, YYYY-MM or YYYY-MM-DD. --search takes words, "quoted phrases" and '
+    "word* prefixes; every term must match."
+)
+
+LabelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--label", "-l", help="prevention, enforcement, transnational, or none. Repeatable (OR)."),
+]
+CountryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code, e.g. CO. Repeatable (OR)."),
+]
+ProgramOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--program", "-p", help="Canonical program name, any case, e.g. 'Plan Colombia'. Repeatable (OR)."
+    ),
+]
+ReportOpt = Annotated[int | None, typer.Option("--report", help="Only passages of this report id.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Passage language (ISO 639-1), e.g. es.")]
+SearchOpt = Annotated[str | None, typer.Option("--search", "-s", help="Full-text search over passage text.")]
+MinScoreOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score", help="Minimum score (0-1) of the labels asked for with --label (human labels: 1)."
+    ),
+]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Reports dated on or after DATE.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Reports dated on or before DATE.")]
+
+
+def build_filter(
+    label: list[str] | None = None,
+    country: list[str] | None = None,
+    program: list[str] | None = None,
+    report: int | None = None,
+    lang: str | None = None,
+    search: str | None = None,
+    min_score: float | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> PassageFilter:
+    """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes)."""
+    from corpus import PassageFilter, parse_date
+
+    return PassageFilter(
+        labels=tuple(label or ()),
+        countries=tuple(country or ()),
+        programs=tuple(program or ()),
+        report_id=report,
+        lang=lang,
+        search=search,
+        min_score=min_score,
+        since=parse_date(since) if since else None,
+        until=parse_date(until, end=True) if until else None,
+    ).validated()
+
+
+def _table_rows(rows: Iterator[Any], limit: int | None, fmt: OutputFormat) -> Iterator[Any]:
+    """Tables show TABLE_DEFAULT_ROWS rows unless --limit says otherwise, and say when there are more."""
+    if fmt is not OutputFormat.table or limit is not None:
+        yield from rows
+        return
+    yield from islice(rows, TABLE_DEFAULT_ROWS)
+    if next(rows, None) is not None:
+        note(f"showing the first {TABLE_DEFAULT_ROWS} rows; use --limit N or --format jsonl for more")
+
+
+@app.command(
+    "reports",
+    epilog="Example: citsec reports --format json > reports.json",
+)
+def reports_command(
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+    all_versions: Annotated[
+        bool, typer.Option("--all", help="Also list older versions replaced by a newer one at the same uri.")
+    ] = False,
+) -> None:
+    """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed."""
+    from corpus import Corpus
+
+    with Corpus.open(db) as corpus:
+        rows = (r.to_json() for r in corpus.reports(include_superseded=all_versions))
+        emit(_table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS)
+
+
+@app.command(
+    "passages",
+    short_help="Find passages by label, country, program, report, language, date and text.",
+    help="Find passages by strategy label, country, program, report, language, date and free text. "
+    + _FILTER_HELP,
+    epilog="Example: citsec passages --label prevention --country CO --country MX --search 'youth program' "
+    "--since 2015 --limit 5 --format jsonl",
+)
+def passages_command(
+    label: LabelOpt = None,
+    country: CountryOpt = None,
+    program: ProgramOpt = None,
+    report: ReportOpt = None,
+    lang: LangOpt = None,
+    search: SearchOpt = None,
+    min_score: MinScoreOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N passages.", min=0)] = None,
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    from corpus import Corpus
+
+    f = build_filter(label, country, program, report, lang, search, min_score, since, until)
+    with Corpus.open(db) as corpus:
+        rows = (p.to_json() for p in corpus.passages(f, limit=limit))
+        emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
+
+
+@app.command(
+    "stats",
+    short_help="Count passages per label, country, program, year, report or language.",
+    help="Count passages per group of --by fields: label, country, program, year, report, lang. A passage "
+    "counts once in every group it belongs to (two labels: both groups). Passages without a label count "
+    'under label "none"; those naming no country or program under null (an empty cell). year is the '
+    "report's published year, else the year it was ingested. Takes the same filters as `passages`, "
+    "so the two always agree. " + _FILTER_HELP,
+    epilog="Example: citsec stats --by label,country --since 2010 --format csv",
+)
+def stats_command(
+    by: Annotated[
+        str, typer.Option("--by", help="FIELD[,FIELD]: label, country, program, year, report, lang.")
+    ],
+    label: LabelOpt = None,
+    country: CountryOpt = None,
+    program: ProgramOpt = None,
+    report: ReportOpt = None,
+    lang: LangOpt = None,
+    search: SearchOpt = None,
+    min_score: MinScoreOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    from corpus import Corpus
+    from corpus.queries import parse_stat_fields
+
+    fields = parse_stat_fields(by)
+    f = build_filter(label, country, program, report, lang, search, min_score, since, until)
+    with Corpus.open(db) as corpus:
+        rows = corpus.stats(fields, f)
+    emit(rows, fmt, [*fields, "count"])
