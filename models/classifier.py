@@ -23,7 +23,7 @@ from models.cues import CueLexicon
 from models.errors import ModelError
 from models.labels import LABELS
 
-FEATURE_SETS = ("word", "word+char", "word+cues", "word+char+cues")
+FEATURE_SETS = ("word", "word+char", "word+cues", "word+char+cues", "cues")
 ALGORITHMS = ("logreg", "svm")
 # Thresholds are searched on a grid: finer steps would only fit noise in a few hundred out-of-fold scores.
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
@@ -44,20 +44,21 @@ def choose_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
     return float(THRESHOLD_GRID[best[np.argmin(np.abs(THRESHOLD_GRID[best] - 0.5))]])
 
 
-def build_features(features: str) -> FeatureUnion:
-    """The feature union named by `features` (one of FEATURE_SETS)."""
+def build_features(features: str, cue_scale: float = 1.0) -> FeatureUnion:
+    """The feature union named by `features` (one of FEATURE_SETS); cue values are scaled by `cue_scale`."""
     if features not in FEATURE_SETS:
         raise ModelError(f"unknown feature set {features!r} (expected one of {', '.join(FEATURE_SETS)})")
-    parts: list[tuple[str, object]] = [
-        ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=2)),
-    ]
+    parts: list[tuple[str, object]] = []
+    if "word" in features:
+        word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=2)
+        parts.append(("word", word))
     if "char" in features:
         parts.append(
             ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                      strip_accents="unicode", min_df=2))
         )
     if "cues" in features:
-        parts.append(("cues", CueLexicon()))
+        parts.append(("cues", CueLexicon(scale=cue_scale)))
     return FeatureUnion(parts)
 
 
@@ -84,6 +85,7 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         features: str = "word+char+cues",
         algorithm: str = "logreg",
         C: float = 4.0,
+        cue_scale: float = 1.0,
         class_weight: str | None = "balanced",
         cv_folds: int = 5,
         random_state: int = 0,
@@ -91,13 +93,14 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         self.features = features
         self.algorithm = algorithm
         self.C = C
+        self.cue_scale = cue_scale
         self.class_weight = class_weight
         self.cv_folds = cv_folds
         self.random_state = random_state
 
     def _pipeline(self) -> Pipeline:
         return Pipeline([
-            ("features", build_features(self.features)),
+            ("features", build_features(self.features, self.cue_scale)),
             ("head", build_head(self.algorithm, self.C, self.class_weight, self.random_state)),
         ])
 
@@ -107,15 +110,17 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         proba = cross_val_predict(self._pipeline(), list(X), Y, cv=folds, method="predict_proba")
         return np.asarray(proba, dtype=np.float64)
 
-    def fit(self, X: Sequence[str], Y: np.ndarray) -> StrategyClassifier:
-        """Learn thresholds from out-of-fold probabilities, then fit the pipeline on all of X."""
+    def fit(self, X: Sequence[str], Y: np.ndarray, oof_proba: np.ndarray | None = None) -> StrategyClassifier:
+        """Learn thresholds from out-of-fold probabilities, then fit the pipeline on all of X.
+
+        `oof_proba` may pass in what `out_of_fold_proba(X, Y)` returns, to save recomputing it."""
         texts = list(X)
         targets = np.asarray(Y, dtype=np.int64)
         if targets.ndim != 2 or targets.shape != (len(texts), len(LABELS)):
             raise ModelError(f"Y must be a 0/1 matrix of shape ({len(texts)}, {len(LABELS)})")
         if len(texts) < 2 * self.cv_folds:
             raise ModelError(f"need at least {2 * self.cv_folds} training passages, got {len(texts)}")
-        oof = self.out_of_fold_proba(texts, targets)
+        oof = self.out_of_fold_proba(texts, targets) if oof_proba is None else np.asarray(oof_proba)
         self.thresholds_ = np.array([choose_threshold(targets[:, j], oof[:, j]) for j in range(len(LABELS))])
         self.cv_f1_ = np.array(
             [f1_at(targets[:, j], oof[:, j], self.thresholds_[j]) for j in range(len(LABELS))]

@@ -62,11 +62,13 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # enforcement
     "arrest": (
-        r"arrest", r"detain", r"detention", r"detenc", r"detenid", r"captur", r"aprehen", r"apprehen",
+        r"arrest", r"detain", r"detention", r"detenc", r"detenid", r"detuv", r"detien",
+        r"captur", r"aprehen", r"apprehen",
         r"prisao", r"prend", r"presos?\b", r"detidos?\b", r"custody",
     ),
     "operation": (
-        r"raids?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operation", r"crackdown",
+        r"raid(s|ed|ing)?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operation",
+        r"crackdown",
         r"offensive", r"ofensiva", r"dismantl", r"desarticul", r"desmantel", r"manhunt", r"patrol",
         r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
     ),
@@ -125,7 +127,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"plan colombia", r"merida initiative", r"iniciativa merida", r"carsi", r"usaid",
         r"security assistance", r"military aid", r"foreign aid", r"ayuda (militar|estadounidense|extranjera)",
         r"asistencia (tecnica|militar|de seguridad)", r"donor", r"donante", r"doador", r"funded by",
-        r"financiad[oa]s? por", r"financiad[oa]s? pel", r"aid package", r"paquete de ayuda",
+        r"financiad[oa]s? por", r"financiad[oa]s? pel", r"aid\b", r"aid package", r"paquete de ayuda",
     ),
     "cooperation": (
         r"cooperat", r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
@@ -151,7 +153,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"descertific", r"agreement with", r"acuerdo con", r"acordo com",
     ),
     "foreign_actor": (
-        r"united states", r"estados unidos", r"u\.s\.", r"washington", r"estadounidense", r"norte-american",
+        r"united states", r"estados unidos", r"ee\.? ?uu", r"washington", r"estadounidense",
+        r"norte-american",
         r"norteamerican", r"americanos?\b", r"foreign", r"extranjer", r"estrangeir", r"international",
         r"internacional", r"regional", r"neighbou?ring countr", r"paises vecinos", r"paises vizinhos",
         r"trained by", r"entrenad[oa]s? por", r"treinad[oa]s? por", r"transnational", r"transnacional",
@@ -160,9 +163,13 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+# "US" must be told from the pronoun "us" before lower-casing; it is the commonest foreign actor in the field.
+_US = re.compile(r"\bU\.?S\.?(?=\W|$)")
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents, so "Extradición" and "extradicao" meet "extradicion"/"extradicao"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower-case and strip accents, so "Extradición" and "extradição" meet "extradicion"/"extradicao"."""
+    decomposed = unicodedata.normalize("NFKD", _US.sub("united states", text).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -117,32 +117,51 @@ def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> Load
     return LoadedModel(version, estimator)
 
 
-def _from_store(corpus: Corpus, version: str) -> LoadedModel:
-    data = corpus.model_artifact(version)
-    if data is None:
-        raise ModelError(f"model {version} has no stored artifact")
-    rows = [r for r in corpus.model_versions() if r.version == version]
-    expected = rows[0].parameters.get("artifact_sha256") if rows else None
-    return LoadedModel(version, load_model_bytes(data, expected))
+def builtin_seed_version(seed_dir: Path = SEED_DIR) -> str:
+    """The version the built-in seed model has (or would have once trained): hashing only, no training."""
+    return seed_version(load_seed(seed_dir).digest)
 
 
 def load_model(
     corpus: Corpus | None = None, version: str | None = None, cache_dir: Path | None = None
 ) -> LoadedModel:
-    """`version` from the store ("seed" or the seed version: the built-in model); without a version, the
-    store's promoted model, else the built-in seed model."""
+    """The model named `version`, else the store's promoted model, else the built-in seed model.
+
+    "seed" names the built-in seed model. A seed version recorded in the store without an artifact
+    (predictions stored by an ingest that used the built-in model) resolves to the built-in model.
+    """
+    explicit = version is not None
     if version is None:
-        promoted = corpus.promoted_model() if corpus is not None else None
-        if corpus is None or promoted is None:
+        row = corpus.promoted_model() if corpus is not None else None
+        if row is None:
             return seed_model(cache_dir)
-        return _from_store(corpus, promoted.version)
-    if version == SEED_ALIAS or version.startswith("seed-"):
+        version = row.version
+    elif version == SEED_ALIAS:
+        return seed_model(cache_dir)
+    else:
+        row = corpus.model_version(version) if corpus is not None else None
+    if corpus is not None and row is not None and row.has_artifact:
+        data = corpus.model_artifact(version)
+        assert data is not None
+        return LoadedModel(version, load_model_bytes(data, row.parameters.get("artifact_sha256")))
+    if version.startswith("seed-"):
         model = seed_model(cache_dir)
-        if version in (SEED_ALIAS, model.version):
+        if model.version == version or not explicit:
             return model
-    if corpus is not None and any(row.version == version for row in corpus.model_versions()):
-        return _from_store(corpus, version)
+        raise ModelError(f"model {version} is not available (the built-in seed model is now {model.version})")
+    if row is not None:
+        raise ModelError(f"model {version} has no stored artifact")
     raise ModelError(f"unknown model version {version!r} (see `citsec models list`)")
+
+
+def register_seed_model(corpus: Corpus, model: LoadedModel, promoted: bool = False) -> str:
+    """Put the built-in seed model (artifact and CV metrics) into the store's registry; idempotent."""
+    row = corpus.model_version(model.version)
+    if row is None or not row.has_artifact:
+        register_model(corpus, model.estimator, version=model.version, promoted=promoted)
+    elif promoted and not row.promoted:
+        corpus.promote(model.version)
+    return model.version
 
 
 def register_model(

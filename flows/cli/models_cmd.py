@@ -1,0 +1,154 @@
+"""`citsec models list | promote VERSION | evaluate [--gold FILE]`: the classifier registry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, out_console
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+    from models.evaluation import GoldSet
+
+models_app = typer.Typer(
+    help="The strategy classifier's versions: list them, promote one, evaluate one against gold labels.",
+    no_args_is_help=True,
+)
+app.add_typer(models_app, name="models")
+
+LIST_COLUMNS = ("version", "created_at", "algorithm", "training_size", "cv_macro_f1", "promoted", "artifact")
+
+
+def _store_if_present(db_url: str) -> Corpus | None:
+    from flows.cli.tag_cmd import _store_if_present as store_if_present
+
+    return store_if_present(db_url)
+
+
+def model_rows(corpus: Corpus | None, seed_version: str) -> list[dict[str, Any]]:
+    """The store's versions, newest first, then the built-in seed model when the store lacks it."""
+    rows: list[dict[str, Any]] = []
+    for r in corpus.model_versions() if corpus is not None else []:
+        rows.append({
+            "version": r.version,
+            "created_at": r.created_at.isoformat(timespec="seconds") if r.created_at else None,
+            "algorithm": r.algorithm,
+            "training_size": r.training_size,
+            "cv_macro_f1": r.metrics.get("cv_macro_f1"),
+            "promoted": r.promoted,
+            "artifact": "stored" if r.has_artifact else ("built-in" if r.version == seed_version else "none"),
+        })
+    if not any(row["version"] == seed_version for row in rows):
+        rows.append({
+            "version": seed_version, "created_at": None, "algorithm": "built-in seed model",
+            "training_size": None, "cv_macro_f1": None, "promoted": False, "artifact": "built-in",
+        })
+    return rows
+
+
+@models_app.command("list")
+def list_command(
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List model versions: the store's registry plus the built-in seed model.
+
+    Example: citsec models list --format json
+    """
+    from flows.cli.output import emit
+    from models.registry import builtin_seed_version
+
+    corpus = _store_if_present(db)
+    try:
+        rows = model_rows(corpus, builtin_seed_version())
+    finally:
+        if corpus is not None:
+            corpus.close()
+    emit(rows, fmt, LIST_COLUMNS, title="model versions")
+
+
+@models_app.command("promote")
+def promote_command(
+    version: Annotated[str, typer.Argument(help="A version from `citsec models list`, or 'seed'.")],
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Make VERSION the model whose predictions label the store's passages.
+
+    Example: citsec models promote m-20250101120000-1a2b3c4d
+    """
+    from corpus import Corpus
+    from models.registry import SEED_ALIAS, builtin_seed_version, register_seed_model, seed_model
+
+    with Corpus.open(db) as corpus:
+        row = corpus.model_version(version) if version != SEED_ALIAS else None
+        if version in (SEED_ALIAS, builtin_seed_version()) and (row is None or not row.has_artifact):
+            # The built-in model enters the registry (artifact and metrics) when first promoted.
+            version = register_seed_model(corpus, seed_model(Settings.from_env().cache_dir), promoted=True)
+        elif row is None:
+            raise UserError(f"unknown model version {version!r} (see `citsec models list`)")
+        elif not row.has_artifact:
+            raise UserError(f"model {version} has no stored artifact; it cannot label passages")
+        else:
+            corpus.promote(version)
+    out_console.print(f"promoted {version}", highlight=False)
+
+
+def _gold_from_store(db_url: str) -> GoldSet:
+    import numpy as np
+
+    from models.evaluation import GoldSet
+    from models.labels import labels_to_matrix
+
+    corpus = _store_if_present(db_url)
+    examples = list(corpus.labeled_examples()) if corpus is not None else []
+    if corpus is not None:
+        corpus.close()
+    examples = [e for e in examples if e.text]
+    if not examples:
+        raise UserError("no gold labels: pass --gold FILE (JSON lines {\"text\", \"labels\", \"lang\"?}) "
+                        "or label passages first (citsec label ...)")
+    y = labels_to_matrix([e.labels for e in examples]) if examples else np.zeros((0, 3))
+    return GoldSet([e.text or "" for e in examples], y, [e.lang for e in examples])
+
+
+_GOLD_HELP = "Gold JSON lines {\"text\", \"labels\", \"lang\"?} (default: the store's human labels)."
+_MODEL_HELP = "Model version (default: the promoted model, else the built-in seed model)."
+_STORE_GOLD = "the store's human labels (the model may have been trained on them)"
+
+
+@models_app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path | None, typer.Option("--gold", help=_GOLD_HELP)] = None,
+    model_version: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Per-label precision, recall and F1, macro-F1 and per-language macro-F1 against gold labels.
+
+    Example: citsec models evaluate --gold gold.jsonl --format json
+    """
+    from extractors.language import detect_language
+    from models.evaluation import evaluate, format_evaluation, read_gold
+    from models.registry import load_model
+
+    gold_set = read_gold(gold) if gold is not None else _gold_from_store(db)
+    langs = [lang or detect_language(text) for text, lang in zip(gold_set.texts, gold_set.langs, strict=True)]
+    corpus = _store_if_present(db)
+    try:
+        model = load_model(corpus, model_version, cache_dir=Settings.from_env().cache_dir)
+    finally:
+        if corpus is not None:
+            corpus.close()
+    result = evaluate(gold_set.y, model.estimator.predict(gold_set.texts), langs)
+    source = str(gold) if gold is not None else _STORE_GOLD
+    if fmt in (OutputFormat.json, OutputFormat.jsonl):
+        print(json.dumps({"model": model.version, "gold": source, **result.to_json()}, ensure_ascii=False))
+    elif fmt is OutputFormat.csv:
+        raise UserError("models evaluate prints --format table or json")
+    else:
+        print(format_evaluation(result, f"model {model.version} on {source}"))

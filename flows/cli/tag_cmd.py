@@ -1,0 +1,201 @@
+"""`citsec tag [FILE|-] [--model VERSION] [--explain]`: label passages given as JSON lines or plain text.
+
+Input is JSON lines {"id", "text", "lang"?} or plain text (one passage per blank-line-separated block,
+ids 1..n); output is one JSON line per input, in order, streamed a batch at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+
+from flows.cli.common import DbOption, UserError, app
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+    from models.registry import LoadedModel
+
+BATCH_SIZE = 256
+EXPLAIN_TERMS = 5
+
+
+@dataclass(frozen=True)
+class TagInput:
+    """One passage to tag: its id exactly as given (any JSON value), text and language if known."""
+
+    id: Any
+    text: str
+    lang: str | None
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
+    """One JSON-lines record; a missing id becomes the record's ordinal (1..n), as in plain text."""
+    try:
+        row = json.loads(line, parse_constant=_reject_constant)
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise UserError(f"line {number}: not valid JSON ({reason})") from None
+    if not isinstance(row, dict):
+        raise UserError(f"line {number}: expected a JSON object with \"text\"")
+    text = row.get("text")
+    if not isinstance(text, str):
+        raise UserError(f"line {number}: \"text\" must be a string")
+    lang = row.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise UserError(f"line {number}: \"lang\" must be a string such as \"en\"")
+    identifier = row.get("id", ordinal)
+    if not _finite(identifier):
+        raise UserError(f"line {number}: \"id\" holds a number too large for JSON")
+    return TagInput(identifier, text, lang or None)
+
+
+def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
+    """Records from JSON lines (when the first non-blank line starts with "{") or plain-text blocks."""
+    mode: str | None = None
+    block: list[str] = []
+    ordinal = 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if mode is None and line.strip():
+            mode = "json" if line.lstrip().startswith("{") else "text"
+        if mode == "json":
+            if line.strip():
+                ordinal += 1
+                yield parse_json_line(line, number, ordinal)
+        elif line.strip():
+            block.append(line)
+        elif block:
+            ordinal += 1
+            yield TagInput(ordinal, "\n".join(block), None)
+            block = []
+    if block:
+        yield TagInput(ordinal + 1, "\n".join(block), None)
+
+
+def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
+    batch: list[TagInput] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: bool) -> list[dict[str, Any]]:
+    """Output rows (DESIGN.md's `citsec tag` object) for one batch: language, labels, countries, programs."""
+    from extractors.language import detect_language
+
+    texts = [item.text for item in batch]
+    langs = [item.lang or detect_language(item.text) for item in batch]
+    tags = tagger.tag(texts, langs)
+    predictions = model.predict(texts, langs)
+    rows = []
+    for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
+        row: dict[str, Any] = {
+            "id": item.id,
+            "lang": lang,
+            "labels": prediction.labels,
+            "scores": prediction.scores,
+            "countries": list(tag.countries),
+            "programs": list(tag.programs),
+            "model": model.version,
+        }
+        if explain:
+            row["explain"] = model.explain(item.text, EXPLAIN_TERMS)
+        rows.append(row)
+    return rows
+
+
+def dumps_row(row: dict[str, Any]) -> str:
+    """One output line: readable UTF-8, escaped only when the input held unpaired surrogates."""
+    text = json.dumps(row, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(row)
+    return text
+
+
+def _store_if_present(db_url: str) -> Corpus | None:
+    """The store, when there is one: a missing SQLite file is no store (tag must not create one)."""
+    from sqlalchemy.engine import make_url
+
+    from corpus import Corpus
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).is_file()):
+        return None
+    return Corpus.open(db_url)
+
+
+def _open_input(source: str) -> TextIO:
+    if source == "-":
+        return sys.stdin
+    path = Path(source)
+    if not path.is_file():
+        raise UserError(f"no such file: {source}")
+    return path.open(encoding="utf-8")
+
+
+_SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."
+_MODEL_HELP = "Model version (default: the store's promoted model, else the built-in seed model)."
+_EXPLAIN_HELP = "Add an \"explain\" field: per label, the terms pushing its score up and down."
+
+
+@app.command("tag")
+def tag_command(
+    source: Annotated[str, typer.Argument(help=_SOURCE_HELP)] = "-",
+    model_version: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=_EXPLAIN_HELP)] = False,
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Label passages with strategies, countries and programs; one JSON line out per passage in.
+
+    Example: echo '{"id": 1, "text": "Colombia extradited the leader to the United States."}' | citsec tag
+    """
+    from extractors.tagging import Tagger
+
+    from models.registry import load_model
+
+    corpus = _store_if_present(db)
+    try:
+        model = load_model(corpus, model_version, cache_dir=Settings.from_env().cache_dir)
+    finally:
+        if corpus is not None:
+            corpus.close()
+    tagger = Tagger()
+    stream = _open_input(source)
+    out = sys.stdout
+    try:
+        for batch in batched(read_inputs(stream), BATCH_SIZE):
+            out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
+            out.flush()
+    except UnicodeDecodeError:
+        raise UserError(f"{source if source != '-' else 'stdin'} is not UTF-8 text") from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
