@@ -1,0 +1,169 @@
+"""spaCy components of the tagging pipeline, registered with @Language.factory.
+
+    citsec_gazetteer       PhraseMatchers over the gazetteers -> doc.spans["countries"|"places"|"programs"|
+                           "organizations"], with the case policies and false-hit guards applied
+    citsec_program_cues    cue-word rules for programs missing from the gazetteer -> doc.spans["programs"]
+    citsec_statistical     (only with en_core_web_sm) its LAW/ORG entities as extra candidates
+    citsec_resolve         doc.ents = the non-overlapping union; Doc._.countries / Doc._.programs
+
+Span labels: COUNTRY, PLACE, PROGRAM, ORG; span.kb_id_ holds the normalized value (ISO code or canonical
+name). Spans of different groups may overlap ("Plan Colombia" is a program and names Colombia).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.tagging import cues, guards, lexicon
+
+GROUPS = {"country": "countries", "place": "places", "program": "programs", "organization": "organizations"}
+LABELS = {"country": "COUNTRY", "place": "PLACE", "program": "PROGRAM", "organization": "ORG"}
+KIND_OF_LABEL = {label: kind for kind, label in LABELS.items()}
+_SEP = "\t"
+
+
+def _countries_of(doc: Doc) -> list[str]:
+    return sorted({span.kb_id_ for span in doc.spans.get("countries", [])})
+
+
+def _programs_of(doc: Doc) -> list[dict[str, str]]:
+    seen: dict[tuple[str, str], None] = {}
+    for span in sorted(doc.spans.get("programs", []), key=lambda s: (s.start, s.end)):
+        seen.setdefault((span.kb_id_, span.text), None)
+    return [{"name": name, "text": text} for name, text in seen]
+
+
+for _name, _getter in (("countries", _countries_of), ("programs", _programs_of)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, getter=_getter)
+
+
+def _overlaps(span: tuple[int, int], others: Iterable[Span]) -> bool:
+    return any(span[0] < other.end and other.start < span[1] for other in others)
+
+
+class Gazetteer:
+    """Looks up every gazetteer term with two PhraseMatchers: LOWER for names, ORTH for acronyms."""
+
+    def __init__(self, nlp: Language, lang: str) -> None:
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_key: dict[tuple[str, str], list[str]] = {}
+        for term in lexicon.all_terms(lang):
+            by_key.setdefault((_SEP.join((term.kind, term.value, term.case)), term.case), []).append(
+                term.text
+            )
+        for (key, case), texts in by_key.items():
+            matcher = self.exact if case == "exact" else self.lower
+            matcher.add(key, [nlp.make_doc(text) for text in texts])
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        found: dict[str, list[Span]] = {
+            "country": [],
+            "place": [],
+            "block": [],
+            "program": [],
+            "organization": [],
+        }
+        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
+            kind, value, case = strings[match_id].split(_SEP)
+            span = Span(doc, start, end, label=LABELS.get(kind, "BLOCK"), kb_id=value)
+            if case != "exact" and not guards.case_ok(span, case):
+                continue
+            if kind == "country" and not guards.keep_country(span):
+                continue
+            found[kind].append(span)
+        # Longest match wins among places, blocks and countries: "New Mexico" silences "Mexico".
+        geo = filter_spans(found["country"] + found["place"] + found["block"])
+        countries: list[Span] = []
+        for span in geo:
+            if span.label_ == "COUNTRY":
+                countries.extend(
+                    Span(doc, span.start, span.end, label="COUNTRY", kb_id=code)
+                    for code in span.kb_id_.split(",")
+                )
+        doc.spans["countries"] = countries
+        doc.spans["places"] = [span for span in geo if span.label_ == "PLACE"]
+        doc.spans["programs"] = filter_spans(found["program"])
+        doc.spans["organizations"] = filter_spans(found["organization"])
+        return doc
+
+
+@Language.factory("citsec_gazetteer", default_config={"lang": "en"})
+def make_gazetteer(nlp: Language, name: str, lang: str) -> Gazetteer:
+    """Gazetteer matcher for a pipeline whose text is in `lang` (demonyms are language specific)."""
+    return Gazetteer(nlp, lang)
+
+
+class ProgramCues:
+    """Adds programs found by cue-word rules (extractors/tagging/cues.py) where the gazetteer found none."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.cue_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.cue_matcher.add("CUE", [nlp.make_doc(word) for word in sorted(cues.CUE_WORDS)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        cue_indices = sorted({start for _, start, end in self.cue_matcher(doc) if end == start + 1})
+        if not cue_indices:
+            return doc
+        known = list(doc.spans.get("programs", []))
+        named = [
+            *doc.spans.get("countries", []),
+            *doc.spans.get("places", []),
+            *doc.spans.get("organizations", []),
+        ]
+        new: list[Span] = []
+        for start, end in cues.find_unknown_programs(doc, cue_indices):
+            if _overlaps((start, end), known) or _only_named_things(doc, start, end, named):
+                continue
+            text = doc[start:end].text
+            new.append(Span(doc, start, end, label="PROGRAM", kb_id=text))
+        if new:
+            doc.spans["programs"] = sorted([*known, *filter_spans(new)], key=lambda s: (s.start, s.end))
+        return doc
+
+
+def _only_named_things(doc: Doc, start: int, end: int, named: list[Span]) -> bool:
+    """'the program Colombia ...': a 'name' made only of countries, places or organizations is no program."""
+    words = [t for t in doc[start:end] if t.is_alpha and t.text[0].isupper() and t.lower_ not in cues.GENERIC]
+    words = [t for t in words if t.lower_ not in cues.PREFIX_CUES | cues.SUFFIX_CUES]
+    return bool(words) and all(any(s.start <= t.i < s.end for s in named) for t in words)
+
+
+@Language.factory("citsec_program_cues")
+def make_program_cues(nlp: Language, name: str) -> ProgramCues:
+    """Rules for programs that are not in the gazetteer."""
+    return ProgramCues(nlp)
+
+
+@Language.component("citsec_statistical")
+def statistical_candidates(doc: Doc) -> Doc:
+    """With a trained NER upstream: its LAW entities become programs and its ORG entities organizations,
+    where the gazetteer and the rules found nothing there."""
+    programs = list(doc.spans.get("programs", []))
+    orgs = list(doc.spans.get("organizations", []))
+    named = [*programs, *orgs, *doc.spans.get("countries", []), *doc.spans.get("places", [])]
+    for ent in doc.ents:
+        if ent.label_ not in ("LAW", "ORG") or _overlaps((ent.start, ent.end), named):
+            continue
+        span = Span(
+            doc, ent.start, ent.end, label="PROGRAM" if ent.label_ == "LAW" else "ORG", kb_id=ent.text
+        )
+        (programs if ent.label_ == "LAW" else orgs).append(span)
+    doc.spans["programs"] = sorted(programs, key=lambda s: (s.start, s.end))
+    doc.spans["organizations"] = sorted(orgs, key=lambda s: (s.start, s.end))
+    return doc
+
+
+@Language.component("citsec_resolve")
+def resolve(doc: Doc) -> Doc:
+    """doc.ents = the longest non-overlapping tags (programs before the countries inside them)."""
+    spans = [span for group in GROUPS.values() for span in doc.spans.get(group, [])]
+    doc.ents = filter_spans(spans)
+    return doc

@@ -1,0 +1,255 @@
+"""Rules that find programs missing from the gazetteer, from cue words around capitalized names.
+
+    prefix cue + name      "Plan Niñez Segura", "Operación Escudo", "Lei Maria da Penha"
+    name + suffix cue      "Dignity Plan", "Caribbean Basin Security Initiative", "Patriot Act"
+    lower-case cue + name  "el programa “Quiero Mi Barrio”", "operation Fast and Furious" (name only)
+    law numbers            "Ley 1448 de 2011", "Leyes 20.393 y 19.913", "Lei nº 11.343"
+    naming verb + quote    "lo que hemos denominado “seguridad con garantías”"
+
+The rules return token ranges; they never look past a sentence and insist on at least one capitalized,
+non-generic word, so "Plan de trabajo" or "National Plan" stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc, Token
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PREFIX_CUES = _words(
+    """
+    plan plano programa operación operacion operativo operação operacao operation iniciativa ley lei
+    proyecto projeto política politica estrategia estratégia pacto modelo campaña campanha
+    """
+)
+SUFFIX_CUES = _words("initiative plan program programme strategy act law pact accord framework compact")
+LOWER_CUES = _words(
+    """
+    programa program programme plan plano operación operation operativo operação estrategia
+    estratégia strategy iniciativa initiative campaña campanha campaign política policy proyecto
+    projeto project
+    """
+)
+LAW_CUES = _words("ley leyes lei leis law laws")
+
+# Lower-case words allowed inside a name between capitalized words ("Ley de Justicia y Paz").
+CONNECTORS = _words(
+    """
+    de del la las los el y e da do das dos of the and for para por pela pelo en em a à contra
+    against on con com
+    """
+)
+# Capitalized words that alone do not make a name ("Plan Nacional", "National Strategy").
+GENERIC = _words(
+    """
+    nacional national integral general regional federal estatal municipal local especial special
+    estratégico estratégica estrategico strategic action acción ação maestro master anual annual
+    global comprehensive new nuevo nueva novo nova current actual sectorial operativo operational
+    conjunto joint i ii iii iv v
+    """
+)
+ARTICLES = _words("the el la los las o a os as")
+_NAMING = _words(
+    """
+    denominado denominada denominados llamado llamada llamados conocido conocida conocidos bautizado
+    bautizada chamado chamada conhecido conhecida called dubbed named so-called
+    """
+)
+_POLICY_WORDS = _words(
+    """
+    seguridad security segurança seguranca paz peace plan plano programa program programme política
+    policy estrategia strategy estratégia operación operation operação iniciativa initiative
+    justicia justice justiça ley law lei guerra war prevención prevention prevenção mano dura
+    tolerancia tolerance tolerância
+    """
+)
+_OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
+_CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
+_NUMBER = re.compile(r"^\d[\d.,/-]*$")
+_NUMBER_MARKS = _words("no no. n° nº n.º número number nr. nr núm. núm")
+MAX_NAME_TOKENS = 12
+MAX_QUOTE_TOKENS = 8
+
+
+def _is_cap(token: Token) -> bool:
+    """A capitalized word that may be part of a name (not a bare connector, not punctuation)."""
+    return token.is_alpha and token.text[0].isupper() and token.lower_ not in CONNECTORS
+
+
+def _meaningful(tokens: list[Token]) -> bool:
+    return any(_is_cap(t) and t.lower_ not in GENERIC for t in tokens)
+
+
+def _scan_forward(doc: Doc, start: int) -> int:
+    """End (exclusive) of the capitalized name starting at `start`, or `start` when there is none."""
+    end = start
+    i = start
+    limit = min(len(doc), start + MAX_NAME_TOKENS)
+    while i < limit:
+        token = doc[i]
+        if i > start and token.is_sent_start:
+            break
+        if _is_cap(token):
+            # An upper-case code glued to a slash is a project number ("COL/K53"), not a name.
+            if token.is_upper and i + 1 < len(doc) and doc[i + 1].text.startswith("/"):
+                break
+            i += 1
+            end = i
+        elif i > start and (
+            token.lower_ in CONNECTORS or (token.text == "-" and i + 1 < len(doc) and _is_cap(doc[i + 1]))
+        ):
+            i += 1
+        else:
+            break
+    return end
+
+
+def _scan_backward(doc: Doc, end: int) -> int:
+    """Start of the capitalized name ending just before `end` (exclusive), or `end` when there is none."""
+    start = end
+    i = end - 1
+    floor = max(0, end - MAX_NAME_TOKENS)
+    while i >= floor:
+        token = doc[i]
+        if _is_cap(token) or (token.lower_ in CONNECTORS and i < end - 1):
+            i -= 1
+            if _is_cap(token):
+                start = i + 1
+            if token.is_sent_start:
+                break
+        elif token.text == "-" and i < end - 1 and i > 0 and _is_cap(doc[i - 1]):
+            i -= 1
+        else:
+            break
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].lower_ in CONNECTORS):
+        start += 1
+    return start
+
+
+def _quoted(doc: Doc, open_index: int) -> tuple[int, int] | None:
+    """Token range inside the quote opened at `open_index`, if it closes within a few tokens."""
+    if doc[open_index].text not in _OPEN_QUOTES:
+        return None
+    limit = min(len(doc), open_index + 2 + MAX_QUOTE_TOKENS)
+    for j in range(open_index + 1, limit):
+        if doc[j].text in _CLOSE_QUOTES:
+            return (open_index + 1, j) if j > open_index + 1 else None
+        if doc[j].is_sent_start and j > open_index + 1:
+            return None
+    return None
+
+
+def prefix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
+    """'Plan Niñez Segura': a capitalized cue mid-name followed by a capitalized name."""
+    if not cue.text[0].isupper():
+        return None
+    if cue.lower_ in LAW_CUES and cue.lower_ in ("law", "laws"):
+        return None  # "Law Enforcement": English laws name themselves with a suffix ("Kingpin Act").
+    end = _scan_forward(doc, cue.i + 1)
+    if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])):
+        return None
+    return cue.i, end
+
+
+def suffix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
+    """'Dignity Plan': a capitalized name ending with a capitalized cue."""
+    if not cue.text[0].isupper() or cue.is_upper and len(cue) > 1:
+        return None
+    start = _scan_backward(doc, cue.i)
+    if start == cue.i or not _meaningful(list(doc[start : cue.i])):
+        return None
+    return start, cue.i + 1
+
+
+def lower_cue_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
+    """'el programa “Quiero Mi Barrio”' / 'operation Fast and Furious': the name after a lower-case cue."""
+    if not cue.text.islower() or cue.i + 1 >= len(doc):
+        return None
+    quoted = _quoted(doc, cue.i + 1)
+    if quoted is not None:
+        inside = list(doc[quoted[0] : quoted[1]])
+        return quoted if any(_is_cap(t) for t in inside) else None
+    if not _is_cap(doc[cue.i + 1]):
+        return None
+    end = _scan_forward(doc, cue.i + 1)
+    if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])):
+        return None
+    return cue.i + 1, end
+
+
+def law_number_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
+    """'Ley 1448 de 2011', 'Leyes 20.393 y 19.913', 'Lei nº 11.343', 'Law 975'."""
+    i = cue.i + 1
+    while i < len(doc) and (doc[i].lower_ in _NUMBER_MARKS or doc[i].text in ("°", "º", ".")):
+        i += 1
+    if i >= len(doc) or not _NUMBER.match(doc[i].text):
+        return None
+    end = i + 1
+    while (
+        end + 1 < len(doc) and doc[end].lower_ in ("y", "e", "and", ",") and _NUMBER.match(doc[end + 1].text)
+    ):
+        end += 2
+    if (
+        end + 1 < len(doc)
+        and doc[end].lower_ in ("de", "of")
+        and re.match(r"^(19|20)\d\d$", doc[end + 1].text)
+    ):
+        end += 2
+    return cue.i, end
+
+
+def quoted_name_rule(doc: Doc, quote: Token) -> tuple[int, int] | None:
+    """'hemos denominado “seguridad con garantías”': a quoted policy phrase after a naming word."""
+    window = doc[max(0, quote.i - 3) : quote.i]
+    if not any(t.lower_ in _NAMING for t in window) and not (
+        len(window) >= 2
+        and window[-2].lower_ in ("known", "conocido", "conocida", "conhecido")
+        and window[-1].lower_ in ("as", "como")
+    ):
+        return None
+    quoted = _quoted(doc, quote.i)
+    if quoted is None:
+        return None
+    words = {t.lower_ for t in doc[quoted[0] : quoted[1]]}
+    return quoted if words & _POLICY_WORDS else None
+
+
+CUE_WORDS = PREFIX_CUES | SUFFIX_CUES | LOWER_CUES | LAW_CUES | _OPEN_QUOTES
+
+
+def find_unknown_programs(doc: Doc, cue_indices: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Token ranges of program names found by the cue rules at the given cue tokens (may overlap; the caller
+    resolves). The caller finds cue tokens with a matcher so that no Python loop runs over every token."""
+    for index in cue_indices:
+        token = doc[index]
+        lower = token.lower_
+        if lower in LAW_CUES:
+            found = law_number_rule(doc, token)
+            if found:
+                yield found
+                continue
+        if lower in PREFIX_CUES:
+            found = prefix_rule(doc, token)
+            if found:
+                yield found
+                continue
+        if lower in SUFFIX_CUES:
+            found = suffix_rule(doc, token)
+            if found:
+                yield found
+                continue
+        if lower in LOWER_CUES:
+            found = lower_cue_rule(doc, token)
+            if found:
+                yield found
+                continue
+        if token.text in _OPEN_QUOTES:
+            found = quoted_name_rule(doc, token)
+            if found:
+                yield found

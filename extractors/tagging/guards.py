@@ -1,0 +1,190 @@
+"""False-hit guards: pure checks on a matched span and its neighbours that veto a gazetteer hit.
+
+Each guard answers "does this match really name what the gazetteer says?" from the few tokens around it.
+They only run on the (rare) matches of ambiguous words, so they cost nothing on ordinary text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CONNECTORS = _words(
+    """
+    de del la las los el y e da do das dos di du of the and for a à o em en in on to con com para
+    por
+    """
+)
+
+# Words after which a capitalized word is not a surname: "Israel Defense Forces", "Jordan River".
+_INSTITUTIONAL = _words(
+    """
+    defense defence defensa defesa government gobierno governo army ejército exército police policía
+    polícia ministry ministerio ministério forces fuerzas forças embassy embajada embaixada river
+    río rio valley authorities autoridades state estado national nacional armed military navy air
+    supreme court
+    """
+)
+_TITLES = _words("mr mrs ms dr sen rep gen lt col capt sgt prof sr sra srta dra don doña dom michael")
+
+_FOOD_NEXT = _words(
+    """
+    sandwich sandwiches dinner breast breasts meat leg legs bacon burger burgers slices feathers
+    farm farms hunting stuffing gravy pepper peppers powder sauce flakes paste relleno rellenos
+    poblano ancho chipotle verde colorado seeds
+    """
+)
+_FOOD_PREV = _words(
+    """
+    roast roasted wild stuffed smoked thanksgiving christmas green red hot ancho chipotle poblano
+    serrano habanero jalapeño dried spicy ground
+    """
+)
+
+_LANGUAGE_PREV = _words(
+    """
+    in into en em al ao speak speaks spoke speaking habla hablan hablar fala falam falar idioma
+    lengua língua translated traducido traducida traduzido traduzida
+    """
+)
+_LANGUAGE_NEXT = _words(
+    """
+    language languages speakers speaking translation version versión versão idioma lengua língua
+    text texto original subtitles
+    """
+)
+LANGUAGE_WORDS = _words(
+    """
+    spanish english french portuguese german italian dutch chinese japanese russian turkish greek
+    swedish danish polish czech finnish thai vietnamese español francés portugués alemán italiano
+    inglés ruso chino japonés turco griego espanhol francês português alemão inglês russo chinês
+    japonês
+    """
+)
+
+# Cues that "Georgia" is the Caucasus country rather than the US state (the usual sense in this corpus).
+_CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaijan", "saakashvili", "georgian")
+
+# Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
+_CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
+
+
+def _prev(span: Span) -> Token | None:
+    return span.doc[span.start - 1] if span.start > 0 else None
+
+
+def _next(span: Span) -> Token | None:
+    return span.doc[span.end] if span.end < len(span.doc) else None
+
+
+def _is_name_word(token: Token | None) -> bool:
+    return (
+        token is not None and token.is_alpha and token.text[:1].isupper() and token.lower_ not in _CONNECTORS
+    )
+
+
+def person_guard(span: Span) -> bool:
+    """Keep 'Jordan', 'Israel', 'Chad' unless it reads as a person's name ('Michael Jordan')."""
+    prev, nxt = _prev(span), _next(span)
+    if prev is not None and prev.lower_.rstrip(".") in _TITLES:
+        return False
+    if _is_name_word(nxt) and nxt is not None and nxt.lower_ not in _INSTITUTIONAL and not nxt.is_upper:
+        return False
+    # A capitalized word before it that does not start the sentence is a first name: "Michael Jordan".
+    return not (_is_name_word(prev) and prev is not None and not prev.is_sent_start and not prev.is_upper)
+
+
+def georgia_guard(span: Span) -> bool:
+    """'Georgia' is the country only when the text speaks of the Caucasus; otherwise it is the US state."""
+    lowered = span.doc.text.lower()
+    return any(cue in lowered for cue in _CAUCASUS)
+
+
+def food_guard(span: Span) -> bool:
+    """'Turkey' the bird and 'Chile' the pepper: vetoed next to food words."""
+    prev, nxt = _prev(span), _next(span)
+    if nxt is not None and nxt.lower_ in _FOOD_NEXT:
+        return False
+    return not (prev is not None and prev.lower_ in _FOOD_PREV)
+
+
+def language_guard(span: Span) -> bool:
+    """'in Spanish', 'Portuguese-speaking', 'en español' name a language, not a country."""
+    prev, nxt = _prev(span), _next(span)
+    if prev is not None and prev.lower_ in _LANGUAGE_PREV:
+        return False
+    if nxt is not None:
+        if nxt.lower_ in _LANGUAGE_NEXT:
+            return False
+        after = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+        if nxt.text == "-" and after is not None and after.lower_ in _LANGUAGE_NEXT:
+            return False
+    return True
+
+
+def caps_us_guard(span: Span) -> bool:
+    """Upper-case 'US' is the country unless the text is shouting the pronoun ('LET US KNOW')."""
+    prev, nxt = _prev(span), _next(span)
+    if prev is not None and prev.text in _CAPS_US_PREV:
+        return False
+    return not (
+        prev is not None
+        and nxt is not None
+        and prev.is_alpha
+        and nxt.is_alpha
+        and prev.is_upper
+        and nxt.is_upper
+        and len(prev) > 1
+        and len(nxt) > 1
+    )
+
+
+Guard = Callable[[Span], bool]
+
+# Guards by the lower-cased matched text.
+COUNTRY_GUARDS: dict[str, Guard] = {
+    "jordan": person_guard,
+    "israel": person_guard,
+    "chad": person_guard,
+    "trinidad": person_guard,
+    "georgia": georgia_guard,
+    "geórgia": georgia_guard,
+    "turkey": food_guard,
+    "chile": food_guard,
+    "us": caps_us_guard,
+}
+
+
+def keep_country(span: Span) -> bool:
+    """Run the guard registered for this surface, if any."""
+    lowered = span.text.lower()
+    guard = COUNTRY_GUARDS.get(lowered)
+    if guard is not None and not guard(span):
+        return False
+    return not (lowered in LANGUAGE_WORDS and not language_guard(span))
+
+
+def case_ok(span: Span, policy: str, pattern_doc_text: str | None = None) -> bool:
+    """Does the matched text satisfy the term's case policy (see lexicon.CASE_POLICIES)?"""
+    if policy == "any":
+        return True
+    text = span.text
+    if policy == "title":
+        first = next((ch for ch in text if ch.isalpha()), "")
+        return first.isupper()
+    if policy == "words":
+        return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or not t.is_alpha for t in span)
+    return pattern_doc_text is None or text == pattern_doc_text
+
+
+def sentence_is_shouting(doc: Doc, span: Span) -> bool:
+    """True when the span's sentence is mostly upper case (headings, slides)."""
+    sent = span.sent if doc.has_annotation("SENT_START") else span
+    letters = [t for t in sent if t.is_alpha]
+    return bool(letters) and sum(t.is_upper for t in letters) > 0.6 * len(letters)

