@@ -30,6 +30,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.orm import aliased
 
 from corpus.filters import PassageFilter
 from corpus.schema import CurrentLabel, Entity, Passage, Report
@@ -152,9 +153,7 @@ def _conditions(f: PassageFilter, dialect: str, terms: list[Term] | None) -> lis
     if f.labels:
         conditions.append(_label_condition(f))
     elif f.min_score is not None:
-        conditions.append(
-            exists().where(CurrentLabel.passage_id == Passage.id, CurrentLabel.score >= f.min_score)
-        )
+        conditions.append(_min_score_condition(f.min_score))
     if f.countries:
         conditions.append(_entity_condition("country", list(f.countries)))
     if f.programs:
@@ -170,20 +169,29 @@ def _conditions(f: PassageFilter, dialect: str, terms: list[Term] | None) -> lis
 
 
 def _label_condition(f: PassageFilter) -> ColumnElement[bool]:
+    # Aliases keep these subqueries from correlating with the tables stats joins for grouping.
+    held_label = aliased(CurrentLabel)
     wanted = [label for label in f.labels if label != NO_LABEL]
     options: list[ColumnElement[bool]] = []
     if wanted:
-        held = [CurrentLabel.passage_id == Passage.id, CurrentLabel.label.in_(wanted)]
+        held = [held_label.passage_id == Passage.id, held_label.label.in_(wanted)]
         if f.min_score is not None:
-            held.append(CurrentLabel.score >= f.min_score)
+            held.append(held_label.score >= f.min_score)
         options.append(exists().where(*held))
     if NO_LABEL in f.labels:
-        options.append(~exists().where(CurrentLabel.passage_id == Passage.id))
+        any_label = aliased(CurrentLabel)
+        options.append(~exists().where(any_label.passage_id == Passage.id))
     return or_(*options) if len(options) > 1 else options[0]
 
 
+def _min_score_condition(min_score: float) -> ColumnElement[bool]:
+    held_label = aliased(CurrentLabel)
+    return exists().where(held_label.passage_id == Passage.id, held_label.score >= min_score)
+
+
 def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
-    return exists().where(Entity.passage_id == Passage.id, Entity.kind == kind, Entity.key.in_(keys))
+    entity = aliased(Entity)
+    return exists().where(entity.passage_id == Passage.id, entity.kind == kind, entity.key.in_(keys))
 
 
 def _pg_search(terms: list[Term], lang: str | None) -> ColumnElement[bool]:

@@ -1,13 +1,30 @@
-"""Fixtures shared by every test area. Area-specific fixtures live in that area's own conftest."""
+"""Fixtures shared by every test area. Area-specific fixtures live in that area's own conftest.
+
+Store fixtures: `store_url` runs a test on a fresh SQLite file and on a fresh PostgreSQL database
+(created per test, dropped after); `corpus_factory` opens Corpus objects on it (several = several
+connections, for concurrency tests); `store` is one opened Corpus. PostgreSQL is expected at
+127.0.0.1:5432 (user postgres, trust auth; override with CITSEC_TEST_PG_URL). When it is unreachable
+the PostgreSQL half is skipped, unless CITSEC_REQUIRE_PG=1 (CI), which makes it fail.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from corpus import Corpus
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+PG_ADMIN_URL = os.environ.get("CITSEC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_PG = os.environ.get("CITSEC_REQUIRE_PG") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +33,77 @@ def shared_dir() -> Path:
     if not (SHARED / "reports").is_dir():
         pytest.skip(f"real material not found at {SHARED}")
     return SHARED
+
+
+@functools.cache
+def _pg_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used (None when it can); asked once per test process."""
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {first}"
+    return None
+
+
+def _db_url(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test only, dropped afterwards."""
+    import psycopg
+
+    reason = _pg_unavailable()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"{reason} (CITSEC_REQUIRE_PG=1)")
+        pytest.skip(reason)
+    name = f"citsec_t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _db_url(PG_ADMIN_URL, name)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file of this test's own."""
+    return f"sqlite:///{tmp_path / 'citsec.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh store, once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def corpus_factory(store_url: str) -> Iterator[Callable[[], Corpus]]:
+    """Opens Corpus objects on `store_url` (each with its own connections); closes them after the test."""
+    from corpus import Corpus
+
+    opened: list[Corpus] = []
+
+    def factory() -> Corpus:
+        corpus = Corpus.open(store_url)
+        opened.append(corpus)
+        return corpus
+
+    yield factory
+    for corpus in opened:
+        corpus.close()
+
+
+@pytest.fixture
+def store(corpus_factory: Callable[[], Corpus]) -> Corpus:
+    """An opened, empty Corpus on SQLite and on PostgreSQL."""
+    return corpus_factory()

@@ -1,0 +1,69 @@
+"""`passages` and `stats` agree for every filter and every --by field, on a few thousand passages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+from storedata import fill
+
+from corpus import Corpus, PassageFilter, PassageRow
+
+FILTERS = [
+    PassageFilter(),
+    PassageFilter(labels=("prevention",)),
+    PassageFilter(labels=("enforcement", "none")),
+    PassageFilter(labels=("transnational",), min_score=0.8),
+    PassageFilter(min_score=0.9),
+    PassageFilter(countries=("CO", "MX")),
+    PassageFilter(programs=("plan colombia",)),
+    PassageFilter(lang="es"),
+    PassageFilter(search="cartel prison"),
+    PassageFilter(search='"border tunnel"'),
+    PassageFilter(since=dt.date(2010, 1, 1), until=dt.date(2018, 12, 31)),
+    PassageFilter(report_id=1),
+    PassageFilter(labels=("prevention",), countries=("BR",), search="youth", since=dt.date(2005, 1, 1)),
+]
+BY = [["label"], ["country"], ["program"], ["year"], ["report"], ["lang"], ["label", "country"], ["year", "lang"]]
+
+
+def _groups(row: PassageRow, field: str, years: dict[int, int]) -> list[Any]:
+    """The groups one passage row falls in, from what `passages` printed."""
+    if field == "label":
+        return row.labels or ["none"]
+    if field == "country":
+        return row.countries or [None]
+    if field == "program":
+        return row.programs or [None]
+    if field == "year":
+        return [years[row.report_id]]
+    if field == "report":
+        return [row.report_id]
+    return [row.lang]
+
+
+def _expected_stats(rows: list[PassageRow], by: list[str], years: dict[int, int]) -> Counter[tuple[Any, ...]]:
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for row in rows:
+        keys: list[tuple[Any, ...]] = [()]
+        for field in by:
+            keys = [(*k, g) for k in keys for g in _groups(row, field, years)]
+        counts.update(set(keys))
+    return counts
+
+
+@pytest.mark.slow
+def test_passages_and_stats_agree(store: Corpus) -> None:
+    truth = fill(store, n_reports=40, per_report=60, seed=3)
+    assert len(truth) == 2400
+    years = {r.id: (r.published.year if r.published else r.ingested_at.year) for r in store.reports(include_superseded=True)}
+    for f in FILTERS:
+        rows = list(store.passages(f))
+        assert store.count_passages(f) == len(rows)
+        for by in BY:
+            stats = store.stats(by, f)
+            got = Counter({tuple(s[field] for field in by): s["count"] for s in stats})
+            assert got == _expected_stats(rows, by, years), (f, by)
+            assert all(list(s) == [*by, "count"] for s in stats)
