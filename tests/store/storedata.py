@@ -64,8 +64,13 @@ def fill(corpus: Corpus, n_reports: int, per_report: int, seed: int = 7) -> list
             entities += [NewEntity("program", name, name) for name in names]
             passages.append(NewPassage(seq, seq, seq, text, rng.choice(LANGS), entities=entities))
         rid = corpus.add_report(
-            NewReport(uri=uri, sha256=f"{seed:04d}{r:060d}", title=f"Report {r}", published=published_or_none,
-                      passages=passages)  # fmt: skip
+            NewReport(
+                uri=uri,
+                sha256=f"{seed:04d}{r:060d}",
+                title=f"Report {r}",
+                published=published_or_none,
+                passages=passages,
+            )  # fmt: skip
         )
         if uri in report_of_uri:
             for t in truth.values():

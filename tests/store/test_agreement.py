@@ -26,7 +26,16 @@ FILTERS = [
     PassageFilter(report_id=1),
     PassageFilter(labels=("prevention",), countries=("BR",), search="youth", since=dt.date(2005, 1, 1)),
 ]
-BY = [["label"], ["country"], ["program"], ["year"], ["report"], ["lang"], ["label", "country"], ["year", "lang"]]
+BY = [
+    ["label"],
+    ["country"],
+    ["program"],
+    ["year"],
+    ["report"],
+    ["lang"],
+    ["label", "country"],
+    ["year", "lang"],
+]
 
 
 def _groups(row: PassageRow, field: str, years: dict[int, int]) -> list[Any]:
@@ -58,7 +67,10 @@ def _expected_stats(rows: list[PassageRow], by: list[str], years: dict[int, int]
 def test_passages_and_stats_agree(store: Corpus) -> None:
     truth = fill(store, n_reports=40, per_report=60, seed=3)
     assert len(truth) == 2400
-    years = {r.id: (r.published.year if r.published else r.ingested_at.year) for r in store.reports(include_superseded=True)}
+    years = {
+        r.id: (r.published.year if r.published else r.ingested_at.year)
+        for r in store.reports(include_superseded=True)
+    }
     for f in FILTERS:
         rows = list(store.passages(f))
         assert store.count_passages(f) == len(rows)

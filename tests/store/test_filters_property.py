@@ -25,7 +25,9 @@ filters = st.builds(
     PassageFilter,
     labels=st.lists(st.sampled_from((*LABELS, "none")), max_size=2).map(tuple),
     countries=st.lists(st.sampled_from((*COUNTRIES, "AR")), max_size=2).map(tuple),
-    programs=st.lists(st.sampled_from((*PROGRAMS, "plan COLOMBIA", "Unknown Program")), max_size=2).map(tuple),
+    programs=st.lists(st.sampled_from((*PROGRAMS, "plan COLOMBIA", "Unknown Program")), max_size=2).map(
+        tuple
+    ),
     lang=st.sampled_from((None, "en", "es", "pt", "fr")),
     search=searches,
     min_score=st.sampled_from((None, 0.0, 0.3, 0.5, 0.75, 0.9, 1.0)),

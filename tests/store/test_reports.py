@@ -1,0 +1,153 @@
+"""Adding reports: idempotence, new versions, failures, and concurrent writers of the same content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter
+
+
+def _report(
+    sha: str, uri: str = "file:///a.pdf", texts: tuple[str, ...] = ("Border tunnel.", "Coffee harbor.")
+) -> NewReport:
+    passages = [
+        NewPassage(i, i, i, t, "en", char_start=10 * i, char_end=10 * i + len(t))
+        for i, t in enumerate(texts, 1)
+    ]
+    return NewReport(
+        uri=uri, sha256=sha, title="T", media_type="application/pdf", language="en", pages=len(texts),
+        published=dt.date(2020, 3, 1), author="Someone", extractor_version="x1", warnings=["w1"],
+        passages=passages,
+    )  # fmt: skip
+
+
+def test_add_report_round_trips_every_field(store: Corpus) -> None:
+    rid = store.add_report(_report("a" * 64))
+    row = store.report(rid)
+    assert row.to_json() == {
+        "id": rid, "uri": "file:///a.pdf", "title": "T", "language": "en", "pages": 2, "passages": 2,
+        "status": "ok", "error": None, "warnings": ["w1"], "sha256": "a" * 64, "published": "2020-03-01",
+        "ingested_at": row.ingested_at.isoformat(),
+    }  # fmt: skip
+    assert (row.media_type, row.author, row.extractor_version) == ("application/pdf", "Someone", "x1")
+    assert row.ingested_at.tzinfo is not None
+    first = store.passage(next(store.passages()).id)
+    assert (first.seq, first.kind, first.char_start, first.char_end) == (1, "text", 10, 24)
+
+
+def test_same_content_twice_is_one_report(store: Corpus) -> None:
+    first = store.add_report(_report("a" * 64))
+    assert store.add_report(_report("a" * 64, uri="file:///copy.pdf")) == first
+    assert len(list(store.reports(include_superseded=True))) == 1
+    assert store.count_passages() == 2
+
+
+def test_new_version_at_same_uri_supersedes_the_old_one(store: Corpus) -> None:
+    old = store.add_report(_report("a" * 64))
+    new = store.add_report(_report("b" * 64, texts=("Prison budget.",)))
+    assert [r.id for r in store.reports()] == [new]
+    assert {r.id for r in store.reports(include_superseded=True)} == {old, new}
+    assert store.report_by_uri("file:///a.pdf").id == new  # type: ignore[union-attr]
+    assert [p.text for p in store.passages()] == ["Prison budget."]
+    assert store.count_passages(PassageFilter(report_id=old)) == 2  # asked for explicitly: still there
+    assert store.count_passages(PassageFilter(search="tunnel")) == 0
+
+
+def test_report_without_text_is_empty_with_a_reason(store: Corpus) -> None:
+    rid = store.add_report(NewReport(uri="scan.pdf", sha256="c" * 64, pages=3, passages=[]))
+    row = store.report(rid)
+    assert (row.status, row.passages) == ("empty", 0)
+    assert row.error
+
+
+def test_failed_reports_are_recorded_once_and_updated(store: Corpus) -> None:
+    first = store.record_failed_report("http://x/a.pdf", None, "timeout\nafter 30 s")
+    again = store.record_failed_report("http://x/a.pdf", None, "HTTP 503")
+    assert first == again
+    row = store.report(first)
+    assert (row.status, row.error, row.sha256) == ("failed", "HTTP 503", None)
+    broken = store.record_failed_report("file:///b.pdf", "d" * 64, "not a PDF")
+    assert store.report_by_sha256("d" * 64).id == broken  # type: ignore[union-attr]
+    good = store.add_report(_report("e" * 64, uri="file:///c.pdf"))
+    assert store.record_failed_report("file:///c.pdf", "e" * 64, "later failure") == good
+    assert store.report(good).status == "ok"
+
+
+def test_unknown_ids_are_user_errors(store: Corpus) -> None:
+    with pytest.raises(CorpusError, match="no report with id 999"):
+        store.report(999)
+    with pytest.raises(CorpusError, match="no report with id 999"):
+        store.passages(PassageFilter(report_id=999))
+    with pytest.raises(CorpusError, match="no passage with id 5"):
+        store.passage(5)
+
+
+def test_entities_are_normalized_for_matching(store: Corpus) -> None:
+    entities = [
+        NewEntity("country", "México", "mx", 0, 6),
+        NewEntity("program", "plan colombia", "Plan Colombia"),
+    ]
+    store.add_report(
+        NewReport(uri="u", sha256="f" * 64, passages=[NewPassage(1, 1, 1, "México text", entities=entities)])
+    )
+    row = next(store.passages(PassageFilter(countries=("MX",), programs=("PLAN COLOMBIA",))))
+    assert (row.countries, row.programs) == (["MX"], ["Plan Colombia"])
+    with pytest.raises(CorpusError, match="unknown entity kind"):
+        store.add_report(
+            NewReport(
+                uri="v",
+                sha256="0" * 64,
+                passages=[NewPassage(1, 1, 1, "x", entities=[NewEntity("city", "a", "a")])],
+            )
+        )
+
+
+def test_concurrent_writers_of_the_same_content_store_one_report(
+    corpus_factory: Callable[[], Corpus],
+) -> None:
+    stores = [corpus_factory() for _ in range(4)]
+    report = _report("9" * 64, texts=tuple(f"Passage {i} about the harbor." for i in range(200)))
+    barrier = threading.Barrier(len(stores))
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def write(corpus: Corpus) -> None:
+        try:
+            barrier.wait()
+            ids.append(corpus.add_report(report))
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(set(ids)) == 1
+    assert len(list(stores[0].reports())) == 1
+    assert stores[0].count_passages() == 200
+
+
+def test_concurrent_writers_of_different_reports_all_land(corpus_factory: Callable[[], Corpus]) -> None:
+    stores = [corpus_factory() for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def write(corpus: Corpus, k: int) -> None:
+        try:
+            for j in range(5):
+                corpus.add_report(_report(f"{k}{j}".ljust(64, "0"), uri=f"file:///{k}-{j}.pdf"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(c, k)) for k, c in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert stores[0].count_passages() == 30

@@ -1,0 +1,132 @@
+"""Migrations, constraints, cascades and connection settings of the store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter
+from corpus.engine import MIGRATIONS_DIR, current_revision, make_engine, upgrade
+from corpus.migrations import HEAD
+
+TABLES = {
+    "sources", "reports", "passages", "entities", "predictions", "labels", "current_labels", "model_versions",
+    "ingest_runs",
+}  # fmt: skip
+
+
+def _report(sha: str = "a" * 64, uri: str = "file:///a.pdf", n: int = 3) -> NewReport:
+    passages = [
+        NewPassage(
+            i,
+            i,
+            i,
+            f"Passage {i} about the border tunnel.",
+            "en",
+            entities=[NewEntity("country", "Peru", "PE")],
+        )
+        for i in range(1, n + 1)
+    ]
+    return NewReport(uri=uri, sha256=sha, title="A report", passages=passages)
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_open_creates_every_table_at_head(store: Corpus) -> None:
+    assert set(inspect(store.engine).get_table_names()) >= TABLES
+    assert current_revision(store.engine) == HEAD
+
+
+def test_upgrade_twice_is_a_no_op(store_url: str) -> None:
+    engine = make_engine(store_url)
+    try:
+        assert upgrade(engine) == HEAD
+        assert upgrade(engine) == HEAD
+    finally:
+        engine.dispose()
+
+
+def test_same_passage_seq_twice_is_refused_by_the_database(store: Corpus) -> None:
+    rid = store.add_report(_report())
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO passages (report_id, seq, page_start, page_end, kind, char_start, char_end,"
+                " text) VALUES (:r, 1, 1, 1, 'text', 0, 0, 'dup')"
+            ),
+            {"r": rid},
+        )
+
+
+def test_duplicate_seq_in_one_report_is_a_user_error(store: Corpus) -> None:
+    report = NewReport(
+        uri="u", sha256="b" * 64, passages=[NewPassage(1, 1, 1, "x"), NewPassage(1, 2, 2, "y")]
+    )
+    with pytest.raises(CorpusError, match="same seq"):
+        store.add_report(report)
+
+
+def test_deleting_a_report_cascades_to_everything_under_it(store: Corpus) -> None:
+    rid = store.add_report(_report())
+    ids = [p.id for p in store.passages()]
+    store.add_predictions("m1", [(pid, "enforcement", 0.9) for pid in ids])
+    store.add_labels(ids[0], ["prevention"])
+    store.delete_report(rid)
+    with store.engine.connect() as conn:
+        for table in ("passages", "entities", "predictions", "labels", "current_labels"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+    assert list(store.passages(PassageFilter(search="tunnel"))) == []
+    with pytest.raises(CorpusError, match="no report with id"):
+        store.delete_report(rid)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    with Corpus.open(str(tmp_path / "x.db")) as corpus, corpus.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_fts_index_follows_text_updates(tmp_path: Path) -> None:
+    with Corpus.open(str(tmp_path / "x.db")) as corpus:
+        corpus.add_report(_report(n=1))
+        with corpus.engine.begin() as conn:
+            conn.execute(text("UPDATE passages SET text = 'coffee harbor' WHERE seq = 1"))
+        assert [p.text for p in corpus.passages(PassageFilter(search="harbor"))] == ["coffee harbor"]
+        assert list(corpus.passages(PassageFilter(search="tunnel"))) == []
+
+
+def test_bare_path_means_sqlite(tmp_path: Path) -> None:
+    with Corpus.open(str(tmp_path / "bare.db")) as corpus:
+        assert corpus.dialect == "sqlite"
+    assert (tmp_path / "bare.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://nobody@127.0.0.1/x", "unsupported database"),
+        ("postgresql://postgres@127.0.0.1:1/nothing", "cannot open database"),
+        ("sqlite:////nonexistent-folder-citsec/x.db", "does not exist"),
+    ],
+)
+def test_unusable_database_is_one_clear_error(url: str, message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        Corpus.open(url)
+
+
+def test_two_stores_opening_one_new_database_both_work(corpus_factory: Callable[[], Corpus]) -> None:
+    first, second = corpus_factory(), corpus_factory()
+    first.add_report(_report())
+    assert second.count_passages() == 3
