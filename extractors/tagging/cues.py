@@ -54,6 +54,7 @@ GENERIC = _words(
     conjunto joint i ii iii iv v
     """
 )
+_COORDINATORS = _words("y e and de del da do of")
 ARTICLES = _words("the el la los las o a os as")
 _NAMING = _words(
     """
@@ -72,22 +73,24 @@ _POLICY_WORDS = _words(
 _OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
 _CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
 _NUMBER = re.compile(r"^\d[\d.,/-]*$")
-_NUMBER_MARKS = _words("no no. n° nº n.º número number nr. nr núm. núm")
+_NUMBER_MARKS = _words("n no no. n° nº n.º número number nr. nr núm. núm")
 MAX_NAME_TOKENS = 12
 MAX_QUOTE_TOKENS = 8
 
 
 def _is_cap(token: Token) -> bool:
     """A capitalized word that may be part of a name (not a bare connector, not punctuation)."""
-    return token.is_alpha and token.text[0].isupper() and token.lower_ not in CONNECTORS
+    # Single letters are initials or pieces of "U-turn", not names.
+    return token.is_alpha and len(token) > 1 and token.text[0].isupper() and token.lower_ not in CONNECTORS
 
 
 def _meaningful(tokens: list[Token]) -> bool:
     return any(_is_cap(t) and t.lower_ not in GENERIC for t in tokens)
 
 
-def _scan_forward(doc: Doc, start: int) -> int:
-    """End (exclusive) of the capitalized name starting at `start`, or `start` when there is none."""
+def _scan_forward(doc: Doc, start: int, leading_connectors: bool = False) -> int:
+    """End (exclusive) of the capitalized name starting at `start`, or `start` when there is none.
+    With `leading_connectors` the name may open with connectors ("[Ley] de Justicia y Paz")."""
     end = start
     i = start
     limit = min(len(doc), start + MAX_NAME_TOKENS)
@@ -101,13 +104,27 @@ def _scan_forward(doc: Doc, start: int) -> int:
                 break
             i += 1
             end = i
-        elif i > start and (
+        elif (i > start or leading_connectors) and (
             token.lower_ in CONNECTORS or (token.text == "-" and i + 1 < len(doc) and _is_cap(doc[i + 1]))
         ):
             i += 1
         else:
             break
     return end
+
+
+def _truncated(doc: Doc, end: int) -> bool:
+    """'Programa de Mejoramiento y adaptación de Viviendas': a capitalized run that continues with a connector
+    and a lower-case word is the start of a description, not a proper name."""
+    if end + 1 >= len(doc):
+        return False
+    connector, word = doc[end], doc[end + 1]
+    return (
+        connector.lower_ in _COORDINATORS
+        and word.is_alpha
+        and word.is_lower
+        and word.lower_ not in CONNECTORS
+    )
 
 
 def _scan_backward(doc: Doc, end: int) -> int:
@@ -151,8 +168,10 @@ def prefix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
         return None
     if cue.lower_ in LAW_CUES and cue.lower_ in ("law", "laws"):
         return None  # "Law Enforcement": English laws name themselves with a suffix ("Kingpin Act").
-    end = _scan_forward(doc, cue.i + 1)
-    if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])):
+    if cue.is_upper and len(cue) > 1:
+        return None  # In an all-caps heading the name's end cannot be told from the text after it.
+    end = _scan_forward(doc, cue.i + 1, leading_connectors=True)
+    if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])) or _truncated(doc, end):
         return None
     return cue.i, end
 
@@ -186,7 +205,10 @@ def lower_cue_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
 def law_number_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
     """'Ley 1448 de 2011', 'Leyes 20.393 y 19.913', 'Lei nº 11.343', 'Law 975'."""
     i = cue.i + 1
-    while i < len(doc) and (doc[i].lower_ in _NUMBER_MARKS or doc[i].text in ("°", "º", ".")):
+    while i < len(doc) and (
+        doc[i].lower_ in _NUMBER_MARKS
+        or (doc[i].text in ("°", "º", ".") and doc[i - 1].lower_ in ("n", "no"))
+    ):
         i += 1
     if i >= len(doc) or not _NUMBER.match(doc[i].text):
         return None

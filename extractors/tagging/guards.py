@@ -56,7 +56,8 @@ _LANGUAGE_PREV = _words(
 _LANGUAGE_NEXT = _words(
     """
     language languages speakers speaking translation version versión versão idioma lengua língua
-    text texto original subtitles
+    text texto original subtitles for word words term acronym initials name para palabra palabras término
+    sigla siglas palavra palavras termo
     """
 )
 LANGUAGE_WORDS = _words(
@@ -67,6 +68,8 @@ LANGUAGE_WORDS = _words(
     japonês
     """
 )
+
+_SUBNATIONAL = _words("department departamento departament province provincia província")
 
 # Cues that "Georgia" is the Caucasus country rather than the US state (the usual sense in this corpus).
 _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaijan", "saakashvili", "georgian")
@@ -161,8 +164,16 @@ COUNTRY_GUARDS: dict[str, Guard] = {
 }
 
 
+def subnational_guard(span: Span) -> bool:
+    """'Guatemala Department', 'Panamá Province' name a department or province, not the country."""
+    nxt = _next(span)
+    return nxt is None or nxt.lower_ not in _SUBNATIONAL
+
+
 def keep_country(span: Span) -> bool:
-    """Run the guard registered for this surface, if any."""
+    """Run the guards for this surface: the subnational one for every name, then its own, if any."""
+    if not subnational_guard(span):
+        return False
     lowered = span.text.lower()
     guard = COUNTRY_GUARDS.get(lowered)
     if guard is not None and not guard(span):
@@ -178,6 +189,9 @@ def case_ok(span: Span, policy: str, pattern_doc_text: str | None = None) -> boo
     if policy == "title":
         first = next((ch for ch in text if ch.isalpha()), "")
         return first.isupper()
+    if policy == "tail":
+        last = next((t for t in reversed(span) if t.is_alpha), None)
+        return last is not None and last.text[:1].isupper()
     if policy == "words":
         return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or not t.is_alpha for t in span)
     return pattern_doc_text is None or text == pattern_doc_text
