@@ -1,0 +1,212 @@
+"""Each passage filter on a small hand-made store, search-text safety, limits and streaming."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter, parse_date
+from corpus.search import parse_search, to_fts5
+
+
+def _p(seq: int, text: str, lang: str | None, *entities: NewEntity) -> NewPassage:
+    return NewPassage(seq, seq, seq + 1, text, lang, entities=list(entities))
+
+
+CO, MX, BR = (NewEntity("country", c, c) for c in ("CO", "MX", "BR"))
+PLAN = NewEntity("program", "Plan Colombia", "Plan Colombia")
+MERIDA = NewEntity("program", "Mérida", "Merida Initiative")
+
+
+@pytest.fixture
+def small(store: Corpus) -> Corpus:
+    """Two reports, five passages, model labels on all, one human override."""
+    store.add_report(
+        NewReport(
+            uri="a",
+            sha256="a" * 64,
+            title="Colombia report",
+            published=dt.date(2012, 6, 1),
+            passages=[
+                _p(1, "Youth programs reduced violence in Medellín.", "en", CO),
+                _p(2, "Aerial eradication and police raids under Plan Colombia.", "en", CO, PLAN),
+                _p(3, "La policía capturó al cabecilla del cartel.", "es", CO, MX),
+            ],
+        )  # fmt: skip
+    )
+    store.add_report(
+        NewReport(
+            uri="b",
+            sha256="b" * 64,
+            title="Mexico report",
+            published=dt.date(2019, 1, 15),
+            passages=[
+                _p(1, "The Merida Initiative funded judicial training.", "en", MX, MERIDA),
+                _p(2, "Tabela de homicídios por estado.", "pt", BR),
+            ],
+        )  # fmt: skip
+    )
+    scores = {
+        1: {"prevention": 0.92, "enforcement": 0.1, "transnational": 0.05},
+        2: {"prevention": 0.05, "enforcement": 0.88, "transnational": 0.61},
+        3: {"prevention": 0.02, "enforcement": 0.71, "transnational": 0.2},
+        4: {"prevention": 0.4, "enforcement": 0.55, "transnational": 0.97},
+        5: {"prevention": 0.1, "enforcement": 0.1, "transnational": 0.1},
+    }
+    store.add_predictions("m1", [(pid, lb, s) for pid, d in scores.items() for lb, s in d.items()])
+    store.add_labels(4, ["transnational"], annotator="analyst")  # a person disagrees on enforcement
+    return store
+
+
+def ids(corpus: Corpus, **kw: object) -> list[int]:
+    return [p.id for p in corpus.passages(PassageFilter(**kw))]  # type: ignore[arg-type]
+
+
+def test_every_filter_alone(small: Corpus) -> None:
+    assert ids(small) == [1, 2, 3, 4, 5]
+    assert ids(small, labels=("enforcement",)) == [2, 3]
+    assert ids(small, labels=("prevention", "transnational")) == [1, 2, 4]
+    assert ids(small, labels=("none",)) == [5]
+    assert ids(small, labels=("Enforcement ",)) == [2, 3]
+    assert ids(small, min_score=0.9) == [1, 4]
+    assert ids(small, labels=("enforcement",), min_score=0.8) == [2]
+    assert ids(small, labels=("transnational",), min_score=0.99) == [4]  # human label scores 1
+    assert ids(small, countries=("CO",)) == [1, 2, 3]
+    assert ids(small, countries=("br", "MX")) == [3, 4, 5]
+    assert ids(small, programs=("plan colombia",)) == [2]
+    assert ids(small, programs=("MERIDA INITIATIVE", "Plan Colombia")) == [2, 4]
+    assert ids(small, programs=("Mérida",)) == []  # the canonical name, not the surface form
+    assert ids(small, report_id=2) == [4, 5]
+    assert ids(small, lang="ES") == [3]
+    assert ids(small, since=dt.date(2015, 1, 1)) == [4, 5]
+    assert ids(small, until=dt.date(2012, 6, 1)) == [1, 2, 3]
+    assert ids(small, since=parse_date("2019-01"), until=parse_date("2019-01", end=True)) == [4, 5]
+
+
+def test_filters_combine_with_and(small: Corpus) -> None:
+    assert ids(small, labels=("enforcement",), countries=("MX",)) == [3]
+    assert ids(small, countries=("CO",), lang="en", search="police") == [2]
+    assert ids(small, labels=("transnational",), report_id=1) == [2]
+
+
+def test_search_words_phrases_prefixes_and_accents(small: Corpus) -> None:
+    assert ids(small, search="raids") == [2]
+    assert ids(small, search="youth violence") == [1]
+    assert ids(small, search='"judicial training"') == [4]
+    assert ids(small, search='"training judicial"') == []
+    assert ids(small, search="Merid*") == [4]
+    assert ids(small, search="medellín") == [1]
+    if small.dialect == "sqlite":  # FTS5 folds accents; PostgreSQL's configurations keep them
+        assert ids(small, search="medellin") == [1]
+        assert ids(small, search="policia") == [3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', '""', "AND", "OR NOT", "*", "-", "NEAR(", "a:b", "(((", "'; DROP TABLE passages; --", "\\", "^x",
+     "col:raids", "raids)", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "\x00", "   ", "«»", "police's"],
+)  # fmt: skip
+def test_search_text_is_never_an_error(small: Corpus, text: str) -> None:
+    list(small.passages(PassageFilter(search=text)))
+    small.stats(["label"], PassageFilter(search=text))
+    assert small.count_passages() == 5
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30))
+def test_any_search_text_runs(small: Corpus, text: str) -> None:
+    list(small.passages(PassageFilter(search=text), limit=3))
+
+
+def test_parse_search_keeps_only_words() -> None:
+    terms = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
+    assert to_fts5(terms) == '"mano" AND "dura política" AND "near" AND "x" AND "polic"*'
+    assert parse_search("*** !!!") == []
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"labels": ("violence",)}, "unknown label 'violence'"),
+        ({"countries": ("COL",)}, "malformed country code"),
+        ({"countries": ("ZZ",)}, "malformed country code"),
+        ({"min_score": 1.5}, "between 0 and 1"),
+        ({"lang": "english"}, "malformed language"),
+        ({"since": dt.date(2020, 1, 1), "until": dt.date(2019, 1, 1)}, "after"),
+    ],
+)
+def test_malformed_filters_are_user_errors(small: Corpus, kw: dict[str, object], message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        small.passages(PassageFilter(**kw))  # type: ignore[arg-type]
+    with pytest.raises(CorpusError, match=message):
+        small.stats(["label"], PassageFilter(**kw))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["2020-13", "20-01-01", "yesterday", "2019-02-30", ""])
+def test_bad_dates_are_user_errors(value: str) -> None:
+    with pytest.raises(CorpusError, match="bad date"):
+        parse_date(value)
+
+
+def test_partial_dates_cover_their_whole_period() -> None:
+    assert parse_date("2020") == dt.date(2020, 1, 1)
+    assert parse_date("2020", end=True) == dt.date(2020, 12, 31)
+    assert parse_date("2024-02", end=True) == dt.date(2024, 2, 29)
+
+
+def test_limit_applies_in_sql_and_results_stream(small: Corpus) -> None:
+    stream = small.passages(limit=2)
+    assert isinstance(stream, Iterator)
+    assert [p.id for p in stream] == [1, 2]
+    assert list(small.passages(limit=0)) == []
+    with pytest.raises(CorpusError, match="--limit"):
+        small.passages(limit=-1)
+
+
+def test_passage_rows_carry_the_design_json_fields(small: Corpus) -> None:
+    row = small.passage(2)
+    assert row.to_json() == {
+        "id": 2, "report_id": 1, "report_title": "Colombia report", "page_start": 2, "page_end": 3,
+        "lang": "en", "text": "Aerial eradication and police raids under Plan Colombia.",
+        "labels": ["enforcement", "transnational"],
+        "scores": {"enforcement": 0.88, "prevention": 0.05, "transnational": 0.61},
+        "countries": ["CO"], "programs": ["Plan Colombia"],
+    }  # fmt: skip
+    assert small.passage(4).label_origin == "human"
+    assert small.passage(4).labels == ["transnational"]
+
+
+def test_stats_groups(small: Corpus) -> None:
+    assert small.stats("label") == [
+        {"label": "enforcement", "count": 2},
+        {"label": "transnational", "count": 2},
+        {"label": "none", "count": 1},
+        {"label": "prevention", "count": 1},
+    ]
+    by_year = small.stats(["year"])
+    assert by_year == [{"year": 2012, "count": 3}, {"year": 2019, "count": 2}]
+    assert {(r["country"], r["count"]) for r in small.stats("country")} == {("CO", 3), ("MX", 2), ("BR", 1)}
+    programs = {(r["program"], r["count"]) for r in small.stats("program")}
+    assert programs == {(None, 3), ("Plan Colombia", 1), ("Merida Initiative", 1)}
+    assert small.stats("report,lang", PassageFilter(lang="en")) == [
+        {"report": 1, "lang": "en", "count": 2},
+        {"report": 2, "lang": "en", "count": 1},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("by", "message"), [("", "at least one"), ("label,colour", "unknown --by"), ("lang,lang", "twice")]
+)
+def test_bad_stat_fields_are_user_errors(small: Corpus, by: str, message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        small.stats(by)
+
+
+def test_iter_passage_texts_batches(small: Corpus) -> None:
+    batches = list(small.iter_passage_texts(batch_size=2))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert batches[1][0] == (3, "La policía capturó al cabecilla del cartel.", "es")
