@@ -51,7 +51,18 @@ GENERIC = _words(
     nacional national integral general regional federal estatal municipal local especial special
     estratégico estratégica estrategico strategic action acción ação maestro master anual annual
     global comprehensive new nuevo nueva novo nova current actual sectorial operativo operational
-    conjunto joint i ii iii iv v
+    conjunto joint i ii iii iv v estado república republica gobierno governo government state
+    económico económica economic social
+    """
+)
+# Words that end a name: months (table headers, datelines) and the posts people hold ("Director of the ...").
+_STOPS = _words(
+    """
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+    janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro january
+    february march april june july august september october november december director directora head
+    chief minister ministro ministra president presidente secretary secretario secretária coordinator
+    coordinador member
     """
 )
 _COORDINATORS = _words("y e and de del da do of")
@@ -66,7 +77,7 @@ _POLICY_WORDS = _words(
     """
     seguridad security segurança seguranca paz peace plan plano programa program programme política
     policy estrategia strategy estratégia operación operation operação iniciativa initiative
-    justicia justice justiça ley law lei guerra war prevención prevention prevenção mano dura
+    justicia justice justiça ley law lei prevención prevention prevenção mano dura
     tolerancia tolerance tolerância
     """
 )
@@ -81,7 +92,13 @@ MAX_QUOTE_TOKENS = 8
 def _is_cap(token: Token) -> bool:
     """A capitalized word that may be part of a name (not a bare connector, not punctuation)."""
     # Single letters are initials or pieces of "U-turn", not names.
-    return token.is_alpha and len(token) > 1 and token.text[0].isupper() and token.lower_ not in CONNECTORS
+    return (
+        token.is_alpha
+        and len(token) > 1
+        and token.text[0].isupper()
+        and token.lower_ not in CONNECTORS
+        and token.lower_ not in _STOPS
+    )
 
 
 def _meaningful(tokens: list[Token]) -> bool:
@@ -156,7 +173,10 @@ def _quoted(doc: Doc, open_index: int) -> tuple[int, int] | None:
     limit = min(len(doc), open_index + 2 + MAX_QUOTE_TOKENS)
     for j in range(open_index + 1, limit):
         if doc[j].text in _CLOSE_QUOTES:
-            return (open_index + 1, j) if j > open_index + 1 else None
+            end = j
+            while end > open_index + 1 and doc[end - 1].is_punct:
+                end -= 1  # "drugs war," keeps its comma inside the quotes in US style
+            return (open_index + 1, end) if end > open_index + 1 else None
         if doc[j].is_sent_start and j > open_index + 1:
             return None
     return None
@@ -170,6 +190,10 @@ def prefix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
         return None  # "Law Enforcement": English laws name themselves with a suffix ("Kingpin Act").
     if cue.is_upper and len(cue) > 1:
         return None  # In an all-caps heading the name's end cannot be told from the text after it.
+    if cue.lower_ in ("modelo", "model") and (
+        cue.i + 1 >= len(doc) or doc[cue.i + 1].lower_ not in CONNECTORS
+    ):
+        return None  # "Modelo de Prevención del Delito" is a named model; "Modelo Lineal" is statistics.
     end = _scan_forward(doc, cue.i + 1, leading_connectors=True)
     if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])) or _truncated(doc, end):
         return None

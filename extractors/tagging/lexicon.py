@@ -198,7 +198,8 @@ def country_terms(lang: str) -> list[Term]:
         if block_lang.startswith("_"):
             continue
         terms.extend(Term(b, "block", "", "any") for b in blocks)
-    return _expand_accents(terms)
+    # Skip after accent expansion too: "Réunion" must not come back as "Reunion" (a common word).
+    return [t for t in _expand_accents(terms) if t.kind != "country" or t.text not in skip]
 
 
 def _expand_accents(terms: list[Term]) -> list[Term]:
