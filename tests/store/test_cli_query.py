@@ -1,0 +1,183 @@
+"""`citsec reports | passages | stats | db upgrade` end to end: formats, filters, and user errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from storedata import fill
+
+from corpus import Corpus, PassageFilter
+from flows.cli import main
+from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the console script in-process; returns (exit code, stdout, stderr)."""
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def filled(sqlite_url: str) -> str:
+    with Corpus.open(sqlite_url) as corpus:
+        fill(corpus, n_reports=6, per_report=20, seed=5)
+    return sqlite_url
+
+
+def test_passages_json_has_exactly_the_design_fields(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Corpus.open(store_url) as corpus:
+        fill(corpus, n_reports=3, per_report=10, seed=2)
+        expected = [p.to_json() for p in corpus.passages(PassageFilter(labels=("prevention", "enforcement")))]
+    code, out, err = run(
+        capsys, "passages", "--db", store_url, "--label", "prevention", "-l", "enforcement", "-f", "json"
+    )
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    assert rows == expected and rows
+    assert all(list(r) == list(PASSAGE_FIELDS) for r in rows)
+
+
+def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with Corpus.open(filled) as corpus:
+        expected = [p.to_json() for p in corpus.passages(PassageFilter(countries=("CO",)), limit=7)]
+    _, out, _ = run(
+        capsys, "passages", "--db", filled, "--country", "co", "--limit", "7", "--format", "jsonl"
+    )
+    assert [json.loads(line) for line in out.splitlines()] == expected
+    _, out, _ = run(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "7", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert list(table[0]) == list(PASSAGE_FIELDS)
+    assert [int(r["id"]) for r in table] == [r["id"] for r in expected]
+    assert [r["labels"] for r in table] == [";".join(r["labels"]) for r in expected]
+    assert [json.loads(r["scores"]) for r in table] == [r["scores"] for r in expected]
+    code, out, _ = run(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "3")
+    assert code == 0 and "countries" in out and str(expected[2]["id"]) in out
+
+
+def test_table_without_limit_shows_a_page_and_says_so(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "passages", "--db", filled)
+    assert code == 0 and "--limit" in err
+
+
+def test_every_filter_option_reaches_the_query(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    f = PassageFilter(
+        labels=("transnational", "none"), countries=("MX", "BR"), programs=("carsi", "Plan Colombia"),
+        lang="en", search="cartel", min_score=0.2, since=__import__("datetime").date(2003, 1, 1),
+        until=__import__("datetime").date(2024, 12, 31),
+    )  # fmt: skip
+    with Corpus.open(filled) as corpus:
+        expected = [p.id for p in corpus.passages(f)]
+        expected_report = [p.id for p in corpus.passages(PassageFilter(report_id=2))]
+    argv = [
+        "passages",
+        "--db",
+        filled,
+        "-f",
+        "jsonl",
+        "--label",
+        "transnational",
+        "--label",
+        "none",
+        "--country",
+        "MX",
+        "--country",
+        "BR",
+        "--program",
+        "carsi",
+        "--program",
+        "Plan Colombia",
+        "--lang",
+        "en",
+        "--search",
+        "cartel",
+        "--min-score",
+        "0.2",
+        "--since",
+        "2003",
+        "--until",
+        "2024",
+    ]
+    _, out, _ = run(capsys, *argv)
+    assert [json.loads(line)["id"] for line in out.splitlines()] == expected
+    _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--report", "2")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == expected_report
+
+
+def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with Corpus.open(filled) as corpus:
+        expected = corpus.stats(["label", "country"], PassageFilter(lang="es"))
+    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "json")
+    assert json.loads(out) == expected
+    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["label"], r["country"] or None, int(r["count"])) for r in rows] == [
+        (e["label"], e["country"], e["count"]) for e in expected
+    ]
+    code, out, _ = run(capsys, "stats", "--db", filled, "--by", "year")
+    assert code == 0 and "count" in out
+
+
+def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "reports", "--db", filled, "--format", "json")
+    rows = json.loads(out)
+    assert len(rows) == 3  # six reports, three of them newer versions of the others
+    assert all(list(r) == list(REPORT_FIELDS) for r in rows)
+    _, out, _ = run(capsys, "reports", "--db", filled, "--format", "json", "--all")
+    assert len(json.loads(out)) == 6
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["passages", "--label", "violence"], "unknown label 'violence'"),
+        (["passages", "--country", "Colombia"], "malformed country code"),
+        (["passages", "--since", "last year"], "bad date"),
+        (["passages", "--report", "999"], "no report with id 999"),
+        (["stats", "--by", "colour"], "unknown --by field"),
+        (["passages", "--min-score", "2"], "between 0 and 1"),
+    ],
+)
+def test_user_mistakes_are_one_line(
+    filled: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv, "--db", filled)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "passages", "--db", "postgresql://postgres@127.0.0.1:1/none")
+    assert code == 2 and "cannot open database" in err and len(err.strip().splitlines()) == 1
+
+
+def test_db_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "new.db")
+    code, out, _ = run(capsys, "db", "upgrade", "--db", db)
+    assert code == 0 and "upgraded from empty to revision" in out
+    code, out, _ = run(capsys, "db", "upgrade", "--db", db)
+    assert code == 0 and "already at revision" in out
+
+
+def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flows", "passages", "--db", str(tmp_path / "x.db"), "--label", "bogus"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["error: unknown label 'bogus'; expected one of prevention, "
+                                                "enforcement, transnational"]  # fmt: skip
