@@ -90,9 +90,25 @@ class Gazetteer:
                 )
         doc.spans["countries"] = countries
         doc.spans["places"] = [span for span in geo if span.label_ == "PLACE"]
-        doc.spans["programs"] = filter_spans(found["program"])
+        doc.spans["programs"] = filter_spans(_drop_lowercase_cue_prefix(found["program"]))
         doc.spans["organizations"] = filter_spans(found["organization"])
         return doc
+
+
+def _drop_lowercase_cue_prefix(spans: list[Span]) -> list[Span]:
+    """'el programa Fica Vivo' names "Fica Vivo": when the alias "Programa Fica Vivo" matches with a
+    lower-case cue word and the bare name matched too, keep the bare name (the cue is ordinary prose)."""
+    bare = {(span.start, span.end, span.kb_id_) for span in spans}
+    return [
+        span
+        for span in spans
+        if not (
+            len(span) > 1
+            and span[0].is_lower
+            and span[0].lower_ in cues.CUE_WORDS
+            and (span.start + 1, span.end, span.kb_id_) in bare
+        )
+    ]
 
 
 @Language.factory("citsec_gazetteer", default_config={"lang": "en"})

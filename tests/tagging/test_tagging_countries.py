@@ -1,0 +1,252 @@
+"""Countries: names, demonyms, abbreviations and groupings in en/es/pt, and every false-hit guard."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Violence rose in Colombia and Venezuela last year.", "en", ["CO", "VE"]),
+        ("La violencia aumentó en Colombia, México y Perú.", "es", ["CO", "MX", "PE"]),
+        ("A violência cresceu no Brasil, na Colômbia e no Paraguai.", "pt", ["BR", "CO", "PY"]),
+        ("Officials from the United States of America met in Brazil.", "en", ["BR", "US"]),
+        ("Los Estados Unidos y Bolivia firmaron el acuerdo.", "es", ["BO", "US"]),
+        ("Os Estados Unidos e a Venezuela romperam relações.", "pt", ["US", "VE"]),
+        ("The Plurinational State of Bolivia and the Bolivarian Republic of Venezuela", "en", ["BO", "VE"]),
+        ("Delegates from Russia, Syria and Iran attended.", "en", ["IR", "RU", "SY"]),
+    ],
+)
+def test_country_names_in_each_language(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Mexican and Brazilian police met Salvadoran prosecutors.", "en", ["BR", "MX", "SV"]),
+        ("Colombians and Hondurans were deported.", "en", ["CO", "HN"]),
+        ("los mexicanos", "es", ["MX"]),
+        ("las autoridades mexicanas", "es", ["MX"]),
+        ("el ejército mexicano", "es", ["MX"]),
+        ("una fiscal mexicana", "es", ["MX"]),
+        ("pandillas salvadoreñas y hondureñas", "es", ["HN", "SV"]),
+        ("el gobierno nicaragüense", "es", ["NI"]),
+        ("el gobierno nicaraguense", "es", ["NI"]),
+        ("un funcionario estadounidense", "es", ["US"]),
+        ("los ingleses y franceses", "es", ["FR", "GB"]),
+        ("o governo brasileiro", "pt", ["BR"]),
+        ("as polícias brasileiras", "pt", ["BR"]),
+        ("traficantes colombianos e venezuelanos", "pt", ["CO", "VE"]),
+        ("a polícia norte-americana", "pt", ["US"]),
+        ("as autoridades francesas", "pt", ["FR"]),
+    ],
+)
+def test_demonyms_with_gender_and_number(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Aid from the U.S. arrived.", "en"),
+        ("US aid arrived.", "en"),
+        ("USA aid arrived.", "en"),
+        ("US-funded programs expanded.", "en"),
+        ("U.S.-funded programs expanded.", "en"),
+        ("La ayuda de EE.UU. llegó.", "es"),
+        ("La ayuda de EE. UU. llegó.", "es"),
+        ("La ayuda de EEUU llegó.", "es"),
+        ("La ayuda de Ee.uu. llegó.", "es"),
+        ("A ajuda dos EUA chegou.", "pt"),
+        ("America's war on drugs", "en"),
+    ],
+)
+def test_us_abbreviations(countries, text, lang):
+    assert countries(text, lang) == ["US"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Gangs in the Northern Triangle grew.", "en"),
+        ("Gangs in the Northern Triangle of Central America grew.", "en"),
+        ("Las pandillas del Triángulo Norte crecieron.", "es"),
+        ("Las pandillas del Triangulo Norte crecieron.", "es"),
+        ("As gangues do Triângulo Norte cresceram.", "pt"),
+    ],
+)
+def test_northern_triangle_expands_to_three_countries(countries, text, lang):
+    assert countries(text, lang) == ["GT", "HN", "SV"]
+
+
+def test_regions_are_not_expanded(countries):
+    # Naming a region does not name its countries; only fixed groupings expand.
+    assert countries("Cocaine moves through Central America and the Caribbean to Latin America.") == []
+    assert countries("La cocaína pasa por Centroamérica y América Latina.", "es") == []
+
+
+def test_lower_cased_names_after_careless_casing(countries):
+    assert countries("los ex presidentes de méxico y de colombia", "es") == ["CO", "MX"]
+    assert countries("la violencia en Costa rica", "es") == ["CR"]
+
+
+def test_all_caps_heading(countries):
+    assert countries("SECURITY POLICY IN COLOMBIA AND PERU") == ["CO", "PE"]
+
+
+# ---- false-hit guards ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He was arrested in Atlanta, Georgia, last week.", []),
+        ("Georgia passed a new immigration law.", []),
+        ("Russia invaded Georgia in 2008; Tbilisi protested.", ["GE", "RU"]),
+    ],
+)
+def test_georgia_is_the_us_state_unless_the_caucasus_is_in_view(countries, text, expected):
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Michael Jordan visited the school.", []),
+        ("Jordan Peterson spoke at the forum.", []),
+        ("Mr. Jordan declined to comment.", []),
+        ("Refugees fled to Jordan and Lebanon.", ["JO", "LB"]),
+        ("Israel Vargas, the mayor, was arrested.", []),
+        ("Weapons came from Israel to Colombia.", ["CO", "IL"]),
+        ("The Israel Defense Forces trained the unit.", ["IL"]),
+    ],
+)
+def test_jordan_and_israel_as_person_names(countries, text, expected):
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We ate turkey on Thanksgiving.", []),
+        ("Turkey sandwiches were served.", []),
+        ("Roast Turkey with gravy.", []),
+        ("Turkey seized 2 tons of cocaine.", ["TR"]),
+    ],
+)
+def test_turkey_the_bird(countries, text, expected):
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Add green chile and Chile peppers to the stew.", "en", []),
+        ("Chile powder is sold here.", "en", []),
+        ("Se sirve con chile poblano y chiles rellenos.", "es", []),
+        ("Chile and Peru signed the accord.", "en", ["CL", "PE"]),
+        ("Chile firmó el acuerdo.", "es", ["CL"]),
+    ],
+)
+def test_chile_the_pepper(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Guinea-Bissau is a cocaine hub.", ["GW"]),
+        ("Papua New Guinea and Equatorial Guinea", ["GQ", "PG"]),
+        ("Guinea pigs are eaten in Peru.", ["PE"]),
+        ("Guinea and Senegal", ["GN", "SN"]),
+    ],
+)
+def test_guinea_inside_other_names(countries, text, expected):
+    assert countries(text) == expected
+
+
+def test_dominica_inside_dominican_republic(countries):
+    assert countries("The Dominican Republic extradited him.") == ["DO"]
+    assert countries("Dominica is an island nation.") == ["DM"]
+
+
+def test_niger_inside_nigeria(countries):
+    assert countries("Nigeria and Niger share a border.") == ["NE", "NG"]
+    assert countries("Nigerian gangs operate in Brazil.") == ["BR", "NG"]
+    assert countries("Oil theft in the Niger Delta") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("He lives in New Mexico.", "en", []),
+        ("The attack happened in Mexico City.", "en", []),
+        ("Oil rigs in the Gulf of Mexico", "en", []),
+        ("Cartels in the state of Mexico", "en", []),
+        ("Vive en la Ciudad de México.", "es", []),
+        ("Vive en Nuevo México.", "es", []),
+        ("Mexico City and Mexico", "en", ["MX"]),
+    ],
+)
+def test_mexico_inside_places(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+def test_cities_are_places_not_countries(tag):
+    tags = tag("Gangs in Bogotá and Ciudad Juárez.", "es")
+    assert tags.countries == []
+    places = {(e.text, e.value) for e in tags.entities if e.kind == "place"}
+    assert places == {("Bogotá", "CO"), ("Ciudad Juárez", "MX")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Let us talk about crime.", []),
+        ("He told us the truth.", []),
+        ("LET US KNOW WHAT YOU THINK", []),
+        ("The US sent advisers.", ["US"]),
+        ("US and Colombian forces", ["CO", "US"]),
+    ],
+)
+def test_us_versus_us(countries, text, expected):
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vancouver, British Columbia, is a port.", []),
+        ("the District of Columbia", []),
+        ("Columbia University researchers", []),
+        ("British Columbia and Colombia", ["CO"]),
+    ],
+)
+def test_columbia_is_not_colombia(countries, text, expected):
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("The report is in Spanish.", "en", []),
+        ("Spanish-speaking migrants", "en", []),
+        ("BACRIM, from the Spanish for criminal bands", "en", []),
+        ("El informe está en español.", "es", []),
+        ("Spanish police arrested him.", "en", ["ES"]),
+        ("la policía española", "es", ["ES"]),
+    ],
+)
+def test_language_names_are_not_countries(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+def test_country_department_is_not_the_country(countries):
+    assert countries("Homicides fell in Guatemala Department last year.") == []
+
+
+def test_common_words_that_translate_country_names_are_skipped(countries):
+    # Spanish "Mauricio" (Mauritius) is a first name; "Reunión" (Réunion) means a meeting.
+    assert countries("Mauricio Funes habló en la Reunión anual.", "es") == []

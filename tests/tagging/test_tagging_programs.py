@@ -1,0 +1,145 @@
+"""Programs: gazetteer aliases and acronyms across languages, and the rules for unknown programs."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Funds flowed through CARSI in 2012.",
+            "en",
+            ("Central American Regional Security Initiative", "CARSI"),
+        ),
+        (
+            "the Central America Regional Security Initiative",
+            "en",
+            ("Central American Regional Security Initiative", "Central America Regional Security Initiative"),
+        ),
+        ("La Iniciativa Mérida financió helicópteros.", "es", ("Merida Initiative", "Iniciativa Mérida")),
+        ("La Iniciativa Merida financió helicópteros.", "es", ("Merida Initiative", "Iniciativa Merida")),
+        ("A Iniciativa Mérida financiou helicópteros.", "pt", ("Merida Initiative", "Iniciativa Mérida")),
+        ("under Plan Colombia", "en", ("Plan Colombia", "Plan Colombia")),
+        ("the Colombia Plan's failure", "en", ("Plan Colombia", "Colombia Plan")),
+        ("el Plan colombia es un fracaso", "es", ("Plan Colombia", "Plan colombia")),
+        ("o Plano Colômbia", "pt", ("Plan Colombia", "Plano Colômbia")),
+        ("the so-called Dignity Plan", "en", ("Plan Dignidad", "Dignity Plan")),
+        ("la Operação Lava Jato", "pt", ("Operation Car Wash", "Operação Lava Jato")),
+        ("the Car Wash investigation", "en", ("Operation Car Wash", "Car Wash investigation")),
+        ("Rio's UPPs were expanded.", "en", ("Unidades de Polícia Pacificadora", "UPPs")),
+        (
+            "as Unidades de Polícia Pacificadora",
+            "pt",
+            ("Unidades de Polícia Pacificadora", "Unidades de Polícia Pacificadora"),
+        ),
+        ("the Pacifying Police Units", "en", ("Unidades de Polícia Pacificadora", "Pacifying Police Units")),
+        ("the CICIG's mandate", "en", ("CICIG", "CICIG")),
+        ("a Lei nº 11.343 mudou", "pt", ("Lei de Drogas", "Lei nº 11.343")),
+        ("el programa Fica Vivo", "es", ("Fica Vivo", "Fica Vivo")),
+        ("la Ley de Justicia y Paz", "es", ("Ley de Justicia y Paz", "Ley de Justicia y Paz")),
+        ("the Justice and Peace Law", "en", ("Ley de Justicia y Paz", "Justice and Peace Law")),
+        ("el Plan Frontera Sur", "es", ("Plan Frontera Sur", "Plan Frontera Sur")),
+        ("Mexico's Southern Border Program", "en", ("Plan Frontera Sur", "Southern Border Program")),
+        ("el Pacto por México", "es", ("Pacto por México", "Pacto por México")),
+        (
+            "la Alianza para la Prosperidad",
+            "es",
+            ("Alliance for Prosperity Plan", "Alianza para la Prosperidad"),
+        ),
+        (
+            "the Operativo Conjunto Michoacán",
+            "en",
+            ("Operación Conjunto Michoacán", "Operativo Conjunto Michoacán"),
+        ),
+        ("el programa Quiero Mi Barrio", "es", ("Quiero Mi Barrio", "Quiero Mi Barrio")),
+        ("La política de Mano Dura", "es", ("Mano Dura", "Mano Dura")),
+        ("the Súper Mano Dura plan", "en", ("Súper Mano Dura", "Súper Mano Dura")),
+    ],
+)
+def test_gazetteer_aliases_and_acronyms(programs, text, lang, expected):
+    assert expected in programs(text, lang)
+
+
+def test_title_case_aliases_need_capitals(programs):
+    # "mano dura" as a phrase is a style of policy, not the named Salvadoran plan; "a ganar" is "to win".
+    assert programs("una política de mano dura contra las pandillas", "es") == []
+    assert programs("vamos a ganar la guerra", "es") == []
+    assert ("A Ganar", "A Ganar") in programs("El programa A Ganar formó a jóvenes.", "es")
+
+
+def test_program_names_also_name_their_countries(tag):
+    tags = tag("El Pacto por México fue firmado.", "es")
+    assert tags.countries == ["MX"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("El gobierno creó el Plan Niñez Segura en 2019.", "es", "Plan Niñez Segura"),
+        ("launching El Salvador's 'Plan Seguro' in communities", "en", "Plan Seguro"),
+        (
+            "Medida 159: Política de Entornos Educativos Seguros: estableceremos",
+            "es",
+            "Política de Entornos Educativos Seguros",
+        ),
+        ("contar con un Modelo de Prevención del Delito, un canal", "es", "Modelo de Prevención del Delito"),
+        ("la Operación Escudo Nacional empezó", "es", "Operación Escudo Nacional"),
+        ("The police launched Operation Blue Shield in May.", "en", "Operation Blue Shield"),
+        ("a Operação Verão Seguro começou", "pt", "Operação Verão Seguro"),
+        ("the Coastal Protection Initiative was funded", "en", "Coastal Protection Initiative"),
+        ("the Gang Suppression Act passed", "en", "Gang Suppression Act"),
+        ("la Iniciativa Jóvenes en Paz", "es", "Iniciativa Jóvenes en Paz"),
+        ("El programa “Barrios de Luz” se amplió.", "es", "Barrios de Luz"),
+        ("the program 'Safe Streets' expanded", "en", "Safe Streets"),
+        ("los Modelos contemplados en las Leyes 20.393 y 19.913.", "es", "Leyes 20.393 y 19.913"),
+        ("según la Ley 30 de 1986, el consumo", "es", "Ley 30 de 1986"),
+        ("a Lei nº 13.964 mudou", "pt", "Lei nº 13.964"),
+        ("lo que hemos denominado “seguridad con garantías”. Entonces", "es", "seguridad con garantías"),
+        ("the Lei Áurea of 1888", "en", "Lei Áurea"),
+    ],
+)
+def test_unknown_programs_keep_their_surface(programs, text, lang, expected):
+    found = programs(text, lang)
+    assert (expected, expected) in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Plan de trabajo para el año.", "es"),
+        ("Plan ahead for the worst.", "en"),
+        ("The Plan was approved by the council.", "en"),
+        ("El Plan Nacional fue aprobado.", "es"),
+        ("the National Strategy was weak", "en"),
+        ("a dramatic policy U-turn over eradication", "en"),
+        ("Law Enforcement Agencies cooperated.", "en"),
+        ("con todo el rigor de la ley. 3. Imponer", "es"),
+        ("PROGRAMA DE INGRESO DE EMPRESAS A LA BOLSA", "es"),
+        ("un Programa de Mejoramiento y adaptación de Viviendas", "es"),
+        ("the Modelo Lineal fits poorly", "es"),
+        ("the program Colombia launched", "en"),
+        ("Monitoreo integrado - Proyecto COL/K53 - C5", "es"),
+        ('Calderon\'s "war on drugs" failed', "en"),
+    ],
+)
+def test_cue_words_without_a_name_are_not_programs(programs, text, lang):
+    assert programs(text, lang) == []
+
+
+def test_unknown_rule_yields_to_the_gazetteer(programs):
+    assert programs("the Merida Initiative and the Plan Colombia", "en") == [
+        ("Merida Initiative", "Merida Initiative"),
+        ("Plan Colombia", "Plan Colombia"),
+    ]
+
+
+def test_programs_unique_by_name_and_surface_in_order(programs):
+    found = programs(
+        "CARSI began in 2008. CARSI grew. The Central American Regional Security Initiative ended."
+    )
+    assert found == [
+        ("Central American Regional Security Initiative", "CARSI"),
+        ("Central American Regional Security Initiative", "Central American Regional Security Initiative"),
+    ]
