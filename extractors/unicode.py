@@ -52,6 +52,7 @@ _TRANSLATE = str.maketrans(
 )
 _CID = re.compile(r"\(cid:\d+\)")
 _MULTISPACE = re.compile(r"[ ]{2,}")
+_DOTLESS_ACCENTED = re.compile(r"\u0131(?=[\u0300-\u036f])")
 _SPLIT_ACCENT = re.compile(r"([^\W\d_])([\u02dc\u00b4\u02c6\u00a8\u02c7\u00b8\u02da])(?=[^\W\d_])")
 
 
@@ -67,6 +68,8 @@ def combine_accent(base: str, spacing_accent: str) -> str:
     mark = SPACING_TO_COMBINING.get(spacing_accent)
     if mark is None or not base:
         return base + spacing_accent
+    if base.endswith("\u0131"):  # dotless i under an accent is a plain i with that accent
+        base = base[:-1] + "i"
     return unicodedata.normalize("NFC", base[:-1] + base[-1] + mark)
 
 
@@ -86,5 +89,7 @@ def clean_text(text: str) -> str:
     # Text that went through a PDF-to-text tool may carry accents after their letter ("Sa˜o"); the glyph
     # is drawn over the letter before it, which is how TeX places it.
     text = _SPLIT_ACCENT.sub(lambda m: combine_accent(m.group(1), m.group(2)), text)
+    # TeX sets í as a dotless ı under an acute accent; NFC only composes it from a dotted i.
+    text = _DOTLESS_ACCENTED.sub("i", text)
     text = unicodedata.normalize("NFC", text)
     return _MULTISPACE.sub(" ", text)

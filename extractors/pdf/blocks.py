@@ -3,12 +3,14 @@ grows, the size changes, a new column starts, a line is indented, or a short lin
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.pdf.lines import Line
 
+_LEADERS = re.compile(r"(?:\s?\.){4,}")
 TERMINAL = tuple('.!?:;…"”’»)')
 
 
@@ -88,6 +90,8 @@ def _kind(lines: Sequence[Line], body_size: float) -> str:
     short = len(lines) <= 3 and len(words) <= 20 and not text.rstrip().endswith((".", ";", ","))
     if short and (lines[0].size > 1.12 * body_size or all(ln.bold for ln in lines)):
         return "heading"
+    if sum(1 for ln in lines if _LEADERS.search(ln.text)) >= max(1, len(lines) / 2):
+        return "table"  # a table of contents or list of figures: dot leaders and page numbers
     numeric = sum(1 for w in words if any(ch.isdigit() for ch in w) and not w.isalpha())
     if len(lines) >= 3 and len(words) >= 8 and numeric >= 0.5 * len(words):
         return "table"  # a grid of numbers without rulings: keep it out of the running text

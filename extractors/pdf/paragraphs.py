@@ -3,12 +3,16 @@ joined back together when it clearly runs on (no sentence end, next block starts
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from extractors.hyphenation import join_lines
 from extractors.pdf.blocks import Block
 from extractors.pdf.tables import Table
 from extractors.segment import Paragraph, join_paragraphs, paragraph_on_page
+from extractors.unicode import clean_text
+
+_LEADERS = re.compile(r"(?:\s?\.){4,}\s?|(?:\s?[_·]){4,}\s?")
 
 _SENTENCE_END = tuple(".!?:;…")
 
@@ -27,7 +31,7 @@ def blocks_to_paragraphs(
     """Paragraphs from blocks in reading order, continuations across breaks joined."""
     paragraphs: list[Paragraph] = []
     for block in blocks:
-        text = join_lines(block.texts, lang, vocab)
+        text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
         if not text:
             continue
         if block.kind == "text" and paragraphs and runs_on(paragraphs[-1], text):

@@ -12,7 +12,7 @@ from extractors.hyphenation import vocabulary
 from extractors.language import detect_language
 from extractors.pdf import metadata as meta
 from extractors.pdf.blocks import Block, lines_to_blocks
-from extractors.pdf.headers import find_running_keys, is_page_number, split_running_lines
+from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.layout import PageLayout
 from extractors.pdf.lines import Line, median_size
 from extractors.pdf.paragraphs import blocks_to_paragraphs, insert_tables
@@ -34,6 +34,20 @@ def page_ranges(numbers: Sequence[int]) -> str:
     return ", ".join(parts)
 
 
+def drop_running_lines(
+    layouts: Sequence[PageLayout],
+) -> tuple[list[tuple[PageLayout, list[Line]]], list[Line]]:
+    """Each page with its body lines, and all the running header/footer/page-number lines dropped."""
+    running = find_running_lines([(lay.height, lay.lines) for lay in layouts])
+    body: list[tuple[PageLayout, list[Line]]] = []
+    dropped: list[Line] = []
+    for lay in layouts:
+        kept, gone = split_running_lines(lay.lines, lay.height, running)
+        body.append((lay, kept))
+        dropped.extend(gone)
+    return body, dropped
+
+
 def layouts_to_document(
     layouts: Sequence[PageLayout],
     info: Mapping[str, Any],
@@ -45,15 +59,11 @@ def layouts_to_document(
 ) -> ExtractedDocument:
     """Everything after the page-by-page read: needs no PDF objects, only the layouts."""
     warnings = list(warnings)
-    running = find_running_keys([(lay.height, lay.lines) for lay in layouts])
-    body: list[tuple[PageLayout, list[Line]]] = []
-    header_lines: list[str] = []
-    for lay in layouts:
-        kept, dropped = split_running_lines(lay.lines, lay.height, running)
-        body.append((lay, kept))
-        for line in dropped:
-            if not is_page_number(line.text) and line.text not in header_lines:
-                header_lines.append(line.text)
+    body, dropped = drop_running_lines(layouts)
+    header_lines: dict[str, str] = {}  # key -> first text seen, so "Report, page 3" is kept once
+    for line in dropped:
+        if not is_page_number(line.text):
+            header_lines.setdefault(line_key(line.text), line.text)
     body_size = median_size([ln for _, lines in body for ln in lines])
     blocks: list[Block] = []
     tables: list[tuple[int, Table]] = []
@@ -75,7 +85,8 @@ def layouts_to_document(
     published = meta.date_from_metadata(info) or meta.date_from_text(" ".join(ln.text for ln in first_lines))
     metadata: dict[str, str] = {}
     if header_lines:
-        metadata["running_header"] = " / ".join(header_lines[:5])
+        metadata["running_header"] = " / ".join(list(header_lines.values())[:5])
+    metadata["running_lines_dropped"] = str(len(dropped))
     for key in ("Producer", "Creator", "Subject", "Keywords"):
         value = meta._text(info.get(key))
         if value:

@@ -1,0 +1,52 @@
+"""Measures of extraction quality, used by the tests and bench/extraction_quality.py.
+
+- glued-token share: whitespace tokens (URLs, e-mails and DOIs left out) with more than 25 letters, over
+  all tokens. Real words that long are very rare in en/es/pt; glued words ("theresultsshowthat") are not.
+- word recall: how many of the words in a reference text (the PDF's own text layer as another engine reads
+  it) come out of extraction. Words are compared as lower-case letter runs of two or more letters with
+  accents stripped (engines disagree on where a TeX accent goes, which is not what this measures),
+  counted with multiplicity; recall = sum(min(ours[w], ref[w])) / sum(ref[w]).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+GLUED_LETTERS = 25
+_URLISH = re.compile(r"(https?:|www\.|@|doi\.org|/\S*/|\.(com|org|net|gov|edu)\b)", re.IGNORECASE)
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+
+
+def glued_tokens(text: str) -> list[str]:
+    """Tokens of `text` with more than 25 letters that are not URLs, e-mail addresses or DOIs."""
+    return [
+        t for t in text.split() if sum(ch.isalpha() for ch in t) > GLUED_LETTERS and not _URLISH.search(t)
+    ]
+
+
+def glued_token_share(text: str) -> float:
+    """Share of whitespace tokens that are glued words (see module docstring)."""
+    tokens = text.split()
+    return len(glued_tokens(text)) / len(tokens) if tokens else 0.0
+
+
+def comparable_words(text: str) -> Counter[str]:
+    """Lower-case, accent-free letter runs of two or more letters, counted."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return Counter(_LETTER_RUN.findall(plain))
+
+
+def word_recall(extracted: str, reference: str) -> float:
+    """Share of the reference's words (with multiplicity) found in the extracted text."""
+    return counter_recall(comparable_words(extracted), comparable_words(reference))
+
+
+def counter_recall(ours: Counter[str], ref: Counter[str]) -> float:
+    """Share of the reference word counts matched by ours (see `word_recall`)."""
+    total = sum(ref.values())
+    if not total:
+        return 1.0
+    return sum(min(n, ours[w]) for w, n in ref.items()) / total

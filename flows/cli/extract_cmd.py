@@ -1,0 +1,81 @@
+"""`citsec extract PATH [--json]`: extraction only, no store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli.common import UserError, app, out_console
+
+_PREVIEW_PASSAGES = 5
+_PREVIEW_CHARS = 400
+
+
+@app.command("extract")
+def extract_command(
+    path: Annotated[Path, typer.Argument(help="A report file: PDF, HTML, Markdown or plain text.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see DESIGN.md).")] = False,
+) -> None:
+    """Extract one report into passages with page numbers, without storing it.
+
+    Example: citsec extract reports/unodc.pdf --json | jq '.passages[0]'
+    """
+    from extractors import extract_path
+
+    if not path.exists():
+        raise UserError(f"no such file: {path}")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give one report file (citsec ingest takes folders)")
+    doc = extract_path(path)
+    if as_json:
+        print(json.dumps(doc.to_json(), ensure_ascii=False))
+        return
+    _print_summary(doc)
+
+
+def _print_summary(doc: object) -> None:
+    from rich.table import Table
+
+    from extractors import ExtractedDocument
+
+    assert isinstance(doc, ExtractedDocument)
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    tables = sum(1 for p in doc.passages if p.kind == "table")
+    rows = [
+        ("file", doc.uri),
+        ("type", doc.media_type),
+        ("title", doc.title or "-"),
+        ("author", doc.author or "-"),
+        ("published", doc.published.isoformat() if doc.published else "-"),
+        ("language", doc.language or "-"),
+        ("pages", str(doc.pages)),
+        ("passages", f"{len(doc.passages)} ({tables} tables)"),
+        ("words", str(len(doc.text.split()))),
+        ("sha256", doc.sha256),
+    ]
+    if doc.metadata.get("running_header"):
+        rows.append(("running header", doc.metadata["running_header"]))
+    for key, value in rows:
+        summary.add_row(key, value)
+    out_console.print(summary, highlight=False)
+    for warning in doc.warnings:
+        out_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for passage in doc.passages[:_PREVIEW_PASSAGES]:
+        pages = (
+            f"p. {passage.page_start}"
+            if passage.page_start == passage.page_end
+            else f"pp. {passage.page_start}-{passage.page_end}"
+        )
+        text = passage.text if len(passage.text) <= _PREVIEW_CHARS else passage.text[:_PREVIEW_CHARS] + " …"
+        out_console.print(
+            f"\n[bold]#{passage.seq}[/bold] {pages} · {passage.lang or '?'} · {passage.kind}", highlight=False
+        )
+        out_console.print(text, highlight=False, markup=False)
+    if len(doc.passages) > _PREVIEW_PASSAGES:
+        more = len(doc.passages) - _PREVIEW_PASSAGES
+        out_console.print(f"\n… {more} more passages (--json prints them all)", highlight=False)
