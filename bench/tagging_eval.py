@@ -11,89 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import SHARED, write_results
 from extractors.tagging import Tagger
-
-_ARTICLE = re.compile(r"^(the|el|la|los|las|o|a|os|as)\s+", re.IGNORECASE)
-
-
-def normalize_program(surface: str) -> str:
-    """Program comparison key: lower case, collapsed spaces, no leading article, no enclosing quotes."""
-    text = " ".join(surface.split()).strip("\"'“”‘’«» ").lower()
-    return _ARTICLE.sub("", text)
-
-
-@dataclass
-class Counts:
-    """True positives, false positives and false negatives of one (field, language) cell."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, predicted: set[str], gold: set[str]) -> None:
-        self.tp += len(predicted & gold)
-        self.fp += len(predicted - gold)
-        self.fn += len(gold - predicted)
-
-    def scores(self) -> dict[str, float | int]:
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-        }
-
-
-@dataclass
-class Report:
-    """Counts per field and language, and the misses to print."""
-
-    counts: dict[tuple[str, str], Counts] = field(default_factory=dict)
-    misses: list[dict[str, object]] = field(default_factory=list)
-
-    def add(self, what: str, lang: str, predicted: set[str], gold: set[str]) -> None:
-        for key in ((what, lang), (what, "all")):
-            self.counts.setdefault(key, Counts()).add(predicted, gold)
-
-
-def evaluate(rows: Iterable[dict[str, object]], tagger: Tagger) -> Report:
-    """Tag the gold rows' texts and compare with their countries and programs."""
-    rows = list(rows)
-    texts = [str(r["text"]) for r in rows]
-    langs = [str(r.get("lang") or "") or None for r in rows]
-    report = Report()
-    for row, tags in zip(rows, tagger.tag(texts, langs), strict=True):
-        lang = str(row.get("lang") or "other")
-        gold_countries = set(row.get("countries") or [])  # type: ignore[call-overload]
-        countries = set(tags.countries)
-        report.add("countries", lang, countries, gold_countries)
-        gold_programs = {normalize_program(p) for p in row.get("programs") or []}  # type: ignore[attr-defined]
-        programs = {normalize_program(p["text"]) for p in tags.programs}
-        report.add("programs", lang, programs, gold_programs)
-        if countries != gold_countries or programs != gold_programs:
-            report.misses.append(
-                {
-                    "id": row.get("id"),
-                    "lang": lang,
-                    "countries_missed": sorted(gold_countries - countries),
-                    "countries_extra": sorted(countries - gold_countries),
-                    "programs_missed": sorted(gold_programs - programs),
-                    "programs_extra": sorted(programs - gold_programs),
-                }
-            )
-    return report
+from extractors.tagging.evaluation import evaluate
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,116 @@
+"""The Tagger API: offsets, batch order, languages, spaCy pipeline shape, and the dev-set figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from extractors.tagging import Entity, Tagger, Tags, build_nlp
+from extractors.tagging.evaluation import evaluate, normalize_program
+from extractors.tagging.pipeline import pipeline_lang
+
+MIXED = [
+    ("Bajo el Plan Colombia, los EE.UU. entrenaron a policías colombianos en Bogotá.", "es"),
+    ("The Merida Initiative sent Black Hawks to Mexico's army; CARSI followed in Honduras.", "en"),
+    ("A Operação Lava Jato investigou empreiteiras brasileiras no Peru e em Angola.", "pt"),
+    ("Nothing to see here.", "en"),
+]
+
+
+def test_offsets_point_at_the_surface(tagger: Tagger):
+    texts = [t for t, _ in MIXED]
+    for text, tags in zip(texts, tagger.tag(texts, [lang for _, lang in MIXED]), strict=True):
+        for entity in tags.entities:
+            assert text[entity.start : entity.end] == entity.text, entity
+
+
+def test_batch_order_is_preserved_across_languages():
+    texts = [t for t, _ in MIXED] * 3
+    langs = [lang for _, lang in MIXED] * 3
+    batched = Tagger(batch_size=2, use_statistical=False).tag(texts, langs)
+    singles = [
+        Tagger(use_statistical=False).tag([t], [lang])[0] for t, lang in zip(texts, langs, strict=True)
+    ]
+    assert batched == singles
+    assert [t.countries for t in batched[:4]] == [["CO", "US"], ["HN", "MX"], ["AO", "BR", "PE"], []]
+
+
+def test_result_shapes(tagger: Tagger):
+    tags = tagger.tag([MIXED[0][0]], ["es"])[0]
+    assert isinstance(tags, Tags)
+    assert tags.countries == sorted(set(tags.countries))
+    assert tags.programs == [{"name": "Plan Colombia", "text": "Plan Colombia"}]
+    assert all(isinstance(e, Entity) for e in tags.entities)
+    kinds = {(e.kind, e.value) for e in tags.entities}
+    assert {("program", "Plan Colombia"), ("country", "CO"), ("country", "US"), ("place", "CO")} <= kinds
+    assert json.loads(json.dumps(tags.programs)) == tags.programs
+
+
+def test_organizations_are_their_own_kind(tag):
+    tags = tag("The DEA and UNODC worked with the FARC.", "en")
+    assert {e.value for e in tags.entities if e.kind == "organization"} == {
+        "Drug Enforcement Administration",
+        "United Nations Office on Drugs and Crime",
+        "Revolutionary Armed Forces of Colombia",
+    }
+    assert tags.programs == []
+
+
+def test_language_is_detected_when_missing(tagger: Tagger):
+    text = "Las autoridades mexicanas detuvieron a los traficantes en la frontera con Guatemala."
+    assert tagger.tag([text])[0].countries == ["GT", "MX"]
+    assert tagger.tag([text], [None])[0].countries == ["GT", "MX"]
+
+
+def test_unknown_language_falls_back_to_english_pipeline(tagger: Tagger):
+    assert pipeline_lang("fr") == "en" and pipeline_lang(None) == "en" and pipeline_lang("pt") == "pt"
+    tags = tagger.tag(["La police de Colombie et du Mexico"], ["fr"])[0]
+    assert tags.countries == ["MX"]
+
+
+def test_mismatched_languages_raise(tagger: Tagger):
+    with pytest.raises(ValueError, match="2 texts but 1 languages"):
+        tagger.tag(["a", "b"], ["en"])
+
+
+def test_empty_input(tagger: Tagger):
+    assert tagger.tag([]) == []
+    assert tagger.tag([""], ["en"]) == [Tags([], [], [])]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+def test_pipeline_is_blank_spacy_with_registered_components(lang):
+    nlp = build_nlp(lang)
+    assert nlp.lang == lang
+    assert nlp.pipe_names == ["sentencizer", "citsec_gazetteer", "citsec_program_cues", "citsec_resolve"]
+    assert build_nlp(lang) is nlp  # built once per process
+    assert "citsec_gazetteer" in spacy.registry.factories
+
+
+def test_tags_live_on_the_doc_as_spans_ents_and_extensions():
+    doc = build_nlp("en")("Plan Colombia helped Colombia and the US.")
+    assert [(s.text, s.kb_id_) for s in doc.spans["programs"]] == [("Plan Colombia", "Plan Colombia")]
+    assert sorted(s.kb_id_ for s in doc.spans["countries"]) == ["CO", "CO", "US"]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Plan Colombia", "PROGRAM"),
+        ("Colombia", "COUNTRY"),
+        ("US", "COUNTRY"),
+    ]
+    assert doc._.countries == ["CO", "US"]
+    assert doc._.programs == [{"name": "Plan Colombia", "text": "Plan Colombia"}]
+
+
+def test_dev_gold_figures_meet_targets(shared_dir, tagger: Tagger):
+    rows = [json.loads(line) for line in (shared_dir / "gold" / "dev.jsonl").read_text().splitlines() if line]
+    report = evaluate(rows, tagger)
+    assert report.counts[("countries", "all")].scores()["f1"] >= 0.95
+    assert report.counts[("programs", "all")].scores()["f1"] >= 0.75
+
+
+def test_program_comparison_ignores_case_articles_and_quotes():
+    assert normalize_program("the Merida Initiative") == normalize_program("MERIDA  initiative")
+    assert normalize_program("el Plan Colombia") == "plan colombia"
+    assert normalize_program("“Quiero Mi Barrio”") == "quiero mi barrio"
+    assert normalize_program("Plan Colombia") != normalize_program("Plan Mérida")
