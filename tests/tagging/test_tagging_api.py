@@ -114,3 +114,37 @@ def test_program_comparison_ignores_case_articles_and_quotes():
     assert normalize_program("el Plan Colombia") == "plan colombia"
     assert normalize_program("“Quiero Mi Barrio”") == "quiero mi barrio"
     assert normalize_program("Plan Colombia") != normalize_program("Plan Mérida")
+
+
+def test_statistical_candidates_component_without_the_model():
+    # Stand in for en_core_web_sm's NER with an entity_ruler, as the component only reads doc.ents.
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [
+            {"label": "LAW", "pattern": "the Firearms Control Statute"},
+            {"label": "ORG", "pattern": "the Harbour Authority"},
+            {"label": "ORG", "pattern": "CARSI"},
+        ]
+    )
+    for name in (
+        "sentencizer",
+        "citsec_gazetteer",
+        "citsec_program_cues",
+        "citsec_statistical",
+        "citsec_resolve",
+    ):
+        nlp.add_pipe(name)
+    doc = nlp("Under the Firearms Control Statute, the Harbour Authority used CARSI money.")
+    assert doc._.programs == [
+        {"name": "Firearms Control Statute", "text": "Firearms Control Statute"},
+        {"name": "Central American Regional Security Initiative", "text": "CARSI"},
+    ]
+    assert [s.text for s in doc.spans["organizations"]] == ["Harbour Authority"]
+
+
+def test_default_mode_follows_the_installed_model():
+    from extractors.tagging import statistical_available
+
+    assert Tagger().use_statistical is statistical_available()
+    assert Tagger(use_statistical=False).use_statistical is False

@@ -128,6 +128,17 @@ def test_cue_words_without_a_name_are_not_programs(programs, text, lang):
     assert programs(text, lang) == []
 
 
+def test_two_names_joined_by_and_stay_two(programs):
+    assert programs("the Patriot Act and the Controlled Substances Act") == [
+        ("Patriot Act", "Patriot Act"),
+        ("Controlled Substances Act", "Controlled Substances Act"),
+    ]
+    assert programs("la Operación Tormenta y Operación Relámpago", "es") == [
+        ("Operación Tormenta", "Operación Tormenta"),
+        ("Operación Relámpago", "Operación Relámpago"),
+    ]
+
+
 def test_unknown_rule_yields_to_the_gazetteer(programs):
     assert programs("the Merida Initiative and the Plan Colombia", "en") == [
         ("Merida Initiative", "Merida Initiative"),
