@@ -62,7 +62,7 @@ _STOPS = _words(
     janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro january
     february march april june july august september october november december director directora head
     chief minister ministro ministra president presidente secretary secretario secretária coordinator
-    coordinador member
+    coordinador member resultado resultados objetivo objetivos meta metas indicador indicadores fuente
     """
 )
 _COORDINATORS = _words("y e and de del da do of")
@@ -123,7 +123,7 @@ def _scan_forward(doc: Doc, start: int, leading_connectors: bool = False) -> int
                 break
             i += 1
             end = i
-        elif (i > start or leading_connectors) and (
+        elif (i > start or (leading_connectors and token.lower_ not in ("y", "e", "and"))) and (
             token.lower_ in CONNECTORS or (token.text == "-" and i + 1 < len(doc) and _is_cap(doc[i + 1]))
         ):
             i += 1

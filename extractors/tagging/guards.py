@@ -74,6 +74,8 @@ _SUBNATIONAL = _words("department departamento departament province provincia pr
 # Cues that "Georgia" is the Caucasus country rather than the US state (the usual sense in this corpus).
 _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaijan", "saakashvili", "georgian")
 
+_ARMENIA = ("yerevan", "caucasus", "azerbaijan", "karabakh", "armenian", "tbilisi", "cáucaso", "cáucaso")
+
 # Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
 _CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
 
@@ -107,6 +109,12 @@ def georgia_guard(span: Span) -> bool:
     """'Georgia' is the country only when the text speaks of the Caucasus; otherwise it is the US state."""
     lowered = span.doc.text.lower()
     return any(cue in lowered for cue in _CAUCASUS)
+
+
+def caucasus_guard(span: Span) -> bool:
+    """'Armenia' is also a Colombian city; it is the country only when the text speaks of the Caucasus."""
+    lowered = span.doc.text.lower()
+    return any(cue in lowered for cue in _ARMENIA)
 
 
 def food_guard(span: Span) -> bool:
@@ -157,6 +165,7 @@ COUNTRY_GUARDS: dict[str, Guard] = {
     "chad": person_guard,
     "trinidad": person_guard,
     "georgia": georgia_guard,
+    "armenia": caucasus_guard,
     "geórgia": georgia_guard,
     "turkey": food_guard,
     "chile": food_guard,

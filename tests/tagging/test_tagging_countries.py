@@ -111,6 +111,11 @@ def test_georgia_is_the_us_state_unless_the_caucasus_is_in_view(countries, text,
     assert countries(text) == expected
 
 
+def test_armenia_is_the_colombian_city_unless_the_caucasus_is_in_view(countries):
+    assert countries("Homicidios en Armenia, Quindío, bajaron.", "es") == []
+    assert countries("Armenia and Azerbaijan fought over the Caucasus enclave.") == ["AM", "AZ"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -121,6 +121,8 @@ def test_unknown_programs_keep_their_surface(programs, text, lang, expected):
         ("the Modelo Lineal fits poorly", "es"),
         ("the program Colombia launched", "en"),
         ("Monitoreo integrado - Proyecto COL/K53 - C5", "es"),
+        ("Gastos de Operación y Servicio del año", "es"),
+        ("Tabla 3: Plan Maestro Integral Resultado esperado", "es"),
         ('Calderon\'s "war on drugs" failed', "en"),
     ],
 )
