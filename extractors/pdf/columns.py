@@ -34,25 +34,31 @@ def find_gutters(rows: Sequence[Sequence[Word]], body_size: float) -> list[Gutte
     right = max(w.x1 for r in rows for w in r)
     nbins = int((right - left) / BIN) + 1
     min_gap = MIN_GAP_EM * body_size
-    # free[r][b]: bin b is empty in row r, counting gaps narrower than min_gap as occupied.
+    # occupied[b][r + 1] - occupied[b][f]: how many of rows f..r have text in bin b (word spaces count as
+    # text), so "is this strip empty over these rows" is one subtraction.
     free = [_free_bins(row, left, nbins, min_gap) for row in rows]
+    occupied = []
+    for b in range(nbins):
+        prefix = [0]
+        for r in range(len(rows)):
+            prefix.append(prefix[-1] + (not free[r][b]))
+        occupied.append(prefix)
     min_run = max(MIN_RUN_ROWS, len(rows) // 8)
+    seen: dict[tuple[int, int], list[tuple[int, int]]] = {}
     candidates: list[Gutter] = []
-    groups: list[list[int]] = []  # [first row, last row, first bin] of strips still open
     for b in range(1, nbins - 1):
-        runs = _runs([free[r][b] for r in range(len(rows))], min_run)
-        still_open: list[list[int]] = []
-        for first, last, start in groups:
-            # Neighbouring bins see slightly different runs (ragged line ends): keep the common rows.
-            match = next((r for r in runs if min(last, r[1]) - max(first, r[0]) + 1 >= min_run), None)
-            if match is None:
-                candidates.append(Gutter(left + start * BIN, left + b * BIN, first, last))
+        for first, last in _runs([free[r][b] for r in range(len(rows))], min_run):
+            spans = seen.setdefault((first, last), [])
+            if any(lo <= b <= hi for lo, hi in spans):
                 continue
-            runs.remove(match)
-            still_open.append([max(first, match[0]), min(last, match[1]), start])
-        still_open += [[r[0], r[1], b] for r in runs]
-        groups = still_open
-    candidates += [Gutter(left + s * BIN, left + (nbins - 1) * BIN, f, la) for f, la, s in groups]
+            # Widen the strip for exactly these rows as far as it stays empty.
+            lo = hi = b
+            while lo > 1 and occupied[lo - 1][last + 1] == occupied[lo - 1][first]:
+                lo -= 1
+            while hi < nbins - 2 and occupied[hi + 1][last + 1] == occupied[hi + 1][first]:
+                hi += 1
+            spans.append((lo, hi))
+            candidates.append(Gutter(left + lo * BIN, left + (hi + 1) * BIN, first, last))
     gutters = [g for g in candidates if g.x1 - g.x0 >= min_gap and _text_both_sides(rows, g)]
     return _widest_per_section(gutters)
 
@@ -114,8 +120,16 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> bool:
     return min(a1, b1) >= max(a0, b0)
 
 
-def rows_to_lines(rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter]) -> list[Line]:
-    """Lines in reading order: full-width rows in place, multi-column sections column by column."""
+def rows_to_lines(
+    rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter], body_size: float = 10.0
+) -> list[Line]:
+    """Lines in reading order: full-width rows in place, multi-column sections column by column.
+
+    A heading that sits in one column while the other columns leave a clear gap beside it (a heading over
+    both columns that happens to be short) is read as full-width, so it stays between the text before
+    and after it.
+    """
+    breaks = _heading_breaks(rows, gutters, body_size)
     lines: list[Line] = []
     section_rows: list[tuple[Sequence[Word], list[Gutter]]] = []
     section_key: tuple[Gutter, ...] = ()
@@ -140,7 +154,7 @@ def rows_to_lines(rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter]) -> 
         section_rows = []
 
     for i, row in enumerate(rows):
-        active = [g for g in gutters if g.first <= i <= g.last and not _crosses(row, g)]
+        active = [g for g in gutters if g.first <= i <= g.last and not _crosses(row, g) and i not in breaks]
         key = tuple(sorted(active, key=lambda g: g.x0))
         if not active:
             flush()
@@ -154,6 +168,42 @@ def rows_to_lines(rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter]) -> 
         section_rows.append((row, active))
     flush()
     return lines
+
+
+def _column_of(w: Word, bounds: Sequence[float]) -> int:
+    return 1 + sum(1 for b in bounds if (w.x0 + w.x1) / 2 > b)
+
+
+def _heading_breaks(rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter], body_size: float) -> set[int]:
+    """Rows that are headings in one column with a clear gap beside them in every other column."""
+    breaks: set[int] = set()
+    for i, row in enumerate(rows):
+        active = [g for g in gutters if g.first <= i <= g.last]
+        if not active or not row:
+            continue
+        if not (any(w.bold for w in row) or max(w.size for w in row) > 1.1 * body_size):
+            continue
+        bounds = sorted((g.x0 + g.x1) / 2 for g in active)
+        columns = {_column_of(w, bounds) for w in row}
+        if len(columns) != 1:
+            continue
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        needed = (bottom - top) + body_size
+        first, last = max(g.first for g in active), min(g.last for g in active)
+        clear = True
+        for other in set(range(1, len(bounds) + 2)) - columns:
+            words = [w for j in range(first, last + 1) for w in rows[j] if _column_of(w, bounds) == other]
+            above = max((w.bottom for w in words if w.bottom <= top), default=None)
+            below = min((w.top for w in words if w.top >= bottom), default=None)
+            if above is None or below is None or below - above < needed:
+                clear = False
+                break
+            if any(w.top < bottom and w.bottom > top for w in words):
+                clear = False
+                break
+        if clear:
+            breaks.add(i)
+    return breaks
 
 
 def _crosses(row: Sequence[Word], g: Gutter) -> bool:

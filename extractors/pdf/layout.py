@@ -55,7 +55,8 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     tables = find_tables(page, words) if words else []
     running = outside_tables(words, tables)
     rows = words_to_rows(running)
-    gutters = find_gutters(rows, body_size_of(running))
-    lines = rows_to_lines(rows, gutters)
+    body_size = body_size_of(running)
+    gutters = find_gutters(rows, body_size)
+    lines = rows_to_lines(rows, gutters, body_size)
     has_graphics = bool(page.images) or bool(page.curves) or len(page.rects) > 2
     return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, has_graphics)

@@ -74,7 +74,7 @@ _SUBNATIONAL = _words("department departamento departament province provincia pr
 # Cues that "Georgia" is the Caucasus country rather than the US state (the usual sense in this corpus).
 _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaijan", "saakashvili", "georgian")
 
-_ARMENIA = ("yerevan", "caucasus", "azerbaijan", "karabakh", "armenian", "tbilisi", "cáucaso", "cáucaso")
+_ARMENIA = ("yerevan", "caucasus", "azerbaijan", "karabakh", "armenian", "tbilisi", "cáucaso", "caucaso")
 
 # Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
 _CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")

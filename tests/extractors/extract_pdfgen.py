@@ -1,0 +1,243 @@
+"""PDFs the extraction tests generate themselves with reportlab, with text whose order and form is known.
+
+Every text here was written for these tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+WIDTH, HEIGHT = letter
+MARGIN = 72.0
+GUTTER = 24.0
+COLUMN = (WIDTH - 2 * MARGIN - GUTTER) / 2
+FONT, SIZE, LEADING = "Helvetica", 10.0, 13.0
+HEADER = "Citizen Security Review 2024"
+
+TITLE = "Local Answers to Organized Crime"
+ABSTRACT = (
+    "This report compares how four municipalities answered the arrival of organized crime groups over "
+    "a decade, using council records, police statistics and interviews with local officials."
+)
+PARAGRAPHS = {
+    "L1": "The northern municipality opened three youth centers during the first year of the program. "
+    "Attendance grew every month as local schools referred students after classes ended.",
+    "L2": "Council members argued that sports leagues kept teenagers away from recruiters. Coaches were "
+    "trained to notice warning signs and to call social workers when a player stopped coming.",
+    "R1": "The coastal municipality chose another path and asked for federal troops. Patrols doubled "
+    "along the harbor road and checkpoints appeared at every entrance to the old market.",
+    "R2": "Arrests rose sharply in the following months, but residents told interviewers that they "
+    "felt watched rather than protected, and few of them reported crimes to the new units.",
+    "L3": "Prosecutors in the river district built cases against the money launderers who served the "
+    "groups, tracing payments through currency exchanges and small construction firms that",
+    "R3": "issued invoices for work that was never done, which let investigators freeze accounts in "
+    "three banks before the owners could move the funds abroad.",
+    "L4": "Neighbouring countries shared intelligence about boats leaving the estuary at night. A joint "
+    "task force met every month to compare radar logs and passenger lists from the ferries.",
+}
+# Lines of a paragraph broken by hand at hyphens: a syllable break and two real compounds.
+HYPHENATED_LINES = [
+    "Police chiefs spoke of ex-",
+    "panding the anti-",
+    "narcotics unit and of an old-",
+    "school habit of raiding bars",
+    "before elections, while mayors",
+    "asked for more street lights.",
+]
+HYPHENATED_TEXT = (
+    "Police chiefs spoke of expanding the anti-narcotics unit and of an old-school habit of raiding bars "
+    "before elections, while mayors asked for more street lights."
+)
+HEADING = "2. Enforcement and cooperation"
+# Reading order of the two-column report, by paragraph name.
+READING_ORDER = ["TITLE", "ABSTRACT", "L1", "L2", "R1", "R2", "L3", "R3", "HEADING", "L4", "R4"]
+
+
+def expected_texts() -> dict[str, str]:
+    """What each paragraph must read like in the extracted text (L3 and R3 are one paragraph)."""
+    texts = {"TITLE": TITLE, "ABSTRACT": ABSTRACT, "HEADING": HEADING, "R4": HYPHENATED_TEXT}
+    texts.update(PARAGRAPHS)
+    return texts
+
+
+def _draw_lines(
+    canvas: Canvas,
+    lines: Sequence[str],
+    x: float,
+    y: float,
+    font: str = FONT,
+    size: float = SIZE,
+    leading: float = LEADING,
+) -> float:
+    canvas.setFont(font, size)
+    for line in lines:
+        canvas.drawString(x, y, line)
+        y -= leading
+    return y
+
+
+def _wrap(text: str, width: float, font: str = FONT, size: float = SIZE) -> list[str]:
+    return list(simpleSplit(text, font, size, width))
+
+
+def _page_furniture(canvas: Canvas, number: int) -> None:
+    canvas.setFont(FONT, 8)
+    canvas.drawString(MARGIN, HEIGHT - 40, HEADER)
+    canvas.drawRightString(WIDTH - MARGIN, 30, f"Page {number}")
+
+
+def _column(canvas: Canvas, names: Sequence[str], x: float, y: float) -> float:
+    for name in names:
+        lines = HYPHENATED_LINES if name == "R4" else _wrap(PARAGRAPHS[name], COLUMN)
+        y = _draw_lines(canvas, lines, x, y) - 8
+    return y
+
+
+def two_column_report(path: Path, pages: int = 2) -> Path:
+    """A report with a running header, page-number footers, a full-width title, abstract and heading,
+    two-column sections, a paragraph running from one column into the next, and hyphenated line ends."""
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.setTitle("")
+    left, right = MARGIN, MARGIN + COLUMN + GUTTER
+    # Page 1: title, abstract, then L1 L2 | R1 R2.
+    _page_furniture(canvas, 1)
+    y = _draw_lines(canvas, [TITLE], MARGIN, HEIGHT - 100, "Helvetica-Bold", 18, 22) - 10
+    y = _draw_lines(canvas, _wrap(ABSTRACT, WIDTH - 2 * MARGIN), MARGIN, y) - 16
+    _column(canvas, ["L1", "L2"], left, y)
+    _column(canvas, ["R1", "R2"], right, y)
+    canvas.showPage()
+    # Page 2: L3 | R3 (one paragraph across the columns), a full-width heading, then L4 | R4.
+    _page_furniture(canvas, 2)
+    top = HEIGHT - 100
+    l3 = _wrap(PARAGRAPHS["L3"], COLUMN)
+    r3 = _wrap(PARAGRAPHS["R3"], COLUMN)
+    _draw_lines(canvas, l3, left, top)
+    _draw_lines(canvas, r3, right, top)
+    y = top - LEADING * max(len(l3), len(r3)) - 20
+    y = _draw_lines(canvas, [HEADING], MARGIN, y, "Helvetica-Bold", 13, 16) - 10
+    _column(canvas, ["L4"], left, y)
+    _column(canvas, ["R4"], right, y)
+    canvas.showPage()
+    for number in range(3, pages + 1):
+        _page_furniture(canvas, number)
+        text = f"Annex {number} lists the municipal budgets for each year of the program in detail."
+        _draw_lines(canvas, _wrap(text, WIDTH - 2 * MARGIN), MARGIN, HEIGHT - 100)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def tex_spaced_page(
+    path: Path, words: Sequence[str], gap_em: float = 0.2, kern_em: float = 0.03, size: float = 10.0
+) -> Path:
+    """Words drawn TeX-style: no space glyphs, each letter placed on its own with a small kern, words
+    separated only by a gap of `gap_em`."""
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.setFont("Times-Roman", size)
+    x, y = MARGIN, HEIGHT - MARGIN
+    for word in words:
+        width = sum(stringWidth(ch, "Times-Roman", size) + kern_em * size for ch in word)
+        if x + width > WIDTH - MARGIN:
+            x, y = MARGIN, y - 1.3 * size
+        for ch in word:
+            canvas.drawString(x, y, ch)
+            x += stringWidth(ch, "Times-Roman", size) + kern_em * size
+        x += gap_em * size - kern_em * size
+    canvas.save()
+    return path
+
+
+def split_accent_page(path: Path) -> Path:
+    """ "São Paulo" with the tilde drawn as its own glyph over the a, before it, as TeX does."""
+    canvas = Canvas(str(path), pagesize=letter)
+    size = 12.0
+    canvas.setFont("Times-Roman", size)
+    x, y = MARGIN, HEIGHT - MARGIN
+    canvas.drawString(x, y, "The city of ")
+    x += stringWidth("The city of ", "Times-Roman", size)
+    canvas.drawString(x, y, "S")
+    x += stringWidth("S", "Times-Roman", size)
+    a_width = stringWidth("a", "Times-Roman", size)
+    tilde_width = stringWidth("\u02dc", "Times-Roman", size)
+    canvas.drawString(x + (a_width - tilde_width) / 2, y, "\u02dc")
+    canvas.drawString(x, y, "a")
+    x += a_width
+    canvas.drawString(x, y, "o Paulo has a long history of private security firms.")
+    canvas.save()
+    return path
+
+
+def image_only_pages(path: Path) -> Path:
+    """Five pages: text, an image alone, an image with only a page number, text, an image alone."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (200, 120), "white")
+    ImageDraw.Draw(image).rectangle((20, 20, 180, 100), outline="black", fill="gray")
+    canvas = Canvas(str(path), pagesize=letter)
+    text = "The ministry published its annual figures on arrests and seizures in the border provinces."
+    for number in range(1, 6):
+        if number in (1, 4):
+            _draw_lines(canvas, _wrap(text, WIDTH - 2 * MARGIN), MARGIN, HEIGHT - 100)
+        else:
+            canvas.drawInlineImage(image, MARGIN, HEIGHT / 2, 400, 240)
+            if number == 3:
+                canvas.setFont(FONT, 9)
+                canvas.drawString(WIDTH / 2, 30, "3")
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+TABLE_ROWS = [
+    ["Department", "Hectares", "Teams"],
+    ["Antioquia", "412", "7"],
+    ["Meta", "305", "5"],
+    ["Narino", "198", "3"],
+]
+
+
+def ruled_table_page(path: Path) -> Path:
+    """A paragraph, a ruled table, and another paragraph."""
+    canvas = Canvas(str(path), pagesize=letter)
+    before = (
+        "Eradication teams worked in three departments during the second phase, and the monitors "
+        "recorded every field they cleared together with its size and the unit that cleared it."
+    )
+    after = (
+        "The following section explains how the monitors checked the reported areas against "
+        "satellite images and field visits before the figures were published."
+    )
+    y = _draw_lines(canvas, _wrap(before, WIDTH - 2 * MARGIN), MARGIN, HEIGHT - 100) - 20
+    col_w, row_h = 120.0, 20.0
+    top = y
+    for r, row in enumerate(TABLE_ROWS):
+        for c, cell in enumerate(row):
+            canvas.rect(MARGIN + c * col_w, top - (r + 1) * row_h, col_w, row_h)
+            canvas.setFont(FONT, 10)
+            canvas.drawString(MARGIN + c * col_w + 4, top - (r + 1) * row_h + 6, cell)
+    y = top - len(TABLE_ROWS) * row_h - 30
+    _draw_lines(canvas, _wrap(after, WIDTH - 2 * MARGIN), MARGIN, y)
+    canvas.save()
+    return path
+
+
+def text_pages(path: Path, pages: int, encrypt: str | None = None) -> Path:
+    """`pages` simple one-column pages of varied text (used for memory and error tests)."""
+    canvas = Canvas(str(path), pagesize=letter, encrypt=encrypt)
+    for number in range(1, pages + 1):
+        text = (
+            f"Section {number} describes how the municipal guard of district {number} shared patrol "
+            f"schedules with the national police and what changed in reported robberies afterwards."
+        )
+        _draw_lines(canvas, _wrap(text * 3, WIDTH - 2 * MARGIN), MARGIN, HEIGHT - 100)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(WIDTH / 2, 30, str(number))
+        canvas.showPage()
+    canvas.save()
+    return path

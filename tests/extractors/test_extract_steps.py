@@ -1,0 +1,234 @@
+"""The small pure steps of extraction, each alone: chars → words, rows, gutters, headers, hyphenation,
+Unicode clean-up, sentence splitting and passage sizing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.hyphenation import join_lines, keep_hyphen, vocabulary
+from extractors.pdf.columns import find_gutters, rows_to_lines
+from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
+from extractors.pdf.lines import Line, words_to_rows
+from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_metadata
+from extractors.pdf.report import page_ranges
+from extractors.pdf.words import Word, chars_to_words
+from extractors.quality import glued_token_share, word_recall
+from extractors.segment import (
+    MAX_WORDS,
+    Paragraph,
+    paragraph_on_page,
+    paragraphs_to_passages,
+    split_sentences,
+)
+from extractors.unicode import clean_text
+
+
+def _chars(
+    text: str, x: float = 10.0, top: float = 100.0, size: float = 10.0, advance: float = 5.0, gap: float = 0.0
+) -> list[dict[str, Any]]:
+    """One char dict per character, `advance` wide, `gap` apart, as pdfplumber gives them."""
+    chars = []
+    for ch in text:
+        chars.append(
+            {
+                "text": ch,
+                "x0": x,
+                "x1": x + advance,
+                "top": top,
+                "bottom": top + size,
+                "size": size,
+                "fontname": "Test",
+                "upright": True,
+            }
+        )
+        x += advance + gap
+    return chars
+
+
+def test_words_split_at_gaps_relative_to_font_size() -> None:
+    chars = _chars("crime", gap=0.2) + _chars("rates", x=10 + 5 * 5.2 + 2.5, gap=0.2)
+    assert [w.text for w in chars_to_words(chars)] == ["crime", "rates"]  # 2.5pt gap at 10pt = 0.25 em
+    glued = _chars("crime", gap=0.2) + _chars("rates", x=10 + 5 * 5.2 + 0.8, gap=0.2)
+    assert [w.text for w in chars_to_words(glued)] == ["crimerates"]  # 0.08 em is kerning, not a space
+
+
+def test_words_split_at_space_glyphs_and_tabs() -> None:
+    chars = _chars("a b\tc\u00a0d")
+    assert [w.text for w in chars_to_words(chars)] == ["a", "b", "c", "d"]
+
+
+def test_words_expand_ligatures_and_skip_rotated_and_doubled_glyphs() -> None:
+    chars = _chars("\ufb01nal")
+    chars.append({**chars[-1]})  # fake bold: the same glyph drawn twice
+    chars.append({**_chars("X", x=300)[0], "upright": False})
+    assert [w.text for w in chars_to_words(chars)] == ["final"]
+
+
+def test_spacing_accent_before_or_after_its_letter() -> None:
+    before = _chars("S") + [{**_chars("\u02dc", x=16.0)[0], "x1": 19.0}] + _chars("ao", x=15.0)
+    assert [w.text for w in chars_to_words(before)] == ["São"]
+    after = _chars("Sa") + [{**_chars("\u02dc", x=16.0)[0], "x1": 19.0}] + _chars("o", x=20.0)
+    assert [w.text for w in chars_to_words(after)] == ["São"]
+
+
+def _word(text: str, x0: float, top: float, size: float = 10.0, bold: bool = False) -> Word:
+    return Word(text, x0, x0 + 6 * len(text), top, top + size, size, bold)
+
+
+def _column_rows(n: int, x: float, top: float, label: str) -> list[Word]:
+    words = []
+    for i in range(n):
+        words += [
+            _word(f"{label}{i}a", x, top + 13 * i),
+            _word(f"{label}{i}b", x + 21, top + 13 * i),
+            _word(f"{label}{i}c", x + 42, top + 13 * i),
+            _word(f"{label}{i}d", x + 63, top + 13 * i),
+        ]
+    return words
+
+
+def test_two_columns_found_and_read_column_by_column() -> None:
+    words, x, title = [], 100.0, "A long title set across both of the columns"
+    for text in title.split():
+        words.append(_word(text, x, 50, 18))
+        x += 6 * len(text) + 4
+    words += _column_rows(8, 72, 100, "L") + _column_rows(8, 320, 100, "R")
+    rows = words_to_rows(words)
+    gutters = find_gutters(rows, 10.0)
+    assert len(gutters) == 1 and 72 + 81 <= gutters[0].x0 < gutters[0].x1 <= 320
+    lines = rows_to_lines(rows, gutters, 10.0)
+    order = [ln.words[0].text for ln in lines]
+    assert order == ["A"] + [f"L{i}a" for i in range(8)] + [f"R{i}a" for i in range(8)]
+    assert [ln.column for ln in lines[:2]] == [0, 1]
+
+
+def test_three_columns() -> None:
+    words = _column_rows(10, 40, 100, "A") + _column_rows(10, 230, 100, "B") + _column_rows(10, 420, 100, "C")
+    rows = words_to_rows(words)
+    lines = rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)
+    assert [ln.words[0].text[0] for ln in lines] == ["A"] * 10 + ["B"] * 10 + ["C"] * 10
+
+
+def test_single_column_with_word_spaces_has_no_gutter() -> None:
+    words = []
+    for i in range(20):
+        x = 72.0
+        for j in range(10):
+            words.append(_word(f"w{i}{j}", x, 100 + 13 * i))
+            x += 6 * len(f"w{i}{j}") + 3 + (i * j) % 4  # spaces vary as in justified text
+    assert find_gutters(words_to_rows(words), 10.0) == []
+
+
+def test_footnote_markers_fold_into_their_row() -> None:
+    words = [_word("violence", 72, 100), _word("1", 72 + 48, 97, size=6), _word("grew", 130, 100)]
+    rows = words_to_rows(words)
+    assert [[w.text for w in r] for r in rows] == [["violence", "grew"]]
+
+
+def _page(lines: list[tuple[str, float]]) -> list[Line]:
+    return [
+        Line(tuple(_word(t, 72 + 40 * i, top) for i, t in enumerate(text.split()))) for text, top in lines
+    ]
+
+
+def test_running_header_found_across_pages_with_digits_masked() -> None:
+    pages = [
+        (792.0, _page([(f"Security Review {2024} page {n}", 30), ("Body text here", 300), (str(n), 770)]))
+        for n in range(1, 6)
+    ]
+    running = find_running_lines(pages)
+    assert line_key("Security Review 2024 page 3") in running.keys
+    body, dropped = split_running_lines(pages[2][1], 792.0, running)
+    assert [ln.text for ln in body] == ["Body text here"]
+    assert len(dropped) == 2
+
+
+def test_header_variant_on_one_page_dropped_loosely() -> None:
+    pages = [(792.0, _page([("Proyecto COL/K53 CV - UACT/UNODC", 30), (f"Body {n}", 300)])) for n in range(4)]
+    variant = _page([("Proyecto COL/K53- C5", 30), ("Body text", 300)])
+    body, _ = split_running_lines(variant, 792.0, find_running_lines(pages + [(792.0, variant)]))
+    assert [ln.text for ln in body] == ["Body text"]
+
+
+@pytest.mark.parametrize("text", ["12", "- 7 -", "Page 3", "página 14", "3 of 20", "xii"])
+def test_page_numbers(text: str) -> None:
+    assert is_page_number(text)
+
+
+def test_not_page_numbers() -> None:
+    assert not is_page_number("2014 homicide rates")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "lang", "keep"),
+    [
+        ("ex", "panding", "en", False),
+        ("anti", "narcotics", "en", True),
+        ("old", "school", "en", True),
+        ("narco", "tráfico", "es", False),
+        ("des", "arrollo", "es", False),
+        ("anti", "Castro", "en", True),
+    ],
+)
+def test_line_end_hyphen_decided_by_word_list(left: str, right: str, lang: str, keep: bool) -> None:
+    assert keep_hyphen(left, right, lang, {}) is keep
+
+
+def test_document_vocabulary_overrides_word_list() -> None:
+    vocab = vocabulary(["the narco-state grew", "a narco-state again"])
+    assert keep_hyphen("narco", "state", "en", vocab)
+    assert join_lines(["the narco-", "state grew"], "en", vocab) == "the narco-state grew"
+    assert join_lines(["soft\u00ad", "ware"], "en", {}) == "software"
+
+
+def test_clean_text() -> None:
+    raw = "Sa\u02dco Paulo\u00a0e\ufb03cient co\u2010operation\tnow Santamar\u0131\u0301a (cid:12)x"
+    assert clean_text(raw) == "São Paulo efficient co-operation now Santamaría x"
+
+
+def test_split_sentences_respects_abbreviations() -> None:
+    text = "Arrests rose in 2012 (see Fig. 3). The U.S. funded it, e.g. through aid. Dr. Ruiz agreed."
+    assert split_sentences(text) == [
+        "Arrests rose in 2012 (see Fig. 3). ",
+        "The U.S. funded it, e.g. through aid. ",
+        "Dr. Ruiz agreed.",
+    ]
+
+
+def test_passages_sized_and_offsets_exact() -> None:
+    sentence = "The program trained forty community mediators in the eastern districts last year. "
+    long = paragraph_on_page((sentence * 60).strip(), 3)  # 780 words
+    short = [paragraph_on_page("Short note one.", 4), paragraph_on_page("Short note two.", 4)]
+    heading = paragraph_on_page("Results", 4, "heading")
+    text, passages = paragraphs_to_passages([long, heading, *short, paragraph_on_page(sentence * 5, 5)])
+    sizes = [len(p.text.split()) for p in passages]
+    assert all(40 <= n <= MAX_WORDS for n in sizes), sizes
+    assert passages[-1].text.startswith("Results\nShort note one.\nShort note two.\nThe program")
+    assert (passages[-1].page_start, passages[-1].page_end) == (4, 5)
+    for p in passages:
+        assert text[p.char_start : p.char_end] == p.text
+
+
+def test_paragraph_slice_keeps_page_marks() -> None:
+    para = Paragraph("first page words second page words", ((0, 2), (17, 3)))
+    assert (para.slice(0, 10).page_start, para.slice(0, 10).page_end) == (2, 2)
+    assert (para.slice(5, 30).page_start, para.slice(5, 30).page_end) == (2, 3)
+
+
+def test_metadata_title_and_dates() -> None:
+    assert title_from_metadata({"Title": "Microsoft Word - informe_final.docx"}) is None
+    assert title_from_metadata({"Title": b"\xfe\xff\x00P\x00l\x00a\x00n\x00 \x00C"}) == "Plan C"
+    assert str(date_from_metadata({"CreationDate": "D:20150916120000-05'00'"})) == "2015-09-16"
+    assert str(date_from_text("Informe Fase II\nSeptiembre de 2015")) == "2015-09-01"
+
+
+def test_page_ranges() -> None:
+    assert page_ranges([7, 1, 2, 3, 5]) == "1-3, 5, 7"
+
+
+def test_quality_measures() -> None:
+    assert glued_token_share("ok " * 99 + "theresultsshowthatviolencedeclined") == pytest.approx(0.01)
+    assert glued_token_share("see https://www.example.org/averyveryverylongpathwithoutbreaks ok") == 0.0
+    assert word_recall("São Paulo police", "Sao Paulo police force") == pytest.approx(0.75)
