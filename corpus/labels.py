@@ -118,7 +118,7 @@ class LabelsMixin(StoreBase):
         with self._read() as conn:
             stmts: tuple[Any, ...] = (on_passages, free)
             for stmt in stmts:
-                for row in conn.execution_options(stream_results=True, yield_per=1000).execute(stmt):
+                for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=1000)):
                     yield _label_row(row)
 
     def count_labels(self) -> int:

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    FromClause,
     Integer,
     Select,
     and_,
@@ -75,33 +74,21 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
     """
     columns: list[ColumnElement[Any]] = []
     keys: list[ColumnElement[Any]] = []
-    joins: list[tuple[FromClause, ColumnElement[bool]]] = []
+    joins: list[tuple[Any, ColumnElement[bool]]] = []
     for field in by:
         if field == "label":
             joins.append((CurrentLabel.__table__, CurrentLabel.passage_id == Passage.id))
             expr: ColumnElement[Any] = func.coalesce(CurrentLabel.label, literal(NO_LABEL))
             columns.append(expr.label("label"))
             keys.append(expr)
-        elif field == "country":
-            countries = (
-                select(Entity.passage_id, Entity.key)
-                .where(Entity.kind == "country")
-                .distinct()
-                .subquery("ec")
-            )
-            joins.append((countries, countries.c.passage_id == Passage.id))
-            columns.append(countries.c.key.label("country"))
-            keys.append(countries.c.key)
-        elif field == "program":
-            programs = (
-                select(Entity.passage_id, Entity.key, func.min(Entity.value).label("name"))
-                .where(Entity.kind == "program")
-                .group_by(Entity.passage_id, Entity.key)
-                .subquery("ep")
-            )
-            joins.append((programs, programs.c.passage_id == Passage.id))
-            columns.append(func.min(programs.c.name).label("program"))
-            keys.append(programs.c.key)
+        elif field in ("country", "program"):
+            # A plain outer join (not a derived table) lets the planner probe entities by passage
+            # even when its statistics are stale; count(DISTINCT) absorbs repeated mentions.
+            entity = aliased(Entity, name=f"e_{field}")
+            joins.append((entity, and_(entity.passage_id == Passage.id, entity.kind == field)))
+            shown = entity.key if field == "country" else func.min(entity.value)
+            columns.append(shown.label(field))
+            keys.append(entity.key.expression)
         elif field == "year":
             year = cast(extract("year", Report.effective_date), Integer)
             columns.append(year.label("year"))

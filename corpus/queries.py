@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Integer, Row, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from corpus.base import StoreBase
 from corpus.errors import CorpusError
@@ -78,7 +79,7 @@ class QueriesMixin(StoreBase):
         f = self._checked(f)
         stmt = select_passages(f, self.dialect).with_only_columns(Passage.id, Passage.text, Passage.lang)
         with self._read() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(stmt)
+            result = conn.execute(stmt.execution_options(stream_results=True, yield_per=batch_size))
             for part in result.partitions(batch_size):
                 yield [(int(r[0]), r[1], r[2]) for r in part]
 
@@ -93,7 +94,7 @@ class QueriesMixin(StoreBase):
     def _stream(self, stmt: Any) -> Iterator[PassageRow]:
         with self._read() as conn:
             model_id = promoted_model_id(conn)
-            result = conn.execution_options(stream_results=True, yield_per=_STREAM_BATCH).execute(stmt)
+            result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_STREAM_BATCH))
             for part in result.partitions(_STREAM_BATCH):
                 yield from _enrich(conn, part, model_id)
 
@@ -112,27 +113,35 @@ def parse_stat_fields(by: Sequence[str] | str) -> list[str]:
     return fields
 
 
+def _among(column: Any, ids: list[int], pg: bool) -> Any:
+    """column IN ids; on PostgreSQL one array parameter instead of hundreds of scalar ones."""
+    if pg:
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _enrich(conn: Connection, part: Sequence[Row[Any]], model_id: int | None) -> Iterator[PassageRow]:
     """Attach labels, scores and entities to a batch of passages with one query each."""
     ids = [row.id for row in part]
+    pg = conn.dialect.name == "postgresql"
     labels: dict[int, list[str]] = defaultdict(list)
     origins: dict[int, str] = {}
     for pid, label, origin in conn.execute(
         select(CurrentLabel.passage_id, CurrentLabel.label, CurrentLabel.origin).where(
-            CurrentLabel.passage_id.in_(ids)
+            _among(CurrentLabel.passage_id, ids, pg)
         )
     ):
         labels[pid].append(label)
         origins[pid] = origin
     for (human_pid,) in conn.execute(
-        select(HumanLabel.passage_id).where(HumanLabel.passage_id.in_(ids)).distinct()
+        select(HumanLabel.passage_id).where(_among(HumanLabel.passage_id, ids, pg)).distinct()
     ):
         origins[cast(int, human_pid)] = "human"
     scores: dict[int, dict[str, float]] = defaultdict(dict)
     if model_id is not None:
         for pid, label, score in conn.execute(
             select(Prediction.passage_id, Prediction.label, Prediction.score).where(
-                Prediction.model_version_id == model_id, Prediction.passage_id.in_(ids)
+                Prediction.model_version_id == model_id, _among(Prediction.passage_id, ids, pg)
             )
         ):
             scores[pid][label] = round(float(score), 6)
@@ -141,7 +150,7 @@ def _enrich(conn: Connection, part: Sequence[Row[Any]], model_id: int | None) ->
     programs: dict[int, dict[str, str]] = defaultdict(dict)
     for pid, kind, value, key in conn.execute(
         select(Entity.passage_id, Entity.kind, Entity.value, Entity.key).where(
-            Entity.passage_id.in_(ids), Entity.kind.in_(("country", "program"))
+            _among(Entity.passage_id, ids, pg), Entity.kind.in_(("country", "program"))
         )
     ):
         if kind == "country":

@@ -130,7 +130,7 @@ class ReportsMixin(StoreBase):
         if not include_superseded:
             stmt = stmt.where(Report.superseded_by.is_(None))
         with self._read() as conn:
-            for row in conn.execution_options(stream_results=True, yield_per=500).execute(stmt):
+            for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=500)):
                 yield _report_row(row)
 
     def delete_report(self, report_id: int) -> None:

@@ -122,10 +122,13 @@ class Passage(Base):
 
 class Entity(Base):
     __tablename__ = "entities"
-    __table_args__ = (Index("ix_entities_kind_key", "kind", "key", "passage_id"),)
+    __table_args__ = (
+        Index("ix_entities_kind_key", "kind", "key", "passage_id"),  # filters: which passages name X
+        Index("ix_entities_passage_kind", "passage_id", "kind", "key"),  # rows, stats: what a passage names
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"), index=True)
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)

@@ -149,7 +149,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entities")),
     )
     op.create_index("ix_entities_kind_key", "entities", ["kind", "key", "passage_id"], unique=False)
-    op.create_index(op.f("ix_entities_passage_id"), "entities", ["passage_id"], unique=False)
+    op.create_index("ix_entities_passage_kind", "entities", ["passage_id", "kind", "key"], unique=False)
 
     op.create_table(
         "labels",
