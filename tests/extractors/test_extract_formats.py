@@ -1,0 +1,148 @@
+"""HTML, plain text and Markdown extraction, type sniffing from content, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from extract_pdfgen import text_pages, two_column_report
+
+from extractors import ExtractionError, extract_bytes, extract_path
+from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, sniff_media_type
+
+ARTICLE = """<!DOCTYPE html>
+<html lang="en"><head><title>Harbor patrols | Example News</title>
+<meta name="author" content="Lucia Mendez">
+<meta property="article:published_time" content="2023-05-04T10:00:00Z">
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/about">About us</a></nav>
+<article>
+<h1>Harbor patrols double after ministry order</h1>
+<p>The interior ministry ordered the coast guard to double its night patrols around the container port
+after a series of cocaine seizures in the spring. Officials said the order would last until December.</p>
+<p>Dock workers told reporters that inspections now delay some ships by a day. The port authority said
+it would hire more inspectors and install new scanners paid for by a regional cooperation fund.</p>
+<p>Community groups in the port district asked the mayor to reopen the youth center that closed last
+year, arguing that patrols alone would not keep teenagers away from the gangs that recruit them.</p>
+</article>
+<footer>Copyright Example News. All rights reserved.</footer>
+</body></html>"""
+
+MARKDOWN_REPORT = """# Community policing pilot
+
+The pilot placed two officers in each **neighbourhood council** for a year, following the
+[national plan](https://example.org/plan).
+
+## Results
+
+| District | Robberies before | Robberies after |
+|----------|------------------|-----------------|
+| North    | 120              | 95              |
+| South    | 80               | 78              |
+
+Residents reported more trust in the police, and the councils kept meeting after the pilot ended.
+
+```python
+print("not report text")
+```
+"""
+
+
+def test_html_article_main_text_and_metadata() -> None:
+    doc = extract_bytes(ARTICLE.encode(), "https://news.example.org/harbor")
+    assert doc.media_type == HTML
+    assert doc.title == "Harbor patrols double after ministry order"
+    assert doc.author == "Lucia Mendez"
+    assert doc.published == datetime.date(2023, 5, 4)
+    assert doc.language == "en"
+    assert "double its night patrols" in doc.text and "youth center that closed" in doc.text
+    assert "All rights reserved" not in doc.text and "About us" not in doc.text
+    assert all(p.page_start == p.page_end == 1 for p in doc.passages)
+
+
+def test_plain_text_paragraphs_with_hard_wraps(tmp_path: Path) -> None:
+    path = tmp_path / "notes.pdf"  # the name lies: the content decides
+    path.write_text(
+        "Informe de seguridad ciudadana\n\nEl municipio abrió tres centros juveniles y amplió el pro-\n"
+        "grama de mediadores comunitarios en los barrios del norte durante el primer año.\n\n"
+        "La policía de proximidad visitó cada escuela dos veces por mes.\n",
+        encoding="utf-8",
+    )
+    doc = extract_path(path)
+    assert doc.media_type == TEXT
+    assert "amplió el programa de mediadores" in doc.text
+    assert doc.language == "es"
+
+
+def test_markdown_headings_tables_and_code() -> None:
+    doc = extract_bytes(MARKDOWN_REPORT.encode(), "pilot.md")
+    assert doc.media_type == MARKDOWN
+    assert doc.title == "Community policing pilot"
+    tables = [p for p in doc.passages if p.kind == "table"]
+    assert [t.text for t in tables] == [
+        "District | Robberies before | Robberies after\nNorth | 120 | 95\nSouth | 80 | 78"
+    ]
+    assert "neighbourhood council for a year, following the national plan." in doc.text
+    assert "not report text" not in doc.text and "**" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"%PDF-1.7\n", PDF),
+        (b"\xef\xbb\xbf<!doctype html><html><body><p>x</p></body></html>", HTML),
+        (b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>', HTML),
+        ("Texto simple con acentos: acción, región.".encode(), TEXT),
+        ("Texto en Windows-1252: acci\xf3n".encode("cp1252"), TEXT),
+        (b"# Title\n\n- one\n- two\n", MARKDOWN),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None),
+    ],
+)
+def test_sniff_from_content(data: bytes, expected: str | None) -> None:
+    assert sniff_media_type(data) == expected
+
+
+def test_pdf_named_as_text_is_read_as_pdf(tmp_path: Path) -> None:
+    path = two_column_report(tmp_path / "report.txt")
+    assert extract_path(path).media_type == PDF
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\t ", "empty file"),
+        (b"%PDF-1.4\n1 0 obj garbage without any structure\n", "broken PDF"),
+        (b"\x00\x01\x02\x03binary\x00junk", "unsupported file type"),
+    ],
+)
+def test_bad_files_raise_one_line_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.bin"
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match=message) as info:
+        extract_path(path)
+    assert "\n" not in str(info.value)
+
+
+def test_encrypted_pdf_raises_clear_error(tmp_path: Path) -> None:
+    path = text_pages(tmp_path / "locked.pdf", 2, encrypt="s3cret")
+    with pytest.raises(ExtractionError, match="encrypted"):
+        extract_path(path)
+
+
+def test_missing_path_raises(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError, match="no such file"):
+        extract_path(tmp_path / "absent.pdf")
+
+
+def test_truncated_pdf_keeps_what_it_can_or_fails_clearly(tmp_path: Path) -> None:
+    whole = text_pages(tmp_path / "whole.pdf", 3).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    try:
+        doc = extract_path(cut)
+    except ExtractionError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert doc.pages >= 1

@@ -1,0 +1,80 @@
+"""A sample of the real reports in ../shared/reports (the bench covers all of them): the issue's figures
+per file, on the files that carry each difficulty."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from extractors import ExtractedDocument, extract_path
+from extractors.pdf import open_pdf, read_layouts
+from extractors.pdf.report import drop_running_lines
+from extractors.quality import comparable_words, counter_recall, glued_token_share
+
+_cache: dict[str, ExtractedDocument] = {}
+
+
+def _extract(shared_dir: Path, name: str) -> ExtractedDocument:
+    if name not in _cache:  # each file is read once per test process
+        _cache[name] = extract_path(shared_dir / "reports" / name)
+    return _cache[name]
+
+
+def _recall(path: Path, doc: ExtractedDocument) -> float:
+    """Word recall against PDFium's reading of the text layer, less the running lines dropped on purpose."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    reference = comparable_words("\n".join(page.get_textpage().get_text_range() for page in pdf))
+    pdf.close()
+    plumber = open_pdf(str(path))
+    try:
+        _, dropped = drop_running_lines(read_layouts(plumber, []))
+    finally:
+        plumber.close()
+    reference.subtract(comparable_words("\n".join(line.text for line in dropped)))
+    return counter_recall(comparable_words(doc.text), +reference)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "freire2018_jogo_do_bicho_private_governance.pdf",  # LaTeX: ~14% glued tokens with default tolerances
+        "freire_skarbek2022_lynching_vigilantism_brazil.pdf",
+        "unodc_gme_Informe_Fase_II_GME_2015.pdf",
+    ],
+)
+def test_real_pdf_words_neither_glued_nor_lost(shared_dir: Path, name: str) -> None:
+    doc = _extract(shared_dir, name)
+    assert glued_token_share(doc.text) < 0.005
+    assert _recall(shared_dir / "reports" / name, doc) >= 0.93
+
+
+def test_latex_split_accents_rejoined(shared_dir: Path) -> None:
+    doc = _extract(shared_dir, "freire2018_jogo_do_bicho_private_governance.pdf")
+    assert doc.text.count("São Paulo") >= 1
+    assert not re.search(r"[a-zA-Z][\u02dc\u00b4\u00b8][a-z]", doc.text)
+
+
+def test_unodc_running_header_once(shared_dir: Path) -> None:
+    doc = _extract(shared_dir, "unodc_gme_Informe_Fase_II_GME_2015.pdf")
+    header_forms = re.findall(r"Proyecto COL/K53\s*(?:-\s*C5|CV)", doc.text)
+    assert len(header_forms) <= 1  # the cover page names the project once; page headers are gone
+    assert "Proyecto COL/K53" in doc.metadata["running_header"]
+    assert doc.language == "es" and doc.title and "Erradicación" in doc.title
+    assert doc.pages == 15 and doc.passages[-1].page_end <= 15
+
+
+def test_slides_image_only_page_listed(shared_dir: Path) -> None:
+    doc = _extract(shared_dir, "lecona_estevez2022_kingpin_strategy_slides.pdf")
+    assert doc.warnings == ["no text layer on pages 6 (OCR not yet supported)"]
+    assert doc.language == "en"
+
+
+def test_short_spanish_report(shared_dir: Path) -> None:
+    doc = _extract(shared_dir, "argentina_homicidios_narcotrafico_informe_es.pdf")
+    assert doc.language == "es" and doc.pages == 3
+    sizes = [len(p.text.split()) for p in doc.passages if p.kind == "text"]
+    assert max(sizes) <= 250
+    assert all(doc.text[p.char_start : p.char_end] == p.text for p in doc.passages)
