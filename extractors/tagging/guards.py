@@ -198,9 +198,8 @@ def case_ok(span: Span, policy: str, pattern_doc_text: str | None = None) -> boo
     if policy == "title":
         first = next((ch for ch in text if ch.isalpha()), "")
         return first.isupper()
-    if policy == "tail":
-        last = next((t for t in reversed(span) if t.is_alpha), None)
-        return last is not None and last.text[:1].isupper()
+    if policy == "some":
+        return any(t.is_alpha and t.text[:1].isupper() for t in span)
     if policy == "words":
         return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or not t.is_alpha for t in span)
     return pattern_doc_text is None or text == pattern_doc_text

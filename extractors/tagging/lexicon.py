@@ -27,8 +27,8 @@ LANGS: tuple[str, ...] = ("en", "es", "pt")
 #   "words": every word but short connectors starts upper case ("Mano Dura", not "mano dura");
 #   "exact": same case as the pattern (acronyms: "US" but not "us");
 #   "any":   no constraint (Spanish/Portuguese demonyms are lower case: "mexicanos").
-#   "tail":  last word upper case ("state of Mexico", "ciudad de México").
-CASE_POLICIES = ("title", "words", "tail", "exact", "any")
+#   "some":  at least one word upper case ("state of Mexico", "Triángulo norte", "países del Triángulo").
+CASE_POLICIES = ("title", "words", "some", "exact", "any")
 
 # Kinds of terms; "block" silences the country words inside it ("Gulf of Mexico", "Latin America").
 KINDS = ("country", "place", "block", "program", "organization")
@@ -187,11 +187,11 @@ def country_terms(lang: str) -> list[Term]:
             terms.extend(Term(form, "country", code, case) for form in inflect_demonym(base, demonym_lang))
     for name, codes in data["groupings"].items():
         if not name.startswith("_"):
-            terms.append(Term(name, "country", ",".join(codes), "tail"))
+            terms.append(Term(name, "country", ",".join(codes), "some"))
     for code, places in data["places"].items():
         if not code.startswith("_"):
-            # "the state of Mexico" is still the state: multi-word places need only a capitalized last word.
-            terms.extend(Term(p, "place", code, "tail" if " " in p else "title") for p in places)
+            # "the state of Mexico", "Ciudad de méxico": multi-word places need only one capitalized word.
+            terms.extend(Term(p, "place", code, "some" if " " in p else "title") for p in places)
     lowercase_ok = set(data["lowercase_ok"]["names"])
     terms.extend(Term(t.text, t.kind, t.value, "any") for t in list(terms) if t.text.lower() in lowercase_ok)
     for block_lang, blocks in data["blocks"].items():

@@ -35,6 +35,8 @@ def test_country_names_in_each_language(countries, text, lang, expected):
         ("el gobierno nicaragüense", "es", ["NI"]),
         ("el gobierno nicaraguense", "es", ["NI"]),
         ("un funcionario estadounidense", "es", ["US"]),
+        ("el diplomático americano", "es", ["US"]),
+        ("la Organización de los Estados Americanos", "es", []),
         ("los ingleses y franceses", "es", ["FR", "GB"]),
         ("o governo brasileiro", "pt", ["BR"]),
         ("as polícias brasileiras", "pt", ["BR"]),
@@ -75,6 +77,8 @@ def test_us_abbreviations(countries, text, lang):
         ("Las pandillas del Triángulo Norte crecieron.", "es"),
         ("Las pandillas del Triangulo Norte crecieron.", "es"),
         ("As gangues do Triângulo Norte cresceram.", "pt"),
+        ("los migrantes del llamado Triángulo norte de centroamérica", "es"),
+        ("los tres países del Triángulo", "es"),
     ],
 )
 def test_northern_triangle_expands_to_three_countries(countries, text, lang):
@@ -192,6 +196,7 @@ def test_niger_inside_nigeria(countries):
         ("Cartels in the state of Mexico", "en", []),
         ("Vive en la Ciudad de México.", "es", []),
         ("Vive en Nuevo México.", "es", []),
+        ("su corresponsal en Ciudad de méxico", "es", []),
         ("Mexico City and Mexico", "en", ["MX"]),
     ],
 )
