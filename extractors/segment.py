@@ -172,7 +172,18 @@ def merge_fragments(
         words = word_count(para.text)
         if para.kind == "table":
             flush()
-            units.append(para)
+            last = units[-1] if units else None
+            # Small tables in a row on one page (a table of contents cut by gaps) read as one.
+            if (
+                last is not None
+                and last.kind == "table"
+                and last.page_end == para.page_start
+                and min(word_count(last.text), words) < min_words
+                and word_count(last.text) + words <= max_words
+            ):
+                units[-1] = join_paragraphs([last, para])
+            else:
+                units.append(para)
             continue
         only_headings = all(p.kind == "heading" for p in buffer)
         if (

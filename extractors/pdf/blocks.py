@@ -21,10 +21,16 @@ class Block:
     lines: tuple[Line, ...]
     page: int
     kind: str = "text"  # "text" | "heading" | "table"
+    ends_full: bool = False  # the last line reaches the column's right edge (the text may run on)
 
     @property
     def texts(self) -> list[str]:
         return [ln.text for ln in self.lines]
+
+
+def _same_flow(a: Line, b: Line) -> bool:
+    """Whether b follows a in the same column (full-width lines all share one flow)."""
+    return a.column == b.column and (a.column == 0 or a.section == b.section)
 
 
 def typical_gap(lines: Sequence[Line]) -> float:
@@ -32,9 +38,9 @@ def typical_gap(lines: Sequence[Line]) -> float:
     gaps = [
         b.top - a.bottom
         for a, b in zip(lines, lines[1:], strict=False)
-        if a.section == b.section and a.column == b.column and 0 <= b.top - a.bottom < 2 * a.size
+        if _same_flow(a, b) and 0 <= b.top - a.bottom < 2 * a.size
     ]
-    return statistics.median(gaps) if gaps else 2.0
+    return statistics.median(gaps) if gaps else 0.3 * (lines[0].size if lines else 10.0)
 
 
 def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[Block]:
@@ -49,7 +55,12 @@ def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[
             blocks.append([line])
         else:
             blocks[-1].append(line)
-    return [Block(tuple(b), page, _kind(b, body_size)) for b in blocks]
+    return [Block(tuple(b), page, _kind(b, body_size), _reaches_right(b[-1], extents)) for b in blocks]
+
+
+def _reaches_right(line: Line, extents: dict[tuple[int, int], tuple[float, float]]) -> bool:
+    left, right = extents[(line.section, line.column) if line.column else (-1, 0)]
+    return line.x1 >= right - 0.05 * max(right - left, 1.0)
 
 
 def _column_extents(lines: Sequence[Line]) -> dict[tuple[int, int], tuple[float, float]]:

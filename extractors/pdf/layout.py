@@ -9,7 +9,7 @@ from typing import Any
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.lines import Line, words_to_rows
 from extractors.pdf.tables import Table, find_tables, outside_tables
-from extractors.pdf.words import Word, chars_to_words
+from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
 
 MIN_LETTERS = 10  # fewer letters than this (a page number, a logo's initials) means no text layer
 
@@ -51,6 +51,7 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
         and top_min - 1 <= w.top
         and w.bottom <= top_min + height + 1
     ]
+    words = attach_drop_caps(words)
     letters = sum(ch.isalpha() for w in words for ch in w.text)
     tables = find_tables(page, words) if words else []
     running = outside_tables(words, tables)

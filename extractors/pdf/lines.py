@@ -70,7 +70,54 @@ def words_to_rows(words: Sequence[Word]) -> list[list[Word]]:
             rows.append([word])
             anchor = word.bottom
     rows = _fold_raised(rows)
-    return [sorted(r, key=lambda w: w.x0) for r in rows]
+    return [unspace_letters(sorted(r, key=lambda w: w.x0)) for r in rows]
+
+
+def unspace_letters(row: list[Word]) -> list[Word]:
+    """Letter-spaced text ("B r a s í l i a , j a n e i r o") back to words: within a run of one-letter
+    words set close together, the wider gaps are the word spaces."""
+    out: list[Word] = []
+    i = 0
+    while i < len(row):
+        j = i
+        while (
+            j < len(row)
+            and len(row[j].text) == 1
+            and (j == i or row[j].x0 - row[j - 1].x1 < 0.5 * row[j].size)
+        ):
+            j += 1
+        run = row[i:j]
+        if len(run) >= 4 and sum(w.text.isalpha() for w in run) >= 0.6 * len(run):
+            out.extend(_regroup(run))
+            i = j
+        else:
+            out.append(row[i])
+            i += 1
+    return out
+
+
+def _regroup(run: list[Word]) -> list[Word]:
+    gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:], strict=False)]
+    low, high = min(gaps), max(gaps)
+    threshold = (low + high) / 2 if high > 1.6 * max(low, 0.1) else high + 1.0
+    groups: list[list[Word]] = [[run[0]]]
+    for gap, word in zip(gaps, run[1:], strict=True):
+        if gap > threshold and word.text.isalnum():
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return [
+        Word(
+            "".join(w.text for w in g),
+            g[0].x0,
+            g[-1].x1,
+            min(w.top for w in g),
+            max(w.bottom for w in g),
+            g[0].size,
+            g[0].bold,
+        )
+        for g in groups
+    ]
 
 
 def _fold_raised(rows: list[list[Word]]) -> list[list[Word]]:

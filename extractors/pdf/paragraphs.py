@@ -17,12 +17,15 @@ _LEADERS = re.compile(r"(?:\s?\.){4,}\s?|(?:\s?[_·]){4,}\s?")
 _SENTENCE_END = tuple(".!?:;…")
 
 
-def runs_on(previous: Paragraph, block_text: str) -> bool:
-    """Whether `block_text` continues `previous` (cut by a column or page break, a figure or a footnote)."""
+def runs_on(previous: Paragraph, block_text: str, previous_full: bool = False) -> bool:
+    """Whether `block_text` continues `previous` (cut by a column or page break, a figure or a footnote):
+    no sentence end before, and a lower-case start after, or a last line that ran to the margin."""
     if previous.kind != "text" or not block_text:
         return False
     end = previous.text.rstrip().rstrip('"”’»)')
-    return not end.endswith(_SENTENCE_END) and (block_text[0].islower() or end.endswith("-"))
+    if end.endswith(_SENTENCE_END):
+        return False
+    return block_text[0].islower() or end.endswith("-") or (previous_full and block_text[0].isalnum())
 
 
 def blocks_to_paragraphs(
@@ -30,11 +33,13 @@ def blocks_to_paragraphs(
 ) -> list[Paragraph]:
     """Paragraphs from blocks in reading order, continuations across breaks joined."""
     paragraphs: list[Paragraph] = []
+    previous_full = False
     for block in blocks:
         text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
         if not text:
             continue
-        if block.kind == "text" and paragraphs and runs_on(paragraphs[-1], text):
+        full, previous_full = previous_full, block.ends_full
+        if block.kind == "text" and paragraphs and runs_on(paragraphs[-1], text, full):
             previous = paragraphs.pop()
             joined = join_lines([previous.text, text], lang, vocab)
             sep = " " if joined == f"{previous.text} {text}" else ""

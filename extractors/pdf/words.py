@@ -121,3 +121,37 @@ def _overlaps(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def _duplicate(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return a["text"] == b["text"] and abs(a["x0"] - b["x0"]) < 0.5 and abs(a["top"] - b["top"]) < 0.5
+
+
+def attach_drop_caps(words: list[Word]) -> list[Word]:
+    """Join a drop cap (one big capital) to the rest of its word beside it: "I" + "ntroducción"."""
+    if not words:
+        return words
+    sizes = sorted(w.size for w in words)
+    body = sizes[len(sizes) // 2]
+    caps = [w for w in words if len(w.text) == 1 and w.text.isupper() and w.size >= 1.6 * body]
+    if not caps:
+        return words
+    drop: set[int] = set()
+    replaced: dict[int, Word] = {}
+    index = {id(w): i for i, w in enumerate(words)}
+    for cap in caps:
+        beside = [
+            w
+            for w in words
+            if w is not cap
+            and w.text[:1].islower()
+            and -1.0 <= w.x0 - cap.x1 <= w.size
+            and cap.top - 1.0 <= w.top < cap.bottom
+        ]
+        if not beside:
+            continue
+        rest = min(beside, key=lambda w: w.top)
+        i = index[id(rest)]
+        if i in replaced:
+            continue
+        replaced[i] = Word(
+            cap.text + rest.text, rest.x0, rest.x1, rest.top, rest.bottom, rest.size, rest.bold
+        )
+        drop.add(index[id(cap)])
+    return [replaced.get(i, w) for i, w in enumerate(words) if i not in drop]

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 
 from extractors.hyphenation import join_lines, keep_hyphen, vocabulary
+from extractors.pdf.blocks import lines_to_blocks
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.lines import Line, words_to_rows
 from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_metadata
 from extractors.pdf.report import page_ranges
-from extractors.pdf.words import Word, chars_to_words
+from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
 from extractors.quality import glued_token_share, word_recall
 from extractors.segment import (
     MAX_WORDS,
@@ -232,3 +233,31 @@ def test_quality_measures() -> None:
     assert glued_token_share("ok " * 99 + "theresultsshowthatviolencedeclined") == pytest.approx(0.01)
     assert glued_token_share("see https://www.example.org/averyveryverylongpathwithoutbreaks ok") == 0.0
     assert word_recall("São Paulo police", "Sao Paulo police force") == pytest.approx(0.75)
+
+
+def test_drop_cap_joins_its_word() -> None:
+    words = [Word("I", 72, 96, 100, 136, 36.0), _word("ntroducción", 97, 100, 10.0)]
+    words += [_word(f"w{i}", 150 + 30 * i, 100) for i in range(6)]
+    joined = attach_drop_caps(words)
+    assert joined[0].text == "Introducción" and len(joined) == 7
+
+
+def test_letter_spaced_words_regrouped() -> None:
+    words, x = [], 72.0
+    for ch in "Brasília, janeiro":
+        if ch == " ":
+            x += 5.0
+            continue
+        words.append(Word(ch, x, x + 5.0, 100, 110, 10.0))
+        x += 5.0 + 2.0
+    assert [w.text for w in words_to_rows(words)[0]] == ["Brasília,", "janeiro"]
+
+
+def test_double_spaced_full_width_paragraph_is_one_block() -> None:
+    """Regression: full-width lines each had their own section, so no line gap was typical and every
+    line of a double-spaced page became a paragraph."""
+    lines = [
+        Line((Word(f"line {i} of text", 72, 540, 100 + 24 * i, 112 + 24 * i, 12.0),), 0, i + 1)
+        for i in range(6)
+    ]
+    assert len(lines_to_blocks(lines, 1, 12.0)) == 1
