@@ -49,8 +49,8 @@ _FOOD_PREV = _words(
 
 _LANGUAGE_PREV = _words(
     """
-    in into en em al ao speak speaks spoke speaking habla hablan hablar fala falam falar idioma
-    lengua língua translated traducido traducida traduzido traduzida
+    in into en em al ao speak speaks spoke speaking habla hablan hablar hable hablen fala falam falar
+    fale falem idioma lengua língua translated traducido traducida traduzido traduzida
     """
 )
 _LANGUAGE_NEXT = _words(
@@ -130,6 +130,11 @@ def language_guard(span: Span) -> bool:
     prev, nxt = _prev(span), _next(span)
     if prev is not None and prev.lower_ in _LANGUAGE_PREV:
         return False
+    # "speaks Spanish or Portuguese": the second language inherits the first one's reading.
+    if prev is not None and prev.lower_ in ("or", "and", "o", "y", "e", "ou") and prev.i > 0:
+        first = span.doc[prev.i - 1]
+        if first.lower_ in LANGUAGE_WORDS and not language_guard(span.doc[first.i : first.i + 1]):
+            return False
     if nxt is not None:
         if nxt.lower_ in _LANGUAGE_NEXT:
             return False

@@ -245,6 +245,8 @@ def test_columbia_is_not_colombia(countries, text, expected):
         ("Spanish-speaking migrants", "en", []),
         ("BACRIM, from the Spanish for criminal bands", "en", []),
         ("El informe está en español.", "es", []),
+        ("depending on whether one speaks Spanish or Portuguese", "en", []),
+        ("según se hable español o portugués", "es", []),
         ("Spanish police arrested him.", "en", ["ES"]),
         ("la policía española", "es", ["ES"]),
     ],
