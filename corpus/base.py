@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from corpus.engine import write_connection
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, first_line
 
 
 class StoreBase:
@@ -33,7 +33,7 @@ class StoreBase:
             with self._engine.connect() as conn:
                 yield conn
         except OperationalError as exc:
-            raise CorpusError(f"database error: {_first_line(exc)}") from exc
+            raise CorpusError(f"database error: {first_line(exc)}") from exc
 
     @contextlib.contextmanager
     def _write(self, pg_lock: int | None = None) -> Iterator[Connection]:
@@ -41,10 +41,5 @@ class StoreBase:
             with write_connection(self._engine, pg_lock) as conn:
                 yield conn
         except OperationalError as exc:
-            raise CorpusError(f"database error: {_first_line(exc)}") from exc
+            raise CorpusError(f"database error: {first_line(exc)}") from exc
 
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines()
-    return lines[0] if lines else type(orig).__name__

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, first_line
 from corpus.migrations import HEAD
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -90,7 +90,7 @@ def current_revision(engine: Engine) -> str | None:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
         raise CorpusError(
-            f"cannot open database {engine.url.render_as_string()}: {_first_line(exc)}"
+            f"cannot open database {engine.url.render_as_string()}: {first_line(exc)}"
         ) from exc
 
 
@@ -107,7 +107,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             command.upgrade(config, revision)
     except OperationalError as exc:
         raise CorpusError(
-            f"cannot migrate database {engine.url.render_as_string()}: {_first_line(exc)}"
+            f"cannot migrate database {engine.url.render_as_string()}: {first_line(exc)}"
         ) from exc
     return current_revision(engine) or ""
 
@@ -119,7 +119,3 @@ def ensure_schema(engine: Engine) -> None:
         return
     upgrade(engine)
 
-
-def _first_line(exc: SQLAlchemyError) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

@@ -5,3 +5,10 @@ from __future__ import annotations
 
 class CorpusError(Exception):
     """A user-facing store error: its message is one line that says what to fix."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a database driver's message, for a one-line CorpusError."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, first_line
 from corpus.records import NewEntity, NewReport, ReportRow
 from corpus.schema import Entity, Passage, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
@@ -42,12 +42,12 @@ class ReportsMixin(StoreBase):
                 if existing is not None:
                     return existing
                 return _insert_report(conn, report)
-        except IntegrityError:
+        except IntegrityError as exc:
             # Another writer stored the same content between our check and our insert.
             with self._read() as conn:
                 existing = _id_by_sha256(conn, report.sha256)
             if existing is None:
-                raise
+                raise CorpusError(f"cannot store report {report.uri}: {first_line(exc)}") from exc
             return existing
 
     def record_failed_report(

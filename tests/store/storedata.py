@@ -102,12 +102,15 @@ def _predict_and_label(corpus: Corpus, truth: dict[int, TruthPassage], rng: rand
     corpus.add_predictions("m1", promoted)  # first model in the store: promoted
     # A second, unpromoted model must not change anything visible.
     corpus.add_predictions("m2", [(t.id, "prevention", 0.99) for t in list(truth.values())[::3]])
+    given: list[tuple[int, set[str]]] = []
     for t in rng.sample(list(truth.values()), k=len(truth) // 8):
         for _ in range(rng.choice((1, 1, 2))):  # sometimes relabeled: the latest wins
             labels = set(rng.sample(LABELS, rng.randint(0, 2)))
-            corpus.add_labels(t.id, labels, annotator="tester")
+            given.append((t.id, labels))
         t.labels = labels
         t.scores = {label: 1.0 for label in labels}
+    corpus.add_labels(given[0][0], given[0][1], annotator="tester")  # the one-by-one path
+    corpus.add_labels_many(given[1:], annotator="tester")
 
 
 def brute_force(truth: list[TruthPassage], f: PassageFilter) -> list[TruthPassage]:

@@ -11,7 +11,7 @@ from storedata import COUNTRIES, PROGRAMS, VOCAB, brute_force, fill
 
 from corpus import LABELS, Corpus, PassageFilter
 
-EXAMPLES = int(os.environ.get("CITSEC_PROPERTY_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("CITSEC_PROPERTY_EXAMPLES", "40"))
 
 searches = st.one_of(
     st.none(),
