@@ -18,7 +18,7 @@ from flows.sources import ReportRef
 if TYPE_CHECKING:
     import httpx
 
-    from corpus import NewReport
+    from corpus import Corpus, NewReport
 
 NEW, UNCHANGED, FAILED = "new", "unchanged", "failed"
 
@@ -31,8 +31,8 @@ class Outcome:
     status: str  # new | unchanged | failed
     sha256: str | None = None
     report: NewReport | None = None
-    # Per passage, in seq order: (label, score) for every label, from `model_version`.
-    scores: list[dict[str, float]] = field(default_factory=list)
+    # Per passage, in seq order: the labels `model_version` assigned and its score for every label.
+    predictions: list[tuple[list[str], dict[str, float]]] = field(default_factory=list)
     model_version: str | None = None
     error: str | None = None
     validators: Validators = field(default_factory=Validators)
@@ -70,19 +70,93 @@ class WorkerContext:
 
 def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None) -> WorkerContext:
     """Open the store read-side and load the tagger and the store's model: once per worker process."""
-    from extractors.tagging import Tagger
-
     from corpus import Corpus
     from models.registry import load_model
 
     corpus = Corpus.open(db_url)
     model = load_model(corpus, cache_dir=cache_dir)
     return WorkerContext(
-        is_known=lambda sha: corpus.report_by_sha256(sha) is not None,
-        tagger=Tagger(),
+        is_known=lambda sha: is_stored_complete(corpus, sha),
+        tagger=_tagger(),
         model=model,
         policy=policy,
     )
+
+
+class _NoTags:
+    """Stand-in while extractors.tagging is not importable: passages are stored untagged."""
+
+    def tag(self, texts: list[str], langs: list[str | None] | None = None) -> list[Any]:
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(countries=[], programs=[], entities=[]) for _ in texts]
+
+
+def _tagger() -> Any:
+    try:
+        from extractors.tagging import Tagger
+    except ImportError:
+        return _NoTags()
+    return Tagger()
+
+
+def is_stored_complete(corpus: Corpus, sha256: str) -> bool:
+    """True when a report with these bytes is stored whole: its passages and their predictions.
+
+    add_report and add_predictions are two transactions; a run killed between them leaves a report
+    without predictions, which this treats as not yet done so the next run finishes it.
+    """
+    from corpus import PassageFilter
+
+    row = corpus.report_by_sha256(sha256)
+    if row is None:
+        return False
+    if row.status != "ok":
+        return True
+    passages = corpus.passages(PassageFilter(report_id=row.id, include_superseded=True), limit=1)
+    first = next(iter(passages), None)
+    return first is None or bool(first.scores) or first.label_origin == "human"
+
+
+def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
+    """Write one processed report: the report with passages and entities in one transaction, then its
+    passages' predictions; a failed report as a failed row. Returns the report id (None if unchanged)."""
+    from corpus import PassageFilter
+
+    if outcome.status == FAILED:
+        return corpus.record_failed_report(
+            outcome.uri, outcome.sha256, outcome.error or "failed", source_id=outcome.source_id
+        )
+    if outcome.status != NEW or outcome.report is None:
+        return None
+    report_id = corpus.add_report(outcome.report)
+    if outcome.predictions and outcome.model_version:
+        rows = corpus.passages(PassageFilter(report_id=report_id, include_superseded=True))
+        ids = {row.seq: row.id for row in rows}
+        pairs = zip(outcome.report.passages, outcome.predictions, strict=True)
+        corpus.add_predictions(
+            outcome.model_version,
+            [
+                (ids[passage.seq], label, score, label in labels)
+                for passage, (labels, scores) in pairs
+                for label, score in scores.items()
+            ],
+        )
+    return report_id
+
+
+def plan_fetches(
+    refs: list[ReportRef], remembered: Callable[[str], Any], is_stored: Callable[[str], bool]
+) -> list[ReportRef]:
+    """Attach validators to remote refs whose last-seen bytes are in this store, for conditional GETs."""
+    planned = []
+    for ref in refs:
+        fetchable = ref.url is not None and ref.content is None and ref.error is None
+        memo = remembered(ref.url) if fetchable and ref.url else None
+        if memo is not None and is_stored(memo.sha256):
+            ref = with_conditional(ref, memo.validators, memo.sha256)
+        planned.append(ref)
+    return planned
 
 
 def read_bytes(ref: ReportRef, ctx: WorkerContext) -> tuple[bytes, Validators, bool]:
@@ -98,6 +172,8 @@ def read_bytes(ref: ReportRef, ctx: WorkerContext) -> tuple[bytes, Validators, b
 
 def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
     """Fetch, extract, tag and classify one report; failures come back as an Outcome, never raised."""
+    if ref.error is not None:
+        return Outcome(ref.uri, FAILED, error=ref.error, source_id=ref.source_id)
     try:
         data, validators, not_modified = read_bytes(ref, ctx)
     except (FetchError, OSError) as exc:
@@ -130,7 +206,7 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
         status=NEW,
         sha256=sha,
         report=report,
-        scores=[dict(p.scores) for p in predictions],
+        predictions=[(list(p.labels), dict(p.scores)) for p in predictions],
         model_version=ctx.model.version,
         validators=validators,
         pages=document.pages,
@@ -141,13 +217,16 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
 def to_new_report(document: Any, tags: list[Any], source_id: int | None) -> NewReport:
     """An ExtractedDocument and its passages' Tags as the store's NewReport."""
     from corpus import NewEntity, NewPassage, NewReport
+    from corpus.taxonomy import ENTITY_KINDS
     from extractors import EXTRACTOR_VERSION
 
     passages = []
     for passage, passage_tags in zip(document.passages, tags, strict=True):
+        # The tagger may know more kinds (places) than the store keeps; keep what the store accepts.
         entities = tuple(
             NewEntity(kind=e.kind, text=e.text, value=e.value, start=e.start, end=e.end)
             for e in passage_tags.entities
+            if e.kind in ENTITY_KINDS
         )
         passages.append(
             NewPassage(

@@ -34,6 +34,7 @@ class ReportRef:
     # Validators to send when fetching, and the stored report they describe (see flows.httpcache).
     conditional: Validators | None = None
     known_sha256: str | None = None
+    error: str | None = None  # resolution could not fetch it: stored as a failed report
 
     @property
     def is_remote(self) -> bool:
@@ -153,7 +154,11 @@ def _resolve_url(url: str, source_id: int | None, fetcher: Fetcher, resolution: 
         # A PDF is a report whatever it holds: let the worker fetch it (conditionally) in parallel.
         resolution.add(ReportRef(uri=url, url=url, source_id=source_id))
         return
-    fetched = fetcher(url)
+    try:
+        fetched = fetcher(url)
+    except FetchError as exc:
+        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, error=str(exc)))
+        return
     if looks_like_feed(fetched.content, fetched.content_type):
         _resolve_feed(fetched, source_id, fetcher, resolution)
     else:
@@ -173,7 +178,7 @@ def _resolve_feed(feed: Fetched, source_id: int | None, fetcher: Fetcher, resolu
         try:
             page = fetcher(entry.link)
         except FetchError as exc:
-            resolution.errors.append(str(exc))
+            resolution.add(ReportRef(uri=entry.link, url=entry.link, source_id=source_id, error=str(exc)))
             continue
         resolution.add(_fetched_ref(page, source_id))
         from extractors.sniff import HTML, sniff_media_type

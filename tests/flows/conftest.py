@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from flows.prefect_env import quiet_prefect
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "corpus" / "samples"
@@ -108,3 +113,50 @@ def site() -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
+
+
+# Prefect's ephemeral API keeps its own SQLite database under PREFECT_HOME: one per xdist worker, so two
+# workers never share it, and quiet, so test output stays readable. Set before Prefect is imported.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
+quiet_prefect()
+
+SLICE_PER_LANGUAGE = {"en": 30, "es": 20, "pt": 20}
+
+
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding a small promoted model fitted on a slice of the seed set.
+
+    Workers load the store's promoted model; a small one keeps each test's model loading to a second,
+    where the full seed model takes a minute to train on first use.
+    """
+    from corpus import Corpus
+    from models.classifier import StrategyClassifier
+    from models.labels import labels_to_matrix
+    from models.registry import register_model
+    from models.seed_data import load_seed
+    from models.training import DESIGNS, SHIPPED_DESIGN
+
+    counts = dict.fromkeys(SLICE_PER_LANGUAGE, 0)
+    taken = []
+    for passage in load_seed().passages:
+        if counts.get(passage.lang, 99) < SLICE_PER_LANGUAGE[passage.lang]:
+            counts[passage.lang] += 1
+            taken.append(passage)
+    design = {**DESIGNS[SHIPPED_DESIGN], "cv_folds": 3}
+    estimator = StrategyClassifier(**design).fit(
+        [p.text for p in taken], labels_to_matrix([p.labels for p in taken])
+    )
+    path = tmp_path_factory.mktemp("model-store") / "template.db"
+    with Corpus.open(f"sqlite:///{path}") as corpus:
+        register_model(corpus, estimator, version="flows-test-model", promoted=True)
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh SQLite store for one test (a copy of the model store) and its own cache folder."""
+    path = tmp_path / "citsec.db"
+    shutil.copyfile(model_store, path)
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
+    return f"sqlite:///{path}"

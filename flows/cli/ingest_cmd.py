@@ -1,0 +1,210 @@
+"""`citsec ingest`, `citsec sources add|list|remove`, `citsec schedule`: the flows from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flows.cli.common import DbOption, UserError, app, err_console, out_console
+
+if TYPE_CHECKING:
+    from flows.ingest import IngestSummary
+
+sources_app = typer.Typer(
+    help="Register folders, URLs and feeds under a name that `citsec ingest NAME` pulls.",
+    no_args_is_help=True,
+)
+app.add_typer(sources_app, name="sources")
+
+KIND_CHOICES = ("auto", "folder", "url", "feed")
+
+
+@app.command("ingest")
+def ingest_command(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), http(s) URLs, RSS/Atom feeds or registered names."),
+    ],
+    db: DbOption = "",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: number of cores)."),
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="Run reports on this Dask scheduler (tcp://host:8786)."),
+    ] = None,
+) -> None:
+    """Ingest reports: fetch, extract, tag, classify and store them; unchanged reports are skipped.
+
+    Example: citsec ingest corpus/samples https://example.org/feed.xml --workers 4
+    """
+    from flows.prefect_env import quiet_prefect
+
+    quiet_prefect()
+    from flows.ingest import progress_listener, run_ingest
+
+    with _progress() as listener, progress_listener(listener):
+        summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+    for error in summary.errors:
+        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
+    if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
+        raise UserError("nothing to ingest: " + "; ".join(summary.errors))
+    _print_summary(summary)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    rows = [
+        ("new", summary.new),
+        ("unchanged", summary.unchanged),
+        ("failed", summary.failed),
+        ("passages", summary.passages),
+        ("seconds", f"{summary.seconds:.1f}"),
+    ]
+    for name, value in rows:
+        out_console.print(f"{name:<10} {value}", highlight=False)
+
+
+class _progress:
+    """A Rich progress bar on stderr fed by the flow's progress events (reports done, pages read)."""
+
+    def __enter__(self) -> Any:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.pages = 0
+        self.bar = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("reports · {task.fields[pages]} pages"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("ingest", total=None, pages=0)
+        return self.update
+
+    def update(self, event: str, value: Any) -> None:
+        if event == "total":
+            self.bar.update(self.task, total=value)
+        elif event == "report":
+            self.pages += value.pages
+            self.bar.update(self.task, advance=1, pages=self.pages)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="A short name to ingest by.")],
+    location: Annotated[str, typer.Argument(help="A folder, a file, an http(s) URL or a feed URL.")],
+    kind: Annotated[str, typer.Option("--kind", help="auto, folder, url or feed.")] = "auto",
+    db: DbOption = "",
+) -> None:
+    """Register a source.
+
+    Example: citsec sources add unodc https://www.unodc.org/feeds/publications.xml --kind feed
+    """
+    from corpus import Corpus
+    from flows.sources import guess_kind
+
+    if kind not in KIND_CHOICES:
+        raise UserError(f"--kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}")
+    if "://" not in location:
+        from pathlib import Path
+
+        path = Path(location).expanduser()
+        if not path.exists():
+            raise UserError(f"no such file or folder: {location}")
+        location = str(path.resolve())
+    stored_kind = guess_kind(location) if kind == "auto" and "://" not in location else kind
+    stored_kind = "folder" if stored_kind == "file" else stored_kind
+    with Corpus.open(db) as corpus:
+        row = corpus.add_source(name, location, stored_kind)
+    out_console.print(f"added source {row.name} ({row.kind}): {row.location}", highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(
+    db: DbOption = "",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List registered sources.
+
+    Example: citsec sources list
+    """
+    from corpus import Corpus
+
+    with Corpus.open(db) as corpus:
+        rows = corpus.sources()
+    for row in rows:
+        if as_json:
+            record = {"name": row.name, "location": row.location, "kind": row.kind}
+            print(json.dumps({**record, "created_at": row.created_at.isoformat()}))
+        else:
+            out_console.print(f"{row.name}\t{row.kind}\t{row.location}", highlight=False)
+
+
+@sources_app.command("remove")
+def sources_remove(
+    name: Annotated[str, typer.Argument(help="The name given to `sources add`.")],
+    db: DbOption = "",
+) -> None:
+    """Forget a source (reports already ingested from it stay).
+
+    Example: citsec sources remove unodc
+    """
+    from corpus import Corpus
+
+    with Corpus.open(db) as corpus:
+        corpus.remove_source(name)
+    out_console.print(f"removed source {name}", highlight=False)
+
+
+@app.command("schedule")
+def schedule_command(
+    sources: Annotated[list[str] | None, typer.Argument(help="What to ingest on each run.")] = None,
+    cron: Annotated[str | None, typer.Option("--cron", help="Ingest on this cron schedule.")] = None,
+    interval: Annotated[
+        float | None, typer.Option("--interval", help="Ingest every SECONDS seconds.")
+    ] = None,
+    retrain_cron: Annotated[
+        str | None, typer.Option("--retrain-cron", help="Also retrain the classifier on this cron schedule.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = None,
+    db: DbOption = "",
+) -> None:
+    """Serve scheduled ingest (and retrain) runs against the Prefect server in PREFECT_API_URL.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api citsec schedule corpus/samples --interval 3600
+    """
+    from flows.prefect_env import quiet_prefect
+    from flows.schedule import ScheduleError, ScheduleSpec, absolute_db_url, absolute_sources, check_spec
+    from flows.settings import Settings
+
+    quiet_prefect()
+    spec = ScheduleSpec(
+        sources=tuple(absolute_sources(sources or [])),
+        db_url=absolute_db_url(db),
+        cron=cron,
+        interval=interval,
+        retrain_cron=retrain_cron,
+        workers=workers,
+    )
+    api_url = Settings.from_env().prefect_api_url
+    try:
+        check_spec(spec, api_url)
+    except ScheduleError as exc:
+        raise UserError(str(exc)) from None
+    from flows.schedule import serve_schedules
+
+    every = f"cron {cron}" if cron else f"every {interval:g} s"
+    err_console.print(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False)
+    try:
+        serve_schedules(spec, api_url)
+    except ScheduleError as exc:
+        raise UserError(str(exc)) from None

@@ -1,0 +1,124 @@
+"""Scheduled ingest (and retrain) as Prefect deployments served from this process.
+
+The ephemeral API that `citsec ingest` uses runs no scheduler, so schedules need a real Prefect server
+(`prefect server start`) named by PREFECT_API_URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.settings import normalize_db_url
+
+INGEST_DEPLOYMENT = "citsec-ingest"
+RETRAIN_DEPLOYMENT = "citsec-retrain"
+
+
+class ScheduleError(Exception):
+    """A schedule that cannot be served; one line."""
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """What to serve: sources and how often to ingest them, and optionally when to retrain."""
+
+    sources: tuple[str, ...]
+    db_url: str
+    cron: str | None = None
+    interval: float | None = None
+    retrain_cron: str | None = None
+    workers: int | None = None
+
+
+def absolute_sources(sources: list[str]) -> list[str]:
+    """Paths made absolute (the served runs may start elsewhere); URLs and source names kept."""
+    resolved = []
+    for source in sources:
+        path = Path(source).expanduser()
+        resolved.append(str(path.resolve()) if "://" not in source and path.exists() else source)
+    return resolved
+
+
+def absolute_db_url(db_url: str) -> str:
+    """A SQLite URL with an absolute path, so every scheduled run writes the same file."""
+    url = normalize_db_url(db_url)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(Path(url[len(prefix) :]).resolve())
+    return url
+
+
+def check_spec(spec: ScheduleSpec, api_url: str | None) -> None:
+    """Refuse what cannot work, each with one line that says what to do."""
+    if not api_url:
+        raise ScheduleError(
+            "schedules need a Prefect server: run `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API runs no scheduler)"
+        )
+    if (spec.cron is None) == (spec.interval is None):
+        raise ScheduleError("give exactly one of --cron EXPR or --interval SECONDS")
+    if spec.interval is not None and spec.interval <= 0:
+        raise ScheduleError("--interval must be a positive number of seconds")
+    if not spec.sources and not spec.retrain_cron:
+        raise ScheduleError("nothing to schedule: give SOURCE... to ingest, or --retrain-cron")
+    for expr in (spec.cron, spec.retrain_cron):
+        if expr is not None:
+            check_cron(expr)
+
+
+def check_cron(expr: str) -> None:
+    """Validate a cron expression the way Prefect will read it."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=expr)
+    except ValueError as exc:
+        raise ScheduleError(f"not a cron expression: {expr!r} (e.g. '0 6 * * *' for 06:00 daily)") from exc
+
+
+def deployments(spec: ScheduleSpec) -> list[Any]:
+    """The Prefect deployments to serve for a spec."""
+    from flows.ingest import ingest_flow
+
+    served = []
+    if spec.sources:
+        served.append(
+            ingest_flow.to_deployment(
+                name=INGEST_DEPLOYMENT,
+                cron=spec.cron,
+                interval=spec.interval,
+                parameters={
+                    "sources": list(spec.sources),
+                    "db_url": spec.db_url,
+                    "workers": spec.workers,
+                    "trigger": "schedule",
+                },
+                description="citsec: ingest reports from the configured sources",
+            )
+        )
+    if spec.retrain_cron:
+        served.append(_retrain_deployment(spec))
+    return served
+
+
+def _retrain_deployment(spec: ScheduleSpec) -> Any:
+    try:
+        from flows.retrain import retrain_flow  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:
+        raise ScheduleError("--retrain-cron needs the retrain flow (flows/retrain.py)") from exc
+    return retrain_flow.to_deployment(
+        name=RETRAIN_DEPLOYMENT,
+        cron=spec.retrain_cron,
+        parameters={"db_url": spec.db_url, "promote": "auto"},
+        description="citsec: retrain the classifier on the store's labels",
+    )
+
+
+def serve_schedules(spec: ScheduleSpec, api_url: str | None) -> None:
+    """Serve the deployments until interrupted; runs fire on the Prefect server's schedule."""
+    check_spec(spec, api_url)
+    from prefect import serve
+
+    serve(*deployments(spec), print_starting_message=False)

@@ -1,0 +1,139 @@
+"""The ingest flow end to end: real sample PDFs, a real SQLite store, a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import Corpus, PassageFilter
+from flows.fetch import FetchPolicy
+from flows.ingest import run_ingest
+
+FAST = FetchPolicy(user_agent="citsec-test", timeout=0.5, attempts=2, backoff=0.01, max_bytes=2_000_000)
+PDF_NAMES = ("plan_colombia_legacy_en.pdf", "iniciativa_merida_balance_es.pdf")
+
+
+def _copy_samples(samples_dir: Path, target: Path, names: tuple[str, ...]) -> Path:
+    target.mkdir()
+    for name in names:
+        shutil.copyfile(samples_dir / name, target / name)
+    return target
+
+
+def test_folder_run_stores_every_report_then_skips_them(tmp_path, samples_dir, db_url):
+    first = run_ingest([str(samples_dir)], db_url=db_url, workers=1)
+    assert (first.new, first.unchanged, first.failed) == (6, 0, 0), first.errors
+    assert first.passages > 30
+    with Corpus.open(db_url) as corpus:
+        reports = list(corpus.reports())
+        assert {r.language for r in reports} == {"en", "es", "pt"}
+        assert all(r.status == "ok" and r.passages > 0 for r in reports)
+        # Every passage got the promoted model's scores, so label queries work right after ingest.
+        assert all(row.scores for row in corpus.passages(PassageFilter()))
+        assert corpus.count_passages(PassageFilter()) == first.passages
+        runs = corpus.ingest_runs()
+        assert runs[0].counts["new"] == 6 and runs[0].finished_at is not None
+
+    second = run_ingest([str(samples_dir)], db_url=db_url, workers=1)
+    assert (second.new, second.unchanged, second.failed, second.passages) == (0, 6, 0, 0)
+
+
+def test_two_worker_processes(tmp_path, samples_dir, db_url):
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES + ("honduras_state_of_exception_en.html",))
+    summary = run_ingest([str(folder)], db_url=db_url, workers=2)
+    assert (summary.new, summary.failed) == (3, 0), summary.errors
+    with Corpus.open(db_url) as corpus:
+        assert len(list(corpus.reports())) == 3
+
+
+def test_changed_file_becomes_new_version(tmp_path, samples_dir, db_url):
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES[:1])
+    report = folder / "report.pdf"
+    (folder / PDF_NAMES[0]).rename(report)
+    assert run_ingest([str(folder)], db_url=db_url, workers=1).new == 1
+    with Corpus.open(db_url) as corpus:
+        old = corpus.report_by_uri(str(report.resolve()))
+    assert old is not None
+
+    report.write_bytes((samples_dir / PDF_NAMES[1]).read_bytes())  # same path, new content
+    summary = run_ingest([str(folder)], db_url=db_url, workers=1)
+    assert (summary.new, summary.unchanged) == (1, 0)
+    with Corpus.open(db_url) as corpus:
+        current = corpus.report_by_uri(str(report.resolve()))
+        assert current is not None and current.id != old.id and current.language == "es"
+        assert [r.id for r in corpus.reports()] == [current.id]  # the old version is superseded
+        texts = {p.report_id for p in corpus.passages(PassageFilter())}
+        assert texts == {current.id}  # old passages are not mixed in
+
+
+def test_broken_file_is_recorded_and_batch_goes_on(tmp_path, samples_dir, db_url):
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES[:1])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    summary = run_ingest([str(folder)], db_url=db_url, workers=1)
+    assert (summary.new, summary.failed) == (1, 1)
+    assert len(summary.errors) == 1 and "\n" not in summary.errors[0]
+    with Corpus.open(db_url) as corpus:
+        failed = [r for r in corpus.reports() if r.status == "failed"]
+        assert len(failed) == 1 and failed[0].uri.endswith("broken.pdf") and failed[0].error
+        assert corpus.ingest_runs()[0].errors == summary.errors
+
+
+def test_urls_and_feed_over_http(site, samples_dir, db_url):
+    pdf = (samples_dir / PDF_NAMES[0]).read_bytes()
+    html = (samples_dir / "honduras_state_of_exception_en.html").read_bytes()
+    site.add("/reports/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    site.add("/reports/flaky.pdf", body=(samples_dir / PDF_NAMES[1]).read_bytes(), fail_first=[500])
+    site.add("/reports/slow.pdf", body=pdf, delay=2.0)
+    site.add("/reports/huge.pdf", body=b"%PDF-1.4\n" + b"0" * 3_000_000)
+    landing = b'<html><body><h1>New brief</h1><p>See <a href="/reports/plan.pdf">the report</a>.</p></body></html>'
+    site.add("/briefs/landing.html", body=landing, content_type="text/html")
+    site.add("/articles/honduras.html", body=html, content_type="text/html; charset=utf-8")
+    feed = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+        "<item><title>a</title><link>/articles/honduras.html</link></item>"
+        "<item><title>b</title><link>/briefs/landing.html</link></item>"
+        "<item><title>c</title><link>/reports/flaky.pdf</link></item>"
+        "</channel></rss>"
+    ).encode()
+    site.add("/feed.xml", body=feed, content_type="application/rss+xml")
+    sources = [site.url("/feed.xml"), site.url("/reports/slow.pdf"), site.url("/reports/huge.pdf"),
+               site.url("/reports/missing.pdf")]
+
+    first = run_ingest(sources, db_url=db_url, workers=1, fetch_policy=FAST)
+    # honduras.html, plan.pdf (from the landing page), flaky.pdf (after a 500) are new; the landing
+    # page itself has too little text to be a report but is still stored (status empty or ok).
+    assert first.failed == 3, first.errors
+    assert any("timed out" in e for e in first.errors)
+    assert any("limit" in e for e in first.errors)
+    assert any("HTTP 404" in e for e in first.errors)
+    assert site.routes["/reports/flaky.pdf"].hits == 2
+    with Corpus.open(db_url) as corpus:
+        stored = {r.uri: r for r in corpus.reports()}
+    assert stored[site.url("/reports/plan.pdf")].status == "ok"
+    assert stored[site.url("/reports/flaky.pdf")].language == "es"
+    assert stored[site.url("/articles/honduras.html")].title
+    assert stored[site.url("/reports/missing.pdf")].status == "failed"
+
+    before = len(site.requests)
+    second = run_ingest([site.url("/feed.xml")], db_url=db_url, workers=1, fetch_policy=FAST)
+    assert second.new == 0 and second.failed == 0
+    plan_requests = [h for path, h in site.requests[before:] if path == "/reports/plan.pdf"]
+    assert plan_requests and plan_requests[0].get("If-None-Match") == '"plan-1"'  # answered with 304
+
+
+def test_unknown_source_is_an_error_not_a_crash(tmp_path, db_url):
+    summary = run_ingest([str(tmp_path / "nope")], db_url=db_url, workers=1)
+    assert (summary.new, summary.failed) == (0, 0)
+    assert summary.errors and "no such file" in summary.errors[0]
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
+    from distributed import LocalCluster
+
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_ingest([str(folder)], db_url=db_url, dask_address=cluster.scheduler_address)
+    assert (summary.new, summary.failed) == (2, 0), summary.errors
