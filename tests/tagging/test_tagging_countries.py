@@ -91,6 +91,12 @@ def test_regions_are_not_expanded(countries):
     assert countries("La cocaína pasa por Centroamérica y América Latina.", "es") == []
 
 
+def test_latin_americans_are_not_americans(countries):
+    assert countries("40% of Latin Americans and Central Americans support it.") == []
+    assert countries("the Inter-American Commission and the Organization of American States") == []
+    assert countries("American advisers trained Mexican police.") == ["MX", "US"]
+
+
 def test_lower_cased_names_after_careless_casing(countries):
     assert countries("los ex presidentes de méxico y de colombia", "es") == ["CO", "MX"]
     assert countries("la violencia en Costa rica", "es") == ["CR"]
