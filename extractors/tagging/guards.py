@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 
 def _words(text: str) -> frozenset[str]:
@@ -195,7 +195,7 @@ def keep_country(span: Span) -> bool:
     return not (lowered in LANGUAGE_WORDS and not language_guard(span))
 
 
-def case_ok(span: Span, policy: str, pattern_doc_text: str | None = None) -> bool:
+def case_ok(span: Span, policy: str) -> bool:
     """Does the matched text satisfy the term's case policy (see lexicon.CASE_POLICIES)?"""
     if policy == "any":
         return True
@@ -207,11 +207,4 @@ def case_ok(span: Span, policy: str, pattern_doc_text: str | None = None) -> boo
         return any(t.is_alpha and t.text[:1].isupper() for t in span)
     if policy == "words":
         return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or not t.is_alpha for t in span)
-    return pattern_doc_text is None or text == pattern_doc_text
-
-
-def sentence_is_shouting(doc: Doc, span: Span) -> bool:
-    """True when the span's sentence is mostly upper case (headings, slides)."""
-    sent = span.sent if doc.has_annotation("SENT_START") else span
-    letters = [t for t in sent if t.is_alpha]
-    return bool(letters) and sum(t.is_upper for t in letters) > 0.6 * len(letters)
+    return True  # "exact" terms are matched on ORTH, so their case already agrees

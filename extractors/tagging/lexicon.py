@@ -108,6 +108,7 @@ def _pycountry_names() -> dict[str, list[str]]:
     return names
 
 
+@lru_cache(maxsize=1)
 def _unambiguous_names() -> dict[str, set[str]]:
     """Name -> ISO codes; pycountry heads like 'Korea' or 'Congo' map to two countries and are dropped."""
     owners: dict[str, set[str]] = {}
