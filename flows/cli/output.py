@@ -126,7 +126,7 @@ def write_table(
             _HEADERS.get(column, column),
             overflow="fold",
             no_wrap=column in _SHORT_COLUMNS,
-            min_width=min(20, wide[column]) if column in wide else None,
+            min_width=None,
         )
     count = 0
     for row in rows:
