@@ -33,7 +33,7 @@ def upgrade_command(
         after = upgrade(engine, revision)
     finally:
         engine.dispose()
-    url = engine.url.render_as_string(hide_password=True)
+    url = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
     if before == after:
         typer.echo(f"{url}: schema already at revision {after}")
     else:
