@@ -81,6 +81,11 @@ def write_connection(engine: Engine, pg_lock: int | None = None) -> Iterator[Con
         yield conn
 
 
+def display_url(engine: Engine) -> str:
+    """The URL as a user would write it: no driver suffix, no password."""
+    return engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the store, or None for an empty database."""
     try:
@@ -89,9 +94,7 @@ def current_revision(engine: Engine) -> str | None:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
-        raise CorpusError(
-            f"cannot open database {engine.url.render_as_string()}: {first_line(exc)}"
-        ) from exc
+        raise CorpusError(f"cannot open database {display_url(engine)}: {first_line(exc)}") from exc
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
@@ -106,9 +109,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
     except OperationalError as exc:
-        raise CorpusError(
-            f"cannot migrate database {engine.url.render_as_string()}: {first_line(exc)}"
-        ) from exc
+        raise CorpusError(f"cannot migrate database {display_url(engine)}: {first_line(exc)}") from exc
     return current_revision(engine) or ""
 
 
@@ -118,4 +119,3 @@ def ensure_schema(engine: Engine) -> None:
     if found == HEAD:
         return
     upgrade(engine)
-

@@ -25,7 +25,7 @@ def upgrade_command(
     revision: Annotated[str, typer.Option("--revision", help="Target schema revision.")] = "head",
 ) -> None:
     """Create or migrate the store's schema to the newest revision (safe to run again)."""
-    from corpus.engine import current_revision, make_engine, upgrade
+    from corpus.engine import current_revision, display_url, make_engine, upgrade
 
     engine = make_engine(db)
     try:
@@ -33,7 +33,7 @@ def upgrade_command(
         after = upgrade(engine, revision)
     finally:
         engine.dispose()
-    url = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+    url = display_url(engine)
     if before == after:
         typer.echo(f"{url}: schema already at revision {after}")
     else:
