@@ -1,0 +1,100 @@
+"""The registry: seed model trained once and cached, store versions loaded and verified, versions resolved."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+from models.errors import ModelError
+from models.registry import (
+    LoadedModel,
+    load_model,
+    register_model,
+    register_seed_model,
+    seed_model,
+    seed_version,
+    trained_version,
+)
+from models.seed_data import load_seed
+
+PROBE = ["The army seized two tons of cocaine near the border with Honduras.", "Rainfall was low in May."]
+
+
+def test_seed_model_is_trained_once_then_read_from_the_cache(seed_cache, slice_seed_dir):
+    cache, first = seed_cache
+    cached = cache / "models" / f"{first.version}.skops"
+    assert cached.is_file()
+    stamp = cached.stat().st_mtime_ns
+    second = seed_model(cache, slice_seed_dir)
+    assert cached.stat().st_mtime_ns == stamp  # read, not retrained and rewritten
+    assert second.version == first.version == seed_version(load_seed(slice_seed_dir).digest)
+    np.testing.assert_array_equal(second.estimator.predict_proba(PROBE), first.estimator.predict_proba(PROBE))
+
+
+def test_damaged_cache_is_rebuilt_not_trusted(seed_cache, slice_seed_dir, tmp_path, caplog):
+    cache, model = seed_cache
+    shutil.copytree(cache, tmp_path, dirs_exist_ok=True)
+    cached = tmp_path / "models" / f"{model.version}.skops"
+    cached.write_bytes(cached.read_bytes()[:-200] + b"\0" * 200)
+    with caplog.at_level(logging.WARNING, logger="models.registry"):
+        rebuilt = seed_model(tmp_path, slice_seed_dir)
+    assert "retraining" in caplog.text
+    expected = model.estimator.predict_proba(PROBE)
+    np.testing.assert_array_equal(rebuilt.estimator.predict_proba(PROBE), expected)
+
+
+def test_seed_version_changes_with_the_seed_data(tmp_path, slice_seed_dir):
+    changed = tmp_path / "seed"
+    changed.mkdir()
+    lines = (slice_seed_dir / "slice.jsonl").read_text().splitlines()
+    (changed / "slice.jsonl").write_text("\n".join(lines[1:]) + "\n")
+    assert seed_version(load_seed(changed).digest) != seed_version(load_seed(slice_seed_dir).digest)
+
+
+def test_promoted_store_model_is_loaded_and_verified(store, fitted, tmp_path):
+    version = register_model(store, fitted, promoted=True)
+    assert version.startswith("m-") and version == store.promoted_model().version
+    model = load_model(store, cache_dir=tmp_path)
+    assert model.version == version
+    np.testing.assert_array_equal(model.estimator.predict_proba(PROBE), fitted.predict_proba(PROBE))
+    row = store.model_version(version)
+    assert row.metrics["thresholds"]["enforcement"] == float(fitted.thresholds_[1])
+    assert row.training_size == fitted.n_training_
+
+
+def test_tampered_artifact_in_the_store_fails_safely(store, fitted, tmp_path):
+    from models.artifacts import artifact_digest, dump_model
+
+    data = dump_model(fitted)
+    tampered = data[:-1] + bytes([data[-1] ^ 1])
+    store.add_model_version("m-tampered", "test", {"artifact_sha256": artifact_digest(data)}, 1, {}, tampered)
+    with pytest.raises(ModelError, match="checksum"):
+        load_model(store, "m-tampered", cache_dir=tmp_path)
+
+
+def test_unknown_version_is_a_model_error(store, tmp_path):
+    with pytest.raises(ModelError, match="unknown model version"):
+        load_model(store, "m-nope", cache_dir=tmp_path)
+    with pytest.raises(ModelError, match="unknown model version"):
+        load_model(None, "m-nope", cache_dir=tmp_path)
+
+
+def test_trained_version_names_time_and_artifact():
+    import datetime as dt
+
+    version = trained_version(b"abc", dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
+    assert version == "m-20250102030405-ba7816bf"
+
+
+def test_seed_placeholder_in_store_resolves_to_the_builtin_model(store, fitted, monkeypatch, tmp_path):
+    builtin = LoadedModel("seed-0123abcd", fitted)
+    monkeypatch.setattr("models.registry.seed_model", lambda cache_dir=None: builtin)
+    # What an ingest with the built-in model leaves: a promoted version row without an artifact.
+    store.add_model_version("seed-0123abcd", "unregistered", {}, 0, {}, None, promoted=True)
+    assert load_model(store, cache_dir=tmp_path) is builtin
+    register_seed_model(store, builtin, promoted=True)
+    assert store.model_version("seed-0123abcd").has_artifact
+    assert load_model(store, cache_dir=tmp_path).version == "seed-0123abcd"
