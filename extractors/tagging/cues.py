@@ -67,6 +67,8 @@ _STOPS = _words(
 )
 _COORDINATORS = _words("y e and de del da do of")
 ARTICLES = _words("the el la los las o a os as")
+# "Operação Verão e o programa ...": after "e"/"y", an article starts a new phrase, not a description.
+_DETERMINERS = ARTICLES | _words("un una uno um uma an this that este esta esse essa")
 _NAMING = _words(
     """
     denominado denominada denominados llamado llamada llamados conocido conocida conocidos bautizado
@@ -143,6 +145,7 @@ def _truncated(doc: Doc, end: int) -> bool:
         and word.is_alpha
         and word.is_lower
         and word.lower_ not in CONNECTORS
+        and word.lower_ not in _DETERMINERS
     )
 
 

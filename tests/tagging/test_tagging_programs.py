@@ -89,6 +89,7 @@ def test_program_names_also_name_their_countries(tag):
         ("la Operación Escudo Nacional empezó", "es", "Operación Escudo Nacional"),
         ("The police launched Operation Blue Shield in May.", "en", "Operation Blue Shield"),
         ("a Operação Verão Seguro começou", "pt", "Operação Verão Seguro"),
+        ("A Operação Verão e o programa Fica Vivo reduziram", "pt", "Operação Verão"),
         ("the Coastal Protection Initiative was funded", "en", "Coastal Protection Initiative"),
         ("the Gang Suppression Act passed", "en", "Gang Suppression Act"),
         ("la Iniciativa Jóvenes en Paz", "es", "Iniciativa Jóvenes en Paz"),
