@@ -1,0 +1,296 @@
+"""`citsec label add|none|import|export|queue` and `citsec retrain`: the loop that teaches the classifier.
+
+Label files are JSON lines {"passage_id", "labels"} (stored passages) or {"text", "labels", "lang"?}
+(texts not in the store). A file is checked whole before anything is stored: a bad line names itself
+and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, out_console
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from corpus import Corpus, LabelRow
+
+label_app = typer.Typer(
+    help="Human labels: add or correct them, import and export them, and see what to label next.",
+    no_args_is_help=True,
+)
+app.add_typer(label_app, name="label")
+
+
+@dataclass(frozen=True)
+class LabelLine:
+    """One valid line: labels for a stored passage (`passage_id`) or for a free text."""
+
+    number: int
+    labels: list[str]
+    passage_id: int | None = None
+    text: str | None = None
+    lang: str | None = None
+
+
+def _labels(value: Any, where: str) -> list[str]:
+    from corpus import CorpusError, validate_labels
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"{where}: \"labels\" must be a list of label names (may be empty)")
+    try:
+        return validate_labels(value)
+    except CorpusError as exc:
+        raise UserError(f"{where}: {exc}") from None
+
+
+def parse_label_line(line: str, where: str, number: int) -> LabelLine:
+    """One JSON line {"passage_id", "labels"} or {"text", "labels", "lang"?} (`where` names it)."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(row, dict):
+        raise UserError(f"{where}: expected a JSON object with \"labels\"")
+    if "labels" not in row:
+        raise UserError(f"{where}: missing \"labels\"")
+    labels = _labels(row["labels"], where)
+    pid, text, lang = row.get("passage_id"), row.get("text"), row.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
+    if pid is not None:
+        if isinstance(pid, bool) or not isinstance(pid, int) or pid < 1:
+            raise UserError(f"{where}: \"passage_id\" must be a positive integer")
+        if text is not None and not isinstance(text, str):
+            raise UserError(f"{where}: \"text\" must be a string")
+        return LabelLine(number, labels, passage_id=pid, text=text, lang=lang)
+    if not isinstance(text, str) or not text.strip():
+        raise UserError(f"{where}: needs \"passage_id\" (a stored passage) or a non-empty \"text\"")
+    return LabelLine(number, labels, text=text, lang=lang or None)
+
+
+def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
+    """Every non-blank line parsed; the first bad one raises UserError naming `name:line`."""
+    parsed = [
+        parse_label_line(line, f"{name}:{number}", number)
+        for number, line in enumerate(lines, start=1)
+        if line.strip()
+    ]
+    if not parsed:
+        raise UserError(f"{name}: no labels in the file")
+    return parsed
+
+
+def check_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> None:
+    """Every passage_id must be stored, and a line that also gives a text must give that passage's text."""
+    wanted = sorted({i.passage_id for i in items if i.passage_id is not None})
+    stored = {row.id: row.text for row in corpus.passages_by_id(wanted)}
+    for item in items:
+        if item.passage_id is None:
+            continue
+        where = f"{name}:{item.number}"
+        if item.passage_id not in stored:
+            raise UserError(f"{where}: no passage with id {item.passage_id} in the store")
+        # A file exported from another store names other passages by the same ids: refuse, don't mislabel.
+        if item.text is not None and " ".join(item.text.split()) != " ".join(stored[item.passage_id].split()):
+            raise UserError(f"{where}: passage {item.passage_id} in the store has a different text")
+
+
+def import_labels(corpus: Corpus, items: Sequence[LabelLine], annotator: str | None) -> tuple[int, int]:
+    """Store checked lines: passage labels in one transaction, then free texts; (passages, texts)."""
+    on_passages = [(i.passage_id, i.labels) for i in items if i.passage_id is not None]
+    if on_passages:
+        corpus.add_labels_many(on_passages, annotator=annotator, origin="import")
+    free = [i for i in items if i.passage_id is None]
+    for item in free:
+        assert item.text is not None
+        corpus.add_text_labels(item.text, item.labels, lang=item.lang, annotator=annotator, origin="import")
+    return len(on_passages), len(free)
+
+
+def export_row(row: LabelRow) -> dict[str, Any]:
+    """One exported label: what `label import` reads back, plus who, when and how it was given."""
+    return {
+        "passage_id": row.passage_id,
+        "text": row.text,
+        "lang": row.lang,
+        "labels": list(row.labels),
+        "annotator": row.annotator,
+        "origin": row.origin,
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+    }
+
+
+def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any]]:
+    """The labels in force (each labeled passage's latest, then labeled free texts); with `history`,
+    every earlier label of a passage too, oldest first."""
+    for row in corpus.labeled_examples():
+        if history and row.passage_id is not None:
+            for old in corpus.label_history(row.passage_id):
+                yield export_row(old) | {"text": row.text, "lang": row.lang}
+        else:
+            yield export_row(row)
+
+
+def default_annotator() -> str | None:
+    """The OS user, who is labeling unless --annotator says otherwise."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return None
+
+
+AnnotatorOpt = Annotated[
+    str | None,
+    typer.Option("--annotator", help="Who gives the labels (default: the OS user)."),
+]
+
+
+def _open_lines(path: str) -> tuple[list[str], str]:
+    if path == "-":
+        return sys.stdin.read().splitlines(), "<stdin>"
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines(), Path(path).name
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text") from None
+
+
+@label_app.command("add", epilog="Example: citsec label add 1234 enforcement transnational")
+def add_command(
+    passage_id: Annotated[int, typer.Argument(help="A passage id from `citsec passages`.")],
+    labels: Annotated[list[str], typer.Argument(help="prevention, enforcement, transnational (or none).")],
+    annotator: AnnotatorOpt = None,
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Label a passage; the new label supersedes any earlier one (which stays in the history)."""
+    from corpus import NO_LABEL, Corpus
+
+    wanted = [label.strip().lower() for label in labels]
+    if NO_LABEL in wanted and len(wanted) > 1:
+        raise UserError("'none' means no strategy: give it alone, or use `citsec label none PASSAGE_ID`")
+    chosen = [] if wanted == [NO_LABEL] else wanted
+    with Corpus.open(db) as corpus:
+        corpus.add_labels(passage_id, chosen, annotator=annotator or default_annotator())
+        row = corpus.passage(passage_id)
+    out_console.print(f"passage {passage_id}: {', '.join(row.labels) or 'none'}", highlight=False)
+
+
+@label_app.command("none", epilog="Example: citsec label none 1234")
+def none_command(
+    passage_id: Annotated[int, typer.Argument(help="A passage id from `citsec passages`.")],
+    annotator: AnnotatorOpt = None,
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Mark a passage as discussing no strategy (it then carries no label, whatever the model says)."""
+    from corpus import Corpus
+
+    with Corpus.open(db) as corpus:
+        corpus.add_labels(passage_id, [], annotator=annotator or default_annotator())
+    out_console.print(f"passage {passage_id}: none", highlight=False)
+
+
+@label_app.command("import", epilog="Example: citsec label import labels.jsonl --annotator ana")
+def import_command(
+    file: Annotated[str, typer.Argument(help="JSON lines file, or - for stdin.")],
+    annotator: AnnotatorOpt = None,
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Import labels from JSON lines: {"passage_id", "labels"} for stored passages or {"text", "labels",
+    "lang"?} for texts not in the store. The whole file is checked first; one bad line imports nothing."""
+    from corpus import Corpus
+
+    lines, name = _open_lines(file)
+    items = read_label_lines(lines, name)
+    with Corpus.open(db) as corpus:
+        check_passages(corpus, items, name)
+        on_passages, texts = import_labels(corpus, items, annotator or default_annotator())
+    print(f"imported {on_passages + texts} labels: {on_passages} on stored passages, {texts} free texts",
+          file=sys.stderr)
+
+
+@label_app.command("export", epilog="Example: citsec label export > labels.jsonl")
+def export_command(
+    history: Annotated[bool, typer.Option("--history", help="Also earlier, superseded labels.")] = False,
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Write every human label in force as JSON lines (with annotator, origin and time) to stdout."""
+    from corpus import Corpus
+    from flows.cli.output import write_jsonl
+
+    with Corpus.open(db) as corpus:
+        write_jsonl(export_rows(corpus, history), sys.stdout)
+
+
+QUEUE_FIELDS = ("id", "report_id", "report_title", "page_start", "page_end", "lang", "uncertainty",
+                "labels", "scores", "text")
+QUEUE_TABLE = ("id", "report_id", "page_start", "lang", "uncertainty", "scores", "text")
+
+
+@label_app.command("queue", epilog="Example: citsec label queue --n 20 --format json")
+def queue_command(
+    n: Annotated[int, typer.Option("--n", "-n", help="How many passages.", min=1)] = 20,
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The unlabeled passages the model is least sure of, spread over reports and languages: label
+    these next (citsec label add ID LABEL...) and retrain. "labels" are the model's current guess."""
+    from corpus import Corpus
+    from flows.cli.output import emit
+    from models.queue import label_queue
+    from models.registry import load_model
+
+    with Corpus.open(db) as corpus:
+        model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
+        queue = label_queue(corpus, model, n)
+    rows = (
+        {
+            "id": c.row.id, "report_id": c.row.report_id, "report_title": c.row.report_title,
+            "page_start": c.row.page_start, "page_end": c.row.page_end, "lang": c.row.lang,
+            "uncertainty": c.uncertainty, "labels": c.labels, "scores": c.scores, "text": c.row.text,
+        }
+        for c in queue
+    )  # fmt: skip
+    emit(rows, fmt, QUEUE_FIELDS, table_columns=QUEUE_TABLE, title=f"label next ({model.version})",
+         widths={"text": 160})
+
+
+PromoteOpt = Annotated[
+    str,
+    typer.Option("--promote", help="auto: only when not worse on held-out labels; always; never."),
+]
+
+
+@app.command("retrain", epilog="Example: citsec retrain --promote auto")
+def retrain_command(
+    promote: PromoteOpt = "auto",
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Train a new model on the seed set plus every human label, compare it with the current model on
+    held-out human labels, store it, promote it (--promote), and re-label every passage with it."""
+    from models.retrain import PROMOTE_POLICIES, format_result
+
+    if promote not in PROMOTE_POLICIES:
+        raise UserError(f"--promote must be one of {', '.join(PROMOTE_POLICIES)}, got {promote!r}")
+    if fmt not in ("table", "json"):
+        raise UserError(f"--format must be table or json, got {fmt!r}")
+    from flows.prefect_env import quiet_prefect
+
+    quiet_prefect()  # before Prefect is first imported: it reads its settings once
+    from flows.retrain import run_retrain
+
+    result = run_retrain(db, promote)
+    if fmt == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_result(result))

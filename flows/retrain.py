@@ -1,0 +1,91 @@
+"""The retrain flow: gather labels → train → judge on held-out labels → store → promote → re-classify.
+
+The steps live in models/retrain.py (they run and test without Prefect); this module runs them as
+coarse Prefect tasks, so a scheduled retrain (`citsec schedule --retrain-cron`) shows up step by step.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.settings import Settings
+from models import retrain as steps
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+    from models.classifier import StrategyClassifier
+    from models.evaluation import Evaluation
+    from models.registry import LoadedModel
+
+log = logging.getLogger(__name__)
+
+
+@task(name="gather-labels", cache_policy=NO_CACHE)
+def gather(corpus: Corpus, config: steps.RetrainConfig) -> steps.TrainingData:
+    """The seed set and the store's human labels, split into trained-on and held-out labels."""
+    return steps.gather(corpus, config)
+
+
+@task(name="train-candidate", cache_policy=NO_CACHE)
+def train(data: steps.TrainingData, config: steps.RetrainConfig) -> tuple[StrategyClassifier, float]:
+    """Fit the new model on seed + human labels (human weighted), with its CV macro-F1."""
+    return steps.train_candidate(data, config)
+
+
+@task(name="judge-on-held-out", cache_policy=NO_CACHE)
+def judge(
+    candidate: StrategyClassifier, current: LoadedModel, data: steps.TrainingData
+) -> tuple[Evaluation | None, Evaluation | None]:
+    """Score the new and the current model on the same held-out human labels."""
+    return steps.score(candidate, data.holdout), steps.score(current.estimator, data.holdout)
+
+
+@task(
+    name="store-and-reclassify",
+    cache_policy=NO_CACHE,
+)
+def store(
+    corpus: Corpus,
+    candidate: StrategyClassifier,
+    data: steps.TrainingData,
+    metrics: dict[str, object],
+    decision: steps.Decision,
+    config: steps.RetrainConfig,
+) -> tuple[str, int]:
+    """Register the new version; when promoted, re-classify every passage with it, then promote it."""
+    return steps.register_and_promote(corpus, candidate, data, metrics, decision, config)
+
+
+@flow(name="retrain", log_prints=False, validate_parameters=False)
+def retrain_flow(
+    db_url: str | None = None, promote: str = "auto", config: steps.RetrainConfig | None = None
+) -> steps.RetrainResult:
+    """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never)."""
+    from corpus import Corpus
+
+    settings = Settings.from_env()
+    config = config or steps.RetrainConfig(cache_dir=settings.cache_dir)
+    with Corpus.open(db_url or settings.db_url) as corpus:
+        data = gather(corpus, config)
+        candidate, cv_macro_f1 = train(data, config)
+        current = steps.current_model(corpus, config)
+        new_eval, old_eval = judge(candidate, current, data)
+        decision = steps.decide(promote, new_eval, old_eval)
+        metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
+        version, reclassified = store(corpus, candidate, data, metrics, decision, config)
+    return steps.RetrainResult(
+        version=version, previous=current.version, seed_examples=len(data.seed),
+        human_examples=len(data.human), holdout_examples=len(data.holdout), new_holdout=new_eval,
+        old_holdout=old_eval, cv_macro_f1=cv_macro_f1, decision=decision,
+        promoted=version if decision.promote else current.version, reclassified=reclassified,
+        human_weight=config.human_weight,
+    )  # fmt: skip
+
+
+def run_retrain(db_url: str, promote: str = "auto") -> steps.RetrainResult:
+    """Run the retrain flow once, here (the CLI's way in)."""
+    return retrain_flow(db_url=db_url, promote=promote)

@@ -1,0 +1,117 @@
+"""What a person should label next: uncertainty sampling across the three labels, spread out.
+
+A passage's uncertainty is 1 minus its *least* certain label's distance from that label's threshold
+(scaled so 0 = at the threshold, 1 = at 0 or 1): one label on a knife-edge is enough to be worth a
+person's look. The most uncertain passages are then interleaved over languages and, within a language,
+over reports, so one long report or one language cannot fill the queue.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from models.labels import LABELS
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+    from models.registry import LoadedModel
+
+SCORE_BATCH = 500
+
+
+@dataclass(frozen=True, order=True)
+class Candidate:
+    """A passage (or text) that could be labeled: ordered by uncertainty, then id for stable ties."""
+
+    uncertainty: float
+    id: Any = field(compare=False)
+    group: Hashable = field(compare=False, default=None)  # the report
+    lang: str | None = field(compare=False, default=None)
+    scores: dict[str, float] = field(compare=False, default_factory=dict)
+    labels: list[str] = field(compare=False, default_factory=list)
+    row: Any = field(compare=False, default=None)  # what the caller wants back (a PassageRow)
+
+
+def uncertainty(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> float:
+    """1 − min over labels of |score − threshold| scaled to [0, 1] by the room on that side."""
+    certainties = []
+    for label in LABELS:
+        p, t = float(scores.get(label, 0.0)), float(thresholds.get(label, 0.5))
+        room = t if p < t else 1.0 - t
+        certainties.append(min(1.0, abs(p - t) / room) if room > 0 else 1.0)
+    return round(1.0 - min(certainties), 6)
+
+
+def interleave(lists: Sequence[Sequence[Candidate]]) -> list[Candidate]:
+    """Round-robin over lists (each best first); each round is ordered by uncertainty."""
+    out: list[Candidate] = []
+    for depth in range(max((len(items) for items in lists), default=0)):
+        layer = [items[depth] for items in lists if depth < len(items)]
+        out.extend(sorted(layer, key=lambda c: (-c.uncertainty, str(c.id))))
+    return out
+
+
+def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
+    """The `n` to label next: the most uncertain of each report, interleaved over reports and languages.
+
+    Memory stays at n per report: no report can give more than n anyway."""
+    if n <= 0:
+        return []
+    best: dict[tuple[str, Hashable], list[tuple[float, int, Candidate]]] = defaultdict(list)
+    for tie, c in enumerate(candidates):
+        heap = best[(c.lang or "", c.group)]
+        item = (c.uncertainty, -tie, c)  # on equal uncertainty keep the earlier passage
+        if len(heap) < n:
+            heapq.heappush(heap, item)
+        elif item[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, item)
+    by_lang: dict[str, list[list[Candidate]]] = defaultdict(list)
+    for (lang, _), heap in best.items():
+        ranked = [c for _, _, c in sorted(heap, key=lambda x: (-x[0], -x[1]))]
+        by_lang[lang].append(ranked)
+    per_lang = [interleave(reports) for _, reports in sorted(by_lang.items())]
+    return interleave(per_lang)[:n]
+
+
+def score_texts(
+    model: LoadedModel, texts: Sequence[str], langs: Sequence[str | None] | None = None
+) -> list[tuple[float, dict[str, float], list[str]]]:
+    """(uncertainty, scores, labels) of each text under `model`."""
+    thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
+    return [
+        (uncertainty(p.scores, thresholds), p.scores, p.labels)
+        for p in model.predict(list(texts), list(langs) if langs is not None else None)
+    ]
+
+
+def label_queue(corpus: Corpus, model: LoadedModel, n: int = 20) -> list[Candidate]:
+    """The store's `n` unlabeled passages the model is least sure of, spread over reports and languages.
+
+    Passages a person labeled are never offered. Scores are the model's own (recomputed in batches),
+    so the queue follows the model that would learn from the answers."""
+
+    def candidates() -> Iterable[Candidate]:
+        batch: list[Any] = []
+        for row in corpus.passages():
+            if row.label_origin == "human":
+                continue
+            batch.append(row)
+            if len(batch) >= SCORE_BATCH:
+                yield from _scored(model, batch)
+                batch = []
+        if batch:
+            yield from _scored(model, batch)
+
+    return spread(candidates(), n)
+
+
+def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
+    scored = score_texts(model, [r.text for r in rows], [r.lang for r in rows])
+    return [
+        Candidate(u, row.id, row.report_id, row.lang, scores, labels, row)
+        for row, (u, scores, labels) in zip(rows, scored, strict=True)
+    ]

@@ -1,0 +1,336 @@
+"""Retraining on the store's human labels: gather, weight, hold out, fit, compare, promote, re-classify.
+
+Prefect-free (flows/retrain.py runs these steps as tasks), so a notebook or a test can run the job too.
+
+Choices, and why:
+- A passage's latest human label wins; the same text labeled twice (a stored passage and an imported
+  free text, or two imports) counts once, with its latest label; a seed passage a person relabeled is
+  replaced by the person's label.
+- Human labels count HUMAN_WEIGHT times a seed example. The seed set is hand-written and clean but not
+  the team's own text; a few hundred human labels on real passages should move the model, not drown in
+  a thousand seed examples. The weight is applied by repeating the example (liblinear's loss is a sum
+  over rows, so k copies = weight k), with grouped cross-validation so no copy leaks across folds.
+- A fixed share of the human labels is held out, chosen by a hash of the text, never by chance: the
+  same labels stay held out from one retrain to the next and are never trained on, so every model
+  version is judged on labels none of them saw, and "not worse than the current model" is fair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from models.classifier import StrategyClassifier
+from models.errors import ModelError
+from models.evaluation import Evaluation, evaluate
+from models.labels import LABELS, labels_to_matrix
+from models.registry import LoadedModel, load_model, register_model, seed_model
+from models.seed_data import SEED_DIR, load_seed
+from models.training import DESIGNS, SHIPPED_DESIGN
+
+if TYPE_CHECKING:
+    from corpus import Corpus, LabelRow
+
+log = logging.getLogger(__name__)
+
+PromotePolicy = Literal["auto", "always", "never"]
+PROMOTE_POLICIES: tuple[str, ...] = ("auto", "always", "never")
+HUMAN_WEIGHT = 3
+HOLDOUT_SHARE = 0.2
+# Below this many human labels a hold-out share would leave nothing to learn from or nothing to judge on.
+MIN_HOLDOUT_LABELS = 5
+RECLASSIFY_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training or evaluation text with its labels; `origin` is "seed" or the label's origin."""
+
+    text: str
+    labels: tuple[str, ...]
+    lang: str | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class RetrainConfig:
+    """What a retrain uses: the design, the seed set, the human weight and the hold-out share."""
+
+    design: dict[str, Any] = field(default_factory=lambda: dict(DESIGNS[SHIPPED_DESIGN]))
+    seed_dir: Path = SEED_DIR
+    cache_dir: Path | None = None
+    human_weight: int = HUMAN_WEIGHT
+    holdout_share: float = HOLDOUT_SHARE
+    batch_size: int = RECLASSIFY_BATCH
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Seed examples, the human labels trained on, and the human labels held out for judging."""
+
+    seed: list[Example]
+    human: list[Example]
+    holdout: list[Example]
+
+
+@dataclass(frozen=True)
+class Decision:
+    promote: bool
+    reason: str
+
+
+@dataclass
+class RetrainResult:
+    """What one retrain did: the versions, the scores on held-out labels, the decision."""
+
+    version: str
+    previous: str
+    seed_examples: int
+    human_examples: int
+    holdout_examples: int
+    new_holdout: Evaluation | None
+    old_holdout: Evaluation | None
+    cv_macro_f1: float
+    decision: Decision
+    promoted: str = ""
+    reclassified: int = 0
+    human_weight: int = HUMAN_WEIGHT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "previous": self.previous,
+            "seed_examples": self.seed_examples,
+            "human_examples": self.human_examples,
+            "holdout_examples": self.holdout_examples,
+            "cv_macro_f1": self.cv_macro_f1,
+            "holdout_new": self.new_holdout.to_json() if self.new_holdout else None,
+            "holdout_old": self.old_holdout.to_json() if self.old_holdout else None,
+            "promoted": self.decision.promote,
+            "reason": self.decision.reason,
+            "promoted_version": self.promoted,
+            "reclassified": self.reclassified,
+            "human_weight": self.human_weight,
+        }
+
+
+def normalize_text(text: str) -> str:
+    """The form under which two texts count as the same example (whitespace and case folded)."""
+    return " ".join(text.split()).casefold()
+
+
+def holdout_key(text: str) -> float:
+    """A number in [0, 1) fixed by the text alone: the deterministic hold-out draw."""
+    digest = hashlib.sha256(normalize_text(text).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def human_examples(rows: Iterable[LabelRow]) -> list[Example]:
+    """One example per distinct text: the latest label given to it (by label id) wins."""
+    latest: dict[str, tuple[int, Example]] = {}
+    for row in rows:
+        if not row.text or not row.text.strip():
+            continue
+        key = normalize_text(row.text)
+        example = Example(row.text, tuple(row.labels), row.lang, row.origin)
+        if key not in latest or row.id > latest[key][0]:
+            latest[key] = (row.id, example)
+    return [example for _, example in sorted(latest.values(), key=lambda item: item[0])]
+
+
+def split_holdout(examples: Sequence[Example], share: float) -> tuple[list[Example], list[Example]]:
+    """(train, holdout) by each text's hash; at least one held out once there are MIN_HOLDOUT_LABELS."""
+    if len(examples) < MIN_HOLDOUT_LABELS or share <= 0:
+        return list(examples), []
+    keys = [holdout_key(e.text) for e in examples]
+    held = {i for i, k in enumerate(keys) if k < share}
+    if not held:
+        held = {int(np.argmin(keys))}
+    train = [e for i, e in enumerate(examples) if i not in held]
+    return train, [e for i, e in enumerate(examples) if i in held]
+
+
+def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
+    """The seed set and every human label in the store, split into trained-on and held-out labels."""
+    humans = human_examples(corpus.labeled_examples())
+    if not humans:
+        raise ModelError("no human labels to retrain on: label passages first (citsec label add/import)")
+    train, holdout = split_holdout(humans, config.holdout_share)
+    relabeled = {normalize_text(e.text) for e in humans}
+    seed = [
+        Example(p.text, p.labels, p.lang, "seed")
+        for p in load_seed(config.seed_dir).passages
+        if normalize_text(p.text) not in relabeled
+    ]
+    return TrainingData(seed=seed, human=train, holdout=holdout)
+
+
+def fit_weighted(
+    examples: Sequence[Example], weights: Sequence[int], design: dict[str, Any]
+) -> tuple[StrategyClassifier, np.ndarray]:
+    """Fit the design with integer example weights; returns the model and out-of-fold probabilities.
+
+    Each example is repeated `weight` times, and cross-validation groups the copies of one example
+    into one fold, so the thresholds are chosen on scores from models that never saw the example.
+    """
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    texts = [e.text for e, w in zip(examples, weights, strict=True) for _ in range(w)]
+    groups = np.array([i for i, w in enumerate(weights) for _ in range(w)])
+    y = labels_to_matrix([e.labels for e, w in zip(examples, weights, strict=True) for _ in range(w)])
+    model = StrategyClassifier(**design)
+    if len(examples) < 2 * model.cv_folds:
+        raise ModelError(f"need at least {2 * model.cv_folds} training examples, got {len(examples)}")
+    folds = GroupKFold(n_splits=model.cv_folds, shuffle=True, random_state=model.random_state)
+    oof = cross_val_predict(
+        model._pipeline(), texts, y, groups=groups, cv=folds, method="predict_proba"
+    )
+    model.fit(texts, y, oof_proba=np.asarray(oof, dtype=np.float64))
+    model.n_training_ = len(examples)  # distinct examples, not copies
+    first_copy = np.r_[0, np.cumsum(weights)[:-1]].astype(int)
+    return model, np.asarray(oof, dtype=np.float64)[first_copy]
+
+
+def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[StrategyClassifier, float]:
+    """The new model, trained on seed + human labels (human weighted); returns it and its CV macro-F1."""
+    examples = [*data.seed, *data.human]
+    weights = [1] * len(data.seed) + [config.human_weight] * len(data.human)
+    model, oof = fit_weighted(examples, weights, config.design)
+    y = labels_to_matrix([e.labels for e in examples])
+    cv = evaluate(y, (oof >= model.thresholds_).astype(np.int64), [e.lang for e in examples])
+    return model, cv.macro_f1
+
+
+def score(estimator: StrategyClassifier, examples: Sequence[Example]) -> Evaluation | None:
+    """Per-label and macro-F1 of a model on labeled examples (None when there are none)."""
+    if not examples:
+        return None
+    y = labels_to_matrix([e.labels for e in examples])
+    return evaluate(y, estimator.predict([e.text for e in examples]), [e.lang for e in examples])
+
+
+def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:
+    """The store's promoted model, else the built-in seed model (of `config.seed_dir`)."""
+    if corpus.promoted_model() is None:
+        return seed_model(config.cache_dir, config.seed_dir)
+    return load_model(corpus, cache_dir=config.cache_dir)
+
+
+def decide(policy: str, new: Evaluation | None, old: Evaluation | None) -> Decision:
+    """Promote or not: `always`, `never`, or under `auto` only when not worse on the held-out labels."""
+    if policy == "always":
+        return Decision(True, "--promote always")
+    if policy == "never":
+        return Decision(False, "--promote never")
+    if policy != "auto":
+        raise ModelError(f"unknown --promote {policy!r}; expected one of {', '.join(PROMOTE_POLICIES)}")
+    if new is None or old is None:
+        return Decision(False, "no held-out human labels to compare on (use --promote always)")
+    if new.macro_f1 >= old.macro_f1:
+        return Decision(True, f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}")
+    return Decision(False, f"held-out macro-F1 {new.macro_f1:.3f} < current {old.macro_f1:.3f}")
+
+
+def reclassify(corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH) -> int:
+    """Store `model`'s predictions for every current passage, one transaction per batch; returns count."""
+    done = 0
+    for batch in corpus.iter_passage_texts(batch_size):
+        predictions = model.predict([text for _, text, _ in batch], [lang for _, _, lang in batch])
+        corpus.add_predictions(
+            model.version,
+            [
+                (pid, label, prediction.scores[label], label in prediction.labels)
+                for (pid, _, _), prediction in zip(batch, predictions, strict=True)
+                for label in LABELS
+            ],
+        )
+        done += len(batch)
+        log.info("re-classified %d passages", done)
+    return done
+
+
+def register_and_promote(
+    corpus: Corpus, candidate: StrategyClassifier, data: TrainingData, result_metrics: dict[str, Any],
+    decision: Decision, config: RetrainConfig,
+) -> tuple[str, int]:
+    """Store the new version with its metrics; when promoted, predict every passage, then promote it.
+
+    Predictions are stored before promotion, so passages switch to the new model all at once."""
+    version = register_model(corpus, candidate, extra_metrics={
+        **result_metrics,
+        "human_weight": config.human_weight,
+        "seed_examples": len(data.seed),
+        "human_examples": len(data.human),
+        "holdout_examples": len(data.holdout),
+        "decision": decision.reason,
+    })
+    if not decision.promote:
+        return version, 0
+    count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size)
+    corpus.promote(version)
+    return version, count
+
+
+FitCandidate = Callable[[TrainingData, RetrainConfig], tuple[StrategyClassifier, float]]
+
+
+def retrain(
+    corpus: Corpus,
+    policy: str = "auto",
+    config: RetrainConfig | None = None,
+    fit_candidate: FitCandidate = train_candidate,
+) -> RetrainResult:
+    """The whole job without Prefect: gather → train → judge on held-out labels → store → promote."""
+    config = config or RetrainConfig()
+    data = gather(corpus, config)
+    candidate, cv_macro = fit_candidate(data, config)
+    old = current_model(corpus, config)
+    new_eval, old_eval = score(candidate, data.holdout), score(old.estimator, data.holdout)
+    decision = decide(policy, new_eval, old_eval)
+    version, count = register_and_promote(
+        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config
+    )
+    return RetrainResult(
+        version=version, previous=old.version, seed_examples=len(data.seed),
+        human_examples=len(data.human), holdout_examples=len(data.holdout), new_holdout=new_eval,
+        old_holdout=old_eval, cv_macro_f1=cv_macro, decision=decision,
+        promoted=version if decision.promote else old.version, reclassified=count,
+        human_weight=config.human_weight,
+    )
+
+
+def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version: str) -> dict[str, Any]:
+    """What the registry keeps about the held-out comparison."""
+    return {
+        "holdout_macro_f1": new.macro_f1 if new else None,
+        "holdout": new.to_json() if new else None,
+        "holdout_previous": {"version": old_version, "macro_f1": old.macro_f1 if old else None},
+    }
+
+
+def format_result(result: RetrainResult) -> str:
+    """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
+    lines = [
+        f"trained {result.version} on {result.seed_examples} seed + {result.human_examples} human "
+        f"examples (human weight {result.human_weight}); CV macro-F1 {result.cv_macro_f1:.3f}",
+        f"held-out human labels: {result.holdout_examples}",
+    ]
+    old, new = result.old_holdout, result.new_holdout
+    if old is not None and new is not None:
+        lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}")
+        for label in LABELS:
+            a, b = old.per_label[label].f1, new.per_label[label].f1
+            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}")
+        lines.append(f"{'macro-F1':<15}{old.macro_f1:>10.3f}{new.macro_f1:>10.3f}"
+                     f"{new.macro_f1 - old.macro_f1:>+10.3f}")
+        lines.append(f"(before = {result.previous}, after = {result.version})")
+    verdict = "promoted" if result.decision.promote else "not promoted"
+    lines.append(f"{verdict}: {result.decision.reason}")
+    lines.append(f"re-classified {result.reclassified} passages; promoted model: {result.promoted}")
+    return "\n".join(lines)

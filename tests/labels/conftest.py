@@ -1,0 +1,115 @@
+"""Fixtures for the labeling loop: a small seed set, a store of real-looking passages, a quick config.
+
+The seed slice and the stored passages are disjoint parts of the shipped seed set (text we wrote), so
+the store holds passages the seed model never saw. Fits use word features and 3 folds on ~120 passages
+(well under a second; the shipped design's character n-grams make liblinear ~30x slower).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from corpus import Corpus, NewPassage, NewReport
+from flows.cli import main
+from models.registry import LoadedModel, register_seed_model
+from models.retrain import Example, RetrainConfig, fit_weighted
+from models.seed_data import SeedPassage, load_seed
+from models.training import DESIGNS
+
+TEST_DESIGN = "word-logreg"
+
+SEED_PER_LANGUAGE = {"en": 50, "es": 35, "pt": 35}
+STORED_PER_LANGUAGE = {"en": 16, "es": 8, "pt": 8}
+PASSAGES_PER_REPORT = 8
+
+
+@dataclass(frozen=True)
+class Material:
+    seed: list[SeedPassage]
+    stored: list[SeedPassage]
+
+
+@pytest.fixture(scope="session")
+def material() -> Material:
+    seed: list[SeedPassage] = []
+    stored: list[SeedPassage] = []
+    for passage in load_seed().passages:
+        if sum(p.lang == passage.lang for p in seed) < SEED_PER_LANGUAGE[passage.lang]:
+            seed.append(passage)
+        elif sum(p.lang == passage.lang for p in stored) < STORED_PER_LANGUAGE[passage.lang]:
+            stored.append(passage)
+    return Material(seed, stored)
+
+
+@pytest.fixture(scope="session")
+def small_seed_dir(tmp_path_factory: pytest.TempPathFactory, material: Material) -> Path:
+    folder = tmp_path_factory.mktemp("seed")
+    with (folder / "slice.jsonl").open("w", encoding="utf-8") as out:
+        for p in material.seed:
+            row = {"id": p.id, "lang": p.lang, "text": p.text, "labels": list(p.labels)}
+            out.write(json.dumps(row) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def config(small_seed_dir: Path, cache_dir: Path) -> RetrainConfig:
+    """A quick design (word features, 3 folds) on the small seed set; human weight and hold-out as shipped."""
+    design = {**DESIGNS[TEST_DESIGN], "cv_folds": 3}
+    return RetrainConfig(design=design, seed_dir=small_seed_dir, cache_dir=cache_dir, batch_size=10)
+
+
+@pytest.fixture(scope="session")
+def small_seed_model(material: Material, config: RetrainConfig) -> LoadedModel:
+    """The current model before any retrain: the quick design fitted on the small seed set."""
+    seed = [Example(p.text, p.labels, p.lang, "seed") for p in material.seed]
+    model, _ = fit_weighted(seed, [1] * len(seed), config.design)
+    return LoadedModel("seed-small", model)
+
+
+@pytest.fixture
+def filled(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
+    """A store with 4 reports of passages (en, es, pt), the small seed model promoted, passages predicted."""
+    from models.retrain import reclassify
+
+    by_lang = sorted(material.stored, key=lambda p: p.lang)
+    for r in range(0, len(by_lang), PASSAGES_PER_REPORT):
+        chunk = by_lang[r : r + PASSAGES_PER_REPORT]
+        passages = [NewPassage(i + 1, 1, 1, p.text, p.lang) for i, p in enumerate(chunk)]
+        report = NewReport(uri=f"file:///r{r}.pdf", sha256=f"{r:064d}", title=f"R{r}", passages=passages)
+        store.add_report(report)
+    register_seed_model(store, small_seed_model, promoted=True)
+    reclassify(store, small_seed_model, batch_size=10)
+    return store
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    """Run the console script in-process: (exit code, stdout, stderr)."""
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(cache_dir))
+
+    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        try:
+            main(list(argv))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,165 @@
+"""Retraining: what it trains on, the held-out comparison, promotion rules, re-classification, rollback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from conftest import Material
+
+from corpus import Corpus, PassageFilter
+from models.classifier import StrategyClassifier
+from models.errors import ModelError
+from models.evaluation import evaluate
+from models.labels import LABELS, labels_to_matrix
+from models.registry import LoadedModel, load_model
+from models.retrain import (
+    Example,
+    RetrainConfig,
+    TrainingData,
+    decide,
+    fit_weighted,
+    gather,
+    human_examples,
+    retrain,
+    split_holdout,
+)
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def _label_stored(corpus: Corpus, truth: dict[str, tuple[str, ...]]) -> None:
+    """A person labels every stored passage with its true labels."""
+    for row in corpus.passages():
+        corpus.add_labels(row.id, truth[row.text], annotator="tester")
+
+
+@pytest.fixture
+def truth(material: Material) -> dict[str, tuple[str, ...]]:
+    return {p.text: p.labels for p in material.stored}
+
+
+def _effective(corpus: Corpus, label: str) -> set[int]:
+    return {row.id for row in corpus.passages(PassageFilter(labels=(label,)))}
+
+
+def test_latest_label_per_text_wins_and_duplicates_count_once(store: Corpus) -> None:
+    store.add_text_labels("Troops raided a  cartel lab.", ["prevention"], annotator="a")
+    store.add_text_labels("troops raided a cartel lab.", ["enforcement"], annotator="b")
+    store.add_text_labels("Youth centres opened.", ["prevention"], annotator="a")
+    examples = human_examples(store.labeled_examples())
+    assert [(e.text.lower()[:6], e.labels) for e in examples] == [
+        ("troops", ("enforcement",)),
+        ("youth ", ("prevention",)),
+    ]
+
+
+def test_holdout_is_fixed_by_the_text_not_the_order() -> None:
+    examples = [Example(f"passage {i} about policing", ("enforcement",), "en", "human") for i in range(60)]
+    train, held = split_holdout(examples, 0.2)
+    train2, held2 = split_holdout(list(reversed(examples)), 0.2)
+    assert {e.text for e in held} == {e.text for e in held2} and 3 <= len(held) <= 25
+    assert not {e.text for e in held} & {e.text for e in train}
+    assert split_holdout(examples[:4], 0.2) == (examples[:4], [])  # too few to hold any out
+
+
+def test_gather_replaces_relabeled_seed_passages(
+    store: Corpus, config: RetrainConfig, material: Material
+) -> None:
+    seed_text = material.seed[0].text
+    store.add_text_labels(seed_text, [], annotator="a")
+    for i in range(6):
+        store.add_text_labels(f"A further human example number {i}.", ["prevention"])
+    data = gather(store, config)
+    assert seed_text not in {e.text for e in data.seed}
+    assert len(data.seed) == len(material.seed) - 1
+    assert len(data.human) + len(data.holdout) == 7 and data.holdout
+
+
+def test_no_human_labels_is_a_clear_error(store: Corpus, config: RetrainConfig) -> None:
+    with pytest.raises(ModelError, match="no human labels"):
+        retrain(store, "auto", config)
+
+
+def test_human_weight_moves_the_model_more_than_a_seed_example(
+    config: RetrainConfig, material: Material
+) -> None:
+    seed = [Example(p.text, p.labels, p.lang, "seed") for p in material.seed]
+    probe = "Quantum flamingo orchestras negotiate quantum flamingo treaties."
+    odd = Example(probe, ("prevention",), "en", "human")
+    light, _ = fit_weighted([*seed, odd], [1] * (len(seed) + 1), config.design)
+    heavy, _ = fit_weighted([*seed, odd], [1] * len(seed) + [5], config.design)
+    assert heavy.predict_proba([probe])[0, 0] > light.predict_proba([probe])[0, 0]
+    assert heavy.n_training_ == len(seed) + 1  # copies are not examples
+
+
+def test_decide() -> None:
+    y = labels_to_matrix([["prevention"], ["enforcement"], []])
+    good = evaluate(y, y, ["en"] * 3)
+    bad = evaluate(y, np.ones_like(y), ["en"] * 3)
+    assert decide("auto", good, bad).promote and decide("auto", good, good).promote  # not worse = ok
+    assert not decide("auto", bad, good).promote
+    assert not decide("auto", None, None).promote  # nothing to compare on
+    assert decide("always", bad, good).promote and not decide("never", good, bad).promote
+    with pytest.raises(ModelError, match="--promote"):
+        decide("sometimes", good, good)
+
+
+def _worse_candidate(data: TrainingData, config: RetrainConfig) -> tuple[StrategyClassifier, float]:
+    """A deliberately bad model: trained with every label set inverted."""
+    flipped = [Example(e.text, tuple(sorted(set(LABELS) - set(e.labels))), e.lang, e.origin)
+               for e in [*data.seed, *data.human]]  # fmt: skip
+    model, _ = fit_weighted(flipped, [1] * len(flipped), config.design)
+    return model, 0.0
+
+
+def test_auto_refuses_a_worse_model_and_changes_nothing(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]]
+) -> None:
+    _label_stored(filled, truth)
+    before = filled.promoted_model()
+    effective = {label: _effective(filled, label) for label in LABELS}
+    result = retrain(filled, "auto", config, fit_candidate=_worse_candidate)
+    assert not result.decision.promote and result.reclassified == 0
+    assert result.new_holdout is not None and result.old_holdout is not None
+    assert result.new_holdout.macro_f1 < result.old_holdout.macro_f1
+    assert filled.promoted_model() == before  # type: ignore[comparison-overlap]
+    stored = filled.model_version(result.version)
+    assert stored is not None and not stored.promoted and stored.metrics["holdout_macro_f1"] is not None
+    assert {label: _effective(filled, label) for label in LABELS} == effective
+
+
+def _predicted(model: LoadedModel, corpus: Corpus, label: str, unlabeled: set[int]) -> set[int]:
+    rows = [r for r in corpus.passages() if r.id in unlabeled]
+    predictions = model.predict([r.text for r in rows])
+    return {r.id for r, p in zip(rows, predictions, strict=True) if label in p.labels}
+
+
+def test_retrain_reclassifies_and_rollback_restores(
+    filled: Corpus, config: RetrainConfig, cli: Cli, store_url: str
+) -> None:
+    old_version = filled.promoted_model().version  # type: ignore[union-attr]
+    all_ids = [r.id for r in filled.passages()]
+    labeled = all_ids[::2]  # people labeled half the passages, against the seed model's habits
+    for pid in labeled:
+        filled.add_labels(pid, ["transnational"], annotator="tester")
+    unlabeled = set(all_ids) - set(labeled)
+    code, before, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")
+    before_ids = {r["id"] for r in json.loads(before)}
+
+    result = retrain(filled, "always", config)
+    assert result.decision.promote and result.reclassified == len(all_ids)
+    new = load_model(filled, cache_dir=config.cache_dir)
+    assert new.version == result.version != old_version
+    code, after, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")
+    after_ids = {r["id"] for r in json.loads(after)}
+    # Unlabeled passages follow the new model, labeled ones their label; and the answer changed.
+    assert after_ids == _predicted(new, filled, "transnational", unlabeled) | set(labeled)
+    assert after_ids != before_ids
+
+    code, out, err = cli("models", "promote", old_version, "--db", store_url)
+    assert code == 0, err
+    code, rolled, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")
+    assert {r["id"] for r in json.loads(rolled)} == before_ids
