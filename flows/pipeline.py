@@ -6,6 +6,7 @@ in the parent and writes it in one transaction. Everything here can be called fr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -92,7 +93,9 @@ class _NoTags:
         return [SimpleNamespace(countries=[], programs=[], entities=[]) for _ in texts]
 
 
+@functools.cache
 def _tagger() -> Any:
+    """One tagger per process: its spaCy pipelines take seconds to build and hold no per-store state."""
     try:
         from extractors.tagging import Tagger
     except ImportError:

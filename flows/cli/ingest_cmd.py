@@ -10,7 +10,7 @@ import typer
 from flows.cli.common import DbOption, UserError, app, err_console, out_console
 
 if TYPE_CHECKING:
-    from flows.ingest import IngestSummary
+    from flows.run import IngestSummary
 
 sources_app = typer.Typer(
     help="Register folders, URLs and feeds under a name that `citsec ingest NAME` pulls.",
@@ -44,7 +44,8 @@ def ingest_command(
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()
-    from flows.ingest import progress_listener, run_ingest
+    from flows.ingest import run_ingest
+    from flows.run import progress_listener
 
     with _progress() as listener, progress_listener(listener):
         summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)

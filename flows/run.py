@@ -1,0 +1,192 @@
+"""One ingest run's bookkeeping, without Prefect: the store, the run row, counts, HTTP validators.
+
+The Prefect flow (flows.ingest) and the plain driver `ingest_local` below both drive an `IngestRun`:
+resolve → plan → process each report → record each outcome → finish.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import as_completed
+from dataclasses import asdict, dataclass, field, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from flows.fetch import FetchPolicy, fetch, make_client
+from flows.httpcache import ValidatorCache
+from flows.pipeline import (
+    FAILED,
+    NEW,
+    UNCHANGED,
+    Outcome,
+    is_stored_complete,
+    one_line,
+    plan_fetches,
+    store_outcome,
+)
+from flows.settings import Settings
+from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
+from flows.workers import WorkerConfig, close_pool, open_pool, run_here
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+
+
+@dataclass
+class IngestSummary:
+    """What a run did: report counts, passages and pages added, seconds, and one line per problem."""
+
+    run_id: int
+    new: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    passages: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("new", "unchanged", "failed", "passages", "pages")}
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "seconds": round(self.seconds, 2)}
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == NEW and outcome.report is not None:
+            self.new += 1
+            self.passages += len(outcome.report.passages)
+            self.pages += outcome.pages
+        elif outcome.status == UNCHANGED:
+            self.unchanged += 1
+        elif outcome.status == FAILED:
+            self.failed += 1
+            self.errors.append(outcome.error or f"{outcome.uri}: failed")
+
+
+ProgressListener = Callable[[str, Any], None]  # ("total", n) once, then ("report", Outcome) per report
+_listeners: list[ProgressListener] = []
+
+
+class progress_listener:
+    """Receive progress events of ingest runs in this process (the CLI's progress bar)."""
+
+    def __init__(self, listener: ProgressListener) -> None:
+        self.listener = listener
+
+    def __enter__(self) -> None:
+        _listeners.append(self.listener)
+
+    def __exit__(self, *exc: object) -> None:
+        _listeners.remove(self.listener)
+
+
+def emit(event: str, value: Any) -> None:
+    for listener in list(_listeners):
+        listener(event, value)
+
+
+def resolve_with_store(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resolution:
+    """Files, folders, URLs, feeds and the store's registered names → the reports to ingest."""
+    registered = {s.name: RegisteredSource(s.id, s.name, s.location, s.kind) for s in corpus.sources()}
+    with make_client(policy) as client:
+        return resolve_sources(sources, registered, lambda url: fetch(url, policy, client=client))
+
+
+def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
+    """Store an outcome; a report the store refuses (bad data, not a hiccup) becomes a failed one."""
+    from sqlalchemy.exc import OperationalError
+
+    from corpus import CorpusError
+
+    try:
+        store_outcome(corpus, outcome)
+    except CorpusError as exc:
+        if isinstance(exc.__cause__, OperationalError):
+            raise  # transient: the caller may retry
+        error = f"{outcome.uri}: not stored: {one_line(exc)}"
+        failed = replace(outcome, status=FAILED, report=None, error=error)
+        store_outcome(corpus, failed)
+        return failed
+    return outcome
+
+
+class IngestRun:
+    """An open ingest run: use as a context manager; the run row is finished even when a run fails."""
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        trigger: str = "cli",
+        fetch_policy: FetchPolicy | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        from corpus import Corpus
+
+        self.started = time.perf_counter()
+        self.settings = settings or Settings.from_env()
+        self.policy = fetch_policy or FetchPolicy(user_agent=self.settings.user_agent)
+        self.db_url = db_url or self.settings.db_url
+        self.corpus = Corpus.open(self.db_url)
+        self.cache = ValidatorCache(self.settings.cache_dir)
+        self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger))
+        self.config = WorkerConfig(self.db_url, self.policy, self.settings.cache_dir)
+
+    def __enter__(self) -> IngestRun:
+        return self
+
+    def plan(self, resolution: Resolution) -> list[ReportRef]:
+        """The reports to process, with conditional-request validators where the store has the bytes."""
+        self.summary.errors.extend(resolution.errors)
+        refs = plan_fetches(resolution.refs, self.cache.get, lambda sha: is_stored_complete(self.corpus, sha))
+        emit("total", len(refs))
+        return refs
+
+    def workers_for(self, workers: int | None, refs: list[ReportRef]) -> int:
+        return max(1, min(workers or self.settings.workers, len(refs)))
+
+    def record(self, outcome: Outcome) -> None:
+        """Count a stored outcome and remember its URL's validators."""
+        if outcome.sha256 and outcome.status != FAILED:
+            self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
+        self.summary.add(outcome)
+        emit("report", outcome)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.cache.save()
+            self.summary.seconds = time.perf_counter() - self.started
+            if exc is not None:
+                self.summary.errors.append(f"run stopped: {one_line(exc)}")
+            self.corpus.finish_ingest_run(self.summary.run_id, self.summary.counts(), self.summary.errors)
+        finally:
+            self.corpus.close()
+
+
+def ingest_local(
+    sources: list[str],
+    db_url: str | None = None,
+    workers: int | None = None,
+    trigger: str = "cli",
+    fetch_policy: FetchPolicy | None = None,
+) -> IngestSummary:
+    """The ingest flow's job without Prefect: same steps, same store, same run records."""
+    with IngestRun(db_url, trigger, fetch_policy) as run:
+        refs = run.plan(resolve_with_store(sources, run.corpus, run.policy))
+        for outcome in _process_all(refs, run.config, run.workers_for(workers, refs)):
+            run.record(store_or_fail(run.corpus, outcome))
+    return run.summary
+
+
+def _process_all(refs: list[ReportRef], config: WorkerConfig, workers: int) -> Iterator[Outcome]:
+    pool = open_pool(workers, config)
+    try:
+        if pool is None:
+            yield from (run_here(ref, config) for ref in refs)
+        else:
+            futures = [pool.submit(run_here, ref, config) for ref in refs]
+            yield from (future.result() for future in as_completed(futures))
+    finally:
+        close_pool()
