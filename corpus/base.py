@@ -42,4 +42,3 @@ class StoreBase:
                 yield conn
         except OperationalError as exc:
             raise CorpusError(f"database error: {first_line(exc)}") from exc
-
