@@ -7,7 +7,7 @@ worker) and then handles report after report. Workers only read the store; the p
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,11 +66,14 @@ def open_pool(workers: int, config: WorkerConfig) -> ProcessPoolExecutor | None:
         initializer=_init_worker,
         initargs=(config,),
     )
-    # Warm every worker now, so the first reports don't all wait on model loading at once.
-    warm: list[Future[None]] = [_pool.submit(_init_worker, config) for _ in range(workers)]
-    for future in warm:
-        future.result()
+    # Start one worker and wait for it: if the built-in model still has to be trained, one process trains
+    # and caches it, and the workers started later load it from the cache instead of all training it.
+    _pool.submit(_noop).result()
     return _pool
+
+
+def _noop() -> None:
+    """Nothing: submitted once so that the first worker starts (and runs the initializer)."""
 
 
 def close_pool() -> None:

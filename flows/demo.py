@@ -1,0 +1,89 @@
+"""`make demo`: ingest the sample reports that ship in corpus/samples, then show what the store holds.
+
+    python -m flows.demo [--db URL] [--workers N]
+
+Writes to $CITSEC_DB_URL, else ./citsec.db; a second run finds every report unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from flows.prefect_env import quiet_prefect
+from flows.settings import Settings, normalize_db_url
+
+SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
+EXAMPLES_PER_LABEL = 3
+EXCERPT_CHARS = 260
+
+console = Console()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m flows.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="store URL or SQLite path (default: $CITSEC_DB_URL, else citsec.db)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    args = parser.parse_args(argv)
+    db_url = normalize_db_url(args.db) if args.db else Settings.from_env().db_url
+
+    quiet_prefect()
+    from flows.ingest import run_ingest
+
+    shown = SAMPLES.relative_to(Path.cwd()) if SAMPLES.is_relative_to(Path.cwd()) else SAMPLES
+    console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)
+    summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
+    console.print(
+        f"new {summary.new}, unchanged {summary.unchanged}, failed {summary.failed}; "
+        f"{summary.passages} passages added in {summary.seconds:.1f} s",
+        highlight=False,
+    )
+    for error in summary.errors:
+        console.print(f"[yellow]failed:[/yellow] {error}", highlight=False)
+    show_store(db_url)
+
+
+def show_store(db_url: str) -> None:
+    """Print reports, passage counts by label and by country, and example passages per label."""
+    from corpus import LABELS, Corpus, PassageFilter
+
+    with Corpus.open(db_url) as corpus:
+        reports = Table(title="Reports", title_justify="left")
+        for column in ("id", "title", "lang", "pages", "passages", "status"):
+            reports.add_column(column)
+        for row in corpus.reports():
+            reports.add_row(
+                str(row.id), row.title or Path(row.uri).name, row.language or "-", str(row.pages),
+                str(row.passages), row.status,
+            )
+        console.print(reports)
+        console.print(_counts_table("Passages by label", "label", corpus.stats(["label"])))
+        console.print(_counts_table("Passages by country", "country", corpus.stats(["country"])))
+        for label in LABELS:
+            console.print(f"\n[bold]{label}[/bold]: examples", highlight=False)
+            for passage in corpus.passages(PassageFilter(labels=(label,)), limit=EXAMPLES_PER_LABEL):
+                score = passage.scores.get(label, 1.0)  # human labels carry no model score
+                where = f"report {passage.report_id}, p. {passage.page_start}"
+                excerpt = textwrap.shorten(passage.text, EXCERPT_CHARS, placeholder=" …")
+                console.print(
+                    f"  [dim]#{passage.id} ({where}, score {score:.2f}, {','.join(passage.countries) or '-'})"
+                    f"[/dim]\n  {excerpt}",
+                    highlight=False,
+                )
+
+
+def _counts_table(title: str, field: str, rows: list[dict[str, object]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(field)
+    table.add_column("passages", justify="right")
+    for row in rows:
+        table.add_row(str(row[field] if row[field] is not None else "(none)"), str(row["count"]))
+    return table
+
+
+if __name__ == "__main__":
+    main()
