@@ -23,7 +23,7 @@ import pypdfium2
 from bench.common import real_pdfs, write_results
 from extractors.pdf import open_pdf, read_layouts
 from extractors.pdf.report import drop_running_lines, layouts_to_document, page_ranges
-from extractors.quality import comparable_words, counter_recall, glued_token_share
+from extractors.quality import comparable_words, counter_recall, glued_token_share, join_reference_breaks
 
 GLUED_MAX = 0.005
 RECALL_MIN = 0.93
@@ -51,6 +51,11 @@ def reference_pages(path: Path) -> list[tuple[str, bool]]:
         return pages
     finally:
         pdf.close()
+
+
+def reference_text(pages: list[tuple[str, bool]]) -> str:
+    """The reference words: PDFium's text with line-end hyphenated words joined (extraction joins them)."""
+    return join_reference_breaks("\n".join(text for text, _ in pages))
 
 
 def bare_parse_seconds(path: Path) -> float:
@@ -90,7 +95,7 @@ def measure(path: Path) -> dict[str, Any]:
     # footers, page numbers): those words are meant to be missing.
     _, dropped = drop_running_lines(layouts)
     ref_pages = reference_pages(path)
-    reference = comparable_words("\n".join(text for text, _ in ref_pages))
+    reference = comparable_words(reference_text(ref_pages))
     reference.subtract(comparable_words("\n".join(line.text for line in dropped)))
     no_text = [
         i + 1 for i, (t, draws) in enumerate(ref_pages) if sum(ch.isalpha() for ch in t) < 10 and draws

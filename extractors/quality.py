@@ -5,7 +5,9 @@
 - word recall: how many of the words in a reference text (the PDF's own text layer as another engine reads
   it) come out of extraction. Words are compared as lower-case letter runs of two or more letters with
   accents stripped (engines disagree on where a TeX accent goes, which is not what this measures),
-  counted with multiplicity; recall = sum(min(ours[w], ref[w])) / sum(ref[w]).
+  counted with multiplicity; recall = sum(min(ours[w], ref[w])) / sum(ref[w]). The bench joins words the
+  reference breaks with a line-end hyphen (extraction joins them too) and leaves out the running
+  header/footer lines extraction drops on purpose.
 """
 
 from __future__ import annotations
@@ -50,3 +52,12 @@ def counter_recall(ours: Counter[str], ref: Counter[str]) -> float:
     if not total:
         return 1.0
     return sum(min(n, ours[w]) for w, n in ref.items()) / total
+
+
+# PDFium marks a hyphen that breaks a word at a line end with U+FFFE (or keeps "-" before the line break).
+_REFERENCE_BREAK = re.compile(r"([^\W\d_])(?:\ufffe|[-\u00ad\u2010]\s*\r?\n)\s*([^\W\d_])")
+
+
+def join_reference_breaks(text: str) -> str:
+    """A reference text with its line-end hyphenated words joined, as extraction joins them."""
+    return _REFERENCE_BREAK.sub(r"\1\2", text)

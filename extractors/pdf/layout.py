@@ -59,5 +59,5 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     body_size = body_size_of(running)
     gutters = find_gutters(rows, body_size)
     lines = rows_to_lines(rows, gutters, body_size)
-    has_graphics = bool(page.images) or bool(page.curves) or len(page.rects) > 2
+    has_graphics = bool(page.images or page.curves or page.rects or page.lines)
     return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, has_graphics)

@@ -78,7 +78,8 @@ def title_from_lines(lines: Sequence[Line]) -> str | None:
                 break
         elif started:
             break
-    title = " ".join(picked).strip()
+    # Footnote marks on a title point to acknowledgements, not part of the title.
+    title = " ".join(picked).strip().rstrip("*∗†‡§ ").strip()
     return title[:300] or None
 
 

@@ -12,7 +12,7 @@ import pytest
 from extractors import ExtractedDocument, extract_path
 from extractors.pdf import open_pdf, read_layouts
 from extractors.pdf.report import drop_running_lines
-from extractors.quality import comparable_words, counter_recall, glued_token_share
+from extractors.quality import comparable_words, counter_recall, glued_token_share, join_reference_breaks
 
 _cache: dict[str, ExtractedDocument] = {}
 
@@ -26,7 +26,8 @@ def _extract(shared_dir: Path, name: str) -> ExtractedDocument:
 def _recall(path: Path, doc: ExtractedDocument) -> float:
     """Word recall against PDFium's reading of the text layer, less the running lines dropped on purpose."""
     pdf = pypdfium2.PdfDocument(str(path))
-    reference = comparable_words("\n".join(page.get_textpage().get_text_range() for page in pdf))
+    text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    reference = comparable_words(join_reference_breaks(text))
     pdf.close()
     plumber = open_pdf(str(path))
     try:

@@ -15,7 +15,7 @@ from extractors.pdf.lines import Line, words_to_rows
 from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_metadata
 from extractors.pdf.report import page_ranges
 from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
-from extractors.quality import glued_token_share, word_recall
+from extractors.quality import glued_token_share, join_reference_breaks, word_recall
 from extractors.segment import (
     MAX_WORDS,
     Paragraph,
@@ -233,6 +233,7 @@ def test_quality_measures() -> None:
     assert glued_token_share("ok " * 99 + "theresultsshowthatviolencedeclined") == pytest.approx(0.01)
     assert glued_token_share("see https://www.example.org/averyveryverylongpathwithoutbreaks ok") == 0.0
     assert word_recall("São Paulo police", "Sao Paulo police force") == pytest.approx(0.75)
+    assert join_reference_breaks("conduc\ufffetas y adoles-\r\ncentes") == "conductas y adolescentes"
 
 
 def test_drop_cap_joins_its_word() -> None:
