@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from extractors.pdf.lines import Line
 
 _LEADERS = re.compile(r"(?:\s?\.){4,}")
+_BULLET = re.compile(r"^\s*(?:[●•▪■◦○‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 TERMINAL = tuple('.!?:;…"”’»)')
 
 
@@ -51,7 +52,7 @@ def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[
     extents = _column_extents(lines)
     blocks: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
-        if _breaks(prev, line, gap0, extents):
+        if _breaks(prev, line, gap0, extents, blocks[-1][0]):
             blocks.append([line])
         else:
             blocks[-1].append(line)
@@ -72,7 +73,10 @@ def _column_extents(lines: Sequence[Line]) -> dict[tuple[int, int], tuple[float,
     return extents
 
 
-def _breaks(prev: Line, line: Line, gap0: float, extents: dict[tuple[int, int], tuple[float, float]]) -> bool:
+def _breaks(
+    prev: Line, line: Line, gap0: float, extents: dict[tuple[int, int], tuple[float, float]], first: Line
+) -> bool:
+    """Whether `line` starts a new block after `prev` (`first` is the current block's first line)."""
     size = prev.size
     if line.column != prev.column or (line.column == 0) != (prev.column == 0):
         return True
@@ -81,15 +85,19 @@ def _breaks(prev: Line, line: Line, gap0: float, extents: dict[tuple[int, int], 
     gap = line.top - prev.bottom
     if gap > gap0 + 0.45 * size or gap < -0.5 * size:
         return True
-    if abs(line.size - prev.size) > 0.12 * size or line.bold != prev.bold:
+    if abs(line.size - prev.size) > 0.12 * size or _BULLET.match(line.text):
         return True
     key = (line.section, line.column) if line.column else (-1, 0)
     left, right = extents[key]
     width = max(right - left, 1.0)
-    indented = (
-        line.x0 - prev.x0 > 0.8 * size and line.x0 - left > 0.8 * size and prev.x1 > right - 0.1 * width
-    )
-    if indented:
+    full = prev.x1 > right - 0.1 * width
+    # A bold lead-in that runs on in plain text ("Measure 8: ... roads and" / "ports. The plan ...") is one
+    # paragraph; a bold line that stops short is a heading.
+    if line.bold != prev.bold and not full:
+        return True
+    # Lines under a bullet hang indented: that is the list item going on, not a new paragraph.
+    indented = line.x0 - prev.x0 > 0.8 * size and line.x0 - left > 0.8 * size and full
+    if indented and not _BULLET.match(first.text):
         return True
     short = prev.x1 < right - 0.15 * width
     return short and prev.text.rstrip().endswith(TERMINAL)

@@ -262,3 +262,31 @@ def test_double_spaced_full_width_paragraph_is_one_block() -> None:
         for i in range(6)
     ]
     assert len(lines_to_blocks(lines, 1, 12.0)) == 1
+
+
+def _line(text: str, x0: float, top: float, x1: float = 540.0, bold: bool = False) -> Line:
+    return Line((Word(text, x0, x1, top, top + 10, 10.0, bold),), 0, 1)
+
+
+def test_bullet_item_with_hanging_indent_is_one_block() -> None:
+    """Regression: the indented second line of a bullet item started a new paragraph."""
+    lines = [
+        _line("● Measure 8: we will invest in ports,", 72, 100),
+        _line("roads and railways.", 84, 113, 300),
+        _line("● Measure 9: we will extend the rail network", 72, 126),
+        _line("to the south.", 84, 139, 200),
+    ]
+    assert [len(b.lines) for b in lines_to_blocks(lines, 1, 10.0)] == [2, 2]
+
+
+def test_bold_lead_in_runs_on_but_short_bold_line_is_heading() -> None:
+    """Regression: a bold lead-in sentence that runs into plain text was cut off as a heading."""
+    run_in = [
+        _line("Measure 8: we will invest in ports and", 72, 100, bold=True),
+        _line("roads. The plan also covers the", 72, 113),
+        _line("northern regions.", 72, 126, 200),
+    ]
+    assert len(lines_to_blocks(run_in, 1, 10.0)) == 1
+    heading = [_line("Results", 72, 100, 120, bold=True), _line("The plan covers the north.", 72, 113, 300)]
+    blocks = lines_to_blocks(heading, 1, 10.0)
+    assert [b.kind for b in blocks] == ["heading", "text"]
