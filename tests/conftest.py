@@ -9,6 +9,7 @@ the PostgreSQL half is skipped, unless CITSEC_REQUIRE_PG=1 (CI), which makes it 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import uuid
@@ -53,24 +54,54 @@ def _db_url(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test only, dropped afterwards."""
-    import psycopg
-
+def _require_pg() -> None:
     reason = _pg_unavailable()
     if reason:
         if REQUIRE_PG:
             pytest.fail(f"{reason} (CITSEC_REQUIRE_PG=1)")
         pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def _pg_database(template: str | None = None) -> Iterator[str]:
+    """Create a uniquely named database (optionally copied from `template`); drop it afterwards."""
+    import psycopg
+
     name = f"citsec_t_{uuid.uuid4().hex[:16]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield _db_url(PG_ADMIN_URL, name)
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test only, dropped afterwards."""
+    _require_pg()
+    with _pg_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str]:
+    """A database migrated once per test process; copying it is faster than migrating every time."""
+    from corpus import Corpus
+
+    _require_pg()
+    with _pg_database() as url:
+        Corpus.open(url).close()
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def pg_store_url(_pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test only, with the schema in place and no rows."""
+    with _pg_database(template=_pg_template) as url:
+        yield url
 
 
 @pytest.fixture
@@ -81,8 +112,8 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def store_url(request: pytest.FixtureRequest) -> str:
-    """The URL of a fresh store, once on SQLite and once on PostgreSQL."""
-    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    """The URL of a fresh store (schema in place on PostgreSQL), once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_store_url"
     return str(request.getfixturevalue(name))
 
 

@@ -48,10 +48,13 @@ def test_open_creates_every_table_at_head(store: Corpus) -> None:
     assert current_revision(store.engine) == HEAD
 
 
-def test_upgrade_twice_is_a_no_op(store_url: str) -> None:
-    engine = make_engine(store_url)
+@pytest.mark.parametrize("empty_url", ["sqlite_url", pytest.param("pg_url", marks=pytest.mark.pg)])
+def test_migrating_an_empty_database_then_again(empty_url: str, request: pytest.FixtureRequest) -> None:
+    engine = make_engine(request.getfixturevalue(empty_url))
     try:
+        assert current_revision(engine) is None
         assert upgrade(engine) == HEAD
+        assert set(inspect(engine).get_table_names()) >= TABLES
         assert upgrade(engine) == HEAD
     finally:
         engine.dispose()
