@@ -1,0 +1,89 @@
+"""`citsec ingest`, `citsec sources`, `citsec schedule` as a user types them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["sources"], ["sources", "add"], ["schedule"]])
+def test_help(command, capsys):
+    code, out, _ = run_cli([*command, "--help"], capsys)
+    assert code == 0 and "Example" in out or "Usage" in out
+
+
+def test_ingest_registered_source_prints_summary(tmp_path, samples_dir, db_url, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    code, out, _ = run_cli(["sources", "add", "briefs", str(folder), "--db", db_url], capsys)
+    assert code == 0 and "briefs (folder)" in out
+    code, out, _ = run_cli(["sources", "list", "--db", db_url, "--json"], capsys)
+    assert '"name": "briefs"' in out and '"kind": "folder"' in out
+
+    code, out, err = run_cli(["ingest", "briefs", "--db", db_url, "--workers", "1"], capsys)
+    assert code == 0, err
+    lines = dict(line.split(maxsplit=1) for line in out.strip().splitlines())
+    assert lines["new"] == "1" and lines["unchanged"] == "0" and lines["failed"] == "0"
+    assert int(lines["passages"]) > 0 and float(lines["seconds"]) > 0
+    assert "Traceback" not in err
+
+    code, out, _ = run_cli(["sources", "remove", "briefs", "--db", db_url], capsys)
+    assert code == 0
+    code, out, _ = run_cli(["sources", "list", "--db", db_url], capsys)
+    assert out.strip() == ""
+
+
+def test_ingest_nothing_is_one_line_error(tmp_path, db_url, capsys):
+    code, out, err = run_cli(["ingest", str(tmp_path / "missing"), "--db", db_url, "--workers", "1"], capsys)
+    assert code == 2 and out == ""
+    assert "nothing to ingest" in err and "Traceback" not in err
+
+
+def test_sources_add_errors(tmp_path, db_url, capsys):
+    code, _, err = run_cli(["sources", "add", "x", str(tmp_path / "nope"), "--db", db_url], capsys)
+    assert code == 2 and "no such file or folder" in err
+    feed = "https://h.test/f.xml"
+    code, _, err = run_cli(["sources", "add", "x", feed, "--kind", "rss", "--db", db_url], capsys)
+    assert code == 2 and "--kind" in err
+    run_cli(["sources", "add", "x", "https://h.test/f.xml", "--kind", "feed", "--db", db_url], capsys)
+    code, _, err = run_cli(["sources", "add", "x", "https://h.test/g.xml", "--db", db_url], capsys)
+    assert code == 2 and "already exists" in err
+
+
+def test_schedule_refuses_without_prefect_server(tmp_path, db_url, capsys, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    code, _, err = run_cli(["schedule", str(tmp_path), "--interval", "60", "--db", db_url], capsys)
+    assert code == 2 and "prefect server start" in err and "PREFECT_API_URL" in err
+    assert len(err.strip().splitlines()) <= 2  # one line (Rich may wrap a long line once)
+
+
+def test_schedule_checks_its_options(tmp_path, db_url, capsys, monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    code, _, err = run_cli(["schedule", str(tmp_path), "--db", db_url], capsys)
+    assert code == 2 and "exactly one of --cron" in err
+    code, _, err = run_cli(["schedule", str(tmp_path), "--cron", "every day", "--db", db_url], capsys)
+    assert code == 2 and "not a cron expression" in err
+
+
+def test_schedule_paths_made_absolute(tmp_path, monkeypatch):
+    from flows.schedule import absolute_db_url, absolute_sources
+
+    monkeypatch.chdir(tmp_path)
+    Path("reports").mkdir()
+    assert absolute_sources(["reports", "https://x.test/f.xml", "named"]) == [
+        str(tmp_path / "reports"), "https://x.test/f.xml", "named"
+    ]
+    assert absolute_db_url("citsec.db") == f"sqlite:///{tmp_path / 'citsec.db'}"
+    assert absolute_db_url("postgresql://u@h/db") == "postgresql://u@h/db"
