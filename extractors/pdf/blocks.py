@@ -111,7 +111,12 @@ def _kind(lines: Sequence[Line], body_size: float) -> str:
         return "heading"
     if sum(1 for ln in lines if _LEADERS.search(ln.text)) >= max(1, len(lines) / 2):
         return "table"  # a table of contents or list of figures: dot leaders and page numbers
+    words = [w for w in words if any(ch.isalnum() for ch in w)]  # a lone "." or "-" cell says nothing
     numeric = sum(1 for w in words if any(ch.isdigit() for ch in w) and not w.isalpha())
-    if len(lines) >= 3 and len(words) >= 8 and numeric >= 0.5 * len(words):
+    if (
+        (len(lines) >= 3 and len(words) >= 8 and numeric >= 0.5 * len(words))
+        or (len(words) >= 3 and numeric >= 0.6 * len(words))
+        or (words and numeric == len(words))
+    ):
         return "table"  # a grid of numbers without rulings: keep it out of the running text
     return "text"

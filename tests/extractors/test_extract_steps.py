@@ -290,3 +290,18 @@ def test_bold_lead_in_runs_on_but_short_bold_line_is_heading() -> None:
     heading = [_line("Results", 72, 100, 120, bold=True), _line("The plan covers the north.", 72, 113, 300)]
     blocks = lines_to_blocks(heading, 1, 10.0)
     assert [b.kind for b in blocks] == ["heading", "text"]
+
+
+def test_unruled_number_grid_is_a_table() -> None:
+    """Regression: rows of a booktabs table (no rulings) were read as running text."""
+    lines = [
+        _line("11,366 0.74 0.80 3,396", 72, 100, 300),
+        _line("41", 72, 140, 90),
+        _line("188.79 .", 72, 180, 120),
+    ]
+    assert [b.kind for b in lines_to_blocks(lines, 1, 10.0)] == ["table"] * 3
+    prose = [
+        _line("In 2012 about 56,337 people were murdered, the", 72, 100),
+        _line("highest rate.", 72, 113, 200),
+    ]
+    assert [b.kind for b in lines_to_blocks(prose, 1, 10.0)] == ["text"]
