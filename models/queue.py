@@ -2,8 +2,8 @@
 
 A passage's uncertainty is 1 minus its *least* certain label's distance from that label's threshold
 (scaled so 0 = at the threshold, 1 = at 0 or 1): one label on a knife-edge is enough to be worth a
-person's look. The most uncertain passages are then interleaved over languages and, within a language,
-over reports, so one long report or one language cannot fill the queue.
+person's look. The most uncertain passages are then taken in rounds, one per report per round, with
+languages taking turns within a round, so one long report or one language cannot fill the queue.
 """
 
 from __future__ import annotations
@@ -46,22 +46,28 @@ def uncertainty(scores: Mapping[str, float], thresholds: Mapping[str, float]) ->
     return round(1.0 - min(certainties), 6)
 
 
-def interleave(lists: Sequence[Sequence[Candidate]]) -> list[Candidate]:
-    """Round-robin over lists (each best first); each round is ordered by uncertainty."""
-    out: list[Candidate] = []
-    for depth in range(max((len(items) for items in lists), default=0)):
-        layer = [items[depth] for items in lists if depth < len(items)]
-        out.extend(sorted(layer, key=lambda c: (-c.uncertainty, str(c.id))))
-    return out
+def _by_uncertainty(items: Iterable[Candidate]) -> list[Candidate]:
+    return sorted(items, key=lambda c: (-c.uncertainty, str(c.id)))
+
+
+def interleave_languages(items: Sequence[Candidate]) -> list[Candidate]:
+    """Languages take turns (the one with the least certain passage first), each least certain first."""
+    by_lang: dict[str, list[Candidate]] = defaultdict(list)
+    for c in _by_uncertainty(items):
+        by_lang[c.lang or ""].append(c)
+    lists = list(by_lang.values())  # insertion order: by each language's least certain passage
+    depths = range(max(map(len, lists), default=0))
+    return [lst[depth] for depth in depths for lst in lists if depth < len(lst)]
 
 
 def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
-    """The `n` to label next: the most uncertain of each report, interleaved over reports and languages.
+    """The `n` to label next: in rounds where each report gives its next least certain passage, and
+    within a round languages take turns. No report gives two before every report gave one.
 
     Memory stays at n per report: no report can give more than n anyway."""
     if n <= 0:
         return []
-    best: dict[tuple[str, Hashable], list[tuple[float, int, Candidate]]] = defaultdict(list)
+    best: dict[Hashable, list[tuple[float, int, Candidate]]] = defaultdict(list)
     for tie, c in enumerate(candidates):
         heap = best[(c.lang or "", c.group)]
         item = (c.uncertainty, -tie, c)  # on equal uncertainty keep the earlier passage
@@ -69,12 +75,13 @@ def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
             heapq.heappush(heap, item)
         elif item[:2] > heap[0][:2]:
             heapq.heapreplace(heap, item)
-    by_lang: dict[str, list[list[Candidate]]] = defaultdict(list)
-    for (lang, _), heap in best.items():
-        ranked = [c for _, _, c in sorted(heap, key=lambda x: (-x[0], -x[1]))]
-        by_lang[lang].append(ranked)
-    per_lang = [interleave(reports) for _, reports in sorted(by_lang.items())]
-    return interleave(per_lang)[:n]
+    ranked = [[c for _, _, c in sorted(heap, key=lambda x: (-x[0], -x[1]))] for heap in best.values()]
+    out: list[Candidate] = []
+    for depth in range(max(map(len, ranked), default=0)):
+        out.extend(interleave_languages([lst[depth] for lst in ranked if depth < len(lst)]))
+        if len(out) >= n:
+            break
+    return out[:n]
 
 
 def score_texts(

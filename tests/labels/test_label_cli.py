@@ -1,0 +1,147 @@
+"""`citsec label add|none|import|export|queue` and `citsec retrain` argument checks, end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from corpus import Corpus
+from models.retrain import human_examples
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def _write(tmp_path: Path, *lines: str) -> str:
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_add_supersedes_and_keeps_history(filled: Corpus, store_url: str, cli: Cli) -> None:
+    pid = next(filled.passages()).id
+    code, out, err = cli("label", "add", str(pid), "enforcement", "--annotator", "ana", "--db", store_url)
+    assert (code, err) == (0, "") and "enforcement" in out
+    code, out, err = cli("label", "add", str(pid), "prevention", "transnational", "--annotator", "ben",
+                         "--db", store_url)  # fmt: skip
+    assert code == 0, err
+    assert filled.passage(pid).labels == ["prevention", "transnational"]
+    history = filled.label_history(pid)
+    assert [(h.labels, h.annotator, h.origin) for h in history] == [
+        (["enforcement"], "ana", "human"),
+        (["prevention", "transnational"], "ben", "human"),
+    ]
+    assert history[0].created_at <= history[1].created_at
+    code, out, err = cli("label", "none", str(pid), "--db", store_url)
+    assert code == 0 and filled.passage(pid).labels == [] and filled.passage(pid).label_origin == "human"
+    assert filled.latest_labels(pid).annotator  # type: ignore[union-attr]  # the OS user by default
+
+    code, out, _ = cli("label", "export", "--history", "--db", store_url)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["labels"] for r in rows] == [["enforcement"], ["prevention", "transnational"], []]
+    assert {r["passage_id"] for r in rows} == {pid} and all(r["text"] for r in rows)
+    code, out, _ = cli("label", "export", "--db", store_url)
+    assert [json.loads(line)["labels"] for line in out.splitlines()] == [[]]  # only the label in force
+
+
+BAD_LINES = [
+    ('{"passage_id": PID, "labels": ["prevention"]', "not valid JSON"),
+    ('{"passage_id": PID, "labels": ["diplomacy"]}', "unknown label 'diplomacy'"),
+    ('{"passage_id": 999999, "labels": []}', "no passage with id 999999"),
+    ('{"passage_id": "PID", "labels": []}', '"passage_id" must be a positive integer'),
+    ('{"labels": ["prevention"]}', 'needs "passage_id"'),
+    ('{"text": "Some text."}', 'missing "labels"'),
+    ('{"text": "Some text.", "labels": "prevention"}', '"labels" must be a list'),
+    ('{"passage_id": PID, "text": "Not the stored text.", "labels": []}', "has a different text"),
+    ('["prevention"]', "expected a JSON object"),
+]
+
+
+def test_a_bad_line_names_itself_and_imports_nothing(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    first = next(filled.passages())
+    good = json.dumps({"passage_id": first.id, "labels": ["prevention"]})
+    text_line = '{"text": "A youth centre opened.", "labels": ["prevention"]}'
+    for bad_line, message in BAD_LINES:
+        path = _write(tmp_path, good, text_line, "", bad_line.replace("PID", str(first.id)))
+        code, out, err = cli("label", "import", path, "--db", store_url)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and "labels.jsonl:4" in err and message in err, err
+        assert filled.count_labels() == 0 and filled.label_history(first.id) == []
+
+
+def test_import_passages_and_texts_then_export_round_trip(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    a, b = [row.id for row in filled.passages(limit=2)]
+    path = _write(
+        tmp_path,
+        json.dumps({"passage_id": a, "labels": ["Enforcement"]}),
+        json.dumps({"passage_id": b, "labels": []}),
+        json.dumps({"text": "Colombia and the US signed an extradition treaty.", "labels":
+                    ["enforcement", "transnational"], "lang": "en"}),
+    )  # fmt: skip
+    code, out, err = cli("label", "import", path, "--annotator", "gold-team", "--db", store_url)
+    assert code == 0 and "imported 3 labels: 2 on stored passages, 1 free texts" in err
+    assert filled.passage(a).labels == ["enforcement"] and filled.passage(b).labels == []
+    assert {h.origin for h in filled.label_history(a)} == {"import"}
+    code, out, _ = cli("label", "export", "--db", store_url)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["passage_id"], r["labels"], r["annotator"]) for r in rows] == [
+        (a, ["enforcement"], "gold-team"),
+        (b, [], "gold-team"),
+        (None, ["enforcement", "transnational"], "gold-team"),
+    ]
+    # An export imports back into the same store unchanged (passage ids and texts agree).
+    again = tmp_path / "again.jsonl"
+    again.write_text(out, encoding="utf-8")
+    code, _, err = cli("label", "import", str(again), "--db", store_url)
+    assert code == 0, err
+    # Importing again adds to the history; the labels in force stay the same three.
+    assert [(e.text[:8], e.labels) for e in human_examples(filled.labeled_examples())] == [
+        (filled.passage(a).text[:8], ("enforcement",)),
+        (filled.passage(b).text[:8], ()),
+        ("Colombia", ("enforcement", "transnational")),
+    ]
+
+
+def test_add_rejects_unknown_labels_and_passages(filled: Corpus, store_url: str, cli: Cli) -> None:
+    pid = next(filled.passages()).id
+    code, _, err = cli("label", "add", str(pid), "diplomacy", "--db", store_url)
+    assert code == 2 and "unknown label 'diplomacy'" in err
+    code, _, err = cli("label", "add", "999999", "prevention", "--db", store_url)
+    assert code == 2 and "no passage with id 999999" in err
+    code, _, err = cli("label", "add", str(pid), "none", "prevention", "--db", store_url)
+    assert code == 2 and "'none'" in err
+    assert filled.count_labels() == 0
+
+
+def test_queue_never_shows_labeled_passages(filled: Corpus, store_url: str, cli: Cli) -> None:
+    ids = [row.id for row in filled.passages()]
+    code, out, err = cli("label", "queue", "--n", "5", "--format", "json", "--db", store_url)
+    assert code == 0, err
+    first = json.loads(out)
+    assert len(first) == 5
+    for row in first:  # a person labels what the queue offered...
+        filled.add_labels(row["id"], row["labels"])
+    code, out, _ = cli("label", "queue", "--n", str(len(ids)), "--format", "json", "--db", store_url)
+    rest = json.loads(out)
+    # ...and it is never offered again; everything else still is.
+    assert {r["id"] for r in rest} == set(ids) - {r["id"] for r in first}
+    assert set(rest[0]) == {"id", "report_id", "report_title", "page_start", "page_end", "lang",
+                            "uncertainty", "labels", "scores", "text"}  # fmt: skip
+
+
+def test_queue_spreads_over_reports_and_languages(filled: Corpus, store_url: str, cli: Cli) -> None:
+    reports = {row.report_id for row in filled.passages()}
+    langs = {row.lang for row in filled.passages()}
+    code, out, _ = cli("label", "queue", "--n", str(len(reports)), "--format", "json", "--db", store_url)
+    rows = json.loads(out)
+    assert {r["report_id"] for r in rows} == reports  # one per report before any report gives two
+    assert {r["lang"] for r in rows[: len(langs)]} == langs  # languages take turns
+
+
+def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
+    code, out, err = cli("retrain", "--promote", "sometimes", "--db", sqlite_url)
+    assert code == 2 and out == "" and "--promote must be one of auto, always, never" in err
