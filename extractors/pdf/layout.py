@@ -39,6 +39,15 @@ def body_size_of(words: list[Word]) -> float:
     return max(weights, key=lambda k: weights[k]) if weights else 10.0
 
 
+def compact_line(line: Line) -> Line:
+    """The line as one word-sized record: later steps need its text and box, not each word, and a
+    1,000-page report should not keep a million word objects alive."""
+    if len(line.words) == 1:
+        return line
+    merged = Word(line.text, line.x0, line.x1, line.top, line.bottom, line.size, line.bold)
+    return Line((merged,), line.column, line.section)
+
+
 def page_to_layout(page: Any, number: int) -> PageLayout:
     """Read one pdfplumber page: chars to words, tables out, rows, columns, lines in reading order."""
     width, height = float(page.width), float(page.height)
@@ -58,6 +67,6 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     rows = words_to_rows(running)
     body_size = body_size_of(running)
     gutters = find_gutters(rows, body_size)
-    lines = rows_to_lines(rows, gutters, body_size)
+    lines = [compact_line(ln) for ln in rows_to_lines(rows, gutters, body_size)]
     has_graphics = bool(page.images or page.curves or page.rects or page.lines)
     return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, has_graphics)
