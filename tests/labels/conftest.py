@@ -79,6 +79,10 @@ def small_seed_model(material: Material, config: RetrainConfig) -> LoadedModel:
 @pytest.fixture
 def filled(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
     """A store with 4 reports of passages (en, es, pt), the small seed model promoted, passages predicted."""
+    return fill_store(store, material, small_seed_model)
+
+
+def fill_store(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
     from models.retrain import reclassify
 
     by_lang = sorted(material.stored, key=lambda p: p.lang)

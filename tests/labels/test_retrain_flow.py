@@ -1,0 +1,40 @@
+"""The Prefect retrain flow end to end, once (starting Prefect's temporary API server takes a while)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Material, fill_store
+
+from corpus import Corpus
+from flows.prefect_env import QUIET_DEFAULTS
+from models.registry import LoadedModel
+from models.retrain import RetrainConfig
+
+
+@pytest.mark.slow
+def test_retrain_flow_trains_judges_stores_and_promotes(
+    sqlite_url: str, material: Material, small_seed_model: LoadedModel, config: RetrainConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in QUIET_DEFAULTS.items():
+        monkeypatch.setenv(name, value)
+    from flows.retrain import retrain_flow
+
+    with Corpus.open(sqlite_url) as corpus:
+        fill_store(corpus, material, small_seed_model)
+        truth = {p.text: p.labels for p in material.stored}
+        for row in corpus.passages():
+            corpus.add_labels(row.id, truth[row.text], annotator="tester")
+    result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
+    assert result.previous == small_seed_model.version and result.holdout_examples >= 1
+    assert result.new_holdout is not None and result.old_holdout is not None
+    with Corpus.open(sqlite_url) as corpus:
+        stored = corpus.model_version(result.version)
+        assert stored is not None and "holdout" in stored.metrics and stored.metrics["human_weight"] == 3
+        promoted = corpus.promoted_model()
+        assert promoted is not None
+        # auto promotes exactly when the new model is not worse on the held-out labels.
+        better = result.new_holdout.macro_f1 >= result.old_holdout.macro_f1
+        assert result.decision.promote is better
+        assert promoted.version == (result.version if better else small_seed_model.version)
+        assert result.reclassified == (corpus.count_passages() if better else 0)
