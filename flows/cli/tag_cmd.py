@@ -178,7 +178,6 @@ def tag_command(
     Example: echo '{"id": 1, "text": "Colombia extradited the leader to the United States."}' | citsec tag
     """
     from extractors.tagging import Tagger
-
     from models.registry import load_model
 
     corpus = _store_if_present(db)
@@ -189,13 +188,24 @@ def tag_command(
             corpus.close()
     tagger = Tagger()
     stream = _open_input(source)
+    failure: list[UserError] = []
+
+    def inputs() -> Iterator[TagInput]:
+        # A bad line ends the input, but the good lines before it are still tagged and written.
+        try:
+            yield from read_inputs(stream)
+        except UserError as exc:
+            failure.append(exc)
+        except UnicodeDecodeError:
+            failure.append(UserError(f"{source if source != '-' else 'stdin'} is not UTF-8 text"))
+
     out = sys.stdout
     try:
-        for batch in batched(read_inputs(stream), BATCH_SIZE):
+        for batch in batched(inputs(), BATCH_SIZE):
             out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
             out.flush()
-    except UnicodeDecodeError:
-        raise UserError(f"{source if source != '-' else 'stdin'} is not UTF-8 text") from None
     finally:
         if stream is not sys.stdin:
             stream.close()
+    if failure:
+        raise failure[0]

@@ -1,0 +1,128 @@
+"""`citsec tag`: ids of any JSON type round-trip, JSON lines and plain text, file and stdin, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli.common import UserError
+from flows.cli.tag_cmd import dumps_row, read_inputs
+
+REPO = Path(__file__).resolve().parents[2]
+TEXT = "Police arrested the gang's leaders in Honduras and extradited two of them to the United States."
+IDS = [
+    0, -7, 2**70, 3.25, 1e-300, -0.0, True, False, None, "", "a", "ü → 漢字 🙂", "1", "\ud800",
+    [], [1, "two", None, [3.5]], {}, {"doc": "r-1", "seq": 4, "nested": {"ok": [True, None]}},
+]
+
+
+def _canonical(value: object) -> str:
+    # JSON text tells 1 from 1.0 from true, which == does not.
+    return json.dumps(value, sort_keys=True)
+
+
+def test_ids_of_every_json_type_round_trip_through_parse_and_write():
+    lines = [json.dumps({"id": identifier, "text": TEXT}) for identifier in IDS]
+    back = [json.loads(dumps_row({"id": item.id}))["id"] for item in read_inputs(lines)]
+    assert [_canonical(b) for b in back] == [_canonical(i) for i in IDS]
+
+
+def test_plain_text_blocks_get_ids_from_one():
+    items = list(read_inputs(["First passage,", "second line.", "", "", "Second passage.", "", "Third."]))
+    expected = [(1, "First passage,\nsecond line."), (2, "Second passage."), (3, "Third.")]
+    assert [(i.id, i.text) for i in items] == expected
+
+
+def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
+    items = list(read_inputs(['{"text": "a"}', "", '{"text": "b", "lang": "es"}']))
+    assert [(i.id, i.lang) for i in items] == [(1, None), (2, "es")]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": 1, "text": "ok"', "line 2: not valid JSON"),
+        ('["not", "an object"]', "line 2: expected a JSON object"),
+        ('{"id": 1}', 'line 2: "text" must be a string'),
+        ('{"id": NaN, "text": "x"}', "line 2: not valid JSON"),
+        ('{"id": 1e999, "text": "x"}', "line 2: \"id\" holds a number too large"),
+        ('{"text": "x", "lang": 3}', 'line 2: "lang" must be a string'),
+    ],
+)
+def test_malformed_line_names_its_line_number(line, message):
+    with pytest.raises(UserError, match=message):
+        list(read_inputs(['{"id": 0, "text": "fine"}', line]))
+
+
+@pytest.fixture
+def store_with_model(tmp_path, fitted):
+    """A real SQLite store whose promoted model is the small fitted one (no seed training needed)."""
+    from corpus import Corpus
+    from models.registry import register_model
+
+    url = f"sqlite:///{tmp_path / 'tag.db'}"
+    with Corpus.open(url) as corpus:
+        version = register_model(corpus, fitted, promoted=True)
+    return url, version
+
+
+def _invoke(args, stdin=None):
+    from flows.cli import _register, app
+
+    _register()
+    return CliRunner().invoke(app, args, input=stdin, catch_exceptions=True)
+
+
+def test_tag_file_round_trips_ids_and_follows_the_contract(tmp_path, store_with_model):
+    url, version = store_with_model
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps({"id": i, "text": TEXT}) for i in IDS) + "\n", encoding="utf-8")
+    result = _invoke(["tag", str(source), "--db", url])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [_canonical(r["id"]) for r in rows] == [_canonical(i) for i in IDS]
+    row = rows[0]
+    assert list(row) == ["id", "lang", "labels", "scores", "countries", "programs", "model"]
+    assert row["model"] == version and row["lang"] == "en"
+    assert set(row["scores"]) == {"prevention", "enforcement", "transnational"}
+    assert "enforcement" in row["labels"]
+    assert row["countries"] == ["HN", "US"]
+
+
+def test_tag_reads_plain_text_from_stdin_and_explains(store_with_model):
+    url, _ = store_with_model
+    text = f"{TEXT}\n\nThe survey covered 1,200 households in 2019.\n"
+    result = _invoke(["tag", "-", "--db", url, "--explain"], stdin=text)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2]
+    assert rows[1]["labels"] == []
+    up = rows[0]["explain"]["enforcement"]["up"]
+    assert up and all(isinstance(term, str) and weight > 0 for term, weight in up)
+
+
+def test_malformed_input_is_one_error_line_and_exit_2(tmp_path, store_with_model):
+    url, _ = store_with_model
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"id": 1, "text": "fine"}\n{"id": 2, "text": \n', encoding="utf-8")
+    env = {**os.environ, "CITSEC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows", "tag", str(source), "--db", url],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=300,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["error: line 2: not valid JSON (Expecting value)"]
+    assert json.loads(done.stdout.splitlines()[0])["id"] == 1  # the good line before it was tagged
+
+
+def test_unknown_model_version_is_a_user_error(store_with_model):
+    url, _ = store_with_model
+    result = _invoke(["tag", "-", "--db", url, "--model", "m-nope"], stdin='{"id": 1, "text": "x"}\n')
+    assert result.exit_code != 0
+    assert "unknown model version 'm-nope'" in str(result.exception)
