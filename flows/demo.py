@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from flows.prefect_env import quiet_prefect
 from flows.settings import Settings, normalize_db_url
+
+if TYPE_CHECKING:
+    from corpus import PassageRow
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 EXAMPLES_PER_LABEL = 3
@@ -65,15 +70,25 @@ def show_store(db_url: str) -> None:
         console.print(_counts_table("Passages by country", "country", corpus.stats(["country"])))
         for label in LABELS:
             console.print(f"\n[bold]{label}[/bold]: examples", highlight=False)
-            for passage in corpus.passages(PassageFilter(labels=(label,)), limit=EXAMPLES_PER_LABEL):
+            for passage in examples(corpus.passages(PassageFilter(labels=(label,)), limit=200), label):
                 score = passage.scores.get(label, 1.0)  # human labels carry no model score
                 where = f"report {passage.report_id}, p. {passage.page_start}"
                 excerpt = textwrap.shorten(passage.text, EXCERPT_CHARS, placeholder=" …")
+                countries = ",".join(passage.countries) or "-"
                 console.print(
-                    f"  [dim]#{passage.id} ({where}, score {score:.2f}, {','.join(passage.countries) or '-'})"
-                    f"[/dim]\n  {excerpt}",
+                    f"  [dim]#{passage.id} ({where}, score {score:.2f}, {countries})[/dim]\n  {excerpt}",
                     highlight=False,
                 )
+
+
+def examples(passages: Iterable[PassageRow], label: str, n: int = EXAMPLES_PER_LABEL) -> list[PassageRow]:
+    """The most confident passages for a label, at most one per report, so examples show variety."""
+    best: dict[int, PassageRow] = {}
+    for passage in passages:
+        held = best.get(passage.report_id)
+        if held is None or passage.scores.get(label, 1.0) > held.scores.get(label, 1.0):
+            best[passage.report_id] = passage
+    return sorted(best.values(), key=lambda p: -p.scores.get(label, 1.0))[:n]
 
 
 def _counts_table(title: str, field: str, rows: list[dict[str, object]]) -> Table:
