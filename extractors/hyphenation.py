@@ -47,7 +47,10 @@ def keep_hyphen(left: str, right: str, lang: str | None, vocab: Mapping[str, int
     assert lang is not None
     if _zipf(joined, lang) >= _COMMON:
         return False
-    return _zipf(left.lower(), lang) >= _KNOWN_PART and _zipf(right.lower(), lang) >= _KNOWN_PART
+    # A compound's halves are each clearly commoner than the halves glued together (old-school, anti-
+    # narcotics); a syllable break has a rare or unknown half (acusa-torio, ex-panding).
+    weaker_part = min(_zipf(left.lower(), lang), _zipf(right.lower(), lang))
+    return weaker_part >= _KNOWN_PART and _zipf(joined, lang) < weaker_part - 1.0
 
 
 def join_lines(lines: Sequence[str], lang: str | None, vocab: Mapping[str, int]) -> str:

@@ -22,6 +22,8 @@ _MONTH_NAMES = (
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
 )
 _MONTHS = {name: i + 1 for names in _MONTH_NAMES for i, name in enumerate(names.split())} | {"setiembre": 9}
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,10})\.?\s+(\d{1,2}),\s+(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b(?:(\d{1,2})\s+(?:de\s+)?)?([A-Za-zçÇ]{3,10})\s+(?:de\s+|del\s+)?(\d{4})\b")
 
 
@@ -84,14 +86,26 @@ def title_from_lines(lines: Sequence[Line]) -> str | None:
 
 
 def date_from_text(text: str) -> datetime.date | None:
-    """A "month year" (or "day month year") date in en/es/pt written on the first page."""
+    """A date written on the first page: ISO (2023-09-04), "December 16, 2022", "16 de marzo de 2015" or
+    "Septiembre de 2015" (en/es/pt month names; the first of the month when no day is given)."""
+    found: list[tuple[int, datetime.date]] = []
+    for match in _ISO_DATE.finditer(text):
+        found.append((match.start(), datetime.date(*map(int, match.groups()))))
+    for match in _MONTH_DAY_YEAR.finditer(text):
+        month = _MONTHS.get(match.group(1).lower())
+        if month:
+            found.append((match.start(), _safe_date(int(match.group(3)), month, int(match.group(2)))))
     for match in _MONTH_YEAR.finditer(text):
         month = _MONTHS.get(match.group(2).lower())
-        year = int(match.group(3))
-        if month and 1900 <= year <= 2100:
-            day = int(match.group(1)) if match.group(1) and 1 <= int(match.group(1)) <= 31 else 1
-            try:
-                return datetime.date(year, month, day)
-            except ValueError:
-                return datetime.date(year, month, 1)
-    return None
+        if month:
+            day = int(match.group(1)) if match.group(1) else 1
+            found.append((match.start(), _safe_date(int(match.group(3)), month, day)))
+    plausible = [(pos, d) for pos, d in found if 1900 <= d.year <= 2100]
+    return min(plausible)[1] if plausible else None
+
+
+def _safe_date(year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return datetime.date(year, month, 1)

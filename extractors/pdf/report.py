@@ -82,7 +82,11 @@ def layouts_to_document(
 
     first_lines = next((lines for _, lines in body if lines), [])
     title = meta.title_from_metadata(info) or meta.title_from_lines(first_lines[:40])
-    published = meta.date_from_metadata(info) or meta.date_from_text(" ".join(ln.text for ln in first_lines))
+    # A date printed on the first page is the publication date; the file's creation date is a fallback
+    # (PDF tools often stamp a placeholder or the date of a later export).
+    published = meta.date_from_text("\n".join(ln.text for ln in first_lines[:60])) or meta.date_from_metadata(
+        info
+    )
     metadata: dict[str, str] = {}
     if header_lines:
         metadata["running_header"] = " / ".join(list(header_lines.values())[:5])

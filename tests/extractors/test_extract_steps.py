@@ -171,6 +171,8 @@ def test_not_page_numbers() -> None:
         ("narco", "tráfico", "es", False),
         ("des", "arrollo", "es", False),
         ("anti", "Castro", "en", True),
+        ("acusa", "torio", "es", False),
+        ("long", "term", "en", True),
     ],
 )
 def test_line_end_hyphen_decided_by_word_list(left: str, right: str, lang: str, keep: bool) -> None:
@@ -223,6 +225,8 @@ def test_metadata_title_and_dates() -> None:
     assert title_from_metadata({"Title": b"\xfe\xff\x00P\x00l\x00a\x00n\x00 \x00C"}) == "Plan C"
     assert str(date_from_metadata({"CreationDate": "D:20150916120000-05'00'"})) == "2015-09-16"
     assert str(date_from_text("Informe Fase II\nSeptiembre de 2015")) == "2015-09-01"
+    assert str(date_from_text("Danilo Freire\nDecember 16, 2022\nAbstract")) == "2022-12-16"
+    assert str(date_from_text("Forum | 2023-09-04 | data from May 2010")) == "2023-09-04"
 
 
 def test_page_ranges() -> None:
