@@ -7,6 +7,7 @@ and nothing is imported.
 
 from __future__ import annotations
 
+import enum
 import getpass
 import json
 import sys
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from corpus import Corpus, LabelRow
 
 label_app = typer.Typer(
-    help="Human labels: add or correct them, import and export them, and see what to label next.",
+    help="Human labels: add or correct them, import and export them, and see what to label next. "
+    "Example: citsec label queue --n 20",
     no_args_is_help=True,
 )
 app.add_typer(label_app, name="label")
@@ -205,8 +207,10 @@ def import_command(
     annotator: AnnotatorOpt = None,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
-    """Import labels from JSON lines: {"passage_id", "labels"} for stored passages or {"text", "labels",
-    "lang"?} for texts not in the store. The whole file is checked first; one bad line imports nothing."""
+    """Import labels from a JSON-lines file; one bad line imports nothing.
+
+    Each line is {"passage_id", "labels"} for a stored passage or {"text", "labels", "lang"?} for a text
+    not in the store. The whole file is checked first, and an error names the bad line."""
     from corpus import Corpus
 
     lines, name = _open_lines(file)
@@ -242,8 +246,10 @@ def queue_command(
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """The unlabeled passages the model is least sure of, spread over reports and languages: label
-    these next (citsec label add ID LABEL...) and retrain. "labels" are the model's current guess."""
+    """The unlabeled passages the model is least sure of: label these next.
+
+    Spread over reports and languages; labeled passages are never shown. "labels" are the model's
+    current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
     from corpus import Corpus
     from flows.cli.output import emit
     from models.queue import label_queue
@@ -264,24 +270,31 @@ def queue_command(
          widths={"text": 160})
 
 
+class Promote(enum.StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 PromoteOpt = Annotated[
-    str,
+    Promote,
     typer.Option("--promote", help="auto: only when not worse on held-out labels; always; never."),
 ]
 
 
 @app.command("retrain", epilog="Example: citsec retrain --promote auto")
 def retrain_command(
-    promote: PromoteOpt = "auto",
+    promote: PromoteOpt = Promote.auto,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Train a new model on the seed set plus every human label, compare it with the current model on
-    held-out human labels, store it, promote it (--promote), and re-label every passage with it."""
-    from models.retrain import PROMOTE_POLICIES, format_result
+    """Retrain the classifier on the seed set plus every human label.
 
-    if promote not in PROMOTE_POLICIES:
-        raise UserError(f"--promote must be one of {', '.join(PROMOTE_POLICIES)}, got {promote!r}")
+    Human labels weigh 3 seed examples; a fixed fifth of them (chosen by a hash of the text) is held
+    out and never trained on. The new model is stored with its metrics, compared with the current one
+    on those held-out labels, promoted per --promote, and then labels every passage."""
+    from models.retrain import format_result
+
     if fmt not in ("table", "json"):
         raise UserError(f"--format must be table or json, got {fmt!r}")
     from flows.prefect_env import quiet_prefect
@@ -289,7 +302,7 @@ def retrain_command(
     quiet_prefect()  # before Prefect is first imported: it reads its settings once
     from flows.retrain import run_retrain
 
-    result = run_retrain(db, promote)
+    result = run_retrain(db, promote.value)
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

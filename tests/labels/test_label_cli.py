@@ -144,4 +144,6 @@ def test_queue_spreads_over_reports_and_languages(filled: Corpus, store_url: str
 
 def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
     code, out, err = cli("retrain", "--promote", "sometimes", "--db", sqlite_url)
-    assert code == 2 and out == "" and "--promote must be one of auto, always, never" in err
+    assert code == 2 and out == "" and "sometimes" in err
+    code, out, err = cli("retrain", "--format", "csv", "--db", sqlite_url)
+    assert code == 2 and out == "" and err.strip() == "error: --format must be table or json, got 'csv'"
