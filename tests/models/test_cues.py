@@ -1,0 +1,39 @@
+"""The multilingual cue lexicon: one feature for one idea in three languages."""
+
+from __future__ import annotations
+
+from models.cues import CUES, CueLexicon, cue_counts, fold
+
+GROUPS = tuple(CUES)
+
+
+def _hits(text: str) -> set[str]:
+    return {g for g, c in zip(GROUPS, cue_counts(text, GROUPS), strict=True) if c}
+
+
+def test_fold_strips_accents_and_case_but_keeps_us_apart_from_us():
+    assert fold("Extradição EXTRADICIÓN") == "extradicao extradicion"
+    assert "united states" in fold("The US and U.S. aid")
+    assert "united states" not in fold("let us talk")
+
+
+def test_same_idea_same_cue_in_three_languages():
+    for text in ("The court approved his extradition.", "Aprobaron su extradición.", "Aprovou a extradição."):
+        assert "extradition" in _hits(text)
+    for text in ("programs for at-risk youth", "programas para jóvenes en riesgo", "programas para jovens"):
+        assert "youth" in _hits(text)
+    for text in ("Police arrested him", "La policía lo detuvo", "A polícia prendeu o suspeito"):
+        assert {"arrest", "police_force"} <= _hits(text)
+
+
+def test_sports_are_not_deportations():
+    assert "border" not in _hits("Los deportes y las escuelas deportivas del barrio")
+    assert "border" in _hits("Miles de deportados llegaron al aeropuerto")
+
+
+def test_transformer_output_shape_and_names():
+    lexicon = CueLexicon().fit(["x"])
+    matrix = lexicon.transform(["Police raided the prison.", "Nothing here."])
+    assert matrix.shape == (2, len(GROUPS))
+    assert matrix[1].nnz == 0
+    assert list(lexicon.get_feature_names_out()) == [f"cue:{g}" for g in GROUPS]
