@@ -14,6 +14,7 @@ import functools
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,19 +64,14 @@ def _require_pg() -> None:
 
 
 @contextlib.contextmanager
-def _pg_database(template: str | None = None) -> Iterator[str]:
-    """Create a uniquely named database (optionally copied from `template`); drop it afterwards."""
-    import psycopg
-
+def _pg_database() -> Iterator[str]:
+    """Create an empty, uniquely named database; drop it afterwards."""
     name = f"citsec_t_{uuid.uuid4().hex[:16]}"
-    copy = f' TEMPLATE "{template}"' if template else ""
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    _create_database(name)
     try:
         yield _db_url(PG_ADMIN_URL, name)
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(name)
 
 
 @pytest.fixture
@@ -86,22 +82,74 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+def _create_database(name: str, template: str | None = None) -> None:
+    import psycopg
+
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _PgDatabases:
+    """Fresh copies of a migrated template, one per test, made and dropped in the background.
+
+    CREATE and DROP DATABASE each take about a second on a busy machine; background threads
+    prepares the next test's database and drops used ones while tests run.
+    """
+
+    def __init__(self, template: str) -> None:
+        self._template = template
+        self._jobs = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pg-databases")
+        self._next: Future[str] = self._jobs.submit(self._make)
+
+    def _make(self) -> str:
+        name = f"citsec_t_{uuid.uuid4().hex[:16]}"
+        _create_database(name, self._template)
+        return name
+
+    def take(self) -> str:
+        name = self._next.result()
+        self._next = self._jobs.submit(self._make)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self._jobs.submit(_drop_database, name)
+
+    def close(self) -> None:
+        self.give_back(self._next.result())
+        self._jobs.shutdown(wait=True)
+
+
 @pytest.fixture(scope="session")
-def _pg_template() -> Iterator[str]:
-    """A database migrated once per test process; copying it is faster than migrating every time."""
+def _pg_databases() -> Iterator[_PgDatabases]:
+    """A database migrated once per test process, and the pool of its fresh copies."""
     from corpus import Corpus
 
     _require_pg()
     with _pg_database() as url:
         Corpus.open(url).close()
-        yield url.rsplit("/", 1)[1]
+        databases = _PgDatabases(template=url.rsplit("/", 1)[1])
+        try:
+            yield databases
+        finally:
+            databases.close()
 
 
 @pytest.fixture
-def pg_store_url(_pg_template: str) -> Iterator[str]:
+def pg_store_url(_pg_databases: _PgDatabases) -> Iterator[str]:
     """A fresh PostgreSQL database for this test only, with the schema in place and no rows."""
-    with _pg_database(template=_pg_template) as url:
-        yield url
+    name = _pg_databases.take()
+    try:
+        yield _db_url(PG_ADMIN_URL, name)
+    finally:
+        _pg_databases.give_back(name)
 
 
 @pytest.fixture
