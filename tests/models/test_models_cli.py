@@ -1,0 +1,89 @@
+"""`citsec models list | promote | evaluate` against a real store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from corpus import Corpus
+from models.registry import LoadedModel, register_model
+
+
+def _invoke(args):
+    from flows.cli import _register, app
+
+    _register()
+    return CliRunner().invoke(app, args, catch_exceptions=True)
+
+
+@pytest.fixture
+def registered(store_url, fitted):
+    with Corpus.open(store_url) as corpus:
+        first = register_model(corpus, fitted, version="m-20250101000000-aaaaaaaa", promoted=True)
+        second = register_model(corpus, fitted, version="m-20250102000000-bbbbbbbb")
+    return store_url, first, second
+
+
+def test_list_shows_store_versions_and_the_builtin_seed_model(registered):
+    url, first, second = registered
+    result = _invoke(["models", "list", "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    by_version = {r["version"]: r for r in rows}
+    assert by_version[first]["promoted"] is True and by_version[second]["promoted"] is False
+    assert by_version[first]["artifact"] == "stored" and by_version[first]["cv_macro_f1"] > 0
+    seed = [r for r in rows if r["version"].startswith("seed-")]
+    assert len(seed) == 1 and seed[0]["artifact"] == "built-in"
+
+
+def test_promote_switches_the_promoted_version(registered):
+    url, first, second = registered
+    result = _invoke(["models", "promote", second, "--db", url])
+    assert result.exit_code == 0, result.output
+    with Corpus.open(url) as corpus:
+        assert corpus.promoted_model().version == second
+
+
+def test_promote_unknown_version_is_a_user_error(registered):
+    url, _, _ = registered
+    result = _invoke(["models", "promote", "m-nope", "--db", url])
+    assert result.exit_code != 0 and "unknown model version" in str(result.exception)
+
+
+def test_promote_seed_puts_the_builtin_model_into_the_registry(sqlite_url, fitted, monkeypatch):
+    builtin = LoadedModel("seed-0badcafe", fitted)
+    monkeypatch.setattr("models.registry.seed_model", lambda cache_dir=None: builtin)
+    monkeypatch.setattr("models.registry.builtin_seed_version", lambda seed_dir=None: builtin.version)
+    result = _invoke(["models", "promote", "seed", "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    with Corpus.open(sqlite_url) as corpus:
+        row = corpus.promoted_model()
+        assert row.version == "seed-0badcafe" and row.has_artifact and row.metrics["cv_macro_f1"] > 0
+
+
+def test_evaluate_prints_per_label_and_per_language_scores(registered, tmp_path):
+    url, first, _ = registered
+    gold = tmp_path / "gold.jsonl"
+    enforcement = ["enforcement"]
+    rows = [
+        {"text": "Police arrested forty gang members in raids across San Salvador.", "labels": enforcement},
+        {"text": "La policía detuvo a los jefes de la banda.", "labels": enforcement, "lang": "es"},
+        {"text": "Coffee prices rose in May, the ministry said.", "labels": [], "lang": "en"},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["model"] == first and report["n"] == 3
+    assert set(report["per_label"]) == {"prevention", "enforcement", "transnational"}
+    assert set(report["per_language"]) == {"en", "es"}
+    table = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url])
+    assert "macro-F1 es" in table.stdout and "enforcement" in table.stdout
+
+
+def test_evaluate_without_gold_or_labels_says_what_to_do(registered):
+    url, _, _ = registered
+    result = _invoke(["models", "evaluate", "--db", url])
+    assert result.exit_code != 0 and "--gold FILE" in str(result.exception)
