@@ -25,6 +25,7 @@ class RunningLines:
 
     keys: frozenset[str]
     words: frozenset[str]
+    sizes: frozenset[int] = frozenset()
 
 
 def line_key(text: str) -> str:
@@ -50,17 +51,24 @@ def find_running_lines(pages: Sequence[tuple[float, Sequence[Line]]]) -> Running
         if not lines:
             continue
         pages_with_text += 1
-        counts.update({line_key(ln.text) for ln in lines if in_band(ln, height)})
+        counts.update({sized_key(ln) for ln in lines if in_band(ln, height)})
     if pages_with_text < 2:
         return RunningLines(frozenset(), frozenset())
     needed = max(2, math.ceil(MIN_SHARE * pages_with_text))
-    keys = frozenset(key for key, n in counts.items() if n >= needed and key)
-    return RunningLines(keys, frozenset(w for key in keys for w in key.split()))
+    keys = frozenset(key for key, n in counts.items() if n >= needed and not key.startswith("@"))
+    words = frozenset(w for key in keys for w in key.split("@")[0].split())
+    return RunningLines(keys, words, frozenset(int(key.rsplit("@", 1)[1]) for key in keys))
+
+
+def sized_key(line: Line) -> str:
+    """The line's key with its size: a running header keeps its size from page to page, and a big title
+    on page 1 that repeats a small header's words is not the header."""
+    return f"{line_key(line.text)}@{round(line.size)}"
 
 
 def _loosely_running(line: Line, running: RunningLines) -> bool:
     words = line_key(line.text).split()
-    if len(words) < 2 or not running.words:
+    if len(words) < 2 or not running.words or round(line.size) not in running.sizes:
         return False
     return sum(w in running.words for w in words) >= LOOSE_COVER * len(words)
 
@@ -78,7 +86,7 @@ def split_running_lines(
     body, dropped = [], []
     for i, line in enumerate(lines):
         if in_band(line, height) and (
-            line_key(line.text) in running.keys
+            sized_key(line) in running.keys
             or is_page_number(line.text)
             or (i in edge and _loosely_running(line, running))
         ):

@@ -140,10 +140,20 @@ def test_running_header_found_across_pages_with_digits_masked() -> None:
         for n in range(1, 6)
     ]
     running = find_running_lines(pages)
-    assert line_key("Security Review 2024 page 3") in running.keys
+    assert line_key("Security Review 2024 page 3") + "@10" in running.keys
     body, dropped = split_running_lines(pages[2][1], 792.0, running)
     assert [ln.text for ln in body] == ["Body text here"]
     assert len(dropped) == 2
+
+
+def test_big_title_repeating_the_small_header_is_kept() -> None:
+    """Regression: on a two-page report the page-1 title matched the page-2 running header and was lost."""
+    title = Line((Word("Plan Colombia at Twenty-Five", 72, 400, 60, 78, 18.0),))
+    header = Line((Word("Plan Colombia at Twenty-Five", 72, 200, 30, 38, 8.0),))
+    body = Line((Word("Body text", 72, 200, 300, 310, 10.0),))
+    running = find_running_lines([(792.0, [header, title, body]), (792.0, [header, body])])
+    kept, dropped = split_running_lines([header, title, body], 792.0, running)
+    assert (kept, dropped) == ([title, body], [header])
 
 
 def test_header_variant_on_one_page_dropped_loosely() -> None:
