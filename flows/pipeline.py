@@ -53,13 +53,14 @@ def sha256_hex(data: bytes) -> str:
 
 @dataclass
 class WorkerContext:
-    """What a worker loads once and reuses for every report: store look-ups, tagger, model, HTTP client."""
+    """What a worker reuses for every report: store look-ups, HTTP client, and the tagger and model,
+    loaded on first use (a run where every report is unchanged never pays for them)."""
 
     is_known: Callable[[str], bool]
-    tagger: Any  # extractors.tagging.Tagger
-    model: Any  # models.registry.LoadedModel
     policy: FetchPolicy
+    load_model: Callable[[], Any]  # -> models.registry.LoadedModel
     client: httpx.Client | None = None
+    _model: Any = None
 
     def http(self) -> httpx.Client:
         if self.client is None:
@@ -68,39 +69,58 @@ class WorkerContext:
             self.client = make_client(self.policy)
         return self.client
 
+    @property
+    def tagger(self) -> Any:
+        return _tagger()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            self._model = self.load_model()
+        return self._model
+
+    def warm(self) -> None:
+        """Load the tagger and the model now (worker start-up), not while the first report waits."""
+        _ = self.tagger, self.model
+
 
 def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None) -> WorkerContext:
-    """Open the store read-side and load the tagger and the store's model: once per worker process."""
+    """Open the store read-side; the tagger and the store's model load when first needed."""
     from corpus import Corpus
-    from models.registry import load_model
 
     corpus = Corpus.open(db_url)
-    model = load_model(corpus, cache_dir=cache_dir)
-    return WorkerContext(
-        is_known=lambda sha: is_stored_complete(corpus, sha),
-        tagger=_tagger(),
-        model=model,
-        policy=policy,
-    )
 
+    def load_model() -> Any:
+        from models.registry import load_model
 
-class _NoTags:
-    """Stand-in while extractors.tagging is not importable: passages are stored untagged."""
+        return load_model(corpus, cache_dir=cache_dir)
 
-    def tag(self, texts: list[str], langs: list[str | None] | None = None) -> list[Any]:
-        from types import SimpleNamespace
-
-        return [SimpleNamespace(countries=[], programs=[], entities=[]) for _ in texts]
+    is_known = functools.partial(is_stored_complete, corpus)
+    return WorkerContext(is_known=is_known, policy=policy, load_model=load_model)
 
 
 @functools.cache
 def _tagger() -> Any:
     """One tagger per process: its spaCy pipelines take seconds to build and hold no per-store state."""
-    try:
-        from extractors.tagging import Tagger
-    except ImportError:
-        return _NoTags()
+    from extractors.tagging import Tagger
+
     return Tagger()
+
+
+def known_outcome(ref: ReportRef, is_known: Callable[[str], bool]) -> Outcome | None:
+    """UNCHANGED for a local or already-fetched report whose bytes are stored; None when it needs work.
+
+    The parent checks this before dispatching, so an unchanged folder never starts a worker."""
+    if ref.error is not None or (ref.path is None and ref.content is None):
+        return None
+    try:
+        data = Path(ref.path).read_bytes() if ref.path is not None else ref.content or b""
+    except OSError:
+        return None  # the worker will report the read error
+    sha = sha256_hex(data)
+    if not is_known(sha):
+        return None
+    return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
 
 
 def is_stored_complete(corpus: Corpus, sha256: str) -> bool:

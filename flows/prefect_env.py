@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 
 QUIET_DEFAULTS = {
-    # Our progress bar and summary say what happened; Prefect's INFO lines would drown them.
-    "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # The ephemeral server would otherwise try to send telemetry and log an error when offline.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -21,7 +19,13 @@ QUIET_DEFAULTS = {
 }
 
 
-def quiet_prefect() -> None:
-    """Set citsec's Prefect defaults in this process (and the processes it starts)."""
+def quiet_prefect(level: str = "CRITICAL") -> None:
+    """Set citsec's Prefect defaults in this process (and the processes it starts).
+
+    Commands that print their own progress and summary (ingest, demo) silence Prefect's logs entirely:
+    a failed report is a line in the summary, and a user error must not arrive as a logged traceback.
+    Long-running servers (schedule) keep WARNING so operators see what Prefect reports.
+    """
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     for name, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)

@@ -6,6 +6,7 @@ resolve → plan → process each report → record each outcome → finish.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
@@ -21,6 +22,7 @@ from flows.pipeline import (
     UNCHANGED,
     Outcome,
     is_stored_complete,
+    known_outcome,
     one_line,
     plan_fetches,
     store_outcome,
@@ -136,11 +138,19 @@ class IngestRun:
         return self
 
     def plan(self, resolution: Resolution) -> list[ReportRef]:
-        """The reports to process, with conditional-request validators where the store has the bytes."""
+        """The reports that need a worker: unchanged local files are counted here and skipped, and
+        remote ones get conditional-request validators when the store has the bytes they describe."""
         self.summary.errors.extend(resolution.errors)
-        refs = plan_fetches(resolution.refs, self.cache.get, lambda sha: is_stored_complete(self.corpus, sha))
-        emit("total", len(refs))
-        return refs
+        emit("total", len(resolution.refs))
+        is_known = functools.partial(is_stored_complete, self.corpus)
+        todo = []
+        for ref in plan_fetches(resolution.refs, self.cache.get, is_known):
+            outcome = known_outcome(ref, is_known)
+            if outcome is None:
+                todo.append(ref)
+            else:
+                self.record(outcome)
+        return todo
 
     def workers_for(self, workers: int | None, refs: list[ReportRef]) -> int:
         return max(1, min(workers or self.settings.workers, len(refs)))

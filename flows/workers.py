@@ -40,7 +40,7 @@ def worker_context(config: WorkerConfig) -> WorkerContext:
 
 
 def _init_worker(config: WorkerConfig) -> None:
-    worker_context(config)
+    worker_context(config).warm()
 
 
 def _work(ref: ReportRef, config: WorkerConfig) -> Outcome:

@@ -27,7 +27,7 @@ def ingest_command(
         list[str],
         typer.Argument(help="Files, folders (recursive), http(s) URLs, RSS/Atom feeds or registered names."),
     ],
-    db: DbOption = "",
+    db: DbOption = None,  # type: ignore[assignment]
     workers: Annotated[
         int | None,
         typer.Option("--workers", "-w", min=1, help="Worker processes (default: number of cores)."),
@@ -41,18 +41,20 @@ def ingest_command(
 
     Example: citsec ingest corpus/samples https://example.org/feed.xml --workers 4
     """
+    from corpus import Corpus
     from flows.prefect_env import quiet_prefect
 
+    Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
     quiet_prefect()
     from flows.ingest import run_ingest
     from flows.run import progress_listener
 
     with _progress() as listener, progress_listener(listener):
         summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
-    for error in summary.errors:
-        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
+    for error in summary.errors:
+        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
 
 
@@ -104,7 +106,7 @@ def sources_add(
     name: Annotated[str, typer.Argument(help="A short name to ingest by.")],
     location: Annotated[str, typer.Argument(help="A folder, a file, an http(s) URL or a feed URL.")],
     kind: Annotated[str, typer.Option("--kind", help="auto, folder, url or feed.")] = "auto",
-    db: DbOption = "",
+    db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Register a source.
 
@@ -131,7 +133,7 @@ def sources_add(
 
 @sources_app.command("list")
 def sources_list(
-    db: DbOption = "",
+    db: DbOption = None,  # type: ignore[assignment]
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List registered sources.
@@ -153,7 +155,7 @@ def sources_list(
 @sources_app.command("remove")
 def sources_remove(
     name: Annotated[str, typer.Argument(help="The name given to `sources add`.")],
-    db: DbOption = "",
+    db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Forget a source (reports already ingested from it stay).
 
@@ -177,7 +179,7 @@ def schedule_command(
         str | None, typer.Option("--retrain-cron", help="Also retrain the classifier on this cron schedule.")
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = None,
-    db: DbOption = "",
+    db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Serve scheduled ingest (and retrain) runs against the Prefect server in PREFECT_API_URL.
 
@@ -187,7 +189,7 @@ def schedule_command(
     from flows.schedule import ScheduleError, ScheduleSpec, absolute_db_url, absolute_sources, check_spec
     from flows.settings import Settings
 
-    quiet_prefect()
+    quiet_prefect("WARNING")
     spec = ScheduleSpec(
         sources=tuple(absolute_sources(sources or [])),
         db_url=absolute_db_url(db),

@@ -131,6 +131,7 @@ def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
     from distributed import LocalCluster
 
     folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # Two worker processes: each loads its own tagger and model, as Dask workers on other machines would.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         summary = run_ingest([str(folder)], db_url=db_url, dask_address=cluster.scheduler_address)
     assert (summary.new, summary.failed) == (2, 0), summary.errors
