@@ -118,16 +118,11 @@ def write_table(
     """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, highlight=False)
     wide = widths or {}
+    table = Table(title=title, show_lines=False, highlight=False)
     for column in columns:
-        # Long free-text columns get room first; ids and counts stay on one line.
-        table.add_column(
-            _HEADERS.get(column, column),
-            overflow="fold",
-            no_wrap=column in _SHORT_COLUMNS,
-            min_width=None,
-        )
+        # Ids, codes and counts stay on one line; free text wraps into the room they leave.
+        table.add_column(_HEADERS.get(column, column), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     count = 0
     for row in rows:
         table.add_row(*(table_cell(row.get(c), wide.get(c)) for c in columns))
