@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -77,8 +78,8 @@ def test_table_without_limit_shows_a_page_and_says_so(
 def test_every_filter_option_reaches_the_query(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     f = PassageFilter(
         labels=("transnational", "none"), countries=("MX", "BR"), programs=("carsi", "Plan Colombia"),
-        lang="en", search="cartel", min_score=0.2, since=__import__("datetime").date(2003, 1, 1),
-        until=__import__("datetime").date(2024, 12, 31),
+        lang="en", search="cartel", min_score=0.2, since=dt.date(2003, 1, 1),
+        until=dt.date(2024, 12, 31),
     )  # fmt: skip
     with Corpus.open(filled) as corpus:
         expected = [p.id for p in corpus.passages(f)]
