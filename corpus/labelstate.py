@@ -11,7 +11,7 @@ from typing import cast
 
 from sqlalchemy import Connection, delete, exists, func, insert, literal, select
 
-from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Prediction
+from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction
 
 HUMAN_SCORE = 1.0
 _CHUNK = 500
@@ -52,6 +52,38 @@ def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = N
         if ids is not None:
             fresh = fresh.where(Prediction.passage_id.in_(ids))
         conn.execute(insert(CurrentLabel).from_select(["passage_id", "label", "score", "origin"], fresh))
+
+
+def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
+    """A new version of a report keeps the human labels of passages whose text did not change.
+
+    Without this, re-ingesting an updated report would hide an analyst's corrections, since default
+    queries show only the current version's passages.
+    """
+    latest = (
+        select(func.max(HumanLabel.id))
+        .where(HumanLabel.passage_id.is_not(None))
+        .group_by(HumanLabel.passage_id)
+    )
+    old = conn.execute(
+        select(
+            Passage.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin, HumanLabel.created_at
+        )
+        .join(HumanLabel, HumanLabel.passage_id == Passage.id)
+        .where(Passage.report_id.in_(old_reports), HumanLabel.id.in_(latest))
+        .order_by(HumanLabel.id)
+    ).all()
+    by_text = {row.text: row for row in old}  # the most recently labeled copy of a text wins
+    for passage_id, text in new:
+        row = by_text.get(text)
+        if row is None:
+            continue
+        conn.execute(
+            insert(HumanLabel),
+            {"passage_id": passage_id, "labels": row.labels, "annotator": row.annotator, "origin": row.origin,
+             "created_at": row.created_at},
+        )  # fmt: skip
+        set_human_labels(conn, passage_id, row.labels)
 
 
 def rebuild(conn: Connection) -> None:

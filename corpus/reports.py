@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
 from corpus.errors import CorpusError, first_line
+from corpus.labelstate import carry_labels_over
 from corpus.records import NewEntity, NewReport, ReportRow
 from corpus.schema import Entity, Passage, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
@@ -184,11 +185,17 @@ def _insert_report(conn: Connection, report: NewReport) -> int:
             "source_id": report.source_id,
         },
     ).scalar_one()
-    conn.execute(
-        update(Report)
-        .where(Report.uri == report.uri, Report.id != report_id, Report.superseded_by.is_(None))
-        .values(superseded_by=report_id)
+    older = (
+        conn.execute(
+            select(Report.id).where(
+                Report.uri == report.uri, Report.id != report_id, Report.superseded_by.is_(None)
+            )
+        )
+        .scalars()
+        .all()
     )
+    if older:
+        conn.execute(update(Report).where(Report.id.in_(older)).values(superseded_by=report_id))
     if not report.passages:
         return int(report_id)
     passage_rows = [
@@ -205,16 +212,20 @@ def _insert_report(conn: Connection, report: NewReport) -> int:
         }
         for p in report.passages
     ]
-    ids = conn.execute(
-        insert(Passage).returning(Passage.id, sort_by_parameter_order=True), passage_rows
-    ).scalars()
+    ids = (
+        conn.execute(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), passage_rows)
+        .scalars()
+        .all()
+    )
     entity_rows = [
         _entity_row(passage_id, entity)
-        for passage_id, passage in zip(ids.all(), report.passages, strict=True)
+        for passage_id, passage in zip(ids, report.passages, strict=True)
         for entity in passage.entities
     ]
     if entity_rows:
         conn.execute(insert(Entity), entity_rows)
+    if older:
+        carry_labels_over(conn, older, [(pid, p.text) for pid, p in zip(ids, report.passages, strict=True)])
     return int(report_id)
 
 

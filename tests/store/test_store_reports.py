@@ -151,3 +151,16 @@ def test_concurrent_writers_of_different_reports_all_land(corpus_factory: Callab
         t.join()
     assert not errors
     assert stores[0].count_passages() == 30
+
+
+def test_new_version_keeps_human_labels_of_unchanged_passages(store: Corpus) -> None:
+    store.add_report(_report("a" * 64, texts=("Border tunnel.", "Coffee harbor.")))
+    first, second = (p.id for p in store.passages())
+    store.add_labels(first, ["enforcement"], annotator="ana")
+    store.add_labels(second, ["prevention"], annotator="ana")
+    store.add_report(_report("b" * 64, texts=("Border tunnel.", "Coffee harbor, revised.")))
+    kept, changed = store.passages()
+    assert (kept.text, kept.labels, kept.label_origin) == ("Border tunnel.", ["enforcement"], "human")
+    assert store.latest_labels(kept.id).annotator == "ana"  # type: ignore[union-attr]
+    assert (changed.labels, changed.label_origin) == ([], None)
+    assert store.count_passages(PassageFilter(labels=("prevention",))) == 0
