@@ -36,6 +36,10 @@ def ingest_command(
         str | None,
         typer.Option("--dask-address", help="Run reports on this Dask scheduler (tcp://host:8786)."),
     ] = None,
+    no_prefect: Annotated[
+        bool,
+        typer.Option("--no-prefect", help="Same steps without Prefect: no run in Prefect, no API start-up."),
+    ] = False,
 ) -> None:
     """Ingest reports: fetch, extract, tag, classify and store them; unchanged reports are skipped.
 
@@ -45,12 +49,18 @@ def ingest_command(
     from flows.prefect_env import quiet_prefect
 
     Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
-    quiet_prefect()
-    from flows.ingest import run_ingest
-    from flows.run import progress_listener
+    if no_prefect and dask_address:
+        raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
+    from flows.run import ingest_local, progress_listener
 
     with _progress() as listener, progress_listener(listener):
-        summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+        if no_prefect:
+            summary = ingest_local(sources, db_url=db, workers=workers)
+        else:
+            quiet_prefect()
+            from flows.ingest import run_ingest
+
+            summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:

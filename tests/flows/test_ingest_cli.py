@@ -39,6 +39,9 @@ def test_ingest_registered_source_prints_summary(tmp_path, samples_dir, db_url, 
     assert int(lines["passages"]) > 0 and float(lines["seconds"]) > 0
     assert "Traceback" not in err
 
+    code, out, _ = run_cli(["ingest", "briefs", "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0 and "unchanged  1" in out
+
     code, out, _ = run_cli(["sources", "remove", "briefs", "--db", db_url], capsys)
     assert code == 0
     code, out, _ = run_cli(["sources", "list", "--db", db_url], capsys)
