@@ -77,13 +77,10 @@ def retrain_flow(
         decision = steps.decide(promote, new_eval, old_eval)
         metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
         version, reclassified = store(corpus, candidate, data, metrics, decision, config)
-    return steps.RetrainResult(
-        version=version, previous=current.version, seed_examples=len(data.seed),
-        human_examples=len(data.human), holdout_examples=len(data.holdout), new_holdout=new_eval,
-        old_holdout=old_eval, cv_macro_f1=cv_macro_f1, decision=decision,
-        promoted=version if decision.promote else current.version, reclassified=reclassified,
-        human_weight=config.human_weight,
-    )  # fmt: skip
+    holdout = (new_eval, old_eval)
+    return steps.make_result(
+        data, config, version, current.version, holdout, cv_macro_f1, decision, reclassified
+    )
 
 
 def run_retrain(db_url: str, promote: str = "auto") -> steps.RetrainResult:

@@ -188,6 +188,9 @@ def fit_weighted(
     if len(examples) < 2 * model.cv_folds:
         raise ModelError(f"need at least {2 * model.cv_folds} training examples, got {len(examples)}")
     folds = GroupKFold(n_splits=model.cv_folds, shuffle=True, random_state=model.random_state)
+    # StrategyClassifier.fit takes sample weights nowhere (its one-vs-rest head refuses fit params unless
+    # scikit-learn's metadata routing is on), but it accepts out-of-fold scores: we compute them here,
+    # grouped, on the classifier's own pipeline.
     oof = cross_val_predict(
         model._pipeline(), texts, y, groups=groups, cv=folds, method="predict_proba"
     )
@@ -296,13 +299,21 @@ def retrain(
     version, count = register_and_promote(
         corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config
     )
+    return make_result(data, config, version, old.version, (new_eval, old_eval), cv_macro, decision, count)
+
+
+def make_result(
+    data: TrainingData, config: RetrainConfig, version: str, previous: str,
+    holdout: tuple[Evaluation | None, Evaluation | None], cv_macro_f1: float, decision: Decision,
+    reclassified: int,
+) -> RetrainResult:
+    """The record of one retrain, for the before/after table and --format json."""
     return RetrainResult(
-        version=version, previous=old.version, seed_examples=len(data.seed),
-        human_examples=len(data.human), holdout_examples=len(data.holdout), new_holdout=new_eval,
-        old_holdout=old_eval, cv_macro_f1=cv_macro, decision=decision,
-        promoted=version if decision.promote else old.version, reclassified=count,
-        human_weight=config.human_weight,
-    )
+        version=version, previous=previous, seed_examples=len(data.seed), human_examples=len(data.human),
+        holdout_examples=len(data.holdout), new_holdout=holdout[0], old_holdout=holdout[1],
+        cv_macro_f1=cv_macro_f1, decision=decision, promoted=version if decision.promote else previous,
+        reclassified=reclassified, human_weight=config.human_weight,
+    )  # fmt: skip
 
 
 def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version: str) -> dict[str, Any]:

@@ -237,7 +237,7 @@ def export_command(
 
 QUEUE_FIELDS = ("id", "report_id", "report_title", "page_start", "page_end", "lang", "uncertainty",
                 "labels", "scores", "text")
-QUEUE_TABLE = ("id", "report_id", "page_start", "lang", "uncertainty", "scores", "text")
+QUEUE_TABLE = ("id", "report_id", "page_start", "lang", "uncertainty", "labels", "text")
 
 
 @label_app.command("queue", epilog="Example: citsec label queue --n 20 --format json")
