@@ -82,9 +82,9 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        features: str = "word+char+cues",
+        features: str = "word+cues",
         algorithm: str = "logreg",
-        C: float = 4.0,
+        C: float = 1.0,
         cue_scale: float = 1.0,
         class_weight: str | None = "balanced",
         cv_folds: int = 5,

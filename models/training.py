@@ -12,17 +12,20 @@ from models.labels import LABELS, labels_to_matrix
 
 # Bump when anything that changes a trained model changes (features, lexicon, thresholds, design):
 # it is part of the seed model's cache key, so stale cached models are retrained.
-TRAINING_CODE_VERSION = "6"
+TRAINING_CODE_VERSION = "7"
 
 # The designs compared by `python -m bench.classifier_eval` (CV on the seed set and scores on real text).
 DESIGNS: dict[str, dict[str, Any]] = {
     "word-logreg": {"features": "word", "algorithm": "logreg", "C": 4.0},
     "word+char-logreg": {"features": "word+char", "algorithm": "logreg", "C": 4.0},
     "word+char-svm": {"features": "word+char", "algorithm": "svm", "C": 0.5},
-    "word+cues-logreg": {"features": "word+cues", "algorithm": "logreg", "C": 4.0},
-    "word+char+cues-logreg": {"features": "word+char+cues", "algorithm": "logreg", "C": 4.0},
+    "cues-logreg": {"features": "cues", "algorithm": "logreg", "C": 1.0},
+    "word+cues-logreg": {"features": "word+cues", "algorithm": "logreg", "C": 1.0},
+    "word+char+cues-logreg": {"features": "word+char+cues", "algorithm": "logreg", "C": 1.0},
 }
-SHIPPED_DESIGN = "word+char+cues-logreg"
+# Chosen by `python -m bench.classifier_eval` (see the README): the multilingual cue lexicon is what carries
+# over from the hand-written seed set to real reports; character n-grams add cost, not accuracy there.
+SHIPPED_DESIGN = "word+cues-logreg"
 
 
 def make_classifier(design: str = SHIPPED_DESIGN) -> StrategyClassifier:
