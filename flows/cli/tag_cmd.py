@@ -168,7 +168,7 @@ _EXPLAIN_HELP = "Add an \"explain\" field: per label, the terms pushing its scor
 
 @app.command("tag")
 def tag_command(
-    source: Annotated[str, typer.Argument(help=_SOURCE_HELP)] = "-",
+    source: Annotated[str, typer.Argument(help=_SOURCE_HELP, metavar="FILE|-")] = "-",
     model_version: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
     explain: Annotated[bool, typer.Option("--explain", help=_EXPLAIN_HELP)] = False,
     db: DbOption = None,  # type: ignore[assignment]
