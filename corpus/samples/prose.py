@@ -114,6 +114,36 @@ PLAN_COLOMBIA = SampleReport(
             ),
         ),
         (
+            "5. Regional spillover",
+            (
+                "Pressure on Colombian trafficking networks pushed part of the business across borders. "
+                "Cocaine routes moved from the Caribbean to Central America and Mexico, a shift that "
+                "analysts call the balloon effect, and Ecuador and Venezuela became transit countries for "
+                "shipments leaving the Pacific and the Caribbean coasts. Colombian police instructors, "
+                "themselves trained under Plan Colombia, now train officers from Honduras, Guatemala, "
+                "Panama and Mexico under a triangular cooperation programme funded by Washington.",
+                "Neighbouring governments have not always welcomed the spillover of the conflict. "
+                "Ecuador protested in 2008 after a Colombian air raid killed a FARC commander on its "
+                "territory, and the crisis led to a rupture of diplomatic relations that took two years "
+                "to repair. Border commissions and joint patrols with Peru and Brazil along the Amazon "
+                "frontier have since become routine.",
+            ),
+        ),
+        (
+            "6. What the record suggests",
+            (
+                "Three lessons stand out. First, military capacity can restore state presence quickly, "
+                "but it does not by itself keep communities safe once the troops leave. Second, forced "
+                "eradication without alternatives pushes growers deeper into illegality, while voluntary "
+                "substitution with credit, technical assistance and roads lasts longer. Third, the "
+                "legitimacy of security forces matters: the scandal of the false positives cost the "
+                "army a decade of trust in the regions where it most needed cooperation.",
+                "Future assistance should therefore fund rural justice, land formalisation and local "
+                "police accountable to civilian authorities, and should measure success by homicides "
+                "and community trust rather than by hectares sprayed or tons seized.",
+            ),
+        ),
+        (
             "Data and method",
             (
                 "This paper combines budget figures published by the Government Accountability Office, "
@@ -195,6 +225,31 @@ NORTHERN_TRIANGLE = SampleReport(
             ),
         ),
         (
+            "Prisons and reintegration",
+            (
+                "The prison systems of the three countries are among the most overcrowded in the world. "
+                "In Honduras, fires and riots in the Comayagua and El Porvenir prisons killed hundreds of "
+                "inmates, and control of many cell blocks passed to the gangs themselves. Rehabilitation "
+                "programmes exist mostly on paper: few prisons offer schooling or work, and released "
+                "prisoners find that employers reject anyone with a record or a visible tattoo.",
+                "Small reintegration projects run by churches and non-governmental organisations show "
+                "what is possible. Bakeries, call centres and printing workshops that hire former gang "
+                "members report low reoffending among their employees, and some municipalities have "
+                "begun to buy their products to keep them afloat. Scaling up these efforts would require "
+                "legal protection for people who leave a gang, who are otherwise treated as members "
+                "for life under the anti-gang laws.",
+            ),
+        ),
+        (
+            "Measuring what matters",
+            (
+                "Homicide figures in the region differ by source: police counts, forensic institutes "
+                "and health ministries often disagree by ten percent or more, and disappearances are "
+                "rarely counted at all. Victimisation surveys, conducted every two years in some cities, "
+                "are the only way to estimate extortion, which most victims never report.",
+            ),
+        ),
+        (
             "Recommendations",
             (
                 "Governments should fund municipal prevention plans for several years at a time, protect "
@@ -272,6 +327,36 @@ MERIDA = SampleReport(
             ),
         ),
         (
+            "Derechos humanos y condicionalidad",
+            (
+                "El Congreso de Estados Unidos condicionó el quince por ciento de algunos fondos al "
+                "cumplimiento de requisitos de derechos humanos, como la investigación de abusos "
+                "cometidos por militares y la prohibición de usar testimonios obtenidos bajo tortura. "
+                "En la práctica los informes del Departamento de Estado rara vez retuvieron recursos, "
+                "y las organizaciones mexicanas documentaron desapariciones forzadas atribuidas a "
+                "elementos de las fuerzas federales en Coahuila, Guerrero y Veracruz.",
+                "La desaparición de los cuarenta y tres estudiantes de Ayotzinapa en 2014 mostró los "
+                "límites de la cooperación: a pesar de años de capacitación, las policías municipales "
+                "de Iguala actuaron en colusión con un grupo criminal, y la investigación federal fue "
+                "cuestionada por el Grupo Interdisciplinario de Expertos Independientes designado por la "
+                "Comisión Interamericana de Derechos Humanos.",
+            ),
+        ),
+        (
+            "Del Entendimiento Bicentenario en adelante",
+            (
+                "El acuerdo que sustituyó a la Iniciativa Mérida en 2021 promete un enfoque de salud "
+                "pública frente al consumo de drogas, la protección de las comunidades y la persecución "
+                "de las finanzas ilícitas. Incluye compromisos de Estados Unidos para reducir el tráfico "
+                "de armas hacia el sur y de México para frenar la producción de fentanilo con precursores "
+                "químicos importados de Asia.",
+                "Queda por ver si el nuevo marco destinará a la prevención y a la reforma de las policías "
+                "locales una parte mayor del presupuesto que su antecesor. La experiencia de Ciudad "
+                "Juárez sugiere que los programas comunitarios solo rinden frutos cuando los gobiernos "
+                "municipales los sostienen después de que termina el financiamiento externo.",
+            ),
+        ),
+        (
             "Cifras y fuentes",
             (
                 "Las cifras de homicidios provienen de las estadísticas de defunción del INEGI y las de "
@@ -343,6 +428,36 @@ PACTO_PELA_VIDA = SampleReport(
                 "A expansão do Primeiro Comando da Capital para o Paraguai e a Bolívia mostra os limites "
                 "dessas ações: as facções brasileiras controlam rotas, presídios e negócios nos países "
                 "vizinhos, e a resposta exige troca de inteligência e extradições que ainda são lentas.",
+            ),
+        ),
+        (
+            "Sistema prisional e facções",
+            (
+                "O número de presos no Brasil passou de 230 mil em 2000 para mais de 800 mil em 2020, e "
+                "as prisões superlotadas tornaram-se o principal espaço de recrutamento das facções. O "
+                "Primeiro Comando da Capital nasceu em um presídio de Taubaté em 1993, e o Comando "
+                "Vermelho, no presídio da Ilha Grande nos anos setenta. Rebeliões em Manaus, Boa Vista "
+                "e Natal em 2017 deixaram mais de cem mortos em poucas semanas.",
+                "Iniciativas de ressocialização, como as associações de proteção e assistência aos "
+                "condenados, as APACs, oferecem trabalho, estudo e assistência às famílias em unidades "
+                "sem guardas armados. As taxas de reincidência entre os egressos dessas unidades são "
+                "bem menores do que as do sistema comum, mas elas atendem menos de um por cento dos "
+                "presos do país.",
+            ),
+        ),
+        (
+            "Lições para outros estados",
+            (
+                "A comparação entre Pernambuco e Minas Gerais sugere que a prevenção focalizada "
+                "sobrevive melhor às mudanças de governo quando está inscrita em lei e conta com "
+                "equipes técnicas estáveis. A repressão qualificada, por sua vez, depende de "
+                "investigação: a taxa de esclarecimento de homicídios no Brasil continua abaixo de "
+                "quarenta por cento, e sem ela nenhuma política de segurança consegue punir os poucos "
+                "autores responsáveis pela maior parte das mortes.",
+                "O governo federal criou em 2018 o Sistema Único de Segurança Pública para coordenar "
+                "estados e municípios, com metas nacionais de redução da violência. A integração de "
+                "dados entre as polícias estaduais ainda é incompleta, e os recursos do fundo nacional "
+                "de segurança pública continuam concentrados em viaturas e armamentos.",
             ),
         ),
         (
@@ -425,6 +540,31 @@ SOUTH_AMERICA = SampleReport(
                 "En Chile, el programa Lazos trabaja con familias de niños y adolescentes en riesgo de "
                 "ingresar a actividades delictivas, y Costa Rica sostiene desde hace años sus Centros "
                 "Cívicos por la Paz, que ofrecen arte, deporte y formación a jóvenes de zonas vulnerables.",
+            ),
+        ),
+        (
+            "Control de fronteras",
+            (
+                "Las fronteras de la región son extensas y en gran parte selváticas. La triple frontera "
+                "entre Argentina, Brasil y Paraguay concentra contrabando, lavado de dinero y tráfico de "
+                "armas, y las autoridades de los tres países mantienen un comando tripartito que "
+                "intercambia información aduanera y migratoria. En el norte de Chile, el aumento de los "
+                "cruces irregulares desde Bolivia y Perú llevó al gobierno a desplegar a las fuerzas "
+                "armadas para apoyar el control fronterizo.",
+                "Los expertos coinciden en que los muros y los despliegues militares tienen poco efecto "
+                "sobre los cargamentos de cocaína, que viajan ocultos en contenedores legales. Los "
+                "escáneres en los puertos, el análisis de riesgo de la carga y la cooperación con los "
+                "puertos europeos de destino han resultado más eficaces.",
+            ),
+        ),
+        (
+            "Recomendaciones",
+            (
+                "Los gobiernos sudamericanos deberían recuperar un foro regional estable para la "
+                "cooperación en seguridad, armonizar sus leyes de extradición y de lavado de activos, y "
+                "crear registros penitenciarios compatibles. Al mismo tiempo, los planes nacionales "
+                "deben reservar recursos para la prevención local, la atención a víctimas y la "
+                "reinserción de jóvenes, que son las políticas con mejor evidencia de impacto.",
             ),
         ),
     ),
