@@ -23,7 +23,7 @@ import pypdfium2
 from bench.common import real_pdfs, write_results
 from extractors.pdf import open_pdf, read_layouts
 from extractors.pdf.report import drop_running_lines, layouts_to_document, page_ranges
-from extractors.quality import comparable_words, counter_recall, glued_token_share, join_reference_breaks
+from extractors.quality import clean_reference, comparable_words, counter_recall, glued_token_share
 
 GLUED_MAX = 0.005
 RECALL_MIN = 0.93
@@ -55,7 +55,7 @@ def reference_pages(path: Path) -> list[tuple[str, bool]]:
 
 def reference_text(pages: list[tuple[str, bool]]) -> str:
     """The reference words: PDFium's text with line-end hyphenated words joined (extraction joins them)."""
-    return join_reference_breaks("\n".join(text for text, _ in pages))
+    return clean_reference("\n".join(text for text, _ in pages))
 
 
 def bare_parse_seconds(path: Path) -> float:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from extractors.document import ExtractedDocument, Passage
 from extractors.errors import ExtractionError
+from extractors.guards import PdfLimits
 
 # Bump when a change alters the passages extraction produces, so stores can tell old output from new.
 EXTRACTOR_VERSION = "1.0.0"
@@ -22,12 +23,13 @@ __all__ = [
     "ExtractedDocument",
     "ExtractionError",
     "Passage",
+    "PdfLimits",
     "extract_bytes",
     "extract_path",
 ]
 
 
-def extract_path(path: str | Path) -> ExtractedDocument:
+def extract_path(path: str | Path, limits: PdfLimits | None = None) -> ExtractedDocument:
     """Extract a report file; its type is sniffed from its content, not its name."""
     path = Path(path)
     if not path.exists():
@@ -38,11 +40,13 @@ def extract_path(path: str | Path) -> ExtractedDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return extract_bytes(data, str(path))
+    return extract_bytes(data, str(path), limits)
 
 
-def extract_bytes(data: bytes, uri: str) -> ExtractedDocument:
-    """Extract a report held in memory; `uri` is where it came from (kept as the document's uri)."""
+def extract_bytes(data: bytes, uri: str, limits: PdfLimits | None = None) -> ExtractedDocument:
+    """Extract a report held in memory; `uri` is where it came from (kept as the document's uri).
+
+    `limits` bound what one PDF may cost (pages, inflated streams, content per page); defaults apply."""
     from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, sniff_media_type
 
     if not data or not data.strip():
@@ -52,7 +56,7 @@ def extract_bytes(data: bytes, uri: str) -> ExtractedDocument:
     if media_type == PDF:
         from extractors.pdf import extract_pdf
 
-        return extract_pdf(io.BytesIO(data), uri=uri, sha256=sha256)
+        return extract_pdf(io.BytesIO(data), uri=uri, sha256=sha256, limits=limits or PdfLimits(), raw=data)
     if media_type is None:
         raise ExtractionError(f"unsupported file type (not PDF, HTML or text): {uri}")
     text = decode_text(data)

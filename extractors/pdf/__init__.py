@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from extractors.document import ExtractedDocument
 from extractors.errors import ExtractionError
+from extractors.guards import PdfLimits, check_inflated_streams, check_page_count, page_content_bytes
 from extractors.pdf.layout import PageLayout, page_to_layout
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,18 @@ def open_pdf(source: str | IO[bytes]) -> Any:
         raise ExtractionError(f"broken PDF: {message[:200]}") from None
 
 
-def read_layouts(pdf: Any, warnings: list[str]) -> list[PageLayout]:
-    """Every page's layout, releasing each page's objects once read."""
+def read_layouts(pdf: Any, warnings: list[str], limits: PdfLimits | None = None) -> list[PageLayout]:
+    """Every page's layout, releasing each page's objects once read; a page whose content streams are
+    over the limit is skipped with a warning (its chars would cost seconds and hundreds of MB)."""
+    limits = limits or PdfLimits()
     layouts = []
     for index, page in enumerate(pdf.pages):
         try:
+            size = page_content_bytes(page)
+            if size > limits.max_page_content_bytes:
+                mb = limits.max_page_content_bytes / (1 << 20)
+                warnings.append(f"page {index + 1} skipped: content stream over the {mb:g} MB limit")
+                continue
             layouts.append(page_to_layout(page, index + 1))
         except Exception as exc:  # one bad page must not lose the report
             log.warning("page %d unreadable: %s", index + 1, exc)
@@ -55,10 +63,20 @@ def read_layouts(pdf: Any, warnings: list[str]) -> list[PageLayout]:
     return layouts
 
 
-def extract_pdf(source: str | IO[bytes], uri: str, sha256: str) -> ExtractedDocument:
-    """Extract a PDF (path or binary file object) into an ExtractedDocument."""
+def extract_pdf(
+    source: str | IO[bytes],
+    uri: str,
+    sha256: str,
+    limits: PdfLimits | None = None,
+    raw: bytes | None = None,
+) -> ExtractedDocument:
+    """Extract a PDF (path or binary file object) into an ExtractedDocument; `raw`, the file's bytes
+    when the caller holds them, is checked for decompression bombs before pdfminer sees it."""
     from extractors.pdf.report import layouts_to_document
 
+    limits = limits or PdfLimits()
+    if raw is not None:
+        check_inflated_streams(raw, limits)
     pdf = open_pdf(source)
     try:
         warnings: list[str] = []
@@ -66,8 +84,9 @@ def extract_pdf(source: str | IO[bytes], uri: str, sha256: str) -> ExtractedDocu
             info = dict(pdf.metadata or {})
         except Exception:  # metadata is a nicety: broken info dictionaries are common
             info = {}
-        layouts = read_layouts(pdf, warnings)
         page_count = len(pdf.pages)
+        check_page_count(page_count, limits)
+        layouts = read_layouts(pdf, warnings, limits)
     finally:
         pdf.close()
     return layouts_to_document(layouts, info, uri=uri, sha256=sha256, pages=page_count, warnings=warnings)

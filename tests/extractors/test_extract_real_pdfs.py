@@ -12,7 +12,7 @@ import pytest
 from extractors import ExtractedDocument, extract_path
 from extractors.pdf import open_pdf, read_layouts
 from extractors.pdf.report import drop_running_lines
-from extractors.quality import comparable_words, counter_recall, glued_token_share, join_reference_breaks
+from extractors.quality import clean_reference, comparable_words, counter_recall, glued_token_share
 
 _cache: dict[str, ExtractedDocument] = {}
 
@@ -27,7 +27,7 @@ def _recall(path: Path, doc: ExtractedDocument) -> float:
     """Word recall against PDFium's reading of the text layer, less the running lines dropped on purpose."""
     pdf = pypdfium2.PdfDocument(str(path))
     text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    reference = comparable_words(join_reference_breaks(text))
+    reference = comparable_words(clean_reference(text))
     pdf.close()
     plumber = open_pdf(str(path))
     try:

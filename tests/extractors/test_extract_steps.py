@@ -15,7 +15,13 @@ from extractors.pdf.lines import Line, words_to_rows
 from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_metadata
 from extractors.pdf.report import page_ranges
 from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
-from extractors.quality import glued_token_share, join_reference_breaks, word_recall
+from extractors.quality import (
+    clean_reference,
+    comparable_words,
+    glued_token_share,
+    join_reference_breaks,
+    word_recall,
+)
 from extractors.segment import (
     MAX_WORDS,
     Paragraph,
@@ -248,6 +254,8 @@ def test_quality_measures() -> None:
     assert glued_token_share("see https://www.example.org/averyveryverylongpathwithoutbreaks ok") == 0.0
     assert word_recall("São Paulo police", "Sao Paulo police force") == pytest.approx(0.75)
     assert join_reference_breaks("conduc\ufffetas y adoles-\r\ncentes") == "conductas y adolescentes"
+    assert clean_reference("the e\x80ect of Ju\u00b4arez") == "the   of Ju\u00b4arez"
+    assert comparable_words("Ju\u00b4arez") == comparable_words("Juárez")
 
 
 def test_drop_cap_joins_its_word() -> None:
