@@ -29,16 +29,17 @@ def _register() -> None:
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
+    # Evaluated only when an exception reaches main(). Only modules already imported can have raised:
+    # importing them here would cost `citsec extract` the store's import (SQLAlchemy, ~1.5 s).
     types: list[type[BaseException]] = [UserError]
     for module, attr in (
         ("corpus.errors", "CorpusError"),
         ("extractors.errors", "ExtractionError"),
         ("models.errors", "ModelError"),
     ):
-        try:
-            types.append(getattr(importlib.import_module(module), attr))
-        except (ModuleNotFoundError, AttributeError):
-            pass
+        loaded = sys.modules.get(module)
+        if loaded is not None and hasattr(loaded, attr):
+            types.append(getattr(loaded, attr))
     return tuple(types)
 
 
