@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from models.classifier import StrategyClassifier
 from models.explain import explain_basis, explain_text, term_contributions
 from models.labels import LABELS
 
@@ -13,17 +15,28 @@ PASSAGE = (
 )
 
 
-def test_term_shares_add_up_to_the_linear_score(fitted):
-    basis = explain_basis(fitted)
-    shares = term_contributions(fitted, basis, PASSAGE)
-    features = fitted.pipeline_.named_steps["features"].transform([PASSAGE])
-    for j, estimator in enumerate(fitted.pipeline_.named_steps["head"].estimators_):
+@pytest.fixture(scope="module")
+def char_model(training_slice, test_design):
+    """A design with character n-grams, whose shares are handed back to the words they came from."""
+    design = {**test_design, "features": "word+char+cues"}
+    return StrategyClassifier(**design).fit(training_slice.texts, training_slice.y)
+
+
+@pytest.mark.parametrize("which", ["fitted", "char_model"])
+def test_term_shares_add_up_to_the_linear_score(which, request):
+    model = request.getfixturevalue(which)
+    basis = explain_basis(model)
+    shares = term_contributions(model, basis, PASSAGE)
+    features = model.pipeline_.named_steps["features"].transform([PASSAGE])
+    for j, estimator in enumerate(model.pipeline_.named_steps["head"].estimators_):
         margin = float(estimator.decision_function(features)[0] - estimator.intercept_[0])
         assert np.isclose(sum(shares[j].values()), margin)
 
 
-def test_explanation_names_words_of_the_passage(fitted):
-    explanation = explain_text(fitted, explain_basis(fitted), PASSAGE, k=5)
+@pytest.mark.parametrize("which", ["fitted", "char_model"])
+def test_explanation_names_words_of_the_passage(which, request):
+    model = request.getfixturevalue(which)
+    explanation = explain_text(model, explain_basis(model), PASSAGE, k=5)
     assert set(explanation) == set(LABELS)
     up = [term for term, _ in explanation["enforcement"]["up"]]
     assert len(up) == 5
