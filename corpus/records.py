@@ -11,7 +11,7 @@ from typing import Any
 class NewEntity:
     """A tagged mention inside a passage; `value` is the ISO alpha-2 code or the canonical program name."""
 
-    kind: str  # "country" | "program" | "organization"
+    kind: str  # "country" | "program" | "organization" | "place" (a city or state; value = its country)
     text: str
     value: str
     start: int = 0  # character offsets into the passage text

@@ -11,7 +11,7 @@ LABELS: tuple[str, ...] = ("prevention", "enforcement", "transnational")
 # Not a label: the name under which queries and stats group passages that carry no label.
 NO_LABEL = "none"
 
-ENTITY_KINDS: tuple[str, ...] = ("country", "program", "organization")
+ENTITY_KINDS: tuple[str, ...] = ("country", "program", "organization", "place")
 
 
 def validate_labels(labels: Iterable[str]) -> list[str]:
