@@ -290,9 +290,10 @@ def retrain_command(
 ) -> None:
     """Retrain the classifier on the seed set plus every human label.
 
-    Human labels weigh 3 seed examples; a fixed fifth of them (chosen by a hash of the text) is held
-    out and never trained on. The new model is stored with its metrics, compared with the current one
-    on those held-out labels, promoted per --promote, and then labels every passage."""
+    A human label weighs as much as 5 seed examples. A fixed fifth of the human labels (chosen by a
+    hash of the text) is held out and never trained on. The new model is stored with its metrics,
+    compared with the current one on those held-out labels, promoted per --promote, and then labels
+    every passage."""
     from models.retrain import format_result
 
     if fmt not in ("table", "json"):

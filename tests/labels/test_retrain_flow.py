@@ -8,7 +8,7 @@ from conftest import Material, fill_store
 from corpus import Corpus
 from flows.prefect_env import QUIET_DEFAULTS
 from models.registry import LoadedModel
-from models.retrain import RetrainConfig
+from models.retrain import HUMAN_WEIGHT, RetrainConfig
 
 
 @pytest.mark.slow
@@ -30,7 +30,8 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
     assert result.new_holdout is not None and result.old_holdout is not None
     with Corpus.open(sqlite_url) as corpus:
         stored = corpus.model_version(result.version)
-        assert stored is not None and "holdout" in stored.metrics and stored.metrics["human_weight"] == 3
+        assert stored is not None and "holdout" in stored.metrics
+        assert stored.metrics["human_weight"] == HUMAN_WEIGHT
         promoted = corpus.promoted_model()
         assert promoted is not None
         # auto promotes exactly when the new model is not worse on the held-out labels.
