@@ -55,9 +55,10 @@ def store(
     metrics: dict[str, object],
     decision: steps.Decision,
     config: steps.RetrainConfig,
+    current: LoadedModel,
 ) -> tuple[str, int]:
     """Register the new version; when promoted, re-classify every passage with it, then promote it."""
-    return steps.register_and_promote(corpus, candidate, data, metrics, decision, config)
+    return steps.register_and_promote(corpus, candidate, data, metrics, decision, config, current)
 
 
 @flow(name="retrain", log_prints=False, validate_parameters=False)
@@ -76,7 +77,7 @@ def retrain_flow(
         new_eval, old_eval = judge(candidate, current, data)
         decision = steps.decide(promote, new_eval, old_eval)
         metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
-        version, reclassified = store(corpus, candidate, data, metrics, decision, config)
+        version, reclassified = store(corpus, candidate, data, metrics, decision, config, current)
     holdout = (new_eval, old_eval)
     return steps.make_result(
         data, config, version, current.version, holdout, cv_macro_f1, decision, reclassified

@@ -33,7 +33,7 @@ from models.classifier import StrategyClassifier
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, labels_to_matrix
-from models.registry import LoadedModel, load_model, register_model, seed_model
+from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
 from models.training import DESIGNS, SHIPPED_DESIGN
 
@@ -223,7 +223,8 @@ def score(estimator: StrategyClassifier, examples: Sequence[Example]) -> Evaluat
 
 def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:
     """The store's promoted model, else the built-in seed model (of `config.seed_dir`)."""
-    if corpus.promoted_model() is None:
+    row = corpus.promoted_model()
+    if row is None or (not row.has_artifact and row.version.startswith("seed-")):
         return seed_model(config.cache_dir, config.seed_dir)
     return load_model(corpus, cache_dir=config.cache_dir)
 
@@ -261,9 +262,17 @@ def reclassify(corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_
     return done
 
 
+def keep_restorable(corpus: Corpus, current: LoadedModel) -> None:
+    """Store the outgoing model's artifact when the registry only knows its predictions (a built-in
+    seed model recorded by ingest), so `citsec models promote` can roll back to it."""
+    row = corpus.model_version(current.version)
+    if row is not None and not row.has_artifact:
+        register_seed_model(corpus, current)
+
+
 def register_and_promote(
     corpus: Corpus, candidate: StrategyClassifier, data: TrainingData, result_metrics: dict[str, Any],
-    decision: Decision, config: RetrainConfig,
+    decision: Decision, config: RetrainConfig, current: LoadedModel | None = None,
 ) -> tuple[str, int]:
     """Store the new version with its metrics; when promoted, predict every passage, then promote it.
 
@@ -278,6 +287,8 @@ def register_and_promote(
     })
     if not decision.promote:
         return version, 0
+    if current is not None:
+        keep_restorable(corpus, current)
     count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size)
     corpus.promote(version)
     return version, count
@@ -300,7 +311,7 @@ def retrain(
     new_eval, old_eval = score(candidate, data.holdout), score(old.estimator, data.holdout)
     decision = decide(policy, new_eval, old_eval)
     version, count = register_and_promote(
-        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config
+        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old
     )
     return make_result(data, config, version, old.version, (new_eval, old_eval), cv_macro, decision, count)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import Material
 
-from corpus import Corpus, PassageFilter
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from models.classifier import StrategyClassifier
 from models.errors import ModelError
 from models.evaluation import evaluate
@@ -23,6 +23,8 @@ from models.retrain import (
     fit_weighted,
     gather,
     human_examples,
+    keep_restorable,
+    reclassify,
     retrain,
     split_holdout,
 )
@@ -163,3 +165,21 @@ def test_retrain_reclassifies_and_rollback_restores(
     assert code == 0, err
     code, rolled, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")
     assert {r["id"] for r in json.loads(rolled)} == before_ids
+
+
+def test_an_outgoing_model_known_only_by_its_predictions_becomes_restorable(
+    store: Corpus, material: Material, small_seed_model: LoadedModel, cli: Cli, store_url: str
+) -> None:
+    passages = [NewPassage(i + 1, 1, 1, p.text, p.lang) for i, p in enumerate(material.stored[:6])]
+    store.add_report(NewReport(uri="file:///r.pdf", sha256="9" * 64, passages=passages))
+    reclassify(store, small_seed_model)  # as ingest does: predictions only, no artifact in the registry
+    before = {label: _effective(store, label) for label in LABELS}
+    assert not store.model_version(small_seed_model.version).has_artifact  # type: ignore[union-attr]
+    keep_restorable(store, small_seed_model)
+    row = store.model_version(small_seed_model.version)
+    assert row is not None and row.has_artifact and row.promoted
+    store.add_predictions("other", [(pid, "prevention", 1.0) for pid in _effective(store, "enforcement")])
+    store.promote("other")
+    code, _, err = cli("models", "promote", small_seed_model.version, "--db", store_url)
+    assert code == 0, err
+    assert {label: _effective(store, label) for label in LABELS} == before
