@@ -18,6 +18,8 @@ from flows.fetch import Fetched, FetchError, Validators
 
 KINDS = ("auto", "file", "folder", "url", "feed")
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+# A file named like a report is one whatever its bytes hold: a broken one is recorded as failed, not skipped.
+REPORT_SUFFIXES = frozenset({".pdf", ".html", ".htm"})
 MAX_FEED_ENTRIES = 500  # a runaway feed should not turn one run into ten thousand fetches
 
 
@@ -78,9 +80,12 @@ def guess_kind(location: str) -> str:
 
 
 def is_report_file(path: Path) -> bool:
-    """PDFs and HTML by their bytes; text only with a text suffix, so code and data files are skipped."""
+    """PDFs and HTML by their bytes or their name; text only with a text suffix, so code and data files
+    are skipped."""
     from extractors.sniff import HTML, PDF, sniff_media_type
 
+    if path.suffix.lower() in REPORT_SUFFIXES:
+        return True
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
