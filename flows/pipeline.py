@@ -60,6 +60,8 @@ class WorkerContext:
     policy: FetchPolicy
     load_model: Callable[[], Any]  # -> models.registry.LoadedModel
     client: httpx.Client | None = None
+    # bytes, uri -> ExtractedDocument; load_context sets the time- and memory-limited sandbox (flows.limits)
+    extract: Callable[[bytes, str], Any] | None = None
     _model: Any = None
 
     def http(self) -> httpx.Client:
@@ -95,8 +97,12 @@ def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None
 
         return load_model(corpus, cache_dir=cache_dir)
 
+    from flows.limits import shared_sandbox
+
     is_known = functools.partial(is_stored_complete, corpus)
-    return WorkerContext(is_known=is_known, policy=policy, load_model=load_model)
+    return WorkerContext(
+        is_known=is_known, policy=policy, load_model=load_model, extract=shared_sandbox().extract
+    )
 
 
 @functools.cache
@@ -218,7 +224,7 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
     """Extract → tag → classify, and build the NewReport that the store will write in one transaction."""
     from extractors import extract_bytes
 
-    document = extract_bytes(data, ref.uri)
+    document = (ctx.extract or extract_bytes)(data, ref.uri)
     texts = [p.text for p in document.passages]
     langs = [p.lang for p in document.passages]
     tags = ctx.tagger.tag(texts, langs) if texts else []
@@ -279,6 +285,8 @@ def to_new_report(document: Any, tags: list[Any], source_id: int | None) -> NewR
         passages=passages,
         source_id=source_id,
         status="ok" if passages else "empty",
+        # An empty report says why (no text layer, skipped pages) instead of a generic line.
+        error=None if passages else "; ".join(document.warnings) or None,
     )
 
 
