@@ -18,6 +18,8 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
 ) -> None:
     for name, value in QUIET_DEFAULTS.items():
         monkeypatch.setenv(name, value)
+    from prefect.testing.utilities import prefect_test_harness
+
     from flows.retrain import retrain_flow
 
     with Corpus.open(sqlite_url) as corpus:
@@ -25,7 +27,9 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         truth = {p.text: p.labels for p in material.stored}
         for row in corpus.passages():
             corpus.add_labels(row.id, truth[row.text], annotator="tester")
-    result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
+    # The harness stops its temporary API server inside the test, while output is still captured.
+    with prefect_test_harness():
+        result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
     assert result.previous == small_seed_model.version and result.holdout_examples >= 1
     assert result.new_holdout is not None and result.old_holdout is not None
     with Corpus.open(sqlite_url) as corpus:
