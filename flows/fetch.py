@@ -7,6 +7,7 @@ Conditional requests (ETag / Last-Modified) let an unchanged remote file come ba
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,13 +28,17 @@ class FetchError(Exception):
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """How hard to try: per-request timeout (s), attempts, backoff base (s), size cap (bytes)."""
+    """How hard to try: per-read timeout (s), attempts, backoff base (s), size cap (bytes), the total
+    seconds one download may take (a slow-loris server that trickles a byte per read never times out
+    per read), and the hosts redirects may lead to (None: any public host; see check_redirect)."""
 
     user_agent: str = "citsec/0.1"
     timeout: float = 30.0
     attempts: int = 4
     backoff: float = 0.5
     max_bytes: int = 100 * 1024 * 1024
+    deadline: float = 300.0
+    allowed_hosts: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,33 @@ def check_scheme(url: str) -> None:
     """Refuse anything but http(s): file://, ftp:// and friends never reach the client."""
     if urlsplit(url).scheme.lower() not in {"http", "https"}:
         raise FetchError(f"{url}: only http and https URLs are fetched")
+
+
+def _address_class(host: str) -> str:
+    """The class of an IP literal or localhost: "loopback", "private" (also link-local, reserved) or
+    "public"; names count as public (they are not resolved here)."""
+    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return "public"
+    if address.is_loopback:
+        return "loopback"
+    return "public" if address.is_global else "private"
+
+
+def check_redirect(url: str, target: str, policy: FetchPolicy) -> None:
+    """Refuse a redirect hop that leaves http(s), leaves the policy's allowed hosts, or turns a public
+    address into a loopback or private one (a feed must not make citsec read the local network or a
+    cloud metadata service)."""
+    check_scheme(target)
+    host = (urlsplit(target).hostname or "").lower()
+    if policy.allowed_hosts is not None and host not in policy.allowed_hosts:
+        raise FetchError(f"{url}: redirect to {host} refused (not an allowed host)")
+    start = _address_class(urlsplit(url).hostname or "")
+    if _address_class(host) != "public" and _address_class(host) != start:
+        raise FetchError(f"{url}: redirect to {_address_class(host)} address {host} refused")
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -145,6 +177,7 @@ def fetch(
 
 def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:
     current = url
+    started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
         try:
             with http.stream("GET", current, headers=validators.headers()) as response:
@@ -152,10 +185,11 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
                     location = response.headers.get("Location")
                     if not location:
                         raise FetchError(f"{url}: redirect without a Location header")
-                    current = urljoin(current, location)
-                    check_scheme(current)
+                    target = urljoin(current, location)
+                    check_redirect(url, target, policy)
+                    current = target
                     continue
-                return _read_response(response, url, current, policy)
+                return _read_response(response, url, current, policy, started)
         except httpx.TimeoutException as exc:
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
@@ -165,7 +199,9 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
     raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _read_response(response: httpx.Response, url: str, final_url: str, policy: FetchPolicy) -> Fetched:
+def _read_response(
+    response: httpx.Response, url: str, final_url: str, policy: FetchPolicy, started: float
+) -> Fetched:
     status = response.status_code
     if status in TRANSIENT_STATUS:
         raise _Transient(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
@@ -185,5 +221,7 @@ def _read_response(response: httpx.Response, url: str, final_url: str, policy: F
         size += len(chunk)
         if size > policy.max_bytes:
             raise FetchError(f"{url}: body is over the {policy.max_bytes}-byte limit")
+        if time.monotonic() - started > policy.deadline:
+            raise FetchError(f"{url}: download took longer than the {policy.deadline:g}-second limit")
         chunks.append(chunk)
     return Fetched(url, final_url, status, b"".join(chunks), content_type, validators)
