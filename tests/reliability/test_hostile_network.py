@@ -1,0 +1,193 @@
+"""Hostile servers on 127.0.0.1: redirects out of bounds, endless and trickling bodies, a gzip bomb, lying
+Content-Types and feeds with entity tricks. Each is refused with one line, or read for what it is."""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from brokenfiles import MB, SAMPLES
+
+from corpus import Corpus
+from flows.feeds import FeedError, parse_feed
+from flows.fetch import FetchError, FetchPolicy, fetch
+from flows.run import ingest_local
+
+POLICY = FetchPolicy(timeout=2.0, attempts=1, backoff=0.01, max_bytes=4 * MB, deadline=3.0)
+Handler = Callable[[BaseHTTPRequestHandler], None]
+
+
+def _gzip_bomb(inflated: int) -> bytes:
+    """One gzip member of HTML that inflates to `inflated` bytes (mostly spaces) from about a thousandth
+    of that: a full flush makes the deflate block for one megabyte repeatable (see brokenfiles)."""
+    first, chunk = b"<html><body><p>" + b" " * (MB - 15), b" " * MB
+    count = inflated // MB
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = deflate.compress(first) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(first)
+    for _ in range(count - 1):
+        crc = zlib.crc32(chunk, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (count * MB) & 0xFFFFFFFF)
+    return header + head + block * (count - 1) + b"\x03\x00" + trailer
+
+
+class Server:
+    """A threaded HTTP server whose paths run test-given handlers; stopped after the test."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.stop = threading.Event()
+        routes = self.routes
+
+        class _Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                handler = routes.get(self.path.split("?")[0])
+                if handler is None:
+                    self.send_error(404)
+                    return
+                # The client giving up mid-body is the point of most of these routes.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    handler(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def body(self, path: str, data: bytes, content_type: str, **headers: str) -> str:
+        def handler(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Content-Type", content_type)
+            h.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                h.send_header(name.replace("_", "-"), value)
+            h.end_headers()
+            h.wfile.write(data)
+
+        self.routes[path] = handler
+        return self.base + path
+
+    def redirect(self, path: str, location: str) -> str:
+        def handler(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(302)
+            h.send_header("Location", location)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+
+        self.routes[path] = handler
+        return self.base + path
+
+    def trickle(self, path: str, piece: bytes, pause: float) -> str:
+        """A body without end: `piece` after `piece`, `pause` seconds apart, until the client leaves
+        (or the test ends: every loop is bounded by the stop event)."""
+
+        def handler(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html")
+            h.end_headers()
+            h.wfile.write(b"<html><body><p>")
+            while not self.stop.is_set():
+                h.wfile.write(piece)
+                h.wfile.flush()
+                if pause:
+                    time.sleep(pause)
+
+        self.routes[path] = handler
+        return self.base + path
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    running = Server()
+    try:
+        yield running
+    finally:
+        running.stop.set()
+        running.httpd.shutdown()
+        running.httpd.server_close()
+
+
+def test_redirect_to_file_url_is_refused(server):
+    url = server.redirect("/r", "file:///etc/passwd")
+    with pytest.raises(FetchError, match="only http and https"):
+        fetch(url, POLICY)
+
+
+def test_redirect_to_private_or_unlisted_host_is_refused(server):
+    # A source on one address class may not bounce citsec to another (cloud metadata, the LAN).
+    url = server.redirect("/meta", "http://169.254.169.254/latest/meta-data/")
+    with pytest.raises(FetchError, match="redirect to private address 169.254.169.254 refused"):
+        fetch(url, POLICY)
+    target = server.body("/ok", b"fine", "text/plain")
+    moved = server.redirect("/moved", target.replace("127.0.0.1", "localhost"))
+    strict = FetchPolicy(**{**POLICY.__dict__, "allowed_hosts": frozenset({"127.0.0.1"})})
+    with pytest.raises(FetchError, match="redirect to localhost refused"):
+        fetch(moved, strict)
+    assert fetch(server.redirect("/same", target), strict).content == b"fine"
+
+
+def test_endless_response_stops_at_the_size_cap(server):
+    url = server.trickle("/endless", b"x" * 65536, pause=0)
+    with pytest.raises(FetchError, match="over the 4194304-byte limit"):
+        fetch(url, POLICY)
+
+
+def test_slow_loris_stops_at_the_download_deadline(server):
+    # One byte every 50 ms never trips the 2-second read timeout; the 3-second deadline stops it.
+    url = server.trickle("/loris", b"x", pause=0.05)
+    with pytest.raises(FetchError, match="longer than the 3-second limit"):
+        fetch(url, POLICY)
+
+
+def test_gzip_bomb_page_is_capped_and_recorded_as_failed(server, db_url):
+    url = server.body("/bomb.html", _gzip_bomb(1024 * MB), "text/html", Content_Encoding="gzip")
+    with pytest.raises(FetchError, match="over the 4194304-byte limit"):
+        fetch(url, POLICY)
+    summary = ingest_local([url], db_url=db_url, workers=1, fetch_policy=POLICY)
+    assert (summary.new, summary.failed) == (0, 1)
+    with Corpus.open(db_url) as corpus:
+        (row,) = list(corpus.reports())
+    assert row.status == "failed" and "byte limit" in (row.error or "") and "\n" not in (row.error or "")
+
+
+def test_wrong_content_type_is_sniffed(server, db_url):
+    pdf = (SAMPLES / "plan_colombia_legacy_en.pdf").read_bytes()
+    html = (SAMPLES / "honduras_state_of_exception_en.html").read_bytes()
+    pdf_as_html = server.body("/page", pdf, "text/html; charset=utf-8")
+    html_as_pdf = server.body("/report.pdf", html, "application/pdf")
+    summary = ingest_local([pdf_as_html, html_as_pdf], db_url=db_url, workers=1, fetch_policy=POLICY)
+    assert (summary.new, summary.failed) == (2, 0), summary.errors
+    with Corpus.open(db_url) as corpus:
+        kinds = {row.uri.rsplit("/", 1)[1]: row.media_type for row in corpus.reports()}
+    assert kinds == {"page": "application/pdf", "report.pdf": "text/html"}
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><item><title>&xxe;</title><link>http://h.test/a</link></item></channel></rss>"""
+QUADRATIC = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY a "%s">]>
+<rss version="2.0"><channel><item><title>%s</title><link>http://h.test/a</link></item></channel></rss>""" % (
+    b"x" * 50_000,
+    b"&a;" * 50_000,
+)
+
+
+@pytest.mark.parametrize("feed", [XXE, QUADRATIC], ids=["external-entity", "quadratic-blowup"])
+def test_feed_entity_tricks_are_refused(feed, server, db_url):
+    with pytest.raises(FeedError, match="refused"):
+        parse_feed(feed, "http://h.test/feed.xml")
+    url = server.body("/feed.xml", feed, "application/rss+xml")
+    summary = ingest_local([url], db_url=db_url, workers=1, fetch_policy=POLICY)
+    assert summary.new == 0 and any("feed refused" in e for e in summary.errors), summary.errors
