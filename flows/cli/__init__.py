@@ -21,11 +21,7 @@ _COMMAND_MODULES = (
 
 def _register() -> None:
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not a command module still to be written
-                raise
+        importlib.import_module(name)
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
