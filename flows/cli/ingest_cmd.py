@@ -51,10 +51,16 @@ def ingest_command(
     Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
-    from flows.run import ingest_local, progress_listener
+    from flows.run import ingest_local, nothing_to_process, progress_listener
+    from flows.settings import Settings
 
+    # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
+    # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
+    # goes through Prefect so the server's run history stays complete.
+    own_api = Settings.from_env().prefect_api_url is None
+    skip_prefect = no_prefect or (dask_address is None and own_api and nothing_to_process(sources, db))
     with _progress() as listener, progress_listener(listener):
-        if no_prefect:
+        if skip_prefect:
             summary = ingest_local(sources, db_url=db, workers=workers)
         else:
             quiet_prefect()
