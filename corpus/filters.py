@@ -51,14 +51,18 @@ class PassageFilter:
         lang = self.lang.strip().lower() if self.lang else None
         if lang is not None and not _LANG.match(lang):
             raise CorpusError(f"malformed language code {self.lang!r}: expected ISO 639-1 such as en, es, pt")
-        programs = tuple(sorted({p.strip() for p in self.programs if p.strip()}, key=str.casefold))
+        # NUL cannot occur in stored text and PostgreSQL refuses it in a parameter: it matches nothing.
+        programs = tuple(
+            sorted({p.replace("\x00", "").strip() for p in self.programs} - {""}, key=str.casefold)
+        )
+        search = self.search.replace("\x00", " ") if self.search else None
         return replace(
             self,
             labels=tuple(validate_label_filter(self.labels)),
             countries=tuple(validate_countries(self.countries)),
             programs=programs,
             lang=lang,
-            search=self.search if self.search and self.search.strip() else None,
+            search=search if search and search.strip() else None,
         )
 
 
