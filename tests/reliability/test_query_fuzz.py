@@ -83,7 +83,7 @@ def test_any_text_in_any_filter_is_answered_or_one_line_error(store: Corpus) -> 
         until=st.one_of(st.none(), text),
     )
     @example(labels=(), countries=(), programs=("a\x00",), lang="\x00", search="\x00", since=None, until=None)
-    def check(labels, countries, programs, lang, search, since, until) -> None:  # type: ignore[no-untyped-def]
+    def check(labels, countries, programs, lang, search, since, until) -> None:
         try:
             # Dates reach the store as dates: the CLI parses what the user typed, as here.
             start = parse_date(since) if since is not None else None
@@ -118,7 +118,7 @@ def test_search_with_stray_quotes_finds_what_plain_words_find(store: Corpus) -> 
         assert ids(typed) == plain, typed
 
 
-def test_cli_passages_with_hostile_filters_never_tracebacks(store_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_passages_with_hostile_filters_never_tracebacks(store_url: str, capsys) -> None:
     from flows.cli import main
 
     with Corpus.open(store_url) as corpus:
