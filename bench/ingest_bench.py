@@ -77,12 +77,15 @@ def library_extract(paths: list[Path]) -> dict[str, Any]:
     from extractors import extract_path
 
     extract_path(REPORTS / "valle_jones2010_structural_change_homicide_mexico.pdf")  # imports, word lists
-    passages = 0
+    passages = words = 0
     cpu0, start = _cpu_self(), time.perf_counter()
     for path in paths:
-        passages += len(extract_path(path).passages)
+        document = extract_path(path)
+        passages += len(document.passages)
+        words += sum(len(p.text.split()) for p in document.passages)
     wall = time.perf_counter() - start
-    return {"passages": passages, "wall_s": round(wall, 2), "cpu_s": round(_cpu_self() - cpu0, 2)}
+    return {"passages": passages, "words": words, "wall_s": round(wall, 2),
+            "cpu_s": round(_cpu_self() - cpu0, 2)}
 
 
 def cli_extract(paths: list[Path]) -> dict[str, Any]:
