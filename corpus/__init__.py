@@ -10,6 +10,7 @@ from corpus.records import (
     NewPassage,
     NewReport,
     PassageRow,
+    ReportPredictions,
     ReportRow,
     SourceRow,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "NewReport",
     "PassageFilter",
     "PassageRow",
+    "ReportPredictions",
     "ReportRow",
     "SourceRow",
     "parse_date",

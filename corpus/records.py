@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +35,22 @@ class NewPassage:
 
 
 @dataclass(frozen=True)
+class ReportPredictions:
+    """A model's predictions for a report's passages, stored with the report by Corpus.add_report.
+
+    `by_seq` maps a passage's seq to {label: score} or {label: (score, assigned)}; `assigned` is the
+    model's own decision, else score >= thresholds.get(label, 0.5) decides (as in add_predictions).
+    """
+
+    model_version: str
+    by_seq: Mapping[int, Mapping[str, float | tuple[float, bool]]]
+    thresholds: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
 class NewReport:
-    """A report with its passages and their entities, stored in one transaction by Corpus.add_report."""
+    """A report with its passages, their entities and (optionally) a model's predictions for them,
+    stored in one transaction by Corpus.add_report."""
 
     uri: str
     sha256: str
@@ -53,6 +68,7 @@ class NewReport:
     # "ok" when passages carry text; "empty" when the report has none (image-only PDFs, blank pages).
     status: str | None = None
     error: str | None = None
+    predictions: ReportPredictions | None = None
 
 
 @dataclass(frozen=True)

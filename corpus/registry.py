@@ -103,26 +103,41 @@ class RegistryMixin(StoreBase):
         later), and when the store has no promoted model yet, this one is promoted, so the labels of
         a first ingest are visible at once.
         """
-        limits = dict(thresholds or {})
         with self._write(PG_LOCK_LABELS) as conn:
-            model_id = _model_id(conn, model_version, create=True)
-            promoted = promoted_model_id(conn)
-            if promoted is None:
-                conn.execute(update(ModelVersion).where(ModelVersion.id == model_id).values(promoted=True))
-                promoted = model_id
-            touched: set[int] = set()
-            stored = 0
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(_prediction(model_id, row, limits))
-                if len(batch) >= _BATCH:
-                    stored += _store_predictions(conn, model_id, batch, touched)
-                    batch = []
-            if batch:
-                stored += _store_predictions(conn, model_id, batch, touched)
-            if promoted == model_id and touched:
-                refresh_model_labels(conn, sorted(touched))
-        return stored
+            return write_predictions(conn, model_version, rows, thresholds)
+
+
+def write_predictions(
+    conn: Connection,
+    model_version: str,
+    rows: Iterable[PredictionInput],
+    thresholds: Mapping[str, float] | None = None,
+) -> int:
+    """add_predictions inside the caller's write transaction (which holds PG_LOCK_LABELS on PostgreSQL):
+    registers a placeholder for an unknown version, promotes the first model of a store without one,
+    and keeps current_labels in step. Corpus.add_report uses it to store a report with its predictions.
+    """
+    limits = dict(thresholds or {})
+    model_id = _model_id(conn, model_version, create=True)
+    promoted = promoted_model_id(conn)
+    if promoted is None:
+        conn.execute(update(ModelVersion).where(ModelVersion.id == model_id).values(promoted=True))
+        promoted = model_id
+    touched: set[int] = set()
+    stored = 0
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        item = _prediction(model_id, row, limits)
+        # Never split one passage's rows over two batches: the second would delete the first's rows.
+        if len(batch) >= _BATCH and item["passage_id"] != batch[-1]["passage_id"]:
+            stored += _store_predictions(conn, model_id, batch, touched)
+            batch = []
+        batch.append(item)
+    if batch:
+        stored += _store_predictions(conn, model_id, batch, touched)
+    if promoted == model_id and touched:
+        refresh_model_labels(conn, sorted(touched))
+    return stored
 
 
 def _promote(conn: Connection, version: str) -> None:

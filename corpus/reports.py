@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
+from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
 from corpus.labelstate import carry_labels_over
-from corpus.records import NewEntity, NewReport, ReportRow
-from corpus.schema import Entity, Passage, Report, utcnow
+from corpus.records import NewEntity, NewReport, ReportPredictions, ReportRow
+from corpus.registry import PredictionInput, write_predictions
+from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
 
 _MAX_ERROR_CHARS = 500
@@ -31,18 +33,30 @@ def one_line(message: str) -> str:
 
 class ReportsMixin(StoreBase):
     def add_report(self, report: NewReport) -> int:
-        """Store a report, its passages and their entities in one transaction; returns the report id.
+        """Store a report, its passages, their entities and the model's predictions for them (when
+        `report.predictions` carries them) in one transaction; returns the report id.
 
-        Idempotent on sha256: the same content stored twice (even by concurrent writers) is one report.
+        Idempotent on sha256: the same content stored twice (even by concurrent writers) is one report;
+        content stored without that model's predictions (by a run before they went into this same
+        transaction) gets them for the passages whose text is unchanged.
         A new version at a uri already stored supersedes the older one in default queries.
+        Predictions behave as in add_predictions: the first model of a store without a promoted one is
+        promoted, and the effective labels follow at once.
         """
         _check_report(report)
+        # Predictions touch the registry and current_labels: take the lock other label writers take.
+        lock = PG_LOCK_LABELS if report.predictions is not None else None
         try:
-            with self._write() as conn:
+            with self._write(lock) as conn:
                 existing = _id_by_sha256(conn, report.sha256)
                 if existing is not None:
+                    if report.predictions is not None:
+                        _complete_predictions(conn, existing, report, report.predictions)
                     return existing
-                return _insert_report(conn, report)
+                report_id, passage_ids = _insert_report(conn, report)
+                if report.predictions is not None:
+                    _write_report_predictions(conn, report, report.predictions, passage_ids)
+                return report_id
         except IntegrityError as exc:
             # Another writer stored the same content between our check and our insert.
             with self._read() as conn:
@@ -106,6 +120,32 @@ class ReportsMixin(StoreBase):
             row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()
         return _report_row(row) if row else None
 
+    def has_whole_report(self, sha256: str) -> bool:
+        """True when content with this sha256 needs no more work: stored as failed or empty, or stored
+        with passages whose first carries the promoted model's prediction or a human label.
+
+        add_report stores a report with its predictions in one transaction; stores written before
+        that may hold a report without them. One indexed query, whatever the store's size.
+        """
+        first = (
+            select(Passage.id)
+            .where(Passage.report_id == Report.id)
+            .order_by(Passage.seq)
+            .limit(1)
+            .scalar_subquery()
+        )
+        promoted = select(ModelVersion.id).where(ModelVersion.promoted.is_(True)).scalar_subquery()
+        predicted = exists().where(Prediction.passage_id == first, Prediction.model_version_id == promoted)
+        labeled = exists().where(HumanLabel.passage_id == first)
+        stmt = select(
+            Report.status, first.label("first"), predicted.label("predicted"), labeled.label("labeled")
+        )
+        with self._read() as conn:
+            row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
+        if row is None:
+            return False
+        return row.status != "ok" or row.first is None or bool(row.predicted) or bool(row.labeled)
+
     def report_by_uri(self, uri: str) -> ReportRow | None:
         """The current (newest, not superseded) report stored from `uri`."""
         stmt = (
@@ -159,7 +199,8 @@ def _id_by_sha256(conn: Connection, sha256: str) -> int | None:
     return conn.execute(select(Report.id).where(Report.sha256 == sha256)).scalar()
 
 
-def _insert_report(conn: Connection, report: NewReport) -> int:
+def _insert_report(conn: Connection, report: NewReport) -> tuple[int, dict[int, int]]:
+    """Insert the report, its passages and entities; returns its id and its passage ids by seq."""
     now = utcnow()
     has_text = any(p.text.strip() for p in report.passages)
     status = report.status or ("ok" if has_text else "empty")
@@ -197,7 +238,7 @@ def _insert_report(conn: Connection, report: NewReport) -> int:
     if older:
         conn.execute(update(Report).where(Report.id.in_(older)).values(superseded_by=report_id))
     if not report.passages:
-        return int(report_id)
+        return int(report_id), {}
     passage_rows = [
         {
             "report_id": report_id,
@@ -226,7 +267,49 @@ def _insert_report(conn: Connection, report: NewReport) -> int:
         conn.execute(insert(Entity), entity_rows)
     if older:
         carry_labels_over(conn, older, [(pid, p.text) for pid, p in zip(ids, report.passages, strict=True)])
-    return int(report_id)
+    return int(report_id), {p.seq: int(pid) for pid, p in zip(ids, report.passages, strict=True)}
+
+
+def _write_report_predictions(
+    conn: Connection, report: NewReport, predictions: ReportPredictions, passage_ids: Mapping[int, int]
+) -> None:
+    """The report's predictions, in its transaction: a seq or label the report lacks fails it whole."""
+    rows: list[PredictionInput] = []
+    for seq, scores in predictions.by_seq.items():
+        passage_id = passage_ids.get(seq)
+        if passage_id is None:
+            raise CorpusError(f"predictions for report {report.uri} name passage seq {seq}, which it lacks")
+        for label, value in scores.items():
+            if isinstance(value, tuple):
+                rows.append((passage_id, label, float(value[0]), bool(value[1])))
+            else:
+                rows.append((passage_id, label, float(value)))
+    if rows:  # no passages, no model to register or promote
+        write_predictions(conn, predictions.model_version, rows, predictions.thresholds)
+
+
+def _complete_predictions(
+    conn: Connection, report_id: int, report: NewReport, predictions: ReportPredictions
+) -> None:
+    """Give a stored report the model's predictions it lacks (stored by an older run, or killed between
+    the report and its predictions when they were two transactions); passages whose text differs from
+    the new extraction's (another extractor version) are left alone."""
+    passages = select(Passage.id).where(Passage.report_id == report_id)
+    done = exists().where(
+        Prediction.passage_id.in_(passages),
+        Prediction.model_version_id.in_(
+            select(ModelVersion.id).where(ModelVersion.version == predictions.model_version)
+        ),
+    )
+    if conn.execute(select(done)).scalar():
+        return
+    texts = {p.seq: p.text for p in report.passages}
+    stored = conn.execute(select(Passage.seq, Passage.id, Passage.text).where(Passage.report_id == report_id))
+    same = {row.seq: int(row.id) for row in stored if texts.get(row.seq) == row.text}
+    kept = {seq: scores for seq, scores in predictions.by_seq.items() if seq in same}
+    _write_report_predictions(
+        conn, report, ReportPredictions(predictions.model_version, kept, predictions.thresholds), same
+    )
 
 
 def _entity_row(passage_id: int, entity: NewEntity) -> dict[str, Any]:
