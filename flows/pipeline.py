@@ -19,22 +19,20 @@ from flows.sources import ReportRef
 if TYPE_CHECKING:
     import httpx
 
-    from corpus import Corpus, NewReport
+    from corpus import Corpus, NewReport, ReportPredictions
 
 NEW, UNCHANGED, FAILED = "new", "unchanged", "failed"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What processing one report came to; `report` is set for new reports, `error` for failed ones."""
+    """What processing one report came to; `report` (with the model's predictions for its passages) is
+    set for new reports, `error` for failed ones."""
 
     uri: str
     status: str  # new | unchanged | failed
     sha256: str | None = None
     report: NewReport | None = None
-    # Per passage, in seq order: the labels `model_version` assigned and its score for every label.
-    predictions: list[tuple[list[str], dict[str, float]]] = field(default_factory=list)
-    model_version: str | None = None
     error: str | None = None
     validators: Validators = field(default_factory=Validators)
     pages: int = 0
@@ -132,46 +130,46 @@ def known_outcome(ref: ReportRef, is_known: Callable[[str], bool]) -> Outcome | 
 def is_stored_complete(corpus: Corpus, sha256: str) -> bool:
     """True when a report with these bytes is stored whole: its passages and their predictions.
 
-    add_report and add_predictions are two transactions; a run killed between them leaves a report
-    without predictions, which this treats as not yet done so the next run finishes it.
+    A report and its predictions are one transaction now, but a store written by an older run may hold
+    a report without them (killed between two transactions); that counts as not yet done, so the next
+    run finishes it (add_report fills in the predictions of content it already has). One query.
     """
-    from corpus import PassageFilter
-
-    row = corpus.report_by_sha256(sha256)
-    if row is None:
-        return False
-    if row.status != "ok":
-        return True
-    passages = corpus.passages(PassageFilter(report_id=row.id, include_superseded=True), limit=1)
-    first = next(iter(passages), None)
-    return first is None or bool(first.scores) or first.label_origin == "human"
+    return corpus.has_whole_report(sha256)
 
 
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
-    """Write one processed report: the report with passages and entities in one transaction, then its
-    passages' predictions; a failed report as a failed row. Returns the report id (None if unchanged)."""
-    from corpus import PassageFilter
-
+    """Write one processed report: the report with passages, entities and predictions in one
+    transaction; a failed report as a failed row. Returns the report id (None if unchanged)."""
     if outcome.status == FAILED:
         return corpus.record_failed_report(
             outcome.uri, outcome.sha256, outcome.error or "failed", source_id=outcome.source_id
         )
     if outcome.status != NEW or outcome.report is None:
         return None
-    report_id = corpus.add_report(outcome.report)
-    if outcome.predictions and outcome.model_version:
-        rows = corpus.passages(PassageFilter(report_id=report_id, include_superseded=True))
-        ids = {row.seq: row.id for row in rows}
-        pairs = zip(outcome.report.passages, outcome.predictions, strict=True)
-        corpus.add_predictions(
-            outcome.model_version,
-            [
-                (ids[passage.seq], label, score, label in labels)
-                for passage, (labels, scores) in pairs
-                for label, score in scores.items()
-            ],
-        )
-    return report_id
+    if outcome.report.predictions is not None:
+        ensure_model_registered(corpus, outcome.report.predictions.model_version)
+    return corpus.add_report(outcome.report)
+
+
+def ensure_model_registered(corpus: Corpus, version: str) -> None:
+    """Before predictions are stored, their model must be in the registry with its artifact and metrics,
+    so it can be loaded, promoted and compared after the seed files change in a later release.
+
+    Workers use the store's promoted model (registered already) or the built-in seed model, which
+    enters the registry here from the disk cache the worker wrote. One indexed query once it is there.
+    """
+    row = corpus.model_version(version)
+    if (row is not None and row.has_artifact) or not version.startswith("seed-"):
+        return
+    from corpus import CorpusError
+    from flows.settings import Settings
+    from models.errors import ModelError
+    from models.registry import register_builtin_seed
+
+    try:
+        register_builtin_seed(corpus, Settings.from_env().cache_dir)
+    except ModelError as exc:
+        raise CorpusError(f"model {version} could not be registered: {one_line(exc)}") from exc
 
 
 def plan_fetches(
@@ -229,22 +227,39 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
     langs = [p.lang for p in document.passages]
     tags = ctx.tagger.tag(texts, langs) if texts else []
     predictions = ctx.model.predict(texts, langs) if texts else []
-    report = to_new_report(document, tags, ref.source_id)
+    report = to_new_report(
+        document, tags, ref.source_id, with_predictions(document, predictions, ctx.model.version)
+    )
     return Outcome(
         uri=ref.uri,
         status=NEW,
         sha256=sha,
         report=report,
-        predictions=[(list(p.labels), dict(p.scores)) for p in predictions],
-        model_version=ctx.model.version,
         validators=validators,
         pages=document.pages,
         source_id=ref.source_id,
     )
 
 
-def to_new_report(document: Any, tags: list[Any], source_id: int | None) -> NewReport:
-    """An ExtractedDocument and its passages' Tags as the store's NewReport."""
+def with_predictions(document: Any, predictions: list[Any], version: str) -> ReportPredictions | None:
+    """The model's Predictions (one per passage, in order) as the store's ReportPredictions."""
+    from corpus import ReportPredictions
+
+    if not predictions:
+        return None
+    by_seq = {
+        passage.seq: {
+            label: (score, label in prediction.labels) for label, score in prediction.scores.items()
+        }
+        for passage, prediction in zip(document.passages, predictions, strict=True)
+    }
+    return ReportPredictions(model_version=version, by_seq=by_seq)
+
+
+def to_new_report(
+    document: Any, tags: list[Any], source_id: int | None, predictions: ReportPredictions | None = None
+) -> NewReport:
+    """An ExtractedDocument, its passages' Tags and the model's predictions as the store's NewReport."""
     from corpus import NewEntity, NewPassage, NewReport
     from corpus.taxonomy import ENTITY_KINDS
     from extractors import EXTRACTOR_VERSION
@@ -284,6 +299,7 @@ def to_new_report(document: Any, tags: list[Any], source_id: int | None) -> NewR
         metadata=dict(document.metadata),
         passages=passages,
         source_id=source_id,
+        predictions=predictions,
         status="ok" if passages else "empty",
         # An empty report says why (no text layer, skipped pages) instead of a generic line.
         error=None if passages else "; ".join(document.warnings) or None,

@@ -1,13 +1,16 @@
 """Which model to use and how to get it: the store's promoted model, a named version, or the seed model.
 
 The built-in seed model is trained from models/seed on first use and cached on disk under a key made of
-the seed data, the training code version and the scikit-learn version, so any change retrains it.
+the seed data, the training code version and the scikit-learn version, so any change retrains it. Next to
+the artifact the cache keeps the model's card (design, CV metrics), so a store can register the model
+from the cache without loading it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -98,23 +101,85 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp.name, path)
 
 
+def _seed_path(cache_dir: Path | None, version: str) -> Path:
+    return (cache_dir or default_cache_dir()) / "models" / f"{version}.skops"
+
+
+def model_card(estimator: StrategyClassifier, data: bytes) -> dict[str, Any]:
+    """What the registry keeps with an artifact: algorithm, parameters, training size and CV metrics."""
+    return {
+        "algorithm": algorithm_name(estimator),
+        "parameters": {**estimator.get_params(), "artifact_sha256": artifact_digest(data)},
+        "training_size": int(estimator.n_training_),
+        "metrics": training_metrics(estimator),
+    }
+
+
 def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> LoadedModel:
     """The built-in model: read from the disk cache, or trained from the seed set and cached."""
     seed = load_seed(seed_dir)
     version = seed_version(seed.digest)
-    path = (cache_dir or default_cache_dir()) / "models" / f"{version}.skops"
-    digest_path = path.with_suffix(".sha256")
+    path = _seed_path(cache_dir, version)
+    digest_path, card_path = path.with_suffix(".sha256"), path.with_suffix(".card.json")
     if path.is_file() and digest_path.is_file():
         try:
-            estimator = load_model_bytes(path.read_bytes(), digest_path.read_text().strip())
+            data = path.read_bytes()
+            estimator = load_model_bytes(data, digest_path.read_text().strip())
+            if not card_path.is_file():  # a cache written before cards were kept
+                _write_atomically(card_path, json.dumps(model_card(estimator, data)).encode())
             return LoadedModel(version, estimator)
         except ModelError as exc:  # a cache is disposable: rebuild it rather than fail
             log.warning("cached seed model %s unusable (%s); retraining", path, exc)
     estimator = train(seed.texts, [p.labels for p in seed.passages])
     data = dump_model(estimator)
+    _write_atomically(card_path, json.dumps(model_card(estimator, data)).encode())
     _write_atomically(path, data)
     _write_atomically(digest_path, artifact_digest(data).encode())
     return LoadedModel(version, estimator)
+
+
+def _cached_seed(cache_dir: Path | None, version: str) -> tuple[bytes, dict[str, Any]] | None:
+    """The cached seed artifact and its card, checked against the recorded digest; None when absent."""
+    path = _seed_path(cache_dir, version)
+    try:
+        data = path.read_bytes()
+        digest = path.with_suffix(".sha256").read_text().strip()
+        card = json.loads(path.with_suffix(".card.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if artifact_digest(data) != digest or card.get("parameters", {}).get("artifact_sha256") != digest:
+        return None
+    return data, card
+
+
+def register_builtin_seed(corpus: Corpus, cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> str:
+    """Put the built-in seed model (artifact, design, CV metrics) into the store's registry unless it is
+    there already; returns its version. Cheap: hashing the seed set and one query when the store has it,
+    file reads (no unpickling) when the disk cache has it; it loads or trains the model only otherwise."""
+    from corpus import CorpusError
+
+    version = builtin_seed_version(seed_dir)
+    row = corpus.model_version(version)
+    if row is not None and row.has_artifact:
+        return version
+    cached = _cached_seed(cache_dir, version)
+    if cached is None:
+        model = seed_model(cache_dir, seed_dir)  # trains, or loads an old cache; writes the card
+        cached = _cached_seed(cache_dir, version) or _as_cached(model.estimator)
+    data, card = cached
+    try:
+        corpus.add_model_version(version=version, artifact=data, promoted=False, **card)
+    except CorpusError:
+        row = corpus.model_version(version)
+        if row is None or not row.has_artifact:
+            raise
+        # Another run registered it between our look-up and our insert.
+    return version
+
+
+def _as_cached(estimator: StrategyClassifier) -> tuple[bytes, dict[str, Any]]:
+    data = dump_model(estimator)
+    return data, model_card(estimator, data)
 
 
 def builtin_seed_version(seed_dir: Path = SEED_DIR) -> str:
@@ -175,13 +240,7 @@ def register_model(
     """Store a fitted model (artifact, design, CV metrics) in the registry; returns its version."""
     data = dump_model(estimator)
     version = version or trained_version(data)
-    corpus.add_model_version(
-        version=version,
-        algorithm=algorithm_name(estimator),
-        parameters={**estimator.get_params(), "artifact_sha256": artifact_digest(data)},
-        training_size=int(estimator.n_training_),
-        metrics={**training_metrics(estimator), **(extra_metrics or {})},
-        artifact=data,
-        promoted=promoted,
-    )
+    card = model_card(estimator, data)
+    card["metrics"].update(extra_metrics or {})
+    corpus.add_model_version(version=version, artifact=data, promoted=promoted, **card)
     return version

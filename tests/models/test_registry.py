@@ -12,6 +12,7 @@ from models.errors import ModelError
 from models.registry import (
     LoadedModel,
     load_model,
+    register_builtin_seed,
     register_model,
     register_seed_model,
     seed_model,
@@ -98,3 +99,31 @@ def test_seed_placeholder_in_store_resolves_to_the_builtin_model(store, fitted, 
     register_seed_model(store, builtin, promoted=True)
     assert store.model_version("seed-0123abcd").has_artifact
     assert load_model(store, cache_dir=tmp_path).version == "seed-0123abcd"
+
+
+def test_builtin_seed_enters_the_registry_from_the_cache_without_loading(
+    store, seed_cache, slice_seed_dir, monkeypatch
+):
+    cache, model = seed_cache
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was loaded or trained")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("models.registry.load_model_bytes", refuse)
+        patch.setattr("models.registry.train", refuse)
+        assert register_builtin_seed(store, cache, slice_seed_dir) == model.version
+        assert register_builtin_seed(store, cache, slice_seed_dir) == model.version  # once is enough
+    row = store.model_version(model.version)
+    assert row.has_artifact and not row.promoted and row.training_size > 0
+    assert row.metrics["cv_macro_f1"] > 0 and row.algorithm.startswith("word+cues")
+    loaded = load_model(store, model.version)
+    np.testing.assert_array_equal(loaded.estimator.predict_proba(PROBE), model.estimator.predict_proba(PROBE))
+
+
+def test_builtin_seed_fills_in_the_placeholder_an_older_ingest_left(store, seed_cache, slice_seed_dir):
+    cache, model = seed_cache
+    store.add_model_version(model.version, "unregistered", {}, 0, {}, None, promoted=True)
+    register_builtin_seed(store, cache, slice_seed_dir)
+    row = store.promoted_model()
+    assert row.version == model.version and row.has_artifact and row.metrics["cv_f1"]

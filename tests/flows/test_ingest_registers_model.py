@@ -1,0 +1,81 @@
+"""Stored predictions have their model in the registry: ingest registers the built-in seed model it used."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import Corpus, PassageFilter
+from flows.cli import main
+from flows.run import ingest_local
+from models.artifacts import artifact_digest
+from models.registry import builtin_seed_version
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def _cache_with_seed_stand_in(model_store: Path, cache: Path) -> str:
+    """A cache holding the built-in seed version's files, as a run before model cards left them.
+
+    The small test model stands in for the seed model, which takes a minute to train."""
+    with Corpus.open(f"sqlite:///{model_store}") as corpus:
+        data = corpus.model_artifact("flows-test-model")
+    assert data is not None
+    version = builtin_seed_version()
+    (cache / "models").mkdir(parents=True)
+    (cache / "models" / f"{version}.skops").write_bytes(data)
+    (cache / "models" / f"{version}.sha256").write_text(artifact_digest(data))
+    return version
+
+
+def test_ingest_registers_the_seed_model_it_used(tmp_path, samples_dir, model_store, monkeypatch, capsys):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(cache))
+    version = _cache_with_seed_stand_in(model_store, cache)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+
+    code, out, err = run_cli(["ingest", str(folder), "--db", db, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0 and "new        1" in out, err
+    code, out, err = run_cli(["models", "list", "--db", db, "--format", "json"], capsys)
+    assert code == 0, err
+    rows = {row["version"]: row for row in json.loads(out)}
+    assert set(rows) == {version}
+    assert rows[version]["artifact"] == "stored" and rows[version]["promoted"]
+    assert rows[version]["cv_macro_f1"] is not None and rows[version]["training_size"] > 0
+    with Corpus.open(db) as corpus:
+        row = corpus.model_version(version)
+        assert row is not None and set(row.metrics["cv_f1"]) == {"prevention", "enforcement", "transnational"}
+        assert all(p.scores for p in corpus.passages(PassageFilter()))
+        corpus.add_model_version("m-other", "x", {}, 1, {}, b"other", promoted=True)
+
+    code, out, err = run_cli(["models", "promote", version, "--db", db], capsys)
+    assert code == 0 and f"promoted {version}" in out, err
+    with Corpus.open(db) as corpus:
+        assert corpus.promoted_model().version == version  # type: ignore[union-attr]
+        assert any(p.labels for p in corpus.passages(PassageFilter()))
+
+
+def test_unchanged_run_neither_loads_nor_registers_a_model(tmp_path, samples_dir, db_url, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    assert ingest_local([str(folder)], db_url=db_url, workers=1).new == 1
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged run loaded or registered a model")
+
+    for name in ("load_model", "seed_model", "register_builtin_seed", "builtin_seed_version"):
+        monkeypatch.setattr(f"models.registry.{name}", refuse)
+    summary = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (summary.new, summary.unchanged, summary.failed) == (0, 1, 0)
