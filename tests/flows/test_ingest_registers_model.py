@@ -79,3 +79,29 @@ def test_unchanged_run_neither_loads_nor_registers_a_model(tmp_path, samples_dir
         monkeypatch.setattr(f"models.registry.{name}", refuse)
     summary = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert (summary.new, summary.unchanged, summary.failed) == (0, 1, 0)
+
+
+def test_report_an_older_run_stored_without_predictions_is_completed(tmp_path, samples_dir, db_url):
+    """Before a report and its predictions were one transaction, a run killed between the two left this."""
+    from sqlalchemy import delete
+
+    from corpus.labelstate import rebuild
+    from corpus.schema import Prediction
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    assert ingest_local([str(folder)], db_url=db_url, workers=1).new == 1
+    with Corpus.open(db_url) as corpus:
+        with corpus.engine.begin() as conn:
+            conn.execute(delete(Prediction))
+            rebuild(conn)
+        (report,) = corpus.reports()
+        assert report.sha256 is not None and not corpus.has_whole_report(report.sha256)
+
+    assert ingest_local([str(folder)], db_url=db_url, workers=1).failed == 0
+    with Corpus.open(db_url) as corpus:
+        assert [r.id for r in corpus.reports(include_superseded=True)] == [report.id]
+        assert corpus.has_whole_report(report.sha256)
+        assert all(p.scores for p in corpus.passages(PassageFilter()))
+    assert ingest_local([str(folder)], db_url=db_url, workers=1).unchanged == 1
