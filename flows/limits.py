@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from extractors.document import ExtractedDocument
 
 MB = 1 << 20
+STARTUP_SECONDS = 300.0
 
 
 class ExtractorCrash(Exception):
@@ -86,8 +87,13 @@ def _serve(conn: Connection, limits: ResourceLimits) -> None:
     """The child: extract each (data, uri) it is sent, answer ("ok", doc) | ("error", line) | ("crash",
     line); leave when the parent closes the pipe (including when the parent is killed)."""
     _limit_memory(limits.memory_mb)
+    # The heavy libraries load now, not on the first report's clock.
+    import pdfplumber  # noqa: F401
+    import trafilatura  # noqa: F401
+
     from extractors import extract_bytes
 
+    conn.send(("ready", None))
     while True:
         try:
             data, uri = conn.recv()
@@ -133,6 +139,14 @@ class ExtractionSandbox:
         process.start()
         child.close()
         self._process, self._conn, self._served = process, parent, 0
+        # Start-up (imports) is not on the first report's clock: a loaded machine may take long here.
+        try:
+            if not parent.poll(STARTUP_SECONDS):
+                raise EOFError
+            parent.recv()
+        except (EOFError, OSError):
+            self._stop()
+            raise ExtractionError("the extraction process did not start") from None
         return parent
 
     def _stop(self) -> None:
