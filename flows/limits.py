@@ -4,8 +4,8 @@ killed.
 A Python thread cannot be stopped while pdfminer loops over a hostile file, and a MemoryError in a worker
 that also holds the tagger and the model takes them down with it. So each worker keeps one small
 extraction process (`ExtractionSandbox`): it runs `extractors.extract_bytes` under an address-space limit
-(RLIMIT_AS), and when a file overruns its time the parent kills it, records the file as failed and starts
-a fresh one for the next file.
+(RLIMIT_AS), and when a file overruns its time (CPU seconds, with a wall-clock backstop) the parent kills
+it, records the file as failed and starts a fresh one for the next file.
 
     sandbox = ExtractionSandbox(ResourceLimits(seconds=60))
     document = sandbox.extract(data, "report.pdf")      # ExtractionError when over a limit
@@ -16,8 +16,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ExtractionError
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 MB = 1 << 20
 STARTUP_SECONDS = 300.0
+POLL_SECONDS = 0.25
+WALL_FACTOR = 4  # a file may take this many times its CPU limit in wall time on a loaded machine
 
 
 class ExtractorCrash(Exception):
@@ -51,7 +55,7 @@ def _env_number(environ: dict[str, str] | os._Environ[str], name: str, default: 
 
 @dataclass(frozen=True)
 class ResourceLimits:
-    """What one report may cost: seconds and memory (MB of address space) for its extraction, and the
+    """What one report may cost: CPU seconds and memory (MB of address space) for its extraction, and the
     PDF limits (pages, inflated streams, content per page). `recycle_after` extractions per process
     bound whatever pdfminer and trafilatura leak."""
 
@@ -173,8 +177,7 @@ class ExtractionSandbox:
             self._served += 1
             try:
                 conn.send((data, uri))
-                ready = conn.poll(self.limits.seconds)
-                answer = conn.recv() if ready else None
+                answer = conn.recv() if self._wait(conn) else None
             except (EOFError, OSError):
                 code = self._process.exitcode if self._process is not None else None
                 self._stop()
@@ -189,9 +192,34 @@ class ExtractionSandbox:
             raise ExtractionError(value)
         raise ExtractorCrash(value)
 
+    def _wait(self, conn: Connection) -> bool:
+        """Wait for the child's answer; False once it has used `seconds` of CPU on this file, or spent
+        WALL_FACTOR times that in wall time. CPU time, because a busy machine must not fail good files."""
+        pid = self._process.pid if self._process is not None else None
+        start_cpu, start_wall = _cpu_seconds(pid), time.monotonic()
+        while not conn.poll(POLL_SECONDS):
+            cpu = _cpu_seconds(pid)
+            wall = time.monotonic() - start_wall
+            if cpu is not None and start_cpu is not None and cpu - start_cpu > self.limits.seconds:
+                return False
+            if wall > self.limits.seconds * (WALL_FACTOR if cpu is not None else 1):
+                return False
+        return True
+
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a live process has used, from /proc; None where there is no /proc."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _exit_reason(code: int | None) -> str:
