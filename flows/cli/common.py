@@ -28,7 +28,7 @@ class UserError(Exception):
     """A mistake the user can fix: printed as one line, exit code 2."""
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
