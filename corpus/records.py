@@ -184,6 +184,7 @@ class SourceRow:
     location: str
     kind: str
     created_at: dt.datetime
+    password_env: str | None = None  # name of the environment variable holding the PDF password
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ class Source(Base):
     location: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The NAME of an environment variable holding the PDF password, never the password itself.
+    password_env: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Report(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,20 +15,33 @@ from corpus.records import IngestRunRow, SourceRow
 from corpus.schema import IngestRun, Source, utcnow
 
 SOURCE_KINDS: tuple[str, ...] = ("auto", "folder", "url", "feed")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class SourcesMixin(StoreBase):
-    def add_source(self, name: str, location: str, kind: str = "auto") -> SourceRow:
-        """Register a source under a name that `citsec ingest NAME` can use."""
+    def add_source(
+        self, name: str, location: str, kind: str = "auto", password_env: str | None = None
+    ) -> SourceRow:
+        """Register a source under a name that `citsec ingest NAME` can use; `password_env` names the
+        environment variable that holds its PDFs' password (the store never holds the password)."""
         name = name.strip()
         if not name:
             raise CorpusError("a source needs a name")
+        if password_env is not None and not _ENV_NAME.fullmatch(password_env):
+            raise CorpusError(f"not an environment variable name: {password_env!r}")
         if kind not in SOURCE_KINDS:
             raise CorpusError(f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
         try:
             with self._write() as conn:
                 conn.execute(
-                    insert(Source), {"name": name, "location": location, "kind": kind, "created_at": utcnow()}
+                    insert(Source),
+                    {
+                        "name": name,
+                        "location": location,
+                        "kind": kind,
+                        "created_at": utcnow(),
+                        "password_env": password_env,
+                    },
                 )
         except IntegrityError as exc:
             raise CorpusError(f"a source named {name!r} already exists") from exc
@@ -76,7 +90,12 @@ class SourcesMixin(StoreBase):
 def _source_row(row: Row[Any]) -> SourceRow:
     r = row._mapping
     return SourceRow(
-        id=r["id"], name=r["name"], location=r["location"], kind=r["kind"], created_at=r["created_at"]
+        id=r["id"],
+        name=r["name"],
+        location=r["location"],
+        kind=r["kind"],
+        created_at=r["created_at"],
+        password_env=r["password_env"],
     )
 
 

@@ -29,8 +29,11 @@ __all__ = [
 ]
 
 
-def extract_path(path: str | Path, limits: PdfLimits | None = None) -> ExtractedDocument:
-    """Extract a report file; its type is sniffed from its content, not its name."""
+def extract_path(
+    path: str | Path, limits: PdfLimits | None = None, password: str | None = None
+) -> ExtractedDocument:
+    """Extract a report file; its type is sniffed from its content, not its name. `password` opens an
+    encrypted PDF."""
     path = Path(path)
     if not path.exists():
         raise ExtractionError(f"no such file: {path}")
@@ -40,13 +43,16 @@ def extract_path(path: str | Path, limits: PdfLimits | None = None) -> Extracted
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return extract_bytes(data, str(path), limits)
+    return extract_bytes(data, str(path), limits, password=password)
 
 
-def extract_bytes(data: bytes, uri: str, limits: PdfLimits | None = None) -> ExtractedDocument:
+def extract_bytes(
+    data: bytes, uri: str, limits: PdfLimits | None = None, password: str | None = None
+) -> ExtractedDocument:
     """Extract a report held in memory; `uri` is where it came from (kept as the document's uri).
 
-    `limits` bound what one PDF may cost (pages, inflated streams, content per page); defaults apply."""
+    `limits` bound what one PDF may cost (pages, inflated streams, content per page); defaults apply.
+    `password` opens an encrypted PDF (other types ignore it)."""
     from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, sniff_media_type
 
     if not data or not data.strip():
@@ -56,7 +62,14 @@ def extract_bytes(data: bytes, uri: str, limits: PdfLimits | None = None) -> Ext
     if media_type == PDF:
         from extractors.pdf import extract_pdf
 
-        return extract_pdf(io.BytesIO(data), uri=uri, sha256=sha256, limits=limits or PdfLimits(), raw=data)
+        return extract_pdf(
+            io.BytesIO(data),
+            uri=uri,
+            sha256=sha256,
+            limits=limits or PdfLimits(),
+            raw=data,
+            password=password,
+        )
     if media_type is None:
         raise ExtractionError(f"unsupported file type (not PDF, HTML or text): {uri}")
     text = decode_text(data)

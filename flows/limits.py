@@ -88,8 +88,8 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def _serve(conn: Connection, limits: ResourceLimits) -> None:
-    """The child: extract each (data, uri) it is sent, answer ("ok", doc) | ("error", line) | ("crash",
-    line); leave when the parent closes the pipe (including when the parent is killed)."""
+    """The child: extract each (data, uri, password) it is sent, answer ("ok", doc) | ("error", line) |
+    ("crash", line); leave when the parent closes the pipe (including when the parent is killed)."""
     _limit_memory(limits.memory_mb)
     # The heavy libraries load now, not on the first report's clock.
     import pdfplumber  # noqa: F401
@@ -100,11 +100,11 @@ def _serve(conn: Connection, limits: ResourceLimits) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            data, uri = conn.recv()
+            data, uri, password = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: tuple[str, Any] = ("ok", extract_bytes(data, uri, limits.pdf))
+            answer: tuple[str, Any] = ("ok", extract_bytes(data, uri, limits.pdf, password=password))
         except ExtractionError as exc:
             answer = ("error", str(exc))
         except MemoryError:
@@ -162,21 +162,22 @@ class ExtractionSandbox:
             self._process.join(timeout=10)
         self._process = self._conn = None
 
-    def extract(self, data: bytes, uri: str) -> ExtractedDocument:
-        """Extract `data` in the child: ExtractionError (bad file, limit) or ExtractorCrash (a bug)."""
+    def extract(self, data: bytes, uri: str, password: str | None = None) -> ExtractedDocument:
+        """Extract `data` in the child: ExtractionError (bad file, limit) or ExtractorCrash (a bug).
+        `password` opens an encrypted PDF."""
         if multiprocessing.current_process().daemon:
             # A daemonic process (a Dask worker) may not start children: extract here, under the PDF
             # limits only; the time limit is then the task runner's to enforce.
             from extractors import extract_bytes
 
-            return extract_bytes(data, uri, self.limits.pdf)
+            return extract_bytes(data, uri, self.limits.pdf, password=password)
         with self._lock:
             if self._conn is None or self._served >= self.limits.recycle_after:
                 self._stop()
             conn = self._conn or self._start()
             self._served += 1
             try:
-                conn.send((data, uri))
+                conn.send((data, uri, password))
                 answer = conn.recv() if self._wait(conn) else None
             except (EOFError, OSError):
                 code = self._process.exitcode if self._process is not None else None

@@ -58,8 +58,9 @@ class WorkerContext:
     policy: FetchPolicy
     load_model: Callable[[], Any]  # -> models.registry.LoadedModel
     client: httpx.Client | None = None
-    # bytes, uri -> ExtractedDocument; load_context sets the time- and memory-limited sandbox (flows.limits)
-    extract: Callable[[bytes, str], Any] | None = None
+    # bytes, uri, password= -> ExtractedDocument; load_context sets the time- and memory-limited sandbox
+    # (flows.limits)
+    extract: Callable[..., Any] | None = None
     _model: Any = None
 
     def http(self) -> httpx.Client:
@@ -211,6 +212,11 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
     # Skip before extracting: an unchanged report costs one hash and one index look-up.
     if ctx.is_known(sha):
         return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
+    if ref.password_error is not None:
+        # No sha256 stored: once the variable is set, the next run extracts the report.
+        return Outcome(
+            ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id
+        )
     try:
         return analyse(data, ref, sha, ctx, validators)
     except Exception as exc:  # a broken report must not stop the batch: record it and go on
@@ -222,7 +228,7 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
     """Extract → tag → classify, and build the NewReport that the store will write in one transaction."""
     from extractors import extract_bytes
 
-    document = (ctx.extract or extract_bytes)(data, ref.uri)
+    document = (ctx.extract or extract_bytes)(data, ref.uri, password=ref.password)
     texts = [p.text for p in document.passages]
     langs = [p.lang for p in document.passages]
     tags = ctx.tagger.tag(texts, langs) if texts else []

@@ -89,9 +89,16 @@ def emit(event: str, value: Any) -> None:
         listener(event, value)
 
 
+def registered_sources(corpus: Corpus) -> dict[str, RegisteredSource]:
+    """The store's registered sources by name."""
+    return {
+        s.name: RegisteredSource(s.id, s.name, s.location, s.kind, s.password_env) for s in corpus.sources()
+    }
+
+
 def resolve_with_store(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resolution:
     """Files, folders, URLs, feeds and the store's registered names → the reports to ingest."""
-    registered = {s.name: RegisteredSource(s.id, s.name, s.location, s.kind) for s in corpus.sources()}
+    registered = registered_sources(corpus)
     with make_client(policy) as client:
         return resolve_sources(sources, registered, lambda url: fetch(url, policy, client=client))
 
@@ -208,7 +215,7 @@ def nothing_to_process(sources: list[str], db_url: str | None = None) -> bool:
 
     settings = Settings.from_env()
     with Corpus.open(db_url or settings.db_url) as corpus:
-        registered = {s.name: RegisteredSource(s.id, s.name, s.location, s.kind) for s in corpus.sources()}
+        registered = registered_sources(corpus)
         try:
             resolution = resolve_sources(sources, registered, _refuse_fetch)
         except _NotLocal:

@@ -8,8 +8,9 @@ yields the PDFs it links to.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +38,10 @@ class ReportRef:
     conditional: Validators | None = None
     known_sha256: str | None = None
     error: str | None = None  # resolution could not fetch it: stored as a failed report
+    # The source's PDF password, read from its password_env at run start (never stored); a source whose
+    # variable is unset gets `password_error` instead, and its new reports fail with that line.
+    password: str | None = field(default=None, repr=False)
+    password_error: str | None = None
 
     @property
     def is_remote(self) -> bool:
@@ -51,6 +56,7 @@ class RegisteredSource:
     name: str
     location: str
     kind: str
+    password_env: str | None = None  # the environment variable that holds its PDFs' password
 
 
 @dataclass
@@ -111,19 +117,38 @@ def resolve_sources(
     sources: Iterable[str],
     registered: Mapping[str, RegisteredSource],
     fetcher: Fetcher,
+    environ: Mapping[str, str] | None = None,
 ) -> Resolution:
-    """Resolve every SOURCE argument; a bad source is recorded and the others go on."""
+    """Resolve every SOURCE argument; a bad source is recorded and the others go on. A registered
+    source's password is read from `environ` (default: the process environment) here, once per run."""
+    env = os.environ if environ is None else environ
     resolution = Resolution()
     for source in sources:
         named = registered.get(source)
         location, kind, source_id = (
             (named.location, named.kind, named.id) if named else (source, "auto", None)
         )
+        first = len(resolution.refs)
         try:
             _resolve_one(location, kind, source_id, fetcher, resolution)
         except (FetchError, FeedError) as exc:
             resolution.errors.append(str(exc))
+        if named is not None and named.password_env:
+            resolution.refs[first:] = [with_password(ref, named, env) for ref in resolution.refs[first:]]
     return resolution
+
+
+def with_password(ref: ReportRef, source: RegisteredSource, environ: Mapping[str, str]) -> ReportRef:
+    """The ref with its source's PDF password, or the one-line error saying the variable is unset."""
+    assert source.password_env is not None
+    password = environ.get(source.password_env)
+    if password is None:
+        return replace(
+            ref,
+            password_error=f"source {source.name}: environment variable {source.password_env} "
+            "(its PDF password) is not set",
+        )
+    return replace(ref, password=password)
 
 
 def _resolve_one(

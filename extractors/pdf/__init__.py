@@ -20,13 +20,14 @@ log = logging.getLogger(__name__)
 __all__ = ["extract_pdf", "open_pdf", "read_layouts"]
 
 
-def open_pdf(source: str | IO[bytes]) -> Any:
-    """Open a PDF with pdfplumber; a broken or encrypted file raises ExtractionError."""
+def open_pdf(source: str | IO[bytes], password: str | None = None) -> Any:
+    """Open a PDF with pdfplumber (with `password` for an encrypted one); a broken or encrypted file
+    raises ExtractionError."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        pdf = pdfplumber.open(source)  # type: ignore[arg-type]
+        pdf = pdfplumber.open(source, password=password or "")  # type: ignore[arg-type]
         _ = len(pdf.pages)  # forces the page tree to be read, where most broken files fail
         return pdf
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
@@ -37,6 +38,8 @@ def open_pdf(source: str | IO[bytes]) -> Any:
             or "password" in str(exc).lower()
             or "encrypt" in str(exc).lower()
         ):
+            if password:
+                raise ExtractionError("PDF is encrypted: wrong password") from None
             raise ExtractionError("PDF is encrypted (password required)") from None
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExtractionError(f"broken PDF: {message[:200]}") from None
@@ -69,15 +72,17 @@ def extract_pdf(
     sha256: str,
     limits: PdfLimits | None = None,
     raw: bytes | None = None,
+    password: str | None = None,
 ) -> ExtractedDocument:
     """Extract a PDF (path or binary file object) into an ExtractedDocument; `raw`, the file's bytes
-    when the caller holds them, is checked for decompression bombs before pdfminer sees it."""
+    when the caller holds them, is checked for decompression bombs before pdfminer sees it; `password`
+    opens an encrypted one."""
     from extractors.pdf.report import layouts_to_document
 
     limits = limits or PdfLimits()
     if raw is not None:
         check_inflated_streams(raw, limits)
-    pdf = open_pdf(source)
+    pdf = open_pdf(source, password)
     try:
         warnings: list[str] = []
         try:

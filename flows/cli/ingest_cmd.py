@@ -122,11 +122,21 @@ def sources_add(
     name: Annotated[str, typer.Argument(help="A short name to ingest by.")],
     location: Annotated[str, typer.Argument(help="A folder, a file, an http(s) URL or a feed URL.")],
     kind: Annotated[str, typer.Option("--kind", help="auto, folder, url or feed.")] = "auto",
+    password_env: Annotated[
+        str | None,
+        typer.Option(
+            "--password-env",
+            metavar="VAR",
+            help="The environment variable holding the password of this source's encrypted PDFs "
+            "(read when ingest runs; the password itself is never stored).",
+        ),
+    ] = None,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Register a source.
 
     Example: citsec sources add unodc https://www.unodc.org/feeds/publications.xml --kind feed
+    Example: citsec sources add ministry ./encrypted --password-env MINISTRY_PDF_PASSWORD
     """
     from corpus import Corpus
     from flows.sources import guess_kind
@@ -143,8 +153,9 @@ def sources_add(
     stored_kind = guess_kind(location) if kind == "auto" and "://" not in location else kind
     stored_kind = "folder" if stored_kind == "file" else stored_kind
     with Corpus.open(db) as corpus:
-        row = corpus.add_source(name, location, stored_kind)
-    out_console.print(f"added source {row.name} ({row.kind}): {row.location}", highlight=False)
+        row = corpus.add_source(name, location, stored_kind, password_env=password_env)
+    password = f" (PDF password from ${row.password_env})" if row.password_env else ""
+    out_console.print(f"added source {row.name} ({row.kind}): {row.location}{password}", highlight=False)
 
 
 @sources_app.command("list")
@@ -163,9 +174,12 @@ def sources_list(
     for row in rows:
         if as_json:
             record = {"name": row.name, "location": row.location, "kind": row.kind}
-            print(json.dumps({**record, "created_at": row.created_at.isoformat()}))
+            # password_env: the variable's name, never its value
+            extra = {"password_env": row.password_env, "created_at": row.created_at.isoformat()}
+            print(json.dumps({**record, **extra}))
         else:
-            out_console.print(f"{row.name}\t{row.kind}\t{row.location}", highlight=False)
+            password = f"\tpassword from ${row.password_env}" if row.password_env else ""
+            out_console.print(f"{row.name}\t{row.kind}\t{row.location}{password}", highlight=False)
 
 
 @sources_app.command("remove")

@@ -1,0 +1,108 @@
+"""Encrypted PDFs and a registered source's password: `citsec sources add NAME DIR --password-env VAR`
+stores the variable's name (never the password); ingest reads the variable at run start and opens the
+source's encrypted PDFs with it; an unset variable is one failed-report line, and the next run with the
+variable set stores the report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from reliability_env import REPO, child_env
+
+from extractors import ExtractionError, extract_bytes
+
+PASSWORD = "s3cret"
+SENTENCES = [
+    "Colombia expanded community policing in Medellin and invested in youth programs in poor districts.",
+    "The government of Mexico deployed the army against the drug cartels and arrested their leaders.",
+    "Guatemala and the United States signed an agreement to train border police and share intelligence.",
+]
+
+
+def encrypted_pdf(path: Path, password: str = PASSWORD) -> Path:
+    """A one-page text PDF encrypted (RC4) with a user password."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), encrypt=StandardEncryption(password, canPrint=1))
+    text = pdf.beginText(72, 720)
+    for sentence in SENTENCES:
+        for start in range(0, len(sentence), 80):  # keep lines inside the page
+            text.textLine(sentence[start : start + 80])
+        text.textLine("")
+    pdf.drawText(text)
+    pdf.save()
+    return path
+
+
+def test_extract_bytes_opens_an_encrypted_pdf_with_its_password(tmp_path: Path) -> None:
+    data = encrypted_pdf(tmp_path / "enc.pdf").read_bytes()
+    document = extract_bytes(data, "enc.pdf", password=PASSWORD)
+    assert "community policing" in document.text and "Guatemala" in document.text
+    assert document.passages
+
+    with pytest.raises(ExtractionError, match="encrypted") as missing:
+        extract_bytes(data, "enc.pdf")
+    assert "password required" in str(missing.value) and "\n" not in str(missing.value)
+    with pytest.raises(ExtractionError, match="wrong password"):
+        extract_bytes(data, "enc.pdf", password="not-it")
+
+
+def _run(citsec, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(citsec(*args), cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def _report(citsec, db_url: str, env: dict[str, str]) -> dict:
+    done = _run(citsec, env, "reports", "--db", db_url, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_registered_source_password_env_opens_its_encrypted_pdfs(tmp_path, db_url, citsec):
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    encrypted_pdf(folder / "ministry.pdf")
+    env = child_env(tmp_path)
+    env.pop("CITSEC_TEST_PW", None)
+
+    added = _run(
+        citsec, env, "sources", "add", "enc", str(folder), "--password-env", "CITSEC_TEST_PW", "--db", db_url
+    )
+    assert added.returncode == 0, added.stderr
+    listed = _run(citsec, {**env, "CITSEC_TEST_PW": PASSWORD}, "sources", "list", "--db", db_url, "--json")
+    assert json.loads(listed.stdout)["password_env"] == "CITSEC_TEST_PW"
+    assert PASSWORD not in listed.stdout and PASSWORD not in added.stdout
+
+    unset = _run(citsec, env, "ingest", "enc", "--db", db_url, "--workers", "1")
+    assert unset.returncode == 0, unset.stderr
+    row = _report(citsec, db_url, env)
+    assert row["status"] == "failed" and "CITSEC_TEST_PW" in row["error"] and "not set" in row["error"], row
+    assert "\n" not in row["error"]
+
+    # With the variable set, the same (unchanged) file is extracted now, not skipped as a known failure.
+    done = _run(
+        citsec, {**env, "CITSEC_TEST_PW": PASSWORD}, "ingest", "enc", "--db", db_url, "--workers", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    row = _report(citsec, db_url, env)
+    assert row["status"] == "ok" and row["passages"] > 0 and row["error"] is None, row
+    passages = _run(citsec, env, "passages", "--report", str(row["id"]), "--db", db_url, "--format", "json")
+    assert "community policing" in " ".join(p["text"] for p in json.loads(passages.stdout))
+
+
+def test_source_stores_the_variable_name_not_a_password(tmp_path: Path) -> None:
+    from corpus import Corpus, CorpusError
+
+    with Corpus.open(f"sqlite:///{tmp_path / 'store.db'}") as corpus:
+        row = corpus.add_source("enc", str(tmp_path), "folder", password_env="CITSEC_TEST_PW")
+        assert row.password_env == "CITSEC_TEST_PW" and corpus.source("enc") == row
+        assert corpus.add_source("plain", str(tmp_path), "folder").password_env is None
+        with pytest.raises(CorpusError, match="not an environment variable name"):
+            corpus.add_source("bad", str(tmp_path), "folder", password_env="s3cret password!")
