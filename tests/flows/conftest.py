@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from small_model import build_model_store
 
 from flows.prefect_env import quiet_prefect
 
@@ -120,37 +121,11 @@ def samples_dir() -> Path:
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
 quiet_prefect()
 
-SLICE_PER_LANGUAGE = {"en": 30, "es": 20, "pt": 20}
-
 
 @pytest.fixture(scope="session")
 def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite store holding a small promoted model fitted on a slice of the seed set.
-
-    Workers load the store's promoted model; a small one keeps each test's model loading to a second,
-    where the full seed model takes a minute to train on first use.
-    """
-    from corpus import Corpus
-    from models.classifier import StrategyClassifier
-    from models.labels import labels_to_matrix
-    from models.registry import register_model
-    from models.seed_data import load_seed
-    from models.training import DESIGNS, SHIPPED_DESIGN
-
-    counts = dict.fromkeys(SLICE_PER_LANGUAGE, 0)
-    taken = []
-    for passage in load_seed().passages:
-        if counts.get(passage.lang, 99) < SLICE_PER_LANGUAGE[passage.lang]:
-            counts[passage.lang] += 1
-            taken.append(passage)
-    design = {**DESIGNS[SHIPPED_DESIGN], "cv_folds": 3}
-    estimator = StrategyClassifier(**design).fit(
-        [p.text for p in taken], labels_to_matrix([p.labels for p in taken])
-    )
-    path = tmp_path_factory.mktemp("model-store") / "template.db"
-    with Corpus.open(f"sqlite:///{path}") as corpus:
-        register_model(corpus, estimator, version="flows-test-model", promoted=True)
-    return path
+    """A SQLite store holding a small promoted model fitted on a slice of the seed set."""
+    return build_model_store(tmp_path_factory.mktemp("model-store") / "template.db", "flows-test-model")
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from reliability_env import MODEL, copy_model
+from small_model import build_model_store
 
 from flows.prefect_env import quiet_prefect
-
-SLICE_PER_LANGUAGE = {"en": 30, "es": 20, "pt": 20}
 
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
 quiet_prefect()
@@ -24,27 +23,7 @@ quiet_prefect()
 @pytest.fixture(scope="session")
 def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite store holding a small promoted model fitted on a slice of the seed set."""
-    from corpus import Corpus
-    from models.classifier import StrategyClassifier
-    from models.labels import labels_to_matrix
-    from models.registry import register_model
-    from models.seed_data import load_seed
-    from models.training import DESIGNS, SHIPPED_DESIGN
-
-    counts = dict.fromkeys(SLICE_PER_LANGUAGE, 0)
-    taken = []
-    for passage in load_seed().passages:
-        if counts.get(passage.lang, 99) < SLICE_PER_LANGUAGE[passage.lang]:
-            counts[passage.lang] += 1
-            taken.append(passage)
-    design = {**DESIGNS[SHIPPED_DESIGN], "cv_folds": 3}
-    estimator = StrategyClassifier(**design).fit(
-        [p.text for p in taken], labels_to_matrix([p.labels for p in taken])
-    )
-    path = tmp_path_factory.mktemp("model-store") / "template.db"
-    with Corpus.open(f"sqlite:///{path}") as corpus:
-        register_model(corpus, estimator, version=MODEL, promoted=True)
-    return path
+    return build_model_store(tmp_path_factory.mktemp("model-store") / "template.db", MODEL)
 
 
 @pytest.fixture
