@@ -67,7 +67,8 @@ def process(ref: ReportRef, config: WorkerConfig) -> Outcome:
     retry_condition_fn=is_transient_store_error,
 )
 def store(corpus: Corpus, outcome: Outcome) -> Outcome:
-    """Write one report in one transaction (then its predictions); a failed report as a failed row."""
+    """Write one report with its passages, entities and predictions in one transaction; a failed report
+    as a failed row."""
     return store_or_fail(corpus, outcome)
 
 
