@@ -8,6 +8,7 @@ from typing import Any
 
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.lines import Line, words_to_rows
+from extractors.pdf.reader import read_page
 from extractors.pdf.tables import Table, find_tables, outside_tables
 from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
 
@@ -52,9 +53,10 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     """Read one pdfplumber page: chars to words, tables out, rows, columns, lines in reading order."""
     width, height = float(page.width), float(page.height)
     x_min, top_min = float(page.bbox[0]), float(page.bbox[1])
+    content = read_page(page)
     words = [
         w
-        for w in chars_to_words(page.chars)
+        for w in chars_to_words(content.chars)
         if x_min - 1 <= w.x0
         and w.x1 <= x_min + width + 1
         and top_min - 1 <= w.top
@@ -62,11 +64,10 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     ]
     words = attach_drop_caps(words)
     letters = sum(ch.isalpha() for w in words for ch in w.text)
-    tables = find_tables(page, words) if words else []
+    tables = find_tables(page, content, words) if words else []
     running = outside_tables(words, tables)
     rows = words_to_rows(running)
     body_size = body_size_of(running)
     gutters = find_gutters(rows, body_size)
     lines = [compact_line(ln) for ln in rows_to_lines(rows, gutters, body_size)]
-    has_graphics = bool(page.images or page.curves or page.rects or page.lines)
-    return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, has_graphics)
+    return PageLayout(number, width, height, tuple(lines), tuple(tables), letters, content.has_graphics)

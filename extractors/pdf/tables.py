@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from extractors.pdf.reader import PageContent, page_tables
 from extractors.pdf.words import Word
-
-MIN_EDGES = 6  # pages with fewer ruling edges cannot hold a ruled table; skip the finder (it is costly)
 
 
 @dataclass(frozen=True)
@@ -20,12 +19,10 @@ class Table:
     text: str
 
 
-def find_tables(page: Any, words: Sequence[Word]) -> list[Table]:
+def find_tables(page: Any, content: PageContent, words: Sequence[Word]) -> list[Table]:
     """Ruled tables on a pdfplumber page, with at least 2 rows and 2 columns of short cells."""
-    if len(page.edges) < MIN_EDGES:
-        return []
     tables = []
-    for found in page.find_tables():
+    for found in page_tables(page, content):
         rows = [row.cells for row in found.rows]
         if len(rows) < 2 or max((sum(c is not None for c in r) for r in rows), default=0) < 2:
             continue
