@@ -3,11 +3,12 @@
 Only transient failures are retried (connection errors, timeouts, 429 and 5xx); a 404 or an oversized
 file fails at once. Redirects are followed by hand so that every hop is checked to be http or https.
 Conditional requests (ETag / Last-Modified) let an unchanged remote file come back as a bodiless 304.
+Clients from make_client() also check every address they connect to and hold each request, headers
+included, to the policy's deadline (flows.netguard).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,15 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from flows.netguard import (
+    ADDRESS_CLASSES,
+    AddressRefused,
+    DeadlineExceeded,
+    GuardedTransport,
+    guarded,
+    host_class,
+)
 
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
@@ -29,8 +39,13 @@ class FetchError(Exception):
 @dataclass(frozen=True)
 class FetchPolicy:
     """How hard to try: per-read timeout (s), attempts, backoff base (s), size cap (bytes), the total
-    seconds one download may take (a slow-loris server that trickles a byte per read never times out
-    per read), and the hosts redirects may lead to (None: any public host; see check_redirect)."""
+    seconds one attempt may take from connect to the body's last byte (a slow-loris server that trickles
+    a byte per read never times out per read), the hosts redirects may lead to (None: any public host;
+    see check_redirect), and the address classes ("loopback", "private") any host may resolve to.
+
+    Public addresses are always allowed; a source written as an IP literal or localhost also reaches its
+    own class (`http://127.0.0.1:8000/` may be fetched, and redirect on the same machine). A host name
+    that resolves to a loopback or private address is refused unless allowed_address_classes says so."""
 
     user_agent: str = "citsec/0.1"
     timeout: float = 30.0
@@ -39,6 +54,12 @@ class FetchPolicy:
     max_bytes: int = 100 * 1024 * 1024
     deadline: float = 300.0
     allowed_hosts: frozenset[str] | None = None
+    allowed_address_classes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.allowed_address_classes) - set(ADDRESS_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown address classes {sorted(unknown)} (expected {ADDRESS_CLASSES})")
 
 
 @dataclass(frozen=True)
@@ -91,31 +112,22 @@ def check_scheme(url: str) -> None:
         raise FetchError(f"{url}: only http and https URLs are fetched")
 
 
-def _address_class(host: str) -> str:
-    """The class of an IP literal or localhost: "loopback", "private" (also link-local, reserved) or
-    "public"; names count as public (they are not resolved here)."""
-    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost"):
-        return "loopback"
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return "public"
-    if address.is_loopback:
-        return "loopback"
-    return "public" if address.is_global else "private"
+def allowed_classes(url: str, policy: FetchPolicy) -> frozenset[str]:
+    """The address classes a fetch of `url` may connect to, on every hop: public ones, the class the URL
+    itself names (an IP literal or localhost), and the policy's allowed_address_classes."""
+    return frozenset({"public", host_class(urlsplit(url).hostname or "")}) | policy.allowed_address_classes
 
 
 def check_redirect(url: str, target: str, policy: FetchPolicy) -> None:
-    """Refuse a redirect hop that leaves http(s), leaves the policy's allowed hosts, or turns a public
-    address into a loopback or private one (a feed must not make citsec read the local network or a
-    cloud metadata service)."""
+    """Refuse a redirect hop that leaves http(s), leaves the policy's allowed hosts, or names a loopback
+    or private address the fetch may not reach (a feed must not make citsec read the local network or a
+    cloud metadata service). Names are checked when the hop connects (flows.netguard)."""
     check_scheme(target)
     host = (urlsplit(target).hostname or "").lower()
     if policy.allowed_hosts is not None and host not in policy.allowed_hosts:
         raise FetchError(f"{url}: redirect to {host} refused (not an allowed host)")
-    start = _address_class(urlsplit(url).hostname or "")
-    if _address_class(host) != "public" and _address_class(host) != start:
-        raise FetchError(f"{url}: redirect to {_address_class(host)} address {host} refused")
+    if host_class(host) not in allowed_classes(url, policy):
+        raise FetchError(f"{url}: redirect to {host_class(host)} address {host} refused")
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -140,11 +152,13 @@ def backoff_delay(policy: FetchPolicy, attempt: int, retry_after: float | None) 
 
 
 def make_client(policy: FetchPolicy) -> httpx.Client:
-    """An httpx client with the policy's timeout and User-Agent; redirects are followed by fetch()."""
+    """An httpx client with the policy's timeout and User-Agent, whose connections fetch() can hold to
+    its address rule and deadline (flows.netguard); redirects are followed by fetch()."""
     return httpx.Client(
         timeout=httpx.Timeout(policy.timeout),
         headers={"User-Agent": policy.user_agent},
         follow_redirects=False,
+        transport=GuardedTransport(),
     )
 
 
@@ -176,6 +190,14 @@ def fetch(
 
 
 def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:
+    with guarded(allowed_classes(url, policy), policy.deadline):
+        try:
+            return _follow(http, url, policy, validators)
+        except (AddressRefused, DeadlineExceeded) as exc:
+            raise FetchError(f"{url}: {exc}") from None
+
+
+def _follow(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:
     current = url
     started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
@@ -221,7 +243,7 @@ def _read_response(
         size += len(chunk)
         if size > policy.max_bytes:
             raise FetchError(f"{url}: body is over the {policy.max_bytes}-byte limit")
-        if time.monotonic() - started > policy.deadline:
-            raise FetchError(f"{url}: download took longer than the {policy.deadline:g}-second limit")
+        if time.monotonic() - started > policy.deadline:  # a client not from make_client has no guard
+            raise FetchError(f"{url}: the request took longer than the {policy.deadline:g}-second limit")
         chunks.append(chunk)
     return Fetched(url, final_url, status, b"".join(chunks), content_type, validators)

@@ -4,19 +4,21 @@ Content-Types and feeds with entity tricks. Each is refused with one line, or re
 from __future__ import annotations
 
 import contextlib
+import socket
 import struct
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from brokenfiles import MB, SAMPLES
 
 from corpus import Corpus
 from flows.feeds import FeedError, parse_feed
-from flows.fetch import FetchError, FetchPolicy, fetch
+from flows.fetch import FetchError, FetchPolicy, fetch, make_client
 from flows.run import ingest_local
 
 POLICY = FetchPolicy(timeout=2.0, attempts=1, backoff=0.01, max_bytes=4 * MB, deadline=3.0)
@@ -191,3 +193,82 @@ def test_feed_entity_tricks_are_refused(feed, server, db_url):
     url = server.body("/feed.xml", feed, "application/rss+xml")
     summary = ingest_local([url], db_url=db_url, workers=1, fetch_policy=POLICY)
     assert summary.new == 0 and any("feed refused" in e for e in summary.errors), summary.errors
+
+
+def test_slow_loris_in_the_headers_stops_at_the_deadline(server):
+    # The status line and headers come a byte every 0.2 s, forever: each read returns well inside the
+    # 2-second read timeout, so only the request's deadline (headers included) stops it.
+    gone = threading.Event()
+
+    def dribble(h: BaseHTTPRequestHandler) -> None:
+        head = b"HTTP/1.1 200 OK\r\nX-Slow: "
+        try:
+            for index in range(10_000):
+                if server.stop.is_set():
+                    return
+                h.wfile.write(head[index : index + 1] or b"a")
+                h.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            gone.set()  # the client closed its socket
+
+    server.routes["/dribble"] = dribble
+    policy = FetchPolicy(**{**POLICY.__dict__, "deadline": 1.0, "attempts": 2})
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than the 1-second limit") as failed:
+        fetch(server.base + "/dribble", policy)
+    assert time.monotonic() - started < 1.6  # once: a deadline is not retried
+    assert "\n" not in str(failed.value) and "gave up" not in str(failed.value)
+    assert gone.wait(2.0), "the fetch left its socket open"
+
+
+@pytest.fixture
+def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Host names the resolver answers as the test says (socket.getaddrinfo patched), others as usual."""
+    table: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in table:
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port))) for ip in table[host]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return table
+
+
+def test_name_resolving_to_loopback_is_refused_unless_the_policy_allows_it(server, names):
+    names["internal.example"] = ["127.0.0.1"]
+    url = server.body("/ok", b"fine", "text/plain").replace("127.0.0.1", "internal.example")
+    with pytest.raises(FetchError, match=r"internal.example \(127.0.0.1\) is a loopback address, refused"):
+        fetch(url, POLICY)
+    loopback_ok = FetchPolicy(**{**POLICY.__dict__, "allowed_address_classes": frozenset({"loopback"})})
+    assert fetch(url, loopback_ok).content == b"fine"
+
+
+def test_name_with_any_private_address_is_refused(server, names):
+    # One public address among them does not launder the private one (no connection is even tried).
+    names["mixed.example"] = ["93.184.215.14", "10.1.2.3"]
+    with pytest.raises(FetchError, match=r"mixed.example \(10.1.2.3\) is a private address, refused"):
+        fetch("http://mixed.example/report.pdf", POLICY)
+
+
+def test_redirect_to_a_name_resolving_to_a_metadata_address_is_refused(server, names):
+    names["internal.example"] = ["127.0.0.1"]
+    names["metadata.example"] = ["169.254.169.254"]
+    hop = server.redirect("/r", "http://metadata.example/latest/meta-data/")
+    loopback_ok = FetchPolicy(**{**POLICY.__dict__, "allowed_address_classes": frozenset({"loopback"})})
+    with pytest.raises(FetchError, match=r"metadata.example \(169.254.169.254\) is a private address"):
+        fetch(hop.replace("127.0.0.1", "internal.example"), loopback_ok)
+
+
+def test_kept_alive_connection_is_checked_again_for_a_stricter_request(server, names):
+    # A fetch that starts on 127.0.0.1 may follow a redirect to a name on 127.0.0.1, and the pool keeps
+    # that connection; a later fetch that starts at the name itself may not use it.
+    names["internal.example"] = ["127.0.0.1"]
+    server.httpd.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep connections alive
+    target = server.body("/ok", b"fine", "text/plain").replace("127.0.0.1", "internal.example")
+    with make_client(POLICY) as client:
+        assert fetch(server.redirect("/r", target), POLICY, client=client).content == b"fine"
+        with pytest.raises(FetchError, match="loopback address, refused"):
+            fetch(target, POLICY, client=client)
