@@ -38,7 +38,9 @@ class ReportsMixin(StoreBase):
 
         Idempotent on sha256: the same content stored twice (even by concurrent writers) is one report;
         content stored without that model's predictions (by a run before they went into this same
-        transaction) gets them for the passages whose text is unchanged.
+        transaction) gets them for the passages whose text is unchanged. Content recorded as failed
+        (record_failed_report) that reads now, e.g. an encrypted PDF once its password is known, is
+        stored in place of its failed row.
         A new version at a uri already stored supersedes the older one in default queries.
         Predictions behave as in add_predictions: the first model of a store without a promoted one is
         promoted, and the effective labels follow at once.
@@ -49,6 +51,10 @@ class ReportsMixin(StoreBase):
         try:
             with self._write(lock) as conn:
                 existing = _id_by_sha256(conn, report.sha256)
+                if existing is not None and _is_failed(conn, existing):
+                    # A failed row has no passages or labels: nothing is lost by replacing it.
+                    conn.execute(delete(Report).where(Report.id == existing))
+                    existing = None
                 if existing is not None:
                     if report.predictions is not None:
                         _complete_predictions(conn, existing, report, report.predictions)
@@ -197,6 +203,10 @@ def _check_report(report: NewReport) -> None:
 
 def _id_by_sha256(conn: Connection, sha256: str) -> int | None:
     return conn.execute(select(Report.id).where(Report.sha256 == sha256)).scalar()
+
+
+def _is_failed(conn: Connection, report_id: int) -> bool:
+    return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
 
 
 def _insert_report(conn: Connection, report: NewReport) -> tuple[int, dict[int, int]]:

@@ -112,8 +112,9 @@ def _tagger() -> Any:
     return Tagger()
 
 
-def known_outcome(ref: ReportRef, is_known: Callable[[str], bool]) -> Outcome | None:
+def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | None:
     """UNCHANGED for a local or already-fetched report whose bytes are stored; None when it needs work.
+    `is_known(sha256, password_given=False)` is is_stored_complete bound to a store.
 
     The parent checks this before dispatching, so an unchanged folder never starts a worker."""
     if ref.error is not None or (ref.path is None and ref.content is None):
@@ -123,18 +124,36 @@ def known_outcome(ref: ReportRef, is_known: Callable[[str], bool]) -> Outcome | 
     except OSError:
         return None  # the worker will report the read error
     sha = sha256_hex(data)
-    if not is_known(sha):
+    if not stored_whole(is_known, sha, ref):
         return None
     return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
 
 
-def is_stored_complete(corpus: Corpus, sha256: str) -> bool:
+def stored_whole(is_known: Callable[..., bool], sha256: str, ref: ReportRef) -> bool:
+    """is_known(sha256), told whether the ref's source has a PDF password now."""
+    return is_known(sha256, password_given=True) if ref.password is not None else is_known(sha256)
+
+
+# What extractors.pdf says of an encrypted PDF opened without a password (one_line keeps it as is).
+PASSWORD_REQUIRED = "PDF is encrypted (password required)"
+
+
+def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False) -> bool:
     """True when a report with these bytes is stored whole: its passages and their predictions.
 
     A report and its predictions are one transaction now, but a store written by an older run may hold
     a report without them (killed between two transactions); that counts as not yet done, so the next
     run finishes it (add_report fills in the predictions of content it already has). One query.
+
+    A failure is done too, and not redone until the bytes change, except one: an encrypted PDF that
+    failed for want of a password counts as not done when its source has a password now
+    (`password_given`); add_report then stores it in place of the failed row. One more query, only for
+    reports of sources with a password.
     """
+    if password_given:
+        row = corpus.report_by_sha256(sha256)
+        if row is not None and row.status == "failed" and PASSWORD_REQUIRED in (row.error or ""):
+            return False
     return corpus.has_whole_report(sha256)
 
 
@@ -206,11 +225,23 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
         data, validators, not_modified = read_bytes(ref, ctx)
     except (FetchError, OSError) as exc:
         return Outcome(ref.uri, FAILED, error=one_line(exc), source_id=ref.source_id)
+    if (
+        not_modified
+        and ref.password is not None
+        and ref.known_sha256
+        and not stored_whole(ctx.is_known, ref.known_sha256, ref)
+    ):
+        # The server says unchanged, but what it sent last time failed for want of the password the
+        # source has now: fetch the bytes again.
+        try:
+            data, validators, not_modified = read_bytes(replace(ref, conditional=None), ctx)
+        except (FetchError, OSError) as exc:
+            return Outcome(ref.uri, FAILED, error=one_line(exc), source_id=ref.source_id)
     if not_modified:
         return Outcome(ref.uri, UNCHANGED, ref.known_sha256, validators=validators, source_id=ref.source_id)
     sha = sha256_hex(data)
     # Skip before extracting: an unchanged report costs one hash and one index look-up.
-    if ctx.is_known(sha):
+    if stored_whole(ctx.is_known, sha, ref):
         return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
     if ref.password_error is not None:
         # No sha256 stored: once the variable is set, the next run extracts the report.

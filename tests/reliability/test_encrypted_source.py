@@ -106,3 +106,81 @@ def test_source_stores_the_variable_name_not_a_password(tmp_path: Path) -> None:
         assert corpus.add_source("plain", str(tmp_path), "folder").password_env is None
         with pytest.raises(CorpusError, match="not an environment variable name"):
             corpus.add_source("bad", str(tmp_path), "folder", password_env="s3cret password!")
+
+
+def test_encrypted_pdf_failed_before_its_source_had_a_password_is_retried(tmp_path, db_url, monkeypatch):
+    from corpus import Corpus
+    from flows.run import ingest_local
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    encrypted_pdf(folder / "ministry.pdf")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a PDF\n")
+    monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
+
+    first = ingest_local([str(folder)], db_url=db_url, workers=1)  # not a registered source: no password
+    assert (first.new, first.failed) == (0, 2), first.errors
+    with Corpus.open(db_url) as corpus:
+        errors = sorted(row.error or "" for row in corpus.reports())
+        assert "PDF is encrypted (password required)" in errors
+        corpus.add_source("inbox", str(folder), "folder", password_env="CITSEC_TEST_PW")
+
+    # The source has a password now: the unchanged encrypted file is extracted; the broken one is not.
+    second = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (second.new, second.failed, second.unchanged) == (1, 0, 1), second.errors
+    with Corpus.open(db_url) as corpus:
+        rows = {Path(row.uri).name: row for row in corpus.reports()}
+    assert rows["ministry.pdf"].status == "ok" and rows["ministry.pdf"].passages > 0
+    assert rows["broken.pdf"].status == "failed"
+    third = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (third.new, third.failed, third.unchanged) == (0, 0, 2), third.errors
+
+
+def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(tmp_path, db_url, monkeypatch):
+    # The server answers the conditional GET with 304; the bytes it sent last time failed for want of
+    # the password, so they are fetched again in full.
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from corpus import Corpus
+    from flows.fetch import FetchPolicy
+    from flows.run import ingest_local
+
+    data = encrypted_pdf(tmp_path / "remote.pdf").read_bytes()
+    seen: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("If-None-Match"))
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/ministry.pdf"
+    policy = FetchPolicy(timeout=2.0, attempts=1, backoff=0.01)
+    monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
+    try:
+        first = ingest_local([url], db_url=db_url, workers=1, fetch_policy=policy)
+        assert (first.new, first.failed) == (0, 1), first.errors
+        again = ingest_local([url], db_url=db_url, workers=1, fetch_policy=policy)  # validators remembered
+        assert (again.unchanged, again.failed) == (1, 0), again.errors
+        with Corpus.open(db_url) as corpus:
+            corpus.add_source("ministry", url, "url", password_env="CITSEC_TEST_PW")
+        second = ingest_local(["ministry"], db_url=db_url, workers=1, fetch_policy=policy)
+        assert (second.new, second.failed) == (1, 0), second.errors
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen == [None, None, '"v1"', None]

@@ -77,6 +77,15 @@ def test_failed_reports_are_recorded_once_and_updated(store: Corpus) -> None:
     assert store.report(good).status == "ok"
 
 
+def test_content_recorded_as_failed_is_stored_once_it_reads(store: Corpus) -> None:
+    # An encrypted PDF failed without its password; with the password the same bytes extract.
+    store.record_failed_report("file:///enc.pdf", "f" * 64, "PDF is encrypted (password required)")
+    stored = store.add_report(_report("f" * 64, uri="file:///enc.pdf"))
+    row = store.report_by_sha256("f" * 64)
+    assert row is not None and (row.id, row.status, row.error) == (stored, "ok", None) and row.passages
+    assert [r.id for r in store.reports(include_superseded=True)] == [stored]  # the failed row is gone
+
+
 def test_unknown_ids_are_user_errors(store: Corpus) -> None:
     with pytest.raises(CorpusError, match="no report with id 999"):
         store.report(999)
