@@ -48,6 +48,7 @@ def ingest_command(
     from corpus import Corpus
     from flows.prefect_env import quiet_prefect
 
+    check_resource_limits()
     Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
@@ -72,6 +73,17 @@ def ingest_command(
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
+
+
+def check_resource_limits() -> None:
+    """A bad CITSEC_FILE_SECONDS, CITSEC_FILE_MEMORY_MB or CITSEC_MAX_PAGES is a one-line user error
+    now, not a traceback from the first worker that reads them."""
+    from flows.limits import ResourceLimits
+
+    try:
+        ResourceLimits.from_env()
+    except ValueError as exc:
+        raise UserError(f"{exc} (check the environment variable)") from None
 
 
 def _print_summary(summary: IngestSummary) -> None:
@@ -220,6 +232,7 @@ def schedule_command(
     from flows.settings import Settings
 
     quiet_prefect("WARNING")
+    check_resource_limits()
     spec = ScheduleSpec(
         sources=tuple(absolute_sources(sources or [])),
         db_url=absolute_db_url(db),

@@ -54,6 +54,22 @@ def test_ingest_nothing_is_one_line_error(tmp_path, db_url, capsys):
     assert "nothing to ingest" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("CITSEC_FILE_SECONDS", "ten", "must be a number, not 'ten'"),
+        ("CITSEC_FILE_MEMORY_MB", "-5", "must be positive, not '-5'"),
+        ("CITSEC_MAX_PAGES", "0", "must be positive, not '0'"),
+    ],
+)
+def test_bad_limit_variable_is_one_line_error(variable, value, says, tmp_path, db_url, capsys, monkeypatch):
+    monkeypatch.setenv(variable, value)
+    (tmp_path / "a.txt").write_text("Mexico deployed the army against the cartels.")
+    code, out, err = run_cli(["ingest", str(tmp_path / "a.txt"), "--db", db_url, "--workers", "1"], capsys)
+    assert code == 2 and out == ""
+    assert f"{variable} {says}" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_sources_add_errors(tmp_path, db_url, capsys):
     code, _, err = run_cli(["sources", "add", "x", str(tmp_path / "nope"), "--db", db_url], capsys)
     assert code == 2 and "no such file or folder" in err
