@@ -1,8 +1,9 @@
 """The ingest flow: resolve sources → fetch → extract → tag → classify → store.
 
-One Prefect task per report does the CPU-bound part (in a worker process, or on a Dask worker) and hands
-back a plain Outcome; the flow stores each outcome from this process, one transaction per report, as soon
-as it arrives. The steps live in flows.run, flows.pipeline and flows.sources, which run without Prefect.
+One Prefect task per report does the CPU-bound part (in a worker process forked from a host that loaded
+the tagger and the model once, or on a Dask worker: flows.workers) and hands back a plain Outcome; the flow
+stores each outcome from this process, one transaction per report, as soon as it arrives. The steps live in
+flows.run, flows.pipeline and flows.sources, which run without Prefect.
 
     from flows.ingest import run_ingest
     summary = run_ingest(["corpus/samples"], db_url="sqlite:///citsec.db", workers=2)
@@ -20,8 +21,8 @@ from flows.fetch import FetchPolicy
 from flows.pipeline import Outcome
 from flows.run import IngestRun, IngestSummary, progress_listener, resolve_with_store, store_or_fail
 from flows.settings import Settings
-from flows.sources import ReportRef, Resolution
-from flows.workers import WorkerConfig, close_pool, open_pool, run_here
+from flows.sources import Resolution
+from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import TaskRun
@@ -54,9 +55,9 @@ def resolve(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resoluti
 
 
 @task(name="process-report", cache_policy=NO_CACHE)
-def process(ref: ReportRef, config: WorkerConfig) -> Outcome:
+def process(job: Job, config: WorkerConfig) -> Outcome:
     """Fetch → extract → tag → classify one report, in a worker process; never raises for a bad report."""
-    return run_here(ref, config)
+    return run_here(job, config)
 
 
 @task(
@@ -83,9 +84,9 @@ def ingest_flow(
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
         refs = run.plan(resolve(sources, run.corpus, run.policy))
-        open_pool(run.workers_for(workers, refs), run.config)
+        open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
-            for future in as_completed([process.submit(ref, run.config) for ref in refs]):
+            for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
                 run.record(store(run.corpus, future.result()))
         finally:
             close_pool()
@@ -108,7 +109,8 @@ def run_ingest(
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
-        # Each task then runs in a Dask worker process, which loads its own tagger and model once.
+        # Each task then runs on a Dask worker, whose own worker process (forked from a host there, under
+        # the same per-file limits) loads the tagger and the model once.
         runner, n = DaskTaskRunner(address=dask_address), 1
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(n, 1))  # threads only wait on the process pool

@@ -1,43 +1,64 @@
-"""Per-file limits on extraction: a time limit and a memory cap, enforced in a child process that can be
-killed.
+"""Per-file limits: a time limit and a memory cap, enforced on worker processes that can be killed.
 
-A Python thread cannot be stopped while pdfminer loops over a hostile file, and a MemoryError in a worker
-that also holds the tagger and the model takes them down with it. So each worker keeps one small
-extraction process (`ExtractionSandbox`): it runs `extractors.extract_bytes` under an address-space limit
-(RLIMIT_AS), and when a file overruns its time (CPU seconds, with a wall-clock backstop) the parent kills
-it, records the file as failed and starts a fresh one for the next file.
+A Python thread cannot be stopped while pdfminer loops over a hostile file, so reports are processed in
+worker processes. One *host* process sets the memory cap (RLIMIT_AS), loads the heavy libraries once (for
+ingest also the tagger and the model: flows.workers) and then forks the workers from that loaded state, so
+a worker costs a fork, not seconds of imports. The parent talks to each worker over a socket of its own and
+reads the worker's CPU seconds from /proc; when a file overruns, the parent kills that worker, answers
+"over the limit" for the file and has the host fork a fresh worker for the next one. The host is started
+with `subprocess`, not `multiprocessing`, so a daemonic Dask worker may start one too.
 
     sandbox = ExtractionSandbox(ResourceLimits(seconds=60))
     document = sandbox.extract(data, "report.pdf")      # ExtractionError when over a limit
+
+    pool = LimitedPool("flows.workers:report_handler", (config,), limits, size=2)
+    answer = pool.call(request)                         # Answer(kind, value, mark), never raises for a file
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import gc
+import importlib
 import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from extractors.errors import ExtractionError
 from extractors.guards import PdfLimits
 
 if TYPE_CHECKING:
-    from multiprocessing.process import BaseProcess
-
     from extractors.document import ExtractedDocument
 
 MB = 1 << 20
 STARTUP_SECONDS = 300.0
 POLL_SECONDS = 0.25
 WALL_FACTOR = 4  # a file may take this many times its CPU limit in wall time on a loaded machine
+# Two workers on two cores: BLAS threads would only oversubscribe them, and a host must not hold threads
+# when it forks.
+HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# (request, mark) -> answer; runs in a forked worker. `mark(value)` restarts the file's clock and keeps
+# `value` (ingest: the report's sha256, once fetching is done and extraction starts).
+Handler = Callable[[Any, Callable[[Any], None]], Any]
 
 
 class ExtractorCrash(Exception):
     """Extraction failed with an unexpected exception (a bug, not a bad file); one line."""
+
+
+class WorkerError(Exception):
+    """The worker processes could not start (a broken installation, a model that will not load); one line."""
 
 
 def _env_number(environ: dict[str, str] | os._Environ[str], name: str, default: float) -> float:
@@ -55,9 +76,10 @@ def _env_number(environ: dict[str, str] | os._Environ[str], name: str, default: 
 
 @dataclass(frozen=True)
 class ResourceLimits:
-    """What one report may cost: CPU seconds and memory (MB of address space) for its extraction, and the
-    PDF limits (pages, inflated streams, content per page). `recycle_after` extractions per process
-    bound whatever pdfminer and trafilatura leak."""
+    """What one report may cost: CPU seconds from the start of its extraction until it is classified, and
+    memory (MB of address space) for the whole worker process, whose libraries, tagger and model take
+    about 650 MB of it; and the PDF limits (pages, inflated streams, content per page). A worker is
+    replaced after `recycle_after` reports, which bounds whatever pdfminer and trafilatura leak."""
 
     seconds: float = 300.0
     memory_mb: int = 3072
@@ -77,7 +99,52 @@ class ResourceLimits:
         )
 
 
-def _limit_memory(memory_mb: int) -> None:
+def over_memory(limits: ResourceLimits) -> str:
+    return f"over the {limits.memory_mb} MB memory limit while extracting"
+
+
+def crash_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+
+
+def extract_limited(
+    data: bytes, uri: str, limits: ResourceLimits, password: str | None = None
+) -> ExtractedDocument:
+    """extractors.extract_bytes under the PDF limits, in a capped process: running into the memory cap or
+    into a structure nested too deeply is an ExtractionError line, any other exception an ExtractorCrash."""
+    from extractors import extract_bytes
+
+    try:
+        return extract_bytes(data, uri, limits.pdf, password=password)
+    except ExtractionError:
+        raise
+    except MemoryError:
+        raise ExtractionError(over_memory(limits)) from None
+    except RecursionError:
+        raise ExtractionError("structure nested too deeply to read") from None
+    except Exception as exc:  # reported as a crash so tests and logs can tell bugs from bad files
+        raise ExtractorCrash(crash_line(exc)) from None
+
+
+def extraction_handler(limits: ResourceLimits) -> Handler:
+    """ExtractionSandbox's handler: (data, uri, password) -> ExtractedDocument. Loads the extractors in the
+    host, so no file waits for imports."""
+    import pdfplumber  # noqa: F401
+    import trafilatura  # noqa: F401
+
+    import extractors  # noqa: F401
+
+    def handle(request: tuple[bytes, str, str | None], mark: Callable[[Any], None]) -> ExtractedDocument:
+        data, uri, password = request
+        return extract_limited(data, uri, limits, password)
+
+    return handle
+
+
+# --- the host and its workers (child side) -----------------------------------------------------------
+
+
+def limit_memory(memory_mb: int) -> None:
     import resource
 
     cap = memory_mb * MB
@@ -87,129 +154,321 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _serve(conn: Connection, limits: ResourceLimits) -> None:
-    """The child: extract each (data, uri, password) it is sent, answer ("ok", doc) | ("error", line) |
-    ("crash", line); leave when the parent closes the pipe (including when the parent is killed)."""
-    _limit_memory(limits.memory_mb)
-    # The heavy libraries load now, not on the first report's clock.
-    import pdfplumber  # noqa: F401
-    import trafilatura  # noqa: F401
-
-    from extractors import extract_bytes
-
-    conn.send(("ready", None))
-    while True:
+def host_main() -> None:
+    """The host process: `python -c "...host_main()" FD`. Receives (factory, args, limits), caps its
+    memory, builds the handler, then forks a worker per ("fork", None) (the worker's socket arrives as a
+    passed descriptor) and reaps one per ("reap", pid). Leaves, killing its workers, when the parent closes
+    the socket (including when the parent is killed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    fd = int(sys.argv[1])
+    sock = socket.socket(fileno=fd)
+    conn = Connection(os.dup(fd))
+    children: set[int] = set()
+    try:
+        factory, args, limits = conn.recv()
         try:
-            data, uri, password = conn.recv()
-        except (EOFError, OSError):
+            limit_memory(limits.memory_mb)
+            module, name = factory.split(":")
+            handler = getattr(importlib.import_module(module), name)(*args)
+        except MemoryError:
+            line = f"the worker process needs more than the {limits.memory_mb} MB memory limit to start"
+            conn.send(("failed", line))
             return
+        except Exception as exc:
+            conn.send(("failed", f"the worker process could not start: {crash_line(exc)}"))
+            return
+        gc.collect()
+        gc.freeze()  # the loaded objects stay shared with the forked workers instead of being copied
+        conn.send(("ready", None))
+        while True:
+            command, value = conn.recv()
+            if command == "fork":
+                _, fds, _, _ = socket.recv_fds(sock, 1, 1)
+                pid = os.fork()
+                if pid == 0:
+                    conn.close()
+                    sock.close()
+                    _serve(Connection(fds[0]), handler, limits)
+                os.close(fds[0])
+                children.add(pid)
+                conn.send(pid)
+            elif command == "reap":
+                children.discard(value)
+                conn.send(_reap(value))
+    except (EOFError, OSError):
+        pass
+    finally:
+        for pid in children:
+            _kill(pid)
+            _reap(pid)
+
+
+def _serve(conn: Connection, handler: Handler, limits: ResourceLimits) -> NoReturn:
+    """A forked worker: answer each request with ("ok", value) | ("error", line) | ("crash", line), after
+    any number of ("mark", value); leave when the parent closes the socket."""
+    try:
+
+        def mark(value: Any) -> None:
+            conn.send(("mark", value))
+
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                break
+            try:
+                answer: tuple[str, Any] = ("ok", handler(request, mark))
+            except ExtractionError as exc:
+                answer = ("error", str(exc))
+            except MemoryError:
+                answer = ("error", over_memory(limits))
+            except RecursionError:
+                answer = ("error", "structure nested too deeply to read")
+            except Exception as exc:
+                answer = ("crash", str(exc) if isinstance(exc, ExtractorCrash) else crash_line(exc))
+            del request
+            try:
+                conn.send(answer)
+            except MemoryError:
+                conn.send(("error", over_memory(limits)))
+    finally:
+        os._exit(0)  # no atexit handlers or buffers inherited from the host
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> int | None:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status)
+
+
+# --- the parent's side -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's answer to one request: kind "ok" (value is the handler's result), "error" (value is a
+    one-line reason: a bad file, a limit), or "crash" (a bug); `mark` is the last value the handler marked."""
+
+    kind: str
+    value: Any
+    mark: Any = None
+
+
+class WorkerHost:
+    """The host process, started at once: it loads while the caller gets on with other work."""
+
+    def __init__(self, factory: str, args: tuple[Any, ...], limits: ResourceLimits) -> None:
+        mine, theirs = socket.socketpair()
+        code = "from flows.limits import host_main; host_main()"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=2,  # whatever a library prints goes to stderr, never into a command's output
+            env={**HOST_ENV, **os.environ},
+        )
+        theirs.close()
+        self._sock = mine
+        self._conn = Connection(os.dup(mine.fileno()))
+        self._conn.send((factory, args, limits))
+        self._lock = threading.Lock()
+        self._ready = False
+        self._error: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None and self._error is None
+
+    @property
+    def died(self) -> bool:
+        """It was ready once and is gone now (a host that failed to start stays failed)."""
+        return self._ready and not self.alive
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        if self._error is None:
+            try:
+                if not self._conn.poll(STARTUP_SECONDS):
+                    raise EOFError
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                reason = _exit_reason(self.process.poll())
+                kind, value = "failed", f"the worker process did not start ({reason})"
+            if kind == "ready":
+                self._ready = True
+                return
+            self._error = value
+        raise WorkerError(self._error)
+
+    def fork(self) -> LimitedWorker:
+        """A new worker, forked from the loaded host (waits for the host to finish loading)."""
+        with self._lock:
+            self._wait_ready()
+            mine, theirs = socket.socketpair()
+            try:
+                self._conn.send(("fork", None))
+                socket.send_fds(self._sock, [b"f"], [theirs.fileno()])
+                pid = self._conn.recv()
+            except (EOFError, OSError):
+                mine.close()
+                self._error = f"the worker host process died ({_exit_reason(self.process.poll())})"
+                raise WorkerError(self._error) from None
+            finally:
+                theirs.close()
+        return LimitedWorker(self, pid, Connection(mine.detach()))
+
+    def stop_worker(self, worker: LimitedWorker) -> int | None:
+        """Kill a worker and reap it; its exit code (negative: the signal that ended it)."""
+        worker.conn.close()
+        _kill(worker.pid)
+        with self._lock:
+            try:
+                self._conn.send(("reap", worker.pid))
+                code: int | None = self._conn.recv()
+            except (EOFError, OSError):
+                return None
+        return code
+
+    def close(self) -> None:
+        """Close the socket: the host kills its workers and leaves."""
+        with self._lock:
+            self._conn.close()
+            self._sock.close()
         try:
-            answer: tuple[str, Any] = ("ok", extract_bytes(data, uri, limits.pdf, password=password))
-        except ExtractionError as exc:
-            answer = ("error", str(exc))
-        except MemoryError:
-            answer = ("error", f"over the {limits.memory_mb} MB memory limit while extracting")
-        except RecursionError:
-            answer = ("error", "structure nested too deeply to read")
-        except Exception as exc:  # reported as a crash so tests and logs can tell bugs from bad files
-            answer = ("crash", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
-        del data
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class LimitedWorker:
+    """One forked worker, as the parent sees it."""
+
+    def __init__(self, host: WorkerHost, pid: int, conn: Connection) -> None:
+        self.host, self.pid, self.conn = host, pid, conn
+        self.served = 0
+
+    def call(self, request: Any, limits: ResourceLimits) -> Answer:
+        """Send one request and wait for the answer. Over the time limit (CPU seconds since the request or
+        the handler's last mark, or WALL_FACTOR times that in wall time), or when the worker dies, the
+        worker is killed and the answer is an error: the caller must not use this worker again."""
+        self.served += 1
+        mark = None
         try:
-            conn.send(answer)
-        except MemoryError:
-            conn.send(("error", f"over the {limits.memory_mb} MB memory limit while extracting"))
+            self.conn.send(request)
+            start_cpu, start_wall = _cpu_seconds(self.pid), time.monotonic()
+            while True:
+                if self.conn.poll(POLL_SECONDS):
+                    kind, value = self.conn.recv()
+                    if kind != "mark":
+                        return Answer(kind, value, mark)
+                    mark, start_cpu, start_wall = value, _cpu_seconds(self.pid), time.monotonic()
+                    continue
+                cpu = _cpu_seconds(self.pid)
+                wall = time.monotonic() - start_wall
+                used = cpu - start_cpu if cpu is not None and start_cpu is not None else None
+                if (used is not None and used > limits.seconds) or wall > limits.seconds * (
+                    WALL_FACTOR if used is not None else 1
+                ):
+                    self.host.stop_worker(self)  # the only way to stop pdfminer mid-loop
+                    return Answer("overrun", f"took longer than the {limits.seconds:g}-second limit", mark)
+        except (EOFError, OSError):
+            code = self.host.stop_worker(self)
+            return Answer("died", f"worker process died ({_exit_reason(code)})", mark)
+
+
+class LimitedPool:
+    """Up to `size` workers forked from one host; `call` runs a request on a free worker under the limits.
+
+    Thread-safe: up to `size` threads call at once. The host starts on `start()` or the first call; a
+    worker is forked on first use and again after a kill, a death or `recycle_after` requests, and a host
+    that died is started again."""
+
+    def __init__(self, factory: str, args: tuple[Any, ...], limits: ResourceLimits, size: int = 1) -> None:
+        self.factory, self.args, self.limits, self.size = factory, args, limits, size
+        self._host: WorkerHost | None = None
+        self._host_lock = threading.Lock()
+        self._free: queue.LifoQueue[LimitedWorker | None] = queue.LifoQueue()
+        for _ in range(size):
+            self._free.put(None)  # a slot without a worker yet
+
+    def start(self) -> LimitedPool:
+        """Start the host now (it loads in the background)."""
+        self._current_host()
+        return self
+
+    def _current_host(self) -> WorkerHost:
+        with self._host_lock:
+            if self._host is None or self._host.died:
+                if self._host is not None:
+                    self._host.close()
+                self._host = WorkerHost(self.factory, self.args, self.limits)
+            return self._host
+
+    def call(self, request: Any) -> Answer:
+        """Answer one request; WorkerError only when the workers cannot start at all."""
+        worker = self._free.get()
+        try:
+            if worker is not None and (worker.served >= self.limits.recycle_after or not worker.host.alive):
+                worker.host.stop_worker(worker)
+                worker = None
+            if worker is None:
+                worker = self._current_host().fork()
+            answer = worker.call(request, self.limits)
+            if answer.kind in ("overrun", "died"):
+                worker = None  # killed and reaped already
+            return answer
+        finally:
+            self._free.put(worker)
+
+    def close(self) -> None:
+        workers = []
+        while True:
+            try:
+                workers.append(self._free.get_nowait())
+            except queue.Empty:
+                break
+        for worker in workers:
+            if worker is not None:
+                worker.host.stop_worker(worker)
+        with self._host_lock:
+            if self._host is not None:
+                self._host.close()
+                self._host = None
+        for _ in range(self.size):
+            self._free.put(None)
 
 
 class ExtractionSandbox:
-    """One child process that extracts reports one at a time under a time limit and a memory cap.
-
-    Thread-safe (one extraction at a time); the child starts on first use and is replaced after a kill,
-    a crash or `recycle_after` extractions."""
+    """One worker that extracts reports one at a time under a time limit and a memory cap (the fuzz tests
+    and anything that needs extraction alone; ingest workers tag and classify too: flows.workers)."""
 
     def __init__(self, limits: ResourceLimits | None = None) -> None:
         self.limits = limits or ResourceLimits()
-        self._lock = threading.Lock()
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
-        self._served = 0
-
-    def _start(self) -> Connection:
-        # spawn, not fork: the parent may run Prefect's threads, which must not be forked.
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=_serve, args=(child, self.limits), daemon=True, name="citsec-extract"
-        )
-        process.start()
-        child.close()
-        self._process, self._conn, self._served = process, parent, 0
-        # Start-up (imports) is not on the first report's clock: a loaded machine may take long here.
-        try:
-            if not parent.poll(STARTUP_SECONDS):
-                raise EOFError
-            parent.recv()
-        except (EOFError, OSError):
-            self._stop()
-            raise ExtractionError("the extraction process did not start") from None
-        return parent
-
-    def _stop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join(timeout=10)
-        self._process = self._conn = None
+        self._pool = LimitedPool("flows.limits:extraction_handler", (self.limits,), self.limits)
 
     def extract(self, data: bytes, uri: str, password: str | None = None) -> ExtractedDocument:
-        """Extract `data` in the child: ExtractionError (bad file, limit) or ExtractorCrash (a bug).
+        """Extract `data` in the worker: ExtractionError (bad file, limit) or ExtractorCrash (a bug).
         `password` opens an encrypted PDF."""
-        if multiprocessing.current_process().daemon:
-            # A daemonic process (a Dask worker) may not start children: extract here, under the PDF
-            # limits only; the time limit is then the task runner's to enforce.
-            from extractors import extract_bytes
-
-            return extract_bytes(data, uri, self.limits.pdf, password=password)
-        with self._lock:
-            if self._conn is None or self._served >= self.limits.recycle_after:
-                self._stop()
-            conn = self._conn or self._start()
-            self._served += 1
-            try:
-                conn.send((data, uri, password))
-                answer = conn.recv() if self._wait(conn) else None
-            except (EOFError, OSError):
-                code = self._process.exitcode if self._process is not None else None
-                self._stop()
-                raise ExtractionError(f"extraction process died ({_exit_reason(code)})") from None
-            if answer is None:
-                self._stop()  # the only way to stop pdfminer mid-loop
-                raise ExtractionError(f"extraction took longer than the {self.limits.seconds:g}-second limit")
-        kind, value = answer
-        if kind == "ok":
-            return value
-        if kind == "error":
-            raise ExtractionError(value)
-        raise ExtractorCrash(value)
-
-    def _wait(self, conn: Connection) -> bool:
-        """Wait for the child's answer; False once it has used `seconds` of CPU on this file, or spent
-        WALL_FACTOR times that in wall time. CPU time, because a busy machine must not fail good files."""
-        pid = self._process.pid if self._process is not None else None
-        start_cpu, start_wall = _cpu_seconds(pid), time.monotonic()
-        while not conn.poll(POLL_SECONDS):
-            cpu = _cpu_seconds(pid)
-            wall = time.monotonic() - start_wall
-            if cpu is not None and start_cpu is not None and cpu - start_cpu > self.limits.seconds:
-                return False
-            if wall > self.limits.seconds * (WALL_FACTOR if cpu is not None else 1):
-                return False
-        return True
+        answer = self._pool.call((data, uri, password))
+        if answer.kind == "ok":
+            return answer.value
+        if answer.kind == "crash":
+            raise ExtractorCrash(answer.value)
+        if answer.kind in ("died", "overrun"):
+            raise ExtractionError(f"extraction {answer.value}")
+        raise ExtractionError(answer.value)
 
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        self._pool.close()
 
 
 def _cpu_seconds(pid: int | None) -> float | None:
@@ -227,26 +486,8 @@ def _exit_reason(code: int | None) -> str:
     if code is None:
         return "no exit code"
     if code < 0:
-        import signal
-
         try:
             return f"killed by {signal.Signals(-code).name}, likely out of memory"
         except ValueError:
             return f"signal {-code}"
     return f"exit code {code}"
-
-
-_shared: ExtractionSandbox | None = None
-_shared_lock = threading.Lock()
-
-
-def shared_sandbox(limits: ResourceLimits | None = None) -> ExtractionSandbox:
-    """This process's sandbox (one extraction child per worker), replaced when the limits change."""
-    global _shared
-    limits = limits or ResourceLimits.from_env()
-    with _shared_lock:
-        if _shared is None or _shared.limits != limits:
-            if _shared is not None:
-                _shared.close()
-            _shared = ExtractionSandbox(limits)
-        return _shared

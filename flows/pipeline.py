@@ -1,7 +1,8 @@
 """The work done for one report, without Prefect: fetch → extract → tag → classify → a NewReport.
 
-`process_report` runs in a worker process and returns a plain, picklable `Outcome`; `store_outcome` runs
-in the parent and writes it in one transaction. Everything here can be called from a notebook or a test.
+`process_report` runs in a worker process (flows.workers) and returns a plain, picklable `Outcome`;
+`store_outcome` runs in the parent and writes it in one transaction. Everything here can be called from
+a notebook or a test.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class WorkerContext:
     policy: FetchPolicy
     load_model: Callable[[], Any]  # -> models.registry.LoadedModel
     client: httpx.Client | None = None
-    # bytes, uri, password= -> ExtractedDocument; load_context sets the time- and memory-limited sandbox
-    # (flows.limits)
+    # bytes, uri, password= -> ExtractedDocument; None: extractors.extract_bytes. A worker process sets
+    # its limited one (flows.workers), which also starts the file's clock.
     extract: Callable[..., Any] | None = None
     _model: Any = None
 
@@ -86,7 +87,8 @@ class WorkerContext:
 
 
 def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None) -> WorkerContext:
-    """Open the store read-side; the tagger and the store's model load when first needed."""
+    """Open the store read-side; the tagger and the store's model load when first needed. For a notebook
+    or a test: extraction runs in this process, without the per-file limits of the worker processes."""
     from corpus import Corpus
 
     corpus = Corpus.open(db_url)
@@ -96,12 +98,8 @@ def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None
 
         return load_model(corpus, cache_dir=cache_dir)
 
-    from flows.limits import shared_sandbox
-
     is_known = functools.partial(is_stored_complete, corpus)
-    return WorkerContext(
-        is_known=is_known, policy=policy, load_model=load_model, extract=shared_sandbox().extract
-    )
+    return WorkerContext(is_known=is_known, policy=policy, load_model=load_model)
 
 
 @functools.cache

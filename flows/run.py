@@ -30,7 +30,7 @@ from flows.pipeline import (
 )
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
-from flows.workers import WorkerConfig, close_pool, open_pool, run_here
+from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -140,7 +140,7 @@ class IngestRun:
         self.corpus = Corpus.open(self.db_url)
         self.cache = ValidatorCache(self.settings.cache_dir)
         self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger))
-        self.config = WorkerConfig(self.db_url, self.policy, self.settings.cache_dir)
+        self.config = WorkerConfig.for_run(self.settings, self.db_url, self.policy)
 
     def __enter__(self) -> IngestRun:
         return self
@@ -164,6 +164,14 @@ class IngestRun:
 
     def workers_for(self, workers: int | None, refs: list[ReportRef]) -> int:
         return max(1, min(workers or self.settings.workers, len(refs)))
+
+    def jobs(self, refs: list[ReportRef]) -> list[Job]:
+        """The refs as worker jobs: a password-protected source's PDF password is read by the worker from
+        the variable its source names, so the value never travels with the job."""
+        if not any(ref.password is not None or ref.password_error is not None for ref in refs):
+            return [Job(ref) for ref in refs]
+        by_id = {source.id: source for source in registered_sources(self.corpus).values()}
+        return [Job.of(ref, by_id.get(ref.source_id) if ref.source_id is not None else None) for ref in refs]
 
     def record(self, outcome: Outcome) -> None:
         """Count a stored outcome and remember its URL's validators."""
@@ -237,18 +245,21 @@ def ingest_local(
     """The ingest flow's job without Prefect: same steps, same store, same run records."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
         refs = run.plan(resolve_with_store(sources, run.corpus, run.policy))
-        for outcome in _process_all(refs, run.config, run.workers_for(workers, refs)):
+        for outcome in _process_all(run.jobs(refs), run.config, run.workers_for(workers, refs)):
             run.record(store_or_fail(run.corpus, outcome))
     return run.summary
 
 
-def _process_all(refs: list[ReportRef], config: WorkerConfig, workers: int) -> Iterator[Outcome]:
+def _process_all(jobs: list[Job], config: WorkerConfig, workers: int) -> Iterator[Outcome]:
+    """Each job's outcome as it completes, from `workers` worker processes."""
+    if not jobs:
+        close_pool()  # a pool started early for nothing
+        return
     pool = open_pool(workers, config)
     try:
-        if pool is None:
-            yield from (run_here(ref, config) for ref in refs)
+        if workers <= 1:
+            yield from (run_here(job, config) for job in jobs)
         else:
-            futures = [pool.submit(run_here, ref, config) for ref in refs]
-            yield from (future.result() for future in as_completed(futures))
+            yield from (future.result() for future in as_completed([pool.submit(job) for job in jobs]))
     finally:
         close_pool()

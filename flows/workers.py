@@ -1,19 +1,37 @@
-"""Where reports are processed: in this process, in a pool of worker processes, or on Dask workers.
+"""Where reports are processed: in worker processes forked from one host that loaded the tagger and the
+model once (flows.limits), started by this process or, on a Dask cluster, by each Dask worker.
 
-Each worker process loads the tagger and the model once (the pool's initializer, or on first use on a Dask
-worker) and then handles report after report. Workers only read the store; the parent writes it.
+Each worker fetches, extracts, tags and classifies one report at a time under the per-file limits: the
+memory cap holds in the worker itself, and a report that overruns its time is recorded as failed while a
+fresh worker (a fork, not a start-up) takes the next. Workers only read the store; the parent writes it.
+
+    pool = open_pool(2, WorkerConfig.for_run(settings))
+    outcome = run_here(Job(ref), pool.config)
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import atexit
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flows.fetch import FetchPolicy
-from flows.pipeline import Outcome, WorkerContext, load_context, process_report
-from flows.sources import ReportRef
+from flows.limits import LimitedPool, ResourceLimits, extract_limited
+from flows.pipeline import FAILED, Outcome, WorkerContext, process_report, sha256_hex
+from flows.sources import RegisteredSource, ReportRef, with_password
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from corpus import Corpus
+    from flows.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -23,61 +41,180 @@ class WorkerConfig:
     db_url: str
     policy: FetchPolicy
     cache_dir: Path | None = None
+    limits: ResourceLimits = field(default_factory=ResourceLimits.from_env)
+
+    @classmethod
+    def for_run(
+        cls, settings: Settings, db_url: str | None = None, policy: FetchPolicy | None = None
+    ) -> WorkerConfig:
+        """The configuration an ingest run with these settings hands its workers."""
+        return cls(
+            db_url or settings.db_url,
+            policy or FetchPolicy(user_agent=settings.user_agent),
+            settings.cache_dir,
+            ResourceLimits.from_env(),
+        )
 
 
-_context: WorkerContext | None = None
-_context_key: WorkerConfig | None = None
-_pool: ProcessPoolExecutor | None = None
+@dataclass(frozen=True)
+class Job:
+    """A report as handed to a worker: the ref without its PDF password, and the registered source whose
+    password_env names the variable the worker reads it from. The password itself never travels, not even
+    to a Dask worker on another machine (which must have the variable set)."""
+
+    ref: ReportRef
+    source: RegisteredSource | None = None
+
+    @classmethod
+    def of(cls, ref: ReportRef, source: RegisteredSource | None = None) -> Job:
+        if source is None or not source.password_env:
+            return cls(ref)
+        return cls(replace(ref, password=None, password_error=None), source)
+
+    def resolved(self, environ: Mapping[str, str]) -> ReportRef:
+        """The ref with its password read from `environ` (or the error saying the variable is unset)."""
+        if self.source is None or not self.source.password_env:
+            return self.ref
+        return with_password(self.ref, self.source, environ)
 
 
-def worker_context(config: WorkerConfig) -> WorkerContext:
-    """This process's context, loaded on first use and kept for every later report."""
-    global _context, _context_key
-    if _context is None or _context_key != config:
-        _context = load_context(config.db_url, config.policy, config.cache_dir)
-        _context_key = config
-    return _context
+class _Store:
+    """The store's read side for one process, opened on first use: the host closes it before it forks,
+    and each forked worker opens its own connection."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self._corpus: Corpus | None = None
+
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            from corpus import Corpus
+
+            self._corpus = Corpus.open(self.db_url)
+        return self._corpus
+
+    def is_known(self, sha256: str, **options: Any) -> bool:
+        """flows.pipeline.is_stored_complete on this process's connection."""
+        from flows.pipeline import is_stored_complete
+
+        return is_stored_complete(self.corpus(), sha256, **options)
+
+    def close(self) -> None:
+        if self._corpus is not None:
+            self._corpus.close()
+            self._corpus = None
 
 
-def _init_worker(config: WorkerConfig) -> None:
-    worker_context(config).warm()
+def report_handler(config: WorkerConfig) -> Callable[[Job, Callable[[Any], None]], Outcome]:
+    """Runs in the host, under the memory cap: load the extractors, the tagger and the model, and enter
+    the built-in seed model in the registry if the store will need it (so the parent, which stores the
+    predictions, never has to import the model libraries); returns what each forked worker runs per job."""
+    import pdfplumber  # noqa: F401
+    import trafilatura  # noqa: F401
+
+    from flows.pipeline import ensure_model_registered
+
+    store = _Store(config.db_url)
+
+    def load_model() -> Any:
+        from models.registry import load_model
+
+        return load_model(store.corpus(), cache_dir=config.cache_dir)
+
+    ctx = WorkerContext(is_known=store.is_known, policy=config.policy, load_model=load_model)
+    ctx.warm()
+    # If this fails, the parent registers the model before it stores the first predictions.
+    with contextlib.suppress(Exception):
+        ensure_model_registered(store.corpus(), ctx.model.version)
+    store.close()
+    return functools.partial(_process_job, ctx=ctx, limits=config.limits)
 
 
-def _work(ref: ReportRef, config: WorkerConfig) -> Outcome:
-    return process_report(ref, worker_context(config))
+def _process_job(
+    job: Job, mark: Callable[[Any], None], *, ctx: WorkerContext, limits: ResourceLimits
+) -> Outcome:
+    """In a forked worker: one report. The file's clock starts (and its sha256 is marked, so a report
+    killed over the time limit is still remembered by its bytes) when extraction starts, after any fetch."""
+
+    def extract(data: bytes, uri: str, password: str | None = None) -> Any:
+        mark(sha256_hex(data))
+        return extract_limited(data, uri, limits, password)
+
+    ctx.extract = extract
+    return process_report(job.resolved(os.environ), ctx)
 
 
-def run_here(ref: ReportRef, config: WorkerConfig) -> Outcome:
-    """Process a report in the pool when one is open in this process, else right here."""
-    if _pool is not None:
-        return _pool.submit(_work, ref, config).result()
-    return _work(ref, config)
+class WorkerPool:
+    """`size` report workers forked from one host process; `run` blocks, `submit` runs on a thread."""
+
+    def __init__(self, size: int, config: WorkerConfig) -> None:
+        self.size, self.config = size, config
+        self._pool = LimitedPool("flows.workers:report_handler", (config,), config.limits, size)
+        self._threads: ThreadPoolExecutor | None = None
+
+    def start(self) -> WorkerPool:
+        """Start the host now: it imports and loads the model while the caller starts Prefect."""
+        self._pool.start()
+        return self
+
+    def run(self, job: Job) -> Outcome:
+        """Process one report; a report over a limit (or whose worker died) comes back failed."""
+        answer = self._pool.call(job)
+        if answer.kind == "ok":
+            return answer.value
+        ref = job.ref
+        error = answer.value if answer.kind != "overrun" else f"processing {answer.value}"
+        return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="citsec-worker")
+        return self._threads.submit(self.run, job)
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
+        self._pool.close()
 
 
-def open_pool(workers: int, config: WorkerConfig) -> ProcessPoolExecutor | None:
-    """Start `workers` processes (none for one worker: the parent does the work itself)."""
+_pool: WorkerPool | None = None
+_pool_lock = threading.Lock()
+
+
+def prestart_pool(workers: int, config: WorkerConfig) -> WorkerPool:
+    """Start this process's pool now, before Prefect's start-up, so the workers' start-up is hidden; the
+    run's open_pool adopts it."""
+    return open_pool(workers, config).start()
+
+
+def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
+    """This process's pool of `workers` workers (the one already open when it fits). Its host starts on
+    first use, so a run whose reports all go to Dask, or are all unchanged, starts no process."""
     global _pool
-    if workers <= 1:
-        return None
-    # spawn, not fork: the parent runs Prefect's threads and event loop, which must not be forked.
-    _pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(config,),
-    )
-    # Start one worker and wait for it: if the built-in model still has to be trained, one process trains
-    # and caches it, and the workers started later load it from the cache instead of all training it.
-    _pool.submit(_noop).result()
-    return _pool
+    with _pool_lock:
+        if _pool is not None and (_pool.config != config or _pool.size < workers):
+            _pool.close()
+            _pool = None
+        if _pool is None:
+            _pool = WorkerPool(max(workers, 1), config)
+        return _pool
 
 
-def _noop() -> None:
-    """Nothing: submitted once so that the first worker starts (and runs the initializer)."""
+def run_here(job: Job, config: WorkerConfig) -> Outcome:
+    """Process a report in this process's pool: the run's pool in the parent; on a Dask worker, a pool
+    of one opened by its first report and kept for the next ones."""
+    with _pool_lock:
+        pool = _pool if _pool is not None and _pool.config == config else None
+    return (pool or open_pool(1, config)).run(job)
 
 
 def close_pool() -> None:
     global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
+
+
+atexit.register(close_pool)

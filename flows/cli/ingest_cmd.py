@@ -58,16 +58,26 @@ def ingest_command(
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.
-    own_api = Settings.from_env().prefect_api_url is None
-    skip_prefect = no_prefect or (dask_address is None and own_api and nothing_to_process(sources, db))
-    with _progress() as listener, progress_listener(listener):
-        if skip_prefect:
-            summary = ingest_local(sources, db_url=db, workers=workers)
-        else:
-            quiet_prefect()
-            from flows.ingest import run_ingest
+    settings = Settings.from_env()
+    own_api = settings.prefect_api_url is None
+    unchanged = dask_address is None and own_api and nothing_to_process(sources, db)
+    if dask_address is None and not unchanged:
+        from flows.workers import WorkerConfig, close_pool, prestart_pool
 
-            summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+        # The worker processes import their libraries and load the model while Prefect starts its API.
+        prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
+    try:
+        with _progress() as listener, progress_listener(listener):
+            if no_prefect or unchanged:
+                summary = ingest_local(sources, db_url=db, workers=workers)
+            else:
+                quiet_prefect()
+                from flows.ingest import run_ingest
+
+                summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+    finally:
+        if dask_address is None and not unchanged:
+            close_pool()
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
