@@ -1,5 +1,5 @@
 """The extraction sandbox: a memory cap that turns a bomb into one error line, a process that survives a
-bad file for the next good one, and the PDF guards on their own."""
+bad file for the next good one (killed over its time, or from outside), and the PDF guards on their own."""
 
 from __future__ import annotations
 
@@ -37,6 +37,46 @@ def test_time_limit_kills_and_replaces_the_extraction_process(tmp_path):
             sandbox.extract(slow, "slow.pdf")
         # The same sandbox answers the next file from a fresh process (a file quick to judge, so a
         # loaded machine cannot push it past the short limit).
+        with pytest.raises(ExtractionError, match="unsupported file type"):
+            sandbox.extract(bytes(range(256)) * 4, "binary.pdf")
+    finally:
+        sandbox.close()
+
+
+def test_worker_killed_from_outside_fails_its_file_and_the_next_file_still_extracts(tmp_path):
+    import os
+    import signal
+    import threading
+    import time
+
+    import psutil
+    from brokenfiles import slow_pages
+
+    slow = slow_pages(tmp_path, pages=6).read_bytes()
+    sandbox = ExtractionSandbox(ResourceLimits(seconds=120))
+    errors: list[str] = []
+
+    def extract_slow() -> None:
+        try:
+            sandbox.extract(slow, "slow.pdf")
+        except ExtractionError as exc:
+            errors.append(str(exc))
+
+    try:
+        running = threading.Thread(target=extract_slow)
+        running.start()
+        # The worker is the host's child (the OOM killer would pick it: the biggest process).
+        deadline = time.monotonic() + 120
+        workers: list[psutil.Process] = []
+        while not workers and time.monotonic() < deadline:
+            hosts = [p for p in psutil.Process().children() if "host_main" in " ".join(p.cmdline())]
+            workers = [child for host in hosts for child in host.children()]
+            time.sleep(0.1)
+        assert workers, "no worker process appeared"
+        time.sleep(1.0)  # well into the slow file
+        os.kill(workers[0].pid, signal.SIGKILL)
+        running.join(timeout=60)
+        assert errors and "died (killed by SIGKILL" in errors[0], errors
         with pytest.raises(ExtractionError, match="unsupported file type"):
             sandbox.extract(bytes(range(256)) * 4, "binary.pdf")
     finally:
