@@ -20,6 +20,8 @@ from models.errors import ModelError
 TRUSTED_TYPES: tuple[str, ...] = (
     "models.classifier.StrategyClassifier",
     "models.cues.CueLexicon",
+    "models.domain.DomainAugment",
+    "models.domain.TeamFlag",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.multiclass._ConstantPredictor",  # stands in for a label absent from the training data

@@ -1,8 +1,9 @@
 """StrategyClassifier: the multi-label passage classifier, a scikit-learn estimator.
 
 Features (word n-grams, character n-grams, the multilingual cue lexicon) feed one binary linear model per
-label. Each label's decision threshold is chosen on out-of-fold probabilities from cross-validation on the
-training data, so the thresholds never see the data the model is judged on.
+label; a model retrained on a team's labels also gets the domain augmentation of models.domain. Each
+label's decision threshold is chosen on out-of-fold probabilities from cross-validation on the training
+data, so the thresholds never see the data the model is judged on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from models.cues import CueLexicon
+from models.domain import DomainAugment, TeamFlag, fold_coefficients
 from models.errors import ModelError
 from models.labels import LABELS
 
@@ -44,8 +46,9 @@ def choose_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
     return float(THRESHOLD_GRID[best[np.argmin(np.abs(THRESHOLD_GRID[best] - 0.5))]])
 
 
-def build_features(features: str, cue_scale: float = 1.0) -> FeatureUnion:
-    """The feature union named by `features` (one of FEATURE_SETS); cue values are scaled by `cue_scale`."""
+def build_features(features: str, cue_scale: float = 1.0, domain_adapt: bool = False) -> FeatureUnion:
+    """The feature union named by `features` (one of FEATURE_SETS); cue values are scaled by `cue_scale`;
+    `domain_adapt` appends the team flag column that DomainAugment reads (models.domain)."""
     if features not in FEATURE_SETS:
         raise ModelError(f"unknown feature set {features!r} (expected one of {', '.join(FEATURE_SETS)})")
     parts: list[tuple[str, object]] = []
@@ -59,6 +62,8 @@ def build_features(features: str, cue_scale: float = 1.0) -> FeatureUnion:
         )
     if "cues" in features:
         parts.append(("cues", CueLexicon(scale=cue_scale)))
+    if domain_adapt:
+        parts.append(("domain", TeamFlag()))
     return FeatureUnion(parts)
 
 
@@ -89,6 +94,7 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         cv_folds: int = 5,
         random_state: int = 0,
+        domain_adapt: bool = False,
     ) -> None:
         self.features = features
         self.algorithm = algorithm
@@ -97,12 +103,14 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.cv_folds = cv_folds
         self.random_state = random_state
+        self.domain_adapt = domain_adapt
 
     def _pipeline(self) -> Pipeline:
-        return Pipeline([
-            ("features", build_features(self.features, self.cue_scale)),
-            ("head", build_head(self.algorithm, self.C, self.class_weight, self.random_state)),
-        ])
+        features = ("features", build_features(self.features, self.cue_scale, self.domain_adapt))
+        head = ("head", build_head(self.algorithm, self.C, self.class_weight, self.random_state))
+        if self.domain_adapt:  # seed (SeedText) and team (plain str) examples: see models.domain
+            return Pipeline([features, ("augment", DomainAugment()), head])
+        return Pipeline([features, head])
 
     def out_of_fold_proba(self, X: Sequence[str], Y: np.ndarray) -> np.ndarray:
         """Probabilities for each training passage from a model that did not see it (K-fold CV)."""
@@ -139,7 +147,8 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= self.thresholds_).astype(np.int64)
 
     def label_coefficients(self) -> np.ndarray:
-        """(3, n_features) linear weights per label (averaged over calibration folds for the SVM)."""
+        """(3, n_features) linear weights per label (averaged over calibration folds for the SVM), one per
+        column of the feature union; a domain-adapted model's weights are those applied to the team's text."""
         rows = []
         for estimator in self.pipeline_.named_steps["head"].estimators_:
             if isinstance(estimator, CalibratedClassifierCV):
@@ -150,4 +159,5 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
             else:  # a label absent from training: a constant predictor, no term moves it
                 rows.append(None)
         width = next((len(r) for r in rows if r is not None), 0)
-        return np.vstack([r if r is not None else np.zeros(width) for r in rows])
+        coef = np.vstack([r if r is not None else np.zeros(width) for r in rows])
+        return fold_coefficients(coef) if self.domain_adapt else coef

@@ -60,6 +60,8 @@ def term_contributions(model: StrategyClassifier, basis: ExplainBasis, text: str
     result: list[dict[str, float]] = [defaultdict(float) for _ in LABELS]
     for index, value in zip(row.indices, row.data, strict=True):
         kind, _, name = str(basis.names[index]).partition("__")
+        if kind == "domain":
+            continue  # the team flag: a per-model offset, not a term of the passage
         if kind == "char":
             words = owners.get(name) or [name.strip()]
             targets = [(w, 1.0 / len(words)) for w in words]
