@@ -130,6 +130,16 @@ def check_redirect(url: str, target: str, policy: FetchPolicy) -> None:
         raise FetchError(f"{url}: redirect to {host_class(host)} address {host} refused")
 
 
+def check_link(page_url: str, link: str, policy: FetchPolicy) -> None:
+    """Refuse a link found in a fetched feed or page that a redirect from that page could not follow:
+    a public feed listing `http://10.0.0.5/x.pdf` must not make citsec read the local network (an IP
+    literal fetched as a URL of its own would otherwise be allowed its own address class)."""
+    check_scheme(link)
+    host = (urlsplit(link).hostname or "").lower()
+    if host_class(host) not in allowed_classes(page_url, policy):
+        raise FetchError(f"{link}: {host_class(host)} address {host} refused (linked from {page_url})")
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), capped."""
     if not value:

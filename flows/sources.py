@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flows.feeds import FeedError, is_pdf_link, looks_like_feed, parse_feed, pdf_links
-from flows.fetch import Fetched, FetchError, Validators
+from flows.fetch import Fetched, FetchError, FetchPolicy, Validators, check_link
 
 KINDS = ("auto", "file", "folder", "url", "feed")
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -118,10 +118,13 @@ def resolve_sources(
     registered: Mapping[str, RegisteredSource],
     fetcher: Fetcher,
     environ: Mapping[str, str] | None = None,
+    policy: FetchPolicy | None = None,
 ) -> Resolution:
     """Resolve every SOURCE argument; a bad source is recorded and the others go on. A registered
-    source's password is read from `environ` (default: the process environment) here, once per run."""
+    source's password is read from `environ` (default: the process environment) here, once per run.
+    Links found in feeds and pages must pass `policy`'s address rules for the page they came from."""
     env = os.environ if environ is None else environ
+    policy = policy or FetchPolicy()
     resolution = Resolution()
     for source in sources:
         named = registered.get(source)
@@ -130,7 +133,7 @@ def resolve_sources(
         )
         first = len(resolution.refs)
         try:
-            _resolve_one(location, kind, source_id, fetcher, resolution)
+            _resolve_one(location, kind, source_id, fetcher, resolution, policy)
         except (FetchError, FeedError) as exc:
             resolution.errors.append(str(exc))
         if named is not None and named.password_env:
@@ -152,16 +155,17 @@ def with_password(ref: ReportRef, source: RegisteredSource, environ: Mapping[str
 
 
 def _resolve_one(
-    location: str, kind: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution
+    location: str, kind: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution,
+    policy: FetchPolicy,
 ) -> None:
     if kind == "auto":
         kind = guess_kind(location)
     if kind in ("file", "folder"):
         _resolve_path(Path(location).expanduser(), source_id, resolution)
     elif kind == "feed":
-        _resolve_feed(fetcher(location), source_id, fetcher, resolution)
+        _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)
     elif kind == "url":
-        _resolve_url(location, source_id, fetcher, resolution)
+        _resolve_url(location, source_id, fetcher, resolution, policy)
     else:
         resolution.errors.append(f"{location}: unknown source kind {kind!r} (expected one of {KINDS})")
 
@@ -179,7 +183,9 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
         resolution.errors.append(f"{path}: no such file, folder, URL or registered source")
 
 
-def _resolve_url(url: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution) -> None:
+def _resolve_url(
+    url: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution, policy: FetchPolicy
+) -> None:
     if is_pdf_link(url):
         # A PDF is a report whatever it holds: let the worker fetch it (conditionally) in parallel.
         resolution.add(ReportRef(uri=url, url=url, source_id=source_id))
@@ -190,18 +196,33 @@ def _resolve_url(url: str, source_id: int | None, fetcher: Fetcher, resolution: 
         resolution.add(ReportRef(uri=url, url=url, source_id=source_id, error=str(exc)))
         return
     if looks_like_feed(fetched.content, fetched.content_type):
-        _resolve_feed(fetched, source_id, fetcher, resolution)
+        _resolve_feed(fetched, source_id, fetcher, resolution, policy)
     else:
         resolution.add(_fetched_ref(fetched, source_id))
 
 
-def _resolve_feed(feed: Fetched, source_id: int | None, fetcher: Fetcher, resolution: Resolution) -> None:
+def _linked_ref(page_url: str, link: str, source_id: int | None, policy: FetchPolicy) -> ReportRef | None:
+    """A failed ref for a link the page may not lead to (see check_link), else None."""
+    try:
+        check_link(page_url, link, policy)
+    except FetchError as exc:
+        return ReportRef(uri=link, url=link, source_id=source_id, error=str(exc))
+    return None
+
+
+def _resolve_feed(
+    feed: Fetched, source_id: int | None, fetcher: Fetcher, resolution: Resolution, policy: FetchPolicy
+) -> None:
     if not looks_like_feed(feed.content, feed.content_type):
         raise FeedError(f"{feed.url}: not an RSS or Atom feed")
     entries = parse_feed(feed.content, feed.final_url)
     if not entries:
         resolution.errors.append(f"{feed.url}: feed has no entries with links")
     for entry in entries[:MAX_FEED_ENTRIES]:
+        refused = _linked_ref(feed.final_url, entry.link, source_id, policy)
+        if refused is not None:
+            resolution.add(refused)
+            continue
         if is_pdf_link(entry.link):
             resolution.add(ReportRef(uri=entry.link, url=entry.link, source_id=source_id))
             continue
@@ -215,7 +236,8 @@ def _resolve_feed(feed: Fetched, source_id: int | None, fetcher: Fetcher, resolu
 
         if sniff_media_type(page.content) == HTML:
             for link in pdf_links(page.content, page.final_url):
-                resolution.add(ReportRef(uri=link, url=link, source_id=source_id))
+                refused = _linked_ref(page.final_url, link, source_id, policy)
+                resolution.add(refused or ReportRef(uri=link, url=link, source_id=source_id))
 
 
 def _fetched_ref(fetched: Fetched, source_id: int | None) -> ReportRef:

@@ -272,3 +272,26 @@ def test_kept_alive_connection_is_checked_again_for_a_stricter_request(server, n
         assert fetch(server.redirect("/r", target), POLICY, client=client).content == b"fine"
         with pytest.raises(FetchError, match="loopback address, refused"):
             fetch(target, POLICY, client=client)
+
+
+def test_feed_links_into_the_private_network_are_refused(server):
+    # A feed on this machine may list reports on this machine (same address class as the feed), but not
+    # ones on the private network or a cloud metadata address, though those are IP literals that would
+    # be allowed their own class if fetched as sources of their own.
+    from flows.sources import resolve_sources
+
+    local_pdf = server.body("/a.pdf", next(SAMPLES.glob("*.pdf")).read_bytes(), "application/pdf")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel>'
+        f"<item><title>here</title><link>{local_pdf}</link></item>"
+        "<item><title>lan</title><link>http://10.0.0.5/x.pdf</link></item>"
+        "<item><title>metadata</title><link>http://169.254.169.254/latest/</link></item>"
+        "</channel></rss>"
+    ).encode()
+    url = server.body("/feed.xml", feed, "application/rss+xml")
+    with make_client(POLICY) as client:
+        resolution = resolve_sources([url], {}, lambda u: fetch(u, POLICY, client=client), policy=POLICY)
+    by_uri = {ref.uri: ref for ref in resolution.refs}
+    assert by_uri[local_pdf].error is None
+    assert "private address 10.0.0.5 refused" in (by_uri["http://10.0.0.5/x.pdf"].error or "")
+    assert "refused" in (by_uri["http://169.254.169.254/latest/"].error or "")
