@@ -78,7 +78,7 @@ def _env_number(environ: dict[str, str] | os._Environ[str], name: str, default: 
 class ResourceLimits:
     """What one report may cost: CPU seconds from the start of its extraction until it is classified, and
     memory (MB of address space) for the whole worker process, whose libraries, tagger and model take
-    about 650 MB of it; and the PDF limits (pages, inflated streams, content per page). A worker is
+    about 500 MB of it; and the PDF limits (pages, inflated streams, content per page). A worker is
     replaced after `recycle_after` reports, which bounds whatever pdfminer and trafilatura leak."""
 
     seconds: float = 300.0
