@@ -100,7 +100,9 @@ def resolve_with_store(sources: list[str], corpus: Corpus, policy: FetchPolicy) 
     """Files, folders, URLs, feeds and the store's registered names → the reports to ingest."""
     registered = registered_sources(corpus)
     with make_client(policy) as client:
-        return resolve_sources(sources, registered, lambda url: fetch(url, policy, client=client))
+        return resolve_sources(
+            sources, registered, lambda url: fetch(url, policy, client=client), policy=policy
+        )
 
 
 def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
@@ -233,6 +235,31 @@ def nothing_to_process(sources: list[str], db_url: str | None = None) -> bool:
         is_known = functools.partial(is_stored_complete, corpus)
         refs = resolution.refs
         return all(ref.path is not None and known_outcome(ref, is_known) is not None for ref in refs)
+
+
+def local_head_start(sources: list[str], db_url: str | None = None) -> list[Job]:
+    """The jobs a run over `sources` will hand its workers, largest first, when every source is local
+    (folders, files, registered local sources) and none needs a PDF password; else none.
+
+    `citsec ingest` hands them to the worker pool before Prefect has started its API (seconds), and the
+    flow's process-report tasks then collect results already under way (WorkerPool.head_start)."""
+    from corpus import Corpus
+
+    settings = Settings.from_env()
+    with Corpus.open(db_url or settings.db_url) as corpus:
+        registered = registered_sources(corpus)
+        try:
+            resolution = resolve_sources(sources, registered, _refuse_fetch)
+        except _NotLocal:
+            return []
+        is_known = functools.partial(is_stored_complete, corpus)
+        todo = [
+            ref
+            for ref in resolution.refs
+            if ref.path is not None and ref.error is None and ref.password is None
+            and ref.password_error is None and known_outcome(ref, is_known) is None
+        ]
+    return [Job(ref) for ref in sorted(todo, key=_size_hint, reverse=True)]
 
 
 def ingest_local(

@@ -151,14 +151,31 @@ class WorkerPool:
         self.size, self.config = size, config
         self._pool = LimitedPool("flows.workers:report_handler", (config,), config.limits, size)
         self._threads: ThreadPoolExecutor | None = None
+        self._early: dict[tuple[str, str | None], Future[Outcome]] = {}
+        self._early_lock = threading.Lock()
 
     def start(self) -> WorkerPool:
         """Start the host now: it imports and loads the model while the caller starts Prefect."""
         self._pool.start()
         return self
 
+    def head_start(self, jobs: list[Job]) -> None:
+        """Begin these jobs now, before the run asks for them (while Prefect starts its API): the run's
+        `run` or `submit` of the same report then gets the result already under way."""
+        for job in jobs:
+            with self._early_lock:
+                self._early[_job_key(job)] = self._executor().submit(self._run, job)
+
+    def _take_early(self, job: Job) -> Future[Outcome] | None:
+        with self._early_lock:
+            return self._early.pop(_job_key(job), None)
+
     def run(self, job: Job) -> Outcome:
         """Process one report; a report over a limit (or whose worker died) comes back failed."""
+        early = self._take_early(job)
+        return early.result() if early is not None else self._run(job)
+
+    def _run(self, job: Job) -> Outcome:
         answer = self._pool.call(job)
         if answer.kind == "ok":
             return answer.value
@@ -167,15 +184,23 @@ class WorkerPool:
         return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
 
     def submit(self, job: Job) -> Future[Outcome]:
+        return self._take_early(job) or self._executor().submit(self._run, job)
+
+    def _executor(self) -> ThreadPoolExecutor:
         if self._threads is None:
             self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="citsec-worker")
-        return self._threads.submit(self.run, job)
+        return self._threads
 
     def close(self) -> None:
         if self._threads is not None:
             self._threads.shutdown(wait=True, cancel_futures=True)
             self._threads = None
+        self._early.clear()
         self._pool.close()
+
+
+def _job_key(job: Job) -> tuple[str, str | None]:
+    return job.ref.uri, job.ref.path
 
 
 _pool: WorkerPool | None = None

@@ -62,10 +62,12 @@ def ingest_command(
     own_api = settings.prefect_api_url is None
     unchanged = dask_address is None and own_api and nothing_to_process(sources, db)
     if dask_address is None and not unchanged:
+        from flows.run import local_head_start
         from flows.workers import WorkerConfig, close_pool, prestart_pool
 
-        # The worker processes import their libraries and load the model while Prefect starts its API.
-        prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
+        # The worker processes load the model and start on the local reports while Prefect starts its API.
+        pool = prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
+        pool.head_start(local_head_start(sources, db))
     try:
         with _progress() as listener, progress_listener(listener):
             if no_prefect or unchanged:

@@ -135,3 +135,33 @@ def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         summary = run_ingest([str(folder)], db_url=db_url, dask_address=cluster.scheduler_address)
     assert (summary.new, summary.failed) == (2, 0), summary.errors
+
+
+def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samples_dir, db_url):
+    # `citsec ingest` starts the local reports in the worker pool before Prefect has started its API; the
+    # flow's tasks then collect those results instead of processing the reports again.
+    from flows.run import local_head_start
+    from flows.settings import Settings
+    from flows.workers import WorkerConfig, close_pool, prestart_pool
+
+    jobs = local_head_start([str(samples_dir)], db_url)
+    sizes = [Path(job.ref.path).stat().st_size for job in jobs]
+    assert len(jobs) == 6 and sizes == sorted(sizes, reverse=True)  # largest first
+    pool = prestart_pool(2, WorkerConfig.for_run(Settings.from_env(), db_url))
+    processed: list[str] = []
+    run_one = pool._run
+
+    def counting(job):
+        processed.append(job.ref.uri)
+        return run_one(job)
+
+    pool._run = counting  # type: ignore[method-assign]
+    try:
+        pool.head_start(jobs)
+        summary = run_ingest([str(samples_dir)], db_url=db_url, workers=2)
+        assert not pool._early  # the flow's tasks took every result started early
+    finally:
+        close_pool()
+    assert (summary.new, summary.failed) == (6, 0), summary.errors
+    assert sorted(processed) == sorted(job.ref.uri for job in jobs)  # each once, none again by the flow
+    assert local_head_start([str(samples_dir)], db_url) == []  # stored: nothing left to start early
