@@ -59,6 +59,12 @@ def _describe(proc: psutil.Process) -> str:
     except psutil.Error:
         return str(proc.pid)
     text = " ".join(cmd)
+    if "host_main" in text:  # flows.limits: the host loads once; workers are forks of it (same command)
+        try:
+            parent = " ".join(proc.parent().cmdline()) if proc.parent() else ""
+        except psutil.Error:
+            parent = ""
+        return f"{proc.pid} {'worker' if 'host_main' in parent else 'host'}"
     if "multiprocessing" in text or "spawn_main" in text:
         return f"{proc.pid} worker"
     if "uvicorn" in text or "prefect" in text and "server" in text:

@@ -117,8 +117,8 @@ def table(summary: dict[str, Any]) -> str:
         for name, run in memory["runs"].items():
             lines.append(
                 f"f  peak RSS, {name} ({run['file']}, {run['summary'].get('passages', '?')} passages): "
-                f"{run['peak_rss_mib']:.0f} MiB largest process, worker+extraction child "
-                f"{run['worker_processes_sum_mib']:.0f} MiB, {run['wall_s']:.0f} s"
+                f"{run['peak_rss_mib']:.0f} MiB largest process, largest worker "
+                f"{run['largest_worker_mib']:.0f} MiB, {run['wall_s']:.0f} s"
             )
     q = summary.get("query")
     if q:
