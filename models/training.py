@@ -42,7 +42,9 @@ def train(
 
 def algorithm_name(model: StrategyClassifier) -> str:
     """A short human description of a model's design, for the registry's `algorithm` column."""
-    return f"{model.features} tf-idf -> one-vs-rest {model.algorithm} (sklearn {sklearn.__version__})"
+    adapted = " with domain augmentation" if getattr(model, "domain_adapt", False) else ""
+    head = f"one-vs-rest {model.algorithm} (sklearn {sklearn.__version__})"
+    return f"{model.features} tf-idf{adapted} -> {head}"
 
 
 def training_metrics(model: StrategyClassifier) -> dict[str, Any]:

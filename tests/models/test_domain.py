@@ -68,3 +68,11 @@ def test_adapted_explanation_shares_add_up_to_the_team_score(team_disagrees):
         assert np.isclose(sum(shares[j].values()), margin)
     explanation = explain_text(model, explain_basis(model), text)
     assert all("team" not in dict(explanation[label]["up"] + explanation[label]["down"]) for label in LABELS)
+
+
+def test_registry_algorithm_names_the_augmentation(team_disagrees, fitted):
+    from models.training import algorithm_name
+
+    model, _ = team_disagrees
+    assert "domain augmentation" in algorithm_name(model)
+    assert "domain augmentation" not in algorithm_name(fitted)
