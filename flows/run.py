@@ -215,12 +215,38 @@ def _refuse_fetch(url: str) -> Any:
     raise _NotLocal(url)
 
 
-def nothing_to_process(sources: list[str], db_url: str | None = None) -> bool:
-    """True when every source is a local file or folder (or a registered one) whose reports are all
-    stored whole already: a run would only count them as unchanged, so no worker (nor Prefect) is needed.
+@dataclass(frozen=True)
+class LocalPlan:
+    """What a run over sources that need no network would find, read before any worker or Prefect starts
+    (hashing the files costs milliseconds; starting Prefect's API costs seconds): how many reports the
+    sources resolved to, whether resolution reported errors, and the reports not yet stored whole,
+    largest first."""
 
-    Hashing the files costs milliseconds; starting Prefect's API costs seconds (issue 9: a re-ingest of
-    an unchanged folder must take at most 10% of the first ingest)."""
+    resolved: int
+    has_errors: bool
+    todo: list[ReportRef]
+
+    @property
+    def nothing_to_process(self) -> bool:
+        """Every report is stored whole already: a run would only count them as unchanged, so no worker
+        (nor Prefect) is needed (issue 9: a re-ingest of an unchanged folder within 10% of the first)."""
+        return self.resolved > 0 and not self.has_errors and not self.todo
+
+    def head_start(self) -> list[Job]:
+        """The local files a run will hand its workers, except those that need a PDF password: `citsec
+        ingest` starts them before Prefect has started its API, and the flow's process-report tasks then
+        collect the results already under way (WorkerPool.head_start)."""
+        return [
+            Job(ref)
+            for ref in self.todo
+            if ref.path is not None and ref.error is None and ref.password is None
+            and ref.password_error is None
+        ]
+
+
+def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
+    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs left for the
+    run); None when a source has to be fetched to be resolved (only a real run can tell what changed)."""
     from corpus import Corpus
 
     settings = Settings.from_env()
@@ -229,37 +255,15 @@ def nothing_to_process(sources: list[str], db_url: str | None = None) -> bool:
         try:
             resolution = resolve_sources(sources, registered, _refuse_fetch)
         except _NotLocal:
-            return False
-        if resolution.errors or not resolution.refs:
-            return False
-        is_known = functools.partial(is_stored_complete, corpus)
-        refs = resolution.refs
-        return all(ref.path is not None and known_outcome(ref, is_known) is not None for ref in refs)
-
-
-def local_head_start(sources: list[str], db_url: str | None = None) -> list[Job]:
-    """The jobs a run over `sources` will hand its workers, largest first, when every source is local
-    (folders, files, registered local sources) and none needs a PDF password; else none.
-
-    `citsec ingest` hands them to the worker pool before Prefect has started its API (seconds), and the
-    flow's process-report tasks then collect results already under way (WorkerPool.head_start)."""
-    from corpus import Corpus
-
-    settings = Settings.from_env()
-    with Corpus.open(db_url or settings.db_url) as corpus:
-        registered = registered_sources(corpus)
-        try:
-            resolution = resolve_sources(sources, registered, _refuse_fetch)
-        except _NotLocal:
-            return []
+            return None
         is_known = functools.partial(is_stored_complete, corpus)
         todo = [
             ref
             for ref in resolution.refs
-            if ref.path is not None and ref.error is None and ref.password is None
-            and ref.password_error is None and known_outcome(ref, is_known) is None
+            if ref.path is None or known_outcome(ref, is_known) is None
         ]
-    return [Job(ref) for ref in sorted(todo, key=_size_hint, reverse=True)]
+    todo.sort(key=_size_hint, reverse=True)
+    return LocalPlan(len(resolution.refs), bool(resolution.errors), todo)
 
 
 def ingest_local(

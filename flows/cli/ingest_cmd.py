@@ -52,7 +52,7 @@ def ingest_command(
     Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
-    from flows.run import ingest_local, nothing_to_process, progress_listener
+    from flows.run import ingest_local, plan_local, progress_listener
     from flows.settings import Settings
 
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
@@ -60,14 +60,15 @@ def ingest_command(
     # goes through Prefect so the server's run history stays complete.
     settings = Settings.from_env()
     own_api = settings.prefect_api_url is None
-    unchanged = dask_address is None and own_api and nothing_to_process(sources, db)
+    local = plan_local(sources, db) if dask_address is None else None
+    unchanged = own_api and local is not None and local.nothing_to_process
     if dask_address is None and not unchanged:
-        from flows.run import local_head_start
         from flows.workers import WorkerConfig, close_pool, prestart_pool
 
         # The worker processes load the model and start on the local reports while Prefect starts its API.
         pool = prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
-        pool.head_start(local_head_start(sources, db))
+        if local is not None:
+            pool.head_start(local.head_start())
     try:
         with _progress() as listener, progress_listener(listener):
             if no_prefect or unchanged:

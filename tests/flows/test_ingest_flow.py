@@ -140,11 +140,11 @@ def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
 def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samples_dir, db_url):
     # `citsec ingest` starts the local reports in the worker pool before Prefect has started its API; the
     # flow's tasks then collect those results instead of processing the reports again.
-    from flows.run import local_head_start
+    from flows.run import plan_local
     from flows.settings import Settings
     from flows.workers import WorkerConfig, close_pool, prestart_pool
 
-    jobs = local_head_start([str(samples_dir)], db_url)
+    jobs = plan_local([str(samples_dir)], db_url).head_start()
     sizes = [Path(job.ref.path).stat().st_size for job in jobs]
     assert len(jobs) == 6 and sizes == sorted(sizes, reverse=True)  # largest first
     pool = prestart_pool(2, WorkerConfig.for_run(Settings.from_env(), db_url))
@@ -164,4 +164,5 @@ def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samp
         close_pool()
     assert (summary.new, summary.failed) == (6, 0), summary.errors
     assert sorted(processed) == sorted(job.ref.uri for job in jobs)  # each once, none again by the flow
-    assert local_head_start([str(samples_dir)], db_url) == []  # stored: nothing left to start early
+    after = plan_local([str(samples_dir)], db_url)
+    assert after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
