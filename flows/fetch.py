@@ -126,8 +126,9 @@ def check_redirect(url: str, target: str, policy: FetchPolicy) -> None:
     host = (urlsplit(target).hostname or "").lower()
     if policy.allowed_hosts is not None and host not in policy.allowed_hosts:
         raise FetchError(f"{url}: redirect to {host} refused (not an allowed host)")
-    if host_class(host) not in allowed_classes(url, policy):
-        raise FetchError(f"{url}: redirect to {host_class(host)} address {host} refused")
+    unreachable = unreachable_address(url, target, policy)
+    if unreachable:
+        raise FetchError(f"{url}: redirect to {unreachable} refused")
 
 
 def check_link(page_url: str, link: str, policy: FetchPolicy) -> None:
@@ -135,9 +136,17 @@ def check_link(page_url: str, link: str, policy: FetchPolicy) -> None:
     a public feed listing `http://10.0.0.5/x.pdf` must not make citsec read the local network (an IP
     literal fetched as a URL of its own would otherwise be allowed its own address class)."""
     check_scheme(link)
-    host = (urlsplit(link).hostname or "").lower()
-    if host_class(host) not in allowed_classes(page_url, policy):
-        raise FetchError(f"{link}: {host_class(host)} address {host} refused (linked from {page_url})")
+    unreachable = unreachable_address(page_url, link, policy)
+    if unreachable:
+        raise FetchError(f"{link}: {unreachable} refused (linked from {page_url})")
+
+
+def unreachable_address(url: str, target: str, policy: FetchPolicy) -> str | None:
+    """"private address 10.0.0.5" when `target` names (as written) an address class a fetch of `url` may
+    not reach, else None."""
+    host = (urlsplit(target).hostname or "").lower()
+    kind = host_class(host)
+    return None if kind in allowed_classes(url, policy) else f"{kind} address {host}"
 
 
 def parse_retry_after(value: str | None) -> float | None:
