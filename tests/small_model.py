@@ -6,7 +6,10 @@ model loading to a second, where the full seed model takes a minute to train on 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 SLICE_PER_LANGUAGE = {"en": 30, "es": 20, "pt": 20}
 
@@ -33,3 +36,11 @@ def build_model_store(path: Path, version: str) -> Path:
     with Corpus.open(f"sqlite:///{path}") as corpus:
         register_model(corpus, estimator, version=version, promoted=True)
     return path
+
+
+def fresh_store_url(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A copy of the model store `template` for one test, with a model cache folder of its own."""
+    path = tmp_path / "citsec.db"
+    shutil.copyfile(template, path)
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
+    return f"sqlite:///{path}"

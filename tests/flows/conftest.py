@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -14,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from small_model import build_model_store
+from small_model import build_model_store, fresh_store_url
 
 from flows.prefect_env import quiet_prefect
 
@@ -131,7 +130,4 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db_url(tmp_path: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite store for one test (a copy of the model store) and its own cache folder."""
-    path = tmp_path / "citsec.db"
-    shutil.copyfile(model_store, path)
-    monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
-    return f"sqlite:///{path}"
+    return fresh_store_url(model_store, tmp_path, monkeypatch)

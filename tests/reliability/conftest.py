@@ -4,7 +4,6 @@ for the seed model to train), for SQLite and PostgreSQL, and the environment a `
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from reliability_env import MODEL, copy_model
-from small_model import build_model_store
+from small_model import build_model_store, fresh_store_url
 
 from flows.prefect_env import quiet_prefect
 
@@ -29,10 +28,7 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db_url(tmp_path: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite store with the small model, and a cache folder of this test's own."""
-    path = tmp_path / "citsec.db"
-    shutil.copyfile(model_store, path)
-    monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
-    return f"sqlite:///{path}"
+    return fresh_store_url(model_store, tmp_path, monkeypatch)
 
 
 @pytest.fixture
