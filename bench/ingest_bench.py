@@ -17,13 +17,13 @@ Portuguese, no report over 74 pages (so two workers can share the load), copied 
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import baseline
 from bench.common import REPORTS, real_pdfs, write_results
 from bench.measure import citsec, load_average
 
@@ -51,25 +51,11 @@ def subset_paths() -> list[Path]:
     return paths
 
 
-def _cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def bare_parse(paths: list[Path]) -> dict[str, Any]:
     """Issue 9 (a): open each PDF with pdfplumber and count every page's chars, in this process."""
-    import pdfplumber
-
-    pages = chars = 0
-    cpu0, start = _cpu_self(), time.perf_counter()
-    for path in paths:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                chars += len(page.chars)
-                pages += 1
-                page.close()
-    wall = time.perf_counter() - start
-    return {"pages": pages, "chars": chars, "wall_s": round(wall, 2), "cpu_s": round(_cpu_self() - cpu0, 2)}
+    run = baseline.bare_parse(paths)
+    return {"pages": run.pages, "chars": run.chars,
+            "wall_s": round(run.wall_s, 2), "cpu_s": round(run.cpu_s, 2)}
 
 
 def library_extract(paths: list[Path]) -> dict[str, Any]:
@@ -78,14 +64,14 @@ def library_extract(paths: list[Path]) -> dict[str, Any]:
 
     extract_path(REPORTS / "valle_jones2010_structural_change_homicide_mexico.pdf")  # imports, word lists
     passages = words = 0
-    cpu0, start = _cpu_self(), time.perf_counter()
+    cpu0, start = baseline.cpu_self(), time.perf_counter()
     for path in paths:
         document = extract_path(path)
         passages += len(document.passages)
         words += sum(len(p.text.split()) for p in document.passages)
     wall = time.perf_counter() - start
     return {"passages": passages, "words": words, "wall_s": round(wall, 2),
-            "cpu_s": round(_cpu_self() - cpu0, 2)}
+            "cpu_s": round(baseline.cpu_self() - cpu0, 2)}
 
 
 def cli_extract(paths: list[Path]) -> dict[str, Any]:
