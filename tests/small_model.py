@@ -44,3 +44,16 @@ def fresh_store_url(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     shutil.copyfile(template, path)
     monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
     return f"sqlite:///{path}"
+
+
+def copy_model(template: Path, url: str, version: str) -> None:
+    """Give a fresh store (SQLite or PostgreSQL) the small promoted model `version` of the template store."""
+    from corpus import Corpus
+
+    with Corpus.open(f"sqlite:///{template}") as source, Corpus.open(url) as target:
+        row = source.model_version(version)
+        assert row is not None
+        target.add_model_version(
+            version, row.algorithm, row.parameters, row.training_size, row.metrics,
+            source.model_artifact(version), promoted=True,
+        )

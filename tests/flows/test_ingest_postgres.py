@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from small_model import copy_model
 
 from corpus import Corpus, PassageFilter
 from flows.run import ingest_local
@@ -13,21 +13,10 @@ from flows.run import ingest_local
 MODEL = "flows-test-model"
 
 
-def _copy_model(template: Path, url: str) -> None:
-    """Give the PostgreSQL store the small promoted model of the SQLite template store."""
-    with Corpus.open(f"sqlite:///{template}") as source, Corpus.open(url) as target:
-        row = source.model_version(MODEL)
-        assert row is not None
-        target.add_model_version(
-            MODEL, row.algorithm, row.parameters, row.training_size, row.metrics,
-            source.model_artifact(MODEL), promoted=True,
-        )
-
-
 @pytest.mark.pg
 def test_postgres_ingest_versions_and_reruns(tmp_path, samples_dir, model_store, pg_store_url, monkeypatch):
     monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
-    _copy_model(model_store, pg_store_url)
+    copy_model(model_store, pg_store_url, MODEL)
     folder = tmp_path / "in"
     folder.mkdir()
     report = folder / "report.html"

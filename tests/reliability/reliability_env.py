@@ -6,26 +6,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import small_model
+
 REPO = Path(__file__).resolve().parents[2]
 MODEL = "reliability-test-model"
 
 
 def copy_model(template: Path, url: str) -> None:
     """Give a fresh store (SQLite or PostgreSQL) the small promoted model of the template store."""
-    from corpus import Corpus
-
-    with Corpus.open(f"sqlite:///{template}") as source, Corpus.open(url) as target:
-        row = source.model_version(MODEL)
-        assert row is not None
-        target.add_model_version(
-            MODEL,
-            row.algorithm,
-            row.parameters,
-            row.training_size,
-            row.metrics,
-            source.model_artifact(MODEL),
-            promoted=True,
-        )
+    small_model.copy_model(template, url, MODEL)
 
 
 def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
