@@ -26,7 +26,24 @@ __all__ = [
     "PdfLimits",
     "extract_bytes",
     "extract_path",
+    "preload",
 ]
+
+# Languages whose word lists a worker host loads up front: the reports in this field.
+PRELOAD_LANGS = ("en", "es", "pt")
+
+
+def preload(langs: tuple[str, ...] = PRELOAD_LANGS) -> None:
+    """Load now what extraction otherwise loads on first use: the PDF libraries, the language detector
+    (about a second to build) and the hyphenation word lists of `langs`. A process that forks workers
+    calls it once, so each worker starts with them instead of loading its own copy."""
+    import pdfplumber  # noqa: F401
+
+    from extractors.hyphenation import load_word_lists
+    from extractors.language import load_detector
+
+    load_detector()
+    load_word_lists(langs)
 
 
 def extract_path(

@@ -33,6 +33,13 @@ def _zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
+def load_word_lists(langs: Iterable[str]) -> None:
+    """Read the word lists of `langs` now (wordfreq reads each on its first lookup)."""
+    for lang in langs:
+        if lang in _WORDLIST_LANGS:
+            _zipf("the", lang)
+
+
 def keep_hyphen(left: str, right: str, lang: str | None, vocab: Mapping[str, int]) -> bool:
     """Whether `left-` at a line end and `right` on the next line form a real compound (keep the hyphen)
     rather than one word broken for layout."""

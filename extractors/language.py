@@ -24,6 +24,11 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_preloaded_language_models().build()
 
 
+def load_detector() -> None:
+    """Build the detector now (it takes about a second) instead of on the first detection."""
+    _detector()
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code ("en", "es", "pt", ...) of `text`, or None when there is too little text to tell."""
     if sum(ch.isalpha() for ch in text[:2000]) < _MIN_LETTERS:

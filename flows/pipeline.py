@@ -82,8 +82,13 @@ class WorkerContext:
         return self._model
 
     def warm(self) -> None:
-        """Load the tagger and the model now (worker start-up), not while the first report waits."""
-        _ = self.tagger, self.model
+        """Load now (worker start-up) what reports would otherwise load on first use: the extractors'
+        detector and word lists, the tagger's pipelines for every language, the model."""
+        from extractors import preload
+
+        preload()
+        self.tagger.load()
+        _ = self.model
 
 
 def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None) -> WorkerContext:

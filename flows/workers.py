@@ -109,7 +109,6 @@ def report_handler(config: WorkerConfig) -> Callable[[Job, Callable[[Any], None]
     """Runs in the host, under the memory cap: load the extractors, the tagger and the model, and enter
     the built-in seed model in the registry if the store will need it (so the parent, which stores the
     predictions, never has to import the model libraries); returns what each forked worker runs per job."""
-    import pdfplumber  # noqa: F401
     import trafilatura  # noqa: F401
 
     from flows.pipeline import ensure_model_registered

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from extractors.tagging.components import GROUPS, KIND_OF_LABEL
-from extractors.tagging.pipeline import build_nlp, pipeline_lang, statistical_available
+from extractors.tagging.pipeline import PIPELINE_LANGS, build_nlp, pipeline_lang, statistical_available
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class Tagger:
     def __init__(self, batch_size: int = 64, use_statistical: bool | None = None) -> None:
         self.batch_size = batch_size
         self.use_statistical = statistical_available() if use_statistical is None else use_statistical
+
+    def load(self, langs: Sequence[str] = PIPELINE_LANGS) -> None:
+        """Build the pipelines of `langs` now rather than when the first text in each language arrives."""
+        for lang in langs:
+            build_nlp(pipeline_lang(lang), self.use_statistical)
 
     def tag(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Tags]:
         """Tags for each text, in input order. A missing language is detected from the text."""

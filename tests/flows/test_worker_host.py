@@ -1,0 +1,26 @@
+"""The worker host loads, before it forks, everything a report would otherwise load on first use, so no
+forked worker pays for its own copy: the language detector, the word lists, the tagger's pipelines for
+every language and the model."""
+
+from __future__ import annotations
+
+from flows.fetch import FetchPolicy
+from flows.workers import WorkerConfig, report_handler
+
+
+def test_the_host_loads_what_reports_would_load_lazily(db_url: str) -> None:
+    from extractors import PRELOAD_LANGS
+    from extractors.hyphenation import _zipf
+    from extractors.language import _detector
+    from extractors.tagging.pipeline import PIPELINE_LANGS, build_nlp
+
+    _detector.cache_clear()
+    _zipf.cache_clear()
+    build_nlp.cache_clear()
+
+    report_handler(WorkerConfig(db_url, FetchPolicy()))
+
+    assert _detector.cache_info().currsize == 1
+    assert _zipf.cache_info().currsize == len(PRELOAD_LANGS)  # one lookup per word list read
+    assert build_nlp.cache_info().currsize == len(PIPELINE_LANGS)
+
