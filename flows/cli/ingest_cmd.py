@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,6 +11,9 @@ import typer
 from flows.cli.common import DbOption, UserError, app, err_console, out_console
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flows.prefect_api import TemporaryApi
     from flows.run import IngestSummary
 
 sources_app = typer.Typer(
@@ -62,6 +66,14 @@ def ingest_command(
     own_api = settings.prefect_api_url is None
     local = plan_local(sources, db) if dask_address is None else None
     unchanged = own_api and local is not None and local.nothing_to_process
+    use_prefect = not (no_prefect or unchanged)
+    api = None
+    if use_prefect:
+        quiet_prefect()
+        if own_api:
+            from flows.prefect_api import TemporaryApi
+
+            api = TemporaryApi.start()  # boots on one core while the worker host loads on the other
     if dask_address is None and not unchanged:
         from flows.workers import WorkerConfig, close_pool, prestart_pool
 
@@ -71,21 +83,41 @@ def ingest_command(
             pool.head_start(local.head_start())
     try:
         with _progress() as listener, progress_listener(listener):
-            if no_prefect or unchanged:
+            if not use_prefect:
                 summary = ingest_local(sources, db_url=db, workers=workers)
             else:
-                quiet_prefect()
                 from flows.ingest import run_ingest
 
-                summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+                with _recorded_in(api):
+                    summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
     finally:
         if dask_address is None and not unchanged:
             close_pool()
+        if api is not None:
+            api.stop()
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
+
+
+@contextlib.contextmanager
+def _recorded_in(api: TemporaryApi | None) -> Iterator[None]:
+    """Run the block against citsec's temporary Prefect API (if it started one); a server that cannot
+    start is a one-line error saying what to do instead."""
+    if api is None:
+        yield
+        return
+    from flows.prefect_api import ApiStartError
+
+    try:
+        api.wait()
+    except ApiStartError as exc:
+        hint = "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"
+        raise UserError(f"{exc} ({hint})") from None
+    with api.settings():
+        yield
 
 
 def check_resource_limits() -> None:

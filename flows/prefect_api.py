@@ -1,0 +1,151 @@
+"""The temporary Prefect API a one-off run records itself in, when no PREFECT_API_URL names a server.
+
+Prefect starts the same server itself on a flow's first call (its "ephemeral" mode), but only then, and
+only after the calling process has imported the whole Prefect server package to do so. citsec starts it
+as the command's first step instead, so the server boots on one core while the worker host loads the
+tagger and the model on the other, and the command never imports the server package.
+
+    api = TemporaryApi.start()          # returns at once
+    ...                                 # start the workers
+    with api.settings():                # waits until the API answers, then points Prefect at it
+        run_ingest(...)
+    api.stop()
+
+It runs the command Prefect's own SubprocessASGIServer runs (uvicorn on Prefect's app factory, UI off,
+ephemeral services only), so the run history lands in the same database under PREFECT_HOME. Services a
+run started from the command line has no use for are off: automations (nobody can have defined one for a
+server that lives for one command) and the event store (the flow and task runs are still recorded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from typing import IO
+
+import httpx
+
+STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
+SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",  # Prefect's marker for its temporary server: only its light services
+    "PREFECT__SERVER_FINAL": "1",
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+}
+_PORT_IN_USE = 3  # uvicorn's exit status when its port was taken between our check and its bind
+
+
+class ApiStartError(RuntimeError):
+    """The temporary API server exited or did not answer in time; the message ends with its output."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """What the server process runs before exec on Linux: ask for SIGTERM when citsec dies, even by
+    SIGKILL, so no server outlives its command. Prepared here: the child only makes the system call."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class TemporaryApi:
+    """A Prefect API server process on a free loopback port, for the life of one command."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:
+        self.process, self.port, self.log = process, port, log
+        self._ready = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @classmethod
+    def start(cls) -> TemporaryApi:
+        """Launch the server and return at once; `wait` or `settings` wait for it to answer."""
+        port = _free_port()
+        log = tempfile.TemporaryFile(prefix="citsec-prefect-api-")  # noqa: SIM115 (closed by stop)
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on",
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, **SERVER_ENV},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            preexec_fn=_die_with_parent_hook(),
+        )
+        return cls(process, port, log)
+
+    def wait(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
+        """Block until the API answers its health check; ApiStartError with the server's last output if it
+        exits or does not answer within `timeout` seconds."""
+        if self._ready:
+            return
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=5.0, trust_env=False) as client:
+            while time.monotonic() < deadline:
+                status = self.process.poll()
+                if status == _PORT_IN_USE:
+                    self._restart()
+                    continue
+                if status is not None:
+                    raise ApiStartError(f"the Prefect API server exited with status {status}: {self._tail()}")
+                with contextlib.suppress(httpx.TransportError):
+                    if client.get(f"{self.url}/health").status_code == 200:
+                        self._ready = True
+                        return
+                time.sleep(0.1)
+        raise ApiStartError(f"the Prefect API server did not answer within {timeout:.0f} s: {self._tail()}")
+
+    def _restart(self) -> None:
+        fresh = TemporaryApi.start()
+        self.log.close()
+        self.process, self.port, self.log = fresh.process, fresh.port, fresh.log
+
+    def _tail(self, chars: int = 600) -> str:
+        self.log.seek(0)
+        text = self.log.read().decode("utf-8", "replace").strip()
+        return " ".join(text[-chars:].split()) or "(no output)"
+
+    @contextlib.contextmanager
+    def settings(self) -> Iterator[None]:
+        """Prefect in this process talks to this server while the block runs (Prefect reads its settings
+        once per process, so the environment alone would not redirect an already imported Prefect)."""
+        self.wait()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: self.url}):
+            yield
+
+    def stop(self) -> None:
+        """Stop the server (it finishes writing what it received) and forget its output."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()

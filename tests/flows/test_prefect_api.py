@@ -1,0 +1,75 @@
+"""citsec's temporary Prefect API: flows run against it are recorded there, a server that dies is a clear
+error, and no server outlives the command that started it, even one killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from flows.prefect_api import ApiStartError, TemporaryApi
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_a_flow_run_inside_settings_is_recorded_by_the_temporary_api() -> None:
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+
+    @flow(name="citsec-api-check")
+    def tiny(x: int) -> int:
+        return x + 1
+
+    api = TemporaryApi.start()
+    try:
+        with api.settings():
+            assert tiny(1) == 2
+            with get_client(sync_client=True) as client:
+                assert str(client.api_url).rstrip("/") == api.url
+                runs = client.read_flow_runs()
+                assert "citsec-api-check" in {client.read_flow(r.flow_id).name for r in runs}
+    finally:
+        api.stop()
+    assert api.process.poll() is not None
+
+
+def test_a_server_that_dies_is_an_error_carrying_its_output() -> None:
+    api = TemporaryApi.start()
+    api.process.kill()
+    api.process.wait()
+    with pytest.raises(ApiStartError, match="exited with status -9"):
+        api.wait(timeout=10)
+    api.stop()
+
+
+CHILD = """
+import sys, time
+from flows.prefect_api import TemporaryApi
+api = TemporaryApi.start()
+print(api.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_the_server_does_not_outlive_a_killed_command() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", CHILD], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    server_pid = int(parent.stdout.readline())
+    server = psutil.Process(server_pid)
+    assert server.is_running()
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not server.is_running() or server.status() == psutil.STATUS_ZOMBIE:
+            return
+        time.sleep(0.2)
+    server.kill()
+    pytest.fail("the Prefect API server kept running after its command was killed")
