@@ -8,6 +8,7 @@ Writes to $CITSEC_DB_URL, else ./citsec.db; a second run finds every report unch
 from __future__ import annotations
 
 import argparse
+import contextlib
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from flows.prefect_api import TemporaryApi
 from flows.prefect_env import quiet_prefect
 from flows.settings import Settings, normalize_db_url
 
@@ -37,11 +39,17 @@ def main(argv: list[str] | None = None) -> None:
     db_url = normalize_db_url(args.db) if args.db else Settings.from_env().db_url
 
     quiet_prefect()
+    api = TemporaryApi.start() if Settings.from_env().prefect_api_url is None else None
     from flows.ingest import run_ingest
 
     shown = SAMPLES.relative_to(Path.cwd()) if SAMPLES.is_relative_to(Path.cwd()) else SAMPLES
     console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)
-    summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
+    try:
+        with api.settings() if api is not None else contextlib.nullcontext():
+            summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
+    finally:
+        if api is not None:
+            api.stop()
     console.print(
         f"new {summary.new}, unchanged {summary.unchanged}, failed {summary.failed}; "
         f"{summary.passages} passages added in {summary.seconds:.1f} s",
