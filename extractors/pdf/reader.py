@@ -1,11 +1,12 @@
-"""What extraction reads of a pdfplumber page, taken from the page's pdfminer layout in one walk.
+"""What extraction reads of a pdfplumber page, from one run of pdfminer over its content streams.
 
 `page.chars` builds a dictionary of about twenty resolved attributes for every glyph (colours, matrix,
-marked-content ids, ...): on the real reports that costs more than pdfminer's own interpretation of the
-content streams. Extraction needs seven values per glyph, so `read_page` takes them from the same
-`page.layout` pdfplumber builds (same coordinates, same text) and counts the graphics on the way. Only a
-page with enough ruling edges to hold a table has its graphics turned into pdfplumber objects, for
-pdfplumber's own table finder (`page_tables`).
+marked-content ids, ...), and even `page.layout` builds a full LTChar per glyph, only for extraction to
+read eight values of it. `read_page` runs pdfminer's interpreter with pdfplumber's own device, except that
+glyphs go straight into light char dicts (glyphs.py; same coordinates, same text), and counts the graphics
+on the way. Only a page with enough ruling edges to hold a table has its graphics turned into pdfplumber
+objects, for pdfplumber's own table finder (`page_tables`). Nothing is kept on the page: `page.layout`
+still builds pdfplumber's layout when something asks for it.
 
 The chars agree with `page.chars` on every key they carry: tests/extractors/test_reader.py checks it on
 real reports.
@@ -13,12 +14,15 @@ real reports.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTItem, LTLine, LTRect
+from pdfminer.layout import LTContainer, LTCurve, LTImage, LTItem, LTLine, LTRect
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.pdf.glyphs import GlyphDevice
 
 # The char keys extraction reads (a subset of pdfplumber's, with the same values).
 KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")
@@ -54,39 +58,35 @@ def _edges_of(path: LTCurve) -> int:
     return max(0, len(path.pts) - 1)
 
 
-def _leaves(items: list[LTItem]) -> Iterator[LTItem]:
+def _leaves(items: Sequence[LTItem]) -> Iterator[LTItem]:
     for item in items:
-        if isinstance(item, LTContainer):  # figures (form XObjects) hold chars and paths of their own
+        if isinstance(item, LTContainer):  # figures (form XObjects) hold paths and images of their own
             yield from _leaves(item._objs)
         else:
             yield item
 
 
 def read_page(page: Any) -> PageContent:
-    """The chars, image count and paths of a pdfplumber page, in one walk over its layout."""
-    layout = page.layout
-    height = float(page.height)
-    x_shift, y_shift = float(page.mediabox[0]), float(page.mediabox[1])
-    norm = page.pdf.unicode_norm
-    content = PageContent()
-    chars = content.chars
-    for item in _leaves(layout._objs):
-        if isinstance(item, LTChar):
-            text = item.get_text()
-            fontname = item.fontname
-            if isinstance(fontname, bytes):  # rare byte-encoded names, as pdfplumber decodes them
-                fontname = fontname.decode("utf-8", "replace")
-            chars.append({
-                "text": unicodedata.normalize(norm, text) if norm is not None else text,
-                "x0": item.x0 + x_shift,
-                "x1": item.x1 + x_shift,
-                "top": height - item.y1 + y_shift,
-                "bottom": height - item.y0 + y_shift,
-                "size": item.size,
-                "fontname": fontname,
-                "upright": item.upright,
-            })
-        elif isinstance(item, LTCurve):  # LTRect and LTLine are curves too
+    """The chars, image count and paths of a pdfplumber page, from one interpretation of the page.
+
+    The PDF must be opened without layout analysis (no `laparams`, as `open_pdf` opens it): the chars
+    come in content order, which is `page.chars`'s order only then."""
+    if page.pdf.laparams is not None:
+        raise ValueError("read_page reads PDFs opened without laparams")
+    device = GlyphDevice(
+        page.pdf.rsrcmgr,
+        page.page_number,
+        float(page.height),
+        (float(page.mediabox[0]), float(page.mediabox[1])),
+        page.pdf.unicode_norm,
+    )
+    try:
+        PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except Exception as exc:  # wrapped as `page.layout` wraps it
+        raise PdfminerException(exc) from exc
+    content = PageContent(chars=device.chars)
+    for item in _leaves(device.get_result()._objs):
+        if isinstance(item, LTCurve):  # LTRect and LTLine are curves too
             content.paths.append(item)
         elif isinstance(item, LTImage):
             content.images += 1
