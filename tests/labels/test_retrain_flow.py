@@ -28,7 +28,7 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         for row in corpus.passages():
             corpus.add_labels(row.id, truth[row.text], annotator="tester")
     # The harness stops its temporary API server inside the test, while output is still captured.
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=180):  # a loaded 2-core CI machine needs more than 30 s
         result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
     assert result.previous == small_seed_model.version and result.holdout_examples >= 1
     assert result.new_holdout is not None and result.old_holdout is not None
