@@ -342,11 +342,16 @@ class WorkerHost:
         with self._lock:
             self._conn.close()
             self._sock.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process)
+
+
+def wait_or_kill(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """Give a process asked to leave `timeout` seconds to exit, then kill it; reaped either way."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class LimitedWorker:

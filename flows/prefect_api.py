@@ -32,6 +32,8 @@ from typing import IO
 
 import httpx
 
+from flows.limits import wait_or_kill
+
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
 SERVER_ENV = {
     "PREFECT_UI_ENABLED": "0",
@@ -143,9 +145,5 @@ class TemporaryApi:
         """Stop the server (it finishes writing what it received) and forget its output."""
         if self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            wait_or_kill(self.process)
         self.log.close()
