@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from flows.prefect_api import TemporaryApi
+from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
 from flows.prefect_env import quiet_prefect
 from flows.settings import Settings, normalize_db_url
 
@@ -39,17 +39,18 @@ def main(argv: list[str] | None = None) -> None:
     db_url = normalize_db_url(args.db) if args.db else Settings.from_env().db_url
 
     quiet_prefect()
-    api = TemporaryApi.start() if Settings.from_env().prefect_api_url is None else None
-    from flows.ingest import run_ingest
-
     shown = SAMPLES.relative_to(Path.cwd()) if SAMPLES.is_relative_to(Path.cwd()) else SAMPLES
-    console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)
-    try:
-        with api.settings() if api is not None else contextlib.nullcontext():
-            summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
-    finally:
-        if api is not None:
-            api.stop()
+    own_api = Settings.from_env().prefect_api_url is None
+    # Started before Prefect is imported, so the server boots while this process imports it.
+    with TemporaryApi.start() if own_api else contextlib.nullcontext() as api:
+        from flows.ingest import run_ingest
+
+        console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)
+        try:
+            with recorded_in(api, "set PREFECT_API_URL to a running Prefect server"):
+                summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
+        except ApiStartError as exc:
+            raise SystemExit(f"demo: {exc}") from None
     console.print(
         f"new {summary.new}, unchanged {summary.unchanged}, failed {summary.failed}; "
         f"{summary.passages} passages added in {summary.seconds:.1f} s",

@@ -5,11 +5,10 @@ only after the calling process has imported the whole Prefect server package to 
 as the command's first step instead, so the server boots on one core while the worker host loads the
 tagger and the model on the other, and the command never imports the server package.
 
-    api = TemporaryApi.start()          # returns at once
-    ...                                 # start the workers
-    with api.settings():                # waits until the API answers, then points Prefect at it
-        run_ingest(...)
-    api.stop()
+    with TemporaryApi.start() as api:   # returns at once; the server stops when the block ends
+        ...                             # start the workers
+        with api.settings():            # waits until the API answers, then points Prefect at it
+            run_ingest(...)
 
 It runs the command Prefect's own SubprocessASGIServer runs (uvicorn on Prefect's app factory, UI off,
 ephemeral services only), so the run history lands in the same database under PREFECT_HOME. Services a
@@ -141,9 +140,30 @@ class TemporaryApi:
         with temporary_settings({PREFECT_API_URL: self.url}):
             yield
 
+    def __enter__(self) -> TemporaryApi:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Stop the server (it finishes writing what it received) and forget its output."""
         if self.process.poll() is None:
             self.process.terminate()
             wait_or_kill(self.process)
         self.log.close()
+
+
+@contextlib.contextmanager
+def recorded_in(api: TemporaryApi | None, hint: str) -> Iterator[None]:
+    """Run the block against `api` (None: the Prefect server PREFECT_API_URL names); a temporary server
+    that cannot start is an ApiStartError whose message ends with `hint`, what the user can do instead."""
+    if api is None:
+        yield
+        return
+    try:
+        api.wait()
+    except ApiStartError as exc:
+        raise ApiStartError(f"{exc} ({hint})") from None
+    with api.settings():
+        yield

@@ -67,21 +67,23 @@ def ingest_command(
     local = plan_local(sources, db) if dask_address is None else None
     unchanged = own_api and local is not None and local.nothing_to_process
     use_prefect = not (no_prefect or unchanged)
-    api = None
-    if use_prefect:
-        quiet_prefect()
-        if own_api:
-            from flows.prefect_api import TemporaryApi
+    with contextlib.ExitStack() as stack:
+        api = None
+        if use_prefect:
+            quiet_prefect()
+            if own_api:
+                from flows.prefect_api import TemporaryApi
 
-            api = TemporaryApi.start()  # boots on one core while the worker host loads on the other
-    if dask_address is None and not unchanged:
-        from flows.workers import WorkerConfig, close_pool, prestart_pool
+                # Boots on one core while the worker host loads on the other.
+                api = stack.enter_context(TemporaryApi.start())
+        if dask_address is None and not unchanged:
+            from flows.workers import WorkerConfig, close_pool, prestart_pool
 
-        # The worker processes load the model and start on the local reports while Prefect starts its API.
-        pool = prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
-        if local is not None:
-            pool.head_start(local.head_start())
-    try:
+            # The worker processes load the model and start on the local reports while Prefect starts its API.
+            pool = prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
+            stack.callback(close_pool)  # before the API stops: exits run last in, first out
+            if local is not None:
+                pool.head_start(local.head_start())
         with _progress() as listener, progress_listener(listener):
             if not use_prefect:
                 summary = ingest_local(sources, db_url=db, workers=workers)
@@ -90,11 +92,6 @@ def ingest_command(
 
                 with _recorded_in(api):
                     summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
-    finally:
-        if dask_address is None and not unchanged:
-            close_pool()
-        if api is not None:
-            api.stop()
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
@@ -106,18 +103,13 @@ def ingest_command(
 def _recorded_in(api: TemporaryApi | None) -> Iterator[None]:
     """Run the block against citsec's temporary Prefect API (if it started one); a server that cannot
     start is a one-line error saying what to do instead."""
-    if api is None:
-        yield
-        return
-    from flows.prefect_api import ApiStartError
+    from flows.prefect_api import ApiStartError, recorded_in
 
     try:
-        api.wait()
+        with recorded_in(api, "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"):
+            yield
     except ApiStartError as exc:
-        hint = "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"
-        raise UserError(f"{exc} ({hint})") from None
-    with api.settings():
-        yield
+        raise UserError(str(exc)) from None
 
 
 def check_resource_limits() -> None:

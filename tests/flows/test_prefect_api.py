@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from flows.prefect_api import ApiStartError, TemporaryApi
+from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,17 +26,13 @@ def test_a_flow_run_inside_settings_is_recorded_by_the_temporary_api() -> None:
     def tiny(x: int) -> int:
         return x + 1
 
-    api = TemporaryApi.start()
-    try:
-        with api.settings():
-            assert tiny(1) == 2
-            with get_client(sync_client=True) as client:
-                assert str(client.api_url).rstrip("/") == api.url
-                runs = client.read_flow_runs()
-                assert "citsec-api-check" in {client.read_flow(r.flow_id).name for r in runs}
-    finally:
-        api.stop()
-    assert api.process.poll() is not None
+    with TemporaryApi.start() as api, recorded_in(api, "unused"):
+        assert tiny(1) == 2
+        with get_client(sync_client=True) as client:
+            assert str(client.api_url).rstrip("/") == api.url
+            runs = client.read_flow_runs()
+            assert "citsec-api-check" in {client.read_flow(r.flow_id).name for r in runs}
+    assert api.process.poll() is not None  # leaving the block stopped the server
 
 
 def test_a_server_that_dies_is_an_error_carrying_its_output() -> None:
@@ -46,6 +42,24 @@ def test_a_server_that_dies_is_an_error_carrying_its_output() -> None:
     with pytest.raises(ApiStartError, match="exited with status -9"):
         api.wait(timeout=10)
     api.stop()
+
+
+def test_recorded_in_a_dead_server_names_what_to_do_instead() -> None:
+    with TemporaryApi.start() as api:
+        api.process.kill()
+        api.process.wait()
+        with (
+            pytest.raises(ApiStartError, match=r"exited with status -9.*\(use a running server\)$"),
+            recorded_in(api, "use a running server"),
+        ):
+            pytest.fail("the block ran without a server")
+
+
+def test_recorded_in_without_a_temporary_api_runs_the_block_as_it_is() -> None:
+    ran = []
+    with recorded_in(None, "unused"):
+        ran.append(True)
+    assert ran == [True]
 
 
 CHILD = """
