@@ -130,9 +130,25 @@ def test_unknown_source_is_an_error_not_a_crash(tmp_path, db_url):
 def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
     from distributed import LocalCluster
 
+    from flows.prefect_api import TemporaryApi
+
     folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
+    # One Prefect API for the flow and for the Dask workers' task runs, named to the workers by
+    # PREFECT_API_URL as on a real cluster. Without it each worker started a Prefect server of its own on
+    # its first task (two more server start-ups, half of this test's time). Started first: it boots while
+    # the cluster starts.
     # Two worker processes: each loads its own tagger and model, as Dask workers on other machines would.
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+    with (
+        TemporaryApi.start() as api,
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            env={"PREFECT_API_URL": api.url},
+        ) as cluster,
+        api.settings(),
+    ):
         summary = run_ingest([str(folder)], db_url=db_url, dask_address=cluster.scheduler_address)
     assert (summary.new, summary.failed) == (2, 0), summary.errors
 

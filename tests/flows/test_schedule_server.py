@@ -1,7 +1,16 @@
-"""`citsec schedule DIR --interval S` against a real `prefect server start` on loopback fills the store."""
+"""`citsec schedule DIR --interval S` against a real `prefect server start` on loopback fills the store.
+
+Cost: the server's scheduler by default creates the next 100 runs of an interval schedule at once, and
+`citsec schedule` serves them with no limit on concurrent runs (prefect.serve(limit=None)); with a 5 s
+interval a new `python -m prefect.engine` (which loads the tagger and the model) started every 5 s,
+about twenty of them shared two cores, and the first run took minutes. The server here creates one run
+at a time. Both processes run in a session of their own, and stopping one signals and then kills its
+whole process group, so no flow-run process outlives the test.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -49,13 +58,18 @@ def _reports(db_path: Path) -> int:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C as a terminal sends it (to the whole process group: the command and the flow-run processes
+    it started), then SIGKILL to whatever of the group is left (a flow run's worker host still loading, or
+    a flow-run process its runner did not stop)."""
+    pgid = process.pid  # started with start_new_session=True: its own process group
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+    process.wait()
 
 
 @pytest.mark.slow
@@ -70,11 +84,19 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        # One scheduled run at a time (the default is the next 100): runs fire every 5 s and each takes
+        # longer than that here, and the runner starts every due run at once.
+        "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS": "1",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "1",
+        # Server services this test has no use for (the scheduler stays on).
+        "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+        "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED": "false",
     }
     port = api.split(":")[2].split("/")[0]
     server = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port],
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     serve = None
     try:
@@ -83,6 +105,7 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
             [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db", db_url,
              "--workers", "1"],
             env={**env, "PREFECT_API_URL": api}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         db_path = Path(db_url.removeprefix("sqlite:///"))
         _wait_for(lambda: _reports(db_path) >= 1 or serve.poll() is not None, 180, "a scheduled run")
