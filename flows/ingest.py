@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from flows.fetch import FetchPolicy
 from flows.pipeline import Outcome
@@ -87,7 +88,9 @@ def ingest_flow(
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
-                run.record(store(run.corpus, future.result()))
+                # quote: Prefect would otherwise walk every passage of the outcome looking for futures,
+                # twice per report (seconds per run in this process).
+                run.record(store(run.corpus, quote(future.result())))
         finally:
             close_pool()
     return run.summary
