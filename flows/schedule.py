@@ -1,7 +1,9 @@
 """Scheduled ingest (and retrain) as Prefect deployments served from this process.
 
 The ephemeral API that `citsec ingest` uses runs no scheduler, so schedules need a real Prefect server
-(`prefect server start`) named by PREFECT_API_URL.
+(`prefect server start`) named by PREFECT_API_URL. Each deployment runs at most one run at a time: a run
+that falls due while the previous one is still going is cancelled (the next one picks up whatever changed),
+so a schedule shorter than a run never piles up processes.
 """
 
 from __future__ import annotations
@@ -78,6 +80,13 @@ def check_cron(expr: str) -> None:
         raise ScheduleError(f"not a cron expression: {expr!r} (e.g. '0 6 * * *' for 06:00 daily)") from exc
 
 
+def one_at_a_time() -> Any:
+    """Prefect's deployment concurrency: one run; a run due while one is going is cancelled, not queued."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+
+
 def deployments(spec: ScheduleSpec) -> list[Any]:
     """The Prefect deployments to serve for a spec."""
     from flows.ingest import ingest_flow
@@ -96,6 +105,7 @@ def deployments(spec: ScheduleSpec) -> list[Any]:
                     "trigger": "schedule",
                 },
                 description="citsec: ingest reports from the configured sources",
+                concurrency_limit=one_at_a_time(),
             )
         )
     if spec.retrain_cron:
@@ -113,6 +123,7 @@ def _retrain_deployment(spec: ScheduleSpec) -> Any:
         cron=spec.retrain_cron,
         parameters={"db_url": spec.db_url, "promote": "auto"},
         description="citsec: retrain the classifier on the store's labels",
+        concurrency_limit=one_at_a_time(),
     )
 
 

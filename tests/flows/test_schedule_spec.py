@@ -1,0 +1,44 @@
+"""What `citsec schedule` serves: the checks on a spec, and deployments that never overlap their own runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.schedule import ScheduleError, ScheduleSpec, check_spec, deployments
+
+API = "http://127.0.0.1:4200/api"
+
+
+def spec(**changes: object) -> ScheduleSpec:
+    values: dict[str, object] = {"sources": ("/data/reports",), "db_url": "sqlite:////tmp/c.db"}
+    values["interval"] = 60.0
+    values.update(changes)
+    return ScheduleSpec(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "api_url", "message"),
+    [
+        ({}, None, "need a Prefect server"),
+        ({"cron": "0 6 * * *"}, API, "exactly one of --cron"),
+        ({"interval": None}, API, "exactly one of --cron"),
+        ({"interval": 0.0}, API, "positive number"),
+        ({"sources": ()}, API, "nothing to schedule"),
+        ({"interval": None, "cron": "every day"}, API, "not a cron expression"),
+        ({"retrain_cron": "61 * * * *"}, API, "not a cron expression"),
+    ],
+)
+def test_a_spec_that_cannot_work_is_one_line_saying_why(changes, api_url, message) -> None:
+    with pytest.raises(ScheduleError, match=message):
+        check_spec(spec(**changes), api_url)
+
+
+def test_scheduled_ingest_and_retrain_run_one_at_a_time_and_skip_a_run_due_meanwhile() -> None:
+    served = deployments(spec(retrain_cron="0 3 * * 0"))
+    assert [d.name for d in served] == ["citsec-ingest", "citsec-retrain"]
+    for deployment in served:
+        assert deployment.concurrency_limit == 1
+        assert deployment.concurrency_options.collision_strategy.value == "CANCEL_NEW"
+    ingest = served[0]
+    assert ingest.parameters["sources"] == ["/data/reports"]
+    assert ingest.parameters["trigger"] == "schedule"
