@@ -7,6 +7,7 @@ and nothing is imported.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import getpass
 import json
@@ -301,9 +302,18 @@ def retrain_command(
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once
-    from flows.retrain import run_retrain
+    from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
 
-    result = run_retrain(db, promote.value)
+    own_api = Settings.from_env().prefect_api_url is None
+    # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
+    with TemporaryApi.start() if own_api else contextlib.nullcontext() as api:
+        from flows.retrain import run_retrain
+
+        try:
+            with recorded_in(api, "set PREFECT_API_URL to a running Prefect server"):
+                result = run_retrain(db, promote.value)
+        except ApiStartError as exc:
+            raise UserError(str(exc)) from None
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
