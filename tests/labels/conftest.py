@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from corpus import Corpus, NewPassage, NewReport
+# Imported by name (not `from conftest import ...`): with several conftest.py files in one run, which one
+# "conftest" names depends on collection order.
+from label_material import Material, fill_store
+
+from corpus import Corpus
 from flows.cli import main
-from models.registry import LoadedModel, register_seed_model
+from models.registry import LoadedModel
 from models.retrain import Example, RetrainConfig, fit_weighted
 from models.seed_data import SeedPassage, load_seed
 from models.training import DESIGNS
@@ -25,13 +28,6 @@ TEST_DESIGN = "word-logreg"
 
 SEED_PER_LANGUAGE = {"en": 50, "es": 35, "pt": 35}
 STORED_PER_LANGUAGE = {"en": 16, "es": 8, "pt": 8}
-PASSAGES_PER_REPORT = 8
-
-
-@dataclass(frozen=True)
-class Material:
-    seed: list[SeedPassage]
-    stored: list[SeedPassage]
 
 
 @pytest.fixture(scope="session")
@@ -80,20 +76,6 @@ def small_seed_model(material: Material, config: RetrainConfig) -> LoadedModel:
 def filled(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
     """A store with 4 reports of passages (en, es, pt), the small seed model promoted, passages predicted."""
     return fill_store(store, material, small_seed_model)
-
-
-def fill_store(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
-    from models.retrain import reclassify
-
-    by_lang = sorted(material.stored, key=lambda p: p.lang)
-    for r in range(0, len(by_lang), PASSAGES_PER_REPORT):
-        chunk = by_lang[r : r + PASSAGES_PER_REPORT]
-        passages = [NewPassage(i + 1, 1, 1, p.text, p.lang) for i, p in enumerate(chunk)]
-        report = NewReport(uri=f"file:///r{r}.pdf", sha256=f"{r:064d}", title=f"R{r}", passages=passages)
-        store.add_report(report)
-    register_seed_model(store, small_seed_model, promoted=True)
-    reclassify(store, small_seed_model, batch_size=10)
-    return store
 
 
 @pytest.fixture

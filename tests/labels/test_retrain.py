@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from conftest import Material
+from label_material import Material
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from models.classifier import StrategyClassifier

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Material, fill_store
+from label_material import Material, fill_store
 
 from corpus import Corpus
 from flows.prefect_env import QUIET_DEFAULTS
