@@ -89,8 +89,8 @@ def ingest_flow(
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
                 # quote: Prefect would otherwise walk every passage of the outcome looking for futures,
-                # twice per report (seconds per run in this process).
-                run.record(store(run.corpus, quote(future.result())))
+                # twice per report (seconds per run in this process); the task receives it unwrapped.
+                run.record(store(run.corpus, quote(future.result())))  # type: ignore[call-overload]
         finally:
             close_pool()
     return run.summary

@@ -34,6 +34,7 @@ import httpx
 from flows.limits import wait_or_kill
 
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
+DRAIN_TIMEOUT_S = 30.0
 SERVER_ENV = {
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",  # Prefect's marker for its temporary server: only its light services
@@ -138,7 +139,10 @@ class TemporaryApi:
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         with temporary_settings({PREFECT_API_URL: self.url}):
-            yield
+            try:
+                yield
+            finally:
+                drain_prefect_workers()
 
     def __enter__(self) -> TemporaryApi:
         return self
@@ -152,6 +156,17 @@ class TemporaryApi:
             self.process.terminate()
             wait_or_kill(self.process)
         self.log.close()
+
+
+def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:
+    """Deliver what Prefect's background workers still hold (events, run logs) and retire them, while the
+    server they send to is up. Left bound to a server that then stops, they would retry it until the
+    process's next Prefect test harness or its exit waits for them, for ever."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=timeout, at_exit=False)
 
 
 @contextlib.contextmanager
