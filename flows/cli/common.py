@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from flows.settings import Settings, normalize_db_url
+
+if TYPE_CHECKING:
+    from flows.prefect_api import TemporaryApi
 
 app = typer.Typer(
     name="citsec",
@@ -26,6 +31,19 @@ out_console = Console()
 
 class UserError(Exception):
     """A mistake the user can fix: printed as one line, exit code 2."""
+
+
+@contextlib.contextmanager
+def recorded_in_api(api: TemporaryApi | None, hint: str) -> Iterator[None]:
+    """Run the block against citsec's temporary Prefect API (None: the server PREFECT_API_URL names); a
+    temporary server that cannot start is a one-line UserError ending with `hint`, what to do instead."""
+    from flows.prefect_api import ApiStartError, recorded_in
+
+    try:
+        with recorded_in(api, hint):
+            yield
+    except ApiStartError as exc:
+        raise UserError(str(exc)) from None
 
 
 class OutputFormat(enum.StrEnum):

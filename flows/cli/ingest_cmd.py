@@ -8,12 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, UserError, app, err_console, out_console
+from flows.cli.common import DbOption, UserError, app, err_console, out_console, recorded_in_api
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from flows.prefect_api import TemporaryApi
     from flows.run import IngestSummary
 
 sources_app = typer.Typer(
@@ -23,6 +20,7 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 KIND_CHOICES = ("auto", "folder", "url", "feed")
+NO_API_HINT = "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"
 
 
 @app.command("ingest")
@@ -90,26 +88,13 @@ def ingest_command(
             else:
                 from flows.ingest import run_ingest
 
-                with _recorded_in(api):
+                with recorded_in_api(api, NO_API_HINT):
                     summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
-
-
-@contextlib.contextmanager
-def _recorded_in(api: TemporaryApi | None) -> Iterator[None]:
-    """Run the block against citsec's temporary Prefect API (if it started one); a server that cannot
-    start is a one-line error saying what to do instead."""
-    from flows.prefect_api import ApiStartError, recorded_in
-
-    try:
-        with recorded_in(api, "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"):
-            yield
-    except ApiStartError as exc:
-        raise UserError(str(exc)) from None
 
 
 def check_resource_limits() -> None:

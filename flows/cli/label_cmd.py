@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, out_console
+from flows.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    UserError,
+    app,
+    out_console,
+    recorded_in_api,
+)
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -302,18 +310,15 @@ def retrain_command(
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once
-    from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
+    from flows.prefect_api import TemporaryApi
 
     own_api = Settings.from_env().prefect_api_url is None
     # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
     with TemporaryApi.start() if own_api else contextlib.nullcontext() as api:
         from flows.retrain import run_retrain
 
-        try:
-            with recorded_in(api, "set PREFECT_API_URL to a running Prefect server"):
-                result = run_retrain(db, promote.value)
-        except ApiStartError as exc:
-            raise UserError(str(exc)) from None
+        with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"):
+            result = run_retrain(db, promote.value)
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -87,3 +87,16 @@ def test_the_server_does_not_outlive_a_killed_command() -> None:
         time.sleep(0.2)
     server.kill()
     pytest.fail("the Prefect API server kept running after its command was killed")
+
+
+def test_a_command_whose_temporary_api_cannot_start_gets_one_user_error_line() -> None:
+    from flows.cli.common import UserError, recorded_in_api
+
+    with TemporaryApi.start() as api:
+        api.process.kill()
+        api.process.wait()
+        with (
+            pytest.raises(UserError, match=r"^the Prefect API server exited .*\(use --no-prefect\)$"),
+            recorded_in_api(api, "use --no-prefect"),
+        ):
+            pytest.fail("the block ran without a server")
