@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 SLICE_PER_LANGUAGE = {"en": 30, "es": 20, "pt": 20}
+
+
+def seed_slice(per_language: dict[str, int]) -> list[Any]:
+    """The first `per_language[lang]` passages of each language of the shipped seed set (SeedPassage)."""
+    from models.seed_data import load_seed
+
+    counts = dict.fromkeys(per_language, 0)
+    taken = []
+    for passage in load_seed().passages:
+        if passage.lang in per_language and counts[passage.lang] < per_language[passage.lang]:
+            counts[passage.lang] += 1
+            taken.append(passage)
+    return taken
 
 
 def build_model_store(path: Path, version: str) -> Path:
@@ -20,15 +34,9 @@ def build_model_store(path: Path, version: str) -> Path:
     from models.classifier import StrategyClassifier
     from models.labels import labels_to_matrix
     from models.registry import register_model
-    from models.seed_data import load_seed
     from models.training import DESIGNS, SHIPPED_DESIGN
 
-    counts = dict.fromkeys(SLICE_PER_LANGUAGE, 0)
-    taken = []
-    for passage in load_seed().passages:
-        if counts.get(passage.lang, 99) < SLICE_PER_LANGUAGE[passage.lang]:
-            counts[passage.lang] += 1
-            taken.append(passage)
+    taken = seed_slice(SLICE_PER_LANGUAGE)
     design = {**DESIGNS[SHIPPED_DESIGN], "cv_folds": 3}
     estimator = StrategyClassifier(**design).fit(
         [p.text for p in taken], labels_to_matrix([p.labels for p in taken])

@@ -1,11 +1,11 @@
 """`citsec schedule DIR --interval S` against a real `prefect server start` on loopback fills the store.
 
-Cost: the server's scheduler by default creates the next 100 runs of an interval schedule at once, and
-`citsec schedule` serves them with no limit on concurrent runs (prefect.serve(limit=None)); with a 5 s
-interval a new `python -m prefect.engine` (which loads the tagger and the model) started every 5 s,
-about twenty of them shared two cores, and the first run took minutes. The server here creates one run
-at a time. Both processes run in a session of their own, and stopping one signals and then kills its
-whole process group, so no flow-run process outlives the test.
+Cost: the server's scheduler by default creates the next 100 runs of an interval schedule at once; before
+`citsec schedule` limited each deployment to one run at a time, a new `python -m prefect.engine` (which
+loads the tagger and the model) started every 5 s, about twenty of them shared two cores, and the first
+run took minutes. The server here also creates one run at a time. Both processes run in a session of
+their own, and stopping one signals and then kills its whole process group, so no flow-run process
+outlives the test.
 """
 
 from __future__ import annotations

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from brokenfiles import SAMPLES
 from reliability_env import REPO, child_env
+from small_model import seed_slice
 
 from corpus import Corpus, PassageFilter
 from flows.run import ingest_local
 from models.registry import load_model
-from models.seed_data import load_seed
 
 # `citsec retrain --promote always` in a child process, as a person would run it, except that its retrain
 # config fits the shipped design on a slice of the seed set instead of all of it (the full seed set cost
@@ -43,13 +43,10 @@ SEED_PER_LANGUAGE = {"en": 40, "es": 30, "pt": 30}
 def _seed_slice(folder: Path) -> Path:
     """The first passages of each language of the shipped seed set, as a seed folder."""
     folder.mkdir()
-    counts = dict.fromkeys(SEED_PER_LANGUAGE, 0)
     with (folder / "slice.jsonl").open("w", encoding="utf-8") as out:
-        for p in load_seed().passages:
-            if counts.get(p.lang, 10**9) < SEED_PER_LANGUAGE[p.lang]:
-                counts[p.lang] += 1
-                row = {"id": p.id, "lang": p.lang, "text": p.text, "labels": list(p.labels)}
-                out.write(json.dumps(row) + "\n")
+        for p in seed_slice(SEED_PER_LANGUAGE):
+            row = {"id": p.id, "lang": p.lang, "text": p.text, "labels": list(p.labels)}
+            out.write(json.dumps(row) + "\n")
     return folder
 
 
