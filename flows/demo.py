@@ -8,7 +8,6 @@ Writes to $CITSEC_DB_URL, else ./citsec.db; a second run finds every report unch
 from __future__ import annotations
 
 import argparse
-import contextlib
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
+from flows.prefect_api import ApiStartError, recorded_in, temporary_api_unless_configured
 from flows.prefect_env import quiet_prefect
 from flows.settings import Settings, normalize_db_url
 
@@ -40,9 +39,8 @@ def main(argv: list[str] | None = None) -> None:
 
     quiet_prefect()
     shown = SAMPLES.relative_to(Path.cwd()) if SAMPLES.is_relative_to(Path.cwd()) else SAMPLES
-    own_api = Settings.from_env().prefect_api_url is None
     # Started before Prefect is imported, so the server boots while this process imports it.
-    with TemporaryApi.start() if own_api else contextlib.nullcontext() as api:
+    with temporary_api_unless_configured() as api:
         from flows.ingest import run_ingest
 
         console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)

@@ -158,6 +158,15 @@ class TemporaryApi:
         self.log.close()
 
 
+def temporary_api_unless_configured() -> contextlib.AbstractContextManager[TemporaryApi | None]:
+    """citsec's temporary API, started now, for a `with` block; None when PREFECT_API_URL names a server."""
+    from flows.settings import Settings
+
+    if Settings.from_env().prefect_api_url is None:
+        return TemporaryApi.start()
+    return contextlib.nullcontext()
+
+
 def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:
     """Deliver what Prefect's background workers still hold (events, run logs) and retire them, while the
     server they send to is up. Left bound to a server that then stops, they would retry it until the

@@ -7,7 +7,6 @@ and nothing is imported.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import getpass
 import json
@@ -310,11 +309,10 @@ def retrain_command(
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once
-    from flows.prefect_api import TemporaryApi
+    from flows.prefect_api import temporary_api_unless_configured
 
-    own_api = Settings.from_env().prefect_api_url is None
     # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
-    with TemporaryApi.start() if own_api else contextlib.nullcontext() as api:
+    with temporary_api_unless_configured() as api:
         from flows.retrain import run_retrain
 
         with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"):
