@@ -7,7 +7,7 @@ model is retrained on the seed set plus the other folds' labels and predicts the
 predicted once by a model that never saw it or its document. Each retraining recipe (domain augmentation
 on or off, human weight) is compared with the seed model on the same 156 predictions.
 
-    python -m bench.retrain_cv [--configs plain:5,augmented:5,augmented:20]
+    python -m bench.retrain_cv [--configs plain:5,augmented:5,augmented:5:word+cues+meaning-logreg]
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ def fold_of(row: dict[str, Any]) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
 
 
-def cross_validate(rows: list[dict[str, Any]], adapt: bool, weight: int) -> np.ndarray:
-    """Out-of-fold 0/1 predictions of models retrained with the recipe (augmentation, human weight)."""
+def cross_validate(
+    rows: list[dict[str, Any]], adapt: bool, weight: int, design_name: str = SHIPPED_DESIGN
+) -> np.ndarray:
+    """Out-of-fold 0/1 predictions of models retrained with a recipe (augmentation, human weight, design)."""
     seed = load_seed()
-    design = {**DESIGNS[SHIPPED_DESIGN], "domain_adapt": adapt}
+    design = {**DESIGNS[design_name], "domain_adapt": adapt}
     seeds = [Example(SeedText(p.text) if adapt else p.text, p.labels, p.lang, "seed") for p in seed.passages]
     predicted = np.zeros((len(rows), 3), dtype=np.int64)
     for fold in range(FOLDS):
@@ -55,7 +57,8 @@ def cross_validate(rows: list[dict[str, Any]], adapt: bool, weight: int) -> np.n
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=f"plain:{HUMAN_WEIGHT},augmented:{HUMAN_WEIGHT},augmented:20",
-                        help="comma-separated recipes, each plain|augmented:WEIGHT")
+                        help="comma-separated recipes, each plain|augmented:WEIGHT[:DESIGN] (DESIGN: a "
+                             "name in models.training.DESIGNS, default the shipped one)")
     args = parser.parse_args()
     path = SHARED / "gold" / "dev.jsonl"
     if not path.is_file():
@@ -66,15 +69,19 @@ def main() -> None:
     seed_eval = evaluate(y, seed_model().estimator.predict([r["text"] for r in rows]), langs)
     results: dict[str, Any] = {"passages": len(rows), "folds": FOLDS, "seed_model": seed_eval.to_json()}
     print(f"{len(rows)} gold passages, {FOLDS} folds by document")
-    print(f"{'recipe':<16}{'macro-F1':>9}{'gain':>8}   per label (prevention, enforcement, transnational)")
-    print(f"{'seed model':<16}{seed_eval.macro_f1:>9.3f}{'':>8}   "
+    width = max(16, *(len(c) + 2 for c in args.configs.split(",")))
+    print(f"{'recipe':<{width}}{'macro-F1':>9}{'gain':>8}   "
+          "per label (prevention, enforcement, transnational)")
+    print(f"{'seed model':<{width}}{seed_eval.macro_f1:>9.3f}{'':>8}   "
           + ", ".join(f"{s.f1:.3f}" for s in seed_eval.per_label.values()))
     for config in args.configs.split(","):
-        kind, _, weight = config.partition(":")
+        kind, _, rest = config.partition(":")
+        weight, _, design_name = rest.partition(":")
         started = time.perf_counter()
-        result = evaluate(y, cross_validate(rows, kind == "augmented", int(weight)), langs)
+        predicted = cross_validate(rows, kind == "augmented", int(weight), design_name or SHIPPED_DESIGN)
+        result = evaluate(y, predicted, langs)
         gain = result.macro_f1 - seed_eval.macro_f1
-        print(f"{config:<16}{result.macro_f1:>9.3f}{gain:>+8.3f}   "
+        print(f"{config:<{width}}{result.macro_f1:>9.3f}{gain:>+8.3f}   "
               + ", ".join(f"{s.f1:.3f}" for s in result.per_label.values()), flush=True)
         results[config] = {**result.to_json(), "gain": round(gain, 4),
                            "seconds": round(time.perf_counter() - started, 1)}

@@ -83,12 +83,16 @@ class WorkerContext:
 
     def warm(self) -> None:
         """Load now (worker start-up) what reports would otherwise load on first use: the extractors'
-        detector and word lists, the tagger's pipelines for every language, the model."""
+        detector and word lists, the tagger's pipelines for every language, the model (and the sentence
+        encoder, for a model that uses it)."""
         from extractors import preload
 
         preload()
         self.tagger.load()
-        _ = self.model
+        if "meaning" in getattr(self.model.estimator, "features", ""):
+            from models.embedding import passage_encoder
+
+            passage_encoder()
 
 
 def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None) -> WorkerContext:

@@ -63,13 +63,20 @@ def store(
 
 @flow(name="retrain", log_prints=False, validate_parameters=False)
 def retrain_flow(
-    db_url: str | None = None, promote: str = "auto", config: steps.RetrainConfig | None = None
+    db_url: str | None = None,
+    promote: str = "auto",
+    config: steps.RetrainConfig | None = None,
+    design: str | None = None,
 ) -> steps.RetrainResult:
-    """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never)."""
+    """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never).
+
+    `design` names a design of models.training.DESIGNS (default: the shipped one)."""
     from corpus import Corpus
 
     settings = Settings.from_env()
-    config = config or steps.RetrainConfig(cache_dir=settings.cache_dir)
+    if config is None:
+        chosen = steps.retrain_design(design) if design else steps.retrain_design()
+        config = steps.RetrainConfig(design=chosen, cache_dir=settings.cache_dir)
     with Corpus.open(db_url or settings.db_url) as corpus:
         data = gather(corpus, config)
         candidate, cv_macro_f1 = train(data, config)
@@ -84,6 +91,6 @@ def retrain_flow(
     )
 
 
-def run_retrain(db_url: str, promote: str = "auto") -> steps.RetrainResult:
+def run_retrain(db_url: str, promote: str = "auto", design: str | None = None) -> steps.RetrainResult:
     """Run the retrain flow once, here (the CLI's way in)."""
-    return retrain_flow(db_url=db_url, promote=promote)
+    return retrain_flow(db_url=db_url, promote=promote, design=design)

@@ -22,6 +22,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "models.cues.CueLexicon",
     "models.domain.DomainAugment",
     "models.domain.TeamFlag",
+    "models.embedding.PassageMeaning",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.multiclass._ConstantPredictor",  # stands in for a label absent from the training data

@@ -1,6 +1,7 @@
 """StrategyClassifier: the multi-label passage classifier, a scikit-learn estimator.
 
-Features (word n-grams, character n-grams, the multilingual cue lexicon) feed one binary linear model per
+Features (word n-grams, character n-grams, the multilingual cue lexicon, optionally the passage's
+multilingual sentence-encoder vector) feed one binary linear model per
 label; a model retrained on a team's labels also gets the domain augmentation of models.domain. Each
 label's decision threshold is chosen on out-of-fold probabilities from cross-validation on the training
 data, so the thresholds never see the data the model is judged on.
@@ -22,10 +23,11 @@ from sklearn.svm import LinearSVC
 
 from models.cues import CueLexicon
 from models.domain import DomainAugment, TeamFlag, fold_coefficients
+from models.embedding import PassageMeaning
 from models.errors import ModelError
 from models.labels import LABELS
 
-FEATURE_SETS = ("word", "word+char", "word+cues", "word+char+cues", "cues")
+FEATURE_SETS = ("word", "word+char", "word+cues", "word+char+cues", "cues", "word+cues+meaning")
 ALGORITHMS = ("logreg", "svm")
 # Thresholds are searched on a grid: finer steps would only fit noise in a few hundred out-of-fold scores.
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
@@ -62,6 +64,8 @@ def build_features(features: str, cue_scale: float = 1.0, domain_adapt: bool = F
         )
     if "cues" in features:
         parts.append(("cues", CueLexicon(scale=cue_scale)))
+    if "meaning" in features:
+        parts.append(("meaning", PassageMeaning()))
     if domain_adapt:
         parts.append(("domain", TeamFlag()))
     return FeatureUnion(parts)

@@ -20,6 +20,8 @@ from models.cues import fold
 from models.labels import LABELS
 
 _WORD = re.compile(r"\w+")
+# What the passage's sentence-encoder vector adds up to, in explanations of a model that uses it.
+MEANING_TERM = "[passage meaning]"
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def term_contributions(model: StrategyClassifier, basis: ExplainBasis, text: str
         kind, _, name = str(basis.names[index]).partition("__")
         if kind == "domain":
             continue  # the team flag: a per-model offset, not a term of the passage
-        if kind == "char":
+        if kind == "meaning":  # the sentence encoder's dimensions are not words: one share for all of them
+            targets = [(MEANING_TERM, 1.0)]
+        elif kind == "char":
             words = owners.get(name) or [name.strip()]
             targets = [(w, 1.0 / len(words)) for w in words]
         elif kind == "word":

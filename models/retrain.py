@@ -65,11 +65,18 @@ class Example:
     origin: str
 
 
+def retrain_design(name: str = SHIPPED_DESIGN) -> dict[str, Any]:
+    """The named design of models.training.DESIGNS, with the domain augmentation retraining uses."""
+    if name not in DESIGNS:
+        raise ModelError(f"unknown design {name!r} (expected one of {', '.join(DESIGNS)})")
+    return {**DESIGNS[name], "domain_adapt": True}
+
+
 @dataclass(frozen=True)
 class RetrainConfig:
     """What a retrain uses: the design, the seed set, the human weight and the hold-out share."""
 
-    design: dict[str, Any] = field(default_factory=lambda: {**DESIGNS[SHIPPED_DESIGN], "domain_adapt": True})
+    design: dict[str, Any] = field(default_factory=retrain_design)
     seed_dir: Path = SEED_DIR
     cache_dir: Path | None = None
     human_weight: int = HUMAN_WEIGHT

@@ -22,6 +22,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
     "cues-logreg": {"features": "cues", "algorithm": "logreg", "C": 1.0},
     "word+cues-logreg": {"features": "word+cues", "algorithm": "logreg", "C": 1.0},
     "word+char+cues-logreg": {"features": "word+char+cues", "algorithm": "logreg", "C": 1.0},
+    "word+cues+meaning-logreg": {"features": "word+cues+meaning", "algorithm": "logreg", "C": 1.0},
 }
 # Chosen by `python -m bench.classifier_eval` (see the README): the multilingual cue lexicon is what carries
 # over from the hand-written seed set to real reports; character n-grams add cost, not accuracy there.

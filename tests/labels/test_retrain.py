@@ -183,3 +183,26 @@ def test_an_outgoing_model_known_only_by_its_predictions_becomes_restorable(
     code, _, err = cli("models", "promote", small_seed_model.version, "--db", store_url)
     assert code == 0, err
     assert {label: _effective(store, label) for label in LABELS} == before
+
+
+def test_retraining_with_the_meaning_design_stores_a_model_that_loads_and_labels_every_passage(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]]
+) -> None:
+    from dataclasses import replace
+
+    from models.retrain import retrain_design
+
+    _label_stored(filled, truth)
+    meaning = replace(config, design={**retrain_design("word+cues+meaning-logreg"), "cv_folds": 3})
+    result = retrain(filled, "always", meaning)
+    assert result.decision.promote and result.reclassified == filled.count_passages()
+    stored = filled.model_version(result.version)
+    assert stored is not None and "word+cues+meaning" in stored.algorithm
+    loaded = load_model(filled, cache_dir=config.cache_dir)  # back from the store's skops artifact
+    assert loaded.version == result.version and loaded.estimator.features == "word+cues+meaning"
+
+
+def test_retrain_rejects_an_unknown_design(sqlite_url: str, cli: Cli) -> None:
+    code, out, err = cli("retrain", "--design", "transformer-xl", "--db", sqlite_url)
+    assert code == 2 and out == ""
+    assert err.strip().startswith("error: --design must be one of word-logreg,") and "transformer-xl" in err
