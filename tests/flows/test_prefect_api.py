@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -35,24 +36,26 @@ def test_a_flow_run_inside_settings_is_recorded_by_the_temporary_api() -> None:
     assert api.process.poll() is not None  # leaving the block stopped the server
 
 
-def test_a_server_that_dies_is_an_error_carrying_its_output() -> None:
-    api = TemporaryApi.start()
-    api.process.kill()
-    api.process.wait()
-    with pytest.raises(ApiStartError, match="exited with status -9"):
-        api.wait(timeout=10)
-    api.stop()
-
-
-def test_recorded_in_a_dead_server_names_what_to_do_instead() -> None:
+@pytest.fixture
+def dead_api() -> Iterator[TemporaryApi]:
+    """A temporary API whose server was killed (SIGKILL) right after it started."""
     with TemporaryApi.start() as api:
         api.process.kill()
         api.process.wait()
-        with (
-            pytest.raises(ApiStartError, match=r"exited with status -9.*\(use a running server\)$"),
-            recorded_in(api, "use a running server"),
-        ):
-            pytest.fail("the block ran without a server")
+        yield api
+
+
+def test_a_server_that_dies_is_an_error_carrying_its_output(dead_api: TemporaryApi) -> None:
+    with pytest.raises(ApiStartError, match="exited with status -9"):
+        dead_api.wait(timeout=10)
+
+
+def test_recorded_in_a_dead_server_names_what_to_do_instead(dead_api: TemporaryApi) -> None:
+    with (
+        pytest.raises(ApiStartError, match=r"exited with status -9.*\(use a running server\)$"),
+        recorded_in(dead_api, "use a running server"),
+    ):
+        pytest.fail("the block ran without a server")
 
 
 def test_recorded_in_without_a_temporary_api_runs_the_block_as_it_is() -> None:
@@ -89,14 +92,11 @@ def test_the_server_does_not_outlive_a_killed_command() -> None:
     pytest.fail("the Prefect API server kept running after its command was killed")
 
 
-def test_a_command_whose_temporary_api_cannot_start_gets_one_user_error_line() -> None:
+def test_a_command_whose_temporary_api_cannot_start_gets_one_user_error_line(dead_api: TemporaryApi) -> None:
     from flows.cli.common import UserError, recorded_in_api
 
-    with TemporaryApi.start() as api:
-        api.process.kill()
-        api.process.wait()
-        with (
-            pytest.raises(UserError, match=r"^the Prefect API server exited .*\(use --no-prefect\)$"),
-            recorded_in_api(api, "use --no-prefect"),
-        ):
-            pytest.fail("the block ran without a server")
+    with (
+        pytest.raises(UserError, match=r"^the Prefect API server exited .*\(use --no-prefect\)$"),
+        recorded_in_api(dead_api, "use --no-prefect"),
+    ):
+        pytest.fail("the block ran without a server")
