@@ -16,6 +16,7 @@ built-in seed model's design; a team opts in when retraining (`citsec retrain --
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -65,8 +66,6 @@ class PassageEncoder:
 @lru_cache(maxsize=1)
 def passage_encoder() -> PassageEncoder:
     """The process's encoder, loaded on first use (~1.5 s, 75 MB)."""
-    import os
-
     # Two BLAS threads on this 2-core class of machine, unless the process was told otherwise (the ingest
     # worker host sets OPENBLAS_NUM_THREADS=1: its forked workers already fill the cores).
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS") or min(2, os.cpu_count() or 1))
