@@ -147,3 +147,12 @@ def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
     assert code == 2 and out == "" and "sometimes" in err
     code, out, err = cli("retrain", "--format", "csv", "--db", sqlite_url)
     assert code == 2 and out == "" and err.strip() == "error: --format must be table or json, got 'csv'"
+
+
+def test_retrain_defaults_to_the_shipped_design() -> None:
+    import inspect
+
+    from flows.cli.label_cmd import retrain_command
+    from models.training import SHIPPED_DESIGN
+
+    assert inspect.signature(retrain_command).parameters["design"].default == SHIPPED_DESIGN
