@@ -57,6 +57,14 @@ def ingest_command(
     from flows.run import ingest_local, plan_local, progress_listener
     from flows.settings import Settings
 
+    if dask_address and Settings.from_env().prefect_api_url is None and not is_loopback(dask_address):
+        # The run's own temporary API listens on this machine's loopback only: task runs on other machines
+        # could not record themselves in it.
+        raise UserError(
+            f"the Dask workers at {dask_address} need a Prefect server they can reach: start one "
+            "(prefect server start) and set PREFECT_API_URL to it here and on the workers"
+        )
+
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.
@@ -95,6 +103,23 @@ def ingest_command(
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a Dask scheduler address (tcp://host:port, host:port, inproc://...) is on this machine."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme == "inproc":
+        return True
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_resource_limits() -> None:

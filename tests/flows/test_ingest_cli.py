@@ -70,6 +70,31 @@ def test_bad_limit_variable_is_one_line_error(variable, value, says, tmp_path, d
     assert f"{variable} {says}" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "address", ["tcp://10.20.0.5:8786", "dask.example.org:8786", "tls://[2001:db8::1]:8786"]
+)
+def test_remote_dask_without_prefect_server_is_one_line_error(address, tmp_path, db_url, capsys, monkeypatch):
+    # The temporary API this run would start listens on loopback: the remote workers could not reach it.
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    (tmp_path / "a.txt").write_text("Mexico deployed the army against the cartels.")
+    code, out, err = run_cli(
+        ["ingest", str(tmp_path / "a.txt"), "--db", db_url, "--dask-address", address], capsys
+    )
+    assert code == 2 and out == ""
+    assert "PREFECT_API_URL" in err and "prefect server start" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("address", "local"),
+    [("tcp://127.0.0.1:8786", True), ("localhost:8786", True), ("tcp://[::1]:8786", True),
+     ("inproc://10.0.0.1/1/2", True), ("tcp://10.20.0.5:8786", False), ("tcp://scheduler:8786", False)],
+)  # fmt: skip
+def test_dask_address_on_this_machine(address, local):
+    from flows.cli.ingest_cmd import is_loopback
+
+    assert is_loopback(address) is local
+
+
 def test_sources_add_errors(tmp_path, db_url, capsys):
     code, _, err = run_cli(["sources", "add", "x", str(tmp_path / "nope"), "--db", db_url], capsys)
     assert code == 2 and "no such file or folder" in err

@@ -160,8 +160,10 @@ def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samp
     from flows.settings import Settings
     from flows.workers import WorkerConfig, close_pool, prestart_pool
 
-    jobs = plan_local([str(samples_dir)], db_url).head_start()
-    sizes = [Path(job.ref.path).stat().st_size for job in jobs]
+    plan = plan_local([str(samples_dir)], db_url)
+    assert plan is not None  # local folders only: a plan to start early
+    jobs = plan.head_start()
+    sizes = [Path(str(job.ref.path)).stat().st_size for job in jobs]
     assert len(jobs) == 6 and sizes == sorted(sizes, reverse=True)  # largest first
     pool = prestart_pool(2, WorkerConfig.for_run(Settings.from_env(), db_url))
     processed: list[str] = []
@@ -181,4 +183,4 @@ def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samp
     assert (summary.new, summary.failed) == (6, 0), summary.errors
     assert sorted(processed) == sorted(job.ref.uri for job in jobs)  # each once, none again by the flow
     after = plan_local([str(samples_dir)], db_url)
-    assert after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
+    assert after is not None and after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
