@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -154,6 +154,26 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+@contextlib.contextmanager
+def _orphan_watch(every: float = 0.5) -> Iterator[None]:
+    """While the block runs (loading takes seconds), leave at once if the parent dies: the socket that
+    tells the host so is only read after loading. Stopped before any fork: workers start single-threaded."""
+    parent, done = os.getppid(), threading.Event()
+
+    def watch() -> None:
+        while not done.wait(every):
+            if os.getppid() != parent:
+                os._exit(0)
+
+    watcher = threading.Thread(target=watch, name="orphan-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
 def host_main() -> None:
     """The host process: `python -c "...host_main()" FD`. Receives (factory, args, limits), caps its
     memory, builds the handler, then forks a worker per ("fork", None) (the worker's socket arrives as a
@@ -169,7 +189,8 @@ def host_main() -> None:
         try:
             limit_memory(limits.memory_mb)
             module, name = factory.split(":")
-            handler = getattr(importlib.import_module(module), name)(*args)
+            with _orphan_watch():
+                handler = getattr(importlib.import_module(module), name)(*args)
         except MemoryError:
             line = f"the worker process needs more than the {limits.memory_mb} MB memory limit to start"
             conn.send(("failed", line))
