@@ -7,10 +7,11 @@ hash of each passage id), into an import pool and a held-out real split that is 
 free texts into a fresh SQLite store and `retrain --promote always` runs exactly as the CLI runs it;
 the promoted model is then scored on the held-out split. Writes bench/results/learning_curve.json.
 
-    python -m bench.learning_curve [--sizes 0,25,50,100] [--seed 0] [--weight W]
+    python -m bench.learning_curve [--sizes 0,25,50,100] [--seed 0] [--weight W] [--design NAME]
 
---weight tries another human-label weight (results go to learning_curve_w<W>.json); --sizes "" runs only
-the all-labels point.
+--weight tries another human-label weight (results go to learning_curve_w<W>.json); --design retrains with
+another design of models.training.DESIGNS, as `citsec retrain --design NAME` does (results go to
+learning_curve_<NAME>.json); --sizes "" runs only the all-labels point.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from models.evaluation import evaluate
 from models.labels import labels_to_matrix
 from models.queue import Candidate, score_texts, spread
 from models.registry import LoadedModel, seed_model
-from models.retrain import HOLDOUT_SHARE, HUMAN_WEIGHT, RetrainConfig, retrain
+from models.retrain import HOLDOUT_SHARE, HUMAN_WEIGHT, RetrainConfig, retrain, retrain_design
+from models.training import DESIGNS, SHIPPED_DESIGN
 
 Row = dict[str, Any]
 
@@ -92,10 +94,13 @@ def retrain_on(imported: list[Row], held: list[Row], config: RetrainConfig, work
             "held_out_of_imports": result.holdout_examples, "seconds": seconds}
 
 
-def run(sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT) -> dict[str, Any]:
+def run(
+    sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT, design: str = SHIPPED_DESIGN
+) -> dict[str, Any]:
     dev = read_dev(SHARED / "gold" / "dev.jsonl")
     pool, held = split_pool(dev)
-    config = RetrainConfig(cache_dir=Settings.from_env().cache_dir, human_weight=weight)
+    config = RetrainConfig(design=retrain_design(design), cache_dir=Settings.from_env().cache_dir,
+                           human_weight=weight)
     base = seed_model(config.cache_dir)
     baseline = macro_on(base.estimator, held)
     print(f"dev: {len(dev)} passages -> pool {len(pool)}, held-out {len(held)}; "
@@ -122,7 +127,8 @@ def run(sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT) -> dict[str, An
     final = curves["random"][-1]["macro_f1"]
     return {
         "dev_size": len(dev), "pool_size": len(pool), "held_out_size": len(held),
-        "human_weight": weight, "retrain_holdout_share": HOLDOUT_SHARE, "seed_model": base.version,
+        "human_weight": weight, "design": design, "retrain_holdout_share": HOLDOUT_SHARE,
+        "seed_model": base.version,
         "baseline_macro_f1": baseline["macro_f1"], "all_imported_macro_f1": final,
         "gain": round(final - baseline["macro_f1"], 4), "curves": curves,
     }  # fmt: skip
@@ -165,9 +171,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="0,25,50,100", help="comma-separated import sizes (all is added)")
     parser.add_argument("--seed", type=int, default=0, help="random order seed")
     parser.add_argument("--weight", type=int, default=HUMAN_WEIGHT, help="human label weight to try")
+    parser.add_argument("--design", default=SHIPPED_DESIGN, choices=sorted(DESIGNS), help="retrain design")
     args = parser.parse_args()
-    payload = run([int(s) for s in args.sizes.split(",") if s], args.seed, args.weight)
+    payload = run([int(s) for s in args.sizes.split(",") if s], args.seed, args.weight, args.design)
     name = "learning_curve" if args.weight == HUMAN_WEIGHT else f"learning_curve_w{args.weight}"
+    if args.design != SHIPPED_DESIGN:
+        name += "_" + args.design.replace("+", "_").replace("-", "_")
     path = write_results(name, payload)
     print(f"\nheld-out real passages: {payload['held_out_size']} (never imported); "
           f"pool: {payload['pool_size']}")
