@@ -183,4 +183,5 @@ def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samp
     assert (summary.new, summary.failed) == (6, 0), summary.errors
     assert sorted(processed) == sorted(job.ref.uri for job in jobs)  # each once, none again by the flow
     after = plan_local([str(samples_dir)], db_url)
-    assert after is not None and after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
+    assert after is not None
+    assert after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
