@@ -3,20 +3,13 @@ error, and no server outlives the command that started it, even one killed with 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import psutil
 import pytest
+from orphans import outlives_killed_parent
 
 from flows.prefect_api import ApiStartError, TemporaryApi, recorded_in
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_flow_run_inside_settings_is_recorded_by_the_temporary_api() -> None:
@@ -76,20 +69,7 @@ time.sleep(600)
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
 def test_the_server_does_not_outlive_a_killed_command() -> None:
-    parent = subprocess.Popen([sys.executable, "-c", CHILD], cwd=REPO, stdout=subprocess.PIPE, text=True)
-    assert parent.stdout is not None
-    server_pid = int(parent.stdout.readline())
-    server = psutil.Process(server_pid)
-    assert server.is_running()
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if not server.is_running() or server.status() == psutil.STATUS_ZOMBIE:
-            return
-        time.sleep(0.2)
-    server.kill()
-    pytest.fail("the Prefect API server kept running after its command was killed")
+    assert not outlives_killed_parent(CHILD, timeout=30), "the Prefect API server outlived its killed command"
 
 
 def test_a_command_whose_temporary_api_cannot_start_gets_one_user_error_line(dead_api: TemporaryApi) -> None:

@@ -4,20 +4,10 @@ every language and the model."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import psutil
-import pytest
+from orphans import outlives_killed_parent
 
 from flows.fetch import FetchPolicy
 from flows.workers import WorkerConfig, report_handler
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_host_loads_what_reports_would_load_lazily(db_url: str) -> None:
@@ -47,20 +37,7 @@ import time; time.sleep(600)
 
 def test_a_host_still_loading_does_not_outlive_a_killed_parent() -> None:
     # The host reads its socket (where a dead parent shows) only once it has loaded; until then a watch on
-    # its parent makes it leave.
-    parent = subprocess.Popen(
-        [sys.executable, "-c", LOADING_PARENT], cwd=REPO, stdout=subprocess.PIPE, text=True
+    # its parent makes it leave. After 1 s the host has received its factory and is inside the load.
+    assert not outlives_killed_parent(LOADING_PARENT, timeout=20, settle=1.0), (
+        "the worker host kept loading after its parent was killed"
     )
-    assert parent.stdout is not None
-    host = psutil.Process(int(parent.stdout.readline()))
-    time.sleep(1.0)  # the host has received its factory and is inside the load
-    assert host.is_running() and host.status() != psutil.STATUS_ZOMBIE
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if not host.is_running() or host.status() == psutil.STATUS_ZOMBIE:
-            return
-        time.sleep(0.1)
-    host.kill()
-    pytest.fail("the worker host kept loading after its parent was killed")
