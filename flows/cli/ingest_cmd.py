@@ -57,19 +57,18 @@ def ingest_command(
     from flows.run import ingest_local, plan_local, progress_listener
     from flows.settings import Settings
 
-    if dask_address and Settings.from_env().prefect_api_url is None and not is_loopback(dask_address):
+    settings = Settings.from_env()
+    own_api = settings.prefect_api_url is None
+    if dask_address and own_api and not is_loopback(dask_address):
         # The run's own temporary API listens on this machine's loopback only: task runs on other machines
         # could not record themselves in it.
         raise UserError(
             f"the Dask workers at {dask_address} need a Prefect server they can reach: start one "
             "(prefect server start) and set PREFECT_API_URL to it here and on the workers"
         )
-
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.
-    settings = Settings.from_env()
-    own_api = settings.prefect_api_url is None
     local = plan_local(sources, db) if dask_address is None else None
     unchanged = own_api and local is not None and local.nothing_to_process
     use_prefect = not (no_prefect or unchanged)
