@@ -4,7 +4,7 @@ Only transient failures are retried (connection errors, timeouts, 429 and 5xx); 
 file fails at once. Redirects are followed by hand so that every hop is checked to be http or https.
 Conditional requests (ETag / Last-Modified) let an unchanged remote file come back as a bodiless 304.
 Clients from make_client() also check every address they connect to and hold each request, headers
-included, to the policy's deadline (flows.netguard).
+included, to the policy's deadline, and go through the proxy the environment names (flows.netguard).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from flows.netguard import (
     AddressRefused,
     DeadlineExceeded,
     GuardedTransport,
+    UnsupportedProxy,
     guarded,
     host_class,
 )
@@ -212,7 +213,7 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
     with guarded(allowed_classes(url, policy), policy.deadline):
         try:
             return _follow(http, url, policy, validators)
-        except (AddressRefused, DeadlineExceeded) as exc:
+        except (AddressRefused, DeadlineExceeded, UnsupportedProxy) as exc:
             raise FetchError(f"{url}: {exc}") from None
 
 

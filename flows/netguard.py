@@ -11,6 +11,13 @@ line and headers a byte at a time is cut off at the deadline like a trickling bo
 fetch() states the rule for one request with `guarded(...)`; the backend reads it from a context variable
 (each worker thread has its own). A connection kept alive by the pool is checked again before it sends a
 request, in case that request is held to a stricter rule than the one that opened it.
+
+Proxies come from the environment as curl and urllib read them (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+NO_PROXY, lower or upper case); hosts on this machine are never sent to a proxy. Through a proxy the
+address finally connected to is the proxy's to choose, so a proxied request is checked before it goes:
+its host as written, and every address this machine's resolver gives for it (a name this machine cannot
+resolve passes on what it says it is, and is resolved by the proxy). The proxy itself is the user's
+choice and may be on any address; reads and writes to it still stop at the deadline.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -38,6 +47,10 @@ class AddressRefused(Exception):
 
 class DeadlineExceeded(Exception):
     """The request ran past its deadline; one line without the URL."""
+
+
+class UnsupportedProxy(Exception):
+    """The environment names a proxy fetch() cannot use (only http:// and https:// proxies are)."""
 
 
 @dataclass(frozen=True)
@@ -128,15 +141,15 @@ class GuardedStream(httpcore.NetworkStream):
     """A connection whose reads and writes stop at the deadline, and which refuses to send a request
     held to a rule its address breaks."""
 
-    def __init__(self, stream: httpcore.NetworkStream, host: str, address: str) -> None:
-        self._stream, self._host, self._address = stream, host, address
+    def __init__(self, stream: httpcore.NetworkStream, host: str, address: str, checked: bool = True) -> None:
+        self._stream, self._host, self._address, self._checked = stream, host, address, checked
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return _bounded(lambda limit: self._stream.read(max_bytes, limit), timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         guard = _current.get()
-        if guard is not None:
+        if guard is not None and self._checked:
             guard.check(self._host, self._address)
         _bounded(lambda limit: self._stream.write(buffer, limit), timeout)
 
@@ -147,7 +160,7 @@ class GuardedStream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         tls = _bounded(lambda limit: self._stream.start_tls(ssl_context, server_hostname, limit), timeout)
-        return GuardedStream(tls, self._host, self._address)
+        return GuardedStream(tls, self._host, self._address, self._checked)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -156,6 +169,8 @@ class GuardedStream(httpcore.NetworkStream):
 class GuardedBackend(httpcore.NetworkBackend):
     """httpcore's socket backend, resolving names itself so that the addresses checked are the ones
     connected to. Outside guarded() a host may reach public addresses and its own class as written."""
+
+    checks_addresses = True
 
     def __init__(self) -> None:
         self._backend = httpcore.SyncBackend()
@@ -168,10 +183,11 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        guard = _current.get() or Guard(frozenset({"public", host_class(host)}))
         addresses = resolve(host, port)
-        for address in addresses:  # any address out of bounds refuses the name: no picking the good one
-            guard.check(host, address)
+        if self.checks_addresses:
+            guard = _current.get() or Guard(frozenset({"public", host_class(host)}))
+            for address in addresses:  # any address out of bounds refuses the name: no picking the good one
+                guard.check(host, address)
         last: Exception | None = None
         for address in addresses:
             try:
@@ -194,7 +210,7 @@ class GuardedBackend(httpcore.NetworkBackend):
             lambda limit: self._backend.connect_tcp(address, port, limit, local_address, socket_options),
             timeout,
         )
-        return GuardedStream(stream, host, address)
+        return GuardedStream(stream, host, address, checked=self.checks_addresses)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -220,18 +236,143 @@ def resolve(host: str, port: int) -> list[str]:
     return addresses
 
 
-class GuardedTransport(httpx.HTTPTransport):
-    """httpx's own transport (request building, error mapping, streaming) over GuardedBackend."""
+class ProxyBackend(GuardedBackend):
+    """Connections to the user's proxy: its address is not checked (a proxy on the office network is
+    normal), its reads and writes still stop at the deadline."""
 
-    def __init__(self) -> None:
-        # httpx has no public way to hand httpcore a network backend, so this builds the pool httpx would
-        # build with its defaults, over ours. Proxies from the environment are not used: through a proxy
-        # the address actually connected to could not be checked.
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(),
+    checks_addresses = False
+
+
+def check_proxied(host: str, port: int) -> None:
+    """Refuse a request about to go through a proxy to a host the request may not reach: by its host as
+    written, then by every address this machine resolves it to (when it resolves it at all)."""
+    guard = _current.get() or Guard(frozenset({"public", host_class(host)}))
+    kind = host_class(host)
+    if kind not in guard.allowed:
+        raise AddressRefused(f"{host} is a {kind} address, refused")
+    try:
+        addresses = resolve(host, port)
+    except httpcore.ConnectError:
+        return  # a name only the proxy can resolve, as is common behind one
+    for address in addresses:
+        guard.check(host, address)
+
+
+def environment_proxies() -> dict[str, str]:
+    """Scheme ("http", "https", "all", and "no" for the bypass list) -> value, from the environment as
+    urllib reads it (lower case wins; HTTP_PROXY is ignored in a CGI request)."""
+    return urllib.request.getproxies_environment()
+
+
+def proxy_for(url: httpx.URL, proxies: Mapping[str, str]) -> str | None:
+    """The proxy URL a request for `url` goes through, or None to connect directly: hosts on this machine
+    and hosts NO_PROXY names go directly."""
+    host = url.host
+    if host_class(host) == "loopback" or bypassed(host, proxies.get("no", "")):
+        return None
+    return proxies.get(url.scheme) or proxies.get("all") or None
+
+
+def bypassed(host: str, no_proxy: str) -> bool:
+    """Whether NO_PROXY names `host`, as curl reads it: comma-separated names, each matching itself and
+    its subdomains (a leading dot changes nothing), IP addresses and networks (10.0.0.0/8), "*" for all;
+    a ":port" on an entry is ignored."""
+    name = host.lower().rstrip(".").strip("[]")
+    for raw in no_proxy.split(","):
+        entry = raw.strip().lower().strip("[]")
+        if entry.count(":") == 1:  # host:port (an IPv6 address has more colons)
+            entry = entry.split(":")[0]
+        entry = entry.lstrip(".")
+        if entry == "*":
+            return True
+        if not entry:
+            continue
+        if "/" in entry:
+            try:
+                if ipaddress.ip_address(name) in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        if name == entry or name.endswith("." + entry):
+            return True
+    return False
+
+
+class _PoolTransport(httpx.HTTPTransport):
+    """httpx's own transport (request building, error mapping, streaming) over a given httpcore pool.
+    httpx has no public way to hand httpcore a network backend, so the pools are built here with httpx's
+    default limits."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self._pool = pool
+
+
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+
+
+def _direct_pool() -> httpcore.ConnectionPool:
+    return httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=LIMITS.max_connections,
+        max_keepalive_connections=LIMITS.max_keepalive_connections,
+        keepalive_expiry=LIMITS.keepalive_expiry,
+        network_backend=GuardedBackend(),
+    )
+
+
+def _proxy_pool(proxy_url: str) -> httpcore.HTTPProxy:
+    """A pool that sends plain-http requests to the proxy and tunnels https ones with CONNECT."""
+    try:
+        proxy = httpx.Proxy(proxy_url)
+    except ValueError as exc:
+        raise UnsupportedProxy(f"proxy {proxy_url!r}: {exc}") from None
+    if proxy.url.scheme not in ("http", "https"):
+        raise UnsupportedProxy(
+            f"{proxy.url.scheme} proxy {proxy.url.host} is not supported (http and https are)"
         )
+    return httpcore.HTTPProxy(
+        proxy_url=httpcore.URL(
+            scheme=proxy.url.raw_scheme,
+            host=proxy.url.raw_host,
+            port=proxy.url.port,
+            target=proxy.url.raw_path,
+        ),
+        proxy_auth=proxy.raw_auth,
+        proxy_headers=proxy.headers.raw,
+        ssl_context=httpx.create_ssl_context(),
+        proxy_ssl_context=proxy.ssl_context,
+        max_connections=LIMITS.max_connections,
+        max_keepalive_connections=LIMITS.max_keepalive_connections,
+        keepalive_expiry=LIMITS.keepalive_expiry,
+        network_backend=ProxyBackend(),
+    )
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """Sends each request directly over GuardedBackend, or through the proxy the environment names for it
+    (`proxies` overrides the environment: {"https": "http://proxy:3128", "no": "example.org"})."""
+
+    def __init__(self, proxies: Mapping[str, str] | None = None) -> None:
+        self._proxies = dict(environment_proxies() if proxies is None else proxies)
+        self._direct = _PoolTransport(_direct_pool())
+        self._proxied: dict[str, _PoolTransport] = {}
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = proxy_for(request.url, self._proxies)
+        if proxy is None:
+            return self._direct.handle_request(request)
+        with self._lock:
+            if proxy not in self._proxied:
+                self._proxied[proxy] = _PoolTransport(_proxy_pool(proxy))
+            transport = self._proxied[proxy]
+        check_proxied(request.url.host, request.url.port or (443 if request.url.scheme == "https" else 80))
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        self._direct.close()
+        with self._lock:
+            for transport in self._proxied.values():
+                transport.close()
+            self._proxied.clear()
