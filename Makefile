@@ -23,6 +23,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check flows extractors models corpus tests bench
 	$(BIN)/mypy flows extractors models corpus
+	# tests/ has no packages and one conftest per folder: each folder is checked on its own
+	$(BIN)/mypy tests/*.py
+	for folder in tests/*/; do $(BIN)/mypy "$$folder" || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all

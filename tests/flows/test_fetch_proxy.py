@@ -224,4 +224,5 @@ def test_which_requests_use_which_proxy(url, expected):
 
 
 def test_no_proxy_star_sends_everything_directly():
-    assert proxy_for(httpx.URL("https://reports.example/a"), {"https": "http://proxy:3128", "no": "*"}) is None
+    proxies = {"https": "http://proxy:3128", "no": "*"}
+    assert proxy_for(httpx.URL("https://reports.example/a"), proxies) is None

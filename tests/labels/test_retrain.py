@@ -127,7 +127,7 @@ def test_auto_refuses_a_worse_model_and_changes_nothing(
     assert not result.decision.promote and result.reclassified == 0
     assert result.new_holdout is not None and result.old_holdout is not None
     assert result.new_holdout.macro_f1 < result.old_holdout.macro_f1
-    assert filled.promoted_model() == before  # type: ignore[comparison-overlap]
+    assert filled.promoted_model() == before
     stored = filled.model_version(result.version)
     assert stored is not None and not stored.promoted and stored.metrics["holdout_macro_f1"] is not None
     assert {label: _effective(filled, label) for label in LABELS} == effective

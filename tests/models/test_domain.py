@@ -18,7 +18,7 @@ ENFORCEMENT = LABELS.index("enforcement")
 
 def test_augmented_layout_puts_seed_and_team_rows_in_their_own_copies():
     features = sp.csr_matrix(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    flags = TeamFlag().fit(None).transform([SeedText("seed passage"), "team passage"])
+    flags = TeamFlag().fit([]).transform([SeedText("seed passage"), "team passage"])
     out = DomainAugment().fit_transform(sp.hstack([features, flags])).toarray()
     assert out.tolist() == [
         [1.0, 2.0, 1.0, 2.0, 0.0, 0.0, 0.0],  # shared, seed-only, team-only (empty), flag 0

@@ -43,7 +43,8 @@ def test_promote_switches_the_promoted_version(registered):
     result = _invoke(["models", "promote", second, "--db", url])
     assert result.exit_code == 0, result.output
     with Corpus.open(url) as corpus:
-        assert corpus.promoted_model().version == second
+        promoted = corpus.promoted_model()
+        assert promoted is not None and promoted.version == second
 
 
 def test_promote_unknown_version_is_a_user_error(registered):
@@ -60,7 +61,8 @@ def test_promote_seed_puts_the_builtin_model_into_the_registry(sqlite_url, fitte
     assert result.exit_code == 0, result.output
     with Corpus.open(sqlite_url) as corpus:
         row = corpus.promoted_model()
-        assert row.version == "seed-0badcafe" and row.has_artifact and row.metrics["cv_macro_f1"] > 0
+        assert row is not None and row.version == "seed-0badcafe"
+        assert row.has_artifact and row.metrics["cv_macro_f1"] > 0
 
 
 def test_evaluate_prints_per_label_and_per_language_scores(registered, tmp_path):

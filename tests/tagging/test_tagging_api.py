@@ -6,6 +6,7 @@ import json
 
 import pytest
 import spacy
+from spacy.pipeline import EntityRuler
 
 from extractors.tagging import Entity, Tagger, Tags, build_nlp
 from extractors.tagging.evaluation import evaluate, normalize_program
@@ -120,6 +121,7 @@ def test_statistical_candidates_component_without_the_model():
     # Stand in for en_core_web_sm's NER with an entity_ruler, as the component only reads doc.ents.
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(
         [
             {"label": "LAW", "pattern": "the Firearms Control Statute"},
