@@ -6,7 +6,8 @@ cloud metadata address, and resolve differently a second later (DNS rebinding). 
 connections go through `GuardedBackend`, which resolves the name itself, refuses it when any address is
 outside what the request allows, and connects to the very addresses it checked. Its streams cap every
 read and write at the time left before the request's deadline, so a server that trickles its status
-line and headers a byte at a time is cut off at the deadline like a trickling body.
+line and headers a byte at a time is cut off at the deadline like a trickling body, and so is a name
+lookup that waits on a DNS server that never answers.
 
 fetch() states the rule for one request with `guarded(...)`; the backend reads it from a context variable
 (each worker thread has its own). A connection kept alive by the pool is checked again before it sends a
@@ -222,11 +223,14 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """The addresses a host name stands for (an IP literal stands for itself), in resolver order."""
-    try:
-        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"{host}: {exc}") from exc
+    """The addresses a host name stands for (an IP literal stands for itself), in resolver order. Inside
+    guarded() the lookup is held to the request's deadline: the resolver's own timeouts can be far longer
+    (a lookup left behind finishes on its own thread, which does not keep the process alive)."""
+    guard = _current.get()
+    if guard is None or guard.deadline is None:
+        infos = _lookup(host.strip("[]"), port)
+    else:
+        infos = _lookup_within(host.strip("[]"), port, guard)
     addresses: list[str] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         if sockaddr[0] not in addresses:
@@ -234,6 +238,34 @@ def resolve(host: str, port: int) -> list[str]:
     if not addresses:
         raise httpcore.ConnectError(f"{host}: no address")
     return addresses
+
+
+def _lookup(name: str, port: int) -> list[Any]:
+    try:
+        return socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"{name}: {exc}") from exc
+
+
+def _lookup_within(name: str, port: int, guard: Guard) -> list[Any]:
+    seconds, _ = guard.time_left(None)
+    answer: list[Any] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            answer.append(_lookup(name, port))
+        except Exception as exc:  # handed to the waiting thread
+            answer.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name="citsec-resolve", daemon=True).start()
+    if not done.wait(seconds):
+        raise guard.expired()
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return list(answer[0])
 
 
 class ProxyBackend(GuardedBackend):

@@ -246,6 +246,29 @@ def test_name_resolving_to_loopback_is_refused_unless_the_policy_allows_it(serve
     assert fetch(url, loopback_ok).content == b"fine"
 
 
+def test_a_resolver_that_hangs_stops_at_the_deadline(monkeypatch):
+    # A DNS server that never answers leaves getaddrinfo waiting for the resolver's own timeouts (retries
+    # times servers times seconds); the lookup is held to the request's deadline like the rest of it.
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host == "silent-dns.example":
+            release.wait(10.0)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    policy = FetchPolicy(**{**POLICY.__dict__, "deadline": 1.0, "attempts": 3})
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="took longer than the 1-second limit"):
+            fetch("http://silent-dns.example/report.pdf", policy)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.6  # once: a deadline is not retried
+
+
 def test_name_with_any_private_address_is_refused(server, names):
     # One public address among them does not launder the private one (no connection is even tried).
     names["mixed.example"] = ["93.184.215.14", "10.1.2.3"]
