@@ -141,8 +141,10 @@ def stored_whole(is_known: Callable[..., bool], sha256: str, ref: ReportRef) -> 
     return is_known(sha256, password_given=True) if ref.password is not None else is_known(sha256)
 
 
-# What extractors.pdf says of an encrypted PDF opened without a password (one_line keeps it as is).
+# What extractors.pdf says of an encrypted PDF opened without a password or with a wrong one (one_line
+# keeps both as they are).
 PASSWORD_REQUIRED = "PDF is encrypted (password required)"
+WRONG_PASSWORD = "PDF is encrypted: wrong password"
 
 
 def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False) -> bool:
@@ -153,15 +155,20 @@ def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False
     run finishes it (add_report fills in the predictions of content it already has). One query.
 
     A failure is done too, and not redone until the bytes change, except one: an encrypted PDF that
-    failed for want of a password counts as not done when its source has a password now
-    (`password_given`); add_report then stores it in place of the failed row. One more query, only for
-    reports of sources with a password.
+    failed for want of a password, or with a wrong one, counts as not done while its source has a
+    password (`password_given`): the password may be the right one now (opening with a wrong one fails
+    at once, so trying again each run is cheap); add_report then stores it in place of the failed row.
+    One more query, only for reports of sources with a password.
     """
     if password_given:
         row = corpus.report_by_sha256(sha256)
-        if row is not None and row.status == "failed" and PASSWORD_REQUIRED in (row.error or ""):
+        if row is not None and row.status == "failed" and _password_failure(row.error or ""):
             return False
     return corpus.has_whole_report(sha256)
+
+
+def _password_failure(error: str) -> bool:
+    return PASSWORD_REQUIRED in error or WRONG_PASSWORD in error
 
 
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:

@@ -1,7 +1,7 @@
 """Encrypted PDFs and a registered source's password: `citsec sources add NAME DIR --password-env VAR`
 stores the variable's name (never the password); ingest reads the variable at run start and opens the
-source's encrypted PDFs with it; an unset variable is one failed-report line, and the next run with the
-variable set stores the report."""
+source's encrypted PDFs with it; an unset variable or a wrong password is one failed-report line, and the
+next run with the right password stores the report."""
 
 from __future__ import annotations
 
@@ -134,6 +134,32 @@ def test_encrypted_pdf_failed_before_its_source_had_a_password_is_retried(tmp_pa
     assert rows["broken.pdf"].status == "failed"
     third = ingest_local(["inbox"], db_url=db_url, workers=1)
     assert (third.new, third.failed, third.unchanged) == (0, 0, 2), third.errors
+
+
+def test_encrypted_pdf_that_failed_with_a_wrong_password_is_retried_with_the_corrected_one(
+    tmp_path, db_url, monkeypatch
+):
+    from corpus import Corpus
+    from flows.run import ingest_local
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    encrypted_pdf(folder / "ministry.pdf")
+    with Corpus.open(db_url) as corpus:
+        corpus.add_source("inbox", str(folder), "folder", password_env="CITSEC_TEST_PW")
+    monkeypatch.setenv("CITSEC_TEST_PW", "a typo")
+    first = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (0, 1) and "wrong password" in " ".join(first.errors)
+    again = ingest_local(["inbox"], db_url=db_url, workers=1)  # still wrong: tried again, still failed
+    assert (again.new, again.failed) == (0, 1), again.errors
+
+    monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)  # same variable, corrected value, same file
+    fixed = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (fixed.new, fixed.failed) == (1, 0), fixed.errors
+    with Corpus.open(db_url) as corpus:
+        (row,) = corpus.reports()
+    assert row.status == "ok" and row.passages > 0
+    assert ingest_local(["inbox"], db_url=db_url, workers=1).unchanged == 1
 
 
 def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(tmp_path, db_url, monkeypatch):
