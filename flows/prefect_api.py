@@ -32,6 +32,7 @@ from typing import IO
 import httpx
 
 from flows.limits import wait_or_kill
+from flows.prefect_env import loopback_bypasses_proxies
 
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
 DRAIN_TIMEOUT_S = 30.0
@@ -84,6 +85,7 @@ class TemporaryApi:
     @classmethod
     def start(cls) -> TemporaryApi:
         """Launch the server and return at once; `wait` or `settings` wait for it to answer."""
+        loopback_bypasses_proxies()  # Prefect's client must reach it directly, whatever HTTP_PROXY says
         port = _free_port()
         log = tempfile.TemporaryFile(prefix="citsec-prefect-api-")  # noqa: SIM115 (closed by stop)
         command = [

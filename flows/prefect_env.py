@@ -1,4 +1,5 @@
-"""Prefect settings citsec applies before Prefect is imported: quiet logs, no phoning home.
+"""Prefect settings citsec applies before Prefect is imported: quiet logs, no phoning home, and no proxy
+between Prefect and an API on this machine.
 
 Prefect reads its settings from PREFECT_* environment variables, so this is the one place citsec writes
 them; anything the user has set already wins.
@@ -19,6 +20,24 @@ QUIET_DEFAULTS = {
 }
 
 
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def loopback_bypasses_proxies() -> None:
+    """Add this machine's names to NO_PROXY when a proxy is set (in this process and the ones it starts).
+
+    Prefect's client is httpx, which sends even http://127.0.0.1 to HTTP_PROXY unless NO_PROXY names it:
+    behind an office proxy, a run could not reach its own temporary API. The user's NO_PROXY entries are
+    kept (urllib and httpx read the lower-case variable first, so both cases get the merged list)."""
+    if not any(os.environ.get(name) or os.environ.get(name.upper()) for name in PROXY_VARIABLES):
+        return
+    current = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
+    entries = [entry.strip() for entry in current.split(",") if entry.strip()]
+    merged = ",".join(entries + [host for host in LOOPBACK_HOSTS if host not in entries])
+    os.environ["no_proxy"] = os.environ["NO_PROXY"] = merged
+
+
 def quiet_prefect(level: str = "CRITICAL") -> None:
     """Set citsec's Prefect defaults in this process (and the processes it starts).
 
@@ -29,3 +48,4 @@ def quiet_prefect(level: str = "CRITICAL") -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     for name, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    loopback_bypasses_proxies()

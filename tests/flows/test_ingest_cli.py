@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,27 @@ def test_ingest_registered_source_prints_summary(tmp_path, samples_dir, db_url, 
     assert code == 0
     code, out, _ = run_cli(["sources", "list", "--db", db_url], capsys)
     assert out.strip() == ""
+
+
+def test_ingest_behind_a_proxy_still_reaches_its_own_prefect_api(
+    tmp_path, samples_dir, db_url, capsys, monkeypatch
+):
+    # An office proxy in the environment (here a dead port) must not come between a run and the Prefect
+    # API it starts on 127.0.0.1: httpx, Prefect's client, would otherwise send even loopback to it.
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "intranet.example")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    code, out, err = run_cli(["ingest", str(folder), "--db", db_url, "--workers", "1"], capsys)
+    assert code == 0, err
+    assert dict(line.split(maxsplit=1) for line in out.strip().splitlines())["new"] == "1"
+    assert os.environ["no_proxy"] == os.environ["NO_PROXY"] == "intranet.example,localhost,127.0.0.1,::1"
 
 
 def test_ingest_nothing_is_one_line_error(tmp_path, db_url, capsys):
