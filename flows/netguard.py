@@ -63,6 +63,11 @@ class Guard:
     deadline: float | None = None
     limit: float | None = None  # the deadline in seconds from the start, for the message
 
+    def check_all(self, host: str, addresses: Iterable[str]) -> None:
+        """Any address out of bounds refuses the name: no picking the good one."""
+        for address in addresses:
+            self.check(host, address)
+
     def check(self, host: str, address: str) -> None:
         kind = ip_class(address)
         if kind not in self.allowed:
@@ -97,6 +102,12 @@ def guarded(allowed: Iterable[str], seconds: float | None) -> Iterator[Guard]:
         yield guard
     finally:
         _current.reset(token)
+
+
+def current_rule(host: str) -> Guard:
+    """The rule of the request in progress; outside guarded(), public addresses and `host`'s own class as
+    written."""
+    return _current.get() or Guard(frozenset({"public", host_class(host)}))
 
 
 def host_class(host: str) -> str:
@@ -186,9 +197,7 @@ class GuardedBackend(httpcore.NetworkBackend):
     ) -> httpcore.NetworkStream:
         addresses = resolve(host, port)
         if self.checks_addresses:
-            guard = _current.get() or Guard(frozenset({"public", host_class(host)}))
-            for address in addresses:  # any address out of bounds refuses the name: no picking the good one
-                guard.check(host, address)
+            current_rule(host).check_all(host, addresses)
         last: Exception | None = None
         for address in addresses:
             try:
@@ -278,7 +287,7 @@ class ProxyBackend(GuardedBackend):
 def check_proxied(host: str, port: int) -> None:
     """Refuse a request about to go through a proxy to a host the request may not reach: by its host as
     written, then by every address this machine resolves it to (when it resolves it at all)."""
-    guard = _current.get() or Guard(frozenset({"public", host_class(host)}))
+    guard = current_rule(host)
     kind = host_class(host)
     if kind not in guard.allowed:
         raise AddressRefused(f"{host} is a {kind} address, refused")
@@ -286,8 +295,7 @@ def check_proxied(host: str, port: int) -> None:
         addresses = resolve(host, port)
     except httpcore.ConnectError:
         return  # a name only the proxy can resolve, as is common behind one
-    for address in addresses:
-        guard.check(host, address)
+    guard.check_all(host, addresses)
 
 
 def environment_proxies() -> dict[str, str]:

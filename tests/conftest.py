@@ -1,5 +1,7 @@
 """Fixtures shared by every test area. Area-specific fixtures live in that area's own conftest.
 
+`names` makes the resolver answer chosen host names with chosen addresses (fetch and proxy tests).
+
 Store fixtures: `store_url` runs a test on a fresh SQLite file and on a fresh PostgreSQL database
 (created per test, dropped after); `corpus_factory` opens Corpus objects on it (several = several
 connections, for concurrency tests); `store` is one opened Corpus. PostgreSQL is expected at
@@ -12,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,6 +30,24 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PG_ADMIN_URL = os.environ.get("CITSEC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("CITSEC_REQUIRE_PG") == "1"
+
+
+@pytest.fixture
+def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Host names the resolver answers as the test says (socket.getaddrinfo patched): a list of addresses,
+    or [] for a name this machine cannot resolve (only a proxy can); other names as usual."""
+    table: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in table:
+            return real(host, port, *args, **kwargs)
+        if not table[host]:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port))) for ip in table[host]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return table
 
 
 @pytest.fixture(scope="session")

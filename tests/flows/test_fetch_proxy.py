@@ -5,12 +5,10 @@ internet. The address rules still hold: a target is checked before it is sent to
 from __future__ import annotations
 
 import base64
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import httpx
 import pytest
@@ -85,24 +83,6 @@ def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
     server = Proxy()
     yield server
     server.close()
-
-
-@pytest.fixture
-def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Host names the resolver answers as the test says: a list of addresses, or [] for a name this
-    machine cannot resolve (only the proxy can); other names as usual."""
-    table: dict[str, list[str]] = {}
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        if host not in table:
-            return real(host, port, *args, **kwargs)
-        if not table[host]:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port))) for ip in table[host]]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return table
 
 
 def test_http_goes_through_the_proxy_which_resolves_the_name(proxy, names, monkeypatch):

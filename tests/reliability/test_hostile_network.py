@@ -222,21 +222,6 @@ def test_slow_loris_in_the_headers_stops_at_the_deadline(server):
     assert gone.wait(2.0), "the fetch left its socket open"
 
 
-@pytest.fixture
-def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Host names the resolver answers as the test says (socket.getaddrinfo patched), others as usual."""
-    table: dict[str, list[str]] = {}
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        if host not in table:
-            return real(host, port, *args, **kwargs)
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port))) for ip in table[host]]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return table
-
-
 def test_name_resolving_to_loopback_is_refused_unless_the_policy_allows_it(server, names):
     names["internal.example"] = ["127.0.0.1"]
     url = server.body("/ok", b"fine", "text/plain").replace("127.0.0.1", "internal.example")
