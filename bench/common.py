@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -13,6 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CITSEC_SHARED_DIR", REPO.parent / "shared"))
 REPORTS = SHARED / "reports"
 RESULTS = REPO / "bench" / "results"
+# Gold passages are cross-validated in this many folds, by document (bench.retrain_cv, bench.learning_curve).
+FOLDS = 5
 
 
 def real_pdfs() -> list[Path]:
@@ -34,3 +37,10 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def fold_of(row: dict[str, Any], folds: int = FOLDS) -> int:
+    """The cross-validation fold of a gold passage, by a hash of its document: a translated op-ed and its
+    original, or two passages of one article, always fall in the same fold."""
+    key = str(row.get("doc") or row["id"])
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds

@@ -1,11 +1,15 @@
-"""The learning curve: macro-F1 on real held-out passages as gold labels are imported and the model retrained.
+"""The learning curve: macro-F1 on real passages that were not imported, as gold labels are imported and the
+model retrained, in random order and in `label queue` order.
 
-../shared/gold/dev.jsonl is split once, deterministically (stratified by language and label set, by a
-hash of each passage id), into an import pool and a held-out real split that is never imported. For
-0, 25, 50, 100 (capped by the pool) and all pool labels, in random order and in `label queue` order
-(the seed model's uncertainty ranking, spread over documents and languages), the labels are imported as
-free texts into a fresh SQLite store and `retrain --promote always` runs exactly as the CLI runs it;
-the promoted model is then scored on the held-out split. Writes bench/results/learning_curve.json.
+../shared/gold/dev.jsonl is cross-validated in 5 folds by document (bench.common.fold_of: a translated op-ed
+and its original stay together). For each fold, the other folds are the import pool (118-132 passages) and
+the fold is held out, never imported. For 0, 25, 50, 100 and all pool labels, in random order and in
+`label queue` order (the seed model's uncertainty ranking, spread over documents and languages), the labels
+are imported as free texts into a fresh SQLite store and `retrain --promote always` runs exactly as the CLI
+runs it (holding out its own 20 % of the imports); the promoted model then predicts the held-out fold. Each
+point's macro-F1 is computed over all 156 passages, each predicted by the model of the fold that held it
+out, so one passage moves a point by less than 0.01; the gain of all labels over the seed model comes with
+a paired-bootstrap 95 % interval. Writes bench/results/learning_curve.json.
 
     python -m bench.learning_curve [--sizes 0,25,50,100] [--seed 0] [--weight W] [--design NAME]
 
@@ -17,47 +21,34 @@ learning_curve_<NAME>.json); --sizes "" runs only the all-labels point.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import SHARED, write_results
+import numpy as np
+
+from bench.classifier_eval import paired_bootstrap
+from bench.common import FOLDS, SHARED, fold_of, write_results
 from corpus import Corpus
 from flows.settings import Settings
-from models.evaluation import evaluate
+from models.evaluation import Evaluation, evaluate
 from models.labels import labels_to_matrix
 from models.queue import Candidate, score_texts, spread
-from models.registry import LoadedModel, seed_model
+from models.registry import LoadedModel, load_model, seed_model
 from models.retrain import HOLDOUT_SHARE, HUMAN_WEIGHT, RetrainConfig, retrain, retrain_design
 from models.training import DESIGNS, SHIPPED_DESIGN
 
 Row = dict[str, Any]
+ORDERS = ("random", "queue")
 
 
 def read_dev(path: Path) -> list[Row]:
     if not path.is_file():
         raise SystemExit(f"gold passages not found at {path} (set CITSEC_SHARED_DIR)")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def split_pool(rows: list[Row]) -> tuple[list[Row], list[Row]]:
-    """(pool, held-out): within each (language, label set) stratum, ordered by a hash of the id,
-    alternate passages go to each side."""
-    strata: dict[tuple[str, tuple[str, ...]], list[Row]] = defaultdict(list)
-    for row in rows:
-        strata[(row.get("lang") or "", tuple(sorted(row["labels"])))].append(row)
-    pool: list[Row] = []
-    held: list[Row] = []
-    for key in sorted(strata):
-        ordered = sorted(strata[key], key=lambda r: hashlib.sha256(str(r["id"]).encode()).hexdigest())
-        for i, row in enumerate(ordered):
-            (pool if i % 2 == 0 else held).append(row)
-    return pool, held
 
 
 def queue_order(pool: list[Row], model: LoadedModel) -> list[Row]:
@@ -70,67 +61,75 @@ def queue_order(pool: list[Row], model: LoadedModel) -> list[Row]:
     return [c.row for c in spread(candidates, len(pool))]
 
 
-def macro_on(model: Any, rows: list[Row]) -> dict[str, Any]:
-    y = labels_to_matrix([r["labels"] for r in rows])
-    result = evaluate(y, model.predict([r["text"] for r in rows]), [r.get("lang") for r in rows])
-    return {"macro_f1": result.macro_f1, "per_label": {k: v.f1 for k, v in result.per_label.items()}}
-
-
-def retrain_on(imported: list[Row], held: list[Row], config: RetrainConfig, workdir: Path) -> dict[str, Any]:
-    """Import `imported` into a fresh store, retrain --promote always, score the result on `held`."""
+def retrain_predict(imported: list[Row], held: list[Row], config: RetrainConfig, workdir: Path) -> np.ndarray:
+    """Import `imported` into a fresh store, retrain --promote always; the promoted model's 0/1 predictions
+    for `held`."""
     db = workdir / f"lc-{len(imported)}-{time.monotonic_ns()}.db"
-    started = time.perf_counter()
     with Corpus.open(f"sqlite:///{db}") as corpus:
         for row in imported:
             corpus.add_text_labels(row["text"], row["labels"], lang=row.get("lang"), origin="import")
         result = retrain(corpus, "always", config)
-        from models.registry import load_model
-
         model = load_model(corpus, result.version)
     db.unlink(missing_ok=True)
-    scores = macro_on(model.estimator, held)
-    seconds = round(time.perf_counter() - started, 1)
-    return {**scores, "version": result.version, "trained_on_human": result.human_examples,
-            "held_out_of_imports": result.holdout_examples, "seconds": seconds}
+    return np.asarray(model.estimator.predict([r["text"] for r in held]), dtype=np.int64)
+
+
+def summary(result: Evaluation) -> dict[str, Any]:
+    return {"macro_f1": result.macro_f1, "per_label": {k: v.f1 for k, v in result.per_label.items()},
+            "per_language": result.to_json().get("per_language")}
 
 
 def run(
     sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT, design: str = SHIPPED_DESIGN
 ) -> dict[str, Any]:
     dev = read_dev(SHARED / "gold" / "dev.jsonl")
-    pool, held = split_pool(dev)
+    y = labels_to_matrix([r["labels"] for r in dev])
+    langs = [r.get("lang") for r in dev]
     config = RetrainConfig(design=retrain_design(design), cache_dir=Settings.from_env().cache_dir,
                            human_weight=weight)
     base = seed_model(config.cache_dir)
-    baseline = macro_on(base.estimator, held)
-    print(f"dev: {len(dev)} passages -> pool {len(pool)}, held-out {len(held)}; "
-          f"seed model {base.version}: held-out macro-F1 {baseline['macro_f1']:.3f}", flush=True)
-    shuffled = list(pool)
-    random.Random(seed).shuffle(shuffled)
-    orders = {"random": shuffled, "queue": queue_order(pool, base)}
-    points = sorted({min(n, len(pool)) for n in sizes} | {len(pool)})
-    curves: dict[str, list[dict[str, Any]]] = {name: [] for name in orders}
-    done_all: dict[str, Any] | None = None
+    baseline = np.asarray(base.estimator.predict([r["text"] for r in dev]), dtype=np.int64)
+    points: list[int | str] = [*sorted({n for n in sizes if n > 0}), "all"]
+    predicted = {name: {p: np.zeros_like(baseline) for p in points} for name in ORDERS}
+    pool_sizes = []
+    started = time.perf_counter()
+    print(f"dev: {len(dev)} passages, {FOLDS} folds by document; seed model {base.version}: "
+          f"macro-F1 {evaluate(y, baseline, langs).macro_f1:.3f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for n in points:
+        for fold in range(FOLDS):
+            held_idx = [i for i, r in enumerate(dev) if fold_of(r) == fold]
+            held = [dev[i] for i in held_idx]
+            pool = [r for r in dev if fold_of(r) != fold]
+            pool_sizes.append(len(pool))
+            shuffled = list(pool)
+            random.Random(seed * 1000 + fold).shuffle(shuffled)
+            orders = {"random": shuffled, "queue": queue_order(pool, base)}
+            every = retrain_predict(pool, held, config, Path(tmp))  # all labels: the order no longer matters
             for name, order in orders.items():
-                if n == 0:
-                    point = {**baseline, "version": base.version, "trained_on_human": 0}
-                elif n == len(pool) and done_all is not None:  # every label: the order no longer matters
-                    point = done_all
-                else:
-                    point = retrain_on(order[:n], held, config, Path(tmp))
-                    if n == len(pool):
-                        done_all = point
-                curves[name].append({"imported": n, **point})
-                print(f"{name:>7} {n:>4} imported: held-out macro-F1 {point['macro_f1']:.3f}", flush=True)
-    final = curves["random"][-1]["macro_f1"]
+                for point in points:
+                    n = len(pool) if point == "all" else min(int(point), len(pool))
+                    if n < len(pool):
+                        predicted[name][point][held_idx] = retrain_predict(order[:n], held, config, Path(tmp))
+                    else:
+                        predicted[name][point][held_idx] = every
+            print(f"fold {fold + 1}/{FOLDS}: pool {len(pool)}, held out {len(held)} "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+    base_eval = evaluate(y, baseline, langs)
+    curves: dict[str, list[dict[str, Any]]] = {}
+    for name in ORDERS:
+        curves[name] = [{"imported": 0, **summary(base_eval)}]
+        for point in points:
+            curves[name].append({"imported": point, **summary(evaluate(y, predicted[name][point], langs))})
+    final = predicted["random"]["all"]
+    final_f1 = evaluate(y, final, langs).macro_f1
     return {
-        "dev_size": len(dev), "pool_size": len(pool), "held_out_size": len(held),
+        "dev_size": len(dev), "folds": FOLDS, "pool_sizes": pool_sizes,
         "human_weight": weight, "design": design, "retrain_holdout_share": HOLDOUT_SHARE,
         "seed_model": base.version,
-        "baseline_macro_f1": baseline["macro_f1"], "all_imported_macro_f1": final,
-        "gain": round(final - baseline["macro_f1"], 4), "curves": curves,
+        "baseline_macro_f1": base_eval.macro_f1, "all_imported_macro_f1": final_f1,
+        "gain": round(final_f1 - base_eval.macro_f1, 4),
+        "gain_95ci": paired_bootstrap(y, final, baseline),
+        "seconds": round(time.perf_counter() - started, 1), "curves": curves,
     }  # fmt: skip
 
 
@@ -178,13 +177,16 @@ def main() -> None:
     if args.design != SHIPPED_DESIGN:
         name += "_" + args.design.replace("+", "_").replace("-", "_")
     path = write_results(name, payload)
-    print(f"\nheld-out real passages: {payload['held_out_size']} (never imported); "
-          f"pool: {payload['pool_size']}")
+    sizes = payload["pool_sizes"]
+    print(f"\n{payload['dev_size']} real passages, each predicted by the model of the fold that held it out; "
+          f"import pools of {min(sizes)}-{max(sizes)} passages ('all')")
     print(table(payload))
     print()
     print(chart(payload))
+    low, high = payload["gain_95ci"]
     print(f"\nseed model {payload['baseline_macro_f1']:.3f} -> all pool labels "
-          f"{payload['all_imported_macro_f1']:.3f} (gain {payload['gain']:+.3f}) -> {path}")
+          f"{payload['all_imported_macro_f1']:.3f} (gain {payload['gain']:+.3f}, "
+          f"95% CI [{low:+.3f}, {high:+.3f}]) -> {path}")
 
 
 if __name__ == "__main__":

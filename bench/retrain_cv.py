@@ -13,14 +13,13 @@ on or off, human weight) is compared with the seed model on the same 156 predict
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from typing import Any
 
 import numpy as np
 
-from bench.common import SHARED, write_results
+from bench.common import FOLDS, SHARED, fold_of, write_results
 from models.domain import SeedText
 from models.evaluation import evaluate
 from models.labels import labels_to_matrix
@@ -28,13 +27,6 @@ from models.registry import seed_model
 from models.retrain import HUMAN_WEIGHT, Example, fit_weighted
 from models.seed_data import load_seed
 from models.training import DESIGNS, SHIPPED_DESIGN
-
-FOLDS = 5
-
-
-def fold_of(row: dict[str, Any]) -> int:
-    key = str(row.get("doc") or row["id"])
-    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
 
 
 def cross_validate(
