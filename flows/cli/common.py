@@ -33,6 +33,17 @@ class UserError(Exception):
     """A mistake the user can fix: printed as one line, exit code 2."""
 
 
+def unicode_text(text: str, where: str) -> str:
+    """`text` unchanged, or a UserError naming `where` when it holds an unpaired surrogate: JSON lets a line
+    write "\\ud800", which no UTF-8 output, store or tokenizer accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UserError(f"{where}: \"text\" is not valid Unicode (unpaired surrogate "
+                        f"\\u{ord(text[exc.start]):04x})") from None
+    return text
+
+
 @contextlib.contextmanager
 def recorded_in_api(api: TemporaryApi | None, hint: str) -> Iterator[None]:
     """Run the block against citsec's temporary Prefect API (None: the server PREFECT_API_URL names); a

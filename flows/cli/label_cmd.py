@@ -26,6 +26,7 @@ from flows.cli.common import (
     app,
     out_console,
     recorded_in_api,
+    unicode_text,
 )
 from flows.settings import Settings
 
@@ -74,6 +75,8 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
         raise UserError(f"{where}: missing \"labels\"")
     labels = _labels(row["labels"], where)
     pid, text, lang = row.get("passage_id"), row.get("text"), row.get("lang")
+    if isinstance(text, str):
+        unicode_text(text, where)
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
     if pid is not None:

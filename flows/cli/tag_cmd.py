@@ -6,6 +6,7 @@ ids 1..n); output is one JSON line per input, in order, streamed a batch at a ti
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import sys
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from flows.cli.common import DbOption, UserError, app
+from flows.cli.common import DbOption, UserError, app, unicode_text
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     text = row.get("text")
     if not isinstance(text, str):
         raise UserError(f"line {number}: \"text\" must be a string")
+    unicode_text(text, f"line {number}")
     lang = row.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"line {number}: \"lang\" must be a string such as \"en\"")
@@ -154,7 +156,9 @@ def _store_if_present(db_url: str) -> Corpus | None:
 
 def _open_input(source: str) -> TextIO:
     if source == "-":
-        return sys.stdin
+        # Strict UTF-8 whatever the locale: under a C/POSIX locale Python's own stdin turns bad bytes into
+        # surrogates, which only fail later, as a traceback when the output is written.
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
     path = Path(source)
     if not path.is_file():
         raise UserError(f"no such file: {source}")
@@ -205,7 +209,7 @@ def tag_command(
             out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
             out.flush()
     finally:
-        if stream is not sys.stdin:
+        if source != "-":
             stream.close()
     if failure:
         raise failure[0]

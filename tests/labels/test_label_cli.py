@@ -54,6 +54,7 @@ BAD_LINES = [
     ('{"text": "Some text.", "labels": "prevention"}', '"labels" must be a list'),
     ('{"passage_id": PID, "text": "Not the stored text.", "labels": []}', "has a different text"),
     ('["prevention"]', "expected a JSON object"),
+    ('{"text": "Mexico \\udc00 raids", "labels": []}', '"text" is not valid Unicode (unpaired surrogate'),
 ]
 
 

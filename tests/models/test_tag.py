@@ -53,6 +53,7 @@ def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
         ('{"id": NaN, "text": "x"}', "line 2: not valid JSON"),
         ('{"id": 1e999, "text": "x"}', "line 2: \"id\" holds a number too large"),
         ('{"text": "x", "lang": 3}', 'line 2: "lang" must be a string'),
+        ('{"text": "\\ud800 x"}', r'line 2: "text" is not valid Unicode \(unpaired surrogate \\ud800\)'),
     ],
 )
 def test_malformed_line_names_its_line_number(line, message):
@@ -119,6 +120,22 @@ def test_malformed_input_is_one_error_line_and_exit_2(tmp_path, store_with_model
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: line 2: not valid JSON (Expecting value)"]
     assert json.loads(done.stdout.splitlines()[0])["id"] == 1  # the good line before it was tagged
+
+
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_stdin_that_is_not_utf8_is_one_error_line_and_exit_2(tmp_path, store_with_model, locale):
+    # Under the C locale Python's own stdin turns bad bytes into surrogates, which used to fail only when
+    # the output was written: a traceback.
+    url, _ = store_with_model
+    env = {**os.environ, "CITSEC_CACHE_DIR": str(tmp_path / "cache"), "LC_ALL": locale, "PYTHONUTF8": "0"}
+    latin1 = "Operativo en México: el ejército detuvo a 12 personas.\n".encode("latin-1")
+    done = subprocess.run(
+        [sys.executable, "-m", "flows", "tag", "--db", url],
+        input=latin1, capture_output=True, cwd=REPO, env=env, timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode().strip().splitlines() == ["error: stdin is not UTF-8 text"]
+    assert done.stdout == b""
 
 
 def test_unknown_model_version_is_a_user_error(store_with_model):
