@@ -38,19 +38,23 @@ if TYPE_CHECKING:
 
 @dataclass
 class IngestSummary:
-    """What a run did: report counts, passages and pages added, seconds, and one line per problem."""
+    """What a run did: report counts, passages and pages added, seconds, and one line per problem.
+    `unreadable` counts the SOURCE arguments that yielded no report (a path that does not exist, a feed
+    that did not answer); each has its line in `errors`."""
 
     run_id: int
     new: int = 0
     unchanged: int = 0
     failed: int = 0
+    unreadable: int = 0
     passages: int = 0
     pages: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("new", "unchanged", "failed", "passages", "pages")}
+        keys = ("new", "unchanged", "failed", "unreadable", "passages", "pages")
+        return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "seconds": round(self.seconds, 2)}
@@ -64,7 +68,14 @@ class IngestSummary:
             self.unchanged += 1
         elif outcome.status == FAILED:
             self.failed += 1
-            self.errors.append(outcome.error or f"{outcome.uri}: failed")
+            self.errors.append(failure_line(outcome.uri, outcome.error))
+
+
+def failure_line(uri: str, error: str | None) -> str:
+    """One line naming the report and why it failed (fetch errors already start with their URL)."""
+    if not error:
+        return f"{uri}: failed"
+    return error if error.startswith(uri) else f"{uri}: {error}"
 
 
 ProgressListener = Callable[[str, Any], None]  # ("total", n) once, then ("report", Outcome) per report
@@ -151,6 +162,7 @@ class IngestRun:
         """The reports that need a worker: unchanged local files are counted here and skipped, and
         remote ones get conditional-request validators when the store has the bytes they describe."""
         self.summary.errors.extend(resolution.errors)
+        self.summary.unreadable += len(resolution.errors)
         emit("total", len(resolution.refs))
         is_known = functools.partial(is_stored_complete, self.corpus)
         todo = []
@@ -219,12 +231,16 @@ def _refuse_fetch(url: str) -> Any:
 class LocalPlan:
     """What a run over sources that need no network would find, read before any worker or Prefect starts
     (hashing the files costs milliseconds; starting Prefect's API costs seconds): how many reports the
-    sources resolved to, whether resolution reported errors, and the reports not yet stored whole,
-    largest first."""
+    sources resolved to, the sources that resolved to nothing (one line each), and the reports not yet
+    stored whole, largest first."""
 
     resolved: int
-    has_errors: bool
+    errors: list[str]
     todo: list[ReportRef]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
 
     @property
     def nothing_to_process(self) -> bool:
@@ -263,7 +279,7 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
             if ref.path is None or known_outcome(ref, is_known) is None
         ]
     todo.sort(key=_size_hint, reverse=True)
-    return LocalPlan(len(resolution.refs), bool(resolution.errors), todo)
+    return LocalPlan(len(resolution.refs), list(resolution.errors), todo)
 
 
 def ingest_local(

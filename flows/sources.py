@@ -9,6 +9,7 @@ yields the PDFs it links to.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,6 +77,11 @@ Fetcher = Callable[[str], Fetched]
 
 def is_url(value: str) -> bool:
     return urlsplit(value).scheme.lower() in {"http", "https"}
+
+
+def has_scheme(value: str) -> bool:
+    """Whether a location is written as a URL (scheme://...), whatever the scheme."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
 
 
 def guess_kind(location: str) -> str:
@@ -161,6 +167,15 @@ def _resolve_one(
     if kind == "auto":
         kind = guess_kind(location)
     if kind in ("file", "folder"):
+        if is_url(location):  # a registered source whose kind says folder
+            resolution.errors.append(f"{location}: a URL, but its source kind is {kind}")
+            return
+        if has_scheme(location):
+            scheme = urlsplit(location).scheme
+            resolution.errors.append(
+                f"{location}: unsupported URL scheme {scheme!r} (citsec fetches http and https)"
+            )
+            return
         _resolve_path(Path(location).expanduser(), source_id, resolution)
     elif kind == "feed":
         _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)

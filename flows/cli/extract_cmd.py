@@ -16,7 +16,8 @@ _PREVIEW_CHARS = 400
 
 @app.command("extract")
 def extract_command(
-    path: Annotated[Path, typer.Argument(help="A report file: PDF, HTML, Markdown or plain text.")],
+    location: Annotated[str, typer.Argument(help="A report file: PDF, HTML, Markdown or plain text.",
+                                            metavar="PATH")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see DESIGN.md).")] = False,
 ) -> None:
     """Extract one report into passages with page numbers, without storing it.
@@ -25,8 +26,11 @@ def extract_command(
     """
     from extractors import extract_path
 
+    if "://" in location:  # typed as a Path, the URL would be shown back as "http:/host/..."
+        raise UserError(f"extract reads a local file, not the URL {location} (citsec ingest fetches URLs)")
+    path = Path(location).expanduser()
     if not path.exists():
-        raise UserError(f"no such file: {path}")
+        raise UserError(f"no such file: {location}")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give one report file (citsec ingest takes folders)")
     doc = extract_path(path)

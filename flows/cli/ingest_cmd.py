@@ -70,6 +70,8 @@ def ingest_command(
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.
     local = plan_local(sources, db) if dask_address is None else None
+    if local is not None and local.resolved == 0 and local.errors:
+        raise UserError("nothing to ingest: " + "; ".join(local.errors))  # before any start-up cost
     unchanged = own_api and local is not None and local.nothing_to_process
     use_prefect = not (no_prefect or unchanged)
     with contextlib.ExitStack() as stack:
@@ -102,6 +104,9 @@ def ingest_command(
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary)
+    if summary.unreadable:
+        # The readable sources were ingested; a script must still learn that one it named was not.
+        raise typer.Exit(1)
 
 
 def is_loopback(address: str) -> bool:
@@ -136,7 +141,7 @@ def _print_summary(summary: IngestSummary) -> None:
     rows = [
         ("new", summary.new),
         ("unchanged", summary.unchanged),
-        ("failed", summary.failed),
+        ("failed", summary.failed + summary.unreadable),  # one per "failed:" line
         ("passages", summary.passages),
         ("seconds", f"{summary.seconds:.1f}"),
     ]
@@ -197,10 +202,17 @@ def sources_add(
     Example: citsec sources add ministry ./encrypted --password-env MINISTRY_PDF_PASSWORD
     """
     from corpus import Corpus
-    from flows.sources import guess_kind
+    from flows.sources import guess_kind, has_scheme, is_url
 
     if kind not in KIND_CHOICES:
         raise UserError(f"--kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}")
+    if has_scheme(location) and not is_url(location):
+        scheme = location.split("://", 1)[0]
+        raise UserError(f"unsupported URL scheme {scheme!r} in {location} (citsec fetches http and https)")
+    if is_url(location) and kind == "folder":
+        raise UserError(f"--kind folder needs a local folder or file, not the URL {location}")
+    if not is_url(location) and kind in ("url", "feed"):
+        raise UserError(f"--kind {kind} needs an http(s) URL, not {location}")
     if "://" not in location:
         from pathlib import Path
 

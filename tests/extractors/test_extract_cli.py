@@ -49,6 +49,15 @@ def test_extract_bad_path_is_one_line_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_extract_of_a_url_says_so_and_shows_the_url_as_typed() -> None:
+    result = _citsec("extract", "http://127.0.0.1:9/report.pdf")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: extract reads a local file, not the URL http://127.0.0.1:9/report.pdf "
+        "(citsec ingest fetches URLs)"
+    )
+
+
 def test_extract_broken_file_is_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4\nnot really a pdf")

@@ -76,6 +76,54 @@ def test_ingest_nothing_is_one_line_error(tmp_path, db_url, capsys):
     assert "nothing to ingest" in err and "Traceback" not in err
 
 
+def test_a_missing_source_among_good_ones_fails_the_command_after_the_rest_is_ingested(
+    tmp_path, db_url, capsys
+):
+    good = tmp_path / "brief.txt"
+    good.write_text("Mexico deployed the army against the cartels in Sinaloa. " * 5)
+    broken = tmp_path / "trunc.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    missing = tmp_path / "typo.pdf"
+    code, out, err = run_cli(
+        ["ingest", str(good), str(broken), str(missing), "--db", db_url, "--workers", "1", "--no-prefect"],
+        capsys,
+    )
+    assert code == 1, err  # a script learns that a source it named was not read
+    lines = dict(line.split(maxsplit=1) for line in out.strip().splitlines())
+    assert lines["new"] == "1" and lines["failed"] == "2"  # one per "failed:" line
+    failures = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert len(failures) == 2, err
+    assert any(line.startswith(f"failed: {missing}: no such file") for line in failures), failures
+    # a report that failed is named by its path, not only by the reason
+    assert any(line.startswith(f"failed: {broken}: broken PDF") for line in failures), failures
+    assert "Traceback" not in err
+
+
+def test_a_url_with_another_scheme_is_named_as_typed(db_url, capsys):
+    code, out, err = run_cli(["ingest", "ftp://example.org/report.pdf", "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "error: nothing to ingest: ftp://example.org/report.pdf: unsupported URL scheme 'ftp' "
+        "(citsec fetches http and https)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("location", "kind", "says"),
+    [
+        ("http://127.0.0.1:9/r.pdf", "folder", "--kind folder needs a local folder or file, not the URL"),
+        ("FOLDER", "feed", "--kind feed needs an http(s) URL, not"),
+        ("FOLDER", "url", "--kind url needs an http(s) URL, not"),
+        ("ftp://example.org/r.pdf", "auto", "unsupported URL scheme 'ftp' in ftp://example.org/r.pdf"),
+    ],
+)
+def test_sources_add_refuses_a_kind_its_location_cannot_be(location, kind, says, tmp_path, db_url, capsys):
+    location = location.replace("FOLDER", str(tmp_path))
+    code, out, err = run_cli(["sources", "add", "s", location, "--kind", kind, "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {says}") and err.count("\n") == 1, err
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
     [
