@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from models.classifier import StrategyClassifier
+from models.classifier import StrategyClassifier, f1_at
 from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, labels_to_matrix
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
-from models.training import DESIGNS, SHIPPED_DESIGN
+from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
     from corpus import Corpus, LabelRow
@@ -211,17 +211,22 @@ def fit_weighted(
     model.fit(texts, y, oof_proba=np.asarray(oof, dtype=np.float64))
     model.n_training_ = len(examples)  # distinct examples, not copies
     first_copy = np.r_[0, np.cumsum(weights)[:-1]].astype(int)
-    return model, np.asarray(oof, dtype=np.float64)[first_copy]
+    distinct_oof = np.asarray(oof, dtype=np.float64)[first_copy]
+    # The thresholds were chosen on the weighted copies; the CV F1 kept with the model (and printed by
+    # retrain) counts each example once, as `models list` and the README report it.
+    distinct_y = y[first_copy]
+    model.cv_f1_ = np.array([
+        f1_at(distinct_y[:, j], distinct_oof[:, j], model.thresholds_[j]) for j in range(len(LABELS))
+    ])
+    return model, distinct_oof
 
 
 def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[StrategyClassifier, float]:
     """The new model, trained on seed + human labels (human weighted); returns it and its CV macro-F1."""
     examples = [*data.seed, *data.human]
     weights = [1] * len(data.seed) + [config.human_weight] * len(data.human)
-    model, oof = fit_weighted(examples, weights, config.design)
-    y = labels_to_matrix([e.labels for e in examples])
-    cv = evaluate(y, (oof >= model.thresholds_).astype(np.int64), [e.lang for e in examples])
-    return model, cv.macro_f1
+    model, _ = fit_weighted(examples, weights, config.design)
+    return model, training_metrics(model)["cv_macro_f1"]  # the figure the registry keeps with it
 
 
 def score(estimator: StrategyClassifier, examples: Sequence[Example]) -> Evaluation | None:

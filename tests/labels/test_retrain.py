@@ -153,6 +153,9 @@ def test_retrain_reclassifies_and_rollback_restores(
 
     result = retrain(filled, "always", config)
     assert result.decision.promote and result.reclassified == len(all_ids)
+    code, listed, _ = cli("models", "list", "--db", store_url, "--format", "json")
+    stored = {r["version"]: r for r in json.loads(listed)}[result.version]
+    assert stored["cv_macro_f1"] == result.cv_macro_f1  # what retrain prints is what the registry keeps
     new = load_model(filled, cache_dir=config.cache_dir)
     assert new.version == result.version != old_version
     code, after, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")
