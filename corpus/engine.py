@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from corpus.errors import CorpusError, first_line
 from corpus.migrations import HEAD
+from corpus.search import search_words
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -61,6 +62,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
         cursor.close()
+        # The full-text triggers index each passage's words stemmed in its language (corpus.search).
+        dbapi_connection.create_function("citsec_search_words", 2, search_words, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

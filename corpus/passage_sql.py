@@ -116,7 +116,8 @@ def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], C
         # Drive the query from the FTS index in rowid order: the first page needs only the first
         # matches that pass the other filters, not all matches sorted.
         stmt = stmt.select_from(_FTS).join(Passage, Passage.id == _FTS.c.rowid)
-        stmt = stmt.where(text("passages_fts MATCH :fts_query").bindparams(fts_query=to_fts5(terms)))
+        query = to_fts5(terms, f.lang.lower() if f.lang else None)
+        stmt = stmt.where(text("passages_fts MATCH :fts_query").bindparams(fts_query=query))
         order_key = _FTS.c.rowid
     else:
         stmt = stmt.select_from(Passage)

@@ -3,6 +3,12 @@
 Every term is a run of letters or digits; quotes group words into a phrase; a trailing `*` on a word
 asks for a prefix match. Operators, brackets, stray quotes and punctuation are dropped, so no input
 is ever an error. Terms are ANDed.
+
+Both stores match words by their stem in the passage's language, so "homicides" finds "homicide" and
+"cultivo" finds "cultivos": PostgreSQL with its english/spanish/portuguese text-search configurations,
+SQLite with the same Snowball stemmers (PyStemmer) applied here to the indexed text (`search_words`, run by
+the FTS triggers) and to each query word (`to_fts5`). SQLite also folds accents, so "policia" finds
+"policía".
 """
 
 from __future__ import annotations
@@ -10,6 +16,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import Stemmer
 
 _WORD = re.compile(r"[^\W_]+(\*)?")
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -42,13 +53,52 @@ def parse_search(text: str) -> list[Term]:
     return list(dict.fromkeys(terms))
 
 
-def to_fts5(terms: list[Term]) -> str:
-    """An FTS5 MATCH expression; every word is double-quoted, so none can be read as an operator."""
-    parts = []
-    for term in terms:
-        quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
-        parts.append(quoted + ("*" if term.prefix else ""))
-    return " AND ".join(parts)
+# The languages whose passages are indexed by stem, as PostgreSQL's configurations of the same names do;
+# passages in any other language (or none) are indexed by their plain words ("simple").
+STEMMED = {"en": "english", "es": "spanish", "pt": "portuguese"}
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    import Stemmer
+
+    return Stemmer.Stemmer(language)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Policía" -> "policia" (stemmed after folding, on both sides)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def stems(words: list[str], lang: str | None) -> list[str]:
+    """Folded words, stemmed when `lang` is one of STEMMED."""
+    folded = [_fold(w) for w in words]
+    config = STEMMED.get(lang or "")
+    return _stemmer(config).stemWords(folded) if config else folded
+
+
+def search_words(text: str | None, lang: str | None) -> str:
+    """What SQLite's full-text index holds for a passage: its words folded and stemmed in its language."""
+    return " ".join(stems(_TOKEN.findall(text or ""), lang))
+
+
+def to_fts5(terms: list[Term], lang: str | None = None) -> str:
+    """An FTS5 MATCH expression over the index of migration 0003 (columns `lang`: en, es, pt or other;
+    `words`: search_words). Every word is double-quoted, so none can be read as an operator. A passage
+    matches when all terms, stemmed in its language, are in its words: with `lang` known, one group for
+    that language; otherwise one group per language, ORed (as PostgreSQL tries each configuration)."""
+    languages: list[str | None] = [lang] if lang is not None else [*STEMMED, None]
+    groups = []
+    for language in languages:
+        parts = []
+        for term in terms:
+            quoted = '"' + " ".join(stems(list(term.words), language)).replace('"', '""') + '"'
+            parts.append(quoted + ("*" if term.prefix else ""))
+        group = language if language in STEMMED else "other"
+        groups.append(f'(lang : "{group}" AND words : (' + " AND ".join(parts) + "))")
+    return " OR ".join(dict.fromkeys(groups))
 
 
 def to_tsquery_text(term: Term) -> str:

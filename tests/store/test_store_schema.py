@@ -111,6 +111,33 @@ def test_fts_index_follows_text_updates(tmp_path: Path) -> None:
         assert list(corpus.passages(PassageFilter(search="tunnel"))) == []
 
 
+def test_a_store_from_before_stemmed_search_is_reindexed_by_stem_and_back(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        assert upgrade(engine, "0002") == "0002"  # the index of plain words
+        with Corpus.open(url) as corpus:  # opening migrates to head, re-indexing the stored passages
+            corpus.add_report(_report(n=2))
+            assert len(list(corpus.passages(PassageFilter(search="tunnels")))) == 2
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0002")
+        with engine.connect() as conn:  # back to plain words: the plural no longer finds the singular
+            match = "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH :q"
+            assert conn.execute(text(match), {"q": "tunnels"}).scalar() == 0
+            assert conn.execute(text(match), {"q": "tunnel"}).scalar() == 2
+        assert upgrade(engine) == HEAD  # and forward again, from the rows already stored
+        with Corpus.open(url) as corpus:
+            assert len(list(corpus.passages(PassageFilter(search="tunnels")))) == 2
+    finally:
+        engine.dispose()
+
+
 def test_bare_path_means_sqlite(tmp_path: Path) -> None:
     with Corpus.open(str(tmp_path / "bare.db")) as corpus:
         assert corpus.dialect == "sqlite"
