@@ -6,9 +6,30 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 
-from extractors.document import ExtractedDocument
+from extractors.document import ExtractedDocument, Passage
 from extractors.language import detect_language
-from extractors.segment import Paragraph, majority_language, paragraphs_to_passages
+from extractors.segment import Paragraph, majority_language, paragraphs_to_passages, word_count
+
+# The languages of this field's reports. A short passage detected as another one is nearly always a
+# caption, a place name, a table row or a formula that fooled the detector ("Valle del Cauca 55 46,19" as
+# Italian, "Figure 3: Massacres (1982)" as French): it is taken to be in the report's language. Short
+# passages detected as one of these keep it (an English abstract's keywords in a Spanish article).
+REPORT_LANGUAGES = frozenset({"en", "es", "pt"})
+SHORT_PASSAGE_WORDS = 60
+
+
+def in_report_language(passage: Passage, report_language: str) -> str | None:
+    """The passage's language once the report's is known: tables and passages too short to tell are in
+    the report's language, and so is a short passage detected as a language reports here are not in."""
+    if passage.kind == "table" or passage.lang is None:
+        return report_language
+    if (
+        passage.lang not in REPORT_LANGUAGES
+        and report_language in REPORT_LANGUAGES
+        and word_count(passage.text) < SHORT_PASSAGE_WORDS
+    ):
+        return report_language
+    return passage.lang
 
 
 def assemble_document(
@@ -28,9 +49,9 @@ def assemble_document(
     text, passages = paragraphs_to_passages(paragraphs, detect=detect_language)
     language = majority_language(passages)
     if language:
-        # Passages too short to tell are taken to be in the report's language.
         passages = [
-            p if p.lang or p.kind == "table" else dataclasses.replace(p, lang=language) for p in passages
+            p if p.lang == in_report_language(p, language) else dataclasses.replace(p, lang=language)
+            for p in passages
         ]
     return ExtractedDocument(
         uri=uri,

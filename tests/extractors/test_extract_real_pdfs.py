@@ -67,6 +67,14 @@ def test_unodc_running_header_once(shared_dir: Path) -> None:
     assert doc.pages == 15 and doc.passages[-1].page_end <= 15
 
 
+def test_tables_and_short_fragments_are_in_the_report_language(shared_dir: Path) -> None:
+    # Tables used to have no language, and "Valle del Cauca 55 46,19" was detected as Italian: `passages
+    # --lang es` left them out of a Spanish report.
+    doc = _extract(shared_dir, "unodc_gme_Informe_Fase_II_GME_2015.pdf")
+    assert any(p.kind == "table" for p in doc.passages)
+    assert {p.lang for p in doc.passages} == {"es"}
+
+
 def test_slides_image_only_page_listed(shared_dir: Path) -> None:
     doc = _extract(shared_dir, "lecona_estevez2022_kingpin_strategy_slides.pdf")
     assert doc.warnings == ["no text layer on pages 6 (OCR not yet supported)"]

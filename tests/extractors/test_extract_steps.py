@@ -327,3 +327,26 @@ def test_unruled_number_grid_is_a_table() -> None:
         _line("highest rate.", 72, 113, 200),
     ]
     assert [b.kind for b in lines_to_blocks(prose, 1, 10.0)] == ["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "detected", "report", "expected"),
+    [
+        ("Valle del Cauca 55 46,19", "text", "it", "es", "es"),  # a table row read as Italian
+        ("Figure 3: Massacres (1982)", "text", "fr", "en", "en"),
+        ("Keywords: adolescents, antisocial behavior.", "text", "en", "es", "en"),  # an abstract's keywords
+        ("Tableau " + "mot " * 70, "text", "fr", "es", "fr"),  # long enough for the detector to be right
+        ("Departamento 2014 2015", "table", None, "es", "es"),
+        ("Ok", "text", None, "pt", "pt"),
+        ("Eine kurze Notiz.", "text", "de", "de", "de"),  # a German report keeps German
+    ],
+)
+def test_passage_language_once_the_report_language_is_known(
+    text: str, kind: str, detected: str | None, report: str, expected: str
+) -> None:
+    from extractors.assemble import in_report_language
+    from extractors.document import Passage
+
+    passage = Passage(seq=0, page_start=1, page_end=1, text=text, char_start=0, char_end=len(text),
+                      lang=detected, kind=kind)
+    assert in_report_language(passage, report) == expected
