@@ -236,6 +236,23 @@ def load_programs() -> tuple[Program, ...]:
     return tuple(programs)
 
 
+def program_names(value: str) -> tuple[str, ...]:
+    """What `passages --program VALUE` looks for: VALUE itself, and the canonical name of every curated
+    program that VALUE names by an alias or acronym in any language, ignoring case and accents
+    ("Iniciativa Mérida" -> "Merida Initiative", "carsi" -> "CARSI")."""
+
+    def fold(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    wanted = fold(value)
+    names = [value]
+    for program in load_programs():
+        if any(fold(s) == wanted for s in (program.name, *program.surfaces(), *program.acronyms)):
+            names.append(program.name)
+    return tuple(dict.fromkeys(names))
+
+
 def program_terms() -> list[Term]:
     """Program surfaces: aliases any case (unless listed as title-case), acronyms exact."""
     terms: list[Term] = []

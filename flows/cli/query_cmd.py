@@ -45,7 +45,9 @@ CountryOpt = Annotated[
 ProgramOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--program", "-p", help="Canonical program name, any case, e.g. 'Plan Colombia'. Repeatable (OR)."
+        "--program", "-p",
+        help="Program name, any case, or an alias or acronym: 'Plan Colombia', 'Iniciativa Mérida', 'CARSI'. "
+        "Repeatable (OR).",
     ),
 ]
 ReportOpt = Annotated[int | None, typer.Option("--report", help="Only passages of this report id.")]
@@ -72,13 +74,19 @@ def build_filter(
     since: str | None = None,
     until: str | None = None,
 ) -> PassageFilter:
-    """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes)."""
+    """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
+    program may be given by any alias or acronym the gazetteer knows."""
     from corpus import PassageFilter, parse_date
 
+    programs: tuple[str, ...] = ()
+    if program:  # the gazetteer's package loads spaCy: only when a program is asked for
+        from extractors.tagging.lexicon import program_names
+
+        programs = tuple(dict.fromkeys(name for value in program for name in program_names(value)))
     return PassageFilter(
         labels=tuple(label or ()),
         countries=tuple(country or ()),
-        programs=tuple(program or ()),
+        programs=programs,
         report_id=report,
         lang=lang,
         search=search,

@@ -119,6 +119,19 @@ def test_every_filter_option_reaches_the_query(filled: str, capsys: pytest.Captu
     assert [json.loads(line)["id"] for line in out.splitlines()] == expected_report
 
 
+def test_a_program_can_be_named_by_an_alias_in_any_language(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Corpus.open(filled) as corpus:
+        expected = [p.id for p in corpus.passages(PassageFilter(programs=("Merida Initiative",)))]
+    assert expected
+    for alias in ("Iniciativa Mérida", "iniciativa merida", "Merida Initiative"):
+        _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", alias)
+        assert [json.loads(line)["id"] for line in out.splitlines()] == expected, alias
+    _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", "Iniciativa Nada")
+    assert out == ""
+
+
 def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         expected = corpus.stats(["label", "country"], PassageFilter(lang="es"))
