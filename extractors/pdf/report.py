@@ -20,6 +20,21 @@ from extractors.pdf.tables import Table
 from extractors.sniff import PDF
 
 
+def distinct_lines(lines: list[str]) -> list[str]:
+    """Running lines less those made only of others: a header read as one line on some pages
+    ("Observatory Plan Colombia") and as its halves on others ("Observatory", "Plan Colombia") is listed
+    as the halves."""
+    keys = [line_key(line) for line in lines]
+    kept = []
+    for line, key in zip(lines, keys, strict=True):
+        rest = f" {key} "
+        for other in sorted({k for k in keys if k != key}, key=len, reverse=True):
+            rest = rest.replace(f" {other} ", " ")
+        if rest.strip() or key.count(" ") == 0:
+            kept.append(line)
+    return kept
+
+
 def page_ranges(numbers: Sequence[int]) -> str:
     """1, 2, 3, 5, 7, 8 → "1-3, 5, 7-8"."""
     parts: list[str] = []
@@ -89,7 +104,7 @@ def layouts_to_document(
     )
     metadata: dict[str, str] = {}
     if header_lines:
-        metadata["running_header"] = " / ".join(list(header_lines.values())[:5])
+        metadata["running_header"] = " / ".join(distinct_lines(list(header_lines.values()))[:5])
     metadata["running_lines_dropped"] = str(len(dropped))
     for key in ("Producer", "Creator", "Subject", "Keywords"):
         value = meta._text(info.get(key))

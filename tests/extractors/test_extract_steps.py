@@ -350,3 +350,14 @@ def test_passage_language_once_the_report_language_is_known(
     passage = Passage(seq=0, page_start=1, page_end=1, text=text, char_start=0, char_end=len(text),
                       lang=detected, kind=kind)
     assert in_report_language(passage, report) == expected
+
+
+def test_running_header_lists_a_header_once_when_pages_split_it_differently() -> None:
+    from extractors.pdf.report import distinct_lines
+
+    joined = "Andean Security Observatory Plan Colombia at Twenty-Five"
+    halves = ["Andean Security Observatory", "Plan Colombia at Twenty-Five"]
+    assert distinct_lines([joined, *halves]) == halves
+    assert distinct_lines(["Proyecto COL/K53 - C5", "Informe 2014", "Página 3"]) == [
+        "Proyecto COL/K53 - C5", "Informe 2014", "Página 3"
+    ]
