@@ -8,6 +8,7 @@ so a schedule shorter than a run never piles up processes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,9 @@ def absolute_db_url(db_url: str) -> str:
     return url
 
 
-def check_spec(spec: ScheduleSpec, api_url: str | None) -> None:
-    """Refuse what cannot work, each with one line that says what to do."""
-    if not api_url:
-        raise ScheduleError(
-            "schedules need a Prefect server: run `prefect server start` and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API runs no scheduler)"
-        )
+def check_spec(spec: ScheduleSpec, api_url: str | None, registered: Collection[str] = ()) -> None:
+    """Refuse what cannot work, each with one line that says what to do: the options first, then the
+    sources (a local one must exist, or be the name of a registered source), then the server."""
     if (spec.cron is None) == (spec.interval is None):
         raise ScheduleError("give exactly one of --cron EXPR or --interval SECONDS")
     if spec.interval is not None and spec.interval <= 0:
@@ -68,6 +65,14 @@ def check_spec(spec: ScheduleSpec, api_url: str | None) -> None:
     for expr in (spec.cron, spec.retrain_cron):
         if expr is not None:
             check_cron(expr)
+    for source in spec.sources:
+        if "://" not in source and source not in registered and not Path(source).expanduser().exists():
+            raise ScheduleError(f"{source}: no such file, folder or registered source")
+    if not api_url:
+        raise ScheduleError(
+            "schedules need a Prefect server: run `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API runs no scheduler)"
+        )
 
 
 def check_cron(expr: str) -> None:

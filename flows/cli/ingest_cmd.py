@@ -304,8 +304,12 @@ def schedule_command(
         workers=workers,
     )
     api_url = Settings.from_env().prefect_api_url
+    from corpus import Corpus
+
+    with Corpus.open(db) as corpus:
+        registered = {row.name for row in corpus.sources()}
     try:
-        check_spec(spec, api_url)
+        check_spec(spec, api_url, registered)
     except ScheduleError as exc:
         raise UserError(str(exc)) from None
     from flows.schedule import serve_schedules

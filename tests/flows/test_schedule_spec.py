@@ -26,11 +26,20 @@ def spec(**changes: object) -> ScheduleSpec:
         ({"sources": ()}, API, "nothing to schedule"),
         ({"interval": None, "cron": "every day"}, API, "not a cron expression"),
         ({"retrain_cron": "61 * * * *"}, API, "not a cron expression"),
+        ({"sources": ("/no/such/dir",)}, API, "/no/such/dir: no such file, folder or registered source"),
+        # the options are checked before the server, so a mistake is not hidden behind "start a server"
+        ({"interval": -5.0}, None, "positive number"),
+        ({"sources": ("/no/such/folder",)}, None, "no such file, folder or registered source"),
     ],
 )
-def test_a_spec_that_cannot_work_is_one_line_saying_why(changes, api_url, message) -> None:
+def test_a_spec_that_cannot_work_is_one_line_saying_why(changes, api_url, message, tmp_path) -> None:
+    changes = {"sources": (str(tmp_path),), **changes}
     with pytest.raises(ScheduleError, match=message):
-        check_spec(spec(**changes), api_url)
+        check_spec(spec(**changes), api_url, registered={"ministry"})
+
+
+def test_registered_sources_and_urls_need_no_local_file() -> None:
+    check_spec(spec(sources=("ministry", "https://example.org/feed.xml")), API, registered={"ministry"})
 
 
 def test_scheduled_ingest_and_retrain_run_one_at_a_time_and_skip_a_run_due_meanwhile() -> None:
