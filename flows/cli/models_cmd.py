@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, out_console
+from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, err_console, out_console
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -139,11 +139,21 @@ def evaluate_command(
     gold_set = read_gold(gold) if gold is not None else _gold_from_store(db)
     langs = [lang or detect_language(text) for text, lang in zip(gold_set.texts, gold_set.langs, strict=True)]
     corpus = _store_if_present(db)
+    seen = 0
     try:
         model = load_model(corpus, model_version, cache_dir=Settings.from_env().cache_dir)
+        if gold is not None and corpus is not None and not model.version.startswith("seed-"):
+            labeled = {" ".join((e.text or "").split()) for e in corpus.labeled_examples()}
+            seen = sum(" ".join(text.split()) in labeled for text in gold_set.texts)
     finally:
         if corpus is not None:
             corpus.close()
+    if seen:
+        err_console.print(
+            f"note: {seen} of the {len(gold_set.texts)} gold passages carry human labels in this store, so "
+            f"model {model.version} may have been trained on them: its figures on them are optimistic",
+            highlight=False, soft_wrap=True,
+        )
     result = evaluate(gold_set.y, model.estimator.predict(gold_set.texts), langs)
     source = str(gold) if gold is not None else _STORE_GOLD
     if fmt in (OutputFormat.json, OutputFormat.jsonl):

@@ -89,3 +89,20 @@ def test_evaluate_without_gold_or_labels_says_what_to_do(registered):
     url, _, _ = registered
     result = _invoke(["models", "evaluate", "--db", url])
     assert result.exit_code != 0 and "--gold FILE" in str(result.exception)
+
+
+def test_evaluate_warns_when_the_gold_passages_are_labeled_in_the_store(registered, tmp_path):
+    url, first, _ = registered
+    text = "Police arrested forty gang members in raids across San Salvador."
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"text": text, "labels": ["enforcement"]}, {"text": "Coffee prices rose in May.", "labels": []}]
+    gold.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])
+    assert result.exit_code == 0 and "note:" not in result.stderr
+    with Corpus.open(url) as corpus:  # an analyst imported the same file, so a retrain saw it
+        corpus.add_text_labels(text, ["enforcement"], lang="en", origin="import")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.stderr.split())
+    assert "note: 1 of the 2 gold passages carry human labels in this store" in note
+    assert json.loads(result.stdout)["model"] == first
