@@ -46,3 +46,33 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
     if path in GROUPS:  # a group's help lists its subcommands, and each of those shows an example
         return
     assert "example" in result.output.lower(), f"`citsec {' '.join(path)} --help` shows no example"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["passages", "--report", "abc"], "error: Invalid value for '--report'"),
+        (["passages", "--format", "xml"], "error: Invalid value for '--format'"),
+        (["label", "queue", "--n", "0"], "error: Invalid value for '--n'"),
+        (["passages", "--no-such-option"], "error: No such option: --no-such-option"),
+        (["nosuchcmd"], "error: No such command 'nosuchcmd'."),
+        (["extract"], "error: Missing argument 'PATH'."),
+    ],
+)
+def test_a_bad_option_value_is_one_line_and_exit_2(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        flows.cli.main(argv)
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
+    assert err.rstrip().endswith("--help)")  # and where to read more
+
+
+def test_help_and_a_command_that_succeeds_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["passages", "--help"]):
+        with pytest.raises(SystemExit) as info:
+            flows.cli.main(argv)
+        assert info.value.code == 0
+        assert "Usage:" in capsys.readouterr().out

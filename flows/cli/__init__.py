@@ -39,14 +39,53 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     return tuple(types)
 
 
+def _click_kind(exc: BaseException) -> str | None:
+    """"usage" or "click" for click's exceptions (Typer vendors click in recent versions, so they are
+    recognized by class name, not imported), "abort" for an abort, else None."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "UsageError" in names:
+        return "usage"
+    if "ClickException" in names:
+        return "click"
+    return "abort" if "Abort" in names else None
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: user mistakes become one line on stderr and exit code 2."""
+    """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
+    and exit code 2 (Typer would draw a box of several lines for the latter)."""
     _register()
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, prog_name="citsec", standalone_mode=False)
     except _user_error_types() as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except BrokenPipeError:  # `citsec passages | head`: the reader left; say nothing more
+        _quiet_stdout()
+        sys.exit(1)
+    except Exception as exc:
+        kind = _click_kind(exc)
+        if kind is None:
+            raise
+        if kind == "abort":
+            err_console.print("interrupted")
+            sys.exit(130)
+        message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+        if not message:  # a group called without a command has printed its help
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        ctx = getattr(exc, "ctx", None)
+        if kind == "usage":
+            message += f" (see {ctx.command_path if ctx is not None else 'citsec'} --help)"
+        err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) comes back as n
+
+
+def _quiet_stdout() -> None:
+    import os
+
+    # Later flushes of a closed pipe (at interpreter exit) would print a second error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
