@@ -98,7 +98,8 @@ class LabelsMixin(StoreBase):
             return [_label_row(row) for row in conn.execute(stmt)]
 
     def labeled_examples(self) -> Iterator[LabelRow]:
-        """Training examples: each labeled passage once (its latest label, with its text), then free texts."""
+        """Training examples: each labeled passage once (its latest label, with its text), then each
+        labeled free text once (its latest label)."""
         latest = (
             select(func.max(HumanLabel.id))
             .where(HumanLabel.passage_id.is_not(None))
@@ -114,18 +115,34 @@ class LabelsMixin(StoreBase):
             .where(HumanLabel.id.in_(latest))
             .order_by(HumanLabel.id)
         )
-        free = select(*HumanLabel.__table__.c).where(HumanLabel.passage_id.is_(None)).order_by(HumanLabel.id)
+        # A text imported again (a corrected file) is one example: its latest label is the one in force.
+        latest_free = (
+            select(func.max(HumanLabel.id)).where(HumanLabel.passage_id.is_(None)).group_by(HumanLabel.text)
+        )
+        free = select(*HumanLabel.__table__.c).where(HumanLabel.id.in_(latest_free)).order_by(HumanLabel.id)
         with self._read() as conn:
             stmts: tuple[Any, ...] = (on_passages, free)
             for stmt in stmts:
                 for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=1000)):
                     yield _label_row(row)
 
+    def text_label_history(self, text: str) -> list[LabelRow]:
+        """Every label given to a free text (not a stored passage), oldest first."""
+        stmt = (
+            select(*HumanLabel.__table__.c)
+            .where(HumanLabel.passage_id.is_(None), HumanLabel.text == text)
+            .order_by(HumanLabel.id)
+        )
+        with self._read() as conn:
+            return [_label_row(row) for row in conn.execute(stmt)]
+
     def count_labels(self) -> int:
         """How many passages carry a human label, plus labeled free texts."""
         with self._read() as conn:
             on_passages = conn.execute(select(func.count(func.distinct(HumanLabel.passage_id)))).scalar_one()
-            free = conn.execute(select(func.count()).where(HumanLabel.passage_id.is_(None))).scalar_one()
+            free = conn.execute(
+                select(func.count(func.distinct(HumanLabel.text))).where(HumanLabel.passage_id.is_(None))
+            ).scalar_one()
         return int(on_passages) + int(free)
 
     def rebuild_current_labels(self) -> None:

@@ -143,12 +143,14 @@ def export_row(row: LabelRow) -> dict[str, Any]:
 
 
 def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any]]:
-    """The labels in force (each labeled passage's latest, then labeled free texts); with `history`,
-    every earlier label of a passage too, oldest first."""
+    """The labels in force (each labeled passage's latest, then each labeled free text's latest); with
+    `history`, every earlier label of a passage or text too, oldest first."""
     for row in corpus.labeled_examples():
         if history and row.passage_id is not None:
             for old in corpus.label_history(row.passage_id):
                 yield export_row(old) | {"text": row.text, "lang": row.lang}
+        elif history and row.text is not None:
+            yield from (export_row(old) for old in corpus.text_label_history(row.text))
         else:
             yield export_row(row)
 

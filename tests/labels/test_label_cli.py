@@ -105,6 +105,12 @@ def test_import_passages_and_texts_then_export_round_trip(
         (filled.passage(b).text[:8], ()),
         ("Colombia", ("enforcement", "transnational")),
     ]
+    # ... and so do the export and the count: a text imported twice is one example, its history two labels
+    code, out, _ = cli("label", "export", "--db", store_url)
+    assert len(out.splitlines()) == 3 and filled.count_labels() == 3
+    code, out, _ = cli("label", "export", "--history", "--db", store_url)
+    texts = [json.loads(line) for line in out.splitlines() if json.loads(line)["passage_id"] is None]
+    assert [r["labels"] for r in texts] == [["enforcement", "transnational"]] * 2
 
 
 def test_add_rejects_unknown_labels_and_passages(filled: Corpus, store_url: str, cli: Cli) -> None:
