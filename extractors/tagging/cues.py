@@ -37,6 +37,8 @@ LOWER_CUES = _words(
     """
 )
 LAW_CUES = _words("ley leyes lei leis law laws")
+# Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
+_ADJECTIVE_CUES = _words("operativo")
 
 # Lower-case words allowed inside a name between capitalized words ("Ley de Justicia y Paz").
 CONNECTORS = _words(
@@ -201,6 +203,8 @@ def prefix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
         cue.i + 1 >= len(doc) or doc[cue.i + 1].lower_ not in CONNECTORS
     ):
         return None  # "Modelo de Prevención del Delito" is a named model; "Modelo Lineal" is statistics.
+    if cue.lower_ in _ADJECTIVE_CUES and cue.i > 0 and _is_cap(doc[cue.i - 1]) and not cue.is_sent_start:
+        return None  # "Comité Operativo del Componente": an operational committee, not an operation
     end = _scan_forward(doc, cue.i + 1, leading_connectors=True)
     if end == cue.i + 1 or not _meaningful(list(doc[cue.i + 1 : end])) or _truncated(doc, end):
         return None

@@ -126,6 +126,7 @@ def test_unknown_programs_keep_their_surface(programs, text, lang, expected):
         ("Gastos de Operación y Servicio del año", "es"),
         ("Tabla 3: Plan Maestro Integral Resultado esperado", "es"),
         ('Calderon\'s "war on drugs" failed', "en"),
+        ("El Comité Operativo del Componente revisó las metas.", "es"),  # an operational committee
     ],
 )
 def test_cue_words_without_a_name_are_not_programs(programs, text, lang):
