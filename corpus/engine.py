@@ -44,6 +44,13 @@ def make_engine(url: str) -> Engine:
     raise CorpusError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
 
 
+def add_sqlite_functions(dbapi_connection: Any) -> None:
+    """The SQL functions citsec's SQLite schema calls, on a sqlite3 connection: the full-text triggers
+    index each passage's words stemmed in its language (corpus.search.search_words). A connection that
+    inserts or edits passages needs them."""
+    dbapi_connection.create_function("citsec_search_words", 2, search_words, deterministic=True)
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
@@ -62,8 +69,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
         cursor.close()
-        # The full-text triggers index each passage's words stemmed in its language (corpus.search).
-        dbapi_connection.create_function("citsec_search_words", 2, search_words, deterministic=True)
+        add_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
