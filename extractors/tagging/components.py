@@ -134,8 +134,10 @@ class ProgramCues:
             *doc.spans.get("places", []),
             *doc.spans.get("organizations", []),
         ]
+        geo = [*doc.spans.get("countries", []), *doc.spans.get("places", [])]
         new: list[Span] = []
-        for start, end in cues.find_unknown_programs(doc, cue_indices):
+        for start, found_end in cues.find_unknown_programs(doc, cue_indices):
+            end = _without_trailing_place(doc, start, found_end, geo)
             if _overlaps((start, end), known) or _only_named_things(doc, start, end, named):
                 continue
             text = doc[start:end].text
@@ -143,6 +145,19 @@ class ProgramCues:
         if new:
             doc.spans["programs"] = sorted([*known, *filter_spans(new)], key=lambda s: (s.start, s.end))
         return doc
+
+
+_LOCATIVES = frozenset({"en", "em", "in", "no", "na"})
+
+
+def _without_trailing_place(doc: Doc, start: int, end: int, geo: list[Span]) -> int:
+    """'Operativo Escudo Ciudadano [en Honduras]': a name that ends with "en"/"in" and a country or place
+    ends before them (the sentence says where the programme ran)."""
+    for span in geo:
+        at = span.start - 1
+        if span.end == end and at > start + 1 and doc[at].lower_ in _LOCATIVES:
+            return at
+    return end
 
 
 def _only_named_things(doc: Doc, start: int, end: int, named: list[Span]) -> bool:

@@ -100,6 +100,9 @@ def test_program_names_also_name_their_countries(tag):
         ("a Lei nº 13.964 mudou", "pt", "Lei nº 13.964"),
         ("lo que hemos denominado “seguridad con garantías”. Entonces", "es", "seguridad con garantías"),
         ("the Lei Áurea of 1888", "en", "Lei Áurea"),
+        ("Se lanzó el Operativo Escudo Ciudadano en Honduras.", "es", "Operativo Escudo Ciudadano"),
+        ("El Plan Nacional de Seguridad Ciudadana en Honduras.", "es",
+         "Plan Nacional de Seguridad Ciudadana"),
     ],
 )
 def test_unknown_programs_keep_their_surface(programs, text, lang, expected):
