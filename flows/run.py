@@ -239,14 +239,11 @@ class LocalPlan:
     todo: list[ReportRef]
 
     @property
-    def has_errors(self) -> bool:
-        return bool(self.errors)
-
-    @property
     def nothing_to_process(self) -> bool:
         """Every report is stored whole already: a run would only count them as unchanged, so no worker
         (nor Prefect) is needed (issue 9: a re-ingest of an unchanged folder within 10% of the first)."""
-        return self.resolved > 0 and not self.has_errors and not self.todo
+        # A source that resolved to nothing (a mistyped path) is reported by the local run just as well.
+        return self.resolved > 0 and not self.todo
 
     def head_start(self) -> list[Job]:
         """The local files a run will hand its workers, except those that need a PDF password: `citsec

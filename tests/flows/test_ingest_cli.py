@@ -99,6 +99,25 @@ def test_a_missing_source_among_good_ones_fails_the_command_after_the_rest_is_in
     assert "Traceback" not in err
 
 
+def test_unchanged_reports_and_a_missing_source_take_the_shortcut_without_prefect(
+    tmp_path, db_url, capsys, monkeypatch
+):
+    good = tmp_path / "brief.txt"
+    good.write_text("Mexico deployed the army against the cartels in Sinaloa. " * 5)
+    code, _, err = run_cli(["ingest", str(good), "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0, err
+
+    def no_prefect(*args, **kwargs):
+        raise AssertionError("started Prefect's API for a run with nothing to process")
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr("flows.prefect_api.TemporaryApi.start", no_prefect)
+    code, out, err = run_cli(["ingest", str(good), str(tmp_path / "typo.pdf"), "--db", db_url], capsys)
+    assert code == 1, err
+    lines = dict(line.split(maxsplit=1) for line in out.strip().splitlines())
+    assert lines["unchanged"] == "1" and lines["failed"] == "1"
+
+
 def test_a_url_with_another_scheme_is_named_as_typed(db_url, capsys):
     code, out, err = run_cli(["ingest", "ftp://example.org/report.pdf", "--db", db_url], capsys)
     assert code == 2 and out == ""
