@@ -80,24 +80,28 @@ def stems(words: list[str], lang: str | None) -> list[str]:
 
 
 def search_words(text: str | None, lang: str | None) -> str:
-    """What SQLite's full-text index holds for a passage: its words folded and stemmed in its language."""
-    return " ".join(stems(_TOKEN.findall(text or ""), lang))
+    """What SQLite's full-text index holds for a passage: its words folded and stemmed in its language
+    (lang None: folded only)."""
+    return " ".join(stems(_TOKEN.findall(unicodedata.normalize("NFC", text or "")), lang))
 
 
 def to_fts5(terms: list[Term], lang: str | None = None) -> str:
     """An FTS5 MATCH expression over the index of migration 0003 (columns `lang`: en, es, pt or other;
-    `words`: search_words). Every word is double-quoted, so none can be read as an operator. A passage
-    matches when all terms, stemmed in its language, are in its words: with `lang` known, one group for
-    that language; otherwise one group per language, ORed (as PostgreSQL tries each configuration)."""
+    `words`: search_words; `plain`: the same words unstemmed, for prefix terms). Every word is
+    double-quoted, so none can be read as an operator. A passage matches when all terms, stemmed in its
+    language, are in its words: with `lang` known, one group for that language; otherwise one group per
+    language, ORed (as PostgreSQL tries each configuration)."""
     languages: list[str | None] = [lang] if lang is not None else [*STEMMED, None]
     groups = []
     for language in languages:
         parts = []
         for term in terms:
-            quoted = '"' + " ".join(stems(list(term.words), language)).replace('"', '""') + '"'
-            parts.append(quoted + ("*" if term.prefix else ""))
+            # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad".
+            words = stems(list(term.words), None if term.prefix else language)
+            quoted = '"' + " ".join(words).replace('"', '""') + '"'
+            parts.append(f"plain : {quoted}*" if term.prefix else f"words : {quoted}")
         group = language if language in STEMMED else "other"
-        groups.append(f'(lang : "{group}" AND words : (' + " AND ".join(parts) + "))")
+        groups.append(f'(lang : "{group}" AND ' + " AND ".join(parts) + ")")
     return " OR ".join(dict.fromkeys(groups))
 
 

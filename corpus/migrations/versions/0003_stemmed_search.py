@@ -19,28 +19,29 @@ branch_labels = None
 depends_on = None
 
 _TRIGGERS = ("passages_fts_ai", "passages_fts_ad", "passages_fts_au")
-# One index row: rowid, language group (corpus.search.STEMMED or "other"), stemmed words.
+# One index row: rowid, language group (corpus.search.STEMMED or "other"), stemmed words, and the words
+# folded but not stemmed (for prefix terms: "eradicat*" must find "eradication", whose stem is "erad").
 _ROW = (
     "{row}.id, CASE WHEN {row}.lang IN ('en', 'es', 'pt') THEN {row}.lang ELSE 'other' END, "
-    "citsec_search_words({row}.text, {row}.lang)"
+    "citsec_search_words({row}.text, {row}.lang), citsec_search_words({row}.text, NULL)"
 )
 
 # The index keeps its own copy of the stemmed words (an external-content table would re-read passages.text,
 # which is not what was indexed). Deleting by rowid is enough to keep it in step.
 _STEMMED = (
     """CREATE VIRTUAL TABLE passages_fts USING fts5(
-        lang, words, tokenize='unicode61 remove_diacritics 2')""",
+        lang, words, plain, tokenize='unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER passages_fts_ai AFTER INSERT ON passages BEGIN
-        INSERT INTO passages_fts(rowid, lang, words) VALUES ({_ROW.format(row="new")});
+        INSERT INTO passages_fts(rowid, lang, words, plain) VALUES ({_ROW.format(row="new")});
     END""",
     """CREATE TRIGGER passages_fts_ad AFTER DELETE ON passages BEGIN
         DELETE FROM passages_fts WHERE rowid = old.id;
     END""",
     f"""CREATE TRIGGER passages_fts_au AFTER UPDATE OF text, lang ON passages BEGIN
         DELETE FROM passages_fts WHERE rowid = old.id;
-        INSERT INTO passages_fts(rowid, lang, words) VALUES ({_ROW.format(row="new")});
+        INSERT INTO passages_fts(rowid, lang, words, plain) VALUES ({_ROW.format(row="new")});
     END""",
-    f"INSERT INTO passages_fts(rowid, lang, words) SELECT {_ROW.format(row='passages')} FROM passages",
+    f"INSERT INTO passages_fts(rowid, lang, words, plain) SELECT {_ROW.format(row='passages')} FROM passages",
 )
 
 _PLAIN = (  # revision 0002's index: the passage text as written
