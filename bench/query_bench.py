@@ -27,7 +27,7 @@ from corpus.engine import add_sqlite_functions
 RESULTS = Path(__file__).resolve().parent / "results"
 PER_REPORT = 200
 # Bumped whenever generate() changes, so a stale store is rebuilt (kept in SQLite's user_version).
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 LABELS = ("prevention", "enforcement", "transnational")
 COUNTRIES = ("MX", "CO", "BR", "SV", "GT", "HN", "VE", "PE", "EC", "AR", "CL", "BO", "PA", "CR", "NI", "JM",
              "HT", "DO", "US", "UY")  # fmt: skip
