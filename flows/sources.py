@@ -84,6 +84,11 @@ def has_scheme(value: str) -> bool:
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
 
 
+def unsupported_scheme(location: str) -> str | None:
+    """The scheme of a location written as a URL that citsec cannot fetch ("ftp"), else None."""
+    return urlsplit(location).scheme if has_scheme(location) and not is_url(location) else None
+
+
 def guess_kind(location: str) -> str:
     """The kind of a location without fetching it: folder, file, or url (a feed is told on fetch)."""
     if is_url(location):
@@ -170,11 +175,10 @@ def _resolve_one(
         if is_url(location):  # a registered source whose kind says folder
             resolution.errors.append(f"{location}: a URL, but its source kind is {kind}")
             return
-        if has_scheme(location):
-            scheme = urlsplit(location).scheme
-            resolution.errors.append(
-                f"{location}: unsupported URL scheme {scheme!r} (citsec fetches http and https)"
-            )
+        scheme = unsupported_scheme(location)
+        if scheme:
+            reason = f"unsupported URL scheme {scheme!r} (citsec fetches http and https)"
+            resolution.errors.append(f"{location}: {reason}")
             return
         _resolve_path(Path(location).expanduser(), source_id, resolution)
     elif kind == "feed":

@@ -242,8 +242,7 @@ def program_names(value: str) -> tuple[str, ...]:
     ("Iniciativa Mérida" -> "Merida Initiative", "carsi" -> "CARSI")."""
 
     def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
+        return strip_accents(" ".join(text.split()).casefold())
 
     wanted = fold(value)
     names = [value]

@@ -62,8 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
-    except BrokenPipeError:  # `citsec passages | head`: the reader left; say nothing more
-        _quiet_stdout()
+    except BrokenPipeError:  # `citsec tag | head`: the reader left; say nothing more
+        from flows.cli.output import silence_stdout
+
+        silence_stdout()
         sys.exit(1)
     except Exception as exc:
         kind = _click_kind(exc)
@@ -82,10 +84,3 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) comes back as n
 
-
-def _quiet_stdout() -> None:
-    import os
-
-    # Later flushes of a closed pipe (at interpreter exit) would print a second error.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

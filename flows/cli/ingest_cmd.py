@@ -206,12 +206,12 @@ def sources_add(
     Example: citsec sources add ministry ./encrypted --password-env MINISTRY_PDF_PASSWORD
     """
     from corpus import Corpus
-    from flows.sources import guess_kind, has_scheme, is_url
+    from flows.sources import guess_kind, is_url, unsupported_scheme
 
     if kind not in KIND_CHOICES:
         raise UserError(f"--kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}")
-    if has_scheme(location) and not is_url(location):
-        scheme = location.split("://", 1)[0]
+    scheme = unsupported_scheme(location)
+    if scheme:
         raise UserError(f"unsupported URL scheme {scheme!r} in {location} (citsec fetches http and https)")
     if is_url(location) and kind == "folder":
         raise UserError(f"--kind folder needs a local folder or file, not the URL {location}")

@@ -153,11 +153,16 @@ def emit(
             count = write_table(rows, table_columns or columns, title=title, widths=widths)
         out.flush()
     except BrokenPipeError:
-        # The reader went away; point stdout at /dev/null so the interpreter's final flush is silent.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         return 0
     return count
+
+
+def silence_stdout() -> None:
+    """The reader of stdout went away (`| head`): point stdout at /dev/null so later flushes, the
+    interpreter's final one included, are silent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def note(message: str) -> None:
