@@ -38,6 +38,8 @@ from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
 _PG_CONFIGS = {"en": "english", "es": "spanish", "pt": "portuguese"}
+# Migration 0004's configuration for passages.tsv_plain: words as written, accents folded when it can.
+_PG_PLAIN = "citsec_plain"
 
 PASSAGE_COLUMNS = (
     Passage.id,
@@ -183,14 +185,23 @@ def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
 
 
 def _pg_search(terms: list[Term], lang: str | None) -> ColumnElement[bool]:
-    """tsvector match; rows are indexed in their own language, so try each configuration in use."""
-    configs = [_PG_CONFIGS.get(lang, "simple")] if lang is not None else [*_PG_CONFIGS.values(), "simple"]
-    tsv: ColumnElement[Any] = literal_column("passages.tsv")
-    matches = []
-    for config in configs:
-        queries: list[ColumnElement[Any]] = [
-            func.to_tsquery(cast(literal(config), REGCONFIG), to_tsquery_text(t)) for t in terms
-        ]
-        query = reduce(lambda a, b: a.op("&&")(b), queries)
-        matches.append(tsv.op("@@")(query))
-    return or_(*matches) if matches else true()
+    """tsvector match. Words and phrases match by stem: rows are indexed in their own language, so try
+    each configuration in use. Prefixes match the unstemmed words (tsv_plain, migration 0004): the
+    english stem of "eradication" is "erad", which "eradicat*" is no prefix of."""
+    stemmed = [t for t in terms if not t.prefix]
+    prefixes = [t for t in terms if t.prefix]
+    conditions: list[ColumnElement[bool]] = []
+    if stemmed:
+        configs = [_PG_CONFIGS.get(lang, "simple")] if lang is not None else [*_PG_CONFIGS.values(), "simple"]
+        tsv: ColumnElement[Any] = literal_column("passages.tsv")
+        conditions.append(or_(*(tsv.op("@@")(_tsquery(config, stemmed)) for config in configs)))
+    if prefixes:
+        tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
+        conditions.append(tsv_plain.op("@@")(_tsquery(_PG_PLAIN, prefixes)))
+    return and_(*conditions) if conditions else true()
+
+
+def _tsquery(config: str, terms: list[Term]) -> ColumnElement[Any]:
+    """All `terms` (ANDed) as one tsquery in text-search configuration `config`."""
+    queries = [func.to_tsquery(cast(literal(config), REGCONFIG), to_tsquery_text(t)) for t in terms]
+    return reduce(lambda a, b: a.op("&&")(b), queries)

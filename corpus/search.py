@@ -8,7 +8,9 @@ Both stores match words by their stem in the passage's language, so "homicides" 
 "cultivo" finds "cultivos": PostgreSQL with its english/spanish/portuguese text-search configurations,
 SQLite with the same Snowball stemmers (PyStemmer) applied here to the indexed text (`search_words`, run by
 the FTS triggers) and to each query word (`to_fts5`). SQLite also folds accents, so "policia" finds
-"policía".
+"policía". A prefix is matched against the words as written, not their stems ("eradicat*" finds
+"eradication", whose stem is "erad"): SQLite's index keeps the folded words too, PostgreSQL a second
+tsvector in the simple configuration, accents folded when the server has the unaccent extension.
 """
 
 from __future__ import annotations

@@ -138,6 +138,50 @@ def test_a_store_from_before_stemmed_search_is_reindexed_by_stem_and_back(tmp_pa
         engine.dispose()
 
 
+@pytest.mark.pg
+def test_a_postgres_store_from_before_prefix_search_gains_the_plain_words_and_back(pg_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(pg_url)
+    plain_column = "SELECT count(*) FROM information_schema.columns WHERE column_name = 'tsv_plain'"
+    plain_config = "SELECT count(*) FROM pg_ts_config WHERE cfgname = 'citsec_plain'"
+    try:
+        assert upgrade(engine, "0003") == "0003"  # prefixes matched against the stems
+        with engine.begin() as conn:
+            rid = conn.execute(
+                text(
+                    "INSERT INTO reports (uri, title, pages, status, warnings, ingested_at, effective_date,"
+                    " metadata) VALUES ('u', 't', 1, 'ok', '[]', now(), current_date, '{}') RETURNING id"
+                )
+            ).scalar()
+            conn.execute(
+                text(
+                    "INSERT INTO passages (report_id, seq, page_start, page_end, lang, kind, char_start,"
+                    " char_end, text) VALUES (:r, 1, 1, 1, 'en', 'text', 0, 0, 'Aerial eradication.')"
+                ),
+                {"r": rid},
+            )
+        with Corpus.open(pg_url) as corpus:  # opening migrates to head: the stored row gains its plain words
+            assert [p.seq for p in corpus.passages(PassageFilter(search="eradicat*"))] == [1]
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            assert conn.execute(text(plain_column)).scalar() == 0
+            assert conn.execute(text(plain_config)).scalar() == 0
+            assert conn.execute(text("SELECT to_regclass('ix_passages_tsv_plain')")).scalar() is None
+        assert upgrade(engine) == HEAD  # and forward again
+        with engine.connect() as conn:
+            assert conn.execute(text(plain_column)).scalar() == 1
+        with Corpus.open(pg_url) as corpus:
+            assert [p.seq for p in corpus.passages(PassageFilter(search="eradicat*"))] == [1]
+    finally:
+        engine.dispose()
+
+
 def test_bare_path_means_sqlite(tmp_path: Path) -> None:
     with Corpus.open(str(tmp_path / "bare.db")) as corpus:
         assert corpus.dialect == "sqlite"
