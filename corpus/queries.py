@@ -74,14 +74,24 @@ class QueriesMixin(StoreBase):
 
     def iter_passage_texts(
         self, batch_size: int = 1000, f: PassageFilter | None = None
-    ) -> Iterator[list[tuple[int, str, str | None]]]:
-        """(id, text, lang) of passages matching `f` (all current ones by default), in batches."""
+    ) -> Iterator[list[tuple[int, str, str | None, int]]]:
+        """(id, text, lang, report id) of passages matching `f` (all current ones by default), in batches
+        of about `batch_size` that never split a report, so a batch can be read report by report."""
         f = self._checked(f)
-        stmt = select_passages(f, self.dialect).with_only_columns(Passage.id, Passage.text, Passage.lang)
+        stmt = select_passages(f, self.dialect).with_only_columns(
+            Passage.id, Passage.text, Passage.lang, Passage.report_id
+        )
+        batch: list[tuple[int, str, str | None, int]] = []
         with self._read() as conn:
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=batch_size))
             for part in result.partitions(batch_size):
-                yield [(int(r[0]), r[1], r[2]) for r in part]
+                for r in part:
+                    if len(batch) >= batch_size and batch[-1][3] != r[3]:
+                        yield batch
+                        batch = []
+                    batch.append((int(r[0]), r[1], r[2], int(r[3])))
+        if batch:
+            yield batch
 
     def _checked(self, f: PassageFilter | None) -> PassageFilter:
         f = (f or PassageFilter()).validated()

@@ -277,7 +277,7 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
     texts = [p.text for p in document.passages]
     langs = [p.lang for p in document.passages]
     tags = ctx.tagger.tag(texts, langs) if texts else []
-    predictions = ctx.model.predict(texts, langs) if texts else []
+    predictions = ctx.model.predict(texts, langs, reports=[ref.uri] * len(texts)) if texts else []
     report = to_new_report(
         document, tags, ref.source_id, with_predictions(document, predictions, ctx.model.version)
     )

@@ -85,31 +85,29 @@ def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
 
 
 def score_texts(
-    model: LoadedModel, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    model: LoadedModel, texts: Sequence[str], langs: Sequence[str | None] | None = None,
+    reports: Sequence[Hashable] | None = None,
 ) -> list[tuple[float, dict[str, float], list[str]]]:
-    """(uncertainty, scores, labels) of each text under `model`."""
+    """(uncertainty, scores, labels) of each text under `model`; `reports` as in LoadedModel.predict."""
     thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
-    return [
-        (uncertainty(p.scores, thresholds), p.scores, p.labels)
-        for p in model.predict(list(texts), list(langs) if langs is not None else None)
-    ]
+    predictions = model.predict(list(texts), list(langs) if langs is not None else None, reports=reports)
+    return [(uncertainty(p.scores, thresholds), p.scores, p.labels) for p in predictions]
 
 
 def label_queue(corpus: Corpus, model: LoadedModel, n: int = 20) -> list[Candidate]:
     """The store's `n` unlabeled passages the model is least sure of, spread over reports and languages.
 
-    Passages a person labeled are never offered. Scores are the model's own (recomputed in batches),
-    so the queue follows the model that would learn from the answers."""
+    Passages a person labeled are never offered. Scores are the model's own, each passage read in its
+    report as ingest reads it (recomputed in batches of whole reports), so the queue follows the model
+    that would learn from the answers."""
 
     def candidates() -> Iterable[Candidate]:
         batch: list[Any] = []
         for row in corpus.passages():
-            if row.label_origin == "human":
-                continue
-            batch.append(row)
-            if len(batch) >= SCORE_BATCH:
+            if len(batch) >= SCORE_BATCH and batch[-1].report_id != row.report_id:
                 yield from _scored(model, batch)
                 batch = []
+            batch.append(row)
         if batch:
             yield from _scored(model, batch)
 
@@ -117,8 +115,10 @@ def label_queue(corpus: Corpus, model: LoadedModel, n: int = 20) -> list[Candida
 
 
 def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
-    scored = score_texts(model, [r.text for r in rows], [r.lang for r in rows])
+    # Labeled passages are scored too, as the report context of the others, and then left out.
+    scored = score_texts(model, [r.text for r in rows], [r.lang for r in rows], [r.report_id for r in rows])
     return [
         Candidate(u, row.id, row.report_id, row.lang, scores, labels, row)
         for row, (u, scores, labels) in zip(rows, scored, strict=True)
+        if row.label_origin != "human"
     ]

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ import sklearn
 
 from models.artifacts import artifact_digest, dump_model, load_model_bytes
 from models.classifier import StrategyClassifier
+from models.context import in_context
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS
@@ -59,12 +60,19 @@ class LoadedModel:
     estimator: StrategyClassifier
     _basis: ExplainBasis | None = field(default=None, repr=False)
 
-    def predict(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Prediction]:
-        """Labels and scores for each text. `langs` is accepted for the API's sake: the features are
-        multilingual (accent folding, a cue lexicon in three languages), so the language is not needed."""
+    def predict(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None,
+        reports: Sequence[Hashable] | None = None,
+    ) -> list[Prediction]:
+        """Labels and scores for each text. `reports`, when given, names each text's report: passages of
+        one report are read together (models.context); without it each text is read on its own. `langs`
+        is accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon in
+        three languages), so the language is not needed."""
         if not texts:
             return []
         proba = self.estimator.predict_proba(texts)
+        if reports is not None:
+            proba = in_context(proba, reports)
         thresholds = self.estimator.thresholds_
         return [
             Prediction(

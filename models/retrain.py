@@ -261,15 +261,19 @@ def decide(policy: str, new: Evaluation | None, old: Evaluation | None) -> Decis
 
 
 def reclassify(corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH) -> int:
-    """Store `model`'s predictions for every current passage, one transaction per batch; returns count."""
+    """Store `model`'s predictions for every current passage, each read in its report (models.context),
+    one transaction per batch of whole reports; returns the count."""
     done = 0
     for batch in corpus.iter_passage_texts(batch_size):
-        predictions = model.predict([text for _, text, _ in batch], [lang for _, _, lang in batch])
+        predictions = model.predict(
+            [text for _, text, _, _ in batch], [lang for _, _, lang, _ in batch],
+            reports=[report for *_, report in batch],
+        )
         corpus.add_predictions(
             model.version,
             [
                 (pid, label, prediction.scores[label], label in prediction.labels)
-                for (pid, _, _), prediction in zip(batch, predictions, strict=True)
+                for (pid, *_), prediction in zip(batch, predictions, strict=True)
                 for label in LABELS
             ],
         )

@@ -185,3 +185,22 @@ def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samp
     after = plan_local([str(samples_dir)], db_url)
     assert after is not None
     assert after.head_start() == [] and after.nothing_to_process  # stored: nothing left to start early
+
+
+def test_ingest_reads_each_passage_in_its_report(tmp_path, samples_dir, db_url):
+    from models.registry import load_model
+
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
+    summary = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert summary.new == 2, summary.errors
+    with Corpus.open(db_url) as corpus:
+        rows = list(corpus.passages(PassageFilter()))
+        model = load_model(corpus)
+    texts = [r.text for r in rows]
+    in_report = model.predict(texts, reports=[r.report_id for r in rows])
+    alone = model.predict(texts)
+    for row, expected in zip(rows, in_report, strict=True):
+        assert row.scores == pytest.approx(expected.scores, abs=1e-6), row.id
+        assert sorted(row.labels) == sorted(expected.labels), row.id
+    # Context moved scores: the stored ones are not what each passage scores on its own.
+    assert any(r.scores != pytest.approx(a.scores, abs=1e-3) for r, a in zip(rows, alone, strict=True))

@@ -134,9 +134,9 @@ def test_auto_refuses_a_worse_model_and_changes_nothing(
 
 
 def _predicted(model: LoadedModel, corpus: Corpus, label: str, unlabeled: set[int]) -> set[int]:
-    rows = [r for r in corpus.passages() if r.id in unlabeled]
-    predictions = model.predict([r.text for r in rows])
-    return {r.id for r, p in zip(rows, predictions, strict=True) if label in p.labels}
+    rows = list(corpus.passages())  # every passage: each is read in its report
+    predictions = model.predict([r.text for r in rows], reports=[r.report_id for r in rows])
+    return {r.id for r, p in zip(rows, predictions, strict=True) if r.id in unlabeled and label in p.labels}
 
 
 def test_retrain_reclassifies_and_rollback_restores(

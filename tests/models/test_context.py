@@ -1,0 +1,60 @@
+"""A passage read in its report: scores blended with the report's upper-quartile scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, in_context, report_context
+from models.registry import LoadedModel
+
+# Written for these tests: one report about a crackdown, and a passage that says little on its own.
+CRACKDOWN = [
+    "Soldiers and federal police raided three towns at dawn, arrested 40 suspected cartel members and "
+    "seized rifles and two tons of cocaine, as the government extended the military deployment.",
+    "Prosecutors charged the detained commanders with homicide and drug trafficking; the interior minister "
+    "promised tougher prison sentences and more troops for the state.",
+    "The army's elite units captured the cartel's regional leader in a night operation, the third kingpin "
+    "arrested this year under the government's security strategy.",
+]
+VAGUE = (
+    "Residents of the town say the streets are quieter now, though many shops remain closed and few "
+    "families have returned to the houses they left last year."
+)
+
+
+def test_a_report_lends_its_upper_quartile_to_its_passages():
+    proba = np.array([[0.9, 0.1], [0.1, 0.1], [0.1, 0.1], [0.1, 0.1], [0.1, 0.5]])
+    context = report_context(proba)
+    np.testing.assert_allclose(context, np.quantile(proba, CONTEXT_QUANTILE, axis=0))
+    blended = in_context(proba, ["r"] * 5)
+    np.testing.assert_allclose(blended, (1 - CONTEXT_WEIGHT) * proba + CONTEXT_WEIGHT * context)
+    # One stray high passage in five barely moves the others; the upper quartile is 0.1 here.
+    assert context[0] == pytest.approx(0.1) and blended[1, 0] == pytest.approx(0.1)
+
+
+def test_reports_do_not_mix_and_a_single_passage_keeps_its_scores():
+    proba = np.array([[0.9, 0.2], [0.8, 0.3], [0.1, 0.7]])
+    blended = in_context(proba, ["a", "a", "b"])
+    np.testing.assert_allclose(blended[2], proba[2])
+    np.testing.assert_allclose(blended[:2], blend(proba[:2], report_context(proba[:2])))
+    # Keys are grouped wherever they sit in the list, not by runs.
+    shuffled = in_context(proba[[0, 2, 1]], ["a", "b", "a"])
+    np.testing.assert_allclose(shuffled, blended[[0, 2, 1]])
+
+
+def test_one_key_per_passage():
+    with pytest.raises(ValueError, match="2 report keys for 3 passages"):
+        in_context(np.zeros((3, 3)), ["a", "b"])
+
+
+def test_predict_reads_passages_in_their_report(fitted):
+    model = LoadedModel("test", fitted)
+    texts = [*CRACKDOWN, VAGUE]
+    alone = model.predict(texts)
+    together = model.predict(texts, reports=["crackdown"] * 4)
+    separate = model.predict(texts, reports=[0, 0, 0, 1])
+    assert [p.scores for p in separate[3:]] == [p.scores for p in alone[3:]]
+    # The vague passage's enforcement score rises toward the crackdown report's.
+    assert together[3].scores["enforcement"] > alone[3].scores["enforcement"]
+    assert all(p.scores["enforcement"] >= 0.5 for p in alone[:3])
