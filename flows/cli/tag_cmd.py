@@ -1,7 +1,9 @@
 """`citsec tag [FILE|-] [--model VERSION] [--explain]`: label passages given as JSON lines or plain text.
 
-Input is JSON lines {"id", "text", "lang"?} or plain text (one passage per blank-line-separated block,
-ids 1..n); output is one JSON line per input, in order, streamed a batch at a time.
+Input is JSON lines {"id", "text", "lang"?, "report"?} or plain text (one passage per blank-line-separated
+block, ids 1..n); output is one JSON line per input, in order, streamed a batch at a time. Consecutive lines
+with the same "report" are read together, as ingest reads a report's passages (models.context); a line
+without one is read on its own.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ EXPLAIN_TERMS = 5
 
 @dataclass(frozen=True)
 class TagInput:
-    """One passage to tag: its id exactly as given (any JSON value), text and language if known."""
+    """One passage to tag: its id exactly as given (any JSON value), text, language and report if known."""
 
     id: Any
     text: str
     lang: str | None
+    report: str | int | None = None
 
 
 def _finite(value: Any) -> bool:
@@ -70,7 +73,10 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     identifier = row.get("id", ordinal)
     if not _finite(identifier):
         raise UserError(f"line {number}: \"id\" holds a number too large for JSON")
-    return TagInput(identifier, text, lang or None)
+    report = row.get("report")
+    if report is not None and (isinstance(report, bool) or not isinstance(report, str | int)):
+        raise UserError(f"line {number}: \"report\" must be a string or an integer (the passage's report)")
+    return TagInput(identifier, text, lang or None, report)
 
 
 def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
@@ -97,14 +103,29 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
 
 
 def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
+    """Batches of about `size` inputs; a run of lines of one report is never split between batches."""
     batch: list[TagInput] = []
     for item in items:
-        batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= size and (item.report is None or item.report != batch[-1].report):
             yield batch
             batch = []
+        batch.append(item)
     if batch:
         yield batch
+
+
+def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
+    """A key per input for LoadedModel.predict: consecutive inputs of one report share it, an input with
+    no report has its own; None when no input names a report."""
+    if all(item.report is None for item in batch):
+        return None
+    keys: list[tuple[int, Any]] = []
+    run = 0
+    for i, item in enumerate(batch):
+        if i and (item.report is None or item.report != batch[i - 1].report):
+            run += 1
+        keys.append((run, item.report))
+    return keys
 
 
 def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: bool) -> list[dict[str, Any]]:
@@ -114,7 +135,7 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
     texts = [item.text for item in batch]
     langs = [item.lang or detect_language(item.text) for item in batch]
     tags = tagger.tag(texts, langs)
-    predictions = model.predict(texts, langs)
+    predictions = model.predict(texts, langs, reports=report_runs(batch))
     rows = []
     for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
         row: dict[str, Any] = {

@@ -53,6 +53,8 @@ def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
         ('{"id": NaN, "text": "x"}', "line 2: not valid JSON"),
         ('{"id": 1e999, "text": "x"}', "line 2: \"id\" holds a number too large"),
         ('{"text": "x", "lang": 3}', 'line 2: "lang" must be a string'),
+        ('{"text": "x", "report": [1]}', 'line 2: "report" must be a string or an integer'),
+        ('{"text": "x", "report": true}', 'line 2: "report" must be a string or an integer'),
         ('{"text": "\\ud800 x"}', r'line 2: "text" is not valid Unicode \(unpaired surrogate \\ud800\)'),
     ],
 )
@@ -71,6 +73,48 @@ def store_with_model(tmp_path, fitted):
     with Corpus.open(url) as corpus:
         version = register_model(corpus, fitted, promoted=True)
     return url, version
+
+
+def test_batches_never_split_a_run_of_one_report_and_runs_are_keys():
+    from flows.cli.tag_cmd import batched, report_runs
+
+    reports = ["a", "a", "a", None, None, 7, 7, "a"]
+    items = list(read_inputs([json.dumps({"text": "t", "report": r}) for r in reports]))
+    batches = list(batched(items, 2))
+    assert [[i.report for i in b] for b in batches] == [["a", "a", "a"], [None, None], [7, 7], ["a"]]
+    # The second run of "a" is another report; each input without one is read on its own.
+    expected = [(0, "a"), (0, "a"), (0, "a"), (1, None), (2, None), (3, 7), (3, 7), (4, "a")]
+    assert report_runs(items) == expected
+    assert report_runs(items[3:5]) is None
+
+
+def test_tag_reads_lines_of_one_report_together(tmp_path, store_with_model):
+    import numpy as np
+
+    from models.context import in_context
+    from models.labels import LABELS
+
+    url, _ = store_with_model
+    texts = [
+        "Soldiers raided three towns, arrested 40 cartel members and seized two tons of cocaine.",
+        "Prosecutors charged the commanders and the minister promised tougher prison sentences.",
+        "Residents say the streets are quieter now, though many shops remain closed.",
+    ]
+    alone = tmp_path / "alone.jsonl"
+    alone.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
+    together = tmp_path / "together.jsonl"
+    lines = (json.dumps({"id": i, "text": t, "report": "r"}) + "\n" for i, t in enumerate(texts))
+    together.write_text("".join(lines))
+    out = {}
+    for name, source in [("alone", alone), ("together", together)]:
+        result = _invoke(["tag", str(source), "--db", url])
+        assert result.exit_code == 0, result.output
+        out[name] = [json.loads(line) for line in result.stdout.splitlines()]
+    own = np.array([[row["scores"][label] for label in LABELS] for row in out["alone"]])
+    expected = in_context(own, ["r"] * 3)
+    got = np.array([[row["scores"][label] for label in LABELS] for row in out["together"]])
+    np.testing.assert_allclose(got, expected, atol=2e-4)
+    assert not np.allclose(got, own, atol=1e-3)
 
 
 def _invoke(args, stdin=None):
