@@ -33,18 +33,25 @@ def blend(proba: np.ndarray, context: np.ndarray, weight: float = CONTEXT_WEIGHT
     return (1.0 - weight) * np.asarray(proba, dtype=np.float64) + weight * np.asarray(context)
 
 
-def in_context(
-    proba: np.ndarray, reports: Sequence[Hashable],
-    weight: float = CONTEXT_WEIGHT, quantile: float = CONTEXT_QUANTILE,
+def report_contexts(
+    proba: np.ndarray, reports: Sequence[Hashable], quantile: float = CONTEXT_QUANTILE
 ) -> np.ndarray:
-    """Each passage's scores blended with those of the passages that share its report key."""
+    """(n, labels): for each passage, the report context of the passages that share its report key."""
     proba = np.asarray(proba, dtype=np.float64)
     if len(reports) != len(proba):
         raise ValueError(f"{len(reports)} report keys for {len(proba)} passages")
     rows_of: dict[Hashable, list[int]] = {}
     for i, key in enumerate(reports):
         rows_of.setdefault(key, []).append(i)
-    out = proba.copy()
+    out = np.empty_like(proba)
     for rows in rows_of.values():
-        out[rows] = blend(proba[rows], report_context(proba[rows], quantile), weight)
+        out[rows] = report_context(proba[rows], quantile)
     return out
+
+
+def in_context(
+    proba: np.ndarray, reports: Sequence[Hashable],
+    weight: float = CONTEXT_WEIGHT, quantile: float = CONTEXT_QUANTILE,
+) -> np.ndarray:
+    """Each passage's scores blended with those of the passages that share its report key."""
+    return blend(proba, report_contexts(proba, reports, quantile), weight)

@@ -23,7 +23,7 @@ import sklearn
 
 from models.artifacts import artifact_digest, dump_model, load_model_bytes
 from models.classifier import StrategyClassifier
-from models.context import in_context
+from models.context import in_context, report_contexts
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS
@@ -80,6 +80,21 @@ class LoadedModel:
                 scores={label: round(float(row[j]), 4) for j, label in enumerate(LABELS)},
             )
             for row in proba
+        ]
+
+    def context(self, texts: Sequence[str], reports: Sequence[Hashable]) -> list[dict[str, dict[str, float]]]:
+        """For each text read in its report (as `predict(..., reports=...)` reads it): its scores on its
+        own ("passage") and its report's side of the blend ("report"), per label."""
+        if not texts:
+            return []
+        proba = self.estimator.predict_proba(texts)
+        contexts = report_contexts(proba, reports)
+        return [
+            {
+                "passage": {label: round(float(own[j]), 4) for j, label in enumerate(LABELS)},
+                "report": {label: round(float(ctx[j]), 4) for j, label in enumerate(LABELS)},
+            }
+            for own, ctx in zip(proba, contexts, strict=True)
         ]
 
     def explain(self, text: str, k: int = 5) -> dict[str, dict[str, list[tuple[str, float]]]]:

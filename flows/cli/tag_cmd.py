@@ -131,13 +131,16 @@ def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
 def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: bool) -> list[dict[str, Any]]:
     """Output rows (DESIGN.md's `citsec tag` object) for one batch: language, labels, countries, programs."""
     from extractors.language import detect_language
+    from models.context import CONTEXT_WEIGHT
 
     texts = [item.text for item in batch]
     langs = [item.lang or detect_language(item.text) for item in batch]
     tags = tagger.tag(texts, langs)
-    predictions = model.predict(texts, langs, reports=report_runs(batch))
+    reports = report_runs(batch)
+    predictions = model.predict(texts, langs, reports=reports)
+    contexts = model.context(texts, reports) if explain and reports is not None else [None] * len(batch)
     rows = []
-    for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
+    for item, lang, tag, prediction, context in zip(batch, langs, tags, predictions, contexts, strict=True):
         row: dict[str, Any] = {
             "id": item.id,
             "lang": lang,
@@ -149,6 +152,9 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
         }
         if explain:
             row["explain"] = model.explain(item.text, EXPLAIN_TERMS)
+            if context is not None and item.report is not None:
+                # The terms explain the passage's own score; "scores" blend it with the report's.
+                row["context"] = {**context, "report_weight": CONTEXT_WEIGHT}
         rows.append(row)
     return rows
 
@@ -188,7 +194,10 @@ def _open_input(source: str) -> TextIO:
 
 _SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."
 _MODEL_HELP = "Model version (default: the store's promoted model, else the built-in seed model)."
-_EXPLAIN_HELP = "Add an \"explain\" field: per label, the terms pushing its score up and down."
+_EXPLAIN_HELP = (
+    "Add an \"explain\" field: per label, the terms pushing the passage's score up and down; a line read in "
+    "its \"report\" also gets \"context\": its scores alone and its report's."
+)
 
 
 @app.command("tag")

@@ -115,6 +115,18 @@ def test_tag_reads_lines_of_one_report_together(tmp_path, store_with_model):
     got = np.array([[row["scores"][label] for label in LABELS] for row in out["together"]])
     np.testing.assert_allclose(got, expected, atol=2e-4)
     assert not np.allclose(got, own, atol=1e-3)
+    # --explain shows both sides of the blend for lines read in a report, and nothing more for others.
+    result = _invoke(["tag", str(together), "--db", url, "--explain"])
+    assert result.exit_code == 0, result.output
+    explained = [json.loads(line) for line in result.stdout.splitlines()]
+    for row, alone_row in zip(explained, out["alone"], strict=True):
+        context = row["context"]
+        assert context["passage"] == alone_row["scores"] and context["report_weight"] == 0.2
+        for label in LABELS:
+            blended = 0.8 * context["passage"][label] + 0.2 * context["report"][label]
+            assert row["scores"][label] == pytest.approx(blended, abs=2e-4)
+    result = _invoke(["tag", str(alone), "--db", url, "--explain"])
+    assert all("context" not in json.loads(line) for line in result.stdout.splitlines())
 
 
 def _invoke(args, stdin=None):
