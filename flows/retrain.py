@@ -40,8 +40,12 @@ def train(data: steps.TrainingData, config: steps.RetrainConfig) -> tuple[Strate
 def judge(
     candidate: StrategyClassifier, current: LoadedModel, data: steps.TrainingData
 ) -> tuple[Evaluation | None, Evaluation | None]:
-    """Score the new and the current model on the same held-out human labels."""
-    return steps.score(candidate, data.holdout), steps.score(current.estimator, data.holdout)
+    """Score the new and the current model on the same held-out human labels, each stored passage in its
+    report."""
+    return (
+        steps.score(candidate, data.holdout, data.holdout_reports),
+        steps.score(current.estimator, data.holdout, data.holdout_reports),
+    )
 
 
 @task(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from models.classifier import StrategyClassifier, f1_at
+from models.context import blend, report_context
 from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
@@ -63,6 +64,7 @@ class Example:
     labels: tuple[str, ...]
     lang: str | None
     origin: str
+    report_id: int | None = None  # the stored passage's report; None for seed and free-text examples
 
 
 def retrain_design(name: str = SHIPPED_DESIGN) -> dict[str, Any]:
@@ -91,6 +93,9 @@ class TrainingData:
     seed: list[Example]
     human: list[Example]
     holdout: list[Example]
+    # Every passage text of the reports that held-out passages come from: a held-out passage is judged
+    # in its report, as the store would score it (models.context).
+    holdout_reports: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,14 +150,16 @@ def holdout_key(text: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def human_examples(rows: Iterable[LabelRow]) -> list[Example]:
-    """One example per distinct text: the latest label given to it (by label id) wins."""
+def human_examples(rows: Iterable[LabelRow], report_of: Mapping[int, int] | None = None) -> list[Example]:
+    """One example per distinct text: the latest label given to it (by label id) wins. `report_of` maps
+    stored passages' ids to their reports."""
     latest: dict[str, tuple[int, Example]] = {}
     for row in rows:
         if not row.text or not row.text.strip():
             continue
         key = normalize_text(row.text)
-        example = Example(row.text, tuple(row.labels), row.lang, row.origin)
+        report = (report_of or {}).get(row.passage_id) if row.passage_id is not None else None
+        example = Example(row.text, tuple(row.labels), row.lang, row.origin, report)
         if key not in latest or row.id > latest[key][0]:
             latest[key] = (row.id, example)
     return [example for _, example in sorted(latest.values(), key=lambda item: item[0])]
@@ -172,7 +179,10 @@ def split_holdout(examples: Sequence[Example], share: float) -> tuple[list[Examp
 
 def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
     """The seed set and every human label in the store, split into trained-on and held-out labels."""
-    humans = human_examples(corpus.labeled_examples())
+    rows = list(corpus.labeled_examples())
+    on_passages = [r.passage_id for r in rows if r.passage_id is not None]
+    report_of = {p.id: p.report_id for p in corpus.passages_by_id(on_passages)}
+    humans = human_examples(rows, report_of)
     if not humans:
         raise ModelError("no human labels to retrain on: label passages first (citsec label add/import)")
     train, holdout = split_holdout(humans, config.holdout_share)
@@ -182,7 +192,13 @@ def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
         for p in load_seed(config.seed_dir).passages
         if normalize_text(p.text) not in relabeled
     ]
-    return TrainingData(seed=seed, human=train, holdout=holdout)
+    from corpus import PassageFilter
+
+    reports = sorted({e.report_id for e in holdout if e.report_id is not None})
+    holdout_reports = {
+        report: [p.text for p in corpus.passages(PassageFilter(report_id=report))] for report in reports
+    }
+    return TrainingData(seed=seed, human=train, holdout=holdout, holdout_reports=holdout_reports)
 
 
 def fit_weighted(
@@ -229,12 +245,24 @@ def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[Strategy
     return model, training_metrics(model)["cv_macro_f1"]  # the figure the registry keeps with it
 
 
-def score(estimator: StrategyClassifier, examples: Sequence[Example]) -> Evaluation | None:
-    """Per-label and macro-F1 of a model on labeled examples (None when there are none)."""
+def score(
+    estimator: StrategyClassifier, examples: Sequence[Example],
+    reports: Mapping[int, Sequence[str]] | None = None,
+) -> Evaluation | None:
+    """Per-label and macro-F1 of a model on labeled examples (None when there are none). An example from
+    a stored passage whose report's texts are in `reports` is scored in its report, as the store scores
+    it (models.context); free texts are scored on their own."""
     if not examples:
         return None
     y = labels_to_matrix([e.labels for e in examples])
-    return evaluate(y, estimator.predict([e.text for e in examples]), [e.lang for e in examples])
+    proba = estimator.predict_proba([e.text for e in examples])
+    reports = reports or {}
+    needed = {e.report_id for e in examples if e.report_id in reports}
+    contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed if r is not None}
+    for i, example in enumerate(examples):
+        if example.report_id in contexts:
+            proba[i] = blend(proba[i], contexts[example.report_id])
+    return evaluate(y, (proba >= estimator.thresholds_).astype(int), [e.lang for e in examples])
 
 
 def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:
@@ -328,7 +356,8 @@ def retrain(
     data = gather(corpus, config)
     candidate, cv_macro = fit_candidate(data, config)
     old = current_model(corpus, config)
-    new_eval, old_eval = score(candidate, data.holdout), score(old.estimator, data.holdout)
+    new_eval = score(candidate, data.holdout, data.holdout_reports)
+    old_eval = score(old.estimator, data.holdout, data.holdout_reports)
     decision = decide(policy, new_eval, old_eval)
     version, count = register_and_promote(
         corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old

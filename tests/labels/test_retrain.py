@@ -80,6 +80,39 @@ def test_gather_replaces_relabeled_seed_passages(
     assert len(data.human) + len(data.holdout) == 7 and data.holdout
 
 
+def test_held_out_passages_bring_their_reports_and_are_judged_in_them(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]], small_seed_model: LoadedModel
+) -> None:
+    from models.context import blend, report_context
+    from models.retrain import score
+
+    _label_stored(filled, truth)
+    filled.add_text_labels("A free text about youth centres and job training.", ["prevention"])
+    data = gather(filled, config)
+    rows = {r.id: r for r in filled.passages()}
+    by_text = {r.text: r for r in rows.values()}
+    stored = [e for e in data.holdout if e.text in by_text]
+    assert stored and all(e.report_id == by_text[e.text].report_id for e in stored)
+    assert set(data.holdout_reports) == {e.report_id for e in stored}
+    for report, texts in data.holdout_reports.items():
+        assert texts == [r.text for r in rows.values() if r.report_id == report]
+    assert all(e.report_id is None for e in [*data.human, *data.holdout] if e.text not in by_text)
+    # The judged decisions are the in-report ones, computed by hand here.
+    estimator = small_seed_model.estimator
+    proba = estimator.predict_proba([e.text for e in stored])
+    for i, e in enumerate(stored):
+        context = report_context(estimator.predict_proba(data.holdout_reports[e.report_id]))  # type: ignore[index]
+        proba[i] = blend(proba[i], context)
+    truth_y = labels_to_matrix([e.labels for e in stored])
+    expected = evaluate(truth_y, (proba >= estimator.thresholds_).astype(int), [e.lang for e in stored])
+    judged = score(estimator, stored, data.holdout_reports)
+    assert judged is not None and judged.to_json() == expected.to_json()
+    alone = score(estimator, stored)
+    assert alone is not None and alone.to_json() != judged.to_json()
+    assert alone.to_json() == evaluate(truth_y, estimator.predict([e.text for e in stored]),
+                                       [e.lang for e in stored]).to_json()  # fmt: skip
+
+
 def test_no_human_labels_is_a_clear_error(store: Corpus, config: RetrainConfig) -> None:
     with pytest.raises(ModelError, match="no human labels"):
         retrain(store, "auto", config)
