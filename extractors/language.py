@@ -1,7 +1,16 @@
-"""Language identification for reports and passages (lingua, restricted to likely languages)."""
+"""Language identification for reports and passages (lingua, restricted to likely languages).
+
+Names are read past: a capitalized word that does not open a sentence is left out before detection
+(when enough text remains), because the field's passages are dense with names that belong to no one
+language: "Venezuela's Tren de Aragua expanded into Chile and Peru." reads as Spanish to lingua whole,
+and as English without its names. On the first 8 words of 3,156 real passages, whole-text detection was
+right for 97.85% and name-free detection for 99.14%; on whole passages, 99.94% and 99.97%
+(`python -m bench.language_eval`).
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -17,6 +26,8 @@ _LANGUAGES = (
     Language.GERMAN,
 )
 _MIN_LETTERS = 12
+# A capitalized word (a name, an acronym) that is not the first of the text or of a sentence.
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!\n)(?<!^)\b[^\W\d_a-zà-ÿ][\w'’.-]*")
 
 
 @lru_cache(maxsize=1)
@@ -29,11 +40,22 @@ def load_detector() -> None:
     _detector()
 
 
+def without_names(text: str) -> str:
+    """`text` with the capitalized words that do not open a sentence blanked out."""
+    return _NAME.sub(" ", text)
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text[:2000])
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code ("en", "es", "pt", ...) of `text`, or None when there is too little text to tell."""
-    if sum(ch.isalpha() for ch in text[:2000]) < _MIN_LETTERS:
+    if _letters(text) < _MIN_LETTERS:
         return None
-    found = _detector().detect_language_of(text[:5000])
+    sample = text[:5000]
+    unnamed = without_names(sample)
+    found = _detector().detect_language_of(unnamed if _letters(unnamed) >= _MIN_LETTERS else sample)
     if found is None:
         return None
     code: IsoCode639_1 = found.iso_code_639_1

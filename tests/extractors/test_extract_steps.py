@@ -361,3 +361,20 @@ def test_running_header_lists_a_header_once_when_pages_split_it_differently() ->
     assert distinct_lines(["Proyecto COL/K53 - C5", "Informe 2014", "Página 3"]) == [
         "Proyecto COL/K53 - C5", "Informe 2014", "Página 3"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Venezuela's Tren de Aragua expanded into Chile and Peru.", "en"),
+        ("La DEA y el FBI capturaron a Joaquín Guzmán en Sinaloa.", "es"),
+        ("A Polícia Federal prendeu o líder do PCC em São Paulo.", "pt"),
+        ("Plan Colombia, Merida Initiative and CARSI funded police in Honduras.", "en"),
+    ],
+)
+def test_names_do_not_decide_a_short_passage_language(text: str, lang: str) -> None:
+    from extractors.language import detect_language, without_names
+
+    assert detect_language(text) == lang
+    # Names go, sentence openers stay: "La" and "A" open their sentences.
+    assert without_names("La DEA llegó. El FBI también.").split() == ["La", "llegó.", "El", "también."]
