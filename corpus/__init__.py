@@ -15,7 +15,7 @@ from corpus.records import (
     SourceRow,
 )
 from corpus.store import Corpus
-from corpus.taxonomy import LABELS, NO_LABEL, validate_labels
+from corpus.taxonomy import LABELS, NO_LABEL, validate_label_set, validate_labels
 
 __all__ = [
     "LABELS",
@@ -35,5 +35,6 @@ __all__ = [
     "ReportRow",
     "SourceRow",
     "parse_date",
+    "validate_label_set",
     "validate_labels",
 ]

@@ -29,5 +29,20 @@ def validate_label_filter(labels: Iterable[str]) -> list[str]:
     """Like validate_labels, but also accepts "none" (passages without any label)."""
     found = {str(label).strip().lower() for label in labels}
     has_none = NO_LABEL in found
+    unknown = sorted(found.difference(LABELS).difference({NO_LABEL}))
+    if unknown:
+        raise CorpusError(
+            f"unknown label {', '.join(map(repr, unknown))}; expected one of {', '.join(LABELS)} or {NO_LABEL}"
+        )
     result = validate_labels(found - {NO_LABEL})
     return [*result, NO_LABEL] if has_none else result
+
+
+def validate_label_set(labels: Iterable[str]) -> list[str]:
+    """A label set a person gives: validate_labels, where "none" alone means no strategy (an empty set)."""
+    found = {str(label).strip().lower() for label in labels}
+    if NO_LABEL in found:
+        if len(found) > 1:
+            raise CorpusError(f"'{NO_LABEL}' means no strategy: give it alone, not with other labels")
+        return []
+    return validate_labels(found)

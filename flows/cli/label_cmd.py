@@ -53,12 +53,12 @@ class LabelLine:
 
 
 def _labels(value: Any, where: str) -> list[str]:
-    from corpus import CorpusError, validate_labels
+    from corpus import CorpusError, validate_label_set
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UserError(f"{where}: \"labels\" must be a list of label names (may be empty)")
     try:
-        return validate_labels(value)
+        return validate_label_set(value)
     except CorpusError as exc:
         raise UserError(f"{where}: {exc}") from None
 
@@ -188,12 +188,12 @@ def add_command(
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Label a passage; the new label supersedes any earlier one (which stays in the history)."""
-    from corpus import NO_LABEL, Corpus
+    from corpus import Corpus, CorpusError, validate_label_set
 
-    wanted = [label.strip().lower() for label in labels]
-    if NO_LABEL in wanted and len(wanted) > 1:
-        raise UserError("'none' means no strategy: give it alone, or use `citsec label none PASSAGE_ID`")
-    chosen = [] if wanted == [NO_LABEL] else wanted
+    try:
+        chosen = validate_label_set(labels)
+    except CorpusError as exc:
+        raise UserError(str(exc)) from None
     with Corpus.open(db) as corpus:
         corpus.add_labels(passage_id, chosen, annotator=annotator or default_annotator())
         row = corpus.passage(passage_id)

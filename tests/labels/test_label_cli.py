@@ -122,6 +122,23 @@ def test_add_rejects_unknown_labels_and_passages(filled: Corpus, store_url: str,
     code, _, err = cli("label", "add", str(pid), "none", "prevention", "--db", store_url)
     assert code == 2 and "'none'" in err
     assert filled.count_labels() == 0
+    code, _, err = cli("passages", "--label", "crime", "--db", store_url)
+    assert code == 2 and "expected one of prevention, enforcement, transnational or none" in err
+
+
+def test_none_alone_in_an_import_means_no_strategy(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    first = next(filled.passages())
+    path = _write(tmp_path, json.dumps({"passage_id": first.id, "labels": ["none"]}),
+                  json.dumps({"text": "Coffee exports grew.", "labels": ["None"]}))  # fmt: skip
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 0, err
+    assert filled.passage(first.id).labels == [] and filled.passage(first.id).label_origin == "human"
+    assert [row.labels for row in filled.labeled_examples()] == [[], []]
+    mixed = _write(tmp_path, json.dumps({"passage_id": first.id, "labels": ["none", "prevention"]}))
+    code, _, err = cli("label", "import", mixed, "--db", store_url)
+    assert code == 2 and "labels.jsonl:1" in err and "'none' means no strategy" in err
 
 
 def test_queue_never_shows_labeled_passages(filled: Corpus, store_url: str, cli: Cli) -> None:
