@@ -153,6 +153,10 @@ def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> Load
             return LoadedModel(version, estimator)
         except ModelError as exc:  # a cache is disposable: rebuild it rather than fail
             log.warning("cached seed model %s unusable (%s); retraining", path, exc)
+    log.info(
+        "training the built-in seed model %s on %d seed passages (first use; cached for next time)",
+        version, len(seed.passages),
+    )
     estimator = train(seed.texts, [p.labels for p in seed.passages])
     data = dump_model(estimator)
     _write_atomically(card_path, json.dumps(model_card(estimator, data)).encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 from flows.cli.common import UserError, app, err_console
@@ -50,10 +51,22 @@ def _click_kind(exc: BaseException) -> str | None:
     return "abort" if "Abort" in names else None
 
 
+def _show_model_notes() -> None:
+    """The models' notes for the person waiting (the seed model's first-use training takes ~20 s) go to
+    stderr as plain lines, instead of a silent pause."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("models.registry")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
     _register()
+    _show_model_notes()
     try:
         code = app(args=argv, prog_name="citsec", standalone_mode=False)
     except _user_error_types() as exc:

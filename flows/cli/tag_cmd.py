@@ -74,6 +74,8 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     if not _finite(identifier):
         raise UserError(f"line {number}: \"id\" holds a number too large for JSON")
     report = row.get("report")
+    if isinstance(report, str) and not report.strip():
+        raise UserError(f"line {number}: \"report\" is blank (leave it out for a passage read on its own)")
     if report is not None and (isinstance(report, bool) or not isinstance(report, str | int)):
         raise UserError(f"line {number}: \"report\" must be a string or an integer (the passage's report)")
     return TagInput(identifier, text, lang or None, report)
@@ -212,6 +214,7 @@ def tag_command(
     Example: echo '{"id": 1, "text": "Colombia extradited the leader to the United States."}' | citsec tag
     """
     from extractors.tagging import Tagger
+    from flows.cli.output import note
     from models.registry import load_model
 
     corpus = _store_if_present(db)
@@ -220,6 +223,11 @@ def tag_command(
     finally:
         if corpus is not None:
             corpus.close()
+    if corpus is None:
+        # A mistyped --db must not pass for "no model of our own": say which store was not found.
+        from sqlalchemy.engine import make_url
+
+        note(f"no store at {make_url(db).database or db}: using the built-in seed model {model.version}")
     tagger = Tagger()
     stream = _open_input(source)
     failure: list[UserError] = []

@@ -127,3 +127,18 @@ def test_builtin_seed_fills_in_the_placeholder_an_older_ingest_left(store, seed_
     register_builtin_seed(store, cache, slice_seed_dir)
     row = store.promoted_model()
     assert row.version == model.version and row.has_artifact and row.metrics["cv_f1"]
+
+
+def test_first_use_training_is_announced_and_a_cached_load_is_quiet(
+    seed_cache, slice_seed_dir, tmp_path, caplog
+):
+    cache, model = seed_cache
+    with caplog.at_level(logging.INFO, logger="models.registry"):
+        seed_model(cache, slice_seed_dir)
+    assert not any("training the built-in seed model" in r.getMessage() for r in caplog.records)
+    with caplog.at_level(logging.INFO, logger="models.registry"):
+        seed_model(tmp_path, slice_seed_dir)
+    notes = [r.getMessage() for r in caplog.records if "training the built-in seed model" in r.getMessage()]
+    size = len(load_seed(slice_seed_dir).passages)
+    expected = f"training the built-in seed model {model.version} on {size} seed passages"
+    assert notes == [f"{expected} (first use; cached for next time)"]

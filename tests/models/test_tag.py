@@ -55,6 +55,7 @@ def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
         ('{"text": "x", "lang": 3}', 'line 2: "lang" must be a string'),
         ('{"text": "x", "report": [1]}', 'line 2: "report" must be a string or an integer'),
         ('{"text": "x", "report": true}', 'line 2: "report" must be a string or an integer'),
+        ('{"text": "x", "report": " "}', 'line 2: "report" is blank'),
         ('{"text": "\\ud800 x"}', r'line 2: "text" is not valid Unicode \(unpaired surrogate \\ud800\)'),
     ],
 )
@@ -199,3 +200,15 @@ def test_unknown_model_version_is_a_user_error(store_with_model):
     result = _invoke(["tag", "-", "--db", url, "--model", "m-nope"], stdin='{"id": 1, "text": "x"}\n')
     assert result.exit_code != 0
     assert "unknown model version 'm-nope'" in str(result.exception)
+
+
+def test_a_missing_store_is_named_on_stderr(tmp_path, fitted, monkeypatch):
+    import models.registry
+    from models.registry import LoadedModel
+
+    monkeypatch.setattr(models.registry, "load_model", lambda *a, **k: LoadedModel("seed-test", fitted))
+    typo = tmp_path / "typo.db"
+    result = _invoke(["tag", "-", "--db", str(typo)], stdin='{"id": 1, "text": "x y z"}\n')
+    assert result.exit_code == 0, result.output
+    assert f"no store at {typo}: using the built-in seed model seed-test" in result.stderr
+    assert not typo.exists()
