@@ -2,8 +2,9 @@
 
 A passage's uncertainty is 1 minus its *least* certain label's distance from that label's threshold
 (scaled so 0 = at the threshold, 1 = at 0 or 1): one label on a knife-edge is enough to be worth a
-person's look. The most uncertain passages are then taken in rounds, one per report per round, with
-languages taking turns within a round, so one long report or one language cannot fill the queue.
+person's look. The most uncertain passages are then taken in rounds, one per report per round (one per
+language of a report written in several), with languages taking turns within a round, so one long report
+or one language cannot fill the queue.
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ def interleave_languages(items: Sequence[Candidate]) -> list[Candidate]:
 
 
 def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
-    """The `n` to label next: in rounds where each report gives its next least certain passage, and
-    within a round languages take turns. No report gives two before every report gave one.
+    """The `n` to label next: in rounds where each report gives its next least certain passage (each
+    language of a multilingual report counts as a report of its own), and within a round languages take
+    turns. No report gives two passages in one language before every report gave one.
 
     Memory stays at n per report: no report can give more than n anyway."""
     if n <= 0:
