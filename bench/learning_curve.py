@@ -11,11 +11,13 @@ point's macro-F1 is computed over all 156 passages, each predicted by the model 
 out, so one passage moves a point by less than 0.01; the gain of all labels over the seed model comes with
 a paired-bootstrap 95 % interval. Writes bench/results/learning_curve.json.
 
-    python -m bench.learning_curve [--sizes 0,25,50,100] [--seed 0] [--weight W] [--design NAME]
+    python -m bench.learning_curve [--sizes 0,25,50,100] [--seed 0] [--weight W] [--design NAME] [--in-report]
 
 --weight tries another human-label weight (results go to learning_curve_w<W>.json); --design retrains with
 another design of models.training.DESIGNS, as `citsec retrain --design NAME` does (results go to
-learning_curve_<NAME>.json); --sizes "" runs only the all-labels point.
+learning_curve_<NAME>.json); --sizes "" runs only the all-labels point. --in-report scores every held-out
+passage in its document as the store would (models.context; documents rebuilt as bench.context_eval does;
+results go to learning_curve_in_report.json): the seed model and every retrained model alike.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from bench import context_eval
 from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, SHARED, fold_of, write_results
 from corpus import Corpus
 from flows.settings import Settings
+from models.context import blend, report_context
 from models.evaluation import Evaluation, evaluate
 from models.labels import labels_to_matrix
 from models.queue import Candidate, score_texts, spread
@@ -61,7 +65,24 @@ def queue_order(pool: list[Row], model: LoadedModel) -> list[Row]:
     return [c.row for c in spread(candidates, len(pool))]
 
 
-def retrain_predict(imported: list[Row], held: list[Row], config: RetrainConfig, workdir: Path) -> np.ndarray:
+Documents = dict[tuple[str, str], list[str]]
+
+
+def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) -> np.ndarray:
+    """The model's 0/1 decisions for `held`: each passage on its own, or read in its document."""
+    estimator = model.estimator
+    proba = estimator.predict_proba([r["text"] for r in held])
+    if documents is not None:
+        contexts = np.array([
+            report_context(estimator.predict_proba(documents[(r["doc"], r["lang"])])) for r in held
+        ])
+        proba = blend(proba, contexts)
+    return (proba >= estimator.thresholds_).astype(np.int64)
+
+
+def retrain_predict(
+    imported: list[Row], held: list[Row], config: RetrainConfig, workdir: Path, documents: Documents | None
+) -> np.ndarray:
     """Import `imported` into a fresh store, retrain --promote always; the promoted model's 0/1 predictions
     for `held`."""
     db = workdir / f"lc-{len(imported)}-{time.monotonic_ns()}.db"
@@ -71,7 +92,7 @@ def retrain_predict(imported: list[Row], held: list[Row], config: RetrainConfig,
         result = retrain(corpus, "always", config)
         model = load_model(corpus, result.version)
     db.unlink(missing_ok=True)
-    return np.asarray(model.estimator.predict([r["text"] for r in held]), dtype=np.int64)
+    return decisions(model, held, documents)
 
 
 def summary(result: Evaluation) -> dict[str, Any]:
@@ -80,15 +101,17 @@ def summary(result: Evaluation) -> dict[str, Any]:
 
 
 def run(
-    sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT, design: str = SHIPPED_DESIGN
+    sizes: list[int], seed: int, weight: int = HUMAN_WEIGHT, design: str = SHIPPED_DESIGN,
+    in_report: bool = False,
 ) -> dict[str, Any]:
     dev = read_dev(SHARED / "gold" / "dev.jsonl")
+    documents = context_eval.documents(dev) if in_report else None
     y = labels_to_matrix([r["labels"] for r in dev])
     langs = [r.get("lang") for r in dev]
     config = RetrainConfig(design=retrain_design(design), cache_dir=Settings.from_env().cache_dir,
                            human_weight=weight)
     base = seed_model(config.cache_dir)
-    baseline = np.asarray(base.estimator.predict([r["text"] for r in dev]), dtype=np.int64)
+    baseline = decisions(base, dev, documents)
     points: list[int | str] = [*sorted({n for n in sizes if n > 0}), "all"]
     predicted = {name: {p: np.zeros_like(baseline) for p in points} for name in ORDERS}
     pool_sizes = []
@@ -104,12 +127,15 @@ def run(
             shuffled = list(pool)
             random.Random(seed * 1000 + fold).shuffle(shuffled)
             orders = {"random": shuffled, "queue": queue_order(pool, base)}
-            every = retrain_predict(pool, held, config, Path(tmp))  # all labels: the order no longer matters
+            # All labels: the order no longer matters.
+            every = retrain_predict(pool, held, config, Path(tmp), documents)
             for name, order in orders.items():
                 for point in points:
                     n = len(pool) if point == "all" else min(int(point), len(pool))
                     if n < len(pool):
-                        predicted[name][point][held_idx] = retrain_predict(order[:n], held, config, Path(tmp))
+                        predicted[name][point][held_idx] = retrain_predict(
+                            order[:n], held, config, Path(tmp), documents
+                        )
                     else:
                         predicted[name][point][held_idx] = every
             print(f"fold {fold + 1}/{FOLDS}: pool {len(pool)}, held out {len(held)} "
@@ -125,6 +151,7 @@ def run(
     return {
         "dev_size": len(dev), "folds": FOLDS, "pool_sizes": pool_sizes,
         "human_weight": weight, "design": design, "retrain_holdout_share": HOLDOUT_SHARE,
+        "in_report": in_report,
         "seed_model": base.version,
         "baseline_macro_f1": base_eval.macro_f1, "all_imported_macro_f1": final_f1,
         "gain": round(final_f1 - base_eval.macro_f1, 4),
@@ -171,11 +198,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="random order seed")
     parser.add_argument("--weight", type=int, default=HUMAN_WEIGHT, help="human label weight to try")
     parser.add_argument("--design", default=SHIPPED_DESIGN, choices=sorted(DESIGNS), help="retrain design")
+    parser.add_argument("--in-report", action="store_true", help="score passages in their documents")
     args = parser.parse_args()
-    payload = run([int(s) for s in args.sizes.split(",") if s], args.seed, args.weight, args.design)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    payload = run(sizes, args.seed, args.weight, args.design, args.in_report)
     name = "learning_curve" if args.weight == HUMAN_WEIGHT else f"learning_curve_w{args.weight}"
     if args.design != SHIPPED_DESIGN:
         name += "_" + args.design.replace("+", "_").replace("-", "_")
+    if args.in_report:
+        name += "_in_report"
     path = write_results(name, payload)
     sizes = payload["pool_sizes"]
     print(f"\n{payload['dev_size']} real passages, each predicted by the model of the fold that held it out; "
