@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import os
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,9 +26,15 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def piped_width(is_terminal: bool, columns: str | None) -> int | None:
+    """Rich's width for stdout: its own choice on a terminal or when $COLUMNS says; 160 when piped (into
+    less or a file), where Rich would squeeze tables to 80 columns, one word per line."""
+    return None if is_terminal or columns else 160
+
+
 # Progress and logs go to stderr; stdout is for output meant for programs.
 err_console = Console(stderr=True)
-out_console = Console()
+out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COLUMNS")))
 
 
 class UserError(Exception):

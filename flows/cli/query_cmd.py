@@ -188,4 +188,10 @@ def stats_command(
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db) as corpus:
         rows = corpus.stats(fields, f)
-    emit(rows, fmt, [*fields, "count"])
+    emit(named_groups(rows, fields) if fmt is OutputFormat.table else rows, fmt, [*fields, "count"])
+
+
+def named_groups(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
+    """Rows for the table: the group of passages without a country, program, ... reads "(none)" (JSON
+    keeps null and CSV an empty cell, for programs)."""
+    return [{**row, **{f: "(none)" for f in fields if row.get(f) is None}} for row in rows]
