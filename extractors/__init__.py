@@ -126,5 +126,5 @@ def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: 
     paragraphs = markdown_to_paragraphs(text, lang) if markdown else text_to_paragraphs(text, lang)
     if not paragraphs:
         raise ExtractionError(f"no text in file: {uri}")
-    title = next((p.text for p in paragraphs if p.kind == "heading"), None) if markdown else None
+    title = next((p.text for p in paragraphs if p.kind == "heading"), None)
     return assemble_document(paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title)

@@ -17,14 +17,27 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BLANK = re.compile(r"\n\s*\n")
+# A plain-text report's first block is its headline when it is one short line that ends like no sentence.
+_HEADLINE_WORDS = 20
+_SENTENCE_END = (".", ",", ";", ":")
+
+
+def is_headline(block: str) -> bool:
+    """One line of at most 20 words that does not end like a sentence or a clause."""
+    line = block.strip()
+    return "\n" not in line and 0 < len(line.split()) <= _HEADLINE_WORDS and not line.endswith(_SENTENCE_END)
 
 
 def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
-    """Blank-line-separated blocks as paragraphs; hard-wrapped lines are joined (with de-hyphenation)."""
+    """Blank-line-separated blocks as paragraphs; hard-wrapped lines are joined (with de-hyphenation). A
+    headline-like first block followed by more text is marked as a heading (the report's title)."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = [b for b in _BLANK.split(text) if b.strip()]
     vocab = vocabulary(blocks)
-    return [paragraph_on_page(join_lines(b.split("\n"), lang, vocab), 1) for b in blocks]
+    paragraphs = [paragraph_on_page(join_lines(b.split("\n"), lang, vocab), 1) for b in blocks]
+    if len(blocks) > 1 and is_headline(blocks[0]):
+        paragraphs[0] = paragraph_on_page(paragraphs[0].text, 1, "heading")
+    return paragraphs
 
 
 def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:

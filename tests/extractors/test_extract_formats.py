@@ -73,6 +73,20 @@ def test_plain_text_paragraphs_with_hard_wraps(tmp_path: Path) -> None:
     assert doc.media_type == TEXT
     assert "amplió el programa de mediadores" in doc.text
     assert doc.language == "es"
+    assert doc.title == "Informe de seguridad ciudadana"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Is Mexico Disintegrating?\n\nThe crisis is an effort by the cartels.", "Is Mexico Disintegrating?"),
+        ("The army raided the port.\n\nIt seized two tons.", None),  # a sentence, not a headline
+        ("Plan Colombia at twenty-five", None),  # nothing follows it
+        ("Two lines\nof a paragraph\n\nand more text after it.", None),
+    ],
+)
+def test_a_plain_text_title_is_a_headline_first_line(text: str, title: str | None) -> None:
+    assert extract_bytes(text.encode(), "report.txt").title == title
 
 
 def test_markdown_headings_tables_and_code() -> None:
