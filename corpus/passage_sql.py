@@ -5,6 +5,7 @@ Pure functions from a filter to a SQLAlchemy statement; every user value is a bo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import reduce
 from typing import Any
 
@@ -37,7 +38,9 @@ from corpus.search import Term, parse_search, to_fts5, to_tsquery_text
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
-_PG_CONFIGS = {"en": "english", "es": "spanish", "pt": "portuguese"}
+# The text-search configuration of passages.tsv for each language group (corpus.search.STEMMED); None: every
+# other language, and passages without one.
+_PG_CONFIGS: dict[str | None, str] = {"en": "english", "es": "spanish", "pt": "portuguese", None: "simple"}
 # Migration 0004's configuration for passages.tsv_plain: words as written, accents folded when it can.
 _PG_PLAIN = "citsec_plain"
 
@@ -185,23 +188,51 @@ def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
 
 
 def _pg_search(terms: list[Term], lang: str | None) -> ColumnElement[bool]:
-    """tsvector match. Words and phrases match by stem: rows are indexed in their own language, so try
-    each configuration in use. Prefixes match the unstemmed words (tsv_plain, migration 0004): the
-    english stem of "eradication" is "erad", which "eradicat*" is no prefix of."""
-    stemmed = [t for t in terms if not t.prefix]
+    """tsvector match. Words and phrases match by stem, in the passage's own language only, as on SQLite
+    (corpus.search.to_fts5): one group per language, each `lang = 'xx' AND tsv @@ query in xx` (a GIN
+    bitmap scan per group), else a Spanish "policía" would find English "police" (both stem to "polic").
+    PostgreSQL reads each term as typed, splitting it into words as it split the passages: "U.S." is one
+    token. Prefixes match the unstemmed words (tsv_plain, migration 0004): the english stem of
+    "eradication" is "erad", which "eradicat*" is no prefix of."""
+    words = [t for t in terms if not t.prefix]
     prefixes = [t for t in terms if t.prefix]
     conditions: list[ColumnElement[bool]] = []
-    if stemmed:
-        configs = [_PG_CONFIGS.get(lang, "simple")] if lang is not None else [*_PG_CONFIGS.values(), "simple"]
+    if words:
         tsv: ColumnElement[Any] = literal_column("passages.tsv")
-        conditions.append(or_(*(tsv.op("@@")(_tsquery(config, stemmed)) for config in configs)))
+        if lang is not None:  # the filter already keeps that language's passages only
+            group = lang if lang in _PG_CONFIGS else None
+            conditions.append(tsv.op("@@")(_phrase_query(_PG_CONFIGS[group], words)))
+        else:
+            conditions.append(
+                or_(
+                    *(
+                        and_(_in_group(group), tsv.op("@@")(_phrase_query(config, words)))
+                        for group, config in _PG_CONFIGS.items()
+                    )
+                )
+            )
     if prefixes:
         tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
-        conditions.append(tsv_plain.op("@@")(_tsquery(_PG_PLAIN, prefixes)))
+        queries = [func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in prefixes]
+        conditions.append(tsv_plain.op("@@")(_all(queries)))
     return and_(*conditions) if conditions else true()
 
 
-def _tsquery(config: str, terms: list[Term]) -> ColumnElement[Any]:
-    """All `terms` (ANDed) as one tsquery in text-search configuration `config`."""
-    queries = [func.to_tsquery(cast(literal(config), REGCONFIG), to_tsquery_text(t)) for t in terms]
+def _in_group(group: str | None) -> ColumnElement[bool]:
+    """Passages of one language group: `group`, or (None) any language without a group of its own."""
+    if group is not None:
+        return Passage.lang == group
+    return or_(Passage.lang.is_(None), Passage.lang.not_in([g for g in _PG_CONFIGS if g is not None]))
+
+
+def _phrase_query(config: str, terms: list[Term]) -> ColumnElement[Any]:
+    """All `terms` (ANDed) as one tsquery in text-search configuration `config`, each a phrase as typed."""
+    return _all([func.phraseto_tsquery(_regconfig(config), t.typed or " ".join(t.words)) for t in terms])
+
+
+def _regconfig(config: str) -> ColumnElement[Any]:
+    return cast(literal(config), REGCONFIG)
+
+
+def _all(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
     return reduce(lambda a, b: a.op("&&")(b), queries)

@@ -1,8 +1,8 @@
 """Turn whatever a user types into a safe full-text query: words and quoted phrases, never syntax.
 
-Every term is a run of letters or digits; quotes group words into a phrase; a trailing `*` on a word
-asks for a prefix match. Operators, brackets, stray quotes and punctuation are dropped, so no input
-is ever an error. Terms are ANDed.
+Every term is a run of letters or digits; quotes group words into a phrase, and so does punctuation inside
+a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Operators,
+brackets, stray quotes and punctuation are dropped, so no input is ever an error. Terms are ANDed.
 
 Both stores match words by their stem in the passage's language, so "homicides" finds "homicide" and
 "cultivo" finds "cultivos": PostgreSQL with its english/spanish/portuguese text-search configurations,
@@ -32,26 +32,38 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 @dataclass(frozen=True)
 class Term:
-    """One search term: a word, a phrase (several words in order), or a word prefix."""
+    """One search term: a word, a phrase (several words in order), or a word prefix.
+
+    `typed` is the term as the user typed it, for PostgreSQL's own parser to read (phraseto_tsquery): it
+    makes one token of "U.S." ('u.s') where `words` has two, as it does in the passages it indexes.
+    """
 
     words: tuple[str, ...]
     prefix: bool = False
+    typed: str = ""
 
 
 def parse_search(text: str) -> list[Term]:
     """The terms of a user's search text; an empty list when it holds no letters or digits."""
     terms: list[Term] = []
-    for match in _PHRASE_OR_WORD.finditer(unicodedata.normalize("NFC", text or "")):
+    # NUL is no character a database accepts in a string, nor part of any word.
+    for match in _PHRASE_OR_WORD.finditer(unicodedata.normalize("NFC", text or "").replace("\x00", " ")):
         phrase, bare = match.group(1), match.group(2)
         if phrase is not None:
             words = tuple(w.group(0).rstrip("*").lower() for w in _WORD.finditer(phrase))
             if words:
-                terms.append(Term(words))
+                terms.append(Term(words, typed=phrase))
             continue
         if bare in _OPERATORS:
             continue
-        for word in _WORD.finditer(bare):
-            terms.append(Term((word.group(0).rstrip("*").lower(),), prefix=bool(word.group(1))))
+        found = list(_WORD.finditer(bare))
+        if len(found) > 1 and not any(word.group(1) for word in found):
+            # One typed word with punctuation inside ("U.S.", "narco-trafficking"): its words in order.
+            terms.append(Term(tuple(word.group(0).lower() for word in found), typed=bare))
+            continue
+        for word in found:
+            typed = word.group(0).rstrip("*")
+            terms.append(Term((typed.lower(),), prefix=bool(word.group(1)), typed=typed))
     return list(dict.fromkeys(terms))
 
 
@@ -92,7 +104,7 @@ def to_fts5(terms: list[Term], lang: str | None = None) -> str:
     `words`: search_words; `plain`: the same words unstemmed, for prefix terms). Every word is
     double-quoted, so none can be read as an operator. A passage matches when all terms, stemmed in its
     language, are in its words: with `lang` known, one group for that language; otherwise one group per
-    language, ORed (as PostgreSQL tries each configuration)."""
+    language, ORed (PostgreSQL does the same, corpus.passage_sql._pg_search)."""
     languages: list[str | None] = [lang] if lang is not None else [*STEMMED, None]
     groups = []
     for language in languages:
@@ -108,7 +120,8 @@ def to_fts5(terms: list[Term], lang: str | None = None) -> str:
 
 
 def to_tsquery_text(term: Term) -> str:
-    """A to_tsquery() operand for one term: words joined with <-> (phrase), `:*` for a prefix.
+    """A to_tsquery() operand for a prefix term: its word and `:*`. (Words and phrases go to
+    phraseto_tsquery as typed, so PostgreSQL splits them into words as it split the passages.)
 
     Words are letters and digits only, so they carry no tsquery syntax.
     """

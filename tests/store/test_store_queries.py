@@ -116,6 +116,37 @@ def test_search_words_phrases_prefixes_and_accents(small: Corpus) -> None:
         assert ids(small, search="homicidios") == [5]
 
 
+def test_a_word_finds_passages_of_its_own_language_only(small: Corpus) -> None:
+    # The spanish stem of "policía" is the english stem of "police", "polic": PostgreSQL tried every
+    # language's stem in every passage, so the Spanish word found the English passage too; SQLite never did.
+    assert ids(small, search="policía") == [3]
+    assert ids(small, search="policía capturó") == [3]
+    assert ids(small, search='"la policía"') == [3]
+    assert ids(small, search="policía", lang="en") == []
+
+
+def test_u_s_with_its_dots_is_found(store: Corpus) -> None:
+    # PostgreSQL reads "U.S." as one token 'u.s'; the query asked for 'u' and 's', and found nothing.
+    store.add_report(
+        NewReport(
+            uri="u",
+            sha256="c" * 64,
+            passages=[
+                _p(1, "U.S. aid to Colombia rose.", "en"),
+                _p(2, "Us and them: the s-bend of aid.", "en"),
+                _p(3, "La ayuda de U.S. a Colombia.", None),
+                _p(4, "Ayuda de los U.S. a Colombia.", "es"),
+            ],
+        )  # fmt: skip
+    )
+    assert ids(store, search="U.S.") == [1, 3, 4]
+    assert ids(store, search="u.s") == [1, 3, 4]
+    assert ids(store, search='"U.S. aid"') == [1]
+    assert ids(store, search="U.S. aid") == [1]
+    assert ids(store, search="U.S.", lang="fr") == []
+    assert ids(store, search="(U.S.)", lang="es") == [4]
+
+
 def test_a_prefix_matches_the_words_not_their_stems(small: Corpus) -> None:
     # The english stem of "eradication" is "erad", which "eradicat" is no prefix of; PostgreSQL found nothing.
     assert ids(small, search="eradicat*") == [2]
@@ -170,7 +201,7 @@ def test_any_search_text_runs(small: Corpus, text: str) -> None:
 def test_parse_search_keeps_only_words() -> None:
     terms = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
     assert to_fts5(terms, "fr") == (
-        '(lang : "other" AND words : "mano" AND words : "dura politica" AND words : "near" AND words : "x" '
+        '(lang : "other" AND words : "mano" AND words : "dura politica" AND words : "near x" '
         'AND plain : "polic"*)'
     )
     assert to_fts5(parse_search("cultivos")) == (
