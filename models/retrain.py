@@ -177,12 +177,26 @@ def split_holdout(examples: Sequence[Example], share: float) -> tuple[list[Examp
     return train, [e for i, e in enumerate(examples) if i in held]
 
 
-def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
-    """The seed set and every human label in the store, split into trained-on and held-out labels."""
+def store_examples(corpus: Corpus) -> list[Example]:
+    """Every human label in the store as one example per distinct text (its latest label), each stored
+    passage's example knowing its report."""
     rows = list(corpus.labeled_examples())
     on_passages = [r.passage_id for r in rows if r.passage_id is not None]
     report_of = {p.id: p.report_id for p in corpus.passages_by_id(on_passages)}
-    humans = human_examples(rows, report_of)
+    return human_examples(rows, report_of)
+
+
+def report_texts(corpus: Corpus, examples: Iterable[Example]) -> dict[int, list[str]]:
+    """Every passage text of the reports the examples' stored passages come from, to read them in."""
+    from corpus import PassageFilter
+
+    reports = sorted({e.report_id for e in examples if e.report_id is not None})
+    return {report: [p.text for p in corpus.passages(PassageFilter(report_id=report))] for report in reports}
+
+
+def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
+    """The seed set and every human label in the store, split into trained-on and held-out labels."""
+    humans = store_examples(corpus)
     if not humans:
         raise ModelError("no human labels to retrain on: label passages first (citsec label add/import)")
     train, holdout = split_holdout(humans, config.holdout_share)
@@ -192,13 +206,9 @@ def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
         for p in load_seed(config.seed_dir).passages
         if normalize_text(p.text) not in relabeled
     ]
-    from corpus import PassageFilter
-
-    reports = sorted({e.report_id for e in holdout if e.report_id is not None})
-    holdout_reports = {
-        report: [p.text for p in corpus.passages(PassageFilter(report_id=report))] for report in reports
-    }
-    return TrainingData(seed=seed, human=train, holdout=holdout, holdout_reports=holdout_reports)
+    return TrainingData(
+        seed=seed, human=train, holdout=holdout, holdout_reports=report_texts(corpus, holdout)
+    )
 
 
 def fit_weighted(

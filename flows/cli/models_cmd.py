@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,7 +14,7 @@ from flows.settings import Settings
 
 if TYPE_CHECKING:
     from corpus import Corpus
-    from models.evaluation import GoldSet
+    from models.retrain import Example
 
 models_app = typer.Typer(
     help="The strategy classifier's versions: list them, promote one, evaluate one against gold labels.",
@@ -98,27 +99,29 @@ def promote_command(
     out_console.print(f"promoted {version}", highlight=False)
 
 
-def _gold_from_store(db_url: str) -> GoldSet:
-    import numpy as np
-
-    from models.evaluation import GoldSet
-    from models.labels import labels_to_matrix
+def _store_gold(db_url: str) -> tuple[list[Example], dict[int, list[str]]]:
+    """The store's human labels as gold examples, with the texts of the reports their passages are in."""
+    from models.retrain import report_texts, store_examples
 
     corpus = _store_if_present(db_url)
-    examples = list(corpus.labeled_examples()) if corpus is not None else []
-    if corpus is not None:
-        corpus.close()
-    examples = [e for e in examples if e.text]
+    if corpus is None:
+        examples, reports = [], {}
+    else:
+        with corpus:
+            examples = store_examples(corpus)
+            reports = report_texts(corpus, examples)
     if not examples:
         raise UserError("no gold labels: pass --gold FILE (JSON lines {\"text\", \"labels\", \"lang\"?}) "
                         "or label passages first (citsec label ...)")
-    y = labels_to_matrix([e.labels for e in examples]) if examples else np.zeros((0, 3))
-    return GoldSet([e.text or "" for e in examples], y, [e.lang for e in examples])
+    return examples, reports
 
 
 _GOLD_HELP = "Gold JSON lines {\"text\", \"labels\", \"lang\"?} (default: the store's human labels)."
 _MODEL_HELP = "Model version (default: the promoted model, else the built-in seed model)."
-_STORE_GOLD = "the store's human labels (the model may have been trained on them)"
+_STORE_GOLD = (
+    "the store's human labels, each stored passage read in its report "
+    "(the model may have been trained on them)"
+)
 
 
 @models_app.command("evaluate")
@@ -133,32 +136,44 @@ def evaluate_command(
     Example: citsec models evaluate --gold gold.jsonl --format json
     """
     from extractors.language import detect_language
-    from models.evaluation import evaluate, format_evaluation, read_gold
+    from models.evaluation import format_evaluation, read_gold
+    from models.labels import LABELS
     from models.registry import load_model
+    from models.retrain import Example, score
 
-    gold_set = read_gold(gold) if gold is not None else _gold_from_store(db)
-    langs = [lang or detect_language(text) for text, lang in zip(gold_set.texts, gold_set.langs, strict=True)]
+    reports: dict[int, list[str]] = {}
+    if gold is not None:
+        gold_set = read_gold(gold)
+        examples = [
+            Example(text, tuple(name for name, v in zip(LABELS, row, strict=True) if v), lang, "gold")
+            for text, row, lang in zip(gold_set.texts, gold_set.y, gold_set.langs, strict=True)
+        ]
+    else:  # the store's labels: each stored passage read in its report, as the store scores it
+        examples, reports = _store_gold(db)
+    examples = [e if e.lang else replace(e, lang=detect_language(e.text)) for e in examples]
     corpus = _store_if_present(db)
     seen = 0
     try:
         model = load_model(corpus, model_version, cache_dir=Settings.from_env().cache_dir)
         if gold is not None and corpus is not None and not model.version.startswith("seed-"):
             labeled = {" ".join((e.text or "").split()) for e in corpus.labeled_examples()}
-            seen = sum(" ".join(text.split()) in labeled for text in gold_set.texts)
+            seen = sum(" ".join(e.text.split()) in labeled for e in examples)
     finally:
         if corpus is not None:
             corpus.close()
     if seen:
         err_console.print(
-            f"note: {seen} of the {len(gold_set.texts)} gold passages carry human labels in this store, so "
+            f"note: {seen} of the {len(examples)} gold passages carry human labels in this store, so "
             f"model {model.version} may have been trained on them: its figures on them are optimistic",
             highlight=False, soft_wrap=True,
         )
-    result = evaluate(gold_set.y, model.estimator.predict(gold_set.texts), langs)
+    result = score(model.estimator, examples, reports)
+    assert result is not None  # read_gold and _store_gold refuse an empty gold set
     source = str(gold) if gold is not None else _STORE_GOLD
     if fmt in (OutputFormat.json, OutputFormat.jsonl):
         print(json.dumps({"model": model.version, "gold": source, **result.to_json()}, ensure_ascii=False))
     elif fmt is OutputFormat.csv:
         raise UserError("models evaluate prints --format table or json")
     else:
-        print(format_evaluation(result, f"model {model.version} on {source}"))
+        alone = " (each passage read on its own)" if gold is not None else ""
+        print(format_evaluation(result, f"model {model.version} on {source}{alone}"))

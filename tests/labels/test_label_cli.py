@@ -180,3 +180,22 @@ def test_retrain_defaults_to_the_shipped_design() -> None:
     from models.training import SHIPPED_DESIGN
 
     assert inspect.signature(retrain_command).parameters["design"].default == SHIPPED_DESIGN
+
+
+def test_evaluate_on_the_store_reads_labeled_passages_in_their_reports(
+    filled: Corpus, store_url: str, cli: Cli
+) -> None:
+    from models.registry import load_model
+    from models.retrain import report_texts, score, store_examples
+
+    for row in filled.passages():
+        filled.add_labels(row.id, ["prevention"], annotator="tester")
+    code, out, err = cli("models", "evaluate", "--db", store_url, "--format", "json")
+    assert code == 0, err
+    printed = json.loads(out)
+    examples = store_examples(filled)
+    estimator = load_model(filled).estimator
+    in_reports = score(estimator, examples, report_texts(filled, examples))
+    alone = score(estimator, examples)
+    assert in_reports is not None and alone is not None
+    assert printed["macro_f1"] == in_reports.to_json()["macro_f1"] != alone.to_json()["macro_f1"]
