@@ -29,7 +29,8 @@ def report_context(proba: np.ndarray, quantile: float = CONTEXT_QUANTILE) -> np.
 
 
 def blend(proba: np.ndarray, context: np.ndarray, weight: float = CONTEXT_WEIGHT) -> np.ndarray:
-    """Passage scores (n, labels) mixed with their report's context (labels,)."""
+    """Passage scores (n, labels) mixed with their report's context: (labels,) for one report, or
+    (n, labels) with each passage's own."""
     return (1.0 - weight) * np.asarray(proba, dtype=np.float64) + weight * np.asarray(context)
 
 
