@@ -38,11 +38,16 @@ from corpus.search import Term, parse_search, to_fts5, to_tsquery_text
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
-# The text-search configuration of passages.tsv for each language group (corpus.search.STEMMED); None: every
-# other language, and passages without one.
-_PG_CONFIGS: dict[str | None, str] = {"en": "english", "es": "spanish", "pt": "portuguese", None: "simple"}
 # Migration 0004's configuration for passages.tsv_plain: words as written, accents folded when it can.
 _PG_PLAIN = "citsec_plain"
+# The text-search configuration of passages.tsv for each language group (corpus.search.STEMMED); None: every
+# other language, and passages without one. Migration 0005's: accents folded, then stemmed, stop words kept.
+_PG_CONFIGS: dict[str | None, str] = {
+    "en": "citsec_english",
+    "es": "citsec_spanish",
+    "pt": "citsec_portuguese",
+    None: _PG_PLAIN,
+}
 
 PASSAGE_COLUMNS = (
     Passage.id,

@@ -4,13 +4,16 @@ Every term is a run of letters or digits; quotes group words into a phrase, and 
 a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Operators,
 brackets, stray quotes and punctuation are dropped, so no input is ever an error. Terms are ANDed.
 
-Both stores match words by their stem in the passage's language, so "homicides" finds "homicide" and
-"cultivo" finds "cultivos": PostgreSQL with its english/spanish/portuguese text-search configurations,
-SQLite with the same Snowball stemmers (PyStemmer) applied here to the indexed text (`search_words`, run by
-the FTS triggers) and to each query word (`to_fts5`). SQLite also folds accents, so "policia" finds
-"policía". A prefix is matched against the words as written, not their stems ("eradicat*" finds
-"eradication", whose stem is "erad"): SQLite's index keeps the folded words too, PostgreSQL a second
-tsvector in the simple configuration, accents folded when the server has the unaccent extension.
+Both stores match words by their stem in the passage's language only, accents folded first and stop
+words kept, so "homicides" finds "homicide", "cultivo" finds "cultivos", "policia" finds "policía" and
+"the" is a word like any other: SQLite with the Snowball stemmers of PyStemmer applied here to the indexed
+text (`search_words`, run by the FTS triggers) and to each query word (`to_fts5`), PostgreSQL with the
+text-search configurations of migration 0005 (its own Snowball stemmers, without stop words, after the
+unaccent extension when the server has it). PostgreSQL's Spanish stemmer is older: it takes "-ación" off
+only with its accent, so after folding "erradicación" keeps its whole word there, and finds fewer forms.
+A prefix is matched against the words as written, not their stems ("eradicat*" finds "eradication", whose
+stem is "erad"): SQLite's index keeps the folded words too, PostgreSQL a second tsvector in the simple
+configuration, accents folded when the server has the unaccent extension.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -139,13 +140,34 @@ def test_a_store_from_before_stemmed_search_is_reindexed_by_stem_and_back(tmp_pa
 
 
 @pytest.mark.pg
-def test_a_postgres_store_from_before_prefix_search_gains_the_plain_words_and_back(pg_url: str) -> None:
+def test_a_postgres_store_gains_plain_words_then_folded_stems_and_back(pg_url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
     engine = make_engine(pg_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+
+    def downgrade(revision: str) -> None:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, revision)
+
+    def scalar(query: str) -> Any:
+        with engine.connect() as conn:
+            return conn.execute(text(query)).scalar()
+
+    def found(search: str) -> list[int]:
+        with Corpus.open(pg_url) as corpus:  # opening migrates to head
+            return [p.seq for p in corpus.passages(PassageFilter(search=search))]
+
     plain_column = "SELECT count(*) FROM information_schema.columns WHERE column_name = 'tsv_plain'"
     plain_config = "SELECT count(*) FROM pg_ts_config WHERE cfgname = 'citsec_plain'"
+    stemmed = "'citsec_english', 'citsec_spanish', 'citsec_portuguese'"
+    stemmed_configs = f"SELECT count(*) FROM pg_ts_config WHERE cfgname IN ({stemmed})"
+    stemmers = "SELECT count(*) FROM pg_ts_dict WHERE dictname LIKE 'citsec\\_%\\_stem'"
+    indexed = "SELECT tsv::text FROM passages"
+    unaccent = scalar("SELECT count(*) FROM pg_available_extensions WHERE name = 'unaccent'")
     try:
         assert upgrade(engine, "0003") == "0003"  # prefixes matched against the stems
         with engine.begin() as conn:
@@ -158,26 +180,29 @@ def test_a_postgres_store_from_before_prefix_search_gains_the_plain_words_and_ba
             conn.execute(
                 text(
                     "INSERT INTO passages (report_id, seq, page_start, page_end, lang, kind, char_start,"
-                    " char_end, text) VALUES (:r, 1, 1, 1, 'en', 'text', 0, 0, 'Aerial eradication.')"
+                    " char_end, text) VALUES (:r, 1, 1, 1, 'en', 'text', 0, 0, :t)"
                 ),
-                {"r": rid},
+                {"r": rid, "t": "Aerial eradication in São Paulo."},
             )
-        with Corpus.open(pg_url) as corpus:  # opening migrates to head: the stored row gains its plain words
-            assert [p.seq for p in corpus.passages(PassageFilter(search="eradicat*"))] == [1]
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0003")
-        with engine.connect() as conn:
-            assert conn.execute(text(plain_column)).scalar() == 0
-            assert conn.execute(text(plain_config)).scalar() == 0
-            assert conn.execute(text("SELECT to_regclass('ix_passages_tsv_plain')")).scalar() is None
-        assert upgrade(engine) == HEAD  # and forward again
-        with engine.connect() as conn:
-            assert conn.execute(text(plain_column)).scalar() == 1
-        with Corpus.open(pg_url) as corpus:
-            assert [p.seq for p in corpus.passages(PassageFilter(search="eradicat*"))] == [1]
+        # At head the stored row gains its plain words (0004) and is re-indexed folded, stop words kept (0005)
+        assert found("eradicat*") == [1]
+        assert found('"eradication in"') == [1]
+        assert found("Sao Paulo") == ([1] if unaccent else [])
+        assert (scalar(stemmed_configs), scalar(stemmers)) == (3, 3)
+        downgrade("0004")  # 0005 undone: stems of the english configuration, stop words dropped, accents kept
+        assert (scalar(stemmed_configs), scalar(stemmers)) == (0, 0)
+        assert scalar(indexed) == "'aerial':1 'erad':2 'paulo':5 'são':4"
+        assert scalar("SELECT to_regclass('ix_passages_tsv')") is not None
+        downgrade("0003")  # 0004 undone
+        assert scalar(plain_column) == 0
+        assert scalar(plain_config) == 0
+        assert scalar("SELECT to_regclass('ix_passages_tsv_plain')") is None
+        assert upgrade(engine) == HEAD  # and forward again, from the rows already stored
+        assert scalar(plain_column) == 1
+        sao = "'sao':4" if unaccent else "'são':4"
+        assert scalar(indexed) == f"'aerial':1 'erad':2 'in':3 'paulo':5 {sao}"
+        assert found("eradicat*") == [1]
+        assert found('"eradication in"') == [1]
     finally:
         engine.dispose()
 
