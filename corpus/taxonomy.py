@@ -31,9 +31,8 @@ def validate_label_filter(labels: Iterable[str]) -> list[str]:
     has_none = NO_LABEL in found
     unknown = sorted(found.difference(LABELS).difference({NO_LABEL}))
     if unknown:
-        raise CorpusError(
-            f"unknown label {', '.join(map(repr, unknown))}; expected one of {', '.join(LABELS)} or {NO_LABEL}"
-        )
+        expected = f"{', '.join(LABELS)} or {NO_LABEL}"
+        raise CorpusError(f"unknown label {', '.join(map(repr, unknown))}; expected one of {expected}")
     result = validate_labels(found - {NO_LABEL})
     return [*result, NO_LABEL] if has_none else result
 

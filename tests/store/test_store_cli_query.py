@@ -194,4 +194,4 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: unknown label 'bogus'; expected one of prevention, "
-                                                "enforcement, transnational"]  # fmt: skip
+                                                "enforcement, transnational or none"]  # fmt: skip
