@@ -27,14 +27,13 @@ from sqlalchemy import (
     select,
     table,
     text,
-    true,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import aliased
 
 from corpus.filters import PassageFilter
 from corpus.schema import CurrentLabel, Entity, Passage, Report
-from corpus.search import Term, parse_search, to_fts5, to_tsquery_text
+from corpus.search import Search, Term, parse_search, to_fts5, to_tsquery_text
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
@@ -121,22 +120,23 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
 def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], ColumnElement[Any]]:
     """Add the FROM clause and WHERE conditions of `f`; returns the statement and its ordering key."""
     order_key: ColumnElement[Any] = Passage.__table__.c.id
-    terms = parse_search(f.search) if f.search else None
-    if terms is not None and dialect == "sqlite" and terms:
+    search = parse_search(f.search) if f.search else None
+    lang = f.lang.lower() if f.lang else None
+    if search is not None and dialect == "sqlite" and search.all_of:
         # Drive the query from the FTS index in rowid order: the first page needs only the first
         # matches that pass the other filters, not all matches sorted.
         stmt = stmt.select_from(_FTS).join(Passage, Passage.id == _FTS.c.rowid)
-        query = to_fts5(terms, f.lang.lower() if f.lang else None)
+        query = to_fts5(search.all_of, lang)
         stmt = stmt.where(text("passages_fts MATCH :fts_query").bindparams(fts_query=query))
         order_key = _FTS.c.rowid
     else:
         stmt = stmt.select_from(Passage)
     stmt = stmt.join(Report, Report.id == Passage.report_id)
-    conditions = _conditions(f, dialect, terms)
+    conditions = _conditions(f, dialect, search)
     return (stmt.where(and_(*conditions)) if conditions else stmt), order_key
 
 
-def _conditions(f: PassageFilter, dialect: str, terms: list[Term] | None) -> list[ColumnElement[bool]]:
+def _conditions(f: PassageFilter, dialect: str, search: Search | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.report_id is not None:
         conditions.append(Passage.report_id == f.report_id)
@@ -156,14 +156,33 @@ def _conditions(f: PassageFilter, dialect: str, terms: list[Term] | None) -> lis
         conditions.append(_entity_condition("country", list(f.countries)))
     if f.programs:
         conditions.append(_entity_condition("program", [p.casefold() for p in f.programs]))
-    if terms is not None:
-        if not terms:
-            conditions.append(false())  # search text with no words matches nothing
-        elif dialect == "postgresql":
-            conditions.append(_pg_search(terms, f.lang))
-        elif dialect != "sqlite":
-            conditions.append(and_(*(Passage.text.icontains(" ".join(t.words)) for t in terms)))
+    if search is not None:
+        conditions.extend(_search_conditions(search, dialect, f.lang.lower() if f.lang else None))
     return conditions
+
+
+def _search_conditions(search: Search, dialect: str, lang: str | None) -> list[ColumnElement[bool]]:
+    """What the search adds to the WHERE clause (on SQLite the FTS MATCH of `all_of` is in the FROM)."""
+    if not search:
+        return [false()]  # search text with no words matches nothing
+    if dialect == "sqlite":
+        if not search.none_of:
+            return []
+        # Left out: the passages that hold any excluded term, by the same index and stemming.
+        excluded = text("SELECT rowid FROM passages_fts WHERE passages_fts MATCH :fts_excluded").bindparams(
+            fts_excluded=to_fts5([search.none_of], lang)
+        )
+        return [Passage.id.not_in(excluded.columns(column("rowid", Integer)))]
+    if dialect == "postgresql":
+        found = [_pg_search(search.all_of, lang)] if search.all_of else []
+        if search.none_of:
+            found.append(~func.coalesce(_pg_search([search.none_of], lang), false()))
+        return found
+
+    def holds(term: Term) -> ColumnElement[bool]:
+        return Passage.text.icontains(" ".join(term.words))
+
+    return [or_(*map(holds, clause)) for clause in search.all_of] + [~holds(t) for t in search.none_of]
 
 
 def _label_condition(f: PassageFilter) -> ColumnElement[bool]:
@@ -192,35 +211,42 @@ def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
     return exists().where(entity.passage_id == Passage.id, entity.kind == kind, entity.key.in_(keys))
 
 
-def _pg_search(terms: list[Term], lang: str | None) -> ColumnElement[bool]:
-    """tsvector match. Words and phrases match by stem, in the passage's own language only, as on SQLite
-    (corpus.search.to_fts5): one group per language, each `lang = 'xx' AND tsv @@ query in xx` (a GIN
-    bitmap scan per group), else a Spanish "policía" would find English "police" (both stem to "polic").
-    PostgreSQL reads each term as typed, splitting it into words as it split the passages: "U.S." is one
-    token. Prefixes match the unstemmed words (tsv_plain, migration 0004): the english stem of
-    "eradication" is "erad", which "eradicat*" is no prefix of."""
-    words = [t for t in terms if not t.prefix]
-    prefixes = [t for t in terms if t.prefix]
-    conditions: list[ColumnElement[bool]] = []
-    if words:
-        tsv: ColumnElement[Any] = literal_column("passages.tsv")
-        if lang is not None:  # the filter already keeps that language's passages only
-            group = lang if lang in _PG_CONFIGS else None
-            conditions.append(tsv.op("@@")(_phrase_query(_PG_CONFIGS[group], words)))
-        else:
-            conditions.append(
-                or_(
-                    *(
-                        and_(_in_group(group), tsv.op("@@")(_phrase_query(config, words)))
-                        for group, config in _PG_CONFIGS.items()
-                    )
-                )
-            )
-    if prefixes:
-        tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
-        queries = [func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in prefixes]
-        conditions.append(tsv_plain.op("@@")(_all(queries)))
-    return and_(*conditions) if conditions else true()
+def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnElement[bool]:
+    """tsvector match of every clause (one of its terms). Words and phrases match by stem, in the passage's
+    own language only, as on SQLite (corpus.search.to_fts5): one group per language, each `lang = 'xx' AND
+    tsv @@ query in xx` (a GIN bitmap scan per group), else a Spanish "policía" would find English "police"
+    (both stem to "polic"). PostgreSQL reads each term as typed, splitting it into words as it split the
+    passages: "U.S." is one token. Prefixes match the unstemmed words (tsv_plain, migration 0004): the
+    english stem of "eradication" is "erad", which "eradicat*" is no prefix of. Clauses of words only are
+    one tsquery (terms joined by || within a clause, clauses by &&)."""
+    tsv: ColumnElement[Any] = literal_column("passages.tsv")
+    tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
+
+    def prefix_query(terms: Sequence[Term]) -> ColumnElement[Any]:
+        return _any([func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in terms])
+
+    def in_config(config: str) -> ColumnElement[bool]:
+        plain_clauses: list[ColumnElement[Any]] = []
+        conditions: list[ColumnElement[bool]] = []
+        for clause in clauses:
+            words = [t for t in clause if not t.prefix]
+            prefixes = [t for t in clause if t.prefix]
+            if not prefixes:
+                plain_clauses.append(_any([_phrase(config, t) for t in words]))
+            elif not words:
+                conditions.append(tsv_plain.op("@@")(prefix_query(prefixes)))
+            else:
+                conditions.append(or_(
+                    tsv.op("@@")(_any([_phrase(config, t) for t in words])),
+                    tsv_plain.op("@@")(prefix_query(prefixes)),
+                ))  # fmt: skip
+        if plain_clauses:
+            conditions.insert(0, tsv.op("@@")(_all(plain_clauses)))
+        return and_(*conditions)
+
+    if lang is not None:  # the filter already keeps that language's passages only
+        return in_config(_PG_CONFIGS[lang if lang in _PG_CONFIGS else None])
+    return or_(*(and_(_in_group(group), in_config(config)) for group, config in _PG_CONFIGS.items()))
 
 
 def _in_group(group: str | None) -> ColumnElement[bool]:
@@ -230,9 +256,9 @@ def _in_group(group: str | None) -> ColumnElement[bool]:
     return or_(Passage.lang.is_(None), Passage.lang.not_in([g for g in _PG_CONFIGS if g is not None]))
 
 
-def _phrase_query(config: str, terms: list[Term]) -> ColumnElement[Any]:
-    """All `terms` (ANDed) as one tsquery in text-search configuration `config`, each a phrase as typed."""
-    return _all([func.phraseto_tsquery(_regconfig(config), t.typed or " ".join(t.words)) for t in terms])
+def _phrase(config: str, term: Term) -> ColumnElement[Any]:
+    """One word or phrase, as typed, as a tsquery in text-search configuration `config`."""
+    return func.phraseto_tsquery(_regconfig(config), term.typed or " ".join(term.words))
 
 
 def _regconfig(config: str) -> ColumnElement[Any]:
@@ -241,3 +267,7 @@ def _regconfig(config: str) -> ColumnElement[Any]:
 
 def _all(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
     return reduce(lambda a, b: a.op("&&")(b), queries)
+
+
+def _any(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+    return reduce(lambda a, b: a.op("||")(b), queries)

@@ -1,8 +1,10 @@
-"""Turn whatever a user types into a safe full-text query: words and quoted phrases, never syntax.
+"""Turn whatever a user types into a safe full-text query: words, phrases, OR and exclusions, never syntax.
 
 Every term is a run of letters or digits; quotes group words into a phrase, and so does punctuation inside
-a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Operators,
-brackets, stray quotes and punctuation are dropped, so no input is ever an error. Terms are ANDed.
+a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Terms are
+ANDed; `OR` (in capitals) between two terms makes either one do (`coca OR heroin cartel` = (coca or heroin)
+and cartel); `-term` or `NOT term` leaves out the passages that hold it. Brackets, stray quotes, other
+operators and punctuation are dropped, so no input is ever an error.
 
 Both stores match words by their stem in the passage's language only, accents folded first and stop
 words kept, so "homicides" finds "homicide", "cultivo" finds "cultivos", "policia" finds "policía" and
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -28,9 +31,10 @@ if TYPE_CHECKING:
     import Stemmer
 
 _WORD = re.compile(r"[^\W_]+(\*)?")
-_PHRASE_OR_WORD = re.compile(r'"([^"]*)"?|([^\s"]+)')
-# Typed in capitals these read as boolean operators; we AND every term, so they are dropped.
-_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# A phrase (a leading "-" excludes it), or a run of anything else up to a space or a quote.
+_PHRASE_OR_WORD = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
+# Typed in capitals: AND is what terms do anyway and NEAR is not offered; OR and NOT are read.
+_IGNORED = frozenset({"AND", "NEAR"})
 
 
 @dataclass(frozen=True)
@@ -46,28 +50,71 @@ class Term:
     typed: str = ""
 
 
-def parse_search(text: str) -> list[Term]:
-    """The terms of a user's search text; an empty list when it holds no letters or digits."""
-    terms: list[Term] = []
+@dataclass(frozen=True)
+class Search:
+    """A parsed search: a passage matches when each clause of `all_of` has one of its terms in it (a
+    clause of one term, unless OR joined several) and none of the terms of `none_of` is in it."""
+
+    all_of: tuple[tuple[Term, ...], ...] = ()
+    none_of: tuple[Term, ...] = ()
+
+    def __bool__(self) -> bool:
+        """False when the text held no term at all (such a search matches nothing)."""
+        return bool(self.all_of or self.none_of)
+
+    @property
+    def terms(self) -> list[Term]:
+        """Every term the passage must hold, one per clause (a clause of several is OR)."""
+        return [term for clause in self.all_of for term in clause]
+
+
+def _terms_of(bare: str) -> list[Term]:
+    found = list(_WORD.finditer(bare))
+    if len(found) > 1 and not any(word.group(1) for word in found):
+        # One typed word with punctuation inside ("U.S.", "narco-trafficking"): its words in order.
+        return [Term(tuple(word.group(0).lower() for word in found), typed=bare)]
+    terms = []
+    for word in found:
+        typed = word.group(0).rstrip("*")
+        terms.append(Term((typed.lower(),), prefix=bool(word.group(1)), typed=typed))
+    return terms
+
+
+def parse_search(text: str) -> Search:
+    """The clauses of a user's search text; an empty Search when it holds no letters or digits."""
+    clauses: list[list[Term]] = []
+    excluded: list[Term] = []
+    negate = join = False  # the next term is excluded / joins the last clause (after NOT, "-" / OR)
     # NUL is no character a database accepts in a string, nor part of any word.
     for match in _PHRASE_OR_WORD.finditer(unicodedata.normalize("NFC", text or "").replace("\x00", " ")):
-        phrase, bare = match.group(1), match.group(2)
+        dash, phrase, bare = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
             words = tuple(w.group(0).rstrip("*").lower() for w in _WORD.finditer(phrase))
-            if words:
-                terms.append(Term(words, typed=phrase))
+            terms, negate = ([Term(words, typed=phrase)] if words else []), negate or bool(dash)
+        elif bare in _IGNORED:
             continue
-        if bare in _OPERATORS:
+        elif bare == "NOT" or bare == "-":
+            negate, join = True, False
             continue
-        found = list(_WORD.finditer(bare))
-        if len(found) > 1 and not any(word.group(1) for word in found):
-            # One typed word with punctuation inside ("U.S.", "narco-trafficking"): its words in order.
-            terms.append(Term(tuple(word.group(0).lower() for word in found), typed=bare))
+        elif bare == "OR":
+            join = bool(clauses) and not negate
             continue
-        for word in found:
-            typed = word.group(0).rstrip("*")
-            terms.append(Term((typed.lower(),), prefix=bool(word.group(1)), typed=typed))
-    return list(dict.fromkeys(terms))
+        else:
+            if bare.startswith("-") and _WORD.search(bare):  # "-police"; "--" is punctuation
+                negate, bare = True, bare.lstrip("-")
+            terms = _terms_of(bare)
+        if not terms:
+            continue
+        if negate:
+            excluded.extend(terms)
+        elif join:
+            clauses[-1].append(terms[0])
+            clauses.extend([term] for term in terms[1:])
+        else:
+            clauses.extend([term] for term in terms)
+        negate = join = False
+    unique = dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in clauses)
+    return Search(tuple(unique), tuple(dict.fromkeys(excluded)))
 
 
 # The languages whose passages are indexed by stem, as PostgreSQL's configurations of the same names do;
@@ -102,24 +149,29 @@ def search_words(text: str | None, lang: str | None) -> str:
     return " ".join(stems(_TOKEN.findall(unicodedata.normalize("NFC", text or "")), lang))
 
 
-def to_fts5(terms: list[Term], lang: str | None = None) -> str:
+def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
     """An FTS5 MATCH expression over the index of migration 0003 (columns `lang`: en, es, pt or other;
     `words`: search_words; `plain`: the same words unstemmed, for prefix terms). Every word is
-    double-quoted, so none can be read as an operator. A passage matches when all terms, stemmed in its
-    language, are in its words: with `lang` known, one group for that language; otherwise one group per
-    language, ORed (PostgreSQL does the same, corpus.passage_sql._pg_search)."""
+    double-quoted, so none can be read as an operator. A passage matches when each clause has one of its
+    terms, stemmed in its language, in its words: with `lang` known, one group for that language;
+    otherwise one group per language, ORed (PostgreSQL does the same, corpus.passage_sql._pg_search)."""
     languages: list[str | None] = [lang] if lang is not None else [*STEMMED, None]
     groups = []
     for language in languages:
         parts = []
-        for term in terms:
-            # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad".
-            words = stems(list(term.words), None if term.prefix else language)
-            quoted = '"' + " ".join(words).replace('"', '""') + '"'
-            parts.append(f"plain : {quoted}*" if term.prefix else f"words : {quoted}")
+        for clause in clauses:
+            options = [_fts5_term(term, language) for term in clause]
+            parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
         group = language if language in STEMMED else "other"
         groups.append(f'(lang : "{group}" AND ' + " AND ".join(parts) + ")")
     return " OR ".join(dict.fromkeys(groups))
+
+
+def _fts5_term(term: Term, language: str | None) -> str:
+    # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad".
+    words = stems(list(term.words), None if term.prefix else language)
+    quoted = '"' + " ".join(words).replace('"', '""') + '"'
+    return f"plain : {quoted}*" if term.prefix else f"words : {quoted}"
 
 
 def to_tsquery_text(term: Term) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
 from corpus.taxonomy import LABELS, NO_LABEL
@@ -149,14 +150,14 @@ def _matches(t: TruthPassage, f: PassageFilter) -> bool:
 def _search_matches(words: list[str], search: str) -> bool:
     from corpus.search import parse_search
 
-    terms = parse_search(search)
-    if not terms:
+    parsed = parse_search(search)
+    if not parsed:
         return False
-    for term in terms:
+
+    def holds(term: Any) -> bool:
         n = len(term.words)
         if term.prefix:
-            if not any(w.startswith(term.words[0]) for w in words):
-                return False
-        elif not any(tuple(words[i : i + n]) == term.words for i in range(len(words) - n + 1)):
-            return False
-    return True
+            return any(w.startswith(term.words[0]) for w in words)
+        return any(tuple(words[i : i + n]) == term.words for i in range(len(words) - n + 1))
+
+    return all(any(map(holds, clause)) for clause in parsed.all_of) and not any(map(holds, parsed.none_of))

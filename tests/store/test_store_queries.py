@@ -182,14 +182,27 @@ def test_a_prefix_matches_the_words_not_their_stems(small: Corpus) -> None:
     assert ids(small, search="eradicat*", lang="es") == []
     assert ids(small, search="initiativ* judicial") == [4]  # stem "initi"
     assert ids(small, search="the*") == [4]  # an english stop word is still the start of a word
-    # Mixed with words (by stem) and phrases: every term is still required, operators are still dropped
+    # Mixed with words (by stem), phrases and OR: every clause is still required
     assert ids(small, search="Eradicat* raid") == [2]
     assert ids(small, search='eradicat* "police raids"') == [2]
     assert ids(small, search='eradicat* "raids police"') == []
     assert ids(small, search="eradicat* youth") == []
-    assert ids(small, search="eradicat* OR youth") == []
+    assert ids(small, search="eradicat* OR youth") == [1, 2]
     assert ids(small, search="eradicat* aerial*") == [2]
     assert ids(small, search="eradicat* medell*") == []
+
+
+def test_or_and_exclusions(small: Corpus) -> None:
+    assert ids(small, search="youth OR cabecilla") == [1, 3]  # either, each in its own language
+    assert ids(small, search="youth OR cabecilla violence") == [1]
+    assert ids(small, search="police OR cartel") == [2, 3]
+    assert ids(small, search="police OR cartel -raids") == [3]
+    assert ids(small, search="police OR cartel NOT raids") == [3]
+    assert ids(small, search="NOT youth") == [2, 3, 4, 5]  # only exclusions: everything else
+    assert ids(small, search='-"plan colombia"') == [1, 3, 4, 5]
+    assert ids(small, search="eradicat* OR youth -medell*") == [2]
+    assert ids(small, search="police OR cartel -raids", lang="en") == []
+    assert ids(small, search="-- NOT OR") == []  # no term at all: nothing
 
 
 def test_a_prefix_folds_accents(small: Corpus) -> None:
@@ -227,16 +240,32 @@ def test_any_search_text_runs(small: Corpus, text: str) -> None:
 
 
 def test_parse_search_keeps_only_words() -> None:
-    terms = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
-    assert to_fts5(terms, "fr") == (
-        '(lang : "other" AND words : "mano" AND words : "dura politica" AND words : "near x" '
+    search = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
+    assert to_fts5(search.all_of, "fr") == (
+        '(lang : "other" AND words : "mano" AND (words : "dura politica" OR words : "near x") '
         'AND plain : "polic"*)'
     )
-    assert to_fts5(parse_search("cultivos")) == (
+    assert to_fts5(parse_search("cultivos").all_of) == (
         '(lang : "en" AND words : "cultivo") OR (lang : "es" AND words : "cultiv") OR '
         '(lang : "pt" AND words : "cultiv") OR (lang : "other" AND words : "cultivos")'
     )
-    assert parse_search("*** !!!") == []
+    assert not parse_search("*** !!!") and not parse_search("-- NOT OR")
+
+
+def test_or_joins_terms_and_a_dash_or_not_excludes() -> None:
+    def shape(text: str) -> tuple[list[list[str]], list[str]]:
+        parsed = parse_search(text)
+        clauses = [[" ".join(t.words) for t in clause] for clause in parsed.all_of]
+        return clauses, [" ".join(t.words) for t in parsed.none_of]
+
+    assert shape("coca OR heroin cartel") == ([["coca", "heroin"], ["cartel"]], [])
+    assert shape("a OR b OR c") == ([["a", "b", "c"]], [])
+    assert shape('homicid* -police NOT "mano dura"') == ([["homicid"]], ["police", "mano dura"])
+    assert shape('-"state of exception" truce') == ([["truce"]], ["state of exception"])
+    assert shape("OR police OR") == ([["police"]], [])  # an OR with nothing to join is dropped
+    assert shape("police OR -coca x") == ([["police"], ["x"]], ["coca"])  # an excluded term joins nothing
+    assert shape("narco-trafficking x -- y") == ([["narco trafficking"], ["x"], ["y"]], [])
+    assert shape("-police") == ([], ["police"])
 
 
 MALFORMED = [

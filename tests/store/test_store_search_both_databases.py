@@ -22,7 +22,8 @@ SEARCHES = (
     "policia", "cocaína", "violencia", "cultivo", "extradition", "México", "mexico", "homicidios",
     "violência", "Sao Paulo", "São Paulo", "prevencao", '"grupos moviles de erradicacion"', "the", '"of the"',
     "de", "que", '"homicide rates in"', "são", "não", "U.S.", "drug trafficking", '"drug trafficking"',
-    "cartels",
+    "cartels", "cocaine OR cocaína", "police -violence", 'NOT "drug trafficking" cartels',
+    "homicid* OR violencia -police", "-the",
 )  # fmt: skip
 # PostgreSQL's own Snowball Spanish stemmer (an older one than PyStemmer's) takes "-ación" off only with
 # its accent, and the words are folded first, on both databases: "erradicacion" stays whole on
