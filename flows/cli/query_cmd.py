@@ -188,7 +188,17 @@ def stats_command(
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db) as corpus:
         rows = corpus.stats(fields, f)
-    emit(named_groups(rows, fields) if fmt is OutputFormat.table else rows, fmt, [*fields, "count"])
+        wanted = "report" in fields and fmt is OutputFormat.table
+        titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
+    if fmt is not OutputFormat.table:
+        emit(rows, fmt, [*fields, "count"])
+        return
+    # For people: reports by title too (JSON and CSV keep the contract's fields: the group's and count).
+    columns = list(fields)
+    if titles:
+        columns.insert(fields.index("report") + 1, "title")
+        rows = [{**row, "title": titles.get(row["report"])} for row in rows]
+    emit(named_groups(rows, fields), fmt, [*columns, "count"])
 
 
 def named_groups(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:

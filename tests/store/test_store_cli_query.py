@@ -144,6 +144,13 @@ def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     ]
     code, out, _ = run(capsys, "stats", "--db", filled, "--by", "year")
     assert code == 0 and "count" in out
+    # The table names each report by its title too; JSON keeps the contract's fields.
+    with Corpus.open(filled) as corpus:
+        titles = {r.title for r in corpus.reports() if r.title}
+    code, out, _ = run(capsys, "stats", "--db", filled, "--by", "report")
+    assert code == 0 and "title" in out and titles and all(t in out for t in titles)
+    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "report", "-f", "json")
+    assert all(set(row) == {"report", "count"} for row in json.loads(out))
 
 
 def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
