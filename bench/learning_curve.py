@@ -73,10 +73,9 @@ def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) 
     estimator = model.estimator
     proba = estimator.predict_proba([r["text"] for r in held])
     if documents is not None:
-        contexts = np.array([
-            report_context(estimator.predict_proba(documents[(r["doc"], r["lang"])])) for r in held
-        ])
-        proba = blend(proba, contexts)
+        keys = [(r["doc"], r["lang"]) for r in held]
+        context_of = {key: report_context(estimator.predict_proba(documents[key])) for key in set(keys)}
+        proba = blend(proba, np.array([context_of[key] for key in keys]))
     return (proba >= estimator.thresholds_).astype(np.int64)
 
 

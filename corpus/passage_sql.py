@@ -162,7 +162,8 @@ def _conditions(f: PassageFilter, dialect: str, search: Search | None) -> list[C
 
 
 def _search_conditions(search: Search, dialect: str, lang: str | None) -> list[ColumnElement[bool]]:
-    """What the search adds to the WHERE clause (on SQLite the FTS MATCH of `all_of` is in the FROM)."""
+    """What the search adds to the WHERE clause (on SQLite the FTS MATCH of `all_of` is in the FROM);
+    the store runs on SQLite or PostgreSQL only (corpus.engine)."""
     if not search:
         return [false()]  # search text with no words matches nothing
     if dialect == "sqlite":
@@ -173,16 +174,10 @@ def _search_conditions(search: Search, dialect: str, lang: str | None) -> list[C
             fts_excluded=to_fts5([search.none_of], lang)
         )
         return [Passage.id.not_in(excluded.columns(column("rowid", Integer)))]
-    if dialect == "postgresql":
-        found = [_pg_search(search.all_of, lang)] if search.all_of else []
-        if search.none_of:
-            found.append(~func.coalesce(_pg_search([search.none_of], lang), false()))
-        return found
-
-    def holds(term: Term) -> ColumnElement[bool]:
-        return Passage.text.icontains(" ".join(term.words))
-
-    return [or_(*map(holds, clause)) for clause in search.all_of] + [~holds(t) for t in search.none_of]
+    found = [_pg_search(search.all_of, lang)] if search.all_of else []
+    if search.none_of:
+        found.append(~func.coalesce(_pg_search([search.none_of], lang), false()))
+    return found
 
 
 def _label_condition(f: PassageFilter) -> ColumnElement[bool]:
@@ -242,6 +237,9 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
                 ))  # fmt: skip
         if plain_clauses:
             conditions.insert(0, tsv.op("@@")(_all(plain_clauses)))
+            # PostgreSQL's parser drops some tokens Python counts as words (HTML tags and entities): such
+            # a term is an empty tsquery, which && would silently drop; on SQLite it matches nothing.
+            conditions.extend(func.numnode(query) > 0 for query in plain_clauses)
         return and_(*conditions)
 
     if lang is not None:  # the filter already keeps that language's passages only

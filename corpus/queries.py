@@ -21,15 +21,20 @@ _STREAM_BATCH = 500
 
 
 class QueriesMixin(StoreBase):
-    def passages(self, f: PassageFilter | None = None, limit: int | None = None) -> Iterator[PassageRow]:
-        """Passages matching `f` in store order, streamed in batches; `limit` applies in SQL.
+    def passages(
+        self, f: PassageFilter | None = None, limit: int | None = None, *, by_report: bool = False
+    ) -> Iterator[PassageRow]:
+        """Passages matching `f` in store order, streamed in batches; `limit` applies in SQL. `by_report`
+        orders them by report, then position, so each report's passages come together (ids of two reports
+        stored at once may interleave).
 
         Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report.
         """
         f = self._checked(f)
         if limit is not None and limit < 0:
             raise CorpusError(f"--limit must be 0 or more, got {limit}")
-        return self._stream(select_passages(f, self.dialect, limit))
+        stmt = select_passages(f, self.dialect, limit)
+        return self._stream(_by_report(stmt) if by_report else stmt)
 
     def passages_by_id(self, ids: Sequence[int]) -> list[PassageRow]:
         """The passages with these ids, in the order given (unknown ids are left out)."""
@@ -75,10 +80,10 @@ class QueriesMixin(StoreBase):
     def iter_passage_texts(
         self, batch_size: int = 1000, f: PassageFilter | None = None
     ) -> Iterator[list[tuple[int, str, str | None, int]]]:
-        """(id, text, lang, report id) of passages matching `f` (all current ones by default), in batches
-        of about `batch_size` that never split a report, so a batch can be read report by report."""
+        """(id, text, lang, report id) of passages matching `f` (all current ones by default), report by
+        report in position order, in batches of about `batch_size` that never split a report."""
         f = self._checked(f)
-        stmt = select_passages(f, self.dialect).with_only_columns(
+        stmt = _by_report(select_passages(f, self.dialect)).with_only_columns(
             Passage.id, Passage.text, Passage.lang, Passage.report_id
         )
         batch: list[tuple[int, str, str | None, int]] = []
@@ -92,6 +97,20 @@ class QueriesMixin(StoreBase):
                     batch.append((int(r[0]), r[1], r[2], int(r[3])))
         if batch:
             yield batch
+
+    def report_passage_texts(self, report_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The passage texts of each of these reports, in position order (a few queries, not one each)."""
+        texts: dict[int, list[str]] = {int(r): [] for r in report_ids}
+        with self._read() as conn:
+            for chunk in chunks(sorted(texts)):
+                stmt = (
+                    select(Passage.report_id, Passage.text)
+                    .where(Passage.report_id.in_(chunk))
+                    .order_by(Passage.report_id, Passage.seq)
+                )
+                for report_id, text in conn.execute(stmt):
+                    texts[int(report_id)].append(text)
+        return texts
 
     def _checked(self, f: PassageFilter | None) -> PassageFilter:
         f = (f or PassageFilter()).validated()
@@ -186,3 +205,8 @@ def _enrich(conn: Connection, part: Sequence[Row[Any]], model_id: int | None) ->
             programs=sorted(programs.get(row.id, {}).values(), key=str.casefold),
             label_origin=origins.get(row.id),
         )
+
+
+def _by_report(stmt: Any) -> Any:
+    """`stmt` ordered by report, then position (the unique (report_id, seq) index serves it)."""
+    return stmt.order_by(None).order_by(Passage.report_id, Passage.seq)

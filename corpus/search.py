@@ -4,7 +4,7 @@ Every term is a run of letters or digits; quotes group words into a phrase, and 
 a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Terms are
 ANDed; `OR` (in capitals) between two terms makes either one do (`coca OR heroin cartel` = (coca or heroin)
 and cartel); `-term` or `NOT term` leaves out the passages that hold it. Brackets, stray quotes, other
-operators and punctuation are dropped, so no input is ever an error.
+operators and punctuation are dropped, and terms past the 64th ignored, so no input is ever an error.
 
 Both stores match words by their stem in the passage's language only, accents folded first and stop
 words kept, so "homicides" finds "homicide", "cultivo" finds "cultivos", "policia" finds "policía" and
@@ -35,6 +35,8 @@ _WORD = re.compile(r"[^\W_]+(\*)?")
 _PHRASE_OR_WORD = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
 # Typed in capitals: AND is what terms do anyway and NEAR is not offered; OR and NOT are read.
 _IGNORED = frozenset({"AND", "NEAR"})
+# Terms past this many are ignored: no one types more, and PostgreSQL's query nests one level per term.
+MAX_TERMS = 64
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,6 @@ class Search:
     def __bool__(self) -> bool:
         """False when the text held no term at all (such a search matches nothing)."""
         return bool(self.all_of or self.none_of)
-
-    @property
-    def terms(self) -> list[Term]:
-        """Every term the passage must hold, one per clause (a clause of several is OR)."""
-        return [term for clause in self.all_of for term in clause]
 
 
 def _terms_of(bare: str) -> list[Term]:
@@ -113,8 +110,14 @@ def parse_search(text: str) -> Search:
         else:
             clauses.extend([term] for term in terms)
         negate = join = False
-    unique = dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in clauses)
-    return Search(tuple(unique), tuple(dict.fromkeys(excluded)))
+    unique = list(dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in clauses))
+    kept, room = [], MAX_TERMS
+    for clause in unique:
+        if room <= 0:
+            break
+        kept.append(clause[:room])
+        room -= len(kept[-1])
+    return Search(tuple(kept), tuple(dict.fromkeys(excluded))[: max(room, 0)])
 
 
 # The languages whose passages are indexed by stem, as PostgreSQL's configurations of the same names do;

@@ -105,7 +105,7 @@ def label_queue(corpus: Corpus, model: LoadedModel, n: int = 20) -> list[Candida
 
     def candidates() -> Iterable[Candidate]:
         batch: list[Any] = []
-        for row in corpus.passages():
+        for row in corpus.passages(by_report=True):
             if len(batch) >= SCORE_BATCH and batch[-1].report_id != row.report_id:
                 yield from _scored(model, batch)
                 batch = []

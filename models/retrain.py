@@ -188,10 +188,7 @@ def store_examples(corpus: Corpus) -> list[Example]:
 
 def report_texts(corpus: Corpus, examples: Iterable[Example]) -> dict[int, list[str]]:
     """Every passage text of the reports the examples' stored passages come from, to read them in."""
-    from corpus import PassageFilter
-
-    reports = sorted({e.report_id for e in examples if e.report_id is not None})
-    return {report: [p.text for p in corpus.passages(PassageFilter(report_id=report))] for report in reports}
+    return corpus.report_passage_texts(sorted({e.report_id for e in examples if e.report_id is not None}))
 
 
 def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:

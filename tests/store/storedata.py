@@ -7,10 +7,13 @@ in Python, so tests can compare what the store returns with a brute-force filter
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
+
+import pytest
 
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
 from corpus.taxonomy import LABELS, NO_LABEL
@@ -161,3 +164,10 @@ def _search_matches(words: list[str], search: str) -> bool:
         return any(tuple(words[i : i + n]) == term.words for i in range(len(words) - n + 1))
 
     return all(any(map(holds, clause)) for clause in parsed.all_of) and not any(map(holds, parsed.none_of))
+
+
+def pg_feature_missing(reason: str) -> NoReturn:
+    """A PostgreSQL server without a feature a test needs: skip, or fail when CI requires PostgreSQL."""
+    if os.environ.get("CITSEC_REQUIRE_PG") == "1":
+        pytest.fail(f"{reason} (CITSEC_REQUIRE_PG=1)")
+    pytest.skip(reason)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from storedata import pg_feature_missing
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
 
@@ -65,7 +66,7 @@ def test_every_search_finds_the_same_passages_on_both_databases(both: tuple[Corp
     lite, pg = both
     with pg.engine.connect() as conn:
         if not conn.exec_driver_sql("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'").scalar():
-            pytest.skip("this PostgreSQL server has no unaccent extension: words keep their accents")
+            pg_feature_missing("this PostgreSQL server has no unaccent extension: words keep their accents")
     assert lite.count_passages() == pg.count_passages() > 500
     differ = {}
     for search in SEARCHES:

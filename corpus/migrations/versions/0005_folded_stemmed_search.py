@@ -2,8 +2,9 @@
 configurations that fold accents (unaccent, when the server has it) before stemming, and keep stop words
 (snowball dictionaries made without a StopWords file), one per stemmed language: citsec_english,
 citsec_spanish, citsec_portuguese; passages in any other language (or none) use 0004's citsec_plain
-(simple, accents folded). SQLite's index (revision 0003) already folds and keeps every word, so "Sao
-Paulo", "homicidios", "the" and "homicide rates in" found nothing or far fewer passages on PostgreSQL.
+(simple, accents folded when the server had unaccent when 0004 ran). SQLite's index (revision 0003)
+already folds and keeps every word, so "Sao Paulo", "homicidios", "the" and "homicide rates in" found
+nothing or far fewer passages on PostgreSQL.
 The stemmers themselves stay PostgreSQL's, older than PyStemmer's: its Spanish one takes "-ación" off only
 with the accent, so a folded "erradicacion" keeps its whole word and misses "erradicaciones". SQLite is
 unchanged.
@@ -30,6 +31,7 @@ _ASCII_WORDS = "asciiword, asciihword, hword_asciipart"
 _WORDS = "word, hword, hword_part"
 # Words with digits, which the language configurations keep unstemmed (simple), as 0004 maps them.
 _NUMBER_WORDS = "numword, numhword, hword_numpart"
+# Repeated from 0004 on purpose: a revision is a frozen snapshot and never imports another.
 _UNACCENT_DICTIONARY = """
     SELECT quote_ident(n.nspname) || '.' || quote_ident(d.dictname)
     FROM pg_ts_dict d
