@@ -27,7 +27,7 @@ import numpy as np
 
 from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, REPORTS, SHARED, fold_of, write_results
-from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_context
+from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_context, with_contexts
 from models.evaluation import evaluate, format_evaluation, macro_f1, read_gold
 from models.labels import labels_to_matrix
 from models.seed_data import load_seed
@@ -109,8 +109,8 @@ def run(design: str) -> dict[str, Any]:
     alone = decide("mean", 0.0)
     grid = {f"{name}@{w}": macro_f1(y, decide(name, w)) for name in AGGREGATES for w in WEIGHTS}
     # What ingest does: models.context's own report context and weight.
-    context = np.array([report_context(doc_proba[(r["doc"], r["lang"])]) for r in rows])
-    shipped = (blend(own, context) >= thresholds).astype(int)
+    contexts = {key: report_context(proba) for key, proba in doc_proba.items()}
+    shipped = (with_contexts(own, [(r["doc"], r["lang"]) for r in rows], contexts) >= thresholds).astype(int)
 
     folds = np.array([fold_of(r) for r in rows])
     nested = np.zeros_like(alone)

@@ -37,7 +37,7 @@ from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, SHARED, fold_of, write_results
 from corpus import Corpus
 from flows.settings import Settings
-from models.context import blend, report_context
+from models.context import report_context, with_contexts
 from models.evaluation import Evaluation, evaluate
 from models.labels import labels_to_matrix
 from models.queue import Candidate, score_texts, spread
@@ -75,7 +75,7 @@ def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) 
     if documents is not None:
         keys = [(r["doc"], r["lang"]) for r in held]
         context_of = {key: report_context(estimator.predict_proba(documents[key])) for key in set(keys)}
-        proba = blend(proba, np.array([context_of[key] for key in keys]))
+        proba = with_contexts(proba, keys, context_of)
     return (proba >= estimator.thresholds_).astype(np.int64)
 
 

@@ -15,7 +15,8 @@ the labels' thresholds are unchanged, still chosen by cross-validation on the tr
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -56,3 +57,16 @@ def in_context(
 ) -> np.ndarray:
     """Each passage's scores blended with those of the passages that share its report key."""
     return blend(proba, report_contexts(proba, reports, quantile), weight)
+
+
+def with_contexts(
+    proba: np.ndarray, keys: Sequence[Hashable | None], contexts: Mapping[Any, np.ndarray],
+    weight: float = CONTEXT_WEIGHT,
+) -> np.ndarray:
+    """Each passage's scores blended with the context of its report key, from `contexts` (computed on the
+    whole reports); a passage whose key is None or not in `contexts` keeps its own scores."""
+    out = np.asarray(proba, dtype=np.float64).copy()
+    for i, key in enumerate(keys):
+        if key is not None and key in contexts:
+            out[i] = blend(out[i], contexts[key], weight)
+    return out

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from models.classifier import StrategyClassifier, f1_at
-from models.context import blend, report_context
+from models.context import report_context, with_contexts
 from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
@@ -264,11 +264,9 @@ def score(
     y = labels_to_matrix([e.labels for e in examples])
     proba = estimator.predict_proba([e.text for e in examples])
     reports = reports or {}
-    needed = {e.report_id for e in examples if e.report_id in reports}
-    contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed if r is not None}
-    for i, example in enumerate(examples):
-        if example.report_id in contexts:
-            proba[i] = blend(proba[i], contexts[example.report_id])
+    needed = {e.report_id for e in examples if e.report_id is not None and e.report_id in reports}
+    contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed}
+    proba = with_contexts(proba, [e.report_id for e in examples], contexts)
     return evaluate(y, (proba >= estimator.thresholds_).astype(int), [e.lang for e in examples])
 
 

@@ -58,3 +58,13 @@ def test_predict_reads_passages_in_their_report(fitted):
     # The vague passage's enforcement score rises toward the crackdown report's.
     assert together[3].scores["enforcement"] > alone[3].scores["enforcement"]
     assert all(p.scores["enforcement"] >= 0.5 for p in alone[:3])
+
+
+def test_with_contexts_blends_passages_whose_report_context_is_known():
+    from models.context import with_contexts
+
+    proba = np.array([[0.2, 0.4], [0.6, 0.1], [0.3, 0.3]])
+    contexts = {"a": np.array([1.0, 0.0])}
+    out = with_contexts(proba, ["a", None, "b"], contexts)
+    np.testing.assert_allclose(out[0], blend(proba[0], contexts["a"]))
+    np.testing.assert_allclose(out[1:], proba[1:])  # no key, or a key without a context: its own scores
