@@ -98,8 +98,8 @@ class LabelsMixin(StoreBase):
             return [_label_row(row) for row in conn.execute(stmt)]
 
     def labeled_examples(self) -> Iterator[LabelRow]:
-        """Training examples: each labeled passage once (its latest label, with its text), then each
-        labeled free text once (its latest label)."""
+        """Training examples: each labeled passage once (its latest label, with its text and report), then
+        each labeled free text once (its latest label)."""
         latest = (
             select(func.max(HumanLabel.id))
             .where(HumanLabel.passage_id.is_not(None))
@@ -110,6 +110,7 @@ class LabelsMixin(StoreBase):
                 *[c for c in HumanLabel.__table__.c if c.name not in ("text", "lang")],
                 Passage.text,
                 Passage.lang,
+                Passage.report_id,
             )
             .join(Passage, Passage.id == HumanLabel.passage_id)
             .where(HumanLabel.id.in_(latest))
@@ -167,4 +168,5 @@ def _label_row(row: Row[Any]) -> LabelRow:
         annotator=r["annotator"],
         origin=r["origin"],
         created_at=r["created_at"],
+        report_id=r.get("report_id"),
     )

@@ -159,6 +159,7 @@ class LabelRow:
     annotator: str | None
     origin: str
     created_at: dt.datetime
+    report_id: int | None = None  # the labeled passage's report (labeled_examples); None for free text
 
 
 @dataclass(frozen=True)

@@ -150,16 +150,15 @@ def holdout_key(text: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def human_examples(rows: Iterable[LabelRow], report_of: Mapping[int, int] | None = None) -> list[Example]:
-    """One example per distinct text: the latest label given to it (by label id) wins. `report_of` maps
-    stored passages' ids to their reports."""
+def human_examples(rows: Iterable[LabelRow]) -> list[Example]:
+    """One example per distinct text: the latest label given to it (by label id) wins; an example from a
+    stored passage keeps its report."""
     latest: dict[str, tuple[int, Example]] = {}
     for row in rows:
         if not row.text or not row.text.strip():
             continue
         key = normalize_text(row.text)
-        report = (report_of or {}).get(row.passage_id) if row.passage_id is not None else None
-        example = Example(row.text, tuple(row.labels), row.lang, row.origin, report)
+        example = Example(row.text, tuple(row.labels), row.lang, row.origin, row.report_id)
         if key not in latest or row.id > latest[key][0]:
             latest[key] = (row.id, example)
     return [example for _, example in sorted(latest.values(), key=lambda item: item[0])]
@@ -180,10 +179,7 @@ def split_holdout(examples: Sequence[Example], share: float) -> tuple[list[Examp
 def store_examples(corpus: Corpus) -> list[Example]:
     """Every human label in the store as one example per distinct text (its latest label), each stored
     passage's example knowing its report."""
-    rows = list(corpus.labeled_examples())
-    on_passages = [r.passage_id for r in rows if r.passage_id is not None]
-    report_of = {p.id: p.report_id for p in corpus.passages_by_id(on_passages)}
-    return human_examples(rows, report_of)
+    return human_examples(corpus.labeled_examples())
 
 
 def report_texts(corpus: Corpus, examples: Iterable[Example]) -> dict[int, list[str]]:
