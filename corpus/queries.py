@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Integer, Row, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from corpus.base import StoreBase
+from corpus.batches import whole_runs
 from corpus.errors import CorpusError
 from corpus.filters import STAT_FIELDS, PassageFilter
 from corpus.labelstate import chunks, promoted_model_id
@@ -86,17 +87,10 @@ class QueriesMixin(StoreBase):
         stmt = _by_report(select_passages(f, self.dialect)).with_only_columns(
             Passage.id, Passage.text, Passage.lang, Passage.report_id
         )
-        batch: list[tuple[int, str, str | None, int]] = []
         with self._read() as conn:
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=batch_size))
-            for part in result.partitions(batch_size):
-                for r in part:
-                    if len(batch) >= batch_size and batch[-1][3] != r[3]:
-                        yield batch
-                        batch = []
-                    batch.append((int(r[0]), r[1], r[2], int(r[3])))
-        if batch:
-            yield batch
+            rows = ((int(r[0]), r[1], r[2], int(r[3])) for r in result)
+            yield from whole_runs(rows, batch_size, key=lambda row: row[3])
 
     def report_passage_texts(self, report_ids: Sequence[int]) -> dict[int, list[str]]:
         """The passage texts of each of these reports, in position order (a few queries, not one each)."""

@@ -103,14 +103,10 @@ def label_queue(corpus: Corpus, model: LoadedModel, n: int = 20) -> list[Candida
     report as ingest reads it (recomputed in batches of whole reports), so the queue follows the model
     that would learn from the answers."""
 
+    from corpus.batches import whole_runs
+
     def candidates() -> Iterable[Candidate]:
-        batch: list[Any] = []
-        for row in corpus.passages(by_report=True):
-            if len(batch) >= SCORE_BATCH and batch[-1].report_id != row.report_id:
-                yield from _scored(model, batch)
-                batch = []
-            batch.append(row)
-        if batch:
+        for batch in whole_runs(corpus.passages(by_report=True), SCORE_BATCH, key=lambda row: row.report_id):
             yield from _scored(model, batch)
 
     return spread(candidates(), n)

@@ -106,14 +106,9 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
 
 def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
     """Batches of about `size` inputs; a run of lines of one report is never split between batches."""
-    batch: list[TagInput] = []
-    for item in items:
-        if len(batch) >= size and (item.report is None or item.report != batch[-1].report):
-            yield batch
-            batch = []
-        batch.append(item)
-    if batch:
-        yield batch
+    from corpus.batches import whole_runs
+
+    return whole_runs(items, size, key=lambda item: item.report)
 
 
 def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
