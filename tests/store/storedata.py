@@ -171,3 +171,14 @@ def pg_feature_missing(reason: str) -> NoReturn:
     if os.environ.get("CITSEC_REQUIRE_PG") == "1":
         pytest.fail(f"{reason} (CITSEC_REQUIRE_PG=1)")
     pytest.skip(reason)
+
+
+def require_unaccent(corpus: Corpus, without_it: str) -> None:
+    """On PostgreSQL, a test of accent folding needs the unaccent extension in the store's database (the
+    migrations install it when the server ships it); `without_it` says what the store does instead."""
+    if corpus.dialect != "postgresql":
+        return
+    with corpus.engine.connect() as conn:
+        query = "SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"
+        if not conn.exec_driver_sql(query).scalar():
+            pg_feature_missing(f"this PostgreSQL server has no unaccent extension: {without_it}")

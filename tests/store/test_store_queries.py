@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storedata import pg_feature_missing
+from storedata import require_unaccent
 
 from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter, parse_date
 from corpus.search import parse_search, to_fts5
@@ -115,8 +115,7 @@ def test_search_words_phrases_prefixes_and_accents(small: Corpus) -> None:
 
 def test_words_and_phrases_fold_accents(small: Corpus) -> None:
     # PostgreSQL's english/spanish/portuguese configurations kept accents: "homicidios" missed "homicídios".
-    if small.dialect == "postgresql" and not _pg_has_unaccent(small):
-        pg_feature_missing("this PostgreSQL server has no unaccent extension: words keep their accents")
+    require_unaccent(small, "words keep their accents")
     assert ids(small, search="medellin") == [1]
     assert ids(small, search="MEDELLÍN") == [1]
     assert ids(small, search="policia") == [3]
@@ -213,18 +212,11 @@ def test_or_and_exclusions(small: Corpus) -> None:
 
 
 def test_a_prefix_folds_accents(small: Corpus) -> None:
-    if small.dialect == "postgresql" and not _pg_has_unaccent(small):
-        pg_feature_missing("this PostgreSQL server has no unaccent extension: prefix search keeps accents")
+    require_unaccent(small, "prefix search keeps accents")
     assert ids(small, search="medellin*") == [1]
     assert ids(small, search="capturo*") == [3]
     assert ids(small, search="POLICÍ*") == [3]
     assert ids(small, search="homicidio*") == [5]
-
-
-def _pg_has_unaccent(corpus: Corpus) -> bool:
-    with corpus.engine.connect() as conn:
-        query = "SELECT count(*) FROM pg_available_extensions WHERE name = 'unaccent'"
-        return bool(conn.exec_driver_sql(query).scalar())
 
 
 NASTY_SEARCHES = (

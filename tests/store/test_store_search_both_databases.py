@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from storedata import pg_feature_missing
+from storedata import require_unaccent
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
 
@@ -64,9 +64,7 @@ def _found(corpus: Corpus, search: str, lang: str | None = None) -> list[int]:
 @pytest.mark.pg
 def test_every_search_finds_the_same_passages_on_both_databases(both: tuple[Corpus, Corpus]) -> None:
     lite, pg = both
-    with pg.engine.connect() as conn:
-        if not conn.exec_driver_sql("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'").scalar():
-            pg_feature_missing("this PostgreSQL server has no unaccent extension: words keep their accents")
+    require_unaccent(pg, "words keep their accents")
     assert lite.count_passages() == pg.count_passages() > 500
     differ = {}
     for search in SEARCHES:
