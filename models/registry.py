@@ -23,7 +23,7 @@ import sklearn
 
 from models.artifacts import artifact_digest, dump_model, load_model_bytes
 from models.classifier import StrategyClassifier
-from models.context import in_context, report_contexts
+from models.context import blend, report_contexts
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS
@@ -50,6 +50,9 @@ class Prediction:
 
     labels: list[str]
     scores: dict[str, float]
+    # Read in its report: the two sides of the blend behind `scores`, per label ("passage": its own
+    # scores, "report": its report's); None when the passage was read on its own.
+    context: dict[str, dict[str, float]] | None = None
 
 
 @dataclass
@@ -65,36 +68,25 @@ class LoadedModel:
         reports: Sequence[Hashable] | None = None,
     ) -> list[Prediction]:
         """Labels and scores for each text. `reports`, when given, names each text's report: passages of
-        one report are read together (models.context); without it each text is read on its own. `langs`
-        is accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon in
-        three languages), so the language is not needed."""
+        one report are read together (models.context), and each prediction keeps both sides of the blend
+        in `context`; without it each text is read on its own. `langs` is accepted for the API's sake:
+        the features are multilingual (accent folding, a cue lexicon in three languages), so the language
+        is not needed."""
         if not texts:
             return []
-        proba = self.estimator.predict_proba(texts)
-        if reports is not None:
-            proba = in_context(proba, reports)
+        own = self.estimator.predict_proba(texts)
+        contexts = report_contexts(own, reports) if reports is not None else None
+        proba = blend(own, contexts) if contexts is not None else own
         thresholds = self.estimator.thresholds_
         return [
             Prediction(
                 labels=[label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]],
-                scores={label: round(float(row[j]), 4) for j, label in enumerate(LABELS)},
+                scores=_by_label(row),
+                context=None if contexts is None else {
+                    "passage": _by_label(own[i]), "report": _by_label(contexts[i]),
+                },
             )
-            for row in proba
-        ]
-
-    def context(self, texts: Sequence[str], reports: Sequence[Hashable]) -> list[dict[str, dict[str, float]]]:
-        """For each text read in its report (as `predict(..., reports=...)` reads it): its scores on its
-        own ("passage") and its report's side of the blend ("report"), per label."""
-        if not texts:
-            return []
-        proba = self.estimator.predict_proba(texts)
-        contexts = report_contexts(proba, reports)
-        return [
-            {
-                "passage": {label: round(float(own[j]), 4) for j, label in enumerate(LABELS)},
-                "report": {label: round(float(ctx[j]), 4) for j, label in enumerate(LABELS)},
-            }
-            for own, ctx in zip(proba, contexts, strict=True)
+            for i, row in enumerate(proba)
         ]
 
     def explain(self, text: str, k: int = 5) -> dict[str, dict[str, list[tuple[str, float]]]]:
@@ -102,6 +94,10 @@ class LoadedModel:
         if self._basis is None:
             self._basis = explain_basis(self.estimator)
         return explain_text(self.estimator, self._basis, text, k)
+
+
+def _by_label(row: Any) -> dict[str, float]:
+    return {label: round(float(row[j]), 4) for j, label in enumerate(LABELS)}
 
 
 def seed_version(seed_digest: str) -> str:

@@ -135,9 +135,8 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
     tags = tagger.tag(texts, langs)
     reports = report_runs(batch)
     predictions = model.predict(texts, langs, reports=reports)
-    contexts = model.context(texts, reports) if explain and reports is not None else [None] * len(batch)
     rows = []
-    for item, lang, tag, prediction, context in zip(batch, langs, tags, predictions, contexts, strict=True):
+    for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
         row: dict[str, Any] = {
             "id": item.id,
             "lang": lang,
@@ -149,9 +148,9 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
         }
         if explain:
             row["explain"] = model.explain(item.text, EXPLAIN_TERMS)
-            if context is not None and item.report is not None:
+            if prediction.context is not None and item.report is not None:
                 # The terms explain the passage's own score; "scores" blend it with the report's.
-                row["context"] = {**context, "report_weight": CONTEXT_WEIGHT}
+                row["context"] = {**prediction.context, "report_weight": CONTEXT_WEIGHT}
         rows.append(row)
     return rows
 

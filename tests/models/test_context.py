@@ -58,6 +58,13 @@ def test_predict_reads_passages_in_their_report(fitted):
     # The vague passage's enforcement score rises toward the crackdown report's.
     assert together[3].scores["enforcement"] > alone[3].scores["enforcement"]
     assert all(p.scores["enforcement"] >= 0.5 for p in alone[:3])
+    # Each prediction read in a report keeps both sides of its blend; one read alone has none.
+    assert all(p.context is None for p in alone)
+    for read, own in zip(together, alone, strict=True):
+        assert read.context is not None and read.context["passage"] == own.scores
+        for label, score in read.scores.items():
+            mixed = (1 - CONTEXT_WEIGHT) * own.scores[label] + CONTEXT_WEIGHT * read.context["report"][label]
+            assert score == pytest.approx(mixed, abs=2e-4)
 
 
 def test_with_contexts_blends_passages_whose_report_context_is_known():
