@@ -17,7 +17,8 @@ a paired-bootstrap 95 % interval. Writes bench/results/learning_curve.json.
 another design of models.training.DESIGNS, as `citsec retrain --design NAME` does (results go to
 learning_curve_<NAME>.json); --sizes "" runs only the all-labels point. --in-report scores every held-out
 passage in its document as the store would (models.context; documents rebuilt as bench.context_eval does;
-results go to learning_curve_in_report.json): the seed model and every retrained model alike.
+results go to learning_curve_in_report.json): the seed model and every retrained model alike, and the
+queue order ranks the pool by scores read in their documents too.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from corpus import Corpus
 from flows.settings import Settings
 from models.context import report_context, with_contexts
 from models.evaluation import Evaluation, evaluate
-from models.labels import labels_to_matrix
-from models.queue import Candidate, score_texts, spread
+from models.labels import LABELS, labels_to_matrix
+from models.queue import Candidate, spread, uncertainty
 from models.registry import LoadedModel, load_model, seed_model
 from models.retrain import HOLDOUT_SHARE, HUMAN_WEIGHT, RetrainConfig, retrain, retrain_design
 from models.training import DESIGNS, SHIPPED_DESIGN
@@ -55,28 +56,35 @@ def read_dev(path: Path) -> list[Row]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def queue_order(pool: list[Row], model: LoadedModel) -> list[Row]:
-    """The pool as `label queue` would offer it: least certain first, spread over documents and languages."""
-    scored = score_texts(model, [r["text"] for r in pool], [r.get("lang") for r in pool])
-    candidates = [
-        Candidate(u, i, row.get("doc"), row.get("lang"), scores, labels, row)
-        for i, (row, (u, scores, labels)) in enumerate(zip(pool, scored, strict=True))
-    ]
-    return [c.row for c in spread(candidates, len(pool))]
-
-
 Documents = dict[tuple[str, str], list[str]]
+
+
+def scores(model: LoadedModel, rows: list[Row], documents: Documents | None) -> np.ndarray:
+    """(n, labels) the model's scores for `rows`: each passage on its own, or read in its document."""
+    estimator = model.estimator
+    proba = estimator.predict_proba([r["text"] for r in rows])
+    if documents is not None:
+        keys = [(r["doc"], r["lang"]) for r in rows]
+        context_of = {key: report_context(estimator.predict_proba(documents[key])) for key in set(keys)}
+        proba = with_contexts(proba, keys, context_of)
+    return np.asarray(proba)
 
 
 def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) -> np.ndarray:
     """The model's 0/1 decisions for `held`: each passage on its own, or read in its document."""
-    estimator = model.estimator
-    proba = estimator.predict_proba([r["text"] for r in held])
-    if documents is not None:
-        keys = [(r["doc"], r["lang"]) for r in held]
-        context_of = {key: report_context(estimator.predict_proba(documents[key])) for key in set(keys)}
-        proba = with_contexts(proba, keys, context_of)
-    return (proba >= estimator.thresholds_).astype(np.int64)
+    return (scores(model, held, documents) >= model.estimator.thresholds_).astype(np.int64)
+
+
+def queue_order(pool: list[Row], model: LoadedModel, documents: Documents | None) -> list[Row]:
+    """The pool as `label queue` would offer it: least certain first, spread over documents and languages;
+    scored as the held-out passages are (in their documents with --in-report, as the store's queue does)."""
+    thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
+    candidates = []
+    for i, (row, proba) in enumerate(zip(pool, scores(model, pool, documents), strict=True)):
+        by_label = {label: float(p) for label, p in zip(LABELS, proba, strict=True)}
+        unsure = uncertainty(by_label, thresholds)
+        candidates.append(Candidate(unsure, i, row.get("doc"), row.get("lang"), row=row))
+    return [c.row for c in spread(candidates, len(pool))]
 
 
 def retrain_predict(
@@ -125,7 +133,7 @@ def run(
             pool_sizes.append(len(pool))
             shuffled = list(pool)
             random.Random(seed * 1000 + fold).shuffle(shuffled)
-            orders = {"random": shuffled, "queue": queue_order(pool, base)}
+            orders = {"random": shuffled, "queue": queue_order(pool, base, documents)}
             # All labels: the order no longer matters.
             every = retrain_predict(pool, held, config, Path(tmp), documents)
             for name, order in orders.items():
