@@ -139,7 +139,7 @@ def evaluate_command(
     from models.evaluation import format_evaluation, read_gold
     from models.labels import LABELS
     from models.registry import load_model
-    from models.retrain import Example, score
+    from models.retrain import Example, normalize_text, score
 
     reports: dict[int, list[str]] = {}
     if gold is not None:
@@ -156,8 +156,9 @@ def evaluate_command(
     try:
         model = load_model(corpus, model_version, cache_dir=Settings.from_env().cache_dir)
         if gold is not None and corpus is not None and not model.version.startswith("seed-"):
-            labeled = {" ".join((e.text or "").split()) for e in corpus.labeled_examples()}
-            seen = sum(" ".join(e.text.split()) in labeled for e in examples)
+            # The same text counts as retraining counts it: spacing and case aside (models.retrain).
+            labeled = {normalize_text(e.text or "") for e in corpus.labeled_examples()}
+            seen = sum(normalize_text(e.text) in labeled for e in examples)
     finally:
         if corpus is not None:
             corpus.close()
