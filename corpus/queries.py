@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Integer, Row, any_, bindparam, select
+from sqlalchemy import Connection, Integer, Row, Select, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 
 from corpus.base import StoreBase
 from corpus.batches import whole_runs
@@ -16,7 +17,7 @@ from corpus.filters import STAT_FIELDS, PassageFilter
 from corpus.labelstate import chunks, promoted_model_id
 from corpus.passage_sql import PASSAGE_COLUMNS, count_passages, select_passages, select_stats
 from corpus.records import PassageRow
-from corpus.schema import CurrentLabel, Entity, HumanLabel, Passage, Prediction, Report
+from corpus.schema import CurrentLabel, Entity, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 _STREAM_BATCH = 500
 
@@ -79,14 +80,19 @@ class QueriesMixin(StoreBase):
             ]
 
     def iter_passage_texts(
-        self, batch_size: int = 1000, f: PassageFilter | None = None
+        self, batch_size: int = 1000, f: PassageFilter | None = None, *, unpredicted_by: str | None = None
     ) -> Iterator[list[tuple[int, str, str | None, int]]]:
         """(id, text, lang, report id) of passages matching `f` (all current ones by default), report by
-        report in position order, in batches of about `batch_size` that never split a report."""
+        report in position order, in batches of about `batch_size` that never split a report.
+
+        `unpredicted_by` (a model version) keeps only the reports holding a passage that model has no
+        prediction for, with all their passages: a passage is read in its report (models.context)."""
         f = self._checked(f)
         stmt = _by_report(select_passages(f, self.dialect)).with_only_columns(
             Passage.id, Passage.text, Passage.lang, Passage.report_id
         )
+        if unpredicted_by is not None:
+            stmt = stmt.where(Passage.report_id.in_(_reports_unpredicted(unpredicted_by)))
         with self._read() as conn:
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=batch_size))
             rows = ((int(r[0]), r[1], r[2], int(r[3])) for r in result)
@@ -199,6 +205,17 @@ def _enrich(conn: Connection, part: Sequence[Row[Any]], model_id: int | None) ->
             programs=sorted(programs.get(row.id, {}).values(), key=str.casefold),
             label_origin=origins.get(row.id),
         )
+
+
+def _reports_unpredicted(version: str) -> Select[Any]:
+    """Ids of the reports with a passage that model `version` holds no prediction for."""
+    passage = aliased(Passage)
+    predicted = (
+        select(Prediction.passage_id)
+        .join(ModelVersion, ModelVersion.id == Prediction.model_version_id)
+        .where(ModelVersion.version == version, Prediction.passage_id == passage.id)
+    )
+    return select(passage.report_id).where(~predicted.exists()).distinct()
 
 
 def _by_report(stmt: Any) -> Any:

@@ -289,11 +289,16 @@ def decide(policy: str, new: Evaluation | None, old: Evaluation | None) -> Decis
     return Decision(False, f"held-out macro-F1 {new.macro_f1:.3f} < current {old.macro_f1:.3f}")
 
 
-def reclassify(corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH) -> int:
+def reclassify(
+    corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH, *, missing_only: bool = False
+) -> int:
     """Store `model`'s predictions for every current passage, each read in its report (models.context),
-    one transaction per batch of whole reports; returns the count."""
+    one transaction per batch of whole reports; returns the count. `missing_only` predicts only the
+    reports with a passage the model has no prediction for (stored after it was last promoted, or never
+    promoted): what promoting it needs."""
     done = 0
-    for batch in corpus.iter_passage_texts(batch_size):
+    unpredicted_by = model.version if missing_only else None
+    for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
         predictions = model.predict(
             [text for _, text, _, _ in batch], [lang for _, _, lang, _ in batch],
             reports=[report for *_, report in batch],

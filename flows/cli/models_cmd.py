@@ -80,23 +80,32 @@ def promote_command(
 ) -> None:
     """Make VERSION the model whose predictions label the store's passages.
 
+    Passages the model has not classified yet (stored after it was last promoted, or it never was) are
+    classified first, each read in its report, so every passage switches at once.
+
     Example: citsec models promote m-20250101120000-1a2b3c4d
     """
     from corpus import Corpus
-    from models.registry import SEED_ALIAS, builtin_seed_version, register_seed_model, seed_model
+    from models.registry import SEED_ALIAS, builtin_seed_version, load_model, register_seed_model, seed_model
+    from models.retrain import reclassify
 
+    cache_dir = Settings.from_env().cache_dir
     with Corpus.open(db) as corpus:
         row = corpus.model_version(version) if version != SEED_ALIAS else None
         if version in (SEED_ALIAS, builtin_seed_version()) and (row is None or not row.has_artifact):
             # The built-in model enters the registry (artifact and metrics) when first promoted.
-            version = register_seed_model(corpus, seed_model(Settings.from_env().cache_dir), promoted=True)
+            model = seed_model(cache_dir)
+            register_seed_model(corpus, model)
         elif row is None:
             raise UserError(f"unknown model version {version!r} (see `citsec models list`)")
         elif not row.has_artifact:
             raise UserError(f"model {version} has no stored artifact; it cannot label passages")
         else:
-            corpus.promote(version)
-    out_console.print(f"promoted {version}", highlight=False)
+            model = load_model(corpus, version, cache_dir)
+        classified = reclassify(corpus, model, missing_only=True)
+        corpus.promote(model.version)
+    done = f"; classified {classified} passages it had not seen" if classified else ""
+    out_console.print(f"promoted {model.version}{done}", highlight=False)
 
 
 def _store_gold(db_url: str) -> tuple[list[Example], dict[int, list[str]]]:

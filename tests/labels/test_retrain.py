@@ -203,6 +203,41 @@ def test_retrain_reclassifies_and_rollback_restores(
     assert {r["id"] for r in json.loads(rolled)} == before_ids
 
 
+def test_promoting_a_model_classifies_the_passages_it_has_not_seen_first(
+    filled: Corpus, config: RetrainConfig, material: Material, truth: dict[str, tuple[str, ...]],
+    cli: Cli, store_url: str,
+) -> None:
+    old = load_model(filled, cache_dir=config.cache_dir)
+    all_ids = [r.id for r in filled.passages()]
+    for pid in all_ids[::2]:
+        filled.add_labels(pid, truth[filled.passages_by_id([pid])[0].text], annotator="tester")
+    unlabeled = set(all_ids[1::2])
+    result = retrain(filled, "never", config)  # stored, never promoted: no predictions of its own
+    assert result.reclassified == 0
+    code, out, err = cli("models", "promote", result.version, "--db", store_url)
+    assert code == 0, err
+    assert f"promoted {result.version}; classified {len(all_ids)} passages it had not seen" in out
+    new = load_model(filled, cache_dir=config.cache_dir)
+    assert new.version == result.version
+    for label in LABELS:  # unlabeled passages carry the promoted model's labels, not none
+        assert _effective(filled, label) & unlabeled == _predicted(new, filled, label, unlabeled)
+    assert any(_effective(filled, label) & unlabeled for label in LABELS)
+
+    # A report stored while the new model was promoted is predicted by it alone (as ingest does);
+    # rolling back classifies that report with the old model and nothing else.
+    passages = [NewPassage(i + 1, 1, 1, p.text, p.lang) for i, p in enumerate(material.stored[:4])]
+    filled.add_report(NewReport(uri="file:///late.pdf", sha256="7" * 64, passages=passages))
+    reclassify(filled, new)
+    code, out, err = cli("models", "promote", old.version, "--db", store_url)
+    assert code == 0, err
+    assert f"promoted {old.version}; classified 4 passages it had not seen" in out
+    unlabeled = {r.id for r in filled.passages()} - set(all_ids[::2])
+    for label in LABELS:
+        assert _effective(filled, label) & unlabeled == _predicted(old, filled, label, unlabeled)
+    code, out, err = cli("models", "promote", old.version, "--db", store_url)
+    assert code == 0 and out.strip() == f"promoted {old.version}", err  # nothing left to classify
+
+
 def test_an_outgoing_model_known_only_by_its_predictions_becomes_restorable(
     store: Corpus, material: Material, small_seed_model: LoadedModel, cli: Cli, store_url: str
 ) -> None:
