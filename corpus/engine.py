@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from corpus.errors import CorpusError, first_line
 from corpus.migrations import HEAD
@@ -102,7 +102,7 @@ def current_revision(engine: Engine) -> str | None:
             if not engine.dialect.has_table(conn, "alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable, refused, or a file that is not a database
         raise CorpusError(f"cannot open database {display_url(engine)}: {first_line(exc)}") from exc
 
 
@@ -122,9 +122,21 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     return current_revision(engine) or ""
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Migrate when the store is behind; a no-op (one cheap query) when it is current."""
+def missing_sqlite_file(url: str) -> str | None:
+    """The database file a SQLite URL names when no such file exists yet (connecting would create it)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return None if Path(parsed.database).expanduser().exists() else parsed.database
+
+
+def ensure_schema(engine: Engine, *, must_exist: bool = False) -> None:
+    """Migrate when the store is behind; a no-op (one cheap query) when it is current. `must_exist`
+    refuses a database that holds no citsec store yet instead of creating one in it."""
     found = current_revision(engine)
     if found == HEAD:
         return
+    if found is None and must_exist:
+        where = display_url(engine)
+        raise CorpusError(f"no citsec store in {where} yet (check --db; `citsec ingest` creates one)")
     upgrade(engine)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from corpus.engine import ensure_schema, make_engine
+from corpus.engine import ensure_schema, make_engine, missing_sqlite_file
+from corpus.errors import CorpusError
 from corpus.labels import LabelsMixin
 from corpus.queries import QueriesMixin
 from corpus.registry import RegistryMixin
@@ -20,11 +21,16 @@ class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixi
     """
 
     @classmethod
-    def open(cls, url: str) -> Corpus:
-        """Connect, creating or migrating the schema when the store is new or behind."""
+    def open(cls, url: str, *, must_exist: bool = False) -> Corpus:
+        """Connect, creating or migrating the schema when the store is new or behind. `must_exist` is for
+        commands that only read or change what is stored: a store that does not exist yet (a mistyped
+        --db) is an error rather than a new empty store."""
+        missing = missing_sqlite_file(url) if must_exist else None
+        if missing is not None:
+            raise CorpusError(f"no store at {missing} (check --db; `citsec ingest` creates one)")
         engine = make_engine(url)
         try:
-            ensure_schema(engine)
+            ensure_schema(engine, must_exist=must_exist)
         except BaseException:
             engine.dispose()
             raise

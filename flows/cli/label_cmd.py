@@ -194,7 +194,7 @@ def add_command(
         chosen = validate_label_set(labels)
     except CorpusError as exc:
         raise UserError(str(exc)) from None
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         corpus.add_labels(passage_id, chosen, annotator=annotator or default_annotator())
         row = corpus.passage(passage_id)
     out_console.print(f"passage {passage_id}: {', '.join(row.labels) or 'none'}", highlight=False)
@@ -209,7 +209,7 @@ def none_command(
     """Mark a passage as discussing no strategy (it then carries no label, whatever the model says)."""
     from corpus import Corpus
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         corpus.add_labels(passage_id, [], annotator=annotator or default_annotator())
     out_console.print(f"passage {passage_id}: none", highlight=False)
 
@@ -244,7 +244,7 @@ def export_command(
     from corpus import Corpus
     from flows.cli.output import write_jsonl
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         write_jsonl(export_rows(corpus, history), sys.stdout)
 
 
@@ -268,7 +268,7 @@ def queue_command(
     from models.queue import label_queue
     from models.registry import load_model
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
         queue = label_queue(corpus, model, n)
     rows = (

@@ -90,7 +90,7 @@ def promote_command(
     from models.retrain import reclassify
 
     cache_dir = Settings.from_env().cache_dir
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         row = corpus.model_version(version) if version != SEED_ALIAS else None
         if version in (SEED_ALIAS, builtin_seed_version()) and (row is None or not row.has_artifact):
             # The built-in model enters the registry (artifact and metrics) when first promoted.

@@ -120,7 +120,7 @@ def reports_command(
     """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed."""
     from corpus import Corpus
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         rows = (r.to_json() for r in corpus.reports(include_superseded=all_versions))
         emit(_table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS)
 
@@ -150,7 +150,7 @@ def passages_command(
     from corpus import Corpus
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         rows = (p.to_json() for p in corpus.passages(f, limit=limit))
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
 
@@ -186,7 +186,7 @@ def stats_command(
 
     fields = parse_stat_fields(by)
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}

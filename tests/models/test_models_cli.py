@@ -57,6 +57,7 @@ def test_promote_seed_puts_the_builtin_model_into_the_registry(sqlite_url, fitte
     builtin = LoadedModel("seed-0badcafe", fitted)
     monkeypatch.setattr("models.registry.seed_model", lambda cache_dir=None: builtin)
     monkeypatch.setattr("models.registry.builtin_seed_version", lambda seed_dir=None: builtin.version)
+    Corpus.open(sqlite_url).close()  # an empty store: promote works on a store, it does not create one
     result = _invoke(["models", "promote", "seed", "--db", sqlite_url])
     assert result.exit_code == 0, result.output
     with Corpus.open(sqlite_url) as corpus:

@@ -186,6 +186,44 @@ def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     assert code == 2 and "cannot open database" in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_file_that_is_not_a_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.7\n" + b"not a database " * 400)
+    for argv in (["stats", "--by", "label"], ["passages"], ["reports"]):
+        code, out, err = run(capsys, *argv, "--db", str(report))
+        assert code == 2 and out == "", err
+        assert "cannot open database" in err and "not a database" in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["passages"], ["stats", "--by", "label"], ["reports"], ["label", "export"], ["label", "queue"],
+     ["label", "add", "1", "prevention"], ["label", "none", "1"], ["models", "promote", "seed"]],
+)
+def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    db = tmp_path / "typo.db"
+    code, out, err = run(capsys, *argv, "--db", str(db))
+    assert code == 2 and out == ""
+    assert f"no store at {db}" in err and len(err.strip().splitlines()) == 1
+    assert not db.exists()
+
+
+def test_an_empty_postgresql_database_is_not_silently_made_a_store(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "passages", "--db", pg_url)
+    assert code == 2 and "no citsec store in" in err and "citsec ingest" in err
+    code, out, err = run(capsys, "db", "upgrade", "--db", pg_url)  # creating one stays explicit
+    assert code == 0, err
+    code, out, err = run(capsys, "passages", "--db", pg_url, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+
+
 def test_db_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "new.db")
     code, out, _ = run(capsys, "db", "upgrade", "--db", db)
