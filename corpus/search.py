@@ -1,10 +1,11 @@
 """Turn whatever a user types into a safe full-text query: words, phrases, OR and exclusions, never syntax.
 
 Every term is a run of letters or digits; quotes group words into a phrase, and so does punctuation inside
-a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match. Terms are
-ANDed; `OR` (in capitals) between two terms makes either one do (`coca OR heroin cartel` = (coca or heroin)
-and cartel); `-term` or `NOT term` leaves out the passages that hold it. Brackets, stray quotes, other
-operators and punctuation are dropped, and terms past the 64th ignored, so no input is ever an error.
+a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match, and a
+possessive 's is dropped ("Brazil's" = "Brazil"). Terms are ANDed; `OR` (in capitals) between two terms
+makes either one do (`coca OR heroin cartel` = (coca or heroin) and cartel); `-term` or `NOT term` leaves
+out the passages that hold it. Brackets, stray quotes, other operators and punctuation are dropped, and
+terms past the 64th ignored, so no input is ever an error.
 
 Both stores match words by their stem in the passage's language only, accents folded first and stop
 words kept, so "homicides" finds "homicide", "cultivo" finds "cultivos", "policia" finds "policía" and
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
     import Stemmer
 
 _WORD = re.compile(r"[^\W_]+(\*)?")
-# A phrase (a leading "-" excludes it), or a run of anything else up to a space or a quote.
-_PHRASE_OR_WORD = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
+# A phrase (a leading "-" excludes it), or a run of anything else up to a space, a quote or a bracket
+# (brackets only group, so "NEAR(homicide rate)" is the words NEAR, homicide and rate).
+_PHRASE_OR_WORD = re.compile(r'(-?)"([^"]*)"?|([^\s"()\[\]{}]+)')
+# An English possessive: "Brazil's" searches as "Brazil" (which finds "Brazil's" too).
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['’][sS]$")
 # Typed in capitals: AND is what terms do anyway and NEAR is not offered; OR and NOT are read.
 _IGNORED = frozenset({"AND", "NEAR"})
 # Terms past this many are ignored: no one types more, and PostgreSQL's query nests one level per term.
@@ -66,6 +70,7 @@ class Search:
 
 
 def _terms_of(bare: str) -> list[Term]:
+    bare = _POSSESSIVE.sub("", bare)
     found = list(_WORD.finditer(bare))
     if len(found) > 1 and not any(word.group(1) for word in found):
         # One typed word with punctuation inside ("U.S.", "narco-trafficking"): its words in order.

@@ -241,7 +241,7 @@ def test_any_search_text_runs(small: Corpus, text: str) -> None:
 def test_parse_search_keeps_only_words() -> None:
     search = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
     assert to_fts5(search.all_of, "fr") == (
-        '(lang : "other" AND words : "mano" AND (words : "dura politica" OR words : "near x") '
+        '(lang : "other" AND words : "mano" AND (words : "dura politica" OR words : "x") '
         'AND plain : "polic"*)'
     )
     assert to_fts5(parse_search("cultivos").all_of) == (
@@ -265,6 +265,9 @@ def test_or_joins_terms_and_a_dash_or_not_excludes() -> None:
     assert shape("police OR -coca x") == ([["police"], ["x"]], ["coca"])  # an excluded term joins nothing
     assert shape("narco-trafficking x -- y") == ([["narco trafficking"], ["x"], ["y"]], [])
     assert shape("-police") == ([], ["police"])
+    # Brackets only group; a possessive searches as its word (and still finds "Brazil's").
+    assert shape("NEAR(homicide rate) [coca]") == ([["homicide"], ["rate"], ["coca"]], [])
+    assert shape("Brazil's -Mexico’s U.S.") == ([["brazil"], ["u s"]], ["mexico"])
 
 
 MALFORMED = [
