@@ -1,4 +1,4 @@
-"""Report title, author and publication date: from the PDF's metadata, else from its first page."""
+"""Report title, author and publication date: from the PDF's metadata and its front pages."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ _JUNK_TITLE = re.compile(
     r"documento?\d*|slide \d+|title)\b|\.(docx?|pdf|pptx?|indd|tex|dvi|rtf|odt)$|^[\w\-]+\.\w{2,4}$",
     re.IGNORECASE,
 )
-_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
+_PDF_DATE = re.compile(r"^\s*(?:D:)?((?:19|20)\d\d)(0[1-9]|1[0-2])?(0[1-9]|[12]\d|3[01])?")
+# PDF 1.0 is from 1993: an earlier creation date is a clock or a tool's default (1970-01-01, 1904-01-01).
+_EARLIEST_PDF = datetime.date(1993, 1, 1)
+_PLACEHOLDER_DATES = frozenset({datetime.date(2000, 1, 1)})
 _MONTH_NAMES = (
     "january february march april may june july august september october november december",
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
@@ -25,6 +28,28 @@ _MONTHS = {name: i + 1 for names in _MONTH_NAMES for i, name in enumerate(names.
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 _MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,10})\.?\s+(\d{1,2}),\s+(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b(?:(\d{1,2})\s+(?:de\s+)?)?([A-Za-zçÇ]{3,10})\s+(?:de\s+|del\s+)?(\d{4})\b")
+# A dateline is a date with at most this many other words ("Bogotá, D.C., agosto de 2013").
+DATELINE_OTHER_WORDS = 4
+# A line that starts like these dates the document however long it is ("Publicado en junio de 2019 por ...").
+_PUBLICATION_CUE = re.compile(
+    r"^\W*(published|first published|this version|publicad[oa]|publica[cç][aã]o)\b",
+    re.IGNORECASE,
+)
+# Words that make a date something other than the document's: a deadline, the start of a period.
+_NOT_PUBLICATION = re.compile(
+    r"\b(deadline|due|until|since|hasta|desde|plazo|l[ií]mite|prazo|até|a partir)\b", re.IGNORECASE
+)
+# A labelled date ("Deadline: ...", "Conference: ...") dates the document only under one of these labels.
+_DATE_LABEL = re.compile(
+    r"^\W*(date|dated|published|first published|(this |current )?version|draft|revised|updated|edition|"
+    r"fecha|publicad[oa]|versi[oó]n|borrador|actualizad[oa]|edici[oó]n|data|publica[cç][aã]o|vers[aã]o|"
+    r"atualizad[oa]|edi[cç][aã]o)\b[^:]*:",
+    re.IGNORECASE,
+)
+# How much later than the file's creation a printed date may be: a PDF is written when it is published
+# or after, so a date printed months later is an event or a deadline (a report dated for the month it
+# is due out is fine).
+_PRINTED_AFTER_CREATED = datetime.timedelta(days=92)
 
 
 def _text(value: Any) -> str | None:
@@ -52,16 +77,22 @@ def author_from_metadata(info: Mapping[str, Any]) -> str | None:
     return _text(info.get("Author"))
 
 
-def date_from_metadata(info: Mapping[str, Any]) -> datetime.date | None:
-    raw = _text(info.get("CreationDate")) or _text(info.get("ModDate"))
-    match = _PDF_DATE.search(raw or "")
-    if not match:
-        return None
-    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
+def date_from_metadata(info: Mapping[str, Any], today: datetime.date | None = None) -> datetime.date | None:
+    """The file's CreationDate (ModDate when it has none), as written, when plausible: not after `today`,
+    not before PDF existed (1993) and not a tool's placeholder (2000-01-01). "D:" is optional: some
+    tools leave it out."""
+    for key in ("CreationDate", "ModDate"):
+        match = _PDF_DATE.search(_text(info.get(key)) or "")
+        if not match:
+            continue
+        year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+        try:
+            date = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if _EARLIEST_PDF <= date <= (today or datetime.date.today()) and date not in _PLACEHOLDER_DATES:
+            return date
+    return None
 
 
 def title_from_lines(lines: Sequence[Line]) -> str | None:
@@ -86,22 +117,75 @@ def title_from_lines(lines: Sequence[Line]) -> str | None:
 
 
 def date_from_text(text: str) -> datetime.date | None:
-    """A date written on the first page: ISO (2023-09-04), "December 16, 2022", "16 de marzo de 2015" or
+    """The first date written in `text`: ISO (2023-09-04), "December 16, 2022", "16 de marzo de 2015" or
     "Septiembre de 2015" (en/es/pt month names; the first of the month when no day is given)."""
-    found: list[tuple[int, datetime.date]] = []
+    found = dates_in(text)
+    return found[0][2] if found else None
+
+
+def dates_in(text: str) -> list[tuple[int, int, datetime.date]]:
+    """Every date written in `text` as (start, end, date), in reading order (years 1900-2100)."""
+    found: list[tuple[int, int, datetime.date]] = []
     for match in _ISO_DATE.finditer(text):
-        found.append((match.start(), datetime.date(*map(int, match.groups()))))
+        found.append((match.start(), match.end(), datetime.date(*map(int, match.groups()))))
     for match in _MONTH_DAY_YEAR.finditer(text):
         month = _MONTHS.get(match.group(1).lower())
         if month:
-            found.append((match.start(), _safe_date(int(match.group(3)), month, int(match.group(2)))))
+            found.append(
+                (match.start(), match.end(), _safe_date(int(match.group(3)), month, int(match.group(2))))
+            )
     for match in _MONTH_YEAR.finditer(text):
         month = _MONTHS.get(match.group(2).lower())
         if month:
             day = int(match.group(1)) if match.group(1) else 1
-            found.append((match.start(), _safe_date(int(match.group(3)), month, day)))
-    plausible = [(pos, d) for pos, d in found if 1900 <= d.year <= 2100]
-    return min(plausible)[1] if plausible else None
+            found.append((match.start(), match.end(), _safe_date(int(match.group(3)), month, day)))
+    return sorted(f for f in found if 1900 <= f[2].year <= 2100)
+
+
+def dateline_date(line: str) -> datetime.date | None:
+    """The date of a line that states when the document is dated: a date and little else ("Septiembre de
+    2015", "Bogotá, agosto de 2013", "Danilo Freire | 5 December 2016"), or a date after a publication cue
+    ("Publicado en junio de 2019 por ..."). A date inside a sentence ("the unrest that began on 18 October
+    2019 ...") or after a deadline word or another label ("Deadline: 8 March 2023", "Symposium: June 2023")
+    is not one."""
+    found = dates_in(line)
+    if not found or _NOT_PUBLICATION.search(line):
+        return None
+    label = line[: found[0][0]]
+    if ":" in label and not _DATE_LABEL.match(label):
+        return None
+    rest = "".join(" " if any(s <= i < e for s, e, _ in found) else ch for i, ch in enumerate(line))
+    other_words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
+    if len(other_words) <= DATELINE_OTHER_WORDS or _PUBLICATION_CUE.match(line):
+        return found[0][2]
+    return None
+
+
+def publication_date(
+    front_lines: Sequence[str], info: Mapping[str, Any], today: datetime.date | None = None
+) -> datetime.date | None:
+    """The report's publication date, from its front matter and its file metadata.
+
+    `front_lines` are the lines of the front matter only (a PDF's first two pages, the head of a text):
+    a date anywhere else is something the report talks about, never when it appeared.
+
+    1. A dateline in the front matter (see `dateline_date`) is the date the publisher printed on the cover
+       or title page, and wins: the file's dates are those of this copy, often a later re-export.
+       A date inside a sentence of the front matter is not a dateline and is not taken.
+    2. Else the file's CreationDate (ModDate when it has none), when plausible (see `date_from_metadata`).
+    A dateline in the future, or over three months after a plausible creation date, cannot be when this
+    file was published (it is a deadline or a planned event): it is skipped.
+    """
+    today = today or datetime.date.today()
+    created = date_from_metadata(info, today)
+    for line in front_lines:
+        printed = dateline_date(line)
+        if printed is None or printed > today:
+            continue
+        if created is not None and printed > created + _PRINTED_AFTER_CREATED:
+            continue
+        return printed
+    return created
 
 
 def _safe_date(year: int, month: int, day: int) -> datetime.date:

@@ -19,6 +19,11 @@ from extractors.pdf.paragraphs import blocks_to_paragraphs, insert_tables
 from extractors.pdf.tables import Table
 from extractors.sniff import PDF
 
+# The front matter, where a printed date is the publication date: the first two pages (a cover and a title
+# page, or an image-only cover and the title page after it), the top of each.
+FRONT_PAGES = 2
+FRONT_LINES = 60
+
 
 def distinct_lines(lines: list[str]) -> list[str]:
     """Running lines less those made only of others: a header read as one line on some pages
@@ -97,11 +102,8 @@ def layouts_to_document(
 
     first_lines = next((lines for _, lines in body if lines), [])
     title = meta.title_from_metadata(info) or meta.title_from_lines(first_lines[:40])
-    # A date printed on the first page is the publication date; the file's creation date is a fallback
-    # (PDF tools often stamp a placeholder or the date of a later export).
-    published = meta.date_from_text("\n".join(ln.text for ln in first_lines[:60])) or meta.date_from_metadata(
-        info
-    )
+    front_lines = [ln.text for lay, lines in body if lay.number <= FRONT_PAGES for ln in lines[:FRONT_LINES]]
+    published = meta.publication_date(front_lines, info)
     metadata: dict[str, str] = {}
     if header_lines:
         metadata["running_header"] = " / ".join(distinct_lines(list(header_lines.values()))[:5])
