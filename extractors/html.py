@@ -22,7 +22,11 @@ class HtmlContent:
 
 
 def html_to_content(html: str, url: str | None = None) -> HtmlContent:
-    """Main text, title, date and author of an HTML page; raises ExtractionError when it has no text."""
+    """Main text, title, date and author of an HTML page; raises ExtractionError when it has no text.
+
+    The date is the one the page marks as its own (meta tags, structured data, a <time> element or a
+    date-classed element, the URL), never a date merely written in the article's text: trafilatura's
+    extensive search, which falls back to those, is off."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -33,6 +37,11 @@ def html_to_content(html: str, url: str | None = None) -> HtmlContent:
         include_comments=False,
         output_format="python",
         favor_recall=True,
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            "max_date": datetime.date.today().isoformat(),
+        },
     )
     if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
         raise ExtractionError("no main text found in HTML page")
