@@ -76,3 +76,12 @@ def test_help_and_a_command_that_succeeds_exit_zero(capsys: pytest.CaptureFixtur
             flows.cli.main(argv)
         assert info.value.code == 0
         assert "Usage:" in capsys.readouterr().out
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        flows.cli.main(["--version"])
+    assert exited.value.code in (0, None)
+    assert capsys.readouterr().out.strip() == f"citsec {version('citsec')}"

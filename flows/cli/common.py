@@ -26,6 +26,24 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out_console.print(f"citsec {version('citsec')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print citsec's version."),
+    ] = False,
+) -> None:
+    """Mine Latin American security-policy reports: extract, tag, classify, query."""
+
 def piped_width(is_terminal: bool, columns: str | None) -> int | None:
     """Rich's width for stdout: its own choice on a terminal or when $COLUMNS says; 160 when piped (into
     less or a file), where Rich would squeeze tables to 80 columns, one word per line."""
