@@ -182,7 +182,9 @@ def _open_input(source: str) -> TextIO:
         # Strict UTF-8 whatever the locale: under a C/POSIX locale Python's own stdin turns bad bytes into
         # surrogates, which only fail later, as a traceback when the output is written.
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
-    path = Path(source)
+    path = Path(source).expanduser()
+    if path.is_dir():
+        raise UserError(f"{source} is a folder; tag reads one file of JSON lines or text (or stdin)")
     if not path.is_file():
         raise UserError(f"no such file: {source}")
     return path.open(encoding="utf-8")
@@ -233,7 +235,9 @@ def tag_command(
         except UserError as exc:
             failure.append(exc)
         except UnicodeDecodeError:
-            failure.append(UserError(f"{source if source != '-' else 'stdin'} is not UTF-8 text"))
+            name = source if source != "-" else "stdin"
+            hint = "convert it first, e.g. iconv -f latin1 -t utf-8"
+            failure.append(UserError(f"{name} is not UTF-8 text ({hint})"))
 
     out = sys.stdout
     try:

@@ -191,7 +191,9 @@ def test_stdin_that_is_not_utf8_is_one_error_line_and_exit_2(tmp_path, store_wit
         input=latin1, capture_output=True, cwd=REPO, env=env, timeout=300,
     )
     assert done.returncode == 2, done.stderr
-    assert done.stderr.decode().strip().splitlines() == ["error: stdin is not UTF-8 text"]
+    assert done.stderr.decode().strip().splitlines() == [
+        "error: stdin is not UTF-8 text (convert it first, e.g. iconv -f latin1 -t utf-8)"
+    ]
     assert done.stdout == b""
 
 
@@ -212,3 +214,10 @@ def test_a_missing_store_is_named_on_stderr(tmp_path, fitted, monkeypatch):
     assert result.exit_code == 0, result.output
     assert f"no store at {typo}: using the built-in seed model seed-test" in result.stderr
     assert not typo.exists()
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path, store_with_model):
+    url, _ = store_with_model
+    result = _invoke(["tag", str(tmp_path), "--db", url])
+    assert result.exit_code != 0
+    assert "is a folder; tag reads one file" in str(result.exception)
