@@ -87,3 +87,9 @@ def test_short_spanish_report(shared_dir: Path) -> None:
     sizes = [len(p.text.split()) for p in doc.passages if p.kind == "text"]
     assert max(sizes) <= 250
     assert all(doc.text[p.char_start : p.char_end] == p.text for p in doc.passages)
+
+
+def test_kast_programme_not_dated_by_its_body(shared_dir: Path) -> None:
+    # It got 2019-10-18, a date its first text page mentions; its covers are images and the file says 2021-08.
+    doc = _extract(shared_dir, "chile2025_programa_kast_es.pdf")
+    assert doc.published is not None and (doc.published.year, doc.published.month) == (2021, 8)
