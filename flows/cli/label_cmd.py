@@ -28,6 +28,7 @@ from flows.cli.common import (
     recorded_in_api,
     unicode_text,
 )
+from flows.cli.query_cmd import LangOpt, ReportOpt
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -253,16 +254,19 @@ QUEUE_FIELDS = ("id", "report_id", "report_title", "page_start", "page_end", "la
 QUEUE_TABLE = ("id", "report_id", "page_start", "lang", "uncertainty", "labels", "text")
 
 
-@label_app.command("queue", epilog="Example: citsec label queue --n 20 --format json")
+@label_app.command("queue", epilog="Example: citsec label queue --n 20 --lang es --format json")
 def queue_command(
     n: Annotated[int, typer.Option("--n", "-n", help="How many passages.", min=1)] = 20,
+    lang: LangOpt = None,
+    report: ReportOpt = None,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """The unlabeled passages the model is least sure of: label these next.
 
-    Spread over reports and languages; labeled passages are never shown. "labels" are the model's
-    current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
+    Spread over reports and languages (or only one, with --lang / --report); labeled passages are never
+    shown, and tables, contents pages and reference lists only after every prose passage. "labels" are
+    the model's current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
     from corpus import Corpus
     from flows.cli.output import emit
     from models.queue import label_queue
@@ -270,7 +274,7 @@ def queue_command(
 
     with Corpus.open(db, must_exist=True) as corpus:
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
-        queue = label_queue(corpus, model, n)
+        queue = label_queue(corpus, model, n, lang=lang, report_id=report)
     rows = (
         {
             "id": c.row.id, "report_id": c.row.report_id, "report_title": c.row.report_title,

@@ -166,6 +166,39 @@ def test_queue_spreads_over_reports_and_languages(filled: Corpus, store_url: str
     assert {r["lang"] for r in rows[: len(langs)]} == langs  # languages take turns
 
 
+def test_queue_narrows_to_a_language_or_a_report(filled: Corpus, store_url: str, cli: Cli) -> None:
+    rows = list(filled.passages())
+    spanish = {row.id for row in rows if row.lang == "es"}
+    report = rows[0].report_id
+    code, out, err = cli("label", "queue", "--n", "100", "--lang", "es", "-f", "json", "--db", store_url)
+    assert code == 0, err
+    assert {r["id"] for r in json.loads(out)} == spanish
+    args = ("--n", "100", "--report", str(report), "-f", "json", "--db", store_url)
+    code, out, err = cli("label", "queue", *args)
+    assert code == 0, err
+    assert {r["id"] for r in json.loads(out)} == {row.id for row in rows if row.report_id == report}
+    code, _, err = cli("label", "queue", "--lang", "spanish", "--db", store_url)
+    assert code == 2 and "malformed language" in err
+
+
+def test_queue_offers_tables_and_reference_lists_after_prose(
+    filled: Corpus, store_url: str, cli: Cli
+) -> None:
+    from corpus import NewPassage, NewReport
+
+    table = ("Homicides 2019 2020 2021 Honduras 3,482 3,482 3,500 (12.1) (11.9) 41.2 38.6 36.3 "
+             "El Salvador 1,341 1.2")
+    refs = ("Ramírez, A. (2019). Policing Reform in Honduras. Journal of Security Studies 14(2): 33-58. "
+            "Torres, M. and Díaz, L. (2021). Mano Dura Revisited. Latin American Review 9: 101-127.")
+    passages = [NewPassage(1, 1, 1, table, "en"), NewPassage(2, 2, 2, refs, "en")]
+    filled.add_report(NewReport(uri="file:///appendix.pdf", sha256="8" * 64, passages=passages))
+    total = len(list(filled.passages()))
+    code, out, err = cli("label", "queue", "--n", str(total), "-f", "json", "--db", store_url)
+    assert code == 0, err
+    texts = [r["text"] for r in json.loads(out)]
+    assert len(texts) == total and set(texts[-2:]) == {table, refs}  # offered, but only after the rest
+
+
 def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
     code, out, err = cli("retrain", "--promote", "sometimes", "--db", sqlite_url)
     assert code == 2 and out == "" and "sometimes" in err
