@@ -22,3 +22,12 @@ def test_stats_table_names_the_group_without_a_value():
         {"country": "CO", "label": "(none)", "count": 2},
     ]
     assert rows[0]["country"] is None  # JSON and CSV rows are left as they are
+
+
+def test_table_cells_are_text_not_markup(capsys):
+    from flows.cli.output import write_table
+
+    rows = [{"id": 1, "text": "The minister [sic] said [/b] the plan [Plan Colombia] worked."}]
+    assert write_table(rows, ["id", "text"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "[sic] said [/b] the plan [Plan Colombia] worked." in out

@@ -117,6 +117,7 @@ def write_table(
 ) -> int:
     """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable."""
     from rich.table import Table
+    from rich.text import Text
 
     wide = widths or {}
     table = Table(title=title, show_lines=False, highlight=False)
@@ -125,7 +126,8 @@ def write_table(
         table.add_column(_HEADERS.get(column, column), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     count = 0
     for row in rows:
-        table.add_row(*(table_cell(row.get(c), wide.get(c)) for c in columns))
+        # Text, not markup: a passage's "[sic]" stays and its "[/b]" is no Rich closing tag.
+        table.add_row(*(Text(table_cell(row.get(c), wide.get(c))) for c in columns))
         count += 1
     out_console.print(table)
     return count

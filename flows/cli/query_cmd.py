@@ -97,6 +97,14 @@ def build_filter(
     ).validated()
 
 
+def _file_name(uri: str) -> str:
+    """What names a report without a title in a table: its file name, else its uri."""
+    from urllib.parse import unquote, urlsplit
+
+    name = unquote(urlsplit(uri).path.rstrip("/").rsplit("/", 1)[-1])
+    return name or uri
+
+
 def _table_rows(rows: Iterator[Any], limit: int | None, fmt: OutputFormat) -> Iterator[Any]:
     """Tables show TABLE_DEFAULT_ROWS rows unless --limit says otherwise, and say when there are more."""
     if fmt is not OutputFormat.table or limit is not None:
@@ -123,6 +131,8 @@ def reports_command(
 
     with Corpus.open(db, must_exist=True) as corpus:
         rows = (r.to_json() for r in corpus.reports(include_superseded=all_versions))
+        if fmt is OutputFormat.table:
+            rows = (row | {"title": row["title"] or _file_name(row["uri"])} for row in rows)
         emit(_table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS)
 
 

@@ -162,6 +162,21 @@ def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) ->
     assert len(json.loads(out)) == 6
 
 
+def test_reports_table_names_an_untitled_report_by_its_file(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from corpus import NewPassage, NewReport
+
+    with Corpus.open(sqlite_url) as corpus:
+        passages = [NewPassage(1, 1, 1, "Police patrols doubled in the capital.", "en")]
+        uri = "file:///data/annual%20review.pdf"
+        corpus.add_report(NewReport(uri=uri, sha256="6" * 64, passages=passages))
+    _, out, _ = run(capsys, "reports", "--db", sqlite_url)
+    assert "annual review.pdf" in out
+    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--format", "json")
+    assert json.loads(out)[0]["title"] is None  # programs read the title as stored
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
