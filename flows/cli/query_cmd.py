@@ -97,6 +97,12 @@ def build_filter(
     ).validated()
 
 
+def _marked_human(row: dict[str, Any], origin: str | None) -> dict[str, Any]:
+    if origin != "human":
+        return row
+    return row | {"labels": [*row["labels"], "(by a person)"] if row["labels"] else ["none (by a person)"]}
+
+
 def _file_name(uri: str) -> str:
     """What names a report without a title in a table: its file name, else its uri."""
     from urllib.parse import unquote, urlsplit
@@ -162,7 +168,11 @@ def passages_command(
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db, must_exist=True) as corpus:
-        rows = (p.to_json() for p in corpus.passages(f, limit=limit))
+        passages = corpus.passages(f, limit=limit)
+        if fmt is OutputFormat.table:  # a person's label is marked: its scores are still the model's
+            rows = (_marked_human(p.to_json(), p.label_origin) for p in passages)
+        else:
+            rows = (p.to_json() for p in passages)
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
 
 

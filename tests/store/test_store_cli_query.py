@@ -162,6 +162,19 @@ def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) ->
     assert len(json.loads(out)) == 6
 
 
+def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with Corpus.open(filled) as corpus:
+        first, second = list(corpus.passages(limit=2))
+        corpus.add_labels(first.id, ["prevention"], annotator="ana")
+        corpus.add_labels(second.id, [], annotator="ana")
+    _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "--limit", "2")
+    table = " ".join(out.split())
+    assert "prevention, (by a person)" in table and "none (by a person)" in table
+    _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "-f", "json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows[first.id]["labels"] == ["prevention"] and rows[second.id]["labels"] == []  # JSON as designed
+
+
 def test_reports_table_names_an_untitled_report_by_its_file(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
