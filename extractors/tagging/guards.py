@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
+from extractors.tagging import lexicon
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -76,6 +78,29 @@ _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaija
 
 _ARMENIA = ("yerevan", "caucasus", "azerbaijan", "karabakh", "armenian", "tbilisi", "cáucaso", "caucaso")
 
+# Head nouns of Brazilian and Spanish-American place names: "Complexo do Alemão", "Vila Portuguesa".
+_PLACE_HEADS = _words(
+    """
+    complexo morro favela comunidade vila villa jardim parque praia playa ilha isla bairro barrio rua calle
+    avenida praça plaza largo estrada ladeira travessa colônia colonia cerro serra sierra vale valle ponte
+    puente porto puerto lagoa laguna conjunto núcleo loteamento condomínio población fazenda hacienda
+    recanto baixada ponta punta buraco beco pedra
+    """
+)
+# Nouns whose demonym adjective does name the country: "Gobierno Colombiano", "Fórum Brasileiro".
+_ORGANIZATION_HEADS = _INSTITUTIONAL | _words(
+    """
+    gobierno governo estado instituto fórum foro comisión comissão partido fondo fundo universidad
+    universidade asociación associação sociedad sociedade federación federação confederación
+    confederação academia embajada embaixada consulado selección seleção revolución revolução imperio
+    império república nación nação cámara câmara congreso congresso senado marina marinha armada fuerza
+    força fuerzas forças justicia justiça banco centro consejo conselho ministerio ministério corte
+    tribunal agencia agência servicio serviço pueblo povo frente liga unión união
+    """
+)
+_SINGULAR_PREPS = _words("do da del")
+_LIST_SEPARATORS = frozenset({",", ";", "e", "y", "ou", "o"})
+
 # Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
 _CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
 
@@ -94,10 +119,45 @@ def _is_name_word(token: Token | None) -> bool:
     )
 
 
+def _is_initial(token: Token | None) -> bool:
+    """'B.' or 'B' in 'Peterson, Jordan B.'."""
+    return token is not None and token.text.rstrip(".").isalpha() and token.text.rstrip(".").isupper() and (
+        len(token.text.rstrip(".")) == 1
+    )
+
+
+def _ends_author(span: Span) -> bool:
+    """Does the text after a given name close an author entry ('Jordan;', 'Jordan B.', 'Jordan (2018)')?"""
+    nxt = _next(span)
+    if nxt is None or nxt.text in (";", "&") or _is_initial(nxt):
+        return True
+    after = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+    if nxt.text in ("(", ".") and after is not None:
+        return after.text == "(" or (after.text[:4].isdigit() and len(after.text) >= 4)
+    return False
+
+
+def _author_given_name(span: Span) -> bool:
+    """'Peterson, Jordan;' in a bibliography: a given name written after 'Surname,' in an author list."""
+    prev = _prev(span)
+    if prev is None or prev.text != "," or prev.i == 0:
+        return False
+    surname = span.doc[prev.i - 1]
+    return (
+        _is_name_word(surname)
+        and not surname.is_upper
+        and surname.lower_ not in lexicon.country_words()
+        and _ends_author(span)
+    )
+
+
 def person_guard(span: Span) -> bool:
-    """Keep 'Jordan', 'Israel', 'Chad' unless it reads as a person's name ('Michael Jordan')."""
+    """Keep 'Jordan', 'Israel', 'Chad' unless it reads as a person's name ('Michael Jordan', 'Peterson,
+    Jordan;')."""
     prev, nxt = _prev(span), _next(span)
     if prev is not None and prev.lower_.rstrip(".") in _TITLES:
+        return False
+    if _author_given_name(span):
         return False
     if _is_name_word(nxt) and nxt is not None and nxt.lower_ not in _INSTITUTIONAL and not nxt.is_upper:
         return False
@@ -184,11 +244,42 @@ def subnational_guard(span: Span) -> bool:
     return nxt is None or nxt.lower_ not in _SUBNATIONAL
 
 
+def _is_singular(word: str) -> bool:
+    return not word.endswith(("os", "as", "es", "ães", "ãs"))
+
+
+def place_name_demonym_guard(span: Span) -> bool:
+    """A capitalized Spanish/Portuguese demonym inside a place name is part of the name, not the country:
+    after a place head ('Complexo do Alemão', 'Vila Portuguesa'), as the nickname after 'do/da/del' in a
+    proper name ('Morro do Alemão'), or ending a two-word name in a list of names ('Ribeira e Zumbi
+    Portuguesa e Moneró'). After an institution it still names the country ('Gobierno Colombiano')."""
+    token = span[0]
+    prev = _prev(span)
+    if prev is None or token.is_sent_start or not token.text[:1].isupper() or token.is_upper:
+        return True
+    doc = span.doc
+    head = prev
+    if prev.lower_ in _CONNECTORS and prev.i > 0:
+        head = doc[prev.i - 1]
+        if not _is_name_word(head):
+            return True
+        if prev.lower_ in _SINGULAR_PREPS and _is_singular(token.lower_):
+            return False  # "Morro do Alemão": a person's nickname naming a place
+    if head.lower_ in _PLACE_HEADS:
+        return False
+    if head is not prev or not _is_name_word(prev) or prev.lower_ in _ORGANIZATION_HEADS or prev.i == 0:
+        return True
+    before, nxt = doc[prev.i - 1], _next(span)
+    return not (before.lower_ in _LIST_SEPARATORS and (nxt is None or nxt.lower_ in _LIST_SEPARATORS))
+
+
 def keep_country(span: Span) -> bool:
     """Run the guards for this surface: the subnational one for every name, then its own, if any."""
     if not subnational_guard(span):
         return False
     lowered = span.text.lower()
+    if lowered in lexicon.inflected_demonyms() and not place_name_demonym_guard(span):
+        return False
     guard = COUNTRY_GUARDS.get(lowered)
     if guard is not None and not guard(span):
         return False

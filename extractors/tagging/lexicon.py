@@ -158,6 +158,32 @@ def inflect_demonym(base: str, lang: str) -> list[str]:
     return [prefix + f for f in forms(last)]
 
 
+@lru_cache(maxsize=1)
+def inflected_demonyms() -> frozenset[str]:
+    """Lower-cased forms of the Spanish and Portuguese demonyms (with and without accents): the ones
+    matched in any case, so capitals alone do not tell a country from a name ('Complexo do Alemão')."""
+    demonyms = _countries_json()["demonyms"]
+    forms = {
+        form.lower()
+        for lang in ("es", "pt")
+        for bases in demonyms.get(lang, {}).values()
+        for base in bases
+        for form in inflect_demonym(base, lang)
+    }
+    return frozenset(with_unaccented(forms))
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """Lower-cased country and place names of every language (not demonyms): 'Lebanon, Jordan' lists
+    countries, while 'Peterson, Jordan' is an author."""
+    data = _countries_json()
+    names = {name.lower() for name in _unambiguous_names()}
+    names |= {n.lower() for table in data["names"].values() for ns in table.values() for n in ns}
+    names |= {p.lower() for code, ps in data["places"].items() if not code.startswith("_") for p in ps}
+    return frozenset(with_unaccented(names))
+
+
 def country_terms(lang: str) -> list[Term]:
     """Every country-related term for a pipeline in `lang` (names of all three languages, this language's
     demonyms, abbreviations, groupings, places and blocks)."""

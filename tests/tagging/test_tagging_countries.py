@@ -268,3 +268,36 @@ def test_country_department_is_not_the_country(countries):
 def test_common_words_that_translate_country_names_are_skipped(countries):
     # Spanish "Mauricio" (Mauritius) is a first name; "Reunión" (Réunion) means a meeting.
     assert countries("Mauricio Funes habló en la Reunión anual.", "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("A polícia ocupou o Complexo do Alemão na madrugada.", "pt", []),
+        ("Houve tiroteio no Morro do Alemão ontem.", "pt", []),
+        ("Os moradores da Vila Portuguesa reclamaram.", "pt", []),
+        ("Os bairros Cocotá, Bancários e Tauá Portuguesa e Galeão ficam na ilha.", "pt", []),
+        ("el barrio Colonia Suiza de la ciudad", "es", []),
+        # An institution's demonym still names its country.
+        ("O Fórum Brasileiro de Segurança Pública publicou o anuário.", "pt", ["BR"]),
+        ("un acuerdo con el Gobierno Colombiano, la policía y la fiscalía", "es", ["CO"]),
+        ("a polícia portuguesa e o governo alemão", "pt", ["DE", "PT"]),
+    ],
+)
+def test_demonym_inside_a_place_name_is_not_the_country(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Peterson, Jordan; Vargas, Israel (2019). Policing in the Andes.", []),
+        ("Peterson, Jordan B. (2018). Crime and order.", []),
+        ("Peterson, Jordan (2018). Crime and order.", []),
+        # A list of countries keeps them: the word before the comma is a country.
+        ("Refugees crossed into Lebanon, Jordan; others reached Turkey.", ["JO", "LB", "TR"]),
+        ("Refugees fled to Lebanon, Jordan and Turkey.", ["JO", "LB", "TR"]),
+    ],
+)
+def test_given_names_in_a_bibliography_author_list(countries, text, expected):
+    assert countries(text) == expected
