@@ -24,9 +24,11 @@ def test_stats_table_names_the_group_without_a_value():
     assert rows[0]["country"] is None  # JSON and CSV rows are left as they are
 
 
-def test_table_cells_are_text_not_markup(capsys):
+def test_table_cells_are_text_not_markup(capsys, monkeypatch):
+    from flows.cli.common import out_console
     from flows.cli.output import write_table
 
+    monkeypatch.setattr(out_console, "width", 240)  # no cell wraps, whatever the runner's width
     rows = [{"id": 1, "text": "The minister [sic] said [/b] the plan [Plan Colombia] worked."}]
     assert write_table(rows, ["id", "text"]) == 1
     out = " ".join(capsys.readouterr().out.split())

@@ -162,6 +162,15 @@ def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) ->
     assert len(json.loads(out)) == 6
 
 
+@pytest.fixture
+def wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables wide enough that no cell wraps, whatever width the test runner's output has."""
+    from flows.cli.common import out_console
+
+    monkeypatch.setattr(out_console, "width", 240)
+
+
+@pytest.mark.usefixtures("wide_tables")
 def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         first, second = list(corpus.passages(limit=2))
@@ -175,6 +184,7 @@ def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.C
     assert rows[first.id]["labels"] == ["prevention"] and rows[second.id]["labels"] == []  # JSON as designed
 
 
+@pytest.mark.usefixtures("wide_tables")
 def test_reports_table_names_an_untitled_report_by_its_file(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
