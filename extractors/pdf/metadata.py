@@ -105,6 +105,8 @@ def title_from_lines(lines: Sequence[Line]) -> str | None:
     started = False
     for ln in candidates:
         if abs(ln.size - largest) < 0.5:
+            if picked and all(_capitals(t) for t in picked) and not _capitals(ln.text):
+                break  # a title set in capitals does not go on in mixed case: that is its author
             picked.append(ln.text)
             started = True
             if len(picked) == 3:
@@ -114,6 +116,11 @@ def title_from_lines(lines: Sequence[Line]) -> str | None:
     # Footnote marks on a title point to acknowledgements, not part of the title.
     title = " ".join(picked).strip().rstrip("*∗†‡§ ").strip()
     return title[:300] or None
+
+
+def _capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
 
 
 def date_from_text(text: str) -> datetime.date | None:

@@ -12,7 +12,7 @@ from extractors.pdf.blocks import lines_to_blocks
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.lines import Line, words_to_rows
-from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_metadata
+from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_lines, title_from_metadata
 from extractors.pdf.report import page_ranges
 from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
 from extractors.quality import (
@@ -160,6 +160,17 @@ def test_big_title_repeating_the_small_header_is_kept() -> None:
     running = find_running_lines([(792.0, [header, title, body]), (792.0, [header, body])])
     kept, dropped = split_running_lines([header, title, body], 792.0, running)
     assert (kept, dropped) == ([title, body], [header])
+
+
+def test_an_author_set_as_large_as_a_title_in_capitals_is_not_part_of_it() -> None:
+    def line(text: str, top: float) -> Line:
+        return Line((Word(text, 72, 500, top, top + 18, 18.0),))
+
+    capitals = [line("VIOLENCIA Y POLICÍA EN LAS", 60), line("CIUDADES DE CENTROAMÉRICA", 80)]
+    capitals.append(line("Ana Ruiz", 100))
+    assert title_from_lines(capitals) == "VIOLENCIA Y POLICÍA EN LAS CIUDADES DE CENTROAMÉRICA"
+    mixed = [line("Policing the Cities of", 60), line("Central America", 80)]
+    assert title_from_lines(mixed) == "Policing the Cities of Central America"  # mixed case goes on as before
 
 
 def test_header_variant_on_one_page_dropped_loosely() -> None:
