@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.tagging import cues, guards, lexicon
+from extractors.tagging import cues, guards, lexicon, topic
 
 GROUPS = {"country": "countries", "place": "places", "program": "programs", "organization": "organizations"}
 LABELS = {"country": "COUNTRY", "place": "PLACE", "program": "PROGRAM", "organization": "ORG"}
@@ -136,8 +136,13 @@ class ProgramCues:
         ]
         geo = [*doc.spans.get("countries", []), *doc.spans.get("places", [])]
         new: list[Span] = []
-        for start, found_end in cues.find_unknown_programs(doc, cue_indices):
-            end = _without_trailing_place(doc, start, found_end, geo)
+        candidates = list(cues.find_unknown_programs(doc, cue_indices))
+        names = [(c.start, c.end) for c in candidates]
+        for found in candidates:
+            if not _plausible(doc, found, known, names):
+                continue
+            start = found.start
+            end = _without_trailing_place(doc, start, found.end, geo)
             if _overlaps((start, end), known) or _only_named_things(doc, start, end, named):
                 continue
             text = doc[start:end].text
@@ -145,6 +150,26 @@ class ProgramCues:
         if new:
             doc.spans["programs"] = sorted([*known, *filter_spans(new)], key=lambda s: (s.start, s.end))
         return doc
+
+
+# How far around a generically named programme a security word may stand, within its sentence and the one
+# before ("No se trata de medidas punitivas [...] Plan Nacional de Salud Mental Escolar").
+SECURITY_WINDOW = 40
+
+
+def _plausible(doc: Doc, found: cues.Candidate, known: list[Span], names: list[tuple[int, int]]) -> bool:
+    """Filters on what the cue rules found: no names cut out of headlines or longer titles, and a programme
+    named by a cue of any field (plan, programa, strategy) must be about security by its name or its
+    surroundings, since citsec's programs are security programs ("Plan de Fomento Frutícola" is not).
+    Gazetteer programs (`known`) never pass through here, and count as security context."""
+    cue = doc[found.cue]
+    if found.rule in ("prefix", "suffix") and cues.in_headline(doc, found.start, found.end, names):
+        return False
+    if found.rule == "suffix" and cues.name_goes_on(doc, cue):
+        return False
+    if found.rule == "law_number" or cue.lower_ in cues.FIELD_CUES:
+        return True
+    return topic.about_security(doc, found.start, found.end, SECURITY_WINDOW, known)
 
 
 _LOCATIVES = frozenset({"en", "em", "in", "no", "na"})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -37,6 +38,9 @@ LOWER_CUES = _words(
     """
 )
 LAW_CUES = _words("ley leyes lei leis law laws")
+# Cues that name their own field: laws and police/military operations. Every other cue ("plan", "programa",
+# "strategy") can head a programme of any field, so its name must be about security (see topic.py).
+FIELD_CUES = LAW_CUES | _words("act operación operacion operativo operação operacao operation")
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
 _ADJECTIVE_CUES = _words("operativo")
 
@@ -68,6 +72,8 @@ _STOPS = _words(
     """
 )
 _COORDINATORS = _words("y e and de del da do of")
+# Words by which a name goes on past its last cue word ("Law and Economics Review", "Plan of Action").
+_CONTINUATIONS = _COORDINATORS | _words("for para")
 ARTICLES = _words("the el la los las o a os as")
 # "Operação Verão e o programa ...": after "e"/"y", an article starts a new phrase, not a description.
 _DETERMINERS = ARTICLES | _words("un una uno um uma an this that este esta esse essa")
@@ -89,6 +95,10 @@ _OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
 _CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
 _NUMBER = re.compile(r"^\d[\d.,/-]*$")
 _NUMBER_MARKS = _words("n no no. n° nº n.º número number nr. nr núm. núm")
+# Words a title-case headline leaves in lower case ("Venezuela Announces Plan to Combat Kidnapping").
+_HEADLINE_SMALL = (
+    CONNECTORS | ARTICLES | _words("an as at by from in into of off on or per so than to up via vs with")
+)
 MAX_NAME_TOKENS = 12
 MAX_QUOTE_TOKENS = 8
 
@@ -261,8 +271,17 @@ def law_number_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
     return cue.i, end
 
 
+def _closes_a_quote(quote: Token) -> bool:
+    """Straight quotes open and close alike: one with an odd number of its kind before it in the sentence
+    closes a quote ('So-called "aggressors" have been killed by security forces during "confrontations"')."""
+    sent_start = quote.sent.start
+    return sum(1 for t in quote.doc[sent_start : quote.i] if t.text == quote.text) % 2 == 1
+
+
 def quoted_name_rule(doc: Doc, quote: Token) -> tuple[int, int] | None:
     """'hemos denominado “seguridad con garantías”': a quoted policy phrase after a naming word."""
+    if quote.text in ('"', "'") and _closes_a_quote(quote):
+        return None
     window = doc[max(0, quote.i - 3) : quote.i]
     if not any(t.lower_ in _NAMING for t in window) and not (
         len(window) >= 2
@@ -277,36 +296,61 @@ def quoted_name_rule(doc: Doc, quote: Token) -> tuple[int, int] | None:
     return quoted if words & _POLICY_WORDS else None
 
 
+def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]] = ()) -> bool:
+    """Is doc[start:end] in a title-case sentence ('Mexico Security Plan May Not Matter')? There every word
+    is capitalized, so capitals cannot tell where a name ends. A headline has a capitalized word besides the
+    name, the other `names` found and its first word, and no lower-case word but the small ones headlines
+    keep; so "the Patriot Act and the Controlled Substances Act" and "El Plan Cuadrante." are no headlines."""
+    inside = {i for a, b in (*names, (start, end)) for i in range(a, b)}
+    capitalized = 0
+    for token in doc[start].sent:
+        if not token.is_alpha or token.i in inside or token.is_sent_start:
+            continue
+        if token.text[0].isupper():
+            capitalized += 1
+        elif token.lower_ not in _HEADLINE_SMALL:
+            return False
+    return capitalized > 0
+
+
+def name_goes_on(doc: Doc, cue: Token) -> bool:
+    """'Journal of Criminal Law and Criminology', 'American Law and Economics Review': a capitalized name that
+    goes on past a suffix cue with 'and'/'of' and more capitals, not ending in another cue, is a longer name
+    (a journal, a book title) that merely contains the cue word."""
+    i = cue.i + 1
+    if i + 1 >= len(doc) or doc[i].lower_ not in _CONTINUATIONS or not _is_cap(doc[i + 1]):
+        return False
+    end = _scan_forward(doc, i + 1)
+    return doc[end - 1].lower_ not in SUFFIX_CUES
+
+
+class Candidate(NamedTuple):
+    """A program name found by a rule: doc[start:end], the cue token's index and the rule's name."""
+
+    start: int
+    end: int
+    cue: int
+    rule: str
+
+
 CUE_WORDS = PREFIX_CUES | SUFFIX_CUES | LOWER_CUES | LAW_CUES | _OPEN_QUOTES
 
 
-def find_unknown_programs(doc: Doc, cue_indices: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Token ranges of program names found by the cue rules at the given cue tokens (may overlap; the caller
-    resolves). The caller finds cue tokens with a matcher so that no Python loop runs over every token."""
+def find_unknown_programs(doc: Doc, cue_indices: Iterable[int]) -> Iterator[Candidate]:
+    """Program names found by the cue rules at the given cue tokens (may overlap; the caller resolves). The
+    caller finds cue tokens with a matcher so that no Python loop runs over every token."""
     for index in cue_indices:
         token = doc[index]
         lower = token.lower_
-        if lower in LAW_CUES:
-            found = law_number_rule(doc, token)
+        rules = (
+            ("law_number", law_number_rule, lower in LAW_CUES),
+            ("prefix", prefix_rule, lower in PREFIX_CUES),
+            ("suffix", suffix_rule, lower in SUFFIX_CUES),
+            ("lower_cue", lower_cue_rule, lower in LOWER_CUES),
+            ("quoted_name", quoted_name_rule, token.text in _OPEN_QUOTES),
+        )
+        for name, rule, applies in rules:
+            found = rule(doc, token) if applies else None
             if found:
-                yield found
-                continue
-        if lower in PREFIX_CUES:
-            found = prefix_rule(doc, token)
-            if found:
-                yield found
-                continue
-        if lower in SUFFIX_CUES:
-            found = suffix_rule(doc, token)
-            if found:
-                yield found
-                continue
-        if lower in LOWER_CUES:
-            found = lower_cue_rule(doc, token)
-            if found:
-                yield found
-                continue
-        if token.text in _OPEN_QUOTES:
-            found = quoted_name_rule(doc, token)
-            if found:
-                yield found
+                yield Candidate(found[0], found[1], index, name)
+                break

@@ -90,10 +90,14 @@ def test_program_names_also_name_their_countries(tag):
         ("The police launched Operation Blue Shield in May.", "en", "Operation Blue Shield"),
         ("a Operação Verão Seguro começou", "pt", "Operação Verão Seguro"),
         ("A Operação Verão e o programa Fica Vivo reduziram", "pt", "Operação Verão"),
-        ("the Coastal Protection Initiative was funded", "en", "Coastal Protection Initiative"),
+        (
+            "the Coastal Protection Initiative against drug smuggling was funded",
+            "en",
+            "Coastal Protection Initiative",
+        ),
         ("the Gang Suppression Act passed", "en", "Gang Suppression Act"),
         ("la Iniciativa Jóvenes en Paz", "es", "Iniciativa Jóvenes en Paz"),
-        ("El programa “Barrios de Luz” se amplió.", "es", "Barrios de Luz"),
+        ("El programa “Barrios de Luz” contra la violencia se amplió.", "es", "Barrios de Luz"),
         ("the program 'Safe Streets' expanded", "en", "Safe Streets"),
         ("los Modelos contemplados en las Leyes 20.393 y 19.913.", "es", "Leyes 20.393 y 19.913"),
         ("según la Ley 30 de 1986, el consumo", "es", "Ley 30 de 1986"),
@@ -101,8 +105,11 @@ def test_program_names_also_name_their_countries(tag):
         ("lo que hemos denominado “seguridad con garantías”. Entonces", "es", "seguridad con garantías"),
         ("the Lei Áurea of 1888", "en", "Lei Áurea"),
         ("Se lanzó el Operativo Escudo Ciudadano en Honduras.", "es", "Operativo Escudo Ciudadano"),
-        ("El Plan Nacional de Seguridad Ciudadana en Honduras.", "es",
-         "Plan Nacional de Seguridad Ciudadana"),
+        (
+            "El Plan Nacional de Seguridad Ciudadana en Honduras.",
+            "es",
+            "Plan Nacional de Seguridad Ciudadana",
+        ),
     ],
 )
 def test_unknown_programs_keep_their_surface(programs, text, lang, expected):
@@ -162,3 +169,96 @@ def test_programs_unique_by_name_and_surface_in_order(programs):
         ("Central American Regional Security Initiative", "CARSI"),
         ("Central American Regional Security Initiative", "Central American Regional Security Initiative"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Peru Announces Plan to Combat Rising Extortion. The interior ministry spoke on Monday.", "en"),
+        ("Why the Port Security Plan May Not Matter. A report on ports came out.", "en"),
+        ("Honduras Police Plan Struggling to Curb Gang Violence. Officials admit it.", "en"),
+        ("Guatemala Unveils Anti-Gang Strategy for the Capital. The plan starts soon.", "en"),
+    ],
+)
+def test_title_case_headline_is_not_a_program_name(programs, text, lang):
+    assert programs(text, lang) == []
+
+
+def test_a_name_alone_and_names_side_by_side_are_no_headline(programs):
+    assert programs("El Plan Cuadrante de Seguridad Preventiva.", "es") == [
+        ("Plan Cuadrante de Seguridad Preventiva", "Plan Cuadrante de Seguridad Preventiva")
+    ]
+    assert programs("the Gang Suppression Act and the Street Terror Act") == [
+        ("Gang Suppression Act", "Gang Suppression Act"),
+        ("Street Terror Act", "Street Terror Act"),
+    ]
+
+
+def test_closing_straight_quote_does_not_open_a_name(programs):
+    text = 'Many so-called "bandits" were shot by security forces during "raids" last year.'
+    assert programs(text) == []
+    assert programs('the crackdown dubbed "Plan Escudo" against gangs') == [("Plan Escudo", "Plan Escudo")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Smith, J. (2010). How deterrence works. The Journal of Criminal Law and Criminology, 100(3).",
+            "en",
+        ),
+        ("Lee, K. (2007). Prisons and crime. Harvard Law and Economics Review, 9(1): 1-29.", "en"),
+        ("Ruiz, A. (2012). Measuring the Effect of a Tobacco Control Program. Journal of Health.", "en"),
+        ("Projeto Gráfico Ana Beatriz Souza", "pt"),
+    ],
+)
+def test_bibliography_and_credits_are_not_programs(programs, text, lang):
+    assert programs(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("12. Caminos: Plan de Pavimentación de Caminos Rurales, con el Ministerio de Obras Públicas.", "es"),
+        ("Impulsaremos la Estrategia Nacional de Hidrógeno Verde para exportar energía limpia.", "es"),
+        ("Se propone un Plan de Fomento Agrícola con la banca pública y los productores.", "es"),
+        ("Ampliaremos el seguro escolar con un Programa de Salud Bucal en cada comuna.", "es"),
+        ("O Programa de Apoio à Agricultura Familiar financia sementes.", "pt"),
+        ("The Regional Tourism Strategy brought more visitors to the coast.", "en"),
+    ],
+)
+def test_programs_of_other_fields_are_not_security_programs(programs, text, lang):
+    assert programs(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # The name itself is about security.
+        (
+            "Crearemos la Estrategia Nacional contra el Crimen Organizado.",
+            "es",
+            "Estrategia Nacional contra el Crimen Organizado",
+        ),
+        # Its sentence is.
+        (
+            "Lanzaremos un Plan de Recuperación de Espacios Públicos para reducir la delincuencia.",
+            "es",
+            "Plan de Recuperación de Espacios Públicos",
+        ),
+        # The sentence before it is.
+        (
+            "La violencia en los liceos creció. Medida 12: Plan Nacional de Bienestar Escolar: crearemos.",
+            "es",
+            "Plan Nacional de Bienestar Escolar",
+        ),
+        # A known security programme next to it.
+        ('He proposed a "Plan Andes" modeled on Plan Colombia.', "en", "Plan Andes"),
+        # Laws and operations name their own field.
+        ("la Ley de Fomento Lector de 2015", "es", "Ley de Fomento Lector"),
+        ("la Operación Verano Tranquilo empezó", "es", "Operación Verano Tranquilo"),
+    ],
+)
+def test_security_programs_kept_by_name_or_context(programs, text, lang, expected):
+    found = programs(text, lang)
+    assert (expected, expected) in found, found
