@@ -121,8 +121,11 @@ def _is_name_word(token: Token | None) -> bool:
 
 def _is_initial(token: Token | None) -> bool:
     """'B.' or 'B' in 'Peterson, Jordan B.'."""
-    return token is not None and token.text.rstrip(".").isalpha() and token.text.rstrip(".").isupper() and (
-        len(token.text.rstrip(".")) == 1
+    return (
+        token is not None
+        and token.text.rstrip(".").isalpha()
+        and token.text.rstrip(".").isupper()
+        and (len(token.text.rstrip(".")) == 1)
     )
 
 
