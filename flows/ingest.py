@@ -23,7 +23,16 @@ from flows.pipeline import Outcome
 from flows.run import IngestRun, IngestSummary, progress_listener, resolve_with_store, store_or_fail
 from flows.settings import Settings
 from flows.sources import Resolution
-from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
+from flows.workers import (
+    Job,
+    SchedulerUnreachable,
+    WorkerConfig,
+    check_scheduler,
+    close_pool,
+    open_pool,
+    run_here,
+    scheduler_error,
+)
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import TaskRun
@@ -104,7 +113,8 @@ def run_ingest(
     trigger: str = "cli",
     fetch_policy: FetchPolicy | None = None,
 ) -> IngestSummary:
-    """Run the ingest flow: reports in `workers` local processes, or on the Dask cluster at `dask_address`."""
+    """Run the ingest flow: reports in `workers` local processes, or on the Dask cluster at `dask_address`.
+    A scheduler that does not answer raises SchedulerUnreachable (one line)."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     n = workers or Settings.from_env().workers
@@ -112,10 +122,19 @@ def run_ingest(
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
+        check_scheduler(dask_address)
+
         # Each task then runs on a Dask worker, whose own worker process (forked from a host there, under
         # the same per-file limits) loads the tagger and the model once.
         runner, n = DaskTaskRunner(address=dask_address), 1
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(n, 1))  # threads only wait on the process pool
     configured = ingest_flow.with_options(task_runner=runner)
-    return configured(sources, db_url=db_url, workers=n, trigger=trigger, fetch_policy=fetch_policy)
+    try:
+        return configured(sources, db_url=db_url, workers=n, trigger=trigger, fetch_policy=fetch_policy)
+    except OSError as exc:
+        if not dask_address:
+            raise
+        # Dask's client connects on the first report; past check_scheduler, only a scheme it does not
+        # probe (tls://) or a scheduler gone since then fails here ("Timed out trying to connect").
+        raise SchedulerUnreachable(scheduler_error(dask_address, exc)) from None

@@ -38,6 +38,9 @@ class Outcome:
     validators: Validators = field(default_factory=Validators)
     pages: int = 0
     source_id: int | None = None
+    # A failed fetch of a URL that was a SOURCE by itself (ReportRef.is_source): that SOURCE yielded no
+    # report. It is still recorded as a failed report, with why.
+    unfetched: bool = False
 
 
 def one_line(exc: BaseException) -> str:
@@ -171,6 +174,17 @@ def _password_failure(error: str) -> bool:
     return PASSWORD_REQUIRED in error or WRONG_PASSWORD in error
 
 
+def stored_before(corpus: Corpus, outcome: Outcome) -> bool:
+    """True for a new report whose bytes the store already holds whole and readable: two files with the
+    same bytes in one run (both new when the workers looked) are one report, stored once. A failed row
+    with these bytes does not count: a report that reads now (an encrypted PDF once its password is
+    known) replaces it."""
+    if outcome.status != NEW or outcome.sha256 is None:
+        return False
+    row = corpus.report_by_sha256(outcome.sha256)
+    return row is not None and row.status != FAILED and corpus.has_whole_report(outcome.sha256)
+
+
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
     """Write one processed report: the report with passages, entities and predictions in one
     transaction; a failed report as a failed row. Returns the report id (None if unchanged)."""
@@ -234,11 +248,11 @@ def read_bytes(ref: ReportRef, ctx: WorkerContext) -> tuple[bytes, Validators, b
 def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
     """Fetch, extract, tag and classify one report; failures come back as an Outcome, never raised."""
     if ref.error is not None:
-        return Outcome(ref.uri, FAILED, error=ref.error, source_id=ref.source_id)
+        return unread(ref, ref.error)
     try:
         data, validators, not_modified = read_bytes(ref, ctx)
     except (FetchError, OSError) as exc:
-        return Outcome(ref.uri, FAILED, error=one_line(exc), source_id=ref.source_id)
+        return unread(ref, one_line(exc))
     if (
         not_modified
         and ref.password is not None
@@ -250,7 +264,7 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
         try:
             data, validators, not_modified = read_bytes(replace(ref, conditional=None), ctx)
         except (FetchError, OSError) as exc:
-            return Outcome(ref.uri, FAILED, error=one_line(exc), source_id=ref.source_id)
+            return unread(ref, one_line(exc))
     if not_modified:
         return Outcome(ref.uri, UNCHANGED, ref.known_sha256, validators=validators, source_id=ref.source_id)
     sha = sha256_hex(data)
@@ -267,6 +281,12 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
     except Exception as exc:  # a broken report must not stop the batch: record it and go on
         error = one_line(exc)
         return Outcome(ref.uri, FAILED, sha, error=error, validators=validators, source_id=ref.source_id)
+
+
+def unread(ref: ReportRef, error: str) -> Outcome:
+    """A report whose bytes could not be read (or fetched): failed, and `unfetched` when its URL was a
+    SOURCE by itself."""
+    return Outcome(ref.uri, FAILED, error=error, source_id=ref.source_id, unfetched=ref.is_source)
 
 
 def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validators: Validators) -> Outcome:

@@ -27,6 +27,7 @@ from flows.pipeline import (
     one_line,
     plan_fetches,
     store_outcome,
+    stored_before,
 )
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
@@ -40,21 +41,29 @@ if TYPE_CHECKING:
 class IngestSummary:
     """What a run did: report counts, passages and pages added, seconds, and one line per problem.
     `unreadable` counts the SOURCE arguments that yielded no report (a path that does not exist, a feed
-    that did not answer); each has its line in `errors`."""
+    that did not answer); each has its line in `errors`. `unfetched` counts the URL SOURCEs that could not
+    be fetched (an HTTP 404, a refused connection): they yielded no report either, but each is also one
+    of the `failed` reports, recorded with why."""
 
     run_id: int
     new: int = 0
     unchanged: int = 0
     failed: int = 0
     unreadable: int = 0
+    unfetched: int = 0
     passages: int = 0
     pages: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        keys = ("new", "unchanged", "failed", "unreadable", "passages", "pages")
+        keys = ("new", "unchanged", "failed", "unreadable", "unfetched", "passages", "pages")
         return {k: getattr(self, k) for k in keys}
+
+    @property
+    def sources_without_report(self) -> int:
+        """SOURCE arguments that yielded no report at all: `citsec ingest` exits 1 when there is one."""
+        return self.unreadable + self.unfetched
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "seconds": round(self.seconds, 2)}
@@ -68,6 +77,7 @@ class IngestSummary:
             self.unchanged += 1
         elif outcome.status == FAILED:
             self.failed += 1
+            self.unfetched += outcome.unfetched
             self.errors.append(failure_line(outcome.uri, outcome.error))
 
 
@@ -122,6 +132,10 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
 
     from corpus import CorpusError
 
+    if stored_before(corpus, outcome):
+        # Another file of this run (or a concurrent run) with the same bytes was stored first: a report
+        # is its sha256, so this one adds nothing, and a second run would call it unchanged too.
+        return replace(outcome, status=UNCHANGED, report=None, pages=0)
     try:
         store_outcome(corpus, outcome)
     except CorpusError as exc:

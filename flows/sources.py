@@ -43,6 +43,9 @@ class ReportRef:
     # variable is unset gets `password_error` instead, and its new reports fail with that line.
     password: str | None = field(default=None, repr=False)
     password_error: str | None = None
+    # A URL that is a SOURCE by itself (typed, or registered), not a link found in a feed or a page: when
+    # it cannot be fetched, its SOURCE yielded no report, and `citsec ingest` exits 1.
+    is_source: bool = False
 
     @property
     def is_remote(self) -> bool:
@@ -142,6 +145,11 @@ def resolve_sources(
         location, kind, source_id = (
             (named.location, named.kind, named.id) if named else (source, "auto", None)
         )
+        if not location.strip():
+            # As a path, "" is the current folder: an empty argument (an unset variable) names nothing.
+            what = f"source {source}: its location" if named else "SOURCE"
+            resolution.errors.append(f"{what} is empty: it names no file, folder, URL or registered source")
+            continue
         first = len(resolution.refs)
         try:
             _resolve_one(location, kind, source_id, fetcher, resolution, policy)
@@ -207,12 +215,12 @@ def _resolve_url(
 ) -> None:
     if is_pdf_link(url):
         # A PDF is a report whatever it holds: let the worker fetch it (conditionally) in parallel.
-        resolution.add(ReportRef(uri=url, url=url, source_id=source_id))
+        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, is_source=True))
         return
     try:
         fetched = fetcher(url)
     except FetchError as exc:
-        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, error=str(exc)))
+        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, error=str(exc), is_source=True))
         return
     if looks_like_feed(fetched.content, fetched.content_type):
         _resolve_feed(fetched, source_id, fetcher, resolution, policy)

@@ -52,6 +52,7 @@ def ingest_command(
     from flows.prefect_env import quiet_prefect
 
     started = time.perf_counter()
+    check_sources_named(sources)
     check_resource_limits()
     Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
     if no_prefect and dask_address:
@@ -68,6 +69,13 @@ def ingest_command(
             f"the Dask workers at {dask_address} need a Prefect server they can reach: start one "
             "(prefect server start) and set PREFECT_API_URL to it here and on the workers"
         )
+    if dask_address:
+        from flows.workers import SchedulerUnreachable, check_scheduler
+
+        try:
+            check_scheduler(dask_address)  # before Prefect's start-up: a typo fails in milliseconds
+        except SchedulerUnreachable as exc:
+            raise UserError(str(exc)) from None
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.
@@ -98,15 +106,19 @@ def ingest_command(
                 summary = ingest_local(sources, db_url=db, workers=workers)
             else:
                 from flows.ingest import run_ingest
+                from flows.workers import SchedulerUnreachable
 
-                with recorded_in_api(api, NO_API_HINT):
-                    summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+                try:
+                    with recorded_in_api(api, NO_API_HINT):
+                        summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
+                except SchedulerUnreachable as exc:
+                    raise UserError(str(exc)) from None
     if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     _print_summary(summary, time.perf_counter() - started)
-    if summary.unreadable:
+    if summary.sources_without_report:
         # The readable sources were ingested; a script must still learn that one it named was not.
         raise typer.Exit(1)
 
@@ -126,6 +138,18 @@ def is_loopback(address: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_sources_named(sources: list[str]) -> None:
+    """An empty SOURCE (an unset shell variable: `citsec ingest "$DIR"`) is a one-line user error: as a
+    path it would be the current folder, ingested recursively."""
+    for position, source in enumerate(sources, start=1):
+        if not source.strip():
+            which = f"SOURCE {position} of {len(sources)}" if len(sources) > 1 else "SOURCE"
+            raise UserError(
+                f"{which} is empty (an unset shell variable?): "
+                "give a file, folder, http(s) URL, feed or registered source name"
+            )
 
 
 def check_resource_limits() -> None:
@@ -210,6 +234,9 @@ def sources_add(
 
     if kind not in KIND_CHOICES:
         raise UserError(f"--kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}")
+    if not location.strip():
+        # As a path, "" is the current folder: an unset shell variable must not register it.
+        raise UserError("LOCATION is empty (an unset shell variable?): give a folder, file or http(s) URL")
     scheme = unsupported_scheme(location)
     if scheme:
         raise UserError(f"unsupported URL scheme {scheme!r} in {location} (citsec fetches http and https)")
@@ -294,6 +321,7 @@ def schedule_command(
     from flows.settings import Settings
 
     quiet_prefect("WARNING")
+    check_sources_named(sources or [])
     check_resource_limits()
     spec = ScheduleSpec(
         sources=tuple(absolute_sources(sources or [])),

@@ -1,0 +1,265 @@
+"""`citsec ingest` SOURCE arguments that yield nothing, or the same report twice: regressions from a
+user-acceptance review (an empty SOURCE, a URL that does not answer, two files with the same bytes, a Dask
+scheduler that is not there)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from small_model import copy_model
+
+from corpus import Corpus
+from flows.cli import main
+from flows.run import ingest_local
+from flows.sources import resolve_sources
+from flows.workers import SchedulerUnreachable, check_scheduler
+
+TEXT = (
+    "Mexico deployed the army against the cartels in Sinaloa and arrested their leaders. " * 4
+    + "\n\n"
+    + "Colombia signed a peace agreement with the FARC guerrilla and started demobilization. " * 4
+)
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def summary(out: str) -> dict[str, str]:
+    return dict(line.split(maxsplit=1) for line in out.strip().splitlines())
+
+
+def stored_reports(db_url: str) -> list:
+    with Corpus.open(db_url) as corpus:
+        return list(corpus.reports())
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# 1. An empty SOURCE (an unset shell variable) was the current folder, ingested recursively.
+
+
+@pytest.mark.parametrize("sources", [[""], ["   "], ["GOOD", ""]])
+def test_an_empty_source_is_one_line_error_not_the_current_folder(
+    sources, tmp_path, db_url, capsys, monkeypatch
+):
+    (tmp_path / "here.txt").write_text(TEXT)
+    monkeypatch.chdir(tmp_path)
+    args = [str(tmp_path / "here.txt") if s == "GOOD" else s for s in sources]
+    code, out, err = run_cli(["ingest", *args, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "is empty" in err, err
+    assert stored_reports(db_url) == []
+
+
+def test_an_empty_source_resolves_to_nothing(tmp_path, monkeypatch):
+    (tmp_path / "here.txt").write_text(TEXT)
+    monkeypatch.chdir(tmp_path)
+    resolution = resolve_sources(["", " "], {}, lambda url: pytest.fail("nothing to fetch"))
+    assert resolution.refs == [] and len(resolution.errors) == 2
+    assert all("empty" in error for error in resolution.errors)
+
+
+def test_sources_add_and_schedule_refuse_an_empty_location(tmp_path, db_url, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["sources", "add", "here", "", "--db", db_url], capsys)
+    assert code == 2 and out == "" and "LOCATION is empty" in err
+    with Corpus.open(db_url) as corpus:
+        assert corpus.sources() == []
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    code, out, err = run_cli(["schedule", "", "--interval", "60", "--db", db_url], capsys)
+    assert code == 2 and "SOURCE is empty" in err and "Traceback" not in err
+
+
+# 2. A URL SOURCE that yields no report exited 0.
+
+
+def test_a_url_source_that_answers_404_fails_the_command(site, db_url, capsys):
+    url = site.url("/nothere.xml")
+    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 1, err
+    assert err.strip() == f"failed: {url}: HTTP 404 Not Found"
+    assert summary(out)["failed"] == "1" and summary(out)["new"] == "0"
+    # Still recorded: `citsec reports` lists it as failed with why.
+    [row] = stored_reports(db_url)
+    assert (row.uri, row.status) == (url, "failed") and "HTTP 404" in (row.error or "")
+
+
+def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, capsys):
+    # Through Prefect: a PDF URL is fetched by the worker, not while resolving.
+    url = f"http://127.0.0.1:{closed_port()}/x.pdf"
+    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1"], capsys)
+    assert code == 1, err
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"failed: {url}: connection failed"), err
+    assert summary(out)["failed"] == "1"
+    with Corpus.open(db_url) as corpus:
+        assert corpus.ingest_runs()[0].counts["unfetched"] == 1
+
+
+def test_a_feed_entry_that_fails_does_not_fail_the_command(site, samples_dir, db_url, capsys):
+    html = (samples_dir / "honduras_state_of_exception_en.html").read_bytes()
+    site.add("/a.html", body=html, content_type="text/html; charset=utf-8")
+    feed = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+        b"<item><title>a</title><link>/a.html</link></item>"
+        b"<item><title>b</title><link>/gone.html</link></item>"
+        b"</channel></rss>"
+    )
+    url = site.add("/feed.xml", body=feed, content_type="application/rss+xml")
+    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    # The feed answered: one bad entry is a failed report, as a bad file in a folder is.
+    assert code == 0, err
+    assert summary(out)["new"] == "1" and summary(out)["failed"] == "1"
+
+
+# 3. Two files with the same bytes counted as two new reports, with their passages twice.
+
+
+def test_files_with_the_same_bytes_count_as_one_report(tmp_path, db_url, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT)
+    shutil.copyfile(folder / "a.txt", folder / "b.txt")
+    args = ["ingest", str(folder), "--db", db_url, "--no-prefect"]
+    code, out, err = run_cli([*args, "--workers", "2"], capsys)
+    assert code == 0, err
+    [report] = stored_reports(db_url)
+    first = summary(out)
+    assert (first["new"], first["unchanged"], first["failed"]) == ("1", "1", "0"), out
+    assert int(first["passages"]) == report.passages > 0
+    code, out, _ = run_cli([*args, "--workers", "1"], capsys)
+    assert code == 0 and summary(out)["unchanged"] == "2"
+
+
+@pytest.mark.pg
+def test_files_with_the_same_bytes_count_as_one_report_on_postgres(
+    tmp_path, model_store, pg_store_url, monkeypatch
+):
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
+    copy_model(model_store, pg_store_url, "flows-test-model")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(TEXT)
+    first = ingest_local([str(folder)], db_url=pg_store_url, workers=2)
+    [report] = stored_reports(pg_store_url)
+    assert (first.new, first.unchanged, first.failed) == (1, 2, 0), first.errors
+    assert first.passages == report.passages
+    with Corpus.open(pg_store_url) as corpus:
+        assert corpus.ingest_runs()[0].counts["new"] == 1
+
+
+# 4. A Dask scheduler that is not there: a 121-line traceback after 30 s.
+
+
+def test_a_dask_scheduler_nothing_listens_on_is_one_line_error_at_once(tmp_path, db_url, capsys):
+    report = tmp_path / "x.txt"
+    report.write_text(TEXT)
+    address = f"tcp://127.0.0.1:{closed_port()}"
+    started = time.monotonic()
+    code, out, err = run_cli(["ingest", str(report), "--db", db_url, "--dask-address", address], capsys)
+    assert time.monotonic() - started < 10
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"error: cannot reach the Dask scheduler at {address}: connection refused (is the scheduler running?)"
+    )
+    assert stored_reports(db_url) == []
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:PORT", "tcp://127.0.0.1", "tcp://127.0.0.1:notaport"])
+def test_check_scheduler_refuses_what_cannot_be_a_scheduler(address):
+    with pytest.raises(SchedulerUnreachable, match="Dask scheduler") as info:
+        check_scheduler(address.replace("PORT", str(closed_port())), timeout=1)
+    assert "\n" not in str(info.value)
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 where something that is no Dask scheduler listens: it keeps each connection
+    open and silent (a web server waiting for its request), or closes it at once."""
+
+    def __init__(self, close: bool) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.address = f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list[socket.socket] = []
+        self.close = close
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.sock.accept()
+                conn.close() if self.close else self.held.append(conn)
+
+    def stop(self) -> None:
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture(params=["silent", "closing"])
+def not_a_scheduler(request) -> Iterator[Listener]:
+    listener = Listener(close=request.param == "closing")
+    yield listener
+    listener.stop()
+
+
+def test_a_port_where_no_dask_scheduler_answers_is_one_line_error(
+    not_a_scheduler, tmp_path, db_url, capsys, monkeypatch
+):
+    # Dask's client waited forever on a silent port (a dashboard, a web server).
+    monkeypatch.setattr("flows.workers.SCHEDULER_CONNECT_SECONDS", 1.0)
+    report = tmp_path / "x.txt"
+    report.write_text(TEXT)
+    address = not_a_scheduler.address
+    started = time.monotonic()
+    code, out, err = run_cli(["ingest", str(report), "--db", db_url, "--dask-address", address], capsys)
+    assert time.monotonic() - started < 10
+    assert code == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"error: cannot reach the Dask scheduler at {address}: ") and "handshake" in line
+
+
+def test_a_dask_client_that_fails_inside_the_run_is_one_line_error(tmp_path, db_url, capsys, monkeypatch):
+    # Past the quick check (a scheme it does not probe, a scheduler gone since), Dask's client fails on
+    # the run's first report: that must end as one line too, after the run is recorded as stopped.
+    monkeypatch.setattr("flows.workers.check_scheduler", lambda address, timeout=None: None)
+    monkeypatch.setattr("flows.ingest.check_scheduler", lambda address, timeout=None: None)
+    listener = Listener(close=True)
+    report = tmp_path / "x.txt"
+    report.write_text(TEXT)
+    try:
+        code, out, err = run_cli(
+            ["ingest", str(report), "--db", db_url, "--dask-address", listener.address], capsys
+        )
+    finally:
+        listener.stop()
+    assert code == 2 and out == "", err
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"error: cannot reach the Dask scheduler at {listener.address}: "), err
+    with Corpus.open(db_url) as corpus:
+        assert any("run stopped" in error for error in corpus.ingest_runs()[0].errors)
+
+
+def test_check_scheduler_lets_a_scheduler_and_other_schemes_through():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        check_scheduler(cluster.scheduler_address, timeout=5)
+    check_scheduler("inproc://10.0.0.1/1/2", timeout=1)
