@@ -54,7 +54,8 @@ def ingest_command(
     started = time.perf_counter()
     check_sources_named(sources)
     check_resource_limits()
-    Corpus.open(db).close()  # a bad --db is a one-line error here, before Prefect starts
+    with Corpus.open(db) as corpus:  # a bad --db is a one-line error here, before Prefect starts
+        note_shadowed_paths(sources, {row.name: row.location for row in corpus.sources()})
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
     from flows.run import ingest_local, plan_local, progress_listener
@@ -150,6 +151,19 @@ def check_sources_named(sources: list[str]) -> None:
                 f"{which} is empty (an unset shell variable?): "
                 "give a file, folder, http(s) URL, feed or registered source name"
             )
+
+
+def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
+    """A SOURCE that is a registered name is that source, even where a file or folder here has the same
+    name; say so, and how to name the local one, rather than ingest something else without a word."""
+    from pathlib import Path
+
+    from flows.cli.output import note
+
+    for source in sources:
+        if source in registered and Path(source).exists():
+            note(f"note: {source} is the registered source {source} ({registered[source]}), not the "
+                 f"{'folder' if Path(source).is_dir() else 'file'} here; write ./{source} for that")
 
 
 def check_resource_limits() -> None:
@@ -270,7 +284,7 @@ def sources_list(
     """
     from corpus import Corpus
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         rows = corpus.sources()
     for row in rows:
         if as_json:
@@ -294,7 +308,7 @@ def sources_remove(
     """
     from corpus import Corpus
 
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, must_exist=True) as corpus:
         corpus.remove_source(name)
     out_console.print(f"removed source {name}", highlight=False)
 

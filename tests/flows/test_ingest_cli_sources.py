@@ -263,3 +263,22 @@ def test_check_scheduler_lets_a_scheduler_and_other_schemes_through():
     with LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
         check_scheduler(cluster.scheduler_address, timeout=5)
     check_scheduler("inproc://10.0.0.1/1/2", timeout=1)
+
+
+# 5. A registered name that is also a folder here silently ingested the registered source's location.
+
+
+def test_a_registered_name_shadowing_a_local_folder_is_said(tmp_path, db_url, capsys, monkeypatch):
+    for folder, words in (("r1", "prisons"), ("r2", "schools")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{folder}.txt").write_text(TEXT.replace("army", words))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["sources", "add", "r1", str(tmp_path / "r2"), "--db", db_url], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["ingest", "r1", "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0, err
+    assert "r1 is the registered source r1" in err and "write ./r1" in " ".join(err.split())
+    assert [r.uri.rsplit("/", 1)[-1] for r in stored_reports(db_url)] == ["r2.txt"]
+    code, out, err = run_cli(["ingest", "./r1", "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0 and "registered source" not in err, err
+    assert sorted(r.uri.rsplit("/", 1)[-1] for r in stored_reports(db_url)) == ["r1.txt", "r2.txt"]

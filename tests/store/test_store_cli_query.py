@@ -239,7 +239,8 @@ def test_a_file_that_is_not_a_database_is_one_line(
 @pytest.mark.parametrize(
     "argv",
     [["passages"], ["stats", "--by", "label"], ["reports"], ["label", "export"], ["label", "queue"],
-     ["label", "add", "1", "prevention"], ["label", "none", "1"], ["models", "promote", "seed"]],
+     ["label", "add", "1", "prevention"], ["label", "none", "1"], ["models", "promote", "seed"],
+     ["sources", "list"], ["sources", "remove", "weekly"]],
 )
 def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
