@@ -73,6 +73,8 @@ class Spread:
         self._seen = 0
 
     def add(self, c: Candidate) -> None:
+        if self.n <= 0:
+            return
         heap = self._best[(c.lang or "", c.group)]
         item = (c.uncertainty, -self._seen, c)  # on equal uncertainty keep the earlier passage
         self._seen += 1
@@ -96,8 +98,6 @@ class Spread:
 
 def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
     """The `n` to label next, spread over reports and languages (see Spread)."""
-    if n <= 0:
-        return []
     best = Spread(n)
     for c in candidates:
         best.add(c)
@@ -149,8 +149,8 @@ def label_queue(
         for c in _scored(model, batch):  # every language read as context, then the one asked for kept
             if lang is None or c.lang == lang:
                 (prose if is_prose(c.row.text) else other).add(c)
-    first = prose.rounds() if n > 0 else []
-    return first + (other.rounds()[: n - len(first)] if len(first) < n else [])
+    first = prose.rounds()
+    return first + other.rounds()[: n - len(first)]
 
 
 def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
