@@ -123,15 +123,10 @@ def _capitals(text: str) -> bool:
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
-def date_from_text(text: str) -> datetime.date | None:
-    """The first date written in `text`: ISO (2023-09-04), "December 16, 2022", "16 de marzo de 2015" or
-    "Septiembre de 2015" (en/es/pt month names; the first of the month when no day is given)."""
-    found = dates_in(text)
-    return found[0][2] if found else None
-
-
 def dates_in(text: str) -> list[tuple[int, int, datetime.date]]:
-    """Every date written in `text` as (start, end, date), in reading order (years 1900-2100)."""
+    """Every date written in `text` as (start, end, date), in reading order (years 1900-2100): ISO
+    (2023-09-04), "December 16, 2022", "16 de marzo de 2015" or "Septiembre de 2015" (en/es/pt month
+    names; the first of the month when no day is given)."""
     found: list[tuple[int, int, datetime.date]] = []
     for match in _ISO_DATE.finditer(text):
         found.append((match.start(), match.end(), datetime.date(*map(int, match.groups()))))

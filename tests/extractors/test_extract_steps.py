@@ -12,7 +12,7 @@ from extractors.pdf.blocks import lines_to_blocks
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.lines import Line, words_to_rows
-from extractors.pdf.metadata import date_from_metadata, date_from_text, title_from_lines, title_from_metadata
+from extractors.pdf.metadata import date_from_metadata, dates_in, title_from_lines, title_from_metadata
 from extractors.pdf.report import page_ranges
 from extractors.pdf.words import Word, attach_drop_caps, chars_to_words
 from extractors.quality import (
@@ -251,9 +251,13 @@ def test_metadata_title_and_dates() -> None:
     assert title_from_metadata({"Title": "Microsoft Word - informe_final.docx"}) is None
     assert title_from_metadata({"Title": b"\xfe\xff\x00P\x00l\x00a\x00n\x00 \x00C"}) == "Plan C"
     assert str(date_from_metadata({"CreationDate": "D:20150916120000-05'00'"})) == "2015-09-16"
-    assert str(date_from_text("Informe Fase II\nSeptiembre de 2015")) == "2015-09-01"
-    assert str(date_from_text("Danilo Freire\nDecember 16, 2022\nAbstract")) == "2022-12-16"
-    assert str(date_from_text("Forum | 2023-09-04 | data from May 2010")) == "2023-09-04"
+
+    def first_date(text: str) -> str:
+        return str(dates_in(text)[0][2])
+
+    assert first_date("Informe Fase II\nSeptiembre de 2015") == "2015-09-01"
+    assert first_date("Danilo Freire\nDecember 16, 2022\nAbstract") == "2022-12-16"
+    assert first_date("Forum | 2023-09-04 | data from May 2010") == "2023-09-04"
 
 
 def test_page_ranges() -> None:
