@@ -8,11 +8,12 @@ the word after it turns it into another field ("seguridad social", "food securit
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
+
+from extractors.tagging.lexicon import strip_accents
 
 
 def _words(text: str) -> frozenset[str]:
@@ -64,10 +65,9 @@ _NOT_ALONE = frozenset({"orden", "ordem", "at", "en", "em", "public"})  # only a
 _NAME_ONLY = _words("seguro seguros segura seguras")
 
 
-def fold(text: str) -> str:
+def _fold(text: str) -> str:
     """'Policía' -> 'policia'."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(text.lower())
 
 
 @lru_cache(maxsize=8192)
@@ -81,7 +81,7 @@ def is_security_token(token: Token) -> bool:
     """Does this token speak of security ('policía', 'homicides', 'narcotráfico', 'paz')?"""
     if not token.is_alpha:
         return False
-    word = fold(token.text)
+    word = _fold(token.text)
     nxt = _next_word(token)
     if (word, nxt) in SECURITY_PAIRS:
         return True
@@ -97,13 +97,13 @@ def _next_word(token: Token) -> str:
     doc, i = token.doc, token.i + 1
     if i < len(doc) and doc[i].text == "-":
         i += 1
-    return fold(doc[i].text) if i < len(doc) else ""
+    return _fold(doc[i].text) if i < len(doc) else ""
 
 
 def _other_field_after_de(token: Token) -> bool:
     """'seguro de salud', 'seguro de vida': insurance, not security."""
     doc = token.doc
-    after = fold(doc[token.i + 2].text) if token.i + 2 < len(doc) else ""
+    after = _fold(doc[token.i + 2].text) if token.i + 2 < len(doc) else ""
     return after in {"salud", "saude", "vida", "desempleo", "desemprego", "cesantia", "invalidez"}
 
 
