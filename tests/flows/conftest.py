@@ -50,6 +50,14 @@ class Site:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def add_feed(self, path: str, links: list[str]) -> str:
+        """An RSS feed at `path` whose items (titled a, b, c, ...) link to `links`."""
+        items = "".join(
+            f"<item><title>{chr(97 + i)}</title><link>{link}</link></item>" for i, link in enumerate(links)
+        )
+        feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>"
+        return self.add(path, body=feed.encode(), content_type="application/rss+xml")
+
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):

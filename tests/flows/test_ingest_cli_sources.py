@@ -114,13 +114,7 @@ def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, 
 def test_a_feed_entry_that_fails_does_not_fail_the_command(site, samples_dir, db_url, capsys):
     html = (samples_dir / "honduras_state_of_exception_en.html").read_bytes()
     site.add("/a.html", body=html, content_type="text/html; charset=utf-8")
-    feed = (
-        b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
-        b"<item><title>a</title><link>/a.html</link></item>"
-        b"<item><title>b</title><link>/gone.html</link></item>"
-        b"</channel></rss>"
-    )
-    url = site.add("/feed.xml", body=feed, content_type="application/rss+xml")
+    url = site.add_feed("/feed.xml", ["/a.html", "/gone.html"])
     code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
     # The feed answered: one bad entry is a failed report, as a bad file in a folder is.
     assert code == 0, err

@@ -87,14 +87,7 @@ def test_urls_and_feed_over_http(site, samples_dir, db_url):
     landing = b'<html><body><h1>Brief</h1><p>See <a href="/reports/plan.pdf">the PDF</a>.</p></body></html>'
     site.add("/briefs/landing.html", body=landing, content_type="text/html")
     site.add("/articles/honduras.html", body=html, content_type="text/html; charset=utf-8")
-    feed = (
-        b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
-        b"<item><title>a</title><link>/articles/honduras.html</link></item>"
-        b"<item><title>b</title><link>/briefs/landing.html</link></item>"
-        b"<item><title>c</title><link>/reports/flaky.pdf</link></item>"
-        b"</channel></rss>"
-    )
-    site.add("/feed.xml", body=feed, content_type="application/rss+xml")
+    site.add_feed("/feed.xml", ["/articles/honduras.html", "/briefs/landing.html", "/reports/flaky.pdf"])
     sources = [site.url("/feed.xml"), site.url("/reports/slow.pdf"), site.url("/reports/huge.pdf"),
                site.url("/reports/missing.pdf")]
 
