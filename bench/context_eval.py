@@ -11,7 +11,10 @@ Because the blend's weight and quantile were chosen on these same passages, the 
 on four folds (from the grid below) and applied to the fifth. It prints the grid, the shipped setting with
 a paired-bootstrap 95% interval of its gain over reading passages alone, and the nested figure.
 
-    python -m bench.context_eval [--design NAME]
+    python -m bench.context_eval [--design NAME] [--fold-seeds N]
+
+--fold-seeds N refits the design with N different CV fold draws for its thresholds and prints macro-F1
+alone and in context for each (results go to context_eval_fold_seeds.json).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, REPORTS, SHARED, fold_of, write_results
 from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_context, with_contexts
-from models.evaluation import evaluate, format_evaluation, macro_f1, read_gold
+from models.evaluation import GoldSet, evaluate, format_evaluation, macro_f1, read_gold
 from models.labels import labels_to_matrix
 from models.seed_data import load_seed
 from models.training import SHIPPED_DESIGN, make_classifier
@@ -85,13 +88,17 @@ def documents(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
     return out
 
 
-def run(design: str) -> dict[str, Any]:
+def gold_set() -> tuple[list[dict[str, Any]], GoldSet, np.ndarray]:
+    """The gold passages: their rows (with "doc"), as models.evaluation reads them, and their 0/1 labels."""
     gold_path = SHARED / "gold" / "dev.jsonl"
     if not gold_path.is_file():
         raise SystemExit(f"gold passages not found at {gold_path} (set CITSEC_SHARED_DIR)")
     rows = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    gold = read_gold(gold_path)
-    y = labels_to_matrix([r["labels"] for r in rows])
+    return rows, read_gold(gold_path), labels_to_matrix([r["labels"] for r in rows])
+
+
+def run(design: str) -> dict[str, Any]:
+    rows, gold, y = gold_set()
     seed = load_seed()
     model = make_classifier(design).fit(seed.texts, seed.y)
     thresholds = model.thresholds_
@@ -157,12 +164,46 @@ def run(design: str) -> dict[str, Any]:
     return results
 
 
+def fold_seed_spread(design: str, seeds: int) -> dict[str, Any]:
+    """The same design with its thresholds chosen on `seeds` different CV fold draws (random_state 0, 1,
+    ...): macro-F1 alone and in context for each, to show how much of one figure is the draw."""
+    rows, gold, y = gold_set()
+    seed = load_seed()
+    docs = documents(rows)
+    keys = [(r["doc"], r["lang"]) for r in rows]
+    per_seed = []
+    print("fold seed  thresholds (prev, enf, trans)  alone  in context")
+    for state in range(seeds):
+        model = make_classifier(design).set_params(random_state=state).fit(seed.texts, seed.y)
+        own = model.predict_proba(gold.texts)
+        contexts = {key: report_context(model.predict_proba(passages)) for key, passages in docs.items()}
+        alone = macro_f1(y, (own >= model.thresholds_).astype(int))
+        read = macro_f1(y, (with_contexts(own, keys, contexts) >= model.thresholds_).astype(int))
+        per_seed.append({"seed": state, "thresholds": [round(float(t), 2) for t in model.thresholds_],
+                         "alone": round(alone, 3), "in_context": round(read, 3)})
+        print(f"{state:>9}  {str(per_seed[-1]['thresholds']):<30} {alone:.3f}  {read:.3f}", flush=True)
+    alone_mean = float(np.mean([p["alone"] for p in per_seed]))
+    context_mean = float(np.mean([p["in_context"] for p in per_seed]))
+    print(f"mean: alone {alone_mean:.3f}, in context {context_mean:.3f}")
+    return {"design": design, "per_seed": per_seed, "alone_mean": round(alone_mean, 3),
+            "in_context_mean": round(context_mean, 3)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--design", default=SHIPPED_DESIGN)
+    parser.add_argument(
+        "--fold-seeds", type=int, default=0,
+        help="instead: refit with this many CV fold seeds (0, 1, ...) and print each one's figures",
+    )
     args = parser.parse_args(argv)
-    results = run(args.design)
     suffix = "" if args.design == SHIPPED_DESIGN else "_" + args.design.replace("+", "_").replace("-", "_")
+    if args.fold_seeds:
+        spread = fold_seed_spread(args.design, args.fold_seeds)
+        path = write_results(f"context_eval_fold_seeds{suffix}", spread)
+        print(f"-> {path.relative_to(path.parents[2])}")
+        return
+    results = run(args.design)
     path = write_results(f"context_eval{suffix}", results)
     print(f"-> {path.relative_to(path.parents[2])}")
 
