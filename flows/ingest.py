@@ -19,6 +19,7 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from flows.fetch import FetchPolicy
+from flows.interrupt import check_stop
 from flows.pipeline import Outcome
 from flows.run import IngestRun, IngestSummary, progress_listener, resolve_with_store, store_or_fail
 from flows.settings import Settings
@@ -97,6 +98,7 @@ def ingest_flow(
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
+                check_stop()  # before the result: a report stopped by a Ctrl-C is not an outcome
                 # quote: Prefect would otherwise walk every passage of the outcome looking for futures,
                 # twice per report (seconds per run in this process); the task receives it unwrapped.
                 run.record(store(run.corpus, quote(future.result())))  # type: ignore[call-overload]

@@ -359,7 +359,11 @@ class WorkerHost:
         return code
 
     def close(self) -> None:
-        """Close the socket: the host kills its workers and leaves."""
+        """Close the socket: the host kills its workers and leaves. A host still loading has no workers
+        yet and reads the socket only once loaded: it is killed, so a caller waiting for it to load (and
+        holding the lock) stops waiting now, instead of seconds later (a run interrupted as it starts)."""
+        if not self._ready and self.process.poll() is None:
+            self.process.kill()
         with self._lock:
             self._conn.close()
             self._sock.close()
@@ -422,6 +426,7 @@ class LimitedPool:
         self.factory, self.args, self.limits, self.size = factory, args, limits, size
         self._host: WorkerHost | None = None
         self._host_lock = threading.Lock()
+        self._closed = False
         self._free: queue.LifoQueue[LimitedWorker | None] = queue.LifoQueue()
         for _ in range(size):
             self._free.put(None)  # a slot without a worker yet
@@ -433,6 +438,9 @@ class LimitedPool:
 
     def _current_host(self) -> WorkerHost:
         with self._host_lock:
+            if self._closed:
+                # A call still under way when the pool closed (a run interrupted) must not start a host.
+                raise WorkerError("the worker pool was closed")
             if self._host is None or self._host.died:
                 if self._host is not None:
                     self._host.close()
@@ -456,6 +464,8 @@ class LimitedPool:
             self._free.put(worker)
 
     def close(self) -> None:
+        """Stop the host and every worker, busy ones included. For good: a call still under way when the
+        pool closes (an interrupted run) ends as "died" or WorkerError, never by starting a new host."""
         workers = []
         while True:
             try:
@@ -466,8 +476,9 @@ class LimitedPool:
             if worker is not None:
                 worker.host.stop_worker(worker)
         with self._host_lock:
+            self._closed = True
             if self._host is not None:
-                self._host.close()
+                self._host.close()  # the host kills the workers still busy: their calls end as "died"
                 self._host = None
         for _ in range(self.size):
             self._free.put(None)

@@ -31,6 +31,7 @@ from typing import IO
 
 import httpx
 
+from flows.interrupt import check_stop
 from flows.limits import wait_or_kill
 from flows.prefect_env import loopback_bypasses_proxies
 
@@ -99,6 +100,10 @@ class TemporaryApi:
             stdout=log,
             stderr=log,
             preexec_fn=_die_with_parent_hook(),
+            # Out of the terminal's process group: a Ctrl-C meant for the command must not kill the API
+            # the interrupted run still reports to (its client would retry a dead port for a minute and
+            # more, then print a traceback). `stop` ends it, and so does citsec's death (the hook above).
+            start_new_session=True,
         )
         return cls(process, port, log)
 
@@ -110,6 +115,7 @@ class TemporaryApi:
         deadline = time.monotonic() + timeout
         with httpx.Client(timeout=5.0, trust_env=False) as client:
             while time.monotonic() < deadline:
+                check_stop()  # a Ctrl-C of an ingest run (flows.interrupt) stops the wait too
                 status = self.process.poll()
                 if status == _PORT_IN_USE:
                     self._restart()

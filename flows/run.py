@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flows.fetch import FetchPolicy, fetch, make_client
 from flows.httpcache import ValidatorCache
+from flows.interrupt import check_stop
 from flows.pipeline import (
     FAILED,
     NEW,
@@ -31,7 +32,7 @@ from flows.pipeline import (
 )
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
-from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
+from flows.workers import Job, WorkerConfig, close_pool, open_pool
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -160,6 +161,7 @@ class IngestRun:
     ) -> None:
         from corpus import Corpus
 
+        check_stop()  # a Ctrl-C while Prefect was starting: no run to record
         self.started = time.perf_counter()
         self.settings = settings or Settings.from_env()
         self.policy = fetch_policy or FetchPolicy(user_agent=self.settings.user_agent)
@@ -175,6 +177,7 @@ class IngestRun:
     def plan(self, resolution: Resolution) -> list[ReportRef]:
         """The reports that need a worker: unchanged local files are counted here and skipped, and
         remote ones get conditional-request validators when the store has the bytes they describe."""
+        check_stop()  # resolving fetches feeds: it can take a while
         self.summary.errors.extend(resolution.errors)
         self.summary.unreadable += len(resolution.errors)
         emit("total", len(resolution.refs))
@@ -215,10 +218,12 @@ class IngestRun:
             self.cache.save()
             self.summary.seconds = time.perf_counter() - self.started
             if exc is not None:
-                self.summary.errors.append(f"run stopped: {one_line(exc)}")
+                why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else one_line(exc)
+                self.summary.errors.append(f"run stopped: {why}")
             self.corpus.finish_ingest_run(self.summary.run_id, self.summary.counts(), self.summary.errors)
         finally:
             self.corpus.close()
+        emit("finished", self.summary)  # an interrupted run returns nothing: its listener learns it here
 
 
 def _size_hint(ref: ReportRef) -> float:
@@ -315,9 +320,8 @@ def _process_all(jobs: list[Job], config: WorkerConfig, workers: int) -> Iterato
         return
     pool = open_pool(workers, config)
     try:
-        if workers <= 1:
-            yield from (run_here(job, config) for job in jobs)
-        else:
-            yield from (future.result() for future in as_completed([pool.submit(job) for job in jobs]))
+        for future in as_completed([pool.submit(job) for job in jobs]):
+            check_stop()  # before the result: a report stopped by a Ctrl-C is not an outcome
+            yield future.result()
     finally:
         close_pool()

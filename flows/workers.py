@@ -192,11 +192,15 @@ class WorkerPool:
         return self._threads
 
     def close(self) -> None:
+        """Stop the workers, then their threads: a report still being processed (an interrupted run, or a
+        head start nobody asked for) is stopped with its worker instead of being waited for."""
         if self._threads is not None:
-            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads.shutdown(wait=False, cancel_futures=True)  # no new ones
+        self._pool.close()  # the running ones end now, their workers killed
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
             self._threads = None
         self._early.clear()
-        self._pool.close()
 
 
 def _job_key(job: Job) -> tuple[str, str | None]:
@@ -205,6 +209,11 @@ def _job_key(job: Job) -> tuple[str, str | None]:
 
 _pool: WorkerPool | None = None
 _pool_lock = threading.Lock()
+_closed = False  # close_pool ran and no open_pool since: run_here refuses new reports
+
+
+class PoolClosed(RuntimeError):
+    """run_here was asked for a report after its run closed the pool (an interrupted run's task thread)."""
 
 
 def prestart_pool(workers: int, config: WorkerConfig) -> WorkerPool:
@@ -216,8 +225,9 @@ def prestart_pool(workers: int, config: WorkerConfig) -> WorkerPool:
 def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
     """This process's pool of `workers` workers (the one already open when it fits). Its host starts on
     first use, so a run whose reports all go to Dask, or are all unchanged, starts no process."""
-    global _pool
+    global _pool, _closed
     with _pool_lock:
+        _closed = False
         if _pool is not None and (_pool.config != config or _pool.size < workers):
             _pool.close()
             _pool = None
@@ -228,16 +238,22 @@ def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
 
 def run_here(job: Job, config: WorkerConfig) -> Outcome:
     """Process a report in this process's pool: the run's pool in the parent; on a Dask worker, a pool
-    of one opened by its first report and kept for the next ones."""
+    of one opened by its first report and kept for the next ones.
+
+    PoolClosed once the run has closed the pool: a task thread that picks up the next report while an
+    interrupted run winds down must not start a new pool (its host would load the model for seconds)."""
     with _pool_lock:
+        if _closed:
+            raise PoolClosed(f"not processed: the run stopped before {job.ref.uri}")
         pool = _pool if _pool is not None and _pool.config == config else None
     return (pool or open_pool(1, config)).run(job)
 
 
 def close_pool() -> None:
-    global _pool
+    """Close this process's pool; reports still being processed are stopped (WorkerPool.close)."""
+    global _pool, _closed
     with _pool_lock:
-        pool, _pool = _pool, None
+        pool, _pool, _closed = _pool, None, True
     if pool is not None:
         pool.close()
 

@@ -6,7 +6,9 @@ import importlib
 import logging
 import sys
 
-from flows.cli.common import UserError, app, err_console
+from flows.cli.common import Interrupted, UserError, app, err_console
+
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
 
 # Each module registers its commands on `app` when imported; they import heavy libraries lazily.
 _COMMAND_MODULES = (
@@ -74,9 +76,12 @@ def main(argv: list[str] | None = None) -> None:
     except _user_error_types() as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except Interrupted as exc:
+        err_console.print(str(exc), highlight=False, soft_wrap=True)
+        sys.exit(INTERRUPTED)
     except KeyboardInterrupt:
         err_console.print("interrupted")
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except BrokenPipeError:  # `citsec tag | head`: the reader left; say nothing more
         from flows.cli.output import silence_stdout
 
@@ -88,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         if kind == "abort":
             err_console.print("interrupted")
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
         message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
         if not message:  # a group called without a command has printed its help
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
@@ -97,5 +102,7 @@ def main(argv: list[str] | None = None) -> None:
             message += f" (see {ctx.command_path if ctx is not None else 'citsec'} --help)"
         err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt into Exit(130) and prints a bare newline
+        err_console.print("interrupted")
     sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) comes back as n
 

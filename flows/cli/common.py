@@ -59,6 +59,10 @@ class UserError(Exception):
     """A mistake the user can fix: printed as one line, exit code 2."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C, with what the command got done before it: printed as one line, exit code 130."""
+
+
 def unicode_text(text: str, where: str) -> str:
     """`text` unchanged, or a UserError naming `where` when it holds an unpaired surrogate: JSON lets a line
     write "\\ud800", which no UTF-8 output, store or tokenizer accepts."""

@@ -9,10 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, UserError, app, err_console, out_console, recorded_in_api
+from flows.cli.common import (
+    DbOption,
+    Interrupted,
+    UserError,
+    app,
+    err_console,
+    out_console,
+    recorded_in_api,
+)
 
 if TYPE_CHECKING:
-    from flows.run import IngestSummary
+    from flows.run import IngestSummary, LocalPlan
 
 sources_app = typer.Typer(
     help="Register folders, URLs and feeds under a name that `citsec ingest NAME` pulls.",
@@ -49,7 +57,6 @@ def ingest_command(
     Example: citsec ingest corpus/samples https://example.org/feed.xml --workers 4
     """
     from corpus import Corpus
-    from flows.prefect_env import quiet_prefect
 
     started = time.perf_counter()
     check_sources_named(sources)
@@ -58,7 +65,8 @@ def ingest_command(
         note_shadowed_paths(sources, {row.name: row.location for row in corpus.sources()})
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
-    from flows.run import ingest_local, plan_local, progress_listener
+    from flows.interrupt import stop_on_interrupt
+    from flows.run import plan_local
     from flows.settings import Settings
 
     settings = Settings.from_env()
@@ -83,6 +91,40 @@ def ingest_command(
     local = plan_local(sources, db) if dask_address is None else None
     if local is not None and local.resolved == 0 and local.errors:
         raise UserError("nothing to ingest: " + "; ".join(local.errors))  # before any start-up cost
+    progress = _progress()
+    try:
+        with stop_on_interrupt(progress.stopping):
+            summary = _run(sources, db, workers, dask_address, no_prefect, local, progress)
+    except KeyboardInterrupt:
+        # Raised here, after the workers and the API have stopped, so that its line is the last one.
+        raise Interrupted(interrupted_line(progress.finished)) from None
+    if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
+        raise UserError("nothing to ingest: " + "; ".join(summary.errors))
+    for error in summary.errors:
+        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
+    _print_summary(summary, time.perf_counter() - started)
+    if summary.sources_without_report:
+        # The readable sources were ingested; a script must still learn that one it named was not.
+        raise typer.Exit(1)
+
+
+def _run(
+    sources: list[str],
+    db: str,
+    workers: int | None,
+    dask_address: str | None,
+    no_prefect: bool,
+    local: LocalPlan | None,
+    progress: _progress,
+) -> IngestSummary:
+    """The run, with its temporary Prefect API and its worker pool, both stopped when it ends however it
+    ends."""
+    from flows.prefect_env import quiet_prefect
+    from flows.run import ingest_local, progress_listener
+    from flows.settings import Settings
+
+    settings = Settings.from_env()
+    own_api = settings.prefect_api_url is None
     unchanged = own_api and local is not None and local.nothing_to_process
     use_prefect = not (no_prefect or unchanged)
     with contextlib.ExitStack() as stack:
@@ -102,7 +144,7 @@ def ingest_command(
             stack.callback(close_pool)  # before the API stops: exits run last in, first out
             if local is not None:
                 pool.head_start(local.head_start())
-        with _progress() as listener, progress_listener(listener):
+        with progress, progress_listener(progress.update):
             if not use_prefect:
                 summary = ingest_local(sources, db_url=db, workers=workers)
             else:
@@ -114,14 +156,18 @@ def ingest_command(
                         summary = run_ingest(sources, db_url=db, workers=workers, dask_address=dask_address)
                 except SchedulerUnreachable as exc:
                     raise UserError(str(exc)) from None
-    if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
-        raise UserError("nothing to ingest: " + "; ".join(summary.errors))
-    for error in summary.errors:
-        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
-    _print_summary(summary, time.perf_counter() - started)
-    if summary.sources_without_report:
-        # The readable sources were ingested; a script must still learn that one it named was not.
-        raise typer.Exit(1)
+    return summary
+
+
+def interrupted_line(summary: IngestSummary | None) -> str:
+    """What an interrupted ingest tells the user: what it had stored, and that running it again goes on."""
+    if summary is None or summary.new + summary.unchanged + summary.failed == 0:
+        return "interrupted before any report was stored"
+    done = (
+        f"{summary.new} new ({summary.passages} passages), {summary.unchanged} unchanged, "
+        f"{summary.failed} failed"
+    )
+    return f"interrupted after {done}; the same command again skips those and ingests the rest"
 
 
 def is_loopback(address: str) -> bool:
@@ -194,7 +240,9 @@ def _print_summary(summary: IngestSummary, seconds: float) -> None:
 class _progress:
     """A Rich progress bar on stderr fed by the flow's progress events (reports done, pages read)."""
 
-    def __enter__(self) -> Any:
+    finished: IngestSummary | None = None  # the run's summary once it ended, interrupted or not
+
+    def __enter__(self) -> _progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.pages = 0
@@ -209,7 +257,7 @@ class _progress:
         )
         self.bar.start()
         self.task = self.bar.add_task("ingest", total=None, pages=0)
-        return self.update
+        return self
 
     def update(self, event: str, value: Any) -> None:
         if event == "total":
@@ -217,6 +265,12 @@ class _progress:
         elif event == "report":
             self.pages += value.pages
             self.bar.update(self.task, advance=1, pages=self.pages)
+        elif event == "finished":
+            self.finished = value
+
+    def stopping(self) -> None:
+        """A first Ctrl-C: say what happens now, and how not to wait for it."""
+        err_console.print("stopping: the reports under way are dropped (Ctrl-C again to quit at once)")
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()

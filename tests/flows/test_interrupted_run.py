@@ -1,0 +1,114 @@
+"""Ctrl-C during `citsec ingest`: the run stops, keeps the reports it stored whole, says what it did in one
+line, records the run as interrupted and leaves no process behind; the next run ingests the rest.
+
+A terminal's Ctrl-C reaches the whole foreground process group, so the tests send SIGINT to the group of a
+command started in a session of its own, as a shell would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from corpus import Corpus
+from flows.run import ingest_local
+
+REPO = Path(__file__).resolve().parents[2]
+COPIES = 3
+
+
+def _make_folder(samples_dir: Path, folder: Path) -> int:
+    folder.mkdir()
+    count = 0
+    for pdf in sorted(samples_dir.glob("*.pdf")):
+        for copy in range(COPIES):
+            # Bytes after %%EOF are ignored by PDF readers but change the sha256: a distinct report.
+            (folder / f"{pdf.stem}-{copy}.pdf").write_bytes(pdf.read_bytes() + f"\n% copy {copy}\n".encode())
+            count += 1
+    return count
+
+
+def _stored_reports(db_path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("select count(*) from reports").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _ingest(folder: Path, db_url: str, *options: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "flows", "ingest", str(folder), "--db", db_url, "-w", "1", *options]
+    return subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psutil.Process]:
+    """Wait until the run has stored a report; the command's processes at that moment."""
+    deadline = time.monotonic() + 240
+    while _stored_reports(db_path) < 1 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child.poll() is None, "the run ended before it could be interrupted"
+    return psutil.Process(child.pid).children(recursive=True)
+
+
+@pytest.mark.parametrize("options", [(), ("--no-prefect",)], ids=["prefect", "no-prefect"])
+def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, samples_dir, db_url, options):
+    folder = tmp_path / "in"
+    total = _make_folder(samples_dir, folder)
+    db_path = Path(db_url.removeprefix("sqlite:///"))
+    child = _ingest(folder, db_url, *options)
+    try:
+        processes = _after_first_report(child, db_path)
+        os.killpg(child.pid, signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+    assert child.returncode == 130, err
+    assert "Traceback" not in err and out == ""  # no summary of a run that did not finish
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("interrupted after ")
+    assert last.endswith("the same command again skips those and ingests the rest")
+    # The worker host, its workers and the temporary Prefect API (in a session of its own, so that the
+    # Ctrl-C does not kill it under the run still reporting to it) are all gone.
+    _, alive = psutil.wait_procs(processes, timeout=15)
+    assert not alive, [p.cmdline()[:4] for p in alive]
+
+    with Corpus.open(db_url) as corpus:
+        run = corpus.ingest_runs()[0]
+        reports = list(corpus.reports())
+    assert run.errors == ["run stopped: interrupted (Ctrl-C)"]
+    assert 1 <= len(reports) < total and run.counts["new"] == len(reports)
+    # A report under way when the Ctrl-C came is dropped, not recorded as failed ("worker died").
+    assert all(report.status == "ok" for report in reports)
+    assert f"interrupted after {len(reports)} new " in last
+
+    summary = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (summary.new, summary.unchanged, summary.failed) == (total - len(reports), len(reports), 0)
+
+
+def test_a_second_ctrl_c_quits_at_once(tmp_path, samples_dir, db_url):
+    folder = tmp_path / "in"
+    _make_folder(samples_dir, folder)
+    child = _ingest(folder, db_url, "--no-prefect")
+    try:
+        _after_first_report(child, Path(db_url.removeprefix("sqlite:///")))
+        os.killpg(child.pid, signal.SIGINT)
+        os.killpg(child.pid, signal.SIGINT)
+        _, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert child.returncode == 130 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted")
