@@ -86,7 +86,7 @@ def retrain_flow(
         candidate, cv_macro_f1 = train(data, config)
         current = steps.current_model(corpus, config)
         new_eval, old_eval = judge(candidate, current, data)
-        decision = steps.decide(promote, new_eval, old_eval)
+        decision = steps.decide(promote, new_eval, old_eval, config.min_judged)
         metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
         version, reclassified = store(corpus, candidate, data, metrics, decision, config, current)
     holdout = (new_eval, old_eval)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from models.evaluation import evaluate
 from models.labels import LABELS, labels_to_matrix
 from models.registry import LoadedModel, load_model
 from models.retrain import (
+    MIN_JUDGED_LABELS,
     Example,
     RetrainConfig,
     TrainingData,
@@ -134,9 +136,14 @@ def test_decide() -> None:
     y = labels_to_matrix([["prevention"], ["enforcement"], []])
     good = evaluate(y, y, ["en"] * 3)
     bad = evaluate(y, np.ones_like(y), ["en"] * 3)
-    assert decide("auto", good, bad).promote and decide("auto", good, good).promote  # not worse = ok
-    assert not decide("auto", bad, good).promote
+    assert decide("auto", good, bad, 3).promote and decide("auto", good, good, 3).promote  # not worse = ok
+    assert not decide("auto", bad, good, 3).promote
     assert not decide("auto", None, None).promote  # nothing to compare on
+    # Three held-out labels are too few to judge on: even a perfect model is not promoted under auto.
+    too_few = decide("auto", good, bad, min_judged=4)
+    assert not too_few.promote and "only 3 held-out human labels" in too_few.reason
+    assert decide("auto", good, bad, min_judged=3).promote
+    assert decide("always", bad, good, min_judged=4).promote
     assert decide("always", bad, good).promote and not decide("never", good, bad).promote
     with pytest.raises(ModelError, match="--promote"):
         decide("sometimes", good, good)
@@ -164,6 +171,18 @@ def test_auto_refuses_a_worse_model_and_changes_nothing(
     stored = filled.model_version(result.version)
     assert stored is not None and not stored.promoted and stored.metrics["holdout_macro_f1"] is not None
     assert {label: _effective(filled, label) for label in LABELS} == effective
+
+
+def test_auto_does_not_judge_on_too_few_held_out_labels(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]]
+) -> None:
+    _label_stored(filled, truth)  # 32 labels: ~6 held out
+    before = filled.promoted_model()
+    result = retrain(filled, "auto", replace(config, min_judged=MIN_JUDGED_LABELS))
+    assert 0 < result.holdout_examples < MIN_JUDGED_LABELS
+    assert not result.decision.promote and result.reclassified == 0
+    assert f"({MIN_JUDGED_LABELS} needed" in result.decision.reason
+    assert filled.promoted_model() == before
 
 
 def _predicted(model: LoadedModel, corpus: Corpus, label: str, unlabeled: set[int]) -> set[int]:
