@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -81,15 +82,21 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     return TagInput(identifier, text, lang or None, report)
 
 
+def looks_like_json(line: str) -> bool:
+    """Whether a first line opens a JSON object: "{" then a quoted key or "}". A plain-text passage may
+    open with a brace too ("{Editor's note} ..."); it is read as text, not refused as broken JSON."""
+    return re.match(r'\s*\{\s*["}]', line) is not None
+
+
 def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
-    """Records from JSON lines (when the first non-blank line starts with "{") or plain-text blocks."""
+    """Records from JSON lines (when the first non-blank line opens a JSON object) or plain-text blocks."""
     mode: str | None = None
     block: list[str] = []
     ordinal = 0
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         if mode is None and line.strip():
-            mode = "json" if line.lstrip().startswith("{") else "text"
+            mode = "json" if looks_like_json(line) else "text"
         if mode == "json":
             if line.strip():
                 ordinal += 1

@@ -39,6 +39,15 @@ def test_plain_text_blocks_get_ids_from_one():
     assert [(i.id, i.text) for i in items] == expected
 
 
+def test_plain_text_opening_with_a_brace_is_text_and_a_broken_first_json_line_an_error():
+    text = ["{Editor's note: updated in May.} The ministry expanded the youth programme.", "", "Second."]
+    items = list(read_inputs(text))
+    assert [(i.id, i.text) for i in items] == [(1, text[0]), (2, "Second.")]
+    with pytest.raises(UserError, match="line 1: not valid JSON"):
+        list(read_inputs(['{"id": 1, "text": "cut off']))
+    assert [i.text for i in read_inputs(['  { "text": "spaced"}'])] == ["spaced"]
+
+
 def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
     items = list(read_inputs(['{"text": "a"}', "", '{"text": "b", "lang": "es"}']))
     assert [(i.id, i.lang) for i in items] == [(1, None), (2, "es")]
