@@ -3,6 +3,7 @@
 from corpus.errors import CorpusError
 from corpus.filters import STAT_FIELDS, PassageFilter, parse_date
 from corpus.records import (
+    EntityChanges,
     IngestRunRow,
     LabelRow,
     ModelVersionRow,
@@ -23,6 +24,7 @@ __all__ = [
     "STAT_FIELDS",
     "Corpus",
     "CorpusError",
+    "EntityChanges",
     "IngestRunRow",
     "LabelRow",
     "ModelVersionRow",

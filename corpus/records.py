@@ -19,6 +19,28 @@ class NewEntity:
     end: int = 0
 
 
+@dataclass
+class EntityChanges:
+    """What re-tagging changed: passages rewritten, and mentions (one per passage and value) gained and
+    lost, by kind."""
+
+    passages: int = 0
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def count(self, before: set[tuple[str, str]], after: set[tuple[str, str]]) -> None:
+        for kind, _ in after - before:
+            self.added[kind] = self.added.get(kind, 0) + 1
+        for kind, _ in before - after:
+            self.removed[kind] = self.removed.get(kind, 0) + 1
+
+    def merge(self, other: EntityChanges) -> None:
+        self.passages += other.passages
+        for mine, theirs in ((self.added, other.added), (self.removed, other.removed)):
+            for kind, n in theirs.items():
+                mine[kind] = mine.get(kind, 0) + n
+
+
 @dataclass(frozen=True)
 class NewPassage:
     """One passage of a report, as extraction and tagging produced it."""

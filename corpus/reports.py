@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
-from corpus.labelstate import carry_labels_over
-from corpus.records import NewEntity, NewReport, ReportPredictions, ReportRow
+from corpus.labelstate import carry_labels_over, chunks
+from corpus.records import EntityChanges, NewEntity, NewReport, ReportPredictions, ReportRow
 from corpus.registry import PredictionInput, write_predictions
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
@@ -179,6 +179,39 @@ class ReportsMixin(StoreBase):
         with self._read() as conn:
             for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=500)):
                 yield _report_row(row)
+
+    def replace_entities(self, tagged: Mapping[int, Sequence[NewEntity]]) -> EntityChanges:
+        """Give each passage (by id) these entities in place of its stored ones, in one transaction: what
+        `citsec retag` writes after a newer tagger read the stored text again. Only passages whose
+        (kind, value) mentions changed are rewritten; the changes are counted by kind."""
+        for entities in tagged.values():
+            for entity in entities:
+                if entity.kind not in ENTITY_KINDS:
+                    raise CorpusError(
+                        f"unknown entity kind {entity.kind!r}; expected one of {', '.join(ENTITY_KINDS)}"
+                    )
+        changes = EntityChanges()
+        with self._write() as conn:
+            stored: dict[int, set[tuple[str, str]]] = {int(pid): set() for pid in tagged}
+            for chunk in chunks(sorted(stored)):
+                rows = conn.execute(select(Entity.passage_id, Entity.kind, Entity.key).where(
+                    Entity.passage_id.in_(chunk)
+                ))
+                for passage_id, kind, key in rows:
+                    stored[int(passage_id)].add((kind, key))
+            changed = []
+            for passage_id, entities in tagged.items():
+                new = {(e.kind, entity_key(e.kind, e.value)) for e in entities}
+                if new != stored[passage_id]:
+                    changed.append(passage_id)
+                    changes.count(stored[passage_id], new)
+            for chunk in chunks(changed):
+                conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
+            rows_out = [_entity_row(pid, e) for pid in changed for e in tagged[pid]]
+            if rows_out:
+                conn.execute(insert(Entity), rows_out)
+        changes.passages = len(changed)
+        return changes
 
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""

@@ -20,7 +20,7 @@ from flows.sources import ReportRef
 if TYPE_CHECKING:
     import httpx
 
-    from corpus import Corpus, NewReport, ReportPredictions
+    from corpus import Corpus, NewEntity, NewReport, ReportPredictions
 
 NEW, UNCHANGED, FAILED = "new", "unchanged", "failed"
 
@@ -327,22 +327,29 @@ def with_predictions(document: Any, predictions: list[Any], version: str) -> Rep
     return ReportPredictions(model_version=version, by_seq=by_seq)
 
 
+def store_entities(tags: Any) -> tuple[NewEntity, ...]:
+    """A passage's Tags as the store's entities. The tagger knows more kinds (places) than the store
+    keeps; the store keeps the kinds it accepts."""
+    from corpus import NewEntity
+    from corpus.taxonomy import ENTITY_KINDS
+
+    return tuple(
+        NewEntity(kind=e.kind, text=e.text, value=e.value, start=e.start, end=e.end)
+        for e in tags.entities
+        if e.kind in ENTITY_KINDS
+    )
+
+
 def to_new_report(
     document: Any, tags: list[Any], source_id: int | None, predictions: ReportPredictions | None = None
 ) -> NewReport:
     """An ExtractedDocument, its passages' Tags and the model's predictions as the store's NewReport."""
-    from corpus import NewEntity, NewPassage, NewReport
-    from corpus.taxonomy import ENTITY_KINDS
+    from corpus import NewPassage, NewReport
     from extractors import EXTRACTOR_VERSION
 
     passages = []
     for passage, passage_tags in zip(document.passages, tags, strict=True):
-        # The tagger may know more kinds (places) than the store keeps; keep what the store accepts.
-        entities = tuple(
-            NewEntity(kind=e.kind, text=e.text, value=e.value, start=e.start, end=e.end)
-            for e in passage_tags.entities
-            if e.kind in ENTITY_KINDS
-        )
+        entities = store_entities(passage_tags)
         passages.append(
             NewPassage(
                 seq=passage.seq,

@@ -1,4 +1,5 @@
-"""`citsec db upgrade`: apply schema migrations explicitly (Corpus.open also does it on first use)."""
+"""`citsec db upgrade`: apply schema migrations explicitly (Corpus.open also does it on first use).
+`citsec db retag`: the countries and programs of every stored passage, read again by this citsec's tagger."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import DbOption, app
+from flows.cli.common import DbOption, app, err_console
 
 db_app = typer.Typer(
-    help="Manage the store's schema.",
+    help="Maintain the store: schema migrations, tags refreshed after an upgrade.",
     no_args_is_help=True,
     epilog="Example: citsec db upgrade --db postgresql://postgres@127.0.0.1:5432/citsec",
 )
@@ -38,3 +39,27 @@ def upgrade_command(
         typer.echo(f"{url}: schema already at revision {after}")
     else:
         typer.echo(f"{url}: schema upgraded from {before or 'empty'} to revision {after}")
+
+
+@db_app.command("retag", epilog="Example: citsec db retag --db sqlite:///citsec.db")
+def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
+    """Tag the countries and programs of every stored passage again, with this version's rules.
+
+    Reports ingested by an older citsec keep the tags it gave them; their text is in the store, so nothing
+    is fetched or extracted again. Strategy labels and scores are not touched.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corpus import Corpus
+    from flows.retag import retag_store
+
+    with Corpus.open(db, must_exist=True) as corpus:
+        total = corpus.count_passages()
+        columns = (TextColumn("retag"), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
+        with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task("retag", total=total)
+            changes = retag_store(corpus, progress=lambda done: bar.update(task, advance=done))
+    kinds = sorted(set(changes.added) | set(changes.removed))
+    added, removed = changes.added, changes.removed
+    moved = ", ".join(f"{kind} +{added.get(kind, 0)} -{removed.get(kind, 0)}" for kind in kinds)
+    typer.echo(f"re-tagged {total} passages: {changes.passages} changed" + (f" ({moved})" if moved else ""))

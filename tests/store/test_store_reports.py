@@ -115,6 +115,23 @@ def test_entities_are_normalized_for_matching(store: Corpus) -> None:
         )
 
 
+def test_replace_entities_rewrites_only_changed_passages(store: Corpus) -> None:
+    texts = ("Bogotá and Caracas.", "Plain text.")
+    rid = store.add_report(_report("8" * 64, texts=texts))
+    first, second = (row.id for row in store.passages(PassageFilter(report_id=rid)))
+    colombia, venezuela = NewEntity("country", "Colombia", "co"), NewEntity("country", "Venezuela", "VE")
+    changes = store.replace_entities({first: [colombia, venezuela], second: []})
+    assert (changes.passages, changes.added, changes.removed) == (1, {"country": 2}, {})
+    assert next(store.passages(PassageFilter(countries=("VE",)))).id == first
+    changes = store.replace_entities({first: [colombia, NewEntity("program", "Plan", "Plan X")]})
+    assert (changes.passages, changes.added, changes.removed) == (1, {"program": 1}, {"country": 1})
+    assert store.passage(first).countries == ["CO"] and store.passage(first).programs == ["Plan X"]
+    assert store.replace_entities({first: [NewEntity("country", "Colombia", "CO"),
+                                           NewEntity("program", "Plan", "plan x")]}).passages == 0
+    with pytest.raises(CorpusError, match="unknown entity kind"):
+        store.replace_entities({second: [NewEntity("city", "a", "a")]})
+
+
 def test_concurrent_writers_of_the_same_content_store_one_report(
     corpus_factory: Callable[[], Corpus],
 ) -> None:

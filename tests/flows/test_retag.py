@@ -1,0 +1,71 @@
+"""`citsec db retag`: stored passages get this version's countries and programs; labels and scores stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
+from flows.cli import main
+from flows.retag import retag_store
+
+TEXTS = [
+    "Plan Colombia paid for helicopters that the Colombian army flew against coca growers in Putumayo.",
+    "Mexico and the United States renewed the Merida Initiative after a decade of joint operations.",
+    "Homicide rates fell in the region during the decade, according to the national statistics office.",
+]
+
+
+def _stale_store(db_url: str) -> list[int]:
+    """A report stored as an older citsec might have: the first passage tagged Brazil and a program that
+    is not there, the second with no tags at all, the third (no country, no program) right."""
+    stale = [
+        (NewEntity("country", "Brasil", "BR", 0, 6), NewEntity("program", "Fica Vivo", "Fica Vivo", 0, 9)),
+        (),
+        (),
+    ]
+    passages = [
+        NewPassage(seq, 1, 1, text, lang="en", entities=entities)
+        for seq, (text, entities) in enumerate(zip(TEXTS, stale, strict=True))
+    ]
+    with Corpus.open(db_url) as corpus:
+        report = corpus.add_report(NewReport(uri="file:///old.pdf", sha256="e" * 64, passages=passages))
+        ids = [row.id for row in corpus.passages(PassageFilter(report_id=report))]
+        corpus.add_labels(ids[0], ["enforcement", "transnational"], annotator="ana")
+    return ids
+
+
+def test_retag_replaces_stale_tags_and_keeps_labels(db_url: str) -> None:
+    ids = _stale_store(db_url)
+    with Corpus.open(db_url) as corpus:
+        before = {row.id: row for row in corpus.passages(PassageFilter())}
+        changes = retag_store(corpus)
+        after = {row.id: row for row in corpus.passages(PassageFilter())}
+        again = retag_store(corpus)
+    assert (changes.passages, changes.added, changes.removed) == (
+        2, {"country": 3, "program": 2, "place": 1}, {"country": 1, "program": 1}
+    )  # place: Putumayo
+    assert (after[ids[0]].countries, after[ids[0]].programs) == (["CO"], ["Plan Colombia"])
+    assert (after[ids[1]].countries, after[ids[1]].programs) == (["MX", "US"], ["Merida Initiative"])
+    assert after[ids[2]].countries == [] and after[ids[2]].programs == []
+    for pid in ids:  # a person's label and the model's scores are not the tagger's business
+        assert (after[pid].labels, after[pid].scores) == (before[pid].labels, before[pid].scores)
+    assert after[ids[0]].label_origin == "human"
+    assert (again.passages, again.added, again.removed) == (0, {}, {})  # nothing changes twice
+
+
+def test_retag_command_prints_what_changed(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _stale_store(db_url)
+    with pytest.raises(SystemExit) as done:
+        main(["db", "retag", "--db", db_url])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert out == "re-tagged 3 passages: 2 changed (country +3 -1, place +1 -0, program +2 -1)\n"
+    with Corpus.open(db_url) as corpus:
+        assert corpus.count_passages(PassageFilter(countries=("BR",))) == 0
+        assert corpus.count_passages(PassageFilter(programs=("Plan Colombia",))) == 1
+
+
+def test_retag_refuses_a_missing_store(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["db", "retag", "--db", str(tmp_path / "nothing.db")])
+    assert done.value.code == 2 and "no store at" in capsys.readouterr().err
