@@ -98,7 +98,9 @@ def ingest_flow(
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
-                check_stop()  # before the result: a report stopped by a Ctrl-C is not an outcome
+                # Before the result: a report stopped by a Ctrl-C is not an outcome. (On Dask, which a
+                # stop does not reach, the stop waits for the next report to finish there.)
+                check_stop()
                 # quote: Prefect would otherwise walk every passage of the outcome looking for futures,
                 # twice per report (seconds per run in this process); the task receives it unwrapped.
                 run.record(store(run.corpus, quote(future.result())))  # type: ignore[call-overload]

@@ -21,6 +21,11 @@ from types import FrameType
 _stop = threading.Event()
 
 
+def stop_requested() -> bool:
+    """Whether a Ctrl-C asked the run to stop."""
+    return _stop.is_set()
+
+
 def check_stop() -> None:
     """KeyboardInterrupt when a Ctrl-C asked the run to stop."""
     if _stop.is_set():
@@ -29,16 +34,22 @@ def check_stop() -> None:
 
 @contextlib.contextmanager
 def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Within the block, a first Ctrl-C asks the run to stop (see the module); `on_stop` runs then, on a
-    thread of its own, before the workers are stopped. Outside the main thread, where signals cannot be
-    handled, the block runs as it is."""
+    """Within the block, a first Ctrl-C asks the run to stop (see the module): `on_stop` runs, then the
+    workers are stopped, on a thread started with the block and joined when it ends (the signal handler
+    itself only sets a flag: starting a thread there could wait on a lock the interrupted code holds).
+    Outside the main thread, where signals cannot be handled, the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    left = threading.Event()
 
-    def stop_now() -> None:
+    def stop_when_asked() -> None:
         from flows.workers import close_pool
 
+        while not (_stop.wait(0.1) or left.is_set()):
+            pass
+        if not _stop.is_set():
+            return
         try:
             on_stop()
         finally:
@@ -47,12 +58,15 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
     def ask(signum: int, frame: FrameType | None) -> None:
         _stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
-        threading.Thread(target=stop_now, name="citsec-stop", daemon=True).start()
 
     _stop.clear()
+    stopper = threading.Thread(target=stop_when_asked, name="citsec-stop", daemon=True)
+    stopper.start()
     previous = signal.signal(signal.SIGINT, ask)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        left.set()
+        stopper.join()
         _stop.clear()

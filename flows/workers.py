@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.fetch import FetchPolicy
+from flows.interrupt import stop_requested
 from flows.limits import LimitedPool, ResourceLimits, extract_limited
 from flows.pipeline import FAILED, Outcome, WorkerContext, process_report, sha256_hex
 from flows.sources import RegisteredSource, ReportRef, with_password
@@ -227,6 +228,8 @@ def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
     first use, so a run whose reports all go to Dask, or are all unchanged, starts no process."""
     global _pool, _closed
     with _pool_lock:
+        if stop_requested():  # a Ctrl-C closed the pool: the run it stops must not open another
+            raise KeyboardInterrupt
         _closed = False
         if _pool is not None and (_pool.config != config or _pool.size < workers):
             _pool.close()
@@ -243,7 +246,7 @@ def run_here(job: Job, config: WorkerConfig) -> Outcome:
     PoolClosed once the run has closed the pool: a task thread that picks up the next report while an
     interrupted run winds down must not start a new pool (its host would load the model for seconds)."""
     with _pool_lock:
-        if _closed:
+        if _closed or stop_requested():
             raise PoolClosed(f"not processed: the run stopped before {job.ref.uri}")
         pool = _pool if _pool is not None and _pool.config == config else None
     return (pool or open_pool(1, config)).run(job)

@@ -21,6 +21,7 @@ from flows.cli.common import (
 
 if TYPE_CHECKING:
     from flows.run import IngestSummary, LocalPlan
+    from flows.settings import Settings
 
 sources_app = typer.Typer(
     help="Register folders, URLs and feeds under a name that `citsec ingest NAME` pulls.",
@@ -94,7 +95,7 @@ def ingest_command(
     progress = _progress()
     try:
         with stop_on_interrupt(progress.stopping):
-            summary = _run(sources, db, workers, dask_address, no_prefect, local, progress)
+            summary = _run(sources, db, workers, dask_address, no_prefect, local, progress, settings)
     except KeyboardInterrupt:
         # Raised here, after the workers and the API have stopped, so that its line is the last one.
         raise Interrupted(interrupted_line(progress.finished)) from None
@@ -116,14 +117,13 @@ def _run(
     no_prefect: bool,
     local: LocalPlan | None,
     progress: _progress,
+    settings: Settings,
 ) -> IngestSummary:
     """The run, with its temporary Prefect API and its worker pool, both stopped when it ends however it
     ends."""
     from flows.prefect_env import quiet_prefect
     from flows.run import ingest_local, progress_listener
-    from flows.settings import Settings
 
-    settings = Settings.from_env()
     own_api = settings.prefect_api_url is None
     unchanged = own_api and local is not None and local.nothing_to_process
     use_prefect = not (no_prefect or unchanged)

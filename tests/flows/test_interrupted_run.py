@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -97,18 +98,70 @@ def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, samples_dir, db
     assert (summary.new, summary.unchanged, summary.failed) == (total - len(reports), len(reports), 0)
 
 
-def test_a_second_ctrl_c_quits_at_once(tmp_path, samples_dir, db_url):
+def _runs(db_path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("select count(*) from ingest_runs").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir, db_url):
+    # As soon as the run is recorded it is planning (hashing files) or opening its worker pool: a stop
+    # there must not open a new pool and process a report before it is noticed.
     folder = tmp_path / "in"
     _make_folder(samples_dir, folder)
-    child = _ingest(folder, db_url, "--no-prefect")
+    db_path = Path(db_url.removeprefix("sqlite:///"))
+    child = _ingest(folder, db_url)
     try:
-        _after_first_report(child, Path(db_url.removeprefix("sqlite:///")))
-        os.killpg(child.pid, signal.SIGINT)
+        deadline = time.monotonic() + 240
+        while _runs(db_path) < 1 and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        processes = psutil.Process(child.pid).children(recursive=True)
         os.killpg(child.pid, signal.SIGINT)
         _, err = child.communicate(timeout=120)
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
-    assert child.returncode == 130 and "Traceback" not in err
+    assert child.returncode == 130 and "Traceback" not in err, err
     assert err.strip().splitlines()[-1].startswith("interrupted")
+    _, alive = psutil.wait_procs(processes, timeout=15)
+    assert not alive
+    with Corpus.open(db_url) as corpus:
+        assert corpus.ingest_runs()[0].errors == ["run stopped: interrupted (Ctrl-C)"]
+        assert all(report.status == "ok" for report in corpus.reports())
+
+
+def test_a_second_ctrl_c_quits_at_once(tmp_path, samples_dir, db_url):
+    folder = tmp_path / "in"
+    _make_folder(samples_dir, folder)
+    child = _ingest(folder, db_url, "--no-prefect")
+    assert child.stderr is not None
+    lines: list[str] = []
+    stopping = threading.Event()
+
+    def read() -> None:
+        assert child.stderr is not None
+        for line in child.stderr:
+            lines.append(line)
+            if line.startswith("stopping:"):
+                stopping.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    try:
+        processes = _after_first_report(child, Path(db_url.removeprefix("sqlite:///")))
+        reader.start()
+        os.killpg(child.pid, signal.SIGINT)
+        assert stopping.wait(60), "".join(lines)
+        os.killpg(child.pid, signal.SIGINT)  # while the first one is being handled
+        child.wait(timeout=120)
+        reader.join(timeout=10)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert child.returncode == 130
+    assert lines[-1].startswith("interrupted"), "".join(lines)
+    _, alive = psutil.wait_procs(processes, timeout=15)
+    assert not alive
