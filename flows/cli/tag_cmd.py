@@ -83,9 +83,12 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
 
 
 def looks_like_json(line: str) -> bool:
-    """Whether a first line opens a JSON object: "{" then a quoted key or "}". A plain-text passage may
-    open with a brace too ("{Editor's note} ..."); it is read as text, not refused as broken JSON."""
-    return re.match(r'\s*\{\s*["}]', line) is not None
+    """Whether a first line is meant as a JSON object: it opens with "{" and then a quote or "}", or it
+    closes with "}" ({'text': ...} is a broken JSON line, refused by name). A plain-text passage may open
+    with a brace too ("{Editor's note} The ministry ..."): it is read as text."""
+    stripped = line.strip()
+    opens_object = re.match(r'\{\s*["\'}]', stripped) is not None
+    return opens_object or (stripped.startswith("{") and stripped.endswith("}"))
 
 
 def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:

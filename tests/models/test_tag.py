@@ -46,6 +46,9 @@ def test_plain_text_opening_with_a_brace_is_text_and_a_broken_first_json_line_an
     with pytest.raises(UserError, match="line 1: not valid JSON"):
         list(read_inputs(['{"id": 1, "text": "cut off']))
     assert [i.text for i in read_inputs(['  { "text": "spaced"}'])] == ["spaced"]
+    for broken in ("{'text': 'single quotes'}", '{text: "no quotes"}'):
+        with pytest.raises(UserError, match="line 1: not valid JSON"):
+            list(read_inputs([broken]))
 
 
 def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
