@@ -182,29 +182,30 @@ class ReportsMixin(StoreBase):
 
     def replace_entities(self, tagged: Mapping[int, Sequence[NewEntity]]) -> EntityChanges:
         """Give each passage (by id) these entities in place of its stored ones, in one transaction: what
-        `citsec retag` writes after a newer tagger read the stored text again. Only passages whose
-        (kind, value) mentions changed are rewritten; the changes are counted by kind."""
+        `citsec db retag` writes after a newer tagger read the stored text again. A passage is rewritten
+        when any mention differs (kind, name, surface text or place); the changes are counted by kind as
+        (kind, value) gained and lost. A passage deleted meanwhile (its report replaced) is skipped."""
         for entities in tagged.values():
-            for entity in entities:
-                if entity.kind not in ENTITY_KINDS:
-                    raise CorpusError(
-                        f"unknown entity kind {entity.kind!r}; expected one of {', '.join(ENTITY_KINDS)}"
-                    )
+            _check_entities(entities)
         changes = EntityChanges()
         with self._write() as conn:
-            stored: dict[int, set[tuple[str, str]]] = {int(pid): set() for pid in tagged}
-            for chunk in chunks(sorted(stored)):
-                rows = conn.execute(select(Entity.passage_id, Entity.kind, Entity.key).where(
-                    Entity.passage_id.in_(chunk)
-                ))
-                for passage_id, kind, key in rows:
-                    stored[int(passage_id)].add((kind, key))
+            stored: dict[int, list[tuple[str, str, str, str, int, int]]] = {}
+            for chunk in chunks(sorted(tagged)):
+                for (pid,) in conn.execute(select(Passage.id).where(Passage.id.in_(chunk))):
+                    stored[int(pid)] = []
+                rows = conn.execute(
+                    select(Entity.passage_id, Entity.kind, Entity.key, Entity.value, Entity.text,
+                           Entity.char_start, Entity.char_end)
+                    .where(Entity.passage_id.in_(chunk))
+                )  # fmt: skip
+                for pid, *mention in rows:
+                    stored[int(pid)].append(tuple(mention))  # type: ignore[arg-type]
             changed = []
-            for passage_id, entities in tagged.items():
-                new = {(e.kind, entity_key(e.kind, e.value)) for e in entities}
-                if new != stored[passage_id]:
+            for passage_id, before in stored.items():
+                after = [_mention(e) for e in tagged[passage_id]]
+                if sorted(after) != sorted(before):
                     changed.append(passage_id)
-                    changes.count(stored[passage_id], new)
+                    changes.count({m[:2] for m in before}, {m[:2] for m in after})
             for chunk in chunks(changed):
                 conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
             rows_out = [_entity_row(pid, e) for pid in changed for e in tagged[pid]]
@@ -227,11 +228,20 @@ def _check_report(report: NewReport) -> None:
     if len(seqs) != len(set(seqs)):
         raise CorpusError(f"report {report.uri} has passages with the same seq")
     for passage in report.passages:
-        for entity in passage.entities:
-            if entity.kind not in ENTITY_KINDS:
-                raise CorpusError(
-                    f"unknown entity kind {entity.kind!r}; expected one of {', '.join(ENTITY_KINDS)}"
-                )
+        _check_entities(passage.entities)
+
+
+def _check_entities(entities: Sequence[NewEntity]) -> None:
+    for entity in entities:
+        if entity.kind not in ENTITY_KINDS:
+            expected = ", ".join(ENTITY_KINDS)
+            raise CorpusError(f"unknown entity kind {entity.kind!r}; expected one of {expected}")
+
+
+def _mention(entity: NewEntity) -> tuple[str, str, str, str, int, int]:
+    """A mention as stored: (kind, key, value, text, start, end)."""
+    key = entity_key(entity.kind, entity.value)
+    return (entity.kind, key, entity.value, entity.text, entity.start, entity.end)
 
 
 def _id_by_sha256(conn: Connection, sha256: str) -> int | None:

@@ -126,8 +126,14 @@ def test_replace_entities_rewrites_only_changed_passages(store: Corpus) -> None:
     changes = store.replace_entities({first: [colombia, NewEntity("program", "Plan", "Plan X")]})
     assert (changes.passages, changes.added, changes.removed) == (1, {"program": 1}, {"country": 1})
     assert store.passage(first).countries == ["CO"] and store.passage(first).programs == ["Plan X"]
-    assert store.replace_entities({first: [NewEntity("country", "Colombia", "CO"),
-                                           NewEntity("program", "Plan", "plan x")]}).passages == 0
+    assert store.replace_entities({first: [colombia, NewEntity("program", "Plan", "Plan X")]}).passages == 0
+    # A new name for the same program (same key) is a rewrite, though no mention is gained or lost.
+    renamed = store.replace_entities({first: [colombia, NewEntity("program", "Plan", "PLAN X")]})
+    assert (renamed.passages, renamed.added, renamed.removed) == (1, {}, {})
+    assert store.passage(first).programs == ["PLAN X"]
+    # A passage deleted meanwhile (its report replaced by another ingest) is skipped.
+    store.delete_report(rid)
+    assert store.replace_entities({first: [colombia]}).passages == 0
     with pytest.raises(CorpusError, match="unknown entity kind"):
         store.replace_entities({second: [NewEntity("city", "a", "a")]})
 
