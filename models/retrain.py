@@ -294,8 +294,8 @@ def decide(
     if new.n < min_judged:
         return Decision(
             False,
-            f"only {new.n} held-out human labels, too few to judge on ({min_judged} needed: label more, "
-            "or use --promote always)",
+            f"only {new.n} held-out human label{'s' if new.n != 1 else ''}, too few to judge on "
+            f"({min_judged} needed: label more, or use --promote always)",
         )
     if new.macro_f1 >= old.macro_f1:
         return Decision(True, f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}")

@@ -295,7 +295,11 @@ class Promote(enum.StrEnum):
 
 PromoteOpt = Annotated[
     Promote,
-    typer.Option("--promote", help="auto: only when not worse on held-out labels; always; never."),
+    typer.Option(
+        "--promote",
+        help="auto: only when not worse on the held-out labels, and only once 20 are held out (about 100 "
+        "labels in all); always; never.",
+    ),
 ]
 
 
