@@ -1,7 +1,8 @@
 """Turn whatever a user types into a safe full-text query: words, phrases, OR and exclusions, never syntax.
 
 Every term is a run of letters or digits; quotes group words into a phrase, and so does punctuation inside
-a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match, and a
+a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match (on a
+phrase's last word, the phrase ending in that prefix: `"coca erradica*"`), and a
 possessive 's is dropped ("Brazil's" = "Brazil"). Terms are ANDed; `OR` (in capitals) between two terms
 makes either one do (`coca OR heroin cartel` = (coca or heroin) and cartel); `-term` or `NOT term` leaves
 out the passages that hold it. Brackets, stray quotes, other operators and punctuation are dropped, and
@@ -91,8 +92,12 @@ def parse_search(text: str) -> Search:
     for match in _PHRASE_OR_WORD.finditer(unicodedata.normalize("NFC", text or "").replace("\x00", " ")):
         dash, phrase, bare = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
-            words = tuple(w.group(0).rstrip("*").lower() for w in _WORD.finditer(phrase))
-            terms, negate = ([Term(words, typed=phrase)] if words else []), negate or bool(dash)
+            found = list(_WORD.finditer(phrase))
+            words = tuple(w.group(0).rstrip("*").lower() for w in found)
+            # A `*` on the phrase's last word: the phrase with that word as a prefix ("coca erradica*").
+            prefix = bool(found) and bool(found[-1].group(1))
+            terms = [Term(words, prefix=prefix, typed=phrase)] if words else []
+            negate = negate or bool(dash)
         elif bare in _IGNORED:
             continue
         elif bare == "NOT" or bare == "-":

@@ -249,6 +249,10 @@ def test_parse_search_keeps_only_words() -> None:
         '(lang : "pt" AND words : "cultiv") OR (lang : "other" AND words : "cultivos")'
     )
     assert not parse_search("*** !!!") and not parse_search("-- NOT OR")
+    # A `*` on a phrase's last word: the phrase, matched on the unstemmed words, ending in that prefix.
+    prefixed = parse_search('"coca erradica*"').all_of
+    assert to_fts5(prefixed, "es") == '(lang : "es" AND plain : "coca erradica"*)'
+    assert not parse_search('"coca* erradica"').all_of[0][0].prefix  # only the last word can be a prefix
 
 
 def test_or_joins_terms_and_a_dash_or_not_excludes() -> None:

@@ -10,6 +10,7 @@ Snowball stemmers and PyStemmer's (newer) find fewer passages on PostgreSQL, as 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ SEARCHES = (
     "violência", "Sao Paulo", "São Paulo", "prevencao", '"grupos moviles de erradicacion"', "the", '"of the"',
     "de", "que", '"homicide rates in"', "são", "não", "U.S.", "drug trafficking", '"drug trafficking"',
     "cartels", "cocaine OR cocaína", "police -violence", 'NOT "drug trafficking" cartels',
-    "homicid* OR violencia -police", "-the",
+    "homicid* OR violencia -police", "-the", '"drug traf*"', '"grupos moviles de erradica*"',
 )  # fmt: skip
 # PostgreSQL's own Snowball Spanish stemmer (an older one than PyStemmer's) takes "-ación" off only with
 # its accent, and the words are folded first, on both databases: "erradicacion" stays whole on
@@ -73,6 +74,12 @@ def test_every_search_finds_the_same_passages_on_both_databases(both: tuple[Corp
             if on_sqlite != on_pg:
                 differ[search, lang] = (len(on_sqlite), len(on_pg))
     assert differ == {}
+    # A phrase ending in a prefix finds the phrase with any ending, and only it.
+    for corpus in (lite, pg):
+        found = [p.text.lower() for p in corpus.passages(PassageFilter(search='"drug traf*"'))]
+        assert all(re.search(r"drug[\W_]+traf", text) for text in found)
+        assert any(re.search(r"drug[\W_]+trafficking", text) for text in found)
+        assert any(re.search(r"drug[\W_]+traffickers", text) for text in found)
     for search in FEWER_ON_POSTGRESQL:
         on_sqlite, on_pg = _found(lite, search), _found(pg, search)
         assert on_pg and set(on_pg) <= set(on_sqlite), search
