@@ -133,11 +133,15 @@ class ReportsMixin(StoreBase):
         add_report stores a report with its predictions in one transaction; stores written before
         that may hold a report without them. One indexed query, whatever the store's size.
         """
+        # correlate: without it, the copies of `first` inside the EXISTS clauses below took their own
+        # FROM reports, and named the first passage of *any* report (one labeled passage anywhere made
+        # every report whole).
         first = (
             select(Passage.id)
             .where(Passage.report_id == Report.id)
             .order_by(Passage.seq)
             .limit(1)
+            .correlate(Report)
             .scalar_subquery()
         )
         promoted = select(ModelVersion.id).where(ModelVersion.promoted.is_(True)).scalar_subquery()

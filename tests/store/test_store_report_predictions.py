@@ -124,3 +124,18 @@ def test_whole_report_states(store: Corpus) -> None:
     rid = store.add_report(_report("d" * 64, None))
     store.add_labels(next(store.passages(PassageFilter(report_id=rid))).id, ["prevention"])
     assert store.has_whole_report("d" * 64)  # a person labeled it: not the model's to redo
+
+
+def test_a_report_is_whole_by_its_own_first_passage(store: Corpus) -> None:
+    """Another report's first passage, labeled by a person or predicted by the promoted model, says
+    nothing of this one: a report stored with another model's predictions (an ingest that overlapped a
+    retrain's promotion) is not whole until it has the promoted model's."""
+    first = store.add_report(_report("a" * 64, _predictions("m1"), uri="file:///first.pdf"))
+    store.add_labels(next(store.passages(PassageFilter(report_id=first))).id, ["prevention"])
+    store.add_report(_report("b" * 64, None, uri="file:///bare.pdf"))
+    assert store.has_whole_report("a" * 64) and not store.has_whole_report("b" * 64)
+    store.add_report(_report("c" * 64, _predictions("m0"), uri="file:///older-model.pdf"))
+    assert store.model_version("m1").promoted  # type: ignore[union-attr]
+    assert not store.has_whole_report("c" * 64)
+    store.add_report(_report("c" * 64, _predictions("m1"), uri="file:///older-model.pdf"))
+    assert store.has_whole_report("c" * 64)
