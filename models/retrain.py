@@ -186,6 +186,21 @@ def store_examples(corpus: Corpus) -> list[Example]:
     return human_examples(corpus.labeled_examples())
 
 
+def too_few_to_judge(corpus: Corpus, config: RetrainConfig) -> str | None:
+    """Before training, what `--promote auto` will decide for want of held-out labels (a line for the
+    person waiting), or None when there are enough to judge on, or none at all (gather says so)."""
+    humans = store_examples(corpus)
+    _, held = split_holdout(humans, config.holdout_share)
+    if not humans or len(held) >= config.min_judged:
+        return None
+    return (
+        f"{len(held)} of the {len(humans)} human labels {'is' if len(held) == 1 else 'are'} held out; "
+        "--promote auto judges a new model "
+        f"on at least {config.min_judged}: this one will be stored, not promoted (--promote always "
+        "promotes it)"
+    )
+
+
 def report_texts(corpus: Corpus, examples: Iterable[Example]) -> dict[int, list[str]]:
     """Every passage text of the reports the examples' stored passages come from, to read them in."""
     return corpus.report_passage_texts(sorted({e.report_id for e in examples if e.report_id is not None}))

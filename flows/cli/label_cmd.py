@@ -314,6 +314,21 @@ DesignOpt = Annotated[
 ]
 
 
+def _note_too_few_to_judge(db: str) -> None:
+    """Say before training (~20 s) that auto will not promote, rather than only after it."""
+    from corpus import Corpus, CorpusError
+    from flows.cli.output import note
+    from models.retrain import RetrainConfig, too_few_to_judge
+
+    try:
+        with Corpus.open(db, must_exist=True) as corpus:
+            line = too_few_to_judge(corpus, RetrainConfig())
+    except CorpusError:
+        return  # no store: the retrain itself says what is wrong
+    if line:
+        note(f"note: {line}")
+
+
 @app.command("retrain", epilog="Example: citsec retrain --promote auto")
 def retrain_command(
     promote: PromoteOpt = Promote.auto,
@@ -334,6 +349,8 @@ def retrain_command(
         raise UserError(f"--format must be table or json, got {fmt!r}")
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
+    if promote is Promote.auto:
+        _note_too_few_to_judge(db)
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once

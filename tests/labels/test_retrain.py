@@ -29,6 +29,7 @@ from models.retrain import (
     reclassify,
     retrain,
     split_holdout,
+    too_few_to_judge,
 )
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -183,6 +184,20 @@ def test_auto_does_not_judge_on_too_few_held_out_labels(
     assert not result.decision.promote and result.reclassified == 0
     assert f"({MIN_JUDGED_LABELS} needed" in result.decision.reason
     assert filled.promoted_model() == before
+
+
+def test_auto_says_before_training_when_it_will_not_judge(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]]
+) -> None:
+    strict = replace(config, min_judged=MIN_JUDGED_LABELS)
+    assert too_few_to_judge(filled, strict) is None  # no labels yet: gather says so
+    _label_stored(filled, truth)
+    held = len(split_holdout(human_examples(filled.labeled_examples()), strict.holdout_share)[1])
+    line = too_few_to_judge(filled, strict)
+    verb = "is" if held == 1 else "are"
+    assert line is not None and line.startswith(f"{held} of the 32 human labels {verb} held out")
+    assert f"on at least {MIN_JUDGED_LABELS}: this one will be stored, not promoted" in line
+    assert too_few_to_judge(filled, replace(config, min_judged=held)) is None
 
 
 def _predicted(model: LoadedModel, corpus: Corpus, label: str, unlabeled: set[int]) -> set[int]:
