@@ -2,7 +2,8 @@
 
 Every term is a run of letters or digits; quotes group words into a phrase, and so does punctuation inside
 a word as typed ("U.S." is the phrase "u s"); a trailing `*` on a word asks for a prefix match (on a
-phrase's last word, the phrase ending in that prefix: `"coca erradica*"`), and a
+phrase's last word, the phrase ending in that prefix: `"coca erradica*"`; on another of its words, the
+phrase's words are searched as separate terms), and a
 possessive 's is dropped ("Brazil's" = "Brazil"). Terms are ANDed; `OR` (in capitals) between two terms
 makes either one do (`coca OR heroin cartel` = (coca or heroin) and cartel); `-term` or `NOT term` leaves
 out the passages that hold it. Brackets, stray quotes, other operators and punctuation are dropped, and
@@ -97,6 +98,10 @@ def parse_search(text: str) -> Search:
             # A `*` on the phrase's last word: the phrase with that word as a prefix ("coca erradica*").
             prefix = bool(found) and bool(found[-1].group(1))
             terms = [Term(words, prefix=prefix, typed=phrase)] if words else []
+            if any(w.group(1) for w in found[:-1]):
+                # A prefix inside a phrase ("dru* trafficking") is no phrase either store can match: its
+                # words as terms of their own, rather than a search that finds nothing.
+                terms = _terms_of(" ".join(w.group(0) for w in found))
             negate = negate or bool(dash)
         elif bare in _IGNORED:
             continue

@@ -232,8 +232,12 @@ def import_command(
     with Corpus.open(db) as corpus:
         check_passages(corpus, items, name)
         on_passages, texts = import_labels(corpus, items, annotator or default_annotator())
-    print(f"imported {on_passages + texts} labels: {on_passages} on stored passages, {texts} free texts",
-          file=sys.stderr)
+    total = on_passages + texts
+    print(
+        f"imported {total} label{'s' if total != 1 else ''}: {on_passages} on stored "
+        f"passage{'s' if on_passages != 1 else ''}, {texts} free text{'s' if texts != 1 else ''}",
+        file=sys.stderr,
+    )
 
 
 @label_app.command("export", epilog="Example: citsec label export > labels.jsonl")

@@ -83,12 +83,10 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
 
 
 def looks_like_json(line: str) -> bool:
-    """Whether a first line is meant as a JSON object: it opens with "{" and then a quote or "}", or it
-    closes with "}" ({'text': ...} is a broken JSON line, refused by name). A plain-text passage may open
-    with a brace too ("{Editor's note} The ministry ..."): it is read as text."""
-    stripped = line.strip()
-    opens_object = re.match(r'\{\s*["\'}]', stripped) is not None
-    return opens_object or (stripped.startswith("{") and stripped.endswith("}"))
+    """Whether a first line opens a JSON object: "{" then a quoted key (double or, by mistake, single
+    quotes) or "}". A plain-text passage may open with a brace ("{Editor's note} The ministry ..."): it is
+    read as text, not refused as broken JSON."""
+    return re.match(r"""\s*\{\s*["'}]""", line) is not None
 
 
 def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
@@ -100,6 +98,11 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
         line = raw.rstrip("\r\n")
         if mode is None and line.strip():
             mode = "json" if looks_like_json(line) else "text"
+            if mode == "text" and re.match(r"\s*\[\s*\{", line):
+                raise UserError(
+                    f"line {number}: a JSON array; tag reads JSON lines, one object per line "
+                    "(jq -c '.[]' turns an array into them)"
+                )
         if mode == "json":
             if line.strip():
                 ordinal += 1

@@ -84,7 +84,7 @@ def test_import_passages_and_texts_then_export_round_trip(
                     ["enforcement", "transnational"], "lang": "en"}),
     )  # fmt: skip
     code, out, err = cli("label", "import", path, "--annotator", "gold-team", "--db", store_url)
-    assert code == 0 and "imported 3 labels: 2 on stored passages, 1 free texts" in err
+    assert code == 0 and "imported 3 labels: 2 on stored passages, 1 free text" in err
     assert filled.passage(a).labels == ["enforcement"] and filled.passage(b).labels == []
     assert {h.origin for h in filled.label_history(a)} == {"import"}
     code, out, _ = cli("label", "export", "--db", store_url)

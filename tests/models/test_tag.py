@@ -46,9 +46,12 @@ def test_plain_text_opening_with_a_brace_is_text_and_a_broken_first_json_line_an
     with pytest.raises(UserError, match="line 1: not valid JSON"):
         list(read_inputs(['{"id": 1, "text": "cut off']))
     assert [i.text for i in read_inputs(['  { "text": "spaced"}'])] == ["spaced"]
-    for broken in ("{'text': 'single quotes'}", '{text: "no quotes"}'):
-        with pytest.raises(UserError, match="line 1: not valid JSON"):
-            list(read_inputs([broken]))
+    with pytest.raises(UserError, match="line 1: not valid JSON"):
+        list(read_inputs(["{'text': 'single quotes'}"]))
+    braced = ["{Editor's note}", "The ministry expanded the youth programme."]
+    assert [i.text for i in read_inputs(braced)] == ["\n".join(braced)]
+    with pytest.raises(UserError, match="line 1: a JSON array; tag reads JSON lines"):
+        list(read_inputs(['[{"id": 1, "text": "x"}]']))
 
 
 def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():

@@ -26,6 +26,7 @@ SEARCHES = (
     "de", "que", '"homicide rates in"', "são", "não", "U.S.", "drug trafficking", '"drug trafficking"',
     "cartels", "cocaine OR cocaína", "police -violence", 'NOT "drug trafficking" cartels',
     "homicid* OR violencia -police", "-the", '"drug traf*"', '"grupos moviles de erradica*"',
+    '"dru* trafficking"',
 )  # fmt: skip
 # PostgreSQL's own Snowball Spanish stemmer (an older one than PyStemmer's) takes "-ación" off only with
 # its accent, and the words are folded first, on both databases: "erradicacion" stays whole on
@@ -80,6 +81,7 @@ def test_every_search_finds_the_same_passages_on_both_databases(both: tuple[Corp
         assert all(re.search(r"drug[\W_]+traf", text) for text in found)
         assert any(re.search(r"drug[\W_]+trafficking", text) for text in found)
         assert any(re.search(r"drug[\W_]+traffickers", text) for text in found)
+        assert _found(corpus, '"dru* trafficking"')  # a prefix inside a phrase: its words, not nothing
     for search in FEWER_ON_POSTGRESQL:
         on_sqlite, on_pg = _found(lite, search), _found(pg, search)
         assert on_pg and set(on_pg) <= set(on_sqlite), search
