@@ -200,3 +200,30 @@ def to_tsquery_text(term: Term) -> str:
     """
     body = " <-> ".join(term.words)
     return body + (":*" if term.prefix else "")
+
+
+def excerpt(text: str, search: str, lang: str | None, width: int = 160) -> str:
+    """`text` from a little before the first place a term of `search` matches it (as the stores match:
+    the stems in `lang`, or a prefix of the plain words), with "…" for what was cut, so a table cell of
+    `width` characters shows why the passage was found; the whole text when no term is found in it."""
+    parsed = parse_search(search)
+    terms = [term for clause in parsed.all_of for term in clause]
+    tokens = list(_TOKEN.finditer(unicodedata.normalize("NFC", text)))
+    plain = [_fold(token.group(0)) for token in tokens]
+    stemmed = stems([token.group(0) for token in tokens], lang)
+    wanted = [(term, stems(list(term.words), None if term.prefix else lang)) for term in terms]
+    for i, token in enumerate(tokens):
+        for term, words in wanted:
+            n = len(words)
+            if term.prefix:
+                here = plain[i : i + n]
+                found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
+            else:
+                found = stemmed[i : i + n] == words
+            if found:
+                start = token.start()
+                if start <= width // 3:
+                    return text
+                cut = text.rfind(" ", 0, start - width // 4) + 1  # a few words of lead-in
+                return "…" + text[cut:]
+    return text

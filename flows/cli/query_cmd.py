@@ -165,12 +165,16 @@ def passages_command(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     from corpus import Corpus
+    from corpus.search import excerpt
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db, must_exist=True) as corpus:
         passages = corpus.passages(f, limit=limit)
         if fmt is OutputFormat.table:  # a person's label is marked: its scores are still the model's
             rows = (_marked_human(p.to_json(), p.label_origin) for p in passages)
+            if search:  # the cell shows where the search matched, not only the passage's opening
+                width = _WIDTHS["text"]
+                rows = (row | {"text": excerpt(row["text"], search, row["lang"], width)} for row in rows)
         else:
             rows = (p.to_json() for p in passages)
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)

@@ -279,3 +279,24 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: unknown label 'bogus'; expected one of prevention, "
                                                 "enforcement, transnational or none"]  # fmt: skip
+
+
+@pytest.mark.usefixtures("wide_tables")
+def test_passages_table_shows_where_the_search_matched(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from corpus import NewPassage, NewReport
+
+    opening = "The ministry's annual review covers the budget, the staff and the buildings of the force. " * 3
+    text = opening + "Only its last pages say that drug traffickers bribed officers in the port."
+    passages = [NewPassage(1, 1, 1, text, "en")]
+    with Corpus.open(sqlite_url) as corpus:
+        corpus.add_report(NewReport(uri="file:///r.pdf", sha256="7" * 64, passages=passages))
+    for search in ("trafficker", '"drug traf*"', "bribe OR extortion"):
+        _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", search)
+        cell = " ".join(out.split())
+        assert "drug traffickers bribed" in cell and "…" in cell, search
+    _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", "ministry's budget")
+    assert "drug traffickers" not in out and "The ministry's annual review" in " ".join(out.split())
+    _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", "trafficker", "-f", "json")
+    assert json.loads(out)[0]["text"] == text  # programs get the whole text

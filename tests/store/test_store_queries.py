@@ -371,3 +371,15 @@ def test_a_report_whose_passage_ids_interleave_with_another_stays_whole(small: C
     batches = list(small.iter_passage_texts(batch_size=1))
     assert [[pid for pid, *_ in batch] for batch in batches] == [[1, 3], [4, 5, 2]]
     assert [r.id for r in small.passages(by_report=True)] == [1, 3, 4, 5, 2]
+
+
+def test_excerpt_starts_near_the_first_match_as_the_stores_match() -> None:
+    from corpus.search import excerpt
+
+    lead = "Durante años el presupuesto, la plantilla y los edificios de la fuerza ocuparon el informe. " * 2
+    text = lead + "Después llegaron las Erradicaciones forzosas de coca en el Putumayo."
+    cell = excerpt(text, "erradicacion", "es", 80)  # stem and accents, as SQLite's index reads it
+    assert cell.startswith("…") and "Erradicaciones forzosas" in cell[:60]
+    assert "Erradicaciones" in excerpt(text, '"erradica* forzosas"', "es", 80)[:60]
+    assert excerpt(text, "presupuesto", "es", 80) == text  # a match near the start: the text as it is
+    assert excerpt(text, "nada -coca", "es", 80) == text  # no term found: the text as it is
