@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,31 +16,13 @@ from pathlib import Path
 
 import psutil
 import pytest
+from ingest_folders import count_rows, sample_copies
 
 from corpus import Corpus
 from flows.run import ingest_local
 
 REPO = Path(__file__).resolve().parents[2]
 COPIES = 3
-
-
-def _make_folder(samples_dir: Path, folder: Path) -> int:
-    folder.mkdir()
-    count = 0
-    for pdf in sorted(samples_dir.glob("*.pdf")):
-        for copy in range(COPIES):
-            # Bytes after %%EOF are ignored by PDF readers but change the sha256: a distinct report.
-            (folder / f"{pdf.stem}-{copy}.pdf").write_bytes(pdf.read_bytes() + f"\n% copy {copy}\n".encode())
-            count += 1
-    return count
-
-
-def _stored_reports(db_path: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("select count(*) from reports").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def _ingest(folder: Path, db_url: str, *options: str) -> subprocess.Popen[str]:
@@ -54,7 +35,7 @@ def _ingest(folder: Path, db_url: str, *options: str) -> subprocess.Popen[str]:
 def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psutil.Process]:
     """Wait until the run has stored a report; the command's processes at that moment."""
     deadline = time.monotonic() + 240
-    while _stored_reports(db_path) < 1 and child.poll() is None and time.monotonic() < deadline:
+    while count_rows(db_path, "reports") < 1 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert child.poll() is None, "the run ended before it could be interrupted"
     return psutil.Process(child.pid).children(recursive=True)
@@ -63,7 +44,7 @@ def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psu
 @pytest.mark.parametrize("options", [(), ("--no-prefect",)], ids=["prefect", "no-prefect"])
 def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, samples_dir, db_url, options):
     folder = tmp_path / "in"
-    total = _make_folder(samples_dir, folder)
+    total = sample_copies(samples_dir, folder, COPIES)
     db_path = Path(db_url.removeprefix("sqlite:///"))
     child = _ingest(folder, db_url, *options)
     try:
@@ -98,24 +79,16 @@ def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, samples_dir, db
     assert (summary.new, summary.unchanged, summary.failed) == (total - len(reports), len(reports), 0)
 
 
-def _runs(db_path: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("select count(*) from ingest_runs").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir, db_url):
     # As soon as the run is recorded it is planning (hashing files) or opening its worker pool: a stop
     # there must not open a new pool and process a report before it is noticed.
     folder = tmp_path / "in"
-    _make_folder(samples_dir, folder)
+    sample_copies(samples_dir, folder, COPIES)
     db_path = Path(db_url.removeprefix("sqlite:///"))
     child = _ingest(folder, db_url)
     try:
         deadline = time.monotonic() + 240
-        while _runs(db_path) < 1 and child.poll() is None and time.monotonic() < deadline:
+        while count_rows(db_path, "ingest_runs") < 1 and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         processes = psutil.Process(child.pid).children(recursive=True)
         os.killpg(child.pid, signal.SIGINT)
@@ -135,7 +108,7 @@ def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir
 
 def test_a_second_ctrl_c_quits_at_once(tmp_path, samples_dir, db_url):
     folder = tmp_path / "in"
-    _make_folder(samples_dir, folder)
+    sample_copies(samples_dir, folder, COPIES)
     child = _ingest(folder, db_url, "--no-prefect")
     assert child.stderr is not None
     lines: list[str] = []

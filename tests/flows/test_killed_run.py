@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from ingest_folders import count_rows, sample_copies
 
 from corpus import Corpus, PassageFilter
 from extractors import extract_path
@@ -18,35 +19,16 @@ REPO = Path(__file__).resolve().parents[2]
 COPIES = 1
 
 
-def _make_folder(samples_dir: Path, folder: Path) -> int:
-    folder.mkdir()
-    count = 0
-    for pdf in sorted(samples_dir.glob("*.pdf")):
-        for copy in range(COPIES):
-            # Bytes after %%EOF are ignored by PDF readers but change the sha256: a distinct report.
-            (folder / f"{pdf.stem}-{copy}.pdf").write_bytes(pdf.read_bytes() + f"\n% copy {copy}\n".encode())
-            count += 1
-    return count
-
-
-def _stored_reports(db_path: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("select count(*) from reports").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def test_sigkill_mid_run_leaves_no_partial_report(tmp_path, samples_dir, db_url):
     folder = tmp_path / "in"
-    total = _make_folder(samples_dir, folder)
+    total = sample_copies(samples_dir, folder, COPIES)
     db_path = Path(db_url.removeprefix("sqlite:///"))
     call = f"ingest_local([{str(folder)!r}], db_url={db_url!r}, workers=1)"
     code = f"from flows.run import ingest_local; {call}"
     child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=os.environ.copy())
     try:
         deadline = time.monotonic() + 180
-        while _stored_reports(db_path) < 1 and child.poll() is None and time.monotonic() < deadline:
+        while count_rows(db_path, "reports") < 1 and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         os.kill(child.pid, signal.SIGKILL)
     finally:

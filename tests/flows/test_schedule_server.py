@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from ingest_folders import count_rows
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,14 +47,6 @@ def _healthy(api: str) -> bool:
         return httpx.get(f"{api}/health", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def _reports(db_path: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("select count(*) from reports where status = 'ok'").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -108,7 +100,8 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
             start_new_session=True,
         )
         db_path = Path(db_url.removeprefix("sqlite:///"))
-        _wait_for(lambda: _reports(db_path) >= 1 or serve.poll() is not None, 180, "a scheduled run")
+        ok = "reports where status = 'ok'"
+        _wait_for(lambda: count_rows(db_path, ok) >= 1 or serve.poll() is not None, 180, "a scheduled run")
         assert serve.poll() is None, serve.stderr.read().decode() if serve.stderr else ""
         # The run that filled the store is on the server, as a run of the ingest deployment.
         started = {"flow_runs": {"state": {"type": {"any_": ["RUNNING", "COMPLETED"]}}}, "limit": 5}

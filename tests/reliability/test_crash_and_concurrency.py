@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from brokenfiles import SAMPLES
+from ingest_folders import count_rows, sample_copies
 from reliability_env import REPO, child_env
 
 from corpus import Corpus, PassageFilter
@@ -22,25 +22,6 @@ from extractors import extract_path
 from flows.run import ingest_local
 
 COPIES = 2
-
-
-def _make_folder(folder: Path, copies: int = COPIES) -> int:
-    folder.mkdir()
-    count = 0
-    for sample in sorted(SAMPLES.glob("*.pdf")):
-        for copy in range(copies):
-            # Bytes after %%EOF are ignored by PDF readers but change the sha256: a distinct report.
-            (folder / f"{sample.stem}-{copy}.pdf").write_bytes(sample.read_bytes() + b"\n%% copy %d\n" % copy)
-            count += 1
-    return count
-
-
-def _count(db_path: Path, table: str) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute(f"select count(*) from {table}").fetchone()[0])  # noqa: S608 (fixed names)
-    except sqlite3.Error:
-        return 0
 
 
 def _assert_consistent(db_url: str) -> None:
@@ -63,10 +44,10 @@ KILL_POINTS = {
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_sigkill_at_several_points_then_next_run_completes(point, tmp_path, db_url, citsec):
     folder = tmp_path / "in"
-    total = _make_folder(folder)
+    total = sample_copies(SAMPLES, folder, COPIES)
     db_path = Path(db_url.removeprefix("sqlite:///"))
     table, rows = KILL_POINTS[point]
-    before = _count(db_path, table)
+    before = count_rows(db_path, table)
     args = citsec("ingest", str(folder), "--db", db_url, "--workers", "2", "--no-prefect")
     child = subprocess.Popen(
         args,
@@ -77,8 +58,8 @@ def test_sigkill_at_several_points_then_next_run_completes(point, tmp_path, db_u
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 240
-        while _count(db_path, table) < before + rows and child.poll() is None and time.monotonic() < deadline:
+        deadline, target = time.monotonic() + 240, before + rows
+        while count_rows(db_path, table) < target and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         # The whole process group: the parent, its worker processes and their extraction children.
         os.killpg(child.pid, signal.SIGKILL)
@@ -103,7 +84,7 @@ def test_sigkill_at_several_points_then_next_run_completes(point, tmp_path, db_u
 @pytest.mark.slow
 def test_two_concurrent_runs_store_each_report_once(tmp_path, model_db_url, citsec):
     folder = tmp_path / "in"
-    total = _make_folder(folder, copies=1)
+    total = sample_copies(SAMPLES, folder, 1)
     args = citsec("ingest", str(folder), "--db", model_db_url, "--workers", "1", "--no-prefect")
     env = child_env(tmp_path)
     runs = [
