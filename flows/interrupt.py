@@ -41,13 +41,12 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    left = threading.Event()
+    wake = threading.Event()  # a Ctrl-C, or the end of the block
 
     def stop_when_asked() -> None:
         from flows.workers import close_pool
 
-        while not (_stop.wait(0.1) or left.is_set()):
-            pass
+        wake.wait()
         if not _stop.is_set():
             return
         try:
@@ -57,6 +56,7 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
 
     def ask(signum: int, frame: FrameType | None) -> None:
         _stop.set()
+        wake.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
 
     _stop.clear()
@@ -67,6 +67,6 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        left.set()
+        wake.set()
         stopper.join()
         _stop.clear()

@@ -62,6 +62,11 @@ class IngestSummary:
         return {k: getattr(self, k) for k in keys}
 
     @property
+    def reports(self) -> int:
+        """The reports the run recorded: new, unchanged and failed."""
+        return self.new + self.unchanged + self.failed
+
+    @property
     def sources_without_report(self) -> int:
         """SOURCE arguments that yielded no report at all: `citsec ingest` exits 1 when there is one."""
         return self.unreadable + self.unfetched

@@ -99,7 +99,7 @@ def ingest_command(
     except KeyboardInterrupt:
         # Raised here, after the workers and the API have stopped, so that its line is the last one.
         raise Interrupted(interrupted_line(progress.finished)) from None
-    if summary.new + summary.unchanged + summary.failed == 0 and summary.errors:
+    if summary.reports == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
@@ -161,7 +161,7 @@ def _run(
 
 def interrupted_line(summary: IngestSummary | None) -> str:
     """What an interrupted ingest tells the user: what it had stored, and that running it again goes on."""
-    if summary is None or summary.new + summary.unchanged + summary.failed == 0:
+    if summary is None or summary.reports == 0:
         return "interrupted before any report was stored"
     done = (
         f"{summary.new} new ({summary.passages} passages), {summary.unchanged} unchanged, "
