@@ -7,11 +7,12 @@ import sqlite3
 from pathlib import Path
 
 
-def sample_copies(samples_dir: Path, folder: Path, copies: int) -> int:
-    """`copies` distinct reports of each sample PDF in a new `folder`; returns how many were written."""
+def sample_copies(samples_dir: Path, folder: Path, copies: int, pattern: str = "*.pdf") -> int:
+    """`copies` distinct reports of each PDF of `samples_dir` matching `pattern` in a new `folder`; returns
+    how many were written."""
     folder.mkdir()
     count = 0
-    for pdf in sorted(samples_dir.glob("*.pdf")):
+    for pdf in sorted(samples_dir.glob(pattern)):
         for copy in range(copies):
             # Bytes after %%EOF are ignored by PDF readers but change the sha256: a distinct report.
             (folder / f"{pdf.stem}-{copy}.pdf").write_bytes(pdf.read_bytes() + f"\n% copy {copy}\n".encode())

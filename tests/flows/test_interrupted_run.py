@@ -23,6 +23,14 @@ from flows.run import ingest_local
 
 REPO = Path(__file__).resolve().parents[2]
 COPIES = 3
+# Copies of a real 38-page report (a few seconds each) for the tests that stop a run after its first
+# report: the bundled samples take a fraction of a second each, and the worker's head start (it begins
+# while Prefect starts) could finish them all before the first one is stored, leaving nothing to stop.
+SLOW_PDF, SLOW_COPIES = "albuquerque2022_violence_to_violence_guatemala.pdf", 5
+
+
+def _slow_folder(shared_dir: Path, folder: Path) -> int:
+    return sample_copies(shared_dir / "reports", folder, SLOW_COPIES, SLOW_PDF)
 
 
 def _ingest(folder: Path, db_url: str, *options: str) -> subprocess.Popen[str]:
@@ -42,9 +50,9 @@ def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psu
 
 
 @pytest.mark.parametrize("options", [(), ("--no-prefect",)], ids=["prefect", "no-prefect"])
-def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, samples_dir, db_url, options):
+def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, shared_dir, db_url, options):
     folder = tmp_path / "in"
-    total = sample_copies(samples_dir, folder, COPIES)
+    total = _slow_folder(shared_dir, folder)
     db_path = Path(db_url.removeprefix("sqlite:///"))
     child = _ingest(folder, db_url, *options)
     try:
@@ -106,9 +114,9 @@ def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir
         assert all(report.status == "ok" for report in corpus.reports())
 
 
-def test_a_second_ctrl_c_quits_at_once(tmp_path, samples_dir, db_url):
+def test_a_second_ctrl_c_quits_at_once(tmp_path, shared_dir, db_url):
     folder = tmp_path / "in"
-    sample_copies(samples_dir, folder, COPIES)
+    _slow_folder(shared_dir, folder)
     child = _ingest(folder, db_url, "--no-prefect")
     assert child.stderr is not None
     lines: list[str] = []
