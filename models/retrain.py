@@ -262,6 +262,10 @@ def fit_weighted(
 def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[StrategyClassifier, float]:
     """The new model, trained on seed + human labels (human weighted); returns it and its CV macro-F1."""
     examples = [*data.seed, *data.human]
+    log.info(
+        "training on %d seed + %d human examples (%d held out to judge it); this takes a minute or less",
+        len(data.seed), len(data.human), len(data.holdout),
+    )
     weights = [1] * len(data.seed) + [config.human_weight] * len(data.human)
     model, _ = fit_weighted(examples, weights, config.design)
     return model, training_metrics(model)["cv_macro_f1"]  # the figure the registry keeps with it
@@ -340,7 +344,7 @@ def reclassify(
             ],
         )
         done += len(batch)
-        log.info("re-classified %d passages", done)
+        log.debug("re-classified %d passages", done)
     return done
 
 
@@ -371,6 +375,7 @@ def register_and_promote(
         return version, 0
     if current is not None:
         keep_restorable(corpus, current)
+    log.info("re-classifying every stored passage with %s", version)
     count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size)
     corpus.promote(version)
     return version, count
@@ -431,12 +436,14 @@ def format_result(result: RetrainResult) -> str:
     ]
     old, new = result.old_holdout, result.new_holdout
     if old is not None and new is not None:
-        lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}")
+        # "held out" is how many held-out passages carry the label: with none, F1 is 1.000 when the model
+        # claims none and 0.000 for any false alarm, so a change there is one passage, not a trend.
+        lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}{'held out':>10}")
         for label in LABELS:
             a, b = old.per_label[label].f1, new.per_label[label].f1
-            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}")
+            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}{new.per_label[label].support:>10}")
         lines.append(f"{'macro-F1':<15}{old.macro_f1:>10.3f}{new.macro_f1:>10.3f}"
-                     f"{new.macro_f1 - old.macro_f1:>+10.3f}")
+                     f"{new.macro_f1 - old.macro_f1:>+10.3f}{new.n:>10}")
         lines.append(f"(before = {result.previous}, after = {result.version})")
     verdict = "promoted" if result.decision.promote else "not promoted"
     lines.append(f"{verdict}: {result.decision.reason}")

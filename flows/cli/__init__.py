@@ -54,16 +54,17 @@ def _click_kind(exc: BaseException) -> str | None:
 
 
 def _show_model_notes() -> None:
-    """The models' notes for the person waiting (the seed model's first-use training takes ~20 s) go to
-    stderr as plain lines, instead of a silent pause."""
-    logger = logging.getLogger("models.registry")
-    if any(getattr(h, "citsec_notes", False) for h in logger.handlers):
-        return  # main() ran before in this process (tests, notebooks)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.citsec_notes = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    """The models' notes for the person waiting (the seed model's first-use training takes ~20 s, a
+    retrain up to a minute) go to stderr as plain lines, instead of a silent pause."""
+    for name in ("models.registry", "models.retrain"):
+        logger = logging.getLogger(name)
+        if any(getattr(h, "citsec_notes", False) for h in logger.handlers):
+            continue  # main() ran before in this process (tests, notebooks)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.citsec_notes = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -311,3 +311,19 @@ def test_retrain_rejects_an_unknown_design(sqlite_url: str, cli: Cli) -> None:
     code, out, err = cli("retrain", "--design", "transformer-xl", "--db", sqlite_url)
     assert code == 2 and out == ""
     assert err.strip().startswith("error: --design must be one of word-logreg,") and "transformer-xl" in err
+
+
+def test_the_before_after_table_says_how_many_held_out_passages_carry_each_label() -> None:
+    from models.retrain import Decision, RetrainResult, format_result
+
+    # Three held-out passages, none of them transnational: the new model's one false alarm there takes
+    # that label's F1 from 1.000 to 0.000, and the table shows it rests on no held-out example at all.
+    truth = labels_to_matrix([["prevention"], ["enforcement"], ["enforcement"]])
+    old = evaluate(truth, labels_to_matrix([["prevention"], ["enforcement"], []]), ["en"] * 3)
+    claimed = [["prevention"], ["enforcement"], ["enforcement", "transnational"]]
+    new = evaluate(truth, labels_to_matrix(claimed), ["en"] * 3)
+    result = RetrainResult("m-new", "seed-old", 2150, 12, 3, new, old, 0.9, Decision(False, "worse"))
+    rows = {line.split()[0]: line.split()[1:] for line in format_result(result).splitlines()[2:7]}
+    assert rows["transnational"] == ["1.000", "0.000", "-1.000", "0"]
+    assert rows["enforcement"] == ["0.667", "1.000", "+0.333", "2"]
+    assert rows["prevention"][-1] == "1" and rows["macro-F1"][-1] == "3"

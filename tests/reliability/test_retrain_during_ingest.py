@@ -84,9 +84,13 @@ def test_retrain_during_ingest_leaves_promoted_predictions(tmp_path, db_url, cit
         stderr=subprocess.PIPE,
         text=True,
     )
-    for process in (retrain, ingest):
-        _, err = process.communicate(timeout=600)
-        assert process.returncode == 0 and "Traceback" not in err, err
+    errors = {}
+    for name, process in (("retrain", retrain), ("ingest", ingest)):
+        _, errors[name] = process.communicate(timeout=600)
+        assert process.returncode == 0 and "Traceback" not in errors[name], errors[name]
+    # The person waiting sees what the retrain is doing (the training takes up to a minute).
+    assert "training on 100 seed + " in errors["retrain"], errors["retrain"]
+    assert "re-classifying every stored passage with m-" in errors["retrain"], errors["retrain"]
 
     # A report stored with the old model after the new one was promoted lacks the new scores; the next
     # run sees that and finishes it.
