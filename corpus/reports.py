@@ -55,11 +55,18 @@ class ReportsMixin(StoreBase):
                     # A failed row has no passages or labels: nothing is lost by replacing it.
                     conn.execute(delete(Report).where(Report.id == existing))
                     existing = None
+                replaces: list[int] = []
+                if existing is not None and _extracted_by_another_version(conn, existing, report):
+                    # The same bytes, read again by another version of the extractors: the new reading
+                    # supersedes the stored one (kept, with its labels, as history; its sha256 moves to
+                    # the new row), as a new version at a uri does.
+                    conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
+                    replaces, existing = [existing], None
                 if existing is not None:
                     if report.predictions is not None:
                         _complete_predictions(conn, existing, report, report.predictions)
                     return existing
-                report_id, passage_ids = _insert_report(conn, report)
+                report_id, passage_ids = _insert_report(conn, report, replaces)
                 if report.predictions is not None:
                     _write_report_predictions(conn, report, report.predictions, passage_ids)
                 return report_id
@@ -126,12 +133,15 @@ class ReportsMixin(StoreBase):
             row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()
         return _report_row(row) if row else None
 
-    def has_whole_report(self, sha256: str) -> bool:
+    def has_whole_report(self, sha256: str, extractor_version: str | None = None) -> bool:
         """True when content with this sha256 needs no more work: stored as failed or empty, or stored
         with passages whose first carries the promoted model's prediction or a human label.
 
         add_report stores a report with its predictions in one transaction; stores written before
-        that may hold a report without them. One indexed query, whatever the store's size.
+        that may hold a report without them. With `extractor_version` (the running extractors'), a
+        current report read by another version is not whole either: reading it again may do better
+        (add_report then stores the new reading in its place). One indexed query, whatever the store's
+        size.
         """
         # correlate: without it, the copies of `first` inside the EXISTS clauses below took their own
         # FROM reports, and named the first passage of *any* report (one labeled passage anywhere made
@@ -148,11 +158,14 @@ class ReportsMixin(StoreBase):
         predicted = exists().where(Prediction.passage_id == first, Prediction.model_version_id == promoted)
         labeled = exists().where(HumanLabel.passage_id == first)
         stmt = select(
-            Report.status, first.label("first"), predicted.label("predicted"), labeled.label("labeled")
+            Report.status, Report.extractor_version, Report.superseded_by,
+            first.label("first"), predicted.label("predicted"), labeled.label("labeled"),
         )
         with self._read() as conn:
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
         if row is None:
+            return False
+        if extractor_version not in (None, row.extractor_version) and row.superseded_by is None:
             return False
         return row.status != "ok" or row.first is None or bool(row.predicted) or bool(row.labeled)
 
@@ -256,8 +269,22 @@ def _is_failed(conn: Connection, report_id: int) -> bool:
     return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
 
 
-def _insert_report(conn: Connection, report: NewReport) -> tuple[int, dict[int, int]]:
-    """Insert the report, its passages and entities; returns its id and its passage ids by seq."""
+def _extracted_by_another_version(conn: Connection, report_id: int, report: NewReport) -> bool:
+    """True when the stored, current report `report_id` was read by other extractors than `report`."""
+    if report.extractor_version is None:
+        return False
+    row = conn.execute(
+        select(Report.extractor_version, Report.superseded_by).where(Report.id == report_id)
+    ).one()
+    return row.superseded_by is None and row.extractor_version != report.extractor_version
+
+
+def _insert_report(
+    conn: Connection, report: NewReport, replaces: Sequence[int] = ()
+) -> tuple[int, dict[int, int]]:
+    """Insert the report, its passages and entities; returns its id and its passage ids by seq. The
+    current reports at its uri, and those in `replaces`, become its older versions: superseded by it,
+    their passages' human labels carried over to its passages of the same text."""
     now = utcnow()
     has_text = any(p.text.strip() for p in report.passages)
     status = report.status or ("ok" if has_text else "empty")
@@ -292,6 +319,7 @@ def _insert_report(conn: Connection, report: NewReport) -> tuple[int, dict[int, 
         .scalars()
         .all()
     )
+    older = sorted({*older, *replaces})
     if older:
         conn.execute(update(Report).where(Report.id.in_(older)).values(superseded_by=report_id))
     if not report.passages:

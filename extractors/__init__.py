@@ -15,8 +15,11 @@ from extractors.document import ExtractedDocument, Passage
 from extractors.errors import ExtractionError
 from extractors.guards import PdfLimits
 
-# Bump when a change alters the passages extraction produces, so stores can tell old output from new.
-EXTRACTOR_VERSION = "1.0.0"
+# Bump when a change alters what extraction produces (passages, languages, titles, dates): stores keep
+# the version that read each report, and the next ingest of a report read by another version reads it
+# again. tests/extractors/test_extractor_version.py fails until a change to the output bumps it.
+# 1.1.0: the extraction as of 2026-12-04 (1.0.0 had been kept through many changes).
+EXTRACTOR_VERSION = "1.1.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",

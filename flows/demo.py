@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> None:
         except ApiStartError as exc:
             raise SystemExit(f"demo: {exc}") from None
     console.print(
-        f"new {summary.new}, unchanged {summary.unchanged}, failed {summary.failed}; "
+        f"new {summary.new}, {f'read again {summary.reread}, ' if summary.reread else ''}"
+        f"unchanged {summary.unchanged}, failed {summary.failed}; "
         f"{summary.passages} passages added in {time.perf_counter() - started:.1f} s",
         highlight=False,
     )

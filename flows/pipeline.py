@@ -41,6 +41,9 @@ class Outcome:
     # A failed fetch of a URL that was a SOURCE by itself (ReportRef.is_source): that SOURCE yielded no
     # report. It is still recorded as a failed report, with why.
     unfetched: bool = False
+    # A new reading of bytes the store held as read by another version of the extractors (set when it
+    # is stored: flows.run.store_or_fail).
+    reread: bool = False
 
 
 def one_line(exc: BaseException) -> str:
@@ -167,7 +170,9 @@ def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False
         row = corpus.report_by_sha256(sha256)
         if row is not None and row.status == "failed" and _password_failure(row.error or ""):
             return False
-    return corpus.has_whole_report(sha256)
+    from extractors import EXTRACTOR_VERSION
+
+    return corpus.has_whole_report(sha256, EXTRACTOR_VERSION)
 
 
 def _password_failure(error: str) -> bool:
@@ -175,22 +180,45 @@ def _password_failure(error: str) -> bool:
 
 
 def stored_before(corpus: Corpus, outcome: Outcome) -> bool:
-    """True for a new report whose bytes the store already holds whole and readable: two files with the
-    same bytes in one run (both new when the workers looked) are one report, stored once. A failed row
-    with these bytes does not count: a report that reads now (an encrypted PDF once its password is
-    known) replaces it."""
-    if outcome.status != NEW or outcome.sha256 is None:
+    """True for a new report whose bytes the store already holds whole and readable, as these
+    extractors read them: two files with the same bytes in one run (both new when the workers looked)
+    are one report, stored once. A failed row with these bytes does not count: a report that reads now
+    (an encrypted PDF once its password is known) replaces it; nor does a reading by other extractors:
+    this one replaces it (`rereads`)."""
+    if outcome.status != NEW or outcome.sha256 is None or outcome.report is None:
         return False
     row = corpus.report_by_sha256(outcome.sha256)
-    return row is not None and row.status != FAILED and corpus.has_whole_report(outcome.sha256)
+    return (
+        row is not None
+        and row.status != FAILED
+        and corpus.has_whole_report(outcome.sha256, outcome.report.extractor_version)
+    )
+
+
+def rereads(corpus: Corpus, outcome: Outcome) -> bool:
+    """True for a new report whose bytes the store holds as read by another version of the extractors
+    (a release that reads reports better): storing it replaces that reading (Corpus.add_report)."""
+    if outcome.status != NEW or outcome.sha256 is None or outcome.report is None:
+        return False
+    row = corpus.report_by_sha256(outcome.sha256)
+    return (
+        row is not None
+        and row.status != FAILED
+        and row.superseded_by is None
+        and row.extractor_version != outcome.report.extractor_version
+    )
 
 
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
     """Write one processed report: the report with passages, entities and predictions in one
     transaction; a failed report as a failed row. Returns the report id (None if unchanged)."""
     if outcome.status == FAILED:
+        from extractors import EXTRACTOR_VERSION
+
+        # The version that failed on these bytes: the next release's extractors try them again.
         return corpus.record_failed_report(
-            outcome.uri, outcome.sha256, outcome.error or "failed", source_id=outcome.source_id
+            outcome.uri, outcome.sha256, outcome.error or "failed", source_id=outcome.source_id,
+            extractor_version=EXTRACTOR_VERSION if outcome.sha256 is not None else None,
         )
     if outcome.status != NEW or outcome.report is None:
         return None

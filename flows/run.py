@@ -27,6 +27,7 @@ from flows.pipeline import (
     known_outcome,
     one_line,
     plan_fetches,
+    rereads,
     store_outcome,
     stored_before,
 )
@@ -48,6 +49,9 @@ class IngestSummary:
 
     run_id: int
     new: int = 0
+    # Reports stored before by another version of the extractors, read again by this one (their new
+    # passages count in `passages`); not counted in `new`.
+    reread: int = 0
     unchanged: int = 0
     failed: int = 0
     unreadable: int = 0
@@ -58,13 +62,13 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        keys = ("new", "unchanged", "failed", "unreadable", "unfetched", "passages", "pages")
+        keys = ("new", "reread", "unchanged", "failed", "unreadable", "unfetched", "passages", "pages")
         return {k: getattr(self, k) for k in keys}
 
     @property
     def reports(self) -> int:
-        """The reports the run recorded: new, unchanged and failed."""
-        return self.new + self.unchanged + self.failed
+        """The reports the run recorded: new, read again, unchanged and failed."""
+        return self.new + self.reread + self.unchanged + self.failed
 
     @property
     def sources_without_report(self) -> int:
@@ -76,7 +80,10 @@ class IngestSummary:
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == NEW and outcome.report is not None:
-            self.new += 1
+            if outcome.reread:
+                self.reread += 1
+            else:
+                self.new += 1
             self.passages += len(outcome.report.passages)
             self.pages += outcome.pages
         elif outcome.status == UNCHANGED:
@@ -142,6 +149,8 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
         # Another file of this run (or a concurrent run) with the same bytes was stored first: a report
         # is its sha256, so this one adds nothing, and a second run would call it unchanged too.
         return replace(outcome, status=UNCHANGED, report=None, pages=0)
+    if rereads(corpus, outcome):
+        outcome = replace(outcome, reread=True)
     try:
         store_outcome(corpus, outcome)
     except CorpusError as exc:

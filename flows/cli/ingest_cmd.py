@@ -163,8 +163,9 @@ def interrupted_line(summary: IngestSummary | None) -> str:
     """What an interrupted ingest tells the user: what it had stored, and that running it again goes on."""
     if summary is None or summary.reports == 0:
         return "interrupted before any report was stored"
+    reread = f", {summary.reread} read again" if summary.reread else ""
     done = (
-        f"{summary.new} new ({summary.passages} passages), {summary.unchanged} unchanged, "
+        f"{summary.new} new{reread} ({summary.passages} passages), {summary.unchanged} unchanged, "
         f"{summary.failed} failed"
     )
     return f"interrupted after {done}; the same command again skips those and ingests the rest"
@@ -228,6 +229,8 @@ def _print_summary(summary: IngestSummary, seconds: float) -> None:
     without Prefect's start-up, is kept in the store's ingest_runs)."""
     rows = [
         ("new", summary.new),
+        # Only when there are some: after an upgrade of citsec whose extractors read reports differently.
+        *([("reread", summary.reread)] if summary.reread else []),
         ("unchanged", summary.unchanged),
         ("failed", summary.failed + summary.unreadable),  # one per "failed:" line
         ("passages", summary.passages),

@@ -197,3 +197,44 @@ def test_ingest_reads_each_passage_in_its_report(tmp_path, samples_dir, db_url):
         assert sorted(row.labels) == sorted(expected.labels), row.id
     # Context moved scores: the stored ones are not what each passage scores on its own.
     assert any(r.scores != pytest.approx(a.scores, abs=1e-3) for r, a in zip(rows, alone, strict=True))
+
+
+def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, db_url, capsys):
+    """After an upgrade whose extractors read reports differently, the same folder again re-reads them:
+    new passages in place of the old reading, a person's labels kept, the failure tried again."""
+    from sqlalchemy import update
+
+    from corpus.schema import Report
+    from flows.cli import main
+
+    folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    first = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (2, 1)
+    with Corpus.open(db_url) as corpus:
+        # What a store written by an older release holds: its extractors' version on every report.
+        with corpus.engine.begin() as conn:
+            conn.execute(update(Report).values(extractor_version="0.9"))
+        labeled = next(iter(corpus.passages(PassageFilter())))
+        corpus.add_labels(labeled.id, ["prevention"], annotator="ana")
+        old_ids = {r.id for r in corpus.reports()}
+
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[:4] == ["new        0", "reread     2", "unchanged  0", "failed     1"], out
+    assert f"passages   {first.passages}" in out
+    with Corpus.open(db_url) as corpus:
+        current = [r for r in corpus.reports() if r.status == "ok"]
+        assert len(current) == 2 and not {r.id for r in current} & old_ids
+        rows = list(corpus.passages(PassageFilter()))
+        assert {p.report_id for p in rows} == {r.id for r in current}
+        assert all(p.scores for p in rows)  # the new reading is classified in the same run
+        kept = [p for p in rows if p.text == labeled.text]
+        assert [(p.labels, p.label_origin) for p in kept] == [(["prevention"], "human")]
+        assert corpus.ingest_runs()[0].counts["reread"] == 2
+
+    # Read by this release now, the failure included: nothing to do.
+    last = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (last.new, last.reread, last.unchanged, last.failed) == (0, 0, 3, 0)

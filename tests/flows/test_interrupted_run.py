@@ -146,3 +146,15 @@ def test_a_second_ctrl_c_quits_at_once(tmp_path, shared_dir, db_url):
     assert lines[-1].startswith("interrupted"), "".join(lines)
     _, alive = psutil.wait_procs(processes, timeout=15)
     assert not alive
+
+
+def test_the_interrupted_line_counts_reports_read_again():
+    from flows.cli.ingest_cmd import interrupted_line
+    from flows.run import IngestSummary
+
+    plain = IngestSummary(run_id=1, new=2, unchanged=1, passages=30)
+    assert interrupted_line(plain).startswith("interrupted after 2 new (30 passages), 1 unchanged, 0 failed;")
+    upgraded = IngestSummary(run_id=1, new=1, reread=3, passages=40)
+    line = interrupted_line(upgraded)
+    assert line.startswith("interrupted after 1 new, 3 read again (40 passages), 0 unchanged"), line
+    assert interrupted_line(IngestSummary(run_id=1)) == "interrupted before any report was stored"

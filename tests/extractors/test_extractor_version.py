@@ -1,0 +1,43 @@
+"""EXTRACTOR_VERSION changes whenever what extraction produces changes.
+
+Stores keep the version that read each report, and the next ingest of a report read by another version
+reads it again (Corpus.has_whole_report, add_report). That only works if the version is bumped with every
+change to the output, so this test fingerprints the extraction of the bundled sample reports: a change to
+the extractors that alters it fails here until EXTRACTOR_VERSION is bumped and its fingerprint recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+from extractors import EXTRACTOR_VERSION, extract_path
+
+SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
+# version -> sha256 of the samples' extraction (see fingerprint()); add a line when bumping the version.
+FINGERPRINTS = {
+    "1.1.0": "ec6ae09c5f40c779d05c1b6a6846d7bb3f6039666deabdbc7118385053cf8968",
+}
+
+
+def fingerprint() -> str:
+    """sha256 of everything extraction reports about each sample, but where the file lies."""
+    documents = []
+    for path in sorted(SAMPLES.glob("*.*")):
+        if path.suffix == ".py":
+            continue
+        document = extract_path(path)
+        fields = {k: v for k, v in dataclasses.asdict(document).items() if k != "uri"}
+        documents.append({"name": path.name, **fields})
+    blob = json.dumps(documents, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def test_the_extractor_version_names_what_extraction_produces():
+    digest = fingerprint()
+    assert FINGERPRINTS.get(EXTRACTOR_VERSION) == digest, (
+        f"extraction of corpus/samples changed (fingerprint {digest}): bump EXTRACTOR_VERSION in "
+        "extractors/__init__.py and record the new fingerprint here, so stores read their reports again"
+    )
