@@ -15,6 +15,9 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
     "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
+    # Prefect's console handler sits on the root logger at level 0: citsec's own notes (models.registry,
+    # models.retrain), printed by the CLI's handler, would come out a second time in Prefect's format.
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     # A busy machine can take longer than the default 20 s to start the ephemeral API server.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
