@@ -36,7 +36,7 @@ from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sourc
 from flows.workers import Job, WorkerConfig, close_pool, open_pool
 
 if TYPE_CHECKING:
-    from corpus import Corpus
+    from corpus import Corpus, IngestRunRow
 
 
 @dataclass
@@ -92,6 +92,22 @@ class IngestSummary:
             self.failed += 1
             self.unfetched += outcome.unfetched
             self.errors.append(failure_line(outcome.uri, outcome.error))
+
+
+# The last error line of a run that did not get to the end (ingest_runs.errors), and why.
+RUN_STOPPED = "run stopped: "
+INTERRUPTED = "interrupted (Ctrl-C)"
+
+
+def run_status(run: IngestRunRow) -> str:
+    """"finished" (whatever failed along the way), "interrupted" (Ctrl-C), "stopped" (an error ended it)
+    or "unfinished": still running, or killed before it could record its end."""
+    if run.finished_at is None:
+        return "unfinished"
+    last = run.errors[-1] if run.errors else ""
+    if last.startswith(RUN_STOPPED):
+        return "interrupted" if last == RUN_STOPPED + INTERRUPTED else "stopped"
+    return "finished"
 
 
 def failure_line(uri: str, error: str | None) -> str:
@@ -232,8 +248,8 @@ class IngestRun:
             self.cache.save()
             self.summary.seconds = time.perf_counter() - self.started
             if exc is not None:
-                why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else one_line(exc)
-                self.summary.errors.append(f"run stopped: {why}")
+                why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else one_line(exc)
+                self.summary.errors.append(f"{RUN_STOPPED}{why}")
             self.corpus.finish_ingest_run(self.summary.run_id, self.summary.counts(), self.summary.errors)
         finally:
             self.corpus.close()

@@ -1,4 +1,5 @@
-"""`citsec reports`, `citsec passages`, `citsec stats`: read the store. Heavy imports stay inside."""
+"""`citsec reports`, `citsec passages`, `citsec stats`, `citsec runs`: read the store. Heavy imports stay
+inside."""
 
 from __future__ import annotations
 
@@ -178,6 +179,58 @@ def passages_command(
         else:
             rows = (p.to_json() for p in passages)
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
+
+
+RUN_FIELDS = (
+    "id", "trigger", "started_at", "finished_at", "seconds", "status", "new", "reread", "unchanged",
+    "failed", "passages", "errors",
+)  # fmt: skip
+RUN_TABLE = (
+    "id", "trigger", "started_at", "seconds", "status", "new", "reread", "unchanged", "failed", "passages",
+    "errors",
+)  # fmt: skip
+RUN_COUNTS = ("new", "reread", "unchanged", "failed", "passages")
+
+
+@app.command("runs", epilog="Example: citsec runs --limit 5 --format json")
+def runs_command(
+    db: DbOption = None,  # type: ignore[assignment]
+    fmt: FormatOption = OutputFormat.table,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="The newest N runs.")] = None,
+) -> None:
+    """List ingest runs, newest first: when, how started, what they did, and what went wrong.
+
+    status is finished (whatever failed along the way), interrupted (Ctrl-C), stopped (an error ended
+    the run) or unfinished (still running, or killed before it could record its end). The table counts
+    each run's error lines; JSON, JSON lines and CSV give them in full."""
+    from corpus import Corpus
+    from flows.run import run_status
+
+    with Corpus.open(db, must_exist=True) as corpus:
+        runs = corpus.ingest_runs(limit)
+    rows = []
+    for run in runs:
+        seconds = None
+        if run.finished_at is not None:
+            seconds = round((run.finished_at - run.started_at).total_seconds(), 1)
+        counts = {name: run.counts.get(name, 0) for name in RUN_COUNTS}
+        rows.append({
+            "id": run.id, "trigger": run.trigger, "started_at": run.started_at,
+            "finished_at": run.finished_at, "seconds": seconds, "status": run_status(run), **counts,
+            "errors": run.errors,
+        })  # fmt: skip
+    if fmt is OutputFormat.table:
+        rows = [_run_table_row(row) for row in rows]
+    emit(_table_rows(iter(rows), limit, fmt), fmt, RUN_FIELDS, table_columns=RUN_TABLE)
+
+
+def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
+    seconds = row["seconds"]
+    return row | {
+        "started_at": row["started_at"].strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "seconds": "" if seconds is None else f"{seconds:.1f}",
+        "errors": len(row["errors"]),
+    }
 
 
 @app.command(

@@ -220,3 +220,39 @@ def test_schedule_paths_made_absolute(tmp_path, monkeypatch):
     ]
     assert absolute_db_url("citsec.db") == f"sqlite:///{tmp_path / 'citsec.db'}"
     assert absolute_db_url("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, capsys, monkeypatch):
+    import json
+
+    from corpus import Corpus
+    from flows.cli.output import out_console
+
+    monkeypatch.setattr(out_console, "width", 240)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    code, out, err = run_cli(["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    assert code == 0, err
+    with Corpus.open(db_url) as corpus:  # two runs as the store records them: Ctrl-C, and one killed
+        stopped = corpus.start_ingest_run("cli")
+        corpus.finish_ingest_run(stopped, {"new": 2, "passages": 9}, ["run stopped: interrupted (Ctrl-C)"])
+        corpus.start_ingest_run("schedule")
+
+    code, out, err = run_cli(["runs", "--db", db_url, "--format", "json"], capsys)
+    assert code == 0, err
+    runs = json.loads(out)
+    assert [(r["trigger"], r["status"]) for r in runs] == [
+        ("schedule", "unfinished"), ("cli", "interrupted"), ("cli", "finished")
+    ]
+    first = runs[-1]
+    assert (first["new"], first["reread"], first["unchanged"], first["failed"]) == (1, 0, 0, 1)
+    assert first["passages"] > 0 and first["seconds"] >= 0 and runs[0]["seconds"] is None
+    assert len(first["errors"]) == 1 and "broken.pdf" in first["errors"][0]
+
+    code, out, _ = run_cli(["runs", "--db", db_url, "-n", "2"], capsys)
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert len(rows) == 2 and "unfinished" in rows[0] and "interrupted" in rows[1]
+    code, _, err = run_cli(["runs", "--db", str(tmp_path / "none.db")], capsys)
+    assert code != 0 and "Traceback" not in err
