@@ -233,7 +233,8 @@ def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, caps
     folder.mkdir()
     shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
-    code, out, err = run_cli(["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    ingest = ["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"]
+    code, out, err = run_cli(ingest, capsys)
     assert code == 0, err
     with Corpus.open(db_url) as corpus:  # two runs as the store records them: Ctrl-C, and one killed
         stopped = corpus.start_ingest_run("cli")
