@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
@@ -18,6 +20,26 @@ from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction,
 from corpus.taxonomy import ENTITY_KINDS
 
 _MAX_ERROR_CHARS = 500
+
+
+# Report.meta key: the newer extractors that failed to read a report an older version had read.
+REREAD_FAILED = "reread_failed"
+
+
+def read_by_older_extractors(stored: str | None, running: str) -> bool:
+    """True when a reading by extractors `stored` (None: a store from before versions were kept) is older
+    than one by `running`: dotted numbers compared as numbers ("1.10.0" > "1.9.2"). Only an older reading
+    is replaced, so two releases sharing a store do not take turns re-reading each other's reports."""
+    if stored is None:
+        return True
+    try:
+        return _numbers(stored) < _numbers(running)
+    except ValueError:  # not dotted numbers: the running release's reading wins only over another name
+        return stored != running
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 def entity_key(kind: str, value: str) -> str:
@@ -56,12 +78,15 @@ class ReportsMixin(StoreBase):
                     conn.execute(delete(Report).where(Report.id == existing))
                     existing = None
                 replaces: list[int] = []
-                if existing is not None and _extracted_by_another_version(conn, existing, report):
-                    # The same bytes, read again by another version of the extractors: the new reading
-                    # supersedes the stored one (kept, with its labels, as history; its sha256 moves to
-                    # the new row), as a new version at a uri does.
-                    conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
-                    replaces, existing = [existing], None
+                older = _older_reading(conn, existing, report) if existing is not None else None
+                if older is not None:
+                    # The same bytes, read again by newer extractors: the new reading supersedes the
+                    # stored one (kept, with its labels, as history; its sha256 moves to the new row), as
+                    # a new version at a uri does. It stays where the report was: a copy of the same
+                    # bytes elsewhere does not move it.
+                    conn.execute(update(Report).where(Report.id == older.id).values(sha256=None))
+                    report = dataclasses.replace(report, uri=older.uri, source_id=older.source_id)
+                    replaces, existing = [older.id], None
                 if existing is not None:
                     if report.predictions is not None:
                         _complete_predictions(conn, existing, report, report.predictions)
@@ -125,6 +150,8 @@ class ReportsMixin(StoreBase):
             if previous is not None:
                 if previous.status == "failed":
                     conn.execute(update(Report).where(Report.id == previous.id).values(**values))
+                elif extractor_version is not None:
+                    _remember_failed_reread(conn, int(previous.id), extractor_version, values["error"])
                 return int(previous.id)
             return int(conn.execute(insert(Report).returning(Report.id), values).scalar_one())
 
@@ -158,14 +185,19 @@ class ReportsMixin(StoreBase):
         predicted = exists().where(Prediction.passage_id == first, Prediction.model_version_id == promoted)
         labeled = exists().where(HumanLabel.passage_id == first)
         stmt = select(
-            Report.status, Report.extractor_version, Report.superseded_by,
+            Report.status, Report.extractor_version, Report.superseded_by, Report.meta.label("meta"),
             first.label("first"), predicted.label("predicted"), labeled.label("labeled"),
         )
         with self._read() as conn:
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
         if row is None:
             return False
-        if extractor_version not in (None, row.extractor_version) and row.superseded_by is None:
+        if (
+            extractor_version is not None
+            and row.superseded_by is None
+            and read_by_older_extractors(row.extractor_version, extractor_version)
+            and (row.meta or {}).get(REREAD_FAILED, {}).get("extractor_version") != extractor_version
+        ):
             return False
         return row.status != "ok" or row.first is None or bool(row.predicted) or bool(row.labeled)
 
@@ -231,6 +263,22 @@ class ReportsMixin(StoreBase):
         changes.passages = len(changed)
         return changes
 
+    def labels_left_behind(self, report_id: int) -> int:
+        """How many passages of the older versions `report_id` superseded carry a human label that did
+        not come over to it: the new version has no passage with the same text (a changed file, or a
+        report read again by newer extractors that cut it differently). Those labels stay with the old
+        version, as history, out of the default queries."""
+        old_passage = aliased(Passage)
+        older = select(Report.id).where(Report.superseded_by == report_id)
+        same_text = exists().where(Passage.report_id == report_id, Passage.text == old_passage.text)
+        stmt = (
+            select(func.count(func.distinct(old_passage.id)))
+            .join(HumanLabel, HumanLabel.passage_id == old_passage.id)
+            .where(old_passage.report_id.in_(older), ~same_text)
+        )
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""
         with self._write() as conn:
@@ -269,14 +317,38 @@ def _is_failed(conn: Connection, report_id: int) -> bool:
     return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
 
 
-def _extracted_by_another_version(conn: Connection, report_id: int, report: NewReport) -> bool:
-    """True when the stored, current report `report_id` was read by other extractors than `report`."""
-    if report.extractor_version is None:
-        return False
+def _remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:
+    """Newer extractors failed on a report an older version read: it keeps that reading, says so in its
+    warnings, and counts as done for this version (has_whole_report), not retried on every run."""
     row = conn.execute(
-        select(Report.extractor_version, Report.superseded_by).where(Report.id == report_id)
+        select(Report.extractor_version, Report.meta.label("meta"), Report.warnings)
+        .where(Report.id == report_id)
     ).one()
-    return row.superseded_by is None and row.extractor_version != report.extractor_version
+    if not read_by_older_extractors(row.extractor_version, extractor_version):
+        return
+    meta = dict(row.meta or {})
+    if meta.get(REREAD_FAILED, {}).get("extractor_version") == extractor_version:
+        return
+    meta[REREAD_FAILED] = {"extractor_version": extractor_version, "error": error}
+    warning = (
+        f"extractors {extractor_version} could not read this report again ({error}); "
+        f"its passages are those extractors {row.extractor_version or 'of an older citsec'} read"
+    )
+    warnings = [*(row.warnings or []), warning]
+    conn.execute(update(Report).where(Report.id == report_id).values(meta=meta, warnings=warnings))
+
+
+def _older_reading(conn: Connection, report_id: int, report: NewReport) -> Any:
+    """The stored report `report_id` (id, uri, source_id) when it is current and was read by older
+    extractors than `report`; else None."""
+    if report.extractor_version is None:
+        return None
+    row = conn.execute(
+        select(Report.id, Report.uri, Report.source_id, Report.extractor_version, Report.superseded_by)
+        .where(Report.id == report_id)
+    ).one()
+    older = read_by_older_extractors(row.extractor_version, report.extractor_version)
+    return row if older and row.superseded_by is None else None
 
 
 def _insert_report(

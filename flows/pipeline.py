@@ -41,9 +41,11 @@ class Outcome:
     # A failed fetch of a URL that was a SOURCE by itself (ReportRef.is_source): that SOURCE yielded no
     # report. It is still recorded as a failed report, with why.
     unfetched: bool = False
-    # A new reading of bytes the store held as read by another version of the extractors (set when it
-    # is stored: flows.run.store_or_fail).
+    # Set when a new report is stored (flows.run.store_or_fail): it is a new reading of bytes the store
+    # held as read by older extractors; and how many labeled passages of the versions it superseded have
+    # no passage of the same text in it (their labels stay with the old version).
     reread: bool = False
+    labels_left: int = 0
 
 
 def one_line(exc: BaseException) -> str:
@@ -61,7 +63,7 @@ class WorkerContext:
     """What a worker reuses for every report: store look-ups, HTTP client, and the tagger and model,
     loaded on first use (a run where every report is unchanged never pays for them)."""
 
-    is_known: Callable[[str], bool]
+    is_known: Callable[..., bool]  # is_stored_complete(sha256, ...) bound to a store
     policy: FetchPolicy
     load_model: Callable[[], Any]  # -> models.registry.LoadedModel
     client: httpx.Client | None = None
@@ -153,7 +155,9 @@ PASSWORD_REQUIRED = "PDF is encrypted (password required)"
 WRONG_PASSWORD = "PDF is encrypted: wrong password"
 
 
-def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False) -> bool:
+def is_stored_complete(
+    corpus: Corpus, sha256: str, password_given: bool = False, *, any_reading: bool = False
+) -> bool:
     """True when a report with these bytes is stored whole: its passages and their predictions.
 
     A report and its predictions are one transaction now, but a store written by an older run may hold
@@ -165,6 +169,9 @@ def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False
     password (`password_given`): the password may be the right one now (opening with a wrong one fails
     at once, so trying again each run is cheap); add_report then stores it in place of the failed row.
     One more query, only for reports of sources with a password.
+
+    A report read (or failed) by older extractors than these is not done either: these read it again
+    (has_whole_report). `any_reading` asks only whether the bytes are stored, read by any version.
     """
     if password_given:
         row = corpus.report_by_sha256(sha256)
@@ -172,7 +179,7 @@ def is_stored_complete(corpus: Corpus, sha256: str, password_given: bool = False
             return False
     from extractors import EXTRACTOR_VERSION
 
-    return corpus.has_whole_report(sha256, EXTRACTOR_VERSION)
+    return corpus.has_whole_report(sha256, None if any_reading else EXTRACTOR_VERSION)
 
 
 def _password_failure(error: str) -> bool:
@@ -196,16 +203,20 @@ def stored_before(corpus: Corpus, outcome: Outcome) -> bool:
 
 
 def rereads(corpus: Corpus, outcome: Outcome) -> bool:
-    """True for a new report whose bytes the store holds as read by another version of the extractors
-    (a release that reads reports better): storing it replaces that reading (Corpus.add_report)."""
+    """True for a new report whose bytes the store holds as read by older extractors (a release that
+    reads reports better): storing it replaces that reading (Corpus.add_report)."""
+    from corpus.reports import read_by_older_extractors
+
     if outcome.status != NEW or outcome.sha256 is None or outcome.report is None:
         return False
+    version = outcome.report.extractor_version
     row = corpus.report_by_sha256(outcome.sha256)
     return (
-        row is not None
+        version is not None
+        and row is not None
         and row.status != FAILED
         and row.superseded_by is None
-        and row.extractor_version != outcome.report.extractor_version
+        and read_by_older_extractors(row.extractor_version, version)
     )
 
 
@@ -300,6 +311,10 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
     if stored_whole(ctx.is_known, sha, ref):
         return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
     if ref.password_error is not None:
+        if ctx.is_known(sha, any_reading=True):
+            # Read before (by older extractors) while the password was at hand: that reading stays
+            # until the password is back and newer extractors can read it again.
+            return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
         # No sha256 stored: once the variable is set, the next run extracts the report.
         return Outcome(
             ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id

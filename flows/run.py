@@ -58,11 +58,17 @@ class IngestSummary:
     unfetched: int = 0
     passages: int = 0
     pages: int = 0
+    # Labeled passages of older versions (a changed file, a report read again) that read differently
+    # now: their labels stay with the old version.
+    labels_left: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        keys = ("new", "reread", "unchanged", "failed", "unreadable", "unfetched", "passages", "pages")
+        keys = (
+            "new", "reread", "unchanged", "failed", "unreadable", "unfetched", "passages", "pages",
+            "labels_left",
+        )  # fmt: skip
         return {k: getattr(self, k) for k in keys}
 
     @property
@@ -85,6 +91,7 @@ class IngestSummary:
             else:
                 self.new += 1
             self.passages += len(outcome.report.passages)
+            self.labels_left += outcome.labels_left
             self.pages += outcome.pages
         elif outcome.status == UNCHANGED:
             self.unchanged += 1
@@ -168,7 +175,9 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     if rereads(corpus, outcome):
         outcome = replace(outcome, reread=True)
     try:
-        store_outcome(corpus, outcome)
+        report_id = store_outcome(corpus, outcome)
+        if outcome.status == NEW and report_id is not None:
+            outcome = replace(outcome, labels_left=corpus.labels_left_behind(report_id))
     except CorpusError as exc:
         if isinstance(exc.__cause__, OperationalError):
             raise  # transient: the caller may retry

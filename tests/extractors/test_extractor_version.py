@@ -4,6 +4,8 @@ Stores keep the version that read each report, and the next ingest of a report r
 reads it again (Corpus.has_whole_report, add_report). That only works if the version is bumped with every
 change to the output, so this test fingerprints the extraction of the bundled sample reports: a change to
 the extractors that alters it fails here until EXTRACTOR_VERSION is bumped and its fingerprint recorded.
+So does an upgrade of pdfplumber, pdfminer or the language detector that changes the output: stores
+should read their reports again then too. Never edit a recorded fingerprint: add the new version's line.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
     new passages in place of the old reading, a person's labels kept, the failure tried again."""
     from sqlalchemy import update
 
-    from corpus.schema import Report
+    from corpus.schema import Passage, Report
     from flows.cli import main
 
     folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES)
@@ -212,18 +212,23 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
     first = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert (first.new, first.failed) == (2, 1)
     with Corpus.open(db_url) as corpus:
-        # What a store written by an older release holds: its extractors' version on every report.
+        # What a store written by an older release holds: its extractors' version on every report, and
+        # here one passage those extractors read differently (a running header left in).
+        labeled, changed = list(corpus.passages(PassageFilter(), limit=2))
         with corpus.engine.begin() as conn:
             conn.execute(update(Report).values(extractor_version="0.9"))
-        labeled = next(iter(corpus.passages(PassageFilter())))
+            older_text = "ANNUAL REPORT " + changed.text
+            conn.execute(update(Passage).where(Passage.id == changed.id).values(text=older_text))
         corpus.add_labels(labeled.id, ["prevention"], annotator="ana")
+        corpus.add_labels(changed.id, ["enforcement"], annotator="ana")
         old_ids = {r.id for r in corpus.reports()}
 
     with pytest.raises(SystemExit) as done:
         main(["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"])
     assert done.value.code == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert out.splitlines()[:4] == ["new        0", "reread     2", "unchanged  0", "failed     1"], out
+    assert "note: 1 labeled passage of older versions read differently now" in err, err
     assert f"passages   {first.passages}" in out
     with Corpus.open(db_url) as corpus:
         current = [r for r in corpus.reports() if r.status == "ok"]
@@ -234,6 +239,10 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
         kept = [p for p in rows if p.text == labeled.text]
         assert [(p.labels, p.label_origin) for p in kept] == [(["prevention"], "human")]
         assert corpus.ingest_runs()[0].counts["reread"] == 2
+        assert corpus.ingest_runs()[0].counts["labels_left"] == 1
+        # The passage read differently starts from the model's labels; its person's label is history.
+        origins = [p.label_origin for p in rows if p.text == changed.text]
+        assert len(origins) == 1 and origins[0] != "human"
 
     # Read by this release now, the failure included: nothing to do.
     last = ingest_local([str(folder)], db_url=db_url, workers=1)

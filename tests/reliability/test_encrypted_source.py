@@ -210,3 +210,34 @@ def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(t
         httpd.shutdown()
         httpd.server_close()
     assert seen == [None, None, '"v1"', None]
+
+
+def test_a_reading_by_older_extractors_stays_while_the_password_is_unset(tmp_path, db_url, monkeypatch):
+    """After an upgrade, an encrypted report read before cannot be read again without its password: its
+    old reading stays and the run counts it unchanged (not a failed row next to it), until the password
+    is back."""
+    from sqlalchemy import update
+
+    from corpus import Corpus
+    from corpus.schema import Report
+    from flows.run import ingest_local
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    encrypted_pdf(folder / "ministry.pdf")
+    monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
+    with Corpus.open(db_url) as corpus:
+        corpus.add_source("inbox", str(folder), "folder", password_env="CITSEC_TEST_PW")
+    assert ingest_local(["inbox"], db_url=db_url, workers=1).new == 1
+    with Corpus.open(db_url) as corpus, corpus.engine.begin() as conn:
+        conn.execute(update(Report).values(extractor_version="0.9"))  # as an older release stored it
+
+    monkeypatch.delenv("CITSEC_TEST_PW")
+    unset = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (unset.new, unset.reread, unset.unchanged, unset.failed) == (0, 0, 1, 0), unset.errors
+    with Corpus.open(db_url) as corpus:
+        assert [(r.status, r.extractor_version) for r in corpus.reports()] == [("ok", "0.9")]
+
+    monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
+    back = ingest_local(["inbox"], db_url=db_url, workers=1)
+    assert (back.new, back.reread, back.unchanged, back.failed) == (0, 1, 0, 0), back.errors

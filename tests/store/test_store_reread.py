@@ -41,7 +41,7 @@ def test_the_new_reading_supersedes_the_old_and_keeps_its_labels(store: Corpus) 
     new_id = store.add_report(_reading("1.1", NEW, uri="file:///elsewhere/annual.pdf"))
 
     assert new_id != old_id
-    assert store.has_whole_report(SHA, "1.1") and not store.has_whole_report(SHA, "1.0")
+    assert store.has_whole_report(SHA, "1.1") and not store.has_whole_report(SHA, "1.2")
     current = list(store.passages(PassageFilter()))
     assert [p.text for p in current] == list(NEW)  # queries show the new reading only
     # The unchanged passage keeps the person's label; the changed one starts from the model's.
@@ -56,9 +56,48 @@ def test_the_new_reading_supersedes_the_old_and_keeps_its_labels(store: Corpus) 
     assert [r.id for r in store.reports()] == [new_id]
     assert {r.id for r in store.reports(include_superseded=True)} == {old_id, new_id}
 
-    # The same reading again is the same report; so is the old version's (it is history now).
+    # The changed passage's label stayed with the old reading, and the store can say so.
+    assert store.labels_left_behind(new_id) == 1 and store.labels_left_behind(old_id) == 0
+
+    # The same reading again is the same report; an older release's reading does not replace a newer
+    # one (two releases sharing a store would take turns, and labels would be lost on each turn).
     assert store.add_report(_reading("1.1", NEW)) == new_id
+    assert store.add_report(_reading("1.0", OLD)) == new_id
+    assert store.has_whole_report(SHA, "1.0")
     assert len(list(store.reports(include_superseded=True))) == 2
+
+
+def test_the_new_reading_stays_where_the_report_was(store: Corpus) -> None:
+    # The same bytes at another path (a copy) are read first by the newer release: the report keeps its
+    # place, so a later change to the copy does not hide it.
+    old_id = store.add_report(_reading("1.0", OLD))
+    new_id = store.add_report(_reading("1.1", NEW, uri="file:///copies/annual.pdf"))
+    assert store.report(new_id).uri == "file:///reports/annual.pdf"
+    assert store.report_by_uri("file:///reports/annual.pdf").id == new_id  # type: ignore[union-attr]
+    assert store.report(old_id).superseded_by == new_id
+
+
+def test_release_versions_compare_as_numbers() -> None:
+    from corpus.reports import read_by_older_extractors
+
+    assert read_by_older_extractors("1.9.2", "1.10.0") and not read_by_older_extractors("1.10.0", "1.9.2")
+    assert read_by_older_extractors(None, "1.0.0") and not read_by_older_extractors("1.1.0", "1.1.0")
+    assert read_by_older_extractors("x1", "1.1.0")  # not a release number: another reading
+
+
+def test_a_failed_reread_keeps_the_old_reading_and_is_not_tried_again(store: Corpus) -> None:
+    report_id = store.add_report(_reading("1.0", OLD))
+    for _ in range(2):  # each run that fails again changes nothing more
+        assert store.record_failed_report("file:///reports/annual.pdf", SHA, "over the time limit",
+                                          extractor_version="1.1") == report_id  # fmt: skip
+    row = store.report(report_id)
+    assert row.status == "ok" and _texts(store, report_id) == list(OLD)
+    assert row.warnings == [
+        "extractors 1.1 could not read this report again (over the time limit); its passages are those "
+        "extractors 1.0 read"
+    ]
+    assert store.has_whole_report(SHA, "1.1")  # done for 1.1: not extracted again on every run
+    assert not store.has_whole_report(SHA, "1.2")  # the next release tries again
 
 
 def test_a_failure_is_tried_again_by_other_extractors(store: Corpus) -> None:
