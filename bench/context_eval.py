@@ -15,6 +15,10 @@ a paired-bootstrap 95% interval of its gain over reading passages alone, and the
 
 --fold-seeds N refits the design with N different CV fold draws for its thresholds and prints macro-F1
 alone and in context for each (results go to context_eval_fold_seeds.json).
+
+--extra-seed DIR trains on the shipped seed set plus the *.jsonl files in DIR (same format): how a
+candidate batch of seed passages would move the figures before it joins models/seed/
+(bench/seed_candidates/ holds batches that were written, measured and not adopted).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,7 +38,7 @@ from bench.common import FOLDS, REPORTS, SHARED, fold_of, write_results
 from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_context, with_contexts
 from models.evaluation import GoldSet, evaluate, format_evaluation, macro_f1, read_gold
 from models.labels import labels_to_matrix
-from models.seed_data import load_seed
+from models.seed_data import SeedSet, load_seed
 from models.training import SHIPPED_DESIGN, make_classifier
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -97,9 +102,20 @@ def gold_set() -> tuple[list[dict[str, Any]], GoldSet, np.ndarray]:
     return rows, read_gold(gold_path), labels_to_matrix([r["labels"] for r in rows])
 
 
-def run(design: str) -> dict[str, Any]:
-    rows, gold, y = gold_set()
+def training_seed(extra: Path | None = None) -> SeedSet:
+    """The shipped seed set, plus the passages of the *.jsonl files in `extra` (texts already in it are
+    left out)."""
     seed = load_seed()
+    if extra is None:
+        return seed
+    known = {p.text for p in seed.passages}
+    added = tuple(p for p in load_seed(extra).passages if p.text not in known)
+    return SeedSet(passages=seed.passages + added, digest=seed.digest)
+
+
+def run(design: str, extra: Path | None = None) -> dict[str, Any]:
+    rows, gold, y = gold_set()
+    seed = training_seed(extra)
     model = make_classifier(design).fit(seed.texts, seed.y)
     thresholds = model.thresholds_
     own = model.predict_proba(gold.texts)
@@ -164,11 +180,12 @@ def run(design: str) -> dict[str, Any]:
     return results
 
 
-def fold_seed_spread(design: str, seeds: int) -> dict[str, Any]:
+def fold_seed_spread(design: str, seeds: int, extra: Path | None = None) -> dict[str, Any]:
     """The same design with its thresholds chosen on `seeds` different CV fold draws (random_state 0, 1,
     ...): macro-F1 alone and in context for each, to show how much of one figure is the draw."""
     rows, gold, y = gold_set()
-    seed = load_seed()
+    seed = training_seed(extra)
+    print(f"{len(seed.passages)} seed passages")
     docs = documents(rows)
     keys = [(r["doc"], r["lang"]) for r in rows]
     per_seed = []
@@ -196,14 +213,20 @@ def main(argv: list[str] | None = None) -> None:
         "--fold-seeds", type=int, default=0,
         help="instead: refit with this many CV fold seeds (0, 1, ...) and print each one's figures",
     )
+    parser.add_argument(
+        "--extra-seed", type=Path, default=None,
+        help="also train on the *.jsonl seed files in this folder (a candidate batch)",
+    )
     args = parser.parse_args(argv)
     suffix = "" if args.design == SHIPPED_DESIGN else "_" + args.design.replace("+", "_").replace("-", "_")
+    if args.extra_seed is not None:
+        suffix += "_extra_" + args.extra_seed.name
     if args.fold_seeds:
-        spread = fold_seed_spread(args.design, args.fold_seeds)
+        spread = fold_seed_spread(args.design, args.fold_seeds, args.extra_seed)
         path = write_results(f"context_eval_fold_seeds{suffix}", spread)
         print(f"-> {path.relative_to(path.parents[2])}")
         return
-    results = run(args.design)
+    results = run(args.design, args.extra_seed)
     path = write_results(f"context_eval{suffix}", results)
     print(f"-> {path.relative_to(path.parents[2])}")
 
