@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, exists, func, insert, select
+from sqlalchemy.orm import aliased
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
 from corpus.labelstate import rebuild, set_human_labels
 from corpus.records import LabelRow
-from corpus.schema import HumanLabel, Passage, utcnow
+from corpus.schema import HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
 
 LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
@@ -99,11 +100,23 @@ class LabelsMixin(StoreBase):
 
     def labeled_examples(self) -> Iterator[LabelRow]:
         """Training examples: each labeled passage once (its latest label, with its text and report), then
-        each labeled free text once (its latest label)."""
+        each labeled free text once (its latest label).
+
+        A passage of an older version of a report (a changed file, a report read again by newer
+        extractors) whose text the next version has too is left out: its label came over to that
+        version's passage (carry_labels_over), which stands for it. One whose text the next version does
+        not have keeps its own: nothing else holds that judgment."""
         latest = (
             select(func.max(HumanLabel.id))
             .where(HumanLabel.passage_id.is_not(None))
             .group_by(HumanLabel.passage_id)
+        )
+        older, newer = aliased(Report), aliased(Passage)
+        carried = exists().where(
+            older.id == Passage.report_id,
+            older.superseded_by.is_not(None),
+            newer.report_id == older.superseded_by,
+            newer.text == Passage.text,
         )
         on_passages = (
             select(
@@ -113,7 +126,7 @@ class LabelsMixin(StoreBase):
                 Passage.report_id,
             )
             .join(Passage, Passage.id == HumanLabel.passage_id)
-            .where(HumanLabel.id.in_(latest))
+            .where(HumanLabel.id.in_(latest), ~carried)
             .order_by(HumanLabel.id)
         )
         # A text imported again (a corrected file) is one example: its latest label is the one in force.

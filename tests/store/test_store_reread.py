@@ -58,6 +58,10 @@ def test_the_new_reading_supersedes_the_old_and_keeps_its_labels(store: Corpus) 
 
     # The changed passage's label stayed with the old reading, and the store can say so.
     assert store.labels_left_behind(new_id) == 1 and store.labels_left_behind(old_id) == 0
+    # Export and retraining see each judgment once: the carried label on its new passage, and the label
+    # left behind on its old one (nothing else holds it); not the carried label's old copy.
+    examples = sorted((e.text, tuple(e.labels), e.report_id) for e in store.labeled_examples())
+    assert examples == [(OLD[1], ("prevention",), new_id), (OLD[0], ("enforcement", "transnational"), old_id)]
 
     # The same reading again is the same report; an older release's reading does not replace a newer
     # one (two releases sharing a store would take turns, and labels would be lost on each turn).
