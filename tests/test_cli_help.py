@@ -85,3 +85,12 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         flows.cli.main(["--version"])
     assert exited.value.code in (0, None)
     assert capsys.readouterr().out.strip() == f"citsec {version('citsec')}"
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p not in GROUPS], ids=" ".join)
+def test_flags_show_no_value_placeholder(path: tuple[str, ...]) -> None:
+    """An on/off flag takes no value: its help line must not read like `--all <bool>` (Typer's own
+    --help line keeps its placeholder)."""
+    result = CliRunner().invoke(app, [*path, "--help"], terminal_width=200)
+    flagged = [line for line in result.output.splitlines() if "<bool>" in line and "--help" not in line]
+    assert flagged == []

@@ -17,6 +17,10 @@ from flows.settings import Settings, normalize_db_url
 if TYPE_CHECKING:
     from flows.prefect_api import TemporaryApi
 
+# The metavar of an on/off flag: none. Typer 0.29 under click 8.5 would print "<bool>" after it, as if the
+# flag took a value (its own --help still shows one).
+FLAG = ""
+
 app = typer.Typer(
     name="citsec",
     help="Mine Latin American security-policy reports: extract, tag, classify, query.",
@@ -39,7 +43,8 @@ def _print_version(value: bool) -> None:
 def _options(
     show_version: Annotated[
         bool,
-        typer.Option("--version", callback=_print_version, is_eager=True, help="Print citsec's version."),
+        typer.Option("--version", callback=_print_version, is_eager=True, metavar=FLAG,
+                     help="Print citsec's version."),
     ] = False,
 ) -> None:
     """Mine Latin American security-policy reports: extract, tag, classify, query."""

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import UserError, app, out_console
+from flows.cli.common import FLAG, UserError, app, out_console
 
 _PREVIEW_PASSAGES = 5
 _PREVIEW_CHARS = 400
@@ -18,7 +18,9 @@ _PREVIEW_CHARS = 400
 def extract_command(
     location: Annotated[str, typer.Argument(help="A report file: PDF, HTML, Markdown or plain text.",
                                             metavar="PATH")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see DESIGN.md).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar=FLAG, help="Print one JSON object (see DESIGN.md).")
+    ] = False,
 ) -> None:
     """Extract one report into passages with page numbers, without storing it.
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli.common import (
+    FLAG,
     DbOption,
     Interrupted,
     UserError,
@@ -50,7 +51,10 @@ def ingest_command(
     ] = None,
     no_prefect: Annotated[
         bool,
-        typer.Option("--no-prefect", help="Same steps without Prefect: no run in Prefect, no API start-up."),
+        typer.Option(
+            "--no-prefect", metavar=FLAG,
+            help="Same steps without Prefect: no run in Prefect, no API start-up.",
+        ),
     ] = False,
 ) -> None:
     """Ingest reports: fetch, extract, tag, classify and store them; unchanged reports are skipped.
@@ -339,7 +343,7 @@ def sources_add(
 @sources_app.command("list")
 def sources_list(
     db: DbOption = None,  # type: ignore[assignment]
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar=FLAG, help="One JSON object per line.")] = False,
 ) -> None:
     """List registered sources.
 

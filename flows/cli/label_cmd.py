@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli.common import (
+    FLAG,
     DbOption,
     FormatOption,
     OutputFormat,
@@ -242,7 +243,9 @@ def import_command(
 
 @label_app.command("export", epilog="Example: citsec label export > labels.jsonl")
 def export_command(
-    history: Annotated[bool, typer.Option("--history", help="Also earlier, superseded labels.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", metavar=FLAG, help="Also earlier, superseded labels.")
+    ] = False,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Write every human label in force as JSON lines (with annotator, origin and time) to stdout."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, FormatOption, OutputFormat, app
+from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app
 from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
 
 if TYPE_CHECKING:
@@ -130,7 +130,10 @@ def reports_command(
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
     all_versions: Annotated[
-        bool, typer.Option("--all", help="Also list older versions replaced by a newer one at the same uri.")
+        bool,
+        typer.Option(
+            "--all", metavar=FLAG, help="Also list older versions replaced by a newer one at the same uri."
+        ),
     ] = False,
 ) -> None:
     """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed."""

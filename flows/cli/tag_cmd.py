@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from flows.cli.common import DbOption, UserError, app, unicode_text
+from flows.cli.common import FLAG, DbOption, UserError, app, unicode_text
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ _EXPLAIN_HELP = (
 def tag_command(
     source: Annotated[str, typer.Argument(help=_SOURCE_HELP, metavar="FILE|-")] = "-",
     model_version: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
-    explain: Annotated[bool, typer.Option("--explain", help=_EXPLAIN_HELP)] = False,
+    explain: Annotated[bool, typer.Option("--explain", metavar=FLAG, help=_EXPLAIN_HELP)] = False,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Label passages with strategies, countries and programs; one JSON line out per passage in.
