@@ -38,6 +38,12 @@ def read_by_older_extractors(stored: str | None, running: str) -> bool:
         return stored != running
 
 
+def replaced_by_reading(stored: str | None, superseded_by: int | None, running: str | None) -> bool:
+    """True for a stored report (read by extractors `stored`) that a reading by extractors `running`
+    replaces: it is the current version and was read by older extractors."""
+    return running is not None and superseded_by is None and read_by_older_extractors(stored, running)
+
+
 def _numbers(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
@@ -193,9 +199,7 @@ class ReportsMixin(StoreBase):
         if row is None:
             return False
         if (
-            extractor_version is not None
-            and row.superseded_by is None
-            and read_by_older_extractors(row.extractor_version, extractor_version)
+            replaced_by_reading(row.extractor_version, row.superseded_by, extractor_version)
             and (row.meta or {}).get(REREAD_FAILED, {}).get("extractor_version") != extractor_version
         ):
             return False
@@ -347,8 +351,8 @@ def _older_reading(conn: Connection, report_id: int, report: NewReport) -> Any:
         select(Report.id, Report.uri, Report.source_id, Report.extractor_version, Report.superseded_by)
         .where(Report.id == report_id)
     ).one()
-    older = read_by_older_extractors(row.extractor_version, report.extractor_version)
-    return row if older and row.superseded_by is None else None
+    replaced = replaced_by_reading(row.extractor_version, row.superseded_by, report.extractor_version)
+    return row if replaced else None
 
 
 def _insert_report(

@@ -20,7 +20,7 @@ from flows.sources import ReportRef
 if TYPE_CHECKING:
     import httpx
 
-    from corpus import Corpus, NewEntity, NewReport, ReportPredictions
+    from corpus import Corpus, NewEntity, NewReport, ReportPredictions, ReportRow
 
 NEW, UNCHANGED, FAILED = "new", "unchanged", "failed"
 
@@ -186,38 +186,38 @@ def _password_failure(error: str) -> bool:
     return PASSWORD_REQUIRED in error or WRONG_PASSWORD in error
 
 
-def stored_before(corpus: Corpus, outcome: Outcome) -> bool:
-    """True for a new report whose bytes the store already holds whole and readable, as these
-    extractors read them: two files with the same bytes in one run (both new when the workers looked)
-    are one report, stored once. A failed row with these bytes does not count: a report that reads now
-    (an encrypted PDF once its password is known) replaces it; nor does a reading by other extractors:
-    this one replaces it (`rereads`)."""
+def stored_reading(corpus: Corpus, outcome: Outcome) -> ReportRow | None:
+    """For a new report, the readable report the store holds with its bytes (None for anything else, or
+    when it holds them only as a failed row: a report that reads now, an encrypted PDF once its password
+    is known, replaces that)."""
     if outcome.status != NEW or outcome.sha256 is None or outcome.report is None:
-        return False
+        return None
     row = corpus.report_by_sha256(outcome.sha256)
+    return row if row is not None and row.status != FAILED else None
+
+
+def stored_before(corpus: Corpus, outcome: Outcome, stored: ReportRow | None) -> bool:
+    """True for a new report whose bytes the store already holds whole (`stored`, from stored_reading),
+    as these extractors read them: two files with the same bytes in one run (both new when the workers
+    looked) are one report, stored once. A reading by older extractors does not count: this one replaces
+    it (`rereads`)."""
     return (
-        row is not None
-        and row.status != FAILED
+        stored is not None
+        and outcome.sha256 is not None
+        and outcome.report is not None
         and corpus.has_whole_report(outcome.sha256, outcome.report.extractor_version)
     )
 
 
-def rereads(corpus: Corpus, outcome: Outcome) -> bool:
-    """True for a new report whose bytes the store holds as read by older extractors (a release that
-    reads reports better): storing it replaces that reading (Corpus.add_report)."""
-    from corpus.reports import read_by_older_extractors
+def rereads(outcome: Outcome, stored: ReportRow | None) -> bool:
+    """True for a new report whose bytes the store holds (`stored`) as read by older extractors (a
+    release that reads reports better): storing it replaces that reading (Corpus.add_report)."""
+    from corpus.reports import replaced_by_reading
 
-    if outcome.status != NEW or outcome.sha256 is None or outcome.report is None:
+    if stored is None or outcome.report is None:
         return False
-    version = outcome.report.extractor_version
-    row = corpus.report_by_sha256(outcome.sha256)
-    return (
-        version is not None
-        and row is not None
-        and row.status != FAILED
-        and row.superseded_by is None
-        and read_by_older_extractors(row.extractor_version, version)
-    )
+    running = outcome.report.extractor_version
+    return replaced_by_reading(stored.extractor_version, stored.superseded_by, running)
 
 
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:

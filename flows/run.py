@@ -30,6 +30,7 @@ from flows.pipeline import (
     rereads,
     store_outcome,
     stored_before,
+    stored_reading,
 )
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
@@ -168,11 +169,12 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
 
     from corpus import CorpusError
 
-    if stored_before(corpus, outcome):
+    stored = stored_reading(corpus, outcome)
+    if stored_before(corpus, outcome, stored):
         # Another file of this run (or a concurrent run) with the same bytes was stored first: a report
         # is its sha256, so this one adds nothing, and a second run would call it unchanged too.
         return replace(outcome, status=UNCHANGED, report=None, pages=0)
-    if rereads(corpus, outcome):
+    if rereads(outcome, stored):
         outcome = replace(outcome, reread=True)
     try:
         report_id = store_outcome(corpus, outcome)
