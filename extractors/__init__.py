@@ -19,7 +19,9 @@ from extractors.guards import PdfLimits
 # the version that read each report, and the next ingest of a report read by another version reads it
 # again. tests/extractors/test_extractor_version.py fails until a change to the output bumps it.
 # 1.1.0: the extraction as of 2026-12-04 (1.0.0 had been kept through many changes).
-EXTRACTOR_VERSION = "1.1.0"
+# 1.2.0: reference lists marked as passages of kind "reference"; a left column that runs on below a
+# short right one read before it; a running header over both columns kept as one line.
+EXTRACTOR_VERSION = "1.2.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",

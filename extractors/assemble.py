@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from extractors.document import ExtractedDocument, Passage
 from extractors.language import detect_language
+from extractors.references import mark_reference_lists
 from extractors.segment import Paragraph, majority_language, paragraphs_to_passages, word_count
 
 # The languages of this field's reports. A short passage detected as another one is nearly always a
@@ -45,8 +46,10 @@ def assemble_document(
     warnings: Sequence[str] = (),
     metadata: dict[str, str] | None = None,
 ) -> ExtractedDocument:
-    """Cut paragraphs into passages, detect languages (per passage, and the report's by majority)."""
+    """Cut paragraphs into passages, detect languages (per passage, and the report's by majority), mark
+    reference lists."""
     text, passages = paragraphs_to_passages(paragraphs, detect=detect_language)
+    passages = mark_reference_lists(passages)
     language = majority_language(passages)
     if language:
         passages = [

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-PASSAGE_KINDS = ("text", "table")
+# "reference": an entry of a reference list (extractors.references), stored but never given a strategy.
+PASSAGE_KINDS = ("text", "table", "reference")
 
 
 @dataclass(frozen=True)

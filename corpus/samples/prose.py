@@ -258,6 +258,28 @@ NORTHERN_TRIANGLE = SampleReport(
                 "oversight of police conduct and to the publication of homicide and detention data.",
             ),
         ),
+        (
+            "References",
+            (
+                "Berk-Seligson, S., Orcés, D., Pizzolitto, G., Seligson, M. A. and Wilson, C. J. (2014). "
+                "Impact Evaluation of USAID's Community-Based Crime and Violence Prevention Approach in "
+                "Central America: Regional Report for El Salvador, Guatemala, Honduras and Panama. "
+                "Nashville: Latin American Public Opinion Project, Vanderbilt University.",
+                "Cruz, J. M. (2011). Criminal violence and democratization in Central America: the "
+                "survival of the violent state. Latin American Politics and Society, 53(4), 1-33.",
+                "Hume, M. (2007). Mano dura: El Salvador responds to gangs. Development in Practice, "
+                "17(6), 739-751.",
+                "International Crisis Group (2017). Mafia of the Poor: Gang Violence and Extortion in "
+                "Central America. Latin America Report No. 62. Brussels: International Crisis Group.",
+                "Meyer, P. J. (2019). U.S. Strategy for Engagement in Central America: Policy Issues for "
+                "Congress. Washington, DC: Congressional Research Service, R44812.",
+                "van der Borgh, C. and Savenije, W. (2015). De-securitising and re-securitising gang "
+                "policies: the Funes government and gangs in El Salvador. Journal of Latin American "
+                "Studies, 47(1), 149-176.",
+                "Wolf, S. (2017). Mano Dura: The Politics of Gang Control in El Salvador. Austin: "
+                "University of Texas Press.",
+            ),
+        ),
     ),
 )
 

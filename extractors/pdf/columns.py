@@ -4,6 +4,7 @@ multi-column section column by column, with full-width lines (titles, headings) 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,9 @@ BIN = 2.0  # points per histogram bin
 MIN_GAP_EM = 0.9  # gaps narrower than this (in body em) are word spaces, not gutters
 MIN_RUN_ROWS = 4
 MIN_WORDS_PER_LINE = 2.5  # columns of 1-2 word lines are tables or forms, not running text
+# A first row further above the next than this many line pitches is not part of the columns below it.
+DETACHED_PITCHES = 2.5
+_PAGE_NUMBER = re.compile(r"^(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?$|^[ivxlc]{1,6}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,47 @@ def find_gutters(rows: Sequence[Sequence[Word]], body_size: float) -> list[Gutte
             spans.append((lo, hi))
             candidates.append(Gutter(left + lo * BIN, left + (hi + 1) * BIN, first, last))
     gutters = [g for g in candidates if g.x1 - g.x0 >= min_gap and _text_both_sides(rows, g)]
-    return _widest_per_section(gutters)
+    kept = _widest_per_section(gutters)
+    return [_to_column_end(_without_detached_top(g, rows), rows, kept) for g in kept]
+
+
+def _pitch(rows: Sequence[Sequence[Word]], first: int, last: int) -> float:
+    """The median distance from one row's top to the next over rows first..last."""
+    steps = sorted(
+        min(w.top for w in rows[i + 1]) - min(w.top for w in rows[i]) for i in range(first, last)
+    )
+    return steps[len(steps) // 2] if steps else 0.0
+
+
+def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
+    """A gutter without its first row when that row stands apart above the columns: a running header
+    whose two ends leave the gutter's strip empty ("Policy Forum ... Short Title") is one full-width line,
+    not the head of each column."""
+    if g.last - g.first < MIN_RUN_ROWS:
+        return g
+    gap = min(w.top for w in rows[g.first + 1]) - min(w.top for w in rows[g.first])
+    if gap > DETACHED_PITCHES * _pitch(rows, g.first + 1, g.last):
+        return Gutter(g.x0, g.x1, g.first + 1, g.last)
+    return g
+
+
+def _to_column_end(g: Gutter, rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter]) -> Gutter:
+    """A gutter carried down to the page's last text row when every row below it lies left of its middle: the
+    right column ended early (a paper's last page) and the left one runs on. Without this, the left
+    column's rest would read as a section of its own after the right column, which belongs after it."""
+    if any(other.first > g.last for other in gutters):
+        return g
+    below = [row for row in rows[g.last + 1 :] if not _is_page_number(row)]
+    middle = (g.x0 + g.x1) / 2  # a ragged left column's longer lines may reach into the strip
+    if below and all(w.x1 <= middle for row in below for w in row):
+        last = max(i for i in range(g.last + 1, len(rows)) if not _is_page_number(rows[i]))
+        reach = max(w.x1 for row in below for w in row)
+        return Gutter(max(g.x0, reach), g.x1, g.first, last)
+    return g
+
+
+def _is_page_number(row: Sequence[Word]) -> bool:
+    return len(row) == 1 and bool(_PAGE_NUMBER.match(row[0].text))
 
 
 def _free_bins(row: Sequence[Word], left: float, nbins: int, min_gap: float) -> list[bool]:

@@ -111,6 +111,48 @@ def test_two_columns_found_and_read_column_by_column() -> None:
     assert [ln.column for ln in lines[:2]] == [0, 1]
 
 
+def _column_rows_with_gaps(n: int, x: float, top: float, label: str, widths: int = 4) -> list[Word]:
+    """Like _column_rows, with a paragraph gap every 6 rows (so two columns' baselines drift apart)."""
+    words = []
+    for i in range(n):
+        y = top + 13 * i + 5 * (i // 6)
+        words += [_word(f"{label}{i}{c}", x + 21 * j, y) for j, c in enumerate("abcd"[:widths])]
+    return words
+
+
+def test_a_left_column_that_runs_on_after_the_right_one_ends_is_read_before_it() -> None:
+    # A paper's last page: the right column stops after five rows, the left one runs on to the bottom
+    # (one of its lines reaches a little into the gutter's strip), with a page number under both.
+    words = _column_rows_with_gaps(30, 72, 100, "L") + _column_rows(5, 320, 100, "R")
+    words.append(_word("L29e", 72 + 84, 100 + 13 * 29 + 5 * 4))  # the longest line of the left column
+    words.append(_word("7", 250, 560))
+    rows = words_to_rows(words)
+    lines = rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)
+    order = [ln.words[0].text for ln in lines]
+    assert order == [f"L{i}a" for i in range(30)] + [f"R{i}a" for i in range(5)] + ["7"]
+
+
+def test_a_running_header_over_both_columns_stays_one_line() -> None:
+    # "Publisher ... Short title": both ends clear of the gutter, far above the columns' first row.
+    words = [_word("Policy", 72, 40, 8), _word("Forum", 110, 40, 8), _word("Short", 400, 40, 8)]
+    words += _column_rows(12, 72, 100, "L") + _column_rows(12, 320, 100, "R")
+    rows = words_to_rows(words)
+    lines = rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)
+    assert lines[0].text == "Policy Forum Short" and lines[0].column == 0
+    columns = [f"L{i}a" for i in range(12)] + [f"R{i}a" for i in range(12)]
+    assert [ln.words[0].text for ln in lines[1:]] == columns
+
+
+def test_a_full_width_row_below_a_short_right_column_keeps_the_sections_apart() -> None:
+    # Text across the page under the columns is not the left column running on.
+    words = _column_rows(8, 72, 100, "L") + _column_rows(5, 320, 100, "R")
+    words += [_word(f"F{j}", 72 + 16 * j, 220) for j in range(28)]  # one line of prose across the page
+    rows = words_to_rows(words)
+    lines = rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)
+    columns = [f"L{i}a" for i in range(8)] + [f"R{i}a" for i in range(5)]
+    assert [ln.words[0].text for ln in lines] == [*columns, "F0"]
+
+
 def test_three_columns() -> None:
     words = _column_rows(10, 40, 100, "A") + _column_rows(10, 230, 100, "B") + _column_rows(10, 420, 100, "C")
     rows = words_to_rows(words)

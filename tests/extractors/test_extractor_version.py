@@ -21,6 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
 # version -> sha256 of the samples' extraction (see fingerprint()); add a line when bumping the version.
 FINGERPRINTS = {
     "1.1.0": "ec6ae09c5f40c779d05c1b6a6846d7bb3f6039666deabdbc7118385053cf8968",
+    "1.2.0": "1583470d64f7b0ac83a40eb7f0c30cdb36206f26f646891be1a429500608f2be",
 }
 
 

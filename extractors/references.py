@@ -1,0 +1,92 @@
+"""Reference lists: the bibliography at the end of a paper, marked so it is not read as discussion.
+
+An academic paper's reference list can be a third of its passages ("Torcato, C. E. M. (2011). A Repressão
+Oficial ao Jogo do Bicho ..."). Read as prose, its titles lend the report strategy labels and its places
+of publication lend it countries ("Madrid: Pirámide" is not a passage about Spain). Its passages keep
+their text and pages (a reader may search a cited author), with kind "reference".
+
+A list starts at a passage whose first line is a references heading in English, Spanish or Portuguese
+("References", "Referencias bibliográficas", "REFERÊNCIAS", "7. Bibliography") and runs while the passages
+after it read as entries: citation marks (years, "Surname, I." authors, volume and page numbers, quoted
+titles, links) at least REFERENCE_MARKS per 100 words, or a short fragment with a number in it ("26-52.",
+"Econometrica 75 (1), 1-53."). It ends at the first passage that opens with a heading ("A Appendix",
+"APÊNDICE") or reads as prose or figures. Without a heading nothing is marked: in-text citations make a
+literature review dense in years too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from extractors.document import Passage
+
+REFERENCE_KIND = "reference"
+
+_HEADINGS = frozenset({
+    "references", "reference list", "bibliography", "works cited", "literature cited", "cited works",
+    "referencias", "referencias bibliograficas", "bibliografia", "bibliografia citada", "obras citadas",
+    "referencias citadas", "bibliografia consultada",
+})
+# "7. ", "VII. ", "7 " before a heading.
+_NUMBERING = re.compile(r"^(?:[0-9]+|[IVXLC]+)[.)]?\s+", re.IGNORECASE)
+
+_YEAR = re.compile(r"(?<![\d.,])(?:1[6-9]|20)\d\d[a-z]?(?![\d%])")
+_AUTHOR = re.compile(r"\b[A-ZÀ-Þ][\w’'-]+,\s(?:[A-ZÀ-Þ]\.\s?){1,3}")
+_LOCATOR = re.compile(r"\d+\s?\(\d+\)|\bpp?\.\s?\d|https?://|\bdoi\b|\d+[–-]\d+\.|“[^”]{12,}”")
+# Citation marks per 100 words: reference entries here run at 7 to 18, full-name styles at about 2.5.
+REFERENCE_MARKS = 2.0
+# A fragment cut from an entry: a journal's volume and pages, a link, "Cited on pages 5, 6 and 14."
+FRAGMENT_WORDS = 12
+HEADING_WORDS = 6
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0].strip()
+
+
+def is_references_heading(line: str) -> bool:
+    """Whether a line is the heading of a reference list ("References", "7. Referencias bibliográficas")."""
+    bare = _NUMBERING.sub("", _folded(line).strip()).rstrip(" :.")
+    return bare in _HEADINGS
+
+
+def _opens_with_heading(text: str) -> bool:
+    """A short first line with no digits or punctuation: the heading of what follows the list."""
+    line = _first_line(text)
+    return len(line.split()) <= HEADING_WORDS and not re.search(r"[\d,.;:]", line)
+
+
+def citation_density(text: str) -> float:
+    """Citation marks (years, "Surname, I." authors, volume and pages, quoted titles, links) per 100 words."""
+    words = len(text.split())
+    marks = len(_YEAR.findall(text)) + len(_AUTHOR.findall(text)) + len(_LOCATOR.findall(text))
+    return 100.0 * marks / max(words, 1)
+
+
+def _continues_list(text: str) -> bool:
+    if _opens_with_heading(text):
+        return False
+    if len(text.split()) < FRAGMENT_WORDS and re.search(r"\d", text):
+        return True
+    return citation_density(text) >= REFERENCE_MARKS
+
+
+def mark_reference_lists(passages: Sequence[Passage]) -> list[Passage]:
+    """The passages, with those of each reference list (heading to last entry) of kind "reference"."""
+    marked: list[Passage] = []
+    in_list = False
+    for passage in passages:
+        if is_references_heading(_first_line(passage.text)):
+            in_list = True
+        elif in_list and not _continues_list(passage.text):
+            in_list = False
+        marked.append(dataclasses.replace(passage, kind=REFERENCE_KIND) if in_list else passage)
+    return marked
