@@ -50,9 +50,11 @@ AGGREGATES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def _pdf_passages(name: str) -> list[str]:
+    """The passages a PDF's report context is made of, as ingest reads it: a reference list lends none."""
     from extractors import extract_path
+    from models.labels import UNLABELED_KINDS
 
-    return [p.text for p in extract_path(REPORTS / name).passages]
+    return [p.text for p in extract_path(REPORTS / name).passages if p.kind not in UNLABELED_KINDS]
 
 
 def _text_passages(text: str) -> list[str]:

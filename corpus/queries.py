@@ -16,7 +16,7 @@ from corpus.errors import CorpusError
 from corpus.filters import STAT_FIELDS, PassageFilter
 from corpus.labelstate import chunks, promoted_model_id
 from corpus.passage_sql import PASSAGE_COLUMNS, count_passages, select_passages, select_stats
-from corpus.records import PassageRow
+from corpus.records import PassageRow, PassageText
 from corpus.schema import CurrentLabel, Entity, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 _STREAM_BATCH = 500
@@ -81,22 +81,22 @@ class QueriesMixin(StoreBase):
 
     def iter_passage_texts(
         self, batch_size: int = 1000, f: PassageFilter | None = None, *, unpredicted_by: str | None = None
-    ) -> Iterator[list[tuple[int, str, str | None, int]]]:
-        """(id, text, lang, report id) of passages matching `f` (all current ones by default), report by
+    ) -> Iterator[list[PassageText]]:
+        """(id, text, lang, report id, kind) of passages matching `f` (all current ones by default), report by
         report in position order, in batches of about `batch_size` that never split a report.
 
         `unpredicted_by` (a model version) keeps only the reports holding a passage that model has no
         prediction for, with all their passages: a passage is read in its report (models.context)."""
         f = self._checked(f)
         stmt = _by_report(select_passages(f, self.dialect)).with_only_columns(
-            Passage.id, Passage.text, Passage.lang, Passage.report_id
+            Passage.id, Passage.text, Passage.lang, Passage.report_id, Passage.kind
         )
         if unpredicted_by is not None:
             stmt = stmt.where(Passage.report_id.in_(_reports_unpredicted(unpredicted_by)))
         with self._read() as conn:
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=batch_size))
-            rows = ((int(r[0]), r[1], r[2], int(r[3])) for r in result)
-            yield from whole_runs(rows, batch_size, key=lambda row: row[3])
+            rows = (PassageText(int(r[0]), r[1], r[2], int(r[3]), r[4]) for r in result)
+            yield from whole_runs(rows, batch_size, key=lambda row: row.report_id)
 
     def report_passage_texts(self, report_ids: Sequence[int]) -> dict[int, list[str]]:
         """The passage texts of each of these reports, in position order (a few queries, not one each)."""

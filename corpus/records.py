@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class NewPassage:
     page_end: int
     text: str
     lang: str | None = None
-    kind: str = "text"  # "text" | "table"
+    kind: str = "text"  # "text" | "table" | "reference" (extractors.document.PASSAGE_KINDS)
     char_start: int = 0
     char_end: int = 0
     entities: tuple[NewEntity, ...] | list[NewEntity] = ()
@@ -130,6 +130,16 @@ class ReportRow:
             "published": self.published.isoformat() if self.published else None,
             "ingested_at": self.ingested_at.isoformat(),
         }
+
+
+class PassageText(NamedTuple):
+    """What classifying or tagging a stored passage needs (Corpus.iter_passage_texts)."""
+
+    id: int
+    text: str
+    lang: str | None
+    report_id: int
+    kind: str
 
 
 @dataclass(frozen=True)

@@ -340,7 +340,10 @@ def analyse(data: bytes, ref: ReportRef, sha: str, ctx: WorkerContext, validator
     texts = [p.text for p in document.passages]
     langs = [p.lang for p in document.passages]
     tags = ctx.tagger.tag(texts, langs) if texts else []
-    predictions = ctx.model.predict(texts, langs, reports=[ref.uri] * len(texts)) if texts else []
+    kinds = [p.kind for p in document.passages]
+    predictions = (
+        ctx.model.predict(texts, langs, reports=[ref.uri] * len(texts), kinds=kinds) if texts else []
+    )
     report = to_new_report(
         document, tags, ref.source_id, with_predictions(document, predictions, ctx.model.version)
     )
@@ -370,12 +373,16 @@ def with_predictions(document: Any, predictions: list[Any], version: str) -> Rep
     return ReportPredictions(model_version=version, by_seq=by_seq)
 
 
-def store_entities(tags: Any) -> tuple[NewEntity, ...]:
+def store_entities(tags: Any, passage_kind: str = "text") -> tuple[NewEntity, ...]:
     """A passage's Tags as the store's entities. The tagger knows more kinds (places) than the store
-    keeps; the store keeps the kinds it accepts."""
+    keeps; the store keeps the kinds it accepts. A reference list's entries keep none: a place of
+    publication ("Madrid: Pirámide") or a cited title is not what the report discusses."""
     from corpus import NewEntity
     from corpus.taxonomy import ENTITY_KINDS
+    from extractors.references import REFERENCE_KIND
 
+    if passage_kind == REFERENCE_KIND:
+        return ()
     return tuple(
         NewEntity(kind=e.kind, text=e.text, value=e.value, start=e.start, end=e.end)
         for e in tags.entities
@@ -392,7 +399,7 @@ def to_new_report(
 
     passages = []
     for passage, passage_tags in zip(document.passages, tags, strict=True):
-        entities = store_entities(passage_tags)
+        entities = store_entities(passage_tags, passage.kind)
         passages.append(
             NewPassage(
                 seq=passage.seq,

@@ -36,8 +36,8 @@ def retag_store(
     tagger = tagger or Tagger()
     total = EntityChanges()
     for batch in corpus.iter_passage_texts(batch_size):
-        tags = tagger.tag([text for _, text, _, _ in batch], [lang for _, _, lang, _ in batch])
-        tagged = {row[0]: store_entities(t) for row, t in zip(batch, tags, strict=True)}
+        tags = tagger.tag([row.text for row in batch], [row.lang for row in batch])
+        tagged = {row.id: store_entities(t, row.kind) for row, t in zip(batch, tags, strict=True)}
         total.merge(corpus.replace_entities(tagged))
         progress(len(batch))
     return total

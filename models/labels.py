@@ -11,6 +11,10 @@ from models.errors import ModelError
 # Same order as corpus.taxonomy.LABELS (DESIGN.md); a test checks the two agree.
 LABELS: tuple[str, ...] = ("prevention", "enforcement", "transnational")
 
+# Passage kinds (extractors.document.PASSAGE_KINDS) the model scores but never labels: a reference list
+# names works about strategies, it does not discuss one.
+UNLABELED_KINDS = frozenset({"reference"})
+
 
 def labels_to_matrix(label_lists: Sequence[Iterable[str]]) -> np.ndarray:
     """0/1 matrix (n, 3) from lists of label names; unknown names raise ModelError."""

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from models.labels import LABELS
+from models.labels import LABELS, UNLABELED_KINDS
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -121,11 +121,14 @@ def is_prose(text: str) -> bool:
 
 def score_texts(
     model: LoadedModel, texts: Sequence[str], langs: Sequence[str | None] | None = None,
-    reports: Sequence[Hashable] | None = None,
+    reports: Sequence[Hashable] | None = None, kinds: Sequence[str] | None = None,
 ) -> list[tuple[float, dict[str, float], list[str]]]:
-    """(uncertainty, scores, labels) of each text under `model`; `reports` as in LoadedModel.predict."""
+    """(uncertainty, scores, labels) of each text under `model`; `reports` and `kinds` as in
+    LoadedModel.predict."""
     thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
-    predictions = model.predict(list(texts), list(langs) if langs is not None else None, reports=reports)
+    predictions = model.predict(
+        list(texts), list(langs) if langs is not None else None, reports=reports, kinds=kinds
+    )
     return [(uncertainty(p.scores, thresholds), p.scores, p.labels) for p in predictions]
 
 
@@ -135,10 +138,11 @@ def label_queue(
     """The store's `n` unlabeled passages the model is least sure of, spread over reports and languages;
     `lang` and `report_id` narrow it to one language or one report.
 
-    Passages a person labeled are never offered. Scores are the model's own, each passage read in its
-    report as ingest reads it (recomputed in batches of whole reports), so the queue follows the model
-    that would learn from the answers. Passages that are not prose (tables of figures, contents pages,
-    reference lists: `is_prose`) come only after every prose passage: a person's label teaches more there."""
+    Passages a person labeled are never offered, nor reference lists (extractors.references). Scores
+    are the model's own, each passage read in its report as ingest reads it (recomputed in batches of
+    whole reports), so the queue follows the model that would learn from the answers. Passages that are
+    not prose (tables of figures, contents pages, a reference list without a heading: `is_prose`) come
+    only after every prose passage: a person's label teaches more there."""
     from corpus import PassageFilter
     from corpus.batches import whole_runs
 
@@ -154,10 +158,14 @@ def label_queue(
 
 
 def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
-    # Labeled passages are scored too, as the report context of the others, and then left out.
-    scored = score_texts(model, [r.text for r in rows], [r.lang for r in rows], [r.report_id for r in rows])
+    # Labeled passages are scored too, as the report context of the others, and then left out; so are
+    # reference lists, which the model never labels.
+    scored = score_texts(
+        model, [r.text for r in rows], [r.lang for r in rows], [r.report_id for r in rows],
+        [r.kind for r in rows],
+    )
     return [
         Candidate(u, row.id, row.report_id, row.lang, scores, labels, row)
         for row, (u, scores, labels) in zip(rows, scored, strict=True)
-        if row.label_origin != "human"
+        if row.label_origin != "human" and row.kind not in UNLABELED_KINDS
     ]

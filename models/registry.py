@@ -26,7 +26,7 @@ from models.classifier import StrategyClassifier
 from models.context import blend, report_contexts
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
-from models.labels import LABELS
+from models.labels import LABELS, UNLABELED_KINDS
 from models.seed_data import SEED_DIR, load_seed
 from models.training import SHIPPED_DESIGN, TRAINING_CODE_VERSION, algorithm_name, train, training_metrics
 
@@ -65,24 +65,34 @@ class LoadedModel:
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None,
-        reports: Sequence[Hashable] | None = None,
+        reports: Sequence[Hashable] | None = None, kinds: Sequence[str] | None = None,
     ) -> list[Prediction]:
         """Labels and scores for each text. `reports`, when given, names each text's report: passages of
         one report are read together (models.context), and each prediction keeps both sides of the blend
-        in `context`; without it each text is read on its own. `langs` is accepted for the API's sake:
-        the features are multilingual (accent folding, a cue lexicon in three languages), so the language
-        is not needed."""
+        in `context`; without it each text is read on its own. `kinds`, when given, are the passages'
+        kinds: one in UNLABELED_KINDS (a reference list) keeps its own scores, gets no label and lends
+        nothing to its report's context. `langs` is accepted for the API's sake: the features are
+        multilingual (accent folding, a cue lexicon in three languages), so the language is not needed."""
         if not texts:
             return []
         own = self.estimator.predict_proba(texts)
-        contexts = report_contexts(own, reports) if reports is not None else None
+        unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
+        if len(unlabeled) != len(own):
+            raise ValueError(f"{len(unlabeled)} kinds for {len(own)} texts")
+        contexts = None
+        if reports is not None:
+            # A reference list reads as its own report: its titles do not colour the report's prose.
+            keys = [("unlabeled", key) if off else key for key, off in zip(reports, unlabeled, strict=True)]
+            contexts = report_contexts(own, keys)
         proba = blend(own, contexts) if contexts is not None else own
         thresholds = self.estimator.thresholds_
         return [
             Prediction(
-                labels=[label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]],
-                scores=_by_label(row),
-                context=None if contexts is None else {
+                labels=[] if unlabeled[i] else [
+                    label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]
+                ],
+                scores=_by_label(own[i] if unlabeled[i] else row),
+                context=None if contexts is None or unlabeled[i] else {
                     "passage": _by_label(own[i]), "report": _by_label(contexts[i]),
                 },
             )

@@ -332,14 +332,14 @@ def reclassify(
     unpredicted_by = model.version if missing_only else None
     for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
         predictions = model.predict(
-            [text for _, text, _, _ in batch], [lang for _, _, lang, _ in batch],
-            reports=[report for *_, report in batch],
+            [row.text for row in batch], [row.lang for row in batch],
+            reports=[row.report_id for row in batch], kinds=[row.kind for row in batch],
         )
         corpus.add_predictions(
             model.version,
             [
-                (pid, label, prediction.scores[label], label in prediction.labels)
-                for (pid, *_), prediction in zip(batch, predictions, strict=True)
+                (row.id, label, prediction.scores[label], label in prediction.labels)
+                for row, prediction in zip(batch, predictions, strict=True)
                 for label in LABELS
             ],
         )

@@ -52,6 +52,8 @@ def _print_summary(doc: object) -> None:
     summary.add_column(style="bold")
     summary.add_column()
     tables = sum(1 for p in doc.passages if p.kind == "table")
+    references = sum(1 for p in doc.passages if p.kind == "reference")
+    counts = f"{tables} tables" + (f", {references} in reference lists" if references else "")
     rows = [
         ("file", doc.uri),
         ("type", doc.media_type),
@@ -60,7 +62,7 @@ def _print_summary(doc: object) -> None:
         ("published", doc.published.isoformat() if doc.published else "-"),
         ("language", doc.language or "-"),
         ("pages", str(doc.pages)),
-        ("passages", f"{len(doc.passages)} ({tables} tables)"),
+        ("passages", f"{len(doc.passages)} ({counts})"),
         ("words", str(len(doc.text.split()))),
         ("sha256", doc.sha256),
     ]

@@ -98,10 +98,18 @@ def build_filter(
     ).validated()
 
 
-def _marked_human(row: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    if origin != "human":
-        return row
-    return row | {"labels": [*row["labels"], "(by a person)"] if row["labels"] else ["none (by a person)"]}
+def _marked_labels(passage: Any) -> dict[str, Any]:
+    """A passage's table row: a person's label is marked (its scores are still the model's), and so is a
+    reference list, which the model never labels."""
+    from models.labels import UNLABELED_KINDS
+
+    row: dict[str, Any] = passage.to_json()
+    if passage.label_origin == "human":
+        labels = [*row["labels"], "(by a person)"] if row["labels"] else ["none (by a person)"]
+        return row | {"labels": labels}
+    if passage.kind in UNLABELED_KINDS:
+        return row | {"labels": ["(reference list)"]}
+    return row
 
 
 def _file_name(uri: str) -> str:
@@ -174,8 +182,8 @@ def passages_command(
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db, must_exist=True) as corpus:
         passages = corpus.passages(f, limit=limit)
-        if fmt is OutputFormat.table:  # a person's label is marked: its scores are still the model's
-            rows = (_marked_human(p.to_json(), p.label_origin) for p in passages)
+        if fmt is OutputFormat.table:
+            rows = (_marked_labels(p) for p in passages)
             if search:  # the cell shows where the search matched, not only the passage's opening
                 width = _WIDTHS["text"]
                 rows = (row | {"text": excerpt(row["text"], search, row["lang"], width)} for row in rows)

@@ -42,6 +42,13 @@ def test_extract_human_output_summarises(tmp_path: Path) -> None:
     assert "running header" in result.stdout and "#0 p. 1" in result.stdout
 
 
+def test_extract_counts_the_passages_of_reference_lists() -> None:
+    sample = REPO / "corpus" / "samples" / "beyond_mano_dura_northern_triangle_en.pdf"
+    result = _citsec("extract", str(sample))
+    assert result.returncode == 0, result.stderr
+    assert "(0 tables, 1 in reference lists)" in result.stdout
+
+
 def test_extract_bad_path_is_one_line_error(tmp_path: Path) -> None:
     result = _citsec("extract", str(tmp_path / "nope.pdf"))
     assert result.returncode == 2

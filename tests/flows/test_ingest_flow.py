@@ -6,6 +6,7 @@ the Prefect flow wires the same steps, with a process pool and with a Dask clust
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -247,3 +248,48 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
     # Read by this release now, the failure included: nothing to do.
     last = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert (last.new, last.reread, last.unchanged, last.failed) == (0, 0, 3, 0)
+
+
+def test_a_reference_list_is_stored_unlabeled_and_untagged_through_retag_and_reclassify(
+    tmp_path, samples_dir, db_url, capsys, monkeypatch
+):
+    from flows.cli import main
+    from flows.cli.common import out_console
+    from flows.retag import retag_store
+    from models.queue import label_queue
+    from models.registry import load_model
+    from models.retrain import reclassify
+
+    folder = _copy_samples(samples_dir, tmp_path / "in", ("beyond_mano_dura_northern_triangle_en.pdf",))
+    assert ingest_local([str(folder)], db_url=db_url, workers=1).new == 1
+    with Corpus.open(db_url) as corpus:
+        rows = list(corpus.passages(PassageFilter()))
+        model = load_model(corpus)
+        *prose, listing = rows
+        assert listing.kind == "reference" and listing.text.startswith("References\n")
+        assert all(r.kind == "text" for r in prose)
+        # The entries name El Salvador, Guatemala, Honduras, Panama: none is what the report discusses.
+        assert (listing.labels, listing.countries, listing.programs) == ([], [], [])
+        assert listing.scores == pytest.approx(model.predict([listing.text])[0].scores, abs=1e-6)
+        expected = model.predict([r.text for r in prose], reports=[0] * len(prose))
+        assert [sorted(r.labels) for r in prose] == [sorted(p.labels) for p in expected]
+        assert any(r.countries for r in prose)
+
+        retag_store(corpus)
+        reclassify(corpus, model)
+        after = corpus.passage(listing.id)
+        assert (after.labels, after.countries, after.programs) == ([], [], [])
+        assert [r.labels for r in corpus.passages(PassageFilter())][:-1] == [r.labels for r in prose]
+        queue = label_queue(corpus, model, n=100)
+        assert len(queue) == len(prose) and listing.id not in {c.id for c in queue}
+
+    # The table says why the passage has no label; JSON keeps the contract's fields.
+    monkeypatch.setattr(out_console, "width", 240)
+    with pytest.raises(SystemExit) as done:
+        main(["passages", "--search", "Vanderbilt", "--db", db_url])
+    assert done.value.code == 0
+    assert "(reference list)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["passages", "--search", "Vanderbilt", "--db", db_url, "--format", "json"])
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["id"] == listing.id and row["labels"] == []

@@ -75,3 +75,25 @@ def test_with_contexts_blends_passages_whose_report_context_is_known():
     out = with_contexts(proba, ["a", None, "b"], contexts)
     np.testing.assert_allclose(out[0], blend(proba[0], contexts["a"]))
     np.testing.assert_allclose(out[1:], proba[1:])  # no key, or a key without a context: its own scores
+
+
+# A reference list whose titles are all about crackdowns (written for this test).
+REFERENCES = (
+    "Ruiz, A. (2015). Soldiers in the streets: militarized raids, mass arrests and kingpin captures in "
+    "Mexico. Journal of Policing Studies, 12(3), 45-67. Torres, B. (2018). Tougher sentences, more troops: "
+    "the cartel crackdown and its prisons. Security Review, 9(1), 1-20."
+)
+
+
+def test_a_reference_list_is_scored_but_never_labeled_nor_lends_its_report_context(fitted):
+    model = LoadedModel("test", fitted)
+    texts = [VAGUE, REFERENCES, REFERENCES, REFERENCES]
+    alone = model.predict(texts)
+    assert "enforcement" in alone[1].labels  # read as prose, its titles would label it
+    read = model.predict(texts, reports=["r"] * 4, kinds=["text", "reference", "reference", "reference"])
+    assert [p.labels for p in read[1:]] == [[], [], []]
+    assert read[1].scores == alone[1].scores and read[1].context is None
+    # The vague passage is read as if the list were not there: as the only passage of its report.
+    assert read[0].scores == model.predict([VAGUE], reports=["r"])[0].scores == alone[0].scores
+    with pytest.raises(ValueError, match="1 kinds for 4 texts"):
+        model.predict(texts, kinds=["text"])

@@ -104,7 +104,11 @@ def test_retrain_during_ingest_leaves_promoted_predictions(tmp_path, db_url, cit
         assert model.version == promoted.version
         passages = list(corpus.passages(PassageFilter()))
         assert len({p.report_id for p in passages}) == 10
-        predicted = model.predict([p.text for p in passages], reports=[p.report_id for p in passages])
+        predicted = model.predict(
+            [p.text for p in passages],
+            reports=[p.report_id for p in passages],
+            kinds=[p.kind for p in passages],
+        )
         for passage, prediction in zip(passages, predicted, strict=True):
             assert set(passage.scores) == set(prediction.scores), passage.id
             for label, score in prediction.scores.items():

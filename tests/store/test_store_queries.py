@@ -356,8 +356,10 @@ def test_iter_passage_texts_batches(small: Corpus) -> None:
     # Batches of about two passages that never split a report (reports of 3 and 2 passages).
     batches = list(small.iter_passage_texts(batch_size=2))
     assert [[pid for pid, *_ in b] for b in batches] == [[1, 2, 3], [4, 5]]
-    assert batches[0][2] == (3, "La policía capturó al cabecilla del cartel.", "es", batches[0][0][3])
-    assert [{report for *_, report in b} for b in batches][0].isdisjoint({batches[1][0][3]})
+    first = batches[0][2]
+    assert (first.id, first.kind) == (3, "text")
+    assert tuple(first) == (3, "La policía capturó al cabecilla del cartel.", "es", first.report_id, "text")
+    assert {row.report_id for row in batches[0]}.isdisjoint({batches[1][0].report_id})
     assert [len(b) for b in small.iter_passage_texts(batch_size=1)] == [3, 2]
     assert [len(b) for b in small.iter_passage_texts(batch_size=10)] == [5]
 
