@@ -8,10 +8,11 @@ their text and pages (a reader may search a cited author), with kind "reference"
 A list starts at a passage whose first line is a references heading in English, Spanish or Portuguese
 ("References", "Referencias bibliográficas", "REFERÊNCIAS", "7. Bibliography") and runs while the passages
 after it read as entries: citation marks (years, "Surname, I." authors, volume and page numbers, quoted
-titles, links) at least REFERENCE_MARKS per 100 words, or a short fragment with a number in it ("26-52.",
-"Econometrica 75 (1), 1-53."). It ends at the first passage that opens with a heading ("A Appendix",
-"APÊNDICE") or reads as prose or figures. Without a heading nothing is marked: in-text citations make a
-literature review dense in years too.
+titles, links) at least REFERENCE_MARKS per 100 words, or a short fragment of an entry ("26-52.",
+"Econometrica 75 (1), 1-53."). It ends at the first passage that opens with an appendix, a table or a
+figure ("A Appendix", "APÊNDICE", "Table A1:"), with another heading over text that is not entries, or
+that reads as prose or a table. Without a heading nothing is marked: in-text citations make a literature
+review dense in years too.
 """
 
 from __future__ import annotations
@@ -28,16 +29,26 @@ REFERENCE_KIND = "reference"
 _HEADINGS = frozenset({
     "references", "reference list", "bibliography", "works cited", "literature cited", "cited works",
     "referencias", "referencias bibliograficas", "bibliografia", "bibliografia citada", "obras citadas",
-    "referencias citadas", "bibliografia consultada",
+    "referencias citadas", "bibliografia consultada", "literatura citada",
 })
-# "7. ", "VII. ", "7 " before a heading.
-_NUMBERING = re.compile(r"^(?:[0-9]+|[IVXLC]+)[.)]?\s+", re.IGNORECASE)
+# "7. ", "7.1 ", "VII. ", "A. " before a heading; "(continued)" after it.
+_NUMBERING = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[A-Z])[.)]?\s+", re.IGNORECASE)
+_CONTINUED = re.compile(r"\s*\((?:continued|cont\.?|continuacion|continuacao)\)$")
+# What follows a reference list: an appendix, a table or a figure ("A Appendix", "Table A1:", "ANEXO 2").
+_AFTER_LIST = re.compile(
+    r"^(?:[A-Z0-9]{1,3}[.)]?\s+)?(?:appendix|appendices|annex|apendice|anexos?|table|tabla|tabela|figure|"
+    r"figura|grafico|cuadro|quadro|chart)\b",
+    re.IGNORECASE,
+)
 
 _YEAR = re.compile(r"(?<![\d.,])(?:1[6-9]|20)\d\d[a-z]?(?![\d%])")
 _AUTHOR = re.compile(r"\b[A-ZÀ-Þ][\w’'-]+,\s(?:[A-ZÀ-Þ]\.\s?){1,3}")
 _LOCATOR = re.compile(r"\d+\s?\(\d+\)|\bpp?\.\s?\d|https?://|\bdoi\b|\d+[–-]\d+\.|“[^”]{12,}”")
-# Citation marks per 100 words: reference entries here run at 7 to 18, full-name styles at about 2.5.
+# Citation marks per 100 words: reference entries here run at 7 to 18, full-name styles at about 2.5;
+# a passage under a heading-like first line continues the list only at ENTRY_MARKS (an appendix that
+# cites its sources runs at about 3).
 REFERENCE_MARKS = 2.0
+ENTRY_MARKS = 5.0
 # A fragment cut from an entry: a journal's volume and pages, a link, "Cited on pages 5, 6 and 14."
 FRAGMENT_WORDS = 12
 HEADING_WORDS = 6
@@ -54,8 +65,10 @@ def _first_line(text: str) -> str:
 
 def is_references_heading(line: str) -> bool:
     """Whether a line is the heading of a reference list ("References", "7. Referencias bibliográficas")."""
-    bare = _NUMBERING.sub("", _folded(line).strip()).rstrip(" :.")
-    return bare in _HEADINGS
+    bare = _CONTINUED.sub("", _folded(line).strip().rstrip(" :."))
+    if bare in _HEADINGS:
+        return True
+    return _NUMBERING.sub("", bare, count=1) in _HEADINGS
 
 
 def _opens_with_heading(text: str) -> bool:
@@ -71,12 +84,18 @@ def citation_density(text: str) -> float:
     return 100.0 * marks / max(words, 1)
 
 
-def _continues_list(text: str) -> bool:
-    if _opens_with_heading(text):
+def _continues_list(passage: Passage) -> bool:
+    text = passage.text
+    if _AFTER_LIST.match(_folded(_first_line(text))):
         return False
-    if len(text.split()) < FRAGMENT_WORDS and re.search(r"\d", text):
-        return True
-    return citation_density(text) >= REFERENCE_MARKS
+    density = citation_density(text)
+    if _opens_with_heading(text):
+        # A corporate author on a line of its own ("World Health Organization\n(2014). ...") opens an
+        # entry; a heading over prose or figures ends the list.
+        return density >= ENTRY_MARKS
+    if len(text.split()) < FRAGMENT_WORDS:
+        return True  # a piece of an entry: "26-52.", "University of Texas Press."
+    return passage.kind != "table" and density >= REFERENCE_MARKS
 
 
 def mark_reference_lists(passages: Sequence[Passage]) -> list[Passage]:
@@ -86,7 +105,7 @@ def mark_reference_lists(passages: Sequence[Passage]) -> list[Passage]:
     for passage in passages:
         if is_references_heading(_first_line(passage.text)):
             in_list = True
-        elif in_list and not _continues_list(passage.text):
+        elif in_list and not _continues_list(passage):
             in_list = False
         marked.append(dataclasses.replace(passage, kind=REFERENCE_KIND) if in_list else passage)
     return marked

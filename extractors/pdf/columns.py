@@ -4,10 +4,10 @@ multi-column section column by column, with full-width lines (titles, headings) 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.pdf.headers import is_page_number
 from extractors.pdf.lines import Line, row_to_line
 from extractors.pdf.words import Word
 
@@ -15,9 +15,10 @@ BIN = 2.0  # points per histogram bin
 MIN_GAP_EM = 0.9  # gaps narrower than this (in body em) are word spaces, not gutters
 MIN_RUN_ROWS = 4
 MIN_WORDS_PER_LINE = 2.5  # columns of 1-2 word lines are tables or forms, not running text
-# A first row further above the next than this many line pitches is not part of the columns below it.
+# A page's first row further above the next than this many line pitches, and set smaller than this share
+# of the body size, is a running header, not part of the columns below it.
 DETACHED_PITCHES = 2.5
-_PAGE_NUMBER = re.compile(r"^(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?$|^[ivxlc]{1,6}$", re.IGNORECASE)
+HEADER_SIZE = 0.95
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def find_gutters(rows: Sequence[Sequence[Word]], body_size: float) -> list[Gutte
             candidates.append(Gutter(left + lo * BIN, left + (hi + 1) * BIN, first, last))
     gutters = [g for g in candidates if g.x1 - g.x0 >= min_gap and _text_both_sides(rows, g)]
     kept = _widest_per_section(gutters)
-    return [_to_column_end(_without_detached_top(g, rows), rows, kept) for g in kept]
+    return [_to_column_end(_without_detached_top(g, rows, body_size), rows, kept) for g in kept]
 
 
 def _pitch(rows: Sequence[Sequence[Word]], first: int, last: int) -> float:
@@ -76,15 +77,19 @@ def _pitch(rows: Sequence[Sequence[Word]], first: int, last: int) -> float:
     return steps[len(steps) // 2] if steps else 0.0
 
 
-def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
-    """A gutter without its first row when that row stands apart above the columns: a running header
-    whose two ends leave the gutter's strip empty ("Policy Forum ... Short Title") is one full-width line,
-    not the head of each column."""
-    if g.last - g.first < MIN_RUN_ROWS:
+def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]], body_size: float) -> Gutter:
+    """A gutter without the page's first row when that row is a running header: set smaller than the
+    body, not bold, and standing apart above the columns ("Policy Forum ... Short Title", whose two ends
+    leave the gutter's strip empty). It is one full-width line, not the head of each column; a heading
+    over each column (bold, or body-sized) stays with its column."""
+    if g.first != 0 or g.last - g.first < MIN_RUN_ROWS:
         return g
-    gap = min(w.top for w in rows[g.first + 1]) - min(w.top for w in rows[g.first])
-    if gap > DETACHED_PITCHES * _pitch(rows, g.first + 1, g.last):
-        return Gutter(g.x0, g.x1, g.first + 1, g.last)
+    top = rows[0]
+    if any(w.bold for w in top) or max(w.size for w in top) >= HEADER_SIZE * body_size:
+        return g
+    gap = min(w.top for w in rows[1]) - min(w.top for w in top)
+    if gap > DETACHED_PITCHES * _pitch(rows, 1, g.last):
+        return Gutter(g.x0, g.x1, 1, g.last)
     return g
 
 
@@ -104,7 +109,8 @@ def _to_column_end(g: Gutter, rows: Sequence[Sequence[Word]], gutters: Sequence[
 
 
 def _is_page_number(row: Sequence[Word]) -> bool:
-    return len(row) == 1 and bool(_PAGE_NUMBER.match(row[0].text))
+    """A footer row that is only a page number ("7", "Page 7", "7 / 20", "vii")."""
+    return len(row) <= 4 and is_page_number(" ".join(w.text for w in row))
 
 
 def _free_bins(row: Sequence[Word], left: float, nbins: int, min_gap: float) -> list[bool]:

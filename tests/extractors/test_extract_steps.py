@@ -132,6 +132,32 @@ def test_a_left_column_that_runs_on_after_the_right_one_ends_is_read_before_it()
     assert order == [f"L{i}a" for i in range(30)] + [f"R{i}a" for i in range(5)] + ["7"]
 
 
+@pytest.mark.parametrize("footer", [["7"], ["Page", "7"], ["7", "/", "20"]])
+def test_a_left_column_running_on_is_read_before_the_right_one_whatever_the_page_footer(
+    footer: list[str],
+) -> None:
+    words = _column_rows_with_gaps(30, 72, 100, "L") + _column_rows(5, 320, 100, "R")
+    x = 250.0
+    for text in footer:
+        words.append(_word(text, x, 560))
+        x += 6 * len(text) + 4
+    rows = words_to_rows(words)
+    order = [ln.words[0].text for ln in rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)]
+    assert order == [f"L{i}a" for i in range(30)] + [f"R{i}a" for i in range(5)] + [footer[0]]
+
+
+def test_a_bold_heading_over_each_column_stays_with_its_column() -> None:
+    # Like a running header, each column's heading stands well above its text; it is bold, not smaller.
+    words = [_word("Box", 72, 60, 10, bold=True), _word("A", 96, 60, 10, bold=True)]
+    words += [_word("Box", 320, 60, 10, bold=True), _word("B", 344, 60, 10, bold=True)]
+    words += _column_rows(12, 72, 100, "L") + _column_rows(12, 320, 100, "R")
+    rows = words_to_rows(words)
+    lines = rows_to_lines(rows, find_gutters(rows, 10.0), 10.0)
+    assert [ln.text for ln in lines][:2] == ["Box A", "L0a L0b L0c L0d"]
+    assert "Box B" in [ln.text for ln in lines]
+    assert [ln.text for ln in lines].index("Box B") == 13
+
+
 def test_a_running_header_over_both_columns_stays_one_line() -> None:
     # "Publisher ... Short title": both ends clear of the gutter, far above the columns' first row.
     words = [_word("Policy", 72, 40, 8), _word("Forum", 110, 40, 8), _word("Short", 400, 40, 8)]

@@ -44,7 +44,8 @@ def _kinds(*texts: str) -> list[str]:
 @pytest.mark.parametrize(
     "line",
     ["References", "REFERENCES", "7. References", "VII. Bibliography", "Referencias bibliográficas",
-     "Bibliografía", "REFERÊNCIAS", "Referências bibliográficas", "Works cited", "References:"],
+     "Bibliografía", "REFERÊNCIAS", "Referências bibliográficas", "Works cited", "References:",
+     "7.1 References", "A. References", "Literatura citada", "References (continued)"],
 )
 def test_reference_headings_in_three_languages(line: str) -> None:
     assert is_references_heading(line)
@@ -63,6 +64,26 @@ def test_a_list_runs_from_its_heading_through_entries_and_fragments_to_the_appen
     kinds = _kinds(PROSE, "References\n" + ENTRIES, "Econometrica 75 (1), 1-53.", ENTRIES, FULL_NAME_ENTRIES,
                    APPENDIX, PROSE)
     assert kinds == ["text", "reference", "reference", "reference", "reference", "text", "text"]
+
+
+def test_a_list_ends_at_a_table_or_a_figure_after_it() -> None:
+    years = "Table A1: Homicides per 100,000 by year\n2006 2007 2008 2009 2010 2011 2012 2013 2014 2015 2016"
+    assert _kinds("References\n" + ENTRIES, years, PROSE) == ["reference", "text", "text"]
+    figure = "Figura 3. Homicidios por municipio, 2010-2020 (tasa por 100.000 habitantes)"
+    assert _kinds("Referencias\n" + ENTRIES, figure) == ["reference", "text"]
+    table = Passage(2, 3, 3, "2006 2007 2008 2009 2010 2011 2012 2013 2014 2015 2016 2017 2018", 0, 60, "en",
+                    kind="table")
+    marked = mark_reference_lists([*_passages("References\n" + ENTRIES, ENTRIES), table])
+    assert [p.kind for p in marked] == ["reference", "reference", "table"]
+
+
+def test_an_entry_by_a_corporate_author_or_a_fragment_without_digits_continues_the_list() -> None:
+    corporate = (
+        "World Health Organization\n(2014). Global status report on violence prevention 2014. Geneva: "
+        "WHO. United Nations Office on Drugs and Crime (2019). Global Study on Homicide. Vienna: UNODC."
+    )
+    kinds = _kinds("References\n" + ENTRIES, corporate, "University of Texas Press.", ENTRIES, APPENDIX)
+    assert kinds == ["reference"] * 4 + ["text"]
 
 
 def test_a_list_ends_at_the_first_passage_of_prose() -> None:
