@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Integer, Row, Select, any_, bindparam, select
@@ -98,8 +98,11 @@ class QueriesMixin(StoreBase):
             rows = (PassageText(int(r[0]), r[1], r[2], int(r[3]), r[4]) for r in result)
             yield from whole_runs(rows, batch_size, key=lambda row: row.report_id)
 
-    def report_passage_texts(self, report_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The passage texts of each of these reports, in position order (a few queries, not one each)."""
+    def report_passage_texts(
+        self, report_ids: Sequence[int], *, without_kinds: Collection[str] = ()
+    ) -> dict[int, list[str]]:
+        """The passage texts of each of these reports, in position order (a few queries, not one each),
+        but for passages of `without_kinds`."""
         texts: dict[int, list[str]] = {int(r): [] for r in report_ids}
         with self._read() as conn:
             for chunk in chunks(sorted(texts)):
@@ -108,6 +111,8 @@ class QueriesMixin(StoreBase):
                     .where(Passage.report_id.in_(chunk))
                     .order_by(Passage.report_id, Passage.seq)
                 )
+                if without_kinds:
+                    stmt = stmt.where(Passage.kind.not_in(sorted(without_kinds)))
                 for report_id, text in conn.execute(stmt):
                     texts[int(report_id)].append(text)
         return texts

@@ -375,13 +375,14 @@ def with_predictions(document: Any, predictions: list[Any], version: str) -> Rep
 
 def store_entities(tags: Any, passage_kind: str = "text") -> tuple[NewEntity, ...]:
     """A passage's Tags as the store's entities. The tagger knows more kinds (places) than the store
-    keeps; the store keeps the kinds it accepts. A reference list's entries keep none: a place of
-    publication ("Madrid: Pirámide") or a cited title is not what the report discusses."""
+    keeps; the store keeps the kinds it accepts. A passage the model never labels (a reference list)
+    keeps none: a place of publication ("Madrid: Pirámide") or a cited title is not what the report
+    discusses."""
     from corpus import NewEntity
     from corpus.taxonomy import ENTITY_KINDS
-    from extractors.references import REFERENCE_KIND
+    from models.labels import UNLABELED_KINDS
 
-    if passage_kind == REFERENCE_KIND:
+    if passage_kind in UNLABELED_KINDS:
         return ()
     return tuple(
         NewEntity(kind=e.kind, text=e.text, value=e.value, start=e.start, end=e.end)

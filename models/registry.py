@@ -78,7 +78,7 @@ class LoadedModel:
         own = self.estimator.predict_proba(texts)
         unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
         if len(unlabeled) != len(own):
-            raise ValueError(f"{len(unlabeled)} kinds for {len(own)} texts")
+            raise ModelError(f"{len(unlabeled)} kinds for {len(own)} texts")
         contexts = None
         if reports is not None:
             # A reference list reads as its own report: its titles do not colour the report's prose.

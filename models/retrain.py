@@ -37,7 +37,7 @@ from models.context import report_context, with_contexts
 from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
-from models.labels import LABELS, labels_to_matrix
+from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
@@ -202,8 +202,11 @@ def too_few_to_judge(corpus: Corpus, config: RetrainConfig) -> str | None:
 
 
 def report_texts(corpus: Corpus, examples: Iterable[Example]) -> dict[int, list[str]]:
-    """Every passage text of the reports the examples' stored passages come from, to read them in."""
-    return corpus.report_passage_texts(sorted({e.report_id for e in examples if e.report_id is not None}))
+    """The passage texts of the reports the examples' stored passages come from, to read them in as
+    ingest does: without reference lists, which lend no context (LoadedModel.predict)."""
+    return corpus.report_passage_texts(
+        sorted({e.report_id for e in examples if e.report_id is not None}), without_kinds=UNLABELED_KINDS
+    )
 
 
 def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:

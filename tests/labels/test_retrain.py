@@ -116,6 +116,19 @@ def test_held_out_passages_bring_their_reports_and_are_judged_in_them(
                                        [e.lang for e in stored]).to_json()  # fmt: skip
 
 
+def test_held_out_passages_are_read_without_their_reports_reference_lists(store: Corpus) -> None:
+    from models.retrain import report_texts
+
+    prose = "Prosecutors charged the commanders with homicide and the minister promised more troops."
+    listing = "References\nRuiz, A. (2015). Soldiers in the streets. Journal of Policing, 12(3), 45-67."
+    report = store.add_report(NewReport(uri="file:///paper.pdf", sha256="f" * 64, passages=[
+        NewPassage(0, 1, 1, prose, lang="en"), NewPassage(1, 2, 2, listing, lang="en", kind="reference"),
+    ]))
+    example = Example(prose, ("enforcement",), "en", "import", report_id=report)
+    assert report_texts(store, [example]) == {report: [prose]}
+    assert store.report_passage_texts([report]) == {report: [prose, listing]}
+
+
 def test_no_human_labels_is_a_clear_error(store: Corpus, config: RetrainConfig) -> None:
     with pytest.raises(ModelError, match="no human labels"):
         retrain(store, "auto", config)

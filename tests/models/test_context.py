@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, in_context, report_context
+from models.errors import ModelError
 from models.registry import LoadedModel
 
 # Written for these tests: one report about a crackdown, and a passage that says little on its own.
@@ -95,5 +96,5 @@ def test_a_reference_list_is_scored_but_never_labeled_nor_lends_its_report_conte
     assert read[1].scores == alone[1].scores and read[1].context is None
     # The vague passage is read as if the list were not there: as the only passage of its report.
     assert read[0].scores == model.predict([VAGUE], reports=["r"])[0].scores == alone[0].scores
-    with pytest.raises(ValueError, match="1 kinds for 4 texts"):
+    with pytest.raises(ModelError, match="1 kinds for 4 texts"):
         model.predict(texts, kinds=["text"])
