@@ -3,8 +3,8 @@
 Per file: pages; glued-token share (tokens over 25 letters, target < 0.5%); word recall against the PDF's
 own text layer as PDFium reads it (target >= 0.93; see extractors/quality.py for the exact definitions);
 how often a running header survives in the output (the UNODC "Proyecto COL/K53" line: at most once);
-pages PDFium finds without a text layer vs the pages our warnings list; and pages per second, ours vs a
-bare pdfplumber parse (`len(page.chars)`) of the same file.
+pages PDFium finds without a text layer vs the pages our warnings list; passages marked as reference lists
+(`refs`); and pages per second, ours vs a bare pdfplumber parse (`len(page.chars)`) of the same file.
 
     python -m bench.extraction_quality [--only SUBSTRING]
 """
@@ -107,6 +107,7 @@ def measure(path: Path) -> dict[str, Any]:
         "pages": doc.pages,
         "passages": len(doc.passages),
         "tables": sum(p.kind == "table" for p in doc.passages),
+        "reference_passages": sum(p.kind == "reference" for p in doc.passages),
         "words": len(doc.text.split()),
         "language": doc.language,
         "glued_share": glued_token_share(doc.text),
@@ -141,7 +142,7 @@ def main() -> None:
     rows = [measure(p) for p in real_pdfs() if not args.only or args.only in p.name]
     header = (
         f"{'file':<48} {'pages':>5} {'glued%':>7} {'recall':>7} {'K53':>4} {'hdr':>4} "
-        f"{'no-text pages (listed)':<24} {'p/s':>6} {'bare':>6}  ok"
+        f"{'no-text pages (listed)':<24} {'refs':>4} {'p/s':>6} {'bare':>6}  ok"
     )
     print(header)
     print("-" * len(header))
@@ -152,7 +153,7 @@ def main() -> None:
         print(
             f"{r['file'][:48]:<48} {r['pages']:>5} {100 * r['glued_share']:>7.3f} {r['word_recall']:>7.3f} "
             f"{r['k53_lines']:>4} {r['max_header_repeats']:>4} {no_text[:24]:<24} "
-            f"{r['pages_per_second']:>6.1f} {r['bare_pages_per_second']:>6.1f}  "
+            f"{r['reference_passages']:>4} {r['pages_per_second']:>6.1f} {r['bare_pages_per_second']:>6.1f}  "
             f"{'yes' if passes(r) else 'NO'}"
         )
     pages = sum(r["pages"] for r in rows)
@@ -168,13 +169,16 @@ def main() -> None:
         "bare_pages_per_second": round(pages / bare, 2) if bare else None,
         "worst_glued_share": max((r["glued_share"] for r in rows), default=0.0),
         "worst_word_recall": min((r["word_recall"] for r in rows), default=1.0),
+        "reference_passages": sum(r["reference_passages"] for r in rows),
+        "files_with_references": sum(r["reference_passages"] > 0 for r in rows),
     }
     print(
         f"\n{summary['files_passing']}/{summary['files']} files pass; {pages} pages; "
         f"worst glued {100 * summary['worst_glued_share']:.3f}%, "
         f"worst recall {summary['worst_word_recall']:.3f}; "
         f"extraction {summary['pages_per_second']} pages/s vs bare parse {summary['bare_pages_per_second']} "
-        f"pages/s (single process)"
+        f"pages/s (single process); {summary['reference_passages']} passages in the reference lists of "
+        f"{summary['files_with_references']} files"
     )
     path = write_results("extraction_quality", {"summary": summary, "files": rows})
     print(f"-> {path}")
