@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, insert, select
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import rebuild, set_human_labels
+from corpus.labelstate import rebuild, same_words, set_human_labels
 from corpus.records import LabelRow
 from corpus.schema import HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -103,20 +102,13 @@ class LabelsMixin(StoreBase):
         each labeled free text once (its latest label).
 
         A passage of an older version of a report (a changed file, a report read again by newer
-        extractors) whose text the next version has too is left out: its label came over to that
-        version's passage (carry_labels_over), which stands for it. One whose text the next version does
+        extractors) whose words the next version has too is left out: its label came over to that
+        version's passage (carry_labels_over), which stands for it. One whose words the next version does
         not have keeps its own: nothing else holds that judgment."""
         latest = (
             select(func.max(HumanLabel.id))
             .where(HumanLabel.passage_id.is_not(None))
             .group_by(HumanLabel.passage_id)
-        )
-        older, newer = aliased(Report), aliased(Passage)
-        carried = exists().where(
-            older.id == Passage.report_id,
-            older.superseded_by.is_not(None),
-            newer.report_id == older.superseded_by,
-            newer.text == Passage.text,
         )
         on_passages = (
             select(
@@ -124,9 +116,11 @@ class LabelsMixin(StoreBase):
                 Passage.text,
                 Passage.lang,
                 Passage.report_id,
+                Report.superseded_by,
             )
             .join(Passage, Passage.id == HumanLabel.passage_id)
-            .where(HumanLabel.id.in_(latest), ~carried)
+            .join(Report, Report.id == Passage.report_id)
+            .where(HumanLabel.id.in_(latest))
             .order_by(HumanLabel.id)
         )
         # A text imported again (a corrected file) is one example: its latest label is the one in force.
@@ -135,10 +129,19 @@ class LabelsMixin(StoreBase):
         )
         free = select(*HumanLabel.__table__.c).where(HumanLabel.id.in_(latest_free)).order_by(HumanLabel.id)
         with self._read() as conn:
-            stmts: tuple[Any, ...] = (on_passages, free)
-            for stmt in stmts:
-                for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=1000)):
-                    yield _label_row(row)
+            newer_words: dict[int, set[str]] = {}  # the words of each next version's passages
+            rows = conn.execute(on_passages).all()  # read whole: the loop below queries on this connection
+            for row in rows:
+                if row.superseded_by is not None:
+                    next_version = int(row.superseded_by)
+                    if next_version not in newer_words:
+                        texts = conn.execute(select(Passage.text).where(Passage.report_id == next_version))
+                        newer_words[next_version] = {same_words(t) for t in texts.scalars()}
+                    if same_words(row.text) in newer_words[next_version]:
+                        continue
+                yield _label_row(row)
+            for row in conn.execute(free.execution_options(stream_results=True, yield_per=1000)):
+                yield _label_row(row)
 
     def text_label_history(self, text: str) -> list[LabelRow]:
         """Every label given to a free text (not a stored passage), oldest first."""
@@ -170,7 +173,7 @@ def _check_origin(origin: str) -> None:
         raise CorpusError(f"unknown label origin {origin!r}; expected one of {', '.join(LABEL_ORIGINS)}")
 
 
-def _label_row(row: Row[Any]) -> LabelRow:
+def _label_row(row: Any) -> LabelRow:
     r = row._mapping
     return LabelRow(
         id=r["id"],

@@ -54,8 +54,15 @@ def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = N
         conn.execute(insert(CurrentLabel).from_select(["passage_id", "label", "score", "origin"], fresh))
 
 
+def same_words(text: str) -> str:
+    """A passage's text with its whitespace made single spaces: two readings whose lines only break
+    differently ("pagan\nextorsion" and "pagan extorsion") are the same passage to a person's label."""
+    return " ".join(text.split())
+
+
 def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
-    """A new version of a report keeps the human labels of passages whose text did not change.
+    """A new version of a report keeps the human labels of passages whose words did not change (same
+    text but for whitespace: `same_words`).
 
     Without this, re-ingesting an updated report would hide an analyst's corrections, since default
     queries show only the current version's passages.
@@ -73,9 +80,9 @@ def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequenc
         .where(Passage.report_id.in_(old_reports), HumanLabel.id.in_(latest))
         .order_by(HumanLabel.id)
     ).all()
-    by_text = {row.text: row for row in old}  # the most recently labeled copy of a text wins
+    by_words = {same_words(row.text): row for row in old}  # the most recently labeled copy wins
     for passage_id, text in new:
-        row = by_text.get(text)
+        row = by_words.get(same_words(text))
         if row is None:
             continue
         conn.execute(

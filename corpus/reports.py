@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
-from corpus.labelstate import carry_labels_over, chunks
+from corpus.labelstate import carry_labels_over, chunks, same_words
 from corpus.records import EntityChanges, NewEntity, NewReport, ReportPredictions, ReportRow
 from corpus.registry import PredictionInput, write_predictions
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
@@ -269,19 +268,21 @@ class ReportsMixin(StoreBase):
 
     def labels_left_behind(self, report_id: int) -> int:
         """How many passages of the older versions `report_id` superseded carry a human label that did
-        not come over to it: the new version has no passage with the same text (a changed file, or a
-        report read again by newer extractors that cut it differently). Those labels stay with the old
-        version, as history, out of the default queries."""
-        old_passage = aliased(Passage)
+        not come over to it: the new version has no passage with the same words (a changed file, or a
+        report read again by newer extractors that cut it differently; see carry_labels_over). Those
+        labels stay with the old version, as history, out of the default queries."""
         older = select(Report.id).where(Report.superseded_by == report_id)
-        same_text = exists().where(Passage.report_id == report_id, Passage.text == old_passage.text)
-        stmt = (
-            select(func.count(func.distinct(old_passage.id)))
-            .join(HumanLabel, HumanLabel.passage_id == old_passage.id)
-            .where(old_passage.report_id.in_(older), ~same_text)
+        labeled = (
+            select(Passage.id, Passage.text)
+            .where(Passage.report_id.in_(older), exists().where(HumanLabel.passage_id == Passage.id))
         )
         with self._read() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            old = conn.execute(labeled).all()
+            if not old:
+                return 0
+            new = conn.execute(select(Passage.text).where(Passage.report_id == report_id)).scalars()
+            kept = {same_words(text) for text in new}
+        return sum(1 for _, text in old if same_words(text) not in kept)
 
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""

@@ -71,6 +71,24 @@ def test_the_new_reading_supersedes_the_old_and_keeps_its_labels(store: Corpus) 
     assert len(list(store.reports(include_superseded=True))) == 2
 
 
+def test_a_label_comes_over_to_a_passage_whose_lines_only_break_differently(store: Corpus) -> None:
+    # The newer extractors join a title's two lines and break a sentence elsewhere: same words.
+    old_texts = ("Why some firms pay\nextortion and others do not", "Police raided the market\nat dawn.")
+    new_texts = ("Why some firms pay extortion and others do not", "Police raided\nthe market at  dawn.")
+    old_id = store.add_report(_reading("1.0", old_texts))
+    first, second = list(store.passages(PassageFilter(report_id=old_id)))
+    store.add_labels(first.id, [])
+    store.add_labels(second.id, ["enforcement"])
+
+    new_id = store.add_report(_reading("1.1", new_texts))
+
+    labels = {p.text: (p.labels, p.label_origin) for p in store.passages(PassageFilter())}
+    assert labels == {new_texts[0]: ([], "human"), new_texts[1]: (["enforcement"], "human")}
+    assert store.labels_left_behind(new_id) == 0
+    examples = sorted((e.text, tuple(e.labels), e.report_id) for e in store.labeled_examples())
+    assert examples == [(new_texts[1], ("enforcement",), new_id), (new_texts[0], (), new_id)]
+
+
 def test_the_new_reading_stays_where_the_report_was(store: Corpus) -> None:
     # The same bytes at another path (a copy) are read first by the newer release: the report keeps its
     # place, so a later change to the copy does not hide it.
