@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from extractors.document import ExtractedDocument, Passage
 from extractors.language import detect_language
-from extractors.references import mark_reference_lists
+from extractors.references import mark_reference_lists, split_glued_headings
 from extractors.segment import Paragraph, majority_language, paragraphs_to_passages, word_count
 
 # The languages of this field's reports. A short passage detected as another one is nearly always a
@@ -48,7 +48,7 @@ def assemble_document(
 ) -> ExtractedDocument:
     """Cut paragraphs into passages, detect languages (per passage, and the report's by majority), mark
     reference lists."""
-    text, passages = paragraphs_to_passages(paragraphs, detect=detect_language)
+    text, passages = paragraphs_to_passages(split_glued_headings(paragraphs), detect=detect_language)
     passages = mark_reference_lists(passages)
     language = majority_language(passages)
     if language:

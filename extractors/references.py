@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from extractors.document import Passage
+from extractors.segment import Paragraph
 
 REFERENCE_KIND = "reference"
 
@@ -96,6 +97,36 @@ def _continues_list(passage: Passage) -> bool:
     if len(text.split()) < FRAGMENT_WORDS:
         return True  # a piece of an entry: "26-52.", "University of Texas Press."
     return passage.kind != "table" and density >= REFERENCE_MARKS
+
+
+def split_glued_headings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """The paragraphs, with a references heading in capitals that opens a paragraph on the same line as
+    the first entry ("BIBLIOGRAFÍA Banco Mundial, 2017. Chile: ...") made a heading paragraph of its own,
+    so the list starts a passage. Only capitals: "References to the Merida Initiative ..." is a sentence."""
+    out: list[Paragraph] = []
+    for para in paragraphs:
+        split = _glued_heading_end(para.text) if para.kind == "text" else None
+        if split is None:
+            out.append(para)
+            continue
+        heading_end, rest_start = split
+        heading = para.slice(0, heading_end)
+        out.append(Paragraph(heading.text, heading.page_marks, "heading"))
+        out.append(para.slice(rest_start, len(para.text)))
+    return out
+
+
+def _glued_heading_end(text: str) -> tuple[int, int] | None:
+    """(end of the heading, start of the rest) when `text` opens with a references heading in capitals
+    followed by more text on its line; else None."""
+    words = list(re.finditer(r"\S+", text[:200]))
+    for count in (3, 2, 1):
+        if len(words) <= count:
+            continue
+        head = words[:count]
+        if all(w.group().isupper() for w in head) and is_references_heading(text[: head[-1].end()]):
+            return head[-1].end(), words[count].start()
+    return None
 
 
 def mark_reference_lists(passages: Sequence[Passage]) -> list[Passage]:

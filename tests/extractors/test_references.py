@@ -8,7 +8,13 @@ import pytest
 
 from extractors import extract_path
 from extractors.document import Passage
-from extractors.references import citation_density, is_references_heading, mark_reference_lists
+from extractors.references import (
+    citation_density,
+    is_references_heading,
+    mark_reference_lists,
+    split_glued_headings,
+)
+from extractors.segment import Paragraph, paragraph_on_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
 PROSE = (
@@ -108,6 +114,24 @@ def test_marking_keeps_everything_else_of_each_passage() -> None:
     ]
 
 
+def test_a_heading_in_capitals_glued_to_the_first_entry_becomes_a_heading_of_its_own() -> None:
+    entry = "Banco Mundial, 2017. Chile: evaluación de las zonas francas."
+    glued = Paragraph("BIBLIOGRAFÍA " + entry, ((0, 3), (20, 4)))
+    sentence = paragraph_on_page("References to the Merida Initiative grew after 2008 in the press.", 2)
+    lower = paragraph_on_page("Bibliografía consultada por el equipo durante el trabajo de campo.", 2)
+    out = split_glued_headings([paragraph_on_page(PROSE, 1), glued, sentence, lower])
+    assert [(p.text, p.kind) for p in out] == [
+        (PROSE, "text"),
+        ("BIBLIOGRAFÍA", "heading"),
+        (entry, "text"),
+        (sentence.text, "text"),
+        (lower.text, "text"),
+    ]
+    assert (out[1].page_start, out[2].page_start, out[2].page_end) == (3, 3, 4)
+    two_words = split_glued_headings([paragraph_on_page("REFERENCIAS BIBLIOGRÁFICAS Arce, R. (2011).", 1)])
+    assert [p.text for p in two_words] == ["REFERENCIAS BIBLIOGRÁFICAS", "Arce, R. (2011)."]
+
+
 def test_the_bundled_sample_ends_with_its_reference_list() -> None:
     doc = extract_path(SAMPLES / "beyond_mano_dura_northern_triangle_en.pdf")
     assert [p.kind for p in doc.passages][-2:] == ["text", "reference"]
@@ -116,19 +140,23 @@ def test_the_bundled_sample_ends_with_its_reference_list() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "first_entry", "after"),
+    ("name", "first_entry", "after", "size"),
     [
-        # A reference list to the end of the paper, in English about Brazil (26 passages).
-        ("freire2018_jogo_do_bicho_private_governance.pdf", "Abreu, M. C. (1996)", None),
+        # A reference list to the end of the paper, in English about Brazil.
+        ("freire2018_jogo_do_bicho_private_governance.pdf", "Abreu, M. C. (1996)", None, 26),
         # Followed by an appendix, which is not marked.
-        ("freire2016_saopaulo_homicide_prevention.pdf", "Abadie, A. (2005)", "A Appendix"),
+        ("freire2016_saopaulo_homicide_prevention.pdf", "Abadie, A. (2005)", "A Appendix", 13),
         # Portuguese, in capitals (ABNT style), followed by the appendix.
-        ("ipea_td2267_homicidios_jovens_negros_rio_pt.pdf", "BECKER, G. S.", "APÊNDICE"),
+        ("ipea_td2267_homicidios_jovens_negros_rio_pt.pdf", "BECKER, G. S.", "APÊNDICE", 5),
         # Spanish.
-        ("uribe_rodriguez_conducta_delictiva_adolescentes_colombia_es.pdf", "Arce, R.", None),
+        ("uribe_rodriguez_conducta_delictiva_adolescentes_colombia_es.pdf", "Arce, R.", None, 4),
+        # A heading on one line with the first entry, after a list of the programme's authors.
+        ("chile2025_programa_kaiser_es.pdf", "Banco Mundial, 2017.", None, 1),
     ],
 )
-def test_real_reference_lists(shared_dir: Path, name: str, first_entry: str, after: str | None) -> None:
+def test_real_reference_lists(
+    shared_dir: Path, name: str, first_entry: str, after: str | None, size: int
+) -> None:
     passages = extract_path(shared_dir / "reports" / name).passages
     start = next(i for i, p in enumerate(passages) if p.kind == "reference")
     assert is_references_heading(passages[start].text.split("\n")[0])
@@ -139,4 +167,4 @@ def test_real_reference_lists(shared_dir: Path, name: str, first_entry: str, aft
         assert end == len(passages)
     else:
         assert passages[end].text.startswith(after)
-    assert end - start >= 3
+    assert end - start == size
