@@ -12,7 +12,8 @@ titles, links) at least REFERENCE_MARKS per 100 words, or a short fragment of an
 "Econometrica 75 (1), 1-53."). It ends at the first passage that opens with an appendix, a table or a
 figure ("A Appendix", "APÊNDICE", "Table A1:"), with another heading over text that is not entries, or
 that reads as prose or a table. Without a heading nothing is marked: in-text citations make a literature
-review dense in years too.
+review dense in years too. A heading set in capitals on one line with the first entry ("BIBLIOGRAFÍA Banco
+Mundial, 2017. ...") is split off its paragraph first (split_glued_headings), so the list starts a passage.
 """
 
 from __future__ import annotations
