@@ -24,6 +24,7 @@ from bench.common import real_pdfs, write_results
 from extractors.pdf import open_pdf, read_layouts
 from extractors.pdf.report import drop_running_lines, layouts_to_document, page_ranges
 from extractors.quality import clean_reference, comparable_words, counter_recall, glued_token_share
+from extractors.references import REFERENCE_KIND
 
 GLUED_MAX = 0.005
 RECALL_MIN = 0.93
@@ -107,7 +108,7 @@ def measure(path: Path) -> dict[str, Any]:
         "pages": doc.pages,
         "passages": len(doc.passages),
         "tables": sum(p.kind == "table" for p in doc.passages),
-        "reference_passages": sum(p.kind == "reference" for p in doc.passages),
+        "reference_passages": sum(p.kind == REFERENCE_KIND for p in doc.passages),
         "words": len(doc.text.split()),
         "language": doc.language,
         "glued_share": glued_token_share(doc.text),

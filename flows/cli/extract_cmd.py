@@ -46,13 +46,14 @@ def _print_summary(doc: object) -> None:
     from rich.table import Table
 
     from extractors import ExtractedDocument
+    from extractors.references import REFERENCE_KIND
 
     assert isinstance(doc, ExtractedDocument)
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()
     tables = sum(1 for p in doc.passages if p.kind == "table")
-    references = sum(1 for p in doc.passages if p.kind == "reference")
+    references = sum(1 for p in doc.passages if p.kind == REFERENCE_KIND)
     counts = f"{tables} tables" + (f", {references} in reference lists" if references else "")
     rows = [
         ("file", doc.uri),
