@@ -9,6 +9,7 @@ import pytest
 from extractors import extract_path
 from extractors.document import Passage
 from extractors.references import (
+    REFERENCE_KIND,
     citation_density,
     is_references_heading,
     mark_reference_lists,
@@ -168,3 +169,10 @@ def test_real_reference_lists(
     else:
         assert passages[end].text.startswith(after)
     assert end - start == size
+
+
+def test_the_model_and_the_store_leave_reference_lists_unlabeled_by_the_same_name() -> None:
+    # models.labels spells the kind without importing extractors; the two must not drift apart.
+    from models.labels import UNLABELED_KINDS
+
+    assert REFERENCE_KIND in UNLABELED_KINDS
