@@ -36,6 +36,7 @@ import numpy as np
 from bench import context_eval
 from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, SHARED, fold_of, write_results
+from bench.context_eval import Documents
 from corpus import Corpus
 from flows.settings import Settings
 from models.context import report_context, with_contexts
@@ -56,23 +57,26 @@ def read_dev(path: Path) -> list[Row]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-Documents = dict[tuple[str, str], list[str]]
-
-
 def scores(model: LoadedModel, rows: list[Row], documents: Documents | None) -> np.ndarray:
     """(n, labels) the model's scores for `rows`: each passage on its own, or read in its document."""
     estimator = model.estimator
     proba = estimator.predict_proba([r["text"] for r in rows])
     if documents is not None:
         keys = [(r["doc"], r["lang"]) for r in rows]
-        context_of = {key: report_context(estimator.predict_proba(documents[key])) for key in set(keys)}
+        context_of = {
+            key: report_context(estimator.predict_proba(documents.passages[key])) for key in set(keys)
+        }
         proba = with_contexts(proba, keys, context_of)
     return np.asarray(proba)
 
 
 def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) -> np.ndarray:
-    """The model's 0/1 decisions for `held`: each passage on its own, or read in its document."""
-    return (scores(model, held, documents) >= model.estimator.thresholds_).astype(np.int64)
+    """The model's 0/1 decisions for `held`: each passage on its own, or read in its document as ingest
+    stores it (a passage in its PDF's reference list gets no label)."""
+    decided = (scores(model, held, documents) >= model.estimator.thresholds_).astype(np.int64)
+    if documents is None:
+        return decided
+    return context_eval.as_ingest_stores(decided, context_eval.in_reference_lists(held, documents))
 
 
 def queue_order(pool: list[Row], model: LoadedModel, documents: Documents | None) -> list[Row]:
