@@ -7,11 +7,13 @@ else the labels the promoted model assigned. Callers run these inside their writ
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, delete, exists, func, insert, literal, select
 
-from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction
+from corpus.passage_match import Matches, OldPassage, match_passages
+from corpus.passage_match import same_words as same_words  # where corpus.labels finds it
+from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 HUMAN_SCORE = 1.0
 _CHUNK = 500
@@ -54,37 +56,65 @@ def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = N
         conn.execute(insert(CurrentLabel).from_select(["passage_id", "label", "score", "origin"], fresh))
 
 
-def same_words(text: str) -> str:
-    """A passage's text with its whitespace made single spaces: two readings whose lines only break
-    differently ("pagan\nextorsion" and "pagan extorsion") are the same passage to a person's label."""
-    return " ".join(text.split())
-
-
-def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
-    """A new version of a report keeps the human labels of passages whose words did not change (same
-    text but for whitespace: `same_words`).
-
-    Without this, re-ingesting an updated report would hide an analyst's corrections, since default
-    queries show only the current version's passages.
-    """
+def latest_labels(conn: Connection, reports: Sequence[int]) -> dict[int, Any]:
+    """The latest human label of each labeled passage of `reports`, by passage id, in the order the
+    labels were given."""
     latest = (
         select(func.max(HumanLabel.id))
         .where(HumanLabel.passage_id.is_not(None))
         .group_by(HumanLabel.passage_id)
     )
-    old = conn.execute(
-        select(
-            Passage.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin, HumanLabel.created_at
-        )
-        .join(HumanLabel, HumanLabel.passage_id == Passage.id)
-        .where(Passage.report_id.in_(old_reports), HumanLabel.id.in_(latest))
+    rows = conn.execute(
+        select(HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
+               HumanLabel.created_at)
+        .join(Passage, HumanLabel.passage_id == Passage.id)
+        .where(Passage.report_id.in_(reports), HumanLabel.id.in_(latest))
         .order_by(HumanLabel.id)
+    ).all()  # fmt: skip
+    return {int(row.passage_id): row for row in rows}
+
+
+def match_versions(
+    conn: Connection, old_reports: Sequence[int], latest: dict[int, Any], new: Sequence[tuple[int, str]]
+) -> Matches:
+    """`match_passages` on the passages of `old_reports` (their labels from `latest_labels`) and a new
+    version's passages: the one rule carry_labels_over and labels_left_behind both follow."""
+    texts = conn.execute(select(Passage.id, Passage.text).where(Passage.report_id.in_(old_reports)))
+    text_of: dict[int, str] = {pid: text for pid, text in texts}
+    unlabeled = [OldPassage(pid, text, None) for pid, text in text_of.items() if pid not in latest]
+    labeled = [OldPassage(pid, text_of[pid], frozenset(row.labels)) for pid, row in latest.items()]
+    return match_passages([*unlabeled, *labeled], new)
+
+
+def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], frozenset[int]]:
+    """The labeled passages of the older versions `report_id` superseded, and those of them whose label
+    came over to it (by `match_passages`, as carry_labels_over decided when it was stored)."""
+    older = conn.execute(select(Report.id).where(Report.superseded_by == report_id)).scalars().all()
+    latest = latest_labels(conn, older) if older else {}
+    if not latest:
+        return [], frozenset()
+    new = conn.execute(
+        select(Passage.id, Passage.text).where(Passage.report_id == report_id).order_by(Passage.seq)
     ).all()
-    by_words = {same_words(row.text): row for row in old}  # the most recently labeled copy wins
-    for passage_id, text in new:
-        row = by_words.get(same_words(text))
-        if row is None:
+    return list(latest), match_versions(conn, older, latest, [(pid, text) for pid, text in new]).came_over
+
+
+def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
+    """A new version of a report keeps the human labels of passages whose words did not change (same
+    text but for whitespace) or barely changed (a header removed, a glued word split): `match_passages`.
+    Each carried label keeps its annotator, origin and date.
+
+    Without this, re-ingesting an updated report would hide an analyst's corrections, since default
+    queries show only the current version's passages.
+    """
+    latest = latest_labels(conn, old_reports)
+    if not latest:
+        return
+    matches = match_versions(conn, old_reports, latest, new)
+    for passage_id, _ in new:  # in the new version's order, as its passages were inserted
+        if passage_id not in matches.label_from:
             continue
+        row = latest[matches.label_from[passage_id]]
         conn.execute(
             insert(HumanLabel),
             {"passage_id": passage_id, "labels": row.labels, "annotator": row.annotator, "origin": row.origin,

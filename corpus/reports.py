@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
-from corpus.labelstate import carry_labels_over, chunks, same_words
+from corpus.labelstate import carry_labels_over, chunks, labels_came_over
 from corpus.records import EntityChanges, NewEntity, NewReport, ReportPredictions, ReportRow
 from corpus.registry import PredictionInput, write_predictions
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
@@ -268,21 +268,13 @@ class ReportsMixin(StoreBase):
 
     def labels_left_behind(self, report_id: int) -> int:
         """How many passages of the older versions `report_id` superseded carry a human label that did
-        not come over to it: the new version has no passage with the same words (a changed file, or a
-        report read again by newer extractors that cut it differently; see carry_labels_over). Those
-        labels stay with the old version, as history, out of the default queries."""
-        older = select(Report.id).where(Report.superseded_by == report_id)
-        labeled = (
-            select(Passage.id, Passage.text)
-            .where(Passage.report_id.in_(older), exists().where(HumanLabel.passage_id == Passage.id))
-        )
+        not come over to it: the new version has no passage with the same or nearly the same words (a
+        changed file, or a report read again by newer extractors that cut it differently; the rule is
+        corpus.passage_match's, which carry_labels_over follows too). Those labels stay with the old
+        version, as history, out of the default queries."""
         with self._read() as conn:
-            old = conn.execute(labeled).all()
-            if not old:
-                return 0
-            new = conn.execute(select(Passage.text).where(Passage.report_id == report_id)).scalars()
-            kept = {same_words(text) for text in new}
-        return sum(1 for _, text in old if same_words(text) not in kept)
+            labeled, came_over = labels_came_over(conn, report_id)
+        return sum(1 for passage_id in labeled if passage_id not in came_over)
 
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""

@@ -1,0 +1,204 @@
+"""Which passage of a report's new version stands for each labeled passage of its older versions.
+
+A report stored again (a changed file at the same URI, or the same file read by newer extractors) gets
+new passages, and a person's label on an old passage comes over to the new passage that is that passage
+read again. `match_passages` decides which one that is from the texts alone, so that carrying labels over
+(corpus.labelstate.carry_labels_over) and counting the labels left behind (labels_left_behind) can never
+disagree. Two rules, in order:
+
+1. Same words (`same_words`: the text but for whitespace). Every new passage with an old passage's words
+   stands for it; where several old passages have those words, the last one labeled speaks for them.
+2. Nearly the same words, for a labeled old passage that rule 1 left without a new passage. Words are
+   compared as sequences of casefolded word tokens (punctuation ignored) with difflib's ratio,
+   2 * matched words / (words of both), and the old passage's label goes to the new passage N closest to
+   it when all of these hold:
+   - the ratio is at least SIMILAR (0.9), and no other new passage is within NEAR_TIE (0.05) of it;
+   - N is not an old passage unchanged (its words are not those of any old passage);
+   - N is not the closest new passage of another old passage with a different label, and no old
+     passage with another label, or with none, is within NEAR_TIE of being N's closest old passage (so
+     a passage deleted from the report does not hand its label to a near-copy of another);
+   - the words N has beyond the old passage's are not, for the most part (MERGED), the words of another
+     labeled old passage with a different label (N merged two passages of different meaning).
+   Old passages with the same label that are all closest to N (near-copies) give it that label together.
+   Where a passage stands in the report is not used: two candidates nearly as close are left alone rather
+   than told apart by position (a repeated boilerplate paragraph is the usual case, and a wrong guess
+   there would go unseen).
+
+What 0.9 lets through, in words: a running header of 7 words dropped from a passage of 32 or more
+(0.92 at 40); a glued pair ("Colombiaand") split, or a hyphenated line break joined, in a passage of 15 or
+more (0.93 at 20); about one word in ten added or dropped at an end (100 -> 111: 0.95; 100 -> 80: 0.89,
+which does not carry); a header, a glued pair and a hyphenated break together in 58 words (0.91). What it
+stops: a passage that shares one of its two sentences with the old one (0.63), a passage cut in half
+(0.63 to the whole), and one that merged the old passage with another of comparable length (0.67 for two
+halves, 0.82 for 36 + 16 words). A label that does not carry is left behind and counted, which a person
+sees; a label carried to the wrong passage is not seen, hence the margins.
+
+Cheap on long reports: only labeled old passages are compared, each to the new passages that share one of
+its RARE_WORDS rarest words (and pass difflib's length and bag-of-words bounds), so the cost grows with
+labeled passages times a few candidates, not with the square of the report's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import NamedTuple
+
+SIMILAR = 0.9  # least word-sequence ratio for a label to carry
+NEAR_TIE = 0.05  # a second candidate this close to the best makes the choice ambiguous: nothing carries
+MERGED = 0.5  # share of another labeled passage's words in what the new passage gained: a merge
+RARE_WORDS = 10  # candidates must share one of a passage's this many rarest words
+
+_WORD = re.compile(r"\w+")
+
+
+def same_words(text: str) -> str:
+    """A passage's text with its whitespace made single spaces: two readings whose lines only break
+    differently ("pagan\nextorsion" and "pagan extorsion") are the same passage to a person's label."""
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """The word tokens `match_passages` compares: casefolded, punctuation dropped."""
+    return _WORD.findall(text.casefold())
+
+
+class OldPassage(NamedTuple):
+    id: int
+    text: str
+    labels: frozenset[str] | None  # its latest human label; None when nobody labeled it
+
+
+@dataclass(frozen=True)
+class Matches:
+    label_from: dict[int, int]  # new passage id -> the old passage whose label it takes
+    came_over: frozenset[int]  # labeled old passages a new passage stands for (its label, or its words)
+
+
+@dataclass
+class _Group:
+    """Old passages with the same words: one passage to the matching."""
+
+    words: list[str]
+    labels: frozenset[str] | None = None  # of the last one labeled
+    labeled: list[int] = field(default_factory=list)
+    source: int = -1  # the last one labeled
+    rank: int = -1  # its place in `old`: later labels win
+
+
+class _Index:
+    """Which of `texts` contain a word, and in how many: to find a passage's candidates by rare words."""
+
+    def __init__(self, texts: Sequence[list[str]]) -> None:
+        self.texts = texts
+        self.holders: dict[str, list[int]] = defaultdict(list)
+        for i, tokens in enumerate(texts):
+            for token in set(tokens):
+                self.holders[token].append(i)
+
+    def close_to(self, tokens: list[str], floor: float, also: Sequence[int] = ()) -> list[tuple[float, int]]:
+        """(ratio, index) of the texts whose ratio to `tokens` is at least `floor`, best first: those that
+        share one of its rarest words, and those in `also`."""
+        present = [t for t in set(tokens) if t in self.holders]
+        rare = sorted(present, key=lambda t: (len(self.holders[t]), t))[:RARE_WORDS]
+        candidates = sorted({*also, *(i for t in rare for i in self.holders[t])})
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(tokens)
+        found = []
+        for i in candidates:
+            other = self.texts[i]
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
+                ratio = matcher.ratio()
+                if ratio >= floor:
+                    found.append((ratio, i))
+        return sorted(found, reverse=True)
+
+
+def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) -> Matches:
+    """Which new passage takes each labeled old passage's label (see the module's rules).
+
+    `old` holds every passage of the older versions, labeled or not (the unlabeled ones keep a label from
+    going to a passage that is really theirs), the labeled ones in the order their labels were given;
+    `new` the new version's passages (id, text)."""
+    groups: dict[str, _Group] = {}
+    for rank, passage in enumerate(old):
+        key = same_words(passage.text)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group([])
+        if passage.labels is not None:
+            group.labels, group.source, group.rank = passage.labels, passage.id, rank
+            group.labeled.append(passage.id)
+    new_words = [same_words(text) for _, text in new]
+    new_by_words: dict[str, list[int]] = defaultdict(list)
+    for (new_id, _), key in zip(new, new_words, strict=True):
+        new_by_words[key].append(new_id)
+
+    label_from: dict[int, int] = {}
+    came_over: set[int] = set()
+    for key, group in groups.items():
+        if group.labeled and key in new_by_words:
+            came_over.update(group.labeled)
+            label_from.update(dict.fromkeys(new_by_words[key], group.source))
+
+    # Rule 2: only old passages whose words are gone, and only when one of them is labeled.
+    gone = [group for key, group in groups.items() if key not in new_by_words]
+    labeled_gone = [group for group in gone if group.labeled]
+    if not labeled_gone:
+        return Matches(label_from, frozenset(came_over))
+    for key, group in groups.items():
+        if key not in new_by_words:
+            group.words = words(key)
+    new_ids = [new_id for new_id, _ in new]
+    unchanged = [key in groups for key in new_words]
+    new_index = _Index([words(key) for key in new_words])
+    old_index = _Index([group.words for group in gone])
+    floor = SIMILAR - NEAR_TIE
+
+    chosen: dict[int, list[int]] = defaultdict(list)  # new passage -> the old ones it is closest to (indexes)
+    for g, group in enumerate(gone):
+        if not group.labeled or not group.words:
+            continue
+        close = new_index.close_to(group.words, floor)
+        if not close or close[0][0] < SIMILAR or unchanged[close[0][1]]:
+            continue
+        if len(close) > 1 and close[1][0] >= close[0][0] - NEAR_TIE:
+            continue  # two new passages nearly as close: ambiguous
+        chosen[close[0][1]].append(g)
+
+    for i, closest_to in chosen.items():
+        rivals = old_index.close_to(new_index.texts[i], floor, also=closest_to)
+        if not rivals:
+            continue  # (difflib's ratio is not quite symmetric)
+        nearest = [j for ratio, j in rivals if ratio >= rivals[0][0] - NEAR_TIE]
+        # The old passages it is closest to, and those closest to it, must all have one label: not two
+        # labels, and no unlabeled passage that may be the one it really is.
+        if {gone[j].labels for j in [*closest_to, *nearest]} != {gone[closest_to[0]].labels}:
+            continue
+        tokens = new_index.texts[i]
+        takers = [gone[j] for j in closest_to if not _merged(gone[j], tokens, labeled_gone)]
+        if takers:
+            latest = max(takers, key=lambda g: g.rank)
+            label_from[new_ids[i]] = latest.source
+            came_over.update(p for g in takers for p in g.labeled)
+    return Matches(label_from, frozenset(came_over))
+
+
+def _merged(group: _Group, tokens: list[str], labeled: Sequence[_Group]) -> bool:
+    """Whether the words `tokens` has beyond `group`'s are mostly those of one of the `labeled` old
+    passages whose label differs."""
+    matcher = SequenceMatcher(None, group.words, tokens, autojunk=False)
+    gained = [t for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal" for t in tokens[j1:j2]]
+    for other in labeled:
+        if other.labels == group.labels or not other.words:
+            continue
+        if len(gained) < MERGED * len(other.words):
+            continue
+        blocks = SequenceMatcher(None, other.words, gained, autojunk=False).get_matching_blocks()
+        if sum(block.size for block in blocks) >= MERGED * len(other.words):
+            return True
+    return False
