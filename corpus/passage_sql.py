@@ -5,6 +5,7 @@ Pure functions from a filter to a SQLAlchemy statement; every user value is a bo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from functools import reduce
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
+    case,
     cast,
     column,
     distinct,
@@ -37,6 +39,13 @@ from corpus.search import Search, Term, parse_search, to_fts5, to_tsquery_text
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
+# Relevance on SQLite: FTS5's BM25 over the index's columns (lang, words, plain), lower is better. The
+# language column weighs nothing: every passage of a group holds its one word, which says nothing of the
+# search, and a rarer language's word would otherwise lift all its passages.
+_FTS_RELEVANCE: ColumnElement[float] = literal_column("bm25(passages_fts, 0.0, 1.0, 1.0)")
+# Relevance on PostgreSQL: ts_rank_cd's normalization 1 divides by the logarithm of the passage's length in
+# words, so a short passage holding the terms comes before a long one that holds them as often (as BM25 does).
+_PG_RANK_NORMALIZATION = 1
 # Migration 0004's configuration for passages.tsv_plain: words as written, accents folded when it can.
 _PG_PLAIN = "citsec_plain"
 # The text-search configuration of passages.tsv for each language group (corpus.search.STEMMED); None: every
@@ -64,10 +73,24 @@ PASSAGE_COLUMNS = (
 
 
 def select_passages(f: PassageFilter, dialect: str, limit: int | None = None) -> Select[Any]:
-    """Matching passages in store order (report, then position), limited in SQL."""
+    """Matching passages, limited in SQL: best match first when `f` searches for terms (relevance), else
+    in store order (passage id, which follows report, then position); ties in store order too."""
     stmt, order_key = _filtered(select(*PASSAGE_COLUMNS), f, dialect)
-    stmt = stmt.order_by(order_key)
+    stmt = stmt.order_by(*_relevance(f, dialect), order_key)
     return stmt.limit(limit) if limit is not None else stmt
+
+
+def _relevance(f: PassageFilter, dialect: str) -> list[ColumnElement[Any]]:
+    """ORDER BY terms putting the best matches of `f`'s search first; none without a search or with only
+    excluded terms. SQLite: BM25 of the FTS5 row the query is driven from (term frequency, rarer terms
+    weighing more, shorter passages first). PostgreSQL: ts_rank_cd of the very tsvector and tsquery each
+    passage was matched with, in its language group (term frequency and proximity, per length)."""
+    search = parse_search(f.search) if f.search else None
+    if search is None or not search.all_of:
+        return []
+    if dialect == "sqlite":
+        return [_FTS_RELEVANCE]
+    return [_pg_relevance(search.all_of, f.lang.lower() if f.lang else None).desc()]
 
 
 def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
@@ -132,11 +155,16 @@ def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], C
     else:
         stmt = stmt.select_from(Passage)
     stmt = stmt.join(Report, Report.id == Passage.report_id)
-    conditions = _conditions(f, dialect, search)
+    conditions = _conditions(f, dialect, search, order_key)
     return (stmt.where(and_(*conditions)) if conditions else stmt), order_key
 
 
-def _conditions(f: PassageFilter, dialect: str, search: Search | None) -> list[ColumnElement[bool]]:
+def _conditions(
+    f: PassageFilter, dialect: str, search: Search | None, passage_id: ColumnElement[Any]
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of `f`. Those on labels and entities look a passage up by `passage_id`: the
+    FTS rowid when the index drives the query, so SQLite tests them before it reads the passage's row
+    (a search that ranks its matches tests every one of them)."""
     conditions: list[ColumnElement[bool]] = []
     if f.report_id is not None:
         conditions.append(Passage.report_id == f.report_id)
@@ -149,13 +177,13 @@ def _conditions(f: PassageFilter, dialect: str, search: Search | None) -> list[C
     if f.until is not None:
         conditions.append(Report.effective_date <= f.until)
     if f.labels:
-        conditions.append(_label_condition(f))
+        conditions.append(_label_condition(f, passage_id))
     elif f.min_score is not None:
-        conditions.append(_min_score_condition(f.min_score))
+        conditions.append(_min_score_condition(f.min_score, passage_id))
     if f.countries:
-        conditions.append(_entity_condition("country", list(f.countries)))
+        conditions.append(_entity_condition("country", list(f.countries), passage_id))
     if f.programs:
-        conditions.append(_entity_condition("program", [p.casefold() for p in f.programs]))
+        conditions.append(_entity_condition("program", [p.casefold() for p in f.programs], passage_id))
     if search is not None:
         conditions.extend(_search_conditions(search, dialect, f.lang.lower() if f.lang else None))
     return conditions
@@ -180,30 +208,30 @@ def _search_conditions(search: Search, dialect: str, lang: str | None) -> list[C
     return found
 
 
-def _label_condition(f: PassageFilter) -> ColumnElement[bool]:
+def _label_condition(f: PassageFilter, passage_id: ColumnElement[Any]) -> ColumnElement[bool]:
     # Aliases keep these subqueries from correlating with the tables stats joins for grouping.
     held_label = aliased(CurrentLabel)
     wanted = [label for label in f.labels if label != NO_LABEL]
     options: list[ColumnElement[bool]] = []
     if wanted:
-        held = [held_label.passage_id == Passage.id, held_label.label.in_(wanted)]
+        held = [held_label.passage_id == passage_id, held_label.label.in_(wanted)]
         if f.min_score is not None:
             held.append(held_label.score >= f.min_score)
         options.append(exists().where(*held))
     if NO_LABEL in f.labels:
         any_label = aliased(CurrentLabel)
-        options.append(~exists().where(any_label.passage_id == Passage.id))
+        options.append(~exists().where(any_label.passage_id == passage_id))
     return or_(*options) if len(options) > 1 else options[0]
 
 
-def _min_score_condition(min_score: float) -> ColumnElement[bool]:
+def _min_score_condition(min_score: float, passage_id: ColumnElement[Any]) -> ColumnElement[bool]:
     held_label = aliased(CurrentLabel)
-    return exists().where(held_label.passage_id == Passage.id, held_label.score >= min_score)
+    return exists().where(held_label.passage_id == passage_id, held_label.score >= min_score)
 
 
-def _entity_condition(kind: str, keys: list[str]) -> ColumnElement[bool]:
+def _entity_condition(kind: str, keys: list[str], passage_id: ColumnElement[Any]) -> ColumnElement[bool]:
     entity = aliased(Entity)
-    return exists().where(entity.passage_id == Passage.id, entity.kind == kind, entity.key.in_(keys))
+    return exists().where(entity.passage_id == passage_id, entity.kind == kind, entity.key.in_(keys))
 
 
 def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnElement[bool]:
@@ -214,37 +242,67 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
     passages: "U.S." is one token. Prefixes match the unstemmed words (tsv_plain, migration 0004): the
     english stem of "eradication" is "erad", which "eradicat*" is no prefix of. Clauses of words only are
     one tsquery (terms joined by || within a clause, clauses by &&)."""
-    tsv: ColumnElement[Any] = literal_column("passages.tsv")
-    tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
-
-    def prefix_query(terms: Sequence[Term]) -> ColumnElement[Any]:
-        return _any([func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in terms])
 
     def in_config(config: str) -> ColumnElement[bool]:
-        plain_clauses: list[ColumnElement[Any]] = []
-        conditions: list[ColumnElement[bool]] = []
-        for clause in clauses:
-            words = [t for t in clause if not t.prefix]
-            prefixes = [t for t in clause if t.prefix]
-            if not prefixes:
-                plain_clauses.append(_any([_phrase(config, t) for t in words]))
-            elif not words:
-                conditions.append(tsv_plain.op("@@")(prefix_query(prefixes)))
-            else:
-                conditions.append(or_(
-                    tsv.op("@@")(_any([_phrase(config, t) for t in words])),
-                    tsv_plain.op("@@")(prefix_query(prefixes)),
-                ))  # fmt: skip
-        if plain_clauses:
-            conditions.insert(0, tsv.op("@@")(_all(plain_clauses)))
-            # PostgreSQL's parser drops some tokens Python counts as words (HTML tags and entities): such
-            # a term is an empty tsquery, which && would silently drop; on SQLite it matches nothing.
-            conditions.extend(func.numnode(query) > 0 for query in plain_clauses)
+        parts, word_queries = _pg_parts(clauses, config)
+        conditions = [or_(*(vector.op("@@")(query) for vector, query in part)) for part in parts]
+        # PostgreSQL's parser drops some tokens Python counts as words (HTML tags and entities): such a
+        # term is an empty tsquery, which && would silently drop; on SQLite it matches nothing.
+        conditions.extend(func.numnode(query) > 0 for query in word_queries)
         return and_(*conditions)
 
     if lang is not None:  # the filter already keeps that language's passages only
-        return in_config(_PG_CONFIGS[lang if lang in _PG_CONFIGS else None])
+        return in_config(_pg_config(lang))
     return or_(*(and_(_in_group(group), in_config(config)) for group, config in _PG_CONFIGS.items()))
+
+
+def _pg_relevance(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnElement[Any]:
+    """How well a passage matched (higher is better): ts_rank_cd of each tsquery _pg_search matched it
+    with, against the same tsvector and in its language group's configuration, summed."""
+
+    def in_config(config: str) -> ColumnElement[Any]:
+        parts, _ = _pg_parts(clauses, config)
+        ranks = [
+            func.ts_rank_cd(vector, query, _PG_RANK_NORMALIZATION) for part in parts for vector, query in part
+        ]
+        return reduce(operator.add, ranks)
+
+    if lang is not None:
+        return in_config(_pg_config(lang))
+    groups = [(_in_group(group), in_config(config)) for group, config in _PG_CONFIGS.items() if group]
+    return case(*groups, else_=in_config(_PG_PLAIN))
+
+
+# One way a passage can hold a part of a search: a tsvector column and the tsquery it must match.
+_Probe = tuple[ColumnElement[Any], ColumnElement[Any]]
+
+
+def _pg_parts(
+    clauses: Sequence[Sequence[Term]], config: str
+) -> tuple[list[list[_Probe]], list[ColumnElement[Any]]]:
+    """The parts a passage of one language group must hold, each a list of probes of which one must match,
+    and the tsqueries of the clauses of words only (ANDed into the first part, on tsv). A clause with
+    prefixes is a part of its own: its words on tsv, or its prefixes on tsv_plain."""
+    tsv: ColumnElement[Any] = literal_column("passages.tsv")
+    tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
+    word_queries: list[ColumnElement[Any]] = []
+    parts: list[list[_Probe]] = []
+    for clause in clauses:
+        words = [_phrase(config, t) for t in clause if not t.prefix]
+        prefixes = [func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in clause if t.prefix]
+        if not prefixes:
+            word_queries.append(_any(words))
+            continue
+        part: list[_Probe] = [(tsv, _any(words))] if words else []
+        parts.append([*part, (tsv_plain, _any(prefixes))])
+    if word_queries:
+        parts.insert(0, [(tsv, _all(word_queries))])
+    return parts, word_queries
+
+
+def _pg_config(lang: str) -> str:
+    """The text-search configuration of passages.tsv for passages in `lang`."""
+    return _PG_CONFIGS[lang if lang in _PG_CONFIGS else None]
 
 
 def _in_group(group: str | None) -> ColumnElement[bool]:

@@ -26,9 +26,11 @@ class QueriesMixin(StoreBase):
     def passages(
         self, f: PassageFilter | None = None, limit: int | None = None, *, by_report: bool = False
     ) -> Iterator[PassageRow]:
-        """Passages matching `f` in store order, streamed in batches; `limit` applies in SQL. `by_report`
-        orders them by report, then position, so each report's passages come together (ids of two reports
-        stored at once may interleave).
+        """Passages matching `f`, streamed in batches; `limit` applies in SQL. A search for terms puts the
+        best matches first (corpus.passage_sql: BM25 on SQLite, ts_rank_cd on PostgreSQL), ties in store
+        order; without one, store order (passage id). `by_report` orders them by report, then position,
+        search or not, so each report's passages come together (ids of two reports stored at once may
+        interleave).
 
         Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report.
         """

@@ -1,0 +1,110 @@
+"""`passages --search` puts the best matches first, on SQLite (BM25) and PostgreSQL (ts_rank_cd): a short
+passage that says the words often before a long one that says them once, ties in store order; without a
+search, with excluded terms only, or by report, rows keep store order, and counts and stats do not move."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from flows.cli import main
+
+FILLER = (
+    "The annual report of the ministry reviews budgets, staffing, regional offices, court backlogs, "
+    "prison capacity, training of officers, and the coordination of agencies across the provinces, and it "
+    "closes with recommendations for the coming fiscal year and a list of pending legislative reforms."
+)
+# Stored in this order (ids 1..8): the best matches come last, so store order and relevance differ.
+TEXTS = (
+    ("en", f"{FILLER} One kingpin's case ended in extradition to the United States."),  # 1: once, long
+    ("en", "Budgets for municipal parks and street lighting grew again this year."),  # 2: no match
+    ("en", f"Extradition requests rose. {FILLER[:120]} Two more extradition hearings were held."),  # 3: twice
+    ("en", "Extradition, extradition and again extradition of kingpins."),  # 4: three times, short
+    ("es", f"{FILLER} Los homicidios bajaron en la capital."),  # 5: Spanish, once, long
+    ("es", "Homicidios, homicidios y más homicidios."),  # 6: Spanish, three times, short
+    ("en", "A kingpin was arrested."),  # 7: the same text as 8: a tie
+    ("en", "A kingpin was arrested."),  # 8
+)
+
+
+@pytest.fixture
+def ranked(store: Corpus) -> Corpus:
+    """One report of the passages above, a second whose one passage matches too (store order: last)."""
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(TEXTS, start=1)]
+    store.add_report(NewReport(uri="a", sha256="a" * 64, title="ranking", passages=passages))
+    extra = [NewPassage(1, 1, 1, "Extradition of a kingpin, and extradition again.", "en")]
+    store.add_report(NewReport(uri="b", sha256="b" * 64, title="second", passages=extra))
+    return store
+
+
+def ids(corpus: Corpus, limit: int | None = None, by_report: bool = False, **kw: object) -> list[int]:
+    f = PassageFilter(**kw)  # type: ignore[arg-type]
+    return [p.id for p in corpus.passages(f, limit=limit, by_report=by_report)]
+
+
+def test_search_puts_passages_saying_the_words_often_and_briefly_first(ranked: Corpus) -> None:
+    assert ids(ranked, search="extradition") == [4, 9, 3, 1]
+    assert ids(ranked, search="extradition", lang="en") == [4, 9, 3, 1]
+    assert ids(ranked, search="extradition", limit=2) == [4, 9]  # the first page is the best page
+    assert ids(ranked, search="extradit*") == [4, 9, 3, 1]  # prefixes rank by the words as written
+    assert ids(ranked, search="EXTRADITIONS") == [4, 9, 3, 1]
+
+
+def test_ranking_uses_each_language_groups_own_stemming(ranked: Corpus) -> None:
+    # Stemmed in Spanish only: ranked in the wrong language the two would tie and keep store order.
+    assert ids(ranked, search="homicidios") == [6, 5]
+    assert ids(ranked, search="homicidios", lang="es") == [6, 5]
+
+
+def test_equally_good_matches_keep_store_order(ranked: Corpus) -> None:
+    assert ids(ranked, search="arrested") == [7, 8]
+    assert ids(ranked, search='"kingpin was arrested"') == [7, 8]
+    assert ids(ranked, search="kingpin") == [7, 8, 4, 9, 1]  # shortest first; ties by id
+
+
+def test_terms_of_every_clause_count(ranked: Corpus) -> None:
+    both = ids(ranked, search="extradition kingpin")
+    assert sorted(both[:2]) == [4, 9] and both[2:] == [1]  # short and saying them often, then long and once
+    # How the two terms weigh against each other differs (BM25 weighs the rarer one more, ts_rank_cd does
+    # not); each term's passages still come best first.
+    either = ids(ranked, search="extradition OR homicidios")
+    assert sorted(either) == [1, 3, 4, 5, 6, 9]
+    assert [i for i in either if i in (1, 3, 4, 9)] == [4, 9, 3, 1]
+    assert [i for i in either if i in (5, 6)] == [6, 5]
+
+
+def test_without_positive_terms_or_by_report_rows_keep_store_order(ranked: Corpus) -> None:
+    everything = list(range(1, 10))
+    assert ids(ranked) == everything
+    assert ids(ranked, search="-extradition") == [2, 5, 6, 7, 8]
+    assert ids(ranked, search="NOT budgets") == [4, 6, 7, 8, 9]
+    assert ids(ranked, search="extradition", by_report=True) == [1, 3, 4, 9]
+    assert [row.id for row in ranked.passages(PassageFilter(search="extradition"), by_report=True)] == [
+        1, 3, 4, 9
+    ]  # fmt: skip
+
+
+def test_counts_and_stats_are_those_of_the_ranked_rows(ranked: Corpus) -> None:
+    f = PassageFilter(search="extradition")
+    assert ranked.count_passages(f) == len(list(ranked.passages(f))) == 4
+    assert ranked.stats(["report"], f) == [{"report": 1, "count": 3}, {"report": 2, "count": 1}]
+
+
+def test_cli_lists_best_matches_first_in_every_format(
+    ranked: Corpus, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt in ("json", "jsonl", "csv"):
+        try:
+            main(["passages", "--db", store_url, "--search", "extradition", "--format", fmt])
+        except SystemExit as exc:
+            assert not exc.code
+        out = capsys.readouterr().out
+        if fmt == "json":
+            found = [row["id"] for row in json.loads(out)]
+        elif fmt == "jsonl":
+            found = [json.loads(line)["id"] for line in out.splitlines()]
+        else:
+            found = [int(line.split(",", 1)[0]) for line in out.splitlines()[1:]]
+        assert found == [4, 9, 3, 1], fmt
