@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import rebuild, same_words, set_human_labels
+from corpus.labelstate import labels_came_over, rebuild, set_human_labels
 from corpus.records import LabelRow
 from corpus.schema import HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -102,9 +102,9 @@ class LabelsMixin(StoreBase):
         each labeled free text once (its latest label).
 
         A passage of an older version of a report (a changed file, a report read again by newer
-        extractors) whose words the next version has too is left out: its label came over to that
-        version's passage (carry_labels_over), which stands for it. One whose words the next version does
-        not have keeps its own: nothing else holds that judgment."""
+        extractors) whose label came over to the next version's passage with the same or nearly the same
+        words (carry_labels_over, corpus.passage_match) is left out: that passage stands for it. One whose
+        label did not come over keeps its own: nothing else holds that judgment."""
         latest = (
             select(func.max(HumanLabel.id))
             .where(HumanLabel.passage_id.is_not(None))
@@ -129,15 +129,14 @@ class LabelsMixin(StoreBase):
         )
         free = select(*HumanLabel.__table__.c).where(HumanLabel.id.in_(latest_free)).order_by(HumanLabel.id)
         with self._read() as conn:
-            newer_words: dict[int, set[str]] = {}  # the words of each next version's passages
+            came_over: dict[int, frozenset[int]] = {}  # per next version: the old passages it stands for
             rows = conn.execute(on_passages).all()  # read whole: the loop below queries on this connection
             for row in rows:
                 if row.superseded_by is not None:
                     next_version = int(row.superseded_by)
-                    if next_version not in newer_words:
-                        texts = conn.execute(select(Passage.text).where(Passage.report_id == next_version))
-                        newer_words[next_version] = {same_words(t) for t in texts.scalars()}
-                    if same_words(row.text) in newer_words[next_version]:
+                    if next_version not in came_over:
+                        came_over[next_version] = labels_came_over(conn, next_version)[1]
+                    if row.passage_id in came_over[next_version]:
                         continue
                 yield _label_row(row)
             for row in conn.execute(free.execution_options(stream_results=True, yield_per=1000)):

@@ -214,11 +214,12 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
     assert (first.new, first.failed) == (2, 1)
     with Corpus.open(db_url) as corpus:
         # What a store written by an older release holds: its extractors' version on every report, and
-        # here one passage those extractors read differently (a running header left in).
+        # here one passage those extractors read differently (cut short, with a running header left in:
+        # more than the slight change whose label would come over, see corpus.passage_match).
         labeled, changed = list(corpus.passages(PassageFilter(), limit=2))
         with corpus.engine.begin() as conn:
             conn.execute(update(Report).values(extractor_version="0.9"))
-            older_text = "ANNUAL REPORT " + changed.text
+            older_text = "ANNUAL REPORT " + changed.text[: len(changed.text) // 2]
             conn.execute(update(Passage).where(Passage.id == changed.id).values(text=older_text))
         corpus.add_labels(labeled.id, ["prevention"], annotator="ana")
         corpus.add_labels(changed.id, ["enforcement"], annotator="ana")

@@ -241,3 +241,12 @@ def test_a_label_on_a_passage_that_changed_a_lot_is_left_behind_and_counted(stor
     assert store.labels_left_behind(new_id) == 1
     # The left-behind label stays on the old reading, as history.
     assert store.latest_labels(funds.id).labels == ["enforcement"]  # type: ignore[union-attr]
+
+
+def test_retraining_sees_a_label_that_came_over_once_on_the_new_passage(store: Corpus) -> None:
+    old_id = store.add_report(_reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
+    funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
+    store.add_labels(funds.id, ["enforcement"])
+    new_id = store.add_report(_reading("1.1", (FUNDS, TRUCE[:40])))
+    examples = [(e.text, e.report_id) for e in store.labeled_examples()]
+    assert examples == [(FUNDS, new_id)]
