@@ -6,8 +6,10 @@ Generates the store once (bench/results/query_bench.db, reused while it holds N 
 each query through the Corpus API (SQL plus attaching labels, scores and entities to the page) and
 prints the median. Writes bench/results/query.json. Target: the filtered search under 100 ms.
 
-A search returns its best matches first (BM25), so its first page costs a pass over every match that
-passes the other filters, not just the first twenty found: the common-word query shows that cost.
+Queries run in store order, as `citsec passages` does by default; the `ranked` ones as `--order relevance`
+does (best matches first, BM25): their first page costs a pass over every match that passes the other
+filters, not just the first twenty found, so the target applies to store order and the ranked rows show the
+cost of ranking (the common word most of all).
 """
 
 from __future__ import annotations
@@ -42,25 +44,32 @@ DOMAIN = (
     "kingpin", "corruption", "municipal", "violencia", "seguridad", "narcotráfico", "prisión", "jóvenes",
     "segurança", "polícia", "tráfico", "crime", "drug", "state", "government", "funding", "training",
 )  # fmt: skip
-QUERIES: list[tuple[str, PassageFilter]] = [
-    (
-        "search+label+country",
-        PassageFilter(search="extradition", labels=("transnational",), countries=("MX",)),
-    ),
+_FILTERED = PassageFilter(search="extradition", labels=("transnational",), countries=("MX",))
+_COMMON = PassageFilter(search="police", labels=("enforcement",))  # the commonest domain word: ~20%
+# (name, filter, ranked): ranked queries run as `passages --order relevance`.
+QUERIES: list[tuple[str, PassageFilter, bool]] = [
+    ("search+label+country", _FILTERED, False),
     (
         "search+label+country+since",
         PassageFilter(
             search="cartel police", labels=("enforcement",), countries=("CO", "MX"), since=dt.date(2015, 1, 1)
         ),
+        False,
     ),  # fmt: skip
     (
         "phrase+label+min-score",
         PassageFilter(search='"youth program"', labels=("prevention",), min_score=0.8),
+        False,
     ),
-    ("rare search+program", PassageFilter(search="kingpin extradition", programs=("Merida Initiative",))),
-    # The commonest domain word (in ~20% of passages): ranking reads every match, so this shows its cost.
-    ("common word+label", PassageFilter(search="police", labels=("enforcement",))),
-    ("label+country (no search)", PassageFilter(labels=("prevention",), countries=("SV",))),
+    (
+        "rare search+program",
+        PassageFilter(search="kingpin extradition", programs=("Merida Initiative",)),
+        False,
+    ),
+    ("common word+label", _COMMON, False),
+    ("label+country (no search)", PassageFilter(labels=("prevention",), countries=("SV",)), False),
+    ("search+label+country, ranked", _FILTERED, True),
+    ("common word+label, ranked", _COMMON, True),
 ]
 
 
@@ -203,16 +212,18 @@ def _count(path: Path) -> int:
 def time_queries(path: Path, repeat: int) -> list[dict[str, Any]]:
     results = []
     with Corpus.open(str(path)) as corpus:
-        for name, f in QUERIES:
-            list(corpus.passages(f, limit=20))  # warm the page cache once; we time warm queries
+        for name, f, ranked in QUERIES:
+            # Warm the page cache once; we time warm queries.
+            list(corpus.passages(f, limit=20, ranked=ranked))
             times, rows = [], 0
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                rows = len(list(corpus.passages(f, limit=20)))
+                rows = len(list(corpus.passages(f, limit=20, ranked=ranked)))
                 times.append((time.perf_counter() - t0) * 1000)
             results.append({
-                "query": name, "rows": rows, "median_ms": round(statistics.median(times), 2),
-                "min_ms": round(min(times), 2), "max_ms": round(max(times), 2), "repeat": repeat,
+                "query": name, "ranked": ranked, "rows": rows,
+                "median_ms": round(statistics.median(times), 2), "min_ms": round(min(times), 2),
+                "max_ms": round(max(times), 2), "repeat": repeat,
             })  # fmt: skip
     return results
 
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{q['query']:<30} {q['median_ms']:>10.1f} {q['min_ms']:>8.1f} {q['max_ms']:>8.1f} {q['rows']:>5}"
         )
     print(f"{args.passages:,} passages, SQLite {sqlite3.sqlite_version}; target < 100 ms")
-    return 0 if queries[0]["median_ms"] < 100 else 1
+    return 0 if queries[0]["median_ms"] < 100 else 1  # the filtered search, in store order
 
 
 if __name__ == "__main__":

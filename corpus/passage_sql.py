@@ -72,11 +72,13 @@ PASSAGE_COLUMNS = (
 )
 
 
-def select_passages(f: PassageFilter, dialect: str, limit: int | None = None) -> Select[Any]:
-    """Matching passages, limited in SQL: best match first when `f` searches for terms (relevance), else
-    in store order (passage id, which follows report, then position); ties in store order too."""
+def select_passages(
+    f: PassageFilter, dialect: str, limit: int | None = None, *, ranked: bool = False
+) -> Select[Any]:
+    """Matching passages, limited in SQL, in store order (passage id, which follows report, then
+    position); `ranked`: best match first when `f` searches for terms (relevance), ties in store order."""
     stmt, order_key = _filtered(select(*PASSAGE_COLUMNS), f, dialect)
-    stmt = stmt.order_by(*_relevance(f, dialect), order_key)
+    stmt = stmt.order_by(*(_relevance(f, dialect) if ranked else []), order_key)
     return stmt.limit(limit) if limit is not None else stmt
 
 

@@ -24,20 +24,28 @@ _STREAM_BATCH = 500
 
 class QueriesMixin(StoreBase):
     def passages(
-        self, f: PassageFilter | None = None, limit: int | None = None, *, by_report: bool = False
+        self,
+        f: PassageFilter | None = None,
+        limit: int | None = None,
+        *,
+        by_report: bool = False,
+        ranked: bool = False,
     ) -> Iterator[PassageRow]:
-        """Passages matching `f`, streamed in batches; `limit` applies in SQL. A search for terms puts the
-        best matches first (corpus.passage_sql: BM25 on SQLite, ts_rank_cd on PostgreSQL), ties in store
-        order; without one, store order (passage id). `by_report` orders them by report, then position,
-        search or not, so each report's passages come together (ids of two reports stored at once may
-        interleave).
+        """Passages matching `f` in store order (passage id), streamed in batches; `limit` applies in SQL.
+        `ranked`: the best matches of `f`'s search first (corpus.passage_sql: BM25 on SQLite, ts_rank_cd on
+        PostgreSQL), ties in store order; it needs a search, and costs a pass over every match (a search
+        with only excluded terms keeps store order). `by_report` orders them by report, then position, so
+        each report's passages come together (ids of two reports stored at once may interleave).
 
-        Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report.
+        Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report, or a
+        ranking without a search.
         """
         f = self._checked(f)
         if limit is not None and limit < 0:
             raise CorpusError(f"--limit must be 0 or more, got {limit}")
-        stmt = select_passages(f, self.dialect, limit)
+        if ranked and not f.search:
+            raise CorpusError("ranking by relevance needs a search (--search TEXT)")
+        stmt = select_passages(f, self.dialect, limit, ranked=ranked)
         return self._stream(_by_report(stmt) if by_report else stmt)
 
     def passages_by_id(self, ids: Sequence[int]) -> list[PassageRow]:

@@ -3,6 +3,7 @@ inside."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,6 +62,13 @@ MinScoreOpt = Annotated[
         "--min-score", help="Minimum score (0-1) of the labels asked for with --label (human labels: 1)."
     ),
 ]
+
+
+class PassageOrder(enum.StrEnum):
+    store = "store"
+    relevance = "relevance"
+
+
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Reports dated on or after DATE.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Reports dated on or before DATE.")]
 
@@ -173,6 +181,14 @@ def passages_command(
     since: SinceOpt = None,
     until: UntilOpt = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N passages.", min=0)] = None,
+    order: Annotated[
+        PassageOrder,
+        typer.Option(
+            "--order",
+            help="store: by report, then position in it. relevance: the best matches of --search first "
+            "(the words said often, in a short passage; rarer words weigh more).",
+        ),
+    ] = PassageOrder.store,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -181,7 +197,7 @@ def passages_command(
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db, must_exist=True) as corpus:
-        passages = corpus.passages(f, limit=limit)
+        passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
             if search:  # the cell shows where the search matched, not only the passage's opening

@@ -1,6 +1,7 @@
-"""`passages --search` puts the best matches first, on SQLite (BM25) and PostgreSQL (ts_rank_cd): a short
-passage that says the words often before a long one that says them once, ties in store order; without a
-search, with excluded terms only, or by report, rows keep store order, and counts and stats do not move."""
+"""`passages --search ... --order relevance` puts the best matches first, on SQLite (BM25) and PostgreSQL
+(ts_rank_cd): a short passage that says the words often before a long one that says them once, ties in store
+order. By default, with excluded terms only, or by report, rows keep store order; counts and stats do not
+move."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 
 import pytest
 
-from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
 from flows.cli import main
 
 FILLER = (
@@ -39,9 +40,11 @@ def ranked(store: Corpus) -> Corpus:
     return store
 
 
-def ids(corpus: Corpus, limit: int | None = None, by_report: bool = False, **kw: object) -> list[int]:
+def ids(
+    corpus: Corpus, limit: int | None = None, by_report: bool = False, ranked: bool = True, **kw: object
+) -> list[int]:
     f = PassageFilter(**kw)  # type: ignore[arg-type]
-    return [p.id for p in corpus.passages(f, limit=limit, by_report=by_report)]
+    return [p.id for p in corpus.passages(f, limit=limit, by_report=by_report, ranked=ranked)]
 
 
 def test_search_puts_passages_saying_the_words_often_and_briefly_first(ranked: Corpus) -> None:
@@ -75,15 +78,25 @@ def test_terms_of_every_clause_count(ranked: Corpus) -> None:
     assert [i for i in either if i in (5, 6)] == [6, 5]
 
 
-def test_without_positive_terms_or_by_report_rows_keep_store_order(ranked: Corpus) -> None:
+def test_by_default_without_positive_terms_or_by_report_rows_keep_store_order(ranked: Corpus) -> None:
     everything = list(range(1, 10))
-    assert ids(ranked) == everything
+    assert ids(ranked, ranked=False) == everything
+    assert ids(ranked, search="extradition", ranked=False) == [1, 3, 4, 9]
+    assert ids(ranked, search="extradition", ranked=False, limit=2) == [1, 3]
     assert ids(ranked, search="-extradition") == [2, 5, 6, 7, 8]
     assert ids(ranked, search="NOT budgets") == [4, 6, 7, 8, 9]
     assert ids(ranked, search="extradition", by_report=True) == [1, 3, 4, 9]
     assert [row.id for row in ranked.passages(PassageFilter(search="extradition"), by_report=True)] == [
         1, 3, 4, 9
     ]  # fmt: skip
+
+
+def test_ranking_without_a_search_is_refused(ranked: Corpus, store_url: str) -> None:
+    with pytest.raises(CorpusError, match="needs a search"):
+        ranked.passages(PassageFilter(labels=("prevention",)), ranked=True)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["passages", "--db", store_url, "--order", "relevance"])
+    assert exit_info.value.code
 
 
 def test_counts_and_stats_are_those_of_the_ranked_rows(ranked: Corpus) -> None:
@@ -97,7 +110,8 @@ def test_cli_lists_best_matches_first_in_every_format(
 ) -> None:
     for fmt in ("json", "jsonl", "csv"):
         try:
-            main(["passages", "--db", store_url, "--search", "extradition", "--format", fmt])
+            ranked_search = ["--search", "extradition", "--order", "relevance"]
+            main(["passages", "--db", store_url, *ranked_search, "--format", fmt])
         except SystemExit as exc:
             assert not exc.code
         out = capsys.readouterr().out
@@ -108,3 +122,9 @@ def test_cli_lists_best_matches_first_in_every_format(
         else:
             found = [int(line.split(",", 1)[0]) for line in out.splitlines()[1:]]
         assert found == [4, 9, 3, 1], fmt
+    main_default = ["passages", "--db", store_url, "--search", "extradition", "--format", "jsonl"]
+    try:
+        main(main_default)
+    except SystemExit as exc:
+        assert not exc.code
+    assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == [1, 3, 4, 9]
