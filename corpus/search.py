@@ -202,28 +202,49 @@ def to_tsquery_text(term: Term) -> str:
     return body + (":*" if term.prefix else "")
 
 
-def excerpt(text: str, search: str, lang: str | None, width: int = 160) -> str:
-    """`text` from a little before the first place a term of `search` matches it (as the stores match:
-    the stems in `lang`, or a prefix of the plain words), with "…" for what was cut, so a table cell of
-    `width` characters shows why the passage was found; the whole text when no term is found in it."""
+def match_spans(text: str, search: str, lang: str | None) -> list[tuple[int, int]]:
+    """Where the terms of `search` match `text`, as the stores match (the stems in `lang`, or a prefix of
+    the plain words): (start, end) character offsets in `text` (NFC), in order, not overlapping; excluded
+    terms are not matches."""
     parsed = parse_search(search)
     terms = [term for clause in parsed.all_of for term in clause]
     tokens = list(_TOKEN.finditer(unicodedata.normalize("NFC", text)))
     plain = [_fold(token.group(0)) for token in tokens]
     stemmed = stems([token.group(0) for token in tokens], lang)
     wanted = [(term, stems(list(term.words), None if term.prefix else lang)) for term in terms]
-    for i, token in enumerate(tokens):
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        length = 0
         for term, words in wanted:
             n = len(words)
             if term.prefix:
                 here = plain[i : i + n]
                 found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
             else:
-                found = stemmed[i : i + n] == words
+                found = n > 0 and stemmed[i : i + n] == words
             if found:
-                start = token.start()
-                if start <= width // 3:
-                    return text
-                cut = text.rfind(" ", 0, start - width // 4) + 1  # a few words of lead-in
-                return "…" + text[cut:]
-    return text
+                length = max(length, n)
+        if length:
+            spans.append((tokens[i].start(), tokens[i + length - 1].end()))
+            i += length
+        else:
+            i += 1
+    return spans
+
+
+def excerpt_start(text: str, spans: Sequence[tuple[int, int]], width: int) -> int:
+    """Where a cell `width` characters wide should start `text` so that the first of `spans` shows, with a
+    few words of lead-in: 0 when it shows from the start, or when there is no span."""
+    if not spans or spans[0][0] <= width // 3:
+        return 0
+    return text.rfind(" ", 0, spans[0][0] - width // 4) + 1
+
+
+def excerpt(text: str, search: str, lang: str | None, width: int = 160) -> str:
+    """`text` (NFC) from a little before the first place a term of `search` matches it (match_spans), with
+    "…" for what was cut, so a table cell of `width` characters shows why the passage was found; the whole
+    text when no term is found in it or the first is near the start."""
+    text = unicodedata.normalize("NFC", text)
+    start = excerpt_start(text, match_spans(text, search, lang), width)
+    return "…" + text[start:] if start else text

@@ -33,3 +33,37 @@ def test_table_cells_are_text_not_markup(capsys, monkeypatch):
     assert write_table(rows, ["id", "text"]) == 1
     out = " ".join(capsys.readouterr().out.split())
     assert "[sic] said [/b] the plan [Plan Colombia] worked." in out
+
+
+LEAD = "Durante años el presupuesto, la plantilla y los edificios de la fuerza ocuparon el informe. " * 2
+PASSAGE = LEAD + "Después llegaron las Erradicaciones forzosas de coca [sic] en el Putumayo."
+
+
+def _bold(cell) -> list[str]:
+    return [cell.plain[span.start : span.end] for span in cell.spans if span.style == "bold"]
+
+
+def test_a_search_shows_its_matches_in_bold_from_a_little_before_the_first():
+    from flows.cli.query_cmd import matches_in_bold
+
+    cell = matches_in_bold(PASSAGE, "erradicacion coca -presupuesto", "es", width=80)
+    assert cell.plain.startswith("…") and "Erradicaciones" in cell.plain[:40]
+    assert _bold(cell) == ["Erradicaciones", "coca"]  # stems, accents folded; an excluded term is no match
+    phrase = matches_in_bold(PASSAGE, '"forzosas de coca"', "es", width=80)
+    assert _bold(phrase) == ["forzosas de coca"]
+    near_start = matches_in_bold(PASSAGE, "presupuesto", "es", width=80)
+    assert near_start.plain == PASSAGE and _bold(near_start) == ["presupuesto", "presupuesto"]
+
+
+def test_a_bold_cell_is_cut_to_its_width_and_printed_as_text_not_markup(capsys, monkeypatch):
+    from flows.cli.common import out_console
+    from flows.cli.output import _rich_cell, write_table
+    from flows.cli.query_cmd import matches_in_bold
+
+    cell = matches_in_bold(PASSAGE, "coca", "es", width=60)
+    short = _rich_cell(cell, 40)
+    assert len(short) == 40 and short.plain.endswith("…") and _bold(short) == ["coca"]
+    assert _bold(_rich_cell(cell, 30)) == ["c"]  # a match cut at the edge stays bold as far as it shows
+    monkeypatch.setattr(out_console, "width", 240)
+    assert write_table([{"id": 7, "text": cell}], ["id", "text"], widths={"text": 60}) == 1
+    assert "coca [sic] en el Putumayo." in " ".join(capsys.readouterr().out.split())

@@ -108,6 +108,19 @@ def table_cell(value: Any, width: int | None = None) -> str:
     return text
 
 
+def _rich_cell(value: Any, width: int | None) -> Any:
+    """A table cell as Rich Text, never markup (a passage's "[sic]" stays and its "[/b]" is no closing
+    tag); a value that is already Text (a passage with its search matches in bold) keeps its styles."""
+    from rich.text import Text
+
+    if not isinstance(value, Text):
+        return Text(table_cell(value, width))
+    if width is not None and len(value) > width:
+        value = value[: width - 1]
+        value.append("…")
+    return value
+
+
 def write_table(
     rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
@@ -117,7 +130,6 @@ def write_table(
 ) -> int:
     """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable."""
     from rich.table import Table
-    from rich.text import Text
 
     wide = widths or {}
     table = Table(title=title, show_lines=False, highlight=False)
@@ -126,8 +138,7 @@ def write_table(
         table.add_column(_HEADERS.get(column, column), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     count = 0
     for row in rows:
-        # Text, not markup: a passage's "[sic]" stays and its "[/b]" is no Rich closing tag.
-        table.add_row(*(Text(table_cell(row.get(c), wide.get(c))) for c in columns))
+        table.add_row(*(_rich_cell(row.get(c), wide.get(c)) for c in columns))
         count += 1
     out_console.print(table)
     return count

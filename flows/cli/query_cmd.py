@@ -193,19 +193,36 @@ def passages_command(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     from corpus import Corpus
-    from corpus.search import excerpt
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until)
     with Corpus.open(db, must_exist=True) as corpus:
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
-            if search:  # the cell shows where the search matched, not only the passage's opening
-                width = _WIDTHS["text"]
-                rows = (row | {"text": excerpt(row["text"], search, row["lang"], width)} for row in rows)
+            if search:  # the cell shows where the search matched, in bold, not only the passage's opening
+                rows = (row | {"text": matches_in_bold(row["text"], search, row["lang"])} for row in rows)
         else:
             rows = (p.to_json() for p in passages)
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
+
+
+def matches_in_bold(text: str, search: str, lang: str | None, width: int = _WIDTHS["text"]) -> Any:
+    """A passage's table cell for a search: from a little before its first match (corpus.search.excerpt),
+    the words the search matched in bold."""
+    import unicodedata
+
+    from rich.text import Text
+
+    from corpus.search import excerpt_start, match_spans
+
+    text = unicodedata.normalize("NFC", text)
+    spans = match_spans(text, search, lang)
+    start = excerpt_start(text, spans, width)
+    lead = "…" if start else ""
+    cell = Text(lead + text[start:])
+    for begin, end in spans:
+        cell.stylize("bold", begin - start + len(lead), end - start + len(lead))
+    return cell
 
 
 RUN_FIELDS = (
