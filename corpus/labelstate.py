@@ -65,8 +65,8 @@ def latest_labels(conn: Connection, reports: Sequence[int]) -> dict[int, Any]:
         .group_by(HumanLabel.passage_id)
     )
     rows = conn.execute(
-        select(HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
-               HumanLabel.created_at)
+        select(HumanLabel.id, HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator,
+               HumanLabel.origin, HumanLabel.created_at)
         .join(Passage, HumanLabel.passage_id == Passage.id)
         .where(Passage.report_id.in_(reports), HumanLabel.id.in_(latest))
         .order_by(HumanLabel.id)
@@ -78,7 +78,8 @@ def match_versions(
     conn: Connection, old_reports: Sequence[int], latest: dict[int, Any], new: Sequence[tuple[int, str]]
 ) -> Matches:
     """`match_passages` on the passages of `old_reports` (their labels from `latest_labels`) and a new
-    version's passages: the one rule carry_labels_over and labels_left_behind both follow."""
+    version's passages: which new passage takes which old label (carry_labels_over records each copy,
+    and labels_came_over reads those records)."""
     texts = conn.execute(select(Passage.id, Passage.text).where(Passage.report_id.in_(old_reports)))
     text_of: dict[int, str] = {pid: text for pid, text in texts}
     unlabeled = [OldPassage(pid, text, None) for pid, text in text_of.items() if pid not in latest]
@@ -87,16 +88,22 @@ def match_versions(
 
 
 def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], frozenset[int]]:
-    """The labeled passages of the older versions `report_id` superseded, and those of them whose label
-    came over to it (by `match_passages`, as carry_labels_over decided when it was stored)."""
+    """The labeled passages of the older versions `report_id` superseded, and those of them whose latest
+    label came over to it: carry_labels_over copied that very label row to one of its passages when it
+    was stored (`carried_from`). A label given to an old passage later, or one that did not carry, did
+    not come over, whatever the texts say now."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == report_id)).scalars().all()
     latest = latest_labels(conn, older) if older else {}
     if not latest:
         return [], frozenset()
-    new = conn.execute(
-        select(Passage.id, Passage.text).where(Passage.report_id == report_id).order_by(Passage.seq)
-    ).all()
-    return list(latest), match_versions(conn, older, latest, [(pid, text) for pid, text in new]).came_over
+    carried = set(
+        conn.execute(
+            select(HumanLabel.carried_from)
+            .join(Passage, HumanLabel.passage_id == Passage.id)
+            .where(Passage.report_id == report_id, HumanLabel.carried_from.is_not(None))
+        ).scalars()
+    )
+    return list(latest), frozenset(pid for pid, row in latest.items() if row.id in carried)
 
 
 def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
@@ -118,7 +125,7 @@ def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequenc
         conn.execute(
             insert(HumanLabel),
             {"passage_id": passage_id, "labels": row.labels, "annotator": row.annotator, "origin": row.origin,
-             "created_at": row.created_at},
+             "created_at": row.created_at, "carried_from": row.id},
         )  # fmt: skip
         set_human_labels(conn, passage_id, row.labels)
 

@@ -192,6 +192,9 @@ class HumanLabel(Base):
     annotator: Mapped[str | None] = mapped_column(String(200))
     origin: Mapped[str] = mapped_column(String(20), default="human")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A copy made when the report was stored again (corpus.labelstate.carry_labels_over): the label row
+    # of the old passage it copies. None for a label a person or an import gave.
+    carried_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class CurrentLabel(Base):

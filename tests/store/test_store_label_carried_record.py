@@ -1,0 +1,99 @@
+"""Whether a label came over to a report's new version is what carry_labels_over did when the version was
+stored (labels.carried_from), not the texts matched again with the labels as they are later: a label
+given to the old version afterwards, or a second label that makes the old match ambiguous, stays the old
+passage's own (counted as left behind, and a training example), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text, update
+from test_store_label_carry import FUNDS, FUNDS_READ_BEFORE, TRUCE
+from test_store_label_carry import _reading as reading
+
+from corpus import Corpus, PassageFilter
+from corpus.engine import MIGRATIONS_DIR, make_engine, upgrade
+from corpus.migrations import HEAD
+from corpus.schema import HumanLabel
+
+
+def _examples(store: Corpus) -> list[tuple[str | None, list[str], int | None]]:
+    return [(e.text, list(e.labels), e.report_id) for e in store.labeled_examples()]
+
+
+def test_a_label_given_to_the_old_version_after_the_new_one_was_stored_stays_its_own(store: Corpus) -> None:
+    old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
+    funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
+    new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
+    assert store.labels_left_behind(new_id) == 0
+    store.add_labels(funds.id, ["enforcement"], annotator="ana")  # on the superseded reading
+    assert store.labels_left_behind(new_id) == 1
+    assert _examples(store) == [(FUNDS_READ_BEFORE, ["enforcement"], old_id)]
+    assert not list(store.passages(PassageFilter(labels=("enforcement",))))  # nothing was carried
+
+
+def test_labeling_a_near_copy_later_does_not_make_a_label_left_behind_carried(store: Corpus) -> None:
+    # An old passage and an unlabeled near-copy: the match is ambiguous, so nothing carries at store time.
+    copy = FUNDS_READ_BEFORE.replace("ten billion", "nine billion")
+    old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, copy)))
+    first, second = list(store.passages(PassageFilter(report_id=old_id)))
+    store.add_labels(first.id, ["enforcement"], annotator="ana")
+    new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
+    assert store.labels_left_behind(new_id) == 1
+    store.add_labels(second.id, ["enforcement"], annotator="ana")
+    assert store.labels_left_behind(new_id) == 2
+    assert sorted(str(e[0]) for e in _examples(store)) == sorted([FUNDS_READ_BEFORE, copy])
+
+
+def test_a_carried_label_records_its_source_and_stays_carried_after_the_new_passage_is_relabeled(
+    store: Corpus,
+) -> None:
+    old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
+    funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
+    store.add_labels(funds.id, ["enforcement"], annotator="ana")
+    new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
+    new_funds, _ = list(store.passages(PassageFilter(report_id=new_id)))
+    with store.engine.connect() as conn:
+        source = conn.execute(select(HumanLabel.id).where(HumanLabel.passage_id == funds.id)).scalar_one()
+        copied = conn.execute(select(HumanLabel.carried_from).where(HumanLabel.passage_id == new_funds.id))
+        assert copied.scalars().all() == [source]
+    store.add_labels(new_funds.id, ["prevention"], annotator="ben")  # a correction of the new reading
+    assert store.labels_left_behind(new_id) == 0
+    assert _examples(store) == [(FUNDS, ["prevention"], new_id)]
+
+
+def test_copies_made_before_the_record_existed_are_found_again_by_the_migration(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Corpus.open(url) as store:
+        old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
+        funds, truce = list(store.passages(PassageFilter(report_id=old_id)))
+        store.add_labels(funds.id, ["enforcement"], annotator="ana")
+        store.add_labels(truce.id, ["prevention"], annotator=None)
+        new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
+    engine = make_engine(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0005")  # a store of the release before: copies without a record
+            columns = list(conn.execute(text("SELECT * FROM labels")).keys())
+            assert "carried_from" not in columns
+        assert upgrade(engine) == HEAD
+        with engine.connect() as conn:
+            rows = conn.execute(select(HumanLabel.passage_id, HumanLabel.id, HumanLabel.carried_from)).all()
+        by_passage = {passage_id: (label_id, carried) for passage_id, label_id, carried in rows}
+        new_funds, new_truce = funds.id + 2, truce.id + 2
+        assert by_passage[new_funds][1] == by_passage[funds.id][0]
+        assert by_passage[new_truce][1] == by_passage[truce.id][0]
+        assert by_passage[funds.id][1] is None and by_passage[truce.id][1] is None
+    finally:
+        engine.dispose()
+    with Corpus.open(url) as store:
+        assert store.labels_left_behind(new_id) == 0
+        with store.engine.begin() as conn:  # (and without the record, nothing would have come over)
+            conn.execute(update(HumanLabel).values(carried_from=None))
+        assert store.labels_left_behind(new_id) == 2
