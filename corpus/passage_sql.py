@@ -86,7 +86,16 @@ def _relevance(f: PassageFilter, dialect: str) -> list[ColumnElement[Any]]:
     """ORDER BY terms putting the best matches of `f`'s search first; none without a search or with only
     excluded terms. SQLite: BM25 of the FTS5 row the query is driven from (term frequency, rarer terms
     weighing more, shorter passages first). PostgreSQL: ts_rank_cd of the very tsvector and tsquery each
-    passage was matched with, in its language group (term frequency and proximity, per length)."""
+    passage was matched with, in its language group (term frequency and proximity, per length; no rarity).
+
+    Across languages, SQLite's scores are only roughly comparable: BM25 weighs each phrase of the MATCH
+    expression (corpus.search.to_fts5) by how many passages of the whole index hold it, and each language
+    group has its own phrases. Where the stems differ ("crime": "crime" in English, "crim" in Spanish), each
+    weighs by its own frequency. A passage of no stemmed language is matched on its words as written, weighed
+    by how many passages of any language hold that form; a stem gathers several forms ("polic": police,
+    policed, policing), so it is commoner, and weighs less, than one form of it: such a passage can still
+    come before a stemmed one that matches as well. FTS5 has no way to weigh a phrase by another's
+    frequency. Within one language (`f.lang`) every passage is scored with the same phrases and weights."""
     search = parse_search(f.search) if f.search else None
     if search is None or not search.all_of:
         return []

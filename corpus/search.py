@@ -172,24 +172,41 @@ def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
     `words`: search_words; `plain`: the same words unstemmed, for prefix terms). Every word is
     double-quoted, so none can be read as an operator. A passage matches when each clause has one of its
     terms, stemmed in its language, in its words: with `lang` known, one group for that language;
-    otherwise one group per language, ORed (PostgreSQL does the same, corpus.passage_sql._pg_search)."""
+    otherwise one group per language, ORed (PostgreSQL does the same, corpus.passage_sql._pg_search).
+    Languages whose terms come out the same (a word the stemmers leave alike, a prefix) share one group,
+    `((lang : "en" OR lang : "es") AND words : "polic")`: the same rows, and each phrase once in the query
+    (BM25 reads each phrase's document frequency with a pass over the index). The "other" group matches
+    its words in `plain` (the same words for its passages), so that BM25 weighs them by their frequency in
+    the whole index (corpus.passage_sql._relevance)."""
     languages: list[str | None] = [lang] if lang is not None else [*STEMMED, None]
-    groups = []
+    groups: dict[str, list[str]] = {}  # the clauses' expression -> the language groups it is searched in
     for language in languages:
         parts = []
         for clause in clauses:
             options = [_fts5_term(term, language) for term in clause]
             parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
         group = language if language in STEMMED else "other"
-        groups.append(f'(lang : "{group}" AND ' + " AND ".join(parts) + ")")
-    return " OR ".join(dict.fromkeys(groups))
+        names = groups.setdefault(" AND ".join(parts), [])
+        if group not in names:
+            names.append(group)
+    return " OR ".join(f"({_fts5_langs(names)} AND {expression})" for expression, names in groups.items())
+
+
+def _fts5_langs(names: list[str]) -> str:
+    tests = [f'lang : "{name}"' for name in names]
+    return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
 
 
 def _fts5_term(term: Term, language: str | None) -> str:
     # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad".
     words = stems(list(term.words), None if term.prefix else language)
     quoted = '"' + " ".join(words).replace('"', '""') + '"'
-    return f"plain : {quoted}*" if term.prefix else f"words : {quoted}"
+    if term.prefix:
+        return f"plain : {quoted}*"
+    # A passage of no stemmed language has the same words in `plain` as in `words`: matched in `plain`, its
+    # word weighs (BM25's document frequency) by how many passages of any language hold it, not how many
+    # of the few unstemmed ones, where a common word is rare.
+    return f"words : {quoted}" if language in STEMMED else f"plain : {quoted}"
 
 
 def to_tsquery_text(term: Term) -> str:

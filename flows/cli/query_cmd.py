@@ -185,8 +185,9 @@ def passages_command(
         PassageOrder,
         typer.Option(
             "--order",
-            help="store: by report, then position in it. relevance: the best matches of --search first "
-            "(the words said often, in a short passage; rarer words weigh more).",
+            help="store: in the order passages were stored (by report, then position, unless reports were "
+            "stored together). relevance: the best matches of --search first (the words said often, in a "
+            "short passage; SQLite weighs rarer words more, PostgreSQL words close together).",
         ),
     ] = PassageOrder.store,
     db: DbOption = None,  # type: ignore[assignment]

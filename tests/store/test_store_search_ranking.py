@@ -10,6 +10,7 @@ import json
 import pytest
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
+from corpus.search import parse_search, to_fts5
 from flows.cli import main
 
 FILLER = (
@@ -76,6 +77,59 @@ def test_terms_of_every_clause_count(ranked: Corpus) -> None:
     assert sorted(either) == [1, 3, 4, 5, 6, 9]
     assert [i for i in either if i in (1, 3, 4, 9)] == [4, 9, 3, 1]
     assert [i for i in either if i in (5, 6)] == [6, 5]
+
+
+# Passages in several languages that hold one stem ("police" and "cocaine" stem alike in English, Spanish
+# and Portuguese) or its word as written (no language: not stemmed), among passages that hold neither.
+MIXED = (
+    ("en", "Police police police: the police reform and police training."),  # 1: five times, short
+    ("en", "Police presence in the northern district was increased after the election."),  # 2: once
+    ("en", "Police presence was increased."),  # 3: once, shorter than 2
+    # 4: no language, once, a little longer than 2
+    (None, "Annex table: police budget per district, 2010 to 2020, in constant dollars of the base year."),
+    ("es", "Cocaína, cocaína y más cocaína."),  # 5: Spanish, three times, short
+    ("en", "Cocaine seizures rose in the ports this year, the customs office of the capital reported."),  # 6
+    ("pt", "A cocaína apreendida no porto."),  # 7: Portuguese, once, short
+    ("en", "Cocaine and cocaine."),  # 8: twice, short
+) + tuple(("en", f"Budgets for parks and street lighting grew in year {year}.") for year in range(6))
+
+
+@pytest.fixture
+def mixed(store: Corpus) -> Corpus:
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(MIXED, start=1)]
+    store.add_report(NewReport(uri="m", sha256="m" * 64, title="languages", passages=passages))
+    return store
+
+
+def test_languages_that_stem_a_word_alike_are_one_group_of_the_query() -> None:
+    # Matches the rows one group per language would, each phrase once; no language: the words as written.
+    assert to_fts5(parse_search("police").all_of) == (
+        '((lang : "en" OR lang : "es" OR lang : "pt") AND words : "polic") OR '
+        '(lang : "other" AND plain : "police")'
+    )
+    assert to_fts5(parse_search("cartel OR crime").all_of) == (
+        '(lang : "en" AND (words : "cartel" OR words : "crime")) OR '
+        '((lang : "es" OR lang : "pt") AND (words : "cartel" OR words : "crim")) OR '
+        '(lang : "other" AND (plain : "cartel" OR plain : "crime"))'
+    )
+    assert to_fts5(parse_search("police").all_of, "fr") == '(lang : "other" AND plain : "police")'
+
+
+def test_passages_sharing_a_stem_rank_by_how_often_and_briefly_they_say_it_whatever_their_language(
+    mixed: Corpus,
+) -> None:
+    assert ids(mixed, search="cocaine") == [5, 8, 7, 6]  # Spanish first: it says it most, and briefly
+    assert ids(mixed, search="cocaína") == [5, 7]  # in English it stems to "cocaina"
+    assert ids(mixed, search="cocaine", lang="en") == [8, 6]
+    assert ids(mixed, search="cocaine", lang="es") == [5]
+
+
+def test_a_passage_without_a_language_does_not_outrank_better_matches_in_a_stemmed_one(mixed: Corpus) -> None:
+    # Its word as written is weighed by the passages of every language that hold it, not by how rare it is
+    # among the few passages without a language (on SQLite it came first: a rare word weighs more).
+    assert ids(mixed, search="police") == [1, 3, 2, 4]
+    assert ids(mixed, search="police", lang="en") == [1, 3, 2]
+    assert ids(mixed, search="police budget") == [4]
 
 
 def test_by_default_without_positive_terms_or_by_report_rows_keep_store_order(ranked: Corpus) -> None:
