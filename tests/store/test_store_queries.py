@@ -241,12 +241,12 @@ def test_any_search_text_runs(small: Corpus, text: str) -> None:
 def test_parse_search_keeps_only_words() -> None:
     search = parse_search('Mano "dura política" OR NEAR(x) polic* ;--')
     assert to_fts5(search.all_of, "fr") == (
-        '(lang : "other" AND words : "mano" AND (words : "dura politica" OR words : "x") '
+        '(lang : "other" AND plain : "mano" AND (plain : "dura politica" OR plain : "x") '
         'AND plain : "polic"*)'
     )
     assert to_fts5(parse_search("cultivos").all_of) == (
-        '(lang : "en" AND words : "cultivo") OR (lang : "es" AND words : "cultiv") OR '
-        '(lang : "pt" AND words : "cultiv") OR (lang : "other" AND words : "cultivos")'
+        '(lang : "en" AND words : "cultivo") OR ((lang : "es" OR lang : "pt") AND words : "cultiv") OR '
+        '(lang : "other" AND plain : "cultivos")'
     )
     assert not parse_search("*** !!!") and not parse_search("-- NOT OR")
     # A `*` on a phrase's last word: the phrase, matched on the unstemmed words, ending in that prefix.
