@@ -25,23 +25,39 @@ disagree. Two rules, in order:
    there would go unseen).
 
 What 0.9 lets through, in words: a running header of 7 words dropped from a passage of 32 or more
-(0.92 at 40); a glued pair ("Colombiaand") split, or a hyphenated line break joined, in a passage of 15 or
-more (0.93 at 20); about one word in ten added or dropped at an end (100 -> 111: 0.95; 100 -> 80: 0.89,
-which does not carry); a header, a glued pair and a hyphenated break together in 58 words (0.91). What it
+(0.92 at 40); a glued pair ("Colombiaand") split in a passage of 16 or more (0.903 at 16, 0.923 at 20;
+0.897 at 15 does not carry); a hyphenated line break joined in one of 15 or more (0.903 at 15, 0.927 at
+20); about one word in ten added or dropped at an end (100 -> 111: 0.95; 100 -> 80: 0.89, which does not
+carry); a header, a glued pair and a hyphenated break together in 58 words (0.91). What it
 stops: a passage that shares one of its two sentences with the old one (0.63), a passage cut in half
 (0.63 to the whole), and one that merged the old passage with another of comparable length (0.67 for two
 halves, 0.82 for 36 + 16 words). A label that does not carry is left behind and counted, which a person
 sees; a label carried to the wrong passage is not seen, hence the margins.
 
-Cheap on long reports: only labeled old passages are compared, each to the new passages that share one of
-its RARE_WORDS rarest words (and pass difflib's length and bag-of-words bounds), so the cost grows with
-labeled passages times a few candidates, not with the square of the report's length.
+Cheap on long reports, boilerplate or not: only labeled old passages are compared, each to the new
+passages that share one of its RARE_WORDS rarest distinctive words, a distinctive word being one that at
+most DISTINCTIVE (30) new passages hold, so at most RARE_WORDS * DISTINCTIVE (300) of them however long the
+report and however much of its text every passage shares (a running footer, a template on every page).
+Of those, difflib's length and bag-of-words bounds come first, and the full ratio is computed best bound
+first, only while a bound can still reach the best ratio found less NEAR_TIE (and SIMILAR - NEAR_TIE): the
+rules look at the closest passage and those within NEAR_TIE of it, no others. A passage with fewer than
+RARE_WORDS distinctive words is checked against what its common words might hide: a passage holding none
+of its distinctive words matches none of their tokens, so when those (and the words no new passage has)
+are too few to rule out one as close, the passages holding the rarest of its common words are compared
+too, if they are at most RARE_WORDS * DISTINCTIVE more; if they are more, the label is left behind,
+counted (fail safe: a near-tie it cannot afford to look for could make any choice wrong). So a passage
+with no distinctive word, each of its words in hundreds of passages, has no candidate at all. The same
+holds for the rival check the other way (the old passages close to a new one, with the passages
+that chose it always among them). So the cost grows with the labeled passages, not with the square of the
+report's length, and the result is the one the RARE_WORDS rarest words found before the bound: a prose
+passage has words enough that few passages hold, and only a short one made of common words, or a
+boilerplate one, is left behind where it would have carried.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -50,7 +66,8 @@ from typing import NamedTuple
 SIMILAR = 0.9  # least word-sequence ratio for a label to carry
 NEAR_TIE = 0.05  # a second candidate this close to the best makes the choice ambiguous: nothing carries
 MERGED = 0.5  # share of another labeled passage's words in what the new passage gained: a merge
-RARE_WORDS = 10  # candidates must share one of a passage's this many rarest words
+RARE_WORDS = 10  # candidates must share one of a passage's this many rarest distinctive words
+DISTINCTIVE = 30  # a word held by at most this many passages is distinctive: it may find candidates
 
 _WORD = re.compile(r"\w+")
 
@@ -89,6 +106,9 @@ class _Group:
     rank: int = -1  # its place in `old`: later labels win
 
 
+_Close = tuple[float, int]  # (ratio, index)
+
+
 class _Index:
     """Which of `texts` contain a word, and in how many: to find a passage's candidates by rare words."""
 
@@ -99,23 +119,72 @@ class _Index:
             for token in set(tokens):
                 self.holders[token].append(i)
 
-    def close_to(self, tokens: list[str], floor: float, also: Sequence[int] = ()) -> list[tuple[float, int]]:
-        """(ratio, index) of the texts whose ratio to `tokens` is at least `floor`, best first: those that
-        share one of its rarest words, and those in `also`."""
-        present = [t for t in set(tokens) if t in self.holders]
-        rare = sorted(present, key=lambda t: (len(self.holders[t]), t))[:RARE_WORDS]
-        candidates = sorted({*also, *(i for t in rare for i in self.holders[t])})
+    def close_to(self, tokens: list[str], floor: float, also: Sequence[int] = ()) -> list[_Close]:
+        """(ratio, index) of the texts whose ratio to `tokens` is at least `floor` and within NEAR_TIE of the
+        closest, best first (farther ones are left out: the rules do not look at them), among those in
+        `also` and those that share one of its RARE_WORDS rarest distinctive words (held by at most
+        DISTINCTIVE texts). Nothing when texts that hold none of those words might be as close and are
+        too many to compare (see the module's note on cost)."""
+        holders = self.holders
+        present = sorted((t for t in set(tokens) if t in holders), key=lambda t: (len(holders[t]), t))
+        rare = [t for t in present if len(holders[t]) <= DISTINCTIVE][:RARE_WORDS]
+        near = {*also, *(i for t in rare for i in holders[t])}
+        found, reach = self._closest(tokens, floor, near)
+        if len(rare) < min(RARE_WORDS, len(present)):
+            # Common words (in more than DISTINCTIVE texts) were passed over. A text that reaches `reach`
+            # matches at least reach * n / (2 - reach) of the n tokens, so it holds one of the rarest words
+            # that have more tokens than it may miss (those no text holds coming first, then `rare`).
+            n = len(tokens)
+            must = n - (reach * n / (2 - reach) - 1e-9)  # tokens it may miss, less those covered below
+            counts = Counter(tokens)
+            must -= sum(k for t, k in counts.items() if t not in holders)
+            must -= sum(counts[t] for t in rare)
+            common = []
+            for t in present[len(rare) : RARE_WORDS]:  # those a text sharing a rarest word holds
+                if must < 0:
+                    break
+                common.append(t)
+                must -= counts[t]
+            if common:
+                # Texts holding those: compared too when few, else it is left alone (fail safe: nothing
+                # comes over to it, and its label stays behind, counted).
+                more: set[int] = set()
+                for t in common:
+                    if len(holders[t]) > RARE_WORDS * DISTINCTIVE:
+                        return []
+                    more.update(holders[t])
+                    if len(more) > RARE_WORDS * DISTINCTIVE:
+                        return []
+                found, reach = self._closest(tokens, floor, near | more)
+        return sorted((c for c in found if c[0] >= reach), reverse=True)
+
+    def _closest(self, tokens: list[str], floor: float, candidates: set[int]) -> tuple[list[_Close], float]:
+        """(ratio, index) of the `candidates` that may be the closest to `tokens` or within NEAR_TIE of it,
+        and the ratio that takes, max(floor, best - NEAR_TIE). The full ratio is computed only while
+        difflib's bound on it (quick_ratio, best first) can still reach that."""
         matcher = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(tokens)
-        found = []
-        for i in candidates:
-            other = self.texts[i]
-            matcher.set_seq1(other)
-            if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
-                ratio = matcher.ratio()
-                if ratio >= floor:
-                    found.append((ratio, i))
-        return sorted(found, reverse=True)
+        bounded = []
+        for i in sorted(candidates):
+            matcher.set_seq1(self.texts[i])
+            if matcher.real_quick_ratio() >= floor:
+                bound = matcher.quick_ratio()
+                if bound >= floor:
+                    bounded.append((bound, i))
+        bounded.sort(key=lambda c: c[0], reverse=True)
+        found: list[_Close] = []
+        best = 0.0
+        reach = floor
+        for bound, i in bounded:
+            if bound < reach:
+                break  # ratio <= quick_ratio: none of the rest can reach it
+            matcher.set_seq1(self.texts[i])
+            ratio = matcher.ratio()
+            if ratio >= reach:
+                found.append((ratio, i))
+                best = max(best, ratio)
+                reach = max(floor, best - NEAR_TIE)
+        return found, reach
 
 
 def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) -> Matches:

@@ -171,6 +171,51 @@ def test_the_matcher_compares_a_labeled_passage_with_a_few_candidates_not_the_wh
     assert compared < 50 * 100  # a scan of the report would be 50 * 3,000 (and as many for the rivals)
 
 
+def test_a_report_whose_passages_share_most_words_costs_a_few_comparisons_per_label(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3,000 passages of one shared text and a per-page footer, the footer changed in the new version,
+    200 labeled: every passage is nearly as close to every other, and the matcher must not compare each
+    labeled passage with the whole report (full ratios counted, not timed; a scan is 600,000 of them).
+    The distinctive footer words find one candidate each, but the passages sharing only the template
+    could be as close and are too many to compare: nothing carries, and the labels are left behind."""
+    rng = random.Random(1)
+    vocab = [f"w{i}" for i in range(400)]
+    template = " ".join(rng.choice(vocab) for _ in range(40))
+    n = 3000
+    labeled = set(rng.sample(range(n), 200))
+    old = [OldPassage(i, f"{template} Page {i} of {n}.", frozenset(["prevention"]) if i in labeled else None)
+           for i in range(n)]  # fmt: skip
+    new = [(10_000 + i, f"{template} {i}") for i in range(n)]
+    limit = 5 * len(labeled)
+    ratios = 0
+
+    class Counting(SequenceMatcher):
+        def ratio(self) -> float:
+            nonlocal ratios
+            ratios += 1
+            assert ratios <= limit, "full ratios grow with the report, not with the labels"
+            return super().ratio()
+
+    monkeypatch.setattr(passage_match, "SequenceMatcher", Counting)
+    assert match_passages(old, new) == Matches({}, frozenset())
+    assert ratios <= limit
+
+
+@pytest.mark.parametrize("pages", [40, 250, 3000])
+def test_a_page_number_does_not_tell_apart_passages_that_share_everything_else(pages: int) -> None:
+    """A page inserted: each old page's passage is now the next page's, and the one with its number is
+    another page. The number is the only distinctive word, the shared text hides near-ties as close: they
+    are compared when few (40, 250 passages, each word in more than DISTINCTIVE), and when too many to
+    compare (3,000) the label is left behind all the same."""
+    template = " ".join(f"w{i}" for i in range(30))
+    old = [OldPassage(i, f"{template} page {i}", frozenset(["prevention"]) if i == 7 else None)
+           for i in range(pages)]  # fmt: skip
+    new = [(1000 + i, f"{template} page {i + 1} of {pages + 1}") for i in range(pages)]
+    assert pages > passage_match.DISTINCTIVE
+    assert match_passages(old, new) == Matches({}, frozenset())
+
+
 # --- through the store ---
 
 SHA = "c" * 64
