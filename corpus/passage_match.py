@@ -2,9 +2,9 @@
 
 A report stored again (a changed file at the same URI, or the same file read by newer extractors) gets
 new passages, and a person's label on an old passage comes over to the new passage that is that passage
-read again. `match_passages` decides which one that is from the texts alone, so that carrying labels over
-(corpus.labelstate.carry_labels_over) and counting the labels left behind (labels_left_behind) can never
-disagree. Two rules, in order:
+read again. `match_passages` decides which one that is from the texts alone, once, when the new version is
+stored (corpus.labelstate.carry_labels_over, which records the label row each copy comes from; counting
+the labels left behind and choosing training examples read that record). Two rules, in order:
 
 1. Same words (`same_words`: the text but for whitespace). Every new passage with an old passage's words
    stands for it; where several old passages have those words, the last one labeled speaks for them.
