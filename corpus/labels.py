@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import carry_to_newer_readings, labels_came_over, rebuild, set_human_labels
+from corpus.labelstate import labels_came_over, rebuild, set_human_labels
 from corpus.records import LabelRow
 from corpus.schema import HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -54,19 +54,10 @@ class LabelsMixin(StoreBase):
             missing = sorted(wanted - known)
             if missing:
                 raise CorpusError(f"no passage with id {missing[0]}")
-            superseded = set(
-                conn.execute(
-                    select(Passage.id)
-                    .join(Report, Report.id == Passage.report_id)
-                    .where(Passage.id.in_(wanted), Report.superseded_by.is_not(None))
-                ).scalars()
-            ) if wanted else set()  # fmt: skip
             for pid, labels in checked:
                 row = {"passage_id": pid, "labels": labels, "annotator": annotator, "origin": origin}
                 ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
                 set_human_labels(conn, pid, labels)
-                if pid in superseded:
-                    carry_to_newer_readings(conn, pid)
         return ids
 
     def add_text_labels(

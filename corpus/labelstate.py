@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import Connection, delete, exists, func, insert, literal, select
 
 from corpus.passage_match import Matches, OldPassage, match_passages
 from corpus.passage_match import same_words as same_words  # where corpus.labels finds it
@@ -128,54 +128,6 @@ def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequenc
              "created_at": row.created_at, "carried_from": row.id},
         )  # fmt: skip
         set_human_labels(conn, passage_id, row.labels)
-
-
-def carry_to_newer_readings(conn: Connection, passage_id: int) -> list[int]:
-    """A label just given to a passage of a superseded reading (an import prepared before the report was
-    read again, an id from an old export) comes over to the newer reading's passage that stands for it,
-    as it would have when that reading was stored (`match_versions`), and on to the reading after that;
-    the copy records its source. A newer passage that already has a person's label keeps it: the label
-    stays behind (labels_left_behind counts it). Returns the passages it reached."""
-    reached: list[int] = []
-    current = [passage_id]
-    while current:
-        source = current[0]
-        newer = conn.execute(
-            select(Report.superseded_by)
-            .join(Passage, Passage.report_id == Report.id)
-            .where(Passage.id == source)
-        ).scalar()
-        if newer is None:
-            break
-        older = conn.execute(select(Report.id).where(Report.superseded_by == newer)).scalars().all()
-        latest = latest_labels(conn, older)
-        new = conn.execute(
-            select(Passage.id, Passage.text).where(Passage.report_id == newer).order_by(Passage.seq)
-        ).all()
-        matches = match_versions(conn, older, latest, [(pid, text) for pid, text in new])
-        targets = [pid for pid, _ in new if matches.label_from.get(pid) == source]
-        # A person's own label on the newer passage, or a copy of another passage's, stays; a copy of an
-        # earlier label of this same passage gives way to the new one.
-        earlier = select(HumanLabel.id).where(HumanLabel.passage_id == source)
-        labeled = set(
-            conn.execute(
-                select(HumanLabel.passage_id).where(
-                    HumanLabel.passage_id.in_(targets),
-                    or_(HumanLabel.carried_from.is_(None), HumanLabel.carried_from.not_in(earlier)),
-                )
-            ).scalars()
-        ) if targets else set()  # fmt: skip
-        row = latest[source]
-        current = [pid for pid in targets if pid not in labeled]
-        for target in current:
-            conn.execute(
-                insert(HumanLabel),
-                {"passage_id": target, "labels": row.labels, "annotator": row.annotator, "origin": row.origin,
-                 "created_at": row.created_at, "carried_from": row.id},
-            )  # fmt: skip
-            set_human_labels(conn, target, row.labels)
-        reached.extend(current)
-    return reached
 
 
 def rebuild(conn: Connection) -> None:

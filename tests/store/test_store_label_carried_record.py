@@ -21,42 +21,15 @@ def _examples(store: Corpus) -> list[tuple[str | None, list[str], int | None]]:
     return [(e.text, list(e.labels), e.report_id) for e in store.labeled_examples()]
 
 
-def test_a_label_given_to_the_old_reading_later_comes_over_as_it_would_have(store: Corpus) -> None:
-    # An import prepared before the report was read again labels the old reading's passage.
+def test_a_label_given_to_the_old_version_after_the_new_one_was_stored_stays_its_own(store: Corpus) -> None:
     old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
     funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
     new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
-    store.add_labels(funds.id, ["enforcement"], annotator="ana")
-    [carried] = list(store.passages(PassageFilter(labels=("enforcement",))))
-    assert (carried.report_id, carried.text) == (new_id, FUNDS)
     assert store.labels_left_behind(new_id) == 0
-    assert _examples(store) == [(FUNDS, ["enforcement"], new_id)]
-    store.add_labels(funds.id, ["prevention"], annotator="ana")  # corrected again, on the old reading
-    latest = store.latest_labels(carried.id)
-    assert latest is not None and list(latest.labels) == ["prevention"]
-    assert _examples(store) == [(FUNDS, ["prevention"], new_id)]
-
-
-def test_a_late_label_does_not_replace_a_persons_label_on_the_newer_passage(store: Corpus) -> None:
-    old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
-    funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
-    new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
-    new_funds, _ = list(store.passages(PassageFilter(report_id=new_id)))
-    store.add_labels(new_funds.id, ["transnational"], annotator="ben")
-    store.add_labels(funds.id, ["enforcement"], annotator="ana")
-    assert [p.id for p in store.passages(PassageFilter(labels=("transnational",)))] == [new_funds.id]
-    assert not list(store.passages(PassageFilter(labels=("enforcement",))))
+    store.add_labels(funds.id, ["enforcement"], annotator="ana")  # on the superseded reading
     assert store.labels_left_behind(new_id) == 1
-
-
-def test_a_late_label_follows_the_readings_to_the_current_one(store: Corpus) -> None:
-    old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
-    funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
-    store.add_report(reading("1.1", (FUNDS.replace("Most", "Most\nANDEAN SECURITY OBSERVATORY"), TRUCE)))
-    current = store.add_report(reading("1.2", (FUNDS, TRUCE)))
-    store.add_labels(funds.id, ["enforcement"], annotator="ana")
-    [carried] = list(store.passages(PassageFilter(labels=("enforcement",))))
-    assert (carried.report_id, carried.text) == (current, FUNDS)
+    assert _examples(store) == [(FUNDS_READ_BEFORE, ["enforcement"], old_id)]
+    assert not list(store.passages(PassageFilter(labels=("enforcement",))))  # nothing was carried
 
 
 def test_labeling_a_near_copy_later_does_not_make_a_label_left_behind_carried(store: Corpus) -> None:
