@@ -56,14 +56,16 @@ def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = N
         conn.execute(insert(CurrentLabel).from_select(["passage_id", "label", "score", "origin"], fresh))
 
 
-def latest_labels(conn: Connection, reports: Sequence[int]) -> dict[int, Any]:
+def latest_labels(conn: Connection, reports: Sequence[int], given_by: Any = None) -> dict[int, Any]:
     """The latest human label of each labeled passage of `reports`, by passage id, in the order the
-    labels were given."""
+    labels were given; with `given_by` (a time), the latest of those given by then."""
     latest = (
         select(func.max(HumanLabel.id))
         .where(HumanLabel.passage_id.is_not(None))
         .group_by(HumanLabel.passage_id)
     )
+    if given_by is not None:
+        latest = latest.where(HumanLabel.created_at <= given_by)
     rows = conn.execute(
         select(HumanLabel.id, HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator,
                HumanLabel.origin, HumanLabel.created_at)
@@ -89,9 +91,11 @@ def match_versions(
 
 def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], frozenset[int]]:
     """The labeled passages of the older versions `report_id` superseded, and those of them whose latest
-    label came over to it: carry_labels_over copied that very label row to one of its passages when it
-    was stored (`carried_from`). A label given to an old passage later, or one that did not carry, did
-    not come over, whatever the texts say now."""
+    label came over to it: the label they held when `report_id` was stored, unchanged since, that
+    `match_passages` gave to its passages then (the source of a copy, an identical passage, a near-copy
+    with the same label), or whose very label row a copy records (`carried_from`: what carried under an
+    earlier release's rule). A label given to an old passage after that did not come over, whatever the
+    texts say now: it stays the old passage's own (left behind, and a training example)."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == report_id)).scalars().all()
     latest = latest_labels(conn, older) if older else {}
     if not latest:
@@ -103,7 +107,16 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
             .where(Passage.report_id == report_id, HumanLabel.carried_from.is_not(None))
         ).scalars()
     )
-    return list(latest), frozenset(pid for pid, row in latest.items() if row.id in carried)
+    came = {pid for pid, row in latest.items() if row.id in carried}
+    stored_at = conn.execute(select(Report.ingested_at).where(Report.id == report_id)).scalar_one()
+    then = latest_labels(conn, older, given_by=stored_at)
+    if then:
+        new = conn.execute(
+            select(Passage.id, Passage.text).where(Passage.report_id == report_id).order_by(Passage.seq)
+        ).all()
+        matched = match_versions(conn, older, then, [(pid, text) for pid, text in new]).came_over
+        came.update(pid for pid in matched if pid in then and latest[pid].id == then[pid].id)
+    return list(latest), frozenset(came)
 
 
 def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:

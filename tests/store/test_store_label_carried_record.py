@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from test_store_label_carry import FUNDS, FUNDS_READ_BEFORE, TRUCE
 from test_store_label_carry import _reading as reading
 
@@ -94,6 +94,13 @@ def test_copies_made_before_the_record_existed_are_found_again_by_the_migration(
         engine.dispose()
     with Corpus.open(url) as store:
         assert store.labels_left_behind(new_id) == 0
-        with store.engine.begin() as conn:  # (and without the record, nothing would have come over)
-            conn.execute(update(HumanLabel).values(carried_from=None))
-        assert store.labels_left_behind(new_id) == 2
+
+
+def test_identical_and_near_copies_labeled_alike_all_come_over_with_the_one_copy(store: Corpus) -> None:
+    old_id = store.add_report(reading("1.0", (TRUCE, FUNDS_READ_BEFORE, TRUCE)))
+    first, _, third = list(store.passages(PassageFilter(report_id=old_id)))
+    store.add_labels(first.id, ["prevention"], annotator="ana")
+    store.add_labels(third.id, ["prevention"], annotator="ana")
+    new_id = store.add_report(reading("1.1", (TRUCE, FUNDS)))
+    assert store.labels_left_behind(new_id) == 0
+    assert _examples(store) == [(TRUCE, ["prevention"], new_id)]  # one example, on the current reading

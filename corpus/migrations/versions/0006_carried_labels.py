@@ -1,8 +1,8 @@
 """Labels: `carried_from`, the id of the label row a carried label copies. When a report is stored again,
 carry_labels_over copies a person's label from an old passage to the new passage that stands for it; the
 copy now says which row it came from, so "did this label come over?" (labels left behind, training
-examples) is read from the store instead of matching the texts again with the labels as they are later
-(a label given to the old version after the new one was stored would have counted as carried).
+examples) holds for what did carry even when a later release matches texts differently
+(corpus.labelstate.labels_came_over).
 
 Copies made before this revision are found again by what a copy keeps of its source (same annotator,
 origin and time, on a passage of the report that superseded the source's report).
