@@ -12,7 +12,6 @@ from typing import Any, cast
 from sqlalchemy import Connection, delete, exists, func, insert, literal, select
 
 from corpus.passage_match import Matches, OldPassage, match_passages
-from corpus.passage_match import same_words as same_words  # where corpus.labels finds it
 from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 HUMAN_SCORE = 1.0

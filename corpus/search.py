@@ -250,18 +250,23 @@ def match_spans(text: str, search: str, lang: str | None) -> list[tuple[int, int
     return spans
 
 
-def excerpt_start(text: str, spans: Sequence[tuple[int, int]], width: int) -> int:
-    """Where a cell `width` characters wide should start `text` so that the first of `spans` shows, with a
-    few words of lead-in: 0 when it shows from the start, or when there is no span."""
+def excerpt_spans(
+    text: str, search: str, lang: str | None, width: int = 160
+) -> tuple[str, list[tuple[int, int]]]:
+    """`text` (NFC) from a little before the first place a term of `search` matches it (match_spans), with
+    "…" for what was cut, so a table cell of `width` characters shows why the passage was found (the whole
+    text when no term is found in it or the first is near the start); and where the terms match in it."""
+    text = unicodedata.normalize("NFC", text)
+    spans = match_spans(text, search, lang)
     if not spans or spans[0][0] <= width // 3:
-        return 0
-    return text.rfind(" ", 0, spans[0][0] - width // 4) + 1
+        return text, spans
+    start = text.rfind(" ", 0, spans[0][0] - width // 4) + 1  # a few words of lead-in
+    if not start:
+        return text, spans
+    shift = len("…") - start
+    return "…" + text[start:], [(begin + shift, end + shift) for begin, end in spans]
 
 
 def excerpt(text: str, search: str, lang: str | None, width: int = 160) -> str:
-    """`text` (NFC) from a little before the first place a term of `search` matches it (match_spans), with
-    "…" for what was cut, so a table cell of `width` characters shows why the passage was found; the whole
-    text when no term is found in it or the first is near the start."""
-    text = unicodedata.normalize("NFC", text)
-    start = excerpt_start(text, match_spans(text, search, lang), width)
-    return "…" + text[start:] if start else text
+    """The text of `excerpt_spans`."""
+    return excerpt_spans(text, search, lang, width)[0]

@@ -103,9 +103,12 @@ def table_cell(value: Any, width: int | None = None) -> str:
         text = f"{value:.3f}"
     else:
         text = str(value)
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
-    return text
+    return _fit(text, width)
+
+
+def _fit(text: Any, width: int | None) -> Any:
+    """`text` (a str or Rich Text) cut to `width` characters, "…" marking the cut."""
+    return text[: width - 1] + "…" if width is not None and len(text) > width else text
 
 
 def _rich_cell(value: Any, width: int | None) -> Any:
@@ -113,12 +116,7 @@ def _rich_cell(value: Any, width: int | None) -> Any:
     tag); a value that is already Text (a passage with its search matches in bold) keeps its styles."""
     from rich.text import Text
 
-    if not isinstance(value, Text):
-        return Text(table_cell(value, width))
-    if width is not None and len(value) > width:
-        value = value[: width - 1]
-        value.append("…")
-    return value
+    return _fit(value, width) if isinstance(value, Text) else Text(table_cell(value, width))
 
 
 def write_table(

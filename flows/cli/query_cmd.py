@@ -210,19 +210,14 @@ def passages_command(
 def matches_in_bold(text: str, search: str, lang: str | None, width: int = _WIDTHS["text"]) -> Any:
     """A passage's table cell for a search: from a little before its first match (corpus.search.excerpt),
     the words the search matched in bold."""
-    import unicodedata
-
     from rich.text import Text
 
-    from corpus.search import excerpt_start, match_spans
+    from corpus.search import excerpt_spans
 
-    text = unicodedata.normalize("NFC", text)
-    spans = match_spans(text, search, lang)
-    start = excerpt_start(text, spans, width)
-    lead = "…" if start else ""
-    cell = Text(lead + text[start:])
+    cut, spans = excerpt_spans(text, search, lang, width)
+    cell = Text(cut)
     for begin, end in spans:
-        cell.stylize("bold", begin - start + len(lead), end - start + len(lead))
+        cell.stylize("bold", begin, end)
     return cell
 
 
