@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import labels_came_over, rebuild, set_human_labels
+from corpus.labelstate import carry_late_labels, labels_came_over, rebuild, set_human_labels
 from corpus.records import LabelRow
 from corpus.schema import HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -29,7 +29,10 @@ class LabelsMixin(StoreBase):
     ) -> int:
         """Record a person's label set for a stored passage (empty = "discusses no strategy").
 
-        It becomes the passage's effective labels at once, overriding the model. Returns the label id.
+        It becomes the passage's effective labels at once, overriding the model. On a passage of a
+        superseded reading it also comes over to the newer readings' passage that stands for it
+        (corpus.labelstate.carry_late_labels), unless that passage has a person's own label. Returns the
+        label id.
         """
         return self.add_labels_many([(passage_id, labels)], annotator=annotator, origin=origin)[0]
 
@@ -40,7 +43,8 @@ class LabelsMixin(StoreBase):
         annotator: str | None = None,
         origin: str = "human",
     ) -> list[int]:
-        """Several (passage_id, labels) in one transaction, for imports; later items win."""
+        """Several (passage_id, labels) in one transaction, for imports; later items win. Labels on
+        passages of superseded readings come over as in add_labels, one match per reading, not per label."""
         _check_origin(origin)
         checked = [(int(pid), validate_labels(labels)) for pid, labels in items]
         ids: list[int] = []
@@ -58,6 +62,9 @@ class LabelsMixin(StoreBase):
                 row = {"passage_id": pid, "labels": labels, "annotator": annotator, "origin": origin}
                 ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
                 set_human_labels(conn, pid, labels)
+            # A passage of a superseded reading (an id from an export made before the report was read
+            # again): its label comes over to the current reading, as it would have at store time.
+            carry_late_labels(conn, wanted)
         return ids
 
     def add_text_labels(
@@ -103,7 +110,8 @@ class LabelsMixin(StoreBase):
 
         A passage of an older version of a report (a changed file, a report read again by newer
         extractors) whose label came over to the next version's passage with the same or nearly the same
-        words (carry_labels_over, corpus.passage_match) is left out: that passage stands for it. One whose
+        words (carry_labels_over, corpus.passage_match; or carry_late_labels for a label given to the old
+        passage after the next version was stored) is left out: that passage stands for it. One whose
         label did not come over keeps its own: nothing else holds that judgment."""
         latest = (
             select(func.max(HumanLabel.id))

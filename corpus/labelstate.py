@@ -6,7 +6,8 @@ else the labels the promoted model assigned. Callers run these inside their writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, delete, exists, func, insert, literal, select
@@ -33,6 +34,19 @@ def set_human_labels(conn: Connection, passage_id: int, labels: Iterable[str]) -
     rows = [{"passage_id": passage_id, "label": lb, "score": HUMAN_SCORE, "origin": "human"} for lb in labels]
     if rows:
         conn.execute(insert(CurrentLabel), rows)
+
+
+def set_human_labels_many(conn: Connection, labels_of: Mapping[int, Iterable[str]]) -> None:
+    """set_human_labels for several passages at once (a statement per chunk, not per passage)."""
+    for ids in chunks(sorted(labels_of)):
+        conn.execute(delete(CurrentLabel).where(CurrentLabel.passage_id.in_(ids)))
+        rows = [
+            {"passage_id": pid, "label": lb, "score": HUMAN_SCORE, "origin": "human"}
+            for pid in ids
+            for lb in labels_of[pid]
+        ]
+        if rows:
+            conn.execute(insert(CurrentLabel), rows)
 
 
 def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = None) -> None:
@@ -92,9 +106,12 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
     """The labeled passages of the older versions `report_id` superseded, and those of them whose latest
     label came over to it: the label they held when `report_id` was stored, unchanged since, that
     `match_passages` gave to its passages then (the source of a copy, an identical passage, a near-copy
-    with the same label), or whose very label row a copy records (`carried_from`: what carried under an
-    earlier release's rule). A label given to an old passage after that did not come over, whatever the
-    texts say now: it stays the old passage's own (left behind, and a training example)."""
+    with the same label), or whose very label row a copy records (`carried_from`: what carried when it
+    was stored, what carry_late_labels brought over later, or what carried under an earlier release's
+    rule), or one that came over with a label carry_late_labels brought (see _came_with_late_copies).
+    A label given to an old passage later that did not carry (its new passage has a person's own label,
+    or the match leaves it alone) did not come over, whatever the texts say now: it stays the old
+    passage's own (left behind, and a training example)."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == report_id)).scalars().all()
     latest = latest_labels(conn, older) if older else {}
     if not latest:
@@ -109,13 +126,44 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
     came = {pid for pid, row in latest.items() if row.id in carried}
     stored_at = conn.execute(select(Report.ingested_at).where(Report.id == report_id)).scalar_one()
     then = latest_labels(conn, older, given_by=stored_at)
-    if then:
-        new = conn.execute(
+    new: list[tuple[int, str]] = []
+    if then or len(came) < len(latest):
+        rows = conn.execute(
             select(Passage.id, Passage.text).where(Passage.report_id == report_id).order_by(Passage.seq)
-        ).all()
-        matched = match_versions(conn, older, then, [(pid, text) for pid, text in new]).came_over
+        )
+        new = [(pid, text) for pid, text in rows]
+    if then:
+        matched = match_versions(conn, older, then, new).came_over
         came.update(pid for pid in matched if pid in then and latest[pid].id == then[pid].id)
+    late_copy = (
+        exists()
+        .where(HumanLabel.passage_id == Passage.id, HumanLabel.carried_from.is_not(None))
+        .where(Passage.report_id == report_id, HumanLabel.created_at > stored_at)
+    )
+    if len(came) < len(latest) and conn.execute(select(late_copy)).scalar():
+        came.update(_came_with_late_copies(conn, older, latest, new, came))
     return list(latest), frozenset(came)
+
+
+def _came_with_late_copies(
+    conn: Connection,
+    older: Sequence[int],
+    latest: dict[int, Any],
+    new: Sequence[tuple[int, str]],
+    came: set[int],
+) -> set[int]:
+    """The labeled old passages (not in `came`) that came over with a label carry_late_labels brought:
+    `match_passages` on the labels as they are now says the new reading stands for them, through a
+    source passage (an identical or near copy labeled alike) whose latest label a new passage holds a
+    copy of. A late label no new passage took (a person's own label there) stays behind, and so do the
+    copies it would have spoken for."""
+    now = match_versions(conn, older, latest, new)
+    rest = [pid for pid in now.came_over if pid not in came and pid in latest]
+    if not rest:
+        return set()
+    held = _latest_copies(conn, now.label_from)
+    copied = {source for pid, source in now.label_from.items() if held.get(pid) == latest[source].id}
+    return {pid for pid in rest if now.through[pid] in copied}
 
 
 def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
@@ -140,6 +188,89 @@ def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequenc
              "created_at": row.created_at, "carried_from": row.id},
         )  # fmt: skip
         set_human_labels(conn, passage_id, row.labels)
+
+
+def carry_late_labels(conn: Connection, passage_ids: Iterable[int]) -> None:
+    """Labels just given to `passage_ids` (inside the caller's write transaction, after they were
+    written) come over from those of superseded readings to the reading that superseded each, by the
+    rule carry_labels_over follows when a reading is stored, and on along the chain of readings to the
+    current one. An import prepared before the report was read again names the old reading's passages.
+
+    A passage of the newer reading takes the label when `match_passages` (run on all the labels of its
+    older readings, as they are now) gives it that passage's label, unless the newer passage's latest
+    label is a person's own (given to it directly: that one wins); a copy it holds gives way to the new
+    one. Each copy records the label row it copies (`carried_from`), a copy of a copy at each further
+    step, which is what labels_came_over reads. The match runs once per (older readings -> the reading
+    that superseded them) step, however many labels were written, so the cost is that of storing the
+    newer reading, not of a match per label.
+    """
+    pending: dict[int, set[int]] = defaultdict(set)  # newer reading -> passages of its older readings
+    for ids in chunks(sorted(set(passage_ids))):
+        rows = conn.execute(
+            select(Passage.id, Report.superseded_by)
+            .join(Report, Report.id == Passage.report_id)
+            .where(Passage.id.in_(ids), Report.superseded_by.is_not(None))
+        )
+        for passage_id, superseded_by in rows:
+            pending[cast(int, superseded_by)].add(passage_id)
+    while pending:
+        # A reading supersedes only readings stored before it (smaller ids): taking the smallest first
+        # gathers every source of a step before its match runs.
+        newer = min(pending)
+        reached = _carry_step(conn, newer, pending.pop(newer))
+        after = conn.execute(select(Report.superseded_by).where(Report.id == newer)).scalar()
+        if reached and after is not None:
+            pending[int(after)].update(reached)
+
+
+def _carry_step(conn: Connection, newer: int, sources: set[int]) -> list[int]:
+    """Copy the latest labels of `sources` (passages of readings `newer` superseded) to the passages of
+    `newer` the match gives them to, where allowed (carry_late_labels); returns the passages that hold
+    them now."""
+    older = conn.execute(select(Report.id).where(Report.superseded_by == newer)).scalars().all()
+    latest = latest_labels(conn, older)
+    new = conn.execute(
+        select(Passage.id, Passage.text).where(Passage.report_id == newer).order_by(Passage.seq)
+    ).all()
+    label_from = match_versions(conn, older, latest, [(pid, text) for pid, text in new]).label_from
+    targets = {pid: label_from[pid] for pid, _ in new if label_from.get(pid) in sources}
+    if not targets:
+        return []
+    held = _latest_copies(conn, targets)
+    copies = []
+    reached = []
+    for pid, source in targets.items():  # in the newer reading's order, as carry_labels_over inserts
+        row = latest[source]
+        if pid in held and held[pid] is None:
+            continue  # a person's own label on the newer passage wins: the late label stays behind
+        reached.append(pid)
+        if pid in held and held[pid] == row.id:
+            continue  # a copy of this very label is there already
+        copies.append(
+            {"passage_id": pid, "labels": row.labels, "annotator": row.annotator, "origin": row.origin,
+             "created_at": row.created_at, "carried_from": row.id}
+        )  # fmt: skip
+    if copies:
+        conn.execute(insert(HumanLabel), copies)
+        set_human_labels_many(conn, {c["passage_id"]: c["labels"] for c in copies})
+    return reached
+
+
+def _latest_copies(conn: Connection, passage_ids: Iterable[int]) -> dict[int, int | None]:
+    """For each of `passage_ids` a person labeled: the label row its latest label copies (`carried_from`),
+    or None when that label was given to it directly."""
+    held: dict[int, int | None] = {}
+    for ids in chunks(sorted(passage_ids)):
+        newest = (
+            select(func.max(HumanLabel.id))
+            .where(HumanLabel.passage_id.in_(ids))
+            .group_by(HumanLabel.passage_id)
+        )
+        rows = conn.execute(
+            select(HumanLabel.passage_id, HumanLabel.carried_from).where(HumanLabel.id.in_(newest))
+        )
+        held.update((cast(int, pid), carried) for pid, carried in rows)
+    return held
 
 
 def rebuild(conn: Connection) -> None:

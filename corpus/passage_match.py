@@ -93,6 +93,9 @@ class OldPassage(NamedTuple):
 class Matches:
     label_from: dict[int, int]  # new passage id -> the old passage whose label it takes
     came_over: frozenset[int]  # labeled old passages a new passage stands for (its label, or its words)
+    # each of came_over -> the old passage whose label the new passages standing for it take (itself, or
+    # the last labeled of its identical or near copies)
+    through: dict[int, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -208,17 +211,17 @@ def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) ->
         new_by_words[key].append(new_id)
 
     label_from: dict[int, int] = {}
-    came_over: set[int] = set()
+    through: dict[int, int] = {}
     for key, group in groups.items():
         if group.labeled and key in new_by_words:
-            came_over.update(group.labeled)
+            through.update(dict.fromkeys(group.labeled, group.source))
             label_from.update(dict.fromkeys(new_by_words[key], group.source))
 
     # Rule 2: only old passages whose words are gone, and only when one of them is labeled.
     gone = [group for key, group in groups.items() if key not in new_by_words]
     labeled_gone = [group for group in gone if group.labeled]
     if not labeled_gone:
-        return Matches(label_from, frozenset(came_over))
+        return Matches(label_from, frozenset(through), through)
     for key, group in groups.items():
         if key not in new_by_words:
             group.words = words(key)
@@ -253,8 +256,8 @@ def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) ->
         if takers:
             latest = max(takers, key=lambda g: g.rank)
             label_from[new_ids[i]] = latest.source
-            came_over.update(p for g in takers for p in g.labeled)
-    return Matches(label_from, frozenset(came_over))
+            through.update((p, latest.source) for g in takers for p in g.labeled)
+    return Matches(label_from, frozenset(through), through)
 
 
 def _merged(group: _Group, tokens: list[str], labeled: Sequence[_Group]) -> bool:

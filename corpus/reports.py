@@ -73,10 +73,11 @@ class ReportsMixin(StoreBase):
         promoted, and the effective labels follow at once.
         """
         _check_report(report)
-        # Predictions touch the registry and current_labels: take the lock other label writers take.
-        lock = PG_LOCK_LABELS if report.predictions is not None else None
+        # Predictions touch the registry and current_labels, and a new reading carries the older one's
+        # labels over: take the lock other label writers take, or a label written to the old reading
+        # meanwhile would neither be seen here nor see the old reading superseded (left behind unseen).
         try:
-            with self._write(lock) as conn:
+            with self._write(PG_LOCK_LABELS) as conn:
                 existing = _id_by_sha256(conn, report.sha256)
                 if existing is not None and _is_failed(conn, existing):
                     # A failed row has no passages or labels: nothing is lost by replacing it.

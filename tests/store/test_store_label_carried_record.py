@@ -21,15 +21,19 @@ def _examples(store: Corpus) -> list[tuple[str | None, list[str], int | None]]:
     return [(e.text, list(e.labels), e.report_id) for e in store.labeled_examples()]
 
 
-def test_a_label_given_to_the_old_version_after_the_new_one_was_stored_stays_its_own(store: Corpus) -> None:
+def test_a_label_given_to_the_old_version_after_the_new_one_was_stored_comes_over_recorded(
+    store: Corpus,
+) -> None:
+    # (tests/labels/test_late_label_carry.py has the cases of a label given to an old reading later.)
     old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
     funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
     new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
     assert store.labels_left_behind(new_id) == 0
     store.add_labels(funds.id, ["enforcement"], annotator="ana")  # on the superseded reading
-    assert store.labels_left_behind(new_id) == 1
-    assert _examples(store) == [(FUNDS_READ_BEFORE, ["enforcement"], old_id)]
-    assert not list(store.passages(PassageFilter(labels=("enforcement",))))  # nothing was carried
+    assert store.labels_left_behind(new_id) == 0
+    assert _examples(store) == [(FUNDS, ["enforcement"], new_id)]
+    [carried] = list(store.passages(PassageFilter(labels=("enforcement",))))
+    assert carried.report_id == new_id
 
 
 def test_labeling_a_near_copy_later_does_not_make_a_label_left_behind_carried(store: Corpus) -> None:

@@ -1,0 +1,391 @@
+"""A label given to a passage of a superseded reading after the newer reading was stored (an import
+prepared before the report was read again) comes over to the current reading by the rule a label follows
+when a reading is stored (corpus.labelstate.carry_late_labels), recorded, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from corpus import labelstate as labelstate_module
+from corpus.engine import PG_LOCK_LABELS
+from corpus.passage_match import Matches, OldPassage
+from corpus.schema import CurrentLabel, HumanLabel
+
+Cli = Callable[..., tuple[int, str, str]]
+
+PORTS = (
+    "Between 2016 and 2022 the customs services of Ecuador, Colombia and Panama shared container manifests "
+    "through a regional platform paid for by the European Union, and seizures of cocaine hidden in fruit "
+    "shipments bound for Antwerp and Rotterdam rose fourfold, while the number of containers opened by "
+    "hand at the three busiest terminals barely changed over the same period."
+)
+HEADER = "PORT SECURITY BULLETIN | 2023 | 12"
+# The same passage as older extractors cut it: a running header inside, two words glued at a line end.
+PORTS_READ_BEFORE = PORTS.replace("European Union, and", f"European Union,\n{HEADER}\nand").replace(
+    "fruit shipments", "fruitshipments"
+)
+# A reading in between: the header gone, the glued words still glued.
+PORTS_READ_BETWEEN = PORTS.replace("fruit shipments", "fruitshipments")
+COUNCILS = (
+    "The municipal violence prevention councils met every month with youth workers, parish priests and "
+    "police commanders, and after two years the districts that kept them had fewer killings than those "
+    "that let them lapse."
+)
+
+
+def _reading(version: str, texts: tuple[str, ...], uri: str = "file:///reports/ports.pdf") -> NewReport:
+    """A reading of the report at `uri` by extractors `version`: it supersedes the current one there."""
+    passages = [NewPassage(i, 1, 1, t, "en") for i, t in enumerate(texts, 1)]
+    return NewReport(
+        uri=uri, sha256=hashlib.sha256(f"{uri} {version}".encode()).hexdigest(), title=version,
+        passages=passages, extractor_version=version,
+    )  # fmt: skip
+
+
+def _store(store: Corpus, reading: NewReport) -> tuple[int, list[int]]:
+    """Store a reading; its id and its passages' ids in order."""
+    report_id = store.add_report(reading)
+    return report_id, [p.id for p in store.passages(PassageFilter(report_id=report_id), by_report=True)]
+
+
+def _labels(store: Corpus, passage_id: int) -> list[str] | None:
+    latest = store.latest_labels(passage_id)
+    return None if latest is None else list(latest.labels)
+
+
+def _carried_from(store: Corpus, passage_id: int) -> int | None:
+    latest = store.latest_labels(passage_id)
+    assert latest is not None
+    with store.engine.connect() as conn:
+        return conn.execute(select(HumanLabel.carried_from).where(HumanLabel.id == latest.id)).scalar_one()
+
+
+def _examples(store: Corpus) -> list[tuple[str | None, list[str], int | None]]:
+    return [(e.text, list(e.labels), e.report_id) for e in store.labeled_examples()]
+
+
+def _assert_current_labels_equal_a_rebuild(store: Corpus) -> None:
+    def current() -> set[tuple[Any, ...]]:
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(CurrentLabel.passage_id, CurrentLabel.label, CurrentLabel.origin))
+            return {tuple(row) for row in rows}
+
+    incremental = current()
+    store.rebuild_current_labels()
+    assert current() == incremental
+
+
+def test_a_late_label_on_the_old_reading_shows_on_the_current_passage(store: Corpus) -> None:
+    old_id, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    label_id = store.add_labels(old_ports, ["enforcement", "transnational"], annotator="ana")
+
+    assert [p.id for p in store.passages(PassageFilter(labels=("transnational",)))] == [new_ports]
+    copy, given = store.latest_labels(new_ports), store.latest_labels(old_ports)
+    assert copy is not None and given is not None and given.id == label_id
+    assert (copy.labels, copy.annotator, copy.origin, copy.created_at) == (
+        given.labels, given.annotator, given.origin, given.created_at
+    )  # fmt: skip
+    assert _carried_from(store, new_ports) == label_id
+    assert store.labels_left_behind(new_id) == 0
+    # One training example, on the current reading: the old passage's label came over.
+    assert _examples(store) == [(PORTS, ["enforcement", "transnational"], new_id)]
+    assert store.report(old_id).superseded_by == new_id
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def _chain(store: Corpus, uri: str, label_v1: Callable[[list[int]], Any]) -> tuple[list[int], list[int]]:
+    """Four readings of one report: v1 -> v2 by the same words, two identical passages; v2 -> v3 by
+    nearly the same words (a glued pair split); v3 -> v4 by the same words, three identical passages.
+    `label_v1` labels v1's passages (by id) before v2 is stored. Returns the report ids and v1's passages."""
+    ids = []
+    first: list[int] = []
+    for version, texts in (
+        ("1.0", (PORTS_READ_BETWEEN, COUNCILS)),
+        ("1.1", (PORTS_READ_BETWEEN, COUNCILS, PORTS_READ_BETWEEN.replace(" ", "\n", 3))),
+        ("1.2", (COUNCILS, PORTS)),
+        ("1.3", (PORTS, COUNCILS, " ".join(PORTS.split()), PORTS + "\n")),
+    ):
+        report_id, passages = _store(store, _reading(version, texts, uri))
+        ids.append(report_id)
+        if not first:
+            first = passages
+            label_v1(first)
+    return ids, first
+
+
+def _state(store: Corpus, report_id: int) -> list[tuple[str, list[str] | None]]:
+    """The passages of a reading with their latest human labels, in order."""
+    passages = store.passages(PassageFilter(report_id=report_id), by_report=True)
+    return [(" ".join(p.text.split()), _labels(store, p.id)) for p in passages]
+
+
+def test_a_late_label_follows_every_passage_along_the_readings_to_the_current_one(store: Corpus) -> None:
+    def label(passages: list[int]) -> None:
+        store.add_labels_many(zip(passages, (["enforcement"], ["prevention"]), strict=True), annotator="ana")
+
+    # The same readings twice: labeled before they were read again (carry_labels_over at each reading,
+    # the yardstick), and labeled on v1 after all of them were stored.
+    early, _ = _chain(store, "file:///reports/before.pdf", label)
+    (_, v2, v3, v4), first = _chain(store, "file:///reports/after.pdf", lambda _: None)
+    label(first)
+    ports = first[0]
+
+    assert _state(store, v4) == _state(store, early[-1])
+    assert _state(store, v4) == [
+        (" ".join(PORTS.split()), ["enforcement"]), (" ".join(COUNCILS.split()), ["prevention"]),
+        (" ".join(PORTS.split()), ["enforcement"]), (" ".join(PORTS.split()), ["enforcement"]),
+    ]  # fmt: skip
+    assert [store.labels_left_behind(r) for r in (v2, v3, v4)] == [0, 0, 0]
+    # Each copy records the one it copies, step by step back to the label given on v1.
+    v2_ports, _, v2_again = [p.id for p in store.passages(PassageFilter(report_id=v2), by_report=True)]
+    v3_ports = [p.id for p in store.passages(PassageFilter(report_id=v3), by_report=True)][1]
+    given = store.latest_labels(ports)
+    assert given is not None
+    assert _carried_from(store, v2_ports) == _carried_from(store, v2_again) == given.id
+    v2_copies = {store.latest_labels(v2_ports).id, store.latest_labels(v2_again).id}  # type: ignore[union-attr]
+    assert _carried_from(store, v3_ports) in v2_copies
+    v3_copy = store.latest_labels(v3_ports)
+    assert v3_copy is not None
+    for v4_passage in list(store.passages(PassageFilter(report_id=v4), by_report=True)):
+        if v4_passage.text != COUNCILS:
+            assert _carried_from(store, v4_passage.id) == v3_copy.id
+    # Training sees the labels once, on the current reading, as if they had been given before.
+    examples = [e for e in _examples(store) if e[2] in (v4, early[-1])]
+    assert sorted((t, lb) for t, lb, r in examples if r == v4) == sorted(
+        (t, lb) for t, lb, r in examples if r == early[-1]
+    )
+    assert all(r in (v4, early[-1]) for _, _, r in _examples(store))
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_relabel_of_the_old_passage_replaces_its_copy(store: Corpus) -> None:
+    _, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(old_ports, ["enforcement"], annotator="ana")
+    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    assert _labels(store, new_ports) == ["enforcement"]  # copied when the new reading was stored
+    relabel = store.add_labels(old_ports, ["enforcement", "transnational"], annotator="ana")
+    assert _labels(store, new_ports) == ["enforcement", "transnational"]
+    assert _carried_from(store, new_ports) == relabel
+    assert [h.labels for h in store.label_history(new_ports)] == [
+        ["enforcement"],
+        ["enforcement", "transnational"],
+    ]
+    # ... and again: a late copy gives way to a later label of its source too.
+    again = store.add_labels(old_ports, ["transnational"], annotator="ben")
+    assert (_labels(store, new_ports), _carried_from(store, new_ports)) == (["transnational"], again)
+    assert store.labels_left_behind(new_id) == 0
+    assert _examples(store) == [(PORTS, ["transnational"], new_id)]
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_persons_own_label_on_the_current_passage_wins_over_a_late_label(store: Corpus) -> None:
+    old_id, (old_ports, old_councils) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(old_ports, ["enforcement"], annotator="ana")
+    v2, (v2_ports, v2_councils) = _store(store, _reading("1.1", (PORTS_READ_BETWEEN, COUNCILS)))
+    store.add_labels(v2_ports, ["prevention"], annotator="ben")  # a correction of the copy, directly
+    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS, COUNCILS)))
+    assert _labels(store, v3_ports) == ["prevention"]
+
+    # A late label on v1: v2's passage keeps ben's label, and nothing goes on from it to v3.
+    store.add_labels(old_ports, ["transnational"], annotator="ana")
+    assert (_labels(store, v2_ports), _labels(store, v3_ports)) == (["prevention"], ["prevention"])
+    assert (store.labels_left_behind(v2), store.labels_left_behind(v3)) == (1, 0)
+    # In one import too, whichever comes first: v2's COUNCILS passage is labeled directly.
+    store.add_labels_many([(v2_councils, ["prevention"]), (old_councils, ["enforcement"])], annotator="cy")
+    store.add_labels_many([(old_councils, ["enforcement"]), (v2_councils, ["prevention"])], annotator="cy")
+    assert _labels(store, v2_councils) == ["prevention"]
+    # The late labels stay the old passages' own: each is a training example of its own.
+    examples = _examples(store)
+    assert (PORTS_READ_BEFORE, ["transnational"], old_id) in examples
+    assert (COUNCILS, ["enforcement"], old_id) in examples
+    assert (PORTS, ["prevention"], v3) in examples and len(examples) == 4
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_near_copy_labeled_alike_comes_over_with_the_late_label_that_carried(store: Corpus) -> None:
+    """Two near-copies in the old reading, one labeled, the other not: the match is ambiguous when the new
+    reading is stored. The other labeled alike later: the new passage stands for both (as it would have,
+    labeled before), one copy records one of them, and neither is left behind or trained on twice."""
+    _, (first, second, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS)))
+    store.add_labels(first, ["enforcement"], annotator="ana")
+    new_id, (ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    assert _labels(store, ports) is None and store.labels_left_behind(new_id) == 1
+    store.add_labels(second, ["enforcement"], annotator="ana")
+    assert (_labels(store, ports), store.labels_left_behind(new_id)) == (["enforcement"], 0)
+    assert _examples(store) == [(PORTS, ["enforcement"], new_id)]
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_near_copy_does_not_come_over_with_a_late_label_a_persons_own_label_kept_out(store: Corpus) -> None:
+    uri = "file:///reports/kept.pdf"
+    old_id, (first, second, councils) = _store(
+        store, _reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS), uri)
+    )
+    store.add_labels(first, ["enforcement"], annotator="ana")
+    new_id, (ports, new_councils) = _store(store, _reading("1.1", (PORTS, COUNCILS), uri))
+    store.add_labels(ports, ["prevention"], annotator="ben")  # the new reading's passage, directly
+    store.add_labels_many([(second, ["enforcement"]), (councils, ["prevention"])], annotator="ana")
+    assert (_labels(store, ports), _labels(store, new_councils)) == (["prevention"], ["prevention"])
+    # COUNCILS came over; the two near-copies' label shows nowhere on the new reading: both left behind.
+    assert store.labels_left_behind(new_id) == 2
+    assert sorted(_examples(store)) == sorted(
+        [(PORTS_READ_BEFORE, ["enforcement"], old_id), (PORTS_READ_BETWEEN, ["enforcement"], old_id),
+         (PORTS, ["prevention"], new_id), (COUNCILS, ["prevention"], new_id)]
+    )  # fmt: skip
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_late_label_the_match_leaves_alone_stays_behind(store: Corpus) -> None:
+    # The newer reading has two passages nearly as close to the old one: ambiguous, nothing carries.
+    other = PORTS.replace("fourfold", "threefold")
+    old_id, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, _ = _store(store, _reading("1.1", (PORTS, other, COUNCILS)))
+    store.add_labels(old_ports, ["enforcement"], annotator="ana")
+    assert not list(store.passages(PassageFilter(labels=("enforcement",))))
+    assert store.labels_left_behind(new_id) == 1
+    assert _examples(store) == [(PORTS_READ_BEFORE, ["enforcement"], old_id)]
+    # A passage that merged the old one with a labeled passage of another meaning does not take it either.
+    short = "Police raided the banana warehouses at dawn."
+    old_id, (long_, short_) = _store(store, _reading("1.0", (PORTS, short), "file:///merged.pdf"))
+    store.add_labels(short_, ["enforcement"])
+    new_id, (merged,) = _store(store, _reading("1.1", (f"{PORTS} {short}",), "file:///merged.pdf"))
+    store.add_labels(long_, ["transnational"])
+    assert _labels(store, merged) is None and store.labels_left_behind(new_id) == 2
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_labels_on_a_superseded_reading_are_matched_once_per_reading_not_once_per_label(
+    store: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 labels imported onto a superseded reading of 600 passages, itself superseded: one match per
+    step (v1 -> v2, v2 -> v3), not one per label (counted, not timed; the timing is in the report)."""
+    rng = random.Random(11)
+    vocab = [f"w{i}" for i in range(5000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
+    _, old = _store(store, _reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
+    _store(store, _reading("1.1", tuple(texts)))
+    v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
+    labeled = sorted(rng.sample(range(600), 200))
+    calls = 0
+    real = labelstate_module.match_passages
+
+    def counting(old: list[OldPassage], new: list[tuple[int, str]]) -> Matches:
+        nonlocal calls
+        calls += 1
+        return real(old, new)
+
+    monkeypatch.setattr(labelstate_module, "match_passages", counting)
+    store.add_labels_many([(old[i], ["prevention"]) for i in labeled], origin="import")
+    assert calls == 2
+    assert [p.id for p in store.passages(PassageFilter(labels=("prevention",)))] == [
+        current[i] for i in labeled
+    ]
+    assert store.labels_left_behind(v3) == 0
+
+
+def test_label_import_of_old_ids_comes_over_and_export_lists_each_label_once(
+    store: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    _, (old_ports, old_councils) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    export = [
+        {"passage_id": pid, "text": t}
+        for pid, t in ((old_ports, PORTS_READ_BEFORE), (old_councils, COUNCILS))
+    ]
+    new_id, (new_ports, new_councils) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    # Labeled offline meanwhile, with a free text (a sentence that is no stored passage) in the same file.
+    lines = [json.dumps(row | {"labels": ["enforcement"]}) for row in export]
+    lines.append(
+        json.dumps({"text": "Customs officers seized cocaine at the port.", "labels": ["enforcement"]})
+    )
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = cli("label", "import", str(path), "--annotator", "ana", "--db", store_url)
+    assert code == 0, err
+
+    assert [p.id for p in store.passages(PassageFilter(labels=("enforcement",)))] == [new_ports, new_councils]
+    assert store.labels_left_behind(new_id) == 0
+    code, out, _ = cli("label", "export", "--db", store_url)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["passage_id"], r["text"], r["labels"]) for r in rows] == [
+        (new_ports, PORTS, ["enforcement"]),
+        (new_councils, COUNCILS, ["enforcement"]),
+        (None, "Customs officers seized cocaine at the port.", ["enforcement"]),
+    ]
+    assert store.text_label_history("Customs officers seized cocaine at the port.")[0].passage_id is None
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_reading_stored_while_labels_are_imported_onto_the_old_one_leaves_none_behind(
+    corpus_factory: Callable[[], Corpus],
+) -> None:
+    """add_report (no predictions) takes the label lock: an import onto the old reading's passages that
+    runs while the new reading is being stored waits for it, then sees the old reading superseded and
+    carries its labels over. Without the lock (PostgreSQL), the import neither was seen by the new
+    reading's carry nor saw the old reading superseded: its label stayed behind on the old passage. The
+    new reading is held just before its commit, so the interleaving is the same on every run."""
+    writer, importer = corpus_factory(), corpus_factory()
+    _, (old_ports, _) = _store(writer, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    at_commit, go_on = threading.Event(), threading.Event()
+
+    def hold(_conn: Any) -> None:
+        if not at_commit.is_set():
+            at_commit.set()
+            assert go_on.wait(60)
+
+    event.listen(writer.engine, "commit", hold)
+    results: dict[str, Any] = {}
+
+    def run(name: str, job: Callable[[], Any]) -> threading.Thread:
+        def target() -> None:
+            try:
+                results[name] = job()
+            except BaseException as exc:  # reported below, in the test's thread
+                results[name] = exc
+
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        return thread
+
+    storing = run("store", lambda: writer.add_report(_reading("1.1", (PORTS, COUNCILS))))
+    try:
+        assert at_commit.wait(60)
+        importing = run("import", lambda: importer.add_labels_many([(old_ports, ["enforcement"])]))
+        if writer.dialect == "postgresql":
+            # Until the import has finished, or waits for the lock the storing transaction holds.
+            deadline = time.monotonic() + 60
+            with importer.engine.connect() as conn:
+                waiting = text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    " AND objid = :key AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
+                ).bindparams(key=PG_LOCK_LABELS)
+                while (
+                    importing.is_alive()
+                    and not conn.execute(waiting).scalar()
+                    and time.monotonic() < deadline
+                ):
+                    conn.rollback()
+                    time.sleep(0.02)
+        # (SQLite: the import's BEGIN IMMEDIATE waits for the storing transaction's commit in any case.)
+    finally:
+        go_on.set()
+        storing.join(60)
+        event.remove(writer.engine, "commit", hold)
+    importing.join(60)
+    assert not isinstance(results.get("store"), BaseException), results
+    assert not isinstance(results.get("import"), BaseException), results
+    new_id = results["store"]
+    assert [p.report_id for p in writer.passages(PassageFilter(labels=("enforcement",)))] == [new_id]
+    assert writer.labels_left_behind(new_id) == 0
