@@ -241,8 +241,9 @@ def runs_command(
     """List ingest runs, newest first: when, how started, what they did, and what went wrong.
 
     status is finished (whatever failed along the way), interrupted (Ctrl-C), stopped (an error ended
-    the run) or unfinished (still running, or killed before it could record its end). The table counts
-    each run's error lines; JSON, JSON lines and CSV give them in full."""
+    the run) or unfinished (still running, or killed before it could record its end). failed counts the
+    reports that could not be read and the SOURCEs that yielded none, as ingest's summary does. The table
+    counts each run's error lines; JSON, JSON lines and CSV give them in full."""
     from corpus import Corpus
     from flows.run import run_status
 
@@ -254,6 +255,8 @@ def runs_command(
         if run.finished_at is not None:
             seconds = round((run.finished_at - run.started_at).total_seconds(), 1)
         counts = {name: run.counts.get(name, 0) for name in RUN_COUNTS}
+        # As the run's summary line counts them: a SOURCE that yielded no report (a missing path) failed too.
+        counts["failed"] += run.counts.get("unreadable", 0)
         rows.append({
             "id": run.id, "trigger": run.trigger, "started_at": run.started_at,
             "finished_at": run.finished_at, "seconds": seconds, "status": run_status(run), **counts,

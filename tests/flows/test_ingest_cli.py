@@ -233,9 +233,11 @@ def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, caps
     folder.mkdir()
     shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
-    ingest = ["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"]
+    missing = str(tmp_path / "gone.pdf")  # a SOURCE that yields no report: one "failed:" line too
+    ingest = ["ingest", str(folder), missing, "--db", db_url, "--workers", "1", "--no-prefect"]
     code, out, err = run_cli(ingest, capsys)
-    assert code == 0, err
+    assert code == 1, err
+    summary = dict(line.split() for line in out.splitlines()[:3])
     with Corpus.open(db_url) as corpus:  # two runs as the store records them: Ctrl-C, and one killed
         stopped = corpus.start_ingest_run("cli")
         corpus.finish_ingest_run(stopped, {"new": 2, "passages": 9}, ["run stopped: interrupted (Ctrl-C)"])
@@ -248,9 +250,11 @@ def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, caps
         ("schedule", "unfinished"), ("cli", "interrupted"), ("cli", "finished")
     ]
     first = runs[-1]
-    assert (first["new"], first["reread"], first["unchanged"], first["failed"]) == (1, 0, 0, 1)
+    # failed counts what the run's summary counted: the broken PDF and the missing path, one per error
+    assert (first["new"], first["reread"], first["unchanged"], first["failed"]) == (1, 0, 0, 2)
+    assert summary == {"new": "1", "unchanged": "0", "failed": "2"}
     assert first["passages"] > 0 and first["seconds"] >= 0 and runs[0]["seconds"] is None
-    assert len(first["errors"]) == 1 and "broken.pdf" in first["errors"][0]
+    assert [e.split(":")[0].rsplit("/", 1)[-1] for e in first["errors"]] == ["gone.pdf", "broken.pdf"]
 
     code, out, _ = run_cli(["runs", "--db", db_url, "-n", "2"], capsys)
     rows = [line for line in out.splitlines() if line.startswith("│")]
