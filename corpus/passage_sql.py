@@ -148,7 +148,9 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
     stmt, _ = _filtered(select(*columns, count), f, dialect)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    return stmt.group_by(*keys).order_by(count.desc(), *keys)
+    # Largest groups first; by year, in time order (a trend reads left to right), largest first within one.
+    years = [keys[by.index("year")]] if "year" in by else []
+    return stmt.group_by(*keys).order_by(*years, count.desc(), *keys)
 
 
 def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], ColumnElement[Any]]:

@@ -78,7 +78,7 @@ class QueriesMixin(StoreBase):
         A passage counts once in each group it belongs to (a passage with two labels counts under
         both); passages without a label are grouped as label "none", passages naming no country or
         program under null; year is the report's published year, else the year it was ingested.
-        Largest groups first.
+        Largest groups first; grouped by year, years in time order (largest first within a year).
         """
         fields = parse_stat_fields(by)
         f = self._checked(f)

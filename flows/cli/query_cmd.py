@@ -282,7 +282,8 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
     help="Count passages per group of --by fields: label, country, program, year, report, lang. A passage "
     "counts once in every group it belongs to (two labels: both groups). Passages without a label count "
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
-    "report's published year, else the year it was ingested. Takes the same filters as `passages`, "
+    "report's published year, else the year it was ingested. Largest groups first; by year, years in time "
+    "order. Takes the same filters as `passages`, "
     "so the two always agree. " + _FILTER_HELP,
     epilog="Example: citsec stats --by label,country --since 2010 --format csv",
 )

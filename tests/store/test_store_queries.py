@@ -337,6 +337,9 @@ def test_stats_groups(small: Corpus) -> None:
     ]
     by_year = small.stats(["year"])
     assert by_year == [{"year": 2012, "count": 3}, {"year": 2019, "count": 2}]
+    # Years in time order, not by size (a 2019 group outnumbers smaller 2012 ones here).
+    by_year_label = small.stats("label,year")
+    assert [r["year"] for r in by_year_label] == sorted(r["year"] for r in by_year_label)
     assert {(r["country"], r["count"]) for r in small.stats("country")} == {("CO", 3), ("MX", 2), ("BR", 1)}
     programs = {(r["program"], r["count"]) for r in small.stats("program")}
     assert programs == {(None, 3), ("Plan Colombia", 1), ("Merida Initiative", 1)}
