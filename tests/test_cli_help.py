@@ -94,3 +94,12 @@ def test_flags_show_no_value_placeholder(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(app, [*path, "--help"], terminal_width=200)
     flagged = [line for line in result.output.splitlines() if "<bool>" in line and "--help" not in line]
     assert flagged == []
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p not in GROUPS], ids=" ".join)
+def test_every_command_takes_db(path: tuple[str, ...]) -> None:
+    """DESIGN.md: every command takes --db URL, so a script can pass one $DB to all of them."""
+    command: Any = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    assert any("--db" in getattr(p, "opts", ()) for p in command.params), f"citsec {' '.join(path)}"

@@ -21,6 +21,10 @@ def extract_command(
     as_json: Annotated[
         bool, typer.Option("--json", metavar=FLAG, help="Print one JSON object (see DESIGN.md).")
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Accepted like every command's, and not used: extract opens no store."),
+    ] = None,
 ) -> None:
     """Extract one report into passages with page numbers, without storing it.
 
