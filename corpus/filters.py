@@ -67,20 +67,32 @@ class PassageFilter:
 
 
 def validate_countries(codes: Iterable[str]) -> list[str]:
-    """Sorted unique upper-case ISO 3166-1 alpha-2 codes; CorpusError for anything else."""
+    """Sorted unique upper-case ISO 3166-1 alpha-2 codes, from codes or what people type for them: an
+    alpha-3 code (COL) or an English name (Colombia, bolivia, United States); CorpusError for the rest."""
+    return sorted({_country_code(str(code)) for code in codes})
+
+
+def _country_code(value: str) -> str:
     import pycountry
 
-    found = set()
-    for code in codes:
-        cc = str(code).strip().upper()
-        if not _COUNTRY.match(cc) or (
-            cc not in _EXTRA_COUNTRIES and pycountry.countries.get(alpha_2=cc) is None
-        ):
-            raise CorpusError(
-                f"malformed country code {code!r}: expected ISO 3166-1 alpha-2 such as CO, MX, BR"
-            )
-        found.add(cc)
-    return sorted(found)
+    typed = value.strip()
+    cc = typed.upper()
+    if _COUNTRY.match(cc):
+        if cc in _EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=cc) is not None:
+            return cc
+        hint = " (the United Kingdom's code is GB)" if cc == "UK" else ""
+        raise CorpusError(
+            f"unknown country code {value!r}{hint}: expected ISO 3166-1 alpha-2 such as CO, MX, BR"
+        )
+    try:
+        if typed:
+            return str(pycountry.countries.lookup(typed).alpha_2)
+    except LookupError:
+        pass
+    raise CorpusError(
+        f"unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as CO, MX, BR "
+        "(or an alpha-3 code or the country's English name)"
+    )
 
 
 def parse_date(value: str, *, end: bool = False) -> dt.date:

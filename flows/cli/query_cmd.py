@@ -43,7 +43,10 @@ LabelOpt = Annotated[
 ]
 CountryOpt = Annotated[
     list[str] | None,
-    typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code, e.g. CO. Repeatable (OR)."),
+    typer.Option(
+        "--country", "-c",
+        help="ISO 3166-1 alpha-2 code, e.g. CO (an alpha-3 code or English name works too). Repeatable (OR).",
+    ),
 ]
 ProgramOpt = Annotated[
     list[str] | None,

@@ -204,7 +204,7 @@ def test_reports_table_names_an_untitled_report_by_its_file(
     ("argv", "message"),
     [
         (["passages", "--label", "violence"], "unknown label 'violence'"),
-        (["passages", "--country", "Colombia"], "malformed country code"),
+        (["passages", "--country", "Colmbia"], "unknown country 'Colmbia'"),
         (["passages", "--since", "last year"], "bad date"),
         (["passages", "--report", "999"], "no report with id 999"),
         (["stats", "--by", "colour"], "unknown --by field"),

@@ -278,12 +278,23 @@ def test_or_joins_terms_and_a_dash_or_not_excludes() -> None:
 
 MALFORMED = [
     ({"labels": ("violence",)}, "unknown label 'violence'"),
-    ({"countries": ("COL",)}, "malformed country code"),
-    ({"countries": ("ZZ",)}, "malformed country code"),
+    ({"countries": ("Narnia",)}, "unknown country 'Narnia': expected an ISO 3166-1 alpha-2 code"),
+    ({"countries": ("ZZ",)}, "unknown country code 'ZZ'"),
+    ({"countries": ("UK",)}, r"the United Kingdom's code is GB"),
+    ({"countries": ("",)}, "unknown country ''"),
     ({"min_score": 1.5}, "between 0 and 1"),
     ({"lang": "english"}, "malformed language"),
     ({"since": dt.date(2020, 1, 1), "until": dt.date(2019, 1, 1)}, "after"),
 ]
+
+
+def test_countries_as_people_type_them(small: Corpus) -> None:
+    """A filter's country may be an alpha-2 code in any case, an alpha-3 code or an English name."""
+    by_code = [p.id for p in small.passages(PassageFilter(countries=("CO",)))]
+    assert by_code
+    for typed in ["co", " Co ", "COL", "Colombia", "colombia"]:
+        assert [p.id for p in small.passages(PassageFilter(countries=(typed,)))] == by_code, typed
+    assert PassageFilter(countries=("Bolivia", "mexico", "MX")).validated().countries == ("BO", "MX")
 
 
 def test_malformed_filters_are_user_errors(small: Corpus) -> None:
