@@ -35,6 +35,14 @@ def test_table_cells_are_text_not_markup(capsys, monkeypatch):
     assert "[sic] said [/b] the plan [Plan Colombia] worked." in out
 
 
+def test_yes_and_no_in_tables_true_and_false_in_csv():
+    from flows.cli.output import csv_cell, table_cell
+
+    assert [table_cell(True), table_cell(False)] == ["yes", "no"]  # `models list`'s promoted column
+    assert [csv_cell(True), csv_cell(False)] == ["true", "false"]
+    assert table_cell(1) == "1" and csv_cell(0) == "0"  # numbers are not flags
+
+
 LEAD = "Durante años el presupuesto, la plantilla y los edificios de la fuerza ocuparon el informe. " * 2
 PASSAGE = LEAD + "Después llegaron las Erradicaciones forzosas de coca [sic] en el Putumayo."
 

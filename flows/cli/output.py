@@ -73,6 +73,8 @@ def csv_cell(value: Any) -> str:
     """Lists become "a;b", objects JSON, null an empty cell."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # as JSON spells them, not Python
+        return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -95,6 +97,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: IO
 def table_cell(value: Any, width: int | None = None) -> str:
     if value is None:
         text = ""
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
     elif isinstance(value, dict):
         text = " ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in value.items())
     elif isinstance(value, list | tuple):
