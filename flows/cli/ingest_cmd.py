@@ -258,7 +258,8 @@ class _progress:
     def __enter__(self) -> _progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.pages = 0
+        self.pages = self.done = 0
+        self.total: int | None = None
         self.bar = Progress(
             TextColumn("ingest"),
             BarColumn(),
@@ -274,12 +275,33 @@ class _progress:
 
     def update(self, event: str, value: Any) -> None:
         if event == "total":
+            self.total = value
             self.bar.update(self.task, total=value)
         elif event == "report":
             self.pages += value.pages
+            self.done += 1
             self.bar.update(self.task, advance=1, pages=self.pages)
+            if not err_console.is_terminal:
+                self._log(value)
         elif event == "finished":
             self.finished = value
+
+    def _log(self, outcome: Any) -> None:
+        """Where there is no bar to draw (stderr to a file, a cron job's mail), a line per report that took
+        work: a long run shows it is moving. Failed reports have their own "failed:" line at the end, and
+        unchanged ones took none."""
+        from flows.pipeline import FAILED
+
+        if outcome.report is None or outcome.status == FAILED:
+            return
+        of = f"/{self.total}" if self.total else ""
+        kind = "read again" if outcome.reread else outcome.status
+        passages = len(outcome.report.passages)
+        err_console.print(
+            f"ingest {self.done}{of}: {kind} {outcome.uri} ({_count(outcome.pages, 'page')}, "
+            f"{_count(passages, 'passage')})",
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
 
     def stopping(self) -> None:
         """A first Ctrl-C: say what happens now, and how not to wait for it."""
@@ -287,6 +309,10 @@ class _progress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @sources_app.command("add")

@@ -238,6 +238,11 @@ def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, caps
     code, out, err = run_cli(ingest, capsys)
     assert code == 1, err
     summary = dict(line.split() for line in out.splitlines()[:3])
+    # No progress bar where stderr is no terminal: a line for each report that took work (not the failed
+    # one: it has its "failed:" line).
+    progress = [line for line in err.splitlines() if line.startswith("ingest ")]
+    assert [line.split(": ", 1)[1] for line in progress] == [f"new {folder / 'h.html'} (1 page, 4 passages)"]
+    assert progress[0].split(":")[0] in {"ingest 1/2", "ingest 2/2"}
     with Corpus.open(db_url) as corpus:  # two runs as the store records them: Ctrl-C, and one killed
         stopped = corpus.start_ingest_run("cli")
         corpus.finish_ingest_run(stopped, {"new": 2, "passages": 9}, ["run stopped: interrupted (Ctrl-C)"])
