@@ -108,10 +108,11 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
     `match_passages` gave to its passages then (the source of a copy, an identical passage, a near-copy
     with the same label), or whose very label row a copy records (`carried_from`: what carried when it
     was stored, what carry_late_labels brought over later, or what carried under an earlier release's
-    rule), or one that came over with a label carry_late_labels brought (see _came_with_late_copies).
-    A label given to an old passage later that did not carry (its new passage has a person's own label,
-    or the match leaves it alone) did not come over, whatever the texts say now: it stays the old
-    passage's own (left behind, and a training example)."""
+    rule), or one whose new passage holds its judgment through a label given later: a copy
+    carry_late_labels brought, or a person's own label with the same labels (_came_with_later_labels).
+    A label given to an old passage later that did not carry (its new passage has a person's own,
+    different label, or the match leaves it alone) did not come over, whatever the texts say now: it
+    stays the old passage's own (left behind, and a training example)."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == report_id)).scalars().all()
     latest = latest_labels(conn, older) if older else {}
     if not latest:
@@ -135,35 +136,44 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
     if then:
         matched = match_versions(conn, older, then, new).came_over
         came.update(pid for pid in matched if pid in then and latest[pid].id == then[pid].id)
-    late_copy = (
+    labeled_since = (
         exists()
-        .where(HumanLabel.passage_id == Passage.id, HumanLabel.carried_from.is_not(None))
+        .where(HumanLabel.passage_id == Passage.id)
         .where(Passage.report_id == report_id, HumanLabel.created_at > stored_at)
     )
-    if len(came) < len(latest) and conn.execute(select(late_copy)).scalar():
-        came.update(_came_with_late_copies(conn, older, latest, new, came))
+    if len(came) < len(latest) and conn.execute(select(labeled_since)).scalar():
+        came.update(_came_with_later_labels(conn, older, latest, new, came))
     return list(latest), frozenset(came)
 
 
-def _came_with_late_copies(
+def _came_with_later_labels(
     conn: Connection,
     older: Sequence[int],
     latest: dict[int, Any],
     new: Sequence[tuple[int, str]],
     came: set[int],
 ) -> set[int]:
-    """The labeled old passages (not in `came`) that came over with a label carry_late_labels brought:
-    `match_passages` on the labels as they are now says the new reading stands for them, through a
-    source passage (an identical or near copy labeled alike) whose latest label a new passage holds a
-    copy of. A late label no new passage took (a person's own label there) stays behind, and so do the
-    copies it would have spoken for."""
+    """The labeled old passages (not in `came`) whose judgment the new reading holds through labels given
+    after it was stored: `match_passages` on the labels as they are now says the new reading stands for
+    them, through a source passage (itself, or an identical or near copy labeled alike), and a new passage
+    that takes the source's label holds a copy of that label (carry_late_labels brought it), or a label of
+    its own with the same labels as theirs (a person labeled both readings alike: one judgment, not two
+    examples). A late label no new passage took, or contradicts, stays behind."""
     now = match_versions(conn, older, latest, new)
     rest = [pid for pid in now.came_over if pid not in came and pid in latest]
     if not rest:
         return set()
-    held = _latest_copies(conn, now.label_from)
-    copied = {source for pid, source in now.label_from.items() if held.get(pid) == latest[source].id}
-    return {pid for pid in rest if now.through[pid] in copied}
+    held = _latest_rows(conn, now.label_from)
+    copied = {
+        source
+        for pid, source in now.label_from.items()
+        if held.get(pid, (None, None))[0] == latest[source].id
+    }
+    alike = {(source, frozenset(held[pid][1])) for pid, source in now.label_from.items() if pid in held}
+    return {
+        pid for pid in rest
+        if now.through[pid] in copied or (now.through[pid], frozenset(latest[pid].labels)) in alike
+    }  # fmt: skip
 
 
 def carry_labels_over(conn: Connection, old_reports: Sequence[int], new: Sequence[tuple[int, str]]) -> None:
@@ -259,7 +269,12 @@ def _carry_step(conn: Connection, newer: int, sources: set[int]) -> list[int]:
 def _latest_copies(conn: Connection, passage_ids: Iterable[int]) -> dict[int, int | None]:
     """For each of `passage_ids` a person labeled: the label row its latest label copies (`carried_from`),
     or None when that label was given to it directly."""
-    held: dict[int, int | None] = {}
+    return {pid: carried for pid, (carried, _) in _latest_rows(conn, passage_ids).items()}
+
+
+def _latest_rows(conn: Connection, passage_ids: Iterable[int]) -> dict[int, tuple[int | None, list[str]]]:
+    """For each of `passage_ids` a person labeled: (`carried_from`, labels) of its latest label."""
+    held: dict[int, tuple[int | None, list[str]]] = {}
     for ids in chunks(sorted(passage_ids)):
         newest = (
             select(func.max(HumanLabel.id))
@@ -267,9 +282,11 @@ def _latest_copies(conn: Connection, passage_ids: Iterable[int]) -> dict[int, in
             .group_by(HumanLabel.passage_id)
         )
         rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.carried_from).where(HumanLabel.id.in_(newest))
+            select(HumanLabel.passage_id, HumanLabel.carried_from, HumanLabel.labels).where(
+                HumanLabel.id.in_(newest)
+            )
         )
-        held.update((cast(int, pid), carried) for pid, carried in rows)
+        held.update((cast(int, pid), (carried, list(labels))) for pid, carried, labels in rows)
     return held
 
 

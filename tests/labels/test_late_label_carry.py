@@ -214,6 +214,20 @@ def test_a_persons_own_label_on_the_current_passage_wins_over_a_late_label(store
     _assert_current_labels_equal_a_rebuild(store)
 
 
+@pytest.mark.parametrize("old_first", [True, False])
+def test_an_old_passage_and_its_current_copy_labeled_alike_are_one_example(store: Corpus, old_first: bool):
+    """One import labels an old passage and the current reading's copy of it with the same labels: the
+    current passage holds that judgment (a person's own label wins there), so it is one training example
+    and one exported label, not two, as when the label was given before the report was read again."""
+    _, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    items = [(old_ports, ["enforcement"]), (new_ports, ["enforcement"])]
+    store.add_labels_many(items if old_first else items[::-1], annotator="ana", origin="import")
+    assert _labels(store, new_ports) == ["enforcement"] and store.labels_left_behind(new_id) == 0
+    assert _examples(store) == [(PORTS, ["enforcement"], new_id)]
+    _assert_current_labels_equal_a_rebuild(store)
+
+
 def test_a_near_copy_labeled_alike_comes_over_with_the_late_label_that_carried(store: Corpus) -> None:
     """Two near-copies in the old reading, one labeled, the other not: the match is ambiguous when the new
     reading is stored. The other labeled alike later: the new passage stands for both (as it would have,
