@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.tagging import cues, guards, lexicon, topic
+from extractors.tagging import cues, guards, lexicon, localities, topic
 
 GROUPS = {"country": "countries", "place": "places", "program": "programs", "organization": "organizations"}
 LABELS = {"country": "COUNTRY", "place": "PLACE", "program": "PROGRAM", "organization": "ORG"}
@@ -74,22 +74,32 @@ class Gazetteer:
         for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
             kind, value, case = strings[match_id].split(_SEP)
             span = Span(doc, start, end, label=LABELS.get(kind, "BLOCK"), kb_id=value)
-            if case != "exact" and not guards.case_ok(span, case):
+            # "the mano dura policy", "'mano dura'": a title-case name written in lower case still counts
+            # where a policy word or quotes mark it as a name.
+            if (
+                case != "exact"
+                and not guards.case_ok(span, case)
+                and not (kind == "program" and case == "words" and cues.marked_as_name(span))
+            ):
                 continue
             if kind == "country" and not guards.keep_country(span):
                 continue
             found[kind].append(span)
         # Longest match wins among places, blocks and countries: "New Mexico" silences "Mexico".
         geo = filter_spans(found["country"] + found["place"] + found["block"])
+        places = [span for span in geo if span.label_ == "PLACE"]
+        # Hamlets named after countries in a table of a country's municipalities ("Guatemala 460,8").
+        rows = localities.subdivision_rows(doc, [s for s in geo if s.label_ == "COUNTRY"], places)
+        hamlets = {(span.start, span.end) for span in rows}
         countries: list[Span] = []
         for span in geo:
-            if span.label_ == "COUNTRY":
+            if span.label_ == "COUNTRY" and (span.start, span.end) not in hamlets:
                 countries.extend(
                     Span(doc, span.start, span.end, label="COUNTRY", kb_id=code)
                     for code in span.kb_id_.split(",")
                 )
         doc.spans["countries"] = countries
-        doc.spans["places"] = [span for span in geo if span.label_ == "PLACE"]
+        doc.spans["places"] = places
         doc.spans["programs"] = filter_spans(_drop_lowercase_cue_prefix(found["program"]))
         doc.spans["organizations"] = filter_spans(found["organization"])
         return doc
@@ -136,7 +146,13 @@ class ProgramCues:
         ]
         geo = [*doc.spans.get("countries", []), *doc.spans.get("places", [])]
         new: list[Span] = []
-        candidates = list(cues.find_unknown_programs(doc, cue_indices))
+        known_ends = {span.end for span in known}
+        candidates = [
+            c
+            for c in cues.find_unknown_programs(doc, cue_indices)
+            # "the Mano Dura strategy Hernandez proposes": the cue heads the name before it.
+            if not (c.rule == "lower_cue" and cues.follows_a_name(doc, doc[c.cue], known_ends))
+        ]
         names = [(c.start, c.end) for c in candidates]
         for found in candidates:
             if not _plausible(doc, found, known, names):
@@ -155,20 +171,28 @@ class ProgramCues:
 # How far around a generically named programme a security word may stand, within its sentence and the one
 # before ("No se trata de medidas punitivas [...] Plan Nacional de Salud Mental Escolar").
 SECURITY_WINDOW = 40
+# Laws are cited in passing, many to a sentence ("La Ley 20.285, la Ley de Compras y la Ley de Probidad ya
+# permiten ..."): one is about security by its name or the words right around it, in its own sentence.
+LAW_WINDOW = 12
 
 
 def _plausible(doc: Doc, found: cues.Candidate, known: list[Span], names: list[tuple[int, int]]) -> bool:
     """Filters on what the cue rules found: no names cut out of headlines or longer titles, and a programme
-    named by a cue of any field (plan, programa, strategy) must be about security by its name or its
-    surroundings, since citsec's programs are security programs ("Plan de Fomento Frutícola" is not).
-    Gazetteer programs (`known`) never pass through here, and count as security context."""
+    named by a cue of any field (plan, programa, strategy, and laws: "Ley de Pesca", "Banking Act", "Ley
+    19.300") must be about security by its name or its surroundings, since citsec's programs are security
+    programs and policies ("Plan de Fomento Frutícola" and "Ley de Concesiones" are not); a law only by its
+    name or the words right around it. Operations are kept as found: in these reports they are police and
+    military operations. Gazetteer programs (`known`) never pass through here, and count as security
+    context."""
     cue = doc[found.cue]
     if found.rule in ("prefix", "suffix") and cues.in_headline(doc, found.start, found.end, names):
         return False
     if found.rule == "suffix" and cues.name_goes_on(doc, cue):
         return False
-    if found.rule == "law_number" or cue.lower_ in cues.FIELD_CUES:
+    if found.rule != "law_number" and cue.lower_ in cues.OPERATION_CUES:
         return True
+    if found.rule == "law_number" or cue.lower_ in cues.LAW_CUES or cue.lower_ == "act":
+        return topic.about_security(doc, found.start, found.end, LAW_WINDOW, known, sentence_before=False)
     return topic.about_security(doc, found.start, found.end, SECURITY_WINDOW, known)
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 
 def _words(text: str) -> frozenset[str]:
@@ -38,9 +38,10 @@ LOWER_CUES = _words(
     """
 )
 LAW_CUES = _words("ley leyes lei leis law laws")
-# Cues that name their own field: laws and police/military operations. Every other cue ("plan", "programa",
-# "strategy") can head a programme of any field, so its name must be about security (see topic.py).
-FIELD_CUES = LAW_CUES | _words("act operación operacion operativo operação operacao operation")
+# Cues that name their own field: police and military operations. Every other cue ("plan", "programa",
+# "strategy") and every law ("Ley de Pesca", "Banking Act") can belong to any field, so its name must be
+# about security (see topic.py).
+OPERATION_CUES = _words("operación operacion operativo operação operacao operation")
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
 _ADJECTIVE_CUES = _words("operativo")
 
@@ -58,7 +59,8 @@ GENERIC = _words(
     estratégico estratégica estrategico strategic action acción ação maestro master anual annual
     global comprehensive new nuevo nueva novo nova current actual sectorial operativo operational
     conjunto joint i ii iii iv v estado república republica gobierno governo government state
-    económico económica economic social
+    económico económica economic social multi year years multiyear plurianual multianual bienal trienal
+    cuatrienal quinquenal decenal biennial two three four five ten twenty
     """
 )
 # Words that end a name: months (table headers, datelines) and the posts people hold ("Director of the ...").
@@ -93,7 +95,8 @@ _POLICY_WORDS = _words(
 )
 _OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
 _CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
-_NUMBER = re.compile(r"^\d[\d.,/-]*$")
+# A law's number: "1448", "11.343", "20.000" (thousands), "30-2019"; "54.39" is a figure in a table.
+_LAW_NUMBER = re.compile(r"^(\d+|\d{1,3}([.,]\d{3})+)(-\d+)?$")
 _NUMBER_MARKS = _words("n no no. n° nº n.º número number nr. nr núm. núm")
 # Words a title-case headline leaves in lower case ("Venezuela Announces Plan to Combat Kidnapping").
 _HEADLINE_SMALL = (
@@ -255,11 +258,13 @@ def law_number_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
         or (doc[i].text in ("°", "º", ".") and doc[i - 1].lower_ in ("n", "no"))
     ):
         i += 1
-    if i >= len(doc) or not _NUMBER.match(doc[i].text):
+    if i >= len(doc) or not _LAW_NUMBER.match(doc[i].text):
         return None
     end = i + 1
     while (
-        end + 1 < len(doc) and doc[end].lower_ in ("y", "e", "and", ",") and _NUMBER.match(doc[end + 1].text)
+        end + 1 < len(doc)
+        and doc[end].lower_ in ("y", "e", "and", ",")
+        and _LAW_NUMBER.match(doc[end + 1].text)
     ):
         end += 2
     if (
@@ -322,6 +327,57 @@ def name_goes_on(doc: Doc, cue: Token) -> bool:
         return False
     end = _scan_forward(doc, i + 1)
     return doc[end - 1].lower_ not in SUFFIX_CUES
+
+
+# Words by which a title-case name written in lower case is still a name: "the mano dura policy".
+_POLICY_HEADS = (
+    LOWER_CUES
+    | SUFFIX_CUES
+    | _words(
+        """
+    policies strategies plans programs programmes approach approaches políticas estrategias planes
+    programas planos estratégias
+    """
+    )
+)
+
+
+def marked_as_name(span: Span) -> bool:
+    """Is doc[span] in quotes, or used as a name right next to a policy word ('the mano dura policy', 'el plan
+    mano dura')? After 'de'/'of' it describes a kind of policy instead ('una política de mano dura')."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if (
+        before is not None
+        and after is not None
+        and before.text in _OPEN_QUOTES
+        and after.text in _CLOSE_QUOTES
+    ):
+        return True
+    if after is not None and after.lower_ in _POLICY_HEADS:
+        return True
+    return before is not None and before.lower_ in _POLICY_HEADS
+
+
+def follows_a_name(doc: Doc, cue: Token, known_ends: set[int]) -> bool:
+    """Does the lower-case cue close a name before it ('the "mano dura" (iron fist) strategy', 'the Mano Dura
+    strategy'), a parenthesised gloss between? Then it heads that name, not the capitalized word after it."""
+    j = cue.i - 1
+    if j >= 0 and doc[j].text == ")":
+        k = j - 1
+        while k > max(0, j - MAX_QUOTE_TOKENS) and doc[k].text != "(":
+            k -= 1
+        if doc[k].text == "(":
+            j = k - 1
+    if j < 0:
+        return False
+    before = doc[j]
+    if j + 1 in known_ends:
+        return True
+    if before.text in ('"', "'"):
+        return _closes_a_quote(before)
+    return before.text in _CLOSE_QUOTES and before.text not in _OPEN_QUOTES
 
 
 class Candidate(NamedTuple):

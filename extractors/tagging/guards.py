@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from extractors.tagging import lexicon
+from extractors.tagging import lexicon, localities
+from extractors.tagging.tokens import is_year, token_after, token_before
 
 
 def _words(text: str) -> frozenset[str]:
@@ -59,9 +60,23 @@ _LANGUAGE_NEXT = _words(
     """
     language languages speakers speaking translation version versión versão idioma lengua língua
     text texto original subtitles for word words term acronym initials name para palabra palabras término
-    sigla siglas palavra palavras termo
+    sigla siglas palavra palavras termo conjugation conjugations grammar grammatical verb verbs noun nouns
+    spelling syntax vocabulary dictionary pronunciation dialect dialects linguistic stemming stemmer corpus
+    corpora sentence sentences lessons classes course courses literacy fluency
     """
 )
+# Language names that are no country word: "English and Spanish" lists languages.
+_LANGUAGE_ONLY = _words("english inglés ingles inglês latin latín latim")
+_TRANSLATION = _words(
+    """
+    translation translations translated traducción traducciones traducido traducida tradução traduções
+    traduzido traduzida
+    """
+)
+_FROM = _words("from the de del do da o el")
+# "from Spanish into English": a translation's target language follows.
+_INTO = _words("into to al a para em")
+_COORDINATORS = frozenset({",", "and", "or", "y", "e", "o", "ou"})
 LANGUAGE_WORDS = _words(
     """
     spanish english french portuguese german italian dutch chinese japanese russian turkish greek
@@ -105,12 +120,17 @@ _LIST_SEPARATORS = frozenset({",", ";", "e", "y", "ou", "o"})
 _CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
 
 
+# Words around "US" that make it a currency: "US $100 millones", "60 million US dollars", "dólares
+# estadounidenses".
+_DOLLAR = _words("dollar dollars dólar dólares dolar dolares")
+
+
 def _prev(span: Span) -> Token | None:
-    return span.doc[span.start - 1] if span.start > 0 else None
+    return token_before(span.doc, span.start)
 
 
 def _next(span: Span) -> Token | None:
-    return span.doc[span.end] if span.end < len(span.doc) else None
+    return token_after(span.doc, span.end - 1)
 
 
 def _is_name_word(token: Token | None) -> bool:
@@ -134,7 +154,7 @@ def _ends_author(span: Span) -> bool:
     nxt = _next(span)
     if nxt is None or nxt.text in (";", "&") or _is_initial(nxt):
         return True
-    after = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+    after = token_after(span.doc, nxt.i)
     if nxt.text in ("(", ".") and after is not None:
         return after.text == "(" or (after.text[:4].isdigit() and len(after.text) >= 4)
     return False
@@ -143,11 +163,10 @@ def _ends_author(span: Span) -> bool:
 def _author_given_name(span: Span) -> bool:
     """'Peterson, Jordan;' in a bibliography: a given name written after 'Surname,' in an author list."""
     prev = _prev(span)
-    if prev is None or prev.text != "," or prev.i == 0:
-        return False
-    surname = span.doc[prev.i - 1]
+    surname = token_before(span.doc, prev.i) if prev is not None and prev.text == "," else None
     return (
-        _is_name_word(surname)
+        surname is not None
+        and _is_name_word(surname)
         and not surname.is_upper
         and surname.lower_ not in lexicon.country_words()
         and _ends_author(span)
@@ -166,6 +185,22 @@ def person_guard(span: Span) -> bool:
         return False
     # A capitalized word before it that does not start the sentence is a first name: "Michael Jordan".
     return not (_is_name_word(prev) and prev is not None and not prev.is_sent_start and not prev.is_upper)
+
+
+def _cited(span: Span) -> bool:
+    """'Holland, 1986', 'Holland (1986)', 'Jordan et al.': an author in an in-text citation."""
+    nxt = _next(span)
+    if nxt is None:
+        return False
+    if nxt.lower_ == "et":
+        return True
+    return nxt.text in (",", "(") and is_year(token_after(span.doc, nxt.i))
+
+
+def surname_guard(span: Span) -> bool:
+    """Names that are common surnames ('Holland', 'Jordan'): not a person's name, and not an author cited
+    with a year ('Holland, 1986', 'Holland (1986) calls ...')."""
+    return person_guard(span) and not _cited(span)
 
 
 def georgia_guard(span: Span) -> bool:
@@ -188,23 +223,86 @@ def food_guard(span: Span) -> bool:
     return not (prev is not None and prev.lower_ in _FOOD_PREV)
 
 
+def _language_list(span: Span) -> list[Token]:
+    """The coordinated language words this one stands in: 'Portuguese, Italian or French'."""
+    doc = span.doc
+    members = [span[0]]
+    while True:
+        link = token_before(doc, members[0].i)
+        word = token_before(doc, link.i) if link is not None and link.lower_ in _COORDINATORS else None
+        if word is None or word.lower_ not in LANGUAGE_WORDS:
+            break
+        members.insert(0, word)
+    while True:
+        link = token_after(doc, members[-1].i)
+        word = token_after(doc, link.i) if link is not None and link.lower_ in _COORDINATORS else None
+        if word is None or word.lower_ not in LANGUAGE_WORDS:
+            break
+        members.append(word)
+    return members
+
+
+def _translated_from(doc: Doc, first: Token) -> bool:
+    """'translations from the Portuguese', 'traducido del español'."""
+    token: Token | None = first
+    for _ in range(3):
+        token = token_before(doc, token.i) if token is not None else None
+        if token is None:
+            return False
+        if token.lower_ in _TRANSLATION:
+            return True
+        if token.lower_ not in _FROM:
+            return False
+    return False
+
+
+def _noun_use(prev: Token | None, nxt: Token | None) -> bool:
+    """English uses a nationality word as an adjective ('Spanish police'); standing alone before
+    punctuation or a function word it is the language ('written in Spanish:', 'complexities of Spanish
+    than'), or, after 'the', the people ('the Spanish conquered')."""
+    if prev is not None and prev.lower_ == "the":
+        return False
+    if nxt is None:
+        return True
+    if nxt.lower_ in _COORDINATORS:
+        after = token_after(nxt.doc, nxt.i)
+        return after is None or not after.text[:1].isupper()  # "Spanish and Colombian police"
+    if nxt.is_punct or nxt.is_space:
+        return nxt.text not in ("-", "–")
+    return nxt.is_alpha and nxt.is_stop and nxt.is_lower
+
+
 def language_guard(span: Span) -> bool:
-    """'in Spanish', 'Portuguese-speaking', 'en español' name a language, not a country."""
-    prev, nxt = _prev(span), _next(span)
+    """'in Spanish', 'Portuguese-speaking', 'en español', 'Spanish conjugation', 'translations from the
+    Portuguese', 'English and Spanish' name a language, not a country; a list of languages reads alike."""
+    doc = span.doc
+    members = _language_list(span)
+    first, last = members[0], members[-1]
+    prev, nxt = token_before(doc, first.i), token_after(doc, last.i)
     if prev is not None and prev.lower_ in _LANGUAGE_PREV:
         return False
-    # "speaks Spanish or Portuguese": the second language inherits the first one's reading.
-    if prev is not None and prev.lower_ in ("or", "and", "o", "y", "e", "ou") and prev.i > 0:
-        first = span.doc[prev.i - 1]
-        if first.lower_ in LANGUAGE_WORDS and not language_guard(span.doc[first.i : first.i + 1]):
-            return False
+    # A partner that only names a language ("English and Spanish"); the word itself may still be a demonym
+    # ("el sistema inglés").
+    partners = [m for m in members if m.i != span.start]
+    if _translated_from(doc, first) or any(m.lower_ in _LANGUAGE_ONLY for m in partners):
+        return False
     if nxt is not None:
         if nxt.lower_ in _LANGUAGE_NEXT:
             return False
-        after = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+        after = token_after(doc, nxt.i)
         if nxt.text == "-" and after is not None and after.lower_ in _LANGUAGE_NEXT:
             return False
-    return True
+        if nxt.lower_ in _INTO and after is not None and after.lower_ in LANGUAGE_WORDS:
+            return False
+    return not (doc.lang_ == "en" and _noun_use(prev, nxt))
+
+
+def currency_guard(span: Span) -> bool:
+    """'US $100 millones', '60 million US dollars', 'dólares estadounidenses' are a currency, not the US."""
+    prev, nxt = _prev(span), _next(span)
+    if nxt is not None and (nxt.text.startswith("$") or nxt.lower_ in _DOLLAR):
+        return False
+    return not (prev is not None and prev.lower_ in _DOLLAR)
 
 
 def caps_us_guard(span: Span) -> bool:
@@ -228,7 +326,8 @@ Guard = Callable[[Span], bool]
 
 # Guards by the lower-cased matched text.
 COUNTRY_GUARDS: dict[str, Guard] = {
-    "jordan": person_guard,
+    "jordan": surname_guard,
+    "holland": surname_guard,
     "israel": person_guard,
     "chad": person_guard,
     "trinidad": person_guard,
@@ -277,8 +376,13 @@ def place_name_demonym_guard(span: Span) -> bool:
 
 
 def keep_country(span: Span) -> bool:
-    """Run the guards for this surface: the subnational one for every name, then its own, if any."""
+    """Run the guards for this surface: the subnational, locality and category ones for every name of one
+    country, the currency one for the US, then its own, if any."""
     if not subnational_guard(span):
+        return False
+    if "," not in span.kb_id_ and not (localities.locality_guard(span) and localities.category_guard(span)):
+        return False
+    if span.kb_id_ == "US" and not currency_guard(span):
         return False
     lowered = span.text.lower()
     if lowered in lexicon.inflected_demonyms() and not place_name_demonym_guard(span):

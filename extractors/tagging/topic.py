@@ -32,13 +32,16 @@ _STEM_WORDS = _words(
     vitim terror guerrill insurg paramilit pandill gang mafia cartel secuestr sequestr kidnap extors
     trafic traffick contraband lavado launder lavagem corrup impun brib soborn suborn pacificac pacificad
     pacification fronteriz border convivenc punit penal ilicit illicit ilegal illegal arrest captur fugitiv
-    profug
+    profug extradi migra inmigra immigra imigra fraud probid conden convict
     """
 )
 SECURITY_STEMS = tuple(sorted(_STEM_WORDS))  # str.startswith takes a tuple
 # Whole words only: short or common stems that would catch unrelated words as prefixes.
 SECURITY_WORDS = _words(
-    "paz peace arma armas arms gun guns coca maras mara defensa defense defence defesa desarme desarmamento"
+    """
+    paz peace arma armas arms gun guns coca maras mara defensa defense defence defesa desarme desarmamento
+    juez jueces juiz juizes juiza juizas judge judges
+    """
 )
 # Word pairs that also count: "at risk" (youth at risk), "public order".
 SECURITY_PAIRS = frozenset(
@@ -49,6 +52,7 @@ SECURITY_PAIRS = frozenset(
         ("orden", "publico"),
         ("ordem", "publica"),
         ("public", "order"),
+        ("ministerio", "publico"),  # the public prosecutor's office
     }
 )
 # After a security word these make it another field: social security, food security, legal certainty.
@@ -107,14 +111,22 @@ def _other_field_after_de(token: Token) -> bool:
     return after in {"salud", "saude", "vida", "desempleo", "desemprego", "cesantia", "invalidez"}
 
 
-def about_security(doc: Doc, start: int, end: int, window: int, known: Iterable[Span] = ()) -> bool:
-    """Is the name doc[start:end] about security, or its immediate context: its sentence and the one
-    before, at most `window` tokens either side (a table without full stops is one long 'sentence')? A
-    `known` security programme there counts too ('a "Plan Central America" based on "Plan Colombia"')."""
+def about_security(
+    doc: Doc,
+    start: int,
+    end: int,
+    window: int,
+    known: Iterable[Span] = (),
+    sentence_before: bool = True,
+) -> bool:
+    """Is the name doc[start:end] about security, or its immediate context: its sentence and (with
+    `sentence_before`) the one before, at most `window` tokens either side (a table without full stops is
+    one long 'sentence')? A `known` security programme there counts too ('a "Plan Central America" based
+    on "Plan Colombia"')."""
     if any(is_security_token(t) for t in doc[start:end]):
         return True
     sent = doc[start].sent
-    first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    first = doc[sent.start - 1].sent.start if sent.start > 0 and sentence_before else sent.start
     lo, hi = max(first, start - window), min(sent.end, end + window)
     if any(lo <= span.start and span.end <= hi for span in known):
         return True

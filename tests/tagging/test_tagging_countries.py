@@ -301,3 +301,74 @@ def test_demonym_inside_a_place_name_is_not_the_country(countries, text, lang, e
 )
 def test_given_names_in_a_bibliography_author_list(countries, text, expected):
     assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Event Coding From Text Written in\nSpanish: A New Tool", "en"),
+        ("Given the complexity of Spanish conjugation, the tool does not stem verbs.", "en"),
+        ("consider the following sentence in both English and Spanish: troops arrested a man", "en"),
+        ("the grammatical complexities of Spanish than rigid approaches", "en"),
+        ("the translation of the present tense from Spanish into English", "en"),
+        ("Unless otherwise noted, all translations from the Portuguese are my own.", "en"),
+        ("to process text in Portuguese, Italian or French.", "en"),
+        ("the municipality is in a non-Spanish linguistic community", "en"),
+        ("Spanish-language outlets covered the trial.", "en"),
+    ],
+)
+def test_language_names_across_line_breaks_lists_and_nouns(countries, text, lang):
+    assert countries(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Spanish and Colombian police dismantled the network.", "en", ["CO", "ES"]),
+        ("the Spanish newspaper reported the seizure", "en", ["ES"]),
+        ("the Spanish conquered the Aztecs", "en", ["ES"]),
+        ("Most migrants came from Portugal, Spain or Italy.", "en", ["ES", "IT", "PT"]),
+        ("similar al sistema inglés de salud", "es", ["GB"]),
+    ],
+)
+def test_nationality_adjectives_still_name_countries(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This is what Holland (1986) calls the fundamental problem of causal inference.", []),
+        ("a controlled experiment (Angrist and Pischke, 2008; Holland, 1986; Morgan, 2014)", []),
+        ("Jordan et al. (2015) found no effect.", []),
+        ("Cocaine shipments went to Holland and Belgium.", ["BE", "NL"]),
+    ],
+)
+def test_authors_cited_with_a_year_are_not_countries(countries, text, expected):
+    assert countries(text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("permitirá ahorrar más de US $100 millones por año", "es", []),
+        ("la inversión promedió US $18.500 millones anuales", "es", []),
+        ("roughly 0.5 U.S. dollars per real", "en", []),
+        ("un préstamo de 40 millones de dólares estadounidenses", "es", []),
+        ("US aid of $100 million arrived.", "en", ["US"]),
+    ],
+)
+def test_us_dollar_amounts_are_a_currency_not_the_us(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Crearemos una Zona Franca de Innovación Médica.", "es", []),
+        ("As Zonas Francas do Norte cresceram.", "pt", []),
+        ("A França e o Brasil assinaram.", "pt", ["BR", "FR"]),
+    ],
+)
+def test_a_free_trade_zone_is_not_france(countries, text, lang, expected):
+    assert countries(text, lang) == expected

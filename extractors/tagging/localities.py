@@ -1,0 +1,150 @@
+"""Country names that name something smaller: a hamlet, a municipality, a table row, a coca variety.
+
+Colombian hamlets (veredas) and eradication points are often named after countries ("vereda Guatemala",
+"Argelia", "México"), and UNODC's monitoring reports list them in tables by department; coca varieties are
+called "peruana" and "boliviana". These checks tell such names from the countries, from the words around
+them and, for tables, from what the other rows are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors.tagging import lexicon
+from extractors.tagging.tokens import is_figure, token_after, token_before
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Heads whose name follows directly: "la vereda Guatemala", "el barrio México", "Fazenda Brasil".
+_LOCALITY_HEADS = _words(
+    """
+    vereda veredas corregimiento caserío caserio barrio bairro inspección inspeccion finca hacienda fazenda
+    hamlet village
+    """
+)
+# In English "sector" ends a noun phrase ("in the oil sector Mexico grew"); in Spanish and Portuguese it
+# heads a place name ("sector Brasil").
+_IBERIAN_LOCALITY_HEADS = _words("sector setor")
+_IBERIAN = frozenset({"es", "pt"})
+# Small units named "<unit> de <name>": a country is never one of them ("el municipio de Argelia"). Larger
+# units are left out: "el departamento de Colombia con más coca" is a department of Colombia.
+_UNITS = _words("municipio município municipality corregimiento vereda parroquia")
+_OF = _words("de of do da del")
+_DEFINITE = _words("el la o a the al del do da no na")
+# After the name, the unit it lies in: "Argelia en el municipio de Lejanías", "Guatemala, municipio de ...".
+# Only these links: "Colombia, the municipality of Tumaco ..." goes on about Colombia.
+_UNIT_LINKS = frozenset({(",",), ("(",), ("-",), ("en", "el"), ("del",), ("in", "the"), ("no",), ("em",)})
+_SEPARATORS = frozenset({"|"})
+
+# Table headers of subdivisions; "Total Antioquia" subtotals say the same.
+_SUBDIVISION_HEADERS = _words(
+    """
+    departamento departamentos municipio municipios município municípios vereda veredas corregimiento
+    corregimientos provincia provincias província províncias department departments municipality
+    municipalities province provinces distrito distritos
+    """
+)
+_TOTALS = _words("total subtotal totales")
+# Words after which a demonym names a kind, not a country: "coca de tipo boliviana", "la variedad peruana".
+_KIND_WORDS = _words("tipo tipos variedad variedades variedade variedades variety varieties cepa cepas")
+
+
+def locality_guard(span: Span) -> bool:
+    """False when the country name is the name of a hamlet or municipality: after a locality head ('vereda
+    Guatemala', 'sector Brasil'), as '<el> municipio de Argelia', or followed by the municipality it lies
+    in ('Argelia en el municipio de Lejanías', 'Guatemala, municipio de Puerto Asís')."""
+    doc = span.doc
+    prev = token_before(doc, span.start)
+    if prev is not None:
+        if prev.lower_ in _LOCALITY_HEADS:
+            return False
+        if prev.lower_ in _IBERIAN_LOCALITY_HEADS and doc.lang_ in _IBERIAN:
+            return False
+        if prev.lower_ in _OF and _named_unit(doc, prev.i):
+            return False
+    return not _followed_by_unit(doc, span.end)
+
+
+def _named_unit(doc: Doc, of_index: int) -> bool:
+    """Is the word before 'de' at `of_index` a singular small unit with an article or a capital ('el
+    municipio de', 'Municipio de'), not 'cada municipio de' or 'un municipio de'?"""
+    unit = token_before(doc, of_index)
+    if unit is None or unit.lower_ not in _UNITS:
+        return False
+    if unit.text[0].isupper():
+        return True
+    article = token_before(doc, unit.i)
+    return article is not None and article.lower_ in _DEFINITE
+
+
+def _followed_by_unit(doc: Doc, end: int) -> bool:
+    words = [t.lower_ for t in doc[end : end + 6] if not t.is_space][:3]
+    for link in _UNIT_LINKS:
+        n = len(link)
+        if tuple(words[:n]) == link and len(words) > n and words[n] in _UNITS:
+            return True
+    return False
+
+
+def category_guard(span: Span) -> bool:
+    """False when a Spanish/Portuguese demonym names a category: capitalized as a table row label
+    ('Peruana 11,0%', 'BOLIVIANA 32,4%'; in prose these demonyms are lower case) or after a kind word
+    ('de tipo boliviana', 'la variedad peruana')."""
+    if span.text.lower() not in lexicon.inflected_demonyms():
+        return True
+    doc = span.doc
+    prev = token_before(doc, span.start)
+    if prev is not None and prev.lower_ in _KIND_WORDS:
+        return False
+    return not (span[0].text[:1].isupper() and is_figure(token_after(doc, span.end - 1, _SEPARATORS)))
+
+
+def is_row_label(doc: Doc, span_end: int) -> bool:
+    """Is the name ending before `span_end` followed by a figure, like the label of a table row?"""
+    return is_figure(token_after(doc, span_end - 1, _SEPARATORS))
+
+
+def _label_words(doc: Doc) -> Iterable[Token]:
+    """Capitalized words that end a row label: 'Encanto' in 'El Encanto 53,9 53,8'."""
+    for token in doc:
+        if (
+            token.is_alpha
+            and len(token) > 1
+            and token.text[0].isupper()
+            and token.lower_ not in _TOTALS
+            and is_row_label(doc, token.i + 1)
+        ):
+            yield token
+
+
+def subdivision_rows(doc: Doc, countries: list[Span], places: list[Span]) -> list[Span]:
+    """Country names that are row labels of a table of one country's subdivisions: the passage names
+    subdivisions (a 'Departamento'/'Municipio' header, or 'Total Antioquia' subtotals), at least two other
+    rows are labelled with names that are no countries, and the country is not the one whose places the
+    table lists. A table of countries ('Costa Rica 13.9 El Salvador 12.5 ...') keeps them all."""
+    rows = [span for span in countries if is_row_label(doc, span.end)]
+    if not rows:
+        return []
+    inside = {i for span in countries for i in range(span.start, span.end)}
+    if sum(1 for token in _label_words(doc) if token.i not in inside) < 2:
+        return []
+    if not _names_subdivisions(doc, inside):
+        return []
+    own = {code for place in places for code in place.kb_id_.split(",")}
+    return [span for span in rows if not set(span.kb_id_.split(",")) & own]
+
+
+def _names_subdivisions(doc: Doc, countries: set[int]) -> bool:
+    for token in doc:
+        if token.lower_ in _SUBDIVISION_HEADERS:
+            return True
+        if token.lower_ in _TOTALS:
+            nxt = token_after(doc, token.i, _SEPARATORS)
+            if nxt is not None and nxt.is_alpha and nxt.text[0].isupper() and nxt.i not in countries:
+                return True
+    return False

@@ -1,0 +1,91 @@
+"""Country names that name a hamlet, a municipality, a table row or a coca variety (UNODC's Colombian
+eradication reports), and the countries that must survive those rules."""
+
+from __future__ import annotations
+
+import pytest
+
+# A table of eradication by municipality and hamlet: hamlets named after countries sit between Colombian
+# departments, "Total <department>" subtotals and hamlets with ordinary names.
+MUNICIPAL_TABLE = (
+    "Departamento Municipio Vereda Área erradicada (ha)\n"
+    "Argelia 12,4 Bulgaria 8,1 8,1 Camerún 15,2 15,2 Total Norte de Santander 35,5\n"
+    "Bermudas 30,2 30,2 El Encanto 41,0 41,0 Guatemala 310,7 310,7 Putumayo Jamaica 88,3 88,3 "
+    "La Paya 60,4 60,4 Líbano 150,9 150,9 México 190,2 190,2 Total Putumayo 871,7"
+)
+
+
+def test_hamlets_named_after_countries_in_a_table_of_municipalities(countries):
+    assert countries(MUNICIPAL_TABLE, "es") == []
+
+
+def test_hamlets_in_a_pipe_table_with_subtotals(countries):
+    text = (
+        "Antioquia | Amalfi | 29 | 23,2\nApartadó | 23 | 19,1\nArgelia | 10 | 9,9\n"
+        "Total Antioquia | 62 | 52,2"
+    )
+    assert countries(text, "es") == []
+
+
+def test_a_table_of_countries_keeps_its_countries(countries):
+    text = (
+        "Tax revenue as percentage of GDP, by country. Central America Costa Rica 13.9 El Salvador 12.5 "
+        "Guatemala 10.4 Honduras 14.4 South America Brazil 15.6 Chile 15.3 Colombia 11.9 Total 14.0"
+    )
+    assert countries(text, "en") == ["BR", "CL", "CO", "CR", "GT", "HN", "SV"]
+
+
+def test_a_table_of_countries_by_department_keeps_its_countries(countries):
+    # Only countries label the rows: a header word alone does not turn them into hamlets.
+    text = "Tabla 2. Cultivos de coca por departamento (ha) Colombia 48.000 Perú 40.300 Bolivia 20.400"
+    assert countries(text, "es") == ["BO", "CO", "PE"]
+
+
+def test_a_table_keeps_the_country_whose_departments_it_lists(countries):
+    text = "Departamento Área (ha) Colombia 48.189 Nariño 12.410 Putumayo 9.325 Guaviare 7.115"
+    assert countries(text, "es") == ["CO"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tropas erradicaron coca en la vereda Guatemala, municipio de Puerto Asís, Putumayo.",
+        "los cultivos del punto de erradicación denominado como Argelia en el municipio de Lejanías - Meta.",
+        "La Policía llegó al municipio de Argelia, Antioquia.",
+        "En el barrio México de Cúcuta hubo tres homicidios.",
+        "Los erradicadores trabajaron en el corregimiento Brasil y en el sector Francia.",
+    ],
+)
+def test_hamlet_named_after_a_country_in_prose(countries, text):
+    assert countries(text, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("cada municipio de Colombia tiene un plan de seguridad", "es", ["CO"]),
+        ("In Colombia, the municipality of Tumaco has the most coca.", "en", ["CO"]),
+        ("Guatemala, departamento de Petén", "es", ["GT"]),
+        ("In the oil sector Mexico lost ground to Brazil.", "en", ["BR", "MX"]),
+        ("cultivos de coca en Colombia (2011)", "es", ["CO"]),
+    ],
+)
+def test_a_country_named_with_its_subdivisions_is_still_the_country(countries, text, lang, expected):
+    assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Variedad del cultivo ilícito Tingomaría 40,1% Boliviana 18,2% Cuarentana 14,0% Peruana 9,3%",
+        "AMAPOLA 21,0% PERUANA 12,4% PAJARITO 2,0%",
+        "lotes de edad avanzada, en su mayoría de tipo boliviana y tingo maría",
+        "la variedad peruana es la más común",
+    ],
+)
+def test_coca_varieties_are_not_countries(countries, text):
+    assert countries(text, "es") == []
+
+
+def test_a_lower_case_demonym_before_a_figure_still_names_the_country(countries):
+    assert countries("da população brasileira 73,1% eram pretos", "pt") == ["BR"]
