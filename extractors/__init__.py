@@ -21,7 +21,8 @@ from extractors.guards import PdfLimits
 # 1.1.0: the extraction as of 2026-12-04 (1.0.0 had been kept through many changes).
 # 1.2.0: reference lists marked as passages of kind "reference"; a left column that runs on below a
 # short right one read before it; a running header over both columns kept as one line.
-EXTRACTOR_VERSION = "1.2.0"
+# 1.3.0: a byline's date ("Author | Institute | 2024-03-15") is the published date.
+EXTRACTOR_VERSION = "1.3.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",

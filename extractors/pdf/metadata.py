@@ -30,6 +30,8 @@ _MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,10})\.?\s+(\d{1,2}),\s+(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b(?:(\d{1,2})\s+(?:de\s+)?)?([A-Za-zçÇ]{3,10})\s+(?:de\s+|del\s+)?(\d{4})\b")
 # A dateline is a date with at most this many other words ("Bogotá, D.C., agosto de 2013").
 DATELINE_OTHER_WORDS = 4
+# A byline's parts: "Marta L. Quintero and David R. Holloway | Andean Security Observatory | 2024-03-15".
+_BYLINE_PARTS = re.compile(r"\s+[|·•]\s+")
 # A line that starts like these dates the document however long it is ("Publicado en junio de 2019 por ...").
 _PUBLICATION_CUE = re.compile(
     r"^\W*(published|first published|this version|publicad[oa]|publica[cç][aã]o)\b",
@@ -146,10 +148,15 @@ def dates_in(text: str) -> list[tuple[int, int, datetime.date]]:
 
 def dateline_date(line: str) -> datetime.date | None:
     """The date of a line that states when the document is dated: a date and little else ("Septiembre de
-    2015", "Bogotá, agosto de 2013", "Danilo Freire | 5 December 2016"), or a date after a publication cue
+    2015", "Bogotá, agosto de 2013", "Danilo Freire | 5 December 2016"), or one part of a byline whose
+    parts are set apart by "|" or "·" ("Marta L. Quintero and David R. Holloway | Andean Security
+    Observatory | 2024-03-15"), or a date after a publication cue
     ("Publicado en junio de 2019 por ..."). A date inside a sentence ("the unrest that began on 18 October
     2019 ...") or after a deadline word or another label ("Deadline: 8 March 2023", "Symposium: June 2023")
     is not one."""
+    parts = _BYLINE_PARTS.split(line)
+    if len(parts) > 1:  # "Author | Institute | 2024-03-15": the part that is a date and little else
+        return next((d for d in map(dateline_date, parts) if d is not None), None)
     found = dates_in(line)
     if not found or _NOT_PUBLICATION.search(line):
         return None

@@ -22,6 +22,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
 FINGERPRINTS = {
     "1.1.0": "ec6ae09c5f40c779d05c1b6a6846d7bb3f6039666deabdbc7118385053cf8968",
     "1.2.0": "1583470d64f7b0ac83a40eb7f0c30cdb36206f26f646891be1a429500608f2be",
+    "1.3.0": "badcbbfd53df5dca4632988d44f2ec80496f4a1ddc9175473472ebd2c9218de7",
 }
 
 

@@ -97,6 +97,12 @@ def test_datelines_and_sentences() -> None:
     assert dateline_date(PROSE[0]) is None
     assert dateline_date("Deadline: 8 March 2023") is None
     assert dateline_date("Conference and symposium: 19-20 June 2023") is None
+    # A byline in parts: the part that is a date dates it, however many names the other parts hold.
+    byline = "Marta L. Quintero and David R. Holloway | Andean Security Observatory | 2024-03-15"
+    assert dateline_date(byline) == datetime.date(2024, 3, 15)
+    special = "Informe especial · Observatorio de Seguridad Ciudadana · marzo de 2022"
+    assert dateline_date(special) == datetime.date(2022, 3, 1)
+    assert dateline_date("Crime | The unrest that began on 18 October 2019 spread to every region") is None
 
 
 def test_dateline_long_after_file_creation_is_not_published() -> None:
