@@ -185,17 +185,24 @@ def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.C
 
 
 @pytest.mark.usefixtures("wide_tables")
-def test_reports_table_names_an_untitled_report_by_its_file(
+def test_reports_table_names_each_report_by_its_file(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Reports with one title (a series of monitoring reports) or none are told apart by their files."""
     from corpus import NewPassage, NewReport
 
     with Corpus.open(sqlite_url) as corpus:
         passages = [NewPassage(1, 1, 1, "Police patrols doubled in the capital.", "en")]
         uri = "file:///data/annual%20review.pdf"
         corpus.add_report(NewReport(uri=uri, sha256="6" * 64, passages=passages))
+        for phase in ("I", "II"):
+            uri = f"/data/gme_fase_{phase}.pdf"
+            sha256 = phase.ljust(64, "7")
+            corpus.add_report(NewReport(uri=uri, sha256=sha256, title="Monitoreo", passages=passages))
     _, out, _ = run(capsys, "reports", "--db", sqlite_url)
-    assert "annual review.pdf" in out
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert "annual review.pdf" in rows[0]
+    assert "gme_fase_I.pdf" in rows[1] and "gme_fase_II.pdf" in rows[2] and "Monitoreo" in rows[2]
     _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--format", "json")
     assert json.loads(out)[0]["title"] is None  # programs read the title as stored
 
