@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import sklearn
 
-from models.artifacts import artifact_digest, dump_model, load_model_bytes
+from models.artifacts import artifact_digest, dump_model, load_model_bytes, read_artifact
 from models.classifier import StrategyClassifier
 from models.context import blend, report_contexts
 from models.errors import ModelError
@@ -153,10 +153,12 @@ def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> Load
     if path.is_file() and digest_path.is_file():
         try:
             data = path.read_bytes()
-            estimator = load_model_bytes(data, digest_path.read_text().strip())
-            if not card_path.is_file():  # a cache written before cards were kept
-                _write_atomically(card_path, json.dumps(model_card(estimator, data)).encode())
-            return LoadedModel(version, estimator)
+            artifact = read_artifact(data, digest_path.read_text().strip())
+            if artifact.old_layout:  # written before vocabularies were arrays: rewrite it, quick to load
+                _cache_seed(path, artifact.model)
+            elif not card_path.is_file():  # a cache written before cards were kept
+                _write_atomically(card_path, json.dumps(model_card(artifact.model, data)).encode())
+            return LoadedModel(version, artifact.model)
         except ModelError as exc:  # a cache is disposable: rebuild it rather than fail
             log.warning("cached seed model %s unusable (%s); retraining", path, exc)
     log.info(
@@ -164,11 +166,16 @@ def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> Load
         version, len(seed.passages),
     )
     estimator = train(seed.texts, [p.labels for p in seed.passages])
-    data = dump_model(estimator)
-    _write_atomically(card_path, json.dumps(model_card(estimator, data)).encode())
-    _write_atomically(path, data)
-    _write_atomically(digest_path, artifact_digest(data).encode())
+    _cache_seed(path, estimator)
     return LoadedModel(version, estimator)
+
+
+def _cache_seed(path: Path, estimator: StrategyClassifier) -> None:
+    """Write the seed model's card, artifact and digest, in that order (a reader checks the last two)."""
+    data = dump_model(estimator)
+    _write_atomically(path.with_suffix(".card.json"), json.dumps(model_card(estimator, data)).encode())
+    _write_atomically(path, data)
+    _write_atomically(path.with_suffix(".sha256"), artifact_digest(data).encode())
 
 
 def _cached_seed(cache_dir: Path | None, version: str) -> tuple[bytes, dict[str, Any]] | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 import extractors.tagging.components  # noqa: F401  (registers the citsec_* factories)
 
@@ -39,13 +40,41 @@ def pipeline_lang(lang: str | None) -> str:
     return lang if lang in PIPELINE_LANGS else "en"
 
 
+def _suffix_search(nlp: Language) -> Callable[[str], object]:
+    return compile_suffix_regex([*(nlp.Defaults.suffixes or []), *_EXTRA_SUFFIXES]).search
+
+
+def _infix_finditer(nlp: Language) -> Callable[[str], object]:
+    return compile_infix_regex([*(nlp.Defaults.infixes or []), *_EXTRA_INFIXES]).finditer
+
+
+@spacy.registry.tokenizers("citsec.Tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's rule tokenizer of the language (spacy.Tokenizer.v1) with citsec's extra suffixes and infixes
+    compiled in from the start. Setting them on a built tokenizer reloads its special cases once per
+    setting (~0.2 s for English), on top of building it with the default rules first."""
+
+    def make(nlp: Language) -> Tokenizer:
+        prefixes = nlp.Defaults.prefixes
+        return Tokenizer(
+            nlp.vocab,
+            rules=nlp.Defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
+            suffix_search=_suffix_search(nlp),
+            infix_finditer=_infix_finditer(nlp),
+            token_match=nlp.Defaults.token_match,
+            url_match=nlp.Defaults.url_match,
+        )
+
+    return make
+
+
 def _tune_tokenizer(nlp: Language) -> None:
-    suffixes = list(nlp.Defaults.suffixes or []) + _EXTRA_SUFFIXES
-    infixes = list(nlp.Defaults.infixes or []) + _EXTRA_INFIXES
+    """Give a loaded model's tokenizer (en_core_web_sm) citsec's extra suffixes and infixes."""
     tokenizer = nlp.tokenizer
-    assert isinstance(tokenizer, Tokenizer)  # spacy.blank and en_core_web_sm both use the rule tokenizer
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    assert isinstance(tokenizer, Tokenizer)  # en_core_web_sm uses the rule tokenizer
+    tokenizer.suffix_search = _suffix_search(nlp)
+    tokenizer.infix_finditer = _infix_finditer(nlp)
 
 
 def _add_citsec_components(nlp: Language, lang: str, statistical: bool) -> None:
@@ -74,9 +103,9 @@ def build_nlp(lang: str, statistical: bool = False) -> Language:
     if model is not None:
         # Only tok2vec + ner are needed; the parser and tagger would cost most of the time.
         nlp = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        _tune_tokenizer(nlp)
     else:
-        nlp = spacy.blank(lang)
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": "citsec.Tokenizer.v1"}}})
     statistical = model is not None
-    _tune_tokenizer(nlp)
     _add_citsec_components(nlp, lang, statistical)
     return nlp

@@ -8,12 +8,16 @@ without one is read on its own.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
+import gc
 import io
 import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -118,10 +122,18 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
 
 
 def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
-    """Batches of about `size` inputs; a run of lines of one report is never split between batches."""
-    from corpus.batches import whole_runs
-
-    return whole_runs(items, size, key=lambda item: item.report)
+    """Batches of about `size` inputs; a run of lines of one report is never split between batches: a
+    batch grows past `size` until its run ends. (corpus.batches.whole_runs does the same for the store's
+    rows, but importing it imports the whole store, SQLAlchemy included: ~0.5 s that `citsec tag` without
+    a store would pay for nothing.)"""
+    batch: list[TagInput] = []
+    for item in items:
+        if len(batch) >= size and (item.report is None or item.report != batch[-1].report):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
 
 
 def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
@@ -178,16 +190,61 @@ def dumps_row(row: dict[str, Any]) -> str:
     return text
 
 
-def _store_if_present(db_url: str) -> Corpus | None:
-    """The store, when there is one: a missing SQLite file is no store (tag must not create one)."""
+def sqlite_database(db_url: str) -> str | None:
+    """The database file of a SQLite URL as SQLAlchemy's make_url reads it ("" for none), None for a URL of
+    another database. A plain "sqlite:///PATH" (what --db makes of a path) is read here without importing
+    SQLAlchemy (~0.3 s): `citsec tag` without a store needs neither it nor the store's code."""
+    prefix = "sqlite:///"
+    if db_url.startswith(prefix) and "%" not in db_url and "?" not in db_url:
+        return db_url[len(prefix) :]
     from sqlalchemy.engine import make_url
 
+    url = make_url(db_url)
+    return (url.database or "") if url.get_backend_name() == "sqlite" else None
+
+
+def _store_if_present(db_url: str) -> Corpus | None:
+    """The store, when there is one: a missing SQLite file is no store (tag must not create one)."""
+    database = sqlite_database(db_url)
+    if database is not None and (not database or not Path(database).is_file()):
+        return None
     from corpus import Corpus
 
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).is_file()):
-        return None
     return Corpus.open(db_url)
+
+
+@functools.cache
+def _skip_last_collections() -> None:
+    # At exit the interpreter's last collections would walk everything the command loaded once more
+    # (~0.6 s); frozen, it is left to the operating system. Python never promised __del__ at exit.
+    atexit.register(gc.freeze)
+
+
+@contextlib.contextmanager
+def collector_paused_while_loading() -> Iterator[Callable[[], None]]:
+    """The cyclic garbage collector stopped while the command loads what it keeps to its end (libraries,
+    the model, the spaCy pipelines: ~200,000 objects that each full collection would walk again, ~0.4 s
+    of a one-line run). Call the function yielded once loading is done: it sets those objects aside
+    (gc.freeze) and restarts the collector. Leaving, the collector is as the caller had it."""
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
+    _skip_last_collections()
+    gc.disable()
+    resumed = False
+
+    def loaded() -> None:
+        nonlocal resumed
+        if not resumed:
+            resumed = True
+            gc.freeze()
+            if enabled:
+                gc.enable()
+
+    try:
+        yield loaded
+    finally:
+        loaded()
+        if not frozen:  # a process that froze objects itself (flows.limits, before forking) keeps them so
+            gc.unfreeze()
 
 
 def _open_input(source: str) -> TextIO:
@@ -222,6 +279,12 @@ def tag_command(
 
     Example: echo '{"id": 1, "text": "Colombia extradited the leader to the United States."}' | citsec tag
     """
+    with collector_paused_while_loading() as loaded:
+        _tag(source, model_version, explain, db, loaded)
+
+
+def _tag(source: str, model_version: str | None, explain: bool, db: str, loaded: Callable[[], None]) -> None:
+    """The tag command's work; `loaded` is called once the model and the first batch's pipelines are."""
     from extractors.tagging import Tagger
     from flows.cli.output import note
     from models.registry import load_model
@@ -234,9 +297,7 @@ def tag_command(
             corpus.close()
     if corpus is None:
         # A mistyped --db must not pass for "no model of our own": say which store was not found.
-        from sqlalchemy.engine import make_url
-
-        note(f"no store at {make_url(db).database or db}: using the built-in seed model {model.version}")
+        note(f"no store at {sqlite_database(db) or db}: using the built-in seed model {model.version}")
     tagger = Tagger()
     stream = _open_input(source)
     failure: list[UserError] = []
@@ -257,6 +318,7 @@ def tag_command(
         for batch in batched(inputs(), BATCH_SIZE):
             out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
             out.flush()
+            loaded()
     finally:
         if source != "-":
             stream.close()

@@ -236,3 +236,71 @@ def test_a_folder_is_named_as_a_folder(tmp_path, store_with_model):
     result = _invoke(["tag", str(tmp_path), "--db", url])
     assert result.exit_code != 0
     assert "is a folder; tag reads one file" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////tmp/store.db",
+        "sqlite:///relative/store.db",
+        "sqlite:///~/store.db",
+        "sqlite:///with space ünï@b:c#d.db",
+        "sqlite:///my%20store.db",
+        "sqlite:////tmp/store.db?mode=ro",
+        "sqlite:///",
+        "sqlite://",
+        "sqlite+pysqlite:////tmp/store.db",
+        "postgresql://citsec@localhost/citsec",
+    ],
+)
+def test_sqlite_database_reads_a_url_as_sqlalchemy_does(url):
+    from sqlalchemy.engine import make_url
+
+    from flows.cli.tag_cmd import sqlite_database
+
+    parsed = make_url(url)
+    expected = (parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
+    assert sqlite_database(url) == expected
+
+
+def test_tag_without_a_store_loads_neither_the_store_code_nor_sqlalchemy(tmp_path):
+    # They cost ~0.5 s of a one-line `citsec tag`, for nothing when there is no store. A new process, as
+    # the command is: what the command's own steps before the model import, batching included.
+    probe = (
+        "import json, sys, flows.cli, models.registry;"
+        "from flows.cli.tag_cmd import _store_if_present, batched, read_inputs;"
+        f"assert _store_if_present('sqlite:///{tmp_path / 'none.db'}') is None;"
+        'assert len(list(batched(read_inputs([\'{"text": "t", "report": 1}\'] * 3), 2))) == 1;'
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'corpus'))))"
+    )
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_tag_leaves_the_garbage_collector_as_it_found_it(store_with_model, frozen_before):
+    # The command stops the collector while it loads and sets the loaded objects aside (gc.freeze); a
+    # caller in the same process gets the collector back as it had it, objects it froze itself still frozen
+    # (flows.limits freezes before forking its workers).
+    import gc
+
+    url, _ = store_with_model
+    if frozen_before:
+        gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        result = _invoke(["tag", "-", "--db", url], stdin=json.dumps({"id": 1, "text": TEXT}) + "\n")
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled()
+        if frozen_before:
+            assert gc.get_freeze_count() >= frozen
+        else:
+            assert gc.get_freeze_count() == 0
+        failed = _invoke(["tag", "-", "--db", url], stdin='{"id": 1, "text": \n')
+        assert failed.exit_code != 0 and gc.isenabled()
+        assert (gc.get_freeze_count() == 0) is not frozen_before
+    finally:
+        gc.unfreeze()
