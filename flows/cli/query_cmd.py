@@ -116,8 +116,8 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
 
     row: dict[str, Any] = passage.to_json()
     if passage.label_origin == "human":
-        labels = [*row["labels"], "(by a person)"] if row["labels"] else ["none (by a person)"]
-        return row | {"labels": labels}
+        # One cell, so the mark reads as a note on the labels, not as one more label.
+        return row | {"labels": f"{', '.join(row['labels']) or 'none'} (by a person)"}
     if passage.kind in UNLABELED_KINDS:
         return row | {"labels": ["(reference list)"]}
     return row

@@ -178,7 +178,7 @@ def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.C
         corpus.add_labels(second.id, [], annotator="ana")
     _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "--limit", "2")
     table = " ".join(out.split())
-    assert "prevention, (by a person)" in table and "none (by a person)" in table
+    assert "prevention (by a person)" in table and "none (by a person)" in table
     _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "-f", "json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows[first.id]["labels"] == ["prevention"] and rows[second.id]["labels"] == []  # JSON as designed
