@@ -7,6 +7,7 @@
     e    tagging and classification rates, words per second of CPU, on real passages
     f    bench.memory_bench: peak RSS per process on the largest real report and a 2,000-page PDF
     g    bench.query_bench: filtered search over 1,000,000 passages (builds its store once, ~5 min)
+    h    bench.text_scaling: plain-text extraction at 100 kB, 400 kB and 1.6 MB, seconds per MB (~15 s)
 --quick skips f, g and the `--no-prefect` ingest row; --skip-query skips g only.
 
 Ratios: "speedup" = baseline wall seconds / stage wall seconds (above 1 = faster than the bare parse); the
@@ -109,8 +110,9 @@ def table(summary: dict[str, Any]) -> str:
     if pairs:
         lines.append(
             f"c  --workers {workers}, each next to its own bare parse (parse s / ingest s = speedup): "
-            + ", ".join(f"{p['baseline_wall_s']:.1f}/{p['ingest_wall_s']:.1f} = {p['speedup']:.2f}"
-                        for p in pairs)
+            + ", ".join(
+                f"{p['baseline_wall_s']:.1f}/{p['ingest_wall_s']:.1f} = {p['speedup']:.2f}" for p in pairs
+            )
         )
     r = summary["rates"]
     words_per_cpu_s = (ingest.get("baseline_words") or 0) / ingest["baseline_cpu_s"]
@@ -131,8 +133,21 @@ def table(summary: dict[str, Any]) -> str:
     q = summary.get("query")
     if q:
         worst = max(x["median_ms"] for x in q["queries"])
-        lines.append(f"g  query: {q['passages']:,} passages, slowest median {worst:.1f} ms (target "
-                     f"{q['target_ms']} ms) over {len(q['queries'])} queries")
+        lines.append(
+            f"g  query: {q['passages']:,} passages, slowest median {worst:.1f} ms (target "
+            f"{q['target_ms']} ms) over {len(q['queries'])} queries"
+        )
+    scaling = summary.get("text_scaling")
+    if scaling:
+        largest = {r["layout"]: r for r in scaling["runs"]}
+        lines.append(
+            "h  plain text, s per MB at the largest size: "
+            + ", ".join(
+                f"{k} {r['seconds_per_mb']:.2f} ({r['bytes'] / 1e6:.1f} MB in {r['seconds']:.1f} s)"
+                for k, r in largest.items()
+            )
+            + f"; largest over smallest {max(scaling['growth'].values()):.2f}×"
+        )
     t = ingest["targets"]
     lines.append(
         f"targets: ingest --workers {workers} ≥ 1.3× the bare parse: "
@@ -140,6 +155,12 @@ def table(summary: dict[str, Any]) -> str:
         f"({ingest['stages'][f'ingest_{workers}']['speedup']:.2f}×); re-ingest ≤ 10% of first: "
         f"{'met' if t['reingest_le_10pct'] else 'NOT met'} ({100 * t['reingest_share']:.1f}%)"
         + (f"; peak < 1 GB per process: {'met' if memory['target_met'] else 'NOT met'}" if memory else "")
+        + (
+            f"; plain text linear in size (≤ {scaling['max_growth']}× s per MB): "
+            f"{'met' if scaling['linear'] else 'NOT met'}"
+            if scaling
+            else ""
+        )
     )
     return "\n".join(lines)
 
@@ -158,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest = ingest_bench.main(ingest_args)
     ingest["baseline_words"] = ingest["stages"]["extract_library"].get("words")
     summary: dict[str, Any] = {"ingest": ingest, "rates": rates()}
+    from bench import text_scaling
+
+    summary["text_scaling"] = text_scaling.main([])
     if not args.quick:
         from bench import memory_bench
 

@@ -10,12 +10,14 @@ from functools import lru_cache
 
 HYPHEN_CHARS = "-\u00ad\u2010\u2011"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_LINE_END_BREAK = re.compile(r"([^\W\d_]+)[-\u00ad\u2010\u2011]$")
 _LEADING_WORD = re.compile(r"^([^\W\d_]+)")
 _WORDLIST_LANGS = frozenset({"en", "es", "pt", "fr", "it", "de"})
 # Zipf 3 is about once per million words: a joined form this common is a word, not an accident.
 _COMMON = 3.0
 _KNOWN_PART = 2.5
+# No word is longer (the word lists' longest has 80 letters): past it a run of letters broken at line
+# ends (an encoded blob, a line of one word ending in a hyphen, again and again) is joined up unjudged.
+LONGEST_WORD = 100
 
 
 def vocabulary(texts: Iterable[str]) -> Counter[str]:
@@ -45,6 +47,8 @@ def keep_hyphen(left: str, right: str, lang: str | None, vocab: Mapping[str, int
     rather than one word broken for layout."""
     if not right[:1].islower():
         return True  # anti-Castro, COL-K53: a capital or digit after the break is never a syllable
+    if len(left) + len(right) > LONGEST_WORD:
+        return False
     joined, compound = (left + right).lower(), f"{left}-{right}".lower()
     in_vocab_joined, in_vocab_compound = vocab.get(joined, 0), vocab.get(compound, 0)
     if in_vocab_joined or in_vocab_compound:
@@ -62,21 +66,44 @@ def keep_hyphen(left: str, right: str, lang: str | None, vocab: Mapping[str, int
 
 def join_lines(lines: Sequence[str], lang: str | None, vocab: Mapping[str, int]) -> str:
     """Lines of one paragraph as running text: line-end hyphens resolved, lines joined with a space."""
-    out = ""
+    parts: list[str] = []
+    # The word broken by the hyphen that ends the text so far ("" when it ends otherwise). It is kept
+    # from line to line rather than searched for in the joined text, which would make a paragraph of
+    # n lines cost n times its length (a plain-text file without blank lines is one paragraph).
+    broken = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        match = _LINE_END_BREAK.search(out)
-        first = _LEADING_WORD.match(line)
-        if match and first:
-            if out.endswith("\u00ad") or not keep_hyphen(match.group(1), first.group(1), lang, vocab):
-                out = out[:-1] + line
-            else:
-                out = out[:-1] + "-" + line
+        first = _LEADING_WORD.match(line) if parts else None
+        glued = False
+        if broken and first:
+            soft = parts[-1].endswith("\u00ad")
+            parts[-1] = parts[-1][:-1]
+            glued = soft or not keep_hyphen(broken, first.group(1), lang, vocab)
+            parts.append(line if glued else "-" + line)
+        elif parts:
+            parts.append(" " + line)
         else:
-            out = out + " " + line
-    return out
+            parts.append(line)
+        broken = _broken_word(line, broken if glued else "")
+    return "".join(parts)
+
+
+def _broken_word(line: str, glued_to: str) -> str:
+    """The word a line-end hyphen breaks at the end of `line` ("" when it ends otherwise); `glued_to` is
+    the word the line was glued onto, which a line of one word (and the hyphen) continues."""
+    if len(line) < 2 or line[-1] not in HYPHEN_CHARS:
+        return ""
+    body = line[:-1]
+    # The letters that end `body`, found at the start of the reversed body: a search for letters at the
+    # end would backtrack through every run of letters before them.
+    match = _LEADING_WORD.match(body[::-1])
+    if match is None:
+        return ""
+    word = match.group(1)[::-1]
+    if len(word) < len(body) or not glued_to:
+        return word
+    # Past LONGEST_WORD the run is no word and keep_hyphen glues it whatever its letters: it is not
+    # grown further, which would cost the run's length at every line.
+    return glued_to if len(glued_to) > LONGEST_WORD else glued_to + word

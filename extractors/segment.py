@@ -84,7 +84,10 @@ art arts núm num pág págs cap inc ltd co corp jr st av avda dept est aprox te
 u.s u.n jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic
 """
 _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(¿¡]?[A-ZÁÉÍÓÚÑÂÊÔÃÕÇÜ0-9])")
+# Terminal punctuation, closing quotes, space, then a capital. A match starts at the first mark of a run
+# and takes each part whole (possessive): trying every mark of a long run ("......") as a start, each
+# backtracking to the run's end, made the search quadratic in the run's length.
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s++(?=[\"'“‘«(¿¡]?[A-ZÁÉÍÓÚÑÂÊÔÃÕÇÜ0-9])")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -92,8 +95,7 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1]
-        last_word = before.split()[-1] if before.split() else ""
+        last_word = _last_word(text, start, match.start() + 1)
         token = last_word.rstrip(".!?…").lstrip("(\"'“").lower()
         if match.group().startswith(".") and (
             token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
@@ -104,6 +106,18 @@ def split_sentences(text: str) -> list[str]:
     if start < len(text):
         sentences.append(text[start:])
     return sentences
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of text[start:end], read back from `end` only as far as needed:
+    splitting all of it made a run of abbreviations and initials ("J. K. L. ...") quadratic."""
+    width = 64
+    while True:
+        low = max(start, end - width)
+        words = text[low:end].split()
+        if low == start or len(words) > 1 or text[low].isspace():
+            return words[-1] if words else ""
+        width *= 4
 
 
 def split_long_paragraph(para: Paragraph, max_words: int = MAX_WORDS) -> list[Paragraph]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from extractors.hyphenation import join_lines, keep_hyphen, vocabulary
+from extractors.hyphenation import LONGEST_WORD, join_lines, keep_hyphen, vocabulary
 from extractors.pdf.blocks import lines_to_blocks
 from extractors.pdf.columns import find_gutters, rows_to_lines
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
@@ -281,6 +281,21 @@ def test_document_vocabulary_overrides_word_list() -> None:
     assert join_lines(["soft\u00ad", "ware"], "en", {}) == "software"
 
 
+def test_a_word_broken_over_three_lines_is_judged_whole() -> None:
+    # "ex-" / "pand-" / "ed": the second break is judged on "expand" + "ed", not on the last line's
+    # "pand" + "ed", which this document's words would keep as a compound.
+    assert join_lines(["an ex-", "pand-", "ed budget"], "en", {"pand-ed": 5}) == "an expanded budget"
+
+
+def test_a_run_of_letters_longer_than_any_word_is_joined_unjudged() -> None:
+    # Lines of one word ending in a hyphen, again and again (an encoded blob): joined up, the ever longer
+    # run not looked up at each line; past LONGEST_WORD letters even the document's own words keep no hyphen.
+    assert join_lines(["abcdefghij-"] * 30 + ["klm end"], "en", {}) == "abcdefghij" * 30 + "klm end"
+    left, right = "x" * 60, "y" * (LONGEST_WORD - 59)
+    assert not keep_hyphen(left, right, "en", {f"{left}-{right}": 2})
+    assert keep_hyphen(left, right[1:], "en", {f"{left}-{right[1:]}": 2})
+
+
 def test_clean_text() -> None:
     raw = "Sa\u02dco Paulo\u00a0e\ufb03cient co\u2010operation\tnow Santamar\u0131\u0301a (cid:12)x"
     assert clean_text(raw) == "São Paulo efficient co-operation now Santamaría x"
@@ -292,6 +307,16 @@ def test_split_sentences_respects_abbreviations() -> None:
         "Arrests rose in 2012 (see Fig. 3). ",
         "The U.S. funded it, e.g. through aid. ",
         "Dr. Ruiz agreed.",
+    ]
+
+
+def test_a_run_of_marks_ends_one_sentence() -> None:
+    text = "Seizures rose..... Then they fell!!! ?? Why. A. B. Ruiz said so."
+    assert split_sentences(text) == [
+        "Seizures rose..... ",
+        "Then they fell!!! ?? ",
+        "Why. ",
+        "A. B. Ruiz said so.",
     ]
 
 
