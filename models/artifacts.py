@@ -1,9 +1,10 @@
 """Model artifacts as bytes: skops format, loaded only when every type in them is on citsec's allow-list.
 
 skops rebuilds objects from a typed description instead of unpickling, so a file cannot run code on load
-unless we trust a type that can. Two checks guard every load: first every class the file names must be on
-ALLOWED_TYPES, the short list of classes a StrategyClassifier is made of (plain data types, builtins and
-numpy, are left to the second check); then skops audits every type again while it loads, trusting by
+unless we trust a type that can. Two checks guard every load: first every class the file names (as
+__module__/__class__, in a file of skops' current protocol) must be on ALLOWED_TYPES, the short list of
+classes a StrategyClassifier is made of (plain data types, builtins and numpy, are left to the second
+check); then skops audits every type again while it loads, trusting by
 default only safe data types and those scikit-learn estimators, plus TRUSTED_TYPES.
 
 Loading must be quick, since `citsec tag` loads the model at every start:
@@ -78,6 +79,9 @@ DATA_MODULES = frozenset({"builtins", "numpy"})
 # A fitted vocabulary is written as an array of its terms (in index order) under this attribute, and the
 # classifier's pipeline that holds such arrays under this one instead of pipeline_.
 TERMS = "vocabulary_terms_"
+PACKED_TERM_CHARS = 200
+# The skops file protocol citsec's artifacts have always been written in (skops 0.10+).
+MIN_PROTOCOL = 2
 COMPACT_PIPELINE = "pipeline_compact_"
 
 _skops_lock = threading.Lock()
@@ -93,7 +97,10 @@ def skops_io() -> ModuleType:
     skops builds that default when it is imported, from sklearn.utils.all_estimators, which imports every
     module of scikit-learn (and pytest, dask...) to list them: most of a one-line `citsec tag`'s start.
     The estimators of SKLEARN_ESTIMATORS are all the default needs to hold, ALLOWED_TYPES refuses every
-    other one anyway. A process that imported skops before keeps skops' own, wider default."""
+    other one anyway. A process that imported skops before keeps skops' own, wider default. The swap is
+    process-wide while the import runs (under a lock; nothing else in citsec lists estimators), and it
+    leaves skops' default narrowed for the process: a Python caller who also loads its own skops files
+    of other estimators must import skops.io first, or pass them as trusted."""
     with _skops_lock:
         loaded = sys.modules.get("skops.io")
         if loaded is not None:
@@ -127,9 +134,13 @@ def _estimators(root: Any) -> Iterator[Any]:
 
 def _packable(vocabulary: object) -> bool:
     # An array of str drops trailing NULs: a term ending in one stays in a dict (never seen in practice).
+    # numpy gives every term the width of the longest (4 bytes a character): one long term (a form's line
+    # of underscores) would make the array many times the dict's size (~1 kB a term as skops writes it),
+    # so a vocabulary with a term longer than PACKED_TERM_CHARS stays a dict.
     return (
         isinstance(vocabulary, dict)
         and all(isinstance(term, str) and not term.endswith("\0") for term in vocabulary)
+        and max(map(len, vocabulary), default=0) <= PACKED_TERM_CHARS
         and sorted(vocabulary.values()) == list(range(len(vocabulary)))
     )
 
@@ -187,9 +198,14 @@ def artifact_digest(data: bytes) -> str:
 
 
 def artifact_types(data: bytes) -> set[str]:
-    """Every type an artifact names ("module.Class"), read from its schema without building anything."""
+    """Every type an artifact names ("module.Class"), read from its schema without building anything.
+    A file of a protocol before the one citsec writes is refused: skops' loaders for those resolve
+    functions from other fields (content.module_path, content.function) that this reading would miss."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         schema = json.loads(archive.read("schema.json"))
+    protocol = schema.get("protocol") if isinstance(schema, dict) else None
+    if not isinstance(protocol, int) or protocol < MIN_PROTOCOL:
+        raise ModelError(f"model artifact is of skops protocol {protocol!r}, older than citsec's; not loaded")
     found: set[str] = set()
     stack: list[Any] = [schema]
     while stack:

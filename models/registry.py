@@ -155,7 +155,10 @@ def seed_model(cache_dir: Path | None = None, seed_dir: Path = SEED_DIR) -> Load
             data = path.read_bytes()
             artifact = read_artifact(data, digest_path.read_text().strip())
             if artifact.old_layout:  # written before vocabularies were arrays: rewrite it, quick to load
-                _cache_seed(path, artifact.model)
+                try:
+                    _cache_seed(path, artifact.model)
+                except OSError as exc:  # a read-only or shared cache still serves, only slower
+                    log.info("could not rewrite the cached seed model %s (%s); it loads as it is", path, exc)
             elif not card_path.is_file():  # a cache written before cards were kept
                 _write_atomically(card_path, json.dumps(model_card(artifact.model, data)).encode())
             return LoadedModel(version, artifact.model)

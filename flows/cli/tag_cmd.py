@@ -316,6 +316,8 @@ def _tag(source: str, model_version: str | None, explain: bool, db: str, loaded:
     out = sys.stdout
     try:
         for batch in batched(inputs(), BATCH_SIZE):
+            if len(batch) > BATCH_SIZE:  # one report's many passages: not all tagged with the collector off
+                loaded()
             out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
             out.flush()
             loaded()

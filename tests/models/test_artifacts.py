@@ -185,3 +185,35 @@ def test_skops_is_imported_without_listing_every_scikit_learn_estimator():
     seen = json.loads(done.stdout)
     assert seen["names"] == sorted(type_name(cls) for cls in SKLEARN_ESTIMATORS)
     assert not seen["pytest"] and seen["restored"]
+
+
+def test_a_vocabulary_with_a_very_long_term_stays_a_dict(fitted):
+    # numpy would give each of its terms the long one's width: the file would grow many times over.
+    import copy
+
+    model = copy.deepcopy(fitted)
+    (vectorizer,) = _vectorizers(model)
+    vectorizer.vocabulary_[next(iter(vectorizer.vocabulary_))[:1] + "_" * 5000] = len(vectorizer.vocabulary_)
+    vectorizer.idf_ = np.append(vectorizer.idf_, 1.0)
+    data = dump_model(model)
+    assert '"vocabulary_"' in _schema(data) and len(data) < 2 * len(sio.dumps(model))
+    (loaded,) = _vectorizers(read_artifact(data).model)
+    assert loaded.vocabulary_ == vectorizer.vocabulary_
+    assert not read_artifact(data).old_layout  # a dict by choice: not rewritten as if written before
+
+
+def test_an_artifact_of_an_older_skops_protocol_is_refused(fitted):
+    # Protocol 0 loaders resolve functions from content.module_path/function, which the allow-list's
+    # reading of __module__/__class__ would not see.
+    data = dump_model(fitted)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    schema = json.loads(files["schema.json"])
+    schema["protocol"] = 0
+    files["schema.json"] = json.dumps(schema).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    with pytest.raises(ModelError, match="protocol 0, older"):
+        read_artifact(buffer.getvalue())

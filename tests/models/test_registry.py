@@ -75,6 +75,27 @@ def test_a_seed_cache_written_before_arrays_of_terms_is_rewritten_once(seed_cach
     assert cached.stat().st_mtime_ns == stamp and again.version == model.version
 
 
+def test_a_seed_cache_it_cannot_rewrite_still_serves(seed_cache, slice_seed_dir, tmp_path):
+    # A cache written before arrays of terms that cannot be written (read-only, another user's: here a
+    # folder where the card would go, which even root cannot replace with a file) loads as it is.
+    import skops.io as sio
+
+    from models.artifacts import artifact_digest
+
+    cache, model = seed_cache
+    shutil.copytree(cache, tmp_path, dirs_exist_ok=True)
+    cached = tmp_path / "models" / f"{model.version}.skops"
+    old = sio.dumps(model.estimator)
+    cached.write_bytes(old)
+    cached.with_suffix(".sha256").write_text(artifact_digest(old))
+    card = cached.with_suffix(".card.json")
+    card.unlink()
+    (card / "blocked").mkdir(parents=True)
+    loaded = seed_model(tmp_path, slice_seed_dir)
+    np.testing.assert_array_equal(loaded.estimator.predict_proba(PROBE), model.estimator.predict_proba(PROBE))
+    assert cached.read_bytes() == old
+
+
 def test_seed_version_changes_with_the_seed_data(tmp_path, slice_seed_dir):
     changed = tmp_path / "seed"
     changed.mkdir()

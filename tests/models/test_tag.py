@@ -304,3 +304,25 @@ def test_tag_leaves_the_garbage_collector_as_it_found_it(store_with_model, froze
         assert (gc.get_freeze_count() == 0) is not frozen_before
     finally:
         gc.unfreeze()
+
+
+def test_a_long_report_is_tagged_with_the_collector_running(store_with_model, monkeypatch):
+    # The collector is paused while the command loads, up to its first batch; a first batch of one report's
+    # many passages (a batch never splits a report) would otherwise run whole with the collector off.
+    import gc
+
+    import flows.cli.tag_cmd as tag_cmd
+
+    url, _ = store_with_model
+    seen: list[tuple[int, bool]] = []
+
+    def watched(batch, *args, **kwargs):
+        seen.append((len(batch), gc.isenabled()))
+        return tag_batch(batch, *args, **kwargs)
+
+    tag_batch = tag_cmd.tag_batch
+    monkeypatch.setattr(tag_cmd, "tag_batch", watched)
+    lines = [json.dumps({"id": i, "text": TEXT, "report": "r"}) for i in range(tag_cmd.BATCH_SIZE + 1)]
+    result = _invoke(["tag", "-", "--db", url], stdin="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert seen == [(tag_cmd.BATCH_SIZE + 1, True)]
