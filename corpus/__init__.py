@@ -1,4 +1,12 @@
-"""The SQL store: schema, migrations, and the query API over reports and passages."""
+"""The SQL store: schema, migrations, and the query API over reports and passages.
+
+`Corpus` is imported on first use: it brings SQLAlchemy (~0.6 s), which code that only needs the store's
+plain parts (corpus.batches, corpus.taxonomy, the records) should not pay for, `citsec tag` without a store
+among them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import CorpusError
 from corpus.filters import STAT_FIELDS, PassageFilter, parse_date
@@ -16,8 +24,10 @@ from corpus.records import (
     ReportRow,
     SourceRow,
 )
-from corpus.store import Corpus
 from corpus.taxonomy import LABELS, NO_LABEL, validate_label_set, validate_labels
+
+if TYPE_CHECKING:
+    from corpus.store import Corpus
 
 __all__ = [
     "LABELS",
@@ -42,3 +52,11 @@ __all__ = [
     "validate_label_set",
     "validate_labels",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Corpus":
+        from corpus.store import Corpus
+
+        return Corpus
+    raise AttributeError(f"module 'corpus' has no attribute {name!r}")

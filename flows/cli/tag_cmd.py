@@ -122,18 +122,10 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
 
 
 def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
-    """Batches of about `size` inputs; a run of lines of one report is never split between batches: a
-    batch grows past `size` until its run ends. (corpus.batches.whole_runs does the same for the store's
-    rows, but importing it imports the whole store, SQLAlchemy included: ~0.5 s that `citsec tag` without
-    a store would pay for nothing.)"""
-    batch: list[TagInput] = []
-    for item in items:
-        if len(batch) >= size and (item.report is None or item.report != batch[-1].report):
-            yield batch
-            batch = []
-        batch.append(item)
-    if batch:
-        yield batch
+    """Batches of about `size` inputs; a run of lines of one report is never split between batches."""
+    from corpus.batches import whole_runs
+
+    return whole_runs(items, size, key=lambda item: item.report)
 
 
 def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
