@@ -22,7 +22,10 @@ models_app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 
-LIST_COLUMNS = ("version", "created_at", "algorithm", "training_size", "cv_macro_f1", "promoted", "artifact")
+LIST_COLUMNS = (
+    "version", "created_at", "algorithm", "training_size", "cv_macro_f1",
+    "holdout_macro_f1", "holdout_examples", "promoted", "artifact",
+)
 
 
 def _store_if_present(db_url: str) -> Corpus | None:
@@ -32,7 +35,11 @@ def _store_if_present(db_url: str) -> Corpus | None:
 
 
 def model_rows(corpus: Corpus | None, seed_version: str) -> list[dict[str, Any]]:
-    """The store's versions, newest first, then the built-in seed model when the store lacks it."""
+    """The store's versions, newest first, then the built-in seed model when the store lacks it.
+
+    cv_macro_f1 is cross-validation on the version's own training set; holdout_macro_f1 is the score on
+    the team's held-out human labels that `citsec retrain` judged it by (None for a version no retrain
+    judged: the seed model, an import), with how many passages that was."""
     rows: list[dict[str, Any]] = []
     for r in corpus.model_versions() if corpus is not None else []:
         rows.append({
@@ -41,13 +48,16 @@ def model_rows(corpus: Corpus | None, seed_version: str) -> list[dict[str, Any]]
             "algorithm": r.algorithm,
             "training_size": r.training_size,
             "cv_macro_f1": r.metrics.get("cv_macro_f1"),
+            "holdout_macro_f1": r.metrics.get("holdout_macro_f1"),
+            "holdout_examples": r.metrics.get("holdout_examples"),
             "promoted": r.promoted,
             "artifact": "stored" if r.has_artifact else ("built-in" if r.version == seed_version else "none"),
         })
     if not any(row["version"] == seed_version for row in rows):
         rows.append({
             "version": seed_version, "created_at": None, "algorithm": "built-in seed model",
-            "training_size": None, "cv_macro_f1": None, "promoted": False, "artifact": "built-in",
+            "training_size": None, "cv_macro_f1": None, "holdout_macro_f1": None, "holdout_examples": None,
+            "promoted": False, "artifact": "built-in",
         })
     return rows
 
@@ -70,7 +80,17 @@ def list_command(
     finally:
         if corpus is not None:
             corpus.close()
-    emit(rows, fmt, LIST_COLUMNS, title="model versions")
+    if fmt is OutputFormat.table:  # one held-out cell, its size beside the score: "0.651 (27)"
+        rows = [{**row, "holdout_macro_f1": _score_on(row["holdout_macro_f1"], row["holdout_examples"])}
+                for row in rows]
+        emit(rows, fmt, LIST_COLUMNS, table_columns=[c for c in LIST_COLUMNS if c != "holdout_examples"],
+             title="model versions")
+    else:
+        emit(rows, fmt, LIST_COLUMNS, title="model versions")
+
+
+def _score_on(score: float | None, size: int | None) -> str | None:
+    return None if score is None else f"{score:.3f} ({size})"
 
 
 @models_app.command("promote")

@@ -11,6 +11,7 @@ import pytest
 from label_material import Material
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from flows.cli.common import out_console
 from models.classifier import StrategyClassifier
 from models.errors import ModelError
 from models.evaluation import evaluate
@@ -220,7 +221,7 @@ def _predicted(model: LoadedModel, corpus: Corpus, label: str, unlabeled: set[in
 
 
 def test_retrain_reclassifies_and_rollback_restores(
-    filled: Corpus, config: RetrainConfig, cli: Cli, store_url: str
+    filled: Corpus, config: RetrainConfig, cli: Cli, store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old_version = filled.promoted_model().version  # type: ignore[union-attr]
     all_ids = [r.id for r in filled.passages()]
@@ -236,6 +237,13 @@ def test_retrain_reclassifies_and_rollback_restores(
     code, listed, _ = cli("models", "list", "--db", store_url, "--format", "json")
     stored = {r["version"]: r for r in json.loads(listed)}[result.version]
     assert stored["cv_macro_f1"] == result.cv_macro_f1  # what retrain prints is what the registry keeps
+    assert result.new_holdout is not None  # and the held-out score it was judged by, on how many passages
+    assert stored["holdout_macro_f1"] == result.new_holdout.macro_f1
+    assert stored["holdout_examples"] == result.holdout_examples > 0
+    monkeypatch.setattr(out_console, "width", 240)
+    code, table, _ = cli("models", "list", "--db", store_url)
+    row = next(line for line in table.splitlines() if result.version in line)
+    assert f"{result.new_holdout.macro_f1:.3f} ({result.holdout_examples})" in row
     new = load_model(filled, cache_dir=config.cache_dir)
     assert new.version == result.version != old_version
     code, after, _ = cli("passages", "--db", store_url, "--label", "transnational", "-f", "json")

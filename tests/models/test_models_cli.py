@@ -36,6 +36,8 @@ def test_list_shows_store_versions_and_the_builtin_seed_model(registered):
     assert by_version[first]["artifact"] == "stored" and by_version[first]["cv_macro_f1"] > 0
     seed = [r for r in rows if r["version"].startswith("seed-")]
     assert len(seed) == 1 and seed[0]["artifact"] == "built-in"
+    # No retrain judged these on held-out labels: the column is there, empty.
+    assert all(r["holdout_macro_f1"] is None and r["holdout_examples"] is None for r in rows)
 
 
 def test_promote_switches_the_promoted_version(registered):
