@@ -181,7 +181,7 @@ def test_queue_narrows_to_a_language_or_a_report(filled: Corpus, store_url: str,
     assert code == 2 and "malformed language" in err
 
 
-def test_queue_offers_tables_and_reference_lists_after_prose(
+def test_queue_offers_tables_fragments_and_reference_lists_after_prose(
     filled: Corpus, store_url: str, cli: Cli
 ) -> None:
     from corpus import NewPassage, NewReport
@@ -190,13 +190,16 @@ def test_queue_offers_tables_and_reference_lists_after_prose(
              "El Salvador 1,341 1.2")
     refs = ("Ramírez, A. (2019). Policing Reform in Honduras. Journal of Security Studies 14(2): 33-58. "
             "Torres, M. and Díaz, L. (2021). Mano Dura Revisited. Latin American Review 9: 101-127.")
-    passages = [NewPassage(1, 1, 1, table, "en"), NewPassage(2, 2, 2, refs, "en")]
+    caption = "Table 4. Area of coca eradicated by hand, by department and municipality, phase IV"
+    ocr = "22 telefonica ,; § = e 2s cobro de piso ."  # lower-case words, but a line of OCR, not a passage
+    odd = [table, refs, caption, ocr]
+    passages = [NewPassage(i, i, i, text, "en") for i, text in enumerate(odd, start=1)]
     filled.add_report(NewReport(uri="file:///appendix.pdf", sha256="8" * 64, passages=passages))
     total = len(list(filled.passages()))
     code, out, err = cli("label", "queue", "--n", str(total), "-f", "json", "--db", store_url)
     assert code == 0, err
     texts = [r["text"] for r in json.loads(out)]
-    assert len(texts) == total and set(texts[-2:]) == {table, refs}  # offered, but only after the rest
+    assert len(texts) == total and set(texts[-len(odd):]) == set(odd)  # offered, but only after the rest
 
 
 def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
