@@ -29,6 +29,8 @@ class PassageFilter:
         it; human labels score 1.0.
     since/until: inclusive bounds on the report's date (published date, else the day it was ingested).
     include_superseded: also show passages of reports replaced by a newer version at the same uri.
+    any_language: the search also matches its words' and phrases' equivalents in English, Spanish and
+        Portuguese (corpus.glossary), each by stem in passages of its own language.
     """
 
     labels: tuple[str, ...] = ()
@@ -41,6 +43,7 @@ class PassageFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     include_superseded: bool = False
+    any_language: bool = False
 
     def validated(self) -> PassageFilter:
         """The same filter in canonical form; raises CorpusError on anything malformed."""
@@ -56,6 +59,8 @@ class PassageFilter:
             sorted({p.replace("\x00", "").strip() for p in self.programs} - {""}, key=str.casefold)
         )
         search = self.search.replace("\x00", " ") if self.search else None
+        if self.any_language and not (search and search.strip()):
+            raise CorpusError("--any-language needs a search (--search TEXT)")
         return replace(
             self,
             labels=tuple(validate_label_filter(self.labels)),

@@ -34,8 +34,9 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import aliased
 
 from corpus.filters import PassageFilter
+from corpus.glossary import equivalents
 from corpus.schema import CurrentLabel, Entity, Passage, Report
-from corpus.search import Search, Term, parse_search, to_fts5, to_tsquery_text
+from corpus.search import Search, Term, adjacent_pairs, in_language, searched, to_fts5, to_tsquery_text
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
@@ -84,7 +85,8 @@ def select_passages(
 
 def _relevance(f: PassageFilter, dialect: str) -> list[ColumnElement[Any]]:
     """ORDER BY terms putting the best matches of `f`'s search first; none without a search or with only
-    excluded terms. SQLite: BM25 of the FTS5 row the query is driven from (term frequency, rarer terms
+    excluded terms. First, the passages holding the most of its consecutive words as phrases (_adjacent);
+    within each such tier, SQLite: BM25 of the FTS5 row the query is driven from (term frequency, rarer terms
     weighing more, shorter passages first). PostgreSQL: ts_rank_cd of the very tsvector and tsquery each
     passage was matched with, in its language group (term frequency and proximity, per length; no rarity).
 
@@ -96,12 +98,42 @@ def _relevance(f: PassageFilter, dialect: str) -> list[ColumnElement[Any]]:
     policed, policing), so it is commoner, and weighs less, than one form of it: such a passage can still
     come before a stemmed one that matches as well. FTS5 has no way to weigh a phrase by another's
     frequency. Within one language (`f.lang`) every passage is scored with the same phrases and weights."""
-    search = parse_search(f.search) if f.search else None
+    search = _search_of(f)
     if search is None or not search.all_of:
         return []
+    lang = f.lang.lower() if f.lang else None
+    adjacent = _adjacent(f, search, dialect, lang)
     if dialect == "sqlite":
-        return [_FTS_RELEVANCE]
-    return [_pg_relevance(search.all_of, f.lang.lower() if f.lang else None).desc()]
+        return [*adjacent, _FTS_RELEVANCE]
+    return [*adjacent, _pg_relevance(search.all_of, lang).desc()]
+
+
+def _search_of(f: PassageFilter) -> Search | None:
+    """`f`'s parsed search (expanded across languages when it asks), None without one."""
+    return searched(f.search, f.any_language) if f.search else None
+
+
+def _adjacent(f: PassageFilter, search: Search, dialect: str, lang: str | None) -> list[ColumnElement[Any]]:
+    """An ORDER BY term (none for a search of fewer than two words) putting first the passages holding
+    the most of the search's consecutive words as phrases (corpus.search.adjacent_pairs): "community
+    policing" before "community ... policing", whatever the rest of the ranking says. Each pair is one
+    full-text lookup of the phrase, the same on both stores, so they rank the same passages in the same
+    tiers; with any_language, a pair's glossary equivalents ("policía comunitaria") count as the phrase."""
+    pairs = adjacent_pairs(searched(f.search, False))
+    if not pairs:
+        return []
+    flags: list[ColumnElement[Any]] = []
+    for n, pair in enumerate(pairs):
+        clause = [(pair, *(equivalents(pair.words) if f.any_language else ()))]
+        if dialect == "sqlite":
+            held = text(f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH :fts_pair_{n}").bindparams(
+                **{f"fts_pair_{n}": to_fts5(clause, lang)}
+            )
+            flag: ColumnElement[bool] = _FTS.c.rowid.in_(held.columns(column("rowid", Integer)))
+        else:
+            flag = func.coalesce(_pg_search(clause, lang), false())
+        flags.append(case((flag, 1), else_=0))
+    return [reduce(operator.add, flags).desc()]
 
 
 def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
@@ -156,7 +188,7 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
 def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], ColumnElement[Any]]:
     """Add the FROM clause and WHERE conditions of `f`; returns the statement and its ordering key."""
     order_key: ColumnElement[Any] = Passage.__table__.c.id
-    search = parse_search(f.search) if f.search else None
+    search = _search_of(f)
     lang = f.lang.lower() if f.lang else None
     if search is not None and dialect == "sqlite" and search.all_of:
         # Drive the query from the FTS index in rowid order: the first page needs only the first
@@ -256,8 +288,11 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
     english stem of "eradication" is "erad", which "eradicat*" is no prefix of. Clauses of words only are
     one tsquery (terms joined by || within a clause, clauses by &&)."""
 
-    def in_config(config: str) -> ColumnElement[bool]:
-        parts, word_queries = _pg_parts(clauses, config)
+    def in_config(group: str | None, config: str) -> ColumnElement[bool]:
+        held = _group_clauses(clauses, group)
+        if held is None:
+            return false()
+        parts, word_queries = _pg_parts(held, config)
         conditions = [or_(*(vector.op("@@")(query) for vector, query in part)) for part in parts]
         # PostgreSQL's parser drops some tokens Python counts as words (HTML tags and entities): such a
         # term is an empty tsquery, which && would silently drop; on SQLite it matches nothing.
@@ -265,25 +300,41 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
         return and_(*conditions)
 
     if lang is not None:  # the filter already keeps that language's passages only
-        return in_config(_pg_config(lang))
-    return or_(*(and_(_in_group(group), in_config(config)) for group, config in _PG_CONFIGS.items()))
+        return in_config(_pg_group(lang), _pg_config(lang))
+    return or_(*(and_(_in_group(group), in_config(group, config)) for group, config in _PG_CONFIGS.items()))
+
+
+def _pg_group(lang: str) -> str | None:
+    """The language group of passages in `lang`: itself when stemmed, else None (every other language)."""
+    return lang if lang in _PG_CONFIGS else None
+
+
+def _group_clauses(clauses: Sequence[Sequence[Term]], group: str | None) -> list[list[Term]] | None:
+    """The terms of each clause matched in passages of language group `group` (corpus.search.in_language:
+    a glossary equivalent only in its own language); None when a clause has none there (no passage of
+    the group can match)."""
+    held = [[term for term in clause if in_language(term, group)] for clause in clauses]
+    return held if all(held) else None
 
 
 def _pg_relevance(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnElement[Any]:
     """How well a passage matched (higher is better): ts_rank_cd of each tsquery _pg_search matched it
     with, against the same tsvector and in its language group's configuration, summed."""
 
-    def in_config(config: str) -> ColumnElement[Any]:
-        parts, _ = _pg_parts(clauses, config)
+    def in_config(group: str | None, config: str) -> ColumnElement[Any]:
+        held = _group_clauses(clauses, group)
+        if held is None:
+            return literal(0.0)
+        parts, _ = _pg_parts(held, config)
         ranks = [
             func.ts_rank_cd(vector, query, _PG_RANK_NORMALIZATION) for part in parts for vector, query in part
         ]
         return reduce(operator.add, ranks)
 
     if lang is not None:
-        return in_config(_pg_config(lang))
-    groups = [(_in_group(group), in_config(config)) for group, config in _PG_CONFIGS.items() if group]
-    return case(*groups, else_=in_config(_PG_PLAIN))
+        return in_config(_pg_group(lang), _pg_config(lang))
+    groups = [(_in_group(group), in_config(group, config)) for group, config in _PG_CONFIGS.items() if group]
+    return case(*groups, else_=in_config(None, _PG_PLAIN))
 
 
 # One way a passage can hold a part of a search: a tsvector column and the tsquery it must match.

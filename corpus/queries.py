@@ -32,13 +32,17 @@ class QueriesMixin(StoreBase):
         ranked: bool = False,
     ) -> Iterator[PassageRow]:
         """Passages matching `f` in store order (passage id), streamed in batches; `limit` applies in SQL.
-        `ranked`: the best matches of `f`'s search first (corpus.passage_sql: BM25 on SQLite, ts_rank_cd on
-        PostgreSQL), ties in store order; it needs a search, and costs a pass over every match (a search
-        with only excluded terms keeps store order). `by_report` orders them by report, then position, so
+        `ranked`: the best matches of `f`'s search first (corpus.passage_sql: the passages holding its
+        consecutive words as a phrase, then BM25 on SQLite, ts_rank_cd on PostgreSQL), ties in store
+        order; it needs a search, and costs a pass over every match (a search with only excluded terms
+        keeps store order). `by_report` orders them by report, then position, so
         each report's passages come together (ids of two reports stored at once may interleave).
 
+        `f.any_language` makes the search find its words' and phrases' equivalents in English, Spanish and
+        Portuguese too (corpus.glossary).
+
         Raises CorpusError at once (not on first iteration) for a malformed filter or unknown report, or a
-        ranking without a search.
+        ranking (or any_language) without a search.
         """
         f = self._checked(f)
         if limit is not None and limit < 0:

@@ -19,6 +19,11 @@ only with its accent, so after folding "erradicación" keeps its whole word ther
 A prefix is matched against the words as written, not their stems ("eradicat*" finds "eradication", whose
 stem is "erad"): SQLite's index keeps the folded words too, PostgreSQL a second tsvector in the simple
 configuration, accents folded when the server has the unaccent extension.
+
+Across languages (`searched(text, any_language=True)`, corpus.glossary), each word or phrase also takes its
+glossary equivalents in English, Spanish and Portuguese, terms whose `lang` says the one language whose
+passages they are matched in, by that language's stem. For ranking, `adjacent_pairs` gives the phrases that
+consecutive words of a search make, so that passages saying them in order come first.
 """
 
 from __future__ import annotations
@@ -51,11 +56,15 @@ class Term:
 
     `typed` is the term as the user typed it, for PostgreSQL's own parser to read (phraseto_tsquery): it
     makes one token of "U.S." ('u.s') where `words` has two, as it does in the passages it indexes.
+    `lang`: None for a term the user typed, matched in passages of every language (each by its own stem);
+    a language (en, es, pt) for an equivalent the glossary added (corpus.glossary), matched by stem in
+    passages of that language only.
     """
 
     words: tuple[str, ...]
     prefix: bool = False
     typed: str = ""
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,13 +192,30 @@ def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
     for language in languages:
         parts = []
         for clause in clauses:
-            options = [_fts5_term(term, language) for term in clause]
+            options: list[str] = []
+            for term in clause:
+                option = _fts5_term(term, language)
+                # A glossary form that stems like another term of the clause is the same phrase.
+                if in_language(term, language) and (term.lang is None or option not in options):
+                    options.append(option)
+            if not options:
+                break  # a clause of other languages' terms only: no passage of this one can match
             parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+        if len(parts) < len(clauses):
+            continue
         group = language if language in STEMMED else "other"
         names = groups.setdefault(" AND ".join(parts), [])
         if group not in names:
             names.append(group)
+    if not groups:  # no clause has a term any language can match (none of the callers builds one)
+        return '(lang : "none")'
     return " OR ".join(f"({_fts5_langs(names)} AND {expression})" for expression, names in groups.items())
+
+
+def in_language(term: Term, language: str | None) -> bool:
+    """Whether `term` is matched in passages of `language` (None: of no stemmed language): a typed term in
+    every language, a glossary equivalent in its own only."""
+    return term.lang is None or term.lang == language
 
 
 def _fts5_langs(names: list[str]) -> str:
@@ -219,12 +245,48 @@ def to_tsquery_text(term: Term) -> str:
     return body + (":*" if term.prefix else "")
 
 
-def match_spans(text: str, search: str, lang: str | None) -> list[tuple[int, int]]:
+def searched(text: str | None, any_language: bool = False) -> Search:
+    """The parsed search `text`, with its terms' equivalents in English, Spanish and Portuguese when
+    `any_language` (corpus.glossary.expand_search)."""
+    parsed = parse_search(text or "")
+    if not any_language:
+        return parsed
+    from corpus.glossary import expand_search  # the glossary module builds on this one
+
+    return expand_search(parsed)
+
+
+# At most this many pairs of adjacent search words are looked for as phrases when ranking (each is one
+# more full-text lookup).
+MAX_ADJACENT_PAIRS = 8
+
+
+def adjacent_pairs(search: Search) -> list[Term]:
+    """The phrases made of each two consecutive terms of `search` as typed (`community policing`: the
+    phrase "community policing"), for ranking the passages that hold the words in order and adjacent above
+    those where they are scattered. Only clauses of one typed word or phrase count; a prefix, an OR or
+    an excluded term is not part of any pair."""
+    pairs: list[Term] = []
+    for first, second in zip(search.all_of, search.all_of[1:], strict=False):
+        if len(first) != 1 or len(second) != 1:
+            continue
+        a, b = first[0], second[0]
+        if a.prefix or b.prefix or a.lang is not None or b.lang is not None:
+            continue
+        typed = f"{a.typed or ' '.join(a.words)} {b.typed or ' '.join(b.words)}"
+        pairs.append(Term(a.words + b.words, typed=typed))
+    return list(dict.fromkeys(pairs))[:MAX_ADJACENT_PAIRS]
+
+
+def match_spans(
+    text: str, search: str, lang: str | None, any_language: bool = False
+) -> list[tuple[int, int]]:
     """Where the terms of `search` match `text`, as the stores match (the stems in `lang`, or a prefix of
-    the plain words): (start, end) character offsets in `text` (NFC), in order, not overlapping; excluded
-    terms are not matches."""
-    parsed = parse_search(search)
-    terms = [term for clause in parsed.all_of for term in clause]
+    the plain words; with `any_language`, the glossary's equivalents in `lang` too): (start, end)
+    character offsets in `text` (NFC), in order, not overlapping; excluded terms are not matches."""
+    parsed = searched(search, any_language)
+    group = lang if lang in STEMMED else None
+    terms = [term for clause in parsed.all_of for term in clause if in_language(term, group)]
     tokens = list(_TOKEN.finditer(unicodedata.normalize("NFC", text)))
     plain = [_fold(token.group(0)) for token in tokens]
     stemmed = stems([token.group(0) for token in tokens], lang)
@@ -251,13 +313,13 @@ def match_spans(text: str, search: str, lang: str | None) -> list[tuple[int, int
 
 
 def excerpt_spans(
-    text: str, search: str, lang: str | None, width: int = 160
+    text: str, search: str, lang: str | None, width: int = 160, any_language: bool = False
 ) -> tuple[str, list[tuple[int, int]]]:
     """`text` (NFC) from a little before the first place a term of `search` matches it (match_spans), with
     "…" for what was cut, so a table cell of `width` characters shows why the passage was found (the whole
     text when no term is found in it or the first is near the start); and where the terms match in it."""
     text = unicodedata.normalize("NFC", text)
-    spans = match_spans(text, search, lang)
+    spans = match_spans(text, search, lang, any_language)
     if not spans or spans[0][0] <= width // 3:
         return text, spans
     start = text.rfind(" ", 0, spans[0][0] - width // 4) + 1  # a few words of lead-in
@@ -267,6 +329,6 @@ def excerpt_spans(
     return "…" + text[start:], [(begin + shift, end + shift) for begin, end in spans]
 
 
-def excerpt(text: str, search: str, lang: str | None, width: int = 160) -> str:
+def excerpt(text: str, search: str, lang: str | None, width: int = 160, any_language: bool = False) -> str:
     """The text of `excerpt_spans`."""
-    return excerpt_spans(text, search, lang, width)[0]
+    return excerpt_spans(text, search, lang, width, any_language)[0]

@@ -4,6 +4,7 @@ inside."""
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
@@ -34,7 +35,8 @@ _FILTER_HELP = (
     "model's; --label none selects passages without a label. Dates bound the report's date (published, "
     'else ingested) and accept YYYY, YYYY-MM or YYYY-MM-DD. --search takes words, "quoted phrases" and '
     "word* prefixes, matched by stem with accents folded; every term must match, OR (in capitals) between "
-    "two terms takes either, -term or NOT term leaves out passages holding it."
+    "two terms takes either, -term or NOT term leaves out passages holding it; --any-language also finds "
+    "the terms' Spanish, Portuguese and English equivalents."
 )
 
 LabelOpt = Annotated[
@@ -44,14 +46,16 @@ LabelOpt = Annotated[
 CountryOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--country", "-c",
+        "--country",
+        "-c",
         help="ISO 3166-1 alpha-2 code, e.g. CO (an alpha-3 code or English name works too). Repeatable (OR).",
     ),
 ]
 ProgramOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--program", "-p",
+        "--program",
+        "-p",
         help="Program name, any case, or an alias or acronym: 'Plan Colombia', 'Iniciativa Mérida', 'CARSI'. "
         "Repeatable (OR).",
     ),
@@ -59,6 +63,16 @@ ProgramOpt = Annotated[
 ReportOpt = Annotated[int | None, typer.Option("--report", help="Only passages of this report id.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Passage language (ISO 639-1), e.g. es.")]
 SearchOpt = Annotated[str | None, typer.Option("--search", "-s", help="Full-text search over passage text.")]
+AnyLanguageOpt = Annotated[
+    bool,
+    typer.Option(
+        "--any-language",
+        metavar=FLAG,
+        help="--search also finds its words' and phrases' equivalents in English, Spanish and Portuguese "
+        "from citsec's glossary of security-policy terms (eradication: erradicación, erradicação), each "
+        "matched by stem in passages of its own language.",
+    ),
+]
 MinScoreOpt = Annotated[
     float | None,
     typer.Option(
@@ -86,6 +100,7 @@ def build_filter(
     min_score: float | None = None,
     since: str | None = None,
     until: str | None = None,
+    any_language: bool = False,
 ) -> PassageFilter:
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     program may be given by any alias or acronym the gazetteer knows."""
@@ -106,6 +121,7 @@ def build_filter(
         min_score=min_score,
         since=parse_date(since) if since else None,
         until=parse_date(until, end=True) if until else None,
+        any_language=any_language,
     ).validated()
 
 
@@ -184,14 +200,16 @@ def passages_command(
     min_score: MinScoreOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    any_language: AnyLanguageOpt = False,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N passages.", min=0)] = None,
     order: Annotated[
         PassageOrder,
         typer.Option(
             "--order",
             help="store: in the order passages were stored (by report, then position, unless reports were "
-            "stored together). relevance: the best matches of --search first (the words said often, in a "
-            "short passage; SQLite weighs rarer words more, PostgreSQL words close together).",
+            "stored together). relevance: the best matches of --search first (its words said as the "
+            "phrase they make, then said often, in a short passage; SQLite weighs rarer words more, "
+            "PostgreSQL words close together).",
         ),
     ] = PassageOrder.store,
     db: DbOption = None,  # type: ignore[assignment]
@@ -199,26 +217,29 @@ def passages_command(
 ) -> None:
     from corpus import Corpus
 
-    f = build_filter(label, country, program, report, lang, search, min_score, since, until)
+    f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
     with Corpus.open(db, must_exist=True) as corpus:
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
             if search:  # the cell shows where the search matched, in bold, not only the passage's opening
-                rows = (row | {"text": matches_in_bold(row["text"], search, row["lang"])} for row in rows)
+                bold = functools.partial(matches_in_bold, search=search, any_language=any_language)
+                rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)
         else:
             rows = (p.to_json() for p in passages)
         emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
 
 
-def matches_in_bold(text: str, search: str, lang: str | None, width: int = _WIDTHS["text"]) -> Any:
+def matches_in_bold(
+    text: str, search: str, lang: str | None, width: int = _WIDTHS["text"], *, any_language: bool = False
+) -> Any:
     """A passage's table cell for a search: from a little before its first match (corpus.search.excerpt),
-    the words the search matched in bold."""
+    the words the search matched in bold (with `any_language`, the glossary's equivalents too)."""
     from rich.text import Text
 
     from corpus.search import excerpt_spans
 
-    cut, spans = excerpt_spans(text, search, lang, width)
+    cut, spans = excerpt_spans(text, search, lang, width, any_language)
     cell = Text(cut)
     for begin, end in spans:
         cell.stylize("bold", begin, end)
@@ -304,6 +325,7 @@ def stats_command(
     min_score: MinScoreOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    any_language: AnyLanguageOpt = False,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -311,7 +333,7 @@ def stats_command(
     from corpus.queries import parse_stat_fields
 
     fields = parse_stat_fields(by)
-    f = build_filter(label, country, program, report, lang, search, min_score, since, until)
+    f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
     with Corpus.open(db, must_exist=True) as corpus:
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table

@@ -22,6 +22,7 @@ FILTERS = [
     PassageFilter(lang="es"),
     PassageFilter(search="cartel prison"),
     PassageFilter(search='"border tunnel"'),
+    PassageFilter(search="cartel prison", any_language=True),
     PassageFilter(since=dt.date(2010, 1, 1), until=dt.date(2018, 12, 31)),
     PassageFilter(report_id=1),
     PassageFilter(labels=("prevention",), countries=("BR",), search="youth", since=dt.date(2005, 1, 1)),

@@ -182,3 +182,46 @@ def test_cli_lists_best_matches_first_in_every_format(
     except SystemExit as exc:
         assert not exc.code
     assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == [1, 3, 4, 9]
+
+
+# Words of a search said as the phrase, or apart (stored in this order: the scattered ones first).
+PHRASE = (
+    ("en", "Policing the community, and more policing of the community, with policing every week."),  # 1
+    ("en", "The city adopted community policing in 2010, with foot patrols in each district and a new "
+     "training academy for the officers of the municipal force."),  # 2: the phrase once, long
+    ("en", "Community centres opened."),  # 3: one word only
+    ("en", "Community policing."),  # 4: the phrase, short
+    ("en", "Policing, more policing, and the community, the community, the community."),  # 5: apart, often
+    ("es", "La policía comunitaria llegó al barrio."),  # 6: the phrase's Spanish equivalent
+)  # fmt: skip
+
+
+@pytest.fixture
+def phrased(store: Corpus) -> Corpus:
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(PHRASE, start=1)]
+    store.add_report(NewReport(uri="p", sha256="p" * 64, title="phrases", passages=passages))
+    return store
+
+
+def test_relevance_puts_the_words_said_as_a_phrase_before_the_same_words_apart(phrased: Corpus) -> None:
+    # Before, the passages saying both words often and briefly (1, 5) came before the phrase said once (2).
+    for lang in (None, "en"):
+        ranked = ids(phrased, search="community policing", lang=lang)
+        assert ranked[:2] == [4, 2] and sorted(ranked[2:]) == [1, 5], lang  # the rest: BM25 / ts_rank_cd
+    assert ids(phrased, search="community policing", limit=2) == [4, 2]
+    # The same rows as in store order, which does not change.
+    assert ids(phrased, search="community policing", ranked=False) == [1, 2, 4, 5]
+    assert sorted(ids(phrased, search="policing community")) == [1, 2, 4, 5]  # no passage holds that phrase
+    assert ids(phrased, search='"community policing"') == [4, 2]  # a quoted phrase ranks as before
+
+
+def test_phrase_pairs_rank_in_tiers_of_how_many_pairs_a_passage_holds(phrased: Corpus) -> None:
+    # "community policing" and "policing in" are both in 2; 4 holds only the first.
+    # 1 holds both pairs ("policing the", "the community"), 5 one, 2 none of them.
+    assert ids(phrased, search="policing the community") == [1, 5, 2]
+    assert ids(phrased, search="policing the community", ranked=False) == [1, 2, 5]
+
+
+def test_with_any_language_a_phrase_equivalent_ranks_with_the_phrase(phrased: Corpus) -> None:
+    ranked = ids(phrased, search="community policing", any_language=True)
+    assert sorted(ranked[:3]) == [2, 4, 6] and sorted(ranked[3:]) == [1, 5]

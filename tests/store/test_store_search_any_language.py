@@ -1,0 +1,175 @@
+"""`passages --search ... --any-language` also finds the glossary's equivalents of the searched words and
+phrases in English, Spanish and Portuguese (corpus.glossary), each by stem in passages of its own language,
+on SQLite and PostgreSQL alike; without the option a search finds what it always found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
+from corpus.glossary import equivalents, expand_search, glossary, read_glossary
+from corpus.search import match_spans, parse_search
+from flows.cli import main
+
+TEXTS = (
+    ("en", "Forced eradication of coca fields expanded after 2006."),  # 1
+    ("es", "La erradicación manual de cultivos de coca avanzó en el Putumayo."),  # 2
+    ("pt", "A erradicação das plantações de coca na fronteira foi suspensa."),  # 3
+    ("es", "Las erradicaciones forzosas provocaron protestas en el Chapare."),  # 4: a plural
+    ("en", "Banks reported suspicious transfers linked to money laundering."),  # 5
+    ("es", "La fiscalía investiga el lavado de dinero de la red."),  # 6
+    ("pt", "A polícia apura a lavagem de dinheiro do grupo."),  # 7
+    ("es", "El dinero del programa no fue lavado sino devuelto."),  # 8: the words, not the phrase
+    ("es", "El precio de la hoja de coca subió en el Chapare."),  # 9
+    ("en", "Money was found in the house; nobody mentioned laundering until the trial."),  # 10
+    (None, "Annex: eradication table, erradicación por departamento."),  # 11: no language
+)
+
+
+@pytest.fixture
+def languages(store: Corpus) -> Corpus:
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(TEXTS, start=1)]
+    store.add_report(NewReport(uri="l", sha256="1" * 64, title="languages", passages=passages))
+    return store
+
+
+def found(corpus: Corpus, search: str, any_language: bool = True, **kw: object) -> list[int]:
+    f = PassageFilter(search=search, any_language=any_language, **kw)  # type: ignore[arg-type]
+    return [p.id for p in corpus.passages(f)]
+
+
+def test_an_english_search_finds_spanish_and_portuguese_passages_only_with_the_option(
+    languages: Corpus,
+) -> None:
+    assert found(languages, "eradication", any_language=False) == [1, 11]
+    assert found(languages, "eradication") == [1, 2, 3, 4, 11]
+    assert found(languages, "eradication", lang="es") == [2, 4]
+    assert found(languages, "eradication", lang="pt") == [3]
+    assert languages.count_passages(PassageFilter(search="eradication", any_language=True)) == 5
+    stats = languages.stats(["lang"], PassageFilter(search="eradication", any_language=True))
+    counts = sorted((row["lang"] or "", row["count"]) for row in stats)
+    assert counts == [("", 1), ("en", 1), ("es", 2), ("pt", 1)]
+
+
+def test_a_search_in_spanish_or_portuguese_finds_the_other_languages_too(languages: Corpus) -> None:
+    # Without the option, PostgreSQL's older Spanish stemmer misses the plural (test_store_search_both_
+    # databases); with it, the glossary's listed plural "erradicaciones" finds it on both.
+    assert found(languages, "erradicación", any_language=False) in ([2, 4, 11], [2, 11])
+    assert found(languages, "erradicación") == [1, 2, 3, 4, 11]
+    # Equivalents match passages of their own language only; 11 has no language, nor "erradicações".
+    assert found(languages, "erradicações") == [1, 2, 3, 4]
+
+
+def test_a_word_the_glossary_does_not_hold_matches_as_before(languages: Corpus) -> None:
+    assert not glossary().lookup(["chapare"])
+    for search in ("Chapare", "Putumayo", "fiscalía", '"el Chapare"', "suspicious transfers"):
+        assert found(languages, search) == found(languages, search, any_language=False), search
+    assert found(languages, "Chapare") == [4, 9]
+
+
+def test_a_phrase_expands_to_its_equivalents_as_phrases(languages: Corpus) -> None:
+    assert found(languages, '"money laundering"', any_language=False) == [5]
+    assert found(languages, '"money laundering"') == [5, 6, 7]
+    # Typed unquoted, the words still match anywhere in English, and the phrase's equivalents elsewhere;
+    # a Spanish passage holding "dinero" and "lavado" apart is not "lavado de dinero".
+    assert found(languages, "money laundering", any_language=False) == [5, 10]
+    assert found(languages, "money laundering") == [5, 6, 7, 10]
+    assert found(languages, '"lavado de dinero"') == [5, 6, 7]
+
+
+def test_excluded_terms_leave_out_their_equivalents_too(languages: Corpus) -> None:
+    assert found(languages, "coca -eradication", any_language=False) == [2, 3, 9]
+    assert found(languages, "coca -eradication") == [9]
+
+
+def test_ranking_puts_equivalent_phrases_with_the_typed_phrase(languages: Corpus) -> None:
+    f = PassageFilter(search="money laundering", any_language=True)
+    ranked = [p.id for p in languages.passages(f, ranked=True)]
+    assert sorted(ranked[:3]) == [5, 6, 7] and ranked[3:] == [10]  # the words apart come last
+
+
+def test_any_language_needs_a_search(languages: Corpus) -> None:
+    with pytest.raises(CorpusError, match="needs a search"):
+        list(languages.passages(PassageFilter(any_language=True)))
+
+
+def test_highlighting_marks_the_foreign_terms_matched() -> None:
+    text = "La erradicación manual y el lavado de dinero, no la coca."
+    spans = match_spans(text, "eradication", "es", any_language=True)
+    assert [text[a:b] for a, b in spans] == ["erradicación"]
+    assert match_spans(text, "eradication", "es") == []
+    spans = match_spans(text, "money laundering eradication", "es", any_language=True)
+    assert [text[a:b] for a, b in spans] == ["erradicación", "lavado de dinero"]
+    # A Portuguese form is no match in a Spanish passage.
+    assert match_spans("A erradicação.", "eradication", "es", any_language=True) == []
+    assert match_spans("A erradicação.", "eradication", "pt", any_language=True) == [(2, 13)]
+
+
+def test_table_cells_bold_the_foreign_terms() -> None:
+    from flows.cli.query_cmd import matches_in_bold
+
+    text = "La fiscalía investiga el lavado de dinero de la red."
+    cell = matches_in_bold(text, "money laundering", "es", any_language=True)
+    assert [cell.plain[span.start : span.end] for span in cell.spans] == ["lavado de dinero"]
+    assert not matches_in_bold(text, "money laundering", "es").spans
+
+
+def test_cli_option_on_passages_and_stats(
+    languages: Corpus, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*argv: str) -> str:
+        try:
+            main(list(argv))
+        except SystemExit as exc:
+            assert not exc.code, capsys.readouterr().err
+        return capsys.readouterr().out
+
+    out = run("passages", "--db", store_url, "--search", "eradication", "--any-language", "-f", "jsonl")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [1, 2, 3, 4, 11]
+    out = run("passages", "--db", store_url, "--search", "eradication", "-f", "jsonl")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [1, 11]
+    out = run("stats", "--by", "lang", "--db", store_url, "--search", "eradication", "--any-language",
+              "-f", "json")  # fmt: skip
+    assert sum(row["count"] for row in json.loads(out)) == 5
+    out = run("passages", "--db", store_url, "--search", "eradication", "--any-language")
+    assert "erradicación" in out and "erradicação" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "NOT", "-", "OR money", '"money laundering" OR -gang', "U.S.", "'s", "*", "gang*", '"" eradication',
+     "eradication " * 80, '"de la"', "lavado de",
+     # Many glossary words: the expansion stops at MAX_EXPANDED_TERMS terms.
+     " OR ".join(entry.forms["en"][0] for entry in glossary().entries[:60])],
+)  # fmt: skip
+def test_any_search_text_runs_across_languages(languages: Corpus, text: str) -> None:
+    f = PassageFilter(search=text, any_language=True)
+    assert languages.count_passages(f) == len(list(languages.passages(f))) >= 0
+    if parse_search(text).all_of:
+        list(languages.passages(f, ranked=True))
+
+
+def test_glossary_entries_are_well_formed() -> None:
+    entries = glossary().entries
+    assert len(entries) >= 250
+    assert all(entry.forms["en"] and entry.forms["es"] and entry.forms["pt"] for entry in entries)
+    # Every headword finds its own entry, from any of its languages.
+    for entry in entries:
+        for lang in ("en", "es", "pt"):
+            head = entry.forms[lang][0]
+            assert entry in glossary().lookup(head.lower().replace("-", " ").split()), (lang, head)
+    with pytest.raises(ValueError, match="line 2"):
+        read_glossary(["# comment", "only\tone"])
+
+
+def test_expansion_adds_terms_of_their_own_language_and_keeps_the_typed_ones() -> None:
+    typed = parse_search("extradition -gang")
+    expanded = expand_search(typed)
+    assert expanded.all_of[0][0] == typed.all_of[0][0] and expanded.none_of[0] == typed.none_of[0]
+    added = {(t.lang, t.typed) for t in expanded.all_of[0][1:]}
+    assert added >= {("es", "extradición"), ("pt", "extradição")}
+    assert {t.typed for t in expanded.none_of if t.lang == "es"} >= {"pandilla", "mara"}
+    assert expand_search(parse_search("extradit*")) == parse_search("extradit*")  # prefixes as written
+    assert {t.lang for t in equivalents(["kidnapping"])} == {"en", "es", "pt"}
