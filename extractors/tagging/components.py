@@ -84,12 +84,16 @@ class Gazetteer:
                 continue
             if kind == "country" and not guards.keep_country(span):
                 continue
+            if kind == "program" and not guards.keep_program(span):
+                continue
             found[kind].append(span)
         # Longest match wins among places, blocks and countries: "New Mexico" silences "Mexico".
         geo = filter_spans(found["country"] + found["place"] + found["block"])
         places = [span for span in geo if span.label_ == "PLACE"]
-        # Hamlets named after countries in a table of a country's municipalities ("Guatemala 460,8").
-        rows = localities.subdivision_rows(doc, [s for s in geo if s.label_ == "COUNTRY"], places)
+        # Hamlets named after countries in a table of a country's municipalities ("Guatemala 460,8"), and
+        # places named after far-away countries in a table fragment without a header ("Mali 39,1").
+        named = [s for s in geo if s.label_ == "COUNTRY"]
+        rows = localities.subdivision_rows(doc, named, places) + localities.far_country_rows(doc, named)
         hamlets = {(span.start, span.end) for span in rows}
         countries: list[Span] = []
         for span in geo:

@@ -406,3 +406,67 @@ def case_ok(span: Span, policy: str) -> bool:
     if policy == "words":
         return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or not t.is_alpha for t in span)
     return True  # "exact" terms are matched on ORTH, so their case already agrees
+
+
+# "Plan Nacional de Desarrollo" is listed for a government's national development plan (Colombia's and
+# Mexico's carry chapters on security and peace). Followed by what it develops, the name is another plan's:
+# "Plan nacional de desarrollo del deporte", "Plan Nacional de Desarrollo Minero", "... de Turismo",
+# "National Development Plan for Tourism". Followed by whose plan it is, or when, it is still the plan:
+# "del gobierno Santos", "de Colombia", "de la administración", "for 2014-2018". Brazil's Planos Nacionais
+# de Desenvolvimento (the economic plans of the 1970s) are no security plan: the entry has no Portuguese
+# alias.
+_PLAN_OWNERS = _words(
+    """
+    gobierno governo government presidente president presidencia presidência presidency administración
+    administração administration cuatrienio quadriênio sexenio periodo período period país country nación
+    nação nation estado state república republic mandato actual current próximo next último last
+    """
+)
+_PLAN_OF = _words("de del da do of for para")
+_PLAN_ARTICLES = _words("la el los las a o the")
+# Endings of the adjectives that name what a plan develops ("minero", "rural", "turístico", "sostenible"):
+# masculine, as they agree with "plan"/"desarrollo"; the verbs that follow the name end otherwise
+# ("establece", "plantea", "incluyó").
+_QUALIFIER_ENDINGS = ("o", "al", "ar", "ble", "il")
+
+
+def _names_owner(token: Token | None) -> bool:
+    """A year, a period, a country or place, or a word for a government: whose (or when) the plan is."""
+    if token is None or not token.is_alpha:
+        return True
+    lowered = token.lower_
+    return lowered in _PLAN_OWNERS or lowered in lexicon.country_words()
+
+
+def development_plan_guard(span: Span) -> bool:
+    """'Plan Nacional de Desarrollo' is the national plan unless words that name another plan follow it:
+    'de/del/of/for' and what it develops ('del deporte', 'for Tourism'), or an adjective ('Minero',
+    'rural'). A year, a country or a government after 'de' keeps it ('de Colombia', 'del gobierno')."""
+    doc = span.doc
+    nxt = _next(span)
+    if nxt is None or not nxt.is_alpha:
+        return True
+    if nxt.lower_ in _PLAN_OF:
+        after = token_after(doc, nxt.i)
+        if after is not None and after.lower_ in _PLAN_ARTICLES:
+            after = token_after(doc, after.i)
+        return _names_owner(after)
+    if nxt.is_stop or nxt.lower_ in _PLAN_OWNERS or nxt.lower_ in lexicon.country_words():
+        return True
+    # In running text a capitalized word after the name continues it ("Plan Nacional de Desarrollo
+    # Minero"); in a heading in capitals, and in lower case, only an adjective's ending tells.
+    if nxt.text[:1].isupper() and not nxt.is_upper and not nxt.is_sent_start:
+        return False
+    return not nxt.lower_.endswith(_QUALIFIER_ENDINGS)
+
+
+# Guards of gazetteer programs, by canonical name.
+PROGRAM_GUARDS: dict[str, Guard] = {
+    "Plan Nacional de Desarrollo": development_plan_guard,
+}
+
+
+def keep_program(span: Span) -> bool:
+    """Run the guard of the program `span` names, if it has one."""
+    guard = PROGRAM_GUARDS.get(span.kb_id_)
+    return guard is None or guard(span)

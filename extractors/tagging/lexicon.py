@@ -174,6 +174,12 @@ def inflected_demonyms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def americas() -> frozenset[str]:
+    """ISO codes of the countries and territories of the Americas, the field of citsec's reports."""
+    return frozenset(_countries_json()["americas"]["codes"])
+
+
+@lru_cache(maxsize=1)
 def country_words() -> frozenset[str]:
     """Lower-cased country and place names of every language (not demonyms): 'Lebanon, Jordan' lists
     countries, while 'Peterson, Jordan' is an author."""

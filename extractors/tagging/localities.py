@@ -1,9 +1,10 @@
 """Country names that name something smaller: a hamlet, a municipality, a table row, a coca variety.
 
 Colombian hamlets (veredas) and eradication points are often named after countries ("vereda Guatemala",
-"Argelia", "México"), and UNODC's monitoring reports list them in tables by department; coca varieties are
-called "peruana" and "boliviana". These checks tell such names from the countries, from the words around
-them and, for tables, from what the other rows are.
+"Argelia", "México"), and UNODC's monitoring reports list them in tables by department, some passages of
+them cut off from their headers ("Ecuador 12,4 12,4 Jordán 8,0 8,0 Mali 30,2 30,2 ..."); coca varieties
+are called "peruana" and "boliviana". These checks tell such names from the countries, from the words
+around them and, for tables, from what the other rows are.
 """
 
 from __future__ import annotations
@@ -148,3 +149,49 @@ def _names_subdivisions(doc: Doc, countries: set[int]) -> bool:
             if nxt is not None and nxt.is_alpha and nxt.text[0].isupper() and nxt.i not in countries:
                 return True
     return False
+
+
+# Header words that say a table's rows are countries ("País", "Country").
+_COUNTRY_HEADERS = _words(
+    "country countries país países pais paises nation nations nación naciones nação nações"
+)
+# A row label is at most this many words ("San José del Guaviare"); a longer run of words between figures
+# is a header, a caption or prose.
+_LABEL_WORDS = 4
+
+
+def is_bare_table(doc: Doc) -> bool:
+    """Is the text nothing but row labels and figures: at least one figure, and no run of more than
+    `_LABEL_WORDS` words between figures (no header, caption or sentence saying what the rows are)?"""
+    figures = words = 0
+    for token in doc:
+        if not any(ch.isalnum() for ch in token.text):
+            continue
+        if is_figure(token):
+            figures += 1
+            words = 0
+            continue
+        words += 1
+        if words > _LABEL_WORDS:
+            return False
+    return figures > 0
+
+
+def far_country_rows(doc: Doc, countries: list[Span]) -> list[Span]:
+    """Country names that label the rows of a bare table fragment (see `is_bare_table`) in which most of
+    the country row labels are countries outside the Americas: none of them counts. A header word naming
+    countries ("País", "Country") says they are countries.
+
+    Nothing in such a fragment says its rows are countries, and in reports on Latin America a run of
+    far-away countries with figures is a table of places named after them: UNODC's eradication points in
+    Colombia, in a table split from its header ("Ecuador 12,4 12,4 Jordán 8,0 8,0 Mali 30,2 30,2 Malta
+    5,5 5,5", "Afganistán 17,1 17,3 Guaviare Birmania 4,4 4,4"), where Ecuador is a point too. A table
+    with a header or prose around it keeps its countries ("Tax revenue as a share of GDP: ... Kenya 19.6
+    Norway 25.4"), and so does a bare one mostly of countries of the Americas ("Colombia 12,1 Perú 8,4
+    Bolivia 3,2"), where the field's own tables are."""
+    rows = [span for span in countries if is_row_label(doc, span.end)]
+    if len(rows) < 2 or not is_bare_table(doc) or any(t.lower_ in _COUNTRY_HEADERS for t in doc):
+        return []
+    americas = lexicon.americas()
+    far = [span for span in rows if not set(span.kb_id_.split(",")) & americas]
+    return rows if 2 * len(far) > len(rows) else []

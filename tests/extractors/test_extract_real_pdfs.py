@@ -81,6 +81,14 @@ def test_slides_image_only_page_listed(shared_dir: Path) -> None:
     assert doc.language == "en"
 
 
+def test_spanish_slides_quoting_english_articles_are_spanish(shared_dir: Path) -> None:
+    # Stored as English: the screenshots of English articles' first pages hold more words than the slides'
+    # Spanish, though Spanish is the language of most pages (and 14 of its passages to English's 8).
+    doc = _extract(shared_dir, "estevez_extorsion_seminario_slides_es.pdf")
+    assert doc.language == "es"
+    assert {p.lang for p in doc.passages} >= {"es", "en"}  # the quoted English keeps its own language
+
+
 def test_short_spanish_report(shared_dir: Path) -> None:
     doc = _extract(shared_dir, "argentina_homicidios_narcotrafico_informe_es.pdf")
     assert doc.language == "es" and doc.pages == 3

@@ -486,3 +486,52 @@ def test_names_do_not_decide_a_short_passage_language(text: str, lang: str) -> N
     assert detect_language(text) == lang
     # Names go, sentence openers stay: "La" and "A" open their sentences.
     assert without_names("La DEA llegó. El FBI también.").split() == ["La", "llegó.", "El", "también."]
+
+
+def _passage_on(page: int, lang: str | None, words: int, kind: str = "text") -> Any:
+    from extractors.document import Passage
+
+    text = " ".join(["palabra"] * words)
+    return Passage(seq=0, page_start=page, page_end=page, text=text, char_start=0, char_end=len(text),
+                   lang=lang, kind=kind)
+
+
+def test_report_language_is_that_of_most_pages_not_of_the_longest_quotes() -> None:
+    """Regression: Spanish slides showing screenshots of English articles were stored as English, the
+    quoted pages holding more words (601) than the slides' own Spanish (461)."""
+    from extractors.segment import majority_language
+
+    slides = [_passage_on(1, "en", 250), _passage_on(2, "en", 250)]
+    slides += [_passage_on(page, "es", 40) for page in range(3, 9)]
+    slides += [_passage_on(5, "pt", 60)]  # a page's vote goes to its main language
+    assert majority_language(slides) == "es"
+
+
+@pytest.mark.parametrize(
+    ("passages", "expected"),
+    [
+        # A Spanish article with an English abstract and keywords on its first page.
+        ([(1, "en", 200), (1, "es", 30), (2, "es", 240), (3, "es", 240)], "es"),
+        # One page (HTML, plain text): the language of most words.
+        ([(1, "es", 90), (1, "en", 120), (1, "pt", 100)], "en"),
+        # Pages tied: the language of most words.
+        ([(1, "es", 90), (2, "en", 120)], "en"),
+        # References and tables do not vote; passages without a language neither.
+        ([(1, "en", 300, "reference"), (2, "en", 300, "table"), (3, "pt", 50), (4, None, 300)], "pt"),
+        ([(1, None, 300)], None),
+    ],
+)
+def test_report_language_by_page(passages: list[tuple[Any, ...]], expected: str | None) -> None:
+    from extractors.segment import majority_language
+
+    assert majority_language([_passage_on(*p) for p in passages]) == expected
+
+
+def test_report_language_counts_a_passage_on_every_page_it_spans() -> None:
+    from extractors.document import Passage
+    from extractors.segment import majority_language
+
+    long = "word " * 240
+    spanning = Passage(seq=0, page_start=1, page_end=3, text=long, char_start=0, char_end=len(long),
+                       lang="en", kind="text")
+    assert majority_language([spanning, _passage_on(4, "es", 250), _passage_on(5, "es", 30)]) == "en"
