@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, delete, exists, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, literal, or_, select
 
-from corpus.passage_match import Matches, OldPassage, match_passages
+from corpus.passage_match import Matches, OldPassage, label_takers, match_passages
 from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 HUMAN_SCORE = 1.0
@@ -69,24 +69,66 @@ def refresh_model_labels(conn: Connection, passage_ids: Sequence[int] | None = N
         conn.execute(insert(CurrentLabel).from_select(["passage_id", "label", "score", "origin"], fresh))
 
 
-def latest_labels(conn: Connection, reports: Sequence[int], given_by: Any = None) -> dict[int, Any]:
+def latest_labels(
+    conn: Connection, reports: Sequence[int], given: ColumnElement[bool] | None = None
+) -> dict[int, Any]:
     """The latest human label of each labeled passage of `reports`, by passage id, in the order the
-    labels were given; with `given_by` (a time), the latest of those given by then."""
+    labels were given; with `given` (a condition on labels, e.g. `given_before`), the latest of those."""
     latest = (
         select(func.max(HumanLabel.id))
         .where(HumanLabel.passage_id.is_not(None))
         .group_by(HumanLabel.passage_id)
     )
-    if given_by is not None:
-        latest = latest.where(HumanLabel.created_at <= given_by)
+    if given is not None:
+        latest = latest.where(given)
     rows = conn.execute(
         select(HumanLabel.id, HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator,
-               HumanLabel.origin, HumanLabel.created_at)
+               HumanLabel.origin, HumanLabel.created_at, HumanLabel.carried_from)
         .join(Passage, HumanLabel.passage_id == Passage.id)
         .where(Passage.report_id.in_(reports), HumanLabel.id.in_(latest))
         .order_by(HumanLabel.id)
     ).all()  # fmt: skip
     return {int(row.passage_id): row for row in rows}
+
+
+def given_before(conn: Connection, report_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Conditions on labels: (given before reading `report_id` was stored, given to a passage after it was
+    stored other than the copies made then).
+
+    By label id: the reading records the highest labels.id there was when it was stored
+    (reports.last_label_id, taken in the storing transaction, under the lock every writer of passage
+    labels takes), so a label is "before" exactly when the store could see it, whatever the clocks of
+    the machines that labeled and stored said. A copy made by the store itself copies a label it saw, so
+    its carried_from is at most that id. Readings stored before that was recorded (NULL) fall back to the
+    clocks, labels.created_at against reports.ingested_at (a copy keeps its source's created_at).
+    """
+    seen, stored_at = conn.execute(
+        select(Report.last_label_id, Report.ingested_at).where(Report.id == report_id)
+    ).one()
+    if seen is None:
+        return HumanLabel.created_at <= stored_at, HumanLabel.created_at > stored_at
+    given_since = or_(
+        and_(HumanLabel.carried_from.is_(None), HumanLabel.id > seen), HumanLabel.carried_from > seen
+    )
+    return HumanLabel.id <= seen, given_since
+
+
+def old_passages(conn: Connection, old_reports: Sequence[int], latest: dict[int, Any]) -> list[OldPassage]:
+    """The passages of `old_reports` as `match_passages` reads them, with their labels from `latest_labels`:
+    the unlabeled ones, then the labeled ones in the order their labels were given, copies (carried from
+    a reading before) before the labels people gave to these readings themselves.
+
+    The last one of that order speaks for identical passages (and names the source of near-copies labeled
+    alike). A person's own label on a reading comes after the copies its store made, so the order is only
+    ever that of the labels given, except for a late copy (carry_late_labels) on a passage whose identical
+    sibling a person corrected: the correction still speaks for them, and the late label does not go on to
+    the next reading through the sibling, overwriting the correction's copy there."""
+    texts = conn.execute(select(Passage.id, Passage.text).where(Passage.report_id.in_(old_reports)))
+    text_of: dict[int, str] = {pid: text for pid, text in texts}
+    unlabeled = [OldPassage(pid, text, None) for pid, text in text_of.items() if pid not in latest]
+    order = sorted(latest.items(), key=lambda item: (item[1].carried_from is None, item[1].id))
+    labeled = [OldPassage(pid, text_of[pid], frozenset(row.labels)) for pid, row in order]
+    return [*unlabeled, *labeled]
 
 
 def match_versions(
@@ -95,11 +137,7 @@ def match_versions(
     """`match_passages` on the passages of `old_reports` (their labels from `latest_labels`) and a new
     version's passages: which new passage takes which old label (carry_labels_over records each copy,
     and labels_came_over reads those records)."""
-    texts = conn.execute(select(Passage.id, Passage.text).where(Passage.report_id.in_(old_reports)))
-    text_of: dict[int, str] = {pid: text for pid, text in texts}
-    unlabeled = [OldPassage(pid, text, None) for pid, text in text_of.items() if pid not in latest]
-    labeled = [OldPassage(pid, text_of[pid], frozenset(row.labels)) for pid, row in latest.items()]
-    return match_passages([*unlabeled, *labeled], new)
+    return match_passages(old_passages(conn, old_reports, latest), new)
 
 
 def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], frozenset[int]]:
@@ -125,8 +163,8 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
         ).scalars()
     )
     came = {pid for pid, row in latest.items() if row.id in carried}
-    stored_at = conn.execute(select(Report.ingested_at).where(Report.id == report_id)).scalar_one()
-    then = latest_labels(conn, older, given_by=stored_at)
+    before, since = given_before(conn, report_id)
+    then = latest_labels(conn, older, given=before)
     new: list[tuple[int, str]] = []
     if then or len(came) < len(latest):
         rows = conn.execute(
@@ -136,12 +174,15 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
     if then:
         matched = match_versions(conn, older, then, new).came_over
         came.update(pid for pid in matched if pid in then and latest[pid].id == then[pid].id)
-    labeled_since = (
-        exists()
-        .where(HumanLabel.passage_id == Passage.id)
-        .where(Passage.report_id == report_id, HumanLabel.created_at > stored_at)
+    # Labels given since the store, on the old readings (a late label whose identical sibling's label
+    # speaks for it, corrected) or on this one, may have brought more over; without any, nothing more can.
+    relabeled = any(
+        pid not in came and (pid not in then or then[pid].id != row.id) for pid, row in latest.items()
     )
-    if len(came) < len(latest) and conn.execute(select(labeled_since)).scalar():
+    labeled_since = (
+        exists().where(HumanLabel.passage_id == Passage.id).where(Passage.report_id == report_id, since)
+    )
+    if len(came) < len(latest) and (relabeled or conn.execute(select(labeled_since)).scalar()):
         came.update(_came_with_later_labels(conn, older, latest, new, came))
     return list(latest), frozenset(came)
 
@@ -209,10 +250,14 @@ def carry_late_labels(conn: Connection, passage_ids: Iterable[int]) -> None:
     A passage of the newer reading takes the label when `match_passages` (run on all the labels of its
     older readings, as they are now) gives it that passage's label, unless the newer passage's latest
     label is a person's own (given to it directly: that one wins); a copy it holds gives way to the new
-    one. Each copy records the label row it copies (`carried_from`), a copy of a copy at each further
-    step, which is what labels_came_over reads. The match runs once per (older readings -> the reading
-    that superseded them) step, however many labels were written, so the cost is that of storing the
-    newer reading, not of a match per label.
+    one. Nor does it go on to the next reading through an identical sibling of such a passage: the
+    person's label speaks for the two there (old_passages). Each copy records the label row it copies
+    (`carried_from`), a copy of a copy at each further step, which is what labels_came_over reads.
+
+    The match runs once per (older readings -> the reading that superseded them) step, however many
+    labels were written, and only for the passages just labeled (`label_takers`: the answer of the full
+    match for them), so a `label add` scores a few passages, not every labeled passage of the old reading
+    again, inside the write lock.
     """
     pending: dict[int, set[int]] = defaultdict(set)  # newer reading -> passages of its older readings
     for ids in chunks(sorted(set(passage_ids))):
@@ -239,10 +284,19 @@ def _carry_step(conn: Connection, newer: int, sources: set[int]) -> list[int]:
     them now."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == newer)).scalars().all()
     latest = latest_labels(conn, older)
-    new = conn.execute(
+    rows = conn.execute(
         select(Passage.id, Passage.text).where(Passage.report_id == newer).order_by(Passage.seq)
-    ).all()
-    label_from = match_versions(conn, older, latest, [(pid, text) for pid, text in new]).label_from
+    )
+    new = [(pid, text) for pid, text in rows]
+    old = old_passages(conn, older, latest)
+    if 2 * len(sources) < len(latest):
+        # Only the passages just labeled (or just reached) look for a new passage; label_takers checks
+        # what they find against every other labeled passage, as the full match does.
+        label_from = label_takers(old, new, sources)
+    else:
+        # Most of them (an import onto the old reading): the full match, whose answer label_takers
+        # gives, costs less than checking so many choices one by one.
+        label_from = match_passages(old, new).label_from
     targets = {pid: label_from[pid] for pid, _ in new if label_from.get(pid) in sources}
     if not targets:
         return []

@@ -52,13 +52,19 @@ that chose it always among them). So the cost grows with the labeled passages, n
 report's length, and the result is the one the RARE_WORDS rarest words found before the bound: a prose
 passage has words enough that few passages hold, and only a short one made of common words, or a
 boilerplate one, is left behind where it would have carried.
+
+A label given to an old version after the new one was stored (corpus.labelstate's late carry) needs the
+answer for that passage alone: `label_takers` gives the full match's answer for a few labeled passages,
+looking only at the new passages they choose and, for each, at the labeled old passages that may choose it
+too (a superset found by the same bag-of-words bound) and at its rivals, so its checks see what the full
+match's see, at a cost that grows with those few passages rather than with all the labeled ones.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import NamedTuple
@@ -68,6 +74,8 @@ NEAR_TIE = 0.05  # a second candidate this close to the best makes the choice am
 MERGED = 0.5  # share of another labeled passage's words in what the new passage gained: a merge
 RARE_WORDS = 10  # candidates must share one of a passage's this many rarest distinctive words
 DISTINCTIVE = 30  # a word held by at most this many passages is distinctive: it may find candidates
+
+_FLOOR = SIMILAR - NEAR_TIE  # rule 2 looks no farther: a choice must reach SIMILAR, a near-tie to it this
 
 _WORD = re.compile(r"\w+")
 
@@ -161,6 +169,22 @@ class _Index:
                 found, reach = self._closest(tokens, floor, near | more)
         return sorted((c for c in found if c[0] >= reach), reverse=True)
 
+    def may_reach(self, tokens: list[str], reach: float) -> set[int]:
+        """The texts whose ratio to `tokens` may reach `reach`, all of them (a superset): a text that
+        reaches it matches at least reach * n / (2 - reach) of the n tokens (the bag-of-words bound holds
+        both ways), so it holds one of any set of token types that fill more than the rest."""
+        n = len(tokens)
+        counts = Counter(tokens)
+        may_miss = n - (reach * n / (2 - reach) - 1e-9)
+        may_miss -= sum(k for t, k in counts.items() if t not in self.holders)
+        found: set[int] = set()
+        for t in sorted((t for t in counts if t in self.holders), key=lambda t: (len(self.holders[t]), t)):
+            if may_miss < 0:
+                break
+            found.update(self.holders[t])
+            may_miss -= counts[t]
+        return found if may_miss < 0 else set(range(len(self.texts)))
+
     def _closest(self, tokens: list[str], floor: float, candidates: set[int]) -> tuple[list[_Close], float]:
         """(ratio, index) of the `candidates` that may be the closest to `tokens` or within NEAR_TIE of it,
         and the ratio that takes, max(floor, best - NEAR_TIE). The full ratio is computed only while
@@ -196,68 +220,145 @@ def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) ->
     `old` holds every passage of the older versions, labeled or not (the unlabeled ones keep a label from
     going to a passage that is really theirs), the labeled ones in the order their labels were given;
     `new` the new version's passages (id, text)."""
-    groups: dict[str, _Group] = {}
-    for rank, passage in enumerate(old):
-        key = same_words(passage.text)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group([])
-        if passage.labels is not None:
-            group.labels, group.source, group.rank = passage.labels, passage.id, rank
-            group.labeled.append(passage.id)
-    new_words = [same_words(text) for _, text in new]
-    new_by_words: dict[str, list[int]] = defaultdict(list)
-    for (new_id, _), key in zip(new, new_words, strict=True):
-        new_by_words[key].append(new_id)
-
+    matching = _Matching(old, new)
     label_from: dict[int, int] = {}
     through: dict[int, int] = {}
-    for key, group in groups.items():
-        if group.labeled and key in new_by_words:
+    for key, group in matching.groups.items():
+        if group.labeled and key in matching.new_by_words:
             through.update(dict.fromkeys(group.labeled, group.source))
-            label_from.update(dict.fromkeys(new_by_words[key], group.source))
+            label_from.update(dict.fromkeys(matching.new_by_words[key], group.source))
+    if matching.near():
+        chosen: dict[int, list[int]] = defaultdict(list)  # new passage -> the old ones closest to it
+        for g in range(len(matching.gone)):
+            i = matching.choice(g)
+            if i is not None:
+                chosen[i].append(g)
+        for i, closest_to in chosen.items():
+            taken = matching.taken(i, closest_to)
+            if taken is not None:
+                source, takers = taken
+                label_from[matching.new_ids[i]] = source
+                through.update((p, source) for p in takers)
+    return Matches(label_from, frozenset(through), through)
 
-    # Rule 2: only old passages whose words are gone, and only when one of them is labeled.
-    gone = [group for key, group in groups.items() if key not in new_by_words]
-    labeled_gone = [group for group in gone if group.labeled]
-    if not labeled_gone:
-        return Matches(label_from, frozenset(through), through)
-    for key, group in groups.items():
-        if key not in new_by_words:
-            group.words = words(key)
-    new_ids = [new_id for new_id, _ in new]
-    unchanged = [key in groups for key in new_words]
-    new_index = _Index([words(key) for key in new_words])
-    old_index = _Index([group.words for group in gone])
-    floor = SIMILAR - NEAR_TIE
 
-    chosen: dict[int, list[int]] = defaultdict(list)  # new passage -> the old ones it is closest to (indexes)
-    for g, group in enumerate(gone):
-        if not group.labeled or not group.words:
-            continue
-        close = new_index.close_to(group.words, floor)
-        if not close or close[0][0] < SIMILAR or unchanged[close[0][1]]:
-            continue
-        if len(close) > 1 and close[1][0] >= close[0][0] - NEAR_TIE:
-            continue  # two new passages nearly as close: ambiguous
-        chosen[close[0][1]].append(g)
+def label_takers(
+    old: Sequence[OldPassage], new: Sequence[tuple[int, str]], sources: Collection[int]
+) -> dict[int, int]:
+    """The new passages that take the label of one of `sources` (labeled passages of `old`), with the one
+    each takes: `match_passages(old, new).label_from` narrowed to `sources`, computed for those alone.
 
-    for i, closest_to in chosen.items():
-        rivals = old_index.close_to(new_index.texts[i], floor, also=closest_to)
+    For a few labels given to an old reading after the new one was stored (corpus.labelstate's late
+    carry): only the old passages of `sources` look for their closest new passage, and only the new
+    passages they choose are checked, against every labeled old passage that may choose them too (found
+    by shared rare words, as the full match finds its candidates) and every old passage that may be their
+    rival, so the near-tie, rival-label and merge checks see what they see in the full match. The cost
+    grows with `sources`, not with the labeled passages of `old` (indexing the words stays linear)."""
+    matching = _Matching(old, new)
+    wanted = set(sources)
+    label_from: dict[int, int] = {}
+    keys = {key for key, group in matching.groups.items() if wanted.intersection(group.labeled)}
+    for key in keys:
+        group = matching.groups[key]
+        if key in matching.new_by_words and group.source in wanted:
+            label_from.update(dict.fromkeys(matching.new_by_words[key], group.source))
+    if not matching.near():
+        return label_from
+    chosen = {matching.choice(matching.gone_at[key]) for key in keys if key in matching.gone_at}
+    for i in sorted(i for i in chosen if i is not None):
+        closest_to = [g for g in matching.may_choose(i) if matching.choice(g) == i]
+        taken = matching.taken(i, closest_to)
+        if taken is not None and taken[0] in wanted:
+            label_from[matching.new_ids[i]] = taken[0]
+    return label_from
+
+
+class _Matching:
+    """The two versions' passages as the rules read them: old ones grouped by words, new ones indexed, and
+    rule 2's decisions, each computed once when first asked for."""
+
+    def __init__(self, old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) -> None:
+        self.groups: dict[str, _Group] = {}
+        for rank, passage in enumerate(old):
+            key = same_words(passage.text)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = _Group([])
+            if passage.labels is not None:
+                group.labels, group.source, group.rank = passage.labels, passage.id, rank
+                group.labeled.append(passage.id)
+        self.new_ids = [new_id for new_id, _ in new]
+        self.new_words = [same_words(text) for _, text in new]
+        self.new_by_words: dict[str, list[int]] = defaultdict(list)
+        for new_id, key in zip(self.new_ids, self.new_words, strict=True):
+            self.new_by_words[key].append(new_id)
+        # Rule 2: only old passages whose words are gone, and only when one of them is labeled.
+        self.gone = [group for key, group in self.groups.items() if key not in self.new_by_words]
+        self.gone_at = {key: g for g, key in enumerate(k for k in self.groups if k not in self.new_by_words)}
+        self.labeled_gone = [group for group in self.gone if group.labeled]
+        self._choices: dict[int, int | None] = {}
+        self._indexed = False
+
+    def near(self) -> bool:
+        """Whether rule 2 has anything to do; if so, the words it compares are indexed (once)."""
+        if not self.labeled_gone:
+            return False
+        if not self._indexed:
+            self._indexed = True
+            for key, group in self.groups.items():
+                if key not in self.new_by_words:
+                    group.words = words(key)
+            self.unchanged = [key in self.groups for key in self.new_words]
+            self.new_index = _Index([words(key) for key in self.new_words])
+            self.old_index = _Index([group.words for group in self.gone])
+        return True
+
+    def choice(self, g: int) -> int | None:
+        """The new passage (index) gone old passage `g` is closest to, when it is labeled and the closest
+        is unambiguous, close enough, and not an old passage unchanged."""
+        if g not in self._choices:
+            self._choices[g] = None
+            group = self.gone[g]
+            close = self.new_index.close_to(group.words, _FLOOR) if group.labeled and group.words else []
+            clear = len(close) == 1 or (len(close) > 1 and close[1][0] < close[0][0] - NEAR_TIE)
+            if clear and close[0][0] >= SIMILAR and not self.unchanged[close[0][1]]:
+                self._choices[g] = close[0][1]
+        return self._choices[g]
+
+    def may_choose(self, i: int) -> list[int]:
+        """Labeled gone old passages that may have new passage `i` as their choice: every one whose
+        ratio to it may reach SIMILAR (a superset; `choice` decides)."""
+        tokens = self.new_index.texts[i]
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(tokens)
+        found = []
+        for g in sorted(self.old_index.may_reach(tokens, SIMILAR)):
+            if not self.gone[g].labeled:
+                continue
+            matcher.set_seq1(self.gone[g].words)
+            if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
+                found.append(g)
+        return found
+
+    def taken(self, i: int, closest_to: list[int]) -> tuple[int, list[int]] | None:
+        """The old passage whose label new passage `i` takes, given `closest_to` (all the gone old passages
+        whose choice it is), and the labeled old passages it then stands for; None when the rival and
+        merge checks leave it alone."""
+        gone = self.gone
+        rivals = self.old_index.close_to(self.new_index.texts[i], _FLOOR, also=closest_to)
         if not rivals:
-            continue  # (difflib's ratio is not quite symmetric)
+            return None  # (difflib's ratio is not quite symmetric)
         nearest = [j for ratio, j in rivals if ratio >= rivals[0][0] - NEAR_TIE]
         # The old passages it is closest to, and those closest to it, must all have one label: not two
         # labels, and no unlabeled passage that may be the one it really is.
         if {gone[j].labels for j in [*closest_to, *nearest]} != {gone[closest_to[0]].labels}:
-            continue
-        tokens = new_index.texts[i]
-        takers = [gone[j] for j in closest_to if not _merged(gone[j], tokens, labeled_gone)]
-        if takers:
-            latest = max(takers, key=lambda g: g.rank)
-            label_from[new_ids[i]] = latest.source
-            through.update((p, latest.source) for g in takers for p in g.labeled)
-    return Matches(label_from, frozenset(through), through)
+            return None
+        tokens = self.new_index.texts[i]
+        takers = [gone[j] for j in closest_to if not _merged(gone[j], tokens, self.labeled_gone)]
+        if not takers:
+            return None
+        latest = max(takers, key=lambda g: g.rank)
+        return latest.source, [p for g in takers for p in g.labeled]
 
 
 def _merged(group: _Group, tokens: list[str], labeled: Sequence[_Group]) -> bool:

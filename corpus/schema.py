@@ -19,6 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
+    func,
+    select,
+    table,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -52,6 +56,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
     def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+# labels.id is named through a lightweight table(): HumanLabel is declared below Report.
+_HIGHEST_LABEL_ID = (
+    select(func.coalesce(func.max(column("id")), 0)).select_from(table("labels")).scalar_subquery()
+)
 
 
 class Base(DeclarativeBase):
@@ -97,6 +107,13 @@ class Report(Base):
     superseded_by: Mapped[int | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
     )
+
+    # The highest labels.id when the row was stored (0 when there was none), taken by the INSERT itself
+    # (a subquery default): inside the storing transaction and under the label lock add_report holds, so
+    # "was this label given before the reading was stored?" is `labels.id <= last_label_id`
+    # (corpus.labelstate), not one machine's clock against another's. NULL on rows stored before
+    # migration 0007: those fall back to comparing labels.created_at with ingested_at.
+    last_label_id: Mapped[int | None] = mapped_column(Integer, default=_HIGHEST_LABEL_ID)
 
     passages: Mapped[list[Passage]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True, order_by="Passage.seq"

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 
-from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from corpus import Corpus, NewPassage, NewReport, PassageFilter, passage_match
 from corpus import labelstate as labelstate_module
 from corpus.engine import PG_LOCK_LABELS
-from corpus.passage_match import Matches, OldPassage
-from corpus.schema import CurrentLabel, HumanLabel
+from corpus.schema import CurrentLabel, HumanLabel, Report
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -293,20 +292,54 @@ def test_labels_on_a_superseded_reading_are_matched_once_per_reading_not_once_pe
     v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
     labeled = sorted(rng.sample(range(600), 200))
     calls = 0
-    real = labelstate_module.match_passages
 
-    def counting(old: list[OldPassage], new: list[tuple[int, str]]) -> Matches:
-        nonlocal calls
-        calls += 1
-        return real(old, new)
+    def counting(match: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            return match(*args)
 
-    monkeypatch.setattr(labelstate_module, "match_passages", counting)
+        return counted
+
+    for name in ("match_passages", "label_takers"):  # the full match, or the one for a few labels
+        monkeypatch.setattr(labelstate_module, name, counting(getattr(labelstate_module, name)))
     store.add_labels_many([(old[i], ["prevention"]) for i in labeled], origin="import")
     assert calls == 2
     assert [p.id for p in store.passages(PassageFilter(labels=("prevention",)))] == [
         current[i] for i in labeled
     ]
     assert store.labels_left_behind(v3) == 0
+
+
+def test_a_label_add_on_a_superseded_reading_scores_a_few_passages_not_every_labeled_one(
+    store: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One more label on a superseded reading of 600 passages, 200 of them labeled, itself superseded:
+    each step matches the one passage (corpus.passage_match.label_takers), not all 201 again inside the
+    write lock (which took seconds on a 3,000-passage reading). Counted, not timed: the difflib ratios
+    computed, about 2 per step, where the full match computes 2 per labeled passage."""
+    rng = random.Random(12)
+    vocab = [f"w{i}" for i in range(5000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
+    _, old = _store(store, _reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
+    _store(store, _reading("1.1", tuple(texts)))
+    v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
+    labeled = rng.sample(range(600), 201)
+    store.add_labels_many([(old[i], ["prevention"]) for i in labeled[:200]], origin="import")
+
+    class Counting(passage_match.SequenceMatcher):
+        ratios = 0
+
+        def ratio(self) -> float:
+            Counting.ratios += 1
+            return float(super().ratio())
+
+    monkeypatch.setattr(passage_match, "SequenceMatcher", Counting)
+    store.add_labels(old[labeled[200]], ["enforcement"], annotator="ana")
+    assert Counting.ratios <= 2 * 4
+    assert [p.id for p in store.passages(PassageFilter(labels=("enforcement",)))] == [current[labeled[200]]]
+    assert store.labels_left_behind(v3) == 0
+    _assert_current_labels_equal_a_rebuild(store)
 
 
 def test_label_import_of_old_ids_comes_over_and_export_lists_each_label_once(
@@ -403,3 +436,39 @@ def test_a_reading_stored_while_labels_are_imported_onto_the_old_one_leaves_none
     new_id = results["store"]
     assert [p.report_id for p in writer.passages(PassageFilter(labels=("enforcement",)))] == [new_id]
     assert writer.labels_left_behind(new_id) == 0
+    # The new reading's record of the labels it saw was taken under the same lock: not the import's.
+    with writer.engine.connect() as conn:
+        seen = conn.execute(select(Report.last_label_id).where(Report.id == new_id)).scalar_one()
+    assert seen is not None and seen < results["import"][0]
+
+
+@pytest.mark.parametrize("corrected", ["before the next reading", "after the next reading"])
+def test_a_late_label_does_not_bypass_a_correction_through_an_identical_sibling(
+    store: Corpus, corrected: str
+) -> None:
+    """v2 holds PORTS twice (one judgment); ben corrects one of them. A late label on v1 reaches the other
+    (a copy, nobody's own label there), but ben's correction speaks for the two: it is what v3's passage
+    holds, and the late label does not overwrite it there through the sibling."""
+    _, (v1_ports, _) = _store(store, _reading("1.0", (PORTS, COUNCILS)))
+    store.add_labels(v1_ports, ["enforcement"], annotator="ana")
+    twice = (PORTS, COUNCILS, PORTS.replace(" ", "\n", 2))
+    v2, (corrected_ports, _, sibling) = _store(store, _reading("1.1", twice))
+    if corrected == "before the next reading":
+        correction = store.add_labels(corrected_ports, ["prevention"], annotator="ben")
+    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS, COUNCILS)))
+    if corrected == "after the next reading":
+        correction = store.add_labels(corrected_ports, ["prevention"], annotator="ben")
+    assert (_labels(store, v3_ports), _carried_from(store, v3_ports)) == (["prevention"], correction)
+
+    late = store.add_labels(v1_ports, ["transnational"], annotator="ana")
+    assert (_labels(store, corrected_ports), _labels(store, sibling)) == (["prevention"], ["transnational"])
+    assert _carried_from(store, sibling) == late
+    assert (_labels(store, v3_ports), _carried_from(store, v3_ports)) == (["prevention"], correction)
+    # v1's late label came over to v2 (the sibling's copy); at v3 the correction speaks for both siblings,
+    # as it would had the late label been given before v3 was stored: nothing left behind.
+    assert (store.labels_left_behind(v2), store.labels_left_behind(v3)) == (0, 0)
+    # A reading stored after all that takes the correction too, and holds the one training example.
+    v4, (v4_ports, _) = _store(store, _reading("1.3", (PORTS, COUNCILS)))
+    assert _labels(store, v4_ports) == ["prevention"] and store.labels_left_behind(v4) == 0
+    assert _examples(store) == [(PORTS, ["prevention"], v4)]
+    _assert_current_labels_equal_a_rebuild(store)

@@ -108,3 +108,36 @@ def test_identical_and_near_copies_labeled_alike_all_come_over_with_the_one_copy
     new_id = store.add_report(reading("1.1", (TRUCE, FUNDS)))
     assert store.labels_left_behind(new_id) == 0
     assert _examples(store) == [(TRUCE, ["prevention"], new_id)]  # one example, on the current reading
+
+
+def test_readings_stored_before_label_ids_were_recorded_fall_back_to_the_clocks(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Corpus.open(url) as store:
+        old_id = store.add_report(reading("1.0", (FUNDS_READ_BEFORE, TRUCE)))
+        funds, _ = list(store.passages(PassageFilter(report_id=old_id)))
+        new_id = store.add_report(reading("1.1", (FUNDS, TRUCE)))
+        new_funds, _ = list(store.passages(PassageFilter(report_id=new_id)))
+    engine = make_engine(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")  # a store of the release before: no record of label ids
+            assert "last_label_id" not in list(conn.execute(text("SELECT * FROM reports")).keys())
+        assert upgrade(engine) == HEAD
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT last_label_id FROM reports")).scalars().all() == [None, None]
+    finally:
+        engine.dispose()
+    with Corpus.open(url) as store:
+        # A late label the new passage's own label keeps out: after the store by the clocks, left behind.
+        store.add_labels(new_funds.id, ["prevention"], annotator="ben")
+        store.add_labels(funds.id, ["enforcement"], annotator="ana")
+        assert store.labels_left_behind(new_id) == 1
+        assert sorted(_examples(store)) == sorted(
+            [(FUNDS_READ_BEFORE, ["enforcement"], old_id), (FUNDS, ["prevention"], new_id)]
+        )
