@@ -39,6 +39,7 @@ from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_conte
 from models.evaluation import GoldSet, evaluate, format_evaluation, macro_f1, read_gold
 from models.labels import labels_to_matrix
 from models.seed_data import SeedSet, load_seed
+from models.topic import off_topic
 from models.training import SHIPPED_DESIGN, make_classifier
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -111,7 +112,15 @@ def documents(rows: list[dict[str, Any]]) -> Documents:
         keys = sorted(k for k in needed if not k[0].endswith(".pdf"))
         for key, passages in zip(keys, pool.map(_text_passages, [texts[k] for k in keys]), strict=True):
             out[key] = passages
-    return Documents(out, references)
+    # Passages that never speak of security lend nothing to their report's context (models.topic).
+    return Documents({key: on_topic(passages) for key, passages in out.items()}, references)
+
+
+def on_topic(passages: list[str]) -> list[str]:
+    """The passages a report's context is made of, as LoadedModel.predict reads them: those that speak of
+    security (all of them when none does: the context is then never used)."""
+    kept = [p for p, off in zip(passages, off_topic(passages), strict=True) if not off]
+    return kept or passages
 
 
 def _words(text: str) -> set[str]:
@@ -129,8 +138,15 @@ def in_reference_lists(rows: list[dict[str, Any]], docs: Documents) -> np.ndarra
     return np.array(marked, dtype=bool)
 
 
+def left_unlabeled(rows: list[dict[str, Any]], docs: Documents | None) -> np.ndarray:
+    """(n,) True for a gold passage citsec gives no label whatever its scores: one that never speaks of
+    security (models.topic), or, read in its document (`docs`), one in its PDF's reference list."""
+    off = np.array(off_topic([r["text"] for r in rows]), dtype=bool)
+    return off if docs is None else off | in_reference_lists(rows, docs)
+
+
 def as_ingest_stores(decisions: np.ndarray, marked: np.ndarray) -> np.ndarray:
-    """0/1 decisions with the passages in reference lists left without labels, as ingest leaves them."""
+    """0/1 decisions with the `marked` passages (left_unlabeled) given no label, as ingest leaves them."""
     out = decisions.copy()
     out[marked] = 0
     return out
@@ -163,7 +179,8 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
     thresholds = model.thresholds_
     own = model.predict_proba(gold.texts)
     docs = documents(rows)
-    marked = in_reference_lists(rows, docs)
+    listed = in_reference_lists(rows, docs)
+    marked = left_unlabeled(rows, docs)
     doc_proba = {key: model.predict_proba(passages) for key, passages in docs.passages.items()}
     context_of = {
         name: np.array([agg(doc_proba[(r["doc"], r["lang"])]) for r in rows])
@@ -175,7 +192,7 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
         return as_ingest_stores((blend(own, context_of[name], weight) >= thresholds).astype(int), marked)
 
     # As `citsec tag` reads a passage without its report: no context, no reference list.
-    alone = (own >= thresholds).astype(int)
+    alone = as_ingest_stores((own >= thresholds).astype(int), left_unlabeled(rows, None))
     grid = {f"{name}@{w}": macro_f1(y, decide(name, w)) for name in AGGREGATES for w in WEIGHTS}
     # What ingest does: models.context's own report context and weight.
     contexts = {key: report_context(proba) for key, proba in doc_proba.items()}
@@ -200,7 +217,8 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
         "passages": len(rows),
         "documents": len(docs.passages),
         "document_passages": int(sum(len(p) for p in docs.passages.values())),
-        "in_reference_lists": [r["id"] for r, m in zip(rows, marked, strict=True) if m],
+        "in_reference_lists": [r["id"] for r, m in zip(rows, listed, strict=True) if m],
+        "off_topic": [r["id"] for r, off in zip(rows, left_unlabeled(rows, None), strict=True) if off],
         "alone": evaluate(y, alone, gold.langs).to_json(),
         "in_context": evaluate(y, shipped, gold.langs).to_json(),
         "setting": {"weight": CONTEXT_WEIGHT, "quantile": CONTEXT_QUANTILE},
@@ -210,8 +228,9 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
         "nested_choices": chosen,
     }
     print(f"{len(rows)} gold passages in {len(docs.passages)} documents ({results['document_passages']} "
-          f"passages); {int(marked.sum())} of them in a reference list as citsec reads its PDF, so ingest "
-          "stores them unlabeled (every figure in a report below does the same)")
+          f"passages); {int(listed.sum())} of them in a reference list as citsec reads its PDF, so ingest "
+          "stores them unlabeled (every figure in a report below does the same); "
+          f"{int(left_unlabeled(rows, None).sum())} never speak of security, so citsec labels them nowhere")
     print("\nmacro-F1 by report aggregate and weight (0 = no blend):")
     print("aggregate " + "".join(f"{w:>7}" for w in WEIGHTS))
     for name in AGGREGATES:
@@ -237,7 +256,8 @@ def fold_seed_spread(design: str, seeds: int, extra: Path | None = None) -> dict
     seed = training_seed(extra)
     print(f"{len(seed.passages)} seed passages")
     docs = documents(rows)
-    marked = in_reference_lists(rows, docs)
+    marked = left_unlabeled(rows, docs)
+    alone_marked = left_unlabeled(rows, None)
     keys = [(r["doc"], r["lang"]) for r in rows]
     per_seed = []
     print("fold seed  thresholds (prev, enf, trans)  alone  in context")
@@ -245,7 +265,7 @@ def fold_seed_spread(design: str, seeds: int, extra: Path | None = None) -> dict
         model = make_classifier(design).set_params(random_state=state).fit(seed.texts, seed.y)
         own = model.predict_proba(gold.texts)
         contexts = {key: report_context(model.predict_proba(p)) for key, p in docs.passages.items()}
-        alone = macro_f1(y, (own >= model.thresholds_).astype(int))
+        alone = macro_f1(y, as_ingest_stores((own >= model.thresholds_).astype(int), alone_marked))
         in_report = (with_contexts(own, keys, contexts) >= model.thresholds_).astype(int)
         read = macro_f1(y, as_ingest_stores(in_report, marked))
         per_seed.append({"seed": state, "thresholds": [round(float(t), 2) for t in model.thresholds_],

@@ -72,11 +72,10 @@ def scores(model: LoadedModel, rows: list[Row], documents: Documents | None) -> 
 
 def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) -> np.ndarray:
     """The model's 0/1 decisions for `held`: each passage on its own, or read in its document as ingest
-    stores it (a passage in its PDF's reference list gets no label)."""
+    stores it (a passage in its PDF's reference list gets no label); one that never speaks of security
+    gets none either way (models.topic)."""
     decided = (scores(model, held, documents) >= model.estimator.thresholds_).astype(np.int64)
-    if documents is None:
-        return decided
-    return context_eval.as_ingest_stores(decided, context_eval.in_reference_lists(held, documents))
+    return context_eval.as_ingest_stores(decided, context_eval.left_unlabeled(held, documents))
 
 
 def queue_order(pool: list[Row], model: LoadedModel, documents: Documents | None) -> list[Row]:

@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from extractors.security_terms import mentions_security
 from models.labels import LABELS, UNLABELED_KINDS
 
 if TYPE_CHECKING:
@@ -147,7 +148,9 @@ def label_queue(
     are the model's own, each passage read in its report as ingest reads it (recomputed in batches of
     whole reports), so the queue follows the model that would learn from the answers. Passages that are
     not prose (tables of figures, contents pages, a reference list without a heading, captions and other
-    fragments: `is_prose`) come only after every prose passage: a person's label teaches more there."""
+    fragments: `is_prose`) come only after every prose passage: a person's label teaches more there. So
+    do passages that never speak of security (models.topic): the model gives them no label, whatever a
+    person says of them."""
     from corpus import PassageFilter
     from corpus.batches import whole_runs
 
@@ -157,7 +160,7 @@ def label_queue(
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):
         for c in _scored(model, batch):  # every language read as context, then the one asked for kept
             if lang is None or c.lang == lang:
-                (prose if is_prose(c.row.text) else other).add(c)
+                (prose if is_prose(c.row.text) and mentions_security(c.row.text) else other).add(c)
     first = prose.rounds()
     return first + other.rounds()[: n - len(first)]
 

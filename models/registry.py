@@ -28,6 +28,7 @@ from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS, UNLABELED_KINDS
 from models.seed_data import SEED_DIR, load_seed
+from models.topic import off_topic
 from models.training import SHIPPED_DESIGN, TRAINING_CODE_VERSION, algorithm_name, train, training_metrics
 
 if TYPE_CHECKING:
@@ -71,17 +72,21 @@ class LoadedModel:
         one report are read together (models.context), and each prediction keeps both sides of the blend
         in `context`; without it each text is read on its own. `kinds`, when given, are the passages'
         kinds: one in UNLABELED_KINDS (a reference list) keeps its own scores, gets no label and lends
-        nothing to its report's context. `langs` is accepted for the API's sake: the features are
-        multilingual (accent folding, a cue lexicon in three languages), so the language is not needed."""
+        nothing to its report's context. So does a text that never speaks of security
+        (models.topic.off_topic): it discusses no security strategy, whatever its scores say. `langs` is
+        accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon in three
+        languages), so the language is not needed."""
         if not texts:
             return []
         own = self.estimator.predict_proba(texts)
         unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
         if len(unlabeled) != len(own):
             raise ModelError(f"{len(unlabeled)} kinds for {len(own)} texts")
+        unlabeled = [off or is_off for off, is_off in zip(unlabeled, off_topic(texts), strict=True)]
         contexts = None
         if reports is not None:
-            # A reference list reads as its own report: its titles do not colour the report's prose.
+            # A reference list or an off-topic passage reads as a report of its own: its words do not
+            # colour the report's prose.
             keys = [("unlabeled", key) if off else key for key, off in zip(reports, unlabeled, strict=True)]
             contexts = report_contexts(own, keys)
         proba = blend(own, contexts) if contexts is not None else own

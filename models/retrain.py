@@ -40,6 +40,7 @@ from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
+from models.topic import off_topic
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -284,12 +285,21 @@ def score(
     if not examples:
         return None
     y = labels_to_matrix([e.labels for e in examples])
-    proba = estimator.predict_proba([e.text for e in examples])
+    texts = [e.text for e in examples]
+    proba = estimator.predict_proba(texts)
     reports = reports or {}
     needed = {e.report_id for e in examples if e.report_id is not None and e.report_id in reports}
-    contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed}
+    contexts = {r: report_context(estimator.predict_proba(_on_topic(reports[r]))) for r in needed}
     proba = with_contexts(proba, [e.report_id for e in examples], contexts)
-    return evaluate(y, (proba >= estimator.thresholds_).astype(int), [e.lang for e in examples])
+    decided = (proba >= estimator.thresholds_).astype(int)
+    decided[off_topic(texts)] = 0  # as LoadedModel.predict: a passage not about security gets no label
+    return evaluate(y, decided, [e.lang for e in examples])
+
+
+def _on_topic(texts: Sequence[str]) -> list[str]:
+    """The texts a report's context is made of: those that speak of security (all, if none does)."""
+    kept = [t for t, off in zip(texts, off_topic(texts), strict=True) if not off]
+    return kept or list(texts)
 
 
 def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:

@@ -1,5 +1,6 @@
 """`citsec db upgrade`: apply schema migrations explicitly (Corpus.open also does it on first use).
-`citsec db retag`: the countries and programs of every stored passage, read again by this citsec's tagger."""
+`citsec db retag`: the countries and programs of every stored passage, read again by this citsec's tagger.
+`citsec db reclassify`: the strategy labels of every stored passage, given again by the promoted model."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import typer
 from flows.cli.common import DbOption, app, err_console
 
 db_app = typer.Typer(
-    help="Maintain the store: schema migrations, tags refreshed after an upgrade.",
+    help="Maintain the store: schema migrations, tags and labels refreshed after an upgrade.",
     no_args_is_help=True,
     epilog="Example: citsec db upgrade --db postgresql://postgres@127.0.0.1:5432/citsec",
 )
@@ -63,3 +64,34 @@ def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     added, removed = changes.added, changes.removed
     moved = ", ".join(f"{kind} +{added.get(kind, 0)} -{removed.get(kind, 0)}" for kind in kinds)
     typer.echo(f"re-tagged {total} passages: {changes.passages} changed" + (f" ({moved})" if moved else ""))
+
+
+@db_app.command("reclassify", epilog="Example: citsec db reclassify --db sqlite:///citsec.db")
+def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
+    """Label every stored passage again with the promoted model, by this version's rules.
+
+    The model is the same; how its scores become labels can change between citsec versions (a passage
+    that never speaks of security now gets no label: see README). Passages keep the labels of the version
+    that stored them until this runs. Human labels are left alone; each passage is read in its report, as
+    ingest reads it.
+    """
+    from corpus import Corpus, PassageFilter
+    from flows.cli.common import UserError
+    from flows.settings import Settings
+    from models.registry import load_model
+    from models.retrain import reclassify
+
+    with Corpus.open(db, must_exist=True) as corpus:
+        if corpus.promoted_model() is None:
+            raise UserError("the store has no promoted model to label with (see `citsec models promote`)")
+        model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
+
+        def model_labels() -> dict[int, list[str]]:
+            rows = corpus.passages(PassageFilter())
+            return {row.id: sorted(row.labels) for row in rows if row.label_origin != "human"}
+
+        before = model_labels()
+        count = reclassify(corpus, model)
+        after = model_labels()
+    changed = sum(1 for pid, labels in after.items() if before.get(pid, []) != labels)
+    typer.echo(f"re-classified {count} passages with {model.version}: {changed} changed their labels")

@@ -7,6 +7,7 @@ import pytest
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
 from flows.cli import main
 from flows.retag import retag_store
+from models.labels import LABELS
 
 TEXTS = [
     "Plan Colombia paid for helicopters that the Colombian army flew against coca growers in Putumayo.",
@@ -69,3 +70,45 @@ def test_retag_refuses_a_missing_store(tmp_path, capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as done:
         main(["db", "retag", "--db", str(tmp_path / "nothing.db")])
     assert done.value.code == 2 and "no store at" in capsys.readouterr().err
+
+
+def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Predictions stored as an older citsec gave them: every passage prevention, the pension passage (no
+    # word of security) included. The promoted model labels them again, and gives that one none; the
+    # person's label on the first passage stays.
+    from models.registry import load_model
+
+    ids = _stale_store(db_url)
+    pensions = "The reform raises the minimum pension by a fifth and lets retirees draw on their homes."
+    with Corpus.open(db_url) as corpus:
+        model = load_model(corpus)
+        report = corpus.add_report(NewReport(uri="file:///programme.pdf", sha256="f" * 64,
+                                             passages=[NewPassage(0, 1, 1, pensions, lang="en")]))
+        stale = [row.id for row in corpus.passages(PassageFilter(report_id=report))]
+        corpus.add_predictions(model.version, [
+            (pid, label, 0.9, label == "prevention") for pid in ids + stale for label in LABELS
+        ])
+    with pytest.raises(SystemExit) as done:
+        main(["db", "reclassify", "--db", db_url])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    expected = model.predict(TEXTS, reports=["old"] * 3)
+    changed = 1 + sum(sorted(p.labels) != ["prevention"] for p in expected[1:])
+    assert out == f"re-classified 4 passages with {model.version}: {changed} changed their labels\n"
+    with Corpus.open(db_url) as corpus:
+        rows = {row.id: row for row in corpus.passages(PassageFilter())}
+    assert rows[stale[0]].labels == [] and rows[stale[0]].scores["prevention"] != 0.9
+    assert rows[ids[0]].labels == ["enforcement", "transnational"] and rows[ids[0]].label_origin == "human"
+    assert [sorted(rows[pid].labels) for pid in ids[1:]] == [sorted(p.labels) for p in expected[1:]]
+
+
+def test_reclassify_without_a_promoted_model_is_one_line_error(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    Corpus.open(url).close()
+    with pytest.raises(SystemExit) as done:
+        main(["db", "reclassify", "--db", url])
+    assert done.value.code == 2 and "no promoted model" in capsys.readouterr().err

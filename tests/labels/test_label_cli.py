@@ -181,7 +181,7 @@ def test_queue_narrows_to_a_language_or_a_report(filled: Corpus, store_url: str,
     assert code == 2 and "malformed language" in err
 
 
-def test_queue_offers_tables_fragments_and_reference_lists_after_prose(
+def test_queue_offers_tables_fragments_off_topic_passages_and_reference_lists_after_prose(
     filled: Corpus, store_url: str, cli: Cli
 ) -> None:
     from corpus import NewPassage, NewReport
@@ -192,7 +192,9 @@ def test_queue_offers_tables_fragments_and_reference_lists_after_prose(
             "Torres, M. and Díaz, L. (2021). Mano Dura Revisited. Latin American Review 9: 101-127.")
     caption = "Table 4. Area of coca eradicated by hand, by department and municipality, phase IV"
     ocr = "22 telefonica ,; § = e 2s cobro de piso ."  # lower-case words, but a line of OCR, not a passage
-    odd = [table, refs, caption, ocr]
+    pensions = ("The reform raises the minimum pension by a fifth, lets retirees draw on the equity of their "
+                "homes, and gives small firms three more years to enrol their workers in the new funds.")
+    odd = [table, refs, caption, ocr, pensions]  # the last is prose, but never speaks of security
     passages = [NewPassage(i, i, i, text, "en") for i, text in enumerate(odd, start=1)]
     filled.add_report(NewReport(uri="file:///appendix.pdf", sha256="8" * 64, passages=passages))
     total = len(list(filled.passages()))

@@ -19,7 +19,7 @@ CRACKDOWN = [
     "arrested this year under the government's security strategy.",
 ]
 VAGUE = (
-    "Residents of the town say the streets are quieter now, though many shops remain closed and few "
+    "Residents of the town say the streets are safer now, though many shops remain closed and few "
     "families have returned to the houses they left last year."
 )
 

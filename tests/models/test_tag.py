@@ -114,7 +114,7 @@ def test_tag_reads_lines_of_one_report_together(tmp_path, store_with_model):
     texts = [
         "Soldiers raided three towns, arrested 40 cartel members and seized two tons of cocaine.",
         "Prosecutors charged the commanders and the minister promised tougher prison sentences.",
-        "Residents say the streets are quieter now, though many shops remain closed.",
+        "Residents say the streets are safer now, though many shops remain closed.",
     ]
     alone = tmp_path / "alone.jsonl"
     alone.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))

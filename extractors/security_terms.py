@@ -1,0 +1,155 @@
+"""The words that say a text is about security: crime, violence, drugs, policing, prisons, justice, armed
+conflict and the youth at risk of them, in English, Spanish and Portuguese.
+
+Two readers use them. The tagger asks it of the words around a generically named programme
+(extractors.tagging.topic: "Plan de Fomento Frutícola" is not citsec's business; "Plan Cuadrante de
+Seguridad Preventiva" is), and the classifier asks it of a whole passage (models.registry: a passage
+that never speaks of security discusses no security strategy, whatever its scores).
+
+A word counts when it starts with one of the stems below (accents and case folded), unless the word after
+it turns it into another field ("seguridad social", "food security", "seguro de salud"). No spaCy here:
+`mentions_security` reads plain text, so the classifier's callers do not load a language pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def fold(text: str) -> str:
+    """'Policía' -> 'policia': lower case, accents dropped (writers and PDFs drop them too)."""
+    return _unaccented(text).lower()
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Stems, accent-free and lower case: "segur" covers seguridad/segurança/seguro, "polici" policía/policial.
+_STEM_WORDS = _words(
+    """
+    segur insegur secur safe crim delit delict delinc violen homicid femicid feminicid asesin assassin
+    murder kill sicari polici police policing carabiner gendarm militar military ejercito exercito army
+    armed armad weapon firearm disarm municion munition ammunition tirote balacer shooting drog drug
+    narco estupefac cocain marihuan marijuan maconh cannabis heroin opio opium amapola poppy psicoactiv
+    psychoactiv prision prison prisao prisoes carcel carcer penitenci presidio reclus encarcel incarcer
+    inmate detention detencion reincid recidiv reinser reinteg justic judici fiscalia prosecut victim
+    vitim terror guerrill insurg paramilit pandill gang mafia cartel secuestr sequestr kidnap extors
+    trafic traffick contraband lavado launder lavagem corrup impun brib soborn suborn pacificac pacificad
+    pacification fronteriz border convivenc punit penal ilicit illicit ilegal illegal arrest captur fugitiv
+    profug extradi migra inmigra immigra imigra fraud probid conden convict
+    antidrog antinarc antidrug counternarc contranarc erradic eradicat interdic repres prohibicionis
+    prohibitionis proibicionis crack reincorpor excombat combatient combatant ceasefire desmovil demobil
+    robo roubo robber theft hurto furto motin motim riot guardacosta coastguard
+    """
+)
+# The last three lines were added when the classifier began to ask (the seed passages with a strategy
+# label and none of the words above named them: drug control, eradication and interdiction, repression
+# and prohibitionism, demobilised combatants, ceasefires, theft, prison riots, coast guards).
+SECURITY_STEMS = tuple(sorted(_STEM_WORDS))  # str.startswith takes a tuple
+# Whole words only: short or common stems that would catch unrelated words as prefixes.
+SECURITY_WORDS = _words(
+    """
+    paz peace arma armas arms gun guns coca maras mara defensa defense defence defesa desarme desarmamento
+    juez jueces juiz juizes juiza juizas judge judges farc eln pcc
+    """
+)
+# Word pairs that also count: "at risk" (youth at risk), "public order".
+SECURITY_PAIRS = frozenset(
+    {
+        ("at", "risk"),
+        ("en", "riesgo"),
+        ("em", "risco"),
+        ("orden", "publico"),
+        ("ordem", "publica"),
+        ("public", "order"),
+        ("ministerio", "publico"),  # the public prosecutor's office
+        ("harm", "reduction"),
+        ("substance", "use"),
+        ("consumo", "problematico"),
+        ("pasta", "base"),
+        ("coast", "guard"),
+    }
+)
+# Three-word phrases that count: harm reduction in Spanish and Portuguese, a ceasefire.
+SECURITY_TRIPLES = frozenset(
+    {("reduccion", "de", "danos"), ("reducao", "de", "danos"), ("cese", "al", "fuego")}
+)
+# After a security word these make it another field: social security, food security, legal certainty.
+OTHER_FIELD_NEXT = _words(
+    """
+    social sociales salud saude medico medica escolar alimentaria alimentar food energetica energetico
+    energy hidrica hidrico water juridica juridico laboral ocupacional vial viaria informatica digital
+    nuclear
+    """
+)
+# Before an English security word these make it another field: food security, job security, road safety.
+OTHER_FIELD_BEFORE = _words("food social energy water job income health financial road fire tenure legal")
+# "seguro de salud", "seguro de vida": insurance, not security.
+OTHER_FIELD_AFTER_DE = _words("salud saude vida desempleo desemprego cesantia invalidez")
+NOT_ALONE = frozenset({"orden", "ordem", "at", "en", "em", "public"})  # only as the first of a pair
+# Around a name "seguro"/"segura" is mostly insurance or certainty ("seguro escolar", "de forma segura");
+# inside one it is safety ("Plan Niñez Segura", "Barrios Seguros").
+NAME_ONLY = _words("seguro seguros segura seguras")
+
+
+@lru_cache(maxsize=8192)
+def security_stem(word: str) -> bool:
+    """Is the folded `word` a security word on its own (a stem or a whole word; no pair, no context)?"""
+    if word in NOT_ALONE:
+        return False
+    return word in SECURITY_WORDS or word.startswith(SECURITY_STEMS)
+
+
+def security_word(word: str, nxt: str, after: str, before: str = "") -> bool:
+    """Is the folded `word`, between the folded `before` and `nxt`, `after`, a security word here? A pair
+    or a three-word phrase it starts counts; "seguridad social", "food security" and "seguro de vida" do
+    not."""
+    if (word, nxt) in SECURITY_PAIRS or (word, nxt, after) in SECURITY_TRIPLES:
+        return True
+    if not security_stem(word):
+        return False
+    other_field = nxt in OTHER_FIELD_NEXT or before in OTHER_FIELD_BEFORE
+    if word.startswith(("segur", "secur", "safe")) and other_field:
+        return False
+    return not (word.startswith(("segur", "safe")) and nxt == "de" and after in OTHER_FIELD_AFTER_DE)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mentions_security(text: str) -> bool:
+    """Does `text` speak of security anywhere ('policía', 'homicides', 'narcotráfico', 'at-risk youth')?
+
+    >>> mentions_security("La tasa de homicidios bajó en Medellín.")
+    True
+    >>> mentions_security("Se creará un seguro de salud para los trabajadores independientes.")
+    False
+    """
+    plain = _unaccented(text)  # folded once: the words keep their case for the name test below
+    found = [(m.group(0), m.start()) for m in _WORD.finditer(plain)]
+    words = [w.lower() for w, _ in found]
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if word in NAME_ONLY:
+            # Inside a name ("Plan Niñez Segura"): capitalised, after a capitalised word on the same line.
+            inside = i and found[i][0][0].isupper() and found[i - 1][0][0].isupper()
+            if inside and _same_line(plain, found, i):
+                return True
+            continue
+        if security_word(word, nxt, after, words[i - 1] if i else ""):
+            return True
+    return False
+
+
+def _same_line(text: str, found: list[tuple[str, int]], i: int) -> bool:
+    word, start = found[i - 1]
+    return "\n" not in text[start + len(word) : found[i][1]]

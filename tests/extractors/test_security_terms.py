@@ -1,0 +1,64 @@
+"""Which texts speak of security: the words behind the tagger's programme test and the classifier's
+off-topic rule (extractors.security_terms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.security_terms import mentions_security
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La tasa de homicidios bajó en Medellín.",
+        "Police arrested the suspects at dawn.",
+        "A polícia prendeu três suspeitos.",
+        "Mentoring for at-risk youth in Tegucigalpa.",  # a pair, across a hyphen
+        "Servicios de reducción de daños en calle.",  # a three-word phrase
+        "Las partes acordaron un cese al fuego bilateral.",
+        "Los excombatientes de las FARC montaron una cervecería.",
+        "Crearemos el Plan Niñez Segura en todas las regiones.",  # "segura" inside a name
+        "Resultados de la erradicación manual forzosa.",
+        "El consenso se aleja del modelo meramente represivo.",
+        "Harm reduction services opened in two cities.",
+    ],
+)
+def test_texts_that_speak_of_security(text):
+    assert mentions_security(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Se creará un seguro de salud para los trabajadores independientes.",
+        "La reforma de la seguridad social elevará las pensiones.",
+        "Food security improved in the highlands after the harvest.",
+        "Los pagos se harán de forma segura por internet.",  # "segura" outside a name is not safety
+        "La Ley de Transparencia Odontológica y Prohibición de Publicidad Engañosa.",
+        "El mercado mundial minero está en un boom de inversión.",
+        "Two stage least squares estimates with robust standard errors.",
+        "",
+    ],
+)
+def test_texts_that_do_not(text):
+    assert not mentions_security(text)
+
+
+def test_a_capitalised_word_on_the_line_before_does_not_make_a_name():
+    assert not mentions_security("Programa Nacional\nSegura la entrega de útiles a cada escuela.")
+
+
+def test_the_word_list_imports_nothing_of_ours():
+    # models reads it (the off-topic rule) though models may not import extractors otherwise
+    # (docs/ARCHITECTURE.md): it must stay a leaf, the standard library only.
+    import ast
+    import sys
+    from pathlib import Path
+
+    import extractors.security_terms as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names)

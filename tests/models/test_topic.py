@@ -1,0 +1,55 @@
+"""A passage that never speaks of security gets no strategy label, whatever its scores (models.topic)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.registry import LoadedModel
+from models.retrain import Example, score
+from models.topic import off_topic
+
+# Written for these tests. A programme paragraph in the words of youth prevention, without a word of
+# crime: the seed model scores it prevention, as it scores pension and mining paragraphs of presidential
+# programmes. Next to it, passages of a report about a crackdown.
+YOUTH_CENTRES = (
+    "The programme will strengthen community centres, sports leagues and job training for young people in "
+    "poor neighbourhoods, with funding from USAID and the Inter-American Development Bank."
+)
+CRACKDOWN = [
+    "Soldiers and federal police raided three towns at dawn, arrested 40 suspected cartel members and "
+    "seized rifles and two tons of cocaine, as the government extended the military deployment.",
+    "Prosecutors charged the detained commanders with homicide and drug trafficking; the interior minister "
+    "promised tougher prison sentences and more troops for the state.",
+]
+
+
+def test_a_passage_without_a_security_word_is_scored_but_not_labeled(fitted):
+    own = fitted.predict_proba([YOUTH_CENTRES])[0]
+    assert (own >= fitted.thresholds_).any()  # the scores alone would label it
+    assert off_topic([YOUTH_CENTRES, *CRACKDOWN]) == [True, False, False]
+    model = LoadedModel("test", fitted)
+    alone, *crackdown = model.predict([YOUTH_CENTRES, *CRACKDOWN])
+    assert alone.labels == [] and list(alone.scores.values()) == pytest.approx(list(own), abs=1e-4)
+    assert all(p.labels for p in crackdown)
+
+
+def test_an_off_topic_passage_lends_nothing_to_its_report(fitted):
+    model = LoadedModel("test", fitted)
+    with_it = model.predict([YOUTH_CENTRES, *CRACKDOWN], reports=["r"] * 3)
+    without = model.predict(CRACKDOWN, reports=["r"] * 2)
+    assert [p.scores for p in with_it[1:]] == [p.scores for p in without]
+    assert with_it[0].labels == [] and with_it[0].context is None
+
+
+def test_retrain_judges_models_as_the_store_labels(fitted):
+    # The held-out judgment and `models evaluate` read an off-topic passage as predict does: no label, so
+    # a person's "none" on it is right and a person's label on it is missed.
+    raid = Example(CRACKDOWN[0], ("enforcement",), "en", "import")
+    examples = [Example(YOUTH_CENTRES, (), "en", "import"), raid]
+    judged = score(fitted, examples)
+    assert judged is not None and judged.per_label["prevention"].f1 == 1.0  # no false prevention
+    labeled = [Example(YOUTH_CENTRES, ("prevention",), "en", "import"), raid]
+    missed = score(fitted, labeled)
+    assert missed is not None and missed.per_label["prevention"].f1 == 0.0
+    assert np.isfinite(missed.macro_f1)
