@@ -199,7 +199,10 @@ class HumanLabel(Base):
     """A label set given by a person or imported gold; the latest one per passage wins."""
 
     __tablename__ = "labels"
-    __table_args__ = (Index("ix_labels_passage_id_id", "passage_id", "id"),)
+    # AUTOINCREMENT on SQLite (migration 0008): a plain INTEGER PRIMARY KEY hands out max(id) + 1, so the
+    # ids of deleted labels came back, and a label given after a reading was stored could get an id at or
+    # below its last_label_id. PostgreSQL's sequence never goes back.
+    __table_args__ = (Index("ix_labels_passage_id_id", "passage_id", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
