@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
@@ -102,6 +104,17 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
     assert rows[stale[0]].labels == [] and rows[stale[0]].scores["prevention"] != 0.9
     assert rows[ids[0]].labels == ["enforcement", "transnational"] and rows[ids[0]].label_origin == "human"
     assert [sorted(rows[pid].labels) for pid in ids[1:]] == [sorted(p.labels) for p in expected[1:]]
+    # The table says why the pension passage has no label; JSON keeps the contract's fields.
+    from flows.cli.common import out_console
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(out_console, "width", 240)
+        with pytest.raises(SystemExit):
+            main(["passages", "--report", str(report), "--db", db_url])
+    assert "(no word of security)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["passages", "--report", str(report), "--db", db_url, "--format", "json"])
+    assert [row["labels"] for row in json.loads(capsys.readouterr().out)] == [[]]
 
 
 def test_reclassify_without_a_promoted_model_is_one_line_error(
