@@ -20,6 +20,8 @@ from extractors.security_terms import mentions_security
         "Los excombatientes de las FARC montaron una cervecería.",
         "Crearemos el Plan Niñez Segura en todas las regiones.",  # "segura" inside a name
         "Resultados de la erradicación manual forzosa.",
+        "Se erradicaron 2.364 hectáreas en 23 municipios.",
+        "Los robos a transeúntes bajaron un tercio.",
         "El consenso se aleja del modelo meramente represivo.",
         "Harm reduction services opened in two cities.",
     ],
@@ -38,6 +40,8 @@ def test_texts_that_speak_of_security(text):
         "La Ley de Transparencia Odontológica y Prohibición de Publicidad Engañosa.",
         "El mercado mundial minero está en un boom de inversión.",
         "Two stage least squares estimates with robust standard errors.",
+        "El representante de la región presentó una representación del plan.",  # not repression
+        "Impulsaremos la robótica en las escuelas técnicas.",
         "",
     ],
 )
