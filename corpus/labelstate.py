@@ -176,8 +176,11 @@ def labels_came_over(conn: Connection, report_id: int) -> tuple[list[int], froze
         came.update(pid for pid in matched if pid in then and latest[pid].id == then[pid].id)
     # Labels given since the store, on the old readings (a late label whose identical sibling's label
     # speaks for it, corrected) or on this one, may have brought more over; without any, nothing more can.
+    # On the old readings only a late *copy* can come over without a label on this reading: a person's own
+    # late label comes over through a copy or a label here, and either makes `labeled_since` true.
     relabeled = any(
-        pid not in came and (pid not in then or then[pid].id != row.id) for pid, row in latest.items()
+        pid not in came and row.carried_from is not None and (pid not in then or then[pid].id != row.id)
+        for pid, row in latest.items()
     )
     labeled_since = (
         exists().where(HumanLabel.passage_id == Passage.id).where(Passage.report_id == report_id, since)

@@ -472,3 +472,26 @@ def test_a_late_label_does_not_bypass_a_correction_through_an_identical_sibling(
     assert _labels(store, v4_ports) == ["prevention"] and store.labels_left_behind(v4) == 0
     assert _examples(store) == [(PORTS, ["prevention"], v4)]
     _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_late_label_left_behind_costs_one_match_when_its_reading_is_counted(
+    store: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review finding: a late label on a passage the new reading dropped made every count of what came over
+    # (labels_left_behind, labeled_examples) run a second full match, for good. Only a late copy can come
+    # over without a label on the new reading; a person's own late label cannot.
+    old_id, (ports, councils) = _store(store, _reading("1.0", (PORTS, COUNCILS)))
+    store.add_labels(ports, ["enforcement"])
+    new_id, _ = _store(store, _reading("1.1", (PORTS,)))  # the councils passage is gone
+    store.add_labels(councils, ["prevention"])  # late, with nowhere to go
+    calls = 0
+    match = labelstate_module.match_passages
+
+    def counted(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return match(*args)
+
+    monkeypatch.setattr(labelstate_module, "match_passages", counted)
+    assert store.labels_left_behind(new_id) == 1
+    assert calls == 1
