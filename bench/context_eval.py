@@ -112,15 +112,7 @@ def documents(rows: list[dict[str, Any]]) -> Documents:
         keys = sorted(k for k in needed if not k[0].endswith(".pdf"))
         for key, passages in zip(keys, pool.map(_text_passages, [texts[k] for k in keys]), strict=True):
             out[key] = passages
-    # Passages that never speak of security lend nothing to their report's context (models.topic).
-    return Documents({key: on_topic(passages) for key, passages in out.items()}, references)
-
-
-def on_topic(passages: list[str]) -> list[str]:
-    """The passages a report's context is made of, as LoadedModel.predict reads them: those that speak of
-    security (all of them when none does: the context is then never used)."""
-    kept = [p for p, off in zip(passages, off_topic(passages), strict=True) if not off]
-    return kept or passages
+    return Documents(out, references)
 
 
 def _words(text: str) -> set[str]:

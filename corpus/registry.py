@@ -89,6 +89,16 @@ class RegistryMixin(StoreBase):
         with self._write(PG_LOCK_LABELS) as conn:
             _promote(conn, version)
 
+    def drop_predictions(self, keep: str) -> int:
+        """Delete the stored predictions of every model version but `keep`; returns how many rows went.
+
+        After the promoted model labeled every passage again by a newer citsec's rules, the other versions'
+        predictions are of the older rules: dropped, they are made afresh if that version is promoted
+        (`models promote` predicts the passages a version has no prediction for)."""
+        with self._write(PG_LOCK_LABELS) as conn:
+            kept = _model_id(conn, keep, create=False)
+            return conn.execute(delete(Prediction).where(Prediction.model_version_id != kept)).rowcount
+
     def add_predictions(
         self,
         model_version: str,

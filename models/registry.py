@@ -72,8 +72,9 @@ class LoadedModel:
         one report are read together (models.context), and each prediction keeps both sides of the blend
         in `context`; without it each text is read on its own. `kinds`, when given, are the passages'
         kinds: one in UNLABELED_KINDS (a reference list) keeps its own scores, gets no label and lends
-        nothing to its report's context. So does a text that never speaks of security
-        (models.topic.off_topic): it discusses no security strategy, whatever its scores say. `langs` is
+        nothing to its report's context. A text that never speaks of security (models.topic.off_topic) is
+        read like any other but gets no label: it discusses no security strategy, whatever its scores say.
+        `langs` is
         accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon in three
         languages), so the language is not needed."""
         if not texts:
@@ -82,18 +83,17 @@ class LoadedModel:
         unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
         if len(unlabeled) != len(own):
             raise ModelError(f"{len(unlabeled)} kinds for {len(own)} texts")
-        unlabeled = [off or is_off for off, is_off in zip(unlabeled, off_topic(texts), strict=True)]
+        off = off_topic(texts)
         contexts = None
         if reports is not None:
-            # A reference list or an off-topic passage reads as a report of its own: its words do not
-            # colour the report's prose.
+            # A reference list reads as a report of its own: its titles do not colour the report's prose.
             keys = [("unlabeled", key) if off else key for key, off in zip(reports, unlabeled, strict=True)]
             contexts = report_contexts(own, keys)
         proba = blend(own, contexts) if contexts is not None else own
         thresholds = self.estimator.thresholds_
         return [
             Prediction(
-                labels=[] if unlabeled[i] else [
+                labels=[] if unlabeled[i] or off[i] else [
                     label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]
                 ],
                 scores=_by_label(own[i] if unlabeled[i] else row),

@@ -289,17 +289,12 @@ def score(
     proba = estimator.predict_proba(texts)
     reports = reports or {}
     needed = {e.report_id for e in examples if e.report_id is not None and e.report_id in reports}
-    contexts = {r: report_context(estimator.predict_proba(_on_topic(reports[r]))) for r in needed}
+    contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed}
     proba = with_contexts(proba, [e.report_id for e in examples], contexts)
     decided = (proba >= estimator.thresholds_).astype(int)
     decided[off_topic(texts)] = 0  # as LoadedModel.predict: a passage not about security gets no label
     return evaluate(y, decided, [e.lang for e in examples])
 
-
-def _on_topic(texts: Sequence[str]) -> list[str]:
-    """The texts a report's context is made of: those that speak of security (all, if none does)."""
-    kept = [t for t, off in zip(texts, off_topic(texts), strict=True) if not off]
-    return kept or list(texts)
 
 
 def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:

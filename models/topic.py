@@ -4,14 +4,14 @@ discusses none of them, whatever the classifier's scores say.
 
 The classifier learned from seed passages that are all about crime and security, the negatives included,
 so it has never seen text from outside the field and scores it at random. On the 26 real reports its
-scores would label 1,356 passages, 557 of which use no security word at all (484 in three Chilean
+scores would label 1,356 passages, 561 of which use no security word at all (493 in three Chilean
 presidential programmes: pensions, mining, schools; `python -m bench.off_topic`). A careful reader, shown
-passages without the model's labels, gave no strategy to 58 of a random sample of 60 of those 557; the
-two others (a call on educators and parents to address "this kind of conduct" in adolescents, and the
-state of coca lots eradicated by UNODC-monitored teams) are the rule's cost. So such passages get no
-label, as reference lists get none; their scores stay as the model gave them, and they lend nothing to
-their report's context. The words are extractors.security_terms', the tagger's test for a programme's
-context.
+passages without the model's labels, gave no strategy to 58 of a random sample of 60 of those 561; the
+two others (a call on educators and parents to address "this kind of conduct" in adolescents, and a
+UNODC account of joint monitoring of eradication teams) are the rule's cost. So such passages get no
+label, as reference lists get none; they are read in their report like any other passage and keep the
+scores the model gives them. The words are extractors.security_terms', the tagger's test for a
+programme's context.
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ from extractors.security_terms import mentions_security
         "Resultados de la erradicación manual forzosa.",
         "Se erradicaron 2.364 hectáreas en 23 municipios.",
         "Los robos a transeúntes bajaron un tercio.",
+        "Business owners said the extortion payments doubled.",
+        "Gunmen opened fire on a bus in San Pedro Sula.",
+        "The gang truce collapsed after two years.",
+        "La captura del cabecilla se produjo en Sinaloa.",  # an arrest
+        "Petro defended la Paz Total before Congress.",  # the policy, not the city
+        "Agents seized 2 tons of cocaine in the port.",
         "El consenso se aleja del modelo meramente represivo.",
         "Harm reduction services opened in two cities.",
     ],
@@ -42,6 +48,13 @@ def test_texts_that_speak_of_security(text):
         "Two stage least squares estimates with robust standard errors.",
         "El representante de la región presentó una representación del plan.",  # not repression
         "Impulsaremos la robótica en las escuelas técnicas.",
+        "Public policies on housing and land use changed little.",  # "policies", not police
+        "La captura de datos y de valor en la minería del litio.",
+        "Una reforma para la justicia tributaria y la equidad.",
+        "Trabajaremos en defensa de la libertad de enseñanza.",
+        "El congreso se reunió en La Paz para votar el presupuesto.",
+        "La convivencia democrática exige respeto a las minorías.",
+        "Protegeremos el patrimonio inmaterial de los pueblos originarios.",
         "",
     ],
 )
