@@ -30,7 +30,7 @@ class PassageFilter:
     since/until: inclusive bounds on the report's date (published date, else the day it was ingested).
     include_superseded: also show passages of reports replaced by a newer version at the same uri.
     any_language: the search also matches its words' and phrases' equivalents in English, Spanish and
-        Portuguese (corpus.glossary), each by stem in passages of its own language.
+        Portuguese (corpus.glossary), each as written (accents folded) in passages of its own language.
     """
 
     labels: tuple[str, ...] = ()

@@ -36,7 +36,16 @@ from sqlalchemy.orm import aliased
 from corpus.filters import PassageFilter
 from corpus.glossary import equivalents
 from corpus.schema import CurrentLabel, Entity, Passage, Report
-from corpus.search import Search, Term, adjacent_pairs, in_language, searched, to_fts5, to_tsquery_text
+from corpus.search import (
+    Search,
+    Term,
+    adjacent_pairs,
+    as_written,
+    in_language,
+    searched,
+    to_fts5,
+    to_tsquery_text,
+)
 from corpus.taxonomy import NO_LABEL
 
 _FTS = table("passages_fts", column("rowid"))
@@ -102,18 +111,19 @@ def _relevance(f: PassageFilter, dialect: str) -> list[ColumnElement[Any]]:
     if search is None or not search.all_of:
         return []
     lang = f.lang.lower() if f.lang else None
-    adjacent = _adjacent(f, search, dialect, lang)
+    adjacent = _adjacent(f, dialect, lang)
     if dialect == "sqlite":
         return [*adjacent, _FTS_RELEVANCE]
     return [*adjacent, _pg_relevance(search.all_of, lang).desc()]
 
 
 def _search_of(f: PassageFilter) -> Search | None:
-    """`f`'s parsed search (expanded across languages when it asks), None without one."""
+    """`f`'s parsed search (expanded across languages when it asks), None without one; parsed once per
+    search text (corpus.search.searched is cached), however many parts of a statement ask."""
     return searched(f.search, f.any_language) if f.search else None
 
 
-def _adjacent(f: PassageFilter, search: Search, dialect: str, lang: str | None) -> list[ColumnElement[Any]]:
+def _adjacent(f: PassageFilter, dialect: str, lang: str | None) -> list[ColumnElement[Any]]:
     """An ORDER BY term (none for a search of fewer than two words) putting first the passages holding
     the most of the search's consecutive words as phrases (corpus.search.adjacent_pairs): "community
     policing" before "community ... policing", whatever the rest of the ranking says. Each pair is one
@@ -346,19 +356,24 @@ def _pg_parts(
 ) -> tuple[list[list[_Probe]], list[ColumnElement[Any]]]:
     """The parts a passage of one language group must hold, each a list of probes of which one must match,
     and the tsqueries of the clauses of words only (ANDed into the first part, on tsv). A clause with
-    prefixes is a part of its own: its words on tsv, or its prefixes on tsv_plain."""
+    prefixes or glossary forms (corpus.search.as_written) is a part of its own: its words on tsv, or its
+    prefixes and forms on tsv_plain."""
     tsv: ColumnElement[Any] = literal_column("passages.tsv")
     tsv_plain: ColumnElement[Any] = literal_column("passages.tsv_plain")
     word_queries: list[ColumnElement[Any]] = []
     parts: list[list[_Probe]] = []
     for clause in clauses:
-        words = [_phrase(config, t) for t in clause if not t.prefix]
-        prefixes = [func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) for t in clause if t.prefix]
-        if not prefixes:
+        words = [_phrase(config, t) for t in clause if not as_written(t)]
+        written = [
+            func.to_tsquery(_regconfig(_PG_PLAIN), to_tsquery_text(t)) if t.prefix else _phrase(_PG_PLAIN, t)
+            for t in clause
+            if as_written(t)
+        ]
+        if not written:
             word_queries.append(_any(words))
             continue
         part: list[_Probe] = [(tsv, _any(words))] if words else []
-        parts.append([*part, (tsv_plain, _any(prefixes))])
+        parts.append([*part, (tsv_plain, _any(written))])
     if word_queries:
         parts.insert(0, [(tsv, _all(word_queries))])
     return parts, word_queries
@@ -382,7 +397,12 @@ def _phrase(config: str, term: Term) -> ColumnElement[Any]:
 
 
 def _regconfig(config: str) -> ColumnElement[Any]:
-    return cast(literal(config), REGCONFIG)
+    """The configuration as a constant of the statement, not a parameter: with a bound (varchar) value
+    PostgreSQL computes every phraseto_tsquery once per row, 5 s for 8 words ORed across languages on 15k
+    passages. The names are ours (_PG_CONFIGS), never a user's."""
+    if config not in _PG_CONFIGS.values():
+        raise ValueError(f"unknown text-search configuration {config!r}")
+    return literal_column(f"'{config}'::regconfig", REGCONFIG)
 
 
 def _all(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:

@@ -22,8 +22,10 @@ configuration, accents folded when the server has the unaccent extension.
 
 Across languages (`searched(text, any_language=True)`, corpus.glossary), each word or phrase also takes its
 glossary equivalents in English, Spanish and Portuguese, terms whose `lang` says the one language whose
-passages they are matched in, by that language's stem. For ranking, `adjacent_pairs` gives the phrases that
-consecutive words of a search make, so that passages saying them in order come first.
+passages they are matched in, as written (accents folded, like a prefix; the glossary lists their
+inflections): by stem, the stores' Spanish stemmers would disagree on them. For ranking, `adjacent_pairs`
+gives the phrases that consecutive words of a search make, so that passages saying them in order come
+first.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -218,17 +220,29 @@ def in_language(term: Term, language: str | None) -> bool:
     return term.lang is None or term.lang == language
 
 
+def as_written(term: Term) -> bool:
+    """Whether `term` is matched against the passages' words as written (accents and case folded) rather
+    than by stem: a prefix, and a glossary equivalent, whose inflections the glossary lists. Stemmed, a
+    form would find unrelated words (Spanish "informante" has the stem of "información") and the two
+    stores would disagree (PostgreSQL's Spanish stemmer keeps "educacion" whole, PyStemmer's gives "educ",
+    which also finds "educativo")."""
+    return term.prefix or term.lang is not None
+
+
 def _fts5_langs(names: list[str]) -> str:
     tests = [f'lang : "{name}"' for name in names]
     return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
 
 
 def _fts5_term(term: Term, language: str | None) -> str:
-    # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad".
-    words = stems(list(term.words), None if term.prefix else language)
+    # A prefix is matched against the unstemmed words: the stem of "eradication" is "erad". So is a
+    # glossary form (as_written).
+    words = stems(list(term.words), None if as_written(term) else language)
     quoted = '"' + " ".join(words).replace('"', '""') + '"'
     if term.prefix:
         return f"plain : {quoted}*"
+    if term.lang is not None:
+        return f"plain : {quoted}"
     # A passage of no stemmed language has the same words in `plain` as in `words`: matched in `plain`, its
     # word weighs (BM25's document frequency) by how many passages of any language hold it, not how many
     # of the few unstemmed ones, where a common word is rare.
@@ -245,9 +259,11 @@ def to_tsquery_text(term: Term) -> str:
     return body + (":*" if term.prefix else "")
 
 
+@lru_cache(maxsize=256)
 def searched(text: str | None, any_language: bool = False) -> Search:
     """The parsed search `text`, with its terms' equivalents in English, Spanish and Portuguese when
-    `any_language` (corpus.glossary.expand_search)."""
+    `any_language` (corpus.glossary.expand_search). Cached (a Search is immutable): the table highlights
+    each row's matches with the same search (match_spans)."""
     parsed = parse_search(text or "")
     if not any_language:
         return parsed
@@ -259,19 +275,34 @@ def searched(text: str | None, any_language: bool = False) -> Search:
 # At most this many pairs of adjacent search words are looked for as phrases when ranking (each is one
 # more full-text lookup).
 MAX_ADJACENT_PAIRS = 8
+# Words that make no phrase worth ranking by ("in the", "de la"), in the three stemmed languages: a pair
+# holding one is not looked for (its words still count as search terms).
+STOP_WORDS = frozenset(
+    {
+        *("a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on"),
+        *("or", "that", "the", "this", "to", "was", "were", "with"),
+        *("al", "con", "de", "del", "el", "en", "es", "la", "las", "lo", "los", "o", "para", "por", "que"),
+        *("se", "su", "un", "una", "y"),
+        *("ao", "aos", "com", "da", "das", "do", "dos", "e", "em", "na", "nas", "no", "nos", "os", "ou"),
+        *("pela", "pelo", "um", "uma"),
+    }
+)
 
 
 def adjacent_pairs(search: Search) -> list[Term]:
     """The phrases made of each two consecutive terms of `search` as typed (`community policing`: the
     phrase "community policing"), for ranking the passages that hold the words in order and adjacent above
-    those where they are scattered. Only clauses of one typed word or phrase count; a prefix, an OR or
-    an excluded term is not part of any pair."""
+    those where they are scattered. Only clauses of one typed word or phrase count; a prefix, an OR, an
+    excluded term or a stop word (STOP_WORDS: "in the" would lift any passage saying it) is not part of
+    any pair."""
     pairs: list[Term] = []
     for first, second in zip(search.all_of, search.all_of[1:], strict=False):
         if len(first) != 1 or len(second) != 1:
             continue
         a, b = first[0], second[0]
         if a.prefix or b.prefix or a.lang is not None or b.lang is not None:
+            continue
+        if any(len(term.words) == 1 and term.words[0] in STOP_WORDS for term in (a, b)):
             continue
         typed = f"{a.typed or ' '.join(a.words)} {b.typed or ' '.join(b.words)}"
         pairs.append(Term(a.words + b.words, typed=typed))
@@ -290,7 +321,7 @@ def match_spans(
     tokens = list(_TOKEN.finditer(unicodedata.normalize("NFC", text)))
     plain = [_fold(token.group(0)) for token in tokens]
     stemmed = stems([token.group(0) for token in tokens], lang)
-    wanted = [(term, stems(list(term.words), None if term.prefix else lang)) for term in terms]
+    wanted = [(term, stems(list(term.words), None if as_written(term) else lang)) for term in terms]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
@@ -301,7 +332,7 @@ def match_spans(
                 here = plain[i : i + n]
                 found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
             else:
-                found = n > 0 and stemmed[i : i + n] == words
+                found = n > 0 and (plain if term.lang else stemmed)[i : i + n] == words
             if found:
                 length = max(length, n)
         if length:

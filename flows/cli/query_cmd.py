@@ -70,7 +70,7 @@ AnyLanguageOpt = Annotated[
         metavar=FLAG,
         help="--search also finds its words' and phrases' equivalents in English, Spanish and Portuguese "
         "from citsec's glossary of security-policy terms (eradication: erradicación, erradicação), each "
-        "matched by stem in passages of its own language.",
+        "matched as written (accents folded) in passages of its own language.",
     ),
 ]
 MinScoreOpt = Annotated[

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
-from corpus.glossary import equivalents, expand_search, glossary, read_glossary
-from corpus.search import match_spans, parse_search
+from corpus.glossary import _WORD, MAX_EXPANDED_TERMS, equivalents, expand_search, glossary, read_glossary
+from corpus.search import match_spans, parse_search, searched, stems
 from flows.cli import main
 
 TEXTS = (
@@ -69,6 +69,33 @@ def test_a_word_the_glossary_does_not_hold_matches_as_before(languages: Corpus) 
     assert found(languages, "Chapare") == [4, 9]
 
 
+# Words whose stem in another language is that of an unrelated glossary form (Spanish "polici" of policía,
+# "dat" of datos, "red" of redada; Portuguese "milit" of militar; "trata" of Spanish tratado).
+FALSE_FRIENDS = {
+    "policies": "police",
+    "date": "indicators",
+    "red": "raid",
+    "militia": "military",
+    "state": "state of emergency",
+    "trata": "treaty",
+}
+
+
+@pytest.mark.parametrize(("word", "wrong"), FALSE_FRIENDS.items())
+def test_false_friends_do_not_find_the_entries_of_another_language(word: str, wrong: str) -> None:
+    assert wrong not in [entry.forms["en"][0] for entry in glossary().lookup([word])]
+
+
+def test_a_word_is_stemmed_only_in_its_own_language(languages: Corpus) -> None:
+    # "policies" has the Spanish stem of "policía": it took the police entries' forms of every language.
+    assert found(languages, "policies") == found(languages, "policies", any_language=False)
+    assert expand_search(parse_search("policies")) == parse_search("policies")
+    assert [e.forms["en"][0] for e in glossary().lookup(["militia"])] == ["militia"]
+    # Spanish and Portuguese words are found as written, in the forms the glossary lists.
+    for word in ("erradicaciones", "erradicacao", "erradicações", "eradications"):
+        assert [e.forms["en"][0] for e in glossary().lookup([word])] == ["eradication"], word
+
+
 def test_a_phrase_expands_to_its_equivalents_as_phrases(languages: Corpus) -> None:
     assert found(languages, '"money laundering"', any_language=False) == [5]
     assert found(languages, '"money laundering"') == [5, 6, 7]
@@ -77,6 +104,32 @@ def test_a_phrase_expands_to_its_equivalents_as_phrases(languages: Corpus) -> No
     assert found(languages, "money laundering", any_language=False) == [5, 10]
     assert found(languages, "money laundering") == [5, 6, 7, 10]
     assert found(languages, '"lavado de dinero"') == [5, 6, 7]
+
+
+# Glossary phrases whose entries also list a single, broader word ("operation", "institutions",
+# "treatment", "substitution", "kingpin", "vetting").
+PHRASES_WITH_BROADER_WORDS = (
+    "police operation", "state capacity", "drug treatment", "crop substitution", "kingpin strategy",
+    "police purge",
+)  # fmt: skip
+
+
+def test_a_phrase_is_not_reduced_to_one_word_of_its_entry(store: Corpus) -> None:
+    texts = [
+        ("en", "The police operation in the favelas began at dawn."),  # 1: the phrase
+        ("en", "Operations resumed at the port."),  # 2: no police at all
+        ("es", "El operativo terminó con doce detenidos."),  # 3: "operativo", no police
+        ("es", "La operación policial en el barrio duró dos días."),  # 4: the phrase in Spanish
+    ]
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(texts, start=1)]
+    store.add_report(NewReport(uri="o", sha256="2" * 64, title="operations", passages=passages))
+    for search in ("police operation", '"police operation"'):
+        assert found(store, search) == [1, 4], search
+        ranked = [p.id for p in store.passages(PassageFilter(search=search, any_language=True), ranked=True)]
+        assert sorted(ranked) == [1, 4], search
+    for phrase in PHRASES_WITH_BROADER_WORDS:
+        added = equivalents(phrase.split())
+        assert added and all(len(term.words) > 1 for term in added), phrase
 
 
 def test_excluded_terms_leave_out_their_equivalents_too(languages: Corpus) -> None:
@@ -170,6 +223,105 @@ def test_expansion_adds_terms_of_their_own_language_and_keeps_the_typed_ones() -
     assert expanded.all_of[0][0] == typed.all_of[0][0] and expanded.none_of[0] == typed.none_of[0]
     added = {(t.lang, t.typed) for t in expanded.all_of[0][1:]}
     assert added >= {("es", "extradición"), ("pt", "extradição")}
-    assert {t.typed for t in expanded.none_of if t.lang == "es"} >= {"pandilla", "mara"}
+    assert {t.typed for t in expanded.none_of if t.lang == "es"} >= {"pandilla", "pandillas"}
     assert expand_search(parse_search("extradit*")) == parse_search("extradit*")  # prefixes as written
     assert {t.lang for t in equivalents(["kidnapping"])} == {"en", "es", "pt"}
+
+
+# Forms a review found to flood results, each by its stem in its own language (what the stores match):
+# es "armada" (armados), "redada" (red, redes), "procesamiento" (proceso), "tratado"/"trata" (se trata de),
+# "acuerdo" (de acuerdo con), "comunidad" (común), "interno", "menores", "trabajo", "estado" (Estados
+# Unidos), "mara" (mar), "retén" (retener), "convenio" (conveniente); en "state" (United States), "law"
+# (law enforcement), "bill", "accountability" (account), "pacification" (Pacific), "complicity"
+# (complicated), "informant" (information), "operation" (operate), "data", "indicators" (indicate),
+# "global"; pt "cadeia" (cada), "comunidade" (comum), "acordo" (de acordo com), "dados" (dado que),
+# "pena" (vale a pena), "vara"; and translations that are other institutions ("ministério da justiça"
+# for the interior ministry, "receita federal" for customs, "Departamento de Combate às Drogas").
+KNOWN_BAD_FORMS = {
+    "es": (
+        "armada", "redada", "redadas", "procesamiento", "tratado", "tratados", "trata", "acuerdo", "acuerdos",
+        "comunidad", "comunidades", "común", "interno", "internos", "menor", "menores", "trabajo", "estado",
+        "mara", "maras", "retén", "convenio", "convenios", "juicio", "capo", "capos", "operativo",
+        "ofensiva", "datos", "indicadores", "global", "informante", "complicidad", "pacificación", "ley",
+    ),
+    "en": (
+        "state", "law", "laws", "bill", "accountability", "pacification", "complicity", "informant",
+        "informants", "informer", "operation", "operations", "data", "indicators", "global", "vetting",
+        "kingpin",
+    ),
+    "pt": (
+        "cadeia", "cadeias", "comunidade", "comunidades", "acordo", "acordos", "dados", "pena", "penas",
+        "vara", "estado", "trabalho", "menores", "global", "batida", "detido", "morro", "operação",
+        "ofensiva",
+        "ministério da justiça", "receita federal", "Departamento de Combate às Drogas",
+    ),
+}  # fmt: skip
+# Single-word forms whose short stem was checked against the 15k real passages: it gathers the word's
+# own forms only (robo: robar, robó; coca: coca, cocas; gun: gunned; job: jobs; opio: opio).
+SHORT_STEMS_CHECKED = {("es", "robo"), ("es", "robos"), ("es", "coca"), ("pt", "coca"), ("en", "gun"),
+                       ("en", "guns"), ("en", "jobs"), ("es", "opio"), ("pt", "ópio")}  # fmt: skip
+
+
+def test_glossary_holds_no_form_known_to_flood_results() -> None:
+    held = {
+        (lang, form.casefold()) for entry in glossary().entries for lang, forms in entry.forms.items()
+        for form in forms
+    }  # fmt: skip
+    bad = {(lang, form.casefold()) for lang, forms in KNOWN_BAD_FORMS.items() for form in forms}
+    assert held & bad == set()
+
+
+def test_no_single_word_form_stems_to_fewer_than_four_letters() -> None:
+    # A short stem is a prefix of unrelated words (pt "cadeia" -> "cad", the stem of "cada"); acronyms
+    # (written in capitals) are matched as they are.
+    short = set()
+    for entry in glossary().entries:
+        for lang, forms in entry.forms.items():
+            for form in forms:
+                words = _WORD.findall(form)
+                if len(words) == 1 and not form.isupper() and len(stems(words, lang)[0]) < 4:
+                    short.add((lang, form))
+    assert short == SHORT_STEMS_CHECKED
+
+
+def test_highlighting_rows_expands_the_search_once() -> None:
+    # The table highlights every row with the same search: it was parsed and expanded once per row.
+    search = "police prison gang drug crime homicide military kidnapping extortion arrest eradication"
+    match_spans("La erradicación.", search, "es", any_language=True)
+    before = searched.cache_info()
+    for _ in range(50):
+        assert match_spans("La erradicación.", search, "es", any_language=True) == [(3, 15)]
+    after = searched.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 50
+
+
+# Words whose equivalents pass MAX_EXPANDED_TERMS together.
+LONG_OR = (
+    "police", "prison", "gang", "drug", "crime", "homicide", "military", "kidnapping", "extortion", "arrest",
+    "court", "prosecution", "violence", "cartel", "seizure", "extradition", "corruption", "youth",
+    "prevention", "training", "legislation", "government", "security", "border", "judge", "victim",
+    "cocaine", "migration", "cooperation", "education", "robbery", "femicide", "cultivos",
+)  # fmt: skip
+
+
+def test_a_long_search_still_leaves_out_the_equivalents_of_an_excluded_term(languages: Corpus) -> None:
+    # The excluded terms were expanded last: past MAX_EXPANDED_TERMS, "-eradication" left out English only.
+    many = " OR ".join(LONG_OR)
+    search = f"{many} OR coca -eradication"
+    expanded = expand_search(parse_search(search))
+    assert sum(map(len, expanded.all_of)) + len(expanded.none_of) == MAX_EXPANDED_TERMS
+    assert {t.lang for t in expanded.none_of} == {None, "es", "pt"}
+    assert found(languages, search) == [
+        t for t in found(languages, f"{many} OR coca") if t not in (1, 2, 3, 4)
+    ]
+
+
+def test_a_word_takes_its_equivalents_in_every_language_or_none() -> None:
+    # Cut at MAX_EXPANDED_TERMS, a word took its English and Spanish equivalents but not its Portuguese.
+    cut = 0
+    for k in range(10, len(LONG_OR)):
+        expanded = expand_search(parse_search(" OR ".join([*LONG_OR[:k], "eradication"])))
+        added = {t.lang for clause in expanded.all_of for t in clause if t.lang and "errad" in t.typed}
+        assert added in (set(), {"es", "pt"}), k
+        cut += not added
+    assert cut  # the limit was reached

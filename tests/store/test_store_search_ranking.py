@@ -10,7 +10,7 @@ import json
 import pytest
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
-from corpus.search import parse_search, to_fts5
+from corpus.search import adjacent_pairs, parse_search, to_fts5
 from flows.cli import main
 
 FILLER = (
@@ -215,13 +215,29 @@ def test_relevance_puts_the_words_said_as_a_phrase_before_the_same_words_apart(p
     assert ids(phrased, search='"community policing"') == [4, 2]  # a quoted phrase ranks as before
 
 
-def test_phrase_pairs_rank_in_tiers_of_how_many_pairs_a_passage_holds(phrased: Corpus) -> None:
-    # "community policing" and "policing in" are both in 2; 4 holds only the first.
-    # 1 holds both pairs ("policing the", "the community"), 5 one, 2 none of them.
-    assert ids(phrased, search="policing the community") == [1, 5, 2]
-    assert ids(phrased, search="policing the community", ranked=False) == [1, 2, 5]
+def test_phrase_pairs_rank_in_tiers_of_how_many_pairs_a_passage_holds(store: Corpus) -> None:
+    texts = [
+        "Patrols of the community go on foot, policing.",  # 1: no pair
+        "Community policing relies on patrols on foot.",  # 2: "community policing"
+        "Foot patrols support community policing.",  # 3: "foot patrols", "community policing"
+    ]
+    passages = [NewPassage(seq, seq, seq, text, "en") for seq, text in enumerate(texts, start=1)]
+    store.add_report(NewReport(uri="t", sha256="t" * 64, title="tiers", passages=passages))
+    assert ids(store, search="foot patrols community policing") == [3, 2, 1]
+    assert ids(store, search="foot patrols community policing", ranked=False) == [1, 2, 3]
 
 
 def test_with_any_language_a_phrase_equivalent_ranks_with_the_phrase(phrased: Corpus) -> None:
     ranked = ids(phrased, search="community policing", any_language=True)
     assert sorted(ranked[:3]) == [2, 4, 6] and sorted(ranked[3:]) == [1, 5]
+
+
+def test_pairs_with_a_stop_word_do_not_rank() -> None:
+    # "police in the favelas" put first whichever passage said "in the".
+    def pairs(text: str) -> list[str]:
+        return [term.typed for term in adjacent_pairs(parse_search(text))]
+
+    assert pairs("police in the favelas") == []
+    assert pairs("community policing in the favelas") == ["community policing"]
+    assert pairs("policía de la ciudad") == []
+    assert pairs('"in the" favelas') == ["in the favelas"]  # a phrase typed as such is no stop word
