@@ -45,9 +45,12 @@ _LOOKED_UP_BY_STEM = "en"
 
 @dataclass(frozen=True)
 class Entry:
-    """One glossary line: its forms in each language, as written (the first of each is the headword)."""
+    """One glossary line: its forms in each language, as written (the first of each is the headword).
+    `broad` holds the one-word forms written with a leading "~" in the file: broader than the entry's
+    phrase ("~treatment" in "drug treatment"), taken when a single word finds the entry, never by a phrase."""
 
     forms: dict[str, tuple[str, ...]]
+    broad: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,13 @@ def read_glossary(lines: Iterable[str]) -> Glossary:
         cells = line.rstrip("\n").split("\t")
         if len(cells) != len(LANGUAGES):
             raise ValueError(f"glossary line {number}: expected {len(LANGUAGES)} tab-separated cells")
-        forms = {
+        marked = {
             lang: tuple(f.strip() for f in cell.split("|") if f.strip())
             for lang, cell in zip(LANGUAGES, cells, strict=True)
         }
-        entries.append(Entry(forms))
+        forms = {lang: tuple(f.lstrip("~") for f in written) for lang, written in marked.items()}
+        broad = frozenset(f[1:] for written in marked.values() for f in written if f.startswith("~"))
+        entries.append(Entry(forms, broad))
         for lang, written in forms.items():
             for form in written:
                 index.setdefault((lang, _lookup_key(_WORD.findall(form), lang)), set()).add(len(entries) - 1)
@@ -106,11 +111,12 @@ def _lookup_key(words: Sequence[str], lang: str) -> _Key:
 
 
 def equivalents(words: Sequence[str]) -> list[Term]:
-    """Every form of the glossary entries holding `words`, each a term of its own language; for a phrase
-    (several words), its forms of several words only: an entry may list a broader word beside its phrases
-    ("operation" beside "police operation"), which would make the phrase match wherever that word is."""
+    """Every form of the glossary entries holding `words`, each a term of its own language. A phrase
+    (several words) does not take the entry's broad one-word forms (marked "~" in the file: "treatment"
+    beside "drug treatment"), which would make it match wherever that word is; it does take the exact ones
+    ("narcotráfico" for "drug trafficking")."""
     found: dict[tuple[str, _Key], Term] = {}
-    fewest = 2 if len(words) > 1 else 1
+    phrase = len(words) > 1
     for entry in glossary().lookup(words):
         for lang, written in entry.forms.items():
             for form in written:
@@ -118,7 +124,7 @@ def equivalents(words: Sequence[str]) -> list[Term]:
                 # Forms as written: each store's stemmer may tell apart what the other joins. PostgreSQL
                 # reads "cross-border" as a compound that "cross border" lacks; its words find both (not
                 # "MS-13": there "-13" is a number of its own).
-                if len(words_of) >= fewest:
+                if not (phrase and form in entry.broad):
                     term = Term(words_of, typed=_LETTERS_HYPHEN.sub(" ", form), lang=lang)
                     found.setdefault((lang, _key(form, None)), term)
     return list(found.values())

@@ -132,6 +132,17 @@ def test_a_phrase_is_not_reduced_to_one_word_of_its_entry(store: Corpus) -> None
         assert added and all(len(term.words) > 1 for term in added), phrase
 
 
+def test_a_phrase_takes_its_exact_one_word_translations_not_the_broad_ones() -> None:
+    # A review finding: "drug trafficking" lost "narcotráfico" when phrases took no one-word form at all.
+    taken = {term.typed for term in equivalents(["drug", "trafficking"])}
+    assert {"narcotráfico", "narcotrafficking", "tráfico de drogas"} <= taken
+    treatment = {term.typed for term in equivalents(["drug", "treatment"])}
+    assert "tratamiento de adicciones" in treatment
+    assert not {"treatment", "tratamiento", "tratamento"} & treatment
+    alone = {term.typed for term in equivalents(["treatment"])}  # the word typed alone finds its entry
+    assert "tratamiento" in alone
+
+
 def test_excluded_terms_leave_out_their_equivalents_too(languages: Corpus) -> None:
     assert found(languages, "coca -eradication", any_language=False) == [2, 3, 9]
     assert found(languages, "coca -eradication") == [9]
@@ -241,7 +252,7 @@ KNOWN_BAD_FORMS = {
     "es": (
         "armada", "redada", "redadas", "procesamiento", "tratado", "tratados", "trata", "acuerdo", "acuerdos",
         "comunidad", "comunidades", "común", "interno", "internos", "menor", "menores", "trabajo", "estado",
-        "mara", "maras", "retén", "convenio", "convenios", "juicio", "capo", "capos", "operativo",
+        "retén", "convenio", "convenios", "juicio", "capo", "capos", "operativo",
         "ofensiva", "datos", "indicadores", "global", "informante", "complicidad", "pacificación", "ley",
     ),
     "en": (
@@ -258,8 +269,11 @@ KNOWN_BAD_FORMS = {
 }  # fmt: skip
 # Single-word forms whose short stem was checked against the 15k real passages: it gathers the word's
 # own forms only (robo: robar, robó; coca: coca, cocas; gun: gunned; job: jobs; opio: opio).
+# Checked against the 15k real passages; Spanish and Portuguese forms are matched as written, not by stem
+# ("maras" finds the maras, not "mar").
 SHORT_STEMS_CHECKED = {("es", "robo"), ("es", "robos"), ("es", "coca"), ("pt", "coca"), ("en", "gun"),
-                       ("en", "guns"), ("en", "jobs"), ("es", "opio"), ("pt", "ópio")}  # fmt: skip
+                       ("en", "guns"), ("en", "jobs"), ("es", "opio"), ("pt", "ópio"), ("es", "mara"),
+                       ("es", "maras")}  # fmt: skip
 
 
 def test_glossary_holds_no_form_known_to_flood_results() -> None:
@@ -309,7 +323,8 @@ def test_a_long_search_still_leaves_out_the_equivalents_of_an_excluded_term(lang
     many = " OR ".join(LONG_OR)
     search = f"{many} OR coca -eradication"
     expanded = expand_search(parse_search(search))
-    assert sum(map(len, expanded.all_of)) + len(expanded.none_of) == MAX_EXPANDED_TERMS
+    total = sum(map(len, expanded.all_of)) + len(expanded.none_of)
+    assert MAX_EXPANDED_TERMS - 16 <= total <= MAX_EXPANDED_TERMS  # reached: each word takes all or none
     assert {t.lang for t in expanded.none_of} == {None, "es", "pt"}
     assert found(languages, search) == [
         t for t in found(languages, f"{many} OR coca") if t not in (1, 2, 3, 4)
