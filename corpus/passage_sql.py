@@ -6,8 +6,7 @@ Pure functions from a filter to a SQLAlchemy statement; every user value is a bo
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
-from functools import reduce
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -143,7 +142,7 @@ def _adjacent(f: PassageFilter, dialect: str, lang: str | None) -> list[ColumnEl
         else:
             flag = func.coalesce(_pg_search(clause, lang), false())
         flags.append(case((flag, 1), else_=0))
-    return [reduce(operator.add, flags).desc()]
+    return [_balanced(flags, operator.add).desc()]
 
 
 def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
@@ -339,7 +338,7 @@ def _pg_relevance(clauses: Sequence[Sequence[Term]], lang: str | None) -> Column
         ranks = [
             func.ts_rank_cd(vector, query, _PG_RANK_NORMALIZATION) for part in parts for vector, query in part
         ]
-        return reduce(operator.add, ranks)
+        return _balanced(ranks, operator.add)
 
     if lang is not None:
         return in_config(_pg_group(lang), _pg_config(lang))
@@ -406,8 +405,19 @@ def _regconfig(config: str) -> ColumnElement[Any]:
 
 
 def _all(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
-    return reduce(lambda a, b: a.op("&&")(b), queries)
+    return _balanced(queries, lambda a, b: a.op("&&")(b))
 
 
 def _any(queries: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
-    return reduce(lambda a, b: a.op("||")(b), queries)
+    return _balanced(queries, lambda a, b: a.op("||")(b))
+
+
+def _balanced(
+    items: Sequence[ColumnElement[Any]], combine: Callable[[Any, Any], ColumnElement[Any]]
+) -> ColumnElement[Any]:
+    """`items` joined by an associative operator as a balanced tree: a chain of a search's 256 terms nests
+    256 deep, and SQLAlchemy compiles it recursively (a RecursionError, depending on the stack in use)."""
+    if len(items) == 1:
+        return items[0]
+    middle = len(items) // 2
+    return combine(_balanced(items[:middle], combine), _balanced(items[middle:], combine))

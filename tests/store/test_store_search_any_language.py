@@ -340,3 +340,25 @@ def test_a_word_takes_its_equivalents_in_every_language_or_none() -> None:
         assert added in (set(), {"es", "pt"}), k
         cut += not added
     assert cut  # the limit was reached
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_a_search_at_the_term_limit_compiles_with_little_stack(dialect: str) -> None:
+    # A chain of 256 ORed terms nested 256 deep, and SQLAlchemy compiles recursively: CI hit a
+    # RecursionError on PostgreSQL where a run with more stack to spare had passed. The terms are now a
+    # balanced tree; 250 frames above the caller's must do.
+    import inspect
+    import sys
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from corpus.passage_sql import select_passages
+
+    search = " OR ".join(LONG_OR) + " OR coca -eradication"
+    stmt = select_passages(PassageFilter(search=search, any_language=True), dialect, 20, ranked=True)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 250)
+    try:
+        stmt.compile(dialect=postgresql.dialect() if dialect == "postgresql" else sqlite.dialect())
+    finally:
+        sys.setrecursionlimit(limit)
