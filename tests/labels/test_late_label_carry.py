@@ -279,32 +279,46 @@ def test_a_late_label_the_match_leaves_alone_stays_behind(store: Corpus) -> None
     _assert_current_labels_equal_a_rebuild(store)
 
 
-def test_labels_on_a_superseded_reading_are_matched_once_per_reading_not_once_per_label(
-    store: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """200 labels imported onto a superseded reading of 600 passages, itself superseded: one match per
-    step (v1 -> v2, v2 -> v3), not one per label (counted, not timed; the timing is in the report)."""
-    rng = random.Random(11)
+def _superseded_twice(store: Corpus, seed: int) -> tuple[random.Random, list[int], int, list[int]]:
+    """A reading of 600 random passages with page numbers, read again without them, then a third time
+    with a line break moved: the generator, the first reading's passage ids, the third's id and its
+    passage ids."""
+    rng = random.Random(seed)
     vocab = [f"w{i}" for i in range(5000)]
     texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
     _, old = _store(store, _reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
     _store(store, _reading("1.1", tuple(texts)))
     v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
-    labeled = sorted(rng.sample(range(600), 200))
-    calls = 0
+    return rng, old, v3, current
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, *names: str) -> list[int]:
+    """Count the calls of corpus.labelstate's `names` (its matchers); the count is the list's one item."""
+    calls = [0]
 
     def counting(match: Callable[..., Any]) -> Callable[..., Any]:
         def counted(*args: Any) -> Any:
-            nonlocal calls
-            calls += 1
+            calls[0] += 1
             return match(*args)
 
         return counted
 
-    for name in ("match_passages", "label_takers"):  # the full match, or the one for a few labels
+    for name in names:
         monkeypatch.setattr(labelstate_module, name, counting(getattr(labelstate_module, name)))
+    return calls
+
+
+def test_labels_on_a_superseded_reading_are_matched_once_per_reading_not_once_per_label(
+    store: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 labels imported onto a superseded reading of 600 passages, itself superseded: one match per
+    step (v1 -> v2, v2 -> v3), not one per label (counted, not timed; the timing is in the report)."""
+    rng, old, v3, current = _superseded_twice(store, 11)
+    labeled = sorted(rng.sample(range(600), 200))
+    # The full match, or the one for a few labels.
+    calls = _count_calls(monkeypatch, "match_passages", "label_takers")
     store.add_labels_many([(old[i], ["prevention"]) for i in labeled], origin="import")
-    assert calls == 2
+    assert calls == [2]
     assert [p.id for p in store.passages(PassageFilter(labels=("prevention",)))] == [
         current[i] for i in labeled
     ]
@@ -318,12 +332,7 @@ def test_a_label_add_on_a_superseded_reading_scores_a_few_passages_not_every_lab
     each step matches the one passage (corpus.passage_match.label_takers), not all 201 again inside the
     write lock (which took seconds on a 3,000-passage reading). Counted, not timed: the difflib ratios
     computed, about 2 per step, where the full match computes 2 per labeled passage."""
-    rng = random.Random(12)
-    vocab = [f"w{i}" for i in range(5000)]
-    texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
-    _, old = _store(store, _reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
-    _store(store, _reading("1.1", tuple(texts)))
-    v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
+    rng, old, v3, current = _superseded_twice(store, 12)
     labeled = rng.sample(range(600), 201)
     store.add_labels_many([(old[i], ["prevention"]) for i in labeled[:200]], origin="import")
 
@@ -484,14 +493,6 @@ def test_a_late_label_left_behind_costs_one_match_when_its_reading_is_counted(
     store.add_labels(ports, ["enforcement"])
     new_id, _ = _store(store, _reading("1.1", (PORTS,)))  # the councils passage is gone
     store.add_labels(councils, ["prevention"])  # late, with nowhere to go
-    calls = 0
-    match = labelstate_module.match_passages
-
-    def counted(*args: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return match(*args)
-
-    monkeypatch.setattr(labelstate_module, "match_passages", counted)
+    calls = _count_calls(monkeypatch, "match_passages")
     assert store.labels_left_behind(new_id) == 1
-    assert calls == 1
+    assert calls == [1]
