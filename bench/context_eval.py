@@ -171,8 +171,9 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
     thresholds = model.thresholds_
     own = model.predict_proba(gold.texts)
     docs = documents(rows)
+    off_topic_rows = left_unlabeled(rows, None)  # unlabeled however read
     listed = in_reference_lists(rows, docs)
-    marked = left_unlabeled(rows, docs)
+    marked = off_topic_rows | listed  # left_unlabeled(rows, docs), each part computed once
     doc_proba = {key: model.predict_proba(passages) for key, passages in docs.passages.items()}
     context_of = {
         name: np.array([agg(doc_proba[(r["doc"], r["lang"])]) for r in rows])
@@ -184,7 +185,7 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
         return as_ingest_stores((blend(own, context_of[name], weight) >= thresholds).astype(int), marked)
 
     # As `citsec tag` reads a passage without its report: no context, no reference list.
-    alone = as_ingest_stores((own >= thresholds).astype(int), left_unlabeled(rows, None))
+    alone = as_ingest_stores((own >= thresholds).astype(int), off_topic_rows)
     grid = {f"{name}@{w}": macro_f1(y, decide(name, w)) for name in AGGREGATES for w in WEIGHTS}
     # What ingest does: models.context's own report context and weight.
     contexts = {key: report_context(proba) for key, proba in doc_proba.items()}
@@ -210,7 +211,7 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
         "documents": len(docs.passages),
         "document_passages": int(sum(len(p) for p in docs.passages.values())),
         "in_reference_lists": [r["id"] for r, m in zip(rows, listed, strict=True) if m],
-        "off_topic": [r["id"] for r, off in zip(rows, left_unlabeled(rows, None), strict=True) if off],
+        "off_topic": [r["id"] for r, off in zip(rows, off_topic_rows, strict=True) if off],
         "alone": evaluate(y, alone, gold.langs).to_json(),
         "in_context": evaluate(y, shipped, gold.langs).to_json(),
         "setting": {"weight": CONTEXT_WEIGHT, "quantile": CONTEXT_QUANTILE},
@@ -222,7 +223,7 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
     print(f"{len(rows)} gold passages in {len(docs.passages)} documents ({results['document_passages']} "
           f"passages); {int(listed.sum())} of them in a reference list as citsec reads its PDF, so ingest "
           "stores them unlabeled (every figure in a report below does the same); "
-          f"{int(left_unlabeled(rows, None).sum())} never speak of security, so citsec labels them nowhere")
+          f"{int(off_topic_rows.sum())} never speak of security, so citsec labels them nowhere")
     print("\nmacro-F1 by report aggregate and weight (0 = no blend):")
     print("aggregate " + "".join(f"{w:>7}" for w in WEIGHTS))
     for name in AGGREGATES:
@@ -248,8 +249,8 @@ def fold_seed_spread(design: str, seeds: int, extra: Path | None = None) -> dict
     seed = training_seed(extra)
     print(f"{len(seed.passages)} seed passages")
     docs = documents(rows)
-    marked = left_unlabeled(rows, docs)
     alone_marked = left_unlabeled(rows, None)
+    marked = alone_marked | in_reference_lists(rows, docs)
     keys = [(r["doc"], r["lang"]) for r in rows]
     per_seed = []
     print("fold seed  thresholds (prev, enf, trans)  alone  in context")

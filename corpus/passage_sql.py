@@ -380,7 +380,7 @@ def _pg_parts(
 
 def _pg_config(lang: str) -> str:
     """The text-search configuration of passages.tsv for passages in `lang`."""
-    return _PG_CONFIGS[lang if lang in _PG_CONFIGS else None]
+    return _PG_CONFIGS[_pg_group(lang)]
 
 
 def _in_group(group: str | None) -> ColumnElement[bool]:

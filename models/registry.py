@@ -74,9 +74,8 @@ class LoadedModel:
         kinds: one in UNLABELED_KINDS (a reference list) keeps its own scores, gets no label and lends
         nothing to its report's context. A text that never speaks of security (models.topic.off_topic) is
         read like any other but gets no label: it discusses no security strategy, whatever its scores say.
-        `langs` is
-        accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon in three
-        languages), so the language is not needed."""
+        `langs` is accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon
+        in three languages), so the language is not needed."""
         if not texts:
             return []
         own = self.estimator.predict_proba(texts)
