@@ -76,6 +76,8 @@ class Search:
 
     all_of: tuple[tuple[Term, ...], ...] = ()
     none_of: tuple[Term, ...] = ()
+    # Terms typed one right after the other, with no OR, exclusion or operator between them (for ranking).
+    typed_together: tuple[tuple[Term, Term], ...] = ()
 
     def __bool__(self) -> bool:
         """False when the text held no term at all (such a search matches nothing)."""
@@ -100,6 +102,8 @@ def parse_search(text: str) -> Search:
     clauses: list[list[Term]] = []
     excluded: list[Term] = []
     negate = join = False  # the next term is excluded / joins the last clause (after NOT, "-" / OR)
+    together: list[tuple[Term, Term]] = []
+    last: Term | None = None  # the term typed just before, when nothing but a space came between
     # NUL is no character a database accepts in a string, nor part of any word.
     for match in _PHRASE_OR_WORD.finditer(unicodedata.normalize("NFC", text or "").replace("\x00", " ")):
         dash, phrase, bare = match.group(1), match.group(2), match.group(3)
@@ -115,12 +119,13 @@ def parse_search(text: str) -> Search:
                 terms = _terms_of(" ".join(w.group(0) for w in found))
             negate = negate or bool(dash)
         elif bare in _IGNORED:
+            last = None
             continue
         elif bare == "NOT" or bare == "-":
-            negate, join = True, False
+            negate, join, last = True, False, None
             continue
         elif bare == "OR":
-            join = bool(clauses) and not negate
+            join, last = bool(clauses) and not negate, None
             continue
         else:
             if bare.startswith("-") and _WORD.search(bare):  # "-police"; "--" is punctuation
@@ -130,11 +135,16 @@ def parse_search(text: str) -> Search:
             continue
         if negate:
             excluded.extend(terms)
+            last = None
         elif join:
             clauses[-1].append(terms[0])
             clauses.extend([term] for term in terms[1:])
+            last = None
         else:
             clauses.extend([term] for term in terms)
+            typed = [last, *terms] if last else terms
+            together.extend(zip(typed, typed[1:], strict=False))
+            last = terms[-1]
         negate = join = False
     unique = list(dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in clauses))
     kept, room = [], MAX_TERMS
@@ -143,7 +153,7 @@ def parse_search(text: str) -> Search:
             break
         kept.append(clause[:room])
         room -= len(kept[-1])
-    return Search(tuple(kept), tuple(dict.fromkeys(excluded))[: max(room, 0)])
+    return Search(tuple(kept), tuple(dict.fromkeys(excluded))[: max(room, 0)], tuple(dict.fromkeys(together)))
 
 
 # The languages whose passages are indexed by stem, as PostgreSQL's configurations of the same names do;
@@ -290,16 +300,16 @@ STOP_WORDS = frozenset(
 
 
 def adjacent_pairs(search: Search) -> list[Term]:
-    """The phrases made of each two consecutive terms of `search` as typed (`community policing`: the
-    phrase "community policing"), for ranking the passages that hold the words in order and adjacent above
-    those where they are scattered. Only clauses of one typed word or phrase count; a prefix, an OR, an
-    excluded term or a stop word (STOP_WORDS: "in the" would lift any passage saying it) is not part of
-    any pair."""
+    """The phrases made of each two terms of `search` typed one after the other (`community policing`:
+    the phrase "community policing"), for ranking the passages that hold the words in order and adjacent
+    above those where they are scattered. Only clauses of one typed word or phrase count; a prefix, an OR,
+    an excluded term between two words (`money -gang laundering`) or a stop word (STOP_WORDS: "in the"
+    would lift any passage saying it) is not part of any pair."""
+    alone = {clause[0] for clause in search.all_of if len(clause) == 1}
     pairs: list[Term] = []
-    for first, second in zip(search.all_of, search.all_of[1:], strict=False):
-        if len(first) != 1 or len(second) != 1:
+    for a, b in search.typed_together:
+        if a not in alone or b not in alone:
             continue
-        a, b = first[0], second[0]
         if a.prefix or b.prefix or a.lang is not None or b.lang is not None:
             continue
         if any(len(term.words) == 1 and term.words[0] in STOP_WORDS for term in (a, b)):

@@ -241,3 +241,20 @@ def test_pairs_with_a_stop_word_do_not_rank() -> None:
     assert pairs("community policing in the favelas") == ["community policing"]
     assert pairs("policía de la ciudad") == []
     assert pairs('"in the" favelas') == ["in the favelas"]  # a phrase typed as such is no stop word
+
+
+def test_pairs_are_words_typed_next_to_each_other() -> None:
+    # "money -gang laundering" ranked passages saying "money laundering" first: the two words were never
+    # typed together.
+    def pairs(text: str) -> list[str]:
+        return [term.typed for term in adjacent_pairs(parse_search(text))]
+
+    assert pairs("money -gang laundering") == []
+    assert pairs("money NOT gang laundering") == []
+    assert pairs("money AND laundering") == []
+    assert pairs("cocaine OR heroin seizures") == []
+    assert pairs("seizures cocaine OR heroin") == []
+    assert pairs("money laundering -gang") == ["money laundering"]
+    assert pairs("police/military patrols") == ["police/military patrols"]
+    assert pairs('"community policing" programs') == ["community policing programs"]
+    assert pairs("money laundering money") == ["money laundering", "laundering money"]
