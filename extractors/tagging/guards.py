@@ -428,6 +428,14 @@ _PLAN_ARTICLES = _words("la el los las a o the")
 # masculine, as they agree with "plan"/"desarrollo"; the verbs that follow the name end otherwise
 # ("establece", "plantea", "incluyó").
 _QUALIFIER_ENDINGS = ("o", "al", "ar", "ble", "il")
+# A capitalized word after the name may also be a name, of the president whose plan it is ("Gustavo
+# Petro", "Álvaro Uribe") or of the plan's title ("Prosperidad para Todos", "Pacto por Colombia"), many
+# of which end in "o": only the adjectives' own suffixes tell a qualifier there ("Minero", "Turístico",
+# "Alternativo", "Agropecuario", "Urbano", "Forestal", "Sostenible", "Agrícola", "Indígena").
+_ADJECTIVE_SUFFIXES = (
+    *("ico", "ero", "ivo", "ario", "orio", "ano", "izo", "imo", "eño"),
+    *("al", "ar", "ble", "il", "cola", "gena"),
+)
 
 
 def _names_owner(token: Token | None) -> bool:
@@ -453,10 +461,11 @@ def development_plan_guard(span: Span) -> bool:
         return _names_owner(after)
     if nxt.is_stop or nxt.lower_ in _PLAN_OWNERS or nxt.lower_ in lexicon.country_words():
         return True
-    # In running text a capitalized word after the name continues it ("Plan Nacional de Desarrollo
-    # Minero"); in a heading in capitals, and in lower case, only an adjective's ending tells.
-    if nxt.text[:1].isupper() and not nxt.is_upper and not nxt.is_sent_start:
-        return False
+    # A capitalized word continues the name when it is an adjective ("Plan Nacional de Desarrollo Minero");
+    # other capitalized words name whose plan it is or its title ("Plan Nacional de Desarrollo Juan
+    # Pérez", "... Prosperidad para Todos 2010-2014"). In lower case only an adjective's ending tells.
+    if nxt.text[:1].isupper():
+        return not nxt.lower_.endswith(_ADJECTIVE_SUFFIXES)
     return not nxt.lower_.endswith(_QUALIFIER_ENDINGS)
 
 

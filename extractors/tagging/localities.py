@@ -41,6 +41,16 @@ _DEFINITE = _words("el la o a the al del do da no na")
 # Only these links: "Colombia, the municipality of Tumaco ..." goes on about Colombia.
 _UNIT_LINKS = frozenset({(",",), ("(",), ("-",), ("en", "el"), ("del",), ("in", "the"), ("no",), ("em",)})
 _SEPARATORS = frozenset({"|"})
+# Points of the compass that, capitalized right after a country's name, make it a place's name: UNODC's
+# eradication points "Brasil Norte" and "Brasil Sur" lie in Colombia. Only these nouns of Spanish and
+# Portuguese: "este" is also "this" ("Mexico\nEste año ..." after a heading), and "Central", "Oriental"
+# and the English words name real regions of countries ("Brasil Central", "Alemania Oriental", "Colombia
+# South America").
+_DIRECTIONS = _words(
+    """
+    norte sur sul oriente occidente oeste nordeste noroeste noreste sudeste sureste sudoeste suroeste
+    """
+)
 
 # Table headers of subdivisions; "Total Antioquia" subtotals say the same.
 _SUBDIVISION_HEADERS = _words(
@@ -57,8 +67,9 @@ _KIND_WORDS = _words("tipo tipos variedad variedades variedade variedades variet
 
 def locality_guard(span: Span) -> bool:
     """False when the country name is the name of a hamlet or municipality: after a locality head ('vereda
-    Guatemala', 'sector Brasil'), as '<el> municipio de Argelia', or followed by the municipality it lies
-    in ('Argelia en el municipio de Lejanías', 'Guatemala, municipio de Puerto Asís')."""
+    Guatemala', 'sector Brasil'), as '<el> municipio de Argelia', followed by the municipality it lies
+    in ('Argelia en el municipio de Lejanías', 'Guatemala, municipio de Puerto Asís') or by a point of the
+    compass ('Brasil Norte', 'Brasil Sur'; 'el norte de Brasil' is the country)."""
     doc = span.doc
     prev = token_before(doc, span.start)
     if prev is not None:
@@ -68,7 +79,7 @@ def locality_guard(span: Span) -> bool:
             return False
         if prev.lower_ in _OF and _named_unit(doc, prev.i):
             return False
-    return not _followed_by_unit(doc, span.end)
+    return not (_followed_by_unit(doc, span.end) or _followed_by_direction(doc, span.end))
 
 
 def _named_unit(doc: Doc, of_index: int) -> bool:
@@ -92,16 +103,30 @@ def _followed_by_unit(doc: Doc, end: int) -> bool:
     return False
 
 
+def _followed_by_direction(doc: Doc, end: int) -> bool:
+    """Is the name ending before `end` followed by a capitalized point of the compass ('Brasil Norte'),
+    not one that starts another name ('Granada Norte de Santander', 'Colombia Sur de Bolívar')?"""
+    direction = token_after(doc, end - 1)
+    if direction is None or direction.lower_ not in _DIRECTIONS or not direction.text[0].isupper():
+        return False
+    after = token_after(doc, direction.i)
+    return after is None or after.lower_ not in _OF
+
+
 def category_guard(span: Span) -> bool:
     """False when a Spanish/Portuguese demonym names a category: capitalized as a table row label
     ('Peruana 11,0%', 'BOLIVIANA 32,4%'; in prose these demonyms are lower case) or after a kind word
-    ('de tipo boliviana', 'la variedad peruana')."""
-    if span.text.lower() not in lexicon.inflected_demonyms():
+    ('de tipo boliviana', 'la variedad peruana'). A demonym that is also a country's name labels that
+    country's row ('Noruega 25,4', 'Argentina 9,1', 'China 3,0')."""
+    lowered = span.text.lower()
+    if lowered not in lexicon.inflected_demonyms():
         return True
     doc = span.doc
     prev = token_before(doc, span.start)
     if prev is not None and prev.lower_ in _KIND_WORDS:
         return False
+    if lowered in lexicon.country_words():
+        return True
     return not (span[0].text[:1].isupper() and is_figure(token_after(doc, span.end - 1, _SEPARATORS)))
 
 

@@ -89,3 +89,41 @@ def test_coca_varieties_are_not_countries(countries, text):
 
 def test_a_lower_case_demonym_before_a_figure_still_names_the_country(countries):
     assert countries("da população brasileira 73,1% eram pretos", "pt") == ["BR"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Punto de erradicación Área (ha) Brasil Norte 80,2 80,2 Brasil Sur 61,7 61,7",
+        "Los erradicadores acamparon en Brasil Norte y luego en Perú Occidente.",
+    ],
+)
+def test_a_country_name_with_a_point_of_the_compass_is_a_place(countries, text):
+    # UNODC's 2012 eradication report tagged Brazil from its points "Brasil Norte" and "Brasil Sur".
+    assert countries(text, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La coca avanzó en el norte de Brasil.", ["BR"]),
+        ("Brasil financió la erradicación en el sur.", ["BR"]),
+        ("Cultivos en la frontera con Venezuela Norte de Santander", ["VE"]),  # a department follows
+        ("Mexico Este año subió la extorsión.", ["MX"]),  # "este" is "this"
+    ],
+)
+def test_a_country_near_a_point_of_the_compass_is_still_the_country(countries, text, expected):
+    assert countries(text, "es") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Noruega 25,4", ["NO"]),
+        ("Argentina 9,1%", ["AR"]),
+        ("Los donantes del fondo aportaron en millones de dólares: Noruega 25,4 y Canadá 3,0.", ["CA", "NO"]),
+    ],
+)
+def test_a_demonym_that_is_a_country_name_labels_the_country_row(countries, text, expected):
+    # "noruega" is also the feminine of "noruego": the coca-variety rule took the row label for a category.
+    assert countries(text, "es") == expected
