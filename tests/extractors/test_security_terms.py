@@ -30,6 +30,15 @@ from extractors.security_terms import mentions_security
         "Agents seized 2 tons of cocaine in the port.",
         "El consenso se aleja del modelo meramente represivo.",
         "Harm reduction services opened in two cities.",
+        # From a second reading of InSight Crime passages that had said none of the words.
+        "The Treasury sanctioned three companies tied to the network.",
+        "A shootout with the marines left four dead in Tamaulipas.",
+        "Forensic teams are still identifying the remains of the disappeared students.",
+        "The Zetas have returned to the northern border towns.",
+        "Los Urabeños controlan las rutas del Pacífico.",
+        "Los GME trabajaron con veedores de la comunidad en Tumaco.",
+        "Un atentado contra el alcalde dejó dos heridos.",
+        "He was beaten and intimidated after he spoke to reporters.",
     ],
 )
 def test_texts_that_speak_of_security(text):
@@ -55,6 +64,8 @@ def test_texts_that_speak_of_security(text):
         "El congreso se reunió en La Paz para votar el presupuesto.",
         "La convivencia democrática exige respeto a las minorías.",
         "Protegeremos el patrimonio inmaterial de los pueblos originarios.",
+        "Nos rebelamos contra la burocracia que vive del Estado.",  # not rebels
+        "Respetaremos la intimidad de las familias y sus datos.",  # privacy, not intimidation
         "",
     ],
 )
