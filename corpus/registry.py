@@ -97,7 +97,40 @@ class RegistryMixin(StoreBase):
         (`models promote` predicts the passages a version has no prediction for)."""
         with self._write(PG_LOCK_LABELS) as conn:
             kept = _model_id(conn, keep, create=False)
-            return conn.execute(delete(Prediction).where(Prediction.model_version_id != kept)).rowcount
+            dropped = conn.execute(delete(Prediction).where(Prediction.model_version_id != kept)).rowcount
+            # No predictions, no rules they were made under.
+            conn.execute(update(ModelVersion).where(ModelVersion.id != kept).values(label_rules=None))
+            return int(dropped)
+
+    def label_rules(self, version: str | None = None) -> str | None:
+        """The labeling rules `version`'s stored predictions were made under (default: the promoted
+        model's), the oldest when they differ; None when none are recorded (no predictions, or stored by a
+        caller that did not say). Rules are models.topic.LABEL_RULES_VERSION of the citsec that
+        predicted: the store keeps them, models decides what they mean."""
+        chosen = ModelVersion.promoted.is_(True) if version is None else ModelVersion.version == version
+        with self._read() as conn:
+            found = conn.execute(select(ModelVersion.label_rules).where(chosen)).scalar()
+        return None if found is None else str(found)
+
+    def set_label_rules(self, version: str, rules: str) -> None:
+        """Record that every stored prediction of `version` was made under `rules`: after it labeled
+        every passage again. A version the registry does not have has no predictions: nothing to record."""
+        with self._write() as conn:
+            named = update(ModelVersion).where(ModelVersion.version == version)
+            conn.execute(named.values(label_rules=rules))
+
+    def fill_label_rules(self, rules: str, version: str | None = None) -> int:
+        """Record `rules` for the versions (or `version`) that have stored predictions and no rules
+        recorded: the predictions a caller applying `rules` has just stored (an ingest, a model's first
+        predictions). Rules already recorded stay: they are the oldest of that version's predictions.
+        Returns how many versions were filled in."""
+        predicted = select(Prediction.passage_id).where(Prediction.model_version_id == ModelVersion.id)
+        unrecorded = [ModelVersion.label_rules.is_(None), predicted.exists()]
+        if version is not None:
+            unrecorded.append(ModelVersion.version == version)
+        with self._write() as conn:
+            filled = conn.execute(update(ModelVersion).where(*unrecorded).values(label_rules=rules))
+            return int(filled.rowcount)
 
     def add_predictions(
         self,

@@ -179,6 +179,11 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     artifact: Mapped[bytes | None] = mapped_column(LargeBinary)
     promoted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The labeling rules (models.topic.LABEL_RULES_VERSION of the citsec that predicted) its stored
+    # predictions were made under, the oldest when they differ: how scores became labels can change
+    # between releases while the model stays the same. NULL when it has none, or when they were stored by
+    # a caller that did not say (taken as this citsec's rules). Migration 0009 set "1" (rules unknown).
+    label_rules: Mapped[str | None] = mapped_column(String(20), default=None)
 
 
 class Prediction(Base):

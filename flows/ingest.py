@@ -11,6 +11,7 @@ flows.run, flows.pipeline and flows.sources, which run without Prefect.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
@@ -20,7 +21,7 @@ from prefect.utilities.annotations import quote
 
 from flows.fetch import FetchPolicy
 from flows.interrupt import check_stop
-from flows.pipeline import Outcome
+from flows.pipeline import Outcome, relabel_if_rules_changed
 from flows.run import IngestRun, IngestSummary, progress_listener, resolve_with_store, store_or_fail
 from flows.settings import Settings
 from flows.sources import Resolution
@@ -36,6 +37,8 @@ from flows.workers import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from prefect.client.schemas.objects import TaskRun
     from prefect.states import State
     from prefect.tasks import Task
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from corpus import Corpus
 
 __all__ = ["IngestSummary", "ingest_flow", "progress_listener", "run_ingest"]
+
+log = logging.getLogger(__name__)
 
 
 def is_transient_store_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
@@ -84,6 +89,16 @@ def store(corpus: Corpus, outcome: Outcome) -> Outcome:
     return store_or_fail(corpus, outcome)
 
 
+@task(name="relabel-if-rules-changed", cache_policy=NO_CACHE)
+def relabel(corpus: Corpus, cache_dir: Path | None) -> str | None:
+    """When the store's labels were given under older labeling rules than this citsec's, label every
+    stored passage again with the promoted model (what `citsec db reclassify` does); the line saying so."""
+    line = relabel_if_rules_changed(corpus, cache_dir)
+    if line is not None:
+        log.info(line)  # for the run's log in Prefect; the command prints it from the summary
+    return line
+
+
 @flow(name="ingest", log_prints=False, validate_parameters=False)
 def ingest_flow(
     sources: list[str],
@@ -106,6 +121,7 @@ def ingest_flow(
                 run.record(store(run.corpus, quote(future.result())))  # type: ignore[call-overload]
         finally:
             close_pool()
+        run.summary.relabeled = relabel(run.corpus, run.settings.cache_dir)
     return run.summary
 
 

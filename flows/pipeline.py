@@ -438,3 +438,69 @@ def to_new_report(
 def with_conditional(ref: ReportRef, conditional: Validators, known_sha256: str) -> ReportRef:
     """A remote ref that will be fetched with If-None-Match / If-Modified-Since."""
     return replace(ref, conditional=conditional, known_sha256=known_sha256)
+
+
+@dataclass(frozen=True)
+class Relabeled:
+    """What labeling every stored passage again came to: the model, how many passages it read, and how
+    many of those without a human label now have other labels."""
+
+    model: str
+    passages: int
+    changed: int
+
+
+def relabel_store(corpus: Corpus, model: Any) -> Relabeled:
+    """Label every stored passage again with `model` (a models.registry.LoadedModel, the promoted one) by
+    this citsec's rules, each read in its report, and record those rules; drop the other versions'
+    predictions (of older rules: promoting one later predicts every passage afresh). Human labels stay."""
+    from corpus import PassageFilter
+    from models.retrain import reclassify
+
+    def model_labels() -> dict[int, list[str]]:
+        rows = corpus.passages(PassageFilter())
+        return {row.id: sorted(row.labels) for row in rows if row.label_origin != "human"}
+
+    before = model_labels()
+    count = reclassify(corpus, model)
+    after = model_labels()
+    corpus.drop_predictions(keep=model.version)
+    changed = sum(1 for pid, labels in after.items() if before.get(pid, []) != labels)
+    return Relabeled(model.version, count, changed)
+
+
+def unavailable_model(corpus: Corpus) -> str | None:
+    """Why the promoted model cannot label passages here (another release's built-in model, of which the
+    store has only predictions), as a sentence saying what to do; None when it can."""
+    from models.registry import builtin_seed_version
+
+    promoted = corpus.promoted_model()
+    if promoted is None or promoted.has_artifact:
+        return None
+    builtin = builtin_seed_version()
+    if promoted.version == builtin:
+        return None
+    return (f"the promoted model {promoted.version} is not available to this citsec (its built-in model is "
+            f"{builtin}): promote one that is (`citsec models promote seed`)")
+
+
+def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> str | None:
+    """After an ingest: record this citsec's labeling rules for the predictions it stored, and when the
+    store's labels were given under older rules (models.topic.LABEL_RULES_VERSION), label every passage
+    again with the promoted model. Returns one line for the person running it, None when nothing was due.
+    A promoted model this citsec does not have is left alone, with a line saying what to do."""
+    from models.registry import load_model
+    from models.topic import LABEL_RULES_VERSION, older_label_rules
+
+    corpus.fill_label_rules(LABEL_RULES_VERSION)
+    older = older_label_rules(corpus)
+    if older is None:
+        return None
+    why = f"the store's labels were given by older labeling rules ({older}; this citsec's are "
+    why += f"{LABEL_RULES_VERSION})"
+    missing = unavailable_model(corpus)
+    if missing is not None:
+        return f"note: {why}, but {missing}; then `citsec db reclassify` labels them again"
+    done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir))
+    return (f"note: {why}: re-classified {done.passages} passages with {done.model}, "
+            f"{done.changed} changed their labels")

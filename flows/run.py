@@ -27,6 +27,7 @@ from flows.pipeline import (
     known_outcome,
     one_line,
     plan_fetches,
+    relabel_if_rules_changed,
     rereads,
     store_outcome,
     stored_before,
@@ -62,6 +63,9 @@ class IngestSummary:
     # Labeled passages of older versions (a changed file, a report read again) that read differently
     # now: their labels stay with the old version.
     labels_left: int = 0
+    # When the store's labels were given under older labeling rules than this citsec's: the line saying
+    # so and what labeling every passage again came to (flows.pipeline.relabel_if_rules_changed).
+    relabeled: str | None = None
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -351,6 +355,7 @@ def ingest_local(
         refs = run.plan(resolve_with_store(sources, run.corpus, run.policy))
         for outcome in _process_all(run.jobs(refs), run.config, run.workers_for(workers, refs)):
             run.record(store_or_fail(run.corpus, outcome))
+        run.summary.relabeled = relabel_if_rules_changed(run.corpus, run.settings.cache_dir)
     return run.summary
 
 

@@ -40,7 +40,7 @@ from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
-from models.topic import off_topic
+from models.topic import LABEL_RULES_VERSION, off_topic
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -335,7 +335,9 @@ def reclassify(
     """Store `model`'s predictions for every current passage, each read in its report (models.context),
     one transaction per batch of whole reports; returns the count. `missing_only` predicts only the
     reports with a passage the model has no prediction for (stored after it was last promoted, or never
-    promoted): what promoting it needs."""
+    promoted): what promoting it needs. Records the labeling rules (LABEL_RULES_VERSION) the model's
+    predictions were made under: this citsec's once it predicted every passage; with `missing_only`, only
+    for a model that had none recorded (its older predictions keep theirs)."""
     done = 0
     unpredicted_by = model.version if missing_only else None
     for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
@@ -353,6 +355,10 @@ def reclassify(
         )
         done += len(batch)
         log.debug("re-classified %d passages", done)
+    if missing_only:
+        corpus.fill_label_rules(LABEL_RULES_VERSION, model.version)
+    else:
+        corpus.set_label_rules(model.version, LABEL_RULES_VERSION)
     return done
 
 

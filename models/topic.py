@@ -17,10 +17,38 @@ programme's context.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from extractors.security_terms import mentions_security
+
+if TYPE_CHECKING:
+    from corpus import Corpus
+
+# How a model's scores become stored labels, on top of the model itself (models.registry.LoadedModel.predict
+# applies the rules): passages read in their report (models.context.blend), no label for a reference list,
+# none for a passage that never speaks of security (off_topic, below). Bump it whenever these rules, or any
+# other that turns scores into labels, change: the store records it with each model's predictions, and a
+# store whose labels older rules gave is labeled again by the next `citsec ingest` (the query commands say
+# so meanwhile). "1": before the off-topic rule, and predictions stored before the store recorded rules
+# (migration 0009); "2": the off-topic rule's first words; "3": the words a second reading of news added
+# (extractors.security_terms: attacks, sanctions, the disappeared...).
+LABEL_RULES_VERSION = "3"
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:
     """For each text, True when it never speaks of security (extractors.security_terms)."""
     return [not mentions_security(text) for text in texts]
+
+
+def older_label_rules(corpus: Corpus, version: str | None = None) -> str | None:
+    """The labeling rules `version`'s stored predictions (default: the promoted model's, the store's
+    labels) were made under, when older than this citsec's LABEL_RULES_VERSION; else None. Nothing
+    recorded counts as this citsec's rules; a newer citsec's rules are left to it."""
+    recorded = corpus.label_rules(version)
+    if recorded is None or _rules_rank(recorded) >= _rules_rank(LABEL_RULES_VERSION):
+        return None
+    return recorded
+
+
+def _rules_rank(rules: str) -> int:
+    return int(rules) if rules.isdecimal() else 0  # unreadable: as old as can be

@@ -15,6 +15,7 @@ from rich.console import Console
 from flows.settings import Settings, normalize_db_url
 
 if TYPE_CHECKING:
+    from corpus import Corpus
     from flows.prefect_api import TemporaryApi
 
 # The metavar of an on/off flag: none. Typer 0.29 under click 8.5 would print "<bool>" after it, as if the
@@ -58,6 +59,20 @@ def piped_width(is_terminal: bool, columns: str | None) -> int | None:
 # Progress and logs go to stderr; stdout is for output meant for programs.
 err_console = Console(stderr=True)
 out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COLUMNS")))
+
+
+def note_older_label_rules(corpus: Corpus) -> None:
+    """One line on stderr when the store's labels were given by older labeling rules than this citsec's
+    (models.topic.LABEL_RULES_VERSION): what a query shows is what they gave. One query."""
+    from models.topic import LABEL_RULES_VERSION, older_label_rules
+
+    older = older_label_rules(corpus)
+    if older is not None:
+        err_console.print(
+            f"note: the store's labels were given by older labeling rules ({older}; this citsec's are "
+            f"{LABEL_RULES_VERSION}): run `citsec db reclassify` to label the passages again",
+            highlight=False, soft_wrap=True,
+        )
 
 
 class UserError(Exception):

@@ -74,33 +74,21 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     that never speaks of security now gets no label: see README). Passages keep the labels of the version
     that stored them until this runs. Human labels are left alone; each passage is read in its report, as
     ingest reads it. Other model versions' stored predictions are dropped: promoting one of them later
-    labels every passage afresh, by this version's rules.
+    labels every passage afresh, by this version's rules. `citsec ingest` runs this by itself when the
+    store's labels were given by older rules.
     """
-    from corpus import Corpus, PassageFilter
+    from corpus import Corpus
     from flows.cli.common import UserError
+    from flows.pipeline import relabel_store, unavailable_model
     from flows.settings import Settings
-    from models.registry import builtin_seed_version, load_model
-    from models.retrain import reclassify
+    from models.registry import load_model
 
     with Corpus.open(db, must_exist=True) as corpus:
-        promoted = corpus.promoted_model()
-        if promoted is None:
+        if corpus.promoted_model() is None:
             raise UserError("the store has no promoted model to label with (see `citsec models promote`)")
-        builtin = builtin_seed_version()
-        if not promoted.has_artifact and promoted.version != builtin:  # another release's built-in model
-            raise UserError(
-                f"the promoted model {promoted.version} is not available to this citsec (its built-in model "
-                f"is {builtin}): promote one that is (`citsec models promote seed`)"
-            )
-        model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
-
-        def model_labels() -> dict[int, list[str]]:
-            rows = corpus.passages(PassageFilter())
-            return {row.id: sorted(row.labels) for row in rows if row.label_origin != "human"}
-
-        before = model_labels()
-        count = reclassify(corpus, model)
-        after = model_labels()
-        corpus.drop_predictions(keep=model.version)
-    changed = sum(1 for pid, labels in after.items() if before.get(pid, []) != labels)
-    typer.echo(f"re-classified {count} passages with {model.version}: {changed} changed their labels")
+        missing = unavailable_model(corpus)
+        if missing is not None:
+            raise UserError(missing)
+        done = relabel_store(corpus, load_model(corpus, cache_dir=Settings.from_env().cache_dir))
+    typer.echo(f"re-classified {done.passages} passages with {done.model}: {done.changed} changed their "
+               "labels")

@@ -113,6 +113,10 @@ def ingest_command(
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
              "now; their labels stay with the older version (`citsec label export` lists them)")
+    if summary.relabeled:
+        from flows.cli.output import note
+
+        note(summary.relabeled)
     _print_summary(summary, time.perf_counter() - started)
     if summary.sources_without_report:
         # The readable sources were ingested; a script must still learn that one it named was not.

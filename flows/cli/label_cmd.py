@@ -25,6 +25,7 @@ from flows.cli.common import (
     OutputFormat,
     UserError,
     app,
+    note_older_label_rules,
     out_console,
     recorded_in_api,
     unicode_text,
@@ -280,6 +281,7 @@ def queue_command(
     from models.registry import load_model
 
     with Corpus.open(db, must_exist=True) as corpus:
+        note_older_label_rules(corpus)
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
         queue = label_queue(corpus, model, n, lang=lang, report_id=report)
     rows = (

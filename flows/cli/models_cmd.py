@@ -101,13 +101,15 @@ def promote_command(
     """Make VERSION the model whose predictions label the store's passages.
 
     Passages the model has not classified yet (stored after it was last promoted, or it never was) are
-    classified first, each read in its report, so every passage switches at once.
+    classified first, each read in its report, so every passage switches at once; all of them when its
+    predictions were made by an older citsec's labeling rules.
 
     Example: citsec models promote m-20250101120000-1a2b3c4d
     """
     from corpus import Corpus
     from models.registry import SEED_ALIAS, builtin_seed_version, load_model, register_seed_model, seed_model
     from models.retrain import reclassify
+    from models.topic import older_label_rules
 
     cache_dir = Settings.from_env().cache_dir
     with Corpus.open(db, must_exist=True) as corpus:
@@ -122,10 +124,15 @@ def promote_command(
             raise UserError(f"model {version} has no stored artifact; it cannot label passages")
         else:
             model = load_model(corpus, version, cache_dir)
-        classified = reclassify(corpus, model, missing_only=True)
+        # Its stored predictions were made by older labeling rules: it labels every passage again.
+        older = older_label_rules(corpus, model.version)
+        classified = reclassify(corpus, model, missing_only=older is None)
         corpus.promote(model.version)
-    done = f"; classified {classified} passages it had not seen" if classified else ""
-    out_console.print(f"promoted {model.version}{done}", highlight=False)
+    if older is not None:
+        done = f"; re-classified all {classified} passages: its labels were by older labeling rules ({older})"
+    else:
+        done = f"; classified {classified} passages it had not seen" if classified else ""
+    out_console.print(f"promoted {model.version}{done}", highlight=False, soft_wrap=True)
 
 
 def _store_gold(db_url: str) -> tuple[list[Example], dict[int, list[str]]]:

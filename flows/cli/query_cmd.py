@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app
+from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app, note_older_label_rules
 from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
 
 if TYPE_CHECKING:
@@ -223,6 +223,7 @@ def passages_command(
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
     with Corpus.open(db, must_exist=True) as corpus:
+        note_older_label_rules(corpus)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
@@ -339,6 +340,7 @@ def stats_command(
     fields = parse_stat_fields(by)
     f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
     with Corpus.open(db, must_exist=True) as corpus:
+        note_older_label_rules(corpus)
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}

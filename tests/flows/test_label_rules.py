@@ -1,0 +1,194 @@
+"""Labeling rules: a store whose labels an older citsec's rules gave (how scores became labels) is labeled
+again by `citsec ingest`, and the query commands say so until it is; a store this citsec labeled never
+hears of it (models.topic.LABEL_RULES_VERSION)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from corpus.engine import MIGRATIONS_DIR, make_engine
+from flows.cli import main
+from flows.ingest import run_ingest
+from flows.pipeline import relabel_if_rules_changed
+from flows.run import IngestSummary, ingest_local
+from models.labels import LABELS
+from models.registry import load_model
+from models.topic import LABEL_RULES_VERSION
+
+TEXTS = [
+    "Plan Colombia paid for helicopters that the Colombian army flew against coca growers in Putumayo.",
+    "Mexico and the United States renewed the Merida Initiative after a decade of joint operations.",
+    "The reform raises the minimum pension by a fifth and lets retirees draw on their homes.",
+]
+QUERIES = (
+    ["passages", "--format", "json"],
+    ["stats", "--by", "label", "--format", "csv"],
+    ["label", "queue", "--n", "5", "--format", "json"],
+)
+NOTE = "run `citsec db reclassify`"
+
+
+def _back_to_0008_and_up(url: str) -> None:
+    """The store as the release before 0009 left it (no rules recorded), then opened by this citsec."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+    finally:
+        engine.dispose()
+    Corpus.open(url).close()
+
+
+def _store_an_older_release_labeled(url: str, model_version: str | None = None) -> list[int]:
+    """One report whose passages the promoted model (or `model_version`) labeled as an older release's
+    rules might have: every passage prevention, the pension passage (no word of security) included."""
+    with Corpus.open(url) as corpus:
+        version = model_version or load_model(corpus).version
+        report = corpus.add_report(NewReport(uri="file:///old.pdf", sha256="e" * 64, passages=[
+            NewPassage(seq, 1, 1, text, lang="en") for seq, text in enumerate(TEXTS)
+        ]))
+        ids = [row.id for row in corpus.passages(PassageFilter(report_id=report))]
+        corpus.add_predictions(version, [(pid, label, 0.9, label == "prevention") for pid in ids
+                                         for label in LABELS])
+    _back_to_0008_and_up(url)
+    return ids
+
+
+def _run(args: list[str], db_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--db", db_url])
+    assert done.value.code == 0
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+@pytest.mark.parametrize("ingest", [run_ingest, ingest_local], ids=["prefect", "no-prefect"])
+def test_ingest_relabels_a_store_whose_labels_older_rules_gave(
+    tmp_path: Path, samples_dir: Path, db_url: str, ingest: Callable[..., IngestSummary]
+) -> None:
+    ids = _store_an_older_release_labeled(db_url)
+    with Corpus.open(db_url) as corpus:
+        assert corpus.label_rules() == "1"
+        model = load_model(corpus)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+
+    summary = ingest([str(folder)], db_url=db_url, workers=1)
+    assert summary.new == 1, summary.errors
+
+    with Corpus.open(db_url) as corpus:
+        assert corpus.label_rules() == LABEL_RULES_VERSION
+        rows = {row.id: row for row in corpus.passages(PassageFilter())}
+    expected = model.predict(TEXTS, reports=["old"] * 3)
+    assert [sorted(rows[pid].labels) for pid in ids] == [sorted(p.labels) for p in expected]
+    assert rows[ids[2]].labels == []  # no word of security: no label, by this citsec's rules
+    changed = sum(sorted(p.labels) != ["prevention"] for p in expected)
+    assert summary.relabeled == (
+        f"note: the store's labels were given by older labeling rules (1; this citsec's are "
+        f"{LABEL_RULES_VERSION}): re-classified {len(rows)} passages with {model.version}, "
+        f"{changed} changed their labels"
+    )
+
+
+def test_query_commands_warn_on_stderr_when_older_rules_gave_the_labels_and_print_the_same(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _store_an_older_release_labeled(db_url)
+    stale = [_run(args, db_url, capsys) for args in QUERIES]
+    with Corpus.open(db_url) as corpus:  # the same labels, recorded as this citsec's rules
+        promoted = corpus.promoted_model()
+        assert promoted is not None
+        corpus.set_label_rules(promoted.version, LABEL_RULES_VERSION)
+    current = [_run(args, db_url, capsys) for args in QUERIES]
+    for (stale_out, stale_err), (out, err) in zip(stale, current, strict=True):
+        assert stale_out == out and "prevention" in out
+        assert stale_err == (
+            f"note: the store's labels were given by older labeling rules (1; this citsec's are "
+            f"{LABEL_RULES_VERSION}): {NOTE} to label the passages again\n"
+        )
+        assert err == ""
+
+
+def test_db_reclassify_records_this_citsecs_rules(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _store_an_older_release_labeled(db_url)
+    out, _ = _run(["db", "reclassify"], db_url, capsys)
+    assert out.startswith("re-classified 3 passages with ")
+    with Corpus.open(db_url) as corpus:
+        assert corpus.label_rules() == LABEL_RULES_VERSION
+    assert NOTE not in _run(["passages"], db_url, capsys)[1]
+
+
+def test_promoting_a_model_whose_predictions_older_rules_gave_labels_every_passage_again(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from models.registry import register_model
+
+    with Corpus.open(db_url) as corpus:
+        register_model(corpus, load_model(corpus).estimator, version="m-older")
+    _store_an_older_release_labeled(db_url, model_version="m-older")
+    out, _ = _run(["models", "promote", "m-older"], db_url, capsys)
+    assert out == (
+        "promoted m-older; re-classified all 3 passages: its labels were by older labeling rules (1)\n"
+    )
+    with Corpus.open(db_url) as corpus:
+        assert corpus.label_rules() == corpus.label_rules("m-older") == LABEL_RULES_VERSION
+        pension = [row for row in corpus.passages(PassageFilter()) if row.text == TEXTS[2]]
+    assert [row.labels for row in pension] == [[]]
+
+
+def test_a_store_this_citsec_ingested_records_its_rules_and_never_warns(
+    tmp_path: Path, samples_dir: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+    summary = run_ingest([str(folder)], db_url=db_url, workers=1)
+    assert summary.new == 1 and summary.relabeled is None
+    with Corpus.open(db_url) as corpus:
+        assert corpus.label_rules() == LABEL_RULES_VERSION
+    for args in QUERIES:
+        assert _run(args, db_url, capsys)[1] == ""
+
+
+def test_a_promoted_model_this_citsec_does_not_have_is_left_alone_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'other-release.db'}"
+    _store_an_older_release_labeled(url, model_version="seed-deadbeef")  # another release's built-in model
+    with Corpus.open(url) as corpus:
+        line = relabel_if_rules_changed(corpus)
+        assert corpus.label_rules() == "1"
+    assert line is not None and "seed-deadbeef is not available to this citsec" in line
+    out, err = _run(["passages", "--format", "json"], url, capsys)
+    assert NOTE in err and '"prevention"' in out
+
+
+def test_the_ingest_command_labels_the_store_again_when_every_report_is_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every report already stored: the command takes its path without Prefect, which must do it too.
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Police patrols in the port were doubled after the shooting.\n")
+    _run(["ingest", str(folder)], url, capsys)
+    with Corpus.open(url) as corpus:
+        corpus.set_label_rules(load_model(corpus).version, "1")  # as an older release would have left it
+    out, err = _run(["ingest", str(folder)], url, capsys)
+    assert "new        0" in out and "unchanged  1" in out
+    assert "note: the store's labels were given by older labeling rules (1; " in err
+    assert "re-classified 1 passages" in err
+    with Corpus.open(url) as corpus:
+        assert corpus.label_rules() == LABEL_RULES_VERSION

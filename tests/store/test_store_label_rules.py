@@ -1,0 +1,72 @@
+"""Migration 0009 and the registry's labeling rules (model_versions.label_rules), on SQLite and PostgreSQL:
+predictions stored before the store recorded rules count as the oldest rules, "1"."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from corpus.engine import MIGRATIONS_DIR, make_engine
+from corpus.taxonomy import LABELS
+
+
+def _migrate(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            if revision == "head":
+                command.upgrade(config, revision)
+            else:
+                command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def _predicted_store(url: str) -> list[int]:
+    """A report whose passages m-a (promoted: the first to predict) and m-b predicted; m-c registered
+    without predictions."""
+    with Corpus.open(url) as store:
+        report = store.add_report(NewReport(uri="file:///a.pdf", sha256="a" * 64, passages=[
+            NewPassage(i, 1, 1, f"Passage {i} on police raids.", "en") for i in range(3)
+        ]))
+        ids = [row.id for row in store.passages(PassageFilter(report_id=report))]
+        for version in ("m-a", "m-b"):
+            store.add_predictions(version, [(pid, label, 0.7) for pid in ids for label in LABELS])
+        store.add_model_version("m-c", "test", {}, 0, {}, None)
+    return ids
+
+
+def test_a_store_of_revision_0008_with_predictions_records_them_as_the_oldest_rules(store_url: str) -> None:
+    _predicted_store(store_url)
+    _migrate(store_url, "0008")
+    engine = make_engine(store_url)
+    try:
+        assert "label_rules" not in {c["name"] for c in inspect(engine).get_columns("model_versions")}
+    finally:
+        engine.dispose()
+    with Corpus.open(store_url) as store:  # migrates to head
+        assert (store.label_rules(), store.label_rules("m-a"), store.label_rules("m-b")) == ("1", "1", "1")
+        assert store.label_rules("m-c") is None  # no predictions: nothing to label again
+        assert store.count_passages(PassageFilter(labels=("enforcement",))) == 3  # labels kept as they were
+
+
+def test_a_fresh_store_records_the_rules_of_whoever_predicted(store_url: str) -> None:
+    with Corpus.open(store_url) as store:
+        assert store.label_rules() is None  # nothing promoted, nothing predicted
+    _predicted_store(store_url)
+    with Corpus.open(store_url) as store:
+        assert store.label_rules() is None  # stored by a caller that did not say
+        assert store.fill_label_rules("2", "m-b") == 1
+        assert (store.label_rules("m-a"), store.label_rules("m-b")) == (None, "2")
+        assert store.fill_label_rules("3") == 1  # only m-a: m-b keeps its older rules, m-c has nothing
+        assert [store.label_rules(v) for v in ("m-a", "m-b", "m-c")] == ["3", "2", None]
+        store.set_label_rules("m-b", "3")
+        assert store.label_rules("m-b") == "3"
+        store.drop_predictions(keep="m-a")  # m-b has no predictions left, so no rules either
+        assert (store.label_rules(), store.label_rules("m-b")) == ("3", None)
