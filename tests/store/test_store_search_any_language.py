@@ -53,6 +53,18 @@ def test_an_english_search_finds_spanish_and_portuguese_passages_only_with_the_o
     assert counts == [("", 1), ("en", 1), ("es", 2), ("pt", 1)]
 
 
+def test_an_entry_lists_the_verb_forms_reports_use(store: Corpus) -> None:
+    # Monitoring reports count "lotes erradicados", not "erradicación": ~45 Spanish passages of the real
+    # reports said only the verb's forms.
+    texts = [("es", "Los lotes erradicados sumaron 40 hectáreas en Nariño."),
+             ("pt", "Foram erradicadas 300 hectares de coca no último ano."),
+             ("es", "Se erradicaron los cultivos de la vereda.")]
+    passages = [NewPassage(seq, seq, seq, text, lang) for seq, (lang, text) in enumerate(texts, start=1)]
+    store.add_report(NewReport(uri="v", sha256="2" * 64, title="verbs", passages=passages))
+    assert found(store, "eradication", any_language=False) == []
+    assert found(store, "eradication") == [1, 2, 3]
+
+
 def test_a_search_in_spanish_or_portuguese_finds_the_other_languages_too(languages: Corpus) -> None:
     # Without the option, PostgreSQL's older Spanish stemmer misses the plural (test_store_search_both_
     # databases); with it, the glossary's listed plural "erradicaciones" finds it on both.
