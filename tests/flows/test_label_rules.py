@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from revisions import migrate
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from corpus.engine import MIGRATIONS_DIR, make_engine
 from flows.cli import main
 from flows.ingest import run_ingest
 from flows.pipeline import relabel_if_rules_changed
@@ -35,18 +35,7 @@ NOTE = "run `citsec db reclassify`"
 
 def _back_to_0008_and_up(url: str) -> None:
     """The store as the release before 0009 left it (no rules recorded), then opened by this citsec."""
-    from alembic import command
-    from alembic.config import Config
-
-    engine = make_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0008")
-    finally:
-        engine.dispose()
+    migrate(url, "0008")
     Corpus.open(url).close()
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from revisions import migrate
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from corpus.engine import MIGRATIONS_DIR, make_engine, upgrade
+from corpus.engine import make_engine, upgrade
 from corpus.migrations import HEAD
 from corpus.schema import HumanLabel, Report
 
@@ -116,21 +117,6 @@ def test_postgres_label_ids_come_from_a_sequence(pg_store_url: str) -> None:
 # --- migration 0008 ---
 
 
-def _migrate(engine: Engine, revision: str) -> None:
-    """Up or down to `revision`, as `citsec db upgrade` would (or a release going back)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        if revision == HEAD:
-            command.upgrade(config, revision)
-        else:
-            command.downgrade(config, revision)
-
-
 def _fill(url: str) -> dict[str, int]:
     """A store with labels of every kind: a person's with and without an annotator, copies and copies of
     copies (carried_from chains), a free text's, predictions and entities; and label ids recorded by a
@@ -183,7 +169,7 @@ def test_the_sqlite_labels_rebuild_keeps_every_row_and_object_and_is_undone_exac
     engine = make_engine(url)
     try:
         assert upgrade(fresh, "0007") == "0007"
-        _migrate(engine, "0007")  # the store as the release before left it
+        migrate(engine, "0007")  # the store as the release before left it
         with engine.begin() as conn:  # and what its users may have added: a view, a trigger, statistics
             conn.exec_driver_sql("CREATE VIEW labeled AS SELECT passage_id, annotator FROM labels")
             conn.exec_driver_sql(
@@ -218,7 +204,7 @@ def test_the_sqlite_labels_rebuild_keeps_every_row_and_object_and_is_undone_exac
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
             assert conn.exec_driver_sql("SELECT count(*) FROM labeled").scalar() == len(rows["labels"])
 
-        _migrate(engine, "0007")
+        migrate(engine, "0007")
         assert _sqlite_state(engine) == (before_schema, before_rows)
         assert _sequence(engine) == []  # SQLite keeps its (empty) sqlite_sequence table
         assert upgrade(engine) == HEAD
@@ -246,7 +232,7 @@ def test_label_ids_handed_out_and_deleted_before_the_migration_are_not_given_aga
     ids = _fill(url)
     engine = make_engine(url)
     try:
-        _migrate(engine, "0007")
+        migrate(engine, "0007")
         with engine.connect() as conn:
             assert conn.execute(select(func.max(HumanLabel.id))).scalar_one() < ids["highest"]
         assert upgrade(engine) == HEAD
@@ -322,7 +308,7 @@ def test_the_migration_leaves_postgres_labels_as_they_were(pg_url: str) -> None:
 
     try:
         at_head = state()
-        _migrate(engine, "0007")
+        migrate(engine, "0007")
         assert state() == at_head
         assert upgrade(engine) == HEAD
         assert state() == at_head

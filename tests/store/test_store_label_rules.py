@@ -3,29 +3,12 @@ predictions stored before the store recorded rules count as the oldest rules, "1
 
 from __future__ import annotations
 
+from revisions import migrate
 from sqlalchemy import inspect
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from corpus.engine import MIGRATIONS_DIR, make_engine
+from corpus.engine import make_engine
 from corpus.taxonomy import LABELS
-
-
-def _migrate(url: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    engine = make_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            if revision == "head":
-                command.upgrade(config, revision)
-            else:
-                command.downgrade(config, revision)
-    finally:
-        engine.dispose()
 
 
 def _predicted_store(url: str) -> list[int]:
@@ -44,7 +27,7 @@ def _predicted_store(url: str) -> list[int]:
 
 def test_a_store_of_revision_0008_with_predictions_records_them_as_the_oldest_rules(store_url: str) -> None:
     _predicted_store(store_url)
-    _migrate(store_url, "0008")
+    migrate(store_url, "0008")
     engine = make_engine(store_url)
     try:
         assert "label_rules" not in {c["name"] for c in inspect(engine).get_columns("model_versions")}
