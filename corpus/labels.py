@@ -12,7 +12,7 @@ from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
 from corpus.labelstate import carry_late_labels, labels_came_over, rebuild, set_human_labels
 from corpus.records import LabelRow
-from corpus.schema import HumanLabel, Passage, Report, utcnow
+from corpus.schema import CurrentLabel, HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
 
 LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
@@ -168,6 +168,16 @@ class LabelsMixin(StoreBase):
                 select(func.count(func.distinct(HumanLabel.text))).where(HumanLabel.passage_id.is_(None))
             ).scalar_one()
         return int(on_passages) + int(free)
+
+    def model_labels(self) -> dict[int, frozenset[str]]:
+        """The labels each passage holds from the promoted model (no human label on it; a passage the
+        model gives no label is not in it): what labeling the store again changes."""
+        held: dict[int, set[str]] = {}
+        stmt = select(CurrentLabel.passage_id, CurrentLabel.label).where(CurrentLabel.origin == "model")
+        with self._read() as conn:
+            for passage_id, label in conn.execute(stmt):
+                held.setdefault(passage_id, set()).add(label)
+        return {passage_id: frozenset(labels) for passage_id, labels in held.items()}
 
     def rebuild_current_labels(self) -> None:
         """Recompute every passage's effective labels from labels and predictions (a repair tool)."""

@@ -89,19 +89,6 @@ class RegistryMixin(StoreBase):
         with self._write(PG_LOCK_LABELS) as conn:
             _promote(conn, version)
 
-    def drop_predictions(self, keep: str) -> int:
-        """Delete the stored predictions of every model version but `keep`; returns how many rows went.
-
-        After the promoted model labeled every passage again by a newer citsec's rules, the other versions'
-        predictions are of the older rules: dropped, they are made afresh if that version is promoted
-        (`models promote` predicts the passages a version has no prediction for)."""
-        with self._write(PG_LOCK_LABELS) as conn:
-            kept = _model_id(conn, keep, create=False)
-            dropped = conn.execute(delete(Prediction).where(Prediction.model_version_id != kept)).rowcount
-            # No predictions, no rules they were made under.
-            conn.execute(update(ModelVersion).where(ModelVersion.id != kept).values(label_rules=None))
-            return int(dropped)
-
     def label_rules(self, version: str | None = None) -> str | None:
         """The labeling rules `version`'s stored predictions were made under (default: the promoted
         model's), the oldest when they differ; None when none are recorded (no predictions, or stored by a
@@ -119,18 +106,15 @@ class RegistryMixin(StoreBase):
             named = update(ModelVersion).where(ModelVersion.version == version)
             conn.execute(named.values(label_rules=rules))
 
-    def fill_label_rules(self, rules: str, version: str | None = None) -> int:
-        """Record `rules` for the versions (or `version`) that have stored predictions and no rules
-        recorded: the predictions a caller applying `rules` has just stored (an ingest, a model's first
-        predictions). Rules already recorded stay: they are the oldest of that version's predictions.
-        Returns how many versions were filled in."""
+    def predicted_label_rules(self, version: str | None = None) -> dict[str, str | None]:
+        """The rules recorded for each model version that has stored predictions (or for `version`, when
+        it has some): the versions whose rules a caller that just stored predictions may have to record."""
         predicted = select(Prediction.passage_id).where(Prediction.model_version_id == ModelVersion.id)
-        unrecorded = [ModelVersion.label_rules.is_(None), predicted.exists()]
+        stmt = select(ModelVersion.version, ModelVersion.label_rules).where(predicted.exists())
         if version is not None:
-            unrecorded.append(ModelVersion.version == version)
-        with self._write() as conn:
-            filled = conn.execute(update(ModelVersion).where(*unrecorded).values(label_rules=rules))
-            return int(filled.rowcount)
+            stmt = stmt.where(ModelVersion.version == version)
+        with self._read() as conn:
+            return {name: rules for name, rules in conn.execute(stmt)}
 
     def add_predictions(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.fetch import FetchError, FetchPolicy, Validators, fetch
+from flows.interrupt import check_stop
 from flows.sources import ReportRef
 
 if TYPE_CHECKING:
@@ -449,23 +450,25 @@ class Relabeled:
     passages: int
     changed: int
 
+    def line(self) -> str:
+        """'re-classified 4225 passages with seed-35d9cf85: 561 changed their labels'."""
+        passages = f"{self.passages} passage{'' if self.passages == 1 else 's'}"
+        return f"re-classified {passages} with {self.model}: {self.changed} changed their labels"
 
-def relabel_store(corpus: Corpus, model: Any) -> Relabeled:
+
+def relabel_store(
+    corpus: Corpus, model: Any, between_batches: Callable[[], None] = lambda: None
+) -> Relabeled:
     """Label every stored passage again with `model` (a models.registry.LoadedModel, the promoted one) by
-    this citsec's rules, each read in its report, and record those rules; drop the other versions'
-    predictions (of older rules: promoting one later predicts every passage afresh). Human labels stay."""
-    from corpus import PassageFilter
+    this citsec's rules, each read in its report, and record those rules. Human labels stay; other
+    versions keep their predictions and the rules they were made under (`models promote` labels every
+    passage again for a version whose rules are older). `between_batches`: see models.retrain.reclassify."""
     from models.retrain import reclassify
 
-    def model_labels() -> dict[int, list[str]]:
-        rows = corpus.passages(PassageFilter())
-        return {row.id: sorted(row.labels) for row in rows if row.label_origin != "human"}
-
-    before = model_labels()
-    count = reclassify(corpus, model)
-    after = model_labels()
-    corpus.drop_predictions(keep=model.version)
-    changed = sum(1 for pid, labels in after.items() if before.get(pid, []) != labels)
+    before = corpus.model_labels()
+    count = reclassify(corpus, model, between_batches=between_batches)
+    after = corpus.model_labels()
+    changed = sum(1 for pid in before.keys() | after.keys() if before.get(pid) != after.get(pid))
     return Relabeled(model.version, count, changed)
 
 
@@ -490,9 +493,9 @@ def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> s
     again with the promoted model. Returns one line for the person running it, None when nothing was due.
     A promoted model this citsec does not have is left alone, with a line saying what to do."""
     from models.registry import load_model
-    from models.topic import LABEL_RULES_VERSION, older_label_rules
+    from models.topic import LABEL_RULES_VERSION, older_label_rules, record_label_rules
 
-    corpus.fill_label_rules(LABEL_RULES_VERSION)
+    record_label_rules(corpus)
     older = older_label_rules(corpus)
     if older is None:
         return None
@@ -500,7 +503,7 @@ def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> s
     why += f"{LABEL_RULES_VERSION})"
     missing = unavailable_model(corpus)
     if missing is not None:
-        return f"note: {why}, but {missing}; then `citsec db reclassify` labels them again"
-    done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir))
-    return (f"note: {why}: re-classified {done.passages} passages with {done.model}, "
-            f"{done.changed} changed their labels")
+        return f"note: {why}, but {missing}"
+    check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
+    done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir), between_batches=check_stop)
+    return f"note: {why}: {done.line()}"

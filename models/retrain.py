@@ -40,7 +40,7 @@ from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
-from models.topic import LABEL_RULES_VERSION, off_topic
+from models.topic import LABEL_RULES_VERSION, off_topic, record_label_rules
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -330,17 +330,20 @@ def decide(
 
 
 def reclassify(
-    corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH, *, missing_only: bool = False
+    corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH, *, missing_only: bool = False,
+    between_batches: Callable[[], None] = lambda: None,
 ) -> int:
     """Store `model`'s predictions for every current passage, each read in its report (models.context),
     one transaction per batch of whole reports; returns the count. `missing_only` predicts only the
     reports with a passage the model has no prediction for (stored after it was last promoted, or never
     promoted): what promoting it needs. Records the labeling rules (LABEL_RULES_VERSION) the model's
-    predictions were made under: this citsec's once it predicted every passage; with `missing_only`, only
-    for a model that had none recorded (its older predictions keep theirs)."""
+    predictions were made under: this citsec's once it predicted every passage; with `missing_only`, the
+    older of those and the ones recorded (models.topic.record_label_rules). `between_batches` runs before
+    each batch (a stop check: a run stopped halfway leaves the older rules recorded, to be done again)."""
     done = 0
     unpredicted_by = model.version if missing_only else None
     for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
+        between_batches()
         predictions = model.predict(
             [row.text for row in batch], [row.lang for row in batch],
             reports=[row.report_id for row in batch], kinds=[row.kind for row in batch],
@@ -356,7 +359,7 @@ def reclassify(
         done += len(batch)
         log.debug("re-classified %d passages", done)
     if missing_only:
-        corpus.fill_label_rules(LABEL_RULES_VERSION, model.version)
+        record_label_rules(corpus, model.version)
     else:
         corpus.set_label_rules(model.version, LABEL_RULES_VERSION)
     return done

@@ -50,5 +50,15 @@ def older_label_rules(corpus: Corpus, version: str | None = None) -> str | None:
     return recorded
 
 
+def record_label_rules(corpus: Corpus, version: str | None = None) -> None:
+    """After this citsec stored predictions (of `version`, or of any model): record its rules for each
+    version that has predictions and no rules recorded, or newer ones (another, newer citsec's on the
+    same store): a version's rules are those of its oldest predictions, so a newer citsec labels them
+    again."""
+    for name, recorded in corpus.predicted_label_rules(version).items():
+        if recorded is None or _rules_rank(recorded) > _rules_rank(LABEL_RULES_VERSION):
+            corpus.set_label_rules(name, LABEL_RULES_VERSION)
+
+
 def _rules_rank(rules: str) -> int:
     return int(rules) if rules.isdecimal() else 0  # unreadable: as old as can be

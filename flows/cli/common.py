@@ -67,12 +67,15 @@ def note_older_label_rules(corpus: Corpus) -> None:
     from models.topic import LABEL_RULES_VERSION, older_label_rules
 
     older = older_label_rules(corpus)
-    if older is not None:
-        err_console.print(
-            f"note: the store's labels were given by older labeling rules ({older}; this citsec's are "
-            f"{LABEL_RULES_VERSION}): run `citsec db reclassify` to label the passages again",
-            highlight=False, soft_wrap=True,
-        )
+    if older is None:
+        return
+    from flows.pipeline import unavailable_model
+
+    why = f"note: the store's labels were given by older labeling rules ({older}; this citsec's are "
+    why += f"{LABEL_RULES_VERSION})"
+    missing = unavailable_model(corpus)
+    todo = f"but {missing}" if missing else "run `citsec db reclassify` to label the passages again"
+    err_console.print(f"{why}: {todo}", highlight=False, soft_wrap=True)
 
 
 class UserError(Exception):

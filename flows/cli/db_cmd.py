@@ -73,9 +73,8 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     The model is the same; how its scores become labels can change between citsec versions (a passage
     that never speaks of security now gets no label: see README). Passages keep the labels of the version
     that stored them until this runs. Human labels are left alone; each passage is read in its report, as
-    ingest reads it. Other model versions' stored predictions are dropped: promoting one of them later
-    labels every passage afresh, by this version's rules. `citsec ingest` runs this by itself when the
-    store's labels were given by older rules.
+    ingest reads it. Promoting another version whose predictions older rules made labels every passage
+    again too. `citsec ingest` runs this by itself when the store's labels were given by older rules.
     """
     from corpus import Corpus
     from flows.cli.common import UserError
@@ -90,5 +89,4 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         if missing is not None:
             raise UserError(missing)
         done = relabel_store(corpus, load_model(corpus, cache_dir=Settings.from_env().cache_dir))
-    typer.echo(f"re-classified {done.passages} passages with {done.model}: {done.changed} changed their "
-               "labels")
+    typer.echo(done.line())

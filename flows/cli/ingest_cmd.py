@@ -103,20 +103,18 @@ def ingest_command(
     except KeyboardInterrupt:
         # Raised here, after the workers and the API have stopped, so that its line is the last one.
         raise Interrupted(interrupted_line(progress.finished)) from None
+    from flows.cli.output import note
+
+    if summary.relabeled:  # done even when nothing was ingested
+        note(summary.relabeled)
     if summary.reports == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
     if summary.labels_left:
-        from flows.cli.output import note
-
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
              "now; their labels stay with the older version (`citsec label export` lists them)")
-    if summary.relabeled:
-        from flows.cli.output import note
-
-        note(summary.relabeled)
     _print_summary(summary, time.perf_counter() - started)
     if summary.sources_without_report:
         # The readable sources were ingested; a script must still learn that one it named was not.

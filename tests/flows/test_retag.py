@@ -120,32 +120,6 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
     assert capsys.readouterr().out.endswith(": 0 changed their labels\n")
 
 
-def test_reclassify_drops_other_versions_predictions_so_promoting_one_labels_afresh(
-    db_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from models.registry import load_model, register_model
-
-    _stale_store(db_url)
-    with Corpus.open(db_url) as corpus:
-        model = load_model(corpus)
-        register_model(corpus, model.estimator, version="m-older")
-        ids = [row.id for row in corpus.passages(PassageFilter())]
-        # Predictions an older citsec stored for the other version: every passage prevention.
-        stale = [(pid, label, 0.9, label == "prevention") for pid in ids for label in LABELS]
-        corpus.add_predictions("m-older", stale)
-    with pytest.raises(SystemExit):
-        main(["db", "reclassify", "--db", db_url])
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as done:
-        main(["models", "promote", "m-older", "--db", db_url])
-    assert done.value.code == 0
-    assert f"classified {len(ids)} passages it had not seen" in capsys.readouterr().out
-    with Corpus.open(db_url) as corpus:
-        rows = {row.id: row for row in corpus.passages(PassageFilter())}
-    expected = model.predict(TEXTS, reports=["old"] * 3)
-    assert [sorted(rows[pid].labels) for pid in ids[1:]] == [sorted(p.labels) for p in expected[1:]]
-
-
 def test_reclassify_refuses_a_promoted_model_this_citsec_does_not_have(
     tmp_path, capsys: pytest.CaptureFixture[str]
 ) -> None:

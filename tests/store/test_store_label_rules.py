@@ -45,11 +45,19 @@ def test_a_fresh_store_records_the_rules_of_whoever_predicted(store_url: str) ->
     _predicted_store(store_url)
     with Corpus.open(store_url) as store:
         assert store.label_rules() is None  # stored by a caller that did not say
-        assert store.fill_label_rules("2", "m-b") == 1
+        assert store.predicted_label_rules() == {"m-a": None, "m-b": None}  # m-c has no predictions
+        store.set_label_rules("m-b", "2")
+        assert store.predicted_label_rules("m-b") == {"m-b": "2"}
+        assert store.predicted_label_rules("m-c") == {}
         assert (store.label_rules("m-a"), store.label_rules("m-b")) == (None, "2")
-        assert store.fill_label_rules("3") == 1  # only m-a: m-b keeps its older rules, m-c has nothing
-        assert [store.label_rules(v) for v in ("m-a", "m-b", "m-c")] == ["3", "2", None]
-        store.set_label_rules("m-b", "3")
-        assert store.label_rules("m-b") == "3"
-        store.drop_predictions(keep="m-a")  # m-b has no predictions left, so no rules either
-        assert (store.label_rules(), store.label_rules("m-b")) == ("3", None)
+
+
+def test_a_versions_rules_are_those_of_its_oldest_predictions(store_url: str) -> None:
+    from models.topic import LABEL_RULES_VERSION, record_label_rules
+
+    _predicted_store(store_url)
+    with Corpus.open(store_url) as store:
+        store.set_label_rules("m-b", "1")  # an older citsec's
+        store.set_label_rules("m-a", "99")  # a newer citsec's, then this one stored some
+        record_label_rules(store)
+        assert [store.label_rules(v) for v in ("m-a", "m-b", "m-c")] == [LABEL_RULES_VERSION, "1", None]
