@@ -35,6 +35,7 @@ import numpy as np
 
 from bench.classifier_eval import paired_bootstrap
 from bench.common import FOLDS, REPORTS, SHARED, fold_of, write_results
+from models.classifier import StrategyClassifier
 from models.context import CONTEXT_QUANTILE, CONTEXT_WEIGHT, blend, report_context, with_contexts
 from models.evaluation import GoldSet, evaluate, format_evaluation, macro_f1, read_gold
 from models.labels import labels_to_matrix
@@ -142,6 +143,27 @@ def as_ingest_stores(decisions: np.ndarray, marked: np.ndarray) -> np.ndarray:
     out = decisions.copy()
     out[marked] = 0
     return out
+
+
+def scores(estimator: StrategyClassifier, rows: list[dict[str, Any]], docs: Documents | None) -> np.ndarray:
+    """(n, labels) a model's scores for gold `rows`: each passage on its own, or, with `docs`, read in its
+    document as the store reads it (models.context)."""
+    proba = estimator.predict_proba([r["text"] for r in rows])
+    if docs is None:
+        return np.asarray(proba)
+    keys = [(r["doc"], r["lang"]) for r in rows]
+    contexts = {key: report_context(estimator.predict_proba(docs.passages[key])) for key in set(keys)}
+    return with_contexts(proba, keys, contexts)
+
+
+def stored_decisions(
+    estimator: StrategyClassifier, rows: list[dict[str, Any]], docs: Documents | None,
+    marked: np.ndarray | None = None,
+) -> np.ndarray:
+    """A model's 0/1 decisions for gold `rows` as citsec stores them: alone, or read in their documents
+    (`docs`), and none for the passages left_unlabeled marks (`marked`, computed when not given)."""
+    decided = (scores(estimator, rows, docs) >= estimator.thresholds_).astype(np.int64)
+    return as_ingest_stores(decided, left_unlabeled(rows, docs) if marked is None else marked)
 
 
 def gold_set() -> tuple[list[dict[str, Any]], GoldSet, np.ndarray]:

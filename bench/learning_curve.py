@@ -39,7 +39,6 @@ from bench.common import FOLDS, SHARED, fold_of, write_results
 from bench.context_eval import Documents
 from corpus import Corpus
 from flows.settings import Settings
-from models.context import report_context, with_contexts
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, labels_to_matrix
 from models.queue import Candidate, spread, uncertainty
@@ -57,25 +56,11 @@ def read_dev(path: Path) -> list[Row]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def scores(model: LoadedModel, rows: list[Row], documents: Documents | None) -> np.ndarray:
-    """(n, labels) the model's scores for `rows`: each passage on its own, or read in its document."""
-    estimator = model.estimator
-    proba = estimator.predict_proba([r["text"] for r in rows])
-    if documents is not None:
-        keys = [(r["doc"], r["lang"]) for r in rows]
-        context_of = {
-            key: report_context(estimator.predict_proba(documents.passages[key])) for key in set(keys)
-        }
-        proba = with_contexts(proba, keys, context_of)
-    return np.asarray(proba)
-
-
 def decisions(model: LoadedModel, held: list[Row], documents: Documents | None) -> np.ndarray:
     """The model's 0/1 decisions for `held`: each passage on its own, or read in its document as ingest
     stores it (a passage in its PDF's reference list gets no label); one that never speaks of security
     gets none either way (models.topic)."""
-    decided = (scores(model, held, documents) >= model.estimator.thresholds_).astype(np.int64)
-    return context_eval.as_ingest_stores(decided, context_eval.left_unlabeled(held, documents))
+    return context_eval.stored_decisions(model.estimator, held, documents)
 
 
 def queue_order(pool: list[Row], model: LoadedModel, documents: Documents | None) -> list[Row]:
@@ -83,7 +68,8 @@ def queue_order(pool: list[Row], model: LoadedModel, documents: Documents | None
     scored as the held-out passages are (in their documents with --in-report, as the store's queue does)."""
     thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
     candidates = []
-    for i, (row, proba) in enumerate(zip(pool, scores(model, pool, documents), strict=True)):
+    pool_scores = context_eval.scores(model.estimator, pool, documents)
+    for i, (row, proba) in enumerate(zip(pool, pool_scores, strict=True)):
         by_label = {label: float(p) for label, p in zip(LABELS, proba, strict=True)}
         unsure = uncertainty(by_label, thresholds)
         candidates.append(Candidate(unsure, i, row.get("doc"), row.get("lang"), row=row))
