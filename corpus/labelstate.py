@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, literal, or_, select
 
-from corpus.passage_match import Matches, OldPassage, label_takers, match_passages
+from corpus.passage_match import Matches, OldPassage, match_passages, stand_ins
 from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction, Report
 
 HUMAN_SCORE = 1.0
@@ -257,12 +257,20 @@ def carry_late_labels(conn: Connection, passage_ids: Iterable[int]) -> None:
     person's label speaks for the two there (old_passages). Each copy records the label row it copies
     (`carried_from`), a copy of a copy at each further step, which is what labels_came_over reads.
 
+    A copy an earlier late label left follows the match too: when a later label (a relabel of its source,
+    or a label on a rival) makes the match give the passage that stands for the labeled one no label, the
+    late copies it holds are taken back, and their copies on the next readings (_take_back). It gets back
+    what it held before them; a copy made when it was stored stays (labels_came_over holds that match
+    final), and a person's own label is never taken back. So the labels end as they would have had the
+    later label come first.
+
     The match runs once per (older readings -> the reading that superseded them) step, however many
-    labels were written, and only for the passages just labeled (`label_takers`: the answer of the full
-    match for them), so a `label add` scores a few passages, not every labeled passage of the old reading
-    again, inside the write lock.
+    labels were written, and only for the passages just labeled (`stand_ins`: the answer of the full
+    match for the new passages that stand for them), so a `label add` scores a few passages, not every
+    labeled passage of the old reading again, inside the write lock.
     """
     pending: dict[int, set[int]] = defaultdict(set)  # newer reading -> passages of its older readings
+    taken_back: set[int] = set()  # copies deleted on the way (_take_back), whose copies follow them
     for ids in chunks(sorted(set(passage_ids))):
         rows = conn.execute(
             select(Passage.id, Report.superseded_by)
@@ -275,41 +283,60 @@ def carry_late_labels(conn: Connection, passage_ids: Iterable[int]) -> None:
         # A reading supersedes only readings stored before it (smaller ids): taking the smallest first
         # gathers every source of a step before its match runs.
         newer = min(pending)
-        reached = _carry_step(conn, newer, pending.pop(newer))
+        reached = _carry_step(conn, newer, pending.pop(newer), taken_back)
         after = conn.execute(select(Report.superseded_by).where(Report.id == newer)).scalar()
         if reached and after is not None:
             pending[int(after)].update(reached)
 
 
-def _carry_step(conn: Connection, newer: int, sources: set[int]) -> list[int]:
+def _carry_step(conn: Connection, newer: int, sources: set[int], taken_back: set[int]) -> list[int]:
     """Copy the latest labels of `sources` (passages of readings `newer` superseded) to the passages of
-    `newer` the match gives them to, where allowed (carry_late_labels); returns the passages that hold
-    them now."""
+    `newer` the match gives them to, where allowed (carry_late_labels), and take back the late copies the
+    match no longer gives the passages that stand for them (_take_back); returns the passages whose labels
+    changed or that hold them now."""
     older = conn.execute(select(Report.id).where(Report.superseded_by == newer)).scalars().all()
     latest = latest_labels(conn, older)
     rows = conn.execute(
         select(Passage.id, Passage.text).where(Passage.report_id == newer).order_by(Passage.seq)
     )
     new = [(pid, text) for pid, text in rows]
-    old = old_passages(conn, older, latest)
-    if 2 * len(sources) < len(latest):
-        # Only the passages just labeled (or just reached) look for a new passage; label_takers checks
-        # what they find against every other labeled passage, as the full match does.
-        label_from = label_takers(old, new, sources)
-    else:
-        # Most of them (an import onto the old reading): the full match, whose answer label_takers
-        # gives, costs less than checking so many choices one by one.
-        label_from = match_passages(old, new).label_from
-    targets = {pid: label_from[pid] for pid, _ in new if label_from.get(pid) in sources}
-    if not targets:
+    # The passages of `newer` that are `sources` read again, with the label the match gives each now:
+    # only the passages just labeled (or just reached) look for a new passage, checked against every
+    # other labeled passage as the full match does (which runs instead for most of them: an import).
+    # Those holding a late copy are checked too when one of `sources` may be their rival: a label given
+    # to a rival that is closest to nothing takes the copy back all the same.
+    _, since = given_before(conn, newer)
+    late = conn.execute(
+        select(HumanLabel.passage_id)
+        .join(Passage, Passage.id == HumanLabel.passage_id)
+        .where(Passage.report_id == newer, HumanLabel.carried_from.is_not(None), since)
+        .distinct()
+    )
+    answer = stand_ins(
+        old_passages(conn, older, latest), new, sources, [cast(int, p) for p in late.scalars()]
+    )
+    if not answer:
         return []
-    held = _latest_copies(conn, targets)
+    # Copies of a copy taken back on an older reading go first, whatever the match gives now: the label
+    # they copied is gone, and what the passage held before them decides what it takes below.
+    followed = _take_back(conn, newer, list(answer), taken_back, late=False) if taken_back else []
+    held = _latest_copies(conn, answer)
     copies = []
     reached = []
-    for pid, source in targets.items():  # in the newer reading's order, as carry_labels_over inserts
-        row = latest[source]
+    stale = []
+    for pid, _ in new:  # in the newer reading's order, as carry_labels_over inserts
+        if pid not in answer:
+            continue
         if pid in held and held[pid] is None:
             continue  # a person's own label on the newer passage wins: the late label stays behind
+        source = answer[pid]
+        if source is None:
+            if pid in held:
+                stale.append(pid)  # a copy the match no longer gives it
+            continue
+        row = latest[source]
+        if source not in sources and held.get(pid, row.id) == row.id:
+            continue  # another passage's label, as it came over (or did not) before: nothing changed
         reached.append(pid)
         if pid in held and held[pid] == row.id:
             continue  # a copy of this very label is there already
@@ -320,7 +347,59 @@ def _carry_step(conn: Connection, newer: int, sources: set[int]) -> list[int]:
     if copies:
         conn.execute(insert(HumanLabel), copies)
         set_human_labels_many(conn, {c["passage_id"]: c["labels"] for c in copies})
-    return reached
+    return list(dict.fromkeys([*followed, *reached, *_take_back(conn, newer, stale, taken_back)]))
+
+
+def _take_back(
+    conn: Connection, newer: int, passage_ids: Sequence[int], taken_back: set[int], *, late: bool = True
+) -> list[int]:
+    """Delete the late copies at the end of the label histories of `passage_ids` (passages of `newer` the
+    match no longer gives a label): copies of labels given after `newer` was stored (given_before's
+    "since"), which carry_late_labels made (unless not `late`: for passages the match may still give one),
+    and copies of a copy taken back on an older reading (in `taken_back`, which gets the ids deleted here).
+    What a passage held before them is its label again: a copy made when `newer` was stored (the match of
+    then, which labels_came_over holds final), a person's own label (never taken back), or none (the
+    model's labels). Returns the passages whose labels changed."""
+    if not passage_ids:
+        return []
+    _, since = given_before(conn, newer)
+    removed: list[int] = []
+    changed: list[int] = []
+    for ids in chunks(sorted(passage_ids)):
+        copies = set(
+            conn.execute(
+                select(HumanLabel.id).where(
+                    HumanLabel.passage_id.in_(ids), HumanLabel.carried_from.is_not(None), since
+                )
+            ).scalars()
+            if late
+            else ()
+        )
+        history: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+        rows = conn.execute(
+            select(HumanLabel.passage_id, HumanLabel.id, HumanLabel.carried_from)
+            .where(HumanLabel.passage_id.in_(ids))
+            .order_by(HumanLabel.id)
+        )
+        for pid, label_id, carried in rows:
+            history[cast(int, pid)].append((label_id, carried))
+        for pid, labels in history.items():
+            end = len(labels)
+            while end and (labels[end - 1][0] in copies or labels[end - 1][1] in taken_back):
+                end -= 1
+            if end < len(labels):
+                removed += [label_id for label_id, _ in labels[end:]]
+                changed.append(pid)
+    for ids in chunks(removed):
+        conn.execute(delete(HumanLabel).where(HumanLabel.id.in_(ids)))
+    taken_back.update(removed)
+    if changed:
+        held = _latest_rows(conn, changed)
+        for ids in chunks(changed):
+            conn.execute(delete(CurrentLabel).where(CurrentLabel.passage_id.in_(ids)))
+        set_human_labels_many(conn, {pid: labels for pid, (_, labels) in held.items()})
+        refresh_model_labels(conn, [pid for pid in changed if pid not in held])
+    return changed
 
 
 def _latest_copies(conn: Connection, passage_ids: Iterable[int]) -> dict[int, int | None]:

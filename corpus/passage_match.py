@@ -54,10 +54,16 @@ passage has words enough that few passages hold, and only a short one made of co
 boilerplate one, is left behind where it would have carried.
 
 A label given to an old version after the new one was stored (corpus.labelstate's late carry) needs the
-answer for that passage alone: `label_takers` gives the full match's answer for a few labeled passages,
-looking only at the new passages they choose and, for each, at the labeled old passages that may choose it
-too (a superset found by the same bag-of-words bound) and at its rivals, so its checks see what the full
-match's see, at a cost that grows with those few passages rather than with all the labeled ones.
+answer for that passage alone: `stand_ins` gives the full match's answer for the new passages that are a
+few old passages read again (`label_takers`: those that take their labels), looking only at the new
+passages they choose and, for each, at the labeled old passages that may choose it too (a superset found by
+the same bag-of-words bound) and at its rivals, so its checks see what the full match's see, at a cost that
+grows with those few passages rather than with all the labeled ones. On a boilerplate reading nearly every
+labeled passage may choose each new passage, so many late labels at once (under half: more run the full
+match in any case) would bound sources x labeled pairs; when those come to more than the full match would
+bound (CHECKS pairs per labeled passage are always allowed: it bounds at least that), it runs the full
+match instead (the same answer). On prose the full match bounds a few hundred new passages for each
+labeled one, so checking one by one stays the cheaper.
 """
 
 from __future__ import annotations
@@ -74,6 +80,7 @@ NEAR_TIE = 0.05  # a second candidate this close to the best makes the choice am
 MERGED = 0.5  # share of another labeled passage's words in what the new passage gained: a merge
 RARE_WORDS = 10  # candidates must share one of a passage's this many rarest distinctive words
 DISTINCTIVE = 30  # a word held by at most this many passages is distinctive: it may find candidates
+CHECKS = 8  # stand_ins bounds this many candidates per labeled passage before weighing the full match's cost
 
 _FLOOR = SIMILAR - NEAR_TIE  # rule 2 looks no farther: a choice must reach SIMILAR, a near-tie to it this
 
@@ -136,38 +143,57 @@ class _Index:
         `also` and those that share one of its RARE_WORDS rarest distinctive words (held by at most
         DISTINCTIVE texts). Nothing when texts that hold none of those words might be as close and are
         too many to compare (see the module's note on cost)."""
+        present, rare = self._rare(tokens)
+        near = {*also, *(i for t in rare for i in self.holders[t])}
+        found, reach = self._closest(tokens, floor, near)
+        common = self._common(tokens, present, rare, reach)
+        if common:
+            # Texts holding those: compared too when few, else it is left alone (fail safe: nothing comes
+            # over to it, and its label stays behind, counted).
+            more: set[int] = set()
+            for t in common:
+                if len(self.holders[t]) > RARE_WORDS * DISTINCTIVE:
+                    return []
+                more.update(self.holders[t])
+                if len(more) > RARE_WORDS * DISTINCTIVE:
+                    return []
+            found, reach = self._closest(tokens, floor, near | more)
+        return sorted((c for c in found if c[0] >= reach), reverse=True)
+
+    def candidates(self, tokens: list[str], floor: float) -> int:
+        """About how many texts `close_to(tokens, floor)` bounds: those holding its rare words, and the
+        common words it may need (counted once for each word they hold: an upper bound)."""
+        present, rare = self._rare(tokens)
+        count = sum(len(self.holders[t]) for t in rare)
+        more = sum(len(self.holders[t]) for t in self._common(tokens, present, rare, floor))
+        return count + (more if more <= RARE_WORDS * DISTINCTIVE else 0)  # more: close_to gives up
+
+    def _rare(self, tokens: list[str]) -> tuple[list[str], list[str]]:
+        """The words of `tokens` some text holds, fewest holders first, and its RARE_WORDS rarest
+        distinctive ones (held by at most DISTINCTIVE texts)."""
         holders = self.holders
         present = sorted((t for t in set(tokens) if t in holders), key=lambda t: (len(holders[t]), t))
-        rare = [t for t in present if len(holders[t]) <= DISTINCTIVE][:RARE_WORDS]
-        near = {*also, *(i for t in rare for i in holders[t])}
-        found, reach = self._closest(tokens, floor, near)
-        if len(rare) < min(RARE_WORDS, len(present)):
-            # Common words (in more than DISTINCTIVE texts) were passed over. A text that reaches `reach`
-            # matches at least reach * n / (2 - reach) of the n tokens, so it holds one of the rarest words
-            # that have more tokens than it may miss (those no text holds coming first, then `rare`).
-            n = len(tokens)
-            must = n - (reach * n / (2 - reach) - 1e-9)  # tokens it may miss, less those covered below
-            counts = Counter(tokens)
-            must -= sum(k for t, k in counts.items() if t not in holders)
-            must -= sum(counts[t] for t in rare)
-            common = []
-            for t in present[len(rare) : RARE_WORDS]:  # those a text sharing a rarest word holds
-                if must < 0:
-                    break
-                common.append(t)
-                must -= counts[t]
-            if common:
-                # Texts holding those: compared too when few, else it is left alone (fail safe: nothing
-                # comes over to it, and its label stays behind, counted).
-                more: set[int] = set()
-                for t in common:
-                    if len(holders[t]) > RARE_WORDS * DISTINCTIVE:
-                        return []
-                    more.update(holders[t])
-                    if len(more) > RARE_WORDS * DISTINCTIVE:
-                        return []
-                found, reach = self._closest(tokens, floor, near | more)
-        return sorted((c for c in found if c[0] >= reach), reverse=True)
+        return present, [t for t in present if len(holders[t]) <= DISTINCTIVE][:RARE_WORDS]
+
+    def _common(self, tokens: list[str], present: list[str], rare: list[str], reach: float) -> list[str]:
+        """The common words (in more than DISTINCTIVE texts) passed over whose holders may reach `reach`
+        too: a text that reaches it matches at least reach * n / (2 - reach) of the n tokens, so it holds
+        one of the rarest words that have more tokens than it may miss (those no text holds coming first,
+        then `rare`)."""
+        if len(rare) >= min(RARE_WORDS, len(present)):
+            return []
+        n = len(tokens)
+        must = n - (reach * n / (2 - reach) - 1e-9)  # tokens it may miss, less those covered below
+        counts = Counter(tokens)
+        must -= sum(k for t, k in counts.items() if t not in self.holders)
+        must -= sum(counts[t] for t in rare)
+        common = []
+        for t in present[len(rare) : RARE_WORDS]:  # those a text sharing a rarest word holds
+            if must < 0:
+                break
+            common.append(t)
+            must -= counts[t]
+        return common
 
     def may_reach(self, tokens: list[str], reach: float) -> set[int]:
         """The texts whose ratio to `tokens` may reach `reach`, all of them (a superset): a text that
@@ -220,7 +246,11 @@ def match_passages(old: Sequence[OldPassage], new: Sequence[tuple[int, str]]) ->
     `old` holds every passage of the older versions, labeled or not (the unlabeled ones keep a label from
     going to a passage that is really theirs), the labeled ones in the order their labels were given;
     `new` the new version's passages (id, text)."""
-    matching = _Matching(old, new)
+    return _match(_Matching(old, new))
+
+
+def _match(matching: _Matching) -> Matches:
+    """match_passages on the readings `matching` holds (its decisions so far reused)."""
     label_from: dict[int, int] = {}
     through: dict[int, int] = {}
     for key, group in matching.groups.items():
@@ -246,31 +276,62 @@ def label_takers(
     old: Sequence[OldPassage], new: Sequence[tuple[int, str]], sources: Collection[int]
 ) -> dict[int, int]:
     """The new passages that take the label of one of `sources` (labeled passages of `old`), with the one
-    each takes: `match_passages(old, new).label_from` narrowed to `sources`, computed for those alone.
+    each takes: `match_passages(old, new).label_from` narrowed to `sources`, computed for those alone
+    (`stand_ins`: a new passage that takes one's label is one that stands for it)."""
+    wanted = set(sources)
+    return {pid: source for pid, source in stand_ins(old, new, wanted).items() if source in wanted}
+
+
+def stand_ins(
+    old: Sequence[OldPassage],
+    new: Sequence[tuple[int, str]],
+    passages: Collection[int],
+    held: Collection[int] = (),
+) -> dict[int, int | None]:
+    """The new passages that are one of `passages` (of `old`, labeled or not) read again, with the old
+    passage whose label each takes in `match_passages(old, new)`, or None when it takes none: those with
+    its words (rule 1), and the new passage closest to it as rule 2 finds it (unambiguous, close enough,
+    not an old passage unchanged), whatever its label says. What a label given to one of `passages` can
+    change: the answer for the new passages a late label reaches, and takes back (corpus.labelstate).
+    Those of `held` (new passages holding labels the match gave them) that one of `passages` may be a
+    near-tie rival of are answered too: a label given to a rival can take theirs away.
 
     For a few labels given to an old reading after the new one was stored (corpus.labelstate's late
-    carry): only the old passages of `sources` look for their closest new passage, and only the new
-    passages they choose are checked, against every labeled old passage that may choose them too (found
-    by shared rare words, as the full match finds its candidates) and every old passage that may be their
-    rival, so the near-tie, rival-label and merge checks see what they see in the full match. The cost
-    grows with `sources`, not with the labeled passages of `old` (indexing the words stays linear)."""
+    carry): only `passages` look for their closest new passage, and only the new passages they choose are
+    checked, against every labeled old passage that may choose them too (found by shared rare words, as
+    the full match finds its candidates) and every old passage that may be their rival, so the near-tie,
+    rival-label and merge checks see what they see in the full match. The cost grows with `passages`, not
+    with the labeled passages of `old` (indexing the words stays linear). It runs the full match instead
+    when that costs less: for half the labeled passages or more (an import onto the old reading), and on
+    boilerplate, when the labeled passages that may choose the new passages found (they share enough of
+    their words) add up to more than the full match would bound (`_Matching.choosers`)."""
     matching = _Matching(old, new)
-    wanted = set(sources)
-    label_from: dict[int, int] = {}
-    keys = {key for key, group in matching.groups.items() if wanted.intersection(group.labeled)}
-    for key in keys:
+    wanted = set(passages)
+    keys = {same_words(p.text) for p in old if p.id in wanted}
+    found: dict[int, int | None] = {}
+    for key in keys & matching.new_by_words.keys():
         group = matching.groups[key]
-        if key in matching.new_by_words and group.source in wanted:
-            label_from.update(dict.fromkeys(matching.new_by_words[key], group.source))
-    if not matching.near():
-        return label_from
-    chosen = {matching.choice(matching.gone_at[key]) for key in keys if key in matching.gone_at}
-    for i in sorted(i for i in chosen if i is not None):
-        closest_to = [g for g in matching.may_choose(i) if matching.choice(g) == i]
-        taken = matching.taken(i, closest_to)
-        if taken is not None and taken[0] in wanted:
-            label_from[matching.new_ids[i]] = taken[0]
-    return label_from
+        found.update(dict.fromkeys(matching.new_by_words[key], group.source if group.labeled else None))
+    gone = [matching.gone_at[key] for key in keys if key in matching.gone_at]
+    if not gone:
+        return found
+    matching.index()
+    closest = sorted({i for i in map(matching.closest, gone) if i is not None} | matching.rivaled(gone, held))
+    if not closest or not matching.labeled_gone:
+        return found | {matching.new_ids[i]: None for i in closest}
+    labeled = sum(passage.labels is not None for passage in old)
+    choosers = matching.choosers(closest) if 2 * len(wanted) < labeled else None
+    if choosers is None:
+        # Most of the labeled passages, or boilerplate (the labeled passages that may choose the new ones
+        # are so many that bounding them one by one would cost more): the full match, which reuses the
+        # choices made so far.
+        label_from = _match(matching).label_from
+        return found | {matching.new_ids[i]: label_from.get(matching.new_ids[i]) for i in closest}
+    for i, may_reach in choosers.items():
+        closest_to = [g for g in matching.may_choose(i, may_reach) if matching.choice(g) == i]
+        taken = matching.taken(i, closest_to) if closest_to else None
+        found[matching.new_ids[i]] = None if taken is None else taken[0]
+    return found
 
 
 class _Matching:
@@ -296,13 +357,19 @@ class _Matching:
         self.gone = [group for key, group in self.groups.items() if key not in self.new_by_words]
         self.gone_at = {key: g for g, key in enumerate(k for k in self.groups if k not in self.new_by_words)}
         self.labeled_gone = [group for group in self.gone if group.labeled]
-        self._choices: dict[int, int | None] = {}
+        self._closest: dict[int, int | None] = {}
+        self._full_cost: int | None = None
         self._indexed = False
 
     def near(self) -> bool:
         """Whether rule 2 has anything to do; if so, the words it compares are indexed (once)."""
         if not self.labeled_gone:
             return False
+        self.index()
+        return True
+
+    def index(self) -> None:
+        """Index the words rule 2 compares (once)."""
         if not self._indexed:
             self._indexed = True
             for key, group in self.groups.items():
@@ -311,30 +378,87 @@ class _Matching:
             self.unchanged = [key in self.groups for key in self.new_words]
             self.new_index = _Index([words(key) for key in self.new_words])
             self.old_index = _Index([group.words for group in self.gone])
-        return True
 
     def choice(self, g: int) -> int | None:
-        """The new passage (index) gone old passage `g` is closest to, when it is labeled and the closest
-        is unambiguous, close enough, and not an old passage unchanged."""
-        if g not in self._choices:
-            self._choices[g] = None
-            group = self.gone[g]
-            close = self.new_index.close_to(group.words, _FLOOR) if group.labeled and group.words else []
+        """The new passage (index) gone old passage `g` chooses: its `closest` when it is labeled."""
+        return self.closest(g) if self.gone[g].labeled else None
+
+    def closest(self, g: int) -> int | None:
+        """The new passage (index) gone old passage `g` is closest to, when the closest is unambiguous,
+        close enough, and not an old passage unchanged."""
+        if g not in self._closest:
+            self._closest[g] = None
+            tokens = self.gone[g].words
+            close = self.new_index.close_to(tokens, _FLOOR) if tokens else []
             clear = len(close) == 1 or (len(close) > 1 and close[1][0] < close[0][0] - NEAR_TIE)
             if clear and close[0][0] >= SIMILAR and not self.unchanged[close[0][1]]:
-                self._choices[g] = close[0][1]
-        return self._choices[g]
+                self._closest[g] = close[0][1]
+        return self._closest[g]
 
-    def may_choose(self, i: int) -> list[int]:
-        """Labeled gone old passages that may have new passage `i` as their choice: every one whose
-        ratio to it may reach SIMILAR (a superset; `choice` decides)."""
-        tokens = self.new_index.texts[i]
+    def rivaled(self, gone: Sequence[int], held: Collection[int]) -> set[int]:
+        """The new passages (indexes) of `held` (ids; not old passages unchanged) that one of the gone old
+        passages `gone` may be a rival of in `taken` (its ratio to them may reach _FLOOR). Each pair is
+        bounded while that costs less than the full match would (`full_cost`); past that, all those the
+        shared words allow are taken (a superset: `taken` decides, and the full match choosers then picks
+        answers them at no extra cost)."""
+        if not held:
+            return set()
+        at = {new_id: i for i, new_id in enumerate(self.new_ids)}
+        targets = {at[p] for p in held if p in at and not self.unchanged[at[p]]}
+        if not targets:
+            return set()
+        reach = {g: targets & self.new_index.may_reach(self.gone[g].words, _FLOOR) for g in gone}
+        pairs = sum(map(len, reach.values()))
+        if pairs > CHECKS * len(self.labeled_gone) and pairs > self.full_cost():
+            return set().union(*reach.values())
+        found: set[int] = set()
         matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(tokens)
+        for g, near in reach.items():
+            matcher.set_seq2(self.gone[g].words)
+            for i in sorted(near - found):
+                matcher.set_seq1(self.new_index.texts[i])
+                if matcher.real_quick_ratio() >= _FLOOR and matcher.quick_ratio() >= _FLOOR:
+                    found.add(i)
+        return found
+
+    def choosers(self, chosen: Sequence[int]) -> dict[int, list[int]] | None:
+        """For each of the new passages (indexes) `chosen`: the labeled gone old passages whose ratio to it
+        may reach SIMILAR by shared words (`_Index.may_reach`), which `may_choose` bounds one by one; None
+        when they add up to more than the full match would bound (`full_cost`), which then costs less
+        (boilerplate: most passages share most words, while few words are rare enough to find candidates
+        by). Up to CHECKS per labeled gone passage they are taken without counting that."""
+        budget = CHECKS * len(self.labeled_gone)
+        counted = False
+        found: dict[int, list[int]] = {}
+        for i in chosen:
+            reach = self.old_index.may_reach(self.new_index.texts[i], SIMILAR)
+            found[i] = [g for g in sorted(reach) if self.gone[g].labeled]
+            budget -= len(found[i])
+            if budget < 0 and not counted:
+                counted = True
+                budget += self.full_cost() - CHECKS * len(self.labeled_gone)
+            if budget < 0:
+                return None
+        return found
+
+    def full_cost(self) -> int:
+        """What the full match costs, in bounds `may_choose` computes (measured): for each labeled gone old
+        passage, about two for each new passage its closest is looked for among (the bound, then ratios
+        and rivals for some), and fifteen to set that up."""
+        if self._full_cost is None:
+            index = self.new_index
+            self._full_cost = sum(
+                15 + 2 * index.candidates(group.words, _FLOOR) for group in self.labeled_gone
+            )
+        return self._full_cost
+
+    def may_choose(self, i: int, may_reach: list[int]) -> list[int]:
+        """Those of `may_reach` (labeled gone old passages, from `choosers`) that may have new passage `i`
+        as their choice: every one whose ratio to it may reach SIMILAR (a superset; `choice` decides)."""
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(self.new_index.texts[i])
         found = []
-        for g in sorted(self.old_index.may_reach(tokens, SIMILAR)):
-            if not self.gone[g].labeled:
-                continue
+        for g in may_reach:
             matcher.set_seq1(self.gone[g].words)
             if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
                 found.append(g)

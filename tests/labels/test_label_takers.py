@@ -1,7 +1,8 @@
-"""corpus.passage_match.label_takers, the match a late label runs (corpus.labelstate._carry_step): the same
-answer as the full match narrowed to the passages just labeled, on random readings full of what its checks
-are for (near-copies, near-ties, rival labels, merges, identical passages, boilerplate), and work that
-grows with those passages, not with the labeled passages of the old reading (counted, not timed)."""
+"""corpus.passage_match.stand_ins (and label_takers), the match a late label runs (corpus.labelstate's
+_carry_step): the same answer as the full match narrowed to the passages just labeled, on random readings
+full of what its checks are for (near-copies, near-ties, rival labels, merges, identical passages,
+boilerplate), and work that grows with those passages, not with the labeled passages of the old reading
+(counted, not timed)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from difflib import SequenceMatcher
 import pytest
 
 from corpus import passage_match
-from corpus.passage_match import OldPassage, label_takers, match_passages
+from corpus.passage_match import OldPassage, label_takers, match_passages, stand_ins
 
 LABELS: tuple[frozenset[str], ...] = (frozenset({"prevention"}), frozenset({"enforcement"}), frozenset())
 FOOTER = "ministry of security annual report page"
@@ -67,14 +68,31 @@ def _readings(rng: random.Random) -> tuple[list[OldPassage], list[tuple[int, str
 
 
 @pytest.mark.parametrize("seed", range(400))
-def test_label_takers_is_the_full_match_narrowed_to_the_passages_just_labeled(seed: int) -> None:
+def test_label_takers_is_the_full_match_narrowed_to_the_passages_just_labeled(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(seed)
     old, new = _readings(rng)
     labeled = [p.id for p in old if p.labels is not None]
-    # The late ones: the last labeled (what a late label is), or any few (a copy reached further on).
-    for sources in (labeled[-rng.randint(1, 3) :], rng.sample(labeled, min(len(labeled), 4))):
-        full = match_passages(old, new).label_from
-        assert label_takers(old, new, sources) == {n: s for n, s in full.items() if s in sources}
+    full = match_passages(old, new).label_from
+    matching = passage_match._Matching
+    held = rng.sample([n for n, _ in new], len(new) // 3)  # new passages holding late copies
+    # The late ones: the last labeled (what a late label is), or any few (a copy reached further on), or
+    # nearly half of them (an import).
+    for sources in (
+        labeled[-rng.randint(1, 3) :],
+        rng.sample(labeled, min(len(labeled), 4)),
+        rng.sample(labeled, max(len(labeled) - 1, 0) // 2),
+    ):
+        # Checked one by one, and (no candidates allowed, the full match costing nothing) by the full match
+        # label_takers runs instead.
+        for checks, full_cost in ((passage_match.CHECKS, matching.full_cost), (0, lambda _: 0)):
+            monkeypatch.setattr(passage_match, "CHECKS", checks)
+            monkeypatch.setattr(matching, "full_cost", full_cost)
+            assert label_takers(old, new, sources) == {n: s for n, s in full.items() if s in sources}
+            # The new passages that stand for them, whatever label the full match gives each, or none.
+            answer = stand_ins(old, new, sources, held)
+            assert answer == {n: full.get(n) for n in answer}
 
 
 def test_another_labeled_passage_choosing_the_same_new_passage_from_farther_off_still_blocks_it() -> None:
@@ -98,10 +116,15 @@ def test_another_labeled_passage_choosing_the_same_new_passage_from_farther_off_
 
 class _Counting(SequenceMatcher[str]):
     ratios = 0
+    bounds = 0
 
     def ratio(self) -> float:
         _Counting.ratios += 1
         return super().ratio()
+
+    def quick_ratio(self) -> float:
+        _Counting.bounds += 1
+        return super().quick_ratio()
 
 
 def test_a_late_label_scores_a_few_passages_however_many_others_are_labeled(
@@ -130,3 +153,58 @@ def test_a_late_label_scores_a_few_passages_however_many_others_are_labeled(
         assert len(full) == labeled
     assert scored[10][0] == scored[300][0] <= 4
     assert scored[300][1] >= 2 * 300  # the full match: closest and rivals of each labeled passage
+
+
+def test_many_late_labels_on_a_boilerplate_reading_cost_no_more_than_the_full_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """140 late labels (fewer than half) on a 600-passage reading whose passages are one template with 7
+    words of their own: every labeled passage may choose each new passage by the shared words, so checking
+    the 140 choices one by one bounded each against all 300 labeled passages (42,000 bounds, 6x the full
+    match's time). Past CHECKS candidates per labeled passage, label_takers runs the full match instead."""
+    monkeypatch.setattr(passage_match, "SequenceMatcher", _Counting)
+    rng = random.Random(3)
+    template = [f"t{k}" for k in range(43)]
+    texts = []
+    for i in range(600):
+        tokens = list(template)
+        for k in range(7):
+            tokens.insert(rng.randrange(len(tokens) + 1), f"own{i}x{k}")
+        texts.append(" ".join(tokens))
+    new = [(10_000 + i, t) for i, t in enumerate(texts)]
+    order = rng.sample(range(600), 300)
+    given = {i: LABELS[i % 2] for i in order}
+    old = [OldPassage(i, f"PAGE {i} {t}", None) for i, t in enumerate(texts) if i not in given]
+    old += [OldPassage(i, f"PAGE {i} {texts[i]}", given[i]) for i in order]
+    late = order[160:]
+    _Counting.bounds = 0
+    full = match_passages(old, new).label_from
+    full_bounds = _Counting.bounds
+    _Counting.bounds = 0
+    assert label_takers(old, new, late) == {10_000 + i: i for i in late}
+    assert len(full) == 300 and _Counting.bounds <= full_bounds
+
+
+def test_many_late_labels_on_a_prose_reading_cost_no_more_than_checking_them_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """140 late labels (fewer than half) on a 600-passage prose reading whose words are each in about 30
+    passages: each new passage they choose may be chosen by some 25 labeled passages, more than CHECKS per
+    labeled passage in all, but the full match looks for each labeled passage's closest among some 150
+    new passages. Switching to it there (as on boilerplate) bounded 1.7 times as many pairs."""
+    monkeypatch.setattr(passage_match, "SequenceMatcher", _Counting)
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(1000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
+    new = [(10_000 + i, t) for i, t in enumerate(texts)]
+    order = rng.sample(range(600), 300)
+    given = {i: LABELS[i % 2] for i in order}
+    old = [OldPassage(i, f"PAGE {i} {t}", None) for i, t in enumerate(texts) if i not in given]
+    old += [OldPassage(i, f"PAGE {i} {texts[i]}", given[i]) for i in order]
+    late = order[160:]
+    _Counting.bounds = 0
+    full = match_passages(old, new).label_from
+    full_bounds = _Counting.bounds
+    _Counting.bounds = 0
+    assert label_takers(old, new, late) == {10_000 + i: i for i in late}
+    assert len(full) == 300 and _Counting.bounds <= 2 * full_bounds // 3

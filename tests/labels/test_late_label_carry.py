@@ -316,7 +316,7 @@ def test_labels_on_a_superseded_reading_are_matched_once_per_reading_not_once_pe
     rng, old, v3, current = _superseded_twice(store, 11)
     labeled = sorted(rng.sample(range(600), 200))
     # The full match, or the one for a few labels.
-    calls = _count_calls(monkeypatch, "match_passages", "label_takers")
+    calls = _count_calls(monkeypatch, "match_passages", "stand_ins")
     store.add_labels_many([(old[i], ["prevention"]) for i in labeled], origin="import")
     assert calls == [2]
     assert [p.id for p in store.passages(PassageFilter(labels=("prevention",)))] == [
@@ -329,7 +329,7 @@ def test_a_label_add_on_a_superseded_reading_scores_a_few_passages_not_every_lab
     store: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One more label on a superseded reading of 600 passages, 200 of them labeled, itself superseded:
-    each step matches the one passage (corpus.passage_match.label_takers), not all 201 again inside the
+    each step matches the one passage (corpus.passage_match.stand_ins), not all 201 again inside the
     write lock (which took seconds on a 3,000-passage reading). Counted, not timed: the difflib ratios
     computed, about 2 per step, where the full match computes 2 per labeled passage."""
     rng, old, v3, current = _superseded_twice(store, 12)
@@ -496,3 +496,144 @@ def test_a_late_label_left_behind_costs_one_match_when_its_reading_is_counted(
     calls = _count_calls(monkeypatch, "match_passages")
     assert store.labels_left_behind(new_id) == 1
     assert calls == [1]
+
+
+# Two old readings of PORTS, both closest to the current one: a word glued (0.99) and the last seven words
+# changed (0.91, too far behind to be a near-tie rival). Either alone gives it its label; with different
+# labels neither does.
+PORTS_CUT = " ".join([*PORTS.split()[:-7], "as", "before", "then"])
+
+
+@pytest.mark.parametrize("withdrawn_by", ["a rival's label", "a relabel of the copy's source"])
+def test_a_late_label_that_makes_the_match_withdraw_takes_back_an_earlier_late_copy(
+    store: Corpus, withdrawn_by: str
+) -> None:
+    """A late label on v1 came over to v2's passage (a copy). A later label on v1 leaves the match
+    ambiguous (two old passages closest to it with different labels): the copy was left in place, so v2, v3
+    and v4 showed a label the match no longer gives them, and the two labels left behind counted as one."""
+    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
+    store.add_labels(glued, ["prevention"], annotator="ana")
+    assert (_labels(store, v2_ports), _labels(store, v3_ports)) == (["prevention"], ["prevention"])
+    # A reading stored now copies v3's late copy: a copy of a copy taken back is taken back with it.
+    v4, (v4_ports, _) = _store(store, _reading("1.3", (PORTS, COUNCILS)))
+    assert _labels(store, v4_ports) == ["prevention"]
+    if withdrawn_by == "a relabel of the copy's source":
+        store.add_labels(cut, ["prevention"], annotator="ben")  # alike: the two give it their label
+        assert _labels(store, v3_ports) == ["prevention"]
+        store.add_labels(glued, ["enforcement"], annotator="ana")
+    else:
+        store.add_labels(cut, ["enforcement"], annotator="ben")
+
+    assert [store.latest_labels(p) for p in (v2_ports, v3_ports, v4_ports)] == [None, None, None]
+    held = [_labels(store, glued), _labels(store, cut)]
+    assert held in ([["prevention"], ["enforcement"]], [["enforcement"], ["prevention"]])
+    # Both labels stay behind on v1, each a training example of its own.
+    assert [store.labels_left_behind(r) for r in (v2, v3, v4)] == [2, 0, 0]
+    assert sorted((t or "", lb) for t, lb, _ in _examples(store)) == sorted(
+        zip((PORTS_READ_BETWEEN, PORTS_CUT), held, strict=True)
+    )
+    _assert_current_labels_equal_a_rebuild(store)
+    # The match gives it a label again: it comes over again, on to v3 and v4.
+    relabel = store.add_labels(cut, _labels(store, glued) or [], annotator="ben")
+    assert _carried_from(store, v2_ports) == relabel
+    assert _labels(store, v3_ports) == _labels(store, v4_ports) == _labels(store, glued)
+    assert [store.labels_left_behind(r) for r in (v2, v3, v4)] == [0, 0, 0]
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_withdrawn_late_copy_gives_back_the_copy_made_at_store_time_whatever_the_order(
+    store: Corpus,
+) -> None:
+    """Only the copies late labels made follow the match: the one made when v2 was stored stays (it is the
+    match of then, which labels_came_over holds final), as does a person's own label. Two late labels on
+    v1, a relabel of the copy's source and a different label on its rival: given in that order, the
+    relabel's copy stayed on v2 (in the other order the relabel never carried); now v2 ends the same."""
+
+    def late_labels(uri: str, relabel_first: bool) -> tuple[int, int, int]:
+        _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS), uri))
+        given = store.add_labels(glued, ["prevention"], annotator="ana")
+        v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS), uri))
+        late = [(glued, ["transnational"]), (cut, ["enforcement"])]
+        for pid, labels in late if relabel_first else late[::-1]:
+            store.add_labels(pid, labels, annotator="ben")
+        return given, v2, v2_ports
+
+    for relabel_first in (True, False):
+        given, v2, v2_ports = late_labels(f"file:///reports/{relabel_first}.pdf", relabel_first)
+        assert (_labels(store, v2_ports), _carried_from(store, v2_ports)) == (["prevention"], given)
+        assert store.labels_left_behind(v2) == 2
+    _assert_current_labels_equal_a_rebuild(store)
+
+    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    own = store.add_labels(v2_ports, ["transnational"], annotator="cy")
+    store.add_labels(glued, ["prevention"], annotator="ana")
+    store.add_labels(cut, ["enforcement"], annotator="ben")
+    assert store.latest_labels(v2_ports) == store.label_history(v2_ports)[0]
+    assert store.label_history(v2_ports)[0].id == own
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def _history(store: Corpus, passage_id: int) -> list[tuple[list[str], int | None]]:
+    """(labels, carried_from) of each label row of a passage, oldest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(HumanLabel.labels, HumanLabel.carried_from)
+            .where(HumanLabel.passage_id == passage_id)
+            .order_by(HumanLabel.id)
+        )
+        return [(list(labels), carried) for labels, carried in rows]
+
+
+@pytest.mark.parametrize("relabel_first", [True, False])
+def test_a_taken_back_copy_leaves_no_copy_of_it_in_the_next_readings_history(
+    store: Corpus, relabel_first: bool
+) -> None:
+    """v1 -> v2 -> v3, v2 and v3 holding copies made when they were stored. A late relabel on v1 came over
+    to v2 and v3; a later label on its rival took v2's copy back, but v3, whose store-time copy the match
+    gives it again, kept a copy of the deleted row (copying nothing) below a second store-time copy. Now
+    v2 and v3 end with their store-time copies alone, as when the two late labels come the other way."""
+    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    given = store.add_labels(glued, ["prevention"], annotator="ana")
+    _, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    _, (v3_ports, _) = _store(store, _reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
+    v2_copy = store.label_history(v2_ports)[0].id
+    late = [(glued, ["transnational"]), (cut, ["enforcement"])]
+    for pid, labels in late if relabel_first else late[::-1]:
+        store.add_labels(pid, labels, annotator="ben")
+
+    assert _history(store, v2_ports) == [(["prevention"], given)]
+    assert _history(store, v3_ports) == [(["prevention"], v2_copy)]
+    with store.engine.connect() as conn:
+        ids = set(conn.execute(select(HumanLabel.id)).scalars())
+        assert set(conn.execute(select(HumanLabel.carried_from)).scalars()) - {None} <= ids
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_a_label_on_a_near_tie_rival_closest_to_nothing_takes_back_a_late_copy(store: Corpus) -> None:
+    """Two old passages near the current one: `near` (0.9, its closest) and `rival` (0.875, a near-tie,
+    itself equally close to two other new passages, so closest to none). A late label on `near` came over;
+    a later, different label on `rival` makes the match give the current passage nothing, but only the
+    passages the labeled one is closest to were checked, so the copy stayed (in the other order it never
+    came over)."""
+    base = [f"a{i}" for i in range(40)]
+    current = " ".join(base)
+    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
+    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
+    other = " ".join(f"c{i}" for i in range(30))
+    late = [("near", ["prevention"]), ("rival", ["enforcement"])]
+    for near_first in (True, False):
+        uri = f"file:///reports/tie-{near_first}.pdf"
+        _, (near_id, rival_id, _) = _store(store, _reading("1.0", (near, rival, other), uri))
+        store.add_labels(rival_id, ["prevention"])
+        v2, (v2_current, *_) = _store(
+            store, _reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri)
+        )
+        ids = {"near": near_id, "rival": rival_id}
+        for name, labels in late if near_first else late[::-1]:
+            store.add_labels(ids[name], labels)
+        assert store.latest_labels(v2_current) is None
+        assert store.labels_left_behind(v2) == 2
+    _assert_current_labels_equal_a_rebuild(store)
