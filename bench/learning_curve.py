@@ -213,7 +213,7 @@ def main() -> None:
     low, high = payload["gain_95ci"]
     print(f"\nseed model {payload['baseline_macro_f1']:.3f} -> all pool labels "
           f"{payload['all_imported_macro_f1']:.3f} (gain {payload['gain']:+.3f}, "
-          f"95% CI [{low:+.3f}, {high:+.3f}]) -> {path}")
+          f"95% CI [{low:+.3f}, {high:+.3f}]) -> {path.relative_to(path.parents[2])}")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ def main() -> None:
         results[config] = {**result.to_json(), "gain": round(gain, 4), "gain_95ci": [low, high],
                            "seconds": round(time.perf_counter() - started, 1)}
     name = "retrain_cv_in_report" if args.in_report else "retrain_cv"
-    print(f"-> {write_results(name, results)}")
+    path = write_results(name, results)
+    print(f"-> {path.relative_to(path.parents[2])}")
 
 
 if __name__ == "__main__":
