@@ -54,6 +54,13 @@ def _store_an_older_release_labeled(url: str, model_version: str | None = None) 
     return ids
 
 
+def _folder_of_one_report(tmp_path: Path, samples_dir: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+    return folder
+
+
 def _run(args: list[str], db_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
     with pytest.raises(SystemExit) as done:
         main([*args, "--db", db_url])
@@ -70,9 +77,7 @@ def test_ingest_relabels_a_store_whose_labels_older_rules_gave(
     with Corpus.open(db_url) as corpus:
         assert corpus.label_rules() == "1"
         model = load_model(corpus)
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+    folder = _folder_of_one_report(tmp_path, samples_dir)
 
     summary = ingest([str(folder)], db_url=db_url, workers=1)
     assert summary.new == 1, summary.errors
@@ -140,9 +145,7 @@ def test_promoting_a_model_whose_predictions_older_rules_gave_labels_every_passa
 def test_a_store_this_citsec_ingested_records_its_rules_and_never_warns(
     tmp_path: Path, samples_dir: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+    folder = _folder_of_one_report(tmp_path, samples_dir)
     summary = run_ingest([str(folder)], db_url=db_url, workers=1)
     assert summary.new == 1 and summary.relabeled is None
     with Corpus.open(db_url) as corpus:
@@ -205,9 +208,7 @@ def test_predictions_an_older_citsec_stores_after_a_newer_one_make_the_rules_old
     _store_an_older_release_labeled(db_url)
     with Corpus.open(db_url) as corpus:
         corpus.set_label_rules(load_model(corpus).version, "99")
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copyfile(samples_dir / "plan_colombia_legacy_en.pdf", folder / "plan_colombia_legacy_en.pdf")
+    folder = _folder_of_one_report(tmp_path, samples_dir)
     summary = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert summary.new == 1 and summary.relabeled is None
     with Corpus.open(db_url) as corpus:

@@ -155,6 +155,24 @@ def test_a_late_label_scores_a_few_passages_however_many_others_are_labeled(
     assert scored[300][1] >= 2 * 300  # the full match: closest and rivals of each labeled passage
 
 
+def _bounds_of_late_labels(texts: list[str], rng: random.Random) -> tuple[int, int]:
+    """A reading of `texts` stored again unchanged (the old one with a page header glued on), half its
+    passages labeled and 140 of those labels late: the pairs the full match bounds, and those label_takers
+    bounds for the late labels (it must agree with the full match). SequenceMatcher must be _Counting."""
+    new = [(10_000 + i, t) for i, t in enumerate(texts)]
+    order = rng.sample(range(len(texts)), len(texts) // 2)
+    given = {i: LABELS[i % 2] for i in order}
+    old = [OldPassage(i, f"PAGE {i} {t}", None) for i, t in enumerate(texts) if i not in given]
+    old += [OldPassage(i, f"PAGE {i} {texts[i]}", given[i]) for i in order]
+    late = order[160:]
+    _Counting.bounds = 0
+    full = match_passages(old, new).label_from
+    assert len(full) == len(order)
+    full_bounds, _Counting.bounds = _Counting.bounds, 0
+    assert label_takers(old, new, late) == {10_000 + i: i for i in late}
+    return full_bounds, _Counting.bounds
+
+
 def test_many_late_labels_on_a_boilerplate_reading_cost_no_more_than_the_full_match(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -171,18 +189,8 @@ def test_many_late_labels_on_a_boilerplate_reading_cost_no_more_than_the_full_ma
         for k in range(7):
             tokens.insert(rng.randrange(len(tokens) + 1), f"own{i}x{k}")
         texts.append(" ".join(tokens))
-    new = [(10_000 + i, t) for i, t in enumerate(texts)]
-    order = rng.sample(range(600), 300)
-    given = {i: LABELS[i % 2] for i in order}
-    old = [OldPassage(i, f"PAGE {i} {t}", None) for i, t in enumerate(texts) if i not in given]
-    old += [OldPassage(i, f"PAGE {i} {texts[i]}", given[i]) for i in order]
-    late = order[160:]
-    _Counting.bounds = 0
-    full = match_passages(old, new).label_from
-    full_bounds = _Counting.bounds
-    _Counting.bounds = 0
-    assert label_takers(old, new, late) == {10_000 + i: i for i in late}
-    assert len(full) == 300 and _Counting.bounds <= full_bounds
+    full_bounds, takers_bounds = _bounds_of_late_labels(texts, rng)
+    assert takers_bounds <= full_bounds
 
 
 def test_many_late_labels_on_a_prose_reading_cost_no_more_than_checking_them_one_by_one(
@@ -196,15 +204,5 @@ def test_many_late_labels_on_a_prose_reading_cost_no_more_than_checking_them_one
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(1000)]
     texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
-    new = [(10_000 + i, t) for i, t in enumerate(texts)]
-    order = rng.sample(range(600), 300)
-    given = {i: LABELS[i % 2] for i in order}
-    old = [OldPassage(i, f"PAGE {i} {t}", None) for i, t in enumerate(texts) if i not in given]
-    old += [OldPassage(i, f"PAGE {i} {texts[i]}", given[i]) for i in order]
-    late = order[160:]
-    _Counting.bounds = 0
-    full = match_passages(old, new).label_from
-    full_bounds = _Counting.bounds
-    _Counting.bounds = 0
-    assert label_takers(old, new, late) == {10_000 + i: i for i in late}
-    assert len(full) == 300 and _Counting.bounds <= 2 * full_bounds // 3
+    full_bounds, takers_bounds = _bounds_of_late_labels(texts, rng)
+    assert takers_bounds <= 2 * full_bounds // 3
