@@ -20,6 +20,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Any constant works: it only has to be the same for every citsec process on one PostgreSQL database.
 _PG_LOCK_MIGRATE = 7_731_001
 PG_LOCK_LABELS = 7_731_002
+# Held (as a session lock, not a transaction's) by the process labeling every passage again.
+PG_LOCK_RELABEL = 7_731_003
 
 
 def normalize_url(url: str) -> str:

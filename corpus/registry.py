@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
-from corpus.engine import PG_LOCK_LABELS
+from corpus.engine import PG_LOCK_LABELS, PG_LOCK_RELABEL
 from corpus.errors import CorpusError
 from corpus.labelstate import chunks, promoted_model_id, refresh_model_labels
 from corpus.records import ModelVersionRow
@@ -105,6 +106,26 @@ class RegistryMixin(StoreBase):
         with self._write() as conn:
             named = update(ModelVersion).where(ModelVersion.version == version)
             conn.execute(named.values(label_rules=rules))
+
+    @contextlib.contextmanager
+    def relabel_claim(self) -> Iterator[bool]:
+        """Within the block, True when this process may label every stored passage again: on PostgreSQL,
+        when no other process is doing it (a lock held until the block ends; two ingests after an upgrade
+        would each do the whole store); on SQLite always (one writer at a time: the second waits and then
+        finds nothing left to do)."""
+        if self.dialect != "postgresql":
+            yield True
+            return
+        with self._engine.connect() as conn:
+            key = {"key": PG_LOCK_RELABEL}
+            mine = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+            conn.commit()
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                    conn.commit()
 
     def predicted_label_rules(self, version: str | None = None) -> dict[str, str | None]:
         """The rules recorded for each model version that has stored predictions (or for `version`, when

@@ -504,6 +504,11 @@ def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> s
     missing = unavailable_model(corpus)
     if missing is not None:
         return f"note: {why}, but {missing}"
-    check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
-    done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir), between_batches=check_stop)
+    with corpus.relabel_claim() as mine:
+        if not mine:
+            return f"note: {why}: another citsec process is labeling the passages again"
+        if older_label_rules(corpus) is None:
+            return None  # another process did it while this one waited
+        check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
+        done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir), between_batches=check_stop)
     return f"note: {why}: {done.line()}"

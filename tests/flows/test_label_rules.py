@@ -213,3 +213,16 @@ def test_predictions_an_older_citsec_stores_after_a_newer_one_make_the_rules_old
     assert summary.new == 1 and summary.relabeled is None
     with Corpus.open(db_url) as corpus:
         assert corpus.label_rules() == LABEL_RULES_VERSION
+
+
+def test_while_another_process_labels_the_store_again_ingest_leaves_it_to_it(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+
+    _store_an_older_release_labeled(db_url)
+    with Corpus.open(db_url) as corpus:
+        monkeypatch.setattr(type(corpus), "relabel_claim", lambda self: contextlib.nullcontext(False))
+        line = relabel_if_rules_changed(corpus)
+        assert corpus.label_rules() == "1"
+    assert line is not None and line.endswith("another citsec process is labeling the passages again")
