@@ -70,6 +70,16 @@ QUERIES: list[tuple[str, PassageFilter, bool]] = [
     ("label+country (no search)", PassageFilter(labels=("prevention",), countries=("SV",)), False),
     ("search+label+country, ranked", _FILTERED, True),
     ("common word+label, ranked", _COMMON, True),
+    # Two words, ranked: the passages holding them as a phrase first (one more lookup per typed pair).
+    ("two words+label, ranked", PassageFilter(search="drug trafficking", labels=("enforcement",)), True),
+    # Each word's and phrase's English/Spanish/Portuguese equivalents (corpus.glossary) ORed in.
+    (
+        "any language+label+country",
+        PassageFilter(
+            search="drug trafficking", labels=("enforcement",), countries=("MX",), any_language=True
+        ),
+        False,
+    ),
 ]
 
 
