@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from readings import COUNCILS, PORTS, reading, stored
 from sqlalchemy import select, update
-from test_late_label_carry import COUNCILS, PORTS, PORTS_READ_BEFORE, _examples, _labels, _reading, _store
+from test_late_label_carry import PORTS_READ_BEFORE, _examples, _labels
 
 from corpus import Corpus
 from corpus.schema import HumanLabel, Report
@@ -39,8 +40,8 @@ def test_a_late_label_kept_out_by_a_persons_own_label_stays_behind_whatever_the_
     """The late label did not carry (the new passage has a person's own label): it stays the old passage's
     own. By the clocks it looked given before the new reading was stored, so the match of "then" said it
     came over and the example was lost."""
-    old_id, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    old_id, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     store.add_labels(new_ports, ["prevention"], annotator="ben")
     late = store.add_labels(old_ports, ["transnational"], annotator="ana")
     _set_given_at(store, late, _stored_at(store, new_id) + labeling_clock)
@@ -58,10 +59,10 @@ def test_identical_passages_labeled_before_the_store_came_over_when_the_storing_
     """Two identical old passages labeled alike before the new reading was stored: one judgment, which the
     new passage holds (then corrected). By the clocks both labels looked given later, and the one no copy
     records counted as left behind."""
-    old_id, (first, _, second) = _store(store, _reading("1.0", (COUNCILS, PORTS, COUNCILS)))
+    old_id, (first, _, second) = stored(store, reading("1.0", (COUNCILS, PORTS, COUNCILS)))
     store.add_labels(first, ["prevention"], annotator="ana")
     store.add_labels(second, ["prevention"], annotator="ana")
-    new_id, (councils, _) = _store(store, _reading("1.1", (COUNCILS, PORTS)))
+    new_id, (councils, _) = stored(store, reading("1.1", (COUNCILS, PORTS)))
     _set_stored_at(store, new_id, _stored_at(store, new_id) - HOUR)
     store.add_labels(councils, ["enforcement"], annotator="ben")  # a correction of the copy
 
@@ -70,9 +71,9 @@ def test_identical_passages_labeled_before_the_store_came_over_when_the_storing_
 
 
 def test_a_reading_records_the_last_label_id_it_saw(store: Corpus) -> None:
-    first_id, (ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    first_id, (ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
     label = store.add_labels(ports, ["enforcement"])
-    second_id, _ = _store(store, _reading("1.1", (PORTS, COUNCILS)))  # carries a copy, id above `label`
+    second_id, _ = stored(store, reading("1.1", (PORTS, COUNCILS)))  # carries a copy, id above `label`
     with store.engine.connect() as conn:
         seen = {rid: last for rid, last in conn.execute(select(Report.id, Report.last_label_id))}
     assert seen == {first_id: 0, second_id: label}

@@ -4,7 +4,6 @@ when a reading is stored (corpus.labelstate.carry_late_labels), recorded, on SQL
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import threading
@@ -14,21 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from readings import COUNCILS, PORTS, reading, stored
 from sqlalchemy import event, select, text
 
-from corpus import Corpus, NewPassage, NewReport, PassageFilter, passage_match
+from corpus import Corpus, PassageFilter, passage_match
 from corpus import labelstate as labelstate_module
 from corpus.engine import PG_LOCK_LABELS
 from corpus.schema import CurrentLabel, HumanLabel, Report
 
 Cli = Callable[..., tuple[int, str, str]]
 
-PORTS = (
-    "Between 2016 and 2022 the customs services of Ecuador, Colombia and Panama shared container manifests "
-    "through a regional platform paid for by the European Union, and seizures of cocaine hidden in fruit "
-    "shipments bound for Antwerp and Rotterdam rose fourfold, while the number of containers opened by "
-    "hand at the three busiest terminals barely changed over the same period."
-)
 HEADER = "PORT SECURITY BULLETIN | 2023 | 12"
 # The same passage as older extractors cut it: a running header inside, two words glued at a line end.
 PORTS_READ_BEFORE = PORTS.replace("European Union, and", f"European Union,\n{HEADER}\nand").replace(
@@ -36,26 +30,6 @@ PORTS_READ_BEFORE = PORTS.replace("European Union, and", f"European Union,\n{HEA
 )
 # A reading in between: the header gone, the glued words still glued.
 PORTS_READ_BETWEEN = PORTS.replace("fruit shipments", "fruitshipments")
-COUNCILS = (
-    "The municipal violence prevention councils met every month with youth workers, parish priests and "
-    "police commanders, and after two years the districts that kept them had fewer killings than those "
-    "that let them lapse."
-)
-
-
-def _reading(version: str, texts: tuple[str, ...], uri: str = "file:///reports/ports.pdf") -> NewReport:
-    """A reading of the report at `uri` by extractors `version`: it supersedes the current one there."""
-    passages = [NewPassage(i, 1, 1, t, "en") for i, t in enumerate(texts, 1)]
-    return NewReport(
-        uri=uri, sha256=hashlib.sha256(f"{uri} {version}".encode()).hexdigest(), title=version,
-        passages=passages, extractor_version=version,
-    )  # fmt: skip
-
-
-def _store(store: Corpus, reading: NewReport) -> tuple[int, list[int]]:
-    """Store a reading; its id and its passages' ids in order."""
-    report_id = store.add_report(reading)
-    return report_id, [p.id for p in store.passages(PassageFilter(report_id=report_id), by_report=True)]
 
 
 def _labels(store: Corpus, passage_id: int) -> list[str] | None:
@@ -86,8 +60,8 @@ def _assert_current_labels_equal_a_rebuild(store: Corpus) -> None:
 
 
 def test_a_late_label_on_the_old_reading_shows_on_the_current_passage(store: Corpus) -> None:
-    old_id, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    old_id, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     label_id = store.add_labels(old_ports, ["enforcement", "transnational"], annotator="ana")
 
     assert [p.id for p in store.passages(PassageFilter(labels=("transnational",)))] == [new_ports]
@@ -116,7 +90,7 @@ def _chain(store: Corpus, uri: str, label_v1: Callable[[list[int]], Any]) -> tup
         ("1.2", (COUNCILS, PORTS)),
         ("1.3", (PORTS, COUNCILS, " ".join(PORTS.split()), PORTS + "\n")),
     ):
-        report_id, passages = _store(store, _reading(version, texts, uri))
+        report_id, passages = stored(store, reading(version, texts, uri))
         ids.append(report_id)
         if not first:
             first = passages
@@ -170,9 +144,9 @@ def test_a_late_label_follows_every_passage_along_the_readings_to_the_current_on
 
 
 def test_a_relabel_of_the_old_passage_replaces_its_copy(store: Corpus) -> None:
-    _, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
     store.add_labels(old_ports, ["enforcement"], annotator="ana")
-    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    new_id, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     assert _labels(store, new_ports) == ["enforcement"]  # copied when the new reading was stored
     relabel = store.add_labels(old_ports, ["enforcement", "transnational"], annotator="ana")
     assert _labels(store, new_ports) == ["enforcement", "transnational"]
@@ -190,11 +164,11 @@ def test_a_relabel_of_the_old_passage_replaces_its_copy(store: Corpus) -> None:
 
 
 def test_a_persons_own_label_on_the_current_passage_wins_over_a_late_label(store: Corpus) -> None:
-    old_id, (old_ports, old_councils) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    old_id, (old_ports, old_councils) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
     store.add_labels(old_ports, ["enforcement"], annotator="ana")
-    v2, (v2_ports, v2_councils) = _store(store, _reading("1.1", (PORTS_READ_BETWEEN, COUNCILS)))
+    v2, (v2_ports, v2_councils) = stored(store, reading("1.1", (PORTS_READ_BETWEEN, COUNCILS)))
     store.add_labels(v2_ports, ["prevention"], annotator="ben")  # a correction of the copy, directly
-    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS, COUNCILS)))
+    v3, (v3_ports, _) = stored(store, reading("1.2", (PORTS, COUNCILS)))
     assert _labels(store, v3_ports) == ["prevention"]
 
     # A late label on v1: v2's passage keeps ben's label, and nothing goes on from it to v3.
@@ -218,8 +192,8 @@ def test_an_old_passage_and_its_current_copy_labeled_alike_are_one_example(store
     """One import labels an old passage and the current reading's copy of it with the same labels: the
     current passage holds that judgment (a person's own label wins there), so it is one training example
     and one exported label, not two, as when the label was given before the report was read again."""
-    _, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    new_id, (new_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     items = [(old_ports, ["enforcement"]), (new_ports, ["enforcement"])]
     store.add_labels_many(items if old_first else items[::-1], annotator="ana", origin="import")
     assert _labels(store, new_ports) == ["enforcement"] and store.labels_left_behind(new_id) == 0
@@ -231,9 +205,9 @@ def test_a_near_copy_labeled_alike_comes_over_with_the_late_label_that_carried(s
     """Two near-copies in the old reading, one labeled, the other not: the match is ambiguous when the new
     reading is stored. The other labeled alike later: the new passage stands for both (as it would have,
     labeled before), one copy records one of them, and neither is left behind or trained on twice."""
-    _, (first, second, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS)))
+    _, (first, second, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS)))
     store.add_labels(first, ["enforcement"], annotator="ana")
-    new_id, (ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    new_id, (ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     assert _labels(store, ports) is None and store.labels_left_behind(new_id) == 1
     store.add_labels(second, ["enforcement"], annotator="ana")
     assert (_labels(store, ports), store.labels_left_behind(new_id)) == (["enforcement"], 0)
@@ -243,11 +217,11 @@ def test_a_near_copy_labeled_alike_comes_over_with_the_late_label_that_carried(s
 
 def test_a_near_copy_does_not_come_over_with_a_late_label_a_persons_own_label_kept_out(store: Corpus) -> None:
     uri = "file:///reports/kept.pdf"
-    old_id, (first, second, councils) = _store(
-        store, _reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS), uri)
+    old_id, (first, second, councils) = stored(
+        store, reading("1.0", (PORTS_READ_BEFORE, PORTS_READ_BETWEEN, COUNCILS), uri)
     )
     store.add_labels(first, ["enforcement"], annotator="ana")
-    new_id, (ports, new_councils) = _store(store, _reading("1.1", (PORTS, COUNCILS), uri))
+    new_id, (ports, new_councils) = stored(store, reading("1.1", (PORTS, COUNCILS), uri))
     store.add_labels(ports, ["prevention"], annotator="ben")  # the new reading's passage, directly
     store.add_labels_many([(second, ["enforcement"]), (councils, ["prevention"])], annotator="ana")
     assert (_labels(store, ports), _labels(store, new_councils)) == (["prevention"], ["prevention"])
@@ -263,17 +237,17 @@ def test_a_near_copy_does_not_come_over_with_a_late_label_a_persons_own_label_ke
 def test_a_late_label_the_match_leaves_alone_stays_behind(store: Corpus) -> None:
     # The newer reading has two passages nearly as close to the old one: ambiguous, nothing carries.
     other = PORTS.replace("fourfold", "threefold")
-    old_id, (old_ports, _) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    new_id, _ = _store(store, _reading("1.1", (PORTS, other, COUNCILS)))
+    old_id, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    new_id, _ = stored(store, reading("1.1", (PORTS, other, COUNCILS)))
     store.add_labels(old_ports, ["enforcement"], annotator="ana")
     assert not list(store.passages(PassageFilter(labels=("enforcement",))))
     assert store.labels_left_behind(new_id) == 1
     assert _examples(store) == [(PORTS_READ_BEFORE, ["enforcement"], old_id)]
     # A passage that merged the old one with a labeled passage of another meaning does not take it either.
     short = "Police raided the banana warehouses at dawn."
-    old_id, (long_, short_) = _store(store, _reading("1.0", (PORTS, short), "file:///merged.pdf"))
+    old_id, (long_, short_) = stored(store, reading("1.0", (PORTS, short), "file:///merged.pdf"))
     store.add_labels(short_, ["enforcement"])
-    new_id, (merged,) = _store(store, _reading("1.1", (f"{PORTS} {short}",), "file:///merged.pdf"))
+    new_id, (merged,) = stored(store, reading("1.1", (f"{PORTS} {short}",), "file:///merged.pdf"))
     store.add_labels(long_, ["transnational"])
     assert _labels(store, merged) is None and store.labels_left_behind(new_id) == 2
     _assert_current_labels_equal_a_rebuild(store)
@@ -286,9 +260,9 @@ def _superseded_twice(store: Corpus, seed: int) -> tuple[random.Random, list[int
     rng = random.Random(seed)
     vocab = [f"w{i}" for i in range(5000)]
     texts = [" ".join(rng.choice(vocab) for _ in range(50)) for _ in range(600)]
-    _, old = _store(store, _reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
-    _store(store, _reading("1.1", tuple(texts)))
-    v3, current = _store(store, _reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
+    _, old = stored(store, reading("1.0", tuple(f"PAGE {i} {t}" for i, t in enumerate(texts))))
+    stored(store, reading("1.1", tuple(texts)))
+    v3, current = stored(store, reading("1.2", tuple(t.replace(" ", "\n", 1) for t in texts)))
     return rng, old, v3, current
 
 
@@ -354,12 +328,12 @@ def test_a_label_add_on_a_superseded_reading_scores_a_few_passages_not_every_lab
 def test_label_import_of_old_ids_comes_over_and_export_lists_each_label_once(
     store: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
-    _, (old_ports, old_councils) = _store(store, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    _, (old_ports, old_councils) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
     export = [
         {"passage_id": pid, "text": t}
         for pid, t in ((old_ports, PORTS_READ_BEFORE), (old_councils, COUNCILS))
     ]
-    new_id, (new_ports, new_councils) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    new_id, (new_ports, new_councils) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     # Labeled offline meanwhile, with a free text (a sentence that is no stored passage) in the same file.
     lines = [json.dumps(row | {"labels": ["enforcement"]}) for row in export]
     lines.append(
@@ -392,7 +366,7 @@ def test_a_reading_stored_while_labels_are_imported_onto_the_old_one_leaves_none
     reading's carry nor saw the old reading superseded: its label stayed behind on the old passage. The
     new reading is held just before its commit, so the interleaving is the same on every run."""
     writer, importer = corpus_factory(), corpus_factory()
-    _, (old_ports, _) = _store(writer, _reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    _, (old_ports, _) = stored(writer, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
     at_commit, go_on = threading.Event(), threading.Event()
 
     def hold(_conn: Any) -> None:
@@ -414,7 +388,7 @@ def test_a_reading_stored_while_labels_are_imported_onto_the_old_one_leaves_none
         thread.start()
         return thread
 
-    storing = run("store", lambda: writer.add_report(_reading("1.1", (PORTS, COUNCILS))))
+    storing = run("store", lambda: writer.add_report(reading("1.1", (PORTS, COUNCILS))))
     try:
         assert at_commit.wait(60)
         importing = run("import", lambda: importer.add_labels_many([(old_ports, ["enforcement"])]))
@@ -458,13 +432,13 @@ def test_a_late_label_does_not_bypass_a_correction_through_an_identical_sibling(
     """v2 holds PORTS twice (one judgment); ben corrects one of them. A late label on v1 reaches the other
     (a copy, nobody's own label there), but ben's correction speaks for the two: it is what v3's passage
     holds, and the late label does not overwrite it there through the sibling."""
-    _, (v1_ports, _) = _store(store, _reading("1.0", (PORTS, COUNCILS)))
+    _, (v1_ports, _) = stored(store, reading("1.0", (PORTS, COUNCILS)))
     store.add_labels(v1_ports, ["enforcement"], annotator="ana")
     twice = (PORTS, COUNCILS, PORTS.replace(" ", "\n", 2))
-    v2, (corrected_ports, _, sibling) = _store(store, _reading("1.1", twice))
+    v2, (corrected_ports, _, sibling) = stored(store, reading("1.1", twice))
     if corrected == "before the next reading":
         correction = store.add_labels(corrected_ports, ["prevention"], annotator="ben")
-    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS, COUNCILS)))
+    v3, (v3_ports, _) = stored(store, reading("1.2", (PORTS, COUNCILS)))
     if corrected == "after the next reading":
         correction = store.add_labels(corrected_ports, ["prevention"], annotator="ben")
     assert (_labels(store, v3_ports), _carried_from(store, v3_ports)) == (["prevention"], correction)
@@ -477,7 +451,7 @@ def test_a_late_label_does_not_bypass_a_correction_through_an_identical_sibling(
     # as it would had the late label been given before v3 was stored: nothing left behind.
     assert (store.labels_left_behind(v2), store.labels_left_behind(v3)) == (0, 0)
     # A reading stored after all that takes the correction too, and holds the one training example.
-    v4, (v4_ports, _) = _store(store, _reading("1.3", (PORTS, COUNCILS)))
+    v4, (v4_ports, _) = stored(store, reading("1.3", (PORTS, COUNCILS)))
     assert _labels(store, v4_ports) == ["prevention"] and store.labels_left_behind(v4) == 0
     assert _examples(store) == [(PORTS, ["prevention"], v4)]
     _assert_current_labels_equal_a_rebuild(store)
@@ -489,9 +463,9 @@ def test_a_late_label_left_behind_costs_one_match_when_its_reading_is_counted(
     # A review finding: a late label on a passage the new reading dropped made every count of what came over
     # (labels_left_behind, labeled_examples) run a second full match, for good. Only a late copy can come
     # over without a label on the new reading; a person's own late label cannot.
-    old_id, (ports, councils) = _store(store, _reading("1.0", (PORTS, COUNCILS)))
+    old_id, (ports, councils) = stored(store, reading("1.0", (PORTS, COUNCILS)))
     store.add_labels(ports, ["enforcement"])
-    new_id, _ = _store(store, _reading("1.1", (PORTS,)))  # the councils passage is gone
+    new_id, _ = stored(store, reading("1.1", (PORTS,)))  # the councils passage is gone
     store.add_labels(councils, ["prevention"])  # late, with nowhere to go
     calls = _count_calls(monkeypatch, "match_passages")
     assert store.labels_left_behind(new_id) == 1
@@ -511,13 +485,13 @@ def test_a_late_label_that_makes_the_match_withdraw_takes_back_an_earlier_late_c
     """A late label on v1 came over to v2's passage (a copy). A later label on v1 leaves the match
     ambiguous (two old passages closest to it with different labels): the copy was left in place, so v2, v3
     and v4 showed a label the match no longer gives them, and the two labels left behind counted as one."""
-    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
-    v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
-    v3, (v3_ports, _) = _store(store, _reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
+    _, (glued, cut, _) = stored(store, reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    v2, (v2_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
+    v3, (v3_ports, _) = stored(store, reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
     store.add_labels(glued, ["prevention"], annotator="ana")
     assert (_labels(store, v2_ports), _labels(store, v3_ports)) == (["prevention"], ["prevention"])
     # A reading stored now copies v3's late copy: a copy of a copy taken back is taken back with it.
-    v4, (v4_ports, _) = _store(store, _reading("1.3", (PORTS, COUNCILS)))
+    v4, (v4_ports, _) = stored(store, reading("1.3", (PORTS, COUNCILS)))
     assert _labels(store, v4_ports) == ["prevention"]
     if withdrawn_by == "a relabel of the copy's source":
         store.add_labels(cut, ["prevention"], annotator="ben")  # alike: the two give it their label
@@ -552,9 +526,9 @@ def test_a_withdrawn_late_copy_gives_back_the_copy_made_at_store_time_whatever_t
     relabel's copy stayed on v2 (in the other order the relabel never carried); now v2 ends the same."""
 
     def late_labels(uri: str, relabel_first: bool) -> tuple[int, int, int]:
-        _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS), uri))
+        _, (glued, cut, _) = stored(store, reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS), uri))
         given = store.add_labels(glued, ["prevention"], annotator="ana")
-        v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS), uri))
+        v2, (v2_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS), uri))
         late = [(glued, ["transnational"]), (cut, ["enforcement"])]
         for pid, labels in late if relabel_first else late[::-1]:
             store.add_labels(pid, labels, annotator="ben")
@@ -566,8 +540,8 @@ def test_a_withdrawn_late_copy_gives_back_the_copy_made_at_store_time_whatever_t
         assert store.labels_left_behind(v2) == 2
     _assert_current_labels_equal_a_rebuild(store)
 
-    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
-    v2, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
+    _, (glued, cut, _) = stored(store, reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    v2, (v2_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     own = store.add_labels(v2_ports, ["transnational"], annotator="cy")
     store.add_labels(glued, ["prevention"], annotator="ana")
     store.add_labels(cut, ["enforcement"], annotator="ben")
@@ -595,10 +569,10 @@ def test_a_taken_back_copy_leaves_no_copy_of_it_in_the_next_readings_history(
     to v2 and v3; a later label on its rival took v2's copy back, but v3, whose store-time copy the match
     gives it again, kept a copy of the deleted row (copying nothing) below a second store-time copy. Now
     v2 and v3 end with their store-time copies alone, as when the two late labels come the other way."""
-    _, (glued, cut, _) = _store(store, _reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
+    _, (glued, cut, _) = stored(store, reading("1.0", (PORTS_READ_BETWEEN, PORTS_CUT, COUNCILS)))
     given = store.add_labels(glued, ["prevention"], annotator="ana")
-    _, (v2_ports, _) = _store(store, _reading("1.1", (PORTS, COUNCILS)))
-    _, (v3_ports, _) = _store(store, _reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
+    _, (v2_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
+    _, (v3_ports, _) = stored(store, reading("1.2", (PORTS.replace(" ", "\n", 3), COUNCILS)))
     v2_copy = store.label_history(v2_ports)[0].id
     late = [(glued, ["transnational"]), (cut, ["enforcement"])]
     for pid, labels in late if relabel_first else late[::-1]:
@@ -626,10 +600,10 @@ def test_a_label_on_a_near_tie_rival_closest_to_nothing_takes_back_a_late_copy(s
     late = [("near", ["prevention"]), ("rival", ["enforcement"])]
     for near_first in (True, False):
         uri = f"file:///reports/tie-{near_first}.pdf"
-        _, (near_id, rival_id, _) = _store(store, _reading("1.0", (near, rival, other), uri))
+        _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
         store.add_labels(rival_id, ["prevention"])
-        v2, (v2_current, *_) = _store(
-            store, _reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri)
+        v2, (v2_current, *_) = stored(
+            store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri)
         )
         ids = {"near": near_id, "rival": rival_id}
         for name, labels in late if near_first else late[::-1]:
