@@ -16,8 +16,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from extractors.security_terms import mentions_security
 from models.labels import LABELS, UNLABELED_KINDS
+from models.topic import is_off_topic
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -160,7 +160,7 @@ def label_queue(
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):
         for c in _scored(model, batch):  # every language read as context, then the one asked for kept
             if lang is None or c.lang == lang:
-                (prose if is_prose(c.row.text) and mentions_security(c.row.text) else other).add(c)
+                (prose if is_prose(c.row.text) and not is_off_topic(c.row.text) else other).add(c)
     first = prose.rounds()
     return first + other.rounds()[: n - len(first)]
 

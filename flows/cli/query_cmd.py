@@ -129,8 +129,8 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
     """A passage's table row: a person's label is marked (its scores are still the model's), and so are
     the passages the model never labels: a reference list, and a passage that never speaks of security
     (models.topic), whose scores may pass a threshold."""
-    from extractors.security_terms import mentions_security
     from models.labels import UNLABELED_KINDS
+    from models.topic import is_off_topic
 
     row: dict[str, Any] = passage.to_json()
     if passage.label_origin == "human":
@@ -138,7 +138,7 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
         return row | {"labels": f"{', '.join(row['labels']) or 'none'} (by a person)"}
     if passage.kind in UNLABELED_KINDS:
         return row | {"labels": ["(reference list)"]}
-    if not row["labels"] and not mentions_security(passage.text):
+    if not row["labels"] and is_off_topic(passage.text):
         return row | {"labels": ["(no word of security)"]}
     return row
 
