@@ -487,20 +487,27 @@ def unavailable_model(corpus: Corpus) -> str | None:
             f"{builtin}): promote one that is (`citsec models promote seed`)")
 
 
+def older_rules_said(older: str) -> str:
+    """Why the store's labels are not this citsec's: given by the `older` rules (models.topic)."""
+    from models.topic import LABEL_RULES_VERSION
+
+    rules = f"({older}; this citsec's are {LABEL_RULES_VERSION})"
+    return f"the store's labels were given by older labeling rules {rules}"
+
+
 def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> str | None:
     """After an ingest: record this citsec's labeling rules for the predictions it stored, and when the
     store's labels were given under older rules (models.topic.LABEL_RULES_VERSION), label every passage
     again with the promoted model. Returns one line for the person running it, None when nothing was due.
     A promoted model this citsec does not have is left alone, with a line saying what to do."""
     from models.registry import load_model
-    from models.topic import LABEL_RULES_VERSION, older_label_rules, record_label_rules
+    from models.topic import older_label_rules, record_label_rules
 
     record_label_rules(corpus)
     older = older_label_rules(corpus)
     if older is None:
         return None
-    why = f"the store's labels were given by older labeling rules ({older}; this citsec's are "
-    why += f"{LABEL_RULES_VERSION})"
+    why = older_rules_said(older)
     missing = unavailable_model(corpus)
     if missing is not None:
         return f"note: {why}, but {missing}"

@@ -64,18 +64,16 @@ out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COL
 def note_older_label_rules(corpus: Corpus) -> None:
     """One line on stderr when the store's labels were given by older labeling rules than this citsec's
     (models.topic.LABEL_RULES_VERSION): what a query shows is what they gave. One query."""
-    from models.topic import LABEL_RULES_VERSION, older_label_rules
+    from models.topic import older_label_rules
 
     older = older_label_rules(corpus)
     if older is None:
         return
-    from flows.pipeline import unavailable_model
+    from flows.pipeline import older_rules_said, unavailable_model
 
-    why = f"note: the store's labels were given by older labeling rules ({older}; this citsec's are "
-    why += f"{LABEL_RULES_VERSION})"
     missing = unavailable_model(corpus)
     todo = f"but {missing}" if missing else "run `citsec db reclassify` to label the passages again"
-    err_console.print(f"{why}: {todo}", highlight=False, soft_wrap=True)
+    err_console.print(f"note: {older_rules_said(older)}: {todo}", highlight=False, soft_wrap=True)
 
 
 class UserError(Exception):
