@@ -319,7 +319,7 @@ def _carry_step(conn: Connection, newer: int, sources: set[int], taken_back: set
         return []
     # Copies of a copy taken back on an older reading go first, whatever the match gives now: the label
     # they copied is gone, and what the passage held before them decides what it takes below.
-    followed = _take_back(conn, newer, list(answer), taken_back, late=False) if taken_back else []
+    followed = _take_back(conn, since, list(answer), taken_back, late=False) if taken_back else []
     held = _latest_copies(conn, answer)
     copies = []
     reached = []
@@ -347,22 +347,26 @@ def _carry_step(conn: Connection, newer: int, sources: set[int], taken_back: set
     if copies:
         conn.execute(insert(HumanLabel), copies)
         set_human_labels_many(conn, {c["passage_id"]: c["labels"] for c in copies})
-    return list(dict.fromkeys([*followed, *reached, *_take_back(conn, newer, stale, taken_back)]))
+    return list(dict.fromkeys([*followed, *reached, *_take_back(conn, since, stale, taken_back)]))
 
 
 def _take_back(
-    conn: Connection, newer: int, passage_ids: Sequence[int], taken_back: set[int], *, late: bool = True
+    conn: Connection,
+    since: ColumnElement[bool],
+    passage_ids: Sequence[int],
+    taken_back: set[int],
+    *,
+    late: bool = True,
 ) -> list[int]:
-    """Delete the late copies at the end of the label histories of `passage_ids` (passages of `newer` the
-    match no longer gives a label): copies of labels given after `newer` was stored (given_before's
-    "since"), which carry_late_labels made (unless not `late`: for passages the match may still give one),
-    and copies of a copy taken back on an older reading (in `taken_back`, which gets the ids deleted here).
-    What a passage held before them is its label again: a copy made when `newer` was stored (the match of
-    then, which labels_came_over holds final), a person's own label (never taken back), or none (the
-    model's labels). Returns the passages whose labels changed."""
+    """Delete the late copies at the end of the label histories of `passage_ids` (passages of a reading
+    `newer` the match no longer gives a label): copies of labels given after `newer` was stored (`since`,
+    given_before's second condition for it), which carry_late_labels made (unless not `late`: for passages
+    the match may still give one), and copies of a copy taken back on an older reading (in `taken_back`,
+    which gets the ids deleted here). What a passage held before them is its label again: a copy made when
+    `newer` was stored (the match of then, which labels_came_over holds final), a person's own label (never
+    taken back), or none (the model's labels). Returns the passages whose labels changed."""
     if not passage_ids:
         return []
-    _, since = given_before(conn, newer)
     removed: list[int] = []
     changed: list[int] = []
     for ids in chunks(sorted(passage_ids)):
