@@ -267,22 +267,18 @@ def run(design: str, extra: Path | None = None) -> dict[str, Any]:
 def fold_seed_spread(design: str, seeds: int, extra: Path | None = None) -> dict[str, Any]:
     """The same design with its thresholds chosen on `seeds` different CV fold draws (random_state 0, 1,
     ...): macro-F1 alone and in context for each, to show how much of one figure is the draw."""
-    rows, gold, y = gold_set()
+    rows, _, y = gold_set()
     seed = training_seed(extra)
     print(f"{len(seed.passages)} seed passages")
     docs = documents(rows)
     alone_marked = left_unlabeled(rows, None)
     marked = alone_marked | in_reference_lists(rows, docs)
-    keys = [(r["doc"], r["lang"]) for r in rows]
     per_seed = []
     print("fold seed  thresholds (prev, enf, trans)  alone  in context")
     for state in range(seeds):
         model = make_classifier(design).set_params(random_state=state).fit(seed.texts, seed.y)
-        own = model.predict_proba(gold.texts)
-        contexts = {key: report_context(model.predict_proba(p)) for key, p in docs.passages.items()}
-        alone = macro_f1(y, as_ingest_stores((own >= model.thresholds_).astype(int), alone_marked))
-        in_report = (with_contexts(own, keys, contexts) >= model.thresholds_).astype(int)
-        read = macro_f1(y, as_ingest_stores(in_report, marked))
+        alone = macro_f1(y, stored_decisions(model, rows, None, alone_marked))
+        read = macro_f1(y, stored_decisions(model, rows, docs, marked))
         per_seed.append({"seed": state, "thresholds": [round(float(t), 2) for t in model.thresholds_],
                          "alone": round(alone, 3), "in_context": round(read, 3)})
         print(f"{state:>9}  {str(per_seed[-1]['thresholds']):<30} {alone:.3f}  {read:.3f}", flush=True)
