@@ -8,6 +8,7 @@ Portuguese passages. Patterns match at the start of a word in lower-cased, accen
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -29,6 +30,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"school", r"escuel", r"escola", r"educa", r"job training", r"vocational", r"employment",
         r"empleo", r"emprego", r"capacitacion laboral", r"apprentice", r"scholarship", r"becas?\b",
         r"formacao profissional", r"skills", r"oficios?\b", r"cursos?\b", r"jobs?\b",
+        # the same words in the languages that lacked them: teaching (ensino medio, ensenanza secundaria),
+        # pupils, apprentices, job training and employability
+        r"ensino", r"ensenanza", r"students?\b", r"estudiant", r"estudant", r"pupils?\b", r"alumnos?\b",
+        r"alunos?\b", r"aprendiz", r"formacion (profesional|tecnica|para el trabajo)", r"capacitacao",
+        r"qualificacao profissional", r"employab", r"empleab", r"empregab",
     ),
     "community": (
         r"community polic", r"proximity polic", r"policia comunitaria", r"policia de proximidad",
@@ -149,7 +155,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "cooperation": (
         r"cooperat", r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
         r"joint (operation|task force|patrol)",
-        r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"conjunt", r"intelligence sharing",
+        r"operaciones? conjuntas?", r"operacoes? conjuntas?",
+        # joint (conjunta, conjuntos, ...), not the noun "a set of / together" (un conjunto de, en conjunto,
+        # no conjunto, del conjunto) nor the adverb "conjuntamente" (jointly, of any two things)
+        r"(?<!\bun )(?<!\bum )(?<!\bel )(?<!\bo )(?<!\ben )(?<!\bem )(?<!\bno )(?<!\bdel )(?<!\bdo )"
+        r"conjunt[ao]s?\b",
+        r"intelligence sharing",
         r"intercambio de (informacion|inteligencia)", r"partner", r"socios?\b", r"alliance", r"alianza",
         r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
     ),
@@ -189,6 +200,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"spain", r"espana", r"china", r"canada", r"base (militar|aerea)", r"military base", r"air base",
     ),
 }
+
+
+def lexicon_digest() -> str:
+    """A hash of every cue group and pattern: part of the seed model's cache key, so editing the lexicon
+    retrains the cached model even when nobody bumps the training code's version."""
+    return hashlib.sha256(repr(sorted(CUES.items())).encode()).hexdigest()[:16]
 
 
 # "US" must be told from the pronoun "us" before lower-casing; it is the commonest foreign actor in the field.

@@ -24,6 +24,7 @@ import sklearn
 from models.artifacts import artifact_digest, dump_model, load_model_bytes, read_artifact
 from models.classifier import StrategyClassifier
 from models.context import blend, report_contexts
+from models.cues import lexicon_digest
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS, UNLABELED_KINDS
@@ -115,8 +116,8 @@ def _by_label(row: Any) -> dict[str, float]:
 
 
 def seed_version(seed_digest: str) -> str:
-    """"seed-<hash8>" of the seed data, the training code and the scikit-learn version."""
-    key = f"{seed_digest}|{TRAINING_CODE_VERSION}|{SHIPPED_DESIGN}|{sklearn.__version__}"
+    """"seed-<hash8>" of the seed data, the training code, the cue lexicon and the scikit-learn version."""
+    key = f"{seed_digest}|{TRAINING_CODE_VERSION}|{lexicon_digest()}|{SHIPPED_DESIGN}|{sklearn.__version__}"
     return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 

@@ -37,3 +37,18 @@ def test_transformer_output_shape_and_names():
     assert matrix.shape == (2, len(GROUPS))
     assert matrix[1].nnz == 0
     assert list(lexicon.get_feature_names_out()) == [f"cue:{g}" for g in GROUPS]
+
+
+def test_joint_operations_are_cooperation_but_a_set_of_things_is_not():
+    for text in ("Operações conjuntas na fronteira", "equipos conjuntos de investigación",
+                 "una declaración conjunta", "a investigação conjunta com a Europol"):
+        assert "cooperation" in _hits(text), text
+    for text in ("agrega conjuntamente o efeito de uma maior escolaridade", "un conjunto de medidas sociales",
+                 "en conjunto reúnen a 40 municipios", "o conjunto das políticas", "no conjunto da população"):
+        assert "cooperation" not in _hits(text), text
+
+
+def test_schooling_words_in_every_language():
+    for text in ("students who finished school", "alunos do ensino médio", "estudiantes de enseñanza media",
+                 "cursos de formación profesional", "programa de qualificação profissional"):
+        assert "schooling_jobs" in _hits(text), text

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from models.cues import CUES
 from models.errors import ModelError
 from models.registry import (
     LoadedModel,
@@ -192,3 +193,10 @@ def test_first_use_training_is_announced_and_a_cached_load_is_quiet(
     size = len(load_seed(slice_seed_dir).passages)
     expected = f"training the built-in seed model {model.version} on {size} seed passages"
     assert notes == [f"{expected} (first use; cached for next time)"]
+
+
+def test_seed_version_changes_with_the_cue_lexicon(monkeypatch, slice_seed_dir):
+    digest = load_seed(slice_seed_dir).digest
+    before = seed_version(digest)
+    monkeypatch.setitem(CUES, "prevention", (*CUES["prevention"], r"forestall"))
+    assert seed_version(digest) != before
