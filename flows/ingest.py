@@ -21,8 +21,15 @@ from prefect.utilities.annotations import quote
 
 from flows.fetch import FetchPolicy
 from flows.interrupt import check_stop
-from flows.pipeline import Outcome, relabel_if_rules_changed
-from flows.run import IngestRun, IngestSummary, progress_listener, resolve_with_store, store_or_fail
+from flows.pipeline import Outcome
+from flows.run import (
+    IngestRun,
+    IngestSummary,
+    progress_listener,
+    relabel_after_ingest,
+    resolve_with_store,
+    store_or_fail,
+)
 from flows.settings import Settings
 from flows.sources import Resolution
 from flows.workers import (
@@ -93,7 +100,7 @@ def store(corpus: Corpus, outcome: Outcome) -> Outcome:
 def relabel(corpus: Corpus, cache_dir: Path | None) -> str | None:
     """When the store's labels were given under older labeling rules than this citsec's, label every
     stored passage again with the promoted model (what `citsec db reclassify` does); the line saying so."""
-    line = relabel_if_rules_changed(corpus, cache_dir)
+    line = relabel_after_ingest(corpus, cache_dir)
     if line is not None:
         log.info(line)  # for the run's log in Prefect; the command prints it from the summary
     return line

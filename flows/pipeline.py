@@ -457,16 +457,18 @@ class Relabeled:
 
 
 def relabel_store(
-    corpus: Corpus, model: Any, between_batches: Callable[[], None] = lambda: None
+    corpus: Corpus, model: Any, between_batches: Callable[[], None] = lambda: None,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> Relabeled:
     """Label every stored passage again with `model` (a models.registry.LoadedModel, the promoted one) by
     this citsec's rules, each read in its report, and record those rules. Human labels stay; other
     versions keep their predictions and the rules they were made under (`models promote` labels every
-    passage again for a version whose rules are older). `between_batches`: see models.retrain.reclassify."""
+    passage again for a version whose rules are older). `between_batches`, `progress` (passages done in
+    each batch): see models.retrain.reclassify."""
     from models.retrain import reclassify
 
     before = corpus.model_labels()
-    count = reclassify(corpus, model, between_batches=between_batches)
+    count = reclassify(corpus, model, between_batches=between_batches, progress=progress)
     after = corpus.model_labels()
     changed = sum(1 for pid in before.keys() | after.keys() if before.get(pid) != after.get(pid))
     return Relabeled(model.version, count, changed)
@@ -495,11 +497,15 @@ def older_rules_said(older: str) -> str:
     return f"the store's labels were given by older labeling rules {rules}"
 
 
-def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> str | None:
+def relabel_if_rules_changed(
+    corpus: Corpus, cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> str | None:
     """After an ingest: record this citsec's labeling rules for the predictions it stored, and when the
     store's labels were given under older rules (models.topic.LABEL_RULES_VERSION), label every passage
     again with the promoted model. Returns one line for the person running it, None when nothing was due.
-    A promoted model this citsec does not have is left alone, with a line saying what to do."""
+    A promoted model this citsec does not have is left alone, with a line saying what to do. `progress`
+    gets (passages done, passages in the store): (0, total) before the first batch, then after each one."""
     from models.registry import load_model
     from models.topic import older_label_rules, record_label_rules
 
@@ -517,5 +523,14 @@ def relabel_if_rules_changed(corpus: Corpus, cache_dir: Path | None = None) -> s
         if older_label_rules(corpus) is None:
             return None  # another process did it while this one waited
         check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
-        done = relabel_store(corpus, load_model(corpus, cache_dir=cache_dir), between_batches=check_stop)
+        model = load_model(corpus, cache_dir=cache_dir)
+        total, so_far = corpus.count_passages(), 0
+        progress(0, total)
+
+        def batch_done(count: int) -> None:
+            nonlocal so_far
+            so_far += count
+            progress(so_far, total)
+
+        done = relabel_store(corpus, model, between_batches=check_stop, progress=batch_done)
     return f"note: {why}: {done.line()}"

@@ -129,7 +129,9 @@ def failure_line(uri: str, error: str | None) -> str:
     return error if error.startswith(uri) else f"{uri}: {error}"
 
 
-ProgressListener = Callable[[str, Any], None]  # ("total", n) once, then ("report", Outcome) per report
+# ("total", n) once, then ("report", Outcome) per report, ("relabel", (done, total)) while the end of the run
+# labels every passage again (relabel_after_ingest), and ("finished", IngestSummary)
+ProgressListener = Callable[[str, Any], None]
 _listeners: list[ProgressListener] = []
 
 
@@ -149,6 +151,11 @@ class progress_listener:
 def emit(event: str, value: Any) -> None:
     for listener in list(_listeners):
         listener(event, value)
+
+
+def relabel_after_ingest(corpus: Corpus, cache_dir: Path | None) -> str | None:
+    """flows.pipeline.relabel_if_rules_changed, telling the run's listeners how far it is."""
+    return relabel_if_rules_changed(corpus, cache_dir, lambda done, total: emit("relabel", (done, total)))
 
 
 def registered_sources(corpus: Corpus) -> dict[str, RegisteredSource]:
@@ -355,7 +362,7 @@ def ingest_local(
         refs = run.plan(resolve_with_store(sources, run.corpus, run.policy))
         for outcome in _process_all(run.jobs(refs), run.config, run.workers_for(workers, refs)):
             run.record(store_or_fail(run.corpus, outcome))
-        run.summary.relabeled = relabel_if_rules_changed(run.corpus, run.settings.cache_dir)
+        run.summary.relabeled = relabel_after_ingest(run.corpus, run.settings.cache_dir)
     return run.summary
 
 

@@ -331,7 +331,7 @@ def decide(
 
 def reclassify(
     corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH, *, missing_only: bool = False,
-    between_batches: Callable[[], None] = lambda: None,
+    between_batches: Callable[[], None] = lambda: None, progress: Callable[[int], None] = lambda done: None,
 ) -> int:
     """Store `model`'s predictions for every current passage, each read in its report (models.context),
     one transaction per batch of whole reports; returns the count. `missing_only` predicts only the
@@ -339,7 +339,8 @@ def reclassify(
     promoted): what promoting it needs. Records the labeling rules (LABEL_RULES_VERSION) the model's
     predictions were made under: this citsec's once it predicted every passage; with `missing_only`, the
     older of those and the ones recorded (models.topic.record_label_rules). `between_batches` runs before
-    each batch (a stop check: a run stopped halfway leaves the older rules recorded, to be done again)."""
+    each batch (a stop check: a run stopped halfway leaves the older rules recorded, to be done again);
+    `progress` gets the number of passages stored after each batch."""
     done = 0
     unpredicted_by = model.version if missing_only else None
     for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
@@ -357,6 +358,7 @@ def reclassify(
             ],
         )
         done += len(batch)
+        progress(len(batch))
         log.debug("re-classified %d passages", done)
     if missing_only:
         record_label_rules(corpus, model.version)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import typer
@@ -49,17 +51,13 @@ def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     Reports ingested by an older citsec keep the tags it gave them; their text is in the store, so nothing
     is fetched or extracted again. Strategy labels and scores are not touched.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from corpus import Corpus
     from flows.retag import retag_store
 
     with Corpus.open(db, must_exist=True) as corpus:
         total = corpus.count_passages()
-        columns = (TextColumn("retag"), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
-        with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task("retag", total=total)
-            changes = retag_store(corpus, progress=lambda done: bar.update(task, advance=done))
+        with _passages_bar("retag", total) as advance:
+            changes = retag_store(corpus, progress=advance)
     kinds = sorted(set(changes.added) | set(changes.removed))
     added, removed = changes.added, changes.removed
     moved = ", ".join(f"{kind} +{added.get(kind, 0)} -{removed.get(kind, 0)}" for kind in kinds)
@@ -88,5 +86,19 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         missing = unavailable_model(corpus)
         if missing is not None:
             raise UserError(missing)
-        done = relabel_store(corpus, load_model(corpus, cache_dir=Settings.from_env().cache_dir))
+        model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
+        with _passages_bar("reclassify", corpus.count_passages()) as advance:
+            done = relabel_store(corpus, model, progress=advance)
     typer.echo(done.line())
+
+
+@contextlib.contextmanager
+def _passages_bar(name: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr over the store's `total` passages; yields the function advancing it by the
+    passages each batch did."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
+    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task(name, total=total)
+        yield lambda count: bar.update(task, advance=count)

@@ -262,17 +262,18 @@ class _progress:
 
         self.pages = self.done = 0
         self.total: int | None = None
+        self.relabel_task: Any = None
         self.bar = Progress(
-            TextColumn("ingest"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("reports · {task.fields[pages]} pages"),
+            TextColumn("{task.fields[unit]}"),
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
         )
         self.bar.start()
-        self.task = self.bar.add_task("ingest", total=None, pages=0)
+        self.task = self.bar.add_task("ingest", total=None, unit="reports · 0 pages")
         return self
 
     def update(self, event: str, value: Any) -> None:
@@ -282,9 +283,11 @@ class _progress:
         elif event == "report":
             self.pages += value.pages
             self.done += 1
-            self.bar.update(self.task, advance=1, pages=self.pages)
+            self.bar.update(self.task, advance=1, unit=f"reports · {self.pages} pages")
             if not err_console.is_terminal:
                 self._log(value)
+        elif event == "relabel":
+            self._relabel(*value)
         elif event == "finished":
             self.finished = value
 
@@ -304,6 +307,20 @@ class _progress:
             f"{_count(passages, 'passage')})",
             highlight=False, soft_wrap=True, markup=False,
         )  # fmt: skip
+
+    def _relabel(self, done: int, total: int) -> None:
+        """The end of a run labeling every stored passage again (older labeling rules): a bar of its own,
+        or one line where no bar is drawn, since on a large store it takes minutes."""
+        if self.relabel_task is None:
+            unit = "passages (older labeling rules)"
+            self.relabel_task = self.bar.add_task("relabel", total=total, unit=unit)
+            if not err_console.is_terminal:
+                err_console.print(
+                    f"ingest: the store's labels were given by older labeling rules: labeling its "
+                    f"{_count(total, 'passage')} again",
+                    highlight=False, soft_wrap=True, markup=False,
+                )  # fmt: skip
+        self.bar.update(self.relabel_task, completed=done)
 
     def stopping(self) -> None:
         """A first Ctrl-C: say what happens now, and how not to wait for it."""

@@ -15,7 +15,7 @@ from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from flows.cli import main
 from flows.ingest import run_ingest
 from flows.pipeline import relabel_if_rules_changed, relabel_store
-from flows.run import IngestSummary, ingest_local
+from flows.run import IngestSummary, ingest_local, progress_listener
 from models.labels import LABELS
 from models.registry import load_model
 from models.topic import LABEL_RULES_VERSION
@@ -79,7 +79,9 @@ def test_ingest_relabels_a_store_whose_labels_older_rules_gave(
         model = load_model(corpus)
     folder = _folder_of_one_report(tmp_path, samples_dir)
 
-    summary = ingest([str(folder)], db_url=db_url, workers=1)
+    events: list[tuple[int, int]] = []
+    with progress_listener(lambda event, value: events.append(value) if event == "relabel" else None):
+        summary = ingest([str(folder)], db_url=db_url, workers=1)
     assert summary.new == 1, summary.errors
 
     with Corpus.open(db_url) as corpus:
@@ -88,6 +90,8 @@ def test_ingest_relabels_a_store_whose_labels_older_rules_gave(
     expected = model.predict(TEXTS, reports=["old"] * 3)
     assert [sorted(rows[pid].labels) for pid in ids] == [sorted(p.labels) for p in expected]
     assert rows[ids[2]].labels == []  # no word of security: no label, by this citsec's rules
+    # The command's progress bar hears of the relabel as it starts and after each batch.
+    assert events[0] == (0, len(rows)) and events[-1] == (len(rows), len(rows)), events
     changed = sum(sorted(p.labels) != ["prevention"] for p in expected)
     assert summary.relabeled == (
         f"note: the store's labels were given by older labeling rules (1; this citsec's are "
@@ -122,6 +126,14 @@ def test_db_reclassify_records_this_citsecs_rules(db_url: str, capsys: pytest.Ca
     with Corpus.open(db_url) as corpus:
         assert corpus.label_rules() == LABEL_RULES_VERSION
     assert NOTE not in _run(["passages"], db_url, capsys)[1]
+
+
+def test_relabel_store_reports_the_passages_each_batch_did(db_url: str) -> None:
+    _store_an_older_release_labeled(db_url)
+    batches: list[int] = []
+    with Corpus.open(db_url) as corpus:
+        done = relabel_store(corpus, load_model(corpus), progress=batches.append)
+    assert done.passages == sum(batches) == 3 and batches
 
 
 def test_promoting_a_model_whose_predictions_older_rules_gave_labels_every_passage_again(
@@ -184,6 +196,8 @@ def test_the_ingest_command_labels_the_store_again_when_every_report_is_unchange
     assert "new        0" in out and "unchanged  1" in out
     assert "note: the store's labels were given by older labeling rules (1; " in err
     assert "re-classified 1 passage with " in err
+    # No bar where stderr is not a terminal: one line says why the end of the run takes time.
+    assert "ingest: the store's labels were given by older labeling rules: labeling its 1 passage again\n" in err
     with Corpus.open(url) as corpus:
         assert corpus.label_rules() == LABEL_RULES_VERSION
 
