@@ -1,0 +1,110 @@
+"""The seed model on real passages citsec's own annotators labeled: a yardstick beyond the gold set.
+
+The gold set (../shared/gold/dev.jsonl) has 4 Portuguese passages with one label between them, so its
+Portuguese figure is 0.667 or 1.000 on one passage. `bench/annotations/*.jsonl` hold labels two annotators
+working for citsec gave, each without seeing the other's or any model's, to passages of
+../shared/gold/unlabeled_passages.jsonl, following DESIGN.md's taxonomy and the gold set's convention:
+one line per passage, `{"id", "a", "b", "note_a", "note_b"}` (labels of annotator a and b, and why in a few
+words). The files hold no text of ../shared: the script reads it there by id.
+
+For each file the script prints how often the annotators agree, then the seed model's per-label precision,
+recall and F1 against each annotator, with each passage alone (as `citsec tag` reads it) and read in its
+document as ingest stores it (bench.context_eval: citsec's own extraction of the PDF, reference lists and
+passages that never speak of security left unlabeled). A label neither the annotators nor the model give
+scores F1 1.000 (models.evaluation): the script also prints the macro-F1 over the labels the annotators
+gave, the figure to read.
+
+    python -m bench.annotated_eval
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import REPO, SHARED, write_results
+from bench.context_eval import documents, left_unlabeled, stored_decisions
+from models.evaluation import evaluate, format_evaluation
+from models.labels import LABELS, labels_to_matrix
+
+ANNOTATIONS = REPO / "bench" / "annotations"
+
+
+def annotated(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The annotation lines of `path` and, in the same order, their passages' rows from ../shared."""
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {line["id"] for line in lines}
+    found: dict[str, dict[str, Any]] = {}
+    with (SHARED / "gold" / "unlabeled_passages.jsonl").open(encoding="utf-8") as passages:
+        for text in passages:
+            row = json.loads(text)
+            if row["id"] in wanted:
+                found[row["id"]] = row
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise SystemExit(f"{path.name}: passages not in {SHARED / 'gold'}: {', '.join(missing[:5])}")
+    return lines, [found[line["id"]] for line in lines]
+
+
+def given_macro_f1(y: np.ndarray, decided: np.ndarray, langs: list[str | None]) -> float:
+    """Macro-F1 over the labels the annotator gave at least once."""
+    scores = evaluate(y, decided, langs).per_label
+    given = [scores[label].f1 for j, label in enumerate(LABELS) if y[:, j].any()]
+    return float(np.mean(given)) if given else float("nan")
+
+
+def run() -> dict[str, Any]:
+    from models.registry import seed_model
+
+    estimator = seed_model().estimator
+    results: dict[str, Any] = {"benchmark": "annotated_eval", "files": {}}
+    for path in sorted(ANNOTATIONS.glob("*.jsonl")):
+        lines, rows = annotated(path)
+        ys = {who: labels_to_matrix([line[who] for line in lines]) for who in ("a", "b")}
+        langs: list[str | None] = [row["lang"] for row in rows]
+        docs = documents(rows)
+        marked = left_unlabeled(rows, docs)
+        ways = {
+            "alone": stored_decisions(estimator, rows, None),
+            "in its report": stored_decisions(estimator, rows, docs, marked),
+        }
+        same = sum(a == b for a, b in zip(ys["a"].tolist(), ys["b"].tolist(), strict=True))
+        print(f"{path.name}: {len(rows)} passages; annotators a and b give the same labels to {same}")
+        for who, y in ys.items():
+            counts = ", ".join(f"{label} {int(y[:, j].sum())}" for j, label in enumerate(LABELS))
+            print(f"annotator {who}: {counts}, none {int((y.sum(axis=1) == 0).sum())}")
+        file_results: dict[str, Any] = {"passages": len(rows), "annotators_agree": same}
+        for way, decided in ways.items():
+            for who, y in ys.items():
+                evaluation = evaluate(y, decided, langs)
+                given = given_macro_f1(y, decided, langs)
+                print()
+                print(format_evaluation(evaluation, f"{way}, against annotator {who}"))
+                print(f"{'macro-F1 over the labels given':<43}{given:.3f}")
+                file_results[f"{way} / {who}"] = {**evaluation.to_json(), "macro_f1_given_labels": given}
+        disagree = [
+            {"id": row["id"], "model": [LABELS[j] for j in np.flatnonzero(ways["in its report"][i])],
+             "a": lines[i]["a"], "b": lines[i]["b"]}
+            for i, row in enumerate(rows)
+            if ways["in its report"][i].tolist() != ys["a"][i].tolist()
+            or ways["in its report"][i].tolist() != ys["b"][i].tolist()
+        ]  # fmt: skip
+        print(f"\nin its report, the model differs from an annotator on {len(disagree)} passages:")
+        for d in disagree:
+            said = (", ".join(d[who]) or "none" for who in ("model", "a", "b"))
+            print("  {}  model {}  a {}  b {}".format(d["id"], *said))
+        file_results["differences"] = disagree
+        results["files"][path.name] = file_results
+    return results
+
+
+def main() -> None:
+    results = run()
+    print(f"-> {write_results('annotated_eval', results)}")
+
+
+if __name__ == "__main__":
+    main()
