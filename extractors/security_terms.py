@@ -104,7 +104,7 @@ OTHER_FIELD_NEXT = _words(
     """
     social sociales salud saude medico medica escolar alimentaria alimentar food energetica energetico
     energy hidrica hidrico water juridica juridico laboral ocupacional vial viaria informatica digital
-    nuclear
+    nuclear clinica clinico clinicas clinicos
     """
 )
 # Before an English security word these make it another field: food security, job security, road safety.
@@ -118,7 +118,19 @@ OTHER_SENSE = {
         "tributaria fiscal social territorial climatica ambiental economica intergeneracional"
     ),
     "convivencia": _words("democratica social sociales intercultural familiar"),
+    # Chile's "erradicación de tomas/campamentos" clears informal settlements; poverty, hunger and
+    # illiteracy are eradicated too. Coca is what "erradic" is kept for.
+    "erradic": _words("tomas campamentos pobreza hambre analfabetismo adoctrinamiento desnutricion"),
+    "trafico": _words("vehicular vehiculos aereo urbano"),  # road and air traffic
 }
+# The stems OTHER_SENSE is keyed by: a word starting with one takes its other senses.
+_OTHER_SENSE_STEMS = tuple(OTHER_SENSE)
+# Words between: "erradicar la pobreza", "erradicación de tomas".
+_LINKS = _words("de del la el las los da do das dos")
+# A word in another sense after these: "en defensa de la libertad", "calles de alto tráfico".
+OTHER_SENSE_BEFORE = {"defensa": _words("en"), "trafico": _words("alto alta")}
+# Phrases naming another field outright: Chile's competition authority.
+OTHER_TRIPLES = frozenset({("fiscalia", "nacional", "economica")})
 # "seguro de salud", "seguro de vida": insurance, not security.
 OTHER_FIELD_AFTER_DE = _words("salud saude vida desempleo desemprego cesantia invalidez")
 NOT_ALONE = frozenset({"orden", "ordem", "at", "en", "em", "public", "policies"})  # "policies": policy
@@ -141,9 +153,12 @@ def security_word(word: str, nxt: str, after: str, before: str = "") -> bool:
     not."""
     if (word, nxt) in SECURITY_PAIRS or (word, nxt, after) in SECURITY_TRIPLES:
         return True
-    other = OTHER_SENSE.get(word, ())
-    if nxt in other or (nxt == "de" and after in other) or (word == "defensa" and before == "en"):
+    if (word, nxt, after) in OTHER_TRIPLES or before in OTHER_SENSE_BEFORE.get(word, ()):
         return False
+    if word.startswith(_OTHER_SENSE_STEMS):
+        other = next(words for stem, words in OTHER_SENSE.items() if word.startswith(stem))
+        if nxt in other or (nxt in _LINKS and after in other):
+            return False
     if not security_stem(word):
         return False
     other_field = nxt in OTHER_FIELD_NEXT or before in OTHER_FIELD_BEFORE

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 # store whose labels older rules gave is labeled again by the next `citsec ingest` (the query commands say
 # so meanwhile). "1": before the off-topic rule, and predictions stored before the store recorded rules
 # (migration 0009); "2": the off-topic rule's first words; "3": the words a second reading of news added
-# (extractors.security_terms: attacks, sanctions, the disappeared...).
-LABEL_RULES_VERSION = "3"
+# (extractors.security_terms: attacks, sanctions, the disappeared...); "4": other senses of security words
+# in the Chilean programmes (erradicar el adoctrinamiento, capturar energía, seguridad clínica, the Fiscalía
+# Nacional Económica).
+LABEL_RULES_VERSION = "4"
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:

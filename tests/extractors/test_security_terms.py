@@ -39,6 +39,12 @@ from extractors.security_terms import mentions_security
         "Los GME trabajaron con veedores de la comunidad en Tumaco.",
         "Un atentado contra el alcalde dejó dos heridos.",
         "He was beaten and intimidated after he spoke to reporters.",
+        # The same words that have other senses below, in their security sense.
+        "Erradicaremos los cultivos ilícitos de las zonas de frontera.",
+        "El tráfico de migrantes y de armas por los pasos no habilitados.",
+        "El mayor tráfico de personas se da en la frontera norte.",
+        "La Fiscalía Nacional presentó cargos contra la banda.",
+        "Capturaron al cabecilla de la banda en Arica.",
     ],
 )
 def test_texts_that_speak_of_security(text):
@@ -66,6 +72,14 @@ def test_texts_that_speak_of_security(text):
         "Protegeremos el patrimonio inmaterial de los pueblos originarios.",
         "Nos rebelamos contra la burocracia que vive del Estado.",  # not rebels
         "Respetaremos la intimidad de las familias y sus datos.",  # privacy, not intimidation
+        # Other senses the Chilean programmes use.
+        "Erradicar el adoctrinamiento ideológico en colegios y universidades.",
+        "La erradicación de tomas ofreciendo alternativas habitacionales.",
+        "Erradicaremos la pobreza extrema en cuatro años.",
+        "Proponemos capturar energía del movimiento de los trenes.",
+        "Mejoraremos la calidad y la seguridad clínica de los hospitales.",
+        "Fortalecer la Fiscalía Nacional Económica y la libre competencia.",
+        "Semáforos en las avenidas de alto tráfico y control del tráfico vehicular.",
         "",
     ],
 )
