@@ -6,7 +6,7 @@ import contextlib
 import enum
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -135,3 +135,15 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
 ]
+
+
+@contextlib.contextmanager
+def passages_bar(name: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr over `total` passages (None: a count without an end); yields the function
+    advancing it by the passages each batch did."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
+    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task(name, total=total)
+        yield lambda count: bar.update(task, advance=count)

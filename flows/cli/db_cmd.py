@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import typer
 
-from flows.cli.common import DbOption, app, err_console
+from flows.cli.common import DbOption, app, passages_bar
 
 db_app = typer.Typer(
     help="Maintain the store: schema migrations, tags and labels refreshed after an upgrade.",
@@ -56,7 +54,7 @@ def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
 
     with Corpus.open(db, must_exist=True) as corpus:
         total = corpus.count_passages()
-        with _passages_bar("retag", total) as advance:
+        with passages_bar("retag", total) as advance:
             changes = retag_store(corpus, progress=advance)
     kinds = sorted(set(changes.added) | set(changes.removed))
     added, removed = changes.added, changes.removed
@@ -87,18 +85,7 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         if missing is not None:
             raise UserError(missing)
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
-        with _passages_bar("reclassify", corpus.count_passages()) as advance:
+        with passages_bar("reclassify", corpus.count_passages()) as advance:
             done = relabel_store(corpus, model, progress=advance)
     typer.echo(done.line())
 
-
-@contextlib.contextmanager
-def _passages_bar(name: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr over the store's `total` passages; yields the function advancing it by the
-    passages each batch did."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
-    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(name, total=total)
-        yield lambda count: bar.update(task, advance=count)

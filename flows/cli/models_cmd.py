@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.common import DbOption, FormatOption, OutputFormat, UserError, app, err_console, out_console
+from flows.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    UserError,
+    app,
+    err_console,
+    out_console,
+    passages_bar,
+)
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -126,7 +135,10 @@ def promote_command(
             model = load_model(corpus, version, cache_dir)
         # Its stored predictions were made by older labeling rules: it labels every passage again.
         older = older_label_rules(corpus, model.version)
-        classified = reclassify(corpus, model, missing_only=older is None)
+        # Every passage when older rules made its predictions; else only those it has not seen (not counted
+        # beforehand: the bar counts without an end).
+        with passages_bar("classify", corpus.count_passages() if older is not None else None) as advance:
+            classified = reclassify(corpus, model, missing_only=older is None, progress=advance)
         corpus.promote(model.version)
     if older is not None:
         done = f"; re-classified all {classified} passages: its labels were by older labeling rules ({older})"
