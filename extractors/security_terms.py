@@ -139,6 +139,14 @@ NOT_ALONE = frozenset({"orden", "ordem", "at", "en", "em", "public", "policies"}
 NAME_ONLY = _words("seguro seguros segura seguras")
 
 
+def other_senses(word: str) -> frozenset[str]:
+    """The words that put the folded `word` in another field when they follow it (OTHER_SENSE: "tomas" for
+    "erradicación"); none for most words."""
+    if not word.startswith(_OTHER_SENSE_STEMS):
+        return frozenset()
+    return next(words for stem, words in OTHER_SENSE.items() if word.startswith(stem))
+
+
 @lru_cache(maxsize=8192)
 def security_stem(word: str) -> bool:
     """Is the folded `word` a security word on its own (a stem or a whole word; no pair, no context)?"""
@@ -155,10 +163,9 @@ def security_word(word: str, nxt: str, after: str, before: str = "") -> bool:
         return True
     if (word, nxt, after) in OTHER_TRIPLES or before in OTHER_SENSE_BEFORE.get(word, ()):
         return False
-    if word.startswith(_OTHER_SENSE_STEMS):
-        other = next(words for stem, words in OTHER_SENSE.items() if word.startswith(stem))
-        if nxt in other or (nxt in _LINKS and after in other):
-            return False
+    other = other_senses(word)
+    if nxt in other or (nxt in _LINKS and after in other):
+        return False
     if not security_stem(word):
         return False
     other_field = nxt in OTHER_FIELD_NEXT or before in OTHER_FIELD_BEFORE

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.security_terms import NAME_ONLY, fold, security_word
+from extractors.security_terms import NAME_ONLY, fold, other_senses, security_word
 
 
 def is_security_token(token: Token) -> bool:
@@ -38,7 +38,8 @@ def about_security(
     """Is the name doc[start:end] about security, or its immediate context: its sentence and (with
     `sentence_before`) the one before, at most `window` tokens either side (a table without full stops is
     one long 'sentence')? A `known` security programme there counts too ('a "Plan Central America" based
-    on "Plan Colombia"')."""
+    on "Plan Colombia"'). A word around the name in the sense the name gives it does not: "erradicar" next
+    to an "Estrategia Nacional para Campamentos" clears settlements (security_terms.OTHER_SENSE)."""
     if any(is_security_token(t) for t in doc[start:end]):
         return True
     sent = doc[start].sent
@@ -46,7 +47,11 @@ def about_security(
     lo, hi = max(first, start - window), min(sent.end, end + window)
     if any(lo <= span.start and span.end <= hi for span in known):
         return True
-    return any(
-        is_security_token(doc[i]) and doc[i].lower_ not in NAME_ONLY
-        for i in (*range(lo, start), *range(end, hi))
-    )
+    named = {fold(t.text) for t in doc[start:end]}
+
+    def speaks_of_security(token: Token) -> bool:
+        if token.lower_ in NAME_ONLY or not is_security_token(token):
+            return False
+        return not other_senses(fold(token.text)) & named
+
+    return any(speaks_of_security(doc[i]) for i in (*range(lo, start), *range(end, hi)))

@@ -228,6 +228,9 @@ def test_bibliography_and_credits_are_not_programs(programs, text, lang):
         ("Ampliaremos el seguro escolar con un Programa de Salud Bucal en cada comuna.", "es"),
         ("O Programa de Apoio à Agricultura Familiar financia sementes.", "pt"),
         ("The Regional Tourism Strategy brought more visitors to the coast.", "en"),
+        # "erradicar" in the sense the name gives it: clearing the settlements, not coca.
+        ("Medida 40: Estrategia Nacional para Campamentos Meta: sanear los títulos y erradicar con soluciones "
+         "de vivienda definitivas.", "es"),
     ],
 )
 def test_programs_of_other_fields_are_not_security_programs(programs, text, lang):
@@ -266,6 +269,12 @@ def test_programs_of_other_fields_are_not_security_programs(programs, text, lang
         ),
         # Operations name their own field.
         ("la Operación Verano Tranquilo empezó", "es", "Operación Verano Tranquilo"),
+        # Eradication that is not the name's other sense still speaks of security.
+        (
+            "El Plan Andino de Desarrollo Rural acompañó la erradicación de cultivos de coca.",
+            "es",
+            "Plan Andino de Desarrollo Rural",
+        ),
     ],
 )
 def test_security_programs_kept_by_name_or_context(programs, text, lang, expected):
