@@ -99,16 +99,26 @@ def given_before(conn: Connection, report_id: int) -> tuple[ColumnElement[bool],
     (reports.last_label_id, taken in the storing transaction, under the lock every writer of passage
     labels takes), so a label is "before" exactly when the store could see it, whatever the clocks of
     the machines that labeled and stored said. A copy made by the store itself copies a label it saw, so
-    its carried_from is at most that id. Readings stored before that was recorded (NULL) fall back to the
-    clocks, labels.created_at against reports.ingested_at (a copy keeps its source's created_at).
+    its carried_from is at most that id; so does a late copy of such a label (carry_late_labels, when a
+    label given since makes the match give one it did not give then), which the id tells apart: it comes
+    after the first label a person gave to a passage since, and the store's copies all come before (ids
+    are never reused). Readings stored before that was recorded (NULL) fall back to the clocks,
+    labels.created_at against reports.ingested_at (a copy keeps its source's created_at).
     """
     seen, stored_at = conn.execute(
         select(Report.last_label_id, Report.ingested_at).where(Report.id == report_id)
     ).one()
     if seen is None:
         return HumanLabel.created_at <= stored_at, HumanLabel.created_at > stored_at
+    first_given = (
+        select(func.min(HumanLabel.id))
+        .where(HumanLabel.id > seen, HumanLabel.carried_from.is_(None), HumanLabel.passage_id.is_not(None))
+        .scalar_subquery()
+    )
     given_since = or_(
-        and_(HumanLabel.carried_from.is_(None), HumanLabel.id > seen), HumanLabel.carried_from > seen
+        and_(HumanLabel.carried_from.is_(None), HumanLabel.id > seen),
+        HumanLabel.carried_from > seen,
+        and_(HumanLabel.carried_from.is_not(None), HumanLabel.id > first_given),
     )
     return HumanLabel.id <= seen, given_since
 
@@ -303,18 +313,20 @@ def _carry_step(conn: Connection, newer: int, sources: set[int], taken_back: set
     # The passages of `newer` that are `sources` read again, with the label the match gives each now:
     # only the passages just labeled (or just reached) look for a new passage, checked against every
     # other labeled passage as the full match does (which runs instead for most of them: an import).
-    # Those holding a late copy are checked too when one of `sources` may be their rival: a label given
-    # to a rival that is closest to nothing takes the copy back all the same.
+    # Those holding a late copy, or no label, are checked too when one of `sources` may be their rival:
+    # a label given to a rival that is closest to nothing takes the copy back all the same, or, alike
+    # now, makes the match give the label of the passage closest to them.
     _, since = given_before(conn, newer)
-    late = conn.execute(
+    late = (
         select(HumanLabel.passage_id)
         .join(Passage, Passage.id == HumanLabel.passage_id)
         .where(Passage.report_id == newer, HumanLabel.carried_from.is_not(None), since)
-        .distinct()
     )
-    answer = stand_ins(
-        old_passages(conn, older, latest), new, sources, [cast(int, p) for p in late.scalars()]
+    unlabeled = select(Passage.id).where(
+        Passage.report_id == newer, ~exists().where(HumanLabel.passage_id == Passage.id)
     )
+    rivaled = conn.execute(late.union(unlabeled)).scalars().all()
+    answer = stand_ins(old_passages(conn, older, latest), new, sources, [cast(int, p) for p in rivaled])
     if not answer:
         return []
     # Copies of a copy taken back on an older reading go first, whatever the match gives now: the label
@@ -335,8 +347,10 @@ def _carry_step(conn: Connection, newer: int, sources: set[int], taken_back: set
                 stale.append(pid)  # a copy the match no longer gives it
             continue
         row = latest[source]
-        if source not in sources and held.get(pid, row.id) == row.id:
-            continue  # another passage's label, as it came over (or did not) before: nothing changed
+        # Another passage's label, which it holds already: nothing changed. One that holds none takes it:
+        # a label given since (to a rival, or to a passage closest to it too) made the two agree.
+        if source not in sources and held.get(pid) == row.id:
+            continue
         reached.append(pid)
         if pid in held and held[pid] == row.id:
             continue  # a copy of this very label is there already
@@ -359,12 +373,13 @@ def _take_back(
     late: bool = True,
 ) -> list[int]:
     """Delete the late copies at the end of the label histories of `passage_ids` (passages of a reading
-    `newer` the match no longer gives a label): copies of labels given after `newer` was stored (`since`,
-    given_before's second condition for it), which carry_late_labels made (unless not `late`: for passages
-    the match may still give one), and copies of a copy taken back on an older reading (in `taken_back`,
-    which gets the ids deleted here). What a passage held before them is its label again: a copy made when
-    `newer` was stored (the match of then, which labels_came_over holds final), a person's own label (never
-    taken back), or none (the model's labels). Returns the passages whose labels changed."""
+    `newer` the match no longer gives a label): copies carry_late_labels made after `newer` was stored
+    (`since`, given_before's second condition for it), of labels given since or before (unless not `late`:
+    for passages the match may still give one), and copies of a copy taken back on an older reading (in
+    `taken_back`, which gets the ids deleted here). What a passage held before them is its label again: a
+    copy made when `newer` was stored (the match of then, which labels_came_over holds final), a person's
+    own label (never taken back), or none (the model's labels). Returns the passages whose labels
+    changed."""
     if not passage_ids:
         return []
     removed: list[int] = []

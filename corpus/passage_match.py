@@ -293,8 +293,9 @@ def stand_ins(
     its words (rule 1), and the new passage closest to it as rule 2 finds it (unambiguous, close enough,
     not an old passage unchanged), whatever its label says. What a label given to one of `passages` can
     change: the answer for the new passages a late label reaches, and takes back (corpus.labelstate).
-    Those of `held` (new passages holding labels the match gave them) that one of `passages` may be a
-    near-tie rival of are answered too: a label given to a rival can take theirs away.
+    Those of `held` (new passages holding labels the match gave them, or none) that one of `passages` may
+    be a near-tie rival of are answered too: a label given to a rival can take theirs away, or, alike now,
+    give one.
 
     For a few labels given to an old reading after the new one was stored (corpus.labelstate's late
     carry): only `passages` look for their closest new passage, and only the new passages they choose are

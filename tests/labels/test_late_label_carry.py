@@ -611,3 +611,67 @@ def test_a_label_on_a_near_tie_rival_closest_to_nothing_takes_back_a_late_copy(s
         assert store.latest_labels(v2_current) is None
         assert store.labels_left_behind(v2) == 2
     _assert_current_labels_equal_a_rebuild(store)
+
+
+@pytest.mark.parametrize("near_first", [True, False])
+def test_a_late_label_that_makes_a_rival_agree_gives_the_current_passage_the_label_whatever_the_order(
+    store: Corpus, near_first: bool
+) -> None:
+    """`near` (closest to the current passage) and `rival` (a near-tie to it, closest to no new passage)
+    labeled differently: the match gives the current passage nothing. A late label makes them agree; the
+    match then gives it `near`'s label, not the one just given: the passage, holding nothing, was taken
+    to hold that label "as it came over before" and skipped (nor was it looked at for a label on the
+    rival, closest to nothing). So two late labels gave it the label only when `near`'s came last, and a
+    relabel of the rival alone never did."""
+    base = [f"a{i}" for i in range(40)]
+    current = " ".join(base)
+    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
+    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
+    other = " ".join(f"c{i}" for i in range(30))
+    uri = f"file:///reports/agree-{near_first}.pdf"
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
+    store.add_labels(rival_id, ["enforcement"])
+    v2, (v2_current, *_) = stored(store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri))
+    late = [(near_id, ["prevention"]), (rival_id, ["prevention"])]
+    ids = {pid: store.add_labels(pid, labels) for pid, labels in (late if near_first else late[::-1])}
+    assert (_labels(store, v2_current), _carried_from(store, v2_current)) == (["prevention"], ids[near_id])
+    assert store.labels_left_behind(v2) == 1  # the rival's: closest to no new passage, it stays behind
+    _assert_current_labels_equal_a_rebuild(store)
+
+    # One late label alone: the rival relabeled to agree with `near`, labeled before v2 was stored.
+    uri = "file:///reports/agree-relabel.pdf"
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
+    given = store.add_labels(near_id, ["prevention"])
+    store.add_labels(rival_id, ["enforcement"])
+    v2, (v2_current, *_) = stored(store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri))
+    assert store.latest_labels(v2_current) is None
+    store.add_labels(rival_id, ["prevention"])
+    assert (_labels(store, v2_current), _carried_from(store, v2_current)) == (["prevention"], given)
+    assert store.labels_left_behind(v2) == 1
+    _assert_current_labels_equal_a_rebuild(store)
+
+
+@pytest.mark.parametrize("rival_first", [True, False])
+def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_back_too(
+    store: Corpus, rival_first: bool
+) -> None:
+    """A late label on the rival makes it agree with `near`, labeled before v2 was stored: v2's passage
+    takes a copy of that older label, a copy made late though its source is older than v2. A later label
+    on `near` makes the match give it nothing again: the copy is taken back, as in the other order it never
+    came, rather than kept as if v2's store had made it."""
+    base = [f"a{i}" for i in range(40)]
+    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
+    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
+    other = " ".join(f"c{i}" for i in range(30))
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other)))
+    store.add_labels(near_id, ["prevention"])
+    store.add_labels(rival_id, ["enforcement"])
+    v2, (v2_current, *_) = stored(
+        store, reading("1.1", (" ".join(base), f"{rival} z1", f"{rival} z2", other))
+    )
+    late = [(rival_id, ["prevention"]), (near_id, ["transnational"])]
+    for pid, labels in late if rival_first else late[::-1]:
+        store.add_labels(pid, labels)
+    assert store.latest_labels(v2_current) is None
+    assert store.labels_left_behind(v2) == 2
+    _assert_current_labels_equal_a_rebuild(store)
