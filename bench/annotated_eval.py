@@ -12,7 +12,7 @@ recall and F1 against each annotator, with each passage alone (as `citsec tag` r
 document as ingest stores it (bench.context_eval: citsec's own extraction of the PDF, reference lists and
 passages that never speak of security left unlabeled). A label neither the annotators nor the model give
 scores F1 1.000 (models.evaluation): the script also prints the macro-F1 over the labels the annotators
-gave, the figure to read.
+or the model gave, the figure to read. Passages that are in the gold set too are left out.
 
     python -m bench.annotated_eval
 """
@@ -33,9 +33,19 @@ from models.labels import LABELS, labels_to_matrix
 ANNOTATIONS = REPO / "bench" / "annotations"
 
 
+def gold_ids() -> set[str]:
+    """The ids of the gold set's passages (some are in unlabeled_passages.jsonl too)."""
+    with (SHARED / "gold" / "dev.jsonl").open(encoding="utf-8") as rows:
+        return {json.loads(row)["id"] for row in rows if row.strip()}
+
+
 def annotated(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The annotation lines of `path` and, in the same order, their passages' rows from ../shared."""
+    """The annotation lines of `path` and, in the same order, their passages' rows from ../shared; lines
+    for passages of the gold set are left out (the gold set scores those, and the annotators calibrated on
+    it saw their labels)."""
+    gold = gold_ids()
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for line in lines if line["id"] not in gold]
     wanted = {line["id"] for line in lines}
     found: dict[str, dict[str, Any]] = {}
     with (SHARED / "gold" / "unlabeled_passages.jsonl").open(encoding="utf-8") as passages:
@@ -50,9 +60,10 @@ def annotated(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def given_macro_f1(y: np.ndarray, decided: np.ndarray, langs: list[str | None]) -> float:
-    """Macro-F1 over the labels the annotator gave at least once."""
+    """Macro-F1 over the labels the annotator or the model gave at least once (a label neither gave scores
+    1.000 and says nothing)."""
     scores = evaluate(y, decided, langs).per_label
-    given = [scores[label].f1 for j, label in enumerate(LABELS) if y[:, j].any()]
+    given = [scores[label].f1 for j, label in enumerate(LABELS) if y[:, j].any() or decided[:, j].any()]
     return float(np.mean(given)) if given else float("nan")
 
 
@@ -83,7 +94,7 @@ def run() -> dict[str, Any]:
                 given = given_macro_f1(y, decided, langs)
                 print()
                 print(format_evaluation(evaluation, f"{way}, against annotator {who}"))
-                print(f"{'macro-F1 over the labels given':<43}{given:.3f}")
+                print(f"{'macro-F1 over the labels given':<43}{given:.3f}")  # by annotator or model
                 file_results[f"{way} / {who}"] = {**evaluation.to_json(), "macro_f1_given_labels": given}
         disagree = [
             {"id": row["id"], "model": [LABELS[j] for j in np.flatnonzero(ways["in its report"][i])],

@@ -121,12 +121,13 @@ OTHER_SENSE = {
     # Chile's "erradicación de tomas/campamentos" clears informal settlements; poverty, hunger and
     # illiteracy are eradicated too. Coca is what "erradic" is kept for.
     "erradic": _words("tomas campamentos pobreza hambre analfabetismo adoctrinamiento desnutricion"),
-    "trafico": _words("vehicular vehiculos aereo urbano"),  # road and air traffic
+    "trafico": _words("vehicular urbano"),  # road traffic ("tráfico de vehículos" is trafficking)
 }
 # The stems OTHER_SENSE is keyed by: a word starting with one takes its other senses.
 _OTHER_SENSE_STEMS = tuple(OTHER_SENSE)
-# Words between: "erradicar la pobreza", "erradicación de tomas".
+# Words between: "erradicar la pobreza", "erradicación de tomas" ("tráfico de X" is always trafficking).
 _LINKS = _words("de del la el las los da do das dos")
+_NO_LINKS = ("trafico",)
 # A word in another sense after these: "en defensa de la libertad", "calles de alto tráfico".
 OTHER_SENSE_BEFORE = {"defensa": _words("en"), "trafico": _words("alto alta")}
 # Phrases naming another field outright: Chile's competition authority.
@@ -137,6 +138,12 @@ NOT_ALONE = frozenset({"orden", "ordem", "at", "en", "em", "public", "policies"}
 # Around a name "seguro"/"segura" is mostly insurance or certainty ("seguro escolar", "de forma segura");
 # inside one it is safety ("Plan Niñez Segura", "Barrios Seguros").
 NAME_ONLY = _words("seguro seguros segura seguras")
+
+
+# The stems whose other sense a programme's name can give them by naming their object: "erradicar" next to
+# an "Estrategia Nacional para Campamentos" (extractors.tagging.topic). Not "justicia" next to a "Programa
+# de Apoyo Social": there "social" qualifies nothing the word says.
+NAMED_OBJECT_STEMS = ("erradic",)
 
 
 def other_senses(word: str) -> frozenset[str]:
@@ -164,7 +171,7 @@ def security_word(word: str, nxt: str, after: str, before: str = "") -> bool:
     if (word, nxt, after) in OTHER_TRIPLES or before in OTHER_SENSE_BEFORE.get(word, ()):
         return False
     other = other_senses(word)
-    if nxt in other or (nxt in _LINKS and after in other):
+    if nxt in other or (nxt in _LINKS and after in other and not word.startswith(_NO_LINKS)):
         return False
     if not security_stem(word):
         return False

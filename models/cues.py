@@ -33,8 +33,8 @@ CUES: dict[str, tuple[str, ...]] = {
         # the same words in the languages that lacked them: teaching (ensino medio, ensenanza secundaria),
         # pupils, apprentices, job training and employability
         r"ensino", r"ensenanza", r"students?\b", r"estudiant", r"estudant", r"pupils?\b", r"alumnos?\b",
-        r"alunos?\b", r"aprendiz", r"formacion (profesional|tecnica|para el trabajo)", r"capacitacao",
-        r"qualificacao profissional", r"employab", r"empleab", r"empregab",
+        r"alunos?\b", r"aprendiz(es)?\b", r"aprendices", r"formacion (profesional|tecnica|para el trabajo)",
+        r"capacitacao", r"qualificacao profissional", r"employab", r"empleab", r"empregab",
     ),
     "community": (
         r"community polic", r"proximity polic", r"policia comunitaria", r"policia de proximidad",
@@ -155,11 +155,16 @@ CUES: dict[str, tuple[str, ...]] = {
     "cooperation": (
         r"cooperat", r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
         r"joint (operation|task force|patrol)",
-        r"operaciones? conjuntas?", r"operacoes? conjuntas?",
-        # joint (conjunta, conjuntos, ...), not the noun "a set of / together" (un conjunto de, en conjunto,
-        # no conjunto, del conjunto) nor the adverb "conjuntamente" (jointly, of any two things)
-        r"(?<!\bun )(?<!\bum )(?<!\bel )(?<!\bo )(?<!\ben )(?<!\bem )(?<!\bno )(?<!\bdel )(?<!\bdo )"
-        r"conjunt[ao]s?\b",
+        r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"en conjunto con",
+        # joint (conjunta(s): the noun is masculine; equipos conjuntos), not the noun "a set of / together"
+        # (un conjunto de, en su conjunto, este conjunto, visión de conjunto) nor the adverb "conjuntamente"
+        r"conjuntas?\b",
+        r"(?<!\bun )(?<!\bum )(?<!\bnum )(?<!\bel )(?<!\bal )(?<!\bao )(?<!\bdel )(?<!\bdo )(?<!\bno )"
+        r"(?<!\ben )(?<!\bem )(?<!\bsu )(?<!\bseu )(?<!\bsus )(?<!\bseus )(?<!\bde )(?<!\blos )(?<!\bos )"
+        r"(?<!\beste )(?<!\besse )(?<!\bdesse )(?<!\bdeste )(?<!\bese )(?<!\bdicho )(?<!\botro )"
+        r"(?<!\boutro )(?<!\bmayor )(?<!\bmaior )(?<!\bdois )(?<!\bdos )(?<!\bamplio )(?<!\bamplo )"
+        r"(?<!\bnuevo )(?<!\bnovo )(?<!\bgran )(?<!\bgrande )(?<!\btodo )(?<!\bo )"
+        r"conjuntos?\b(?! habitacion)",
         r"intelligence sharing",
         r"intercambio de (informacion|inteligencia)", r"partner", r"socios?\b", r"alliance", r"alianza",
         r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
@@ -202,10 +207,19 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+Lexicon = tuple[tuple[str, tuple[str, ...]], ...]  # (group, its patterns), in column order
+
+
+def current_lexicon() -> Lexicon:
+    """This release's CUES as a fitted CueLexicon keeps them."""
+    return tuple((name, tuple(patterns)) for name, patterns in CUES.items())
+
+
 def lexicon_digest() -> str:
-    """A hash of every cue group and pattern: part of the seed model's cache key, so editing the lexicon
+    """A hash of every cue group and pattern, in order (the order is the feature columns' and decides which
+    group takes a word two could match): part of the seed model's cache key, so editing the lexicon
     retrains the cached model even when nobody bumps the training code's version."""
-    return hashlib.sha256(repr(sorted(CUES.items())).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(current_lexicon()).encode()).hexdigest()[:16]
 
 
 # "US" must be told from the pronoun "us" before lower-casing; it is the commonest foreign actor in the field.
@@ -219,33 +233,48 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(groups: tuple[str, ...]) -> re.Pattern[str]:
+def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
     # One alternation with a named group per cue: a single pass over the text finds every cue.
-    parts = [f"(?P<g{i}>{'|'.join(CUES[name])})" for i, name in enumerate(groups)]
+    parts = [f"(?P<g{i}>{'|'.join(patterns)})" for i, (_, patterns) in enumerate(lexicon)]
     return re.compile(r"\b(?:" + "|".join(parts) + ")")
 
 
-def cue_counts(text: str, groups: tuple[str, ...]) -> list[int]:
-    """How many times each cue group matches in `text` (accent-folded)."""
-    counts = [0] * len(groups)
-    for match in _compiled(groups).finditer(fold(text)):
+def lexicon_counts(text: str, lexicon: Lexicon) -> list[int]:
+    """How many times each group of `lexicon` matches in `text` (accent-folded)."""
+    counts = [0] * len(lexicon)
+    for match in _compiled(lexicon).finditer(fold(text)):
         counts[int(match.lastgroup[1:])] += 1  # type: ignore[index]
     return counts
 
 
+def cue_counts(text: str, groups: tuple[str, ...]) -> list[int]:
+    """How many times each of this release's cue `groups` matches in `text` (accent-folded)."""
+    return lexicon_counts(text, tuple((name, tuple(CUES[name])) for name in groups))
+
+
 class CueLexicon(TransformerMixin, BaseEstimator):
-    """Turns texts into log(1 + count) of each multilingual cue group: a sparse (n, groups) matrix."""
+    """Turns texts into log(1 + count) of each multilingual cue group: a sparse (n, groups) matrix.
+
+    Fitting keeps the patterns (`lexicon_`), so a model stored by one release reads text with the words it
+    was trained on after a later release edits CUES. Models fitted before it kept them have `groups_`
+    only and read with this release's patterns of those groups."""
 
     def __init__(self, scale: float = 1.0) -> None:
         self.scale = scale
 
     def fit(self, X: Iterable[str], y: object = None) -> CueLexicon:
-        self.groups_ = tuple(CUES)
+        self.lexicon_ = current_lexicon()
+        self.groups_ = tuple(name for name, _ in self.lexicon_)
         self.n_features_in_ = 1
         return self
 
+    def _lexicon(self) -> Lexicon:
+        kept: Lexicon | None = getattr(self, "lexicon_", None)
+        return kept if kept is not None else tuple((name, tuple(CUES[name])) for name in self.groups_)
+
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        rows = [[self.scale * math.log1p(c) for c in cue_counts(text, self.groups_)] for text in X]
+        lexicon = self._lexicon()
+        rows = [[self.scale * math.log1p(c) for c in lexicon_counts(text, lexicon)] for text in X]
         return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.groups_)))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:

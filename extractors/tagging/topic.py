@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.security_terms import NAME_ONLY, fold, other_senses, security_word
+from extractors.security_terms import NAME_ONLY, NAMED_OBJECT_STEMS, fold, other_senses, security_word
 
 
 def is_security_token(token: Token) -> bool:
@@ -39,7 +39,7 @@ def about_security(
     `sentence_before`) the one before, at most `window` tokens either side (a table without full stops is
     one long 'sentence')? A `known` security programme there counts too ('a "Plan Central America" based
     on "Plan Colombia"'). A word around the name in the sense the name gives it does not: "erradicar" next
-    to an "Estrategia Nacional para Campamentos" clears settlements (security_terms.OTHER_SENSE)."""
+    to an "Estrategia Nacional para Campamentos" clears settlements (security_terms.NAMED_OBJECT_STEMS)."""
     if any(is_security_token(t) for t in doc[start:end]):
         return True
     sent = doc[start].sent
@@ -52,6 +52,7 @@ def about_security(
     def speaks_of_security(token: Token) -> bool:
         if token.lower_ in NAME_ONLY or not is_security_token(token):
             return False
-        return not other_senses(fold(token.text)) & named
+        word = fold(token.text)
+        return not (word.startswith(NAMED_OBJECT_STEMS) and other_senses(word) & named)
 
     return any(speaks_of_security(doc[i]) for i in (*range(lo, start), *range(end, hi)))

@@ -43,6 +43,8 @@ from extractors.security_terms import mentions_security
         "Erradicaremos los cultivos ilícitos de las zonas de frontera.",
         "El tráfico de migrantes y de armas por los pasos no habilitados.",
         "El mayor tráfico de personas se da en la frontera norte.",
+        "El tráfico de vehículos robados hacia Guatemala creció.",  # trafficking, whatever is trafficked
+        "Las pistas del tráfico aéreo ilícito en el Beni.",
         "La Fiscalía Nacional presentó cargos contra la banda.",
         "Capturaron al cabecilla de la banda en Arica.",
     ],

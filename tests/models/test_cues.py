@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.cues import CUES, CueLexicon, cue_counts, fold
+from models.cues import CUES, CueLexicon, cue_counts, fold, lexicon_digest
 
 GROUPS = tuple(CUES)
 
@@ -43,8 +43,13 @@ def test_joint_operations_are_cooperation_but_a_set_of_things_is_not():
     for text in ("Operações conjuntas na fronteira", "equipos conjuntos de investigación",
                  "una declaración conjunta", "a investigação conjunta com a Europol"):
         assert "cooperation" in _hits(text), text
+    for text in ("operaciones individuales o conjuntas", "en conjunto con la policía del país vecino",
+                 "el comando conjunto de las fuerzas"):
+        assert "cooperation" in _hits(text), text
     for text in ("agrega conjuntamente o efeito de uma maior escolaridade", "un conjunto de medidas sociales",
-                 "en conjunto reúnen a 40 municipios", "o conjunto das políticas", "no conjunto da população"):
+                 "en conjunto reúnen a 40 municipios", "o conjunto das políticas", "no conjunto da população",
+                 "la región en su conjunto", "un amplio conjunto de leyes", "los conjuntos habitacionales",
+                 "una visión de conjunto"):
         assert "cooperation" not in _hits(text), text
 
 
@@ -52,3 +57,23 @@ def test_schooling_words_in_every_language():
     for text in ("students who finished school", "alunos do ensino médio", "estudiantes de enseñanza media",
                  "cursos de formación profesional", "programa de qualificação profissional"):
         assert "schooling_jobs" in _hits(text), text
+
+
+def test_a_fitted_lexicon_reads_with_the_patterns_it_was_fitted_with(monkeypatch):
+    # A model stored by one release, read by a later one whose lexicon changed: same features.
+    text = "Los aprendices del taller y la policía de la frontera."
+    lexicon = CueLexicon().fit([text])
+    before = lexicon.transform([text]).toarray()
+    digest = lexicon_digest()
+    monkeypatch.setitem(CUES, "schooling_jobs", (r"nothing-matches-this",))
+    assert lexicon_digest() != digest
+    assert (lexicon.transform([text]).toarray() == before).all()
+    assert (CueLexicon().fit([text]).transform([text]).toarray() != before).any()  # a new fit reads anew
+
+
+def test_the_digest_follows_the_groups_order(monkeypatch):
+    digest = lexicon_digest()
+    reordered = dict(reversed(list(CUES.items())))
+    monkeypatch.setattr("models.cues.CUES", reordered)
+    assert lexicon_digest() != digest
+

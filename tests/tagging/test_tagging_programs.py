@@ -229,8 +229,11 @@ def test_bibliography_and_credits_are_not_programs(programs, text, lang):
         ("O Programa de Apoio à Agricultura Familiar financia sementes.", "pt"),
         ("The Regional Tourism Strategy brought more visitors to the coast.", "en"),
         # "erradicar" in the sense the name gives it: clearing the settlements, not coca.
-        ("Medida 40: Estrategia Nacional para Campamentos Meta: sanear los títulos y erradicar con soluciones "
-         "de vivienda definitivas.", "es"),
+        (
+            "Medida 40: Estrategia Nacional para Campamentos Meta: sanear los títulos y erradicar con "
+            "soluciones de vivienda definitivas.",
+            "es",
+        ),
     ],
 )
 def test_programs_of_other_fields_are_not_security_programs(programs, text, lang):
@@ -269,6 +272,12 @@ def test_programs_of_other_fields_are_not_security_programs(programs, text, lang
         ),
         # Operations name their own field.
         ("la Operación Verano Tranquilo empezó", "es", "Operación Verano Tranquilo"),
+        # A word of another field in the name does not silence the security word beside it.
+        (
+            "El Ministerio de Justicia creó el Programa de Apoyo Social a Familias.",
+            "es",
+            "Programa de Apoyo Social a Familias",
+        ),
         # Eradication that is not the name's other sense still speaks of security.
         (
             "El Plan Andino de Desarrollo Rural acompañó la erradicación de cultivos de coca.",
