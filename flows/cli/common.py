@@ -144,6 +144,7 @@ def passages_bar(name: str, total: int | None) -> Iterator[Callable[[int], None]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
-    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    hidden = not err_console.is_terminal  # where no bar is drawn it would still leave a blank line
+    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True, disable=hidden) as bar:
         task = bar.add_task(name, total=total)
         yield lambda count: bar.update(task, advance=count)

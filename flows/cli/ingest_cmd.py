@@ -271,6 +271,7 @@ class _progress:
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
+            disable=not err_console.is_terminal,  # where no bar is drawn it would still leave a blank line
         )
         self.bar.start()
         self.task = self.bar.add_task("ingest", total=None, unit="reports · 0 pages")
@@ -314,7 +315,7 @@ class _progress:
         if self.relabel_task is None:
             unit = "passages (older labeling rules)"
             self.relabel_task = self.bar.add_task("relabel", total=total, unit=unit)
-            if not err_console.is_terminal:
+            if total and not err_console.is_terminal:
                 err_console.print(
                     f"ingest: the store's labels were given by older labeling rules: labeling its "
                     f"{_count(total, 'passage')} again",
