@@ -103,22 +103,28 @@ def given_before(conn: Connection, report_id: int) -> tuple[ColumnElement[bool],
     label given since makes the match give one it did not give then), which the id tells apart: it comes
     after the first label a person gave to a passage since, and the store's copies all come before (ids
     are never reused). Readings stored before that was recorded (NULL) fall back to the clocks,
-    labels.created_at against reports.ingested_at (a copy keeps its source's created_at).
+    labels.created_at against reports.ingested_at (a copy keeps its source's created_at, so a late copy of
+    a label given before is told apart by id there too).
     """
     seen, stored_at = conn.execute(
         select(Report.last_label_id, Report.ingested_at).where(Report.id == report_id)
     ).one()
+    def late_copy(since: ColumnElement[bool]) -> ColumnElement[bool]:
+        """A copy made after the first label a person gave a passage `since` (a late copy)."""
+        first_given = (
+            select(func.min(HumanLabel.id))
+            .where(since, HumanLabel.carried_from.is_(None), HumanLabel.passage_id.is_not(None))
+            .scalar_subquery()
+        )
+        return and_(HumanLabel.carried_from.is_not(None), HumanLabel.id > first_given)
+
     if seen is None:
-        return HumanLabel.created_at <= stored_at, HumanLabel.created_at > stored_at
-    first_given = (
-        select(func.min(HumanLabel.id))
-        .where(HumanLabel.id > seen, HumanLabel.carried_from.is_(None), HumanLabel.passage_id.is_not(None))
-        .scalar_subquery()
-    )
+        after = HumanLabel.created_at > stored_at
+        return HumanLabel.created_at <= stored_at, or_(after, late_copy(after))
     given_since = or_(
         and_(HumanLabel.carried_from.is_(None), HumanLabel.id > seen),
         HumanLabel.carried_from > seen,
-        and_(HumanLabel.carried_from.is_not(None), HumanLabel.id > first_given),
+        late_copy(HumanLabel.id > seen),
     )
     return HumanLabel.id <= seen, given_since
 
@@ -272,7 +278,8 @@ def carry_late_labels(conn: Connection, passage_ids: Iterable[int]) -> None:
     late copies it holds are taken back, and their copies on the next readings (_take_back). It gets back
     what it held before them; a copy made when it was stored stays (labels_came_over holds that match
     final), and a person's own label is never taken back. So the labels end as they would have had the
-    later label come first.
+    later label come first. The match is this release's: a passage a late label reaches that got nothing
+    when its reading was stored by an older rule can get a label now.
 
     The match runs once per (older readings -> the reading that superseded them) step, however many
     labels were written, and only for the passages just labeled (`stand_ins`: the answer of the full

@@ -9,6 +9,7 @@ Portuguese passages. Patterns match at the start of a word in lower-cased, accen
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -233,6 +234,12 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
+def _parsed(patterns: str) -> Lexicon:
+    """A fitted CueLexicon's `patterns_` back as a Lexicon (parsed once per model)."""
+    return tuple((name, tuple(group)) for name, group in json.loads(patterns))
+
+
+@lru_cache(maxsize=8)
 def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
     # One alternation with a named group per cue: a single pass over the text finds every cue.
     parts = [f"(?P<g{i}>{'|'.join(patterns)})" for i, (_, patterns) in enumerate(lexicon)]
@@ -255,22 +262,26 @@ def cue_counts(text: str, groups: tuple[str, ...]) -> list[int]:
 class CueLexicon(TransformerMixin, BaseEstimator):
     """Turns texts into log(1 + count) of each multilingual cue group: a sparse (n, groups) matrix.
 
-    Fitting keeps the patterns (`lexicon_`), so a model stored by one release reads text with the words it
-    was trained on after a later release edits CUES. Models fitted before it kept them have `groups_`
-    only and read with this release's patterns of those groups."""
+    Fitting keeps the patterns (`patterns_`, one JSON string: as a tree of strings they tripled the size of
+    a stored model), so a model stored by one release reads text with the words it was trained on after a
+    later release edits CUES. Models fitted before it kept them have `groups_` only and read with this
+    release's patterns of those groups."""
 
     def __init__(self, scale: float = 1.0) -> None:
         self.scale = scale
 
     def fit(self, X: Iterable[str], y: object = None) -> CueLexicon:
-        self.lexicon_ = current_lexicon()
-        self.groups_ = tuple(name for name, _ in self.lexicon_)
+        lexicon = current_lexicon()
+        self.patterns_ = json.dumps(lexicon)
+        self.groups_ = tuple(name for name, _ in lexicon)
         self.n_features_in_ = 1
         return self
 
     def _lexicon(self) -> Lexicon:
-        kept: Lexicon | None = getattr(self, "lexicon_", None)
-        return kept if kept is not None else tuple((name, tuple(CUES[name])) for name in self.groups_)
+        kept: str | None = getattr(self, "patterns_", None)
+        if kept is None:
+            return tuple((name, tuple(CUES[name])) for name in self.groups_)
+        return _parsed(kept)
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         lexicon = self._lexicon()

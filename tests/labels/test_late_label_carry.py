@@ -651,9 +651,10 @@ def test_a_late_label_that_makes_a_rival_agree_gives_the_current_passage_the_lab
     _assert_current_labels_equal_a_rebuild(store)
 
 
+@pytest.mark.parametrize("migration_era", [False, True], ids=["by-id", "by-clock"])
 @pytest.mark.parametrize("rival_first", [True, False])
 def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_back_too(
-    store: Corpus, rival_first: bool
+    store: Corpus, rival_first: bool, migration_era: bool
 ) -> None:
     """A late label on the rival makes it agree with `near`, labeled before v2 was stored: v2's passage
     takes a copy of that older label, a copy made late though its source is older than v2. A later label
@@ -666,9 +667,14 @@ def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_bac
     _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other)))
     store.add_labels(near_id, ["prevention"])
     store.add_labels(rival_id, ["enforcement"])
+    time.sleep(0.01)  # by-clock: the labels above given before the reading's stored_at, those below after
     v2, (v2_current, *_) = stored(
         store, reading("1.1", (" ".join(base), f"{rival} z1", f"{rival} z2", other))
     )
+    if migration_era:  # stored before readings recorded the last label id: "given since" goes by the clocks
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE reports SET last_label_id = NULL WHERE id = :id"), {"id": v2})
+    time.sleep(0.01)
     late = [(rival_id, ["prevention"]), (near_id, ["transnational"])]
     for pid, labels in late if rival_first else late[::-1]:
         store.add_labels(pid, labels)
