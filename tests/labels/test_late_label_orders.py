@@ -131,10 +131,11 @@ def _broken_steps(store: Corpus, reports: list[int]) -> list[str]:
                 if history and history[-1][1] is None:
                     continue  # a person's own label
                 held = sorted(history[-1][0]) if history else None
+                want: list[str] | None = None
                 if pid in matches.label_from:
                     want = sorted(latest[matches.label_from[pid]].labels)
-                else:
-                    then = [labels for labels, carried in history if carried is not None and carried <= seen]
+                else:  # the copy made when the reading was stored, if any
+                    then = [labels for labels, came in history if came is not None and came <= (seen or 0)]
                     want = sorted(then[-1]) if then else None
                 if held != want:
                     problems.append(f"{older}->{newer} passage {pid}: holds {held}, the match gives {want}")
