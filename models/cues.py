@@ -211,9 +211,9 @@ CUES: dict[str, tuple[str, ...]] = {
 Lexicon = tuple[tuple[str, tuple[str, ...]], ...]  # (group, its patterns), in column order
 
 
-def current_lexicon() -> Lexicon:
-    """This release's CUES as a fitted CueLexicon keeps them."""
-    return tuple((name, tuple(patterns)) for name, patterns in CUES.items())
+def current_lexicon(groups: Iterable[str] | None = None) -> Lexicon:
+    """This release's CUES (or its `groups`, in that order) as a fitted CueLexicon keeps them."""
+    return tuple((name, tuple(CUES[name])) for name in (CUES if groups is None else groups))
 
 
 def lexicon_digest() -> str:
@@ -254,10 +254,6 @@ def lexicon_counts(text: str, lexicon: Lexicon) -> list[int]:
     return counts
 
 
-def cue_counts(text: str, groups: tuple[str, ...]) -> list[int]:
-    """How many times each of this release's cue `groups` matches in `text` (accent-folded)."""
-    return lexicon_counts(text, tuple((name, tuple(CUES[name])) for name in groups))
-
 
 class CueLexicon(TransformerMixin, BaseEstimator):
     """Turns texts into log(1 + count) of each multilingual cue group: a sparse (n, groups) matrix.
@@ -279,9 +275,7 @@ class CueLexicon(TransformerMixin, BaseEstimator):
 
     def _lexicon(self) -> Lexicon:
         kept: str | None = getattr(self, "patterns_", None)
-        if kept is None:
-            return tuple((name, tuple(CUES[name])) for name in self.groups_)
-        return _parsed(kept)
+        return current_lexicon(self.groups_) if kept is None else _parsed(kept)
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         lexicon = self._lexicon()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from models.cues import CUES, CueLexicon, cue_counts, fold, lexicon_digest
+from models.cues import CUES, CueLexicon, current_lexicon, fold, lexicon_counts, lexicon_digest
 
 GROUPS = tuple(CUES)
 
 
 def _hits(text: str) -> set[str]:
-    return {g for g, c in zip(GROUPS, cue_counts(text, GROUPS), strict=True) if c}
+    return {g for g, c in zip(GROUPS, lexicon_counts(text, current_lexicon()), strict=True) if c}
 
 
 def test_fold_strips_accents_and_case_but_keeps_us_apart_from_us():
