@@ -168,12 +168,12 @@ def security_word(word: str, nxt: str, after: str, before: str = "") -> bool:
     not."""
     if (word, nxt) in SECURITY_PAIRS or (word, nxt, after) in SECURITY_TRIPLES:
         return True
+    if not security_stem(word):  # most words: the other senses below are all of security words
+        return False
     if (word, nxt, after) in OTHER_TRIPLES or before in OTHER_SENSE_BEFORE.get(word, ()):
         return False
     other = other_senses(word)
     if nxt in other or (nxt in _LINKS and after in other and not word.startswith(_NO_LINKS)):
-        return False
-    if not security_stem(word):
         return False
     other_field = nxt in OTHER_FIELD_NEXT or before in OTHER_FIELD_BEFORE
     if word.startswith(("segur", "secur", "safe")) and other_field:
