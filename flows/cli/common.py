@@ -15,6 +15,8 @@ from rich.console import Console
 from flows.settings import Settings, normalize_db_url
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, ProgressColumn
+
     from corpus import Corpus
     from flows.prefect_api import TemporaryApi
 
@@ -137,14 +139,22 @@ FormatOption = Annotated[
 ]
 
 
+def stderr_progress(*columns: ProgressColumn | str) -> Progress:
+    """A Rich progress display on stderr, gone when it stops, and not started at all where stderr is no
+    terminal (it would still leave a blank line there)."""
+    from rich.progress import Progress
+
+    return Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal)
+
+
 @contextlib.contextmanager
 def passages_bar(name: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr over `total` passages (None: a count without an end); yields the function
     advancing it by the passages each batch did."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"))
-    hidden = not err_console.is_terminal  # where no bar is drawn it would still leave a blank line
-    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True, disable=hidden) as bar:
+    with stderr_progress(
+        TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"), TimeElapsedColumn()
+    ) as bar:
         task = bar.add_task(name, total=total)
         yield lambda count: bar.update(task, advance=count)

@@ -88,4 +88,3 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         with passages_bar("reclassify", corpus.count_passages()) as advance:
             done = relabel_store(corpus, model, progress=advance)
     typer.echo(done.line())
-

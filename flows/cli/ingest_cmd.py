@@ -18,6 +18,7 @@ from flows.cli.common import (
     err_console,
     out_console,
     recorded_in_api,
+    stderr_progress,
 )
 
 if TYPE_CHECKING:
@@ -258,20 +259,17 @@ class _progress:
     finished: IngestSummary | None = None  # the run's summary once it ended, interrupted or not
 
     def __enter__(self) -> _progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
         self.pages = self.done = 0
         self.total: int | None = None
         self.relabel_task: Any = None
-        self.bar = Progress(
+        self.bar = stderr_progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[unit]}"),
             TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not err_console.is_terminal,  # where no bar is drawn it would still leave a blank line
         )
         self.bar.start()
         self.task = self.bar.add_task("ingest", total=None, unit="reports · 0 pages")
