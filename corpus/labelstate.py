@@ -109,24 +109,25 @@ def given_before(conn: Connection, report_id: int) -> tuple[ColumnElement[bool],
     seen, stored_at = conn.execute(
         select(Report.last_label_id, Report.ingested_at).where(Report.id == report_id)
     ).one()
-    def late_copy(since: ColumnElement[bool]) -> ColumnElement[bool]:
-        """A copy made after the first label a person gave a passage `since` (a late copy)."""
-        first_given = (
-            select(func.min(HumanLabel.id))
-            .where(since, HumanLabel.carried_from.is_(None), HumanLabel.passage_id.is_not(None))
-            .scalar_subquery()
-        )
-        return and_(HumanLabel.carried_from.is_not(None), HumanLabel.id > first_given)
-
     if seen is None:
         after = HumanLabel.created_at > stored_at
-        return HumanLabel.created_at <= stored_at, or_(after, late_copy(after))
+        return HumanLabel.created_at <= stored_at, or_(after, _late_copy(after))
     given_since = or_(
         and_(HumanLabel.carried_from.is_(None), HumanLabel.id > seen),
         HumanLabel.carried_from > seen,
-        late_copy(HumanLabel.id > seen),
+        _late_copy(HumanLabel.id > seen),
     )
     return HumanLabel.id <= seen, given_since
+
+
+def _late_copy(since: ColumnElement[bool]) -> ColumnElement[bool]:
+    """A copy made after the first label a person gave a passage `since` (given_before: a late copy)."""
+    first_given = (
+        select(func.min(HumanLabel.id))
+        .where(since, HumanLabel.carried_from.is_(None), HumanLabel.passage_id.is_not(None))
+        .scalar_subquery()
+    )
+    return and_(HumanLabel.carried_from.is_not(None), HumanLabel.id > first_given)
 
 
 def old_passages(conn: Connection, old_reports: Sequence[int], latest: dict[int, Any]) -> list[OldPassage]:
