@@ -30,6 +30,15 @@ PORTS_READ_BEFORE = PORTS.replace("European Union, and", f"European Union,\n{HEA
 )
 # A reading in between: the header gone, the glued words still glued.
 PORTS_READ_BETWEEN = PORTS.replace("fruit shipments", "fruitshipments")
+# A near tie: v1's `near` is closest to v2's current passage (0.9), `rival` nearly as close (0.875) but
+# itself equally close to two other new passages, so closest to none; `other` is unrelated.
+_TIE_WORDS = [f"a{i}" for i in range(40)]
+TIE_V1 = (
+    " ".join([*_TIE_WORDS[:-4], "x1", "x2", "x3", "x4"]),  # near
+    " ".join(["y1", "y2", "y3", "y4", "y5", *_TIE_WORDS[5:]]),  # rival
+    " ".join(f"c{i}" for i in range(30)),  # other
+)
+TIE_V2 = (" ".join(_TIE_WORDS), f"{TIE_V1[1]} z1", f"{TIE_V1[1]} z2", TIE_V1[2])
 
 
 def _labels(store: Corpus, passage_id: int) -> list[str] | None:
@@ -592,19 +601,12 @@ def test_a_label_on_a_near_tie_rival_closest_to_nothing_takes_back_a_late_copy(s
     a later, different label on `rival` makes the match give the current passage nothing, but only the
     passages the labeled one is closest to were checked, so the copy stayed (in the other order it never
     came over)."""
-    base = [f"a{i}" for i in range(40)]
-    current = " ".join(base)
-    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
-    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
-    other = " ".join(f"c{i}" for i in range(30))
     late = [("near", ["prevention"]), ("rival", ["enforcement"])]
     for near_first in (True, False):
         uri = f"file:///reports/tie-{near_first}.pdf"
-        _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
+        _, (near_id, rival_id, _) = stored(store, reading("1.0", TIE_V1, uri))
         store.add_labels(rival_id, ["prevention"])
-        v2, (v2_current, *_) = stored(
-            store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri)
-        )
+        v2, (v2_current, *_) = stored(store, reading("1.1", TIE_V2, uri))
         ids = {"near": near_id, "rival": rival_id}
         for name, labels in late if near_first else late[::-1]:
             store.add_labels(ids[name], labels)
@@ -623,15 +625,10 @@ def test_a_late_label_that_makes_a_rival_agree_gives_the_current_passage_the_lab
     to hold that label "as it came over before" and skipped (nor was it looked at for a label on the
     rival, closest to nothing). So two late labels gave it the label only when `near`'s came last, and a
     relabel of the rival alone never did."""
-    base = [f"a{i}" for i in range(40)]
-    current = " ".join(base)
-    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
-    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
-    other = " ".join(f"c{i}" for i in range(30))
     uri = f"file:///reports/agree-{near_first}.pdf"
-    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", TIE_V1, uri))
     store.add_labels(rival_id, ["enforcement"])
-    v2, (v2_current, *_) = stored(store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri))
+    v2, (v2_current, *_) = stored(store, reading("1.1", TIE_V2, uri))
     late = [(near_id, ["prevention"]), (rival_id, ["prevention"])]
     ids = {pid: store.add_labels(pid, labels) for pid, labels in (late if near_first else late[::-1])}
     assert (_labels(store, v2_current), _carried_from(store, v2_current)) == (["prevention"], ids[near_id])
@@ -640,10 +637,10 @@ def test_a_late_label_that_makes_a_rival_agree_gives_the_current_passage_the_lab
 
     # One late label alone: the rival relabeled to agree with `near`, labeled before v2 was stored.
     uri = "file:///reports/agree-relabel.pdf"
-    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other), uri))
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", TIE_V1, uri))
     given = store.add_labels(near_id, ["prevention"])
     store.add_labels(rival_id, ["enforcement"])
-    v2, (v2_current, *_) = stored(store, reading("1.1", (current, f"{rival} z1", f"{rival} z2", other), uri))
+    v2, (v2_current, *_) = stored(store, reading("1.1", TIE_V2, uri))
     assert store.latest_labels(v2_current) is None
     store.add_labels(rival_id, ["prevention"])
     assert (_labels(store, v2_current), _carried_from(store, v2_current)) == (["prevention"], given)
@@ -660,17 +657,11 @@ def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_bac
     takes a copy of that older label, a copy made late though its source is older than v2. A later label
     on `near` makes the match give it nothing again: the copy is taken back, as in the other order it never
     came, rather than kept as if v2's store had made it."""
-    base = [f"a{i}" for i in range(40)]
-    near = " ".join([*base[:-4], "x1", "x2", "x3", "x4"])
-    rival = " ".join(["y1", "y2", "y3", "y4", "y5", *base[5:]])
-    other = " ".join(f"c{i}" for i in range(30))
-    _, (near_id, rival_id, _) = stored(store, reading("1.0", (near, rival, other)))
+    _, (near_id, rival_id, _) = stored(store, reading("1.0", TIE_V1))
     store.add_labels(near_id, ["prevention"])
     store.add_labels(rival_id, ["enforcement"])
     time.sleep(0.01)  # by-clock: the labels above given before the reading's stored_at, those below after
-    v2, (v2_current, *_) = stored(
-        store, reading("1.1", (" ".join(base), f"{rival} z1", f"{rival} z2", other))
-    )
+    v2, (v2_current, *_) = stored(store, reading("1.1", TIE_V2))
     if migration_era:  # stored before readings recorded the last label id: "given since" goes by the clocks
         with store.engine.begin() as conn:
             conn.execute(text("UPDATE reports SET last_label_id = NULL WHERE id = :id"), {"id": v2})
