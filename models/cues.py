@@ -28,9 +28,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"en riesgo", r"em risco", r"young (people|men)", r"ninos", r"criancas",
     ),
     "schooling_jobs": (
-        r"school", r"escuel", r"escola", r"educa", r"job training", r"vocational", r"employment",
-        r"empleo", r"emprego", r"capacitacion laboral", r"apprentice", r"scholarship", r"becas?\b",
-        r"formacao profissional", r"skills", r"oficios?\b", r"cursos?\b", r"jobs?\b",
+        r"school", r"escuel", r"escola", r"educa", r"job training", r"vocational",
+        r"employment", r"empleo", r"emprego", r"capacitacion laboral", r"apprentice", r"scholarship",
+        r"becas?\b", r"formacao profissional", r"skills", r"oficios?\b", r"cursos?\b", r"jobs?\b",
         # the same words in the languages that lacked them: teaching (ensino medio, ensenanza secundaria),
         # pupils, apprentices, job training and employability
         r"ensino", r"ensenanza", r"students?\b", r"estudiant", r"estudant", r"pupils?\b", r"alumnos?\b",
@@ -41,7 +41,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"community polic", r"proximity polic", r"policia comunitaria", r"policia de proximidad",
         r"policiamento comunitario", r"citizen participation", r"participacion ciudadana",
         r"participacao", r"community", r"comunidad", r"comunidade", r"comunitari", r"neighbou?rhood",
-        r"barrio", r"bairro", r"vecin",
+        r"barrio(?![ -]?18\b| azteca)", r"bairro", r"vecin",  # Barrio 18, Barrio Azteca: gangs
     ),
     "interruption": (r"interrupter", r"cure violence", r"mediat", r"mediador", r"outreach", r"mentor"),
     "social_investment": (
@@ -52,10 +52,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"deportes?\b", r"deportiv", r"esporte", r"situational", r"situacional", r"environmental design",
         r"alternative development", r"desarrollo alternativo", r"desenvolvimento alternativo",
         r"crop substitution", r"sustitucion", r"substituicao", r"poverty", r"pobreza", r"inequality",
-        r"desigualdad", r"desigualdade", r"opportunit", r"oportunidad", r"oportunidade",
+        r"desigualdad", r"desigualdade", r"opportunit(?!y costs?\b)",
+        # not the opportunity cost
+        r"(?<!\bcosto de )(?<!\bcoste de )(?<!\bcusto de )(?<!\bcostos de )(?<!\bcostes de )(?<!\bcustos de )"
+        r"oportunidad",
     ),
     "treatment": (
-        r"treatment", r"tratamiento", r"tratamento", r"harm reduction", r"reduccion de danos",
+        # not a study's treatment (its effect, status, dose, groups) nor how one treats citizens
+        r"treatment(?! (?:effects?|status|dos(?:e|es|age)|groups?|assignment|intensity|variables?|"
+        r"indicators?|and control)\b)",
+        r"(?<!\bgrupo de )(?<!\bgrupos de )tratamiento(?! y control\b)",
+        r"(?<!\bgrupo de )(?<!\bgrupos de )tratamento(?! (?:dado|dispensado|diferenciado|desigual|igual)\b"
+        r"| aos? cidadaos?\b| e controle\b)",
+        r"harm reduction", r"reduccion de danos",
         r"reducao de danos", r"decriminali", r"despenaliz", r"descriminaliz", r"legaliz", r"regulated market",
         r"mercado regulado", r"public health", r"salud publica", r"saude publica", r"addict", r"adiccion",
         r"dependencia quimica",
@@ -68,8 +77,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "peace": (
         r"truce", r"tregua", r"peace\b", r"paz\b", r"proceso de paz", r"processo de paz", r"negociac",
         r"negotiat", r"dialog", r"demobiliz", r"desmoviliz", r"desmobiliz", r"disarmament", r"desarme",
-        r"desarmamento", r"ceasefire", r"cese al fuego", r"cessar-fogo", r"pacificac", r"amnest",
-        r"amnistia", r"anistia", r"transitional justice", r"justicia transicional",
+        r"desarmamento", r"ceasefire", r"cese al fuego", r"cessar-fogo", r"pacificac",
+        r"amnest(?!y international)", r"amnistia(?! internacional)", r"anistia(?! internacional)",
+        r"transitional justice", r"justicia transicional",
     ),
     # enforcement
     "arrest": (
@@ -83,7 +93,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"patrol", r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
     ),
     "military": (
-        r"militar", r"military", r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
+        r"militar(?!y (?:aid|bases?)\b)",  # military aid and bases are foreign aid and foreign actors
+        r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
         r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
         r"national guard", r"guardia nacional", r"guarda nacional",
     ),
@@ -93,7 +104,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"officers", r"agentes", r"authorities", r"autoridades",
     ),
     "force_capacity": (
-        r"intelligence", r"inteligencia", r"task force", r"fuerza de tarea", r"forca-tarefa", r"elite",
+        r"(?<!\bartificial )intelligence(?! sharing)", r"inteligencia(?! artificial)", r"task force",
+        r"fuerza de tarea", r"forca-tarefa",
+        # elite units, not political or business elites
+        r"elite(?=,? (?:[\w-]+ )?(?:units?\b|squads?\b|troops|forces?\b|police\b|military|militari|soldier|"
+        r"commando|army\b|airborne|naval|navy|marines?\b|task force|tactical|anti|counter|special|investigat|"
+        r"security forces|battalion|corps\b|brigade|officers|agents|mobile column))",
+        r"elite(?= del? (?:la )?(?:ejercito|policia|armada|marina|fuerza))",
+        r"de elite\b",  # unidad/tropa/batalhão de élite
         r"special unit", r"unidad especial", r"unidade especial", r"helicopter",
         r"equipment", r"equipamiento", r"equipamento", r"surveillance", r"vigilancia", r"investigat",
         r"investigac", r"investigacao",
@@ -103,19 +121,36 @@ CUES: dict[str, tuple[str, ...]] = {
         r"drug control", r"control de drogas", r"controle de drogas", r"fiscalizacion",
     ),
     "prison": (
-        r"prison", r"jail", r"incarcerat", r"carcel", r"prision", r"penitenciar", r"presidio",
+        r"prison(?! terms\b)",  # longer prison terms are penal law
+        r"jail", r"incarcerat", r"carcel", r"prision", r"penitenciar", r"presidio",
         r"encarcela", r"encarcera", r"inmates?", r"reclus", r"detentos?",
     ),
     "penal_law": (
         r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
         r"tough(er)? (on crime|penalt|sentenc|law)",
         r"sentenc", r"condena", r"penal code", r"codigo penal", r"criminal code", r"penalt",
-        r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec", r"penas?\b",
+        r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec",
+        # not Peña Nieto (accents folded), the Peñas Blancas crossing, "vale la pena", "a duras penas"
+        r"(?<!\bvale la )(?<!\bvale a )(?<!\bvaler la )(?<!\bvalga la )(?<!\bmerece la )(?<!\bduras )"
+        r"(?<!\bvalio la )(?<!\bvaldria la )(?<!\bvaleu a )(?<!\bvaleria a )"
+        r"penas?\b(?! nieto\b| blancas\b)",
         r"anti-gang law", r"ley antimaras", r"punitiv", r"repressi", r"represion", r"repressao",
     ),
     "prosecution": (
-        r"prosecut", r"fiscal", r"procurad", r"ministerio publico", r"indict", r"acusac", r"charged with",
-        r"charges", r"trials?\b", r"juicio", r"julgamento", r"convict", r"judicial", r"tribunal", r"court",
+        r"prosecut",
+        # the prosecutor: "fiscal" is budgetary too in Spanish and only that in English (gasto fiscal,
+        # fiscal year)
+        r"fiscalia",
+        r"(?:el|la|los|las|un|una|unos|unas|del|al|cada|otros?|nuevos?|varios|de|su|sus|este|estos|ese|esos|"
+        r"dos|tres|cuatro|cinco|jueces y) fiscal(?:es)?\b",
+        r"fiscal(?:es)?(?= y jueces)",
+        r"\d+ fiscales\b",
+        # the word after is looked at, not taken: "fiscales antidrogas" is counternarcotics too
+        r"fiscal(?:es)?(?= (?:general|nacional|regional|especial|adjunt|antidrog|anticorrup|federal\b|jefe|"
+        r"judicial|de corte|del ministerio|de la nacion|de distrito|provincial|superior|penal|militar))",
+        r"procurad", r"ministerio publico", r"indict", r"acusac", r"charged with",
+        r"charges", r"trials?\b", r"juicio", r"julgamento", r"convict", r"judicial", r"tribunal",
+        r"court(?!esy|ing|ship|yard)",
     ),
     "emergency": (
         r"state of (emergency|exception|siege)", r"estado de (excepcion|emergencia|sitio|excecao)",
@@ -127,9 +162,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"glifosato", r"coca (crop|field)", r"cultivos? ilicit", r"manual eradication", r"wipe out",
     ),
     "seizure": (
-        r"seiz", r"incaut", r"decomis", r"apreen", r"confisca", r"interdict", r"interdic", r"intercept",
+        r"seiz", r"incaut", r"decomis", r"apreen", r"confisca", r"interdict", r"interdic",
+        # not a regression's intercept (the intercept, el/o intercepto); interception, intercepted, interceptó
+        r"(?<!\bel )(?<!\bo )(?<!\blos )(?<!\bos )intercept(?!(?<=\bthe intercept)\b)",
         r"tons? of cocaine", r"toneladas de cocaina", r"kilos? (of|de)", r"asset forfeiture",
-        r"extincion de dominio", r"freez", r"congela", r"bloque",
+        r"extincion de dominio", r"freez(?!er)", r"congela",
+        # blocking accounts and assets, not reforms, opportunities or a Soviet bloc
+        r"bloque\w* (?:[\w-]+ ){0,2}?(?:cuentas|bienes|activos|fondos|contas|bens|ativos)",
     ),
     "kingpin": (
         r"kingpin", r"high-value target", r"capos?\b", r"cabecilla", r"decapitat", r"descabeza",
@@ -154,7 +193,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"assistance", r"asistencia", r"funding", r"financiamiento", r"financiamento",
     ),
     "cooperation": (
-        r"cooperat", r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
+        r"cooperat(?!ivas?\b|ives\b)",  # not co-ops (cooperativas, cooperatives)
+        r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
         r"joint (operation|task force|patrol)",
         r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"en conjunto con",
         # joint (conjunta(s): the noun is masculine; equipos conjuntos), not the noun "a set of / together"
@@ -167,7 +207,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?<!\bnuevo )(?<!\bnovo )(?<!\bgran )(?<!\bgrande )(?<!\btodo )(?<!\bo )"
         r"conjuntos?\b(?! habitacion)",
         r"intelligence sharing",
-        r"intercambio de (informacion|inteligencia)", r"partner", r"socios?\b", r"alliance", r"alianza",
+        r"intercambio de (informacion|inteligencia)", r"partner",
+        r"socios?\b(?![- ]?(?:econom|ambient|environ|demogr|delict|polit|cultur|educ|emoc|labor|sanit|"
+        r"territ))",
+        r"alliance", r"alianza",
         r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
     ),
     "international_body": (
@@ -188,13 +231,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"deport(ed|ation|ee)", r"deportad", r"deportac", r"migra",
     ),
     "treaty": (
-        r"treaty", r"tratado", r"convention", r"convencion", r"convencao", r"memorandum of understanding",
-        r"memorando de entendimiento", r"palermo", r"certification", r"certificacion", r"decertif",
-        r"descertific", r"agreement with", r"acuerdo con", r"acordo com", r"sanction", r"sancion",
-        r"sancao", r"sancoes",
+        r"treaty", r"tratado", r"convention(?!al)", r"convencion(?!al)", r"convencao",
+        r"memorandum of understanding", r"memorando de entendimiento", r"palermo", r"certification",
+        r"certificacion", r"decertif", r"descertific", r"agreement with",
+        r"(?<!\bde )acuerdo con", r"(?<!\bde )acordo com",  # not "de acuerdo con": according to
+        r"sanction", r"sancion", r"sancao", r"sancoes",
     ),
     "united_states": (
-        r"united states", r"estados unidos", r"ee\.? ?uu", r"washington", r"estadounidense",
+        r"united states", r"estados unidos", r"ee\.? ?uu",
+        r"washington(?! post\b| office on)",  # not the newspaper, nor WOLA (an NGO)
+        r"estadounidense",
         r"norte-american", r"norteamerican", r"americanos?\b",
         r"american (officials|agents|government|authorities)",
     ),
@@ -225,11 +271,14 @@ def lexicon_digest() -> str:
 
 # "US" must be told from the pronoun "us" before lower-casing; it is the commonest foreign actor in the field.
 _US = re.compile(r"\bU\.?S\.?(?=\W|$)")
+# Runs of spaces and line breaks are one space, so "Peña\nNieto" meets the patterns that look past a word.
+_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents, so "Extradición" and "extradição" meet "extradicion"/"extradicao"."""
-    decomposed = unicodedata.normalize("NFKD", _US.sub("united states", text).lower())
+    """Lower-case, strip accents and collapse whitespace, so "Extradición" and "extradição" meet
+    "extradicion"/"extradicao"."""
+    decomposed = unicodedata.normalize("NFKD", _US.sub("united states", _SPACES.sub(" ", text)).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

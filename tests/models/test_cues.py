@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from models.cues import CUES, CueLexicon, current_lexicon, fold, lexicon_counts, lexicon_digest
 
 GROUPS = tuple(CUES)
@@ -77,3 +79,63 @@ def test_the_digest_follows_the_groups_order(monkeypatch):
     monkeypatch.setattr("models.cues.CUES", reordered)
     assert lexicon_digest() != digest
 
+
+
+# Words the cue patterns matched in real text without meaning what their group means (found with
+# `python -m bench.cue_words`): (group, a text that must not light it, one that must).
+_OTHER_SENSES = [
+    ("penal_law", "President Enrique Peña Nieto took office.", "Endurecieron las penas por extorsión."),
+    ("penal_law", "Vale la pena mencionar el caso; a duras penas llegó; valió la pena", "la pena de muerte"),
+    ("penal_law", "the Peñas Blancas border crossing; Peña\nNieto", "longer prison terms"),
+    ("community", "Barrio 18 and the Barrio Azteca gang", "programs in poor barrios of San Salvador"),
+    ("community", "a clique of the Barrio-18", "the barrio's youth"),
+    ("prosecution", "El gasto fiscal y la política fiscal; the fiscal year 2014", "el fiscal del caso"),
+    ("prosecution", "200 fiscal reforms, courtesy of the ministry", "la Fiscalía General de la Nación"),
+    ("prosecution", "ingresos fiscales; fiscal federalism", "200 fiscales nuevos"),
+    ("prosecution", "los ingresos fiscales", "jueces y fiscales"),
+    ("prosecution", "el déficit fiscal", "la capacitación de fiscales"),
+    ("prosecution", "la regla fiscal", "el Fiscal de la Nación"),
+    ("treatment", "The treatment effects and treatment status of the sample", "drug treatment for users"),
+    ("treatment", "o tratamento dado aos cidadãos negros", "o tratamento de dependentes químicos"),
+    ("treatment", "o tratamento ao cidadão", "o tratamento ao dependente químico"),
+    ("treatment", "el grupo de tratamiento; treatment and control groups", "tratamiento de adicciones"),
+    ("peace", "Amnesty International and Amnistía Internacional reported", "an amnesty law for fighters"),
+    ("force_capacity", "political elites and business elites", "an elite police unit"),
+    ("force_capacity", "business elite and the military", "an elite Mexican police force"),
+    ("force_capacity", "la inteligencia artificial; artificial intelligence", "intelligence units"),
+    ("force_capacity", "the country's elite", "a tropa de elite"),
+    ("force_capacity", "the elite of Tegucigalpa", "an elite investigative unit"),
+    ("force_capacity", "la élite política", "el grupo élite del ejército"),
+    ("seizure", "O intercepto e o coeficiente; the intercept of the regression", "intercepted a speedboat"),
+    ("seizure", "el intercepto", "La Armada interceptó una lancha"),
+    ("seizure", "the intercept", "the interception of a boat"),
+    ("seizure", "bloquearia oportunidades; bloque soviético; a freezer", "el bloqueo de cuentas bancarias"),
+    ("seizure", "bloquear reformas", "el bloqueo de sus cuentas"),
+    ("seizure", "bloquean la inversión", "freeze their assets"),
+    ("treaty", "De acuerdo con el informe, conventional weapons; de acordo com", "un acuerdo con Colombia"),
+    ("treaty", "la convencional", "the Palermo Convention"),
+    ("cooperation", "las cooperativas de ahorro; coffee cooperatives", "cooperation with Peru"),
+    ("cooperation", "variables socio-económicas y socio ambientales", "sus socios regionales"),
+    ("united_states", "The Washington Post; the Washington Office on Latin America", "Washington sent aid"),
+    ("social_investment", "the opportunity cost; los costos de oportunidad", "job opportunities for youth"),
+]
+
+
+@pytest.mark.parametrize(("group", "other", "meant"), _OTHER_SENSES)
+def test_words_of_another_sense_do_not_light_a_group(group: str, other: str, meant: str):
+    assert group not in _hits(other)
+    assert group in _hits(meant)
+
+
+@pytest.mark.parametrize(("text", "groups"), [
+    # a pattern that looks at the word after it leaves that word to its own group
+    ("an elite police unit", {"force_capacity", "police_force"}),
+    ("los fiscales antidrogas", {"prosecution", "counternarcotics"}),
+    ("fiscales antidrogas", {"prosecution", "counternarcotics"}),
+    # phrases that an earlier group's shorter word used to take
+    ("intelligence sharing with Peru", {"cooperation"}),
+    ("US military aid", {"foreign_aid", "united_states"}),
+    ("longer prison terms", {"penal_law"}),
+])
+def test_each_phrase_lights_the_groups_it_names(text: str, groups: set[str]):
+    assert groups <= _hits(text)
