@@ -7,6 +7,7 @@ coarse Prefect tasks, so a scheduled retrain (`citsec schedule --retrain-cron`) 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from prefect import flow, task
@@ -60,9 +61,12 @@ def store(
     decision: steps.Decision,
     config: steps.RetrainConfig,
     current: LoadedModel,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[str, int]:
     """Register the new version; when promoted, re-classify every passage with it, then promote it."""
-    return steps.register_and_promote(corpus, candidate, data, metrics, decision, config, current)
+    return steps.register_and_promote(
+        corpus, candidate, data, metrics, decision, config, current, progress or (lambda done: None)
+    )
 
 
 @flow(name="retrain", log_prints=False, validate_parameters=False)
@@ -71,10 +75,13 @@ def retrain_flow(
     promote: str = "auto",
     config: steps.RetrainConfig | None = None,
     design: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> steps.RetrainResult:
     """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never).
 
-    `design` names a design of models.training.DESIGNS (default: the shipped one)."""
+    `design` names a design of models.training.DESIGNS (default: the shipped one); `progress` gets the
+    passages each batch of the re-classification did (a run in this process only: a deployment's runs
+    have nobody to show it to)."""
     from corpus import Corpus
 
     settings = Settings.from_env()
@@ -88,13 +95,16 @@ def retrain_flow(
         new_eval, old_eval = judge(candidate, current, data)
         decision = steps.decide(promote, new_eval, old_eval, config.min_judged)
         metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
-        version, reclassified = store(corpus, candidate, data, metrics, decision, config, current)
+        version, reclassified = store(corpus, candidate, data, metrics, decision, config, current, progress)
     holdout = (new_eval, old_eval)
     return steps.make_result(
         data, config, version, current.version, holdout, cv_macro_f1, decision, reclassified
     )
 
 
-def run_retrain(db_url: str, promote: str = "auto", design: str | None = None) -> steps.RetrainResult:
+def run_retrain(
+    db_url: str, promote: str = "auto", design: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> steps.RetrainResult:
     """Run the retrain flow once, here (the CLI's way in)."""
-    return retrain_flow(db_url=db_url, promote=promote, design=design)
+    return retrain_flow(db_url=db_url, promote=promote, design=design, progress=progress)

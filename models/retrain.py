@@ -378,8 +378,10 @@ def keep_restorable(corpus: Corpus, current: LoadedModel) -> None:
 def register_and_promote(
     corpus: Corpus, candidate: StrategyClassifier, data: TrainingData, result_metrics: dict[str, Any],
     decision: Decision, config: RetrainConfig, current: LoadedModel | None = None,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> tuple[str, int]:
-    """Store the new version with its metrics; when promoted, predict every passage, then promote it.
+    """Store the new version with its metrics; when promoted, predict every passage, then promote it
+    (`progress` gets the passages each batch predicted).
 
     Predictions are stored before promotion, so passages switch to the new model all at once."""
     version = register_model(corpus, candidate, extra_metrics={
@@ -395,7 +397,7 @@ def register_and_promote(
     if current is not None:
         keep_restorable(corpus, current)
     log.info("re-classifying every stored passage with %s", version)
-    count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size)
+    count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size, progress=progress)
     corpus.promote(version)
     return version, count
 
@@ -408,8 +410,10 @@ def retrain(
     policy: str = "auto",
     config: RetrainConfig | None = None,
     fit_candidate: FitCandidate = train_candidate,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> RetrainResult:
-    """The whole job without Prefect: gather → train → judge on held-out labels → store → promote."""
+    """The whole job without Prefect: gather → train → judge on held-out labels → store → promote
+    (`progress` gets the passages each batch of the re-classification did)."""
     config = config or RetrainConfig()
     data = gather(corpus, config)
     candidate, cv_macro = fit_candidate(data, config)
@@ -418,7 +422,8 @@ def retrain(
     old_eval = score(old.estimator, data.holdout, data.holdout_reports)
     decision = decide(policy, new_eval, old_eval, config.min_judged)
     version, count = register_and_promote(
-        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old
+        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old,
+        progress,
     )
     return make_result(data, config, version, old.version, (new_eval, old_eval), cv_macro, decision, count)
 

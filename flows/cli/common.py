@@ -148,13 +148,21 @@ def stderr_progress(*columns: ProgressColumn | str) -> Progress:
 
 
 @contextlib.contextmanager
-def passages_bar(name: str, total: int | None) -> Iterator[Callable[[int], None]]:
+def passages_bar(
+    name: str, total: int | None, *, hidden_until_first: bool = False
+) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr over `total` passages (None: a count without an end); yields the function
-    advancing it by the passages each batch did."""
+    advancing it by the passages each batch did. `hidden_until_first` shows it from the first batch on (for
+    a job whose passages come after other work, such as training)."""
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     with stderr_progress(
         TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"), TimeElapsedColumn()
     ) as bar:
-        task = bar.add_task(name, total=total)
-        yield lambda count: bar.update(task, advance=count)
+        task = bar.add_task(name, total=total, visible=not hidden_until_first, start=not hidden_until_first)
+
+        def advance(count: int) -> None:
+            bar.start_task(task)  # the clock starts with the first batch (a no-op once started)
+            bar.update(task, advance=count, visible=True)
+
+        yield advance

@@ -27,6 +27,7 @@ from flows.cli.common import (
     app,
     note_older_label_rules,
     out_console,
+    passages_bar,
     recorded_in_api,
     unicode_text,
 )
@@ -323,19 +324,22 @@ DesignOpt = Annotated[
 ]
 
 
-def _note_too_few_to_judge(db: str) -> None:
-    """Say before training (~20 s) that auto will not promote, rather than only after it."""
+def _before_training(db: str | None, promote: Promote) -> int | None:
+    """How many passages the store holds (what a promoted model re-classifies; None without a store) and,
+    under auto, say before training (~20 s) that it will not promote, rather than only after it."""
     from corpus import Corpus, CorpusError
     from flows.cli.output import note
     from models.retrain import RetrainConfig, too_few_to_judge
 
     try:
         with Corpus.open(db, must_exist=True) as corpus:
-            line = too_few_to_judge(corpus, RetrainConfig())
+            line = too_few_to_judge(corpus, RetrainConfig()) if promote is Promote.auto else None
+            passages = corpus.count_passages()
     except CorpusError:
-        return  # no store: the retrain itself says what is wrong
+        return None  # no store: the retrain itself says what is wrong
     if line:
         note(f"note: {line}")
+    return passages
 
 
 @app.command("retrain", epilog="Example: citsec retrain --promote auto")
@@ -358,8 +362,7 @@ def retrain_command(
         raise UserError(f"--format must be table or json, got {fmt!r}")
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
-    if promote is Promote.auto:
-        _note_too_few_to_judge(db)
+    passages = _before_training(db, promote)
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once
@@ -369,8 +372,11 @@ def retrain_command(
     with temporary_api_unless_configured() as api:
         from flows.retrain import run_retrain
 
-        with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"):
-            result = run_retrain(db, promote.value, design)
+        with (
+            recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"),
+            passages_bar("re-classify", passages, hidden_until_first=True) as advance,
+        ):
+            result = run_retrain(db, promote.value, design, advance)
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -28,8 +28,11 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         for row in corpus.passages():
             corpus.add_labels(row.id, truth[row.text], annotator="tester")
     # The harness stops its temporary API server inside the test, while output is still captured.
+    seen: list[int] = []
     with prefect_test_harness(server_startup_timeout=180):  # a loaded 2-core CI machine needs more than 30 s
         result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
+        # A promoted model re-classifies every passage, reporting each batch to `progress` (the CLI's bar).
+        forced = retrain_flow(db_url=sqlite_url, promote="always", config=config, progress=seen.append)
     assert result.previous == small_seed_model.version and result.holdout_examples >= 1
     assert result.new_holdout is not None and result.old_holdout is not None
     with Corpus.open(sqlite_url) as corpus:
@@ -37,9 +40,11 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         assert stored is not None and "holdout" in stored.metrics
         assert stored.metrics["human_weight"] == HUMAN_WEIGHT
         promoted = corpus.promoted_model()
-        assert promoted is not None
-        # auto promotes exactly when the new model is not worse on the held-out labels.
+        assert promoted is not None and promoted.version == forced.version
+        # auto promotes exactly when the new model is not worse on the held-out labels (the model the
+        # second run replaced is the one the first left promoted).
         better = result.new_holdout.macro_f1 >= result.old_holdout.macro_f1
         assert result.decision.promote is better
-        assert promoted.version == (result.version if better else small_seed_model.version)
+        assert forced.previous == (result.version if better else small_seed_model.version)
         assert result.reclassified == (corpus.count_passages() if better else 0)
+        assert forced.reclassified == sum(seen) == corpus.count_passages() and len(seen) >= 1
