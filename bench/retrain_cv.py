@@ -5,16 +5,16 @@ and its original, or two passages of one article, stay in one fold); for each fo
 on the seed set plus the other folds' labels and predicts the fold, so every passage is predicted once by a
 model that never saw it or its document. Each retraining recipe (domain augmentation on or off, human
 weight, design) is compared with the seed model on the same 156 predictions, and then with the recipe
-`citsec retrain` ships (augmented, human weight 5, the shipped design), paired on the same passages: the
-interval that says whether another recipe would serve teams better. A passage that never speaks of
-security gets no label (models.topic), as citsec stores it. With --in-report every model reads each
-passage in its document, as ingest stores it (the documents rebuilt as bench.context_eval does; a passage
-in its PDF's reference list gets no label).
+`citsec retrain` ships (plain, human weight 5, the shipped design; `--augment` is augmented:5), paired on
+the same passages: the interval that says whether another recipe would serve teams better. A passage that
+never speaks of security gets no label (models.topic), as citsec stores it. With --in-report every model
+reads each passage in its document, as ingest stores it (the documents rebuilt as bench.context_eval does;
+a passage in its PDF's reference list gets no label).
 
 bench/learning_curve.py runs the command's own path (`citsec retrain`, which holds out a share of the
 imported labels to judge the new model); this script fits each recipe directly on all of a fold's labels.
 
-    python -m bench.retrain_cv [--configs plain:5,augmented:5,augmented:5:word+cues+meaning-logreg]
+    python -m bench.retrain_cv [--configs plain:5,augmented:5,plain:5:word+cues+meaning-logreg]
                                [--in-report]
 """
 
@@ -84,7 +84,7 @@ def main() -> None:
           "per label (prevention, enforcement, transnational)")
     print(f"{'seed model':<{width}}{seed_eval.macro_f1:>9.3f}{'':>8}  {'':<18}"
           + ", ".join(f"{s.f1:.3f}" for s in seed_eval.per_label.values()))
-    shipped = f"augmented:{HUMAN_WEIGHT}"
+    shipped = f"plain:{HUMAN_WEIGHT}"
     decisions: dict[str, np.ndarray] = {}
     for config in args.configs.split(","):
         kind, _, rest = config.partition(":")

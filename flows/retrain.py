@@ -76,17 +76,19 @@ def retrain_flow(
     config: steps.RetrainConfig | None = None,
     design: str | None = None,
     progress: Callable[[int], None] | None = None,
+    augment: bool = False,
 ) -> steps.RetrainResult:
     """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never).
 
-    `design` names a design of models.training.DESIGNS (default: the shipped one); `progress` gets the
+    `design` names a design of models.training.DESIGNS (default: the shipped one), fitted with the domain
+    augmentation of models.domain when `augment`; `progress` gets the
     passages each batch of the re-classification did (a run in this process only: a deployment's runs
     have nobody to show it to)."""
     from corpus import Corpus
 
     settings = Settings.from_env()
     if config is None:
-        chosen = steps.retrain_design(design) if design else steps.retrain_design()
+        chosen = steps.retrain_design(design, augment) if design else steps.retrain_design(augment=augment)
         config = steps.RetrainConfig(design=chosen, cache_dir=settings.cache_dir)
     with Corpus.open(db_url or settings.db_url) as corpus:
         data = gather(corpus, config)
@@ -104,7 +106,7 @@ def retrain_flow(
 
 def run_retrain(
     db_url: str, promote: str = "auto", design: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, augment: bool = False,
 ) -> steps.RetrainResult:
     """Run the retrain flow once, here (the CLI's way in)."""
-    return retrain_flow(db_url=db_url, promote=promote, design=design, progress=progress)
+    return retrain_flow(db_url=db_url, promote=promote, design=design, progress=progress, augment=augment)

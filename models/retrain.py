@@ -6,16 +6,20 @@ Choices, and why:
 - A passage's latest human label wins; the same text labeled twice (a stored passage and an imported
   free text, or two imports) counts once, with its latest label; a seed passage a person relabeled is
   replaced by the person's label.
-- The model learns the team's labels through feature augmentation (models.domain): seed and team examples
-  share one copy of every feature and each has a copy of its own, and predictions on stored passages (the
-  team's text) use the shared + team copies. Human labels also count HUMAN_WEIGHT (5) times a seed
-  example: the seed set is hand-written and clean but not the team's own text, and a few hundred human
-  labels on real passages should move the model, not drown in two thousand seed examples. Measured by
-  bench/retrain_cv.py (5-fold cross-validation by document over the 156 real gold passages, ~125 labels
-  imported per fold): seed model 0.715; plain repetition at weight 5 0.722; augmentation at weight 5
-  0.740, at 20 0.726. The recipe was chosen on those gold passages: say so when quoting them.
-  The weight is applied by repeating the example (liblinear's loss is a sum over rows, so k copies =
-  weight k), with grouped cross-validation so no copy leaks across folds.
+- Human labels count HUMAN_WEIGHT (5) times a seed example: the seed set is hand-written and clean but
+  not the team's own text, and a few hundred human labels on real passages should move the model, not
+  drown in two thousand seed examples. The weight is applied by repeating the example (liblinear's loss is
+  a sum over rows, so k copies = weight k), with grouped cross-validation so no copy leaks across folds.
+- Feature augmentation (models.domain: seed and team examples share one copy of every feature and each
+  has a copy of its own, so the model learns where the team's judgment departs from the seed set's) is an
+  option (`augment`, `citsec retrain --augment`), not the default. It was the default while it measured
+  best (bench/retrain_cv.py: 5-fold cross-validation by document over the 156 real gold passages, ~125
+  labels imported per fold; seed model 0.715, plain repetition at weight 5 0.722, augmentation 0.740).
+  With each of the three seed models since, plain repetition came out ahead in five of six comparisons
+  (alone and read in documents), by 0.014-0.040 with the seed model of 2026-12-05 late (0.748 vs 0.734
+  alone, 0.765 vs 0.725 in documents): the gold labels follow the seed set's convention, and for labels
+  that do the augmentation's extra copies only add noise. Both were chosen on those gold passages: say so
+  when quoting them.
 - A fixed share of the human labels is held out, chosen by a hash of the text, never by chance: the
   same labels stay held out from one retrain to the next and are never trained on, so every model
   version is judged on labels none of them saw, and "not worse than the current model" is fair.
@@ -71,11 +75,12 @@ class Example:
     report_id: int | None = None  # the stored passage's report; None for seed and free-text examples
 
 
-def retrain_design(name: str = SHIPPED_DESIGN) -> dict[str, Any]:
-    """The named design of models.training.DESIGNS, with the domain augmentation retraining uses."""
+def retrain_design(name: str = SHIPPED_DESIGN, augment: bool = False) -> dict[str, Any]:
+    """The named design of models.training.DESIGNS as retraining fits it: with the domain augmentation of
+    models.domain when `augment`."""
     if name not in DESIGNS:
         raise ModelError(f"unknown design {name!r} (expected one of {', '.join(DESIGNS)})")
-    return {**DESIGNS[name], "domain_adapt": True}
+    return {**DESIGNS[name], "domain_adapt": augment}
 
 
 @dataclass(frozen=True)

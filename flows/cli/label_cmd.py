@@ -346,6 +346,15 @@ def _before_training(db: str | None, promote: Promote) -> int | None:
 def retrain_command(
     promote: PromoteOpt = Promote.auto,
     design: DesignOpt = "word+cues-logreg",
+    augment: Annotated[
+        bool,
+        typer.Option(
+            "--augment", metavar=FLAG,
+            help="Learn where your labels depart from the seed set's convention (feature augmentation, see "
+            "the README): for a team whose judgment differs from the seed set's; on labels that follow it, "
+            "plain retraining did better.",
+        ),
+    ] = False,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
@@ -376,7 +385,7 @@ def retrain_command(
             recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"),
             passages_bar("re-classify", passages, hidden_until_first=True) as advance,
         ):
-            result = run_retrain(db, promote.value, design, advance)
+            result = run_retrain(db, promote.value, design, advance, augment)
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -348,3 +348,25 @@ def test_the_before_after_table_says_how_many_held_out_passages_carry_each_label
     assert rows["transnational"] == ["1.000", "0.000", "-1.000", "0"]
     assert rows["enforcement"] == ["0.667", "1.000", "+0.333", "2"]
     assert rows["prevention"][-1] == "1" and rows["macro-F1"][-1] == "3"
+
+
+@pytest.mark.parametrize(("flags", "augmented"), [((), False), (("--augment",), True)])
+def test_retrain_augments_the_features_only_when_asked(
+    sqlite_url: str, cli: Cli, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], augmented: bool
+) -> None:
+    # What the command hands the flow (the flow itself is run end to end in test_retrain_flow.py).
+    asked: dict[str, object] = {}
+
+    class Result:
+        def to_json(self) -> dict[str, object]:
+            return {}
+
+    def run_retrain(db, promote, design, progress, augment):  # type: ignore[no-untyped-def]
+        asked.update(promote=promote, design=design, augment=augment)
+        return Result()
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # no temporary API for this
+    monkeypatch.setattr("flows.retrain.run_retrain", run_retrain)
+    code, _, err = cli("retrain", *flags, "--promote", "never", "--format", "json", "--db", sqlite_url)
+    assert code == 0, err
+    assert asked == {"promote": "never", "design": "word+cues-logreg", "augment": augmented}

@@ -80,8 +80,9 @@ def test_explanations_give_the_vector_one_share_named_for_what_it_is(
         assert explained == pytest.approx(score, abs=1e-6)
 
 
-def test_retraining_designs_are_the_named_ones_with_domain_augmentation() -> None:
+def test_retraining_designs_are_the_named_ones_with_domain_augmentation_on_request() -> None:
     assert retrain_design("word+cues+meaning-logreg")["features"] == "word+cues+meaning"
-    assert retrain_design()["domain_adapt"] is True
+    assert retrain_design()["domain_adapt"] is False
+    assert retrain_design(augment=True)["domain_adapt"] is True
     with pytest.raises(Exception, match="unknown design"):
         retrain_design("transformer-xl")
