@@ -12,6 +12,10 @@ team's real text, so predictions always use the shared + team copies.
     Pipeline([("features", FeatureUnion([..., ("domain", TeamFlag())])), ("augment", DomainAugment()), ...])
 
 A plain `str` counts as the team's text, so nothing changes for callers at prediction time.
+
+Retraining uses it only when asked (`citsec retrain --augment`): on the real gold labels, which follow
+the seed set's convention, plain repetition did better (models/retrain.py says by how much); it is for a
+team whose judgment departs from the seed set's.
 """
 
 from __future__ import annotations
