@@ -324,7 +324,7 @@ DesignOpt = Annotated[
 ]
 
 
-def _before_training(db: str | None, promote: Promote) -> int | None:
+def _before_training(db: str, promote: Promote) -> int | None:
     """How many passages the store holds (what a promoted model re-classifies; None without a store) and,
     under auto, say before training (~20 s) that it will not promote, rather than only after it."""
     from corpus import Corpus, CorpusError
