@@ -361,7 +361,7 @@ def test_retrain_augments_the_features_only_when_asked(
         def to_json(self) -> dict[str, object]:
             return {}
 
-    def run_retrain(db, promote, design, progress, augment):  # type: ignore[no-untyped-def]
+    def run_retrain(db: str, promote: str, design: str, progress: object, augment: bool) -> Result:
         asked.update(promote=promote, design=design, augment=augment)
         return Result()
 
