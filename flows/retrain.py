@@ -81,15 +81,14 @@ def retrain_flow(
     """Retrain the classifier on the store's human labels; promote under `promote` (auto|always|never).
 
     `design` names a design of models.training.DESIGNS (default: the shipped one), fitted with the domain
-    augmentation of models.domain when `augment`; `progress` gets the
+    augmentation of models.domain when `augment` (a `config` given instead says both); `progress` gets the
     passages each batch of the re-classification did (a run in this process only: a deployment's runs
     have nobody to show it to)."""
     from corpus import Corpus
 
     settings = Settings.from_env()
     if config is None:
-        chosen = steps.retrain_design(design, augment) if design else steps.retrain_design(augment=augment)
-        config = steps.RetrainConfig(design=chosen, cache_dir=settings.cache_dir)
+        config = steps.retrain_config(design, augment, settings.cache_dir)
     with Corpus.open(db_url or settings.db_url) as corpus:
         data = gather(corpus, config)
         candidate, cv_macro_f1 = train(data, config)

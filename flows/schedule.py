@@ -33,6 +33,7 @@ class ScheduleSpec:
     interval: float | None = None
     retrain_cron: str | None = None
     workers: int | None = None
+    retrain_augment: bool = False  # scheduled retrains as `citsec retrain --augment`
 
 
 def absolute_sources(sources: list[str]) -> list[str]:
@@ -126,7 +127,7 @@ def _retrain_deployment(spec: ScheduleSpec) -> Any:
     return retrain_flow.to_deployment(
         name=RETRAIN_DEPLOYMENT,
         cron=spec.retrain_cron,
-        parameters={"db_url": spec.db_url, "promote": "auto"},
+        parameters={"db_url": spec.db_url, "promote": "auto", "augment": spec.retrain_augment},
         description="citsec: retrain the classifier on the store's labels",
         concurrency_limit=one_at_a_time(),
     )

@@ -2,7 +2,8 @@
 
 Features (word n-grams, character n-grams, the multilingual cue lexicon, optionally the passage's
 multilingual sentence-encoder vector) feed one binary linear model per
-label; a model retrained on a team's labels also gets the domain augmentation of models.domain. Each
+label; a model retrained with `citsec retrain --augment` also gets the domain augmentation of
+models.domain. Each
 label's decision threshold is chosen on out-of-fold probabilities from cross-validation on the training
 data, so the thresholds never see the data the model is judged on.
 """

@@ -96,6 +96,13 @@ class RetrainConfig:
     min_judged: int = MIN_JUDGED_LABELS
 
 
+def retrain_config(
+    design: str | None = None, augment: bool = False, cache_dir: Path | None = None
+) -> RetrainConfig:
+    """What `citsec retrain [--design D] [--augment]` trains with (the shipped design by default)."""
+    return RetrainConfig(design=retrain_design(design or SHIPPED_DESIGN, augment), cache_dir=cache_dir)
+
+
 @dataclass(frozen=True)
 class TrainingData:
     """Seed examples, the human labels trained on, and the human labels held out for judging."""
@@ -347,6 +354,7 @@ def reclassify(
     each batch (a stop check: a run stopped halfway leaves the older rules recorded, to be done again);
     `progress` gets the number of passages stored after each batch."""
     done = 0
+    progress(0)  # started: a bar shows from here, not after the first batch
     unpredicted_by = model.version if missing_only else None
     for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
         between_batches()

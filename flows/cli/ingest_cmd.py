@@ -435,6 +435,14 @@ def schedule_command(
         str | None, typer.Option("--retrain-cron", help="Also retrain the classifier on this cron schedule.")
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = None,
+    retrain_augment: Annotated[
+        bool,
+        typer.Option(
+            "--retrain-augment", metavar=FLAG,
+            help="Scheduled retrains use feature augmentation, as `citsec retrain --augment` (else a "
+            "scheduled retrain would replace an augmented model with a plain one).",
+        ),
+    ] = False,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Serve scheduled ingest (and retrain) runs against the Prefect server in PREFECT_API_URL.
@@ -455,6 +463,7 @@ def schedule_command(
         interval=interval,
         retrain_cron=retrain_cron,
         workers=workers,
+        retrain_augment=retrain_augment,
     )
     api_url = Settings.from_env().prefect_api_url
     from corpus import Corpus

@@ -7,11 +7,12 @@ and nothing is imported.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import getpass
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -381,10 +382,12 @@ def retrain_command(
     with temporary_api_unless_configured() as api:
         from flows.retrain import run_retrain
 
-        with (
-            recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"),
-            passages_bar("re-classify", passages, hidden_until_first=True) as advance,
-        ):
+        bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (
+            passages_bar("reclassify", passages, hidden_until_first=True)
+            if promote is not Promote.never
+            else contextlib.nullcontext(None)  # no bar where nothing will be re-classified
+        )
+        with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
             result = run_retrain(db, promote.value, design, advance, augment)
     if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False))

@@ -51,3 +51,10 @@ def test_scheduled_ingest_and_retrain_run_one_at_a_time_and_skip_a_run_due_meanw
     ingest = served[0]
     assert ingest.parameters["sources"] == ["/data/reports"]
     assert ingest.parameters["trigger"] == "schedule"
+
+
+@pytest.mark.parametrize("augment", [False, True])
+def test_scheduled_retrains_train_the_recipe_the_schedule_names(augment: bool) -> None:
+    # `citsec schedule --retrain-augment`: a team that retrains with --augment keeps that recipe on schedule.
+    retrain = deployments(spec(retrain_cron="0 3 * * 0", retrain_augment=augment))[1]
+    assert retrain.parameters == {"db_url": "sqlite:////tmp/c.db", "promote": "auto", "augment": augment}

@@ -11,7 +11,7 @@ from models.classifier import StrategyClassifier
 from models.embedding import DIMENSIONS, PassageMeaning, passage_encoder
 from models.explain import MEANING_TERM, explain_basis, term_contributions
 from models.labels import labels_to_matrix
-from models.retrain import retrain_design
+from models.retrain import retrain_config, retrain_design
 from models.training import DESIGNS
 
 EN = "The government launched a job training programme for young people in the poorest neighbourhoods."
@@ -84,5 +84,9 @@ def test_retraining_designs_are_the_named_ones_with_domain_augmentation_on_reque
     assert retrain_design("word+cues+meaning-logreg")["features"] == "word+cues+meaning"
     assert retrain_design()["domain_adapt"] is False
     assert retrain_design(augment=True)["domain_adapt"] is True
+    # what `citsec retrain [--design D] [--augment]` trains with
+    assert retrain_config().design == retrain_design()
+    chosen = retrain_config("word+cues+meaning-logreg", augment=True).design
+    assert chosen == retrain_design("word+cues+meaning-logreg", augment=True)
     with pytest.raises(Exception, match="unknown design"):
         retrain_design("transformer-xl")

@@ -30,8 +30,9 @@ import models.retrain
 from models.training import DESIGNS, SHIPPED_DESIGN
 
 db_url, seed_dir = sys.argv[1:3]
-design = {**DESIGNS[SHIPPED_DESIGN], "domain_adapt": True, "cv_folds": 3}
-models.retrain.RetrainConfig = partial(models.retrain.RetrainConfig, design=design, seed_dir=Path(seed_dir))
+design = {**DESIGNS[SHIPPED_DESIGN], "domain_adapt": False, "cv_folds": 3}
+models.retrain.RetrainConfig = partial(models.retrain.RetrainConfig, seed_dir=Path(seed_dir))
+models.retrain.retrain_design = lambda name=SHIPPED_DESIGN, augment=False: design  # the design the flow picks
 
 from flows.cli import main
 
