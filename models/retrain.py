@@ -137,6 +137,7 @@ class RetrainResult:
     promoted: str = ""
     reclassified: int = 0
     human_weight: int = HUMAN_WEIGHT
+    augmented: bool = False  # fitted with the feature augmentation of models.domain (retrain --augment)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -153,6 +154,7 @@ class RetrainResult:
             "promoted_version": self.promoted,
             "reclassified": self.reclassified,
             "human_weight": self.human_weight,
+            "augmented": self.augmented,
         }
 
 
@@ -400,6 +402,7 @@ def register_and_promote(
     version = register_model(corpus, candidate, extra_metrics={
         **result_metrics,
         "human_weight": config.human_weight,
+        "augmented": bool(config.design.get("domain_adapt", False)),
         "seed_examples": len(data.seed),
         "human_examples": len(data.human),
         "holdout_examples": len(data.holdout),
@@ -452,6 +455,7 @@ def make_result(
         holdout_examples=len(data.holdout), new_holdout=holdout[0], old_holdout=holdout[1],
         cv_macro_f1=cv_macro_f1, decision=decision, promoted=version if decision.promote else previous,
         reclassified=reclassified, human_weight=config.human_weight,
+        augmented=bool(config.design.get("domain_adapt", False)),
     )  # fmt: skip
 
 
@@ -468,7 +472,8 @@ def format_result(result: RetrainResult) -> str:
     """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
     lines = [
         f"trained {result.version} on {result.seed_examples} seed + {result.human_examples} human "
-        f"examples (human weight {result.human_weight}); CV macro-F1 {result.cv_macro_f1:.3f}",
+        f"examples (human weight {result.human_weight}{'; features augmented' if result.augmented else ''}); "
+        f"CV macro-F1 {result.cv_macro_f1:.3f}",
         f"held-out human labels: {result.holdout_examples}",
     ]
     old, new = result.old_holdout, result.new_holdout

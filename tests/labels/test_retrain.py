@@ -370,3 +370,21 @@ def test_retrain_augments_the_features_only_when_asked(
     code, _, err = cli("retrain", *flags, "--promote", "never", "--format", "json", "--db", sqlite_url)
     assert code == 0, err
     assert asked == {"promote": "never", "design": "word+cues-logreg", "augment": augmented}
+
+
+@pytest.mark.parametrize("augment", [False, True])
+def test_a_retrain_says_whether_its_features_were_augmented(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]], augment: bool
+) -> None:
+    from dataclasses import replace
+
+    from models.retrain import format_result
+
+    _label_stored(filled, truth)
+    chosen = replace(config, design={**config.design, "domain_adapt": augment})
+    result = retrain(filled, "never", chosen)
+    assert result.augmented is augment and result.to_json()["augmented"] is augment
+    assert ("features augmented" in format_result(result)) is augment
+    stored = filled.model_version(result.version)
+    assert stored is not None and stored.metrics["augmented"] is augment
+    assert ("domain augmentation" in stored.algorithm) is augment
