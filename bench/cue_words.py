@@ -6,7 +6,11 @@ A cue pattern matches at the start of a word, so "pena" (a penalty) also lights 
 it matches and the commonest words it matched, each with the words before and after it ("de [acuerdo con]
 el"): read down a group's lines for words that do not mean what the group means.
 
-    python -m bench.cue_words [--lang en|es|pt] [--group penal_law] [--top 12]
+`--shadowed` lists instead the patterns whose own matches another group takes ("prison terms" was
+penal law, but the prison group's "prison" comes first and took every one): a pattern that looks right and
+never fires. Some overlaps are meant ("security forces" is a police force before it is a security policy).
+
+    python -m bench.cue_words [--lang en|es|pt] [--group penal_law] [--top 12] [--shadowed]
 """
 
 from __future__ import annotations
@@ -56,13 +60,40 @@ def pattern_words(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
     return found
 
 
+def shadowed(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
+    """For each (group, pattern) of the current lexicon, the groups that took the places where the pattern
+    alone would match (and the pattern's own group did not), counted: where it is shadowed."""
+    patterns = [(group, pattern) for group, alternatives in current_lexicon() for pattern in alternatives]
+    finder = re.compile(r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns)) + ")")
+    alone = [re.compile(rf"\b(?:{p})") for _, p in patterns]
+    taken: dict[tuple[str, str], Counter] = {key: Counter() for key in patterns}
+    for text in texts:
+        folded = fold(text)
+        spans = [(m.start(), m.end(), patterns[int(m.lastgroup[1:])][0]) for m in finder.finditer(folded)]  # type: ignore[index]
+        for key, own in zip(patterns, alone, strict=True):
+            for match in own.finditer(folded):
+                takers = {group for start, end, group in spans if start <= match.start() < end}
+                if key[0] not in takers:
+                    taken[key][", ".join(sorted(takers)) or "(nothing: an earlier match ran over it)"] += 1
+    return taken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=("en", "es", "pt"), help="only passages in this language")
     parser.add_argument("--group", action="append", help="show only this cue group (repeatable; every group "
                         "still competes for the words, as in the model)")
     parser.add_argument("--top", type=int, default=12, help="words shown per pattern")
+    parser.add_argument("--shadowed", action="store_true",
+                        help="list the patterns whose matches other groups take (~5 minutes here)")
     args = parser.parse_args()
+    if args.shadowed:
+        for (group, pattern), takers in shadowed(passages(args.lang)).items():
+            if takers and (not args.group or group in args.group):
+                by = ", ".join(f"{who}: {n}" for who, n in takers.most_common())
+                shown = pattern if len(pattern) <= 30 else pattern[:27] + "..."
+                print(f"{group:<18} {shown:<30} taken by {by}")
+        return
     found = pattern_words(passages(args.lang))
     results: dict[str, Any] = {"lang": args.lang, "patterns": []}
     for (group, pattern), words in found.items():
