@@ -95,6 +95,11 @@ class RetrainConfig:
     batch_size: int = RECLASSIFY_BATCH
     min_judged: int = MIN_JUDGED_LABELS
 
+    @property
+    def augmented(self) -> bool:
+        """Whether the design adds the feature augmentation of models.domain (retrain --augment)."""
+        return bool(self.design.get("domain_adapt", False))
+
 
 def retrain_config(
     design: str | None = None, augment: bool = False, cache_dir: Path | None = None
@@ -402,7 +407,7 @@ def register_and_promote(
     version = register_model(corpus, candidate, extra_metrics={
         **result_metrics,
         "human_weight": config.human_weight,
-        "augmented": bool(config.design.get("domain_adapt", False)),
+        "augmented": config.augmented,
         "seed_examples": len(data.seed),
         "human_examples": len(data.human),
         "holdout_examples": len(data.holdout),
@@ -455,7 +460,7 @@ def make_result(
         holdout_examples=len(data.holdout), new_holdout=holdout[0], old_holdout=holdout[1],
         cv_macro_f1=cv_macro_f1, decision=decision, promoted=version if decision.promote else previous,
         reclassified=reclassified, human_weight=config.human_weight,
-        augmented=bool(config.design.get("domain_adapt", False)),
+        augmented=config.augmented,
     )  # fmt: skip
 
 
