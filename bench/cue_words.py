@@ -44,11 +44,23 @@ def passages(lang: str | None) -> Iterator[str]:
                 yield row["text"]
 
 
-def pattern_words(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
-    """For each (group, pattern) of the current lexicon, the words it matched in `texts`, counted. Patterns
-    compete as they do in models.cues: at each place the first group (and pattern) that matches takes it."""
+def _competing() -> tuple[list[tuple[str, str]], re.Pattern[str]]:
+    """Every (group, pattern) of the current lexicon, and one alternation of them all with a named group
+    per pattern (p0, p1, ...): the patterns compete as they do in models.cues, where at each place the first
+    group (and pattern) that matches takes it."""
     patterns = [(group, pattern) for group, alternatives in current_lexicon() for pattern in alternatives]
-    finder = re.compile(r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns)) + ")")
+    alternation = "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns))
+    return patterns, re.compile(rf"\b(?:{alternation})")
+
+
+def _short(pattern: str) -> str:
+    return pattern if len(pattern) <= 30 else pattern[:27] + "..."
+
+
+def pattern_words(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
+    """For each (group, pattern) of the current lexicon, the words it matched in `texts`, counted, as the
+    patterns compete in the model (_competing)."""
+    patterns, finder = _competing()
     found: dict[tuple[str, str], Counter] = {key: Counter() for key in patterns}
     for text in texts:
         folded = fold(text)
@@ -63,8 +75,7 @@ def pattern_words(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
 def shadowed(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
     """For each (group, pattern) of the current lexicon, the groups that took the places where the pattern
     alone would match (and the pattern's own group did not), counted: where it is shadowed."""
-    patterns = [(group, pattern) for group, alternatives in current_lexicon() for pattern in alternatives]
-    finder = re.compile(r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns)) + ")")
+    patterns, finder = _competing()
     alone = [re.compile(rf"\b(?:{p})") for _, p in patterns]
     taken: dict[tuple[str, str], Counter] = {key: Counter() for key in patterns}
     for text in texts:
@@ -91,8 +102,7 @@ def main() -> None:
         for (group, pattern), takers in shadowed(passages(args.lang)).items():
             if takers and (not args.group or group in args.group):
                 by = ", ".join(f"{who}: {n}" for who, n in takers.most_common())
-                shown = pattern if len(pattern) <= 30 else pattern[:27] + "..."
-                print(f"{group:<18} {shown:<30} taken by {by}")
+                print(f"{group:<18} {_short(pattern):<30} taken by {by}")
         return
     found = pattern_words(passages(args.lang))
     results: dict[str, Any] = {"lang": args.lang, "patterns": []}
@@ -100,9 +110,8 @@ def main() -> None:
         if not words or (args.group and group not in args.group):
             continue
         common = words.most_common(args.top)
-        shown = pattern if len(pattern) <= 30 else pattern[:27] + "..."
         listed = ", ".join(f"{w}:{n}" for w, n in common)
-        print(f"{group:<18} {shown:<30} {sum(words.values()):>5}  {listed}")
+        print(f"{group:<18} {_short(pattern):<30} {sum(words.values()):>5}  {listed}")
         results["patterns"].append({"group": group, "pattern": pattern, "matches": sum(words.values()),
                                     "words": dict(common)})
     if not args.group:  # a look at some groups leaves the whole audit's file as it was

@@ -505,7 +505,8 @@ def relabel_if_rules_changed(
     store's labels were given under older rules (models.topic.LABEL_RULES_VERSION), label every passage
     again with the promoted model. Returns one line for the person running it, None when nothing was due.
     A promoted model this citsec does not have is left alone, with a line saying what to do. `progress`
-    gets (passages done, passages in the store): (0, total) before the first batch, then after each one."""
+    gets (passages done, passages in the store): (0, total) as the relabel starts (reclassify reports its
+    start), then after each batch."""
     from models.registry import load_model
     from models.topic import older_label_rules, record_label_rules
 
@@ -525,7 +526,6 @@ def relabel_if_rules_changed(
         check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
         model = load_model(corpus, cache_dir=cache_dir)
         total, so_far = corpus.count_passages(), 0
-        progress(0, total)
 
         def batch_done(count: int) -> None:
             nonlocal so_far

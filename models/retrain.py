@@ -17,9 +17,10 @@ Choices, and why:
   labels imported per fold; seed model 0.715, plain repetition at weight 5 0.722, augmentation 0.740).
   With each of the three seed models since, plain repetition came out ahead in five of six comparisons
   (alone and read in documents), by 0.014-0.040 with the seed model of 2026-12-05 late (0.748 vs 0.734
-  alone, 0.765 vs 0.725 in documents): the gold labels follow the seed set's convention, and for labels
-  that do the augmentation's extra copies only add noise. Both were chosen on those gold passages: say so
-  when quoting them.
+  alone, 0.765 vs 0.725 in documents; paired, no interval excludes zero). A likely reading, not a
+  measured one: the gold labels follow the seed set's convention, and on such labels the augmentation's
+  extra copies add noise rather than signal. Both were chosen on those gold passages: say so when quoting
+  them.
 - A fixed share of the human labels is held out, chosen by a hash of the text, never by chance: the
   same labels stay held out from one retrain to the next and are never trained on, so every model
   version is judged on labels none of them saw, and "not worse than the current model" is fair.
