@@ -325,19 +325,17 @@ DesignOpt = Annotated[
 ]
 
 
-def _before_training(db: str, promote: Promote) -> int | None:
-    """How many passages the store holds (what a promoted model re-classifies; None without a store) and,
-    under auto, say before training (~20 s) that it will not promote, rather than only after it."""
-    from corpus import Corpus, CorpusError
+def _before_training(db: str, promote: Promote) -> int:
+    """How many passages the store holds (what a promoted model re-classifies) and, under auto, say before
+    training (~20 s) that it will not promote, rather than only after it. A store that does not exist (a
+    mistyped --db) is an error here, not a new empty store with no labels to train on."""
+    from corpus import Corpus
     from flows.cli.output import note
     from models.retrain import RetrainConfig, too_few_to_judge
 
-    try:
-        with Corpus.open(db, must_exist=True) as corpus:
-            line = too_few_to_judge(corpus, RetrainConfig()) if promote is Promote.auto else None
-            passages = corpus.count_passages()
-    except CorpusError:
-        return None  # no store: the retrain itself says what is wrong
+    with Corpus.open(db, must_exist=True) as corpus:
+        line = too_few_to_judge(corpus, RetrainConfig()) if promote is Promote.auto else None
+        passages = corpus.count_passages()
     if line:
         note(f"note: {line}")
     return passages

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -365,6 +366,8 @@ def test_retrain_augments_the_features_only_when_asked(
         asked.update(promote=promote, design=design, augment=augment)
         return Result()
 
+    with Corpus.open(sqlite_url):  # a store to retrain (the command refuses one that does not exist)
+        pass
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # no temporary API for this
     monkeypatch.setattr("flows.retrain.run_retrain", run_retrain)
     code, _, err = cli("retrain", *flags, "--promote", "never", "--format", "json", "--db", sqlite_url)
@@ -388,3 +391,11 @@ def test_a_retrain_says_whether_its_features_were_augmented(
     stored = filled.model_version(result.version)
     assert stored is not None and stored.metrics["augmented"] is augment
     assert ("domain augmentation" in stored.algorithm) is augment
+
+
+def test_retrain_on_a_store_that_does_not_exist_says_so_and_creates_none(tmp_path: Path, cli: Cli) -> None:
+    missing = tmp_path / "mistyped.db"
+    code, out, err = cli("retrain", "--db", f"sqlite:///{missing}")
+    assert code == 2 and out == ""
+    assert err.strip().startswith("error: no store at") and "Traceback" not in err
+    assert not missing.exists()
