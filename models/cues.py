@@ -114,7 +114,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"de elite\b",  # unidad/tropa/batalhão de élite
         r"special unit", r"unidad especial", r"unidade especial", r"helicopter",
         r"equipment", r"equipamiento", r"equipamento", r"surveillance", r"vigilancia", r"investigat",
-        r"investigac", r"investigacao",
+        # criminal investigations, not research (investigación científica / y desarrollo, esta investigação)
+        r"(?<!\besta )(?<!\bnuestra )(?<!\bpresente )(?<!\bnossa )(?<!\bcentro de )(?<!\bcentros de )"
+        r"investigac(?:ion|oes|ao|iones)?\b(?! (?:cientific|academic|aplicad|y desarrollo|e desenvolvimento|"
+        r"e inovacao|social|cualitativ|quantitativ|cuantitativ))",
     ),
     "counternarcotics": (
         r"anti-?narcotic", r"antinarcotic", r"counter-?narcotic", r"counterdrug", r"antidrog", r"anti-drug",
@@ -134,7 +137,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?<!\bvale la )(?<!\bvale a )(?<!\bvaler la )(?<!\bvalga la )(?<!\bmerece la )(?<!\bduras )"
         r"(?<!\bvalio la )(?<!\bvaldria la )(?<!\bvaleu a )(?<!\bvaleria a )"
         r"penas?\b(?! nieto\b| blancas\b)",
-        r"anti-gang law", r"ley antimaras", r"punitiv", r"repressi", r"represion", r"repressao",
+        r"anti-gang law", r"ley antimaras", r"punitiv", r"repressi", r"represion", r"represiv", r"repressao",
     ),
     "prosecution": (
         r"prosecut",
@@ -182,6 +185,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"lucha contra", r"luta contra", r"crack down", r"enfrentamento", r"enfrentamiento",
         r"security (strategy|policy|forces)", r"estrategia de seguridad", r"politica de seguridad",
         r"politica de seguranca",
+        # drug prohibition as a policy (prohibitionist, prohibicionismo, proibicionista), not any ban
+        r"prohibitionis", r"prohibicionis", r"proibicionis",
     ),
     # transnational
     "extradition": (r"extradit", r"extradic", r"extradicao"),

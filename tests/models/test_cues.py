@@ -118,6 +118,10 @@ _OTHER_SENSES = [
     ("cooperation", "variables socio-económicas y socio ambientales", "sus socios regionales"),
     ("united_states", "The Washington Post; the Washington Office on Latin America", "Washington sent aid"),
     ("social_investment", "the opportunity cost; los costos de oportunidad", "job opportunities for youth"),
+    ("force_capacity", "esta investigación; la investigación científica", "la investigación del homicidio"),
+    ("force_capacity", "centro de investigación; investigación y desarrollo", "investigaciones de la fiscalía"),
+    ("force_capacity", "nossa investigação; investigação e inovação", "a investigação policial"),
+    ("war_on_crime", "the prohibition of unauthorised killings", "the prohibitionist consensus"),
 ]
 
 
@@ -136,6 +140,9 @@ def test_words_of_another_sense_do_not_light_a_group(group: str, other: str, mea
     ("intelligence sharing with Peru", {"cooperation"}),
     ("US military aid", {"foreign_aid", "united_states"}),
     ("longer prison terms", {"penal_law"}),
+    # drug prohibition and repression as a policy, in three languages
+    ("el paradigma prohibicionista y el modelo represivo", {"war_on_crime", "penal_law"}),
+    ("o proibicionismo e a política repressiva", {"war_on_crime", "penal_law"}),
 ])
 def test_each_phrase_lights_the_groups_it_names(text: str, groups: set[str]):
     assert groups <= _hits(text)
