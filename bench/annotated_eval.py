@@ -14,11 +14,15 @@ passages that never speak of security left unlabeled). A label neither the annot
 scores F1 1.000 (models.evaluation): the script also prints the macro-F1 over the labels the annotators
 or the model gave, the figure to read. Passages that are in the gold set too are left out.
 
-    python -m bench.annotated_eval
+    python -m bench.annotated_eval [--extra-seed DIR]
+
+--extra-seed DIR scores a seed model trained on the shipped seed set plus the *.jsonl files in DIR (as
+bench.context_eval's option does) instead of the built-in one.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import REPO, SHARED, write_results
-from bench.context_eval import documents, left_unlabeled, stored_decisions
+from bench.context_eval import documents, left_unlabeled, stored_decisions, training_seed
 from models.evaluation import evaluate, format_evaluation
 from models.labels import LABELS, labels_to_matrix
 
@@ -67,11 +71,19 @@ def given_macro_f1(y: np.ndarray, decided: np.ndarray, langs: list[str | None]) 
     return float(np.mean(given)) if given else float("nan")
 
 
-def run() -> dict[str, Any]:
-    from models.registry import seed_model
+def run(extra: Path | None = None) -> dict[str, Any]:
+    if extra is None:
+        from models.registry import seed_model
 
-    estimator = seed_model().estimator
-    results: dict[str, Any] = {"benchmark": "annotated_eval", "files": {}}
+        estimator = seed_model().estimator
+    else:
+        from models.training import SHIPPED_DESIGN, make_classifier
+
+        seed = training_seed(extra)
+        estimator = make_classifier(SHIPPED_DESIGN).fit(seed.texts, seed.y)
+    results: dict[str, Any] = {
+        "benchmark": "annotated_eval", "extra_seed": None if extra is None else str(extra), "files": {},
+    }
     for path in sorted(ANNOTATIONS.glob("*.jsonl")):
         lines, rows = annotated(path)
         ys = {who: labels_to_matrix([line[who] for line in lines]) for who in ("a", "b")}
@@ -112,9 +124,16 @@ def run() -> dict[str, Any]:
     return results
 
 
-def main() -> None:
-    results = run()
-    print(f"-> {write_results('annotated_eval', results)}")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--extra-seed", type=Path, default=None,
+        help="train on the shipped seed set plus the *.jsonl files in this folder",
+    )
+    args = parser.parse_args(argv)
+    results = run(args.extra_seed)
+    name = "annotated_eval" if args.extra_seed is None else f"annotated_eval_extra_{args.extra_seed.name}"
+    print(f"-> {write_results(name, results)}")
 
 
 if __name__ == "__main__":
