@@ -119,7 +119,7 @@ _OTHER_SENSES = [
     ("united_states", "The Washington Post; the Washington Office on Latin America", "Washington sent aid"),
     ("social_investment", "the opportunity cost; los costos de oportunidad", "job opportunities for youth"),
     ("force_capacity", "esta investigación; la investigación científica", "la investigación del homicidio"),
-    ("force_capacity", "centro de investigación; investigación y desarrollo", "investigaciones de la fiscalía"),
+    ("force_capacity", "centro de investigación; investigación y desarrollo", "las investigaciones"),
     ("force_capacity", "nossa investigação; investigação e inovação", "a investigação policial"),
     ("war_on_crime", "the prohibition of unauthorised killings", "the prohibitionist consensus"),
 ]
