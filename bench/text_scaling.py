@@ -1,10 +1,13 @@
 """Plain-text extraction time against file size: 100 kB, 400 kB and 1.6 MB of generated prose.
 
-Extraction should cost about the same per megabyte at every size. Two layouts are timed: paragraphs
-with blank lines between them, and hard-wrapped lines with single newlines only, which reads as one
+Extraction should cost about the same per megabyte at every size. Three layouts are timed: paragraphs
+with blank lines between them; hard-wrapped lines with single newlines only, which reads as one
 paragraph of the whole file (the layout that once made the time grow with the square of the size: an
-800 kB file took over a minute, a 3.6 MB one over 22). The prose has line-end hyphens, initials and
-abbreviations ("J. K. Ruiz", "e.g."), so line joining and sentence splitting do their full work.
+800 kB file took over a minute, a 3.6 MB one over 22); and Markdown whose body is one line, strewn with
+marks that never close (footnote asterisks, snake_case names, stray quotation marks: emphasis and
+quoted-title matching once searched the rest of the line from each of them, and 88 kB took 8 s). The
+prose has line-end hyphens, initials and abbreviations ("J. K. Ruiz", "e.g."), so line joining and
+sentence splitting do their full work.
 
     python -m bench.text_scaling [--sizes 100000 400000 1600000]
 
@@ -22,10 +25,10 @@ from typing import Any
 
 from bench.common import write_results
 from extractors import extract_bytes
-from extractors.sniff import TEXT, sniff_media_type
+from extractors.sniff import MARKDOWN, TEXT, sniff_media_type
 
 SIZES = (100_000, 400_000, 1_600_000)
-LAYOUTS = ("blank_lines", "single_newlines")
+LAYOUTS = ("blank_lines", "single_newlines", "markdown_one_line")
 # Seconds per MB at the largest size over the smallest: linear work stays near 1; the old quadratic
 # line joining was 27 at 8 times the size.
 MAX_GROWTH = 2.0
@@ -39,6 +42,8 @@ _PROSE = (
 _WORDS = _PROSE.split()
 _OPENERS = ("In", "The", "According to", "After", "Officials", "Researchers", "By", "Since")
 _ASIDES = ("(see Fig. 3)", "e.g. in Cali", "J. K. Ruiz et al.", "Dr. Gómez", "the U.S. embassy", "etc.")
+# Marks that open and never close, for the one-line Markdown layout.
+_UNCLOSED = ("*see note", "the patrol_schedule table", "“as officials put it", "_draft", "`v2")
 
 
 def _sentence(rng: random.Random) -> str:
@@ -69,6 +74,13 @@ def _wrap(paragraph: str, rng: random.Random) -> list[str]:
 def synthetic_text(size: int, layout: str, seed: int = 7) -> str:
     """About `size` characters of hard-wrapped prose under a title, in `layout` (see LAYOUTS)."""
     rng = random.Random(seed)
+    if layout == "markdown_one_line":
+        words = ["**Municipal** security review:"]
+        length = len(words[0])
+        while length < size:
+            words.append(_sentence(rng) if rng.random() < 0.5 else rng.choice(_UNCLOSED))
+            length += len(words[-1]) + 1
+        return "# Municipal Security Annual Review\n\n" + " ".join(words)[:size].rsplit(" ", 1)[0] + "\n"
     blocks = ["Municipal Security Annual Review"]
     length = len(blocks[0])
     while length < size:
@@ -80,10 +92,10 @@ def synthetic_text(size: int, layout: str, seed: int = 7) -> str:
     return separator.join(blocks)[:size].rsplit("\n", 1)[0] + "\n"
 
 
-def time_extraction(text: str) -> tuple[float, int]:
-    """(seconds, passages) to extract `text` as a plain-text report."""
+def time_extraction(text: str, media_type: str = TEXT) -> tuple[float, int]:
+    """(seconds, passages) to extract `text` as a plain-text (or Markdown) report."""
     data = text.encode("utf-8")
-    assert sniff_media_type(data) == TEXT, "the generated text must read as plain text"
+    assert sniff_media_type(data) == media_type, f"the generated text must read as {media_type}"
     start = time.perf_counter()
     document = extract_bytes(data, "synthetic.txt")
     return time.perf_counter() - start, len(document.passages)
@@ -97,12 +109,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     # Load the language detector and word lists first, so the smallest size does not pay for them.
     time_extraction(synthetic_text(20_000, "blank_lines"))
     runs: list[dict[str, Any]] = []
-    print(f"{'layout':<17}{'size':>10}{'passages':>10}{'seconds':>9}{'s per MB':>10}", flush=True)
+    print(f"{'layout':<19}{'size':>10}{'passages':>10}{'seconds':>9}{'s per MB':>10}", flush=True)
     for layout in LAYOUTS:
         for size in sizes:
             text = synthetic_text(size, layout)
             megabytes = len(text.encode("utf-8")) / 1e6
-            seconds, passages = time_extraction(text)
+            seconds, passages = time_extraction(text, MARKDOWN if layout.startswith("markdown") else TEXT)
             run = {
                 "layout": layout,
                 "bytes": round(megabytes * 1e6),
@@ -112,7 +124,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             }
             runs.append(run)
             print(
-                f"{layout:<17}{megabytes * 1000:>8.0f}kB{passages:>10}{seconds:>9.2f}"
+                f"{layout:<19}{megabytes * 1000:>8.0f}kB{passages:>10}{seconds:>9.2f}"
                 f"{run['seconds_per_mb']:>10.2f}",
                 flush=True,
             )

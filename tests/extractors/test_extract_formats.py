@@ -10,6 +10,7 @@ from extract_pdfgen import text_pages, two_column_report
 
 from extractors import ExtractionError, extract_bytes, extract_path
 from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, sniff_media_type
+from extractors.text import EMPHASIS_CHARS
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><title>Harbor patrols | Example News</title>
@@ -99,6 +100,18 @@ def test_markdown_headings_tables_and_code() -> None:
     ]
     assert "neighbourhood council for a year, following the national plan." in doc.text
     assert "not report text" not in doc.text and "**" not in doc.text
+
+
+def test_markdown_emphasis_marks_go_and_unclosed_ones_stay_on_a_long_line() -> None:
+    # A long line full of marks that never close (footnote asterisks, snake_case names): each is kept as
+    # written, and emphasis on the same line is still read.
+    unclosed = " ".join(["*note on the municipal_guard budget"] * 400)
+    long_phrase = "x" * (EMPHASIS_CHARS - 10)
+    markdown = f"# Budget notes\n\nFirst **strong words** and _{long_phrase}_ end. {unclosed}\n"
+    doc = extract_bytes(markdown.encode(), "notes.md")
+    assert doc.media_type == MARKDOWN
+    assert doc.text.count("*note") == 400 and doc.text.count("municipal_guard") == 400
+    assert "strong words and " + long_phrase + " end." in doc.text
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,12 @@ def test_without_a_heading_nothing_is_marked_however_dense_the_citations() -> No
     assert _kinds(PROSE, ENTRIES, ENTRIES) == ["text", "text", "text"]
 
 
+def test_a_quoted_title_counts_after_a_quotation_mark_that_never_closes() -> None:
+    # The stray opening mark is no title; the title after it still is one (one mark in 14 words).
+    text = "He said “maybe and left. See “A study of policing in the Andes” here."
+    assert citation_density(text) == pytest.approx(100 / 14)
+
+
 def test_marking_keeps_everything_else_of_each_passage() -> None:
     before = _passages(PROSE, "References\n" + ENTRIES)
     after = mark_reference_lists(before)
