@@ -115,9 +115,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"special unit", r"unidad especial", r"unidade especial", r"helicopter",
         r"equipment", r"equipamiento", r"equipamento", r"surveillance", r"vigilancia", r"investigat",
         # criminal investigations, not research (investigación científica / y desarrollo, esta investigação)
-        r"(?<!\besta )(?<!\bnuestra )(?<!\bpresente )(?<!\bnossa )(?<!\bcentro de )(?<!\bcentros de )"
+        r"(?<!\besta )(?<!\bdesta )(?<!\bnesta )(?<!\bessa )(?<!\bnuestra )(?<!\bnossa )(?<!\bmi )"
+        r"(?<!\bminha )(?<!\bpresente )(?<!\bcentro de )(?<!\bcentros de )"
         r"investigac(?:ion|oes|ao|iones)?\b(?! (?:cientific|academic|aplicad|y desarrollo|e desenvolvimento|"
-        r"e inovacao|social|cualitativ|quantitativ|cuantitativ))",
+        r"e inovacao|e innovacion|social|cualitativ|qualitativ|quantitativ|cuantitativ))",
+        # ...except where the words say crime: the prosecutor's or the police's investigation, Venezuela's
+        # investigative police (CICPC), Mexico's intelligence centre (CISEN), a criminal investigation centre
+        r"(?:esta|desta|nesta|essa|la presente) investigac(?:ion|ao)"
+        r"(?= (?:de la fiscalia|del ministerio publico|do ministerio publico|policial|criminal|penal|"
+        r"judicial|da policia|de la policia))",
+        r"investigaciones cientificas(?=,? penales)", r"centro de investigacion y seguridad", r"cisen\b",
+        r"centros? de investigac(?:ion|ao) (?:criminal|policial|judicial)",
     ),
     "counternarcotics": (
         r"anti-?narcotic", r"antinarcotic", r"counter-?narcotic", r"counterdrug", r"antidrog", r"anti-drug",

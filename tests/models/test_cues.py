@@ -121,6 +121,10 @@ _OTHER_SENSES = [
     ("force_capacity", "esta investigación; la investigación científica", "la investigación del homicidio"),
     ("force_capacity", "centro de investigación; investigación y desarrollo", "las investigaciones"),
     ("force_capacity", "nossa investigação; investigação e inovação", "a investigação policial"),
+    ("force_capacity", "investigação qualitativa; desta investigação", "Esta investigación de la Fiscalía"),
+    ("force_capacity", "investigación e innovación; minha investigação", "el CISEN"),
+    ("force_capacity", "la investigación aplicada", "Centro de Investigación y Seguridad"),
+    ("force_capacity", "mi investigación", "Investigaciones Científicas, Penales y Criminalísticas"),
     ("war_on_crime", "the prohibition of unauthorised killings", "the prohibitionist consensus"),
 ]
 
@@ -140,7 +144,7 @@ def test_words_of_another_sense_do_not_light_a_group(group: str, other: str, mea
     ("intelligence sharing with Peru", {"cooperation"}),
     ("US military aid", {"foreign_aid", "united_states"}),
     ("longer prison terms", {"penal_law"}),
-    # drug prohibition and repression as a policy, in three languages
+    # drug prohibition and repression as a policy, in Spanish and Portuguese
     ("el paradigma prohibicionista y el modelo represivo", {"war_on_crime", "penal_law"}),
     ("o proibicionismo e a política repressiva", {"war_on_crime", "penal_law"}),
 ])
