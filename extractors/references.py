@@ -45,9 +45,10 @@ _AFTER_LIST = re.compile(
 
 _YEAR = re.compile(r"(?<![\d.,])(?:1[6-9]|20)\d\d[a-z]?(?![\d%])")
 _AUTHOR = re.compile(r"\b[A-ZÀ-Þ][\w’'-]+,\s(?:[A-ZÀ-Þ]\.\s?){1,3}")
-# A quoted title runs to its closing mark before the next opening one, so an opening mark that never closes
-# costs the text up to the next one, not the rest of the text.
-_LOCATOR = re.compile(r"\d+\s?\(\d+\)|\bpp?\.\s?\d|https?://|\bdoi\b|\d+[–-]\d+\.|“[^”“]{12,}”")
+# A quoted title is at most TITLE_CHARS long, so an opening mark that never closes costs that many characters,
+# not the rest of the passage (quadratic on a passage full of them).
+TITLE_CHARS = 300
+_LOCATOR = re.compile(rf"\d+\s?\(\d+\)|\bpp?\.\s?\d|https?://|\bdoi\b|\d+[–-]\d+\.|“[^”]{{12,{TITLE_CHARS}}}”")
 # Citation marks per 100 words: reference entries here run at 7 to 18, full-name styles at about 2.5;
 # a passage under a heading-like first line continues the list only at ENTRY_MARKS (an appendix that
 # cites its sources runs at about 3).

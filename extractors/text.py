@@ -16,11 +16,10 @@ _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # Emphasis spans at most EMPHASIS_CHARS: an opening mark that never closes is then given up after that many
 # characters, not at the end of the line (a one-line file with many unclosed marks was quadratic: 88 kB of
-# "*note" took 8 s).
-# Underscores inside a word (snake_case names) are no marks, as in CommonMark.
-EMPHASIS_CHARS = 500
+# "*note" took 8 s). Underscores inside a word (snake_case, author__name) are no marks, as in CommonMark.
+EMPHASIS_CHARS = 2000
 _MD_EMPHASIS = re.compile(
-    rf"(\*\*|\*|`|(?<![^\W_])__|(?<![^\W_])_(?!_))(?=\S)(.{{1,{EMPHASIS_CHARS}}}?)(?<=\S)\1(?!(?<=_)[^\W_])"
+    rf"(\*\*|\*|`|(?<!\w)__|(?<!\w)_(?!_))(?=\S)(.{{1,{EMPHASIS_CHARS}}}?)(?<=\S)\1(?!(?<=_)\w)"
 )
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BLANK = re.compile(r"\n\s*\n")

@@ -102,16 +102,19 @@ def test_markdown_headings_tables_and_code() -> None:
     assert "not report text" not in doc.text and "**" not in doc.text
 
 
-def test_markdown_emphasis_marks_go_and_unclosed_ones_stay_on_a_long_line() -> None:
-    # A long line full of marks that never close (footnote asterisks, snake_case names): each is kept as
-    # written, and emphasis on the same line is still read.
-    unclosed = " ".join(["*note on the municipal_guard budget"] * 400)
-    long_phrase = "x" * (EMPHASIS_CHARS - 10)
-    markdown = f"# Budget notes\n\nFirst **strong words** and _{long_phrase}_ end. {unclosed}\n"
+def test_markdown_emphasis_marks_go_but_not_marks_that_never_close_nor_underscores_in_words() -> None:
+    # A long line full of marks that never close (footnote asterisks) and snake_case names: each is kept as
+    # written, and emphasis on the same line is still read, up to EMPHASIS_CHARS long.
+    unclosed = " ".join(["*note on the municipal_guard budget (author__name)"] * 400)
+    longest = "x" * (EMPHASIS_CHARS - 10)
+    too_long = "y" * (EMPHASIS_CHARS + 10)
+    body = f"First **strong words** and _{longest}_ end, then *{too_long}*. {unclosed}"
+    markdown = f"# Budget notes\n\n{body}\n"
     doc = extract_bytes(markdown.encode(), "notes.md")
     assert doc.media_type == MARKDOWN
-    assert doc.text.count("*note") == 400 and doc.text.count("municipal_guard") == 400
-    assert "strong words and " + long_phrase + " end." in doc.text
+    assert doc.text.count("*note") == 400
+    assert doc.text.count("municipal_guard") == 400 and doc.text.count("author__name") == 400
+    assert "strong words and " + longest + " end, then *" + too_long + "*." in doc.text
 
 
 @pytest.mark.parametrize(

@@ -107,10 +107,11 @@ def test_without_a_heading_nothing_is_marked_however_dense_the_citations() -> No
     assert _kinds(PROSE, ENTRIES, ENTRIES) == ["text", "text", "text"]
 
 
-def test_a_quoted_title_counts_after_a_quotation_mark_that_never_closes() -> None:
-    # The stray opening mark is no title; the title after it still is one (one mark in 14 words).
-    text = "He said “maybe and left. See “A study of policing in the Andes” here."
-    assert citation_density(text) == pytest.approx(100 / 14)
+def test_a_quoted_title_is_short_a_long_quotation_is_none() -> None:
+    # A title is one citation mark; a speech quoted over a paragraph is not a title.
+    assert citation_density("See “Mano Dura policies in El Salvador” here.") == pytest.approx(100 / 8)
+    speech = "The minister said “" + "we will not negotiate with the gangs " * 10 + "” to applause."
+    assert citation_density(speech) == 0
 
 
 def test_marking_keeps_everything_else_of_each_passage() -> None:
