@@ -7,7 +7,7 @@
     e    tagging and classification rates, words per second of CPU, on real passages
     f    bench.memory_bench: peak RSS per process on the largest real report and a 2,000-page PDF
     g    bench.query_bench: filtered search over 1,000,000 passages (builds its store once, ~5 min)
-    h    bench.text_scaling: plain-text extraction at 100 kB, 400 kB and 1.6 MB, seconds per MB (~15 s)
+    h    bench.text_scaling: plain-text and Markdown extraction at 100 kB, 400 kB and 1.6 MB, s per MB (~20 s)
 --quick skips f, g and the `--no-prefect` ingest row; --skip-query skips g only.
 
 Ratios: "speedup" = baseline wall seconds / stage wall seconds (above 1 = faster than the bare parse); the
@@ -141,7 +141,7 @@ def table(summary: dict[str, Any]) -> str:
     if scaling:
         largest = {r["layout"]: r for r in scaling["runs"]}
         lines.append(
-            "h  plain text, s per MB at the largest size: "
+            "h  plain text and Markdown, s per MB at the largest size: "
             + ", ".join(
                 f"{k} {r['seconds_per_mb']:.2f} ({r['bytes'] / 1e6:.1f} MB in {r['seconds']:.1f} s)"
                 for k, r in largest.items()
