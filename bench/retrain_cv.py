@@ -33,7 +33,7 @@ from bench.context_eval import Documents
 from models.domain import SeedText
 from models.evaluation import evaluate, macro_f1
 from models.registry import seed_model
-from models.retrain import HUMAN_WEIGHT, Example, fit_weighted, retrain_design
+from models.retrain import HUMAN_WEIGHT, Example, fit_weighted, retrain_config
 from models.seed_data import load_seed
 from models.training import DESIGNS, SHIPPED_DESIGN
 
@@ -84,7 +84,7 @@ def main() -> None:
           "per label (prevention, enforcement, transnational)")
     print(f"{'seed model':<{width}}{seed_eval.macro_f1:>9.3f}{'':>8}  {'':<18}"
           + ", ".join(f"{s.f1:.3f}" for s in seed_eval.per_label.values()))
-    shipped = f"{'augmented' if retrain_design()['domain_adapt'] else 'plain'}:{HUMAN_WEIGHT}"
+    shipped = f"{'augmented' if retrain_config().augmented else 'plain'}:{HUMAN_WEIGHT}"
     decisions: dict[str, np.ndarray] = {}
     for config in args.configs.split(","):
         kind, _, rest = config.partition(":")

@@ -6,9 +6,8 @@ paragraph of the whole file (the layout that once made the time grow with the sq
 800 kB file took over a minute, a 3.6 MB one over 22); and Markdown whose body is one line, strewn with
 marks that never close (footnote asterisks, snake_case names, stray quotation marks: emphasis matching
 once searched the rest of the line from each of them, quoted-title matching the rest of the passage, and
-88 kB took 8 s). The
-prose has line-end hyphens, initials and abbreviations ("J. K. Ruiz", "e.g."), so line joining and
-sentence splitting do their full work.
+88 kB took 8 s). The prose has line-end hyphens, initials and abbreviations ("J. K. Ruiz", "e.g."), so
+line joining and sentence splitting do their full work.
 
     python -m bench.text_scaling [--sizes 100000 400000 1600000]
 

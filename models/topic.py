@@ -4,7 +4,7 @@ discusses none of them, whatever the classifier's scores say.
 
 The classifier learned from seed passages that are all about crime and security, the negatives included,
 so it has never seen text from outside the field and scores it at random. On the 26 real reports its
-scores would label 1,408 passages, 534 of which use no security word at all (482 in three Chilean
+scores would label 1,271 passages, 436 of which use no security word at all (389 in three Chilean
 presidential programmes: pensions, mining, schools; `python -m bench.off_topic`). A careful reader, shown
 passages without the model's labels, gave no strategy to 58 of a random sample of 60 of them (drawn when
 the words were fewer and 561 passages were off-topic); the two others (a call on educators and parents to
