@@ -507,7 +507,6 @@ def relabel_if_rules_changed(
     A promoted model this citsec does not have is left alone, with a line saying what to do. `progress`
     gets (passages done, passages in the store): (0, total) as the relabel starts (reclassify reports its
     start), then after each batch."""
-    from models.registry import load_model
     from models.topic import older_label_rules, record_label_rules
 
     record_label_rules(corpus)
@@ -524,6 +523,9 @@ def relabel_if_rules_changed(
         if older_label_rules(corpus) is None:
             return None  # another process did it while this one waited
         check_stop()  # a Ctrl-C during the last report: stop before hours of work, not after
+        # Imported here: scikit-learn takes ~2 s to import; a re-ingest with nothing due has no use for it.
+        from models.registry import load_model
+
         model = load_model(corpus, cache_dir=cache_dir)
         total, so_far = corpus.count_passages(), 0
 
