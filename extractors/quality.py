@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from extractors.unicode import without_marks
+
 GLUED_LETTERS = 25
 _URLISH = re.compile(r"(https?:|www\.|@|doi\.org|/\S*/|\.(com|org|net|gov|edu)\b)", re.IGNORECASE)
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
@@ -40,7 +42,7 @@ def comparable_words(text: str) -> Counter[str]:
     dropped first, so a TeX "Ju´arez" counts as "juarez" as it would with the accent on its letter."""
     text = text.translate(_SPACING_ACCENTS)
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = without_marks(decomposed)
     return Counter(_LETTER_RUN.findall(plain))
 
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from extractors.document import Passage
 from extractors.segment import Paragraph
+from extractors.unicode import without_marks
 
 REFERENCE_KIND = "reference"
 
@@ -61,7 +62,7 @@ HEADING_WORDS = 6
 
 def _folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return without_marks(decomposed).casefold()
 
 
 def _first_line(text: str) -> str:

