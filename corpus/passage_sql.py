@@ -153,15 +153,20 @@ def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
 def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
     """Passages counted per group; a passage counts once in every group it belongs to.
 
-    label: effective labels, "none" for passages without one; country/program: null for passages
-    mentioning none; year: of the report's date (published, else ingested); report: report id.
+    label: effective labels, "none" for passages without one (with a minimum score, only the labels that
+    reach it: the "enforcement" row counts what `passages --label enforcement` lists with the same
+    minimum); country/program: null for passages mentioning none; year: of the report's date (published,
+    else ingested); report: report id.
     """
     columns: list[ColumnElement[Any]] = []
     keys: list[ColumnElement[Any]] = []
     joins: list[tuple[Any, ColumnElement[bool]]] = []
     for field in by:
         if field == "label":
-            joins.append((CurrentLabel.__table__, CurrentLabel.passage_id == Passage.id))
+            held = CurrentLabel.passage_id == Passage.id
+            if f.min_score is not None:
+                held = and_(held, CurrentLabel.score >= f.min_score)
+            joins.append((CurrentLabel.__table__, held))
             expr: ColumnElement[Any] = func.coalesce(CurrentLabel.label, literal(NO_LABEL))
             columns.append(expr.label("label"))
             keys.append(expr)

@@ -39,9 +39,12 @@ BY = [
 ]
 
 
-def _groups(row: PassageRow, field: str, years: dict[int, int]) -> list[Any]:
-    """The groups one passage row falls in, from what `passages` printed."""
+def _groups(row: PassageRow, field: str, years: dict[int, int], min_score: float | None) -> list[Any]:
+    """The groups one passage row falls in, from what `passages` printed: with a minimum score, the labels
+    that reach it (a person's labels are certain)."""
     if field == "label":
+        if min_score is not None and row.label_origin != "human":
+            return [label for label in row.labels if row.scores[label] >= min_score] or ["none"]
         return row.labels or ["none"]
     if field == "country":
         return row.countries or [None]
@@ -54,12 +57,14 @@ def _groups(row: PassageRow, field: str, years: dict[int, int]) -> list[Any]:
     return [row.lang]
 
 
-def _expected_stats(rows: list[PassageRow], by: list[str], years: dict[int, int]) -> Counter[tuple[Any, ...]]:
+def _expected_stats(
+    rows: list[PassageRow], by: list[str], years: dict[int, int], min_score: float | None
+) -> Counter[tuple[Any, ...]]:
     counts: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
         keys: list[tuple[Any, ...]] = [()]
         for field in by:
-            keys = [(*k, g) for k in keys for g in _groups(row, field, years)]
+            keys = [(*k, g) for k in keys for g in _groups(row, field, years, min_score)]
         counts.update(set(keys))
     return counts
 
@@ -78,5 +83,5 @@ def test_passages_and_stats_agree(store: Corpus) -> None:
         for by in BY:
             stats = store.stats(by, f)
             got = Counter({tuple(s[field] for field in by): s["count"] for s in stats})
-            assert got == _expected_stats(rows, by, years), (f, by)
+            assert got == _expected_stats(rows, by, years, f.min_score), (f, by)
             assert all(list(s) == [*by, "count"] for s in stats)
