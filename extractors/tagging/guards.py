@@ -6,6 +6,7 @@ They only run on the (rare) matches of ambiguous words, so they cost nothing on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
@@ -35,6 +36,12 @@ _INSTITUTIONAL = _words(
     """
 )
 _TITLES = _words("mr mrs ms dr sen rep gen lt col capt sgt prof sr sra srta dra don doña dom michael")
+# Words that introduce a person's name: "a man named Jordan", "un joven llamado Israel", "alias Chad".
+_NAMING = _words("named called nicknamed alias llamado llamada apodado apodada chamado chamada apelidado")
+# A person described by age right after the name: "Jordan, a 19-year-old", "Israel, de 19 años", "Chad, 19,".
+_AGE_AFTER = re.compile(
+    r",\s+(?:(?:an?\s+)?\d{1,2}-year-old\b|(?:de\s+)?\d{1,2}\s+(?:años|anos|years old)\b|\d{1,2},)"
+)
 
 _FOOD_NEXT = _words(
     """
@@ -175,9 +182,11 @@ def _author_given_name(span: Span) -> bool:
 
 def person_guard(span: Span) -> bool:
     """Keep 'Jordan', 'Israel', 'Chad' unless it reads as a person's name ('Michael Jordan', 'Peterson,
-    Jordan;')."""
+    Jordan;', 'a man named Jordan', 'Jordan, a 19-year-old')."""
     prev, nxt = _prev(span), _next(span)
-    if prev is not None and prev.lower_.rstrip(".") in _TITLES:
+    if prev is not None and (prev.lower_.rstrip(".") in _TITLES or prev.lower_ in _NAMING):
+        return False
+    if _AGE_AFTER.match(span.doc.text, span.end_char):
         return False
     if _author_given_name(span):
         return False
