@@ -277,6 +277,17 @@ def tag_command(
 
 def _tag(source: str, model_version: str | None, explain: bool, db: str, loaded: Callable[[], None]) -> None:
     """The tag command's work; `loaded` is called once the model and the first batch's pipelines are."""
+    stream = _open_input(source)  # a mistyped file name fails first, before seconds of loading
+    try:
+        _tag_stream(stream, source, model_version, explain, db, loaded)
+    finally:
+        if source != "-":
+            stream.close()
+
+
+def _tag_stream(
+    stream: TextIO, source: str, model_version: str | None, explain: bool, db: str, loaded: Callable[[], None]
+) -> None:
     from extractors.tagging import Tagger
     from flows.cli.output import note
     from models.registry import load_model
@@ -291,7 +302,6 @@ def _tag(source: str, model_version: str | None, explain: bool, db: str, loaded:
         # A mistyped --db must not pass for "no model of our own": say which store was not found.
         note(f"no store at {sqlite_database(db) or db}: using the built-in seed model {model.version}")
     tagger = Tagger()
-    stream = _open_input(source)
     failure: list[UserError] = []
 
     def inputs() -> Iterator[TagInput]:
@@ -306,15 +316,11 @@ def _tag(source: str, model_version: str | None, explain: bool, db: str, loaded:
             failure.append(UserError(f"{name} is not UTF-8 text ({hint})"))
 
     out = sys.stdout
-    try:
-        for batch in batched(inputs(), BATCH_SIZE):
-            if len(batch) > BATCH_SIZE:  # one report's many passages: not all tagged with the collector off
-                loaded()
-            out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
-            out.flush()
+    for batch in batched(inputs(), BATCH_SIZE):
+        if len(batch) > BATCH_SIZE:  # one report's many passages: not all tagged with the collector off
             loaded()
-    finally:
-        if source != "-":
-            stream.close()
+        out.write("".join(dumps_row(row) + "\n" for row in tag_batch(batch, tagger, model, explain)))
+        out.flush()
+        loaded()
     if failure:
         raise failure[0]

@@ -238,6 +238,18 @@ def test_a_folder_is_named_as_a_folder(tmp_path, store_with_model):
     assert "is a folder; tag reads one file" in str(result.exception)
 
 
+def test_a_missing_file_fails_before_any_model_is_loaded(tmp_path, monkeypatch):
+    # The mistake is the file: no "no store" note before it, and no seconds spent loading a model first.
+    def no_model(*args, **kwargs):
+        raise AssertionError("loaded a model for a file that does not exist")
+
+    monkeypatch.setattr("models.registry.load_model", no_model)
+    result = _invoke(["tag", str(tmp_path / "typo.jsonl"), "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0
+    assert "no such file" in str(result.exception)
+    assert "no store" not in result.stderr
+
+
 @pytest.mark.parametrize(
     "url",
     [
