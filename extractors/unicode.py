@@ -69,8 +69,9 @@ _COMBINING_MARKS = _CombiningMarks()
 
 
 def without_marks(decomposed: str) -> str:
-    """A decomposed (NFD/NFKD) text without its combining marks: "Polici\u0301a" -> "Policia", twice as
-    fast as testing each character in Python."""
+    """A decomposed (NFD/NFKD) text without its combining marks: "Polici\u0301a" -> "Policia". Faster than
+    testing each character in Python: twice on the unlabeled real passages (mostly English), ~1.15x on
+    accented Spanish."""
     return decomposed.translate(_COMBINING_MARKS)
 
 

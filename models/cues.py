@@ -316,8 +316,8 @@ def literal_first(pattern: str) -> str:
         behinds.append(found.group(1))
         pos = found.end()
     words = _WORDS.match(pattern, pos)
-    if not behinds or words is None:
-        return pattern
+    if not behinds or words is None or any("|" in b or b.endswith("\\") for b in behinds):
+        return pattern  # a lookbehind with alternatives, or one that ends in an escape: left as written
     prefix = words.group(0)
     if pattern[words.end():words.end() + 1] in ("?", "*", "+", "{"):
         prefix = prefix[:-1]  # a quantifier applies to the last letter: "penas?" keeps "s?"

@@ -36,12 +36,27 @@ _INSTITUTIONAL = _words(
     """
 )
 _TITLES = _words("mr mrs ms dr sen rep gen lt col capt sgt prof sr sra srta dra don doña dom michael")
-# Words that introduce a person's name: "a man named Jordan", "un joven llamado Israel", "alias Chad".
-_NAMING = _words("named called nicknamed alias llamado llamada apodado apodada chamado chamada apelidado")
-# A person described by age right after the name: "Jordan, a 19-year-old", "Israel, de 19 años", "Chad, 19,".
-_AGE_AFTER = re.compile(
-    r",\s+(?:(?:an?\s+)?\d{1,2}-year-old\b|(?:de\s+)?\d{1,2}\s+(?:años|anos|years old)\b|\d{1,2},)"
+# Words that introduce a person's name: "alias Chad", "un joven apodado Israel".
+_ALIAS = _words("alias apodado apodada apelidado apelidada")
+# ...and words that do so only after a word for a person ("a man named Jordan", "un joven llamado Israel"):
+# "The report named Israel as a transit country", "called Chad the most fragile state" name the country.
+_NAMED = _words("named called nicknamed llamado llamada chamado chamada")
+_PERSON_NOUNS = _words(
+    """
+    man men woman women boy girl teenager teen youth kid child person suspect student driver member leader
+    guy hombre mujer joven chico chica niño niña muchacho muchacha adolescente sospechoso sospechosa señor
+    señora estudiante homem mulher jovem menino menina rapaz moça garoto garota suspeito suspeita senhor
+    senhora
+    """
 )
+# A person described by age right after the name: "Jordan, a 19-year-old", "Israel, de 19 años", "Chad, 19
+# años," ("In Jordan, 10,000 refugees", "En Israel, 20 años después", "Israel, a 75-year-old state" are no
+# ages of a person).
+_AGE_AFTER = re.compile(
+    r",\s+(?:(?:an?\s+)?\d{1,2}-year-old\b(?!\s+(?:state|country|nation|kingdom|monarchy|republic|conflict|war)\b)"
+    r"|de\s+\d{1,2}\s+a[ñn]os\b|\d{1,2}\s+(?:a[ñn]os|years\s+old)\s*,)"
+)
+
 
 _FOOD_NEXT = _words(
     """
@@ -184,8 +199,12 @@ def person_guard(span: Span) -> bool:
     """Keep 'Jordan', 'Israel', 'Chad' unless it reads as a person's name ('Michael Jordan', 'Peterson,
     Jordan;', 'a man named Jordan', 'Jordan, a 19-year-old')."""
     prev, nxt = _prev(span), _next(span)
-    if prev is not None and (prev.lower_.rstrip(".") in _TITLES or prev.lower_ in _NAMING):
+    if prev is not None and (prev.lower_.rstrip(".") in _TITLES or prev.lower_ in _ALIAS):
         return False
+    if prev is not None and prev.lower_ in _NAMED:
+        before = token_before(span.doc, prev.i)
+        if before is not None and before.lower_ in _PERSON_NOUNS:
+            return False
     if _AGE_AFTER.match(span.doc.text, span.end_char):
         return False
     if _author_given_name(span):

@@ -76,7 +76,11 @@ AnyLanguageOpt = Annotated[
 MinScoreOpt = Annotated[
     float | None,
     typer.Option(
-        "--min-score", help="Minimum score (0-1) of the labels asked for with --label (human labels: 1)."
+        "--min-score",
+        help=(
+            "Minimum score (0-1) of the labels asked for with --label, else of any label (human labels: 1); "
+            "stats --by label counts only the labels that reach it."
+        ),
     ),
 ]
 

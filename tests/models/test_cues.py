@@ -161,6 +161,8 @@ def test_each_phrase_lights_the_groups_it_names(text: str, groups: set[str]):
         (r"prison(?! terms\b)", r"prison(?! terms\b)"),  # no lookbehind in front: as it is
         (r"(?<!\bx )(?:a|b)c", r"(?<!\bx )(?:a|b)c"),  # no plain words after it: as it is
         (r"(?<!\bx )s?ab", r"(?<!\bx )s?ab"),  # its first letter is optional: as it is
+        (r"(?<!\bel |\blo )ab", r"(?<!\bel |\blo )ab"),  # alternatives in the lookbehind: as it is
+        (r"(?<!\) )ab", r"(?<!\) )ab"),  # a lookbehind on a closing bracket: as it is
     ],
 )
 def test_leading_lookbehinds_move_after_the_words_they_guard(pattern, moved):
