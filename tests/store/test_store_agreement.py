@@ -17,6 +17,8 @@ FILTERS = [
     PassageFilter(labels=("enforcement", "none")),
     PassageFilter(labels=("transnational",), min_score=0.8),
     PassageFilter(min_score=0.9),
+    PassageFilter(labels=("none",), min_score=0.9),
+    PassageFilter(labels=("enforcement", "none"), min_score=0.7),
     PassageFilter(countries=("CO", "MX")),
     PassageFilter(programs=("plan colombia",)),
     PassageFilter(lang="es"),
