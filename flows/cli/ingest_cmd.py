@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -62,11 +64,47 @@ def ingest_command(
 
     Example: citsec ingest corpus/samples https://example.org/feed.xml --workers 4
     """
-    from corpus import Corpus
-
     started = time.perf_counter()
     check_sources_named(sources)
     check_resource_limits()
+    with removed_if_left_empty(db):
+        _ingest(sources, db, workers, dask_address, no_prefect, started)
+
+
+@contextlib.contextmanager
+def removed_if_left_empty(db: str) -> Iterator[None]:
+    """Around an ingest that may create its SQLite store: when the command fails (a typo'd path, Ctrl-C,
+    an unreachable scheduler) before storing any report, failed ones included, the file it created goes
+    again, so that `citsec ingest typo.pdf` leaves no empty citsec.db behind."""
+    from corpus.engine import missing_sqlite_file
+
+    created = missing_sqlite_file(db)
+    try:
+        yield
+    except BaseException:
+        if created is not None:
+            _remove_empty_store(db, Path(created).expanduser())
+        raise
+
+
+def _remove_empty_store(db: str, path: Path) -> None:
+    from corpus import Corpus
+
+    if not path.exists():
+        return
+    with Corpus.open(db, must_exist=True) as corpus:
+        if next(corpus.reports(include_superseded=True), None) is not None or corpus.sources():
+            return
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _ingest(
+    sources: list[str], db: str, workers: int | None, dask_address: str | None, no_prefect: bool,
+    started: float,
+) -> None:
+    from corpus import Corpus
+
     with Corpus.open(db) as corpus:  # a bad --db is a one-line error here, before Prefect starts
         note_shadowed_paths(sources, {row.name: row.location for row in corpus.sources()})
     if no_prefect and dask_address:
@@ -216,8 +254,6 @@ def check_sources_named(sources: list[str]) -> None:
 def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
     """A SOURCE that is a registered name is that source, even where a file or folder here has the same
     name; say so, and how to name the local one, rather than ingest something else without a word."""
-    from pathlib import Path
-
     from flows.cli.output import note
 
     for source in sources:
@@ -370,8 +406,6 @@ def sources_add(
     if not is_url(location) and kind in ("url", "feed"):
         raise UserError(f"--kind {kind} needs an http(s) URL, not {location}")
     if "://" not in location:
-        from pathlib import Path
-
         path = Path(location).expanduser()
         if not path.exists():
             raise UserError(f"no such file or folder: {location}")

@@ -79,6 +79,35 @@ def test_ingest_nothing_is_one_line_error(tmp_path, db_url, capsys):
     assert "nothing to ingest" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--dask-address", "tcp://127.0.0.1:9"]],  # a typo'd path; a scheduler that refuses the connection
+    ids=["missing-path", "unreachable-scheduler"],
+)
+def test_a_failed_ingest_leaves_no_store_it_created(extra, tmp_path, capsys):
+    store = tmp_path / "new.db"
+    code, _, err = run_cli(["ingest", str(tmp_path / "typo.pdf"), "--db", str(store), *extra], capsys)
+    assert code == 2 and err.startswith("error: ")
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_failed_ingest_keeps_a_store_that_was_there_or_that_recorded_a_failure(tmp_path, db_url, capsys):
+    store = Path(db_url.removeprefix("sqlite:///"))
+    assert store.exists()  # the fixture's store: an ingest that finds nothing leaves it as it was
+    code, _, _ = run_cli(["ingest", str(tmp_path / "typo.pdf"), "--db", db_url], capsys)
+    assert code == 2 and store.exists()
+
+    broken = tmp_path / "trunc.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    fresh = tmp_path / "fresh.db"
+    typo = str(tmp_path / "typo.pdf")
+    code, _, err = run_cli(
+        ["ingest", str(broken), typo, "--db", str(fresh), "--workers", "1", "--no-prefect"], capsys
+    )
+    assert code == 1 and "failed: " in err
+    assert fresh.exists()  # it holds the failed report, which the next ingest retries
+
+
 def test_a_missing_source_among_good_ones_fails_the_command_after_the_rest_is_ingested(
     tmp_path, db_url, capsys
 ):
