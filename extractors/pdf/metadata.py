@@ -48,6 +48,24 @@ _DATE_LABEL = re.compile(
     r"atualizad[oa]|edi[cç][aã]o)\b[^:]*:",
     re.IGNORECASE,
 )
+# An author's credit typed after the title in the file's metadata: "Lineamientos programáticos J. jara".
+_TRAILING_CREDIT = re.compile(
+    r"^(?P<title>\S.*\S)\s+(?P<initials>(?:[A-ZÁÉÍÓÚÑ]\.\s*)+)(?P<surname>[^\W\d_]{2,})$"
+)
+# The lines of one title may differ in size by this share: an OCR text layer (Tesseract's) sizes each
+# line from its glyph boxes, so one title's lines come out at 82, 81 and 79 pt. A typeset subtitle is
+# smaller by more (LaTeX's sizes are 15-20% apart; a 14 pt subtitle under a 15 pt title is 7% smaller).
+_TITLE_SIZE_TOLERANCE = 0.05
+# A gap above a line (its top less the bottom of the line before) over this many times the widest gap
+# between the title's lines so far ends the title: a heading set in the title's size after a blank gap
+# ("Presentación de la Problemática") is not part of it. A quarter of the size is allowed on top, for
+# titles set tight (gaps near zero). Under a title of one line, a gap over this many sizes ends it (the
+# lines of a double-spaced title are one size apart).
+_TITLE_GAP_FACTOR = 2.0
+# Tesseract reads a Spanish "¿" as "é" ("éPor qué algunas empresas pagan extorsion y otras no?"): no
+# word starts with "é" and a capital, so there, with a "?" further on, it is the "¿".
+_MISREAD_OPENING_QUESTION = re.compile(r"(?<!\w)é(?=[A-ZÁÉÍÓÚÑ][^?]*\?)")
+
 # How much later than the file's creation a printed date may be: a PDF is written when it is published
 # or after, so a date printed months later is an event or a deadline (a report dated for the month it
 # is due out is fine).
@@ -68,11 +86,29 @@ def _text(value: Any) -> str | None:
     return value or None
 
 
-def title_from_metadata(info: Mapping[str, Any]) -> str | None:
+def title_from_metadata(info: Mapping[str, Any], front_lines: Sequence[str] = ()) -> str | None:
+    """The file's Title, unless it is a placeholder or a file name. An author's initials and surname typed
+    after it ("Lineamientos programáticos J. jara") are dropped when the Author or one of `front_lines`
+    (the first page's) names that person ("Jeannette Jara Román")."""
     title = _text(info.get("Title"))
-    if title and len(title) >= 4 and not _JUNK_TITLE.search(title):
-        return title
-    return None
+    if not title or len(title) < 4 or _JUNK_TITLE.search(title):
+        return None
+    credit = _TRAILING_CREDIT.match(title)
+    if credit and _names_person(
+        credit.group("initials"), credit.group("surname"), [_text(info.get("Author")) or "", *front_lines]
+    ):
+        return credit.group("title")
+    return title
+
+
+def _names_person(initials: str, surname: str, lines: Sequence[str]) -> bool:
+    """Whether one of `lines` has the surname after a word that starts with the first initial."""
+    surname, initial = surname.casefold(), initials[0].casefold()
+    for line in lines:
+        words = re.findall(r"[^\W\d_]+", line.casefold())
+        if surname in words and any(w.startswith(initial) for w in words[: words.index(surname)]):
+            return True
+    return False
 
 
 def author_from_metadata(info: Mapping[str, Any]) -> str | None:
@@ -98,26 +134,38 @@ def date_from_metadata(info: Mapping[str, Any], today: datetime.date | None = No
 
 
 def title_from_lines(lines: Sequence[Line]) -> str | None:
-    """The first page's title: the consecutive lines set in the largest size (at most three)."""
+    """The first page's title: the consecutive lines set in the largest size (at most three), up to a gap
+    much wider than the title's own line spacing."""
     candidates = [ln for ln in lines if sum(ch.isalpha() for ch in ln.text) >= 3]
     if not candidates:
         return None
     largest = max(ln.size for ln in candidates)
-    picked: list[str] = []
-    started = False
+    tolerance = max(0.5, _TITLE_SIZE_TOLERANCE * largest)
+    picked: list[Line] = []
     for ln in candidates:
-        if abs(ln.size - largest) < 0.5:
-            if picked and all(_capitals(t) for t in picked) and not _capitals(ln.text):
-                break  # a title set in capitals does not go on in mixed case: that is its author
-            picked.append(ln.text)
-            started = True
+        if abs(ln.size - largest) < tolerance:
+            if picked and _title_ends_before(picked, ln):
+                break
+            picked.append(ln)
             if len(picked) == 3:
                 break
-        elif started:
+        elif picked:
             break
     # Footnote marks on a title point to acknowledgements, not part of the title.
-    title = " ".join(picked).strip().rstrip("*∗†‡§ ").strip()
+    title = " ".join(ln.text for ln in picked).strip().rstrip("*∗†‡§ ").strip()
+    title = _MISREAD_OPENING_QUESTION.sub("¿", title)
     return title[:300] or None
+
+
+def _title_ends_before(title: Sequence[Line], line: Line) -> bool:
+    """Whether `line`, set in the title's size, is not part of the title made of `title` so far."""
+    if all(_capitals(ln.text) for ln in title) and not _capitals(line.text):
+        return True  # a title set in capitals does not go on in mixed case: that is its author
+    gap = line.top - title[-1].bottom
+    spacing = [b.top - a.bottom for a, b in zip(title, title[1:], strict=False)]
+    if not spacing:
+        return gap > _TITLE_GAP_FACTOR * line.size
+    return gap > _TITLE_GAP_FACTOR * max(0.0, *spacing) + 0.25 * line.size
 
 
 def _capitals(text: str) -> bool:

@@ -101,7 +101,9 @@ def layouts_to_document(
         warnings.append("no text found in PDF")
 
     first_lines = next((lines for _, lines in body if lines), [])
-    title = meta.title_from_metadata(info) or meta.title_from_lines(first_lines[:40])
+    title_lines = first_lines[:40]
+    title = meta.title_from_metadata(info, [ln.text for ln in title_lines])
+    title = title or meta.title_from_lines(title_lines)
     front_lines = [ln.text for lay, lines in body if lay.number <= FRONT_PAGES for ln in lines[:FRONT_LINES]]
     published = meta.publication_date(front_lines, info)
     metadata: dict[str, str] = {}

@@ -241,3 +241,62 @@ def text_pages(path: Path, pages: int, encrypt: str | None = None) -> Path:
         canvas.showPage()
     canvas.save()
     return path
+
+
+# A title of two lines, then, after a blank line, a section heading set in the title's very size.
+GAP_TITLE_LINES = ["Homicidios dolosos y mercados de drogas", "en tres provincias del litoral"]
+GAP_HEADING = "Planteamiento del problema"
+GAP_BODY = (
+    "Este informe reúne las tasas de homicidios dolosos registradas por las fiscalías provinciales "
+    "entre 2015 y 2024 y las compara con los decomisos de drogas de las fuerzas federales."
+)
+
+
+def title_then_heading_page(
+    path: Path, blank_lines: int = 1, title_lines: Sequence[str] = tuple(GAP_TITLE_LINES)
+) -> Path:
+    """A title (14 pt on a 17 pt leading), `blank_lines` empty lines, a heading set in the same font and
+    size, then body text: the heading is not part of the title."""
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.setTitle("")
+    leading = 17.0
+    y = _draw_lines(canvas, title_lines, MARGIN, HEIGHT - 80, "Helvetica", 14, leading)
+    y = _draw_lines(canvas, [GAP_HEADING], MARGIN, y - blank_lines * leading, "Helvetica", 14, leading)
+    _draw_lines(canvas, _wrap(GAP_BODY, WIDTH - 2 * MARGIN), MARGIN, y - 4)
+    canvas.save()
+    return path
+
+
+# A slide title as an OCR text layer gives it: each line sized from its glyph boxes (40, 39.4 and 38.6 pt
+# for one size) and the "¿" read as "é".
+OCR_TITLE_LINES = [
+    ("éPor qué algunos municipios", 40.0),
+    ("pagan a los grupos", 39.4),
+    ("armados y otros no?", 38.6),
+]
+OCR_TITLE = "¿Por qué algunos municipios pagan a los grupos armados y otros no?"
+
+
+def ocr_sized_title_page(path: Path) -> Path:
+    """A slide whose title lines differ a little in size, over a speaker's name in a much smaller size."""
+    canvas = Canvas(str(path), pagesize=(960, 540))
+    canvas.setTitle("")
+    y = 420.0
+    for text, size in OCR_TITLE_LINES:
+        _draw_lines(canvas, [text], 80, y, "Helvetica", size)
+        y -= 1.3 * size
+    speaker = ["Dra. Lucía Herrera Soto", "Observatorio de Seguridad Municipal"]
+    _draw_lines(canvas, speaker, 80, y - 40, size=18)
+    canvas.save()
+    return path
+
+
+def byline_page(path: Path, metadata_title: str, byline: str) -> Path:
+    """A title page whose file metadata has `metadata_title`, with `byline` printed under the title."""
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.setTitle(metadata_title)
+    y = _draw_lines(canvas, ["Plan Municipal de Convivencia"], MARGIN, HEIGHT - 100, "Helvetica-Bold", 20, 24)
+    y = _draw_lines(canvas, [byline], MARGIN, y - 10, "Helvetica", 12, 15)
+    _draw_lines(canvas, _wrap(GAP_BODY, WIDTH - 2 * MARGIN), MARGIN, y - 20)
+    canvas.save()
+    return path

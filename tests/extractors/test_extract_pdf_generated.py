@@ -7,15 +7,21 @@ from pathlib import Path
 
 import pytest
 from extract_pdfgen import (
+    GAP_HEADING,
+    GAP_TITLE_LINES,
     HEADER,
     HYPHENATED_TEXT,
+    OCR_TITLE,
     READING_ORDER,
     TABLE_ROWS,
+    byline_page,
     expected_texts,
     image_only_pages,
+    ocr_sized_title_page,
     ruled_table_page,
     split_accent_page,
     tex_spaced_page,
+    title_then_heading_page,
     two_column_report,
 )
 
@@ -121,3 +127,41 @@ def test_ruled_table_kept_out_of_running_text(tmp_path: Path) -> None:
     running = " ".join(p.text for p in doc.passages if p.kind == "text")
     assert "Antioquia" not in running
     assert "cleared it." in running and "satellite images" in running
+
+
+def test_title_ends_at_a_blank_gap_before_a_heading_in_its_size(tmp_path: Path) -> None:
+    # The heading after the blank line was read as the title's third line.
+    doc = extract_path(title_then_heading_page(tmp_path / "gap.pdf"))
+    assert doc.title == " ".join(GAP_TITLE_LINES)
+    # Set at the title's own spacing, the same line reads as the title's: the gap is what ends it.
+    doc = extract_path(title_then_heading_page(tmp_path / "no_gap.pdf", blank_lines=0))
+    assert doc.title == " ".join([*GAP_TITLE_LINES, GAP_HEADING])
+
+
+def test_one_line_title_ends_at_a_gap_of_two_blank_lines(tmp_path: Path) -> None:
+    # A title of one line has no spacing of its own to compare with: a gap over twice its size (wider than
+    # a double-spaced title's) ends it. One blank line is as wide as double spacing and does not.
+    title = GAP_TITLE_LINES[:1]
+    doc = extract_path(title_then_heading_page(tmp_path / "two.pdf", blank_lines=2, title_lines=title))
+    assert doc.title == GAP_TITLE_LINES[0]
+    doc = extract_path(title_then_heading_page(tmp_path / "one.pdf", blank_lines=1, title_lines=title))
+    assert doc.title == f"{GAP_TITLE_LINES[0]} {GAP_HEADING}"
+
+
+def test_ocr_title_lines_sized_a_little_apart_are_one_title(tmp_path: Path) -> None:
+    # Only the 40 pt line was the title ("éPor qué algunos municipios"), the "¿" read as "é".
+    assert extract_path(ocr_sized_title_page(tmp_path / "slide.pdf")).title == OCR_TITLE
+
+
+@pytest.mark.parametrize(
+    ("byline", "title"),
+    [
+        ("María Ortega Ruiz", "Plan municipal de convivencia"),
+        # Nothing on the page names an M. Ortega: "M. ortega" may be part of the title, and stays.
+        ("Equipo técnico municipal", "Plan municipal de convivencia M. ortega"),
+    ],
+)
+def test_metadata_title_drops_a_printed_author_credit(tmp_path: Path, byline: str, title: str) -> None:
+    credited = "Plan municipal de convivencia M. ortega"
+    doc = extract_path(byline_page(tmp_path / "byline.pdf", credited, byline))
+    assert doc.title == title

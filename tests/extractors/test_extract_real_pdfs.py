@@ -101,3 +101,21 @@ def test_kast_programme_not_dated_by_its_body(shared_dir: Path) -> None:
     # It got 2019-10-18, a date its first text page mentions; its covers are images and the file says 2021-08.
     doc = _extract(shared_dir, "chile2025_programa_kast_es.pdf")
     assert doc.published is not None and (doc.published.year, doc.published.month) == (2021, 8)
+
+
+def test_title_stops_at_the_gap_before_a_section_heading(shared_dir: Path) -> None:
+    # "Presentación de la Problemática", set in the title's 12 pt after a blank line, was read into the title.
+    doc = _extract(shared_dir, "argentina_homicidios_narcotrafico_informe_es.pdf")
+    assert doc.title == "Análisis de la Tasa de Homicidios Dolosos por Narcotráfico en la República Argentina"
+
+
+def test_metadata_title_without_the_author_credit_typed_after_it(shared_dir: Path) -> None:
+    # The file's Title is "Lineamientos programáticos J. jara"; the title page reads "Jeannette Jara Román".
+    doc = _extract(shared_dir, "chile2025_programa_jara_es.pdf")
+    assert doc.title == "Lineamientos programáticos"
+
+
+def test_ocr_slide_title_whole_with_its_opening_question_mark(shared_dir: Path) -> None:
+    # It was "éPor qué algunas": OCR sized the title's three lines 82, 81 and 79 pt and read "¿" as "é".
+    doc = _extract(shared_dir, "estevez_extorsion_seminario_slides_es.pdf")
+    assert doc.title == "¿Por qué algunas empresas pagan extorsion y otras no?"
