@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import carry_late_labels, labels_came_over, rebuild, set_human_labels
+from corpus.labelstate import carry_late_labels, chunks, labels_came_over, rebuild, set_human_labels_many
 from corpus.records import LabelRow
 from corpus.schema import CurrentLabel, HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -42,9 +42,15 @@ class LabelsMixin(StoreBase):
         *,
         annotator: str | None = None,
         origin: str = "human",
+        if_changed: bool = False,
     ) -> list[int]:
         """Several (passage_id, labels) in one transaction, for imports; later items win. Labels on
-        passages of superseded readings come over as in add_labels, one match per reading, not per label."""
+        passages of superseded readings come over as in add_labels, one match per reading, not per label.
+
+        Returns the ids of the labels written, one per item; with `if_changed` (what `citsec label
+        add|none|import` use), only those of the items that change something: an item identical to the
+        label in force is not recorded again (see `same_label`), so giving a label twice, or importing a
+        file again, leaves the history as it was."""
         _check_origin(origin)
         checked = [(int(pid), validate_labels(labels)) for pid, labels in items]
         ids: list[int] = []
@@ -58,13 +64,16 @@ class LabelsMixin(StoreBase):
             missing = sorted(wanted - known)
             if missing:
                 raise CorpusError(f"no passage with id {missing[0]}")
+            if if_changed:
+                held = _in_force_on_passages(conn, sorted(wanted))
+                checked = _changing(checked, held, lambda labels: (tuple(labels), annotator, origin))
             for pid, labels in checked:
                 row = {"passage_id": pid, "labels": labels, "annotator": annotator, "origin": origin}
                 ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
-                set_human_labels(conn, pid, labels)
+            set_human_labels_many(conn, dict(checked))  # later items win
             # A passage of a superseded reading (an id from an export made before the report was read
             # again): its label comes over to the current reading, as it would have at store time.
-            carry_late_labels(conn, wanted)
+            carry_late_labels(conn, {pid for pid, _ in checked})
         return ids
 
     def add_text_labels(
@@ -77,19 +86,40 @@ class LabelsMixin(StoreBase):
         origin: str = "import",
     ) -> int:
         """Labels for a text that is not a stored passage (imported gold, seed sets): training data only."""
+        return self.add_text_labels_many([(text, labels, lang)], annotator=annotator, origin=origin)[0]
+
+    def add_text_labels_many(
+        self,
+        items: Iterable[tuple[str, Iterable[str], str | None]],
+        *,
+        annotator: str | None = None,
+        origin: str = "import",
+        if_changed: bool = False,
+    ) -> list[int]:
+        """Several (text, labels, lang) for texts that are not stored passages, in one transaction; a text
+        given again gets a newer label (the latest one per text is in force), later items win.
+
+        Returns the ids of the labels written, one per item; with `if_changed`, only those of the items
+        that change something, as in add_labels_many: an item identical to the text's label in force (the
+        same labels, annotator, origin and language: see `same_label`) is not recorded again."""
         _check_origin(origin)
-        if not text.strip():
-            raise CorpusError("a labeled text must not be empty")
-        row = {
-            "text": text,
-            "lang": lang,
-            "labels": validate_labels(labels),
-            "annotator": annotator,
-            "origin": origin,
-            "created_at": utcnow(),
-        }
-        with self._write() as conn:
-            return int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one())
+        checked: list[tuple[str, list[str], str | None]] = []
+        for text, labels, lang in items:
+            if not text.strip():
+                raise CorpusError("a labeled text must not be empty")
+            checked.append((text, validate_labels(labels), lang))
+        ids: list[int] = []
+        # Under the labels lock, as passage labels are: two imports of one file at once record it once.
+        with self._write(PG_LOCK_LABELS) as conn:
+            todo = [(text, (labels, lang)) for text, labels, lang in checked]
+            if if_changed:
+                held = _in_force_on_texts(conn, sorted({text for text, _, _ in checked}))
+                todo = _changing(todo, held, lambda given: (tuple(given[0]), annotator, origin, given[1]))
+            for text, (labels, lang) in todo:
+                row = {"text": text, "lang": lang, "labels": labels, "annotator": annotator, "origin": origin,
+                       "created_at": utcnow()}  # fmt: skip
+                ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
+        return ids
 
     def latest_labels(self, passage_id: int) -> LabelRow | None:
         """The label set in force for a passage, or None when no person labeled it."""
@@ -183,6 +213,89 @@ class LabelsMixin(StoreBase):
         """Recompute every passage's effective labels from labels and predictions (a repair tool)."""
         with self._write(PG_LOCK_LABELS) as conn:
             rebuild(conn)
+
+
+_K = TypeVar("_K", int, str)  # a passage id, or a free text
+_G = TypeVar("_G")  # what an item gives: its labels (and a free text's language)
+
+
+def same_label(held: Hashable | None, given: Hashable) -> bool:
+    """Whether a label given is identical to the one in force (`held`: None when there is none), so that
+    recording it again would change nothing: the same label set (sorted, as validate_labels gives it; an
+    empty set is "none"), the same annotator (no annotator only matches no annotator) and the same origin
+    ("human", "import", ...); for a free text also the same language. A different set, or the same set from
+    another annotator or by another route (a person's `label add` after an import), is a new label: it
+    supersedes the one in force and both stay in the history.
+
+    A copy of another passage's label (carried over when a report was read again) is never identical, even
+    with the same labels and annotator (`_in_force_on_passages` gives no key for it): a label given to the
+    passage itself is the person's own, which later labels of the old passage no longer override
+    (corpus.labelstate.carry_late_labels), so it is recorded."""
+    return held is not None and held == given
+
+
+def _changing(
+    items: Sequence[tuple[_K, _G]], held: Mapping[_K, Hashable | None], key: Callable[[_G], Hashable]
+) -> list[tuple[_K, _G]]:
+    """The items that change something, in order. `held` is the `same_label` key of each passage's (or
+    text's) label in force, None where nothing compares (a copy); `key(given)` is an item's key.
+
+    An item is left out when it is identical to the label in force just before it: the stored one, or the
+    one an earlier item for the same passage just gave (a file that repeats a line records it once). And
+    every item for a passage is left out when the last of them is identical to the stored label in force:
+    the file would end where the passage already is. So a file that labels a passage twice (a line, then
+    its correction further down) imported again changes nothing either; imported over another label, it
+    records both, as before."""
+    last = {target: given for target, given in items}
+    settled = {target for target, given in last.items() if same_label(held.get(target), key(given))}
+    now = dict(held)
+    changing = []
+    for target, given in items:
+        if target in settled or same_label(now.get(target), key(given)):
+            continue
+        now[target] = key(given)
+        changing.append((target, given))
+    return changing
+
+
+def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, Hashable | None]:
+    """The same_label key (labels, annotator, origin) of each labeled passage's label in force, or None for a
+    copy of another passage's label: a few queries, not one per passage."""
+    held: dict[int, Hashable | None] = {}
+    for ids in chunks(passage_ids):
+        newest = (
+            select(func.max(HumanLabel.id))
+            .where(HumanLabel.passage_id.in_(ids))
+            .group_by(HumanLabel.passage_id)
+        )
+        rows = conn.execute(
+            select(HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
+                   HumanLabel.carried_from)
+            .where(HumanLabel.id.in_(newest))
+        )  # fmt: skip
+        for pid, labels, annotator, origin, carried_from in rows:
+            own = carried_from is None
+            held[cast(int, pid)] = (tuple(sorted(set(labels or []))), annotator, origin) if own else None
+    return held
+
+
+def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, Hashable | None]:
+    """The same_label key (labels, annotator, origin, lang) of each labeled free text's label in force."""
+    held: dict[str, Hashable | None] = {}
+    for some in chunks(texts):
+        newest = (
+            select(func.max(HumanLabel.id))
+            .where(HumanLabel.passage_id.is_(None), HumanLabel.text.in_(some))
+            .group_by(HumanLabel.text)
+        )
+        rows = conn.execute(
+            select(HumanLabel.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
+                   HumanLabel.lang)
+            .where(HumanLabel.id.in_(newest))
+        )  # fmt: skip
+        for text, labels, annotator, origin, lang in rows:
+            held[str(text)] = (tuple(sorted(set(labels or []))), annotator, origin, lang)
+    return held
 
 
 def _check_origin(origin: str) -> None:

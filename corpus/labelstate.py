@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, literal, or_, select
 
@@ -17,9 +17,11 @@ from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Predi
 
 HUMAN_SCORE = 1.0
 _CHUNK = 500
+_T = TypeVar("_T")
 
 
-def chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
+    """`ids` in slices of `size`: one statement's IN list each."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 

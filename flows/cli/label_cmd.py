@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
@@ -122,16 +122,45 @@ def check_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> Non
             raise UserError(f"{where}: passage {item.passage_id} in the store has a different text")
 
 
-def import_labels(corpus: Corpus, items: Sequence[LabelLine], annotator: str | None) -> tuple[int, int]:
-    """Store checked lines: passage labels in one transaction, then free texts; (passages, texts)."""
+class Imported(NamedTuple):
+    """What an import stored: labels on stored passages, labels on free texts, and the lines left out
+    because they would change nothing (corpus.labels.same_label: already the label in force)."""
+
+    on_passages: int
+    texts: int
+    unchanged: int
+
+
+def import_labels(corpus: Corpus, items: Sequence[LabelLine], annotator: str | None) -> Imported:
+    """Store checked lines: passage labels in one transaction, then free texts in another. A line identical
+    to the label in force (the same labels, annotator and origin, and for a text the same language) adds
+    nothing to the history, so importing a file again changes nothing."""
     on_passages = [(i.passage_id, i.labels) for i in items if i.passage_id is not None]
-    if on_passages:
-        corpus.add_labels_many(on_passages, annotator=annotator, origin="import")
-    free = [i for i in items if i.passage_id is None]
-    for item in free:
-        assert item.text is not None
-        corpus.add_text_labels(item.text, item.labels, lang=item.lang, annotator=annotator, origin="import")
-    return len(on_passages), len(free)
+    added = (
+        corpus.add_labels_many(on_passages, annotator=annotator, origin="import", if_changed=True)
+        if on_passages
+        else []
+    )
+    free = [(i.text, i.labels, i.lang) for i in items if i.passage_id is None and i.text is not None]
+    added_free = (
+        corpus.add_text_labels_many(free, annotator=annotator, origin="import", if_changed=True)
+        if free
+        else []
+    )
+    return Imported(len(added), len(added_free), len(items) - len(added) - len(added_free))
+
+
+def import_summary(done: Imported) -> str:
+    """The line `label import` prints: what it stored, and what it left as it was (when anything)."""
+    passages, texts, unchanged = done
+    total = passages + texts
+    line = (
+        f"imported {total} label{'s' if total != 1 else ''}: {passages} on stored "
+        f"passage{'s' if passages != 1 else ''}, {texts} free text{'s' if texts != 1 else ''}"
+    )
+    if unchanged:
+        line += f"; {unchanged} line{'s' if unchanged != 1 else ''} already current, left unchanged"
+    return line
 
 
 def export_row(row: LabelRow) -> dict[str, Any]:
@@ -174,6 +203,20 @@ AnnotatorOpt = Annotated[
 ]
 
 
+def _label_by_hand(corpus: Corpus, passage_id: int, labels: list[str], annotator: str | None) -> bool:
+    """A person's label for a passage (`label add`, `label none`), unless it is the label in force already
+    (the same labels from the same annotator, given by hand: corpus.labels.same_label), which would only
+    repeat a row in the history. Whether a label was recorded."""
+    who = annotator or default_annotator()
+    return bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
+
+
+def _note_unchanged(passage_id: int) -> None:
+    from flows.cli.output import note
+
+    note(f"note: passage {passage_id} already had this label from the same annotator; nothing recorded")
+
+
 def _open_lines(path: str) -> tuple[list[str], str]:
     if path == "-":
         return sys.stdin.read().splitlines(), "<stdin>"
@@ -192,7 +235,9 @@ def add_command(
     annotator: AnnotatorOpt = None,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
-    """Label a passage; the new label supersedes any earlier one (which stays in the history)."""
+    """Label a passage; the new label supersedes any earlier one (which stays in the history).
+
+    Giving the label in force again (the same labels, from the same annotator) records nothing."""
     from corpus import Corpus, CorpusError, validate_label_set
 
     try:
@@ -200,9 +245,11 @@ def add_command(
     except CorpusError as exc:
         raise UserError(str(exc)) from None
     with Corpus.open(db, must_exist=True) as corpus:
-        corpus.add_labels(passage_id, chosen, annotator=annotator or default_annotator())
+        added = _label_by_hand(corpus, passage_id, chosen, annotator)
         row = corpus.passage(passage_id)
     out_console.print(f"passage {passage_id}: {', '.join(row.labels) or 'none'}", highlight=False)
+    if not added:
+        _note_unchanged(passage_id)
 
 
 @label_app.command("none", epilog="Example: citsec label none 1234")
@@ -215,8 +262,10 @@ def none_command(
     from corpus import Corpus
 
     with Corpus.open(db, must_exist=True) as corpus:
-        corpus.add_labels(passage_id, [], annotator=annotator or default_annotator())
+        added = _label_by_hand(corpus, passage_id, [], annotator)
     out_console.print(f"passage {passage_id}: none", highlight=False)
+    if not added:
+        _note_unchanged(passage_id)
 
 
 @label_app.command("import", epilog="Example: citsec label import labels.jsonl --annotator ana")
@@ -228,20 +277,17 @@ def import_command(
     """Import labels from a JSON-lines file; one bad line imports nothing.
 
     Each line is {"passage_id", "labels"} for a stored passage or {"text", "labels", "lang"?} for a text
-    not in the store. The whole file is checked first, and an error names the bad line."""
+    not in the store. The whole file is checked first, and an error names the bad line. A line that is
+    already the label in force (same labels, annotator and origin) is left out: importing a file again
+    changes nothing."""
     from corpus import Corpus
 
     lines, name = _open_lines(file)
     items = read_label_lines(lines, name)
     with Corpus.open(db) as corpus:
         check_passages(corpus, items, name)
-        on_passages, texts = import_labels(corpus, items, annotator or default_annotator())
-    total = on_passages + texts
-    print(
-        f"imported {total} label{'s' if total != 1 else ''}: {on_passages} on stored "
-        f"passage{'s' if on_passages != 1 else ''}, {texts} free text{'s' if texts != 1 else ''}",
-        file=sys.stderr,
-    )
+        done = import_labels(corpus, items, annotator or default_annotator())
+    print(import_summary(done), file=sys.stderr)
 
 
 @label_app.command("export", epilog="Example: citsec label export > labels.jsonl")
