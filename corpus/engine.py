@@ -112,6 +112,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     """Apply the shipped Alembic migrations up to `revision`; returns the revision now in place."""
     from alembic import command
     from alembic.config import Config
+    from alembic.util.exc import CommandError
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -121,7 +122,14 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             command.upgrade(config, revision)
     except OperationalError as exc:
         raise CorpusError(f"cannot migrate database {display_url(engine)}: {first_line(exc)}") from exc
+    except CommandError as exc:  # a revision Alembic does not know: a typo, or the store's is newer
+        raise CorpusError(f"cannot migrate database {display_url(engine)}: {first_line(exc)}") from exc
     return current_revision(engine) or ""
+
+
+def known_revisions() -> set[str]:
+    """The schema revisions this citsec ships (versions/NNNN_*.py)."""
+    return {path.name.split("_", 1)[0] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
 
 
 def missing_sqlite_file(url: str) -> str | None:
@@ -141,4 +149,9 @@ def ensure_schema(engine: Engine, *, must_exist: bool = False) -> None:
     if found is None and must_exist:
         where = display_url(engine)
         raise CorpusError(f"no citsec store in {where} yet (check --db; `citsec ingest` creates one)")
+    if found is not None and found not in known_revisions():
+        raise CorpusError(
+            f"the store in {display_url(engine)} has schema revision {found}, which this citsec (revision "
+            f"{HEAD}) does not know: a newer citsec wrote it; upgrade citsec to use it"
+        )
     upgrade(engine)

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter
-from corpus.engine import MIGRATIONS_DIR, current_revision, make_engine, upgrade
+from corpus.engine import MIGRATIONS_DIR, current_revision, known_revisions, make_engine, upgrade
 from corpus.migrations import HEAD
 
 TABLES = {
@@ -57,6 +57,35 @@ def test_migrating_an_empty_database_then_again(empty_url: str, request: pytest.
         assert upgrade(engine) == HEAD
         assert set(inspect(engine).get_table_names()) >= TABLES
         assert upgrade(engine) == HEAD
+    finally:
+        engine.dispose()
+
+
+def test_known_revisions_are_the_migration_scripts() -> None:
+    assert known_revisions() == {f"{n:04d}" for n in range(1, int(HEAD) + 1)}
+
+
+def test_a_store_a_newer_citsec_migrated_is_one_clear_error(store_url: str) -> None:
+    with Corpus.open(store_url):
+        pass
+    engine = make_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0042'"))
+        with pytest.raises(CorpusError, match="schema revision 0042, which this citsec .* does not know"):
+            Corpus.open(store_url)
+        with pytest.raises(CorpusError, match="cannot migrate database .*0042"):  # `citsec db upgrade`
+            upgrade(engine)
+        assert current_revision(engine) == "0042"  # left as the newer citsec wrote it
+    finally:
+        engine.dispose()
+
+
+def test_an_unknown_target_revision_is_one_clear_error(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        with pytest.raises(CorpusError, match="cannot migrate database .*'bogus'"):
+            upgrade(engine, "bogus")
     finally:
         engine.dispose()
 
