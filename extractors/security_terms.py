@@ -7,15 +7,23 @@ Seguridad Preventiva" is), and the classifier asks it of a whole passage (models
 that never speaks of security discusses no security strategy, whatever its scores).
 
 A word counts when it starts with one of the stems below (accents and case folded), unless the word after
-it turns it into another field ("seguridad social", "food security", "seguro de salud"). No spaCy here:
-`mentions_security` reads plain text, so the classifier's callers do not load a language pipeline.
+it turns it into another field ("seguridad social", "food security", "seguro de salud"). A passage also
+speaks of security when it names an enforcement or transnational programme of citsec's gazetteer ("Plan
+Colombia was funded by the United States", "la Iniciativa Mérida"): those are security policy by what
+they are, while a prevention programme (Sembrando Vida, a national development plan) is security business
+only next to security words. No spaCy here: `mentions_security` reads plain text, so the classifier's
+callers do not load a language pipeline.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+
+PROGRAMS_GAZETTEER = Path(__file__).resolve().parent / "gazetteers" / "programs.jsonl"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -208,7 +216,41 @@ def mentions_security(text: str) -> bool:
             continue  # La Paz, the city; "la Paz Total" and "construir la paz" are peace
         if security_word(word, nxt, after, words[i - 1] if i else ""):
             return True
-    return False
+    return names_security_program(plain)
+
+
+def names_security_program(text: str) -> bool:
+    """Does `text` (accents dropped) name an enforcement or transnational programme of the gazetteer? Its
+    names and aliases in any case, except those the gazetteer keeps to title case ("Secure Communities",
+    not "secure communities"), and its acronyms as written ("CARSI").
+
+    >>> names_security_program("Plan Colombia was funded by the United States.")
+    True
+    >>> names_security_program("Sembrando Vida planted trees in Tabasco.")
+    False
+    """
+    any_case, as_written = _security_programs()
+    return bool(any_case.search(text) or as_written.search(text))
+
+
+@lru_cache(maxsize=1)
+def _security_programs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    any_case: set[str] = set()
+    as_written: set[str] = set()
+    for line in PROGRAMS_GAZETTEER.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else {}
+        if row.get("strategy") not in ("enforcement", "transnational"):
+            continue
+        title_case = {_unaccented(name) for name in row.get("title_case", [])}
+        for name in (row["name"], *(a for aliases in row["aliases"].values() for a in aliases)):
+            (as_written if _unaccented(name) in title_case else any_case).add(_unaccented(name))
+        as_written.update(row.get("acronyms", []))
+
+    def pattern(names: set[str], flags: int) -> re.Pattern[str]:
+        longest_first = sorted(names, key=lambda name: (-len(name), name))
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)", flags)
+
+    return pattern(any_case, re.IGNORECASE), pattern(as_written, 0)
 
 
 def _same_line(text: str, found: list[tuple[str, int]], i: int) -> bool:

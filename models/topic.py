@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 # (migration 0009); "2": the off-topic rule's first words; "3": the words a second reading of news added
 # (extractors.security_terms: attacks, sanctions, the disappeared...); "4": other senses of security words
 # in the Chilean programmes (erradicar el adoctrinamiento, capturar energía, seguridad clínica, the Fiscalía
-# Nacional Económica).
-LABEL_RULES_VERSION = "4"
+# Nacional Económica); "5": naming an enforcement or transnational programme of the gazetteer ("Plan
+# Colombia was funded by the United States") speaks of security.
+LABEL_RULES_VERSION = "5"
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.security_terms import mentions_security
+from extractors.security_terms import mentions_security, names_security_program
 
 
 @pytest.mark.parametrize(
@@ -87,6 +87,42 @@ def test_texts_that_speak_of_security(text):
 )
 def test_texts_that_do_not(text):
     assert not mentions_security(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan Colombia was funded by the United States.",
+        "Los Estados Unidos financian la Iniciativa Mérida.",
+        "Los Estados Unidos financian la Iniciativa Merida.",  # accents dropped, as PDFs do
+        "Congress cut CARSI funds for Honduras.",  # an acronym as written
+        "O Plano Colômbia custou bilhões de dólares.",
+        "Secure Communities expanded to every county.",  # a title-case name, written so
+        "The Kingpin Act named three Sinaloa companies.",
+    ],
+)
+def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(text):
+    assert mentions_security(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sembrando Vida planted trees in Tabasco.",  # a prevention programme alone is not
+        "El Plan Nacional de Desarrollo prioriza la infraestructura.",
+        "The carsi brand sold tyres.",  # an acronym only as written
+        "They built secure communities of practice online.",  # a title-case name in lower case
+        "Colombian planners visited the Mérida campus.",  # the words apart
+    ],
+)
+def test_other_programme_mentions_do_not(text):
+    assert not names_security_program(fold_marks(text))
+
+
+def fold_marks(text: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
 def test_a_capitalised_word_on_the_line_before_does_not_make_a_name():

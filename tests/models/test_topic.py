@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from models.context import in_context
+from models.labels import LABELS
 from models.registry import LoadedModel
 from models.retrain import Example, score
 from models.topic import off_topic
@@ -33,6 +34,18 @@ def test_a_passage_without_a_security_word_is_scored_but_not_labeled(fitted):
     alone, *crackdown = model.predict([YOUTH_CENTRES, *CRACKDOWN])
     assert alone.labels == [] and list(alone.scores.values()) == pytest.approx(list(own), abs=1e-4)
     assert all(p.labels for p in crackdown)
+
+
+def test_a_passage_naming_a_security_programme_is_labeled_without_a_security_word(fitted):
+    # A user-journey review: "Plan Colombia was funded by the United States." scored transnational 0.90 with
+    # the seed model and got no label, the programme being no security word.
+    funded = "Plan Colombia was funded by the United States through the State Department and USAID."
+    assert off_topic([funded, YOUTH_CENTRES]) == [False, True]
+    model = LoadedModel("test", fitted)
+    own = fitted.predict_proba([funded])[0]
+    (prediction,) = model.predict([funded])
+    by_scores = [name for name, s, t in zip(LABELS, own, fitted.thresholds_, strict=True) if s >= t]
+    assert by_scores and prediction.labels == by_scores
 
 
 def test_an_off_topic_passage_is_read_in_its_report_like_any_other_but_not_labeled(fitted):
