@@ -109,12 +109,22 @@ def evaluate(y_true: np.ndarray, y_pred: np.ndarray, langs: list[str | None]) ->
 
 
 def format_evaluation(evaluation: Evaluation, title: str = "") -> str:
-    """A plain-text table of an evaluation, for people."""
+    """A plain-text table of an evaluation, for people. Every number sits under its header: a label's row
+    fills the columns up to `pred` (passages the label is in, gold and predicted); a macro-F1 row (overall,
+    then per language) has its score under `f1` and the number of passages it is computed on under
+    `passages`."""
+    macro = [("macro-F1", evaluation.macro_f1, evaluation.n)] + [
+        (f"macro-F1 {lang}", by_lang["macro_f1"], int(by_lang["n"]))
+        for lang, by_lang in evaluation.per_language.items()
+    ]
+    # Wide enough for the longest row name ("macro-F1 unknown" when a passage's language is not known).
+    width = max(15, 2 + max(len(name) for name in [*evaluation.per_label, *(name for name, _, _ in macro)]))
     lines = [title] if title else []
-    lines.append(f"{'label':<15}{'precision':>10}{'recall':>8}{'f1':>8}{'gold':>6}{'pred':>6}")
+    lines.append(f"{'label':<{width}}{'precision':>10}{'recall':>8}{'f1':>8}{'gold':>6}{'pred':>6}{'passages':>10}")
     for label, s in evaluation.per_label.items():
-        lines.append(f"{label:<15}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.support:>6}{s.predicted:>6}")
-    lines.append(f"{'macro-F1':<15}{evaluation.macro_f1:>34.3f}{evaluation.n:>6}")
-    for lang, by_lang in evaluation.per_language.items():
-        lines.append(f"{'macro-F1 ' + lang:<15}{by_lang['macro_f1']:>34.3f}{int(by_lang['n']):>6}")
+        lines.append(
+            f"{label:<{width}}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.support:>6}{s.predicted:>6}"
+        )
+    for name, score, n in macro:
+        lines.append(f"{name:<{width}}{'':>18}{score:>8.3f}{'':>12}{n:>10}")
     return "\n".join(lines)

@@ -1,15 +1,14 @@
 """Which model to use and how to get it: the store's promoted model, a named version, or the seed model.
 
 The built-in seed model is trained from models/seed on first use and cached on disk under a key made of
-the seed data, the training code version and the scikit-learn version, so any change retrains it. Next to
-the artifact the cache keeps the model's card (design, CV metrics), so a store can register the model
-from the cache without loading it.
+the seed data, the training code version and the scikit-learn version (its version: models.seed_version),
+so any change retrains it. Next to the artifact the cache keeps the model's card (design, CV metrics), so a
+store can register the model from the cache without loading it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -19,18 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sklearn
-
 from models.artifacts import artifact_digest, dump_model, load_model_bytes, read_artifact
 from models.classifier import StrategyClassifier
 from models.context import blend, report_contexts
-from models.cues import lexicon_digest
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS, UNLABELED_KINDS
 from models.seed_data import SEED_DIR, load_seed
+from models.seed_version import builtin_seed_version, seed_version
 from models.topic import off_topic
-from models.training import SHIPPED_DESIGN, TRAINING_CODE_VERSION, algorithm_name, train, training_metrics
+from models.training import algorithm_name, train, training_metrics
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -113,12 +110,6 @@ class LoadedModel:
 
 def _by_label(row: Any) -> dict[str, float]:
     return {label: round(float(row[j]), 4) for j, label in enumerate(LABELS)}
-
-
-def seed_version(seed_digest: str) -> str:
-    """"seed-<hash8>" of the seed data, the training code, the cue lexicon and the scikit-learn version."""
-    key = f"{seed_digest}|{TRAINING_CODE_VERSION}|{lexicon_digest()}|{SHIPPED_DESIGN}|{sklearn.__version__}"
-    return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def trained_version(artifact: bytes, now: dt.datetime | None = None) -> str:
@@ -228,11 +219,6 @@ def register_builtin_seed(corpus: Corpus, cache_dir: Path | None = None, seed_di
 def _as_cached(estimator: StrategyClassifier) -> tuple[bytes, dict[str, Any]]:
     data = dump_model(estimator)
     return data, model_card(estimator, data)
-
-
-def builtin_seed_version(seed_dir: Path = SEED_DIR) -> str:
-    """The version the built-in seed model has (or would have once trained): hashing only, no training."""
-    return seed_version(load_seed(seed_dir).digest)
 
 
 def load_model(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,8 @@ import numpy as np
 
 from models.errors import ModelError
 from models.labels import LABELS, labels_to_matrix
+from models.seed_version import SEED_DIR, seed_digest, seed_files
 
-SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_LANGUAGES = ("en", "es", "pt")
 
 
@@ -67,16 +66,10 @@ def parse_seed_line(line: str, where: str) -> SeedPassage:
 
 def load_seed(seed_dir: Path = SEED_DIR) -> SeedSet:
     """Every *.jsonl file under `seed_dir`, in file-name order; raises ModelError on a malformed line."""
-    files = sorted(seed_dir.glob("*.jsonl"))
-    if not files:
-        raise ModelError(f"no seed files (*.jsonl) in {seed_dir}")
-    digest = hashlib.sha256()
     passages: list[SeedPassage] = []
     seen: dict[str, str] = {}
-    for path in files:
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
-        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    for path in seed_files(seed_dir):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
             where = f"{path.name}:{number}"
@@ -86,4 +79,4 @@ def load_seed(seed_dir: Path = SEED_DIR) -> SeedSet:
                 continue
             seen[passage.text] = where
             passages.append(passage)
-    return SeedSet(passages=tuple(passages), digest=digest.hexdigest())
+    return SeedSet(passages=tuple(passages), digest=seed_digest(seed_dir))

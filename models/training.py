@@ -9,10 +9,7 @@ import sklearn
 
 from models.classifier import StrategyClassifier
 from models.labels import LABELS, labels_to_matrix
-
-# Bump when anything that changes a trained model changes (features, lexicon, thresholds, design):
-# it is part of the seed model's cache key, so stale cached models are retrained.
-TRAINING_CODE_VERSION = "9"
+from models.seed_version import SHIPPED_DESIGN  # with TRAINING_CODE_VERSION: what names the seed model
 
 # The designs compared by `python -m bench.classifier_eval` (CV on the seed set and scores on real text).
 DESIGNS: dict[str, dict[str, Any]] = {
@@ -24,9 +21,6 @@ DESIGNS: dict[str, dict[str, Any]] = {
     "word+char+cues-logreg": {"features": "word+char+cues", "algorithm": "logreg", "C": 1.0},
     "word+cues+meaning-logreg": {"features": "word+cues+meaning", "algorithm": "logreg", "C": 1.0},
 }
-# Chosen by `python -m bench.classifier_eval` (see the README): the multilingual cue lexicon is what carries
-# over from the hand-written seed set to real reports; character n-grams add cost, not accuracy there.
-SHIPPED_DESIGN = "word+cues-logreg"
 
 
 def make_classifier(design: str = SHIPPED_DESIGN) -> StrategyClassifier:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -81,7 +82,7 @@ def list_command(
     Example: citsec models list --format json
     """
     from flows.cli.output import emit
-    from models.registry import builtin_seed_version
+    from models.seed_version import builtin_seed_version  # not models.registry: it imports scikit-learn
 
     corpus = _store_if_present(db)
     try:
@@ -172,12 +173,22 @@ _STORE_GOLD = (
 )
 
 
+class EvaluationFormat(enum.StrEnum):
+    """The figures are one table, or one JSON object (on one line: it is a JSON-lines record too)."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
 @models_app.command("evaluate")
 def evaluate_command(
     gold: Annotated[Path | None, typer.Option("--gold", help=_GOLD_HELP)] = None,
     model_version: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
     db: DbOption = None,  # type: ignore[assignment]
-    fmt: FormatOption = OutputFormat.table,
+    fmt: Annotated[
+        EvaluationFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = EvaluationFormat.table,
 ) -> None:
     """Per-label precision, recall and F1, macro-F1 and per-language macro-F1 against gold labels.
 
@@ -219,10 +230,8 @@ def evaluate_command(
     result = score(model.estimator, examples, reports)
     assert result is not None  # read_gold and _store_gold refuse an empty gold set
     source = str(gold) if gold is not None else _STORE_GOLD
-    if fmt in (OutputFormat.json, OutputFormat.jsonl):
+    if fmt is not EvaluationFormat.table:
         print(json.dumps({"model": model.version, "gold": source, **result.to_json()}, ensure_ascii=False))
-    elif fmt is OutputFormat.csv:
-        raise UserError("models evaluate prints --format table or json")
     else:
         alone = " (each passage read on its own)" if gold is not None else ""
         print(format_evaluation(result, f"model {model.version} on {source}{alone}"))

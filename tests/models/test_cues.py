@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.cues import CUES, CueLexicon, current_lexicon, fold, lexicon_counts, lexicon_digest
+from models.cue_lexicon import CUES, current_lexicon, lexicon_digest
+from models.cues import CueLexicon, fold, lexicon_counts
 
 GROUPS = tuple(CUES)
 
@@ -76,7 +77,7 @@ def test_a_fitted_lexicon_reads_with_the_patterns_it_was_fitted_with(monkeypatch
 def test_the_digest_follows_the_groups_order(monkeypatch):
     digest = lexicon_digest()
     reordered = dict(reversed(list(CUES.items())))
-    monkeypatch.setattr("models.cues.CUES", reordered)
+    monkeypatch.setattr("models.cue_lexicon.CUES", reordered)
     assert lexicon_digest() != digest
 
 

@@ -44,3 +44,38 @@ def test_read_gold_names_the_bad_line(tmp_path):
     bad.write_text('{"text": "a", "labels": []}\n{"text": "b"}\n')
     with pytest.raises(ModelError, match="bad.jsonl:2"):
         read_gold(bad)
+
+
+
+
+def _by_header(table: str) -> dict[str, list[tuple[str | None, float]]]:
+    """Each row's numbers, keyed by the row's name, with the header each sits under (columns are
+    right-aligned: a number is under the header whose last character is in the same column; None when no
+    header ends there)."""
+    import re
+
+    header, *lines = table.splitlines()
+    heads = {m.end(): m.group() for m in re.finditer(r"\S+", header)}
+    rows = {}
+    for line in lines:
+        words = list(re.finditer(r"\S+", line))
+        name = " ".join(m.group() for m in words if not m.group()[0].isdigit())
+        rows[name] = [(heads.get(m.end()), float(m.group())) for m in words if m.group()[0].isdigit()]
+    return rows
+
+
+def test_macro_rows_put_each_number_under_its_header():
+    # The macro-F1 rows printed their passage count under `pred`, their score under no header at all.
+    y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]])
+    pred = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 1, 0], [0, 1, 1]])
+    result = evaluate(y, pred, ["en", "en", "es", None, "pt"])  # None: "macro-F1 unknown", the longest name
+    rows = _by_header(format_evaluation(result))
+    assert rows["macro-F1"] == [("f1", round(result.macro_f1, 3)), ("passages", 5)]
+    for lang, by_lang in result.per_language.items():
+        assert rows[f"macro-F1 {lang}"] == [("f1", round(by_lang["macro_f1"], 3)), ("passages", by_lang["n"])]
+    s = result.per_label["enforcement"]
+    assert rows["enforcement"] == [
+        ("precision", round(s.precision, 3)), ("recall", round(s.recall, 3)), ("f1", round(s.f1, 3)),
+        ("gold", s.support), ("pred", s.predicted),
+    ]
+    assert len(rows) == len(result.per_label) + 1 + len(result.per_language)

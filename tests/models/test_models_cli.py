@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from corpus import Corpus
-from models.registry import LoadedModel, register_model
+from models.registry import LoadedModel, builtin_seed_version, register_model
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _invoke(args):
@@ -38,6 +45,31 @@ def test_list_shows_store_versions_and_the_builtin_seed_model(registered):
     assert len(seed) == 1 and seed[0]["artifact"] == "built-in"
     # No retrain judged these on held-out labels: the column is there, empty.
     assert all(r["holdout_macro_f1"] is None and r["holdout_examples"] is None for r in rows)
+
+
+def test_models_list_imports_neither_scikit_learn_nor_spacy(registered, tmp_path):
+    # Listing versions imported scikit-learn (~2 s) to hash the built-in seed model's version; it needs
+    # neither library (models.seed_version). A new process, as the command is.
+    url, first, second = registered
+    loaded = tmp_path / "loaded.json"
+    probe = (
+        "import json, sys\n"
+        "from flows.cli import main\n"
+        "try:\n"
+        f"    main(['models', 'list', '--db', {url!r}, '--format', 'json'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = ('sklearn', 'spacy', 'models.registry', 'models.training', 'models.cues')\n"
+        f"open({str(loaded)!r}, 'w').write(json.dumps([m for m in heavy if m in sys.modules]))\n"
+    )
+    env = {**os.environ, "CITSEC_CACHE_DIR": str(tmp_path / "cache")}  # no cached seed model to lean on
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(loaded.read_text()) == []
+    # The same versions as in a process that has every model module imported.
+    versions = [row["version"] for row in json.loads(done.stdout)]
+    assert sorted(versions) == sorted([first, second, builtin_seed_version()])
 
 
 def test_promote_switches_the_promoted_version(registered):
@@ -86,6 +118,23 @@ def test_evaluate_prints_per_label_and_per_language_scores(registered, tmp_path)
     assert set(report["per_language"]) == {"en", "es"}
     table = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url])
     assert "macro-F1 es" in table.stdout and "enforcement" in table.stdout
+    # Each macro-F1 row: the score under `f1`, the number of passages under `passages` (it was under `pred`).
+    header, *lines = table.stdout.splitlines()[1:]
+    ends = {m.end(): m.group() for m in re.finditer(r"\S+", header)}  # columns are right-aligned
+    for name, n in (("macro-F1", 3), ("macro-F1 en", 2), ("macro-F1 es", 1)):
+        (line,) = [line for line in lines if line.split()[:-2] == name.split()]
+        score, count = line.split()[-2:]
+        assert ends.get(line.index(score) + len(score)) == "f1", table.stdout
+        assert (ends.get(len(line.rstrip())), int(count)) == ("passages", n), table.stdout
+
+
+def test_evaluate_offers_only_the_formats_it_prints(registered, tmp_path):
+    # Its --help listed csv, which it then refused (a user-journey review).
+    url, _, _ = registered
+    help_text = _invoke(["models", "evaluate", "--help"]).stdout
+    assert "table|json|jsonl" in help_text and "csv" not in help_text
+    result = _invoke(["models", "evaluate", "--gold", str(tmp_path / "g.jsonl"), "--db", url, "-f", "csv"])
+    assert result.exit_code == 2 and "'csv' is not one of" in result.output
 
 
 def test_evaluate_without_gold_or_labels_says_what_to_do(registered):

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+import sklearn
 
-from models.cues import CUES
+from models import seed_data
+from models import seed_version as light
+from models.cue_lexicon import CUES, lexicon_digest
 from models.errors import ModelError
 from models.registry import (
     LoadedModel,
@@ -21,7 +29,9 @@ from models.registry import (
     trained_version,
 )
 from models.seed_data import load_seed
+from models.seed_version import SHIPPED_DESIGN, TRAINING_CODE_VERSION
 
+REPO = Path(__file__).resolve().parents[2]
 PROBE = ["The army seized two tons of cocaine near the border with Honduras.", "Rainfall was low in May."]
 
 
@@ -200,3 +210,35 @@ def test_seed_version_changes_with_the_cue_lexicon(monkeypatch, slice_seed_dir):
     before = seed_version(digest)
     monkeypatch.setitem(CUES, "prevention", (*CUES["prevention"], r"forestall"))
     assert seed_version(digest) != before
+
+
+def _version_as_registry_computed_it(seed_dir: Path) -> str:
+    # models.registry.seed_version before it moved to models.seed_version, every part imported.
+    key = (f"{load_seed(seed_dir).digest}|{TRAINING_CODE_VERSION}|{lexicon_digest()}|{SHIPPED_DESIGN}"
+           f"|{sklearn.__version__}")
+    return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def test_the_builtin_seed_version_is_worked_out_without_importing_scikit_learn(slice_seed_dir):
+    # `citsec models list` shows it and imported scikit-learn (~2 s) for it. A new process, in which no
+    # model module is imported: the version must be the one a process that trains the model gives.
+    probe = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from models.seed_version import builtin_seed_version\n"
+        f"versions = [builtin_seed_version(), builtin_seed_version(Path({str(slice_seed_dir)!r}))]\n"
+        "heavy = ('sklearn', 'spacy', 'numpy', 'models.training', 'models.cues', 'models.seed_data')\n"
+        "print(json.dumps([versions, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    versions, loaded = json.loads(done.stdout)
+    assert loaded == []
+    expected = [_version_as_registry_computed_it(folder) for folder in (seed_data.SEED_DIR, slice_seed_dir)]
+    assert versions == expected
+    # With the modules imported (what a process that trains the model uses): the same.
+    assert [light.builtin_seed_version(), seed_version(load_seed(slice_seed_dir).digest)] == expected
+    from importlib import metadata
+
+    assert metadata.version("scikit-learn") == sklearn.__version__

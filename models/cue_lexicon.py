@@ -1,0 +1,272 @@
+"""The cue lexicon's words: which patterns light which cue group (models.cues turns them into features).
+
+Kept apart from the transformer so that what names the seed model (models.seed_version: a hash of these
+patterns, among others) can be worked out without importing scikit-learn. Patterns match at the start of
+a word in lower-cased, accent-folded text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+CUES: dict[str, tuple[str, ...]] = {
+    # prevention
+    "prevention": (r"prevent", r"prevenc", r"prevencao", r"preventiv"),
+    "youth": (
+        r"youth", r"juvenil", r"jovenes", r"jovens", r"juventud", r"adolescen", r"at-risk",
+        r"en riesgo", r"em risco", r"young (people|men)", r"ninos", r"criancas",
+    ),
+    "schooling_jobs": (
+        r"school", r"escuel", r"escola", r"educa", r"job training", r"vocational",
+        r"employment", r"empleo", r"emprego", r"capacitacion laboral", r"apprentice", r"scholarship",
+        r"becas?\b", r"formacao profissional", r"skills", r"oficios?\b", r"cursos?\b", r"jobs?\b",
+        # the same words in the languages that lacked them: teaching (ensino medio, ensenanza secundaria),
+        # pupils, apprentices, job training and employability
+        r"ensino", r"ensenanza", r"students?\b", r"estudiant", r"estudant", r"pupils?\b", r"alumnos?\b",
+        r"alunos?\b", r"aprendiz(es)?\b", r"aprendices", r"formacion (profesional|tecnica|para el trabajo)",
+        r"capacitacao", r"qualificacao profissional", r"employab", r"empleab", r"empregab",
+    ),
+    "community": (
+        r"community polic", r"proximity polic", r"policia comunitaria", r"policia de proximidad",
+        r"policiamento comunitario", r"citizen participation", r"participacion ciudadana",
+        r"participacao", r"community", r"comunidad", r"comunidade", r"comunitari", r"neighbou?rhood",
+        r"barrio(?![ -]?18\b| azteca)", r"bairro", r"vecin",  # Barrio 18, Barrio Azteca: gangs
+    ),
+    "interruption": (r"interrupter", r"cure violence", r"mediat", r"mediador", r"outreach", r"mentor"),
+    "social_investment": (
+        r"social invest", r"inversion social", r"investimento social", r"social program",
+        r"programas? social", r"public space", r"espacios? public", r"espacos? public", r"lighting",
+        r"alumbrado", r"iluminacao", r"urban upgrad", r"mejoramiento barrial", r"root causes",
+        r"causas (estructurales|profundas)", r"inclusion", r"inclusao", r"cultur", r"sports?\b",
+        r"deportes?\b", r"deportiv", r"esporte", r"situational", r"situacional", r"environmental design",
+        r"alternative development", r"desarrollo alternativo", r"desenvolvimento alternativo",
+        r"crop substitution", r"sustitucion", r"substituicao", r"poverty", r"pobreza", r"inequality",
+        r"desigualdad", r"desigualdade", r"opportunit(?!y costs?\b)",
+        # not the opportunity cost
+        r"(?<!\bcosto de )(?<!\bcoste de )(?<!\bcusto de )(?<!\bcostos de )(?<!\bcostes de )(?<!\bcustos de )"
+        r"oportunidad",
+    ),
+    "treatment": (
+        # not a study's treatment (its effect, status, dose, groups) nor how one treats citizens
+        r"treatment(?! (?:effects?|status|dos(?:e|es|age)|groups?|assignment|intensity|variables?|"
+        r"indicators?|and control)\b)",
+        r"(?<!\bgrupo de )(?<!\bgrupos de )tratamiento(?! y control\b)",
+        r"(?<!\bgrupo de )(?<!\bgrupos de )tratamento(?! (?:dado|dispensado|diferenciado|desigual|igual)\b"
+        r"| aos? cidadaos?\b| e controle\b)",
+        r"harm reduction", r"reduccion de danos",
+        r"reducao de danos", r"decriminali", r"despenaliz", r"descriminaliz", r"legaliz", r"regulated market",
+        r"mercado regulado", r"public health", r"salud publica", r"saude publica", r"addict", r"adiccion",
+        r"dependencia quimica",
+    ),
+    "reintegration": (
+        r"rehabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
+    ),
+    "victims": (r"victim (support|assistance|services)", r"atencion a (las )?victimas", r"assistencia",
+                r"reparacion", r"reparation", r"acompanamiento psicosocial"),
+    "peace": (
+        r"truce", r"tregua", r"peace\b", r"paz\b", r"proceso de paz", r"processo de paz", r"negociac",
+        r"negotiat", r"dialog", r"demobiliz", r"desmoviliz", r"desmobiliz", r"disarmament", r"desarme",
+        r"desarmamento", r"ceasefire", r"cese al fuego", r"cessar-fogo", r"pacificac",
+        r"amnest(?!y international)", r"amnistia(?! internacional)", r"anistia(?! internacional)",
+        r"transitional justice", r"justicia transicional",
+    ),
+    # enforcement
+    "arrest": (
+        r"arrest", r"detain", r"detention", r"detenc", r"detenid", r"detuv", r"detien",
+        r"captur", r"aprehen", r"apprehen", r"prisao", r"prend", r"presos?\b", r"detidos?\b", r"custody",
+        r"warrant", r"orden de (captura|aprehension)", r"mandado de prisao",
+    ),
+    "operation": (
+        r"raid(s|ed|ing)?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operation",
+        r"crackdown", r"offensive", r"ofensiva", r"dismantl", r"desarticul", r"desmantel", r"manhunt",
+        r"patrol", r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
+    ),
+    "military": (
+        r"militar(?!y (?:aid|bases?)\b)",  # military aid and bases are foreign aid and foreign actors
+        r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
+        r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
+        r"national guard", r"guardia nacional", r"guarda nacional",
+    ),
+    "police_force": (
+        r"police", r"policia", r"policial", r"law enforcement", r"security forces", r"fuerzas de seguridad",
+        r"forcas de seguranca", r"special forces", r"fuerzas especiales", r"gendarm", r"carabiner",
+        r"officers", r"agentes", r"authorities", r"autoridades",
+    ),
+    "force_capacity": (
+        r"(?<!\bartificial )intelligence(?! sharing)", r"inteligencia(?! artificial)", r"task force",
+        r"fuerza de tarea", r"forca-tarefa",
+        # elite units, not political or business elites
+        r"elite(?=,? (?:[\w-]+ )?(?:units?\b|squads?\b|troops|forces?\b|police\b|military|militari|soldier|"
+        r"commando|army\b|airborne|naval|navy|marines?\b|task force|tactical|anti|counter|special|investigat|"
+        r"security forces|battalion|corps\b|brigade|officers|agents|mobile column))",
+        r"elite(?= del? (?:la )?(?:ejercito|policia|armada|marina|fuerza))",
+        r"de elite\b",  # unidad/tropa/batalhão de élite
+        r"special unit", r"unidad especial", r"unidade especial", r"helicopter",
+        r"equipment", r"equipamiento", r"equipamento", r"surveillance", r"vigilancia", r"investigat",
+        # criminal investigations, not research (investigación científica / y desarrollo, esta investigação)
+        r"(?<!\besta )(?<!\bdesta )(?<!\bnesta )(?<!\bessa )(?<!\bnuestra )(?<!\bnossa )(?<!\bmi )"
+        r"(?<!\bminha )(?<!\bpresente )(?<!\bcentro de )(?<!\bcentros de )"
+        r"investigac(?:ion|oes|ao|iones)?\b(?! (?:cientific|academic|aplicad|y desarrollo|e desenvolvimento|"
+        r"e inovacao|e innovacion|social|cualitativ|qualitativ|quantitativ|cuantitativ))",
+        # ...except where the words say crime: the prosecutor's or the police's investigation, Venezuela's
+        # investigative police (CICPC), Mexico's intelligence centre (CISEN), a criminal investigation centre
+        r"(?:esta|desta|nesta|essa|la presente) investigac(?:ion|ao)"
+        r"(?= (?:de la fiscalia|del ministerio publico|do ministerio publico|policial|criminal|penal|"
+        r"judicial|da policia|de la policia))",
+        r"investigaciones cientificas(?=,? penales)", r"centro de investigacion y seguridad", r"cisen\b",
+        r"centros? de investigac(?:ion|ao) (?:criminal|policial|judicial)",
+    ),
+    "counternarcotics": (
+        r"anti-?narcotic", r"antinarcotic", r"counter-?narcotic", r"counterdrug", r"antidrog", r"anti-drug",
+        r"drug control", r"control de drogas", r"controle de drogas", r"fiscalizacion",
+    ),
+    "prison": (
+        r"prison(?! terms\b)",  # longer prison terms are penal law
+        r"jail", r"incarcerat", r"carcel", r"prision", r"penitenciar", r"presidio",
+        r"encarcela", r"encarcera", r"inmates?", r"reclus", r"detentos?",
+    ),
+    "penal_law": (
+        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
+        r"tough(er)? (on crime|penalt|sentenc|law)",
+        r"sentenc", r"condena", r"penal code", r"codigo penal", r"criminal code", r"penalt",
+        r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec",
+        # not Peña Nieto (accents folded), the Peñas Blancas crossing, "vale la pena", "a duras penas"
+        r"(?<!\bvale la )(?<!\bvale a )(?<!\bvaler la )(?<!\bvalga la )(?<!\bmerece la )(?<!\bduras )"
+        r"(?<!\bvalio la )(?<!\bvaldria la )(?<!\bvaleu a )(?<!\bvaleria a )"
+        r"penas?\b(?! nieto\b| blancas\b)",
+        r"anti-gang law", r"ley antimaras", r"punitiv", r"repressi", r"represion", r"represiv", r"repressao",
+    ),
+    "prosecution": (
+        r"prosecut",
+        # the prosecutor: "fiscal" is budgetary too in Spanish and only that in English (gasto fiscal,
+        # fiscal year)
+        r"fiscalia",
+        r"(?:el|la|los|las|un|una|unos|unas|del|al|cada|otros?|nuevos?|varios|de|su|sus|este|estos|ese|esos|"
+        r"dos|tres|cuatro|cinco|jueces y) fiscal(?:es)?\b",
+        r"fiscal(?:es)?(?= y jueces)",
+        r"\d+ fiscales\b",
+        # the word after is looked at, not taken: "fiscales antidrogas" is counternarcotics too
+        r"fiscal(?:es)?(?= (?:general|nacional|regional|especial|adjunt|antidrog|anticorrup|federal\b|jefe|"
+        r"judicial|de corte|del ministerio|de la nacion|de distrito|provincial|superior|penal|militar))",
+        r"procurad", r"ministerio publico", r"indict", r"acusac", r"charged with",
+        r"charges", r"trials?\b", r"juicio", r"julgamento", r"convict", r"judicial", r"tribunal",
+        r"court(?!esy|ing|ship|yard)",
+    ),
+    "emergency": (
+        r"state of (emergency|exception|siege)", r"estado de (excepcion|emergencia|sitio|excecao)",
+        r"regimen de excepcion", r"suspended (constitutional )?rights", r"curfew", r"toque de queda",
+        r"garantias constitucionales", r"intervencao federal",
+    ),
+    "eradication": (
+        r"eradicat", r"erradica", r"fumigat", r"fumiga", r"aerial spraying", r"aspersion", r"glyphosate",
+        r"glifosato", r"coca (crop|field)", r"cultivos? ilicit", r"manual eradication", r"wipe out",
+    ),
+    "seizure": (
+        r"seiz", r"incaut", r"decomis", r"apreen", r"confisca", r"interdict", r"interdic",
+        # not a regression's intercept (the intercept, el/o intercepto); interception, intercepted, interceptó
+        r"(?<!\bel )(?<!\bo )(?<!\blos )(?<!\bos )intercept(?!(?<=\bthe intercept)\b)",
+        r"tons? of cocaine", r"toneladas de cocaina", r"kilos? (of|de)", r"asset forfeiture",
+        r"extincion de dominio", r"freez(?!er)", r"congela",
+        # blocking accounts and assets, not reforms, opportunities or a Soviet bloc
+        r"bloque\w* (?:[\w-]+ ){0,2}?(?:cuentas|bienes|activos|fondos|contas|bens|ativos)",
+    ),
+    "kingpin": (
+        r"kingpin", r"high-value target", r"capos?\b", r"cabecilla", r"decapitat", r"descabeza",
+        r"most wanted", r"leaders? of the", r"lider(es)? del", r"chefes?\b", r"bounty", r"reward",
+        r"recompensa",
+    ),
+    "purge": (r"purge", r"depura", r"vetting", r"polygraph", r"poligrafo", r"control de confianza",
+              r"expurgo", r"dismissed", r"destituid", r"afastad"),
+    "war_on_crime": (
+        r"war on drugs", r"drug war", r"guerra contra", r"guerra as drogas", r"combat", r"fight against",
+        r"lucha contra", r"luta contra", r"crack down", r"enfrentamento", r"enfrentamiento",
+        r"security (strategy|policy|forces)", r"estrategia de seguridad", r"politica de seguridad",
+        r"politica de seguranca",
+        # drug prohibition as a policy (prohibitionist, prohibicionismo, proibicionista), not any ban
+        r"prohibitionis", r"prohibicionis", r"proibicionis",
+    ),
+    # transnational
+    "extradition": (r"extradit", r"extradic", r"extradicao"),
+    "foreign_aid": (
+        r"plan colombia", r"merida initiative", r"iniciativa merida", r"carsi", r"usaid",
+        r"security assistance", r"military aid", r"foreign aid", r"ayuda (militar|estadounidense|extranjera)",
+        r"asistencia (tecnica|militar|de seguridad)", r"donor", r"donante", r"doador", r"funded by",
+        r"financiad[oa]s? por", r"financiad[oa]s? pel", r"aid\b", r"aid package", r"paquete de ayuda",
+        r"assistance", r"asistencia", r"funding", r"financiamiento", r"financiamento",
+    ),
+    "cooperation": (
+        r"cooperat(?!ivas?\b|ives\b)",  # not co-ops (cooperativas, cooperatives)
+        r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
+        r"joint (operation|task force|patrol)",
+        r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"en conjunto con",
+        # joint (conjunta(s): the noun is masculine; equipos conjuntos), not the noun "a set of / together"
+        # (un conjunto de, en su conjunto, este conjunto, visión de conjunto) nor the adverb "conjuntamente"
+        r"conjuntas?\b",
+        r"(?<!\bun )(?<!\bum )(?<!\bnum )(?<!\bel )(?<!\bal )(?<!\bao )(?<!\bdel )(?<!\bdo )(?<!\bno )"
+        r"(?<!\ben )(?<!\bem )(?<!\bsu )(?<!\bseu )(?<!\bsus )(?<!\bseus )(?<!\bde )(?<!\blos )(?<!\bos )"
+        r"(?<!\beste )(?<!\besse )(?<!\bdesse )(?<!\bdeste )(?<!\bese )(?<!\bdicho )(?<!\botro )"
+        r"(?<!\boutro )(?<!\bmayor )(?<!\bmaior )(?<!\bdois )(?<!\bdos )(?<!\bamplio )(?<!\bamplo )"
+        r"(?<!\bnuevo )(?<!\bnovo )(?<!\bgran )(?<!\bgrande )(?<!\btodo )(?<!\bo )"
+        r"conjuntos?\b(?! habitacion)",
+        r"intelligence sharing",
+        r"intercambio de (informacion|inteligencia)", r"partner",
+        r"socios?\b(?![- ]?(?:econom|ambient|environ|demogr|delict|polit|cultur|educ|emoc|labor|sanit|"
+        r"territ))",
+        r"alliance", r"alianza",
+        r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
+    ),
+    "international_body": (
+        r"united nations", r"naciones unidas", r"nacoes unidas", r"unodc", r"onudd", r"oas\b", r"oea\b",
+        r"organization of american states", r"estados americanos", r"unasur", r"sica\b", r"celac",
+        r"mercosur", r"interpol", r"ameripol", r"europol", r"cicig", r"maccih", r"cicies", r"inter-american",
+        r"interamerican", r"ungass", r"european union", r"union europea", r"uniao europeia",
+    ),
+    "us_agencies": (
+        r"dea\b", r"drug enforcement administration", r"fbi\b", r"southcom", r"southern command",
+        r"comando sur", r"state department", r"departamento de estado", r"treasury", r"tesoro", r"ofac",
+        r"embassy", r"embajada", r"embaixada", r"ambassador", r"embajador", r"embaixador", r"pentagon",
+        r"homeland security", r"coast guard", r"guardia costera",
+    ),
+    "border": (
+        r"border", r"frontera", r"fronteira", r"fronteriz", r"cross-border", r"transfronteriz",
+        r"transfronteiri", r"customs", r"aduana", r"aduaneira", r"ports? of entry", r"maritime", r"maritim",
+        r"deport(ed|ation|ee)", r"deportad", r"deportac", r"migra",
+    ),
+    "treaty": (
+        r"treaty", r"tratado", r"convention(?!al)", r"convencion(?!al)", r"convencao",
+        r"memorandum of understanding", r"memorando de entendimiento", r"palermo", r"certification",
+        r"certificacion", r"decertif", r"descertific", r"agreement with",
+        r"(?<!\bde )acuerdo con", r"(?<!\bde )acordo com",  # not "de acuerdo con": according to
+        r"sanction", r"sancion", r"sancao", r"sancoes",
+    ),
+    "united_states": (
+        r"united states", r"estados unidos", r"ee\.? ?uu",
+        r"washington(?! post\b| office on)",  # not the newspaper, nor WOLA (an NGO)
+        r"estadounidense",
+        r"norte-american", r"norteamerican", r"americanos?\b",
+        r"american (officials|agents|government|authorities)",
+    ),
+    "foreign_actor": (
+        r"foreign", r"extranjer", r"estrangeir", r"international", r"internacional", r"regional",
+        r"neighbou?ring countr", r"paises vecinos", r"paises vizinhos", r"trained by", r"entrenad[oa]s? por",
+        r"treinad[oa]s? por", r"transnational", r"transnacional", r"abroad", r"exterior", r"hemispher",
+        r"hemisferi", r"countries of the region", r"paises de la region", r"paises da regiao", r"europe",
+        r"spain", r"espana", r"china", r"canada", r"base (militar|aerea)", r"military base", r"air base",
+    ),
+}
+
+
+Lexicon = tuple[tuple[str, tuple[str, ...]], ...]  # (group, its patterns), in column order
+
+
+def current_lexicon(groups: Iterable[str] | None = None) -> Lexicon:
+    """This release's CUES (or its `groups`, in that order) as a fitted CueLexicon keeps them."""
+    return tuple((name, tuple(CUES[name])) for name in (CUES if groups is None else groups))
+
+
+def lexicon_digest() -> str:
+    """A hash of every cue group and pattern, in order (the order is the feature columns' and decides which
+    group takes a word two could match): part of the seed model's cache key, so editing the lexicon
+    retrains the cached model even when nobody bumps the training code's version."""
+    return hashlib.sha256(repr(current_lexicon()).encode()).hexdigest()[:16]
