@@ -103,3 +103,26 @@ def test_every_command_takes_db(path: tuple[str, ...]) -> None:
     for name in path:
         command = command.commands[name]
     assert any("--db" in getattr(p, "opts", ()) for p in command.params), f"citsec {' '.join(path)}"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "citsec")
+def test_help_paragraphs_are_reflowed_and_examples_keep_their_lines(
+    path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A description paragraph is one line on a wide terminal (Typer's rich mode kept the docstring's line
+    breaks and wrapped each line again: "labeled passages are never / shown"); each example is a line of
+    its own (not run on into the one before)."""
+    flows.cli._register()
+    command: Any = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    monkeypatch.setattr("typer.rich_utils.MAX_WIDTH", 5000)  # Typer's help console: a wide terminal
+    result = CliRunner().invoke(app, [*path, "--help"])
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    for paragraph in (command.help or "").split("\n\n"):
+        said = " ".join(paragraph.replace("`", "").split())
+        if said.startswith("Example:"):
+            for example in paragraph.strip().splitlines():
+                assert " ".join(example.split()) in lines
+        elif said:
+            assert any(said in line for line in lines), (said, result.output)

@@ -19,7 +19,11 @@ def extract_command(
     location: Annotated[str, typer.Argument(help="A report file: PDF, HTML, Markdown or plain text.",
                                             metavar="PATH")],
     as_json: Annotated[
-        bool, typer.Option("--json", metavar=FLAG, help="Print one JSON object (see DESIGN.md).")
+        bool,
+        typer.Option(
+            "--json", metavar=FLAG,
+            help="Print one JSON object: the report's fields and its passages with their page numbers.",
+        ),
     ] = False,
     db: Annotated[
         str | None,

@@ -388,6 +388,7 @@ def sources_add(
     """Register a source.
 
     Example: citsec sources add unodc https://www.unodc.org/feeds/publications.xml --kind feed
+
     Example: citsec sources add ministry ./encrypted --password-env MINISTRY_PDF_PASSWORD
     """
     from corpus import Corpus

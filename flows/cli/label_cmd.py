@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from corpus import Corpus, LabelRow
 
 label_app = typer.Typer(
-    help="Human labels: add or correct them, import and export them, and see what to label next. "
+    help="Human labels: add or correct them, import and export them, and see what to label next.\n\n"
     "Example: citsec label queue --n 20",
     no_args_is_help=True,
 )

@@ -209,7 +209,14 @@ def passages_command(
     since: SinceOpt = None,
     until: UntilOpt = None,
     any_language: AnyLanguageOpt = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N passages.", min=0)] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=0,
+            help=f"At most N passages (a table shows the first {TABLE_DEFAULT_ROWS} unless N says otherwise; "
+            "json, jsonl and csv print every one).",
+        ),
+    ] = None,
     order: Annotated[
         PassageOrder,
         typer.Option(
