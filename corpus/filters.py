@@ -5,8 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from corpus.errors import CorpusError
 from corpus.taxonomy import validate_label_filter
@@ -71,6 +73,21 @@ class PassageFilter:
         )
 
 
+def entity_key(kind: str, value: str) -> str:
+    """What the filters match an entity by (entities.key): a country's ISO code upper-cased; any other name
+    (a program's) folded by fold_name, so `--program` finds it however its case and accents are typed:
+    "Programa contra Cultivos Ilicitos - DPCI" finds "Programa contra Cultivos Ilícitos - DPCI" (migration
+    0010 folded the keys stored before)."""
+    return value.strip().upper() if kind == "country" else fold_name(value)
+
+
+def fold_name(name: str) -> str:
+    """A name without case, accents or extra spaces: "  Política de  Defensa " -> "politica de defensa"
+    (case-folded, compatibility-decomposed without its combining marks, as corpus.search folds words)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def validate_countries(codes: Iterable[str]) -> list[str]:
     """Sorted unique upper-case ISO 3166-1 alpha-2 codes, from codes or what people type for them: an
     alpha-3 code (COL) or an English name (Colombia, bolivia, United States); CorpusError for the rest."""
@@ -94,10 +111,28 @@ def _country_code(value: str) -> str:
             return str(pycountry.countries.lookup(typed).alpha_2)
     except LookupError:
         pass
+    code = _countries_by_folded_name().get(fold_name(typed))
+    if code:
+        return code
     raise CorpusError(
         f"unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as CO, MX, BR "
         "(or an alpha-3 code or the country's English name)"
     )
+
+
+@cache
+def _countries_by_folded_name() -> dict[str, str]:
+    """ISO alpha-2 codes by each English name of the country, folded (fold_name): pycountry's lookup wants
+    the accents ("Côte d'Ivoire", "Curaçao"), a user may type them or not ("Cote d'Ivoire", "PERÚ")."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for field in ("name", "official_name", "common_name"):
+            name = getattr(country, field, None)
+            if name:
+                names.setdefault(fold_name(name), str(country.alpha_2))
+    return names
 
 
 def parse_date(value: str, *, end: bool = False) -> dt.date:

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import aliased
 
-from corpus.filters import PassageFilter
+from corpus.filters import PassageFilter, entity_key
 from corpus.glossary import equivalents
 from corpus.schema import CurrentLabel, Entity, Passage, Report
 from corpus.search import (
@@ -41,6 +41,7 @@ from corpus.search import (
     adjacent_pairs,
     as_written,
     in_language,
+    pg_words,
     searched,
     to_fts5,
     to_tsquery_text,
@@ -242,7 +243,8 @@ def _conditions(
     if f.countries:
         conditions.append(_entity_condition("country", list(f.countries), passage_id))
     if f.programs:
-        conditions.append(_entity_condition("program", [p.casefold() for p in f.programs], passage_id))
+        keys = list(dict.fromkeys(entity_key("program", p) for p in f.programs))
+        conditions.append(_entity_condition("program", keys, passage_id))
     if search is not None:
         conditions.extend(_search_conditions(search, dialect, f.lang.lower() if f.lang else None))
     return conditions
@@ -298,9 +300,9 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
     own language only, as on SQLite (corpus.search.to_fts5): one group per language, each `lang = 'xx' AND
     tsv @@ query in xx` (a GIN bitmap scan per group), else a Spanish "policía" would find English "police"
     (both stem to "polic"). PostgreSQL reads each term as typed, splitting it into words as it split the
-    passages: "U.S." is one token. Prefixes match the unstemmed words (tsv_plain, migration 0004): the
-    english stem of "eradication" is "erad", which "eradicat*" is no prefix of. Clauses of words only are
-    one tsquery (terms joined by || within a clause, clauses by &&)."""
+    passages (corpus.search.pg_words: punctuation is a space in both). Prefixes match the unstemmed words
+    (tsv_plain, migration 0004): the english stem of "eradication" is "erad", which "eradicat*" is no
+    prefix of. Clauses of words only are one tsquery (terms joined by || within a clause, clauses by &&)."""
 
     def in_config(group: str | None, config: str) -> ColumnElement[bool]:
         held = _group_clauses(clauses, group)
@@ -396,8 +398,9 @@ def _in_group(group: str | None) -> ColumnElement[bool]:
 
 
 def _phrase(config: str, term: Term) -> ColumnElement[Any]:
-    """One word or phrase, as typed, as a tsquery in text-search configuration `config`."""
-    return func.phraseto_tsquery(_regconfig(config), term.typed or " ".join(term.words))
+    """One word or phrase, as typed, as a tsquery in text-search configuration `config`: read as the
+    passages were indexed (pg_words, migration 0010), so "cor/raça" is the phrase of "cor" and "raça"."""
+    return func.phraseto_tsquery(_regconfig(config), pg_words(term.typed or " ".join(term.words)))
 
 
 def _regconfig(config: str) -> ColumnElement[Any]:

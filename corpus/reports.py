@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
+from corpus.filters import entity_key
 from corpus.labelstate import carry_labels_over, chunks, labels_came_over
 from corpus.records import EntityChanges, NewEntity, NewReport, ReportPredictions, ReportRow
 from corpus.registry import PredictionInput, write_predictions
@@ -45,11 +46,6 @@ def replaced_by_reading(stored: str | None, superseded_by: int | None, running: 
 
 def _numbers(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
-
-
-def entity_key(kind: str, value: str) -> str:
-    """What filters match: ISO codes upper-cased, names case-folded (programs match case-insensitively)."""
-    return value.strip().upper() if kind == "country" else value.strip().casefold()
 
 
 def one_line(message: str) -> str:

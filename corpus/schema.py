@@ -151,7 +151,8 @@ class Entity(Base):
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
-    # What filters match on: the ISO code upper-cased, a program's canonical name case-folded.
+    # What filters match on (corpus.filters.entity_key): the ISO code upper-cased, a program's name
+    # case- and accent-folded (since migration 0010; before it, case-folded only).
     key: Mapped[str] = mapped_column(Text)
     char_start: Mapped[int] = mapped_column(Integer, default=0)
     char_end: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,7 +14,11 @@ words kept, so "homicides" finds "homicide", "cultivo" finds "cultivos", "polici
 "the" is a word like any other: SQLite with the Snowball stemmers of PyStemmer applied here to the indexed
 text (`search_words`, run by the FTS triggers) and to each query word (`to_fts5`), PostgreSQL with the
 text-search configurations of migration 0005 (its own Snowball stemmers, without stop words, after the
-unaccent extension when the server has it). PostgreSQL's Spanish stemmer is older: it takes "-ación" off
+unaccent extension when the server has it). Both split the text into the same words, runs of letters and
+digits: PostgreSQL's parser would glue words and punctuation into one token ("cor/raça" a file path,
+"ipea.gov.br" a host, "2010-2015" the numbers 2010 and -2015) and never find "raça", "ipea" or "2015" in
+them, so it reads every ASCII punctuation mark as a space, in the passages it indexes (migration 0010) and in
+the words it is asked for (pg_words). PostgreSQL's Spanish stemmer is older: it takes "-ación" off
 only with its accent, so after folding "erradicación" keeps its whole word there, and finds fewer forms.
 A prefix is matched against the words as written, not their stems ("eradicat*" finds "eradication", whose
 stem is "erad"): SQLite's index keeps the folded words too, PostgreSQL a second tsvector in the simple
@@ -31,6 +35,7 @@ first.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,8 +61,8 @@ MAX_TERMS = 64
 class Term:
     """One search term: a word, a phrase (several words in order), or a word prefix.
 
-    `typed` is the term as the user typed it, for PostgreSQL's own parser to read (phraseto_tsquery): it
-    makes one token of "U.S." ('u.s') where `words` has two, as it does in the passages it indexes.
+    `typed` is the term as the user typed it, for PostgreSQL's own parser to read (phraseto_tsquery, after
+    pg_words): it splits it into words as it split the passages it indexes.
     `lang`: None for a term the user typed, matched in passages of every language (each by its own stem);
     a language (en, es, pt) for an equivalent the glossary added (corpus.glossary), matched by stem in
     passages of that language only.
@@ -160,6 +165,21 @@ def parse_search(text: str) -> Search:
 # passages in any other language (or none) are indexed by their plain words ("simple").
 STEMMED = {"en": "english", "es": "spanish", "pt": "portuguese"}
 _TOKEN = re.compile(r"[^\W_]+")
+# What PostgreSQL reads as a space, in the passages it indexes (migration 0010 keeps its own copy) and in
+# the words of a search (pg_words): ASCII punctuation, never part of a word in SQLite's index, which its
+# parser would otherwise glue words into tokens of other kinds with: a file path ("cor/raça", "PNAD/IBGE",
+# "U.S."), a host ("ipea.gov.br"), a URL, an e-mail address ("contato@ipea.gov.br"), a version or decimal
+# number ("1.000.000", "3.5"), a signed one ("2010-2015": 2010 and -2015), a compound word (kept whole
+# too, which puts "narco-trafficking" a position apart from a "the" before it: the phrase "the narco
+# trafficking" missed it), an HTML tag or entity (dropped).
+PG_SPACED = string.punctuation
+_PG_SPACES = str.maketrans(PG_SPACED, " " * len(PG_SPACED))
+
+
+def pg_words(text: str) -> str:
+    """`text` as PostgreSQL's index reads it (migration 0010): every character of PG_SPACED a space, so
+    its parser makes the same words of it as SQLite's index does ("cor/raça" -> "cor raça")."""
+    return text.translate(_PG_SPACES)
 
 
 @cache
@@ -261,7 +281,8 @@ def _fts5_term(term: Term, language: str | None) -> str:
 
 def to_tsquery_text(term: Term) -> str:
     """A to_tsquery() operand for a prefix term: its word and `:*`. (Words and phrases go to
-    phraseto_tsquery as typed, so PostgreSQL splits them into words as it split the passages.)
+    phraseto_tsquery as typed, after pg_words, so PostgreSQL splits them into words as it split the
+    passages.)
 
     Words are letters and digits only, so they carry no tsquery syntax.
     """
