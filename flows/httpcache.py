@@ -3,7 +3,9 @@
 The store has no place for them, so they live in `<cache_dir>/http_validators.json` as
 {url: {"etag", "last_modified", "sha256"}}. The sha256 says which stored report the validators describe:
 a conditional request is only sent when that report is in the store being written, so pointing citsec at
-a fresh database downloads everything again instead of trusting a 304 about bytes it never saw.
+a fresh database downloads everything again instead of trusting a 304 about bytes it never saw. A URL
+whose server sent no validators is remembered by its sha256 alone: fetched whole each time, its bytes
+still tell before any worker whether it changed (flows.workers).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ FILENAME = "http_validators.json"
 
 @dataclass(frozen=True)
 class Remembered:
-    """Validators for a URL and the sha256 of the bytes they were sent with."""
+    """Validators for a URL (none when its server sent none) and the sha256 of the bytes they came with."""
 
     validators: Validators
     sha256: str
@@ -45,16 +47,18 @@ class ValidatorCache:
         entry = self._entries.get(url)
         if not isinstance(entry, dict) or not entry.get("sha256"):
             return None
-        validators = Validators(entry.get("etag"), entry.get("last_modified"))
-        return Remembered(validators, str(entry["sha256"])) if validators else None
+        return Remembered(Validators(entry.get("etag"), entry.get("last_modified")), str(entry["sha256"]))
 
     def put(self, url: str, validators: Validators, sha256: str) -> None:
-        if validators:
-            self._entries[url] = {
-                "etag": validators.etag,
-                "last_modified": validators.last_modified,
-                "sha256": sha256,
-            }
+        """Remember what `url` served last: its bytes' sha256, with the validators (if any) it came with."""
+        known = self._entries.get(url)
+        if not validators and isinstance(known, dict) and known.get("sha256") == sha256:
+            return  # a 304 need not repeat them: the remembered validators still describe these bytes
+        self._entries[url] = {
+            "etag": validators.etag,
+            "last_modified": validators.last_modified,
+            "sha256": sha256,
+        }
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

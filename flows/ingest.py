@@ -79,7 +79,8 @@ def resolve(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resoluti
 
 @task(name="process-report", cache_policy=NO_CACHE)
 def process(job: Job, config: WorkerConfig) -> Outcome:
-    """Fetch → extract → tag → classify one report, in a worker process; never raises for a bad report."""
+    """Fetch → extract → tag → classify one report, in a worker process; never raises for a bad report. A
+    remote report the store held is fetched first, outside the workers: unchanged, it needs none."""
     return run_here(job, config)
 
 

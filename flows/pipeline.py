@@ -1,8 +1,9 @@
 """The work done for one report, without Prefect: fetch → extract → tag → classify → a NewReport.
 
 `process_report` runs in a worker process (flows.workers) and returns a plain, picklable `Outcome`;
-`store_outcome` runs in the parent and writes it in one transaction. Everything here can be called from
-a notebook or a test.
+`store_outcome` runs in the parent and writes it in one transaction. Its first half, `read_report` (fetch
+and look up, no model), also runs outside the workers for a remote report that is most likely unchanged.
+Everything here can be called from a notebook or a test.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ class WorkerContext:
 
     is_known: Callable[..., bool]  # is_stored_complete(sha256, ...) bound to a store
     policy: FetchPolicy
-    load_model: Callable[[], Any]  # -> models.registry.LoadedModel
+    # -> models.registry.LoadedModel; None in a context that only reads reports (read_report)
+    load_model: Callable[[], Any] | None = None
     client: httpx.Client | None = None
     # bytes, uri, password= -> ExtractedDocument; None: extractors.extract_bytes. A worker process sets
     # its limited one (flows.workers), which also starts the file's clock.
@@ -87,6 +89,8 @@ class WorkerContext:
     @property
     def model(self) -> Any:
         if self._model is None:
+            if self.load_model is None:
+                raise RuntimeError("this context reads reports and has no model to classify them")
             self._model = self.load_model()
         return self._model
 
@@ -285,8 +289,16 @@ def read_bytes(ref: ReportRef, ctx: WorkerContext) -> tuple[bytes, Validators, b
     return fetched.content, fetched.validators, fetched.not_modified
 
 
-def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
-    """Fetch, extract, tag and classify one report; failures come back as an Outcome, never raised."""
+def may_be_unchanged(ref: ReportRef) -> bool:
+    """A remote report whose last bytes the store holds (plan_fetches): most often unchanged, so worth
+    fetching (read_report) before a worker, with its tagger and model, is needed."""
+    return ref.known_sha256 is not None and ref.content is None and ref.error is None
+
+
+def read_report(ref: ReportRef, ctx: WorkerContext) -> Outcome | ReportRef:
+    """Everything before extraction: read or fetch the report's bytes and look them up in the store. The
+    Outcome when that settles it (unchanged, not fetched, no password), else the ref holding its bytes
+    (`content`) and the server's validators, to analyse. Needs neither the tagger nor the model."""
     if ref.error is not None:
         return unread(ref, ref.error)
     try:
@@ -320,11 +332,21 @@ def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
         return Outcome(
             ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id
         )
+    return replace(ref, content=data, validators=validators)
+
+
+def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:
+    """Fetch, extract, tag and classify one report; failures come back as an Outcome, never raised."""
+    read = read_report(ref, ctx)
+    if isinstance(read, Outcome):
+        return read
+    data = read.content or b""
+    sha = sha256_hex(data)
     try:
-        return analyse(data, ref, sha, ctx, validators)
+        return analyse(data, read, sha, ctx, read.validators)
     except Exception as exc:  # a broken report must not stop the batch: record it and go on
         error = one_line(exc)
-        return Outcome(ref.uri, FAILED, sha, error=error, validators=validators, source_id=ref.source_id)
+        return Outcome(ref.uri, FAILED, sha, error=error, validators=read.validators, source_id=ref.source_id)
 
 
 def unread(ref: ReportRef, error: str) -> Outcome:
@@ -437,7 +459,8 @@ def to_new_report(
 
 
 def with_conditional(ref: ReportRef, conditional: Validators, known_sha256: str) -> ReportRef:
-    """A remote ref that will be fetched with If-None-Match / If-Modified-Since."""
+    """A remote ref that will be fetched with If-None-Match / If-Modified-Since (none when its server sent
+    no validators: then only its bytes tell whether it changed)."""
     return replace(ref, conditional=conditional, known_sha256=known_sha256)
 
 

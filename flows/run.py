@@ -23,10 +23,13 @@ from flows.pipeline import (
     NEW,
     UNCHANGED,
     Outcome,
+    WorkerContext,
     is_stored_complete,
     known_outcome,
+    may_be_unchanged,
     one_line,
     plan_fetches,
+    read_report,
     relabel_if_rules_changed,
     rereads,
     store_outcome,
@@ -34,7 +37,7 @@ from flows.pipeline import (
     stored_reading,
 )
 from flows.settings import Settings
-from flows.sources import RegisteredSource, ReportRef, Resolution, resolve_sources
+from flows.sources import RegisteredSource, ReportRef, Resolution, is_url, resolve_sources
 from flows.workers import Job, WorkerConfig, close_pool, open_pool
 
 if TYPE_CHECKING:
@@ -228,7 +231,8 @@ class IngestRun:
 
     def plan(self, resolution: Resolution) -> list[ReportRef]:
         """The reports that need a worker: unchanged local files are counted here and skipped, and
-        remote ones get conditional-request validators when the store has the bytes they describe."""
+        remote ones get conditional-request validators when the store has the bytes they describe (the
+        pool fetches those before it needs a worker: WorkerPool._read_first)."""
         check_stop()  # resolving fetches feeds: it can take a while
         self.summary.errors.extend(resolution.errors)
         self.summary.unreadable += len(resolution.errors)
@@ -257,8 +261,8 @@ class IngestRun:
         return [Job.of(ref, by_id.get(ref.source_id) if ref.source_id is not None else None) for ref in refs]
 
     def record(self, outcome: Outcome) -> None:
-        """Count a stored outcome and remember its URL's validators."""
-        if outcome.sha256 and outcome.status != FAILED:
+        """Count a stored outcome and remember what its URL served (flows.httpcache)."""
+        if outcome.sha256 and outcome.status != FAILED and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
         self.summary.add(outcome)
         emit("report", outcome)
@@ -300,10 +304,11 @@ def _refuse_fetch(url: str) -> Any:
 
 @dataclass(frozen=True)
 class LocalPlan:
-    """What a run over sources that need no network would find, read before any worker or Prefect starts
-    (hashing the files costs milliseconds; starting Prefect's API costs seconds): how many reports the
-    sources resolved to, the sources that resolved to nothing (one line each), and the reports not yet
-    stored whole, largest first."""
+    """What a run over sources that need no network to be resolved would find, read before any worker or
+    Prefect starts (hashing the files, or asking a server whether a report it served changed, costs
+    milliseconds; starting Prefect's API or loading the model costs seconds): how many reports the sources
+    resolved to, the sources that resolved to nothing (one line each), and the reports not yet stored
+    whole, largest first (a changed remote one holding its bytes)."""
 
     resolved: int
     errors: list[str]
@@ -312,25 +317,29 @@ class LocalPlan:
     @property
     def nothing_to_process(self) -> bool:
         """Every report is stored whole already: a run would only count them as unchanged, so no worker
-        (nor Prefect) is needed (issue 9: a re-ingest of an unchanged folder within 10% of the first)."""
+        (nor Prefect) is needed (issue 9: a re-ingest of an unchanged folder within 10% of the first; the
+        same for a URL whose server answers 304 or sends the bytes stored)."""
         # A source that resolved to nothing (a mistyped path) is reported by the local run just as well.
         return self.resolved > 0 and not self.todo
 
     def head_start(self) -> list[Job]:
-        """The local files a run will hand its workers, except those that need a PDF password: `citsec
-        ingest` starts them before Prefect has started its API, and the flow's process-report tasks then
-        collect the results already under way (WorkerPool.head_start)."""
+        """The local files (and the changed remote reports, fetched already) a run will hand its workers,
+        except those that need a PDF password: `citsec ingest` starts them before Prefect has started its
+        API, and the flow's process-report tasks then collect the results already under way
+        (WorkerPool.head_start)."""
         return [
             Job(ref)
             for ref in self.todo
-            if ref.path is not None and ref.error is None and ref.password is None
-            and ref.password_error is None
+            if (ref.path is not None or ref.content is not None) and ref.error is None
+            and ref.password is None and ref.password_error is None
         ]
 
 
 def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
-    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs left for the
-    run); None when a source has to be fetched to be resolved (only a real run can tell what changed)."""
+    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs); None when a
+    source has to be fetched to be resolved (a feed, a page: only a real run can tell what changed). A
+    link whose last bytes the store holds is fetched once (a conditional GET) to tell; a new one is left
+    for the run."""
     from corpus import Corpus
 
     settings = Settings.from_env()
@@ -341,13 +350,30 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
         except _NotLocal:
             return None
         is_known = functools.partial(is_stored_complete, corpus)
-        todo = [
-            ref
-            for ref in resolution.refs
-            if ref.path is None or known_outcome(ref, is_known) is None
-        ]
+        refs = plan_fetches(resolution.refs, ValidatorCache(settings.cache_dir).get, is_known)
+        # One attempt: what it does not settle, the run fetches again, with the policy's retries.
+        policy = replace(FetchPolicy(user_agent=settings.user_agent), attempts=1)
+        ctx = WorkerContext(is_known=is_known, policy=policy)
+        try:
+            todo = [left for ref in refs if (left := _left_to_do(ref, ctx)) is not None]
+        finally:
+            if ctx.client is not None:
+                ctx.client.close()
     todo.sort(key=_size_hint, reverse=True)
     return LocalPlan(len(resolution.refs), list(resolution.errors), todo)
+
+
+def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | None:
+    """None for a report stored whole already, else the ref (holding its bytes when a changed remote
+    report's were fetched to tell)."""
+    if ref.path is not None:
+        return None if known_outcome(ref, ctx.is_known) is not None else ref
+    if not may_be_unchanged(ref):
+        return ref
+    read = read_report(ref, ctx)
+    if isinstance(read, Outcome):
+        return None if read.status == UNCHANGED else ref  # a failure is the run's to record
+    return read
 
 
 def ingest_local(

@@ -4,6 +4,8 @@ model once (flows.limits), started by this process or, on a Dask cluster, by eac
 Each worker fetches, extracts, tags and classifies one report at a time under the per-file limits: the
 memory cap holds in the worker itself, and a report that overruns its time is recorded as failed while a
 fresh worker (a fork, not a start-up) takes the next. Workers only read the store; the parent writes it.
+A remote report whose last bytes the store holds is fetched by the pool first, outside the workers: an
+unchanged one needs no worker, so a run that finds nothing new never starts the host (nor loads a model).
 
     pool = open_pool(2, WorkerConfig.for_run(settings))
     outcome = run_here(Job(ref), pool.config)
@@ -18,15 +20,23 @@ import functools
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flows.fetch import FetchPolicy
 from flows.interrupt import stop_requested
-from flows.limits import LimitedPool, ResourceLimits, extract_limited
-from flows.pipeline import FAILED, Outcome, WorkerContext, process_report, sha256_hex
+from flows.limits import LimitedPool, ResourceLimits, WorkerError, extract_limited
+from flows.pipeline import (
+    FAILED,
+    Outcome,
+    WorkerContext,
+    may_be_unchanged,
+    process_report,
+    read_report,
+    sha256_hex,
+)
 from flows.sources import RegisteredSource, ReportRef, with_password
 
 if TYPE_CHECKING:
@@ -34,6 +44,8 @@ if TYPE_CHECKING:
 
     from corpus import Corpus
     from flows.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,11 @@ class WorkerPool:
         self._threads: ThreadPoolExecutor | None = None
         self._early: dict[tuple[str, str | None], Future[Outcome]] = {}
         self._early_lock = threading.Lock()
+        # What read_report needs in this process (flows.pipeline.may_be_unchanged): opened on first use.
+        self._store = _Store(config.db_url)
+        self._reader: WorkerContext | None = None
+        self._reader_lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def start(self) -> WorkerPool:
         """Start the host now: it imports and loads the model while the caller starts Prefect."""
@@ -177,12 +194,53 @@ class WorkerPool:
         return early.result() if early is not None else self._run(job)
 
     def _run(self, job: Job) -> Outcome:
+        if may_be_unchanged(job.ref):
+            read = self._read_first(job)
+            if isinstance(read, Outcome):
+                return read  # unchanged, or failed as its worker would have said: no worker needed
+            job = read
         answer = self._pool.call(job)
         if answer.kind == "ok":
             return answer.value
         ref = job.ref
         error = answer.value if answer.kind != "overrun" else f"processing {answer.value}"
         return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
+
+    def _read_first(self, job: Job) -> Outcome | Job:
+        """flows.pipeline.read_report in this process, before any worker: the Outcome when it settles the
+        report, else the job holding the changed bytes, which its worker then need not fetch.
+
+        On a daemon thread, waited for until the pool closes: a fetch here cannot be killed as a worker
+        can, and a stopped run must not wait for a server that does not answer."""
+        ref = job.resolved(os.environ)
+        try:
+            read = _on_daemon_thread(lambda: read_report(ref, self._reading()), self._stopped)
+        except WorkerError:
+            raise
+        except Exception:  # a bug, a store hiccup: the worker reads it as before and says what went wrong
+            return job
+        if isinstance(read, Outcome):
+            return read
+        # The job's own ref, not the one read: that holds the source's password, which never travels.
+        return replace(job, ref=replace(job.ref, content=read.content, validators=read.validators))
+
+    def _reading(self) -> WorkerContext:
+        """read_report's context in this process, opened once for every thread: the store, a client."""
+        with self._reader_lock:
+            if self._stopped.is_set():
+                raise WorkerError("the worker pool was closed")
+            if self._reader is None:
+                from flows.fetch import make_client
+
+                self._store.corpus()
+                policy = self.config.policy
+                self._reader = WorkerContext(self._is_known, policy, client=make_client(policy))
+            return self._reader
+
+    def _is_known(self, sha256: str, **options: Any) -> bool:
+        if self._stopped.is_set():  # a read the pool stopped waiting for opens no connection again
+            raise WorkerError("the worker pool was closed")
+        return self._store.is_known(sha256, **options)
 
     def submit(self, job: Job) -> Future[Outcome]:
         return self._take_early(job) or self._executor().submit(self._run, job)
@@ -195,6 +253,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the workers, then their threads: a report still being processed (an interrupted run, or a
         head start nobody asked for) is stopped with its worker instead of being waited for."""
+        self._stopped.set()  # reports still being fetched here end too (_read_first)
         if self._threads is not None:
             self._threads.shutdown(wait=False, cancel_futures=True)  # no new ones
         self._pool.close()  # the running ones end now, their workers killed
@@ -202,10 +261,34 @@ class WorkerPool:
             self._threads.shutdown(wait=True)
             self._threads = None
         self._early.clear()
+        with self._reader_lock:
+            if self._reader is not None and self._reader.client is not None:
+                self._reader.client.close()
+            self._reader = None
+            self._store.close()
 
 
 def _job_key(job: Job) -> tuple[str, str | None]:
     return job.ref.uri, job.ref.path
+
+
+def _on_daemon_thread(work: Callable[[], T], stop: threading.Event) -> T:
+    """work() on a daemon thread: its result (or exception), unless `stop` is set first. Then WorkerError,
+    as for a call to a closed pool, and the thread is left to end on its own: nothing waits for it, not
+    even the interpreter's exit."""
+    result: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            result.set_result(work())
+        except BaseException as exc:
+            result.set_exception(exc)
+
+    threading.Thread(target=run, name="citsec-read", daemon=True).start()
+    while not wait([result], timeout=0.25).done:
+        if stop.is_set():
+            raise WorkerError("the worker pool was closed")
+    return result.result()
 
 
 _pool: WorkerPool | None = None

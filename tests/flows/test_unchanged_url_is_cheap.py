@@ -1,0 +1,157 @@
+"""A scheduled re-ingest of URLs that did not change costs a request each, not a worker: the server's 304 (or
+the same bytes as stored, from a server that sends no validators) settles a report before any worker host
+starts, so neither spaCy nor the classifier is loaded, in any process (nor Prefect started)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from corpus import Corpus
+from extractors import EXTRACTOR_VERSION
+from flows.fetch import FetchPolicy, Validators
+from flows.httpcache import Remembered, ValidatorCache
+from flows.limits import WorkerError
+from flows.pipeline import UNCHANGED, Outcome, sha256_hex, with_conditional
+from flows.run import ingest_local, plan_local
+from flows.sources import ReportRef
+from flows.workers import Job, WorkerConfig, WorkerPool
+
+PDF = "plan_colombia_legacy_en.pdf"
+HEAVY = ("spacy", "sklearn", "prefect")
+
+# Put first on the PYTHONPATH of the command: every Python process it starts (the command, a worker host)
+# notes in CITSEC_TEST_IMPORTS each heavy library it imports.
+IMPORT_RECORDER = f"""
+import os, sys
+
+class _Record:
+    def find_spec(self, name, path=None, target=None):
+        if name in {HEAVY!r}:
+            with open(os.environ["CITSEC_TEST_IMPORTS"], "a") as log:
+                log.write(f"{{os.getpid()}} {{name}}\\n")
+        return None
+
+sys.meta_path.insert(0, _Record())
+"""
+
+
+def test_a_second_ingest_of_unchanged_urls_loads_neither_the_tagger_nor_the_model(
+    tmp_path, site, samples_dir, db_url
+):
+    pdf = (samples_dir / PDF).read_bytes()
+    with_etag = site.add("/r/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    without_validators = site.add("/r/copy.pdf", body=pdf + b"\n% a copy\n", content_type="application/pdf")
+    first = ingest_local([with_etag, without_validators], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (2, 0), first.errors
+
+    recorder = tmp_path / "recorder"
+    recorder.mkdir()
+    (recorder / "sitecustomize.py").write_text(IMPORT_RECORDER)
+    imports = tmp_path / "imports.log"
+    imports.touch()
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # the command's own Prefect API
+    env["PYTHONPATH"] = os.pathsep.join([str(recorder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["CITSEC_TEST_IMPORTS"] = str(imports)
+    command = [sys.executable, "-m", "flows", "ingest", with_etag, without_validators, "--db", db_url]
+    for options in ([], ["--no-prefect"]):
+        before = len(site.requests)
+        done = subprocess.run([*command, *options], capture_output=True, text=True, timeout=120, env=env)
+
+        assert done.returncode == 0, done.stderr
+        lines = dict(line.split(maxsplit=1) for line in done.stdout.strip().splitlines())
+        assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "2", "0"), done.stdout
+        assert imports.read_text() == "", f"a re-ingest {options} of unchanged URLs imported {HEAVY}"
+        # Each URL was asked again, the one with an ETag conditionally (its server answered 304).
+        asked = {path: headers for path, headers in site.requests[before:]}
+        assert asked.keys() == {"/r/plan.pdf", "/r/copy.pdf"}
+        assert asked["/r/plan.pdf"].get("If-None-Match") == '"plan-1"'
+        with Corpus.open(db_url) as corpus:
+            run = corpus.ingest_runs()[0]
+        assert (run.counts["new"], run.counts["unchanged"], run.errors) == (0, 2, [])
+
+
+def _stored(db_url: str, url: str, data: bytes) -> str:
+    """Make the store hold `data` from `url` as done (a failed reading is done too: not read again until
+    the bytes change), without the seconds of a real ingest; their sha256."""
+    sha = sha256_hex(data)
+    with Corpus.open(db_url) as corpus:
+        corpus.record_failed_report(url, sha, "unreadable", extractor_version=EXTRACTOR_VERSION)
+    return sha
+
+
+def _last_seen(url: str, sha: str, etag: str) -> ReportRef:
+    """A ref to `url` as an ingest run plans it when the store holds what the URL served last time."""
+    return with_conditional(ReportRef(uri=url, url=url, is_source=True), Validators(etag=etag), sha)
+
+
+def test_the_pool_settles_an_unchanged_url_without_a_worker_and_hands_a_changed_one_its_bytes(
+    site, samples_dir, db_url
+):
+    pdf = (samples_dir / PDF).read_bytes()
+    unchanged = site.add("/same.pdf", body=pdf, content_type="application/pdf", etag='"same"')
+    changed = site.add("/new.pdf", body=pdf + b"\n% v2\n", content_type="application/pdf", etag='"v2"')
+    pool = WorkerPool(1, WorkerConfig(db_url, FetchPolicy()))
+    try:
+        outcome = pool.run(Job(_last_seen(unchanged, _stored(db_url, unchanged, pdf), '"same"')))
+        assert isinstance(outcome, Outcome) and outcome.status == UNCHANGED
+        assert pool._pool._host is None  # no worker host was started
+
+        job = pool._read_first(Job(_last_seen(changed, _stored(db_url, changed, pdf), '"v1"')))
+        assert isinstance(job, Job) and job.ref.content == pdf + b"\n% v2\n"
+        assert job.ref.validators == Validators(etag='"v2"')  # remembered once the report is stored
+        assert site.routes["/new.pdf"].hits == 1  # its worker reads these bytes: no second download
+    finally:
+        pool.close()
+
+
+def test_plan_local_asks_whether_a_stored_url_changed(site, samples_dir, db_url, tmp_path):
+    # `citsec ingest URL` skips its worker host and Prefect's start-up when the plan finds nothing to do,
+    # and starts a changed URL's report early with the bytes the plan fetched.
+    pdf = (samples_dir / PDF).read_bytes()
+    url = site.add("/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    sha = _stored(db_url, url, pdf)
+    cache = tmp_path / "cache" / "http_validators.json"  # CITSEC_CACHE_DIR of the db_url fixture
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({url: {"etag": '"plan-1"', "last_modified": None, "sha256": sha}}))
+
+    plan = plan_local([url], db_url)
+    assert plan is not None and plan.nothing_to_process
+
+    site.routes["/plan.pdf"].body, site.routes["/plan.pdf"].etag = pdf + b"\n% v2\n", '"plan-2"'
+    plan = plan_local([url], db_url)
+    assert plan is not None and not plan.nothing_to_process
+    [job] = plan.head_start()
+    assert job.ref.content == pdf + b"\n% v2\n"
+
+
+def test_closing_the_pool_does_not_wait_for_a_server_that_does_not_answer(site, db_url):
+    url = site.add("/slow.pdf", body=b"%PDF-1.4\n", delay=10.0)
+    pool = WorkerPool(1, WorkerConfig(db_url, FetchPolicy(attempts=1)))
+    future = pool.submit(Job(_last_seen(url, _stored(db_url, url, b"%PDF-1.3\n"), '"v1"')))
+    time.sleep(0.3)  # the pool is waiting for the server
+    started = time.monotonic()
+    pool.close()
+    with pytest.raises(WorkerError):
+        future.result(timeout=5)
+    assert time.monotonic() - started < 3
+
+
+def test_the_validator_cache_remembers_a_url_without_validators_and_keeps_them_over_a_bare_304(tmp_path):
+    cache = ValidatorCache(tmp_path)
+    cache.put("http://a.example/r.pdf", Validators(), "aaa")  # a server that sends no validators
+    cache.put("http://b.example/r.pdf", Validators(last_modified="Mon, 01 Dec 2026 10:00:00 GMT"), "bbb")
+    cache.put("http://b.example/r.pdf", Validators(), "bbb")  # its 304, without them (python -m http.server)
+    cache.save()
+
+    again = ValidatorCache(tmp_path)
+    a, b = again.get("http://a.example/r.pdf"), again.get("http://b.example/r.pdf")
+    assert a is not None and (a.validators, a.sha256) == (Validators(), "aaa")
+    assert b is not None and b.validators.last_modified == "Mon, 01 Dec 2026 10:00:00 GMT"
+    again.put("http://b.example/r.pdf", Validators(), "ccc")  # new bytes, sent without validators
+    assert again.get("http://b.example/r.pdf") == Remembered(Validators(), "ccc")
