@@ -500,7 +500,7 @@ def relabel_store(
 def unavailable_model(corpus: Corpus) -> str | None:
     """Why the promoted model cannot label passages here (another release's built-in model, of which the
     store has only predictions), as a sentence saying what to do; None when it can."""
-    from models.registry import builtin_seed_version
+    from models.seed_version import builtin_seed_version  # not models.registry: it imports scikit-learn
 
     promoted = corpus.promoted_model()
     if promoted is None or promoted.has_artifact:

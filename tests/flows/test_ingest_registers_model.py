@@ -77,6 +77,7 @@ def test_unchanged_run_neither_loads_nor_registers_a_model(tmp_path, samples_dir
 
     for name in ("load_model", "seed_model", "register_builtin_seed", "builtin_seed_version"):
         monkeypatch.setattr(f"models.registry.{name}", refuse)
+    monkeypatch.setattr("models.seed_version.builtin_seed_version", refuse)
     summary = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert (summary.new, summary.unchanged, summary.failed) == (0, 1, 0)
 
