@@ -53,9 +53,7 @@ class PassageFilter:
             raise CorpusError(f"--min-score must be between 0 and 1, got {self.min_score}")
         if self.since and self.until and self.since > self.until:
             raise CorpusError(f"--since {self.since} is after --until {self.until}")
-        lang = self.lang.strip().lower() if self.lang else None
-        if lang is not None and not _LANG.match(lang):
-            raise CorpusError(f"malformed language code {self.lang!r}: expected ISO 639-1 such as en, es, pt")
+        lang = _language_code(self.lang) if self.lang else None
         # NUL cannot occur in stored text and PostgreSQL refuses it in a parameter: it matches nothing.
         programs = tuple(
             sorted({p.replace("\x00", "").strip() for p in self.programs} - {""}, key=str.casefold)
@@ -71,6 +69,24 @@ class PassageFilter:
             lang=lang,
             search=search if search and search.strip() else None,
         )
+
+
+def _language_code(value: str) -> str:
+    """The ISO 639-1 code passages are stored with, from it or from the three-letter ISO 639-2 code of the
+    same language ("spa" -> "es", "POR" -> "pt": a three-letter code would match no passage)."""
+    typed = value.strip().lower()
+    if not _LANG.match(typed):
+        raise CorpusError(f"malformed language code {value!r}: expected ISO 639-1 such as en, es, pt")
+    import pycountry
+
+    if len(typed) == 2:
+        language = pycountry.languages.get(alpha_2=typed)
+    else:
+        language = pycountry.languages.get(alpha_3=typed) or pycountry.languages.get(bibliographic=typed)
+    code = getattr(language, "alpha_2", None)
+    if not code:
+        raise CorpusError(f"unknown language code {value!r}: expected ISO 639-1 such as en, es, pt")
+    return str(code)
 
 
 def entity_key(kind: str, value: str) -> str:

@@ -154,7 +154,7 @@ def label_queue(
     from corpus import PassageFilter
     from corpus.batches import whole_runs
 
-    PassageFilter(lang=lang).validated()  # a malformed language is an error, not an empty queue
+    lang = PassageFilter(lang=lang).validated().lang  # "spa" is "es"; "xx" an error, not an empty queue
     prose, other = Spread(n), Spread(n)
     rows = corpus.passages(PassageFilter(report_id=report_id), by_report=True)
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):

@@ -61,7 +61,9 @@ ProgramOpt = Annotated[
     ),
 ]
 ReportOpt = Annotated[int | None, typer.Option("--report", help="Only passages of this report id.")]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Passage language (ISO 639-1), e.g. es.")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Passage language (ISO 639-1), e.g. es (spa works too).")
+]
 SearchOpt = Annotated[str | None, typer.Option("--search", "-s", help="Full-text search over passage text.")]
 AnyLanguageOpt = Annotated[
     bool,

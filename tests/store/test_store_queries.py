@@ -284,6 +284,8 @@ MALFORMED = [
     ({"countries": ("",)}, "unknown country ''"),
     ({"min_score": 1.5}, "between 0 and 1"),
     ({"lang": "english"}, "malformed language"),
+    ({"lang": "xx"}, "unknown language code 'xx'"),  # matched nothing, silently (a review)
+    ({"lang": "spx"}, "unknown language code 'spx'"),
     ({"since": dt.date(2020, 1, 1), "until": dt.date(2019, 1, 1)}, "after"),
 ]
 
@@ -295,6 +297,13 @@ def test_countries_as_people_type_them(small: Corpus) -> None:
     for typed in ["co", " Co ", "COL", "Colombia", "colombia"]:
         assert [p.id for p in small.passages(PassageFilter(countries=(typed,)))] == by_code, typed
     assert PassageFilter(countries=("Bolivia", "mexico", "MX")).validated().countries == ("BO", "MX")
+
+
+def test_a_three_letter_language_code_is_its_two_letter_one(small: Corpus) -> None:
+    by_code = [p.id for p in small.passages(PassageFilter(lang="es"))]
+    assert by_code
+    for typed in ["spa", "SPA", " Es "]:  # "spa" matched nothing, silently (a user-journey review)
+        assert [p.id for p in small.passages(PassageFilter(lang=typed))] == by_code, typed
 
 
 def test_malformed_filters_are_user_errors(small: Corpus) -> None:
