@@ -308,8 +308,8 @@ def _tag_stream(
         # A bad line ends the input, but the good lines before it are still tagged and written.
         try:
             yield from read_inputs(stream)
-        except UserError as exc:
-            failure.append(exc)
+        except UserError as exc:  # "line N: ...", and which file when it is one (as label import says)
+            failure.append(exc if source == "-" else UserError(f"{source}: {exc}"))
         except UnicodeDecodeError:
             name = source if source != "-" else "stdin"
             hint = "convert it first, e.g. iconv -f latin1 -t utf-8"

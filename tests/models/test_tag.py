@@ -190,7 +190,7 @@ def test_malformed_input_is_one_error_line_and_exit_2(tmp_path, store_with_model
         capture_output=True, text=True, cwd=REPO, env=env, timeout=300,
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == ["error: line 2: not valid JSON (Expecting value)"]
+    assert done.stderr.strip().splitlines() == [f"error: {source}: line 2: not valid JSON (Expecting value)"]
     assert json.loads(done.stdout.splitlines()[0])["id"] == 1  # the good line before it was tagged
 
 
