@@ -50,8 +50,10 @@ _DATE_LABEL = re.compile(
 )
 # An author's credit typed after the title in the file's metadata: "Lineamientos programáticos J. jara".
 _TRAILING_CREDIT = re.compile(
-    r"^(?P<title>\S.*\S)\s+(?P<initials>(?:[A-ZÁÉÍÓÚÑ]\.\s*)+)(?P<surname>[^\W\d_]{2,})$"
+    r"^(?P<title>\S.*?\S)\s+(?P<initials>(?:[A-ZÁÉÍÓÚÑ]\.\s*)+)(?P<surname>[^\W\d_]{2,})$"
 )
+# What may lead into a credit and goes with it: "Violence in Latin America, by J. Smith".
+_CREDIT_LEAD = re.compile(r"[\s,;:–—-]*(?:\b(?:by|por|de|par|von)\s*)?$", re.IGNORECASE)
 # The lines of one title may differ in size by this share: an OCR text layer (Tesseract's) sizes each
 # line from its glyph boxes, so one title's lines come out at 82, 81 and 79 pt. A typeset subtitle is
 # smaller by more (LaTeX's sizes are 15-20% apart; a 14 pt subtitle under a 15 pt title is 7% smaller).
@@ -97,17 +99,21 @@ def title_from_metadata(info: Mapping[str, Any], front_lines: Sequence[str] = ()
     if credit and _names_person(
         credit.group("initials"), credit.group("surname"), [_text(info.get("Author")) or "", *front_lines]
     ):
-        return credit.group("title")
+        return _CREDIT_LEAD.sub("", credit.group("title")) or title
     return title
 
 
 def _names_person(initials: str, surname: str, lines: Sequence[str]) -> bool:
-    """Whether one of `lines` has the surname after a word that starts with the first initial."""
-    surname, initial = surname.casefold(), initials[0].casefold()
+    """Whether one of `lines` names the person in full: the surname right after a given name (two letters
+    or more) that starts with the last initial ("Jeannette Jara" for "J. jara"). An abbreviation before a
+    word is no credit: "U.S. Congress", "Appendix A. Methodology" and "México D.F. Informe" name nobody,
+    even on a first page that prints the title."""
+    surname, initial = surname.casefold(), initials.rstrip(". ")[-1].casefold()
     for line in lines:
         words = re.findall(r"[^\W\d_]+", line.casefold())
-        if surname in words and any(w.startswith(initial) for w in words[: words.index(surname)]):
-            return True
+        for before, word in zip(words, words[1:], strict=False):
+            if word == surname and len(before) > 1 and before.startswith(initial):
+                return True
     return False
 
 

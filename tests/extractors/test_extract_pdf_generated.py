@@ -165,3 +165,25 @@ def test_metadata_title_drops_a_printed_author_credit(tmp_path: Path, byline: st
     credited = "Plan municipal de convivencia M. ortega"
     doc = extract_path(byline_page(tmp_path / "byline.pdf", credited, byline))
     assert doc.title == title
+
+
+@pytest.mark.parametrize(
+    ("title", "front_lines", "kept"),
+    [
+        # An abbreviation before a word names nobody, even where the first page prints the title (a review:
+        # "U.S." read as initials and "Congress" as a surname left "Drug Policy and the").
+        (
+            "Drug Policy and the U.S. Congress",
+            ["Drug Policy and the U.S. Congress", "the U.S. Congress voted"],
+            "Drug Policy and the U.S. Congress",
+        ),
+        ("Appendix A. Methodology", ["Appendix A. Methodology"], "Appendix A. Methodology"),
+        ("Ciudad de México D.F. Informe", ["Ciudad de México D.F. Informe"], "Ciudad de México D.F. Informe"),
+        ("Violence in Latin America, by J. Smith", ["John Smith"], "Violence in Latin America"),
+        ("Informe anual J. M. Pérez", ["José María Pérez, director"], "Informe anual"),
+    ],
+)
+def test_only_a_person_named_in_full_makes_a_credit(title: str, front_lines: list[str], kept: str) -> None:
+    from extractors.pdf.metadata import title_from_metadata
+
+    assert title_from_metadata({"Title": title}, front_lines) == kept
