@@ -221,36 +221,30 @@ def mentions_security(text: str) -> bool:
 
 def names_security_program(text: str) -> bool:
     """Does `text` (accents dropped) name an enforcement or transnational programme of the gazetteer? Its
-    names and aliases in any case, except those the gazetteer keeps to title case ("Secure Communities",
-    not "secure communities"), and its acronyms as written ("CARSI").
+    names and aliases as the gazetteer writes them, capitals included ("Pacto por la Vida", not "un pacto
+    por la vida y la salud"; "Alliance for Prosperity", not "the alliance for prosperity between two
+    firms"), and its acronyms of four letters or more as written ("CARSI"; "MPP", "UPP" or "OLP" are other
+    things too often: a party, a union).
 
     >>> names_security_program("Plan Colombia was funded by the United States.")
     True
     >>> names_security_program("Sembrando Vida planted trees in Tabasco.")
     False
     """
-    any_case, as_written = _security_programs()
-    return bool(any_case.search(text) or as_written.search(text))
+    return bool(_security_programs().search(text))
 
 
 @lru_cache(maxsize=1)
-def _security_programs() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    any_case: set[str] = set()
-    as_written: set[str] = set()
+def _security_programs() -> re.Pattern[str]:
+    names: set[str] = set()
     for line in PROGRAMS_GAZETTEER.read_text(encoding="utf-8").splitlines():
         row = json.loads(line) if line.strip() else {}
         if row.get("strategy") not in ("enforcement", "transnational"):
             continue
-        title_case = {_unaccented(name) for name in row.get("title_case", [])}
-        for name in (row["name"], *(a for aliases in row["aliases"].values() for a in aliases)):
-            (as_written if _unaccented(name) in title_case else any_case).add(_unaccented(name))
-        as_written.update(row.get("acronyms", []))
-
-    def pattern(names: set[str], flags: int) -> re.Pattern[str]:
-        longest_first = sorted(names, key=lambda name: (-len(name), name))
-        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)", flags)
-
-    return pattern(any_case, re.IGNORECASE), pattern(as_written, 0)
+        names.update(_unaccented(n) for n in (row["name"], *(a for v in row["aliases"].values() for a in v)))
+        names.update(acronym for acronym in row.get("acronyms", []) if len(acronym.replace(".", "")) >= 4)
+    longest_first = sorted(names, key=lambda name: (-len(name), name))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
 
 
 def _same_line(text: str, found: list[tuple[str, int]], i: int) -> bool:

@@ -113,6 +113,13 @@ def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(tex
         "The carsi brand sold tyres.",  # an acronym only as written
         "They built secure communities of practice online.",  # a title-case name in lower case
         "Colombian planners visited the Mérida campus.",  # the words apart
+        # Names a programme shares with plain words, in lower case; acronyms of other things (a review).
+        "Firmaron un pacto por la vida y la salud de los mineros.",
+        "They made a pact for life.",
+        "A single convention for reporting school enrolment.",
+        "The alliance for prosperity between the two firms grew.",
+        "El MPP de Mujica ganó las elecciones.",
+        "UPP, the Union of Poor Peasants, met in Lima.",
     ],
 )
 def test_other_programme_mentions_do_not(text):
