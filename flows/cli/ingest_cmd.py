@@ -88,15 +88,37 @@ def removed_if_left_empty(db: str) -> Iterator[None]:
 
 
 def _remove_empty_store(db: str, path: Path) -> None:
-    from corpus import Corpus
+    """Remove the store at `path` unless it holds anything a person or another command put there: a report
+    (failed ones too), a source, a label, a model other than the built-in one (which ingest registers by
+    itself). A file with no schema yet (a Ctrl-C during its first migration) is empty."""
+    from corpus import Corpus, CorpusError
 
     if not path.exists():
         return
-    with Corpus.open(db, must_exist=True) as corpus:
-        if next(corpus.reports(include_superseded=True), None) is not None or corpus.sources():
-            return
+    try:
+        with Corpus.open(db, must_exist=True) as corpus:
+            if (
+                next(corpus.reports(include_superseded=True), None) is not None
+                or corpus.sources()
+                or corpus.count_labels()
+                or any(not row.version.startswith("seed-") for row in corpus.model_versions())
+            ):
+                return
+    except CorpusError:
+        if path.stat().st_size and _has_tables(path):
+            return  # not a store this command made: leave it
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
+
+
+def _has_tables(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    except sqlite3.Error:
+        return True  # unreadable: not ours to remove
 
 
 def _ingest(

@@ -108,6 +108,33 @@ def test_a_failed_ingest_keeps_a_store_that_was_there_or_that_recorded_a_failure
     assert fresh.exists()  # it holds the failed report, which the next ingest retries
 
 
+def test_a_store_another_command_filled_meanwhile_stays(tmp_path):
+    # A review: `citsec label import` into the new store while the failing ingest ran lost the label.
+    from corpus import Corpus
+    from flows.cli.ingest_cmd import removed_if_left_empty
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    with pytest.raises(KeyboardInterrupt), removed_if_left_empty(url):
+        with Corpus.open(url) as corpus:
+            corpus.add_text_labels("Police raided the port.", ["enforcement"], lang="en")
+        raise KeyboardInterrupt
+    with Corpus.open(url, must_exist=True) as corpus:
+        assert corpus.count_labels() == 1
+
+
+def test_a_store_file_without_a_schema_yet_goes_and_the_first_error_is_the_one_raised(tmp_path):
+    # Ctrl-C during the new store's first migration: the interrupt, not "no citsec store in ... yet".
+    import sqlite3
+
+    from flows.cli.ingest_cmd import removed_if_left_empty
+
+    path = tmp_path / "half.db"
+    with pytest.raises(KeyboardInterrupt), removed_if_left_empty(f"sqlite:///{path}"):
+        sqlite3.connect(path).close()
+        raise KeyboardInterrupt
+    assert not path.exists()
+
+
 def test_a_missing_source_among_good_ones_fails_the_command_after_the_rest_is_ingested(
     tmp_path, db_url, capsys
 ):
