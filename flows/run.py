@@ -335,6 +335,11 @@ class LocalPlan:
         ]
 
 
+# How long the plan waits on a stored URL's server for each read: one that does not answer holds the
+# command up this long (once), not the run's 30 s, before the run tries it again with its own policy.
+PLAN_TIMEOUT = 5.0
+
+
 def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
     """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs); None when a
     source has to be fetched to be resolved (a feed, a page: only a real run can tell what changed). A
@@ -351,8 +356,10 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
             return None
         is_known = functools.partial(is_stored_complete, corpus)
         refs = plan_fetches(resolution.refs, ValidatorCache(settings.cache_dir).get, is_known)
-        # One attempt: what it does not settle, the run fetches again, with the policy's retries.
-        policy = replace(FetchPolicy(user_agent=settings.user_agent), attempts=1)
+        # One short attempt: what it does not settle, the run fetches again, with the policy's retries.
+        policy = replace(
+            FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
+        )
         ctx = WorkerContext(is_known=is_known, policy=policy)
         try:
             todo = [left for ref in refs if (left := _left_to_do(ref, ctx)) is not None]

@@ -17,6 +17,7 @@ import asyncio
 import atexit
 import contextlib
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from flows.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ class WorkerPool:
         except WorkerError:
             raise
         except Exception:  # a bug, a store hiccup: the worker reads it as before and says what went wrong
+            log.debug("reading %s before its worker failed; its worker reads it", job.ref.uri, exc_info=True)
             return job
         if isinstance(read, Outcome):
             return read

@@ -130,6 +130,27 @@ def test_plan_local_asks_whether_a_stored_url_changed(site, samples_dir, db_url,
     assert job.ref.content == pdf + b"\n% v2\n"
 
 
+def test_the_plan_leaves_a_url_whose_server_is_slow_to_the_run(
+    site, samples_dir, db_url, monkeypatch, tmp_path
+):
+    # A review: the plan waited the run's 30 s on a server that did not answer, before any progress shows.
+    import time
+
+    pdf = (samples_dir / PDF).read_bytes()
+    url = site.add("/slow-plan.pdf", body=pdf, content_type="application/pdf", delay=5.0)
+    sha = _stored(db_url, url, pdf)
+    cache = tmp_path / "cache" / "http_validators.json"  # CITSEC_CACHE_DIR of the db_url fixture
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({url: {"etag": '"slow-1"', "last_modified": None, "sha256": sha}}))
+    monkeypatch.setattr("flows.run.PLAN_TIMEOUT", 0.3)
+    started = time.monotonic()
+    plan = plan_local([url], db_url)
+    assert time.monotonic() - started < 4.0  # it gave up well before the server's 5 s
+    assert plan is not None and not plan.nothing_to_process
+    [ref] = plan.todo
+    assert ref.uri == url and ref.content is None  # the run fetches it, with its own policy
+
+
 def test_closing_the_pool_does_not_wait_for_a_server_that_does_not_answer(site, db_url):
     url = site.add("/slow.pdf", body=b"%PDF-1.4\n", delay=10.0)
     pool = WorkerPool(1, WorkerConfig(db_url, FetchPolicy(attempts=1)))
