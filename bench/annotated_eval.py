@@ -106,7 +106,7 @@ def run(extra: Path | None = None) -> dict[str, Any]:
                 given = given_macro_f1(y, decided, langs)
                 print()
                 print(format_evaluation(evaluation, f"{way}, against annotator {who}"))
-                print(f"{'macro-F1 over the labels given':<43}{given:.3f}")  # by annotator or model
+                print(f"{'macro-F1 over the labels given':<36}{given:.3f}")  # by annotator or model
                 file_results[f"{way} / {who}"] = {**evaluation.to_json(), "macro_f1_given_labels": given}
         disagree = [
             {"id": row["id"], "model": [LABELS[j] for j in np.flatnonzero(ways["in its report"][i])],
