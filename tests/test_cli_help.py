@@ -54,6 +54,8 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
         (["passages", "--report", "abc"], "error: Invalid value for '--report'"),
         (["passages", "--format", "xml"], "error: Invalid value for '--format'"),
         (["label", "queue", "--n", "0"], "error: Invalid value for '--n'"),
+        (["sources", "add", "x", ".", "--kind", "dir"], "error: Invalid value for '--kind'"),
+        (["retrain", "--format", "csv"], "error: Invalid value for '--format'"),  # its help listed no choices
         (["passages", "--no-such-option"], "error: No such option: --no-such-option"),
         (["nosuchcmd"], "error: No such command 'nosuchcmd'."),
         (["extract"], "error: Missing argument 'PATH'."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import time
 from collections.abc import Iterator
@@ -33,7 +34,11 @@ sources_app = typer.Typer(
 )
 app.add_typer(sources_app, name="sources")
 
-KIND_CHOICES = ("auto", "folder", "url", "feed")
+class SourceKind(enum.StrEnum):
+    auto = "auto"
+    folder = "folder"
+    url = "url"
+    feed = "feed"
 NO_API_HINT = "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"
 
 
@@ -395,7 +400,10 @@ def _count(n: int, noun: str) -> str:
 def sources_add(
     name: Annotated[str, typer.Argument(help="A short name to ingest by.")],
     location: Annotated[str, typer.Argument(help="A folder, a file, an http(s) URL or a feed URL.")],
-    kind: Annotated[str, typer.Option("--kind", help="auto, folder, url or feed.")] = "auto",
+    kind: Annotated[
+        SourceKind,
+        typer.Option("--kind", help="What LOCATION is (auto: guessed from it).", case_sensitive=False),
+    ] = SourceKind.auto,
     password_env: Annotated[
         str | None,
         typer.Option(
@@ -416,24 +424,22 @@ def sources_add(
     from corpus import Corpus
     from flows.sources import guess_kind, is_url, unsupported_scheme
 
-    if kind not in KIND_CHOICES:
-        raise UserError(f"--kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}")
     if not location.strip():
         # As a path, "" is the current folder: an unset shell variable must not register it.
         raise UserError("LOCATION is empty (an unset shell variable?): give a folder, file or http(s) URL")
     scheme = unsupported_scheme(location)
     if scheme:
         raise UserError(f"unsupported URL scheme {scheme!r} in {location} (citsec fetches http and https)")
-    if is_url(location) and kind == "folder":
+    if is_url(location) and kind is SourceKind.folder:
         raise UserError(f"--kind folder needs a local folder or file, not the URL {location}")
-    if not is_url(location) and kind in ("url", "feed"):
+    if not is_url(location) and kind in (SourceKind.url, SourceKind.feed):
         raise UserError(f"--kind {kind} needs an http(s) URL, not {location}")
     if "://" not in location:
         path = Path(location).expanduser()
         if not path.exists():
             raise UserError(f"no such file or folder: {location}")
         location = str(path.resolve())
-    stored_kind = guess_kind(location) if kind == "auto" and "://" not in location else kind
+    stored_kind = guess_kind(location) if kind is SourceKind.auto and "://" not in location else kind.value
     stored_kind = "folder" if stored_kind == "file" else stored_kind
     with Corpus.open(db) as corpus:
         row = corpus.add_source(name, location, stored_kind, password_env=password_env)

@@ -350,6 +350,11 @@ class Promote(enum.StrEnum):
     never = "never"
 
 
+class RetrainFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
 PromoteOpt = Annotated[
     Promote,
     typer.Option(
@@ -401,7 +406,9 @@ def retrain_command(
         ),
     ] = False,
     db: DbOption = None,  # type: ignore[assignment]
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[
+        RetrainFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = RetrainFormat.table,
 ) -> None:
     """Retrain the classifier on the seed set plus every human label.
 
@@ -412,8 +419,6 @@ def retrain_command(
     from models.retrain import format_result
     from models.training import DESIGNS
 
-    if fmt not in ("table", "json"):
-        raise UserError(f"--format must be table or json, got {fmt!r}")
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
     passages = _before_training(db, promote)
@@ -433,7 +438,7 @@ def retrain_command(
         )
         with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
             result = run_retrain(db, promote.value, design, advance, augment)
-    if fmt == "json":
+    if fmt is RetrainFormat.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         print(format_result(result))

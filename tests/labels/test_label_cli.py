@@ -209,7 +209,7 @@ def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
     code, out, err = cli("retrain", "--promote", "sometimes", "--db", sqlite_url)
     assert code == 2 and out == "" and "sometimes" in err
     code, out, err = cli("retrain", "--format", "csv", "--db", sqlite_url)
-    assert code == 2 and out == "" and err.strip() == "error: --format must be table or json, got 'csv'"
+    assert code == 2 and out == "" and "Invalid value for '--format'" in err and "'csv' is not one of" in err
 
 
 def test_retrain_defaults_to_the_shipped_design() -> None:
