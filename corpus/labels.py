@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
-from corpus.labelstate import carry_late_labels, chunks, labels_came_over, rebuild, set_human_labels_many
+from corpus.labelstate import (
+    carry_late_labels,
+    labels_came_over,
+    newest_label_rows,
+    rebuild,
+    set_human_labels_many,
+)
 from corpus.records import LabelRow
 from corpus.schema import CurrentLabel, HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
@@ -261,41 +267,20 @@ def _changing(
 def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, Hashable | None]:
     """The same_label key (labels, annotator, origin) of each labeled passage's label in force, or None for a
     copy of another passage's label: a few queries, not one per passage."""
-    held: dict[int, Hashable | None] = {}
-    for ids in chunks(passage_ids):
-        newest = (
-            select(func.max(HumanLabel.id))
-            .where(HumanLabel.passage_id.in_(ids))
-            .group_by(HumanLabel.passage_id)
-        )
-        rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
-                   HumanLabel.carried_from)
-            .where(HumanLabel.id.in_(newest))
-        )  # fmt: skip
-        for pid, labels, annotator, origin, carried_from in rows:
-            own = carried_from is None
-            held[cast(int, pid)] = (tuple(sorted(set(labels or []))), annotator, origin) if own else None
-    return held
+    return {
+        int(row.passage_id): _key(row) if row.carried_from is None else None
+        for row in newest_label_rows(conn, passage_ids)
+    }
 
 
 def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, Hashable | None]:
     """The same_label key (labels, annotator, origin, lang) of each labeled free text's label in force."""
-    held: dict[str, Hashable | None] = {}
-    for some in chunks(texts):
-        newest = (
-            select(func.max(HumanLabel.id))
-            .where(HumanLabel.passage_id.is_(None), HumanLabel.text.in_(some))
-            .group_by(HumanLabel.text)
-        )
-        rows = conn.execute(
-            select(HumanLabel.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
-                   HumanLabel.lang)
-            .where(HumanLabel.id.in_(newest))
-        )  # fmt: skip
-        for text, labels, annotator, origin, lang in rows:
-            held[str(text)] = (tuple(sorted(set(labels or []))), annotator, origin, lang)
-    return held
+    return {str(row.text): (*_key(row), row.lang) for row in newest_label_rows(conn, texts, free_texts=True)}
+
+
+def _key(row: Any) -> tuple[tuple[str, ...], str | None, str]:
+    """A stored label's (labels, annotator, origin), its labels sorted as validate_labels gives them."""
+    return tuple(sorted(set(row.labels or []))), row.annotator, row.origin
 
 
 def _check_origin(origin: str) -> None:

@@ -10,7 +10,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 
 from corpus.passage_match import Matches, OldPassage, match_passages, stand_ins
 from corpus.schema import CurrentLabel, HumanLabel, ModelVersion, Passage, Prediction, Report
@@ -437,22 +449,24 @@ def _latest_copies(conn: Connection, passage_ids: Iterable[int]) -> dict[int, in
     return {pid: carried for pid, (carried, _) in _latest_rows(conn, passage_ids).items()}
 
 
+def newest_label_rows(conn: Connection, keys: Sequence[_T], *, free_texts: bool = False) -> list[Row[Any]]:
+    """The newest human label (every column) of each of `keys` that has one: passage ids, or with
+    `free_texts` the texts of labeled examples that are not stored passages. A statement per 500 keys."""
+    by = HumanLabel.text if free_texts else HumanLabel.passage_id
+    where = [HumanLabel.passage_id.is_(None)] if free_texts else []
+    rows: list[Row[Any]] = []
+    for some in chunks(keys):
+        newest = select(func.max(HumanLabel.id)).where(by.in_(some), *where).group_by(by)
+        rows += conn.execute(select(*HumanLabel.__table__.c).where(HumanLabel.id.in_(newest))).all()
+    return rows
+
+
 def _latest_rows(conn: Connection, passage_ids: Iterable[int]) -> dict[int, tuple[int | None, list[str]]]:
     """For each of `passage_ids` a person labeled: (`carried_from`, labels) of its latest label."""
-    held: dict[int, tuple[int | None, list[str]]] = {}
-    for ids in chunks(sorted(passage_ids)):
-        newest = (
-            select(func.max(HumanLabel.id))
-            .where(HumanLabel.passage_id.in_(ids))
-            .group_by(HumanLabel.passage_id)
-        )
-        rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.carried_from, HumanLabel.labels).where(
-                HumanLabel.id.in_(newest)
-            )
-        )
-        held.update((cast(int, pid), (carried, list(labels))) for pid, carried, labels in rows)
-    return held
+    return {
+        int(row.passage_id): (row.carried_from, list(row.labels))
+        for row in newest_label_rows(conn, sorted(passage_ids))
+    }
 
 
 def rebuild(conn: Connection) -> None:
