@@ -10,7 +10,7 @@ import numpy as np
 
 from models.errors import ModelError
 from models.labels import LABELS, labels_to_matrix
-from models.seed_version import SEED_DIR, seed_digest, seed_files
+from models.seed_version import SEED_DIR, digest_of, seed_files
 
 SEED_LANGUAGES = ("en", "es", "pt")
 
@@ -68,15 +68,16 @@ def load_seed(seed_dir: Path = SEED_DIR) -> SeedSet:
     """Every *.jsonl file under `seed_dir`, in file-name order; raises ModelError on a malformed line."""
     passages: list[SeedPassage] = []
     seen: dict[str, str] = {}
-    for path in seed_files(seed_dir):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    read = [(path.name, path.read_bytes()) for path in seed_files(seed_dir)]  # once: passages and digest
+    for name, data in read:
+        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
-            where = f"{path.name}:{number}"
+            where = f"{name}:{number}"
             passage = parse_seed_line(line, where)
             # A duplicated text would leak between cross-validation folds and flatter the scores.
             if passage.text in seen:
                 continue
             seen[passage.text] = where
             passages.append(passage)
-    return SeedSet(passages=tuple(passages), digest=seed_digest(seed_dir))
+    return SeedSet(passages=tuple(passages), digest=digest_of(read))

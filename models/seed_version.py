@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from models.cue_lexicon import lexicon_digest
@@ -36,9 +37,14 @@ def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:
 
 def seed_digest(seed_dir: Path = SEED_DIR) -> str:
     """A hash of every seed file's name and bytes, in file-name order."""
+    return digest_of((path.name, path.read_bytes()) for path in seed_files(seed_dir))
+
+
+def digest_of(files: Iterable[tuple[str, bytes]]) -> str:
+    """seed_digest of (file name, bytes) pairs already read, in file-name order."""
     digest = hashlib.sha256()
-    for path in seed_files(seed_dir):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
