@@ -53,12 +53,30 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code ("en", "es", "pt", ...) of `text`, or None when there is too little text to tell."""
     if _letters(text) < _MIN_LETTERS:
         return None
-    sample = text[:5000]
-    unnamed = without_names(sample)
-    found = _detector().detect_language_of(unnamed if _letters(unnamed) >= _MIN_LETTERS else sample)
+    found = _detector().detect_language_of(_sample(text))
     if found is None:
         return None
-    code: IsoCode639_1 = found.iso_code_639_1
+    return _code(found)
+
+
+def language_confidences(text: str) -> dict[str, float]:
+    """How likely `text` is in each candidate language (ISO 639-1 code -> lingua's confidence, summing to
+    1), read as `detect_language` reads it; empty when there is too little text to tell."""
+    if _letters(text) < _MIN_LETTERS:
+        return {}
+    values = _detector().compute_language_confidence_values(_sample(text))
+    return {_code(v.language): v.value for v in values}
+
+
+def _sample(text: str) -> str:
+    """What detection reads: the first 5,000 characters, without their names when enough text remains."""
+    sample = text[:5000]
+    unnamed = without_names(sample)
+    return unnamed if _letters(unnamed) >= _MIN_LETTERS else sample
+
+
+def _code(language: Language) -> str:
+    code: IsoCode639_1 = language.iso_code_639_1
     return code.name.lower()
 
 

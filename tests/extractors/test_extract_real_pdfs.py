@@ -75,6 +75,20 @@ def test_tables_and_short_fragments_are_in_the_report_language(shared_dir: Path)
     assert {p.lang for p in doc.passages} == {"es"}
 
 
+def test_short_passages_read_as_the_neighbouring_language_take_the_report_s(shared_dir: Path) -> None:
+    # The IPEA cover (its title in capitals, then the authors) was stored as Spanish in a Portuguese
+    # report, so a Portuguese search or `--lang pt` missed it; the UNODC 2012 report's table headers and
+    # contents lines were Portuguese in a Spanish report.
+    ipea = _extract(shared_dir, "ipea_td2267_homicidios_jovens_negros_rio_pt.pdf")
+    assert ipea.language == "pt" and ipea.passages[0].lang == "pt"
+    assert {p.lang for p in ipea.passages if p.kind != "reference" and len(p.text.split()) < 60} == {"pt"}
+    gme = _extract(shared_dir, "unodc_gme_Informe_GME_2012.pdf")
+    assert {p.lang for p in gme.passages} == {"es"}
+    # An English abstract and Portuguese "resumo" with their keywords in a Spanish article keep theirs.
+    uribe = _extract(shared_dir, "uribe_rodriguez_conducta_delictiva_adolescentes_colombia_es.pdf")
+    assert uribe.language == "es" and {p.lang for p in uribe.passages} == {"es", "en", "pt"}
+
+
 def test_slides_image_only_page_listed(shared_dir: Path) -> None:
     doc = _extract(shared_dir, "lecona_estevez2022_kingpin_strategy_slides.pdf")
     assert doc.warnings == ["no text layer on pages 6 (OCR not yet supported)"]

@@ -535,3 +535,30 @@ def test_report_language_counts_a_passage_on_every_page_it_spans() -> None:
     spanning = Passage(seq=0, page_start=1, page_end=3, text=long, char_start=0, char_end=len(long),
                        lang="en", kind="text")
     assert majority_language([spanning, _passage_on(4, "es", 250), _passage_on(5, "es", 30)]) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "detected", "report", "expected"),
+    [
+        # A Portuguese cover's line read as Spanish: the report's language is the better bet.
+        ("Núcleo de Estudos da Violência\nEDITORIAL", "es", "pt", "pt"),
+        # A Spanish table header read as Portuguese.
+        ("Departamento Número de Lotes 2019 Hectáreas 2019", "pt", "es", "es"),
+        # Clearly in another of the field's languages: it keeps its own.
+        ("Palavras chave: juventude, conduta antissocial, prevenção.", "pt", "es", "pt"),
+        ("Keywords: adolescents, antisocial behavior, prevention.", "en", "pt", "en"),
+        # Long enough for the detector to be trusted whatever the odds.
+        ("Los programas de prevención llegan tarde a los barrios. " * 10, "es", "pt", "es"),
+    ],
+)
+def test_short_passage_in_another_report_language_needs_clear_odds(
+    text: str, detected: str, report: str, expected: str
+) -> None:
+    from extractors.assemble import in_report_language
+    from extractors.document import Passage
+    from extractors.language import detect_language
+
+    assert detect_language(text) == detected  # what the detector makes of it alone
+    passage = Passage(seq=0, page_start=1, page_end=1, text=text, char_start=0, char_end=len(text),
+                      lang=detected, kind="text")
+    assert in_report_language(passage, report) == expected
