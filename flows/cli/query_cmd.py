@@ -80,8 +80,8 @@ MinScoreOpt = Annotated[
     typer.Option(
         "--min-score",
         help=(
-            "Minimum score (0-1) of the labels asked for with --label, else of any label (human labels: 1); "
-            "stats --by label counts only the labels that reach it."
+            "Minimum score (0-1) of the labels asked for with --label, else of any label (human labels: 1; "
+            "no effect with --label none alone); stats --by label counts only the labels that reach it."
         ),
     ),
 ]
@@ -129,6 +129,14 @@ def build_filter(
         until=parse_date(until, end=True) if until else None,
         any_language=any_language,
     ).validated()
+
+
+def note_unused_min_score(f: PassageFilter) -> None:
+    """--min-score applies to the labels asked for with --label: with --label none alone there is none,
+    and the minimum would go unused without a word."""
+    if f.min_score is not None and f.labels == ("none",):
+        note("--min-score has no effect with --label none alone: unlabeled passages hold no label to score "
+             "(`citsec label queue` lists those closest to a label)")
 
 
 def _marked_labels(passage: Any) -> dict[str, Any]:
@@ -235,6 +243,7 @@ def passages_command(
     from corpus import Corpus
 
     f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
+    note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
@@ -352,6 +361,7 @@ def stats_command(
 
     fields = parse_stat_fields(by)
     f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
+    note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
         rows = corpus.stats(fields, f)

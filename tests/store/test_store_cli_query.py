@@ -153,6 +153,22 @@ def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(set(row) == {"report", "count"} for row in json.loads(out))
 
 
+def test_min_score_with_label_none_alone_is_said_to_have_no_effect(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = "--min-score has no effect with --label none alone"
+    for command in ("passages", "stats"):
+        by = ["--by", "label"] if command == "stats" else []
+        code, out, err = run(capsys, command, "--db", filled, *by, "--label", "none", "--min-score", "0.9",
+                             "-f", "json")
+        _, plain, _ = run(capsys, command, "--db", filled, *by, "--label", "none", "-f", "json")
+        assert code == 0 and said in err and json.loads(out) == json.loads(plain)
+        # With a label asked for, the minimum applies to it: nothing to say.
+        _, _, err = run(capsys, command, "--db", filled, *by, "--label", "none", "--label", "enforcement",
+                        "--min-score", "0.9", "-f", "json")
+        assert said not in err
+
+
 def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "reports", "--db", filled, "--format", "json")
     rows = json.loads(out)
