@@ -307,12 +307,14 @@ class LocalPlan:
     """What a run over sources that need no network to be resolved would find, read before any worker or
     Prefect starts (hashing the files, or asking a server whether a report it served changed, costs
     milliseconds; starting Prefect's API or loading the model costs seconds): how many reports the sources
-    resolved to, the sources that resolved to nothing (one line each), and the reports not yet stored
-    whole, largest first (a changed remote one holding its bytes)."""
+    resolved to, the sources that resolved to nothing (one line each), the reports not yet stored whole,
+    largest first (a changed remote one holding its bytes), and the outcomes of the stored URLs it asked
+    and found unchanged, which the run takes instead of asking again (WorkerPool.already_read)."""
 
     resolved: int
     errors: list[str]
     todo: list[ReportRef]
+    unchanged_urls: list[Outcome] = field(default_factory=list)
 
     @property
     def nothing_to_process(self) -> bool:
@@ -361,25 +363,32 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
             FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
         )
         ctx = WorkerContext(is_known=is_known, policy=policy)
+        todo, unchanged_urls = [], []
         try:
-            todo = [left for ref in refs if (left := _left_to_do(ref, ctx)) is not None]
+            for ref in refs:
+                left = _left_to_do(ref, ctx)
+                if isinstance(left, Outcome):
+                    unchanged_urls.append(left)
+                elif left is not None:
+                    todo.append(left)
         finally:
             if ctx.client is not None:
                 ctx.client.close()
     todo.sort(key=_size_hint, reverse=True)
-    return LocalPlan(len(resolution.refs), list(resolution.errors), todo)
+    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, unchanged_urls)
 
 
-def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | None:
-    """None for a report stored whole already, else the ref (holding its bytes when a changed remote
-    report's were fetched to tell)."""
+def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome | None:
+    """None for a local report stored whole already, the UNCHANGED outcome of a stored URL whose server
+    said so (or sent the bytes stored), else the ref (holding its bytes when a changed remote report's
+    were fetched to tell)."""
     if ref.path is not None:
         return None if known_outcome(ref, ctx.is_known) is not None else ref
     if not may_be_unchanged(ref):
         return ref
     read = read_report(ref, ctx)
     if isinstance(read, Outcome):
-        return None if read.status == UNCHANGED else ref  # a failure is the run's to record
+        return read if read.status == UNCHANGED else ref  # a failure is the run's to record
     return read
 
 

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+POOL_CLOSED = "the worker pool was closed"
 
 
 @dataclass(frozen=True)
@@ -95,19 +96,34 @@ class Job:
 
 
 class _Store:
-    """The store's read side for one process, opened on first use: the host closes it before it forks,
-    and each forked worker opens its own connection."""
+    """The store's read side for one process, opened on first use: the host disconnects it before it
+    forks, and each forked worker opens its own connection. In the run's process, the pool's reading
+    threads share it and close() comes from another thread: connecting holds no lock (a PostgreSQL server
+    that does not answer holds up only the thread connecting, never close()), and once closed it opens no
+    connection again; one that arrives after close() is closed at once."""
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
         self._corpus: Corpus | None = None
+        self._closed = False
+        self._lock = threading.Lock()  # guards the two above, never held while connecting
 
     def corpus(self) -> Corpus:
-        if self._corpus is None:
-            from corpus import Corpus
+        """The open store; WorkerError once close() ran, even for a connection under way then."""
+        with self._lock:
+            if self._closed:
+                raise WorkerError(POOL_CLOSED)
+            if self._corpus is not None:
+                return self._corpus
+        from corpus import Corpus
 
-            self._corpus = Corpus.open(self.db_url)
-        return self._corpus
+        opened = Corpus.open(self.db_url)
+        with self._lock:
+            if not self._closed and self._corpus is None:
+                self._corpus = opened
+                return opened
+        opened.close()  # closed meanwhile, or another thread connected first
+        return self.corpus()
 
     def is_known(self, sha256: str, **options: Any) -> bool:
         """flows.pipeline.is_stored_complete on this process's connection."""
@@ -115,10 +131,20 @@ class _Store:
 
         return is_stored_complete(self.corpus(), sha256, **options)
 
+    def disconnect(self) -> None:
+        """Close the connection; the next use opens another (the host, before it forks)."""
+        self._drop(closed=False)
+
     def close(self) -> None:
-        if self._corpus is not None:
-            self._corpus.close()
-            self._corpus = None
+        """Close the connection for good."""
+        self._drop(closed=True)
+
+    def _drop(self, closed: bool) -> None:
+        with self._lock:
+            corpus, self._corpus = self._corpus, None
+            self._closed = self._closed or closed
+        if corpus is not None:
+            corpus.close()
 
 
 def report_handler(config: WorkerConfig) -> Callable[[Job, Callable[[Any], None]], Outcome]:
@@ -141,7 +167,7 @@ def report_handler(config: WorkerConfig) -> Callable[[Job, Callable[[Any], None]
     # If this fails, the parent registers the model before it stores the first predictions.
     with contextlib.suppress(Exception):
         ensure_model_registered(store.corpus(), ctx.model.version)
-    store.close()
+    store.disconnect()
     return functools.partial(_process_job, ctx=ctx, limits=config.limits)
 
 
@@ -167,6 +193,7 @@ class WorkerPool:
         self._pool = LimitedPool("flows.workers:report_handler", (config,), config.limits, size)
         self._threads: ThreadPoolExecutor | None = None
         self._early: dict[tuple[str, str | None], Future[Outcome]] = {}
+        self._already_read: dict[str, Outcome] = {}  # by URI
         self._early_lock = threading.Lock()
         # What read_report needs in this process (flows.pipeline.may_be_unchanged): opened on first use.
         self._store = _Store(config.db_url)
@@ -186,9 +213,20 @@ class WorkerPool:
             with self._early_lock:
                 self._early[_job_key(job)] = self._executor().submit(self._run, job)
 
+    def already_read(self, outcomes: list[Outcome]) -> None:
+        """What reading these stored URLs came to before the run (citsec ingest's plan asked their servers
+        and found them unchanged): the run's `run` or `submit` of such a report returns its outcome, once,
+        instead of asking the server again, so an unchanged URL costs one request per command."""
+        with self._early_lock:
+            self._already_read.update((outcome.uri, outcome) for outcome in outcomes)
+
     def _take_early(self, job: Job) -> Future[Outcome] | None:
         with self._early_lock:
             return self._early.pop(_job_key(job), None)
+
+    def _take_already_read(self, job: Job) -> Outcome | None:
+        with self._early_lock:
+            return self._already_read.pop(job.ref.uri, None)
 
     def run(self, job: Job) -> Outcome:
         """Process one report; a report over a limit (or whose worker died) comes back failed."""
@@ -197,7 +235,7 @@ class WorkerPool:
 
     def _run(self, job: Job) -> Outcome:
         if may_be_unchanged(job.ref):
-            read = self._read_first(job)
+            read = self._take_already_read(job) or self._read_first(job)
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
             job = read
@@ -228,22 +266,22 @@ class WorkerPool:
         return replace(job, ref=replace(job.ref, content=read.content, validators=read.validators))
 
     def _reading(self) -> WorkerContext:
-        """read_report's context in this process, opened once for every thread: the store, a client."""
+        """read_report's context in this process, made once for every thread: a client, and the store,
+        which connects on its first look-up (_Store: without this lock, which close() takes)."""
         with self._reader_lock:
             if self._stopped.is_set():
-                raise WorkerError("the worker pool was closed")
+                raise WorkerError(POOL_CLOSED)
             if self._reader is None:
                 from flows.fetch import make_client
 
-                self._store.corpus()
                 policy = self.config.policy
                 self._reader = WorkerContext(self._is_known, policy, client=make_client(policy))
             return self._reader
 
     def _is_known(self, sha256: str, **options: Any) -> bool:
-        if self._stopped.is_set():  # a read the pool stopped waiting for opens no connection again
-            raise WorkerError("the worker pool was closed")
-        return self._store.is_known(sha256, **options)
+        if self._stopped.is_set():  # a read the pool stopped waiting for looks nothing up
+            raise WorkerError(POOL_CLOSED)
+        return self._store.is_known(sha256, **options)  # WorkerError too once the pool closed its store
 
     def submit(self, job: Job) -> Future[Outcome]:
         return self._take_early(job) or self._executor().submit(self._run, job)
@@ -264,11 +302,12 @@ class WorkerPool:
             self._threads.shutdown(wait=True)
             self._threads = None
         self._early.clear()
+        self._already_read.clear()
         with self._reader_lock:
-            if self._reader is not None and self._reader.client is not None:
-                self._reader.client.close()
-            self._reader = None
-            self._store.close()
+            reader, self._reader = self._reader, None
+        if reader is not None and reader.client is not None:
+            reader.client.close()
+        self._store.close()  # at once, even while a read on a daemon thread is still connecting
 
 
 def _job_key(job: Job) -> tuple[str, str | None]:

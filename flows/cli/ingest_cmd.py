@@ -203,8 +203,9 @@ def _run(
     from flows.run import ingest_local, progress_listener
 
     own_api = settings.prefect_api_url is None
-    unchanged = own_api and local is not None and local.nothing_to_process
-    use_prefect = not (no_prefect or unchanged)
+    nothing_to_process = local is not None and local.nothing_to_process
+    # With nothing to process, the run needs Prefect only to keep a configured server's history complete.
+    use_prefect = not (no_prefect or (own_api and nothing_to_process))
     with contextlib.ExitStack() as stack:
         api = None
         if use_prefect:
@@ -214,14 +215,11 @@ def _run(
 
                 # Boots on one core while the worker host loads on the other.
                 api = stack.enter_context(TemporaryApi.start())
-        if dask_address is None and not unchanged:
-            from flows.workers import WorkerConfig, close_pool, prestart_pool
+        if dask_address is None:
+            from flows.workers import close_pool
 
-            # The worker processes load the model and start on the local reports while Prefect starts its API.
-            pool = prestart_pool(workers or settings.workers, WorkerConfig.for_run(settings, db))
             stack.callback(close_pool)  # before the API stops: exits run last in, first out
-            if local is not None:
-                pool.head_start(local.head_start())
+            _open_run_pool(local, workers or settings.workers, settings, db)
         with progress, progress_listener(progress.update):
             if not use_prefect:
                 summary = ingest_local(sources, db_url=db, workers=workers)
@@ -235,6 +233,25 @@ def _run(
                 except SchedulerUnreachable as exc:
                     raise UserError(str(exc)) from None
     return summary
+
+
+def _open_run_pool(local: LocalPlan | None, workers: int, settings: Settings, db: str) -> None:
+    """Open the run's worker pool (the run adopts it) and hand it what the plan found: the URLs it found
+    unchanged, which the run does not ask again. When the plan left work, the host starts now, loading the
+    model while Prefect starts, and so do the local reports; a plan with nothing to process starts no
+    process, even for a run through a configured Prefect server. Without a plan (a feed, a page: what
+    they link to is known only once they are fetched, by the run, after Prefect's start-up) the host
+    starts now too: waiting to learn whether it is needed would add its load to every run with work."""
+    from flows.workers import WorkerConfig, open_pool
+
+    pool = open_pool(workers, WorkerConfig.for_run(settings, db))
+    if local is not None:
+        pool.already_read(local.unchanged_urls)
+        if local.nothing_to_process:
+            return
+    pool.start()
+    if local is not None:
+        pool.head_start(local.head_start())
 
 
 def interrupted_line(summary: IngestSummary | None) -> str:

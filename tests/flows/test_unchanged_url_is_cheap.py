@@ -1,6 +1,7 @@
 """A scheduled re-ingest of URLs that did not change costs a request each, not a worker: the server's 304 (or
 the same bytes as stored, from a server that sends no validators) settles a report before any worker host
-starts, so neither spaCy nor the classifier is loaded, in any process (nor Prefect started)."""
+starts, so neither spaCy nor the classifier is loaded, in any process (nor Prefect started, unless a
+Prefect server is configured to keep the run history)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,7 @@ from flows.httpcache import Remembered, ValidatorCache
 from flows.limits import WorkerError
 from flows.pipeline import UNCHANGED, Outcome, sha256_hex, with_conditional
 from flows.run import ingest_local, plan_local
+from flows.settings import Settings
 from flows.sources import ReportRef
 from flows.workers import Job, WorkerConfig, WorkerPool
 
@@ -26,19 +29,44 @@ PDF = "plan_colombia_legacy_en.pdf"
 HEAVY = ("spacy", "sklearn", "prefect")
 
 # Put first on the PYTHONPATH of the command: every Python process it starts (the command, a worker host)
-# notes in CITSEC_TEST_IMPORTS each heavy library it imports.
-IMPORT_RECORDER = f"""
+# notes in CITSEC_TEST_IMPORTS each library named in CITSEC_TEST_WATCH that it imports, and a worker host
+# notes its start (as it starts: a host the command closes soon after may not get as far as spaCy).
+IMPORT_RECORDER = """
 import os, sys
+
+def _note(what):
+    with open(os.environ["CITSEC_TEST_IMPORTS"], "a") as log:
+        log.write(f"{os.getpid()} {what}\\n")
 
 class _Record:
     def find_spec(self, name, path=None, target=None):
-        if name in {HEAVY!r}:
-            with open(os.environ["CITSEC_TEST_IMPORTS"], "a") as log:
-                log.write(f"{{os.getpid()}} {{name}}\\n")
+        if name in os.environ["CITSEC_TEST_WATCH"].split(","):
+            _note(name)
         return None
 
+if "host_main()" in " ".join(sys.orig_argv):
+    _note("worker host")
 sys.meta_path.insert(0, _Record())
 """
+
+
+def watching_imports(tmp_path: Path, names: tuple[str, ...], **env: str) -> tuple[dict[str, str], Path]:
+    """The environment of a command whose processes note each import of `names` (with `env` on top of
+    this one's), and the file they note them in."""
+    recorder = tmp_path / "recorder"
+    recorder.mkdir(exist_ok=True)
+    (recorder / "sitecustomize.py").write_text(IMPORT_RECORDER)
+    imports = tmp_path / "imports.log"
+    imports.touch()
+    environ = {**os.environ, **env}
+    environ["PYTHONPATH"] = os.pathsep.join([str(recorder), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    environ["CITSEC_TEST_IMPORTS"], environ["CITSEC_TEST_WATCH"] = str(imports), ",".join(names)
+    return environ, imports
+
+
+def summary_lines(stdout: str) -> dict[str, str]:
+    """citsec ingest's summary: {"new": "0", "unchanged": "2", ...}."""
+    return dict(line.split(maxsplit=1) for line in stdout.strip().splitlines())
 
 
 def test_a_second_ingest_of_unchanged_urls_loads_neither_the_tagger_nor_the_model(
@@ -50,30 +78,62 @@ def test_a_second_ingest_of_unchanged_urls_loads_neither_the_tagger_nor_the_mode
     first = ingest_local([with_etag, without_validators], db_url=db_url, workers=1)
     assert (first.new, first.failed) == (2, 0), first.errors
 
-    recorder = tmp_path / "recorder"
-    recorder.mkdir()
-    (recorder / "sitecustomize.py").write_text(IMPORT_RECORDER)
-    imports = tmp_path / "imports.log"
-    imports.touch()
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # the command's own Prefect API
-    env["PYTHONPATH"] = os.pathsep.join([str(recorder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env["CITSEC_TEST_IMPORTS"] = str(imports)
+    env, imports = watching_imports(tmp_path, HEAVY)
+    env.pop("PREFECT_API_URL", None)  # the command's own Prefect API
     command = [sys.executable, "-m", "flows", "ingest", with_etag, without_validators, "--db", db_url]
     for options in ([], ["--no-prefect"]):
         before = len(site.requests)
         done = subprocess.run([*command, *options], capture_output=True, text=True, timeout=120, env=env)
 
         assert done.returncode == 0, done.stderr
-        lines = dict(line.split(maxsplit=1) for line in done.stdout.strip().splitlines())
+        lines = summary_lines(done.stdout)
         assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "2", "0"), done.stdout
         assert imports.read_text() == "", f"a re-ingest {options} of unchanged URLs imported {HEAVY}"
-        # Each URL was asked again, the one with an ETag conditionally (its server answered 304).
-        asked = {path: headers for path, headers in site.requests[before:]}
-        assert asked.keys() == {"/r/plan.pdf", "/r/copy.pdf"}
-        assert asked["/r/plan.pdf"].get("If-None-Match") == '"plan-1"'
+        # Each URL was asked again once, by the command's plan (the one with an ETag conditionally: its
+        # server answered 304); the run took what the plan found instead of asking again.
+        asked = site.requests[before:]
+        assert sorted(path for path, _ in asked) == ["/r/copy.pdf", "/r/plan.pdf"]
+        assert dict(asked)["/r/plan.pdf"].get("If-None-Match") == '"plan-1"'
         with Corpus.open(db_url) as corpus:
             run = corpus.ingest_runs()[0]
         assert (run.counts["new"], run.counts["unchanged"], run.errors) == (0, 2, [])
+
+
+def test_an_unchanged_re_ingest_through_a_configured_prefect_server_starts_no_worker_host(
+    tmp_path, site, samples_dir, db_url
+):
+    # With PREFECT_API_URL set, the run goes through Prefect (its server keeps the history), and the
+    # command started the worker host before it, to load the model for reports its plan had found unchanged.
+    from flows.prefect_api import TemporaryApi
+
+    pdf = (samples_dir / PDF).read_bytes()
+    with_etag = site.add("/r/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    without_validators = site.add("/r/copy.pdf", body=pdf + b"\n% a copy\n", content_type="application/pdf")
+    _remember(with_etag, Validators(etag='"plan-1"'), _stored(db_url, with_etag, pdf))
+    _remember(without_validators, Validators(), _stored(db_url, without_validators, pdf + b"\n% a copy\n"))
+
+    with TemporaryApi.start() as api:
+        api.wait()
+        env, imports = watching_imports(tmp_path, ("spacy", "sklearn"), PREFECT_API_URL=api.url)
+        command = [sys.executable, "-m", "flows", "ingest", with_etag, without_validators, "--db", db_url]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+    assert done.returncode == 0, done.stderr
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "2", "0"), done.stdout
+    assert imports.read_text() == "", "the command started a worker host for nothing"
+    # One request per URL: the plan's; the flow's tasks took what it found.
+    assert sorted(path for path, _ in site.requests) == ["/r/copy.pdf", "/r/plan.pdf"]
+    with Corpus.open(db_url) as corpus:
+        run = corpus.ingest_runs()[0]
+    assert (run.counts["new"], run.counts["unchanged"], run.errors) == (0, 2, [])
+
+
+def _remember(url: str, validators: Validators, sha: str) -> None:
+    """Remember in the validator cache (CITSEC_CACHE_DIR) that `url` served the bytes `sha`."""
+    cache = ValidatorCache(Settings.from_env().cache_dir)
+    cache.put(url, validators, sha)
+    cache.save()
 
 
 def _stored(db_url: str, url: str, data: bytes) -> str:
