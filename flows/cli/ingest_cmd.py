@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,9 @@ import typer
 from flows.cli.common import (
     FLAG,
     DbOption,
+    FormatOption,
     Interrupted,
+    OutputFormat,
     UserError,
     app,
     err_console,
@@ -23,6 +24,7 @@ from flows.cli.common import (
     recorded_in_api,
     stderr_progress,
 )
+from flows.cli.output import emit, note
 
 if TYPE_CHECKING:
     from flows.run import IngestSummary, LocalPlan
@@ -464,28 +466,35 @@ def sources_add(
     out_console.print(f"added source {row.name} ({row.kind}): {row.location}{password}", highlight=False)
 
 
+SOURCE_FIELDS = ("name", "kind", "location", "password_env", "created_at")
+
+
 @sources_app.command("list")
 def sources_list(
     db: DbOption = None,  # type: ignore[assignment]
-    as_json: Annotated[bool, typer.Option("--json", metavar=FLAG, help="One JSON object per line.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar=FLAG, hidden=True, help="Same as --format jsonl.")
+    ] = False,
 ) -> None:
-    """List registered sources.
+    """List registered sources: name, kind, location, the variable holding a source's PDF password (its
+    name, never its value) and when it was added.
 
-    Example: citsec sources list
+    Example: citsec sources list --format json
     """
     from corpus import Corpus
 
     with Corpus.open(db, must_exist=True) as corpus:
-        rows = corpus.sources()
-    for row in rows:
-        if as_json:
-            record = {"name": row.name, "location": row.location, "kind": row.kind}
-            # password_env: the variable's name, never its value
-            extra = {"password_env": row.password_env, "created_at": row.created_at.isoformat()}
-            print(json.dumps({**record, **extra}))
-        else:
-            password = f"\tpassword from ${row.password_env}" if row.password_env else ""
-            out_console.print(f"{row.name}\t{row.kind}\t{row.location}{password}", highlight=False)
+        rows = [
+            {"name": row.name, "kind": row.kind, "location": row.location, "password_env": row.password_env,
+             "created_at": row.created_at.isoformat()}
+            for row in corpus.sources()
+        ]
+    fmt = OutputFormat.jsonl if as_json else fmt
+    if not rows and fmt is OutputFormat.table:
+        note("no sources registered: add one with `citsec sources add NAME LOCATION`")
+        return
+    emit(rows, fmt, SOURCE_FIELDS, table_columns=("name", "kind", "location", "password_env"))
 
 
 @sources_app.command("remove")

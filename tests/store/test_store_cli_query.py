@@ -323,3 +323,28 @@ def test_passages_table_shows_where_the_search_matched(
     assert "drug traffickers" not in out and "The ministry's annual review" in " ".join(out.split())
     _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", "trafficker", "-f", "json")
     assert json.loads(out)[0]["text"] == text  # programs get the whole text
+
+
+def test_sources_list_in_every_format(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Corpus.open(sqlite_url).close()  # an empty store
+    code, out, err = run(capsys, "sources", "list", "--db", sqlite_url)
+    assert code == 0 and out == "" and "no sources registered" in err
+    code, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
+    assert code == 0 and json.loads(out) == []
+    run(capsys, "sources", "add", "drop", str(tmp_path), "--db", sqlite_url)
+    run(capsys, "sources", "add", "ministry", "https://example.org/feed.xml", "--kind", "feed",
+        "--password-env", "MINISTRY_PDF_PW", "--db", sqlite_url)
+    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
+    rows = json.loads(out)
+    assert [(r["name"], r["kind"], r["password_env"]) for r in rows] == [
+        ("drop", "folder", None), ("ministry", "feed", "MINISTRY_PDF_PW")
+    ]
+    assert all(set(r) == {"name", "kind", "location", "password_env", "created_at"} for r in rows)
+    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "csv")
+    assert list(csv.DictReader(io.StringIO(out))) == [{k: v or "" for k, v in r.items()} for r in rows]
+    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "--json")  # the older flag: JSON lines
+    assert [json.loads(line) for line in out.splitlines()] == rows
+    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url)
+    assert "ministry" in out and "MINISTRY_PDF_PW" in out and str(tmp_path) in out
