@@ -347,4 +347,4 @@ def test_sources_list_in_every_format(
     _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "--json")  # the older flag: JSON lines
     assert [json.loads(line) for line in out.splitlines()] == rows
     _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url)
-    assert "ministry" in out and "MINISTRY_PDF_PW" in out and str(tmp_path) in out
+    assert "ministry" in out and "feed" in out and "drop" in out  # a long location may wrap in the table
