@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -20,8 +20,20 @@ from corpus.labelstate import (
 from corpus.records import LabelRow
 from corpus.schema import CurrentLabel, HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
+from corpus.text_lookup import Placed, passages_with_words, place_labels
 
 LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
+
+
+class GivenLabel(NamedTuple):
+    """A label a label file gives: the label set, who gave it, and `restates`, the origin the file says
+    it had (`citsec label export` writes it). `restates` is only compared with the label in force, so that
+    a store's own export imported back is recognised as what it holds; it is never stored: a file's claim
+    that a person labeled by hand is not this store's record of it."""
+
+    labels: Iterable[str]
+    annotator: str | None
+    restates: str | None = None
 
 
 class LabelsMixin(StoreBase):
@@ -54,12 +66,31 @@ class LabelsMixin(StoreBase):
         passages of superseded readings come over as in add_labels, one match per reading, not per label.
 
         Returns the ids of the labels written, one per item; with `if_changed` (what `citsec label
-        add|none|import` use), only those of the items that change something: an item identical to the
-        label in force is not recorded again (see `same_label`), so giving a label twice, or importing a
-        file again, leaves the history as it was."""
+        add|none` use), only those of the items that change something: an item identical to the label in
+        force is not recorded again (see `same_label`), so giving a label twice leaves the history as it
+        was."""
+        given = [(pid, GivenLabel(labels, annotator)) for pid, labels in items]
+        written = self._add_passage_labels(given, origin=origin, if_changed=if_changed)
+        return [label_id for label_id in written if label_id is not None]
+
+    def import_passage_labels(self, items: Iterable[tuple[int, GivenLabel]]) -> list[int | None]:
+        """A label file's labels for stored passages (`citsec label import`), each with its own annotator,
+        in one transaction, stored with origin "import"; later items win.
+
+        An item identical to the label in force (`same_label`, or the label in force itself as the file
+        restates it: GivenLabel.restates) records nothing, so a file imported again, or a store's own
+        export imported back, leaves the history as it was. Returns, for each item, the id of the label
+        written, or None where it changed nothing."""
+        return self._add_passage_labels(list(items), origin="import", if_changed=True)
+
+    def _add_passage_labels(
+        self, items: Iterable[tuple[int, GivenLabel]], *, origin: str, if_changed: bool
+    ) -> list[int | None]:
         _check_origin(origin)
-        checked = [(int(pid), validate_labels(labels)) for pid, labels in items]
-        ids: list[int] = []
+        checked = [(int(pid), _checked(given)) for pid, given in items]
+        if not checked:
+            return []  # no write lock taken for nothing
+        written: list[int | None] = [None] * len(checked)
         with self._write(PG_LOCK_LABELS) as conn:
             wanted = {pid for pid, _ in checked}
             known = (
@@ -70,17 +101,20 @@ class LabelsMixin(StoreBase):
             missing = sorted(wanted - known)
             if missing:
                 raise CorpusError(f"no passage with id {missing[0]}")
+            todo: Sequence[int] = range(len(checked))
             if if_changed:
                 held = _in_force_on_passages(conn, sorted(wanted))
-                checked = _changing(checked, held, lambda labels: (tuple(labels), annotator, origin))
-            for pid, labels in checked:
-                row = {"passage_id": pid, "labels": labels, "annotator": annotator, "origin": origin}
-                ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
-            set_human_labels_many(conn, dict(checked))  # later items win
+                todo = _changing(checked, held, lambda given: _keys(given, origin))
+            for index in todo:
+                pid, given = checked[index]
+                row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
+                       "origin": origin}  # fmt: skip
+                written[index] = _insert_label(conn, row)
+            set_human_labels_many(conn, {checked[i][0]: checked[i][1].labels for i in todo})  # last wins
             # A passage of a superseded reading (an id from an export made before the report was read
             # again): its label comes over to the current reading, as it would have at store time.
-            carry_late_labels(conn, {pid for pid, _ in checked})
-        return ids
+            carry_late_labels(conn, {checked[i][0] for i in todo})
+        return written
 
     def add_text_labels(
         self,
@@ -108,24 +142,56 @@ class LabelsMixin(StoreBase):
         Returns the ids of the labels written, one per item; with `if_changed`, only those of the items
         that change something, as in add_labels_many: an item identical to the text's label in force (the
         same labels, annotator, origin and language: see `same_label`) is not recorded again."""
+        given = [(text, lang, GivenLabel(labels, annotator)) for text, labels, lang in items]
+        written = self._add_text_labels(given, origin=origin, if_changed=if_changed)
+        return [label_id for label_id in written if label_id is not None]
+
+    def import_text_labels(self, items: Iterable[tuple[str, str | None, GivenLabel]]) -> list[int | None]:
+        """A label file's (text, lang, label) items for texts that are not stored passages, stored with
+        origin "import" and each item's annotator, as import_passage_labels does for passages (an item
+        identical to the text's label in force, its language included, records nothing). Returns, for
+        each item, the id of the label written, or None where it changed nothing."""
+        return self._add_text_labels(list(items), origin="import", if_changed=True)
+
+    def _add_text_labels(
+        self, items: Iterable[tuple[str, str | None, GivenLabel]], *, origin: str, if_changed: bool
+    ) -> list[int | None]:
         _check_origin(origin)
-        checked: list[tuple[str, list[str], str | None]] = []
-        for text, labels, lang in items:
+        checked: list[tuple[str, tuple[GivenLabel, str | None]]] = []
+        for text, lang, given in items:
             if not text.strip():
                 raise CorpusError("a labeled text must not be empty")
-            checked.append((text, validate_labels(labels), lang))
-        ids: list[int] = []
+            checked.append((text, (_checked(given), lang)))
+        if not checked:
+            return []
+        written: list[int | None] = [None] * len(checked)
         # Under the labels lock, as passage labels are: two imports of one file at once record it once.
         with self._write(PG_LOCK_LABELS) as conn:
-            todo = [(text, (labels, lang)) for text, labels, lang in checked]
+            todo: Sequence[int] = range(len(checked))
             if if_changed:
-                held = _in_force_on_texts(conn, sorted({text for text, _, _ in checked}))
-                todo = _changing(todo, held, lambda given: (tuple(given[0]), annotator, origin, given[1]))
-            for text, (labels, lang) in todo:
-                row = {"text": text, "lang": lang, "labels": labels, "annotator": annotator, "origin": origin,
-                       "created_at": utcnow()}  # fmt: skip
-                ids.append(int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one()))
-        return ids
+                held = _in_force_on_texts(conn, sorted({text for text, _ in checked}))
+                todo = _changing(checked, held, lambda item: _keys(item[0], origin, (item[1],)))
+            for index in todo:
+                text, (given, lang) = checked[index]
+                row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
+                       "origin": origin, "created_at": utcnow()}  # fmt: skip
+                written[index] = _insert_label(conn, row)
+        return written
+
+    def passages_with_text(self, texts: Iterable[str]) -> dict[str, list[int]]:
+        """The stored passages that hold each of `texts` (the same words, whitespace aside); a text no
+        passage holds is left out. Current readings first (corpus.text_lookup.passages_with_words). One
+        scan of the store, in batches."""
+        with self._read() as conn:
+            return passages_with_words(conn, set(texts))
+
+    def place_labels(self, named: Sequence[tuple[int, str | None]]) -> list[Placed]:
+        """Where each label of a label file that names a passage (passage_id, and its text if the file
+        gives it) goes: that passage when it holds the text, else every passage that does (a file exported
+        from another store names passages by that store's ids: re-attached by text). See
+        corpus.text_lookup.place_labels; the store is scanned only when some label needs it."""
+        with self._read() as conn:
+            return place_labels(conn, named)
 
     def latest_labels(self, passage_id: int) -> LabelRow | None:
         """The label set in force for a passage, or None when no person labeled it."""
@@ -222,29 +288,55 @@ class LabelsMixin(StoreBase):
 
 
 _K = TypeVar("_K", int, str)  # a passage id, or a free text
-_G = TypeVar("_G")  # what an item gives: its labels (and a free text's language)
+_G = TypeVar("_G")  # what an item gives: its label (and a free text's language)
+
+
+class _Keys(NamedTuple):
+    """An item's `same_label` keys: of the row it would write, and of the label in force it restates."""
+
+    writes: Hashable
+    restates: Hashable | None  # None: the item says nothing of where its label came from
+
+
+class _InForce(NamedTuple):
+    """The `same_label` key of a passage's (or text's) label in force, and whether that label is a copy
+    of another passage's (carried over when a report was read again)."""
+
+    key: Hashable
+    copy: bool = False
 
 
 def same_label(held: Hashable | None, given: Hashable) -> bool:
-    """Whether a label given is identical to the one in force (`held`: None when there is none), so that
-    recording it again would change nothing: the same label set (sorted, as validate_labels gives it; an
-    empty set is "none"), the same annotator (no annotator only matches no annotator) and the same origin
-    ("human", "import", ...); for a free text also the same language. A different set, or the same set from
-    another annotator or by another route (a person's `label add` after an import), is a new label: it
-    supersedes the one in force and both stay in the history.
+    """Whether two `same_label` keys are one label: the same label set (sorted, as validate_labels gives
+    it; an empty set is "none"), the same annotator (no annotator only matches no annotator) and the same
+    origin ("human", "import", ...); for a free text also the same language. `held` is None when nothing
+    is in force. A different set, or the same set from another annotator or by another route (a person's
+    `label add` after an import), is a new label: it supersedes the one in force and both stay in the
+    history.
 
-    A copy of another passage's label (carried over when a report was read again) is never identical, even
-    with the same labels and annotator (`_in_force_on_passages` gives no key for it): a label given to the
-    passage itself is the person's own, which later labels of the old passage no longer override
-    (corpus.labelstate.carry_late_labels), so it is recorded."""
+    An item is identical to the label in force (`_identical`), so that recording it would change nothing,
+    when it would write that very row, or when it restates it: a label file (`label export`) gives the
+    label in force's labels, annotator and origin. A copy of another passage's label is only ever
+    identical to a restatement of it: a label given to the passage itself is the person's own, which later
+    labels of the old passage no longer override (corpus.labelstate.carry_late_labels), so it is recorded;
+    a store's own export imported back is not such a label."""
     return held is not None and held == given
 
 
+def _identical(in_force: _InForce | None, given: _Keys) -> bool:
+    """`same_label` for an item against the label in force (None: there is none)."""
+    if in_force is None:
+        return False
+    if given.restates is not None and same_label(in_force.key, given.restates):
+        return True
+    return not in_force.copy and same_label(in_force.key, given.writes)
+
+
 def _changing(
-    items: Sequence[tuple[_K, _G]], held: Mapping[_K, Hashable | None], key: Callable[[_G], Hashable]
-) -> list[tuple[_K, _G]]:
-    """The items that change something, in order. `held` is the `same_label` key of each passage's (or
-    text's) label in force, None where nothing compares (a copy); `key(given)` is an item's key.
+    items: Sequence[tuple[_K, _G]], held: Mapping[_K, _InForce], keys: Callable[[_G], _Keys]
+) -> list[int]:
+    """The positions of the items that change something, in order. `held` is the label in force of each
+    passage (or text) that has one; `keys(given)` an item's keys.
 
     An item is left out when it is identical to the label in force just before it: the stored one, or the
     one an earlier item for the same passage just gave (a file that repeats a line records it once). And
@@ -252,35 +344,55 @@ def _changing(
     the file would end where the passage already is. So a file that labels a passage twice (a line, then
     its correction further down) imported again changes nothing either; imported over another label, it
     records both, as before."""
-    last = {target: given for target, given in items}
-    settled = {target for target, given in last.items() if same_label(held.get(target), key(given))}
+    last = {target: index for index, (target, _) in enumerate(items)}
+    settled = {target for target, at in last.items() if _identical(held.get(target), keys(items[at][1]))}
     now = dict(held)
     changing = []
-    for target, given in items:
-        if target in settled or same_label(now.get(target), key(given)):
+    for index, (target, given) in enumerate(items):
+        item_keys = keys(given)
+        if target in settled or _identical(now.get(target), item_keys):
             continue
-        now[target] = key(given)
-        changing.append((target, given))
+        now[target] = _InForce(item_keys.writes)
+        changing.append(index)
     return changing
 
 
-def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, Hashable | None]:
-    """The same_label key (labels, annotator, origin) of each labeled passage's label in force, or None for a
-    copy of another passage's label: a few queries, not one per passage."""
+def _keys(given: GivenLabel, origin: str, extra: tuple[Hashable, ...] = ()) -> _Keys:
+    """An item's keys, stored with `origin`; `extra` (a free text's language) ends both."""
+    labels = tuple(given.labels)
+    restates = None if given.restates is None else (labels, given.annotator, given.restates, *extra)
+    return _Keys((labels, given.annotator, origin, *extra), restates)
+
+
+def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, _InForce]:
+    """The label in force of each labeled passage (a copy of another passage's marked so): a few queries,
+    not one per passage."""
     return {
-        int(row.passage_id): _key(row) if row.carried_from is None else None
+        int(row.passage_id): _InForce(_key(row), copy=row.carried_from is not None)
         for row in newest_label_rows(conn, passage_ids)
     }
 
 
-def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, Hashable | None]:
-    """The same_label key (labels, annotator, origin, lang) of each labeled free text's label in force."""
-    return {str(row.text): (*_key(row), row.lang) for row in newest_label_rows(conn, texts, free_texts=True)}
+def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, _InForce]:
+    """The label in force of each labeled free text, its language in its key."""
+    rows = newest_label_rows(conn, texts, free_texts=True)
+    return {str(row.text): _InForce((*_key(row), row.lang)) for row in rows}
 
 
 def _key(row: Any) -> tuple[tuple[str, ...], str | None, str]:
     """A stored label's (labels, annotator, origin), its labels sorted as validate_labels gives them."""
     return tuple(sorted(set(row.labels or []))), row.annotator, row.origin
+
+
+def _insert_label(conn: Connection, row: dict[str, Any]) -> int:
+    return int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one())
+
+
+def _checked(given: GivenLabel) -> GivenLabel:
+    """`given` with its labels validated (sorted, unique) and the origin it restates checked."""
+    if given.restates is not None:
+        _check_origin(given.restates)
+    return GivenLabel(validate_labels(given.labels), given.annotator, given.restates)
 
 
 def _check_origin(origin: str) -> None:

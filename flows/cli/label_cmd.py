@@ -1,8 +1,8 @@
 """`citsec label add|none|import|export|queue` and `citsec retrain`: the loop that teaches the classifier.
 
 Label files are JSON lines {"passage_id", "labels"} (stored passages) or {"text", "labels", "lang"?}
-(texts not in the store). A file is checked whole before anything is stored: a bad line names itself
-and nothing is imported.
+(texts not in the store), with "annotator" and "origin" when they come from `label export`. A file is
+checked whole before anything is stored: a bad line names itself and nothing is imported.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -46,15 +46,23 @@ label_app = typer.Typer(
 app.add_typer(label_app, name="label")
 
 
+ANNOTATOR_LENGTH = 200  # the store's labels.annotator column
+
+
 @dataclass(frozen=True)
 class LabelLine:
-    """One valid line: labels for a stored passage (`passage_id`) or for a free text."""
+    """One valid line: labels for a stored passage (`passage_id`) or for a free text, and, when the line
+    says, who gave them (`gives_annotator`: null is "nobody named") and the origin they had where the line
+    was exported."""
 
     number: int
     labels: list[str]
     passage_id: int | None = None
     text: str | None = None
     lang: str | None = None
+    annotator: str | None = None
+    gives_annotator: bool = False
+    origin: str | None = None
 
 
 def _labels(value: Any, where: str) -> list[str]:
@@ -68,8 +76,33 @@ def _labels(value: Any, where: str) -> list[str]:
         raise UserError(f"{where}: {exc}") from None
 
 
+def _annotator(value: Any, where: str) -> str | None:
+    """A line's "annotator": a name the store can hold, or null (the label's giver is not known)."""
+    if value is None:
+        return None
+    wrong = f"{where}: \"annotator\" must be a name (a string of 1 to {ANNOTATOR_LENGTH} characters) or null"
+    if not isinstance(value, str) or not value.strip() or len(value) > ANNOTATOR_LENGTH:
+        raise UserError(wrong)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"{wrong}, in valid Unicode") from None
+    return value
+
+
+def _origin(value: Any, where: str) -> str | None:
+    """A line's "origin" (`label export` writes it): only compared with the label in force, never stored,
+    and never "model" (a file holds people's labels)."""
+    from corpus.labels import LABEL_ORIGINS
+
+    if value is not None and (not isinstance(value, str) or value not in LABEL_ORIGINS):
+        raise UserError(f"{where}: \"origin\" must be one of {', '.join(LABEL_ORIGINS)}, or null")
+    return value
+
+
 def parse_label_line(line: str, where: str, number: int) -> LabelLine:
-    """One JSON line {"passage_id", "labels"} or {"text", "labels", "lang"?} (`where` names it)."""
+    """One JSON line {"passage_id", "labels"} or {"text", "labels", "lang"?}, either with "annotator"? and
+    "origin"? (what `label export` writes); `where` names it."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -84,15 +117,18 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
         unicode_text(text, where)
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
+    who = _annotator(row.get("annotator"), where)
+    said = LabelLine(number, labels, annotator=who, gives_annotator="annotator" in row,
+                     origin=_origin(row.get("origin"), where))  # fmt: skip
     if pid is not None:
         if isinstance(pid, bool) or not isinstance(pid, int) or pid < 1:
             raise UserError(f"{where}: \"passage_id\" must be a positive integer")
         if text is not None and not isinstance(text, str):
             raise UserError(f"{where}: \"text\" must be a string")
-        return LabelLine(number, labels, passage_id=pid, text=text, lang=lang)
+        return replace(said, passage_id=pid, text=text, lang=lang)
     if not isinstance(text, str) or not text.strip():
         raise UserError(f"{where}: needs \"passage_id\" (a stored passage) or a non-empty \"text\"")
-    return LabelLine(number, labels, text=text, lang=lang or None)
+    return replace(said, text=text, lang=lang or None)
 
 
 def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
@@ -107,57 +143,111 @@ def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
     return parsed
 
 
-def check_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> None:
-    """Every passage_id must be stored, and a line that also gives a text must give that passage's text."""
-    wanted = sorted({i.passage_id for i in items if i.passage_id is not None})
-    stored = {row.id: row.text for row in corpus.passages_by_id(wanted)}
-    for item in items:
-        if item.passage_id is None:
-            continue
-        where = f"{name}:{item.number}"
-        if item.passage_id not in stored:
-            raise UserError(f"{where}: no passage with id {item.passage_id} in the store")
+class Attached(NamedTuple):
+    """The stored passages each line with a passage_id labels (by line number), and the lines that found
+    theirs by their text rather than their id."""
+
+    passages: dict[int, list[int]]
+    by_text: frozenset[int]
+
+
+def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> Attached:
+    """The passages the lines with a passage_id label: the one the id names when it holds the line's text
+    (or the line gives none), else every passage that holds the line's text (re-attached: a file exported
+    from another store names passages by that store's ids, which ingesting in another order changes). A
+    line that finds neither is an error naming it, before anything is written."""
+    named = [item for item in items if item.passage_id is not None]
+    placed = corpus.place_labels([(item.passage_id or 0, item.text) for item in named])
+    for item, where in zip(named, placed, strict=True):
+        if not where.passages:
+            raise UserError(_unattached(item, where.other_text, f"{name}:{item.number}"))
+    return Attached(
+        {item.number: where.passages for item, where in zip(named, placed, strict=True)},
+        frozenset(item.number for item, where in zip(named, placed, strict=True) if where.by_text),
+    )
+
+
+def _unattached(item: LabelLine, other_text: bool, where: str) -> str:
+    """Why a line names no stored passage, and what to do about it."""
+    if other_text:
         # A file exported from another store names other passages by the same ids: refuse, don't mislabel.
-        if item.text is not None and " ".join(item.text.split()) != " ".join(stored[item.passage_id].split()):
-            raise UserError(f"{where}: passage {item.passage_id} in the store has a different text")
+        gone = f"passage {item.passage_id} in the store has a different text"
+    else:
+        gone = f"no passage with id {item.passage_id} in the store"
+    if item.text is None:
+        return f"{where}: {gone}"
+    return (
+        f"{where}: {gone}, and no stored passage has this text (remove \"passage_id\" to import it as a "
+        "free text example for retraining)"
+    )
 
 
 class Imported(NamedTuple):
-    """What an import stored: labels on stored passages, labels on free texts, and the lines left out
-    because they would change nothing (corpus.labels.same_label: already the label in force)."""
+    """What an import stored: labels on stored passages, labels on free texts, the lines left out
+    because they would change nothing (corpus.labels.same_label: already the label in force), and the
+    lines re-attached by text with the passages they labeled (more when a text is stored twice)."""
 
     on_passages: int
     texts: int
     unchanged: int
+    by_text: int = 0
+    by_text_passages: int = 0
 
 
-def import_labels(corpus: Corpus, items: Sequence[LabelLine], annotator: str | None) -> Imported:
+def annotator_of(item: LabelLine, override: str | None, default: str | None) -> str | None:
+    """Who gave a line's labels: --annotator for every line, else the line's own "annotator" (null: no
+    one named), else `default` (the OS user)."""
+    if override:
+        return override
+    return item.annotator if item.gives_annotator else default
+
+
+def import_labels(
+    corpus: Corpus, items: Sequence[LabelLine], attached: Attached, override: str | None, default: str | None
+) -> Imported:
     """Store checked lines: passage labels in one transaction, then free texts in another. A line identical
-    to the label in force (the same labels, annotator and origin, and for a text the same language) adds
-    nothing to the history, so importing a file again changes nothing."""
-    on_passages = [(i.passage_id, i.labels) for i in items if i.passage_id is not None]
-    added = (
-        corpus.add_labels_many(on_passages, annotator=annotator, origin="import", if_changed=True)
-        if on_passages
-        else []
+    to the label in force (the same labels and annotator, and the origin the line gives, or else the
+    import's; for a text the same language too) adds nothing to the history, so importing a file again,
+    or a store's own export back into it, changes nothing. Every row written has origin "import"."""
+    from corpus.labels import GivenLabel
+
+    def given(item: LabelLine) -> GivenLabel:
+        return GivenLabel(item.labels, annotator_of(item, override, default), item.origin)
+
+    on_passages = [
+        (item.number, pid, given(item))
+        for item in items if item.passage_id is not None
+        for pid in attached.passages[item.number]
+    ]  # fmt: skip
+    free = [
+        (item.number, item.text or "", item.lang, given(item)) for item in items if item.passage_id is None
+    ]
+    added = corpus.import_passage_labels([(pid, label) for _, pid, label in on_passages])
+    added_free = corpus.import_text_labels([(text, lang, label) for _, text, lang, label in free])
+    changed = {line[0] for line, label_id in zip([*on_passages, *free], [*added, *added_free], strict=True)
+               if label_id is not None}  # fmt: skip
+    return Imported(
+        on_passages=sum(label_id is not None for label_id in added),
+        texts=sum(label_id is not None for label_id in added_free),
+        unchanged=len(items) - len(changed),
+        by_text=len(attached.by_text),
+        by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text),
     )
-    free = [(i.text, i.labels, i.lang) for i in items if i.passage_id is None and i.text is not None]
-    added_free = (
-        corpus.add_text_labels_many(free, annotator=annotator, origin="import", if_changed=True)
-        if free
-        else []
-    )
-    return Imported(len(added), len(added_free), len(items) - len(added) - len(added_free))
 
 
 def import_summary(done: Imported) -> str:
-    """The line `label import` prints: what it stored, and what it left as it was (when anything)."""
-    passages, texts, unchanged = done
+    """The line `label import` prints: what it stored, the lines it placed by their text (when any), and
+    what it left as it was (when anything)."""
+    passages, texts, unchanged = done.on_passages, done.texts, done.unchanged
     total = passages + texts
     line = (
         f"imported {total} label{'s' if total != 1 else ''}: {passages} on stored "
         f"passage{'s' if passages != 1 else ''}, {texts} free text{'s' if texts != 1 else ''}"
     )
+    if done.by_text:
+        line += f"; {done.by_text} re-attached by text"
+        if done.by_text_passages != done.by_text:
+            line += f" (to {done.by_text_passages} passages)"
     if unchanged:
         line += f"; {unchanged} line{'s' if unchanged != 1 else ''} already current, left unchanged"
     return line
@@ -274,19 +364,22 @@ def import_command(
     annotator: AnnotatorOpt = None,
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
-    """Import labels from a JSON-lines file; one bad line imports nothing.
+    """Import labels from a JSON-lines file (such as `label export` writes); one bad line imports nothing.
 
     Each line is {"passage_id", "labels"} for a stored passage or {"text", "labels", "lang"?} for a text
-    not in the store. The whole file is checked first, and an error names the bad line. A line that is
-    already the label in force (same labels, annotator and origin) is left out: importing a file again
-    changes nothing."""
+    not in the store, with "annotator" (who gave it; --annotator overrides it, the OS user stands in
+    when a line has none) and "origin" if it has them. A line from another store, whose passage_id this
+    store does not hold with the line's text, is re-attached to the passages that hold that text. The
+    whole file is checked first, and an error names the bad line. A line that is already the label in
+    force (same labels and annotator, and its origin if given) is left out: importing a file again, or a
+    store's own export, changes nothing. Labels are stored with origin "import"."""
     from corpus import Corpus
 
     lines, name = _open_lines(file)
     items = read_label_lines(lines, name)
     with Corpus.open(db) as corpus:
-        check_passages(corpus, items, name)
-        done = import_labels(corpus, items, annotator or default_annotator())
+        attached = attach_passages(corpus, items, name)
+        done = import_labels(corpus, items, attached, annotator, default_annotator())
     print(import_summary(done), file=sys.stderr)
 
 

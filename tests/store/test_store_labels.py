@@ -124,3 +124,75 @@ def test_incremental_label_state_equals_a_full_rebuild(store: Corpus) -> None:
         incremental = _current(store)
         store.rebuild_current_labels()
         assert _current(store) == incremental, step
+
+
+def _reading(uri: str, version: str, texts: list[str]) -> NewReport:
+    passages = [NewPassage(i, 1, 1, text) for i, text in enumerate(texts, 1)]
+    return NewReport(uri=uri, sha256=f"{uri} {version}".encode().hex()[:64].ljust(64, "0"),
+                     passages=passages, extractor_version=version)  # fmt: skip
+
+
+def test_passages_are_found_by_their_words_current_readings_first(store: Corpus) -> None:
+    """Corpus.passages_with_text: the same words (line breaks aside), every passage holding them, a text
+    no passage holds left out; a text a current reading holds maps to it alone, not to a superseded one."""
+    from corpus.text_lookup import passages_with_words
+
+    store.add_report(_reading("a", "1", ["Raids in Rosario.", "A truce\nin San Pedro Sula.", "Old words."]))
+    store.add_report(_reading("b", "1", ["Raids  in Rosario.", "Youth centres opened."]))
+    store.add_report(_reading("a", "2", ["Raids in Rosario.", "A truce in San Pedro Sula."]))  # over a/1
+    every = store.passages(PassageFilter(include_superseded=True))
+    ids = {(row.report_id, row.text): row.id for row in every}
+    raids = sorted(pid for (_, text), pid in ids.items() if " ".join(text.split()) == "Raids in Rosario.")
+    asked = ["Raids in Rosario.", "A truce in San Pedro\nSula.", "Old   words.", "Never stored."]
+    found = store.passages_with_text(asked)
+    assert found == {
+        "Raids in Rosario.": raids[1:],  # b's and a/2's, not a/1's
+        "A truce in San Pedro\nSula.": [ids[(3, "A truce in San Pedro Sula.")]],
+        "Old   words.": [ids[(1, "Old words.")]],  # only a superseded reading holds it
+    }
+    with store.engine.connect() as conn:  # read two passages at a time: the same answer
+        assert passages_with_words(conn, asked, batch_size=2) == found
+    assert store.passages_with_text([]) == {}
+
+
+def test_an_import_keeps_each_items_annotator_and_says_which_items_changed(store: Corpus) -> None:
+    from corpus.labels import GivenLabel
+
+    a, b, c = _store_passages(store, 3)
+    store.add_labels(a, ["prevention"], annotator="ana")  # by hand: origin "human"
+    written = store.import_passage_labels([
+        (a, GivenLabel(["prevention"], "ana", "human")),  # restates ana's label: nothing new
+        (b, GivenLabel(["enforcement"], "ben")),
+        (c, GivenLabel([], None, "human")),  # a file's "human" is stored as an import
+        (b, GivenLabel(["enforcement"], "ben", "human")),  # what the item before it just wrote
+    ])  # fmt: skip
+    assert written[0] is None and written[3] is None and None not in written[1:3]
+    assert [(h.annotator, h.origin) for pid in (a, b, c) for h in store.label_history(pid)] == [
+        ("ana", "human"), ("ben", "import"), (None, "import")
+    ]  # fmt: skip
+    texts = store.import_text_labels([
+        ("A truce.", "en", GivenLabel(["prevention"], "cy")),
+        ("A truce.", "en", GivenLabel(["prevention"], "cy", "human")),
+        ("Raids.", None, GivenLabel(["enforcement"], None)),
+    ])  # fmt: skip
+    assert texts[1] is None and None not in (texts[0], texts[2])
+    assert [(h.annotator, h.origin) for h in store.text_label_history("A truce.")] == [("cy", "import")]
+    with pytest.raises(CorpusError, match="unknown label origin 'model'"):
+        store.import_passage_labels([(a, GivenLabel(["prevention"], "ana", "model"))])
+
+
+def test_a_label_goes_to_its_passage_or_else_to_the_passages_with_its_text(store: Corpus) -> None:
+    from corpus.text_lookup import Placed
+
+    store.add_report(_reading("a", "1", ["Raids in Rosario.", "A truce."]))
+    store.add_report(_reading("b", "1", ["A\ntruce."]))
+    raids, truce, truce_b = [row.id for row in store.passages()]
+    assert store.place_labels([
+        (raids, None), (raids, "Raids  in\nRosario."),  # its own passage: by id
+        (raids, "A truce."),  # another store's id for a text held twice here
+        (999, "Raids in Rosario."), (999, None), (truce, "Never stored."),
+    ]) == [
+        Placed([raids]), Placed([raids]),
+        Placed([truce, truce_b], by_text=True, other_text=True),
+        Placed([raids], by_text=True), Placed([], by_text=True), Placed([], by_text=True, other_text=True),
+    ]  # fmt: skip
