@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "flows.cli.ingest_cmd",
     "flows.cli.query_cmd",
     "flows.cli.label_cmd",
+    "flows.cli.retrain_cmd",
     "flows.cli.models_cmd",
     "flows.cli.db_cmd",
 )

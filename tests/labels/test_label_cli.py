@@ -226,7 +226,7 @@ def test_retrain_rejects_an_unknown_policy(sqlite_url: str, cli: Cli) -> None:
 def test_retrain_defaults_to_the_shipped_design() -> None:
     import inspect
 
-    from flows.cli.label_cmd import retrain_command
+    from flows.cli.retrain_cmd import retrain_command
     from models.training import SHIPPED_DESIGN
 
     assert inspect.signature(retrain_command).parameters["design"].default == SHIPPED_DESIGN
