@@ -53,7 +53,7 @@ class PassageFilter:
             raise CorpusError(f"--min-score must be between 0 and 1, got {self.min_score}")
         if self.since and self.until and self.since > self.until:
             raise CorpusError(f"--since {self.since} is after --until {self.until}")
-        lang = _language_code(self.lang) if self.lang else None
+        lang = language_code(self.lang) if self.lang else None
         # NUL cannot occur in stored text and PostgreSQL refuses it in a parameter: it matches nothing.
         programs = tuple(
             sorted({p.replace("\x00", "").strip() for p in self.programs} - {""}, key=str.casefold)
@@ -71,10 +71,11 @@ class PassageFilter:
         )
 
 
-def _language_code(value: str) -> str:
+def language_code(value: str) -> str:
     """The ISO 639-1 code passages are stored with, from it or from the three-letter ISO 639-2 code of the
-    same language ("spa" -> "es", "POR" -> "pt": a three-letter code would match no passage)."""
-    typed = value.strip().lower()
+    same language ("spa" -> "es", "POR" -> "pt": a three-letter code would match no passage), a region
+    left aside ("pt-BR" -> "pt"); CorpusError for anything else ("portuguese", "xx")."""
+    typed = re.sub(r"[-_][A-Za-z0-9]{2,8}$", "", value.strip()).lower()
     if not _LANG.match(typed):
         raise CorpusError(f"malformed language code {value!r}: expected ISO 639-1 such as en, es, pt")
     import pycountry

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, insert, select
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
+from corpus.filters import language_code
 from corpus.labelstate import (
     carry_late_labels,
     labels_came_over,
@@ -161,7 +162,7 @@ class LabelsMixin(StoreBase):
         for text, lang, given in items:
             if not text.strip():
                 raise CorpusError("a labeled text must not be empty")
-            checked.append((text, (_checked(given), lang)))
+            checked.append((text, (_checked(given), language_code(lang) if lang else None)))
         if not checked:
             return []
         written: list[int | None] = [None] * len(checked)
@@ -388,10 +389,16 @@ def _insert_label(conn: Connection, row: dict[str, Any]) -> int:
     return int(conn.execute(insert(HumanLabel).returning(HumanLabel.id), row).scalar_one())
 
 
+ANNOTATOR_LENGTH = 200  # labels.annotator: PostgreSQL refuses a longer name with a database error
+
+
 def _checked(given: GivenLabel) -> GivenLabel:
-    """`given` with its labels validated (sorted, unique) and the origin it restates checked."""
+    """`given` with its labels validated (sorted, unique), its annotator one the store can hold, and the
+    origin it restates checked."""
     if given.restates is not None:
         _check_origin(given.restates)
+    if given.annotator is not None and len(given.annotator) > ANNOTATOR_LENGTH:
+        raise CorpusError(f"an annotator's name has at most {ANNOTATOR_LENGTH} characters")
     return GivenLabel(validate_labels(given.labels), given.annotator, given.restates)
 
 

@@ -16,6 +16,7 @@ from corpus.schema import IngestRun, Source, utcnow
 
 SOURCE_KINDS: tuple[str, ...] = ("auto", "folder", "url", "feed")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME_LENGTH = 200  # sources.name and sources.password_env: PostgreSQL refuses longer ones
 
 
 class SourcesMixin(StoreBase):
@@ -27,8 +28,12 @@ class SourcesMixin(StoreBase):
         name = name.strip()
         if not name:
             raise CorpusError("a source needs a name")
+        if len(name) > NAME_LENGTH:
+            raise CorpusError(f"a source's name has at most {NAME_LENGTH} characters")
         if password_env is not None and not _ENV_NAME.fullmatch(password_env):
             raise CorpusError(f"not an environment variable name: {password_env!r}")
+        if password_env is not None and len(password_env) > NAME_LENGTH:
+            raise CorpusError(f"an environment variable name has at most {NAME_LENGTH} characters")
         if kind not in SOURCE_KINDS:
             raise CorpusError(f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
         try:

@@ -42,9 +42,6 @@ label_app = typer.Typer(
 app.add_typer(label_app, name="label")
 
 
-ANNOTATOR_LENGTH = 200  # the store's labels.annotator column
-
-
 @dataclass(frozen=True)
 class LabelLine:
     """One valid line: labels for a stored passage (`passage_id`) or for a free text, and, when the line
@@ -76,6 +73,8 @@ def _annotator(value: Any, where: str) -> str | None:
     """A line's "annotator": a name the store can hold, or null (the label's giver is not known)."""
     if value is None:
         return None
+    from corpus.labels import ANNOTATOR_LENGTH
+
     wrong = f"{where}: \"annotator\" must be a name (a string of 1 to {ANNOTATOR_LENGTH} characters) or null"
     if not isinstance(value, str) or not value.strip() or len(value) > ANNOTATOR_LENGTH:
         raise UserError(wrong)
@@ -84,6 +83,18 @@ def _annotator(value: Any, where: str) -> str | None:
     except UnicodeEncodeError:
         raise UserError(f"{wrong}, in valid Unicode") from None
     return value
+
+
+def _language(value: str, where: str) -> str:
+    """A line's "lang" as passages are stored ("spa" and "es-MX" are "es"): a language no passage is
+    stored in would leave the label matching no language's passages, and PostgreSQL holds 8 characters."""
+    from corpus import CorpusError
+    from corpus.filters import language_code
+
+    try:
+        return language_code(value)
+    except CorpusError as exc:
+        raise UserError(f"{where}: \"lang\": {exc}") from None
 
 
 def _origin(value: Any, where: str) -> str | None:
@@ -113,6 +124,7 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
         unicode_text(text, where)
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
+    lang = _language(lang, where) if lang else None
     who = _annotator(row.get("annotator"), where)
     said = LabelLine(number, labels, annotator=who, gives_annotator="annotator" in row,
                      origin=_origin(row.get("origin"), where))  # fmt: skip
@@ -283,9 +295,22 @@ def default_annotator() -> str | None:
         return None
 
 
+def _annotator_option(value: str | None) -> str | None:
+    """--annotator: a name the store can hold (PostgreSQL refuses a longer one with a database error)."""
+    from corpus.labels import ANNOTATOR_LENGTH
+
+    if value is not None and not value.strip():
+        raise typer.BadParameter("a name, not blank")
+    if value is not None and len(value) > ANNOTATOR_LENGTH:
+        raise typer.BadParameter(f"a name of at most {ANNOTATOR_LENGTH} characters, got {len(value)}")
+    return value
+
+
 AnnotatorOpt = Annotated[
     str | None,
-    typer.Option("--annotator", help="Who gives the labels (default: the OS user)."),
+    typer.Option(
+        "--annotator", help="Who gives the labels (default: the OS user).", callback=_annotator_option
+    ),
 ]
 
 

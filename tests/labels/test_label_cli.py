@@ -64,6 +64,9 @@ BAD_LINES = [
     ('{"passage_id": PID, "labels": [], "origin": "model"}',
      '"origin" must be one of human, gold, import, seed, or null'),
     ('{"passage_id": PID, "labels": [], "origin": ["human"]}', '"origin" must be one of'),
+    ('{"text": "Some text.", "labels": [], "lang": "portuguese"}',
+     '"lang": malformed language code \'portuguese\': expected ISO 639-1'),
+    ('{"text": "Some text.", "labels": [], "lang": "xx"}', '"lang": unknown language code \'xx\''),
     ('["prevention"]', "expected a JSON object"),
     ('{"text": "Mexico \\udc00 raids", "labels": []}', '"text" is not valid Unicode (unpaired surrogate'),
 ]
@@ -136,6 +139,24 @@ def test_add_rejects_unknown_labels_and_passages(filled: Corpus, store_url: str,
     assert filled.count_labels() == 0
     code, _, err = cli("passages", "--label", "crime", "--db", store_url)
     assert code == 2 and "expected one of prevention, enforcement, transnational or none" in err
+
+
+def test_an_annotator_the_store_cannot_hold_is_refused_before_anything_is_written(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # PostgreSQL's labels.annotator holds 200 characters: a longer --annotator was a database traceback.
+    pid = next(filled.passages()).id
+    lines = tmp_path / "labels.jsonl"
+    lines.write_text(json.dumps({"passage_id": pid, "labels": ["prevention"]}) + "\n")
+    for argv in (["add", str(pid), "prevention"], ["none", str(pid)], ["import", str(lines)]):
+        for name, said in (("x" * 201, "at most 200 characters, got 201"), ("  ", "not blank")):
+            code, out, err = cli("label", *argv, "--annotator", name, "--db", store_url)
+            assert code == 2 and out == "" and said in err and "Traceback" not in err
+    assert filled.count_labels() == 0
+    code, _, err = cli("label", "add", str(pid), "prevention", "--annotator", "y" * 200, "--db", store_url)
+    assert code == 0, err
+    latest = filled.latest_labels(pid)
+    assert latest is not None and latest.annotator == "y" * 200
 
 
 def test_none_alone_in_an_import_means_no_strategy(
@@ -249,3 +270,18 @@ def test_evaluate_on_the_store_reads_labeled_passages_in_their_reports(
     alone = score(estimator, examples)
     assert in_reports is not None and alone is not None
     assert printed["macro_f1"] == in_reports.to_json()["macro_f1"] != alone.to_json()["macro_f1"]
+
+
+def test_a_lines_language_is_stored_as_passages_are(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # "es-MX" and "spa" are Spanish: stored as "es", the code passages carry, so the label is one text's.
+    path = _write(
+        tmp_path,
+        '{"text": "La policía detuvo a 40 pandilleros.", "labels": ["enforcement"], "lang": "es-MX"}',
+        '{"text": "Abrió un centro juvenil en el barrio.", "labels": ["prevention"], "lang": "spa"}',
+    )
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 0, err
+    code, out, _ = cli("label", "export", "--db", store_url)
+    assert [json.loads(line)["lang"] for line in out.splitlines()] == ["es", "es"]

@@ -56,6 +56,13 @@ def test_sources(store: Corpus) -> None:
         store.add_source("local", "/elsewhere")
     with pytest.raises(CorpusError, match="unknown source kind"):
         store.add_source("x", "y", "ftp")
+    # PostgreSQL holds 200 characters in each: a longer one was a database traceback there.
+    with pytest.raises(CorpusError, match="a source's name has at most 200 characters"):
+        store.add_source("n" * 201, "/data")
+    with pytest.raises(CorpusError, match="an environment variable name has at most 200 characters"):
+        store.add_source("long", "/data", password_env="P" * 201)
+    assert store.add_source("n" * 200, "/data", password_env="P" * 200).name == "n" * 200
+    store.remove_source("n" * 200)
     store.remove_source("local")
     assert store.source("local") is None
     with pytest.raises(CorpusError, match="no source named 'local'"):
