@@ -329,10 +329,11 @@ def _note_unchanged(passage_id: int) -> None:
 
 
 def _open_lines(path: str) -> tuple[list[str], str]:
+    """A label file's lines, a leading byte-order mark (Windows tools write one) dropped."""
     if path == "-":
-        return sys.stdin.read().splitlines(), "<stdin>"
+        return sys.stdin.read().removeprefix("\ufeff").splitlines(), "<stdin>"
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines(), Path(path).name
+        return Path(path).read_text(encoding="utf-8-sig").splitlines(), Path(path).name
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -240,16 +240,18 @@ def collector_paused_while_loading() -> Iterator[Callable[[], None]]:
 
 
 def _open_input(source: str) -> TextIO:
+    """The input as text: UTF-8, a leading byte-order mark dropped (files saved by Windows tools start with
+    one, and JSON lines behind it read as plain text: every line one passage, ids lost)."""
     if source == "-":
         # Strict UTF-8 whatever the locale: under a C/POSIX locale Python's own stdin turns bad bytes into
         # surrogates, which only fail later, as a traceback when the output is written.
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
     path = Path(source).expanduser()
     if path.is_dir():
         raise UserError(f"{source} is a folder; tag reads one file of JSON lines or text (or stdin)")
     if not path.is_file():
         raise UserError(f"no such file: {source}")
-    return path.open(encoding="utf-8")
+    return path.open(encoding="utf-8-sig")
 
 
 _SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."

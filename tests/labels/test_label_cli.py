@@ -285,3 +285,16 @@ def test_a_lines_language_is_stored_as_passages_are(
     assert code == 0, err
     code, out, _ = cli("label", "export", "--db", store_url)
     assert [json.loads(line)["lang"] for line in out.splitlines()] == ["es", "es"]
+
+
+def test_a_label_file_with_a_byte_order_mark_imports(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # Saved by a Windows tool: the BOM made line 1 "not valid JSON (Unexpected UTF-8 BOM ...)".
+    pid = next(filled.passages()).id
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(("\ufeff" + json.dumps({"passage_id": pid, "labels": ["prevention"]}) + "\r\n").encode())
+    code, _, err = cli("label", "import", str(path), "--db", store_url)
+    assert code == 0, err
+    latest = filled.latest_labels(pid)
+    assert latest is not None and latest.labels == ["prevention"]

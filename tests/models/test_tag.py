@@ -168,6 +168,21 @@ def test_tag_file_round_trips_ids_and_follows_the_contract(tmp_path, store_with_
     assert row["countries"] == ["HN", "US"]
 
 
+def test_json_lines_behind_a_byte_order_mark_are_json_lines(tmp_path, store_with_model):
+    # Windows tools save UTF-8 with a BOM (and CRLF): the first line then did not open a JSON object, so
+    # every line was read as one plain-text passage (ids lost, countries merged) without a word.
+    url, _ = store_with_model
+    data = ('\ufeff{"id": "a", "text": "Police arrested gang members in Honduras."}\r\n'
+            '{"id": "b", "text": "Youth programmes opened in Colombia."}\r\n').encode("utf-8")
+    source = tmp_path / "bom.jsonl"
+    source.write_bytes(data)
+    for args, stdin in ((["tag", str(source)], None), (["tag", "-"], data)):
+        result = _invoke([*args, "--db", url], stdin=stdin)
+        assert result.exit_code == 0, result.output
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [(r["id"], r["countries"]) for r in rows] == [("a", ["HN"]), ("b", ["CO"])]
+
+
 def test_tag_reads_plain_text_from_stdin_and_explains(store_with_model):
     url, _ = store_with_model
     text = f"{TEXT}\n\nThe survey covered 1,200 households in 2019.\n"
