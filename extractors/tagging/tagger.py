@@ -52,9 +52,14 @@ class Tagger:
     ['CO', 'US']
     """
 
-    def __init__(self, batch_size: int = 64, use_statistical: bool | None = None) -> None:
+    def __init__(
+        self, batch_size: int = 64, use_statistical: bool | None = None, max_chars: int | None = None
+    ) -> None:
         self.batch_size = batch_size
         self.use_statistical = statistical_available() if use_statistical is None else use_statistical
+        # A longer text is tagged in pieces of at most this many characters (default: spaCy's max_length,
+        # past which it refuses a text: `citsec tag` with one 1.5 MB line was a traceback).
+        self.max_chars = max_chars
 
     def load(self, langs: Sequence[str] = PIPELINE_LANGS) -> None:
         """Build the pipelines of `langs` now rather than when the first text in each language arrives."""
@@ -73,10 +78,45 @@ class Tagger:
         results: list[Tags | None] = [None] * len(texts)
         for lang, indices in by_lang.items():
             nlp = build_nlp(lang, self.use_statistical)
-            docs = nlp.pipe((texts[i] for i in indices), batch_size=self.batch_size)
-            for index, doc in zip(indices, docs, strict=True):
-                results[index] = doc_to_tags(doc)
+            limit = self.max_chars or nlp.max_length
+            pieces = [(i, start, piece) for i in indices for start, piece in text_pieces(texts[i], limit)]
+            docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=self.batch_size)
+            parts: dict[int, list[tuple[int, Tags]]] = {}
+            for (index, start, _), doc in zip(pieces, docs, strict=True):
+                parts.setdefault(index, []).append((start, doc_to_tags(doc)))
+            for index, tagged in parts.items():
+                results[index] = tagged[0][1] if len(tagged) == 1 else joined_tags(tagged)
         return [r for r in results if r is not None]
+
+
+def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """`text` as (start, piece) pieces of at most `limit` characters, cut at a line break, else a space,
+    in the second half of each piece (so no name is cut unless a piece has no space at all)."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = text.rfind("\n", start + limit // 2, end)
+        if cut == -1:
+            cut = text.rfind(" ", start + limit // 2, end)
+        cut = end if cut == -1 else cut + 1
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def joined_tags(parts: Sequence[tuple[int, Tags]]) -> Tags:
+    """The Tags of a text from those of its pieces (start offset, tags), as Tags of the whole would read."""
+    programs: list[dict[str, str]] = []
+    for _, tags in parts:
+        programs.extend(p for p in tags.programs if p not in programs)
+    entities = [
+        Entity(e.kind, e.text, e.value, e.start + start, e.end + start)
+        for start, tags in parts
+        for e in tags.entities
+    ]
+    return Tags(sorted({c for _, tags in parts for c in tags.countries}), programs, entities)
 
 
 def _detect(text: str) -> str | None:

@@ -150,3 +150,34 @@ def test_default_mode_follows_the_installed_model():
 
     assert Tagger().use_statistical is statistical_available()
     assert Tagger(use_statistical=False).use_statistical is False
+
+
+def test_a_text_longer_than_spacy_takes_is_tagged_in_pieces_as_a_whole_would_be():
+    # spaCy refuses a text over nlp.max_length (1,000,000 characters): `citsec tag` with one such line was
+    # a traceback. Pieces cut at line breaks or spaces give the tags of the whole, offsets into the whole.
+    paragraphs = [
+        "Colombia extradited 40 suspects in 2008.",
+        "Filler words about budgets and courts " * 4,
+        "Plan Colombia funded helicopters for the police.",
+        "Filler words about budgets and courts " * 4,
+        "Honduras declared a state of exception, and El Salvador kept its own.",
+    ]
+    text = "\n".join(paragraphs)
+    whole = Tagger().tag([text], ["en"])[0]
+    pieces = Tagger(max_chars=120).tag([text], ["en"])[0]
+    assert pieces.countries == whole.countries == ["CO", "HN", "SV"]
+    assert pieces.programs == whole.programs and pieces.programs
+    assert pieces.entities == whole.entities
+    assert all(text[e.start : e.end] == e.text for e in pieces.entities)
+
+
+def test_text_pieces_cut_at_line_breaks_then_spaces_and_cover_the_text():
+    from extractors.tagging.tagger import text_pieces
+
+    text = "alpha beta\ngamma delta epsilon zeta eta theta"
+    pieces = text_pieces(text, 16)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= 16 and text[start : start + len(piece)] == piece for start, piece in pieces)
+    assert pieces[0] == (0, "alpha beta\n")
+    assert text_pieces("x" * 10, 4) == [(0, "xxxx"), (4, "xxxx"), (8, "xx")]  # no space at all: a hard cut
+    assert text_pieces("short", 1_000_000) == [(0, "short")]
