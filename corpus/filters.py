@@ -133,22 +133,41 @@ def _country_code(value: str) -> str:
         return code
     raise CorpusError(
         f"unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as CO, MX, BR "
-        "(or an alpha-3 code or the country's English name)"
+        "(or an alpha-3 code or the country's name in English, Spanish or Portuguese)"
     )
+
+
+# The languages of the field's reports, whose names for countries an analyst types ("Brasil", "México",
+# "Estados Unidos", "Países Baixos"): pycountry's own translations of its English names.
+NAME_LANGUAGES = ("es", "pt")
 
 
 @cache
 def _countries_by_folded_name() -> dict[str, str]:
-    """ISO alpha-2 codes by each English name of the country, folded (fold_name): pycountry's lookup wants
-    the accents ("Côte d'Ivoire", "Curaçao"), a user may type them or not ("Cote d'Ivoire", "PERÚ")."""
+    """ISO alpha-2 codes by each name of the country in English, Spanish and Portuguese, folded (fold_name):
+    pycountry's lookup wants the accents ("Côte d'Ivoire", "Curaçao") and English, a user may type them or
+    not ("Cote d'Ivoire", "PERÚ") and in the language they read ("Brasil"). An English name wins over a
+    translation that happens to spell it."""
+    import gettext
+
     import pycountry
 
-    names: dict[str, str] = {}
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in NAME_LANGUAGES
+    ]
+    english: list[tuple[str, str]] = []
     for country in pycountry.countries:
         for field in ("name", "official_name", "common_name"):
             name = getattr(country, field, None)
             if name:
-                names.setdefault(fold_name(name), str(country.alpha_2))
+                english.append((name, str(country.alpha_2)))
+    names: dict[str, str] = {}
+    for name, code in english:
+        names.setdefault(fold_name(name), code)
+    for translation in translations:
+        for name, code in english:
+            names.setdefault(fold_name(translation.gettext(name)), code)
     return names
 
 

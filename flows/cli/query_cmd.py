@@ -48,7 +48,8 @@ CountryOpt = Annotated[
     typer.Option(
         "--country",
         "-c",
-        help="ISO 3166-1 alpha-2 code, e.g. CO (an alpha-3 code or English name works too). Repeatable (OR).",
+        help="ISO 3166-1 alpha-2 code, e.g. CO (an alpha-3 code or a name in English, Spanish or Portuguese "
+        "works too: Brasil, México). Repeatable (OR).",
     ),
 ]
 ProgramOpt = Annotated[

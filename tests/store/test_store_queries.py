@@ -297,6 +297,11 @@ def test_countries_as_people_type_them(small: Corpus) -> None:
     for typed in ["co", " Co ", "COL", "Colombia", "colombia"]:
         assert [p.id for p in small.passages(PassageFilter(countries=(typed,)))] == by_code, typed
     assert PassageFilter(countries=("Bolivia", "mexico", "MX")).validated().countries == ("BO", "MX")
+    # The names analysts in the field type: Spanish and Portuguese, with or without accents (a review:
+    # "Brasil", "México" and "Estados Unidos" were unknown countries).
+    names = ("Brasil", "México", "Estados Unidos", "Países Bajos", "Paises Baixos", "Alemanha", "Haiti")
+    assert PassageFilter(countries=names).validated().countries == ("BR", "DE", "HT", "MX", "NL", "US")
+    assert PassageFilter(countries=("Dominica", "República Dominicana")).validated().countries == ("DM", "DO")
 
 
 def test_a_three_letter_language_code_is_its_two_letter_one(small: Corpus) -> None:
