@@ -31,7 +31,7 @@ RECALL_MIN = 0.93
 # The UNODC running header's forms ("Proyecto COL/K53- C5", "Proyecto COL/K53 CV - UACT/UNODC"); a
 # sentence that names the project ("en el marco del Proyecto COL/K53.") is body text and not counted.
 _K53 = re.compile(r"proyecto\s+col\s*/\s*k\s*53\s*(?:-\s*c\s*5|cv)", re.IGNORECASE)
-_LISTED = re.compile(r"no text layer on pages ([\d, \-]+)")
+_LISTED = re.compile(r"no text layer on pages? ([\d, \-]+)")
 
 
 def reference_pages(path: Path) -> list[tuple[str, bool]]:

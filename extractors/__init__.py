@@ -33,8 +33,8 @@ from extractors.guards import PdfLimits
 # each line apart) and reads an OCR "é" before a capital as "¿"; a metadata title drops an author credit
 # ("... J. jara") that the first page prints; the bundled samples read as under 1.3.0.
 # 1.7.0: a short passage detected as another of the field's languages than its report's takes the
-# report's unless the detector finds it four times likelier (a Portuguese cover read as Spanish); the
-# bundled samples read as under 1.3.0.
+# report's unless the detector finds it four times likelier (a Portuguese cover read as Spanish); one
+# image-only page is "no text layer on page 6", not "pages 6"; the bundled samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.7.0"
 
 __all__ = [

@@ -96,7 +96,8 @@ def layouts_to_document(
 
     image_only = [lay.number for lay in layouts if lay.image_only]
     if image_only:
-        warnings.append(f"no text layer on pages {page_ranges(image_only)} (OCR not yet supported)")
+        noun = "page" if len(image_only) == 1 else "pages"
+        warnings.append(f"no text layer on {noun} {page_ranges(image_only)} (OCR not yet supported)")
     if not paragraphs and not image_only:
         warnings.append("no text found in PDF")
 

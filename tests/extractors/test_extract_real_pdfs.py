@@ -91,7 +91,7 @@ def test_short_passages_read_as_the_neighbouring_language_take_the_report_s(shar
 
 def test_slides_image_only_page_listed(shared_dir: Path) -> None:
     doc = _extract(shared_dir, "lecona_estevez2022_kingpin_strategy_slides.pdf")
-    assert doc.warnings == ["no text layer on pages 6 (OCR not yet supported)"]
+    assert doc.warnings == ["no text layer on page 6 (OCR not yet supported)"]
     assert doc.language == "en"
 
 
