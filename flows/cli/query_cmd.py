@@ -132,6 +132,13 @@ def build_filter(
     ).validated()
 
 
+def note_if_empty(shown: int, fmt: OutputFormat, message: str) -> None:
+    """An empty table says why it is empty (JSON, JSON lines and CSV stay as they are: `[]`, nothing, a
+    header), so a person does not take a bare header for a broken command."""
+    if shown == 0 and fmt is OutputFormat.table:
+        note(message)
+
+
 def note_unused_min_score(f: PassageFilter) -> None:
     """--min-score applies to the labels asked for with --label: with --label none alone there is none,
     and the minimum would go unused without a word."""
@@ -198,7 +205,10 @@ def reports_command(
         rows = (r.to_json() for r in corpus.reports(include_superseded=all_versions))
         if fmt is OutputFormat.table:
             rows = (row | {"file": _file_name(row["uri"])} for row in rows)
-        emit(_table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS)
+        shown = emit(
+            _table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS
+        )
+    note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 
 @app.command(
@@ -255,7 +265,10 @@ def passages_command(
                 rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)
         else:
             rows = (p.to_json() for p in passages)
-        emit(_table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
+        shown = emit(
+            _table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS
+        )
+    note_if_empty(shown, fmt, "no passages match these filters")
 
 
 def matches_in_bold(
@@ -376,7 +389,8 @@ def stats_command(
     if titles:
         columns.insert(fields.index("report") + 1, "title")
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
-    emit(named_groups(rows, fields), fmt, [*columns, "count"])
+    shown = emit(named_groups(rows, fields), fmt, [*columns, "count"])
+    note_if_empty(shown, fmt, "no passages match these filters")
 
 
 def named_groups(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:

@@ -84,8 +84,8 @@ def retrain_command(
 
     A human label weighs as much as 5 seed examples. A fixed fifth of the human labels (chosen by a
     hash of the text) is held out and never trained on. The new model is stored with its metrics,
-    compared with the current one on those held-out labels, promoted per --promote, and then labels
-    every passage."""
+    compared with the current one on those held-out labels and promoted per --promote; a promoted model
+    then labels every passage (with --promote never, the store's labels stay as they are)."""
     from models.retrain import format_result
     from models.training import DESIGNS
 

@@ -348,3 +348,23 @@ def test_sources_list_in_every_format(
     assert [json.loads(line) for line in out.splitlines()] == rows
     _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url)
     assert "ministry" in out and "feed" in out and "drop" in out  # a long location may wrap in the table
+
+
+def test_an_empty_table_says_why(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    nothing = ["--search", "zzzunmatchedword"]
+    code, out, err = run(capsys, "passages", "--db", filled, *nothing)
+    assert code == 0 and "no passages match these filters" in err
+    code, out, err = run(capsys, "stats", "--by", "label", "--db", filled, *nothing)
+    assert code == 0 and "no passages match these filters" in err
+    code, out, err = run(capsys, "passages", "--db", filled, *nothing, "-f", "json")
+    assert json.loads(out) == [] and err == ""  # program output stays as it was
+    _, _, err = run(capsys, "passages", "--db", filled)
+    assert "no passages match" not in err
+
+
+def test_reports_of_an_empty_store_says_how_to_fill_it(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Corpus.open(sqlite_url).close()
+    code, _, err = run(capsys, "reports", "--db", sqlite_url)
+    assert code == 0 and "no reports stored yet" in err
