@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Integer, Row, Select, any_, bindparam, select
+from sqlalchemy import Connection, Integer, Row, Select, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
@@ -92,6 +92,15 @@ class QueriesMixin(StoreBase):
                 {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
                 for row in result
             ]
+
+    def program_names(self) -> dict[str, str]:
+        """Every program some passage names: its key (corpus.filters.entity_key) -> a name it was found
+        under, for telling a person what `--program` can match."""
+        stmt = (
+            select(Entity.key, func.min(Entity.value)).where(Entity.kind == "program").group_by(Entity.key)
+        )
+        with self._read() as conn:
+            return {str(key): str(name) for key, name in conn.execute(stmt)}
 
     def iter_passage_texts(
         self, batch_size: int = 1000, f: PassageFilter | None = None, *, unpredicted_by: str | None = None

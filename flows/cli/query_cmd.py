@@ -15,7 +15,7 @@ from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app, no
 from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
 
 if TYPE_CHECKING:
-    from corpus import PassageFilter
+    from corpus import Corpus, PassageFilter
 
 REPORT_FIELDS = (
     "id", "uri", "title", "language", "pages", "passages", "status", "error", "warnings", "sha256",
@@ -130,6 +130,34 @@ def build_filter(
         until=parse_date(until, end=True) if until else None,
         any_language=any_language,
     ).validated()
+
+
+def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | None) -> PassageFilter:
+    """--program as the store holds programs. When no passage names any of the names asked for, the names
+    stored that hold one as whole words are asked for instead, and said ("DPCI" finds "Programa contra
+    Cultivos Ilícitos - DPCI", a name the rules found with its acronym in it); when none does either, that
+    is said, as an unknown country is (a program has no fixed list to refuse a name by)."""
+    import dataclasses
+    import re
+
+    from corpus.filters import fold_name
+
+    if not f.programs:
+        return f
+    stored = corpus.program_names()
+    wanted = {fold_name(name) for name in f.programs}
+    if wanted & stored.keys():
+        return f
+    asked = ", ".join(repr(name) for name in typed or f.programs)
+    holding = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in wanted]
+    widened = sorted(
+        {name for key, name in stored.items() if any(p.search(key) for p in holding)}, key=str.casefold
+    )
+    if not widened:
+        note(f"no passage names a program {asked} (`citsec stats --by program` lists the programs found)")
+        return f
+    note(f"no program is named {asked}; showing the programs whose names contain it: {'; '.join(widened)}")
+    return dataclasses.replace(f, programs=tuple(widened)).validated()
 
 
 def note_if_empty(shown: int, fmt: OutputFormat, message: str) -> None:
@@ -257,6 +285,7 @@ def passages_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
+        f = within_stored_programs(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
@@ -378,6 +407,7 @@ def stats_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
+        f = within_stored_programs(corpus, f, program)
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}

@@ -368,3 +368,32 @@ def test_reports_of_an_empty_store_says_how_to_fill_it(
     Corpus.open(sqlite_url).close()
     code, _, err = run(capsys, "reports", "--db", sqlite_url)
     assert code == 0 and "no reports stored yet" in err
+
+
+def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The rules store "Programa contra Cultivos Ilícitos - DPCI" whole: `--program DPCI` found nothing.
+    from corpus import NewEntity, NewPassage, NewReport
+
+    dpci = "Programa contra Cultivos Ilícitos - DPCI"
+    passages = [
+        NewPassage(1, 1, 1, f"El {dpci} verificó la erradicación.", "es",
+                   entities=[NewEntity("program", dpci, dpci)]),
+        NewPassage(2, 1, 1, "El Plan Colombia financió helicópteros.", "es",
+                   entities=[NewEntity("program", "Plan Colombia", "Plan Colombia")]),
+    ]  # fmt: skip
+    with Corpus.open(store_url) as corpus:
+        corpus.add_report(NewReport(uri="file:///gme.pdf", sha256="d" * 64, passages=passages))
+    for typed in ("DPCI", "programa contra cultivos ilicitos"):
+        code, out, err = run(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
+        assert code == 0 and [r["text"] for r in json.loads(out)] == [passages[0].text]
+        assert f"no program is named '{typed}'" in err and dpci in err
+        _, out, _ = run(capsys, "stats", "--db", store_url, "--by", "program", "--program", typed, "-f",
+                        "json")
+        assert json.loads(out) == [{"program": dpci, "count": 1}]
+    # A name stored as asked for is not widened ("Plan" is part of "Plan Colombia" but a name of neither).
+    code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Plan Colombia", "-f", "json")
+    assert len(json.loads(out)) == 1 and err == ""
+    code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
+    assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
