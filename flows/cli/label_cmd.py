@@ -451,7 +451,8 @@ def queue_command(
         {
             "id": c.row.id, "report_id": c.row.report_id, "report_title": c.row.report_title,
             "page_start": c.row.page_start, "page_end": c.row.page_end, "lang": c.row.lang,
-            "uncertainty": c.uncertainty, "labels": c.labels, "scores": c.scores, "text": c.row.text,
+            "uncertainty": round(c.uncertainty, 4),  # as scores are (0.996 beside 0.970357 read badly)
+            "labels": c.labels, "scores": c.scores, "text": c.row.text,
         }
         for c in queue
     )  # fmt: skip

@@ -180,6 +180,7 @@ def test_queue_never_shows_labeled_passages(filled: Corpus, store_url: str, cli:
     assert code == 0, err
     first = json.loads(out)
     assert len(first) == 5
+    assert all(row["uncertainty"] == round(row["uncertainty"], 4) for row in first)  # as scores are
     for row in first:  # a person labels what the queue offered...
         filled.add_labels(row["id"], row["labels"])
     code, out, _ = cli("label", "queue", "--n", str(len(ids)), "--format", "json", "--db", store_url)
