@@ -15,7 +15,7 @@ from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app, no
 from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
 
 if TYPE_CHECKING:
-    from corpus import Corpus, PassageFilter
+    from corpus import Corpus, PassageFilter, ReportRow
 
 REPORT_FIELDS = (
     "id", "uri", "title", "language", "pages", "passages", "status", "error", "warnings", "sha256",
@@ -193,6 +193,15 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
     return row
 
 
+def _report_cells(report: ReportRow) -> dict[str, Any]:
+    """A report's table row: its file, and, for an older version (listed under --all), the id of the report
+    that replaced it (JSON keeps the contract's fields)."""
+    row = report.to_json() | {"file": _file_name(report.uri)}
+    if report.superseded_by is not None:
+        row["status"] = f"{row['status']} (replaced by {report.superseded_by})"
+    return row
+
+
 def _file_name(uri: str) -> str:
     """What tells reports apart in a table (nine UNODC reports share one title): the file name in their
     uri, else the uri."""
@@ -230,9 +239,11 @@ def reports_command(
     from corpus import Corpus
 
     with Corpus.open(db, must_exist=True) as corpus:
-        rows = (r.to_json() for r in corpus.reports(include_superseded=all_versions))
+        reports = corpus.reports(include_superseded=all_versions)
         if fmt is OutputFormat.table:
-            rows = (row | {"file": _file_name(row["uri"])} for row in rows)
+            rows = (_report_cells(report) for report in reports)
+        else:
+            rows = (report.to_json() for report in reports)
         shown = emit(
             _table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS
         )

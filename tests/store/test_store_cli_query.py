@@ -397,3 +397,20 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     assert len(json.loads(out)) == 1 and err == ""
     code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
     assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
+
+
+@pytest.mark.usefixtures("wide_tables")
+def test_reports_all_says_which_version_replaced_an_older_one(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from corpus import NewPassage, NewReport
+
+    with Corpus.open(sqlite_url) as corpus:
+        old = corpus.add_report(NewReport(uri="file:///plan.pdf", sha256="1" * 64,
+                                          passages=[NewPassage(1, 1, 1, "First draft.", "en")]))
+        new = corpus.add_report(NewReport(uri="file:///plan.pdf", sha256="2" * 64,
+                                          passages=[NewPassage(1, 1, 1, "Final text.", "en")]))
+    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--all")
+    assert f"ok (replaced by {new})" in out and out.count("replaced by") == 1
+    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--all", "-f", "json")
+    assert {r["id"]: r["status"] for r in json.loads(out)} == {old: "ok", new: "ok"}  # the contract's status
