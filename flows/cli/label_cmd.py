@@ -399,7 +399,9 @@ def import_command(
 
     lines, name = _open_lines(file)
     items = read_label_lines(lines, name)
-    with Corpus.open(db) as corpus:
+    # Labels of stored passages need a store that holds them: a mistyped --db is "no store", not a new
+    # empty store left behind by the error that follows. Free texts alone may start a store.
+    with Corpus.open(db, must_exist=any(item.passage_id is not None for item in items)) as corpus:
         attached = attach_passages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
     print(import_summary(done), file=sys.stderr)

@@ -299,3 +299,15 @@ def test_a_label_file_with_a_byte_order_mark_imports(
     assert code == 0, err
     latest = filled.latest_labels(pid)
     assert latest is not None and latest.labels == ["prevention"]
+
+
+def test_labels_of_stored_passages_into_a_mistyped_store_leave_no_store(tmp_path: Path, cli: Cli) -> None:
+    typo = tmp_path / "typo.db"
+    path = _write(tmp_path, '{"passage_id": 49, "labels": ["prevention"]}')
+    code, out, err = cli("label", "import", path, "--db", str(typo))
+    assert code == 2 and out == "" and f"no store at {typo}" in err
+    assert not typo.exists()
+    # Free texts alone may start a store (labels to retrain on before any report is ingested).
+    texts = _write(tmp_path, '{"text": "Police raided the port.", "labels": ["enforcement"], "lang": "en"}')
+    code, _, err = cli("label", "import", texts, "--db", str(typo))
+    assert code == 0 and typo.exists(), err
