@@ -68,7 +68,7 @@ def run(sample: int) -> dict[str, Any]:
     print(f"{'all':<58}{total['passages']:>9}{total['labeled_by_scores']:>9}"
           f"{total['of_them_off_topic']:>10}{total['labeled_as_stored']:>8}")
     print("labeled: the seed model's scores pass a threshold; off-topic: of those, no security word; "
-          "stored: labeled as citsec stores them (off-topic ones get none)")
+          "stored: labeled as citsec stores them (off-topic ones, tables and listings get none)")
     return {"model": model.version, "per_report": per_report, "total": total,
             "sample": random.Random(0).sample(cleared, min(sample, len(cleared)))}
 

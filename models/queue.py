@@ -10,13 +10,13 @@ or one language cannot fill the queue.
 from __future__ import annotations
 
 import heapq
-import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from models.labels import LABELS, UNLABELED_KINDS
+from models.prose import is_prose
 from models.topic import is_off_topic
 
 if TYPE_CHECKING:
@@ -103,26 +103,6 @@ def spread(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
     for c in candidates:
         best.add(c)
     return best.rounds()
-
-
-# Prose: a word of lower-case letters, maybe hyphenated or with an apostrophe, maybe in brackets or quotes
-# or followed by punctuation. Real passages run at a median of 0.84 such words per token (0.68 at the 5th
-# percentile of 15,000 real passages); tables of figures, tables of contents, bibliographies and
-# equations run below 0.4.
-_PROSE_WORD = re.compile(r"^[(\"“'¿¡]*([^\W\d_]+(?:[-'’][^\W\d_]+)*)[)\"”'.,;:!?]*$")
-PROSE_SHARE = 0.4
-# Running prose is also long enough to say something: of the 4,225 passages the 26 real reports give, 750
-# run under 20 tokens (figure and table captions, headings, keyword lines, slide bullets, OCR fragments
-# such as "22 telefonica ,; § = e 2s cobro de piso ."), while the gold passages run 38 words and more.
-PROSE_MIN_TOKENS = 20
-
-
-def is_prose(text: str) -> bool:
-    """Whether `text` reads as running prose rather than a table, a contents page, a reference list or
-    a fragment (a caption, a heading, a line of OCR)."""
-    tokens = text.split()
-    words = sum(1 for t in tokens if (m := _PROSE_WORD.match(t)) and m.group(1)[0].islower())
-    return len(tokens) >= PROSE_MIN_TOKENS and words / len(tokens) >= PROSE_SHARE
 
 
 def score_texts(

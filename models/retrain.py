@@ -43,6 +43,7 @@ from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
+from models.prose import is_listing
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
 from models.topic import LABEL_RULES_VERSION, off_topic, record_label_rules
@@ -312,7 +313,8 @@ def score(
     contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed}
     proba = with_contexts(proba, [e.report_id for e in examples], contexts)
     decided = (proba >= estimator.thresholds_).astype(int)
-    decided[off_topic(texts)] = 0  # as LoadedModel.predict: a passage not about security gets no label
+    decided[off_topic(texts)] = 0  # as LoadedModel.predict: a passage not about security gets no label,
+    decided[[is_listing(text) for text in texts]] = 0  # nor a long run of names and figures
     return evaluate(y, decided, [e.lang for e in examples])
 
 

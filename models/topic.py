@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 # How a model's scores become stored labels, on top of the model itself (models.registry.LoadedModel.predict
 # applies the rules): passages read in their report (models.context.blend), no label for a reference list,
-# none for a passage that never speaks of security (off_topic, below). Bump it whenever these rules, or any
+# none for a passage that never speaks of security (off_topic, below), none for a table or listing
+# (models.prose.is_listing). Bump it whenever these rules, or any
 # other that turns scores into labels, change: the store records it with each model's predictions, and a
 # store whose labels older rules gave is labeled again by the next `citsec ingest` (the query commands say
 # so meanwhile). "1": before the off-topic rule, and predictions stored before the store recorded rules
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 # (extractors.security_terms: attacks, sanctions, the disappeared...); "4": other senses of security words
 # in the Chilean programmes (erradicar el adoctrinamiento, capturar energía, seguridad clínica, the Fiscalía
 # Nacional Económica); "5": naming an enforcement or transnational programme of the gazetteer ("Plan
-# Colombia was funded by the United States") speaks of security.
-LABEL_RULES_VERSION = "5"
+# Colombia was funded by the United States") speaks of security; "6": a table or a long run of names and
+# figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label.
+LABEL_RULES_VERSION = "6"
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:

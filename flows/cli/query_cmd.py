@@ -177,9 +177,10 @@ def note_unused_min_score(f: PassageFilter) -> None:
 
 def _marked_labels(passage: Any) -> dict[str, Any]:
     """A passage's table row: a person's label is marked (its scores are still the model's), and so are
-    the passages the model never labels: a reference list, and a passage that never speaks of security
-    (models.topic), whose scores may pass a threshold."""
+    the passages the model never labels: a reference list, a passage that never speaks of security
+    (models.topic) and a table or listing (models.prose), whose scores may pass a threshold."""
     from models.labels import UNLABELED_KINDS
+    from models.prose import is_listing
     from models.topic import is_off_topic
 
     row: dict[str, Any] = passage.to_json()
@@ -190,6 +191,8 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
         return row | {"labels": ["(reference list)"]}
     if not row["labels"] and is_off_topic(passage.text):
         return row | {"labels": ["(no word of security)"]}
+    if not row["labels"] and is_listing(passage.text, passage.kind):
+        return row | {"labels": ["(table or listing)"]}
     return row
 
 

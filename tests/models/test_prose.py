@@ -1,0 +1,53 @@
+"""Tables and listings (models.prose.is_listing) are scored, never labeled; prose and short fragments are."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.prose import is_listing, is_prose
+from models.registry import LoadedModel
+
+# Written for these tests: the words of a crackdown, laid out as a contents page, a table and prose.
+CONTENTS = (
+    "ÍNDICE 1. OPERATIVOS POLICIALES … 4 1.1. Capturas de cabecillas … 6 1.2. Incautaciones de cocaína … 9 "
+    "2. ERRADICACIÓN FORZOSA … 12 2.1. Fuerza Pública … 14 2.2. Ejército y Policía … 17 3. EXTRADICIONES … 21"
+)
+TABLE = (
+    "Departamento Capturas Allanamientos Incautaciones (kg) Antioquia 1.204 388 2.310 Nariño 986 275 4.125 "
+    "Putumayo 512 140 3.870 Valle 1.033 301 1.552 Total 3.735 1.104 11.857"
+)
+PROSE = (
+    "La policía multiplicó las capturas y los allanamientos en Nariño y Putumayo, y el ejército erradicó "
+    "por la fuerza miles de hectáreas de coca mientras la fiscalía pedía penas más duras para los cabecillas."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "listing"),
+    [
+        (CONTENTS, "text", True),
+        (TABLE, "text", True),
+        (PROSE, "table", True),  # what extraction found to be a table is one, whatever its words
+        (PROSE, "text", False),
+        ("Tabla 4. Capturas y allanamientos por departamento, 2014", "text", False),  # a caption: too short
+        ("Bukele's Crackdown Jails 70,000 Suspected Gang Members", None, False),  # a headline: too short
+        ("", None, False),
+    ],
+)
+def test_what_counts_as_a_listing(text: str, kind: str | None, listing: bool) -> None:
+    assert is_listing(text, kind) is listing
+    if listing and kind != "table":
+        assert not is_prose(text)
+
+
+def test_a_table_or_listing_is_scored_but_never_labeled(fitted) -> None:
+    model = LoadedModel("test", fitted)
+    alone = model.predict([PROSE, PROSE, CONTENTS, TABLE], kinds=["text", "table", "text", "text"])
+    assert "enforcement" in alone[0].labels
+    assert [p.labels for p in alone[1:]] == [[], [], []]
+    thresholds = dict(zip(("prevention", "enforcement", "transnational"), fitted.thresholds_, strict=True))
+    for read in alone[1:]:  # their words alone would have labeled them
+        assert any(read.scores[label] >= t for label, t in thresholds.items()), read.scores
+    assert alone[1].scores == alone[0].scores  # the table keeps the scores its words give
+    in_report = model.predict([PROSE, CONTENTS, TABLE], reports=["r"] * 3, kinds=["text"] * 3)
+    assert "enforcement" in in_report[0].labels and [p.labels for p in in_report[1:]] == [[], []]
