@@ -44,6 +44,7 @@ from flows.workers import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from prefect.client.schemas.objects import TaskRun
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from prefect.tasks import Task
 
     from corpus import Corpus
+    from flows.httpcache import Remembered
 
 __all__ = ["IngestSummary", "ingest_flow", "progress_listener", "run_ingest"]
 
@@ -72,9 +74,12 @@ def is_transient_store_error(task: Task[..., Any], task_run: TaskRun, state: Sta
 
 
 @task(name="resolve-sources", cache_policy=NO_CACHE)
-def resolve(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resolution:
-    """Files, folders, URLs, feeds and registered names → the reports to ingest."""
-    return resolve_with_store(sources, corpus, policy)
+def resolve(
+    sources: list[str], corpus: Corpus, policy: FetchPolicy, remembered: Callable[[str], Remembered | None]
+) -> Resolution:
+    """Files, folders, URLs, feeds and registered names → the reports to ingest (a page read before is
+    left to be read conditionally: `remembered` holds what each URL served last)."""
+    return resolve_with_store(sources, corpus, policy, remembered)
 
 
 @task(name="process-report", cache_policy=NO_CACHE)
@@ -117,7 +122,7 @@ def ingest_flow(
 ) -> IngestSummary:
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
-        refs = run.plan(resolve(sources, run.corpus, run.policy))
+        refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get))
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):

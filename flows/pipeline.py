@@ -323,6 +323,8 @@ def read_report(ref: ReportRef, ctx: WorkerContext) -> Outcome | ReportRef:
     # Skip before extracting: an unchanged report costs one hash and one index look-up.
     if stored_whole(ctx.is_known, sha, ref):
         return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
+    if ref.assumed_report and _is_feed(data):
+        return no_longer_a_report(ref, sha)
     if ref.password_error is not None:
         if ctx.is_known(sha, any_reading=True):
             # Read before (by older extractors) while the password was at hand: that reading stays
@@ -333,6 +335,20 @@ def read_report(ref: ReportRef, ctx: WorkerContext) -> Outcome | ReportRef:
             ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id
         )
     return replace(ref, content=data, validators=validators)
+
+
+def _is_feed(data: bytes) -> bool:
+    from flows.feeds import looks_like_feed
+
+    return looks_like_feed(data)
+
+
+def no_longer_a_report(ref: ReportRef, sha: str) -> Outcome:
+    """A URL taken for the page it was when last read (flows.sources: not looked at in resolution) that is
+    a feed now: only resolution reads a feed's entries. Failed, with its bytes' sha256: its stored report
+    is then no longer what it served last, so the next run looks at it and reads the entries."""
+    error = f"{ref.uri}: a feed now, not the page it was when last read: the next run reads its entries"
+    return Outcome(ref.uri, FAILED, sha, error=error, source_id=ref.source_id, unfetched=ref.is_source)
 
 
 def process_report(ref: ReportRef, ctx: WorkerContext) -> Outcome:

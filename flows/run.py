@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from flows.fetch import FetchPolicy, fetch, make_client
-from flows.httpcache import ValidatorCache
+from flows.httpcache import Remembered, ValidatorCache
 from flows.interrupt import check_stop
 from flows.pipeline import (
     FAILED,
@@ -37,7 +37,7 @@ from flows.pipeline import (
     stored_reading,
 )
 from flows.settings import Settings
-from flows.sources import RegisteredSource, ReportRef, Resolution, is_url, resolve_sources
+from flows.sources import RegisteredSource, ReportRef, Resolution, StoredReport, is_url, resolve_sources
 from flows.workers import Job, WorkerConfig, close_pool, open_pool
 
 if TYPE_CHECKING:
@@ -168,12 +168,33 @@ def registered_sources(corpus: Corpus) -> dict[str, RegisteredSource]:
     }
 
 
-def resolve_with_store(sources: list[str], corpus: Corpus, policy: FetchPolicy) -> Resolution:
-    """Files, folders, URLs, feeds and the store's registered names → the reports to ingest."""
+def stored_report_urls(corpus: Corpus, remembered: Callable[[str], Remembered | None]) -> StoredReport:
+    """Whether a URL's current report in the store is the one it served last (its sha256 `remembered`,
+    flows.httpcache) and stored whole: a page read before, which resolution need not look at to tell it
+    from a feed (flows.sources.resolve_sources). Two look-ups, for URL SOURCEs only."""
+
+    def stored(url: str) -> bool:
+        memo = remembered(url)
+        if memo is None:
+            return False
+        row = corpus.report_by_uri(url)
+        return row is not None and row.sha256 == memo.sha256 and is_stored_complete(corpus, memo.sha256)
+
+    return stored
+
+
+def resolve_with_store(
+    sources: list[str], corpus: Corpus, policy: FetchPolicy,
+    remembered: Callable[[str], Remembered | None] | None = None,
+) -> Resolution:
+    """Files, folders, URLs, feeds and the store's registered names → the reports to ingest. With the
+    run's `remembered` validators, a page read before is not fetched here, but read conditionally later."""
     registered = registered_sources(corpus)
+    stored = stored_report_urls(corpus, remembered or ValidatorCache(Settings.from_env().cache_dir).get)
     with make_client(policy) as client:
         return resolve_sources(
-            sources, registered, lambda url: fetch(url, policy, client=client), policy=policy
+            sources, registered, lambda url: fetch(url, policy, client=client), policy=policy,
+            stored_report=stored,
         )
 
 
@@ -343,21 +364,24 @@ PLAN_TIMEOUT = 5.0
 
 
 def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
-    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs); None when a
-    source has to be fetched to be resolved (a feed, a page: only a real run can tell what changed). A
-    link whose last bytes the store holds is fetched once (a conditional GET) to tell; a new one is left
-    for the run."""
+    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs, pages the
+    store holds as read before); None when a source has to be fetched to be resolved (a feed, a page not
+    read before: only a real run can tell what changed). A link whose last bytes the store holds is
+    fetched once (a conditional GET) to tell; a new one is left for the run."""
     from corpus import Corpus
 
     settings = Settings.from_env()
+    remembered = ValidatorCache(settings.cache_dir).get
     with Corpus.open(db_url or settings.db_url) as corpus:
         registered = registered_sources(corpus)
         try:
-            resolution = resolve_sources(sources, registered, _refuse_fetch)
+            resolution = resolve_sources(
+                sources, registered, _refuse_fetch, stored_report=stored_report_urls(corpus, remembered)
+            )
         except _NotLocal:
             return None
         is_known = functools.partial(is_stored_complete, corpus)
-        refs = plan_fetches(resolution.refs, ValidatorCache(settings.cache_dir).get, is_known)
+        refs = plan_fetches(resolution.refs, remembered, is_known)
         # One short attempt: what it does not settle, the run fetches again, with the policy's retries.
         policy = replace(
             FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
@@ -401,7 +425,7 @@ def ingest_local(
 ) -> IngestSummary:
     """The ingest flow's job without Prefect: same steps, same store, same run records."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
-        refs = run.plan(resolve_with_store(sources, run.corpus, run.policy))
+        refs = run.plan(resolve_with_store(sources, run.corpus, run.policy, run.cache.get))
         for outcome in _process_all(run.jobs(refs), run.config, run.workers_for(workers, refs)):
             run.record(store_or_fail(run.corpus, outcome))
         run.summary.relabeled = relabel_after_ingest(run.corpus, run.settings.cache_dir)

@@ -1,9 +1,12 @@
 """Turn SOURCE arguments (files, folders, URLs, feeds, registered names) into the reports to ingest.
 
-Resolution is the only step that may fetch in the parent process: a URL of unknown type has to be looked
-at to tell a feed from a page, and the bytes fetched for that are handed on so nothing is downloaded twice.
-Feeds expand to their entries' links; an entry that is an HTML landing page is a report itself and also
-yields the PDFs it links to.
+A URL of unknown type has to be looked at to tell a feed from a page, and the bytes fetched for that are
+handed on so nothing is downloaded twice; but a URL whose last bytes the store holds as its report (a page
+read before: `stored_report`) is taken to be that report again without being looked at, so that it is asked
+for conditionally (If-None-Match / If-Modified-Since) by the read before its worker, once per command, like
+a link to a PDF. Feeds expand to their entries' links; an entry that is an HTML landing page is a report
+itself and also yields the PDFs it links to: it is fetched whole on every run, since only its body tells
+which PDFs it links to now.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class ReportRef:
     # A URL that is a SOURCE by itself (typed, or registered), not a link found in a feed or a page: when
     # it cannot be fetched, its SOURCE yielded no report, and `citsec ingest` exits 1.
     is_source: bool = False
+    # A URL taken for the report the store holds from it, without being looked at (`stored_report`): if
+    # its bytes are a feed now, it is one no longer (flows.pipeline.read_report).
+    assumed_report: bool = False
 
     @property
     def is_remote(self) -> bool:
@@ -76,6 +82,12 @@ class Resolution:
 
 
 Fetcher = Callable[[str], Fetched]
+# Whether the store holds, as the report of this URL, the bytes it served last (flows.run.stored_report_urls).
+StoredReport = Callable[[str], bool]
+
+
+def _no_stored_report(url: str) -> bool:
+    return False
 
 
 def is_url(value: str) -> bool:
@@ -133,10 +145,13 @@ def resolve_sources(
     fetcher: Fetcher,
     environ: Mapping[str, str] | None = None,
     policy: FetchPolicy | None = None,
+    stored_report: StoredReport = _no_stored_report,
 ) -> Resolution:
     """Resolve every SOURCE argument; a bad source is recorded and the others go on. A registered
     source's password is read from `environ` (default: the process environment) here, once per run.
-    Links found in feeds and pages must pass `policy`'s address rules for the page they came from."""
+    Links found in feeds and pages must pass `policy`'s address rules for the page they came from. A URL
+    SOURCE for which `stored_report(url)` says the store holds what it served last is not fetched here: it
+    was a report, not a feed, and its read (conditional, by the pool or the plan) tells whether it changed."""
     env = os.environ if environ is None else environ
     policy = policy or FetchPolicy()
     resolution = Resolution()
@@ -152,7 +167,7 @@ def resolve_sources(
             continue
         first = len(resolution.refs)
         try:
-            _resolve_one(location, kind, source_id, fetcher, resolution, policy)
+            _resolve_one(location, kind, source_id, fetcher, resolution, policy, stored_report)
         except (FetchError, FeedError) as exc:
             resolution.errors.append(str(exc))
         if named is not None and named.password_env:
@@ -175,7 +190,7 @@ def with_password(ref: ReportRef, source: RegisteredSource, environ: Mapping[str
 
 def _resolve_one(
     location: str, kind: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution,
-    policy: FetchPolicy,
+    policy: FetchPolicy, stored_report: StoredReport,
 ) -> None:
     if kind == "auto":
         kind = guess_kind(location)
@@ -192,7 +207,7 @@ def _resolve_one(
     elif kind == "feed":
         _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)
     elif kind == "url":
-        _resolve_url(location, source_id, fetcher, resolution, policy)
+        _resolve_url(location, source_id, fetcher, resolution, policy, stored_report)
     else:
         resolution.errors.append(f"{location}: unknown source kind {kind!r} (expected one of {KINDS})")
 
@@ -211,11 +226,17 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
 
 
 def _resolve_url(
-    url: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution, policy: FetchPolicy
+    url: str, source_id: int | None, fetcher: Fetcher, resolution: Resolution, policy: FetchPolicy,
+    stored_report: StoredReport,
 ) -> None:
     if is_pdf_link(url):
         # A PDF is a report whatever it holds: let the worker fetch it (conditionally) in parallel.
         resolution.add(ReportRef(uri=url, url=url, source_id=source_id, is_source=True))
+        return
+    if stored_report(url):
+        # A page read before: looking at it now would download it whole, without the validators its
+        # server sent, only to find it unchanged most times. Read like a PDF link, conditionally.
+        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, is_source=True, assumed_report=True))
         return
     try:
         fetched = fetcher(url)

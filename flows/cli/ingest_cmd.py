@@ -555,19 +555,35 @@ def schedule_command(
         retrain_augment=retrain_augment,
     )
     api_url = Settings.from_env().prefect_api_url
-    from corpus import Corpus
-
-    with Corpus.open(db) as corpus:
-        registered = {row.name for row in corpus.sources()}
     try:
-        check_spec(spec, api_url, registered)
+        # Everything is checked before the store is opened: a schedule that cannot be served (no Prefect
+        # server, a mistyped source) must not create a store at a mistyped --db.
+        check_spec(spec, api_url, registered_names(db))
     except ScheduleError as exc:
         raise UserError(str(exc)) from None
     from flows.schedule import serve_schedules
 
-    every = f"cron {cron}" if cron else f"every {interval:g} s"
-    err_console.print(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False)
-    try:
-        serve_schedules(spec, api_url)
-    except ScheduleError as exc:
-        raise UserError(str(exc)) from None
+    # The store is created now, if it is new, so that a --db no run could write fails here in one line;
+    # and it goes again if serving fails before any run stored a thing.
+    with removed_if_left_empty(db):
+        from corpus import Corpus
+
+        Corpus.open(db).close()
+        every = f"cron {cron}" if cron else f"every {interval:g} s"
+        err_console.print(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False)
+        try:
+            serve_schedules(spec, api_url)
+        except ScheduleError as exc:
+            raise UserError(str(exc)) from None
+
+
+def registered_names(db: str) -> set[str]:
+    """The names of the store's registered sources, without creating a store that is not there (it has
+    none): a command that only checks its arguments against them leaves no new store behind."""
+    from corpus import Corpus
+    from corpus.engine import missing_sqlite_file
+
+    if missing_sqlite_file(db) is not None:
+        return set()
+    with Corpus.open(db) as corpus:
+        return {row.name for row in corpus.sources()}
