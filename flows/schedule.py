@@ -133,9 +133,10 @@ def _retrain_deployment(spec: ScheduleSpec) -> Any:
     )
 
 
-def serve_schedules(spec: ScheduleSpec, api_url: str | None) -> None:
-    """Serve the deployments until interrupted; runs fire on the Prefect server's schedule."""
-    check_spec(spec, api_url)
+def serve_schedules(spec: ScheduleSpec, api_url: str | None, registered: Collection[str] = ()) -> None:
+    """Serve the deployments until interrupted; runs fire on the Prefect server's schedule. `registered`:
+    the store's registered source names, which the spec's sources may be (check_spec)."""
+    check_spec(spec, api_url, registered)
     from prefect import serve
 
     serve(*deployments(spec), print_starting_message=False)

@@ -558,7 +558,8 @@ def schedule_command(
     try:
         # Everything is checked before the store is opened: a schedule that cannot be served (no Prefect
         # server, a mistyped source) must not create a store at a mistyped --db.
-        check_spec(spec, api_url, registered_names(db))
+        registered = registered_names(db)
+        check_spec(spec, api_url, registered)
     except ScheduleError as exc:
         raise UserError(str(exc)) from None
     from flows.schedule import serve_schedules
@@ -572,7 +573,7 @@ def schedule_command(
         every = f"cron {cron}" if cron else f"every {interval:g} s"
         err_console.print(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False)
         try:
-            serve_schedules(spec, api_url)
+            serve_schedules(spec, api_url, registered)
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
 

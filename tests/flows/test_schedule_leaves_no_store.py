@@ -58,3 +58,18 @@ def test_schedule_reads_the_names_of_a_store_that_is_there_and_keeps_it(pdfs, tm
     assert code == 2 and NEEDS_SERVER in err  # the name was found: only the server is missing
     with Corpus.open(f"sqlite:///{store}", must_exist=True) as corpus:
         assert [row.name for row in corpus.sources()] == ["briefs"]
+
+
+def test_a_registered_source_is_served(pdfs, tmp_path, capsys, monkeypatch):
+    # serve_schedules checked the spec again without the store's registered names: `citsec schedule
+    # briefs` printed "serving ..." then failed: "briefs: no such file, folder or registered source".
+    import prefect
+
+    store = tmp_path / "sched.db"
+    with Corpus.open(f"sqlite:///{store}") as corpus:
+        corpus.add_source("briefs", str(pdfs), "folder")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    served: list[str] = []
+    monkeypatch.setattr(prefect, "serve", lambda *found, **_: served.extend(d.name for d in found))
+    code, _, err = run_cli(["schedule", "briefs", "--interval", "3600", "--db", str(store)], capsys)
+    assert code == 0 and served == ["citsec-ingest"] and "no such file" not in err
