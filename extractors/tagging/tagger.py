@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,8 +58,8 @@ class Tagger:
     ) -> None:
         self.batch_size = batch_size
         self.use_statistical = statistical_available() if use_statistical is None else use_statistical
-        # A longer text is tagged in pieces of at most this many characters (default: spaCy's max_length,
-        # past which it refuses a text: `citsec tag` with one 1.5 MB line was a traceback).
+        # A longer text is tagged in pieces of at most this many characters (default PIECE_CHARS; spaCy
+        # refuses a text over its max_length: `citsec tag` with one 1.5 MB line was a traceback).
         self.max_chars = max_chars
 
     def load(self, langs: Sequence[str] = PIPELINE_LANGS) -> None:
@@ -78,7 +79,7 @@ class Tagger:
         results: list[Tags | None] = [None] * len(texts)
         for lang, indices in by_lang.items():
             nlp = build_nlp(lang, self.use_statistical)
-            limit = self.max_chars or nlp.max_length
+            limit = min(self.max_chars or PIECE_CHARS, nlp.max_length)
             pieces = [(i, start, piece) for i in indices for start, piece in text_pieces(texts[i], limit)]
             docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=self.batch_size)
             parts: dict[int, list[tuple[int, Tags]]] = {}
@@ -89,17 +90,25 @@ class Tagger:
         return [r for r in results if r is not None]
 
 
+# Pieces a long text is tagged in: spaCy refuses a text over nlp.max_length (1,000,000 characters), and some
+# rules look at every span once per match, so a dense 1.5 MB line took minutes whole and seconds in pieces.
+PIECE_CHARS = 100_000
+_SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*\s")
+
+
 def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
-    """`text` as (start, piece) pieces of at most `limit` characters, cut at a line break, else a space,
-    in the second half of each piece (so no name is cut unless a piece has no space at all)."""
+    """`text` as (start, piece) pieces of at most `limit` characters, each cut in its second half at the
+    last line break, else the last sentence's end, else the last space (a name across the cut would be
+    lost: the last resort, in a piece with no sentence end in ~50,000 characters), else hard."""
     pieces: list[tuple[int, str]] = []
     start = 0
     while len(text) - start > limit:
-        end = start + limit
-        cut = text.rfind("\n", start + limit // 2, end)
-        if cut == -1:
-            cut = text.rfind(" ", start + limit // 2, end)
-        cut = end if cut == -1 else cut + 1
+        end, half = start + limit, start + limit // 2
+        cut = text.rfind("\n", half, end) + 1
+        if not cut:
+            ends = [m.end() for m in _SENTENCE_END.finditer(text, half, end)]
+            cut = ends[-1] if ends else text.rfind(" ", half, end) + 1
+        cut = cut or end
         pieces.append((start, text[start:cut]))
         start = cut
     pieces.append((start, text[start:]))

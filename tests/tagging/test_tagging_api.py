@@ -162,13 +162,15 @@ def test_a_text_longer_than_spacy_takes_is_tagged_in_pieces_as_a_whole_would_be(
         "Filler words about budgets and courts " * 4,
         "Honduras declared a state of exception, and El Salvador kept its own.",
     ]
-    text = "\n".join(paragraphs)
-    whole = Tagger().tag([text], ["en"])[0]
-    pieces = Tagger(max_chars=120).tag([text], ["en"])[0]
-    assert pieces.countries == whole.countries == ["CO", "HN", "SV"]
-    assert pieces.programs == whole.programs and pieces.programs
-    assert pieces.entities == whole.entities
-    assert all(text[e.start : e.end] == e.text for e in pieces.entities)
+    for joint in ("\n", " "):  # cut at line breaks; without any, at sentences' ends (never inside a name)
+        text = joint.join(paragraphs)
+        whole = Tagger().tag([text], ["en"])[0]
+        for size in (90, 120, 140):
+            pieces = Tagger(max_chars=size).tag([text], ["en"])[0]
+            assert pieces.countries == whole.countries == ["CO", "HN", "SV"], (joint, size)
+            assert pieces.programs == whole.programs and pieces.programs
+            assert pieces.entities == whole.entities
+            assert all(text[e.start : e.end] == e.text for e in pieces.entities)
 
 
 def test_text_pieces_cut_at_line_breaks_then_spaces_and_cover_the_text():
@@ -179,5 +181,9 @@ def test_text_pieces_cut_at_line_breaks_then_spaces_and_cover_the_text():
     assert "".join(piece for _, piece in pieces) == text
     assert all(len(piece) <= 16 and text[start : start + len(piece)] == piece for start, piece in pieces)
     assert pieces[0] == (0, "alpha beta\n")
+    sentences = "The army entered El Salvador. Police in El Salvador arrested many."
+    assert [piece for _, piece in text_pieces(sentences, 40)] == [
+        "The army entered El Salvador. ", "Police in El Salvador arrested many."
+    ]
     assert text_pieces("x" * 10, 4) == [(0, "xxxx"), (4, "xxxx"), (8, "xx")]  # no space at all: a hard cut
     assert text_pieces("short", 1_000_000) == [(0, "short")]
