@@ -94,10 +94,14 @@ class QueriesMixin(StoreBase):
             ]
 
     def program_names(self) -> dict[str, str]:
-        """Every program some passage names: its key (corpus.filters.entity_key) -> a name it was found
-        under, for telling a person what `--program` can match."""
+        """Every program some passage of a current report names: its key (corpus.filters.entity_key) -> a
+        name it was found under, for telling a person what `--program` can match."""
         stmt = (
-            select(Entity.key, func.min(Entity.value)).where(Entity.kind == "program").group_by(Entity.key)
+            select(Entity.key, func.min(Entity.value))
+            .join(Passage, Passage.id == Entity.passage_id)
+            .join(Report, Report.id == Passage.report_id)
+            .where(Entity.kind == "program", Report.superseded_by.is_(None))
+            .group_by(Entity.key)
         )
         with self._read() as conn:
             return {str(key): str(name) for key, name in conn.execute(stmt)}

@@ -133,31 +133,43 @@ def build_filter(
 
 
 def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | None) -> PassageFilter:
-    """--program as the store holds programs. When no passage names any of the names asked for, the names
-    stored that hold one as whole words are asked for instead, and said ("DPCI" finds "Programa contra
-    Cultivos Ilícitos - DPCI", a name the rules found with its acronym in it); when none does either, that
-    is said, as an unknown country is (a program has no fixed list to refuse a name by)."""
+    """--program as the store holds programs, each name asked for on its own. A name (with the gazetteer's
+    names for it) that no passage of a current report names is widened, and said, to the stored names that
+    hold it as whole words ("DPCI" finds "Programa contra Cultivos Ilícitos - DPCI", a name the rules found
+    with its acronym in it), when it can say something alone: two words or more, or an acronym ("Ley 19"
+    does not find "Ley 19.653"; "Plan" or "de" widen to nothing). A name found nowhere is said too."""
     import dataclasses
+
+    from corpus.filters import fold_name
+    from extractors.tagging.lexicon import program_names
+
+    if not f.programs or not typed:
+        return f
+    stored = corpus.program_names()
+    asked: list[str] = []
+    for value in typed:
+        names = program_names(value)
+        widened = [] if any(fold_name(n) in stored for n in names) else _names_holding(value, stored)
+        if widened:
+            note(f"no program is named {value!r}; showing those whose names hold it: {'; '.join(widened)}")
+        elif not any(fold_name(n) in stored for n in names):
+            note(f"no passage names a program {value!r} (`citsec stats --by program` lists those found)")
+        asked.extend(widened or names)
+    return dataclasses.replace(f, programs=tuple(dict.fromkeys(asked))).validated()
+
+
+def _names_holding(value: str, stored: dict[str, str]) -> list[str]:
+    """The stored program names (key -> name) that hold `value` as whole words: not next to a letter, a
+    digit or a point ("19" is not in "19.653"); only for a value of two words or more, or an acronym."""
     import re
 
     from corpus.filters import fold_name
 
-    if not f.programs:
-        return f
-    stored = corpus.program_names()
-    wanted = {fold_name(name) for name in f.programs}
-    if wanted & stored.keys():
-        return f
-    asked = ", ".join(repr(name) for name in typed or f.programs)
-    holding = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in wanted]
-    widened = sorted(
-        {name for key, name in stored.items() if any(p.search(key) for p in holding)}, key=str.casefold
-    )
-    if not widened:
-        note(f"no passage names a program {asked} (`citsec stats --by program` lists the programs found)")
-        return f
-    note(f"no program is named {asked}; showing the programs whose names contain it: {'; '.join(widened)}")
-    return dataclasses.replace(f, programs=tuple(widened)).validated()
+    words = value.split()
+    if len(words) < 2 and not re.fullmatch(r"[A-Z][A-Z0-9]{2,}", value.strip()):
+        return []
+    holding = re.compile(rf"(?<![\w.]){re.escape(fold_name(value))}(?![\w.])")
+    return sorted({name for key, name in stored.items() if holding.search(key)}, key=str.casefold)
 
 
 def note_if_empty(shown: int, fmt: OutputFormat, message: str) -> None:

@@ -397,6 +397,19 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     assert len(json.loads(out)) == 1 and err == ""
     code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
     assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
+    # Each name on its own: one found as asked does not silence another widened (a code review).
+    both = ["--program", "Plan Colombia", "--program", "DPCI"]
+    _, out, err = run(capsys, "passages", "--db", store_url, *both, "-f", "json")
+    assert len(json.loads(out)) == 2 and "no program is named 'DPCI'" in err
+    # Whole words, and only a name that can say something alone: two words or an acronym.
+    with Corpus.open(store_url) as corpus:
+        law = "Ley 19.913"
+        corpus.add_report(NewReport(uri="file:///ley.pdf", sha256="e" * 64, passages=[
+            NewPassage(1, 1, 1, f"La {law} tipificó el lavado de activos.", "es",
+                       entities=[NewEntity("program", law, law)])]))  # fmt: skip
+    for typed in ("Ley 19", "Plan", "contra"):
+        _, out, err = run(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
+        assert json.loads(out) == [] and f"no passage names a program '{typed}'" in err, typed
 
 
 @pytest.mark.usefixtures("wide_tables")
