@@ -75,7 +75,7 @@ def language_code(value: str) -> str:
     """The ISO 639-1 code passages are stored with, from it or from the three-letter ISO 639-2 code of the
     same language ("spa" -> "es", "POR" -> "pt": a three-letter code would match no passage), a region
     left aside ("pt-BR" -> "pt"); CorpusError for anything else ("portuguese", "xx")."""
-    typed = re.sub(r"[-_][A-Za-z0-9]{2,8}$", "", value.strip()).lower()
+    typed = re.sub(r"[-_][A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$", "", value.strip()).lower()
     if not _LANG.match(typed):
         raise CorpusError(f"malformed language code {value!r}: expected ISO 639-1 such as en, es, pt")
     import pycountry
@@ -139,7 +139,7 @@ def _country_code(value: str) -> str:
 
 # The languages of the field's reports, whose names for countries an analyst types ("Brasil", "México",
 # "Estados Unidos", "Países Baixos"): pycountry's own translations of its English names.
-NAME_LANGUAGES = ("es", "pt")
+NAME_LANGUAGES = ("es", "pt", "pt_BR")
 
 
 @cache
@@ -157,6 +157,7 @@ def _countries_by_folded_name() -> dict[str, str]:
         for lang in NAME_LANGUAGES
     ]
     english: list[tuple[str, str]] = []
+    official = {getattr(country, "official_name", None) for country in pycountry.countries} - {None}
     for country in pycountry.countries:
         for field in ("name", "official_name", "common_name"):
             name = getattr(country, field, None)
@@ -165,9 +166,18 @@ def _countries_by_folded_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for name, code in english:
         names.setdefault(fold_name(name), code)
+    heads: dict[str, set[str]] = {}
     for translation in translations:
         for name, code in english:
-            names.setdefault(fold_name(translation.gettext(name)), code)
+            if name in official:  # pt_BR translates Afghanistan's official name as Pakistan's
+                continue
+            translated = translation.gettext(name)
+            names.setdefault(fold_name(translated), code)
+            # "Irã, República Islâmica do" is "Irã": the head, when it names one country only.
+            heads.setdefault(fold_name(translated.split(",")[0]), set()).add(code)
+    for head, codes in heads.items():
+        if len(codes) == 1:
+            names.setdefault(head, codes.pop())
     return names
 
 

@@ -302,12 +302,15 @@ def test_countries_as_people_type_them(small: Corpus) -> None:
     names = ("Brasil", "México", "Estados Unidos", "Países Bajos", "Paises Baixos", "Alemanha", "Haiti")
     assert PassageFilter(countries=names).validated().countries == ("BR", "DE", "HT", "MX", "NL", "US")
     assert PassageFilter(countries=("Dominica", "República Dominicana")).validated().countries == ("DM", "DO")
+    # Brazilian Portuguese too, and a translated name's head when it names one country (a code review).
+    brazilian = ("Irã", "Vietnã", "Cingapura", "Afeganistão", "Paquistão")
+    assert PassageFilter(countries=brazilian).validated().countries == ("AF", "IR", "PK", "SG", "VN")
 
 
 def test_a_three_letter_language_code_is_its_two_letter_one(small: Corpus) -> None:
     by_code = [p.id for p in small.passages(PassageFilter(lang="es"))]
     assert by_code
-    for typed in ["spa", "SPA", " Es ", "es-MX", "es_419"]:  # "spa" matched nothing, silently (a review)
+    for typed in ["spa", "SPA", " Es ", "es-MX", "es_419", "es-Latn-MX"]:  # "spa" matched nothing (a review)
         assert [p.id for p in small.passages(PassageFilter(lang=typed))] == by_code, typed
 
 
