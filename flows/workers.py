@@ -329,7 +329,7 @@ def _on_daemon_thread(work: Callable[[], T], stop: threading.Event) -> T:
     threading.Thread(target=run, name="citsec-read", daemon=True).start()
     while not wait([result], timeout=0.25).done:
         if stop.is_set():
-            raise WorkerError("the worker pool was closed")
+            raise WorkerError(POOL_CLOSED)
     return result.result()
 
 
