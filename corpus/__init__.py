@@ -1,8 +1,8 @@
 """The SQL store: schema, migrations, and the query API over reports and passages.
 
-`Corpus` is imported on first use: it brings SQLAlchemy (~0.6 s), which code that only needs the store's
-plain parts (corpus.batches, corpus.taxonomy, the records) should not pay for, `citsec tag` without a store
-among them."""
+`Corpus` (and the label types `GivenLabel`, `Named`, `Placed`) are imported on first use: they bring
+SQLAlchemy (~0.6 s), which code that only needs the store's plain parts (corpus.batches, corpus.taxonomy,
+the records) should not pay for, `citsec tag` without a store among them."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ from corpus.records import (
 from corpus.taxonomy import LABELS, NO_LABEL, validate_label_set, validate_labels
 
 if TYPE_CHECKING:
+    from corpus.labels import GivenLabel
     from corpus.store import Corpus
+    from corpus.text_lookup import Named, Placed
 
 __all__ = [
     "LABELS",
@@ -36,15 +38,18 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "EntityChanges",
+    "GivenLabel",
     "IngestRunRow",
     "LabelRow",
     "ModelVersionRow",
+    "Named",
     "NewEntity",
     "NewPassage",
     "NewReport",
     "PassageFilter",
     "PassageRow",
     "PassageText",
+    "Placed",
     "ReportPredictions",
     "ReportRow",
     "SourceRow",
@@ -59,4 +64,12 @@ def __getattr__(name: str) -> Any:
         from corpus.store import Corpus
 
         return Corpus
+    if name == "GivenLabel":
+        from corpus.labels import GivenLabel
+
+        return GivenLabel
+    if name in ("Named", "Placed"):
+        from corpus import text_lookup
+
+        return getattr(text_lookup, name)
     raise AttributeError(f"module 'corpus' has no attribute {name!r}")

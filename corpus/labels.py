@@ -13,6 +13,7 @@ from corpus.errors import CorpusError
 from corpus.filters import language_code
 from corpus.labelstate import (
     carry_late_labels,
+    chunks,
     labels_came_over,
     newest_label_rows,
     rebuild,
@@ -21,7 +22,7 @@ from corpus.labelstate import (
 from corpus.records import LabelRow
 from corpus.schema import CurrentLabel, HumanLabel, Passage, Report, utcnow
 from corpus.taxonomy import validate_labels
-from corpus.text_lookup import Placed, passages_with_words, place_labels
+from corpus.text_lookup import PG_INT_MAX, Named, Placed, passages_with_words, place_labels
 
 LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
 
@@ -74,6 +75,24 @@ class LabelsMixin(StoreBase):
         written = self._add_passage_labels(given, origin=origin, if_changed=if_changed)
         return [label_id for label_id in written if label_id is not None]
 
+    def import_labels(
+        self,
+        on_passages: Iterable[tuple[int, GivenLabel]],
+        on_texts: Iterable[tuple[str, str | None, GivenLabel]],
+    ) -> tuple[list[int | None], list[int | None]]:
+        """A label file's labels, for stored passages (import_passage_labels) and for free texts
+        (import_text_labels), in ONE transaction: a failure anywhere stores none of them. Returns what
+        the two return, in that order."""
+        passages = self._checked_passage_labels(on_passages, origin="import")
+        texts = self._checked_text_labels(on_texts, origin="import")
+        if not passages and not texts:
+            return [], []
+        with self._write(PG_LOCK_LABELS) as conn:
+            return (
+                _write_passage_labels(conn, passages, origin="import", if_changed=True),
+                _write_text_labels(conn, texts, origin="import", if_changed=True),
+            )
+
     def import_passage_labels(self, items: Iterable[tuple[int, GivenLabel]]) -> list[int | None]:
         """A label file's labels for stored passages (`citsec label import`), each with its own annotator,
         in one transaction, stored with origin "import"; later items win.
@@ -87,35 +106,18 @@ class LabelsMixin(StoreBase):
     def _add_passage_labels(
         self, items: Iterable[tuple[int, GivenLabel]], *, origin: str, if_changed: bool
     ) -> list[int | None]:
-        _check_origin(origin)
-        checked = [(int(pid), _checked(given)) for pid, given in items]
+        checked = self._checked_passage_labels(items, origin=origin)
         if not checked:
             return []  # no write lock taken for nothing
-        written: list[int | None] = [None] * len(checked)
         with self._write(PG_LOCK_LABELS) as conn:
-            wanted = {pid for pid, _ in checked}
-            known = (
-                set(conn.execute(select(Passage.id).where(Passage.id.in_(wanted))).scalars())
-                if wanted
-                else set()
-            )
-            missing = sorted(wanted - known)
-            if missing:
-                raise CorpusError(f"no passage with id {missing[0]}")
-            todo: Sequence[int] = range(len(checked))
-            if if_changed:
-                held = _in_force_on_passages(conn, sorted(wanted))
-                todo = _changing(checked, held, lambda given: _keys(given, origin))
-            for index in todo:
-                pid, given = checked[index]
-                row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
-                       "origin": origin}  # fmt: skip
-                written[index] = _insert_label(conn, row)
-            set_human_labels_many(conn, {checked[i][0]: checked[i][1].labels for i in todo})  # last wins
-            # A passage of a superseded reading (an id from an export made before the report was read
-            # again): its label comes over to the current reading, as it would have at store time.
-            carry_late_labels(conn, {checked[i][0] for i in todo})
-        return written
+            return _write_passage_labels(conn, checked, origin=origin, if_changed=if_changed)
+
+    @staticmethod
+    def _checked_passage_labels(
+        items: Iterable[tuple[int, GivenLabel]], *, origin: str
+    ) -> list[tuple[int, GivenLabel]]:
+        _check_origin(origin)
+        return [(int(pid), _checked(given)) for pid, given in items]
 
     def add_text_labels(
         self,
@@ -157,27 +159,29 @@ class LabelsMixin(StoreBase):
     def _add_text_labels(
         self, items: Iterable[tuple[str, str | None, GivenLabel]], *, origin: str, if_changed: bool
     ) -> list[int | None]:
+        checked = self._checked_text_labels(items, origin=origin)
+        if not checked:
+            return []
+        # Under the labels lock, as passage labels are: two imports of one file at once record it once.
+        with self._write(PG_LOCK_LABELS) as conn:
+            return _write_text_labels(conn, checked, origin=origin, if_changed=if_changed)
+
+    @staticmethod
+    def _checked_text_labels(
+        items: Iterable[tuple[str, str | None, GivenLabel]], *, origin: str
+    ) -> list[_TextItem]:
+        """The items with their labels checked and their language as passages are stored ("es-MX" is
+        "es"). A language that is not a code ("portuguese", stored by older releases) is kept as given
+        here: _write_text_labels accepts it only for a text whose label in force has that very language."""
         _check_origin(origin)
-        checked: list[tuple[str, tuple[GivenLabel, str | None]]] = []
+        checked: list[_TextItem] = []
         for text, lang, given in items:
             if not text.strip():
                 raise CorpusError("a labeled text must not be empty")
-            checked.append((text, (_checked(given), language_code(lang) if lang else None)))
-        if not checked:
-            return []
-        written: list[int | None] = [None] * len(checked)
-        # Under the labels lock, as passage labels are: two imports of one file at once record it once.
-        with self._write(PG_LOCK_LABELS) as conn:
-            todo: Sequence[int] = range(len(checked))
-            if if_changed:
-                held = _in_force_on_texts(conn, sorted({text for text, _ in checked}))
-                todo = _changing(checked, held, lambda item: _keys(item[0], origin, (item[1],)))
-            for index in todo:
-                text, (given, lang) = checked[index]
-                row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
-                       "origin": origin, "created_at": utcnow()}  # fmt: skip
-                written[index] = _insert_label(conn, row)
-        return written
+            if "\x00" in text:
+                raise CorpusError("a labeled text must not hold a NUL character")
+            checked.append((text, (_checked(given), _stored_lang(lang) if lang else None)))
+        return checked
 
     def passages_with_text(self, texts: Iterable[str]) -> dict[str, list[int]]:
         """The stored passages that hold each of `texts` (the same words, whitespace aside); a text no
@@ -186,13 +190,28 @@ class LabelsMixin(StoreBase):
         with self._read() as conn:
             return passages_with_words(conn, set(texts))
 
-    def place_labels(self, named: Sequence[tuple[int, str | None]]) -> list[Placed]:
-        """Where each label of a label file that names a passage (passage_id, and its text if the file
-        gives it) goes: that passage when it holds the text, else every passage that does (a file exported
-        from another store names passages by that store's ids: re-attached by text). See
+    def place_labels(self, named: Sequence[Named]) -> list[Placed]:
+        """Where each label of a label file that names a passage (passage_id, its text and its report's
+        sha256 and seq when the file gives them) goes: that passage when it holds the text there, else the
+        passage at that place of that report, else every passage holding the text (a file exported from
+        another store names passages by that store's ids: re-attached). See
         corpus.text_lookup.place_labels; the store is scanned only when some label needs it."""
         with self._read() as conn:
             return place_labels(conn, named)
+
+    def passage_places(self, passage_ids: Iterable[int]) -> dict[int, tuple[str | None, int]]:
+        """For each stored passage of `passage_ids`: its report's sha256 and its position there (seq),
+        which name it in any store holding that report (`label export` writes them)."""
+        places: dict[int, tuple[str | None, int]] = {}
+        with self._read() as conn:
+            for ids in chunks(sorted({int(pid) for pid in passage_ids if int(pid) <= PG_INT_MAX})):
+                rows = conn.execute(
+                    select(Passage.id, Report.sha256, Passage.seq)
+                    .join(Report, Report.id == Passage.report_id)
+                    .where(Passage.id.in_(ids))
+                )
+                places.update((int(pid), (sha, int(seq))) for pid, sha, seq in rows)
+        return places
 
     def latest_labels(self, passage_id: int) -> LabelRow | None:
         """The label set in force for a passage, or None when no person labeled it."""
@@ -288,6 +307,87 @@ class LabelsMixin(StoreBase):
             rebuild(conn)
 
 
+_TextItem = tuple[str, tuple[GivenLabel, str | None]]  # a free text, its label and its language
+
+
+def _write_passage_labels(
+    conn: Connection, checked: Sequence[tuple[int, GivenLabel]], *, origin: str, if_changed: bool
+) -> list[int | None]:
+    """Write checked (passage_id, label) items inside the caller's write transaction (LabelsMixin.
+    _add_passage_labels says how)."""
+    written: list[int | None] = [None] * len(checked)
+    if not checked:
+        return written
+    wanted = {pid for pid, _ in checked}
+    asked = sorted(pid for pid in wanted if 0 < pid <= PG_INT_MAX)  # no passage has another id
+    known: set[int] = set()
+    for ids in chunks(asked):
+        known.update(conn.execute(select(Passage.id).where(Passage.id.in_(ids))).scalars())
+    missing = sorted(wanted - known)
+    if missing:
+        raise CorpusError(f"no passage with id {missing[0]}")
+    todo: Sequence[int] = range(len(checked))
+    if if_changed:
+        held = _in_force_on_passages(conn, sorted(wanted))
+        todo = _changing(checked, held, lambda given: _keys(given, origin))
+    for index in todo:
+        pid, given = checked[index]
+        row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator, "origin": origin}
+        written[index] = _insert_label(conn, row)
+    set_human_labels_many(conn, {checked[i][0]: checked[i][1].labels for i in todo})  # last wins
+    # A passage of a superseded reading (an id from an export made before the report was read again): its
+    # label comes over to the current reading, as it would have at store time.
+    carry_late_labels(conn, {checked[i][0] for i in todo})
+    return written
+
+
+def _write_text_labels(
+    conn: Connection, checked: Sequence[_TextItem], *, origin: str, if_changed: bool
+) -> list[int | None]:
+    """Write checked free-text items inside the caller's write transaction. A language that is not a code
+    stands only where the text's label in force has that very language (a label stored by an older
+    release, which kept "lang" as given): the store's own export then imports back, and a correction of
+    that label keeps its language; anywhere else it is refused."""
+    written: list[int | None] = [None] * len(checked)
+    if not checked:
+        return written
+    held = _in_force_on_texts(conn, sorted({text for text, _ in checked}))
+    for text, (_, lang) in checked:
+        if lang is not None and not _is_code(lang) and held.get(text, _NO_LANG).lang != lang:
+            language_code(lang)  # raises CorpusError, saying why
+    todo: Sequence[int] = range(len(checked))
+    if if_changed:
+        todo = _changing(checked, held, lambda item: _keys(item[0], origin, (_lang_key(item[1]),)))
+    for index in todo:
+        text, (given, lang) = checked[index]
+        row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
+               "origin": origin, "created_at": utcnow()}  # fmt: skip
+        written[index] = _insert_label(conn, row)
+    return written
+
+
+def _is_code(lang: str) -> bool:
+    try:
+        language_code(lang)
+    except CorpusError:
+        return False
+    return True
+
+
+def _stored_lang(lang: str) -> str:
+    """A language as it is stored: its code (language_code), or, when it is none, as given."""
+    try:
+        return language_code(lang)
+    except CorpusError:
+        return lang
+
+
+def _lang_key(lang: str | None) -> str | None:
+    """What `same_label` compares of a free text's language: its code, so that "es-MX" stored by an older
+    release is "es" given now; a language that is not a code (stored "portuguese") compares as itself."""
+    return None if lang is None else _stored_lang(lang)
+
+
 _K = TypeVar("_K", int, str)  # a passage id, or a free text
 _G = TypeVar("_G")  # what an item gives: its label (and a free text's language)
 
@@ -300,11 +400,16 @@ class _Keys(NamedTuple):
 
 
 class _InForce(NamedTuple):
-    """The `same_label` key of a passage's (or text's) label in force, and whether that label is a copy
-    of another passage's (carried over when a report was read again)."""
+    """The `same_label` key of a passage's (or text's) label in force, whether that label is a copy
+    of another passage's (carried over when a report was read again), and a free text's language as
+    stored."""
 
     key: Hashable
     copy: bool = False
+    lang: str | None = None
+
+
+_NO_LANG = _InForce(None)
 
 
 def same_label(held: Hashable | None, given: Hashable) -> bool:
@@ -377,7 +482,7 @@ def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[
 def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, _InForce]:
     """The label in force of each labeled free text, its language in its key."""
     rows = newest_label_rows(conn, texts, free_texts=True)
-    return {str(row.text): _InForce((*_key(row), row.lang)) for row in rows}
+    return {str(row.text): _InForce((*_key(row), _lang_key(row.lang)), lang=row.lang) for row in rows}
 
 
 def _key(row: Any) -> tuple[tuple[str, ...], str | None, str]:
@@ -399,6 +504,8 @@ def _checked(given: GivenLabel) -> GivenLabel:
         _check_origin(given.restates)
     if given.annotator is not None and len(given.annotator) > ANNOTATOR_LENGTH:
         raise CorpusError(f"an annotator's name has at most {ANNOTATOR_LENGTH} characters")
+    if given.annotator is not None and "\x00" in given.annotator:
+        raise CorpusError("an annotator's name must not hold a NUL character")
     return GivenLabel(validate_labels(given.labels), given.annotator, given.restates)
 
 

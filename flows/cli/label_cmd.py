@@ -1,7 +1,8 @@
 """`citsec label add|none|import|export|queue`: the human labels that `citsec retrain` learns from.
 
 Label files are JSON lines {"passage_id", "labels"} (stored passages) or {"text", "labels", "lang"?}
-(texts not in the store), with "annotator" and "origin" when they come from `label export`. A file is
+(texts not in the store), with "annotator" and "origin" when they come from `label export`, and for a
+stored passage its report's "report_sha256" and its "seq" there (what names it in another store). A file is
 checked whole before anything is stored: a bad line names itself and nothing is imported.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -56,6 +58,8 @@ class LabelLine:
     annotator: str | None = None
     gives_annotator: bool = False
     origin: str | None = None
+    report_sha256: str | None = None
+    seq: int | None = None
 
 
 def _labels(value: Any, where: str) -> list[str]:
@@ -78,6 +82,8 @@ def _annotator(value: Any, where: str) -> str | None:
     wrong = f"{where}: \"annotator\" must be a name (a string of 1 to {ANNOTATOR_LENGTH} characters) or null"
     if not isinstance(value, str) or not value.strip() or len(value) > ANNOTATOR_LENGTH:
         raise UserError(wrong)
+    if "\x00" in value:
+        raise UserError(f"{wrong}, without NUL characters")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -87,14 +93,35 @@ def _annotator(value: Any, where: str) -> str | None:
 
 def _language(value: str, where: str) -> str:
     """A line's "lang" as passages are stored ("spa" and "es-MX" are "es"): a language no passage is
-    stored in would leave the label matching no language's passages, and PostgreSQL holds 8 characters."""
+    stored in would leave the label matching no language's passages, and PostgreSQL holds 8 characters.
+    One that is not a code ("portuguese") is kept as given when it fits: older releases stored it, and
+    their exports must import back; `check_languages` refuses it unless the text's label in force has it."""
     from corpus import CorpusError
     from corpus.filters import language_code
 
     try:
         return language_code(value)
     except CorpusError as exc:
-        raise UserError(f"{where}: \"lang\": {exc}") from None
+        if "\x00" in value or not value.strip():
+            raise UserError(f"{where}: \"lang\": {exc}") from None
+        return value
+
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+PG_INT_MAX = 2**31 - 1  # the largest passage id or seq a store holds
+
+
+def _place(row: dict[str, Any], where: str) -> tuple[str | None, int | None]:
+    """A line's "report_sha256" and "seq" (`label export` writes them for a stored passage's label): both,
+    or neither (null or left out)."""
+    sha, seq = row.get("report_sha256"), row.get("seq")
+    if sha is None and seq is None:
+        return None, None
+    if not isinstance(sha, str) or not SHA256.fullmatch(sha):
+        raise UserError(f"{where}: \"report_sha256\" must be a report's sha256 (64 hex digits) with \"seq\"")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= PG_INT_MAX:
+        raise UserError(f"{where}: \"seq\" must be a passage's position in its report (an integer)")
+    return sha, seq
 
 
 def _origin(value: Any, where: str) -> str | None:
@@ -122,6 +149,8 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
     pid, text, lang = row.get("passage_id"), row.get("text"), row.get("lang")
     if isinstance(text, str):
         unicode_text(text, where)
+        if "\x00" in text:
+            raise UserError(f"{where}: \"text\" must not hold a NUL character (\\u0000)")
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
     lang = _language(lang, where) if lang else None
@@ -133,7 +162,8 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
             raise UserError(f"{where}: \"passage_id\" must be a positive integer")
         if text is not None and not isinstance(text, str):
             raise UserError(f"{where}: \"text\" must be a string")
-        return replace(said, passage_id=pid, text=text, lang=lang)
+        sha, seq = _place(row, where)
+        return replace(said, passage_id=pid, text=text, lang=lang, report_sha256=sha, seq=seq)
     if not isinstance(text, str) or not text.strip():
         raise UserError(f"{where}: needs \"passage_id\" (a stored passage) or a non-empty \"text\"")
     return replace(said, text=text, lang=lang or None)
@@ -164,9 +194,24 @@ def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> At
     (or the line gives none), else every passage that holds the line's text (re-attached: a file exported
     from another store names passages by that store's ids, which ingesting in another order changes). A
     line that finds neither is an error naming it, before anything is written."""
+    from corpus import Named
+
     named = [item for item in items if item.passage_id is not None]
-    placed = corpus.place_labels([(item.passage_id or 0, item.text) for item in named])
+    placed = corpus.place_labels(
+        [Named(item.passage_id or 0, item.text, item.report_sha256, item.seq) for item in named]
+    )
     for item, where in zip(named, placed, strict=True):
+        if where.reports and item.report_sha256 is not None:
+            raise UserError(
+                f"{name}:{item.number}: {where.reports} reports hold this text, and the report the line "
+                "names is not in this store (or reads otherwise there): label the passage in its report by id"
+            )
+        if where.reports:
+            raise UserError(
+                f"{name}:{item.number}: {where.reports} reports hold this text, and the line does not say "
+                "which (its passage_id may be another store's): a file from `citsec label export`, which "
+                "names the report, places it"
+            )
         if not where.passages:
             raise UserError(_unattached(item, where.other_text, f"{name}:{item.number}"))
     return Attached(
@@ -188,6 +233,24 @@ def _unattached(item: LabelLine, other_text: bool, where: str) -> str:
         f"{where}: {gone}, and no stored passage has this text (remove \"passage_id\" to import it as a "
         "free text example for retraining)"
     )
+
+
+def check_languages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> None:
+    """Refuse a free text's "lang" that is not a language code ("portuguese") unless the text's label in
+    force has that very language (stored by an older release, which kept "lang" as given): then the
+    store's own export imports back, and a correction keeps the language the text has."""
+    from corpus import CorpusError
+    from corpus.filters import language_code
+
+    for item in items:
+        if item.passage_id is not None or item.lang is None or item.text is None:
+            continue
+        try:
+            language_code(item.lang)
+        except CorpusError as exc:
+            history = corpus.text_label_history(item.text)
+            if not history or history[-1].lang != item.lang:
+                raise UserError(f"{name}:{item.number}: \"lang\": {exc}") from None
 
 
 class Imported(NamedTuple):
@@ -213,11 +276,11 @@ def annotator_of(item: LabelLine, override: str | None, default: str | None) -> 
 def import_labels(
     corpus: Corpus, items: Sequence[LabelLine], attached: Attached, override: str | None, default: str | None
 ) -> Imported:
-    """Store checked lines: passage labels in one transaction, then free texts in another. A line identical
+    """Store checked lines, passage labels and free texts in one transaction. A line identical
     to the label in force (the same labels and annotator, and the origin the line gives, or else the
     import's; for a text the same language too) adds nothing to the history, so importing a file again,
     or a store's own export back into it, changes nothing. Every row written has origin "import"."""
-    from corpus.labels import GivenLabel
+    from corpus import GivenLabel
 
     def given(item: LabelLine) -> GivenLabel:
         return GivenLabel(item.labels, annotator_of(item, override, default), item.origin)
@@ -230,8 +293,10 @@ def import_labels(
     free = [
         (item.number, item.text or "", item.lang, given(item)) for item in items if item.passage_id is None
     ]
-    added = corpus.import_passage_labels([(pid, label) for _, pid, label in on_passages])
-    added_free = corpus.import_text_labels([(text, lang, label) for _, text, lang, label in free])
+    added, added_free = corpus.import_labels(
+        [(pid, label) for _, pid, label in on_passages],
+        [(text, lang, label) for _, text, lang, label in free],
+    )
     changed = {line[0] for line, label_id in zip([*on_passages, *free], [*added, *added_free], strict=True)
                if label_id is not None}  # fmt: skip
     return Imported(
@@ -276,11 +341,17 @@ def export_row(row: LabelRow) -> dict[str, Any]:
 
 def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any]]:
     """The labels in force (each labeled passage's latest, then each labeled free text's latest); with
-    `history`, every earlier label of a passage or text too, oldest first."""
-    for row in corpus.labeled_examples():
-        if history and row.passage_id is not None:
-            for old in corpus.label_history(row.passage_id):
-                yield export_row(old) | {"text": row.text, "lang": row.lang}
+    `history`, every earlier label of a passage or text too, oldest first. A stored passage's label also
+    says where the passage is: its report's "report_sha256" and its "seq" there, which name it in any store
+    holding that report, whatever its id there."""
+    rows = list(corpus.labeled_examples())
+    places = corpus.passage_places(row.passage_id for row in rows if row.passage_id is not None)
+    for row in rows:
+        if row.passage_id is not None:
+            sha, seq = places.get(row.passage_id, (None, None))
+            place = {"text": row.text, "lang": row.lang, "report_sha256": sha, "seq": seq}
+            olds = corpus.label_history(row.passage_id) if history else [row]
+            yield from (export_row(old) | place for old in olds)
         elif history and row.text is not None:
             yield from (export_row(old) for old in corpus.text_label_history(row.text))
         else:
@@ -331,7 +402,17 @@ def _note_unchanged(passage_id: int) -> None:
 def _open_lines(path: str) -> tuple[list[str], str]:
     """A label file's lines, a leading byte-order mark (Windows tools write one) dropped."""
     if path == "-":
-        return sys.stdin.read().removeprefix("\ufeff").splitlines(), "<stdin>"
+        # Strict UTF-8 whatever the locale, as `citsec tag` reads it (flows/cli/tag_cmd.py _open_input).
+        buffer = getattr(sys.stdin, "buffer", None)
+        try:
+            text = (
+                buffer.read().decode("utf-8-sig")
+                if buffer is not None
+                else sys.stdin.read().removeprefix("\ufeff")
+            )
+        except UnicodeDecodeError:
+            raise UserError("<stdin> is not UTF-8 text") from None
+        return text.splitlines(), "<stdin>"
     try:
         return Path(path).read_text(encoding="utf-8-sig").splitlines(), Path(path).name
     except OSError as exc:
@@ -391,7 +472,8 @@ def import_command(
     Each line is {"passage_id", "labels"} for a stored passage or {"text", "labels", "lang"?} for a text
     not in the store, with "annotator" (who gave it; --annotator overrides it, the OS user stands in
     when a line has none) and "origin" if it has them. A line from another store, whose passage_id this
-    store does not hold with the line's text, is re-attached to the passages that hold that text. The
+    store does not hold with the line's text (in the report "report_sha256" names, at "seq"), is
+    re-attached: to the passage at that place, else to the passages that hold that text. The
     whole file is checked first, and an error names the bad line. A line that is already the label in
     force (same labels and annotator, and its origin if given) is left out: importing a file again, or a
     store's own export, changes nothing. Labels are stored with origin "import"."""
@@ -403,6 +485,7 @@ def import_command(
     # empty store left behind by the error that follows. Free texts alone may start a store.
     with Corpus.open(db, must_exist=any(item.passage_id is not None for item in items)) as corpus:
         attached = attach_passages(corpus, items, name)
+        check_languages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
     print(import_summary(done), file=sys.stderr)
 

@@ -182,17 +182,49 @@ def test_an_import_keeps_each_items_annotator_and_says_which_items_changed(store
 
 
 def test_a_label_goes_to_its_passage_or_else_to_the_passages_with_its_text(store: Corpus) -> None:
-    from corpus.text_lookup import Placed
+    from corpus import Named, Placed
 
     store.add_report(_reading("a", "1", ["Raids in Rosario.", "A truce."]))
     store.add_report(_reading("b", "1", ["A\ntruce."]))
     raids, truce, truce_b = [row.id for row in store.passages()]
     assert store.place_labels([
-        (raids, None), (raids, "Raids  in\nRosario."),  # its own passage: by id
-        (raids, "A truce."),  # another store's id for a text held twice here
-        (999, "Raids in Rosario."), (999, None), (truce, "Never stored."),
+        Named(raids), Named(raids, "Raids  in\nRosario."),  # its own passage: by id
+        Named(raids, "A truce."),  # another store's id for a text two reports hold here: which one?
+        Named(999, "Raids in Rosario."), Named(999), Named(truce, "Never stored."),
     ]) == [
         Placed([raids]), Placed([raids]),
-        Placed([truce, truce_b], by_text=True, other_text=True),
+        Placed([], by_text=True, other_text=True, reports=2),
         Placed([raids], by_text=True), Placed([], by_text=True), Placed([], by_text=True, other_text=True),
+    ]  # fmt: skip
+
+
+def test_a_label_that_names_its_report_and_position_goes_there(store: Corpus) -> None:
+    """The same words in two reports: a line that says which report (sha256) and where (seq) goes to that
+    passage, whatever its id names; a line that does not say is placed by its id only while no line of
+    the file has shown its ids to be another store's."""
+    from corpus import Named, Placed
+
+    store.add_report(_reading("a", "1", ["Raids in Rosario.", "Table 1"]))
+    store.add_report(_reading("b", "1", ["A truce.", "Table 1"]))
+    raids, table_a, truce, table_b = [row.id for row in store.passages()]
+    sha_a, sha_b = store.passage_places([table_a])[table_a][0], store.passage_places([table_b])[table_b][0]
+    assert store.passage_places([table_a, table_b, 999]) == {table_a: (sha_a, 2), table_b: (sha_b, 2)}
+    assert store.place_labels([
+        Named(table_a, "Table 1", sha_a, 2),  # its own passage, where it says: by id
+        Named(table_a, "Table 1", sha_b, 2),  # another store's id: b's copy
+        Named(table_b, "Table  1", sha_a, 2),
+        Named(raids, "Table 1", sha_b, 9),  # no such place, and two reports hold the words: nowhere
+    ]) == [
+        Placed([table_a]), Placed([table_b], by_text=True), Placed([table_a], by_text=True),
+        Placed([], by_text=True, other_text=True, reports=2),
+    ]  # fmt: skip
+    # No such place, and one report holds the words: there, by text.
+    assert store.place_labels([Named(raids, "A truce.", sha_b, 9)]) == [
+        Placed([truce], by_text=True, other_text=True)
+    ]
+    assert store.place_labels([Named(table_a, "Table 1"), Named(truce, "A truce.")]) == [
+        Placed([table_a]), Placed([truce])
+    ]  # fmt: skip
+    assert store.place_labels([Named(table_a, "Table 1"), Named(truce, "Raids in Rosario.")]) == [
+        Placed([], by_text=True, reports=2), Placed([raids], by_text=True, other_text=True)
     ]  # fmt: skip
