@@ -4,9 +4,10 @@
 
 Store fixtures: `store_url` runs a test on a fresh SQLite file and on a fresh PostgreSQL database
 (created per test, dropped after); `corpus_factory` opens Corpus objects on it (several = several
-connections, for concurrency tests); `store` is one opened Corpus. PostgreSQL is expected at
-127.0.0.1:5432 (user postgres, trust auth; override with CITSEC_TEST_PG_URL). When it is unreachable
-the PostgreSQL half is skipped, unless CITSEC_REQUIRE_PG=1 (CI), which makes it fail.
+connections, for concurrency tests); `store` is one opened Corpus; `module_pg_store_url` is one
+PostgreSQL database for the tests of a module (read-only tests of a store slow to fill). PostgreSQL is
+expected at 127.0.0.1:5432 (user postgres, trust auth; override with CITSEC_TEST_PG_URL). When it is
+unreachable the PostgreSQL half is skipped, unless CITSEC_REQUIRE_PG=1 (CI), which makes it fail.
 """
 
 from __future__ import annotations
@@ -163,14 +164,29 @@ def _pg_databases() -> Iterator[_PgDatabases]:
             databases.close()
 
 
-@pytest.fixture
-def pg_store_url(_pg_databases: _PgDatabases) -> Iterator[str]:
-    """A fresh PostgreSQL database for this test only, with the schema in place and no rows."""
-    name = _pg_databases.take()
+@contextlib.contextmanager
+def _taken(databases: _PgDatabases) -> Iterator[str]:
+    """The URL of a fresh copy of the migrated template, dropped afterwards."""
+    name = databases.take()
     try:
         yield _db_url(PG_ADMIN_URL, name)
     finally:
-        _pg_databases.give_back(name)
+        databases.give_back(name)
+
+
+@pytest.fixture
+def pg_store_url(_pg_databases: _PgDatabases) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test only, with the schema in place and no rows."""
+    with _taken(_pg_databases) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_pg_store_url(_pg_databases: _PgDatabases) -> Iterator[str]:
+    """A fresh PostgreSQL database with the schema in place, shared by the tests of one module: for tests
+    that only read a store that takes seconds to fill (fill it in a module-scoped fixture)."""
+    with _taken(_pg_databases) as url:
+        yield url
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from flows.prefect_env import quiet_prefect
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "corpus" / "samples"
+MODEL = "flows-test-model"  # the version of the small promoted model in `model_store`
 
 
 @dataclass
@@ -132,10 +133,32 @@ quiet_prefect()
 @pytest.fixture(scope="session")
 def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite store holding a small promoted model fitted on a slice of the seed set."""
-    return build_model_store(tmp_path_factory.mktemp("model-store") / "template.db", "flows-test-model")
+    return build_model_store(tmp_path_factory.mktemp("model-store") / "template.db", MODEL)
 
 
 @pytest.fixture
 def db_url(tmp_path: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite store for one test (a copy of the model store) and its own cache folder."""
     return fresh_store_url(model_store, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def seed_stand_in(tmp_path: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """This test's cache folder (CITSEC_CACHE_DIR, the one `db_url` sets) holding the small test model as
+    the built-in seed model, as a first run would have cached it: an ingest into a store without a
+    promoted model loads it in a second instead of training the seed model (half a minute and more).
+    Returns the seed version it stands in for."""
+    from corpus import Corpus
+    from models.artifacts import artifact_digest
+    from models.seed_version import builtin_seed_version
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CITSEC_CACHE_DIR", str(cache))
+    with Corpus.open(f"sqlite:///{model_store}") as corpus:
+        data = corpus.model_artifact(MODEL)
+    assert data is not None
+    version = builtin_seed_version()
+    (cache / "models").mkdir(parents=True, exist_ok=True)
+    (cache / "models" / f"{version}.skops").write_bytes(data)
+    (cache / "models" / f"{version}.sha256").write_text(artifact_digest(data))
+    return version

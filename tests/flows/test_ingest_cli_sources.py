@@ -12,10 +12,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from cli_runner import run_cli
 from small_model import copy_model
 
 from corpus import Corpus
-from flows.cli import main
 from flows.run import ingest_local
 from flows.sources import resolve_sources
 from flows.workers import SchedulerUnreachable, check_scheduler
@@ -25,13 +25,6 @@ TEXT = (
     + "\n\n"
     + "Colombia signed a peace agreement with the FARC guerrilla and started demobilization. " * 4
 )
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
 
 
 def summary(out: str) -> dict[str, str]:
@@ -60,7 +53,7 @@ def test_an_empty_source_is_one_line_error_not_the_current_folder(
     (tmp_path / "here.txt").write_text(TEXT)
     monkeypatch.chdir(tmp_path)
     args = [str(tmp_path / "here.txt") if s == "GOOD" else s for s in sources]
-    code, out, err = run_cli(["ingest", *args, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", *args, "--db", db_url, "--workers", "1", "--no-prefect")
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "is empty" in err, err
     assert stored_reports(db_url) == []
@@ -76,12 +69,12 @@ def test_an_empty_source_resolves_to_nothing(tmp_path, monkeypatch):
 
 def test_sources_add_and_schedule_refuse_an_empty_location(tmp_path, db_url, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(["sources", "add", "here", "", "--db", db_url], capsys)
+    code, out, err = run_cli(capsys, "sources", "add", "here", "", "--db", db_url)
     assert code == 2 and out == "" and "LOCATION is empty" in err
     with Corpus.open(db_url) as corpus:
         assert corpus.sources() == []
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    code, out, err = run_cli(["schedule", "", "--interval", "60", "--db", db_url], capsys)
+    code, out, err = run_cli(capsys, "schedule", "", "--interval", "60", "--db", db_url)
     assert code == 2 and "SOURCE is empty" in err and "Traceback" not in err
 
 
@@ -90,7 +83,7 @@ def test_sources_add_and_schedule_refuse_an_empty_location(tmp_path, db_url, cap
 
 def test_a_url_source_that_answers_404_fails_the_command(site, db_url, capsys):
     url = site.url("/nothere.xml")
-    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", url, "--db", db_url, "--workers", "1", "--no-prefect")
     assert code == 1, err
     assert err.strip() == f"failed: {url}: HTTP 404 Not Found"
     assert summary(out)["failed"] == "1" and summary(out)["new"] == "0"
@@ -102,7 +95,7 @@ def test_a_url_source_that_answers_404_fails_the_command(site, db_url, capsys):
 def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, capsys):
     # Through Prefect: a PDF URL is fetched by the worker, not while resolving.
     url = f"http://127.0.0.1:{closed_port()}/x.pdf"
-    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1"], capsys)
+    code, out, err = run_cli(capsys, "ingest", url, "--db", db_url, "--workers", "1")
     assert code == 1, err
     [line] = err.strip().splitlines()
     assert line.startswith(f"failed: {url}: connection failed"), err
@@ -115,7 +108,7 @@ def test_a_feed_entry_that_fails_does_not_fail_the_command(site, samples_dir, db
     html = (samples_dir / "honduras_state_of_exception_en.html").read_bytes()
     site.add("/a.html", body=html, content_type="text/html; charset=utf-8")
     url = site.add_feed("/feed.xml", ["/a.html", "/gone.html"])
-    code, out, err = run_cli(["ingest", url, "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", url, "--db", db_url, "--workers", "1", "--no-prefect")
     # The feed answered: one bad entry is a failed report, as a bad file in a folder is.
     assert code == 0, err
     assert summary(out)["new"] == "1" and summary(out)["failed"] == "1"
@@ -130,13 +123,13 @@ def test_files_with_the_same_bytes_count_as_one_report(tmp_path, db_url, capsys)
     (folder / "a.txt").write_text(TEXT)
     shutil.copyfile(folder / "a.txt", folder / "b.txt")
     args = ["ingest", str(folder), "--db", db_url, "--no-prefect"]
-    code, out, err = run_cli([*args, "--workers", "2"], capsys)
+    code, out, err = run_cli(capsys, *args, "--workers", "2")
     assert code == 0, err
     [report] = stored_reports(db_url)
     first = summary(out)
     assert (first["new"], first["unchanged"], first["failed"]) == ("1", "1", "0"), out
     assert int(first["passages"]) == report.passages > 0
-    code, out, _ = run_cli([*args, "--workers", "1"], capsys)
+    code, out, _ = run_cli(capsys, *args, "--workers", "1")
     assert code == 0 and summary(out)["unchanged"] == "2"
 
 
@@ -166,7 +159,7 @@ def test_a_dask_scheduler_nothing_listens_on_is_one_line_error_at_once(tmp_path,
     report.write_text(TEXT)
     address = f"tcp://127.0.0.1:{closed_port()}"
     started = time.monotonic()
-    code, out, err = run_cli(["ingest", str(report), "--db", db_url, "--dask-address", address], capsys)
+    code, out, err = run_cli(capsys, "ingest", str(report), "--db", db_url, "--dask-address", address)
     assert time.monotonic() - started < 10
     assert code == 2 and out == ""
     assert err.strip() == (
@@ -223,7 +216,7 @@ def test_a_port_where_no_dask_scheduler_answers_is_one_line_error(
     report.write_text(TEXT)
     address = not_a_scheduler.address
     started = time.monotonic()
-    code, out, err = run_cli(["ingest", str(report), "--db", db_url, "--dask-address", address], capsys)
+    code, out, err = run_cli(capsys, "ingest", str(report), "--db", db_url, "--dask-address", address)
     assert time.monotonic() - started < 10
     assert code == 2 and out == ""
     [line] = err.strip().splitlines()
@@ -240,7 +233,7 @@ def test_a_dask_client_that_fails_inside_the_run_is_one_line_error(tmp_path, db_
     report.write_text(TEXT)
     try:
         code, out, err = run_cli(
-            ["ingest", str(report), "--db", db_url, "--dask-address", listener.address], capsys
+            capsys, "ingest", str(report), "--db", db_url, "--dask-address", listener.address
         )
     finally:
         listener.stop()
@@ -267,12 +260,12 @@ def test_a_registered_name_shadowing_a_local_folder_is_said(tmp_path, db_url, ca
         (tmp_path / folder).mkdir()
         (tmp_path / folder / f"{folder}.txt").write_text(TEXT.replace("army", words))
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(["sources", "add", "r1", str(tmp_path / "r2"), "--db", db_url], capsys)
+    code, _, err = run_cli(capsys, "sources", "add", "r1", str(tmp_path / "r2"), "--db", db_url)
     assert code == 0, err
-    code, out, err = run_cli(["ingest", "r1", "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", "r1", "--db", db_url, "--workers", "1", "--no-prefect")
     assert code == 0, err
     assert "r1 is the registered source r1" in err and "write ./r1" in " ".join(err.split())
     assert [r.uri.rsplit("/", 1)[-1] for r in stored_reports(db_url)] == ["r2.txt"]
-    code, out, err = run_cli(["ingest", "./r1", "--db", db_url, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", "./r1", "--db", db_url, "--workers", "1", "--no-prefect")
     assert code == 0 and "registered source" not in err, err
     assert sorted(r.uri.rsplit("/", 1)[-1] for r in stored_reports(db_url)) == ["r1.txt", "r2.txt"]

@@ -6,20 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
+from cli_runner import run_cli
 
 from corpus import Corpus, PassageFilter
-from flows.cli import main
 from flows.run import ingest_local
 from models.artifacts import artifact_digest
 from models.registry import builtin_seed_version
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
 
 
 def _cache_with_seed_stand_in(model_store: Path, cache: Path) -> str:
@@ -45,9 +37,9 @@ def test_ingest_registers_the_seed_model_it_used(tmp_path, samples_dir, model_st
     shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")
     db = f"sqlite:///{tmp_path / 'fresh.db'}"
 
-    code, out, err = run_cli(["ingest", str(folder), "--db", db, "--workers", "1", "--no-prefect"], capsys)
+    code, out, err = run_cli(capsys, "ingest", str(folder), "--db", db, "--workers", "1", "--no-prefect")
     assert code == 0 and "new        1" in out, err
-    code, out, err = run_cli(["models", "list", "--db", db, "--format", "json"], capsys)
+    code, out, err = run_cli(capsys, "models", "list", "--db", db, "--format", "json")
     assert code == 0, err
     rows = {row["version"]: row for row in json.loads(out)}
     assert set(rows) == {version}
@@ -59,7 +51,7 @@ def test_ingest_registers_the_seed_model_it_used(tmp_path, samples_dir, model_st
         assert all(p.scores for p in corpus.passages(PassageFilter()))
         corpus.add_model_version("m-other", "x", {}, 1, {}, b"other", promoted=True)
 
-    code, out, err = run_cli(["models", "promote", version, "--db", db], capsys)
+    code, out, err = run_cli(capsys, "models", "promote", version, "--db", db)
     assert code == 0 and f"promoted {version}" in out, err
     with Corpus.open(db) as corpus:
         assert corpus.promoted_model().version == version  # type: ignore[union-attr]

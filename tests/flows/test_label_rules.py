@@ -158,7 +158,9 @@ def test_a_store_this_citsec_ingested_records_its_rules_and_never_warns(
     tmp_path: Path, samples_dir: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = _folder_of_one_report(tmp_path, samples_dir)
-    summary = run_ingest([str(folder)], db_url=db_url, workers=1)
+    # Without Prefect: test_ingest_relabels_a_store_whose_labels_older_rules_gave[prefect] runs the flow's
+    # relabel step.
+    summary = ingest_local([str(folder)], db_url=db_url, workers=1)
     assert summary.new == 1 and summary.relabeled is None
     with Corpus.open(db_url) as corpus:
         assert corpus.label_rules() == LABEL_RULES_VERSION
@@ -182,14 +184,15 @@ def test_a_promoted_model_this_citsec_does_not_have_is_left_alone_with_a_note(
 
 
 def test_the_ingest_command_labels_the_store_again_when_every_report_is_unchanged(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, seed_stand_in: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Every report already stored: the command takes its path without Prefect, which must do it too.
+    # A store without a promoted model: the built-in seed model labels it (seed_stand_in: cached already).
     url = f"sqlite:///{tmp_path / 'store.db'}"
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "notes.txt").write_text("Police patrols in the port were doubled after the shooting.\n")
-    _run(["ingest", str(folder)], url, capsys)
+    _run(["ingest", str(folder), "--no-prefect"], url, capsys)  # the store as a first run left it
     with Corpus.open(url) as corpus:
         corpus.set_label_rules(load_model(corpus).version, "1")  # as an older release would have left it
     out, err = _run(["ingest", str(folder)], url, capsys)

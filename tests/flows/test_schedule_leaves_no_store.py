@@ -10,18 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from corpus import Corpus
-from flows.cli import main
 
 NEEDS_SERVER = "schedules need a Prefect server"
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
 
 
 @pytest.fixture
@@ -38,14 +31,14 @@ def pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize("db", [["--db", "sched.db"], []], ids=["--db", "default-store"])
 def test_schedule_without_a_prefect_server_creates_no_store(db, pdfs, tmp_path, capsys):
-    code, out, err = run_cli(["schedule", "pdfs", "--interval", "3600", *db], capsys)
+    code, out, err = run_cli(capsys, "schedule", "pdfs", "--interval", "3600", *db)
     assert code == 2 and out == "" and NEEDS_SERVER in err and "Traceback" not in err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pdfs"]  # no sched.db, no citsec.db
 
 
 def test_schedule_of_a_name_no_store_registers_creates_no_store(pdfs, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # never reached: the source is refused
-    code, _, err = run_cli(["schedule", "briefs", "--interval", "3600", "--db", "sched.db"], capsys)
+    code, _, err = run_cli(capsys, "schedule", "briefs", "--interval", "3600", "--db", "sched.db")
     assert code == 2 and "briefs: no such file, folder or registered source" in err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pdfs"]
 
@@ -54,7 +47,7 @@ def test_schedule_reads_the_names_of_a_store_that_is_there_and_keeps_it(pdfs, tm
     store = tmp_path / "sched.db"
     with Corpus.open(f"sqlite:///{store}") as corpus:
         corpus.add_source("briefs", str(pdfs), "folder")
-    code, _, err = run_cli(["schedule", "briefs", "--interval", "3600", "--db", str(store)], capsys)
+    code, _, err = run_cli(capsys, "schedule", "briefs", "--interval", "3600", "--db", str(store))
     assert code == 2 and NEEDS_SERVER in err  # the name was found: only the server is missing
     with Corpus.open(f"sqlite:///{store}", must_exist=True) as corpus:
         assert [row.name for row in corpus.sources()] == ["briefs"]
@@ -71,5 +64,5 @@ def test_a_registered_source_is_served(pdfs, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     served: list[str] = []
     monkeypatch.setattr(prefect, "serve", lambda *found, **_: served.extend(d.name for d in found))
-    code, _, err = run_cli(["schedule", "briefs", "--interval", "3600", "--db", str(store)], capsys)
+    code, _, err = run_cli(capsys, "schedule", "briefs", "--interval", "3600", "--db", str(store))
     assert code == 0 and served == ["citsec-ingest"] and "no such file" not in err

@@ -7,6 +7,7 @@ the store holds passages the seed model never saw. Fits use word features and 3 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +16,10 @@ import pytest
 
 # Imported by name (not `from conftest import ...`): with several conftest.py files in one run, which one
 # "conftest" names depends on collection order.
+from cli_runner import run_cli
 from label_material import Material, fill_store
 
 from corpus import Corpus
-from flows.cli import main
 from models.registry import LoadedModel
 from models.retrain import Example, RetrainConfig, fit_weighted
 from models.seed_data import SeedPassage, load_seed
@@ -86,20 +87,6 @@ def filled(store: Corpus, material: Material, small_seed_model: LoadedModel) -> 
 def cli(
     capsys: pytest.CaptureFixture[str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., tuple[int, str, str]]:
-    """Run the console script in-process: (exit code, stdout, stderr)."""
+    """Run the console script in-process with this test's cache folder: (exit code, stdout, stderr)."""
     monkeypatch.setenv("CITSEC_CACHE_DIR", str(cache_dir))
-
-    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            import io
-
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return functools.partial(run_cli, capsys)

@@ -11,22 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from storedata import fill
 
 from corpus import Corpus, PassageFilter
-from flows.cli import main
 from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the console script in-process; returns (exit code, stdout, stderr)."""
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -42,7 +31,7 @@ def test_passages_json_has_exactly_the_design_fields(
     with Corpus.open(store_url) as corpus:
         fill(corpus, n_reports=3, per_report=10, seed=2)
         expected = [p.to_json() for p in corpus.passages(PassageFilter(labels=("prevention", "enforcement")))]
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "passages", "--db", store_url, "--label", "prevention", "-l", "enforcement", "-f", "json"
     )
     assert (code, err) == (0, "")
@@ -54,24 +43,26 @@ def test_passages_json_has_exactly_the_design_fields(
 def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         expected = [p.to_json() for p in corpus.passages(PassageFilter(countries=("CO",)), limit=7)]
-    _, out, _ = run(
+    _, out, _ = run_cli(
         capsys, "passages", "--db", filled, "--country", "co", "--limit", "7", "--format", "jsonl"
     )
     assert [json.loads(line) for line in out.splitlines()] == expected
-    _, out, _ = run(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "7", "--format", "csv")
+    _, out, _ = run_cli(
+        capsys, "passages", "--db", filled, "--country", "CO", "--limit", "7", "--format", "csv"
+    )
     table = list(csv.DictReader(io.StringIO(out)))
     assert list(table[0]) == list(PASSAGE_FIELDS)
     assert [int(r["id"]) for r in table] == [r["id"] for r in expected]
     assert [r["labels"] for r in table] == [";".join(r["labels"]) for r in expected]
     assert [json.loads(r["scores"]) for r in table] == [r["scores"] for r in expected]
-    code, out, _ = run(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "3")
+    code, out, _ = run_cli(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "3")
     assert code == 0 and "countries" in out and str(expected[2]["id"]) in out
 
 
 def test_table_without_limit_shows_a_page_and_says_so(
     filled: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "passages", "--db", filled)
+    code, _, err = run_cli(capsys, "passages", "--db", filled)
     assert code == 0 and "--limit" in err
 
 
@@ -113,9 +104,9 @@ def test_every_filter_option_reaches_the_query(filled: str, capsys: pytest.Captu
         "--until",
         "2024",
     ]
-    _, out, _ = run(capsys, *argv)
+    _, out, _ = run_cli(capsys, *argv)
     assert [json.loads(line)["id"] for line in out.splitlines()] == expected
-    _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--report", "2")
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "-f", "jsonl", "--report", "2")
     assert [json.loads(line)["id"] for line in out.splitlines()] == expected_report
 
 
@@ -126,30 +117,32 @@ def test_a_program_can_be_named_by_an_alias_in_any_language(
         expected = [p.id for p in corpus.passages(PassageFilter(programs=("Merida Initiative",)))]
     assert expected
     for alias in ("Iniciativa Mérida", "iniciativa merida", "Merida Initiative"):
-        _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", alias)
+        _, out, _ = run_cli(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", alias)
         assert [json.loads(line)["id"] for line in out.splitlines()] == expected, alias
-    _, out, _ = run(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", "Iniciativa Nada")
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "-f", "jsonl", "--program", "Iniciativa Nada")
     assert out == ""
 
 
 def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         expected = corpus.stats(["label", "country"], PassageFilter(lang="es"))
-    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "json")
+    _, out, _ = run_cli(
+        capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "json"
+    )
     assert json.loads(out) == expected
-    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "csv")
+    _, out, _ = run_cli(capsys, "stats", "--db", filled, "--by", "label,country", "--lang", "es", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["label"], r["country"] or None, int(r["count"])) for r in rows] == [
         (e["label"], e["country"], e["count"]) for e in expected
     ]
-    code, out, _ = run(capsys, "stats", "--db", filled, "--by", "year")
+    code, out, _ = run_cli(capsys, "stats", "--db", filled, "--by", "year")
     assert code == 0 and "count" in out
     # The table names each report by its title too; JSON keeps the contract's fields.
     with Corpus.open(filled) as corpus:
         titles = {r.title for r in corpus.reports() if r.title}
-    code, out, _ = run(capsys, "stats", "--db", filled, "--by", "report")
+    code, out, _ = run_cli(capsys, "stats", "--db", filled, "--by", "report")
     assert code == 0 and "title" in out and titles and all(t in out for t in titles)
-    _, out, _ = run(capsys, "stats", "--db", filled, "--by", "report", "-f", "json")
+    _, out, _ = run_cli(capsys, "stats", "--db", filled, "--by", "report", "-f", "json")
     assert all(set(row) == {"report", "count"} for row in json.loads(out))
 
 
@@ -159,22 +152,25 @@ def test_min_score_with_label_none_alone_is_said_to_have_no_effect(
     said = "--min-score has no effect with --label none alone"
     for command in ("passages", "stats"):
         by = ["--by", "label"] if command == "stats" else []
-        code, out, err = run(capsys, command, "--db", filled, *by, "--label", "none", "--min-score", "0.9",
-                             "-f", "json")
-        _, plain, _ = run(capsys, command, "--db", filled, *by, "--label", "none", "-f", "json")
+        code, out, err = run_cli(
+            capsys, command, "--db", filled, *by, "--label", "none", "--min-score", "0.9", "-f", "json"
+        )
+        _, plain, _ = run_cli(capsys, command, "--db", filled, *by, "--label", "none", "-f", "json")
         assert code == 0 and said in err and json.loads(out) == json.loads(plain)
         # With a label asked for, the minimum applies to it: nothing to say.
-        _, _, err = run(capsys, command, "--db", filled, *by, "--label", "none", "--label", "enforcement",
-                        "--min-score", "0.9", "-f", "json")
+        _, _, err = run_cli(
+            capsys, command, "--db", filled, *by, "--label", "none", "--label", "enforcement",
+            "--min-score", "0.9", "-f", "json",
+        )  # fmt: skip
         assert said not in err
 
 
 def test_reports_json_fields(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "reports", "--db", filled, "--format", "json")
+    _, out, _ = run_cli(capsys, "reports", "--db", filled, "--format", "json")
     rows = json.loads(out)
     assert len(rows) == 3  # six reports, three of them newer versions of the others
     assert all(list(r) == list(REPORT_FIELDS) for r in rows)
-    _, out, _ = run(capsys, "reports", "--db", filled, "--format", "json", "--all")
+    _, out, _ = run_cli(capsys, "reports", "--db", filled, "--format", "json", "--all")
     assert len(json.loads(out)) == 6
 
 
@@ -192,10 +188,10 @@ def test_passages_table_marks_labels_a_person_gave(filled: str, capsys: pytest.C
         first, second = list(corpus.passages(limit=2))
         corpus.add_labels(first.id, ["prevention"], annotator="ana")
         corpus.add_labels(second.id, [], annotator="ana")
-    _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "--limit", "2")
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--report", str(first.report_id), "--limit", "2")
     table = " ".join(out.split())
     assert "prevention (by a person)" in table and "none (by a person)" in table
-    _, out, _ = run(capsys, "passages", "--db", filled, "--report", str(first.report_id), "-f", "json")
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--report", str(first.report_id), "-f", "json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows[first.id]["labels"] == ["prevention"] and rows[second.id]["labels"] == []  # JSON as designed
 
@@ -215,11 +211,11 @@ def test_reports_table_names_each_report_by_its_file(
             uri = f"/data/gme_fase_{phase}.pdf"
             sha256 = phase.ljust(64, "7")
             corpus.add_report(NewReport(uri=uri, sha256=sha256, title="Monitoreo", passages=passages))
-    _, out, _ = run(capsys, "reports", "--db", sqlite_url)
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url)
     rows = [line for line in out.splitlines() if line.startswith("│")]
     assert "annual review.pdf" in rows[0]
     assert "gme_fase_I.pdf" in rows[1] and "gme_fase_II.pdf" in rows[2] and "Monitoreo" in rows[2]
-    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--format", "json")
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--format", "json")
     assert json.loads(out)[0]["title"] is None  # programs read the title as stored
 
 
@@ -237,13 +233,13 @@ def test_reports_table_names_each_report_by_its_file(
 def test_user_mistakes_are_one_line(
     filled: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    code, out, err = run(capsys, *argv, "--db", filled)
+    code, out, err = run_cli(capsys, *argv, "--db", filled)
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "passages", "--db", "postgresql://postgres@127.0.0.1:1/none")
+    code, _, err = run_cli(capsys, "passages", "--db", "postgresql://postgres@127.0.0.1:1/none")
     assert code == 2 and "cannot open database" in err and len(err.strip().splitlines()) == 1
 
 
@@ -253,7 +249,7 @@ def test_a_file_that_is_not_a_database_is_one_line(
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.7\n" + b"not a database " * 400)
     for argv in (["stats", "--by", "label"], ["passages"], ["reports"]):
-        code, out, err = run(capsys, *argv, "--db", str(report))
+        code, out, err = run_cli(capsys, *argv, "--db", str(report))
         assert code == 2 and out == "", err
         assert "cannot open database" in err and "not a database" in err
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -269,7 +265,7 @@ def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     db = tmp_path / "typo.db"
-    code, out, err = run(capsys, *argv, "--db", str(db))
+    code, out, err = run_cli(capsys, *argv, "--db", str(db))
     assert code == 2 and out == ""
     assert f"no store at {db}" in err and len(err.strip().splitlines()) == 1
     assert not db.exists()
@@ -278,19 +274,19 @@ def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
 def test_an_empty_postgresql_database_is_not_silently_made_a_store(
     pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "passages", "--db", pg_url)
+    code, out, err = run_cli(capsys, "passages", "--db", pg_url)
     assert code == 2 and "no citsec store in" in err and "citsec ingest" in err
-    code, out, err = run(capsys, "db", "upgrade", "--db", pg_url)  # creating one stays explicit
+    code, out, err = run_cli(capsys, "db", "upgrade", "--db", pg_url)  # creating one stays explicit
     assert code == 0, err
-    code, out, err = run(capsys, "passages", "--db", pg_url, "--format", "json")
+    code, out, err = run_cli(capsys, "passages", "--db", pg_url, "--format", "json")
     assert code == 0 and json.loads(out) == []
 
 
 def test_db_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "new.db")
-    code, out, _ = run(capsys, "db", "upgrade", "--db", db)
+    code, out, _ = run_cli(capsys, "db", "upgrade", "--db", db)
     assert code == 0 and "upgraded from empty to revision" in out
-    code, out, _ = run(capsys, "db", "upgrade", "--db", db)
+    code, out, _ = run_cli(capsys, "db", "upgrade", "--db", db)
     assert code == 0 and "already at revision" in out
 
 
@@ -316,12 +312,12 @@ def test_passages_table_shows_where_the_search_matched(
     with Corpus.open(sqlite_url) as corpus:
         corpus.add_report(NewReport(uri="file:///r.pdf", sha256="7" * 64, passages=passages))
     for search in ("trafficker", '"drug traf*"', "bribe OR extortion"):
-        _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", search)
+        _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--search", search)
         cell = " ".join(out.split())
         assert "drug traffickers bribed" in cell and "…" in cell, search
-    _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", "ministry's budget")
+    _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--search", "ministry's budget")
     assert "drug traffickers" not in out and "The ministry's annual review" in " ".join(out.split())
-    _, out, _ = run(capsys, "passages", "--db", sqlite_url, "--search", "trafficker", "-f", "json")
+    _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--search", "trafficker", "-f", "json")
     assert json.loads(out)[0]["text"] == text  # programs get the whole text
 
 
@@ -329,36 +325,36 @@ def test_sources_list_in_every_format(
     sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     Corpus.open(sqlite_url).close()  # an empty store
-    code, out, err = run(capsys, "sources", "list", "--db", sqlite_url)
+    code, out, err = run_cli(capsys, "sources", "list", "--db", sqlite_url)
     assert code == 0 and out == "" and "no sources registered" in err
-    code, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
+    code, out, _ = run_cli(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
     assert code == 0 and json.loads(out) == []
-    run(capsys, "sources", "add", "drop", str(tmp_path), "--db", sqlite_url)
-    run(capsys, "sources", "add", "ministry", "https://example.org/feed.xml", "--kind", "feed",
+    run_cli(capsys, "sources", "add", "drop", str(tmp_path), "--db", sqlite_url)
+    run_cli(capsys, "sources", "add", "ministry", "https://example.org/feed.xml", "--kind", "feed",
         "--password-env", "MINISTRY_PDF_PW", "--db", sqlite_url)
-    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
+    _, out, _ = run_cli(capsys, "sources", "list", "--db", sqlite_url, "-f", "json")
     rows = json.loads(out)
     assert [(r["name"], r["kind"], r["password_env"]) for r in rows] == [
         ("drop", "folder", None), ("ministry", "feed", "MINISTRY_PDF_PW")
     ]
     assert all(set(r) == {"name", "kind", "location", "password_env", "created_at"} for r in rows)
-    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "-f", "csv")
+    _, out, _ = run_cli(capsys, "sources", "list", "--db", sqlite_url, "-f", "csv")
     assert list(csv.DictReader(io.StringIO(out))) == [{k: v or "" for k, v in r.items()} for r in rows]
-    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url, "--json")  # the older flag: JSON lines
+    _, out, _ = run_cli(capsys, "sources", "list", "--db", sqlite_url, "--json")  # the older flag: JSON lines
     assert [json.loads(line) for line in out.splitlines()] == rows
-    _, out, _ = run(capsys, "sources", "list", "--db", sqlite_url)
+    _, out, _ = run_cli(capsys, "sources", "list", "--db", sqlite_url)
     assert "ministry" in out and "feed" in out and "drop" in out  # a long location may wrap in the table
 
 
 def test_an_empty_table_says_why(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     nothing = ["--search", "zzzunmatchedword"]
-    code, out, err = run(capsys, "passages", "--db", filled, *nothing)
+    code, out, err = run_cli(capsys, "passages", "--db", filled, *nothing)
     assert code == 0 and "no passages match these filters" in err
-    code, out, err = run(capsys, "stats", "--by", "label", "--db", filled, *nothing)
+    code, out, err = run_cli(capsys, "stats", "--by", "label", "--db", filled, *nothing)
     assert code == 0 and "no passages match these filters" in err
-    code, out, err = run(capsys, "passages", "--db", filled, *nothing, "-f", "json")
+    code, out, err = run_cli(capsys, "passages", "--db", filled, *nothing, "-f", "json")
     assert json.loads(out) == [] and err == ""  # program output stays as it was
-    _, _, err = run(capsys, "passages", "--db", filled)
+    _, _, err = run_cli(capsys, "passages", "--db", filled)
     assert "no passages match" not in err
 
 
@@ -366,7 +362,7 @@ def test_reports_of_an_empty_store_says_how_to_fill_it(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     Corpus.open(sqlite_url).close()
-    code, _, err = run(capsys, "reports", "--db", sqlite_url)
+    code, _, err = run_cli(capsys, "reports", "--db", sqlite_url)
     assert code == 0 and "no reports stored yet" in err
 
 
@@ -386,20 +382,22 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     with Corpus.open(store_url) as corpus:
         corpus.add_report(NewReport(uri="file:///gme.pdf", sha256="d" * 64, passages=passages))
     for typed in ("DPCI", "programa contra cultivos ilicitos"):
-        code, out, err = run(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
+        code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
         assert code == 0 and [r["text"] for r in json.loads(out)] == [passages[0].text]
         assert f"no program is named '{typed}'" in err and dpci in err
-        _, out, _ = run(capsys, "stats", "--db", store_url, "--by", "program", "--program", typed, "-f",
+        _, out, _ = run_cli(capsys, "stats", "--db", store_url, "--by", "program", "--program", typed, "-f",
                         "json")
         assert json.loads(out) == [{"program": dpci, "count": 1}]
     # A name stored as asked for is not widened ("Plan" is part of "Plan Colombia" but a name of neither).
-    code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Plan Colombia", "-f", "json")
+    code, out, err = run_cli(
+        capsys, "passages", "--db", store_url, "--program", "Plan Colombia", "-f", "json"
+    )
     assert len(json.loads(out)) == 1 and err == ""
-    code, out, err = run(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
+    code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
     assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
     # Each name on its own: one found as asked does not silence another widened (a code review).
     both = ["--program", "Plan Colombia", "--program", "DPCI"]
-    _, out, err = run(capsys, "passages", "--db", store_url, *both, "-f", "json")
+    _, out, err = run_cli(capsys, "passages", "--db", store_url, *both, "-f", "json")
     assert len(json.loads(out)) == 2 and "no program is named 'DPCI'" in err
     # Whole words, and only a name that can say something alone: two words or an acronym.
     with Corpus.open(store_url) as corpus:
@@ -408,7 +406,7 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
             NewPassage(1, 1, 1, f"La {law} tipificó el lavado de activos.", "es",
                        entities=[NewEntity("program", law, law)])]))  # fmt: skip
     for typed in ("Ley 19", "Plan", "contra"):
-        _, out, err = run(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
+        _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
         assert json.loads(out) == [] and f"no passage names a program '{typed}'" in err, typed
 
 
@@ -423,7 +421,7 @@ def test_reports_all_says_which_version_replaced_an_older_one(
                                           passages=[NewPassage(1, 1, 1, "First draft.", "en")]))
         new = corpus.add_report(NewReport(uri="file:///plan.pdf", sha256="2" * 64,
                                           passages=[NewPassage(1, 1, 1, "Final text.", "en")]))
-    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--all")
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--all")
     assert f"ok (replaced by {new})" in out and out.count("replaced by") == 1
-    _, out, _ = run(capsys, "reports", "--db", sqlite_url, "--all", "-f", "json")
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--all", "-f", "json")
     assert {r["id"]: r["status"] for r in json.loads(out)} == {old: "ok", new: "ok"}  # the contract's status

@@ -70,10 +70,19 @@ def _passages(shared: Path) -> list[NewPassage]:
     return passages
 
 
-@pytest.fixture
-def both(shared_dir: Path, sqlite_url: str, pg_store_url: str) -> Iterator[tuple[Corpus, Corpus]]:
+# The tests only search `both`: one worker fills it once for all of them (seconds on each database).
+pytestmark = pytest.mark.xdist_group("store-search-both-databases")
+
+
+@pytest.fixture(scope="module")
+def both(
+    shared_dir: Path, tmp_path_factory: pytest.TempPathFactory, module_pg_store_url: str
+) -> Iterator[tuple[Corpus, Corpus]]:
+    """The same passages in a SQLite and a PostgreSQL store, shared by the tests of this module (which
+    only read them)."""
+    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('search-both') / 'citsec.db'}"
     report = NewReport(uri="gold", sha256="e" * 64, title="gold passages", passages=_passages(shared_dir))
-    with Corpus.open(sqlite_url) as lite, Corpus.open(pg_store_url) as pg:
+    with Corpus.open(sqlite_url) as lite, Corpus.open(module_pg_store_url) as pg:
         lite.add_report(report)
         pg.add_report(report)
         yield lite, pg
