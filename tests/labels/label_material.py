@@ -1,11 +1,19 @@
 """The labeling tests' material: seed passages to train on and disjoint ones to store, and a store
-filled with them (tests/labels/conftest.py builds the fixtures from these)."""
+filled with them (tests/labels/conftest.py builds the fixtures from these); label files and label history
+as the tests write and read them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from corpus import Corpus, NewPassage, NewReport
+from corpus.schema import HumanLabel
 from models.registry import LoadedModel, register_seed_model
 from models.seed_data import SeedPassage
 
@@ -30,3 +38,24 @@ def fill_store(store: Corpus, material: Material, small_seed_model: LoadedModel)
     register_seed_model(store, small_seed_model, promoted=True)
     reclassify(store, small_seed_model, batch_size=10)
     return store
+
+
+def write_label_file(folder: Path, rows: list[dict[str, Any]], name: str = "labels.jsonl") -> str:
+    """A JSON-lines label file of `rows` in `folder`; returns its path."""
+    path = folder / name
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return str(path)
+
+
+def label_history(store: Corpus, *columns: InstrumentedAttribute[Any]) -> list[tuple[Any, ...]]:
+    """Every label row of `store`, oldest first, as tuples of `columns` (HumanLabel's), a row's labels as a
+    list."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(HumanLabel.id))
+        return [
+            tuple(
+                list(value) if column is HumanLabel.labels else value
+                for column, value in zip(columns, row, strict=True)
+            )
+            for row in rows
+        ]

@@ -4,14 +4,14 @@ annotator is still a new label (corpus.labels.same_label says what identical mea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from label_material import label_history, write_label_file
 from readings import COUNCILS, PORTS, reading, stored
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from corpus import Corpus
 from corpus.schema import HumanLabel
@@ -27,21 +27,13 @@ TREATY = "Colombia and the US signed an extradition treaty."
 YOUTH = "A youth centre opened in Medellin."
 
 
-def _write(tmp_path: Path, rows: list[dict[str, Any]], name: str = "labels.jsonl") -> str:
-    path = tmp_path / name
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    return str(path)
-
-
 def _history(store: Corpus) -> list[tuple[Any, ...]]:
     """Every label row, oldest first: whose, what, by whom, how (the ids and times left out)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels,
-                   HumanLabel.annotator, HumanLabel.origin, HumanLabel.carried_from)
-            .order_by(HumanLabel.id)
-        )  # fmt: skip
-        return [(*row[:3], list(row[3]), *row[4:]) for row in rows]
+    return label_history(
+        store,
+        HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels, HumanLabel.annotator,
+        HumanLabel.origin, HumanLabel.carried_from,
+    )
 
 
 def _label_file(store: Corpus, tmp_path: Path) -> tuple[str, list[int]]:
@@ -53,7 +45,7 @@ def _label_file(store: Corpus, tmp_path: Path) -> tuple[str, list[int]]:
         {"text": TREATY, "labels": ["enforcement", "transnational"], "lang": "en"},
         {"text": YOUTH, "labels": ["prevention"]},
     ]
-    return _write(tmp_path, rows), [a, b, c]
+    return write_label_file(tmp_path, rows), [a, b, c]
 
 
 def test_importing_a_file_again_changes_nothing_and_says_so(
@@ -87,7 +79,7 @@ def test_a_changed_label_or_another_annotator_is_still_a_new_label(
     code, _, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
     assert code == 0, err
     # The file corrected: one passage's labels and one text's language changed, the rest as before.
-    changed = _write(tmp_path, [
+    changed = write_label_file(tmp_path, [
         {"passage_id": a, "labels": ["enforcement"]},
         {"passage_id": b, "labels": ["prevention"]},
         {"passage_id": c, "labels": ["transnational", "prevention"]},  # the same set, in another order
@@ -121,7 +113,7 @@ def test_a_file_that_labels_a_passage_twice_records_both_once(
     """A line, its repeat and then its correction further down: the repeat adds nothing, the correction
     wins; imported again, the passage already holds what the file ends with, so nothing is recorded."""
     a = next(filled.passages()).id
-    path = _write(tmp_path, [
+    path = write_label_file(tmp_path, [
         {"passage_id": a, "labels": ["prevention"]},
         {"passage_id": a, "labels": ["prevention"]},
         {"text": YOUTH, "labels": ["prevention"]},
@@ -166,7 +158,7 @@ def test_the_same_labels_by_hand_after_an_import_are_a_new_label(
     """Same labels, same annotator, another origin: the person's `label add` confirms the imported label
     by hand, which the history keeps (and which retraining may one day weigh differently)."""
     pid = next(filled.passages()).id
-    path = _write(tmp_path, [{"passage_id": pid, "labels": ["prevention"]}])
+    path = write_label_file(tmp_path, [{"passage_id": pid, "labels": ["prevention"]}])
     code, _, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
     assert code == 0, err
     code, _, err = cli("label", "add", str(pid), "prevention", "--annotator", "ana", "--db", store_url)
@@ -184,7 +176,7 @@ def test_an_old_file_imported_again_after_the_report_was_read_again(
     identical): recorded once, then unchanged."""
     _, (old_ports, old_councils) = stored(store, reading("1.0", (PORTS, COUNCILS)))
     _, (new_ports, new_councils) = stored(store, reading("1.1", (PORTS, COUNCILS)))
-    old = _write(tmp_path, [
+    old = write_label_file(tmp_path, [
         {"passage_id": old_ports, "labels": ["enforcement", "transnational"]},
         {"passage_id": old_councils, "labels": ["prevention"]},
     ])  # fmt: skip
@@ -198,8 +190,8 @@ def test_an_old_file_imported_again_after_the_report_was_read_again(
     assert (code, err) == (0, UNCHANGED.format(2))
     assert _history(store) == history
 
-    current = _write(tmp_path, [{"passage_id": new_ports, "labels": ["enforcement", "transnational"]}],
-                     name="current.jsonl")  # fmt: skip
+    current_rows = [{"passage_id": new_ports, "labels": ["enforcement", "transnational"]}]
+    current = write_label_file(tmp_path, current_rows, name="current.jsonl")
     code, _, err = cli("label", "import", current, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, "imported 1 label: 1 on stored passage, 0 free texts\n")
     assert [h.labels for h in store.label_history(new_ports)] == [["enforcement", "transnational"]] * 2

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from label_material import Material
+from label_material import Material, label_history, write_label_file
 from readings import COUNCILS, PORTS, reading, stored
-from sqlalchemy import select
 
 from corpus import Corpus, NewPassage, NewReport
 from corpus.schema import HumanLabel
@@ -23,21 +22,13 @@ Cli = Callable[..., tuple[int, str, str]]
 TREATY = "Colombia and the US signed an extradition treaty."
 
 
-def _write(tmp_path: Path, rows: list[dict[str, Any]], name: str = "labels.jsonl") -> str:
-    path = tmp_path / name
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    return str(path)
-
-
 def _history(store: Corpus) -> list[tuple[Any, ...]]:
     """Every label row, oldest first (ids and times left out)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.text, HumanLabel.labels, HumanLabel.annotator,
-                   HumanLabel.origin, HumanLabel.carried_from)
-            .order_by(HumanLabel.id)
-        )  # fmt: skip
-        return [(row[0], row[1], list(row[2]), *row[3:]) for row in rows]
+    return label_history(
+        store,
+        HumanLabel.passage_id, HumanLabel.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
+        HumanLabel.carried_from,
+    )
 
 
 def _report(name: str, texts: list[str]) -> NewReport:
@@ -59,7 +50,7 @@ def test_a_lines_annotator_is_kept_and_annotator_overrides_it(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
     a, b, c = [row.id for row in filled.passages(limit=3)]
-    path = _write(tmp_path, [
+    path = write_label_file(tmp_path, [
         {"passage_id": a, "labels": ["enforcement"], "annotator": "ana"},
         {"passage_id": b, "labels": ["prevention"], "annotator": None},  # nobody named: kept as nobody
         {"passage_id": c, "labels": []},  # no field: the OS user, as before
@@ -92,7 +83,7 @@ def _labeled_by_hand(filled: Corpus, store_url: str, cli: Cli, tmp_path: Path) -
     ):
         assert cli("label", "add", *args, "--db", store_url)[0] == 0
     assert cli("label", "none", str(c), "--annotator", "ana", "--db", store_url)[0] == 0
-    path = _write(tmp_path, [{"passage_id": d, "labels": ["prevention"]},
+    path = write_label_file(tmp_path, [{"passage_id": d, "labels": ["prevention"]},
                              {"text": TREATY, "labels": ["enforcement", "transnational"], "lang": "en"}],
                   name="given.jsonl")  # fmt: skip
     assert cli("label", "import", path, "--annotator", "gold-team", "--db", store_url)[0] == 0
@@ -108,7 +99,7 @@ def test_a_stores_own_export_imported_back_adds_nothing(
     rows = _exported(cli, store_url, *flags)
     assert {r["origin"] for r in rows} == {"human", "import"}
     before = _history(filled)
-    path = _write(tmp_path, rows, name="export.jsonl")
+    path = write_label_file(tmp_path, rows, name="export.jsonl")
     code, out, err = cli("label", "import", path, "--db", store_url)  # no --annotator: the lines' own
     assert (code, out) == (0, "")
     assert err == (
@@ -127,7 +118,7 @@ def test_a_line_restates_the_label_in_force_only_with_its_origin(
     a, b, c = [row.id for row in filled.passages(limit=3)]
     for pid in (a, b, c):
         filled.add_labels(pid, ["prevention"], annotator="ana")
-    path = _write(tmp_path, [
+    path = write_label_file(tmp_path, [
         {"passage_id": a, "labels": ["prevention"], "annotator": "ana", "origin": "human"},
         {"passage_id": b, "labels": ["prevention"], "annotator": "ana"},
         {"passage_id": c, "labels": ["prevention"], "annotator": "ana", "origin": "gold"},
@@ -159,7 +150,7 @@ def test_an_export_holding_labels_carried_to_a_new_reading_imports_back_unchange
     for flags in ((), ("--history",)):
         rows = _exported(cli, store_url, *flags)
         assert rows and all(r["annotator"] == "ana" for r in rows)
-        code, _, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+        code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
         assert (code, err) == (
             0, f"imported 0 labels: 0 on stored passages, 0 free texts; {len(rows)} lines already current, "
             "left unchanged\n"
@@ -177,7 +168,7 @@ def test_a_store_is_not_scanned_when_every_id_holds_its_text(
         raise AssertionError("the store was scanned for texts")
 
     monkeypatch.setattr(Corpus, "passages_with_text", scanned)
-    code, _, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert code == 0 and "already current" in err, err
 
 
@@ -246,7 +237,7 @@ def test_labels_move_between_stores_that_number_passages_differently(
     in_b = _ids_by_words(b)
     assert not any(r["passage_id"] in in_b[_words(r["text"])] for r in exported[:4])  # ids differ
 
-    path = _write(tmp_path, exported)
+    path = write_label_file(tmp_path, exported)
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert (code, out) == (0, "")
     assert err == "imported 5 labels: 4 on stored passages, 1 free text; 4 re-attached by text\n"
@@ -277,7 +268,7 @@ def test_an_older_export_whose_text_two_reports_hold_is_refused(
     a.add_labels(_first_id(a, r1[0]), ["prevention"], annotator="ana")
     rows = [{k: v for k, v in r.items() if k not in ("report_sha256", "seq")}
             for r in _exported(cli, two_stores.a_url)]  # fmt: skip
-    code, out, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
     assert err == (
         "error: labels.jsonl:2: 2 reports hold this text, and the line does not say which (its passage_id "
@@ -299,7 +290,7 @@ def test_an_export_with_history_rebuilds_the_labels_in_force_in_another_store(
     history = _exported(cli, two_stores.a_url, "--history")
     assert len(history) == 6
 
-    code, _, err = cli("label", "import", _write(tmp_path, history), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, history), "--db", store_url)
     assert (code, err) == (
         0, "imported 6 labels: 4 on stored passages, 2 free texts; 4 re-attached by text\n"
     )  # fmt: skip
@@ -316,7 +307,7 @@ def test_a_line_whose_text_no_passage_holds_refuses_the_file(
     a.add_labels(_first_id(a, two_stores.r1[1]), ["enforcement"], annotator="ana")
     a.add_labels(_first_id(a, two_stores.x[0]), ["prevention"], annotator="ana")  # X: B has its id, not it
     rows = _exported(cli, two_stores.a_url)
-    code, out, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
     assert err == (
         f"error: labels.jsonl:2: passage {rows[1]['passage_id']} in the store has a different text, and no "
@@ -326,5 +317,5 @@ def test_a_line_whose_text_no_passage_holds_refuses_the_file(
     assert b.count_labels() == 0  # line 1 would have been re-attached: nothing is imported
 
     del rows[1]["passage_id"]  # as the error says: a free text example
-    code, _, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, err) == (0, "imported 2 labels: 1 on stored passage, 1 free text; 1 re-attached by text\n")

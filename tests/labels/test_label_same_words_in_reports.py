@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from sqlalchemy import insert, select
+from label_material import label_history, write_label_file
+from sqlalchemy import insert
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport
 from corpus.schema import HumanLabel
@@ -31,12 +32,6 @@ def _report(name: str, texts: list[str]) -> NewReport:
                      passages=passages)  # fmt: skip
 
 
-def _write(tmp_path: Path, rows: list[dict[str, Any]], name: str = "labels.jsonl") -> str:
-    path = tmp_path / name
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    return str(path)
-
-
 def _exported(cli: Cli, url: str, *flags: str) -> list[dict[str, Any]]:
     code, out, err = cli("label", "export", *flags, "--db", url)
     assert code == 0, err
@@ -44,13 +39,12 @@ def _exported(cli: Cli, url: str, *flags: str) -> list[dict[str, Any]]:
 
 
 def _history(store: Corpus) -> list[tuple[Any, ...]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels,
-                   HumanLabel.annotator, HumanLabel.origin)
-            .order_by(HumanLabel.id)
-        )  # fmt: skip
-        return [(*row[:3], list(row[3]), *row[4:]) for row in rows]
+    """Every label row, oldest first (ids and times left out)."""
+    return label_history(
+        store,
+        HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels, HumanLabel.annotator,
+        HumanLabel.origin,
+    )
 
 
 class Swapped(NamedTuple):
@@ -105,7 +99,7 @@ def test_same_words_in_two_reports_keep_their_own_labels_across_stores(
 ) -> None:
     _label_tables(swapped)
     rows = _exported(cli, swapped.a_url)
-    path = _write(tmp_path, rows)
+    path = write_label_file(tmp_path, rows)
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert (code, out) == (0, "")
     assert _held(swapped) == {"a": [([], "ana")], "b": [(["prevention"], "ben")]}  # not swapped
@@ -119,7 +113,7 @@ def test_same_words_in_two_reports_keep_their_own_labels_across_stores(
     assert _history(swapped.b) == before
     # B's own export, imported back into B, changes nothing either.
     own = _exported(cli, store_url)
-    code, _, err = cli("label", "import", _write(tmp_path, own, "own.jsonl"), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, own, "own.jsonl"), "--db", store_url)
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 2 lines already current, left unchanged\n"
     )  # fmt: skip
@@ -132,7 +126,7 @@ def test_a_line_naming_a_report_this_store_lacks_is_refused_when_two_reports_hol
     # Its report is not here (another version of it, say): its words alone cannot say which copy it was.
     _label_tables(swapped)
     rows = [r | {"report_sha256": "f" * 64} for r in _exported(cli, swapped.a_url)]
-    code, out, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
     assert "labels.jsonl:1: 2 reports hold this text, and the report the line" in err
     assert _held(swapped) == {"a": [], "b": []}
@@ -148,7 +142,7 @@ def test_an_older_file_with_a_foreign_id_does_not_trust_ids_of_words_two_reports
     _label_tables(swapped)
     rows = [{k: v for k, v in r.items() if k not in ("report_sha256", "seq")}
             for r in _exported(cli, swapped.a_url)]  # fmt: skip
-    code, out, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
     assert err == (
         "error: labels.jsonl:2: 2 reports hold this text, and the line does not say which (its passage_id "
@@ -168,7 +162,7 @@ def test_a_failure_writing_free_texts_leaves_no_passage_label(
         raise CorpusError("the store refused the free text")
 
     monkeypatch.setattr(corpus.labels, "utcnow", failing)
-    path = _write(tmp_path, [
+    path = write_label_file(tmp_path, [
         {"passage_id": swapped.in_b[("a", 1)], "labels": ["prevention"]},
         {"text": "A truce in San Salvador.", "labels": ["prevention"], "lang": "en"},
     ])  # fmt: skip
@@ -186,7 +180,7 @@ def test_a_nul_character_is_a_one_line_error(
 ) -> None:
     if "text" not in row:
         row = {"passage_id": swapped.in_b[("a", 1)], **row}
-    path = _write(tmp_path, [{"passage_id": swapped.in_b[("a", 3)], "labels": []}, row])
+    path = write_label_file(tmp_path, [{"passage_id": swapped.in_b[("a", 3)], "labels": []}, row])
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert (code, out) == (2, "")
     assert err.startswith("error: labels.jsonl:2: ") and "NUL" in err and err.count("\n") == 1, err
@@ -206,20 +200,20 @@ def test_languages_stored_by_older_releases_import_back(
                                               "annotator": "ana", "origin": "import"})  # fmt: skip
     before = _history(store)
     rows = _exported(cli, store_url)
-    code, _, err = cli("label", "import", _write(tmp_path, rows), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 2 lines already current, left unchanged\n"
     )  # fmt: skip
     assert _history(store) == before
 
     fixed = [{**r, "labels": ["prevention", "transnational"]} for r in rows]
-    code, _, err = cli("label", "import", _write(tmp_path, fixed), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, fixed), "--db", store_url)
     assert (code, err) == (0, "imported 2 labels: 0 on stored passages, 2 free texts\n")
     assert [h.lang for h in store.text_label_history("Uma trégua.")] == ["spanish", "spanish"]
     assert [h.lang for h in store.text_label_history("Una tregua.")] == ["es-MX", "es"]
 
     new = [{"text": "Outra trégua.", "labels": [], "lang": "spanish"}]
-    code, _, err = cli("label", "import", _write(tmp_path, new), "--db", store_url)
+    code, _, err = cli("label", "import", write_label_file(tmp_path, new), "--db", store_url)
     assert code == 2 and err.startswith("error: labels.jsonl:1: \"lang\": malformed language code"), err
 
 
@@ -246,11 +240,11 @@ def test_an_id_no_store_holds_is_no_passage(
     for args in (("add", str(big), "prevention"), ("none", str(big))):
         code, out, err = cli("label", *args, "--db", store_url)
         assert (code, out, err) == (2, "", f"error: no passage with id {big}\n")
-    path = _write(tmp_path, [{"passage_id": big, "labels": []}])
+    path = write_label_file(tmp_path, [{"passage_id": big, "labels": []}])
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert (code, out, err) == (2, "", f"error: labels.jsonl:1: no passage with id {big} in the store\n")
     # With its text, a line from another store is placed by it, as any foreign id.
-    path = _write(tmp_path, [{"passage_id": big, "labels": [], "text": A_TEXTS[0]}])
+    path = write_label_file(tmp_path, [{"passage_id": big, "labels": [], "text": A_TEXTS[0]}])
     code, _, err = cli("label", "import", path, "--db", store_url)
     assert (code, err) == (0, "imported 1 label: 1 on stored passage, 0 free texts; 1 re-attached by text\n")
     assert _history(swapped.b)[0][0] == swapped.in_b[("a", 1)]
