@@ -246,6 +246,7 @@ class LabelsMixin(StoreBase):
                 Passage.text,
                 Passage.lang,
                 Passage.report_id,
+                Passage.kind,
                 Report.superseded_by,
             )
             .join(Passage, Passage.id == HumanLabel.passage_id)
@@ -526,4 +527,5 @@ def _label_row(row: Any) -> LabelRow:
         origin=r["origin"],
         created_at=r["created_at"],
         report_id=r.get("report_id"),
+        kind=r.get("kind"),
     )

@@ -192,6 +192,7 @@ class LabelRow:
     origin: str
     created_at: dt.datetime
     report_id: int | None = None  # the labeled passage's report (labeled_examples); None for free text
+    kind: str | None = None  # the labeled passage's kind (labeled_examples); None for free text
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,9 @@ from models.context import blend, report_contexts
 from models.errors import ModelError
 from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS, UNLABELED_KINDS
-from models.prose import is_listing
 from models.seed_data import SEED_DIR, load_seed
 from models.seed_version import builtin_seed_version, seed_version
-from models.topic import off_topic
+from models.topic import unlabelable
 from models.training import algorithm_name, train, training_metrics
 
 if TYPE_CHECKING:
@@ -73,18 +72,17 @@ class LoadedModel:
         kinds: one in UNLABELED_KINDS (a reference list) keeps its own scores, gets no label and lends
         nothing to its report's context. A text that never speaks of security (models.topic.off_topic) is
         read like any other but gets no label: it discusses no security strategy, whatever its scores say;
-        nor does a table or a long run of names and figures (models.prose.is_listing).
+        nor does a table or a long run of names and figures (models.prose.is_listing). models.topic's
+        `unlabelable` says which texts get none.
         `langs` is accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon
         in three languages), so the language is not needed."""
         if not texts:
             return []
         own = self.estimator.predict_proba(texts)
+        if kinds is not None and len(kinds) != len(own):
+            raise ModelError(f"{len(kinds)} kinds for {len(own)} texts")
         unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
-        if len(unlabeled) != len(own):
-            raise ModelError(f"{len(unlabeled)} kinds for {len(own)} texts")
-        off = off_topic(texts)
-        given: Sequence[str | None] = kinds if kinds is not None else [None] * len(texts)
-        listing = [is_listing(text, kind) for text, kind in zip(texts, given, strict=True)]
+        no_label = unlabelable(texts, kinds)
         contexts = None
         if reports is not None:
             # A reference list reads as a report of its own: its titles do not colour the report's prose.
@@ -94,7 +92,7 @@ class LoadedModel:
         thresholds = self.estimator.thresholds_
         return [
             Prediction(
-                labels=[] if unlabeled[i] or off[i] or listing[i] else [
+                labels=[] if no_label[i] else [
                     label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]
                 ],
                 scores=_by_label(own[i] if unlabeled[i] else row),

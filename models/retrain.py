@@ -43,10 +43,9 @@ from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
-from models.prose import is_listing
 from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
 from models.seed_data import SEED_DIR, load_seed
-from models.topic import LABEL_RULES_VERSION, off_topic, record_label_rules
+from models.topic import LABEL_RULES_VERSION, record_label_rules, unlabelable
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -75,6 +74,7 @@ class Example:
     lang: str | None
     origin: str
     report_id: int | None = None  # the stored passage's report; None for seed and free-text examples
+    kind: str | None = None  # the stored passage's kind (extractors.document.PASSAGE_KINDS); None for others
 
 
 def retrain_design(name: str = SHIPPED_DESIGN, augment: bool = False) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def human_examples(rows: Iterable[LabelRow]) -> list[Example]:
         if not row.text or not row.text.strip():
             continue
         key = normalize_text(row.text)
-        example = Example(row.text, tuple(row.labels), row.lang, row.origin, row.report_id)
+        example = Example(row.text, tuple(row.labels), row.lang, row.origin, row.report_id, row.kind)
         if key not in latest or row.id > latest[key][0]:
             latest[key] = (row.id, example)
     return [example for _, example in sorted(latest.values(), key=lambda item: item[0])]
@@ -313,8 +313,7 @@ def score(
     contexts = {r: report_context(estimator.predict_proba(list(reports[r]))) for r in needed}
     proba = with_contexts(proba, [e.report_id for e in examples], contexts)
     decided = (proba >= estimator.thresholds_).astype(int)
-    decided[off_topic(texts)] = 0  # as LoadedModel.predict: a passage not about security gets no label,
-    decided[[is_listing(text) for text in texts]] = 0  # nor a long run of names and figures
+    decided[unlabelable(texts, [e.kind for e in examples])] = 0  # as LoadedModel.predict
     return evaluate(y, decided, [e.lang for e in examples])
 
 

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from extractors.security_terms import mentions_security
+from models.labels import UNLABELED_KINDS
+from models.prose import is_listing
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -38,6 +40,20 @@ if TYPE_CHECKING:
 # Colombia was funded by the United States") speaks of security; "6": a table or a long run of names and
 # figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label.
 LABEL_RULES_VERSION = "6"
+
+
+def unlabelable(texts: Sequence[str], kinds: Sequence[str | None] | None = None) -> list[bool]:
+    """For each text (of the passage kind in `kinds`, when known), True when it gets no strategy label
+    whatever its scores: a reference list (models.labels.UNLABELED_KINDS), a text that never speaks of
+    security (off_topic), a table or a long run of names and figures (models.prose.is_listing). Every place
+    that turns scores into labels (LoadedModel.predict, retraining's held-out evaluation) asks this."""
+    given: Sequence[str | None] = kinds if kinds is not None else [None] * len(texts)
+    if len(given) != len(texts):
+        raise ValueError(f"{len(given)} kinds for {len(texts)} texts")
+    return [
+        kind in UNLABELED_KINDS or off or is_listing(text, kind)
+        for text, kind, off in zip(texts, given, off_topic(texts), strict=True)
+    ]
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from corpus import Corpus, NewPassage, NewReport
 from models.prose import is_listing, is_prose
 from models.registry import LoadedModel
+from models.retrain import Example, score, store_examples
+from models.topic import unlabelable
 
 # Written for these tests: the words of a crackdown, laid out as a contents page, a table and prose.
 CONTENTS = (
@@ -51,3 +54,24 @@ def test_a_table_or_listing_is_scored_but_never_labeled(fitted) -> None:
     assert alone[1].scores == alone[0].scores  # the table keeps the scores its words give
     in_report = model.predict([PROSE, CONTENTS, TABLE], reports=["r"] * 3, kinds=["text"] * 3)
     assert "enforcement" in in_report[0].labels and [p.labels for p in in_report[1:]] == [[], []]
+
+
+@pytest.mark.parametrize("kind", ["table", "reference"])
+def test_retraining_judges_a_table_or_reference_list_as_the_store_labels_it(fitted, kind: str) -> None:
+    # One rule for both (models.topic.unlabelable): a held-out label on a stored table is judged against
+    # no label, as ingest stores it, not against what its words alone would score.
+    prose = Example(PROSE, ("enforcement",), "es", "human", report_id=1, kind="text")
+    assert (judged := score(fitted, [prose])) is not None and judged.per_label["enforcement"].f1 == 1.0
+    table = Example(PROSE, ("enforcement",), "es", "human", report_id=1, kind=kind)
+    assert (judged := score(fitted, [table])) is not None and judged.per_label["enforcement"].f1 == 0.0
+    assert unlabelable([PROSE, PROSE, PROSE], ["text", kind, None]) == [False, True, False]
+
+
+def test_a_labeled_passage_keeps_its_kind_for_retraining(store: Corpus) -> None:
+    passages = [NewPassage(1, 1, 1, PROSE, "es"), NewPassage(2, 1, 1, TABLE, "es", kind="table")]
+    store.add_report(NewReport(uri="file:///r.pdf", sha256="a" * 64, title="R", passages=passages))
+    for passage in store.passages():
+        store.add_labels(passage.id, ["enforcement"], annotator="ana")
+    assert sorted((e.text[:12], e.kind) for e in store_examples(store)) == [
+        (TABLE[:12], "table"), (PROSE[:12], "text"),
+    ]
