@@ -37,6 +37,7 @@ from flows.prefect_env import loopback_bypasses_proxies
 
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
 DRAIN_TIMEOUT_S = 30.0
+SERVER_CHECK_TIMEOUT_S = 10.0  # a configured server's health check; a stopped one is refused at once
 SERVER_ENV = {
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",  # Prefect's marker for its temporary server: only its light services
@@ -173,6 +174,26 @@ def temporary_api_unless_configured() -> contextlib.AbstractContextManager[Tempo
     if Settings.from_env().prefect_api_url is None:
         return TemporaryApi.start()
     return contextlib.nullcontext()
+
+
+def server_problem(url: str, timeout: float = SERVER_CHECK_TIMEOUT_S) -> str | None:
+    """Why the Prefect server PREFECT_API_URL names cannot take a run (it does not answer, or answers as
+    no Prefect API does), in words for a one-line error; None when it answers its health check. Asked
+    before a command starts anything, so that a stopped server or a mistyped URL is a line, not
+    Prefect's traceback after the workers have loaded."""
+    loopback_bypasses_proxies()  # as Prefect's own client will reach it
+    health = url.rstrip("/") + "/health"
+    try:
+        response = httpx.get(health, timeout=timeout)
+    except httpx.HTTPError as exc:
+        reason = str(exc) or type(exc).__name__
+        return f"the Prefect server at {url} does not answer ({reason})"
+    if response.status_code != 200:
+        return (
+            f"{health} answered {response.status_code}: is {url} a Prefect server's API URL "
+            "(http://HOST:4200/api)?"
+        )
+    return None
 
 
 def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:

@@ -111,6 +111,19 @@ def recorded_in_api(api: TemporaryApi | None, hint: str) -> Iterator[None]:
         raise UserError(str(exc)) from None
 
 
+def check_configured_prefect(hint: str) -> None:
+    """A one-line UserError, ending with `hint`, when PREFECT_API_URL names a server that cannot take a
+    run (flows.prefect_api.server_problem); nothing to check without one (the command starts its own)."""
+    url = Settings.from_env().prefect_api_url
+    if url is None:
+        return
+    from flows import prefect_api
+
+    problem = prefect_api.server_problem(url)
+    if problem is not None:
+        raise UserError(f"{problem}: {hint}")
+
+
 class OutputFormat(enum.StrEnum):
     table = "table"
     json = "json"

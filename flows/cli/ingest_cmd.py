@@ -19,6 +19,7 @@ from flows.cli.common import (
     OutputFormat,
     UserError,
     app,
+    check_configured_prefect,
     err_console,
     out_console,
     recorded_in_api,
@@ -158,6 +159,11 @@ def _ingest(
             check_scheduler(dask_address)  # before Prefect's start-up: a typo fails in milliseconds
         except SchedulerUnreachable as exc:
             raise UserError(str(exc)) from None
+    if not no_prefect:
+        check_configured_prefect(
+            "start it (prefect server start), unset PREFECT_API_URL to record the run in a temporary one, "
+            "or use --no-prefect"
+        )
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still
     # goes through Prefect so the server's run history stays complete.

@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import FLAG, DbOption, UserError, app, passages_bar, recorded_in_api
+from flows.cli.common import (
+    FLAG,
+    DbOption,
+    UserError,
+    app,
+    check_configured_prefect,
+    passages_bar,
+    recorded_in_api,
+)
 
 
 class Promote(enum.StrEnum):
@@ -92,6 +100,9 @@ def retrain_command(
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
     passages = _before_training(db, promote)
+    check_configured_prefect(
+        "start it (prefect server start) or unset PREFECT_API_URL to record the retrain in a temporary one"
+    )
     from flows.prefect_env import quiet_prefect
 
     quiet_prefect()  # before Prefect is first imported: it reads its settings once

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
+from prefect_stand_in import answering_api
 
 from corpus import Corpus
 
@@ -61,8 +62,9 @@ def test_a_registered_source_is_served(pdfs, tmp_path, capsys, monkeypatch):
     store = tmp_path / "sched.db"
     with Corpus.open(f"sqlite:///{store}") as corpus:
         corpus.add_source("briefs", str(pdfs), "folder")
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     served: list[str] = []
     monkeypatch.setattr(prefect, "serve", lambda *found, **_: served.extend(d.name for d in found))
-    code, _, err = run_cli(capsys, "schedule", "briefs", "--interval", "3600", "--db", str(store))
+    with answering_api() as api:
+        monkeypatch.setenv("PREFECT_API_URL", api)
+        code, _, err = run_cli(capsys, "schedule", "briefs", "--interval", "3600", "--db", str(store))
     assert code == 0 and served == ["citsec-ingest"] and "no such file" not in err

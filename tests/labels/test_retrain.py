@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from label_material import Material
+from prefect_stand_in import answering_api
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from flows.cli.common import out_console
@@ -368,9 +369,10 @@ def test_retrain_augments_the_features_only_when_asked(
 
     with Corpus.open(sqlite_url):  # a store to retrain (the command refuses one that does not exist)
         pass
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # no temporary API for this
     monkeypatch.setattr("flows.retrain.run_retrain", run_retrain)
-    code, _, err = cli("retrain", *flags, "--promote", "never", "--format", "json", "--db", sqlite_url)
+    with answering_api() as api:
+        monkeypatch.setenv("PREFECT_API_URL", api)  # no temporary API for this
+        code, _, err = cli("retrain", *flags, "--promote", "never", "--format", "json", "--db", sqlite_url)
     assert code == 0, err
     assert asked == {"promote": "never", "design": "word+cues-logreg", "augment": augmented}
 
