@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, func, insert, select, update
@@ -161,6 +161,19 @@ class ReportsMixin(StoreBase):
         with self._read() as conn:
             row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()
         return _report_row(row) if row else None
+
+    def count_failed(self, sha256s: Iterable[str]) -> int:
+        """How many of these contents are stored as failed reports (an ingest's unchanged reports that it
+        did not try again)."""
+        count = 0
+        with self._read() as conn:
+            for chunk in chunks(sorted(set(sha256s))):
+                count += conn.execute(
+                    select(func.count(func.distinct(Report.sha256))).where(
+                        Report.sha256.in_(chunk), Report.status == "failed", Report.superseded_by.is_(None)
+                    )
+                ).scalar_one()
+        return count
 
     def has_whole_report(self, sha256: str, extractor_version: str | None = None) -> bool:
         """True when content with this sha256 needs no more work: stored as failed or empty, or stored

@@ -69,6 +69,9 @@ class IngestSummary:
     # When the store's labels were given under older labeling rules than this citsec's: the line saying
     # so and what labeling every passage again came to (flows.pipeline.relabel_if_rules_changed).
     relabeled: str | None = None
+    # Of the unchanged reports, those stored as failed: not tried again until their bytes change (or newer
+    # extractors read reports differently). Counted when the run ends.
+    failed_before: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -246,6 +249,7 @@ class IngestRun:
         self.cache = ValidatorCache(self.settings.cache_dir)
         self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger))
         self.config = WorkerConfig.for_run(self.settings, self.db_url, self.policy)
+        self.unchanged: list[str] = []  # the unchanged reports' sha256, for summary.failed_before
 
     def __enter__(self) -> IngestRun:
         return self
@@ -286,6 +290,8 @@ class IngestRun:
         if outcome.sha256 and outcome.status != FAILED and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
         self.summary.add(outcome)
+        if outcome.status == UNCHANGED and outcome.sha256 is not None:
+            self.unchanged.append(outcome.sha256)
         emit("report", outcome)
 
     def __exit__(
@@ -294,6 +300,8 @@ class IngestRun:
         try:
             self.cache.save()
             self.summary.seconds = time.perf_counter() - self.started
+            if self.unchanged and exc is None:
+                self.summary.failed_before = self.corpus.count_failed(self.unchanged)
             if exc is not None:
                 why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else one_line(exc)
                 self.summary.errors.append(f"{RUN_STOPPED}{why}")

@@ -189,6 +189,12 @@ def _ingest(
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
              "now; their labels stay with the older version (`citsec label export` lists them)")
+    if summary.failed_before:
+        count = summary.failed_before
+        were = "was" if count == 1 else "were"
+        note(f"note: {count} of the unchanged reports failed before and {were} not tried again: a report is "
+             "read again when its bytes change or a newer citsec reads reports differently (`citsec reports` "
+             "says why each failed)")  # fmt: skip
     _print_summary(summary, time.perf_counter() - started)
     if summary.sources_without_report:
         # The readable sources were ingested; a script must still learn that one it named was not.

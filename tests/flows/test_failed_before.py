@@ -1,0 +1,49 @@
+"""A re-ingest of a folder whose broken files failed before: the summary's "failed 0" is this run's, and a
+note says which of the unchanged reports failed before and were not tried again.
+
+A review: after `citsec ingest reports/` failed on two broken PDFs, running it again printed "unchanged 3,
+failed 0", as if the broken files had been read this time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_runner import run_cli
+
+from corpus import Corpus
+from flows.run import ingest_local
+
+NOTE = "note: 2 of the unchanged reports failed before and were not tried again"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Police patrols in the port were doubled after the shooting.\n")
+    (folder / "bad.pdf").write_bytes(b"%PDF-1.4\nnot a PDF at all")
+    (folder / "worse.pdf").write_bytes(b"%PDF-1.7 broken too")
+    return folder
+
+
+def test_the_summary_counts_unchanged_reports_that_failed_before(folder: Path, db_url: str) -> None:
+    first = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (first.new, first.failed, first.failed_before) == (1, 2, 0)
+    again = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (again.new, again.unchanged, again.failed, again.failed_before) == (0, 3, 0, 2)
+    (folder / "worse.pdf").unlink()  # gone from the folder: not this run's report, whatever the store holds
+    once_more = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (once_more.unchanged, once_more.failed_before) == (2, 1)
+    with Corpus.open(db_url) as corpus:
+        assert corpus.count_failed([]) == 0
+
+
+def test_the_ingest_command_says_which_unchanged_reports_failed_before(
+    folder: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "ingest", str(folder), "--db", db_url, "--no-prefect", "-w", "1")
+    assert code == 0 and "failed     2" in out and "failed before" not in err
+    code, out, err = run_cli(capsys, "ingest", str(folder), "--db", db_url, "-w", "1")  # no worker needed
+    assert code == 0 and "unchanged  3" in out and "failed     0" in out
+    assert NOTE in err and "`citsec reports` says why" in err
