@@ -74,6 +74,8 @@ class IngestSummary:
     failed_before: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # One line per new report in which extraction found no text (stored as "empty", counted in `new`).
+    empty: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         keys = (
@@ -102,6 +104,8 @@ class IngestSummary:
             else:
                 self.new += 1
             self.passages += len(outcome.report.passages)
+            if not outcome.report.passages:
+                self.empty.append(failure_line(outcome.uri, outcome.report.error or "no text found"))
             self.labels_left += outcome.labels_left
             self.pages += outcome.pages
         elif outcome.status == UNCHANGED:

@@ -185,6 +185,8 @@ def _ingest(
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
         err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
+    for line in summary.empty:  # stored and counted as new, but with nothing to query
+        err_console.print(f"[yellow]no text:[/yellow] {line}", highlight=False, soft_wrap=True)
     if summary.labels_left:
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
