@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.settings import Settings
 from models import retrain as steps
+from models.retrain_report import holdout_metrics
 
 if TYPE_CHECKING:
     from corpus import Corpus
@@ -62,8 +63,9 @@ def store(
     config: steps.RetrainConfig,
     current: LoadedModel,
     progress: Callable[[int], None] | None = None,
-) -> tuple[str, int]:
-    """Register the new version; when promoted, re-classify every passage with it, then promote it."""
+) -> steps.Stored:
+    """Register the new version (or take the one the same examples trained before); when promoted,
+    re-classify every passage with it, then promote it."""
     return steps.register_and_promote(
         corpus, candidate, data, metrics, decision, config, current, progress or (lambda done: None)
     )
@@ -95,12 +97,10 @@ def retrain_flow(
         current = steps.current_model(corpus, config)
         new_eval, old_eval = judge(candidate, current, data)
         decision = steps.decide(promote, new_eval, old_eval, config.min_judged)
-        metrics = steps.holdout_metrics(new_eval, old_eval, current.version)
-        version, reclassified = store(corpus, candidate, data, metrics, decision, config, current, progress)
+        metrics = holdout_metrics(new_eval, old_eval, current.version)
+        stored = store(corpus, candidate, data, metrics, decision, config, current, progress)
     holdout = (new_eval, old_eval)
-    return steps.make_result(
-        data, config, version, current.version, holdout, cv_macro_f1, decision, reclassified
-    )
+    return steps.make_result(data, config, stored, current.version, holdout, cv_macro_f1, decision)
 
 
 def run_retrain(

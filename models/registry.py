@@ -30,11 +30,12 @@ from models.topic import unlabelable
 from models.training import algorithm_name, train, training_metrics
 
 if TYPE_CHECKING:
-    from corpus import Corpus
+    from corpus import Corpus, ModelVersionRow
 
 log = logging.getLogger(__name__)
 
 SEED_ALIAS = "seed"
+FINGERPRINT = "training_fingerprint"  # the metrics key of a retrained version's training fingerprint
 
 
 def default_cache_dir() -> Path:
@@ -263,6 +264,15 @@ def register_seed_model(corpus: Corpus, model: LoadedModel, promoted: bool = Fal
     elif promoted and not row.promoted:
         corpus.promote(model.version)
     return model.version
+
+
+def trained_before(corpus: Corpus, fingerprint: str) -> ModelVersionRow | None:
+    """The stored version (its artifact kept) registered with this training fingerprint
+    (models.seed_version.fingerprint_of), if any."""
+    for row in corpus.model_versions():
+        if row.has_artifact and row.metrics.get(FINGERPRINT) == fingerprint:
+            return row
+    return None
 
 
 def register_model(

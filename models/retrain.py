@@ -33,7 +33,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -43,8 +43,18 @@ from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
-from models.registry import LoadedModel, load_model, register_model, register_seed_model, seed_model
+from models.registry import (
+    FINGERPRINT,
+    LoadedModel,
+    load_model,
+    register_model,
+    register_seed_model,
+    seed_model,
+    trained_before,
+)
+from models.retrain_report import holdout_metrics
 from models.seed_data import SEED_DIR, load_seed
+from models.seed_version import fingerprint_of
 from models.topic import LABEL_RULES_VERSION, record_label_rules, unlabelable
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
@@ -145,6 +155,7 @@ class RetrainResult:
     reclassified: int = 0
     human_weight: int = HUMAN_WEIGHT
     augmented: bool = False  # fitted with the feature augmentation of models.domain (retrain --augment)
+    reused: bool = False  # `version` was trained before on the same examples and settings: none stored
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,6 +173,7 @@ class RetrainResult:
             "reclassified": self.reclassified,
             "human_weight": self.human_weight,
             "augmented": self.augmented,
+            "reused": self.reused,
         }
 
 
@@ -397,32 +409,60 @@ def keep_restorable(corpus: Corpus, current: LoadedModel) -> None:
         register_seed_model(corpus, current)
 
 
+class Stored(NamedTuple):
+    """What register_and_promote did: the version, the passages it re-classified, and whether the version
+    was trained before on the same examples and settings (`reused`: no new version stored)."""
+
+    version: str
+    reclassified: int
+    reused: bool = False
+
+
 def register_and_promote(
     corpus: Corpus, candidate: StrategyClassifier, data: TrainingData, result_metrics: dict[str, Any],
     decision: Decision, config: RetrainConfig, current: LoadedModel | None = None,
     progress: Callable[[int], None] = lambda done: None,
-) -> tuple[str, int]:
+) -> Stored:
     """Store the new version with its metrics; when promoted, predict every passage, then promote it
     (`progress` gets the passages each batch predicted).
 
+    Training is deterministic: a version trained before on the same examples, weights and settings is the
+    same model, so it is taken instead of storing a copy (a weekly `--retrain-cron` with no new label
+    stored one each week). Promoted already, it needs no re-classification.
+
     Predictions are stored before promotion, so passages switch to the new model all at once."""
-    version = register_model(corpus, candidate, extra_metrics={
-        **result_metrics,
-        "human_weight": config.human_weight,
-        "augmented": config.augmented,
-        "seed_examples": len(data.seed),
-        "human_examples": len(data.human),
-        "holdout_examples": len(data.holdout),
-        "decision": decision.reason,
-    })
-    if not decision.promote:
-        return version, 0
+    fingerprint = training_fingerprint(data, config)
+    same = trained_before(corpus, fingerprint)
+    if same is not None:
+        version = same.version
+        log.info("the same examples and settings trained %s before: no new version stored", version)
+    else:
+        version = register_model(corpus, candidate, extra_metrics={
+            **result_metrics,
+            "human_weight": config.human_weight,
+            "augmented": config.augmented,
+            "seed_examples": len(data.seed),
+            "human_examples": len(data.human),
+            "holdout_examples": len(data.holdout),
+            "decision": decision.reason,
+            FINGERPRINT: fingerprint,
+        })
+    reused = same is not None
+    if not decision.promote or (same is not None and same.promoted):
+        return Stored(version, 0, reused)
     if current is not None:
         keep_restorable(corpus, current)
     log.info("re-classifying every stored passage with %s", version)
     count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size, progress=progress)
     corpus.promote(version)
-    return version, count
+    return Stored(version, count, reused)
+
+
+def training_fingerprint(data: TrainingData, config: RetrainConfig) -> str:
+    """models.seed_version.training_fingerprint of a retrain's examples (seed, then human) and settings."""
+    weighted = [(e.text, e.labels, 1) for e in data.seed]
+    weighted += [(e.text, e.labels, config.human_weight) for e in data.human]
+    return fingerprint_of(weighted, config.design)
 
 
 FitCandidate = Callable[[TrainingData, RetrainConfig], tuple[StrategyClassifier, float]]
@@ -444,57 +484,23 @@ def retrain(
     new_eval = score(candidate, data.holdout, data.holdout_reports)
     old_eval = score(old.estimator, data.holdout, data.holdout_reports)
     decision = decide(policy, new_eval, old_eval, config.min_judged)
-    version, count = register_and_promote(
+    stored = register_and_promote(
         corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old,
         progress,
     )
-    return make_result(data, config, version, old.version, (new_eval, old_eval), cv_macro, decision, count)
+    return make_result(data, config, stored, old.version, (new_eval, old_eval), cv_macro, decision)
 
 
 def make_result(
-    data: TrainingData, config: RetrainConfig, version: str, previous: str,
+    data: TrainingData, config: RetrainConfig, stored: Stored, previous: str,
     holdout: tuple[Evaluation | None, Evaluation | None], cv_macro_f1: float, decision: Decision,
-    reclassified: int,
 ) -> RetrainResult:
     """The record of one retrain, for the before/after table and --format json."""
+    version = stored.version
     return RetrainResult(
         version=version, previous=previous, seed_examples=len(data.seed), human_examples=len(data.human),
         holdout_examples=len(data.holdout), new_holdout=holdout[0], old_holdout=holdout[1],
         cv_macro_f1=cv_macro_f1, decision=decision, promoted=version if decision.promote else previous,
-        reclassified=reclassified, human_weight=config.human_weight,
-        augmented=config.augmented,
+        reclassified=stored.reclassified, human_weight=config.human_weight,
+        augmented=config.augmented, reused=stored.reused,
     )  # fmt: skip
-
-
-def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version: str) -> dict[str, Any]:
-    """What the registry keeps about the held-out comparison."""
-    return {
-        "holdout_macro_f1": new.macro_f1 if new else None,
-        "holdout": new.to_json() if new else None,
-        "holdout_previous": {"version": old_version, "macro_f1": old.macro_f1 if old else None},
-    }
-
-
-def format_result(result: RetrainResult) -> str:
-    """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
-    lines = [
-        f"trained {result.version} on {result.seed_examples} seed + {result.human_examples} human "
-        f"examples (human weight {result.human_weight}{'; features augmented' if result.augmented else ''}); "
-        f"CV macro-F1 {result.cv_macro_f1:.3f}",
-        f"held-out human labels: {result.holdout_examples}",
-    ]
-    old, new = result.old_holdout, result.new_holdout
-    if old is not None and new is not None:
-        # "held out" is how many held-out passages carry the label: with none, F1 is 1.000 when the model
-        # claims none and 0.000 for any false alarm, so a change there is one passage, not a trend.
-        lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}{'held out':>10}")
-        for label in LABELS:
-            a, b = old.per_label[label].f1, new.per_label[label].f1
-            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}{new.per_label[label].support:>10}")
-        lines.append(f"{'macro-F1':<15}{old.macro_f1:>10.3f}{new.macro_f1:>10.3f}"
-                     f"{new.macro_f1 - old.macro_f1:>+10.3f}{new.n:>10}")
-        lines.append(f"(before = {result.previous}, after = {result.version})")
-    verdict = "promoted" if result.decision.promote else "not promoted"
-    lines.append(f"{verdict}: {result.decision.reason}")
-    lines.append(f"re-classified {result.reclassified} passages; promoted model: {result.promoted}")
-    return "\n".join(lines)

@@ -9,9 +9,11 @@ which listing versions has no other use for: scikit-learn's version is read from
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from models.cue_lexicon import lexicon_digest
 from models.errors import ModelError
@@ -49,10 +51,26 @@ def digest_of(files: Iterable[tuple[str, bytes]]) -> str:
 
 
 def seed_version(digest: str) -> str:
-    """"seed-<hash8>" of the seed data's `digest`, the training code, the cue lexicon and the scikit-learn
+    """ "seed-<hash8>" of the seed data's `digest`, the training code, the cue lexicon and the scikit-learn
     version."""
     key = f"{digest}|{TRAINING_CODE_VERSION}|{lexicon_digest()}|{SHIPPED_DESIGN}|{sklearn_version()}"
     return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def fingerprint_of(weighted: Iterable[tuple[str, Iterable[str], int]], design: Mapping[str, Any]) -> str:
+    """sha256 of everything a trained model follows from: the training code, the cue lexicon,
+    scikit-learn's version, the design, and every example trained on (text, labels, weight) in order.
+    Training is deterministic, so two fits with the same fingerprint give the same model."""
+    digest = hashlib.sha256(
+        json.dumps(
+            [TRAINING_CODE_VERSION, lexicon_digest(), sklearn_version(), dict(design)],
+            sort_keys=True,
+            default=str,
+        ).encode()
+    )
+    for text, labels, weight in weighted:
+        digest.update(json.dumps([text, sorted(labels), weight]).encode() + b"\n")
+    return digest.hexdigest()
 
 
 def builtin_seed_version(seed_dir: Path = SEED_DIR) -> str:

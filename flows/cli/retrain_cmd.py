@@ -94,7 +94,7 @@ def retrain_command(
     hash of the text) is held out and never trained on. The new model is stored with its metrics,
     compared with the current one on those held-out labels and promoted per --promote; a promoted model
     then labels every passage (with --promote never, the store's labels stay as they are)."""
-    from models.retrain import format_result
+    from models.retrain_report import format_result
     from models.training import DESIGNS
 
     if design not in DESIGNS:

@@ -337,7 +337,8 @@ def test_retrain_rejects_an_unknown_design(sqlite_url: str, cli: Cli) -> None:
 
 
 def test_the_before_after_table_says_how_many_held_out_passages_carry_each_label() -> None:
-    from models.retrain import Decision, RetrainResult, format_result
+    from models.retrain import Decision, RetrainResult
+    from models.retrain_report import format_result
 
     # Three held-out passages, none of them transnational: the new model's one false alarm there takes
     # that label's F1 from 1.000 to 0.000, and the table shows it rests on no held-out example at all.
@@ -383,7 +384,7 @@ def test_a_retrain_says_whether_its_features_were_augmented(
 ) -> None:
     from dataclasses import replace
 
-    from models.retrain import format_result
+    from models.retrain_report import format_result
 
     _label_stored(filled, truth)
     chosen = replace(config, design={**config.design, "domain_adapt": augment})

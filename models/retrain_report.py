@@ -1,0 +1,53 @@
+"""How a retrain reads: the before/after table `citsec retrain` prints, and the held-out comparison the
+registry keeps with a new version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from models.labels import LABELS
+
+if TYPE_CHECKING:
+    from models.evaluation import Evaluation
+    from models.retrain import RetrainResult
+
+
+def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version: str) -> dict[str, Any]:
+    """What the registry keeps about the held-out comparison."""
+    return {
+        "holdout_macro_f1": new.macro_f1 if new else None,
+        "holdout": new.to_json() if new else None,
+        "holdout_previous": {"version": old_version, "macro_f1": old.macro_f1 if old else None},
+    }
+
+
+def format_result(result: RetrainResult) -> str:
+    """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
+    trained = (
+        f"the same examples and settings trained {result.version} before (no new version stored): "
+        if result.reused
+        else f"trained {result.version} on "
+    )
+    lines = [
+        f"{trained}{result.seed_examples} seed + {result.human_examples} human "
+        f"examples (human weight {result.human_weight}{'; features augmented' if result.augmented else ''}); "
+        f"CV macro-F1 {result.cv_macro_f1:.3f}",
+        f"held-out human labels: {result.holdout_examples}",
+    ]
+    old, new = result.old_holdout, result.new_holdout
+    if old is not None and new is not None:
+        # "held out" is how many held-out passages carry the label: with none, F1 is 1.000 when the model
+        # claims none and 0.000 for any false alarm, so a change there is one passage, not a trend.
+        lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}{'held out':>10}")
+        for label in LABELS:
+            a, b = old.per_label[label].f1, new.per_label[label].f1
+            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}{new.per_label[label].support:>10}")
+        lines.append(
+            f"{'macro-F1':<15}{old.macro_f1:>10.3f}{new.macro_f1:>10.3f}"
+            f"{new.macro_f1 - old.macro_f1:>+10.3f}{new.n:>10}"
+        )
+        lines.append(f"(before = {result.previous}, after = {result.version})")
+    verdict = "promoted" if result.decision.promote else "not promoted"
+    lines.append(f"{verdict}: {result.decision.reason}")
+    lines.append(f"re-classified {result.reclassified} passages; promoted model: {result.promoted}")
+    return "\n".join(lines)
