@@ -33,9 +33,10 @@ def gather(corpus: Corpus, config: steps.RetrainConfig) -> steps.TrainingData:
 
 
 @task(name="train-candidate", cache_policy=NO_CACHE)
-def train(data: steps.TrainingData, config: steps.RetrainConfig) -> tuple[StrategyClassifier, float]:
-    """Fit the new model on seed + human labels (human weighted), with its CV macro-F1."""
-    return steps.train_candidate(data, config)
+def train(corpus: Corpus, data: steps.TrainingData, config: steps.RetrainConfig) -> steps.Candidate:
+    """Fit the new model on seed + human labels (human weighted), with its CV macro-F1; or take the
+    version the same examples and settings trained before."""
+    return steps.candidate(corpus, data, config)
 
 
 @task(name="judge-on-held-out", cache_policy=NO_CACHE)
@@ -56,7 +57,7 @@ def judge(
 )
 def store(
     corpus: Corpus,
-    candidate: StrategyClassifier,
+    candidate: steps.Candidate,
     data: steps.TrainingData,
     metrics: dict[str, object],
     decision: steps.Decision,
@@ -93,14 +94,16 @@ def retrain_flow(
         config = steps.retrain_config(design, augment, settings.cache_dir)
     with Corpus.open(db_url or settings.db_url) as corpus:
         data = gather(corpus, config)
-        candidate, cv_macro_f1 = train(data, config)
+        candidate = train(corpus, data, config)
         current = steps.current_model(corpus, config)
-        new_eval, old_eval = judge(candidate, current, data)
+        new_eval, old_eval = judge(candidate.estimator, current, data)
         decision = steps.decide(promote, new_eval, old_eval, config.min_judged)
         metrics = holdout_metrics(new_eval, old_eval, current.version)
         stored = store(corpus, candidate, data, metrics, decision, config, current, progress)
     holdout = (new_eval, old_eval)
-    return steps.make_result(data, config, stored, current.version, holdout, cv_macro_f1, decision)
+    return steps.make_result(
+        data, config, stored, current.version, holdout, candidate.cv_macro_f1, decision
+    )
 
 
 def run_retrain(

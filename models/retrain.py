@@ -59,7 +59,7 @@ from models.topic import LABEL_RULES_VERSION, record_label_rules, unlabelable
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
-    from corpus import Corpus, LabelRow
+    from corpus import Corpus, LabelRow, ModelVersionRow
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +308,34 @@ def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[Strategy
     return model, training_metrics(model)["cv_macro_f1"]  # the figure the registry keeps with it
 
 
+FitCandidate = Callable[[TrainingData, RetrainConfig], tuple[StrategyClassifier, float]]
+
+
+class Candidate(NamedTuple):
+    """The model a retrain judges: fitted now, or the version the same examples and settings trained
+    before (`same`, taken from the registry: training is deterministic, so fitting again gives it back)."""
+
+    estimator: StrategyClassifier
+    cv_macro_f1: float
+    fingerprint: str
+    same: ModelVersionRow | None = None
+
+
+def candidate(
+    corpus: Corpus, data: TrainingData, config: RetrainConfig, fit: FitCandidate = train_candidate
+) -> Candidate:
+    """The new model: the stored version this training_fingerprint made before (a scheduled retrain with
+    no new label costs a load, not a fit, and stores no copy), else `fit`'s."""
+    fingerprint = training_fingerprint(data, config)
+    same = trained_before(corpus, fingerprint)
+    if same is not None:
+        log.info("the same examples and settings trained %s before: taking it, no training", same.version)
+        model = load_model(corpus, same.version, cache_dir=config.cache_dir)
+        return Candidate(model.estimator, float(same.metrics.get("cv_macro_f1") or 0.0), fingerprint, same)
+    estimator, cv_macro_f1 = fit(data, config)
+    return Candidate(estimator, cv_macro_f1, fingerprint)
+
+
 def score(
     estimator: StrategyClassifier, examples: Sequence[Example],
     reports: Mapping[int, Sequence[str]] | None = None,
@@ -419,25 +447,20 @@ class Stored(NamedTuple):
 
 
 def register_and_promote(
-    corpus: Corpus, candidate: StrategyClassifier, data: TrainingData, result_metrics: dict[str, Any],
+    corpus: Corpus, candidate: Candidate, data: TrainingData, result_metrics: dict[str, Any],
     decision: Decision, config: RetrainConfig, current: LoadedModel | None = None,
     progress: Callable[[int], None] = lambda done: None,
 ) -> Stored:
-    """Store the new version with its metrics; when promoted, predict every passage, then promote it
-    (`progress` gets the passages each batch predicted).
-
-    Training is deterministic: a version trained before on the same examples, weights and settings is the
-    same model, so it is taken instead of storing a copy (a weekly `--retrain-cron` with no new label
-    stored one each week). Promoted already, it needs no re-classification.
+    """Store the new version with its metrics (a candidate the registry holds already is not stored
+    again); when promoted, predict every passage, then promote it (`progress` gets the passages each
+    batch predicted). A candidate promoted already needs no re-classification.
 
     Predictions are stored before promotion, so passages switch to the new model all at once."""
-    fingerprint = training_fingerprint(data, config)
-    same = trained_before(corpus, fingerprint)
+    same = candidate.same
     if same is not None:
         version = same.version
-        log.info("the same examples and settings trained %s before: no new version stored", version)
     else:
-        version = register_model(corpus, candidate, extra_metrics={
+        version = register_model(corpus, candidate.estimator, extra_metrics={
             **result_metrics,
             "human_weight": config.human_weight,
             "augmented": config.augmented,
@@ -445,7 +468,7 @@ def register_and_promote(
             "human_examples": len(data.human),
             "holdout_examples": len(data.holdout),
             "decision": decision.reason,
-            FINGERPRINT: fingerprint,
+            FINGERPRINT: candidate.fingerprint,
         })
     reused = same is not None
     if not decision.promote or (same is not None and same.promoted):
@@ -453,7 +476,8 @@ def register_and_promote(
     if current is not None:
         keep_restorable(corpus, current)
     log.info("re-classifying every stored passage with %s", version)
-    count = reclassify(corpus, LoadedModel(version, candidate), config.batch_size, progress=progress)
+    model = LoadedModel(version, candidate.estimator)
+    count = reclassify(corpus, model, config.batch_size, progress=progress)
     corpus.promote(version)
     return Stored(version, count, reused)
 
@@ -463,9 +487,6 @@ def training_fingerprint(data: TrainingData, config: RetrainConfig) -> str:
     weighted = [(e.text, e.labels, 1) for e in data.seed]
     weighted += [(e.text, e.labels, config.human_weight) for e in data.human]
     return fingerprint_of(weighted, config.design)
-
-
-FitCandidate = Callable[[TrainingData, RetrainConfig], tuple[StrategyClassifier, float]]
 
 
 def retrain(
@@ -479,16 +500,15 @@ def retrain(
     (`progress` gets the passages each batch of the re-classification did)."""
     config = config or RetrainConfig()
     data = gather(corpus, config)
-    candidate, cv_macro = fit_candidate(data, config)
+    new = candidate(corpus, data, config, fit_candidate)
     old = current_model(corpus, config)
-    new_eval = score(candidate, data.holdout, data.holdout_reports)
+    new_eval = score(new.estimator, data.holdout, data.holdout_reports)
     old_eval = score(old.estimator, data.holdout, data.holdout_reports)
     decision = decide(policy, new_eval, old_eval, config.min_judged)
     stored = register_and_promote(
-        corpus, candidate, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old,
-        progress,
+        corpus, new, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old, progress
     )
-    return make_result(data, config, stored, old.version, (new_eval, old_eval), cv_macro, decision)
+    return make_result(data, config, stored, old.version, (new_eval, old_eval), new.cv_macro_f1, decision)
 
 
 def make_result(

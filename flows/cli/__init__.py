@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 from flows.cli.common import Interrupted, UserError, app, err_console
 
@@ -54,6 +55,21 @@ def _click_kind(exc: BaseException) -> str | None:
     return "abort" if "Abort" in names else None
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Lines to whatever sys.stderr is when a record comes (a notebook or a test replaces it between
+    commands; a handler holding the first one wrote to a closed file)."""
+
+    citsec_notes = True
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _show_model_notes() -> None:
     """The models' notes for the person waiting (the seed model's first-use training takes ~20 s, a
     retrain up to a minute) go to stderr as plain lines, instead of a silent pause."""
@@ -61,9 +77,8 @@ def _show_model_notes() -> None:
         logger = logging.getLogger(name)
         if any(getattr(h, "citsec_notes", False) for h in logger.handlers):
             continue  # main() ran before in this process (tests, notebooks)
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.citsec_notes = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
 

@@ -87,6 +87,13 @@ def retrain_command(
     fmt: Annotated[
         RetrainFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = RetrainFormat.table,
+    no_prefect: Annotated[
+        bool,
+        typer.Option(
+            "--no-prefect", metavar=FLAG,
+            help="Same steps without Prefect: no run in Prefect, no API start-up (seconds).",
+        ),
+    ] = False,
 ) -> None:
     """Retrain the classifier on the seed set plus every human label.
 
@@ -100,25 +107,35 @@ def retrain_command(
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
     passages = _before_training(db, promote)
-    check_configured_prefect(
-        "start it (prefect server start) or unset PREFECT_API_URL to record the retrain in a temporary one"
+    bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (
+        passages_bar("reclassify", passages, hidden_until_first=True)
+        if promote is not Promote.never
+        else contextlib.nullcontext(None)  # no bar where nothing will be re-classified
     )
-    from flows.prefect_env import quiet_prefect
+    if no_prefect:
+        from corpus import Corpus
+        from flows.settings import Settings
+        from models.retrain import retrain, retrain_config
 
-    quiet_prefect()  # before Prefect is first imported: it reads its settings once
-    from flows.prefect_api import temporary_api_unless_configured
-
-    # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
-    with temporary_api_unless_configured() as api:
-        from flows.retrain import run_retrain
-
-        bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (
-            passages_bar("reclassify", passages, hidden_until_first=True)
-            if promote is not Promote.never
-            else contextlib.nullcontext(None)  # no bar where nothing will be re-classified
+        config = retrain_config(design, augment, Settings.from_env().cache_dir)
+        with Corpus.open(db, must_exist=True) as corpus, bar as advance:
+            result = retrain(corpus, promote.value, config, progress=advance or (lambda done: None))
+    else:
+        check_configured_prefect(
+            "start it (prefect server start), unset PREFECT_API_URL to record the retrain in a temporary "
+            "one, or use --no-prefect"
         )
-        with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
-            result = run_retrain(db, promote.value, design, advance, augment)
+        from flows.prefect_env import quiet_prefect
+
+        quiet_prefect()  # before Prefect is first imported: it reads its settings once
+        from flows.prefect_api import temporary_api_unless_configured
+
+        # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
+        with temporary_api_unless_configured() as api:
+            from flows.retrain import run_retrain
+
+            with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
+                result = run_retrain(db, promote.value, design, advance, augment)
     if fmt is RetrainFormat.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

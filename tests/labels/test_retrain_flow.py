@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from label_material import Material, fill_store
 
@@ -32,7 +34,11 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
     with prefect_test_harness(server_startup_timeout=180):  # a loaded 2-core CI machine needs more than 30 s
         result = retrain_flow(db_url=sqlite_url, promote="auto", config=config)
         # A promoted model re-classifies every passage, reporting each batch to `progress` (the CLI's bar).
-        forced = retrain_flow(db_url=sqlite_url, promote="always", config=config, progress=seen.append)
+        # (Another human weight: the same settings would take the first run's version, not train one.)
+        heavier = replace(config, human_weight=config.human_weight + 1)
+        forced = retrain_flow(db_url=sqlite_url, promote="always", config=heavier, progress=seen.append)
+        # The same labels and settings again: the version they trained is taken, promoted already.
+        again = retrain_flow(db_url=sqlite_url, promote="always", config=heavier)
     assert result.previous == small_seed_model.version and result.holdout_examples >= 1
     assert result.new_holdout is not None and result.old_holdout is not None
     with Corpus.open(sqlite_url) as corpus:
@@ -48,3 +54,5 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         assert forced.previous == (result.version if better else small_seed_model.version)
         assert result.reclassified == (corpus.count_passages() if better else 0)
         assert forced.reclassified == sum(seen) == corpus.count_passages() and len(seen) >= 1
+        assert not forced.reused and again.reused and again.version == forced.version
+        assert again.reclassified == 0 and corpus.model_version(again.version) is not None

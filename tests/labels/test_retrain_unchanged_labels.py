@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from corpus import Corpus
+from models.classifier import StrategyClassifier
 from models.registry import FINGERPRINT
 from models.retrain import RetrainConfig, retrain
 from models.retrain_report import format_result
@@ -19,6 +20,10 @@ Cli = Callable[..., tuple[int, str, str]]
 
 def _versions(corpus: Corpus) -> list[str]:
     return [row.version for row in corpus.model_versions()]
+
+
+def _never_fit(*_: object) -> tuple[StrategyClassifier, float]:
+    raise AssertionError("fitted again")
 
 
 def test_unchanged_labels_take_the_version_they_trained_before(filled: Corpus, config: RetrainConfig) -> None:
@@ -31,8 +36,9 @@ def test_unchanged_labels_take_the_version_they_trained_before(filled: Corpus, c
     row = filled.model_version(first.version)
     assert row is not None and len(row.metrics[FINGERPRINT]) == 64
 
-    again = retrain(filled, "always", config)
+    again = retrain(filled, "always", config, fit_candidate=_never_fit)  # loaded, not fitted again
     assert again.reused and again.version == first.version == again.promoted
+    assert again.cv_macro_f1 == first.cv_macro_f1 and again.new_holdout == first.new_holdout
     assert again.reclassified == 0  # it labels the store already
     assert _versions(filled) == versions
     assert format_result(again).startswith(
@@ -42,7 +48,7 @@ def test_unchanged_labels_take_the_version_they_trained_before(filled: Corpus, c
 
     # Rolled back, the same labels promote it again, re-classifying every passage.
     filled.promote(first.previous)
-    back = retrain(filled, "always", config)
+    back = retrain(filled, "always", config, fit_candidate=_never_fit)
     assert back.reused and back.version == first.version and back.reclassified == len(ids)
     assert filled.promoted_model().version == first.version  # type: ignore[union-attr]
 
