@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "flows.cli.extract_cmd",
     "flows.cli.tag_cmd",
     "flows.cli.ingest_cmd",
+    "flows.cli.sources_cmd",
     "flows.cli.query_cmd",
     "flows.cli.label_cmd",
     "flows.cli.retrain_cmd",

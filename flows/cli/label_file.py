@@ -1,0 +1,334 @@
+"""Label files: JSON lines {"passage_id", "labels"} (stored passages) or {"text", "labels", "lang"?}
+(texts not in the store), with "annotator" and "origin" when they come from `label export`, and for a
+stored passage its report's "report_sha256" and its "seq" there (what names it in another store).
+Reading and checking a file's lines, placing them on this store's passages, importing them in one
+transaction, exporting. A file is checked whole before anything is stored: a bad line names itself and
+nothing is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from flows.cli.common import UserError, unicode_text
+
+if TYPE_CHECKING:
+    from corpus import Corpus, LabelRow
+
+
+@dataclass(frozen=True)
+class LabelLine:
+    """One valid line: labels for a stored passage (`passage_id`) or for a free text, and, when the line
+    says, who gave them (`gives_annotator`: null is "nobody named") and the origin they had where the line
+    was exported."""
+
+    number: int
+    labels: list[str]
+    passage_id: int | None = None
+    text: str | None = None
+    lang: str | None = None
+    annotator: str | None = None
+    gives_annotator: bool = False
+    origin: str | None = None
+    report_sha256: str | None = None
+    seq: int | None = None
+
+
+def _labels(value: Any, where: str) -> list[str]:
+    from corpus import CorpusError, validate_label_set
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"{where}: \"labels\" must be a list of label names (may be empty)")
+    try:
+        return validate_label_set(value)
+    except CorpusError as exc:
+        raise UserError(f"{where}: {exc}") from None
+
+
+def _annotator(value: Any, where: str) -> str | None:
+    """A line's "annotator": a name the store can hold, or null (the label's giver is not known)."""
+    if value is None:
+        return None
+    from corpus.labels import ANNOTATOR_LENGTH
+
+    wrong = f"{where}: \"annotator\" must be a name (a string of 1 to {ANNOTATOR_LENGTH} characters) or null"
+    if not isinstance(value, str) or not value.strip() or len(value) > ANNOTATOR_LENGTH:
+        raise UserError(wrong)
+    if "\x00" in value:
+        raise UserError(f"{wrong}, without NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"{wrong}, in valid Unicode") from None
+    return value
+
+
+def _language(value: str, where: str) -> str:
+    """A line's "lang" as passages are stored ("spa" and "es-MX" are "es"): a language no passage is
+    stored in would leave the label matching no language's passages, and PostgreSQL holds 8 characters.
+    One that is not a code ("portuguese") is kept as given when it fits: older releases stored it, and
+    their exports must import back; `check_languages` refuses it unless the text's label in force has it."""
+    from corpus import CorpusError
+    from corpus.filters import language_code
+
+    try:
+        return language_code(value)
+    except CorpusError as exc:
+        if "\x00" in value or not value.strip():
+            raise UserError(f"{where}: \"lang\": {exc}") from None
+        return value
+
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+PG_INT_MAX = 2**31 - 1  # the largest passage id or seq a store holds
+
+
+def _place(row: dict[str, Any], where: str) -> tuple[str | None, int | None]:
+    """A line's "report_sha256" and "seq" (`label export` writes them for a stored passage's label): both,
+    or neither (null or left out)."""
+    sha, seq = row.get("report_sha256"), row.get("seq")
+    if sha is None and seq is None:
+        return None, None
+    if not isinstance(sha, str) or not SHA256.fullmatch(sha):
+        raise UserError(f"{where}: \"report_sha256\" must be a report's sha256 (64 hex digits) with \"seq\"")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= PG_INT_MAX:
+        raise UserError(f"{where}: \"seq\" must be a passage's position in its report (an integer)")
+    return sha, seq
+
+
+def _origin(value: Any, where: str) -> str | None:
+    """A line's "origin" (`label export` writes it): only compared with the label in force, never stored,
+    and never "model" (a file holds people's labels)."""
+    from corpus.labels import LABEL_ORIGINS
+
+    if value is not None and (not isinstance(value, str) or value not in LABEL_ORIGINS):
+        raise UserError(f"{where}: \"origin\" must be one of {', '.join(LABEL_ORIGINS)}, or null")
+    return value
+
+
+def parse_label_line(line: str, where: str, number: int) -> LabelLine:
+    """One JSON line {"passage_id", "labels"} or {"text", "labels", "lang"?}, either with "annotator"? and
+    "origin"? (what `label export` writes); `where` names it."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(row, dict):
+        raise UserError(f"{where}: expected a JSON object with \"labels\"")
+    if "labels" not in row:
+        raise UserError(f"{where}: missing \"labels\"")
+    labels = _labels(row["labels"], where)
+    pid, text, lang = row.get("passage_id"), row.get("text"), row.get("lang")
+    if isinstance(text, str):
+        unicode_text(text, where)
+        if "\x00" in text:
+            raise UserError(f"{where}: \"text\" must not hold a NUL character (\\u0000)")
+    if lang is not None and not isinstance(lang, str):
+        raise UserError(f"{where}: \"lang\" must be a string such as \"en\"")
+    lang = _language(lang, where) if lang else None
+    who = _annotator(row.get("annotator"), where)
+    said = LabelLine(number, labels, annotator=who, gives_annotator="annotator" in row,
+                     origin=_origin(row.get("origin"), where))  # fmt: skip
+    if pid is not None:
+        if isinstance(pid, bool) or not isinstance(pid, int) or pid < 1:
+            raise UserError(f"{where}: \"passage_id\" must be a positive integer")
+        if text is not None and not isinstance(text, str):
+            raise UserError(f"{where}: \"text\" must be a string")
+        sha, seq = _place(row, where)
+        return replace(said, passage_id=pid, text=text, lang=lang, report_sha256=sha, seq=seq)
+    if not isinstance(text, str) or not text.strip():
+        raise UserError(f"{where}: needs \"passage_id\" (a stored passage) or a non-empty \"text\"")
+    return replace(said, text=text, lang=lang or None)
+
+
+def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
+    """Every non-blank line parsed; the first bad one raises UserError naming `name:line`."""
+    parsed = [
+        parse_label_line(line, f"{name}:{number}", number)
+        for number, line in enumerate(lines, start=1)
+        if line.strip()
+    ]
+    if not parsed:
+        raise UserError(f"{name}: no labels in the file")
+    return parsed
+
+
+class Attached(NamedTuple):
+    """The stored passages each line with a passage_id labels (by line number), and the lines that found
+    theirs by their text rather than their id."""
+
+    passages: dict[int, list[int]]
+    by_text: frozenset[int]
+
+
+def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> Attached:
+    """The passages the lines with a passage_id label: the one the id names when it holds the line's text
+    (or the line gives none), else every passage that holds the line's text (re-attached: a file exported
+    from another store names passages by that store's ids, which ingesting in another order changes). A
+    line that finds neither is an error naming it, before anything is written."""
+    from corpus import Named
+
+    named = [item for item in items if item.passage_id is not None]
+    placed = corpus.place_labels(
+        [Named(item.passage_id or 0, item.text, item.report_sha256, item.seq) for item in named]
+    )
+    for item, where in zip(named, placed, strict=True):
+        if where.reports and item.report_sha256 is not None:
+            raise UserError(
+                f"{name}:{item.number}: {where.reports} reports hold this text, and the report the line "
+                "names is not in this store (or reads otherwise there): label the passage in its report by id"
+            )
+        if where.reports:
+            raise UserError(
+                f"{name}:{item.number}: {where.reports} reports hold this text, and the line does not say "
+                "which (its passage_id may be another store's): a file from `citsec label export`, which "
+                "names the report, places it"
+            )
+        if not where.passages:
+            raise UserError(_unattached(item, where.other_text, f"{name}:{item.number}"))
+    return Attached(
+        {item.number: where.passages for item, where in zip(named, placed, strict=True)},
+        frozenset(item.number for item, where in zip(named, placed, strict=True) if where.by_text),
+    )
+
+
+def _unattached(item: LabelLine, other_text: bool, where: str) -> str:
+    """Why a line names no stored passage, and what to do about it."""
+    if other_text:
+        # A file exported from another store names other passages by the same ids: refuse, don't mislabel.
+        gone = f"passage {item.passage_id} in the store has a different text"
+    else:
+        gone = f"no passage with id {item.passage_id} in the store"
+    if item.text is None:
+        return f"{where}: {gone}"
+    return (
+        f"{where}: {gone}, and no stored passage has this text (remove \"passage_id\" to import it as a "
+        "free text example for retraining)"
+    )
+
+
+def check_languages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> None:
+    """Refuse a free text's "lang" that is not a language code ("portuguese") unless the text's label in
+    force has that very language (stored by an older release, which kept "lang" as given): then the
+    store's own export imports back, and a correction keeps the language the text has."""
+    from corpus import CorpusError
+    from corpus.filters import language_code
+
+    for item in items:
+        if item.passage_id is not None or item.lang is None or item.text is None:
+            continue
+        try:
+            language_code(item.lang)
+        except CorpusError as exc:
+            history = corpus.text_label_history(item.text)
+            if not history or history[-1].lang != item.lang:
+                raise UserError(f"{name}:{item.number}: \"lang\": {exc}") from None
+
+
+class Imported(NamedTuple):
+    """What an import stored: labels on stored passages, labels on free texts, the lines left out
+    because they would change nothing (corpus.labels.same_label: already the label in force), and the
+    lines re-attached by text with the passages they labeled (more when a text is stored twice)."""
+
+    on_passages: int
+    texts: int
+    unchanged: int
+    by_text: int = 0
+    by_text_passages: int = 0
+
+
+def annotator_of(item: LabelLine, override: str | None, default: str | None) -> str | None:
+    """Who gave a line's labels: --annotator for every line, else the line's own "annotator" (null: no
+    one named), else `default` (the OS user)."""
+    if override:
+        return override
+    return item.annotator if item.gives_annotator else default
+
+
+def import_labels(
+    corpus: Corpus, items: Sequence[LabelLine], attached: Attached, override: str | None, default: str | None
+) -> Imported:
+    """Store checked lines, passage labels and free texts in one transaction. A line identical
+    to the label in force (the same labels and annotator, and the origin the line gives, or else the
+    import's; for a text the same language too) adds nothing to the history, so importing a file again,
+    or a store's own export back into it, changes nothing. Every row written has origin "import"."""
+    from corpus import GivenLabel
+
+    def given(item: LabelLine) -> GivenLabel:
+        return GivenLabel(item.labels, annotator_of(item, override, default), item.origin)
+
+    on_passages = [
+        (item.number, pid, given(item))
+        for item in items if item.passage_id is not None
+        for pid in attached.passages[item.number]
+    ]  # fmt: skip
+    free = [
+        (item.number, item.text or "", item.lang, given(item)) for item in items if item.passage_id is None
+    ]
+    added, added_free = corpus.import_labels(
+        [(pid, label) for _, pid, label in on_passages],
+        [(text, lang, label) for _, text, lang, label in free],
+    )
+    changed = {line[0] for line, label_id in zip([*on_passages, *free], [*added, *added_free], strict=True)
+               if label_id is not None}  # fmt: skip
+    return Imported(
+        on_passages=sum(label_id is not None for label_id in added),
+        texts=sum(label_id is not None for label_id in added_free),
+        unchanged=len(items) - len(changed),
+        by_text=len(attached.by_text),
+        by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text),
+    )
+
+
+def import_summary(done: Imported) -> str:
+    """The line `label import` prints: what it stored, the lines it placed by their text (when any), and
+    what it left as it was (when anything)."""
+    passages, texts, unchanged = done.on_passages, done.texts, done.unchanged
+    total = passages + texts
+    line = (
+        f"imported {total} label{'s' if total != 1 else ''}: {passages} on stored "
+        f"passage{'s' if passages != 1 else ''}, {texts} free text{'s' if texts != 1 else ''}"
+    )
+    if done.by_text:
+        line += f"; {done.by_text} re-attached by text"
+        if done.by_text_passages != done.by_text:
+            line += f" (to {done.by_text_passages} passages)"
+    if unchanged:
+        line += f"; {unchanged} line{'s' if unchanged != 1 else ''} already current, left unchanged"
+    return line
+
+
+def export_row(row: LabelRow) -> dict[str, Any]:
+    """One exported label: what `label import` reads back, plus who, when and how it was given."""
+    return {
+        "passage_id": row.passage_id,
+        "text": row.text,
+        "lang": row.lang,
+        "labels": list(row.labels),
+        "annotator": row.annotator,
+        "origin": row.origin,
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+    }
+
+
+def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any]]:
+    """The labels in force (each labeled passage's latest, then each labeled free text's latest); with
+    `history`, every earlier label of a passage or text too, oldest first. A stored passage's label also
+    says where the passage is: its report's "report_sha256" and its "seq" there, which name it in any store
+    holding that report, whatever its id there."""
+    rows = list(corpus.labeled_examples())
+    places = corpus.passage_places(row.passage_id for row in rows if row.passage_id is not None)
+    for row in rows:
+        if row.passage_id is not None:
+            sha, seq = places.get(row.passage_id, (None, None))
+            place = {"text": row.text, "lang": row.lang, "report_sha256": sha, "seq": seq}
+            olds = corpus.label_history(row.passage_id) if history else [row]
+            yield from (export_row(old) | place for old in olds)
+        elif history and row.text is not None:
+            yield from (export_row(old) for old in corpus.text_label_history(row.text))
+        else:
+            yield export_row(row)
