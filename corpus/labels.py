@@ -1,9 +1,10 @@
-"""Human and imported gold labels: adding them, their history, and the examples retraining reads."""
+"""Human and imported gold labels: adding them, their history, and the examples retraining reads (whether a
+label given is the one in force already, `same_label`: corpus/label_in_force.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -11,11 +12,20 @@ from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError
 from corpus.filters import language_code
+from corpus.label_in_force import (
+    NO_LANG,
+    changing,
+    in_force_on_passages,
+    in_force_on_texts,
+    is_language_code,
+    label_keys,
+    lang_key,
+    stored_lang,
+)
 from corpus.labelstate import (
     carry_late_labels,
     chunks,
     labels_came_over,
-    newest_label_rows,
     rebuild,
     set_human_labels_many,
 )
@@ -180,7 +190,7 @@ class LabelsMixin(StoreBase):
                 raise CorpusError("a labeled text must not be empty")
             if "\x00" in text:
                 raise CorpusError("a labeled text must not hold a NUL character")
-            checked.append((text, (_checked(given), _stored_lang(lang) if lang else None)))
+            checked.append((text, (_checked(given), stored_lang(lang) if lang else None)))
         return checked
 
     def passages_with_text(self, texts: Iterable[str]) -> dict[str, list[int]]:
@@ -329,8 +339,8 @@ def _write_passage_labels(
         raise CorpusError(f"no passage with id {missing[0]}")
     todo: Sequence[int] = range(len(checked))
     if if_changed:
-        held = _in_force_on_passages(conn, sorted(wanted))
-        todo = _changing(checked, held, lambda given: _keys(given, origin))
+        held = in_force_on_passages(conn, sorted(wanted))
+        todo = changing(checked, held, lambda given: label_keys(given, origin))
     for index in todo:
         pid, given = checked[index]
         row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator, "origin": origin}
@@ -352,143 +362,19 @@ def _write_text_labels(
     written: list[int | None] = [None] * len(checked)
     if not checked:
         return written
-    held = _in_force_on_texts(conn, sorted({text for text, _ in checked}))
+    held = in_force_on_texts(conn, sorted({text for text, _ in checked}))
     for text, (_, lang) in checked:
-        if lang is not None and not _is_code(lang) and held.get(text, _NO_LANG).lang != lang:
+        if lang is not None and not is_language_code(lang) and held.get(text, NO_LANG).lang != lang:
             language_code(lang)  # raises CorpusError, saying why
     todo: Sequence[int] = range(len(checked))
     if if_changed:
-        todo = _changing(checked, held, lambda item: _keys(item[0], origin, (_lang_key(item[1]),)))
+        todo = changing(checked, held, lambda item: label_keys(item[0], origin, (lang_key(item[1]),)))
     for index in todo:
         text, (given, lang) = checked[index]
         row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
                "origin": origin, "created_at": utcnow()}  # fmt: skip
         written[index] = _insert_label(conn, row)
     return written
-
-
-def _is_code(lang: str) -> bool:
-    try:
-        language_code(lang)
-    except CorpusError:
-        return False
-    return True
-
-
-def _stored_lang(lang: str) -> str:
-    """A language as it is stored: its code (language_code), or, when it is none, as given."""
-    try:
-        return language_code(lang)
-    except CorpusError:
-        return lang
-
-
-def _lang_key(lang: str | None) -> str | None:
-    """What `same_label` compares of a free text's language: its code, so that "es-MX" stored by an older
-    release is "es" given now; a language that is not a code (stored "portuguese") compares as itself."""
-    return None if lang is None else _stored_lang(lang)
-
-
-_K = TypeVar("_K", int, str)  # a passage id, or a free text
-_G = TypeVar("_G")  # what an item gives: its label (and a free text's language)
-
-
-class _Keys(NamedTuple):
-    """An item's `same_label` keys: of the row it would write, and of the label in force it restates."""
-
-    writes: Hashable
-    restates: Hashable | None  # None: the item says nothing of where its label came from
-
-
-class _InForce(NamedTuple):
-    """The `same_label` key of a passage's (or text's) label in force, whether that label is a copy
-    of another passage's (carried over when a report was read again), and a free text's language as
-    stored."""
-
-    key: Hashable
-    copy: bool = False
-    lang: str | None = None
-
-
-_NO_LANG = _InForce(None)
-
-
-def same_label(held: Hashable | None, given: Hashable) -> bool:
-    """Whether two `same_label` keys are one label: the same label set (sorted, as validate_labels gives
-    it; an empty set is "none"), the same annotator (no annotator only matches no annotator) and the same
-    origin ("human", "import", ...); for a free text also the same language. `held` is None when nothing
-    is in force. A different set, or the same set from another annotator or by another route (a person's
-    `label add` after an import), is a new label: it supersedes the one in force and both stay in the
-    history.
-
-    An item is identical to the label in force (`_identical`), so that recording it would change nothing,
-    when it would write that very row, or when it restates it: a label file (`label export`) gives the
-    label in force's labels, annotator and origin. A copy of another passage's label is only ever
-    identical to a restatement of it: a label given to the passage itself is the person's own, which later
-    labels of the old passage no longer override (corpus.labelstate.carry_late_labels), so it is recorded;
-    a store's own export imported back is not such a label."""
-    return held is not None and held == given
-
-
-def _identical(in_force: _InForce | None, given: _Keys) -> bool:
-    """`same_label` for an item against the label in force (None: there is none)."""
-    if in_force is None:
-        return False
-    if given.restates is not None and same_label(in_force.key, given.restates):
-        return True
-    return not in_force.copy and same_label(in_force.key, given.writes)
-
-
-def _changing(
-    items: Sequence[tuple[_K, _G]], held: Mapping[_K, _InForce], keys: Callable[[_G], _Keys]
-) -> list[int]:
-    """The positions of the items that change something, in order. `held` is the label in force of each
-    passage (or text) that has one; `keys(given)` an item's keys.
-
-    An item is left out when it is identical to the label in force just before it: the stored one, or the
-    one an earlier item for the same passage just gave (a file that repeats a line records it once). And
-    every item for a passage is left out when the last of them is identical to the stored label in force:
-    the file would end where the passage already is. So a file that labels a passage twice (a line, then
-    its correction further down) imported again changes nothing either; imported over another label, it
-    records both, as before."""
-    last = {target: index for index, (target, _) in enumerate(items)}
-    settled = {target for target, at in last.items() if _identical(held.get(target), keys(items[at][1]))}
-    now = dict(held)
-    changing = []
-    for index, (target, given) in enumerate(items):
-        item_keys = keys(given)
-        if target in settled or _identical(now.get(target), item_keys):
-            continue
-        now[target] = _InForce(item_keys.writes)
-        changing.append(index)
-    return changing
-
-
-def _keys(given: GivenLabel, origin: str, extra: tuple[Hashable, ...] = ()) -> _Keys:
-    """An item's keys, stored with `origin`; `extra` (a free text's language) ends both."""
-    labels = tuple(given.labels)
-    restates = None if given.restates is None else (labels, given.annotator, given.restates, *extra)
-    return _Keys((labels, given.annotator, origin, *extra), restates)
-
-
-def _in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, _InForce]:
-    """The label in force of each labeled passage (a copy of another passage's marked so): a few queries,
-    not one per passage."""
-    return {
-        int(row.passage_id): _InForce(_key(row), copy=row.carried_from is not None)
-        for row in newest_label_rows(conn, passage_ids)
-    }
-
-
-def _in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, _InForce]:
-    """The label in force of each labeled free text, its language in its key."""
-    rows = newest_label_rows(conn, texts, free_texts=True)
-    return {str(row.text): _InForce((*_key(row), _lang_key(row.lang)), lang=row.lang) for row in rows}
-
-
-def _key(row: Any) -> tuple[tuple[str, ...], str | None, str]:
-    """A stored label's (labels, annotator, origin), its labels sorted as validate_labels gives them."""
-    return tuple(sorted(set(row.labels or []))), row.annotator, row.origin
 
 
 def _insert_label(conn: Connection, row: dict[str, Any]) -> int:

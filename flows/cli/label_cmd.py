@@ -71,8 +71,8 @@ AnnotatorOpt = Annotated[
 
 def _label_by_hand(corpus: Corpus, passage_id: int, labels: list[str], annotator: str | None) -> bool:
     """A person's label for a passage (`label add`, `label none`), unless it is the label in force already
-    (the same labels from the same annotator, given by hand: corpus.labels.same_label), which would only
-    repeat a row in the history. Whether a label was recorded."""
+    (the same labels from the same annotator, given by hand: corpus.label_in_force.same_label), which
+    would only repeat a row in the history. Whether a label was recorded."""
     who = annotator or default_annotator()
     return bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
 

@@ -231,7 +231,7 @@ def check_languages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> No
 
 class Imported(NamedTuple):
     """What an import stored: labels on stored passages, labels on free texts, the lines left out
-    because they would change nothing (corpus.labels.same_label: already the label in force), and the
+    because they would change nothing (corpus.label_in_force.same_label: already the label in force), and the
     lines re-attached by text with the passages they labeled (more when a text is stored twice)."""
 
     on_passages: int

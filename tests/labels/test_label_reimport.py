@@ -1,5 +1,5 @@
 """`citsec label import` run again on the same file changes nothing, and says so; a changed label or another
-annotator is still a new label (corpus.labels.same_label says what identical means). `label add` and
+annotator is still a new label (corpus.label_in_force.same_label says what identical means). `label add` and
 `label none` follow the same rule. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
