@@ -503,8 +503,8 @@ def relabel_store(
     this citsec's rules, each read in its report, and record those rules. Human labels stay; other
     versions keep their predictions and the rules they were made under (`models promote` labels every
     passage again for a version whose rules are older). `between_batches`, `progress` (passages done in
-    each batch): see models.retrain.reclassify."""
-    from models.retrain import reclassify
+    each batch): see models.reclassify.reclassify."""
+    from models.reclassify import reclassify
 
     before = corpus.model_labels()
     count = reclassify(corpus, model, between_batches=between_batches, progress=progress)

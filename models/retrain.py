@@ -43,19 +43,19 @@ from models.domain import SeedText
 from models.errors import ModelError
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
+from models.reclassify import RECLASSIFY_BATCH, keep_restorable, reclassify
 from models.registry import (
     FINGERPRINT,
     LoadedModel,
     load_model,
     register_model,
-    register_seed_model,
     seed_model,
     trained_before,
 )
 from models.retrain_report import holdout_metrics
 from models.seed_data import SEED_DIR, load_seed
 from models.seed_version import fingerprint_of
-from models.topic import LABEL_RULES_VERSION, record_label_rules, unlabelable
+from models.topic import unlabelable
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -72,7 +72,6 @@ MIN_HOLDOUT_LABELS = 5
 # `--promote auto` judges on at least this many held-out labels (about 100 labels in all at a 20 % share):
 # on fewer, one passage moves a label's F1 by 0.1 or more, and "not worse" is mostly a draw.
 MIN_JUDGED_LABELS = 20
-RECLASSIFY_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -388,53 +387,6 @@ def decide(
     if new.macro_f1 >= old.macro_f1:
         return Decision(True, f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}")
     return Decision(False, f"held-out macro-F1 {new.macro_f1:.3f} < current {old.macro_f1:.3f}")
-
-
-def reclassify(
-    corpus: Corpus, model: LoadedModel, batch_size: int = RECLASSIFY_BATCH, *, missing_only: bool = False,
-    between_batches: Callable[[], None] = lambda: None, progress: Callable[[int], None] = lambda done: None,
-) -> int:
-    """Store `model`'s predictions for every current passage, each read in its report (models.context),
-    one transaction per batch of whole reports; returns the count. `missing_only` predicts only the
-    reports with a passage the model has no prediction for (stored after it was last promoted, or never
-    promoted): what promoting it needs. Records the labeling rules (LABEL_RULES_VERSION) the model's
-    predictions were made under: this citsec's once it predicted every passage; with `missing_only`, the
-    older of those and the ones recorded (models.topic.record_label_rules). `between_batches` runs before
-    each batch (a stop check: a run stopped halfway leaves the older rules recorded, to be done again);
-    `progress` gets the number of passages stored after each batch."""
-    done = 0
-    progress(0)  # started: a bar shows from here, not after the first batch
-    unpredicted_by = model.version if missing_only else None
-    for batch in corpus.iter_passage_texts(batch_size, unpredicted_by=unpredicted_by):
-        between_batches()
-        predictions = model.predict(
-            [row.text for row in batch], [row.lang for row in batch],
-            reports=[row.report_id for row in batch], kinds=[row.kind for row in batch],
-        )
-        corpus.add_predictions(
-            model.version,
-            [
-                (row.id, label, prediction.scores[label], label in prediction.labels)
-                for row, prediction in zip(batch, predictions, strict=True)
-                for label in LABELS
-            ],
-        )
-        done += len(batch)
-        progress(len(batch))
-        log.debug("re-classified %d passages", done)
-    if missing_only:
-        record_label_rules(corpus, model.version)
-    else:
-        corpus.set_label_rules(model.version, LABEL_RULES_VERSION)
-    return done
-
-
-def keep_restorable(corpus: Corpus, current: LoadedModel) -> None:
-    """Store the outgoing model's artifact when the registry only knows its predictions (a built-in
-    seed model recorded by ingest), so `citsec models promote` can roll back to it."""
-    row = corpus.model_version(current.version)
-    if row is not None and not row.has_artifact:
-        register_seed_model(corpus, current)
 
 
 class Stored(NamedTuple):

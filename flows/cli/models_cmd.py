@@ -117,8 +117,8 @@ def promote_command(
     Example: citsec models promote m-20250101120000-1a2b3c4d
     """
     from corpus import Corpus
+    from models.reclassify import reclassify
     from models.registry import SEED_ALIAS, builtin_seed_version, load_model, register_seed_model, seed_model
-    from models.retrain import reclassify
     from models.topic import older_label_rules
 
     cache_dir = Settings.from_env().cache_dir

@@ -258,8 +258,8 @@ def test_a_reference_list_is_stored_unlabeled_and_untagged_through_retag_and_rec
     from flows.cli.common import out_console
     from flows.retag import retag_store
     from models.queue import label_queue
+    from models.reclassify import reclassify
     from models.registry import load_model
-    from models.retrain import reclassify
 
     folder = _copy_samples(samples_dir, tmp_path / "in", ("beyond_mano_dura_northern_triangle_en.pdf",))
     assert ingest_local([str(folder)], db_url=db_url, workers=1).new == 1

@@ -27,7 +27,7 @@ class Material:
 
 
 def fill_store(store: Corpus, material: Material, small_seed_model: LoadedModel) -> Corpus:
-    from models.retrain import reclassify
+    from models.reclassify import reclassify
 
     by_lang = sorted(material.stored, key=lambda p: p.lang)
     for r in range(0, len(by_lang), PASSAGES_PER_REPORT):

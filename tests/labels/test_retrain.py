@@ -18,6 +18,7 @@ from models.classifier import StrategyClassifier
 from models.errors import ModelError
 from models.evaluation import evaluate
 from models.labels import LABELS, labels_to_matrix
+from models.reclassify import keep_restorable, reclassify
 from models.registry import LoadedModel, load_model
 from models.retrain import (
     MIN_JUDGED_LABELS,
@@ -28,8 +29,6 @@ from models.retrain import (
     fit_weighted,
     gather,
     human_examples,
-    keep_restorable,
-    reclassify,
     retrain,
     split_holdout,
     too_few_to_judge,
