@@ -30,12 +30,12 @@ from flows.pipeline import (
     one_line,
     plan_fetches,
     read_report,
-    relabel_if_rules_changed,
     rereads,
     store_outcome,
     stored_before,
     stored_reading,
 )
+from flows.relabel import relabel_if_rules_changed
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, StoredReport, is_url, resolve_sources
 from flows.workers import Job, WorkerConfig, close_pool, open_pool
@@ -67,7 +67,7 @@ class IngestSummary:
     # now: their labels stay with the old version.
     labels_left: int = 0
     # When the store's labels were given under older labeling rules than this citsec's: the line saying
-    # so and what labeling every passage again came to (flows.pipeline.relabel_if_rules_changed).
+    # so and what labeling every passage again came to (flows.relabel.relabel_if_rules_changed).
     relabeled: str | None = None
     # Of the unchanged reports, those stored as failed: not tried again until their bytes change (or newer
     # extractors read reports differently). Counted when the run ends.
@@ -164,7 +164,7 @@ def emit(event: str, value: Any) -> None:
 
 
 def relabel_after_ingest(corpus: Corpus, cache_dir: Path | None) -> str | None:
-    """flows.pipeline.relabel_if_rules_changed, telling the run's listeners how far it is."""
+    """flows.relabel.relabel_if_rules_changed, telling the run's listeners how far it is."""
     return relabel_if_rules_changed(corpus, cache_dir, lambda done, total: emit("relabel", (done, total)))
 
 

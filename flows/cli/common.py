@@ -72,7 +72,7 @@ def note_older_label_rules(corpus: Corpus) -> None:
     older = older_label_rules(corpus)
     if older is None:
         return
-    from flows.pipeline import older_rules_said, unavailable_model
+    from flows.relabel import older_rules_said, unavailable_model
 
     missing = unavailable_model(corpus)
     todo = f"but {missing}" if missing else "run `citsec db reclassify` to label the passages again"

@@ -74,7 +74,7 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     """
     from corpus import Corpus
     from flows.cli.common import UserError
-    from flows.pipeline import relabel_store, unavailable_model
+    from flows.relabel import relabel_store, unavailable_model
     from flows.settings import Settings
     from models.registry import load_model
 

@@ -14,7 +14,7 @@ from revisions import migrate
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from flows.cli import main
 from flows.ingest import run_ingest
-from flows.pipeline import relabel_if_rules_changed, relabel_store
+from flows.relabel import relabel_if_rules_changed, relabel_store
 from flows.run import IngestSummary, ingest_local, progress_listener
 from models.labels import LABELS
 from models.registry import load_model
