@@ -180,20 +180,31 @@ def server_problem(url: str, timeout: float = SERVER_CHECK_TIMEOUT_S) -> str | N
     """Why the Prefect server PREFECT_API_URL names cannot take a run (it does not answer, or answers as
     no Prefect API does), in words for a one-line error; None when it answers its health check. Asked
     before a command starts anything, so that a stopped server or a mistyped URL is a line, not
-    Prefect's traceback after the workers have loaded."""
+    Prefect's traceback after the workers have loaded.
+
+    The request is made as Prefect's client makes it: through the same proxies, with the certificate
+    settings it reads (PREFECT_API_SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY), following
+    redirects. A server that asks for credentials (401, 403: an authenticating proxy, Prefect Cloud)
+    answers: the client will give them."""
     loopback_bypasses_proxies()  # as Prefect's own client will reach it
     health = url.rstrip("/") + "/health"
     try:
-        response = httpx.get(health, timeout=timeout)
+        response = httpx.get(health, timeout=timeout, verify=_verify(), follow_redirects=True)
     except httpx.HTTPError as exc:
         reason = str(exc) or type(exc).__name__
         return f"the Prefect server at {url} does not answer ({reason})"
-    if response.status_code != 200:
-        return (
-            f"{health} answered {response.status_code}: is {url} a Prefect server's API URL "
-            "(http://HOST:4200/api)?"
-        )
+    if response.status_code == 404:
+        return f"{health} answered 404: is {url} a Prefect server's API URL (http://HOST:4200/api)?"
+    if response.status_code >= 400 and response.status_code not in (401, 403):
+        return f"the Prefect server at {url} answered {response.status_code} to its health check"
     return None
+
+
+def _verify() -> bool | str:
+    """httpx's `verify` as Prefect's client sets it from the environment."""
+    if os.environ.get("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "").strip().lower() in ("1", "true", "yes"):
+        return False
+    return os.environ.get("PREFECT_API_SSL_CERT_FILE") or True
 
 
 def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:

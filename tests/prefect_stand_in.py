@@ -1,5 +1,6 @@
 """A loopback HTTP server standing in for a Prefect server's API in commands that only check it answers
-(flows.prefect_api.server_problem): GET /api/health is 200 "true", anything else 404."""
+(flows.prefect_api.server_problem): GET /api/health is 200 "true"; under /locked it asks for credentials
+(401), under /broken it fails (500), under /moved it redirects to /api/health; anything else is 404."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class _Health(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        found = self.path.rstrip("/") == "/api/health"
-        body = b"true" if found else b'{"detail": "Not Found"}'
-        self.send_response(200 if found else 404)
+        path = self.path.rstrip("/")
+        statuses = {"/api/health": 200, "/locked/api/health": 401, "/broken/api/health": 500}
+        status = 307 if path == "/moved/api/health" else statuses.get(path, 404)
+        body = b"true" if status == 200 else b'{"detail": "no"}'
+        self.send_response(status)
+        if status == 307:
+            self.send_header("Location", "/api/health")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

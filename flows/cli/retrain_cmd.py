@@ -106,6 +106,11 @@ def retrain_command(
 
     if design not in DESIGNS:
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
+    if not no_prefect:  # before anything is said or done: a server that is down is the one line
+        check_configured_prefect(
+            "start it (prefect server start), unset PREFECT_API_URL to record the retrain in a temporary "
+            "one, or use --no-prefect"
+        )
     passages = _before_training(db, promote)
     bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (
         passages_bar("reclassify", passages, hidden_until_first=True)
@@ -121,10 +126,6 @@ def retrain_command(
         with Corpus.open(db, must_exist=True) as corpus, bar as advance:
             result = retrain(corpus, promote.value, config, progress=advance or (lambda done: None))
     else:
-        check_configured_prefect(
-            "start it (prefect server start), unset PREFECT_API_URL to record the retrain in a temporary "
-            "one, or use --no-prefect"
-        )
         from flows.prefect_env import quiet_prefect
 
         quiet_prefect()  # before Prefect is first imported: it reads its settings once

@@ -16,6 +16,7 @@ from flows.cli.common import (
     OutputFormat,
     UserError,
     app,
+    check_configured_prefect,
     err_console,
     out_console,
 )
@@ -182,6 +183,7 @@ def schedule_command(
         check_spec(spec, api_url, registered)
     except ScheduleError as exc:
         raise UserError(str(exc)) from None
+    check_configured_prefect("start it (prefect server start) or set PREFECT_API_URL to one that runs")
     from flows.schedule import serve_schedules
 
     # The store is created now, if it is new, so that a --db no run could write fails here in one line;

@@ -48,6 +48,12 @@ def test_server_problem_tells_a_stopped_server_a_wrong_url_and_a_working_one(now
         assert server_problem(wrong) == (
             f"{wrong}/health answered 404: is {wrong} a Prefect server's API URL (http://HOST:4200/api)?"
         )
+        # Credentials asked for (a proxy, Prefect Cloud): it answers, the client will log in. A redirect
+        # (http to https, say) is followed, as Prefect's client follows it. A failing server is said.
+        assert server_problem(api.replace("/api", "/locked/api")) is None
+        assert server_problem(api.replace("/api", "/moved/api")) is None
+        broken = api.replace("/api", "/broken/api")
+        assert server_problem(broken) == f"the Prefect server at {broken} answered 500 to its health check"
 
 
 def test_ingest_says_the_server_does_not_answer_and_creates_no_store(
@@ -68,8 +74,8 @@ def test_ingest_says_the_server_does_not_answer_and_creates_no_store(
 def test_retrain_says_the_server_does_not_answer(
     nowhere: str, sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with Corpus.open(sqlite_url):
-        pass
+    with Corpus.open(sqlite_url) as corpus:  # a label: --promote auto would say first it will not promote
+        corpus.add_text_labels("Soldiers raided the port.", ["enforcement"], lang="en")
     code, out, err = run_cli(capsys, "retrain", "--db", sqlite_url)
     assert (code, out) == (2, "")
     assert err.startswith(f"error: the Prefect server at {nowhere} does not answer (")
