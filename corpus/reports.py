@@ -162,18 +162,17 @@ class ReportsMixin(StoreBase):
             row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()
         return _report_row(row) if row else None
 
-    def count_failed(self, sha256s: Iterable[str]) -> int:
-        """How many of these contents are stored as failed reports (an ingest's unchanged reports that it
-        did not try again)."""
-        count = 0
+    def failed_among(self, sha256s: Iterable[str]) -> set[str]:
+        """Those of these contents stored as failed reports (an ingest's unchanged reports that it did not
+        try again), superseded ones included: the bytes failed, whatever their file became since."""
+        failed: set[str] = set()
         with self._read() as conn:
             for chunk in chunks(sorted(set(sha256s))):
-                count += conn.execute(
-                    select(func.count(func.distinct(Report.sha256))).where(
-                        Report.sha256.in_(chunk), Report.status == "failed", Report.superseded_by.is_(None)
-                    )
-                ).scalar_one()
-        return count
+                rows = conn.execute(
+                    select(Report.sha256).where(Report.sha256.in_(chunk), Report.status == "failed")
+                )
+                failed.update(sha for sha in rows.scalars() if sha is not None)
+        return failed
 
     def has_whole_report(self, sha256: str, extractor_version: str | None = None) -> bool:
         """True when content with this sha256 needs no more work: stored as failed or empty, or stored

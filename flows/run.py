@@ -253,7 +253,9 @@ class IngestRun:
         self.cache = ValidatorCache(self.settings.cache_dir)
         self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger))
         self.config = WorkerConfig.for_run(self.settings, self.db_url, self.policy)
-        self.unchanged: list[str] = []  # the unchanged reports' sha256, for summary.failed_before
+        # The unchanged reports' sha256 (one per report) and those this run failed on: summary.failed_before.
+        self.unchanged: list[str] = []
+        self.failed_now: list[str] = []
 
     def __enter__(self) -> IngestRun:
         return self
@@ -294,8 +296,8 @@ class IngestRun:
         if outcome.sha256 and outcome.status != FAILED and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
         self.summary.add(outcome)
-        if outcome.status == UNCHANGED and outcome.sha256 is not None:
-            self.unchanged.append(outcome.sha256)
+        if outcome.sha256 is not None and outcome.status in (UNCHANGED, FAILED):
+            (self.unchanged if outcome.status == UNCHANGED else self.failed_now).append(outcome.sha256)
         emit("report", outcome)
 
     def __exit__(
@@ -305,7 +307,9 @@ class IngestRun:
             self.cache.save()
             self.summary.seconds = time.perf_counter() - self.started
             if self.unchanged and exc is None:
-                self.summary.failed_before = self.corpus.count_failed(self.unchanged)
+                # A copy of bytes this run failed on failed now, not before.
+                failed = self.corpus.failed_among(self.unchanged) - set(self.failed_now)
+                self.summary.failed_before = sum(sha in failed for sha in self.unchanged)
             if exc is not None:
                 why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else one_line(exc)
                 self.summary.errors.append(f"{RUN_STOPPED}{why}")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
+from reportlab.pdfgen import canvas
 
-from corpus import Corpus
 from flows.run import ingest_local
 
 NOTE = "note: 2 of the unchanged reports failed before and were not tried again"
@@ -27,16 +27,25 @@ def folder(tmp_path: Path) -> Path:
     return folder
 
 
+def _text_pdf(path: Path, text: str) -> None:
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(72, 720, text)
+    pdf.save()
+
+
 def test_the_summary_counts_unchanged_reports_that_failed_before(folder: Path, db_url: str) -> None:
+    # A copy of a broken file in the same run: its bytes fail in this run, not before it.
+    (folder / "bad-copy.pdf").write_bytes((folder / "bad.pdf").read_bytes())
     first = ingest_local([str(folder)], db_url=db_url, workers=1)
-    assert (first.new, first.failed, first.failed_before) == (1, 2, 0)
+    assert (first.new, first.failed, first.unchanged, first.failed_before) == (1, 2, 1, 0)
+    # Reports, not contents: the two copies are two reports that failed before.
     again = ingest_local([str(folder)], db_url=db_url, workers=1)
-    assert (again.new, again.unchanged, again.failed, again.failed_before) == (0, 3, 0, 2)
+    assert (again.new, again.unchanged, again.failed, again.failed_before) == (0, 4, 0, 3)
     (folder / "worse.pdf").unlink()  # gone from the folder: not this run's report, whatever the store holds
-    once_more = ingest_local([str(folder)], db_url=db_url, workers=1)
-    assert (once_more.unchanged, once_more.failed_before) == (2, 1)
-    with Corpus.open(db_url) as corpus:
-        assert corpus.count_failed([]) == 0
+    # bad.pdf mended: its new version supersedes the failed one, whose bytes the copy still holds.
+    _text_pdf(folder / "bad.pdf", "Soldiers patrol the border crossing at Tecun Uman.")
+    mended = ingest_local([str(folder)], db_url=db_url, workers=1)
+    assert (mended.new, mended.unchanged, mended.failed_before) == (1, 2, 1)
 
 
 def test_the_ingest_command_says_which_unchanged_reports_failed_before(
