@@ -85,6 +85,16 @@ class RegistryMixin(StoreBase):
             raise CorpusError(f"no model version {version!r}")
         return row.artifact
 
+    def update_model_metrics(self, version: str, metrics: Mapping[str, Any]) -> None:
+        """Merge `metrics` into a version's stored metrics (a retrain that took it again records its
+        latest held-out judgment)."""
+        with self._write() as conn:
+            row = conn.execute(select(ModelVersion.metrics).where(ModelVersion.version == version)).first()
+            if row is None:
+                raise CorpusError(f"no model version {version!r}")
+            merged = {**(row.metrics or {}), **metrics}
+            conn.execute(update(ModelVersion).where(ModelVersion.version == version).values(metrics=merged))
+
     def promote(self, version: str) -> None:
         """Make `version` the promoted model; effective labels follow its predictions from now on."""
         with self._write(PG_LOCK_LABELS) as conn:

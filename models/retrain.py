@@ -55,7 +55,7 @@ from models.registry import (
 from models.retrain_report import holdout_metrics
 from models.seed_data import SEED_DIR, load_seed
 from models.seed_version import fingerprint_of
-from models.topic import unlabelable
+from models.topic import older_label_rules, unlabelable
 from models.training import DESIGNS, SHIPPED_DESIGN, training_metrics
 
 if TYPE_CHECKING:
@@ -328,9 +328,15 @@ def candidate(
     fingerprint = training_fingerprint(data, config)
     same = trained_before(corpus, fingerprint)
     if same is not None:
-        log.info("the same examples and settings trained %s before: taking it, no training", same.version)
-        model = load_model(corpus, same.version, cache_dir=config.cache_dir)
-        return Candidate(model.estimator, float(same.metrics.get("cv_macro_f1") or 0.0), fingerprint, same)
+        try:
+            model = load_model(corpus, same.version, cache_dir=config.cache_dir)
+        except ModelError as exc:  # a damaged artifact: fit again (and store the new fit, which wins later)
+            log.warning("the same examples and settings trained %s before, but it cannot be loaded (%s): "
+                        "training again", same.version, exc)  # fmt: skip
+        else:
+            log.info("the same examples and settings trained %s before: taking it, no training", same.version)
+            cv_macro_f1 = float(same.metrics.get("cv_macro_f1") or 0.0)
+            return Candidate(model.estimator, cv_macro_f1, fingerprint, same)
     estimator, cv_macro_f1 = fit(data, config)
     return Candidate(estimator, cv_macro_f1, fingerprint)
 
@@ -354,7 +360,6 @@ def score(
     decided = (proba >= estimator.thresholds_).astype(int)
     decided[unlabelable(texts, [e.kind for e in examples])] = 0  # as LoadedModel.predict
     return evaluate(y, decided, [e.lang for e in examples])
-
 
 
 def current_model(corpus: Corpus, config: RetrainConfig) -> LoadedModel:
@@ -405,12 +410,17 @@ def register_and_promote(
 ) -> Stored:
     """Store the new version with its metrics (a candidate the registry holds already is not stored
     again); when promoted, predict every passage, then promote it (`progress` gets the passages each
-    batch predicted). A candidate promoted already needs no re-classification.
+    batch predicted). A candidate promoted already, whose stored labels this citsec's rules gave, needs no
+    re-classification.
 
     Predictions are stored before promotion, so passages switch to the new model all at once."""
     same = candidate.same
     if same is not None:
         version = same.version
+        # Its latest judgment: new labels may have joined the held-out share only.
+        corpus.update_model_metrics(version, {
+            **result_metrics, "holdout_examples": len(data.holdout), "decision": decision.reason,
+        })  # fmt: skip
     else:
         version = register_model(corpus, candidate.estimator, extra_metrics={
             **result_metrics,
@@ -423,7 +433,8 @@ def register_and_promote(
             FINGERPRINT: candidate.fingerprint,
         })
     reused = same is not None
-    if not decision.promote or (same is not None and same.promoted):
+    labels_current = same is not None and same.promoted and older_label_rules(corpus, version) is None
+    if not decision.promote or labels_current:
         return Stored(version, 0, reused)
     if current is not None:
         keep_restorable(corpus, current)
@@ -436,8 +447,8 @@ def register_and_promote(
 
 def training_fingerprint(data: TrainingData, config: RetrainConfig) -> str:
     """models.seed_version.training_fingerprint of a retrain's examples (seed, then human) and settings."""
-    weighted = [(e.text, e.labels, 1) for e in data.seed]
-    weighted += [(e.text, e.labels, config.human_weight) for e in data.human]
+    weighted = [(True, e.text, e.labels, 1) for e in data.seed]
+    weighted += [(False, e.text, e.labels, config.human_weight) for e in data.human]
     return fingerprint_of(weighted, config.design)
 
 

