@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 from cli_runner import run_cli
 
 from corpus import Corpus, PassageFilter
 from flows.run import ingest_local
-from models.artifacts import artifact_digest
-from models.registry import builtin_seed_version
 
 
-def _cache_with_seed_stand_in(model_store: Path, cache: Path) -> str:
-    """A cache holding the built-in seed version's files, as a run before model cards left them.
-
-    The small test model stands in for the seed model, which takes a minute to train."""
-    with Corpus.open(f"sqlite:///{model_store}") as corpus:
-        data = corpus.model_artifact("flows-test-model")
-    assert data is not None
-    version = builtin_seed_version()
-    (cache / "models").mkdir(parents=True)
-    (cache / "models" / f"{version}.skops").write_bytes(data)
-    (cache / "models" / f"{version}.sha256").write_text(artifact_digest(data))
-    return version
-
-
-def test_ingest_registers_the_seed_model_it_used(tmp_path, samples_dir, model_store, monkeypatch, capsys):
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("CITSEC_CACHE_DIR", str(cache))
-    version = _cache_with_seed_stand_in(model_store, cache)
+def test_ingest_registers_the_seed_model_it_used(tmp_path, samples_dir, seed_stand_in, capsys):
+    # The cache holds the built-in seed version's files, as a run before model cards left them; the small
+    # test model stands in for the seed model, which takes a minute to train.
+    version = seed_stand_in
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copyfile(samples_dir / "honduras_state_of_exception_en.html", folder / "h.html")

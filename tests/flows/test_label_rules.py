@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from revisions import migrate
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from flows.cli import main
 from flows.ingest import run_ingest
 from flows.relabel import relabel_if_rules_changed, relabel_store
 from flows.run import IngestSummary, ingest_local, progress_listener
@@ -62,11 +62,9 @@ def _folder_of_one_report(tmp_path: Path, samples_dir: Path) -> Path:
 
 
 def _run(args: list[str], db_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    with pytest.raises(SystemExit) as done:
-        main([*args, "--db", db_url])
-    assert done.value.code == 0
-    captured = capsys.readouterr()
-    return captured.out, captured.err
+    code, out, err = run_cli(capsys, *args, "--db", db_url)
+    assert code == 0, err
+    return out, err
 
 
 @pytest.mark.parametrize("ingest", [run_ingest, ingest_local], ids=["prefect", "no-prefect"])

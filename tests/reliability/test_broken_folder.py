@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from brokenfiles import BROKEN, READABLE, copy_good_reports
+from cli_runner import run_cli
 from reliability_env import REPO, child_env
-
-from flows.cli import main
 
 # What each bad file must be recorded as: status and words its error must hold.
 EXPECTED = {
@@ -40,13 +39,7 @@ def _summary(stdout: str) -> dict[str, str]:
 
 def _reports(db_url: str, capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
     """`citsec reports --format json`, run in this process (a child would spend a second on imports)."""
-    capsys.readouterr()
-    try:
-        main(["reports", "--db", db_url, "--format", "json"])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
+    code, out, err = run_cli(capsys, "reports", "--db", db_url, "--format", "json")
     assert code == 0, err
     return {Path(row["uri"]).name: row for row in json.loads(out)}
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_runner import run_cli
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
 from corpus.glossary import _WORD, MAX_EXPANDED_TERMS, equivalents, expand_search, glossary, read_glossary
 from corpus.search import match_spans, parse_search, searched, stems
-from flows.cli import main
 
 TEXTS = (
     ("en", "Forced eradication of coca fields expanded after 2006."),  # 1
@@ -196,11 +196,9 @@ def test_cli_option_on_passages_and_stats(
     languages: Corpus, store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def run(*argv: str) -> str:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            assert not exc.code, capsys.readouterr().err
-        return capsys.readouterr().out
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 0, err
+        return out
 
     out = run("passages", "--db", store_url, "--search", "eradication", "--any-language", "-f", "jsonl")
     assert [json.loads(line)["id"] for line in out.splitlines()] == [1, 2, 3, 4, 11]
