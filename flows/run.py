@@ -178,14 +178,18 @@ def registered_sources(corpus: Corpus) -> dict[str, RegisteredSource]:
 def stored_report_urls(corpus: Corpus, remembered: Callable[[str], Remembered | None]) -> StoredReport:
     """Whether a URL's current report in the store is the one it served last (its sha256 `remembered`,
     flows.httpcache) and stored whole: a page read before, which resolution need not look at to tell it
-    from a feed (flows.sources.resolve_sources). Two look-ups, for URL SOURCEs only."""
+    from a feed (flows.sources.resolve_sources). Not one that failed: resolution looks again at what it
+    serves (a page that turned into a feed failed once, and is read as a feed the next run). Two
+    look-ups, for URL SOURCEs only."""
 
     def stored(url: str) -> bool:
         memo = remembered(url)
         if memo is None:
             return False
         row = corpus.report_by_uri(url)
-        return row is not None and row.sha256 == memo.sha256 and is_stored_complete(corpus, memo.sha256)
+        if row is None or row.status == FAILED or row.sha256 != memo.sha256:
+            return False
+        return is_stored_complete(corpus, memo.sha256)
 
     return stored
 
@@ -292,8 +296,10 @@ class IngestRun:
         return [Job.of(ref, by_id.get(ref.source_id) if ref.source_id is not None else None) for ref in refs]
 
     def record(self, outcome: Outcome) -> None:
-        """Count a stored outcome and remember what its URL served (flows.httpcache)."""
-        if outcome.sha256 and outcome.status != FAILED and is_url(outcome.uri):
+        """Count a stored outcome and remember what its URL served (flows.httpcache): bytes that failed
+        too, which the store holds as a failed report, so the next run asks for them conditionally and
+        needs no worker to find them unchanged."""
+        if outcome.sha256 and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
         self.summary.add(outcome)
         if outcome.sha256 is not None and outcome.status in (UNCHANGED, FAILED):

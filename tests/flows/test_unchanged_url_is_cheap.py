@@ -236,3 +236,26 @@ def test_the_validator_cache_remembers_a_url_without_validators_and_keeps_them_o
     assert b is not None and b.validators.last_modified == "Mon, 01 Dec 2026 10:00:00 GMT"
     again.put("http://b.example/r.pdf", Validators(), "ccc")  # new bytes, sent without validators
     assert again.get("http://b.example/r.pdf") == Remembered(Validators(), "ccc")
+
+
+def test_a_url_whose_bytes_failed_is_asked_conditionally_and_needs_no_worker(tmp_path, site, db_url):
+    # Its failure is remembered by its bytes (not tried again until they change): the next run asked for
+    # them whole, with no validators, and started a worker host to hash them and find them unchanged.
+    broken = b"%PDF-1.4\nnot a PDF at all"
+    with_etag = site.add("/r/broken.pdf", body=broken, content_type="application/pdf", etag='"b-1"')
+    without_validators = site.add("/r/worse.pdf", body=broken + b" either", content_type="application/pdf")
+    first = ingest_local([with_etag, without_validators], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (0, 2), first.errors
+
+    env, imports = watching_imports(tmp_path, ("spacy", "sklearn"))
+    before = len(site.requests)
+    command = [sys.executable, "-m", "flows", "ingest", with_etag, without_validators, "--db", db_url]
+    done = subprocess.run([*command, "--no-prefect"], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "2", "0"), done.stdout
+    assert "2 of the unchanged reports failed before" in done.stderr
+    assert imports.read_text() == "", "a re-ingest of URLs whose bytes failed started a worker host"
+    asked = site.requests[before:]
+    assert sorted(path for path, _ in asked) == ["/r/broken.pdf", "/r/worse.pdf"]
+    assert dict(asked)["/r/broken.pdf"].get("If-None-Match") == '"b-1"'
