@@ -119,10 +119,12 @@ def ingest_flow(
     workers: int | None = None,
     trigger: str = "cli",
     fetch_policy: FetchPolicy | None = None,
+    workers_here: bool = True,
 ) -> IngestSummary:
-    """Ingest reports from files, folders, URLs, feeds and registered sources into the store."""
+    """Ingest reports from files, folders, URLs, feeds and registered sources into the store
+    (`workers_here`: False when the task runner hands reports to Dask workers elsewhere)."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
-        refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get))
+        refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get), workers_here)
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):
@@ -164,7 +166,10 @@ def run_ingest(
         runner = ThreadPoolTaskRunner(max_workers=max(n, 1))  # threads only wait on the process pool
     configured = ingest_flow.with_options(task_runner=runner)
     try:
-        return configured(sources, db_url=db_url, workers=n, trigger=trigger, fetch_policy=fetch_policy)
+        return configured(
+            sources, db_url=db_url, workers=n, trigger=trigger, fetch_policy=fetch_policy,
+            workers_here=not dask_address,
+        )
     except OSError as exc:
         if not dask_address:
             raise

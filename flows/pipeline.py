@@ -133,7 +133,9 @@ def _tagger() -> Any:
 
 def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | None:
     """UNCHANGED for a local or already-fetched report whose bytes are stored; None when it needs work.
-    `is_known(sha256, password_given=False)` is is_stored_complete bound to a store.
+    `is_known(sha256, password_given=False, any_reading=False)` is is_stored_complete bound to a store.
+    A report of a source whose password variable is unset is settled as read_report settles it: its
+    older reading stays (UNCHANGED), or it fails for want of the password (FAILED, to store).
 
     The parent checks this before dispatching, so an unchanged folder never starts a worker."""
     if ref.error is not None or (ref.path is None and ref.content is None):
@@ -143,9 +145,12 @@ def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | No
     except OSError:
         return None  # the worker will report the read error
     sha = sha256_hex(data)
-    if not stored_whole(is_known, sha, ref):
-        return None
-    return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
+    no_password = ref.password_error is not None
+    if stored_whole(is_known, sha, ref) or (no_password and is_known(sha, any_reading=True)):
+        return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
+    if no_password:
+        return Outcome(ref.uri, FAILED, error=ref.password_error, source_id=ref.source_id)
+    return None
 
 
 def stored_whole(is_known: Callable[..., bool], sha256: str, ref: ReportRef) -> bool:

@@ -264,10 +264,12 @@ class IngestRun:
     def __enter__(self) -> IngestRun:
         return self
 
-    def plan(self, resolution: Resolution) -> list[ReportRef]:
+    def plan(self, resolution: Resolution, workers_here: bool = True) -> list[ReportRef]:
         """The reports that need a worker: unchanged local files are counted here and skipped, and
         remote ones get conditional-request validators when the store has the bytes they describe (the
-        pool fetches those before it needs a worker: WorkerPool._read_first)."""
+        pool fetches those before it needs a worker: WorkerPool._read_first). With `workers_here` (not
+        on Dask, whose workers read a source's password variable from their own environment), a report
+        whose source's password variable is unset here is settled here too (known_outcome)."""
         check_stop()  # resolving fetches feeds: it can take a while
         self.summary.errors.extend(resolution.errors)
         self.summary.unreadable += len(resolution.errors)
@@ -275,11 +277,11 @@ class IngestRun:
         is_known = functools.partial(is_stored_complete, self.corpus)
         todo = []
         for ref in plan_fetches(resolution.refs, self.cache.get, is_known):
-            outcome = known_outcome(ref, is_known)
+            outcome = known_outcome(ref if workers_here else replace(ref, password_error=None), is_known)
             if outcome is None:
                 todo.append(ref)
-            else:
-                self.record(outcome)
+            else:  # a failure settled here (no password) is stored as a worker's would be
+                self.record(store_or_fail(self.corpus, outcome) if outcome.status == FAILED else outcome)
         # Largest reports first: with a few workers, a big report handed out last would finish alone.
         todo.sort(key=_size_hint, reverse=True)
         return todo

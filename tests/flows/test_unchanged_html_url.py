@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from test_unchanged_url_is_cheap import summary_lines, watching_imports
+from import_watch import summary_lines, watching_imports
 
 from corpus import Corpus
 from flows.run import ingest_local, plan_local

@@ -6,13 +6,12 @@ Prefect server is configured to keep the run history)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from import_watch import summary_lines, watching_imports
 
 from corpus import Corpus
 from extractors import EXTRACTOR_VERSION
@@ -27,47 +26,6 @@ from flows.workers import Job, WorkerConfig, WorkerPool
 
 PDF = "plan_colombia_legacy_en.pdf"
 HEAVY = ("spacy", "sklearn", "prefect")
-
-# Put first on the PYTHONPATH of the command: every Python process it starts (the command, a worker host)
-# notes in CITSEC_TEST_IMPORTS each library named in CITSEC_TEST_WATCH that it imports, and a worker host
-# notes its start (as it starts: a host the command closes soon after may not get as far as spaCy).
-IMPORT_RECORDER = """
-import os, sys
-
-def _note(what):
-    with open(os.environ["CITSEC_TEST_IMPORTS"], "a") as log:
-        log.write(f"{os.getpid()} {what}\\n")
-
-class _Record:
-    def find_spec(self, name, path=None, target=None):
-        if name in os.environ["CITSEC_TEST_WATCH"].split(","):
-            _note(name)
-        return None
-
-if "host_main()" in " ".join(sys.orig_argv):
-    _note("worker host")
-sys.meta_path.insert(0, _Record())
-"""
-
-
-def watching_imports(tmp_path: Path, names: tuple[str, ...], **env: str) -> tuple[dict[str, str], Path]:
-    """The environment of a command whose processes note each import of `names` (with `env` on top of
-    this one's), and the file they note them in."""
-    recorder = tmp_path / "recorder"
-    recorder.mkdir(exist_ok=True)
-    (recorder / "sitecustomize.py").write_text(IMPORT_RECORDER)
-    imports = tmp_path / "imports.log"
-    imports.touch()
-    environ = {**os.environ, **env}
-    environ["PYTHONPATH"] = os.pathsep.join([str(recorder), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    environ["CITSEC_TEST_IMPORTS"], environ["CITSEC_TEST_WATCH"] = str(imports), ",".join(names)
-    return environ, imports
-
-
-def summary_lines(stdout: str) -> dict[str, str]:
-    """citsec ingest's summary: {"new": "0", "unchanged": "2", ...}."""
-    return dict(line.split(maxsplit=1) for line in stdout.strip().splitlines())
-
 
 def test_a_second_ingest_of_unchanged_urls_loads_neither_the_tagger_nor_the_model(
     tmp_path, site, samples_dir, db_url

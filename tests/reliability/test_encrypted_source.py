@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
+from import_watch import summary_lines, watching_imports
 from reliability_env import REPO, child_env
+from sqlalchemy import update
 
+from corpus import Corpus
+from corpus.schema import Report
 from extractors import ExtractionError, extract_bytes
 
 PASSWORD = "s3cret"
@@ -223,7 +227,9 @@ def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(t
     finally:
         httpd.shutdown()
         httpd.server_close()
-    assert seen == [None, None, '"v1"', None]
+    # The first fetch failed, its validators remembered all the same: the second run asks conditionally
+    # and finds it unchanged; with the password, the 304 is followed by a full fetch.
+    assert seen == [None, '"v1"', '"v1"', None]
 
 
 def test_a_reading_by_older_extractors_stays_while_the_password_is_unset(tmp_path, db_url, monkeypatch):
@@ -255,3 +261,33 @@ def test_a_reading_by_older_extractors_stays_while_the_password_is_unset(tmp_pat
     monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
     back = ingest_local(["inbox"], db_url=db_url, workers=1)
     assert (back.new, back.reread, back.unchanged, back.failed) == (0, 1, 0, 0), back.errors
+
+
+def test_an_unset_password_is_settled_without_a_worker(tmp_path, db_url, citsec):
+    # A report of a source whose variable is unset fails (nothing stored yet) or keeps its older reading:
+    # the run's plan settles both, as a worker would, so no worker host loads spaCy and the model for it.
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    encrypted_pdf(folder / "ministry.pdf")
+    with Corpus.open(db_url) as corpus:
+        corpus.add_source("enc", str(folder), "folder", password_env="CITSEC_TEST_PW")
+    unset = child_env(tmp_path)
+    unset.pop("CITSEC_TEST_PW", None)
+    env, imports = watching_imports(tmp_path, ("spacy", "sklearn"), **unset)
+
+    done = _run(citsec, env, "ingest", "enc", "--db", db_url, "--workers", "1", "--no-prefect")
+    assert done.returncode == 0 and summary_lines(done.stdout)["failed"] == "1", done.stderr
+    assert imports.read_text() == "", "a report that cannot be opened started a worker host"
+    with Corpus.open(db_url) as corpus:
+        [row] = corpus.reports()
+    assert row.status == "failed" and "CITSEC_TEST_PW" in (row.error or "")
+
+    done = _run(citsec, {**env, "CITSEC_TEST_PW": PASSWORD}, "ingest", "enc", "--db", db_url, "--no-prefect")
+    assert done.returncode == 0 and summary_lines(done.stdout)["new"] == "1", done.stderr
+    # As an older citsec's extractors would have left it.
+    with Corpus.open(db_url) as corpus, corpus.engine.begin() as conn:
+        conn.execute(update(Report).values(extractor_version="0.1"))
+    imports.write_text("")
+    done = _run(citsec, env, "ingest", "enc", "--db", db_url, "--workers", "1", "--no-prefect")
+    assert done.returncode == 0 and summary_lines(done.stdout)["unchanged"] == "1", done.stdout
+    assert imports.read_text() == "", "an older reading kept for want of the password started a worker host"
