@@ -18,6 +18,7 @@ server that lives for one command) and the event store (the flow and task runs a
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import signal
@@ -37,7 +38,8 @@ from flows.prefect_env import loopback_bypasses_proxies
 
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
 DRAIN_TIMEOUT_S = 30.0
-SERVER_CHECK_TIMEOUT_S = 10.0  # a configured server's health check; a stopped one is refused at once
+SERVER_CHECK_TIMEOUT_S = 10.0  # a configured server's version check; a stopped one is refused at once
+PREFECT_CLOUD_PREFIX = "https://api.prefect.cloud/"  # Prefect's PREFECT_CLOUD_API_URL default
 SERVER_ENV = {
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",  # Prefect's marker for its temporary server: only its light services
@@ -177,27 +179,59 @@ def temporary_api_unless_configured() -> contextlib.AbstractContextManager[Tempo
 
 
 def server_problem(url: str, timeout: float = SERVER_CHECK_TIMEOUT_S) -> str | None:
-    """Why the Prefect server PREFECT_API_URL names cannot take a run (it does not answer, or answers as
-    no Prefect API does), in words for a one-line error; None when it answers its health check. Asked
-    before a command starts anything, so that a stopped server or a mistyped URL is a line, not
-    Prefect's traceback after the workers have loaded.
+    """Why the Prefect server PREFECT_API_URL names cannot take a run, as a sentence saying what to do;
+    None when it can. Asked before a command starts anything, so that a stopped server, a mistyped URL
+    or missing credentials is a line, not Prefect's traceback after the workers have loaded.
 
-    The request is made as Prefect's client makes it: through the same proxies, with the certificate
-    settings it reads (PREFECT_API_SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY), following
-    redirects. A server that asks for credentials (401, 403: an authenticating proxy, Prefect Cloud)
-    answers: the client will give them."""
-    loopback_bypasses_proxies()  # as Prefect's own client will reach it
-    health = url.rstrip("/") + "/health"
+    It asks what Prefect's client asks first, the server's version (GET /admin/version, which also
+    checks credentials; a server's /health does not), the way the client asks it: through the same
+    proxies, with the credentials (PREFECT_API_AUTH_STRING, else PREFECT_API_KEY) and certificate
+    settings (PREFECT_API_SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY) it reads, following
+    redirects. Prefect Cloud is left to the client, which does not ask it either."""
     try:
-        response = httpx.get(health, timeout=timeout, verify=_verify(), follow_redirects=True)
-    except httpx.HTTPError as exc:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"PREFECT_API_URL is not a URL ({exc}): {url!r}"
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return f"PREFECT_API_URL is not an http(s) URL: {url!r}"
+    if url.startswith(PREFECT_CLOUD_PREFIX):
+        return None
+    loopback_bypasses_proxies()  # as Prefect's own client will reach it
+    asked = url.rstrip("/") + "/admin/version"
+    credentials, headers = _credentials()
+    try:
+        response = httpx.get(asked, headers=headers, timeout=timeout, verify=_verify(), follow_redirects=True)
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         reason = str(exc) or type(exc).__name__
-        return f"the Prefect server at {url} does not answer ({reason})"
-    if response.status_code == 404:
-        return f"{health} answered 404: is {url} a Prefect server's API URL (http://HOST:4200/api)?"
-    if response.status_code >= 400 and response.status_code not in (401, 403):
-        return f"the Prefect server at {url} answered {response.status_code} to its health check"
+        return f"the Prefect server at {url} does not answer ({reason}): start it (prefect server start)"
+    status = response.status_code
+    if status in (401, 403):
+        if credentials is None:
+            return (
+                f"the Prefect server at {url} asks for credentials (HTTP {status}): set "
+                "PREFECT_API_AUTH_STRING to its user:password, or PREFECT_API_KEY"
+            )
+        return f"the Prefect server at {url} refused the credentials in {credentials} (HTTP {status})"
+    if status == 404:
+        return (
+            f"{url} answers, but not as a Prefect API (HTTP 404 at {asked}): PREFECT_API_URL names a "
+            "Prefect server's API, such as http://127.0.0.1:4200/api"
+        )
+    if status >= 400:
+        return f"the Prefect server at {url} answered HTTP {status} when asked its version"
     return None
+
+
+def _credentials() -> tuple[str | None, dict[str, str]]:
+    """The variable holding the credentials Prefect's client sends, and its Authorization header."""
+    auth_string = os.environ.get("PREFECT_API_AUTH_STRING")
+    if auth_string:
+        token = base64.b64encode(auth_string.encode()).decode()
+        return "PREFECT_API_AUTH_STRING", {"Authorization": f"Basic {token}"}
+    api_key = os.environ.get("PREFECT_API_KEY")
+    if api_key:
+        return "PREFECT_API_KEY", {"Authorization": f"Bearer {api_key}"}
+    return None, {}
 
 
 def _verify() -> bool | str:

@@ -1,24 +1,32 @@
 """A loopback HTTP server standing in for a Prefect server's API in commands that only check it answers
-(flows.prefect_api.server_problem): GET /api/health is 200 "true"; under /locked it asks for credentials
-(401), under /broken it fails (500), under /moved it redirects to /api/health; anything else is 404."""
+(flows.prefect_api.server_problem asks GET /api/admin/version): it answers "3.0.0". Under /locked it asks
+for the credentials "admin:pass" (401 without them, as a server with PREFECT_SERVER_API_AUTH_STRING does);
+under /broken it fails (500); under /moved it redirects to /api; anything else is 404."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+AUTH_STRING = "admin:pass"
 
-class _Health(BaseHTTPRequestHandler):
+
+class _Api(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         path = self.path.rstrip("/")
-        statuses = {"/api/health": 200, "/locked/api/health": 401, "/broken/api/health": 500}
-        status = 307 if path == "/moved/api/health" else statuses.get(path, 404)
-        body = b"true" if status == 200 else b'{"detail": "no"}'
+        status = {"/api/admin/version": 200, "/broken/api/admin/version": 500}.get(path, 404)
+        if path == "/moved/api/admin/version":
+            status = 307
+        if path == "/locked/api/admin/version":
+            token = base64.b64encode(AUTH_STRING.encode()).decode()
+            status = 200 if self.headers.get("Authorization") == f"Basic {token}" else 401
+        body = b'"3.0.0"' if status == 200 else b'{"detail": "no"}'
         self.send_response(status)
         if status == 307:
-            self.send_header("Location", "/api/health")
+            self.send_header("Location", "/api/admin/version")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -30,9 +38,9 @@ class _Health(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def answering_api() -> Iterator[str]:
-    """The API URL (http://127.0.0.1:PORT/api) of a server whose health check answers, until the block
+    """The API URL (http://127.0.0.1:PORT/api) of a server that answers as a Prefect API, until the block
     ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

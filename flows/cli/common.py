@@ -111,9 +111,10 @@ def recorded_in_api(api: TemporaryApi | None, hint: str) -> Iterator[None]:
         raise UserError(str(exc)) from None
 
 
-def check_configured_prefect(hint: str) -> None:
-    """A one-line UserError, ending with `hint`, when PREFECT_API_URL names a server that cannot take a
-    run (flows.prefect_api.server_problem); nothing to check without one (the command starts its own)."""
+def check_configured_prefect(instead: str | None = None) -> None:
+    """A one-line UserError when PREFECT_API_URL names a server that cannot take a run
+    (flows.prefect_api.server_problem says why and what to do; `instead`, what the command can do
+    without it); nothing to check without one (the command starts its own)."""
     url = Settings.from_env().prefect_api_url
     if url is None:
         return
@@ -121,7 +122,7 @@ def check_configured_prefect(hint: str) -> None:
 
     problem = prefect_api.server_problem(url)
     if problem is not None:
-        raise UserError(f"{problem}: {hint}")
+        raise UserError(f"{problem}; or {instead}" if instead else problem)
 
 
 class OutputFormat(enum.StrEnum):

@@ -147,8 +147,7 @@ def _ingest(
             raise UserError(str(exc)) from None
     if not no_prefect:
         check_configured_prefect(
-            "start it (prefect server start), unset PREFECT_API_URL to record the run in a temporary one, "
-            "or use --no-prefect"
+            "unset PREFECT_API_URL to record the run in a temporary API, or use --no-prefect"
         )
     # A run that would only find unchanged local reports needs neither workers nor Prefect's API start-up
     # (seconds); it is recorded in the store as any run. With a real Prefect server configured, it still

@@ -108,8 +108,7 @@ def retrain_command(
         raise UserError(f"--design must be one of {', '.join(DESIGNS)}, got {design!r}")
     if not no_prefect:  # before anything is said or done: a server that is down is the one line
         check_configured_prefect(
-            "start it (prefect server start), unset PREFECT_API_URL to record the retrain in a temporary "
-            "one, or use --no-prefect"
+            "unset PREFECT_API_URL to record the retrain in a temporary API, or use --no-prefect"
         )
     passages = _before_training(db, promote)
     bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
-from prefect_stand_in import answering_api
+from prefect_stand_in import AUTH_STRING, answering_api
 
 from corpus import Corpus
 from flows.prefect_api import server_problem
@@ -38,22 +38,46 @@ def report(tmp_path: Path) -> Path:
     return path
 
 
-def test_server_problem_tells_a_stopped_server_a_wrong_url_and_a_working_one(nowhere: str) -> None:
+def test_server_problem_tells_a_stopped_server_a_wrong_url_and_a_working_one(
+    nowhere: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     problem = server_problem(nowhere)
     assert problem is not None and problem.startswith(f"the Prefect server at {nowhere} does not answer (")
+    assert problem.endswith("start it (prefect server start)")
+    # A user review: a mistyped port or an unclosed bracket was httpx's traceback.
+    assert server_problem("http://127.0.0.1:42o0/api") == (
+        "PREFECT_API_URL is not a URL (Invalid port: '42o0'): 'http://127.0.0.1:42o0/api'"
+    )
+    no_scheme = "127.0.0.1:4200/api"
+    assert server_problem(no_scheme) == f"PREFECT_API_URL is not an http(s) URL: {no_scheme!r}"
+    monkeypatch.delenv("PREFECT_API_AUTH_STRING", raising=False)
+    monkeypatch.delenv("PREFECT_API_KEY", raising=False)
     with answering_api() as api:
         assert server_problem(api) is None
         assert server_problem(api + "/") is None
         wrong = api.removesuffix("/api")  # the server's address without /api, a common slip
         assert server_problem(wrong) == (
-            f"{wrong}/health answered 404: is {wrong} a Prefect server's API URL (http://HOST:4200/api)?"
+            f"{wrong} answers, but not as a Prefect API (HTTP 404 at {wrong}/admin/version): PREFECT_API_URL "
+            "names a Prefect server's API, such as http://127.0.0.1:4200/api"
         )
-        # Credentials asked for (a proxy, Prefect Cloud): it answers, the client will log in. A redirect
-        # (http to https, say) is followed, as Prefect's client follows it. A failing server is said.
-        assert server_problem(api.replace("/api", "/locked/api")) is None
+        # A redirect (http to https, say) is followed, as Prefect's client follows it.
         assert server_problem(api.replace("/api", "/moved/api")) is None
         broken = api.replace("/api", "/broken/api")
-        assert server_problem(broken) == f"the Prefect server at {broken} answered 500 to its health check"
+        answered = server_problem(broken)
+        assert answered == f"the Prefect server at {broken} answered HTTP 500 when asked its version"
+        # A server that asks for credentials (PREFECT_SERVER_API_AUTH_STRING): a user review found the
+        # health check passed and Prefect's client then failed with a 401 traceback.
+        locked = api.replace("/api", "/locked/api")
+        assert server_problem(locked) == (
+            f"the Prefect server at {locked} asks for credentials (HTTP 401): set PREFECT_API_AUTH_STRING to "
+            "its user:password, or PREFECT_API_KEY"
+        )
+        monkeypatch.setenv("PREFECT_API_AUTH_STRING", "admin:wrong")
+        assert server_problem(locked) == (
+            f"the Prefect server at {locked} refused the credentials in PREFECT_API_AUTH_STRING (HTTP 401)"
+        )
+        monkeypatch.setenv("PREFECT_API_AUTH_STRING", AUTH_STRING)
+        assert server_problem(locked) is None
 
 
 def test_ingest_says_the_server_does_not_answer_and_creates_no_store(
@@ -63,7 +87,11 @@ def test_ingest_says_the_server_does_not_answer_and_creates_no_store(
     code, out, err = run_cli(capsys, "ingest", str(report), "--db", str(store))
     assert (code, out) == (2, "")
     assert err.startswith(f"error: the Prefect server at {nowhere} does not answer (")
-    assert "prefect server start" in err and "--no-prefect" in err and len(err.splitlines()) == 1
+    assert err.endswith(
+        ": start it (prefect server start); or unset PREFECT_API_URL to record the run in a temporary "
+        "API, or use --no-prefect\n"
+    )
+    assert len(err.splitlines()) == 1
     assert not store.exists()
     # Without Prefect the same command needs no server.
     code, out, err = run_cli(capsys, "ingest", str(report), "--db", str(store), "--no-prefect", "-w", "1")
