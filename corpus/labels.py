@@ -14,6 +14,7 @@ from corpus.errors import CorpusError
 from corpus.filters import language_code
 from corpus.label_in_force import (
     NO_LANG,
+    LabelKeys,
     changing,
     in_force_on_passages,
     in_force_on_texts,
@@ -39,9 +40,11 @@ LABEL_ORIGINS: tuple[str, ...] = ("human", "gold", "import", "seed")
 
 class GivenLabel(NamedTuple):
     """A label a label file gives: the label set, who gave it, and `restates`, the origin the file says
-    it had (`citsec label export` writes it). `restates` is only compared with the label in force, so that
-    a store's own export imported back is recognised as what it holds; it is never stored: a file's claim
-    that a person labeled by hand is not this store's record of it."""
+    it had (`citsec label export` writes it). Compared with the label in force, so that a store's own
+    export imported back is recognised as what it holds, and stored as the label's origin, as the
+    annotator is: a person's label exported from one store and imported into another is a person's label
+    there too, and the round trip back changes nothing (a user review found every hand label recorded
+    again, as "import", after SQLite -> PostgreSQL -> SQLite). Without one, the route's origin."""
 
     labels: Iterable[str]
     annotator: str | None
@@ -340,10 +343,11 @@ def _write_passage_labels(
     todo: Sequence[int] = range(len(checked))
     if if_changed:
         held = in_force_on_passages(conn, sorted(wanted))
-        todo = changing(checked, held, lambda given: label_keys(given, origin))
+        todo = changing(checked, held, lambda given: label_keys(given, _stored_origin(given, origin)))
     for index in todo:
         pid, given = checked[index]
-        row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator, "origin": origin}
+        row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
+               "origin": _stored_origin(given, origin)}  # fmt: skip
         written[index] = _insert_label(conn, row)
     set_human_labels_many(conn, {checked[i][0]: checked[i][1].labels for i in todo})  # last wins
     # A passage of a superseded reading (an id from an export made before the report was read again): its
@@ -368,11 +372,14 @@ def _write_text_labels(
             language_code(lang)  # raises CorpusError, saying why
     todo: Sequence[int] = range(len(checked))
     if if_changed:
-        todo = changing(checked, held, lambda item: label_keys(item[0], origin, (lang_key(item[1]),)))
+        def keys(item: tuple[GivenLabel, str | None]) -> LabelKeys:
+            return label_keys(item[0], _stored_origin(item[0], origin), (lang_key(item[1]),))
+
+        todo = changing(checked, held, keys)
     for index in todo:
         text, (given, lang) = checked[index]
         row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
-               "origin": origin, "created_at": utcnow()}  # fmt: skip
+               "origin": _stored_origin(given, origin), "created_at": utcnow()}  # fmt: skip
         written[index] = _insert_label(conn, row)
     return written
 
@@ -394,6 +401,13 @@ def _checked(given: GivenLabel) -> GivenLabel:
     if given.annotator is not None and "\x00" in given.annotator:
         raise CorpusError("an annotator's name must not hold a NUL character")
     return GivenLabel(validate_labels(given.labels), given.annotator, given.restates)
+
+
+def _stored_origin(given: GivenLabel, origin: str) -> str:
+    """The origin a label is stored with: the one its line gives (a label a person gave in one store is
+    still a person's in the store its export goes to, so a round trip between stores changes nothing),
+    else the route it came by (`origin`)."""
+    return given.restates or origin
 
 
 def _check_origin(origin: str) -> None:

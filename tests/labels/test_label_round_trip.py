@@ -114,7 +114,7 @@ def test_a_line_restates_the_label_in_force_only_with_its_origin(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
     """ana's label by hand: a line with her labels and origin "human" is that label; without an origin (an
-    import's own) or with another one it is a new, imported label, as before. A file never writes "human"."""
+    import's own) or with another one it is a new label, stored with the line's origin (else "import")."""
     a, b, c = [row.id for row in filled.passages(limit=3)]
     for pid in (a, b, c):
         filled.add_labels(pid, ["prevention"], annotator="ana")
@@ -128,9 +128,9 @@ def test_a_line_restates_the_label_in_force_only_with_its_origin(
         0, "imported 2 labels: 2 on stored passages, 0 free texts; 1 line already current, left unchanged\n"
     )  # fmt: skip
     assert [[h.origin for h in filled.label_history(pid)] for pid in (a, b, c)] == [
-        ["human"], ["human", "import"], ["human", "import"]
+        ["human"], ["human", "import"], ["human", "gold"]
     ]  # fmt: skip
-    code, _, err = cli("label", "import", path, "--db", store_url)  # b and c now hold ana's import
+    code, _, err = cli("label", "import", path, "--db", store_url)  # b and c now hold what the file says
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 3 lines already current, left unchanged\n"
     )  # fmt: skip
@@ -246,8 +246,13 @@ def test_labels_move_between_stores_that_number_passages_differently(
     in_r1, in_r3 = in_b[_words(r1[0])]
     assert [h.labels for h in b.label_history(in_r1)] == [["prevention"]]
     assert b.label_history(in_r3) == []
-    assert {h.origin for pid in in_b[_words(r2[0])] for h in b.label_history(pid)} == {"import"}
+    # A person's label in A is a person's label in B (the line's origin), so the export of B imports back
+    # into A as what A holds (a user review: every hand label was recorded again there, as "import").
+    assert {h.origin for pid in in_b[_words(r2[0])] for h in b.label_history(pid)} == {"human"}
     assert _labels_by_words(_exported(cli, store_url)) == _labels_by_words(exported)
+    back = write_label_file(tmp_path, _exported(cli, store_url), "back.jsonl")
+    code, _, err = cli("label", "import", back, "--db", two_stores.a_url)
+    assert code == 0 and err.startswith("imported 0 labels"), err
 
     before = _history(b)
     code, _, err = cli("label", "import", path, "--db", store_url)  # the same file again: nothing new
