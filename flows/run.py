@@ -133,10 +133,13 @@ def run_status(run: IngestRunRow) -> str:
 
 
 def failure_line(uri: str, error: str | None) -> str:
-    """One line naming the report and why it failed (fetch errors already start with their URL)."""
+    """One line naming the report and why it failed, the report named once (fetch errors start with
+    their URL, "empty file: PATH" ends with its path)."""
     if not error:
         return f"{uri}: failed"
-    return error if error.startswith(uri) else f"{uri}: {error}"
+    if error.startswith(uri):
+        return error
+    return f"{uri}: {error.removesuffix(f': {uri}')}"
 
 
 # ("total", n) once, then ("report", Outcome) per report, ("relabel", (done, total)) while the end of the run

@@ -333,8 +333,7 @@ def candidate(
         except ModelError as exc:  # a damaged artifact: fit again (and store the new fit, which wins later)
             log.warning("the same examples and settings trained %s before, but it cannot be loaded (%s): "
                         "training again", same.version, exc)  # fmt: skip
-        else:
-            log.info("the same examples and settings trained %s before: taking it, no training", same.version)
+        else:  # (format_result says so)
             cv_macro_f1 = float(same.metrics.get("cv_macro_f1") or 0.0)
             return Candidate(model.estimator, cv_macro_f1, fingerprint, same)
     estimator, cv_macro_f1 = fit(data, config)

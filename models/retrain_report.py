@@ -24,7 +24,8 @@ def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version:
 def format_result(result: RetrainResult) -> str:
     """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
     trained = (
-        f"the same examples and settings trained {result.version} before (no new version stored): "
+        f"took {result.version}, which the same training examples and settings trained before (no new "
+        "version stored; labels added since, if any, are held out): "
         if result.reused
         else f"trained {result.version} on "
     )
@@ -47,7 +48,10 @@ def format_result(result: RetrainResult) -> str:
             f"{new.macro_f1 - old.macro_f1:>+10.3f}{new.n:>10}"
         )
         lines.append(f"(before = {result.previous}, after = {result.version})")
-    verdict = "promoted" if result.decision.promote else "not promoted"
-    lines.append(f"{verdict}: {result.decision.reason}")
+    if result.reused and result.previous == result.version:
+        lines.append(f"promoted already: {result.version} is the store's model")
+    else:
+        verdict = "promoted" if result.decision.promote else "not promoted"
+        lines.append(f"{verdict}: {result.decision.reason}")
     lines.append(f"re-classified {result.reclassified} passages; promoted model: {result.promoted}")
     return "\n".join(lines)

@@ -45,3 +45,15 @@ def test_the_ingest_command_says_which_new_reports_have_no_text(
     assert code == 0 and "new        2" in out and "failed     0" in out
     said = [line for line in err.splitlines() if line.startswith("no text:")]
     assert said == [f"no text: {folder / 'blank.pdf'}: no text found in PDF"]  # only the empty one
+
+
+def test_a_failed_line_names_the_report_once(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A user review: "failed: /x/empty.pdf: empty file: /x/empty.pdf".
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    code, _, err = run_cli(capsys, "ingest", str(tmp_path / "empty.pdf"), "--db", db_url, "--no-prefect")
+    assert code == 0
+    assert [line for line in err.splitlines() if line.startswith("failed:")] == [
+        f"failed: {tmp_path / 'empty.pdf'}: empty file"
+    ]

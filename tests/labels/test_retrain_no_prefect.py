@@ -46,4 +46,5 @@ def test_retrain_without_prefect_trains_promotes_and_reclassifies(
 
     code, out, err = cli("retrain", "--no-prefect", "--promote", "always", "--db", store_url)
     assert code == 0, err
-    assert out.startswith(f"the same examples and settings trained {result['version']} before")
+    assert out.startswith(f"took {result['version']}, which the same training examples and settings trained")
+    assert f"promoted already: {result['version']} is the store's model" in out

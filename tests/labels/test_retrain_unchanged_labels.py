@@ -48,7 +48,8 @@ def test_unchanged_labels_take_the_version_they_trained_before(filled: Corpus, c
     assert again.reclassified == 0  # it labels the store already
     assert _versions(filled) == versions
     assert format_result(again).startswith(
-        f"the same examples and settings trained {first.version} before (no new version stored): "
+        f"took {first.version}, which the same training examples and settings trained before (no new version "
+        "stored; labels added since, if any, are held out): "
     )
     assert again.to_json()["reused"] is True
 
