@@ -135,6 +135,8 @@ class OutputFormat(enum.StrEnum):
 def _db_callback(value: str | None) -> str:
     if value is None:
         return Settings.from_env().db_url
+    if not value.strip():  # `--db "$UNSET"`: not the current folder's database file
+        raise typer.BadParameter("is empty: give a SQLite file or a database URL")
     return normalize_db_url(value)
 
 

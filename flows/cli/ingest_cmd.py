@@ -300,9 +300,19 @@ def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
     name; say so, and how to name the local one, rather than ingest something else without a word."""
 
     for source in sources:
-        if source in registered and Path(source).exists():
+        if source in registered and Path(source).exists() and not _same_place(source, registered[source]):
             note(f"note: {source} is the registered source {source} ({registered[source]}), not the "
                  f"{'folder' if Path(source).is_dir() else 'file'} here; write ./{source} for that")
+
+
+def _same_place(path: str, location: str) -> bool:
+    """Whether a registered source's location is the file or folder `path` names (then it says nothing)."""
+    if "://" in location:
+        return False
+    try:
+        return Path(path).resolve() == Path(location).expanduser().resolve()
+    except OSError:
+        return False
 
 
 def check_resource_limits() -> None:

@@ -269,3 +269,16 @@ def test_a_registered_name_shadowing_a_local_folder_is_said(tmp_path, db_url, ca
     code, out, err = run_cli(capsys, "ingest", "./r1", "--db", db_url, "--workers", "1", "--no-prefect")
     assert code == 0 and "registered source" not in err, err
     assert sorted(r.uri.rsplit("/", 1)[-1] for r in stored_reports(db_url)) == ["r1.txt", "r2.txt"]
+    # A source registered under its own folder's name is that folder: nothing to say (a user review).
+    code, _, err = run_cli(capsys, "sources", "add", "r2", "r2", "--db", db_url)
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "ingest", "r2", "--db", db_url, "--workers", "1", "--no-prefect")
+    assert code == 0 and "registered source" not in err, err
+
+
+def test_an_empty_db_is_a_user_error(tmp_path, capsys, monkeypatch):
+    # `--db "$UNSET"` opened "sqlite:///." ("unable to open database file"), not what was meant.
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "passages", "--db", "")
+    assert (code, out) == (2, "") and "'--db': is empty: give a SQLite file or a database URL" in err
+    assert list(tmp_path.iterdir()) == []
