@@ -76,6 +76,8 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
     # One line per new report in which extraction found no text (stored as "empty", counted in `new`).
     empty: list[str] = field(default_factory=list)
+    # Files in the folders named that are not reports citsec reads (flows.sources.Resolution.skipped).
+    skipped: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         keys = (
@@ -276,6 +278,7 @@ class IngestRun:
         check_stop()  # resolving fetches feeds: it can take a while
         self.summary.errors.extend(resolution.errors)
         self.summary.unreadable += len(resolution.errors)
+        self.summary.skipped.extend(resolution.skipped)
         emit("total", len(resolution.refs))
         is_known = functools.partial(is_stored_complete, self.corpus)
         todo = []

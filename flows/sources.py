@@ -75,6 +75,8 @@ class Resolution:
 
     refs: list[ReportRef] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Files in the folders that are not reports citsec reads (a .docx, a spreadsheet, code): not ingested.
+    skipped: list[str] = field(default_factory=list)
 
     def add(self, ref: ReportRef) -> None:
         if all(existing.uri != ref.uri for existing in self.refs):
@@ -129,14 +131,17 @@ def is_report_file(path: Path) -> bool:
     return media_type is not None and path.suffix.lower() in TEXT_SUFFIXES
 
 
-def walk_folder(folder: Path) -> Iterator[Path]:
-    """Report files under a folder, recursively, in sorted order, skipping hidden files and folders."""
+def walk_folder(folder: Path, skipped: list[str] | None = None) -> Iterator[Path]:
+    """Report files under a folder, recursively, in sorted order, skipping hidden files and folders;
+    the other files' paths go to `skipped`."""
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
         if is_report_file(path):
             yield path
+        elif skipped is not None:
+            skipped.append(str(path))
 
 
 def resolve_sources(
@@ -214,7 +219,7 @@ def _resolve_one(
 
 def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> None:
     if path.is_dir():
-        found = list(walk_folder(path))
+        found = list(walk_folder(path, resolution.skipped))
         if not found:
             resolution.errors.append(f"{path}: no PDF, HTML or text reports in this folder")
         for file in found:

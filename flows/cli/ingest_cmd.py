@@ -175,6 +175,8 @@ def _ingest(
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
              "now; their labels stay with the older version (`citsec label export` lists them)")
+    if summary.skipped:
+        note(skipped_note(summary.skipped))
     if summary.failed_before:
         count = summary.failed_before
         were = "was" if count == 1 else "were"
@@ -303,6 +305,14 @@ def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
         if source in registered and Path(source).exists() and not _same_place(source, registered[source]):
             note(f"note: {source} is the registered source {source} ({registered[source]}), not the "
                  f"{'folder' if Path(source).is_dir() else 'file'} here; write ./{source} for that")
+
+
+def skipped_note(paths: list[str]) -> str:
+    """'note: 3 files in the folders were not read (not PDF, HTML or text: .csv, .docx)'."""
+    kinds = sorted({Path(path).suffix.lower() or "no extension" for path in paths})
+    files = f"{len(paths)} file{'s' if len(paths) != 1 else ''}"
+    were = "was" if len(paths) == 1 else "were"
+    return f"note: {files} in the folders {were} not read (not PDF, HTML or text: {', '.join(kinds)})"
 
 
 def _same_place(path: str, location: str) -> bool:
