@@ -1,6 +1,7 @@
-"""Write the sample reports in corpus/samples/ from the prose in prose.py.
+"""Write the sample reports in corpus/samples/ from the prose in prose.py (kept out of that folder, which
+holds only reports: `citsec ingest corpus/samples` reads every file in it).
 
-    .venv/bin/python corpus/samples/make_samples.py
+    .venv/bin/python corpus/sample_writer/make_samples.py
 
 The PDFs look like the reports analysts actually get: two text columns, a running header with the
 publisher and short title, a page number in the footer, a title block on the first page, and words
@@ -24,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from prose import HONDURAS_HTML, PDF_REPORTS, SampleReport  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"  # where the reports go
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 62.0
@@ -216,9 +217,9 @@ def write_html(report: SampleReport, path: Path) -> None:
 
 def main() -> None:
     for report in PDF_REPORTS:
-        pages = write_pdf(report, HERE / report.filename)
+        pages = write_pdf(report, SAMPLES / report.filename)
         print(f"{report.filename}: {pages} pages")
-    write_html(HONDURAS_HTML, HERE / HONDURAS_HTML.filename)
+    write_html(HONDURAS_HTML, SAMPLES / HONDURAS_HTML.filename)
     print(HONDURAS_HTML.filename)
 
 
