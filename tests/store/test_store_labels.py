@@ -162,21 +162,23 @@ def test_an_import_keeps_each_items_annotator_and_says_which_items_changed(store
     store.add_labels(a, ["prevention"], annotator="ana")  # by hand: origin "human"
     written = store.import_passage_labels([
         (a, GivenLabel(["prevention"], "ana", "human")),  # restates ana's label: nothing new
-        (b, GivenLabel(["enforcement"], "ben")),
-        (c, GivenLabel([], None, "human")),  # a file's "human" is stored as an import
-        (b, GivenLabel(["enforcement"], "ben", "human")),  # what the item before it just wrote
+        (b, GivenLabel(["enforcement"], "ben")),  # no origin given: stored as an import
+        (c, GivenLabel([], None, "human")),  # a file's "human" is kept, as its annotator is
+        (b, GivenLabel(["enforcement"], "ben")),  # what the item before it just wrote: nothing new
+        (b, GivenLabel(["enforcement"], "ben", "human")),  # the same set by another route: a new label
     ])  # fmt: skip
-    assert written[0] is None and written[3] is None and None not in written[1:3]
+    assert [w is None for w in written] == [True, False, False, True, False]
     assert [(h.annotator, h.origin) for pid in (a, b, c) for h in store.label_history(pid)] == [
-        ("ana", "human"), ("ben", "import"), (None, "import")
+        ("ana", "human"), ("ben", "import"), ("ben", "human"), (None, "human")
     ]  # fmt: skip
     texts = store.import_text_labels([
-        ("A truce.", "en", GivenLabel(["prevention"], "cy")),
+        ("A truce.", "en", GivenLabel(["prevention"], "cy", "human")),
         ("A truce.", "en", GivenLabel(["prevention"], "cy", "human")),
         ("Raids.", None, GivenLabel(["enforcement"], None)),
     ])  # fmt: skip
     assert texts[1] is None and None not in (texts[0], texts[2])
-    assert [(h.annotator, h.origin) for h in store.text_label_history("A truce.")] == [("cy", "import")]
+    assert [(h.annotator, h.origin) for h in store.text_label_history("A truce.")] == [("cy", "human")]
+    assert [h.origin for h in store.text_label_history("Raids.")] == ["import"]
     with pytest.raises(CorpusError, match="unknown label origin 'model'"):
         store.import_passage_labels([(a, GivenLabel(["prevention"], "ana", "model"))])
 
