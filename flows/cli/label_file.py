@@ -101,8 +101,8 @@ def _place(row: dict[str, Any], where: str) -> tuple[str | None, int | None]:
 
 
 def _origin(value: Any, where: str) -> str | None:
-    """A line's "origin" (`label export` writes it): only compared with the label in force, never stored,
-    and never "model" (a file holds people's labels)."""
+    """A line's "origin" (`label export` writes it): stored with its label, as its annotator is, and
+    never "model" (a file holds people's labels)."""
     from corpus.labels import LABEL_ORIGINS
 
     if value is not None and (not isinstance(value, str) or value not in LABEL_ORIGINS):
@@ -255,7 +255,8 @@ def import_labels(
     """Store checked lines, passage labels and free texts in one transaction. A line identical
     to the label in force (the same labels and annotator, and the origin the line gives, or else the
     import's; for a text the same language too) adds nothing to the history, so importing a file again,
-    or a store's own export back into it, changes nothing. Every row written has origin "import"."""
+    or a store's own export back into it, changes nothing. A row written has the origin its line gives,
+    else "import"."""
     from corpus import GivenLabel
 
     def given(item: LabelLine) -> GivenLabel:
