@@ -12,6 +12,7 @@ import pytest
 from cli_runner import run_cli
 from reportlab.pdfgen import canvas
 
+from corpus import Corpus
 from flows.run import ingest_local
 
 NOTE = "note: 2 of the unchanged reports failed before and were not tried again"
@@ -56,3 +57,19 @@ def test_the_ingest_command_says_which_unchanged_reports_failed_before(
     code, out, err = run_cli(capsys, "ingest", str(folder), "--db", db_url, "-w", "1")  # no worker needed
     assert code == 0 and "unchanged  3" in out and "failed     0" in out
     assert NOTE in err and "`citsec reports` says why" in err
+
+
+def test_a_copy_of_failed_bytes_is_unchanged_however_the_workers_raced(db_url: str) -> None:
+    # The CI saw "failed 3, unchanged 0" where a quiet run gave "failed 2, unchanged 1": a worker that read
+    # the copy before the first failure was stored failed it too. The store now counts it as good copies
+    # are counted, whichever came first; a failure for want of a password is recorded again.
+    from flows.pipeline import FAILED, PASSWORD_REQUIRED, UNCHANGED, Outcome
+    from flows.run import store_or_fail
+
+    with Corpus.open(db_url) as corpus:
+        first = store_or_fail(corpus, Outcome("file:///a.pdf", FAILED, "a" * 64, error="broken PDF"))
+        copy = store_or_fail(corpus, Outcome("file:///b.pdf", FAILED, "a" * 64, error="broken PDF"))
+        assert (first.status, copy.status, copy.error) == (FAILED, UNCHANGED, None)
+        locked = store_or_fail(corpus, Outcome("file:///c.pdf", FAILED, "c" * 64, error=PASSWORD_REQUIRED))
+        again = store_or_fail(corpus, Outcome("file:///c.pdf", FAILED, "c" * 64, error=PASSWORD_REQUIRED))
+        assert (locked.status, again.status) == (FAILED, FAILED)
