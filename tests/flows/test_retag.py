@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_runner import run_cli
 
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
-from flows.cli import main
 from flows.retag import retag_store
 from models.labels import LABELS
 
@@ -58,10 +58,8 @@ def test_retag_replaces_stale_tags_and_keeps_labels(db_url: str) -> None:
 
 def test_retag_command_prints_what_changed(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     _stale_store(db_url)
-    with pytest.raises(SystemExit) as done:
-        main(["db", "retag", "--db", db_url])
-    out = capsys.readouterr().out
-    assert done.value.code == 0
+    code, out, err = run_cli(capsys, "db", "retag", "--db", db_url)
+    assert code == 0, err
     assert out == "re-tagged 3 passages: 2 changed (country +3 -1, place +1 -0, program +2 -1)\n"
     with Corpus.open(db_url) as corpus:
         assert corpus.count_passages(PassageFilter(countries=("BR",))) == 0
@@ -69,9 +67,8 @@ def test_retag_command_prints_what_changed(db_url: str, capsys: pytest.CaptureFi
 
 
 def test_retag_refuses_a_missing_store(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as done:
-        main(["db", "retag", "--db", str(tmp_path / "nothing.db")])
-    assert done.value.code == 2 and "no store at" in capsys.readouterr().err
+    code, _, err = run_cli(capsys, "db", "retag", "--db", str(tmp_path / "nothing.db"))
+    assert code == 2 and "no store at" in err
 
 
 def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
@@ -92,10 +89,8 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
         corpus.add_predictions(model.version, [
             (pid, label, 0.9, label == "prevention") for pid in ids + stale for label in LABELS
         ])
-    with pytest.raises(SystemExit) as done:
-        main(["db", "reclassify", "--db", db_url])
-    out = capsys.readouterr().out
-    assert done.value.code == 0
+    code, out, err = run_cli(capsys, "db", "reclassify", "--db", db_url)
+    assert code == 0, err
     expected = model.predict(TEXTS, reports=["old"] * 3)
     changed = 1 + sum(sorted(p.labels) != ["prevention"] for p in expected[1:])
     assert out == f"re-classified 4 passages with {model.version}: {changed} changed their labels\n"
@@ -109,15 +104,12 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(out_console, "width", 240)
-        with pytest.raises(SystemExit):
-            main(["passages", "--report", str(report), "--db", db_url])
-    assert "(no word of security)" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main(["passages", "--report", str(report), "--db", db_url, "--format", "json"])
-    assert [row["labels"] for row in json.loads(capsys.readouterr().out)] == [[]]
-    with pytest.raises(SystemExit):  # nothing is left to change
-        main(["db", "reclassify", "--db", db_url])
-    assert capsys.readouterr().out.endswith(": 0 changed their labels\n")
+        _, out, _ = run_cli(capsys, "passages", "--report", str(report), "--db", db_url)
+    assert "(no word of security)" in out
+    _, out, _ = run_cli(capsys, "passages", "--report", str(report), "--db", db_url, "--format", "json")
+    assert [row["labels"] for row in json.loads(out)] == [[]]
+    _, out, _ = run_cli(capsys, "db", "reclassify", "--db", db_url)  # nothing is left to change
+    assert out.endswith(": 0 changed their labels\n")
 
 
 def test_reclassify_refuses_a_promoted_model_this_citsec_does_not_have(
@@ -129,9 +121,8 @@ def test_reclassify_refuses_a_promoted_model_this_citsec_does_not_have(
                                              passages=[NewPassage(0, 1, 1, TEXTS[0], lang="en")]))
         [pid] = [row.id for row in corpus.passages(PassageFilter(report_id=report))]
         corpus.add_predictions("seed-deadbeef", [(pid, label, 0.9, True) for label in LABELS])
-    with pytest.raises(SystemExit) as done:
-        main(["db", "reclassify", "--db", url])
-    assert done.value.code == 2 and "seed-deadbeef is not available" in capsys.readouterr().err
+    code, _, err = run_cli(capsys, "db", "reclassify", "--db", url)
+    assert code == 2 and "seed-deadbeef is not available" in err
 
 
 def test_reclassify_without_a_promoted_model_is_one_line_error(
@@ -139,6 +130,5 @@ def test_reclassify_without_a_promoted_model_is_one_line_error(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     Corpus.open(url).close()
-    with pytest.raises(SystemExit) as done:
-        main(["db", "reclassify", "--db", url])
-    assert done.value.code == 2 and "no promoted model" in capsys.readouterr().err
+    code, _, err = run_cli(capsys, "db", "reclassify", "--db", url)
+    assert code == 2 and "no promoted model" in err
