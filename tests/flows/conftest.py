@@ -24,7 +24,8 @@ MODEL = "flows-test-model"  # the version of the small promoted model in `model_
 
 @dataclass
 class Route:
-    """What a path answers: a body, or first a few failing statuses, a delay, a redirect, an ETag."""
+    """What a path answers: a body, or first a few failing statuses, a delay, a redirect, the validators
+    a server like nginx sends (ETag, Last-Modified: it answers If-None-Match and If-Modified-Since)."""
 
     body: bytes = b""
     content_type: str = "application/octet-stream"
@@ -32,6 +33,7 @@ class Route:
     fail_first: list[int] = field(default_factory=list)  # statuses to answer before succeeding
     delay: float = 0.0  # seconds to wait before answering (to trigger client timeouts)
     etag: str | None = None
+    last_modified: str | None = None
     redirect: str | None = None
     hits: int = 0
 
@@ -50,6 +52,10 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def asked(self, path: str) -> list[dict[str, str]]:
+        """The headers of each request for `path`, in order."""
+        return [headers for asked, headers in self.requests if asked == path]
 
     def add_feed(self, path: str, links: list[str]) -> str:
         """An RSS feed at `path` whose items (titled a, b, c, ...) link to `links`."""
@@ -85,16 +91,20 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if route.etag and self.headers.get("If-None-Match") == route.etag:
-                self.send_response(304)
-                self.send_header("ETag", route.etag)
-                self.end_headers()
-                return
-            self.send_response(route.status)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
+            asked_etag, asked_since = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+            unchanged = (route.etag is not None and asked_etag == route.etag) or (
+                route.last_modified is not None and asked_since == route.last_modified
+            )
+            self.send_response(304 if unchanged else route.status)
             if route.etag:
                 self.send_header("ETag", route.etag)
+            if route.last_modified:
+                self.send_header("Last-Modified", route.last_modified)
+            if unchanged:
+                self.end_headers()
+                return
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             # The client may give up mid-body (size cap, timeout): that is what some tests check.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):

@@ -10,13 +10,8 @@ on the next run; a feed's landing pages are still read whole for the PDFs they l
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from import_watch import summary_lines, watching_imports
@@ -30,77 +25,7 @@ MONDAY = "Mon, 01 Dec 2025 10:00:00 GMT"
 TUESDAY = "Tue, 02 Dec 2025 10:00:00 GMT"
 
 
-@dataclass
-class Page:
-    """What a path serves: a body, and the validators a server like nginx sends with it."""
-
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    last_modified: str | None = None
-    etag: str | None = None
-
-
-class Pages:
-    """A loopback HTTP server that answers If-Modified-Since and If-None-Match, and logs each request."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, Page] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.base = ""
-
-    def add(self, path: str, page: Page) -> str:
-        self.pages[path] = page
-        return self.base + path
-
-    def asked(self, path: str) -> list[dict[str, str]]:
-        """The headers of each request for `path`, in order."""
-        return [headers for asked, headers in self.requests if asked == path]
-
-
-def _handler(site: Pages) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            site.requests.append((self.path, dict(self.headers)))
-            page = site.pages.get(self.path)
-            if page is None:
-                self.send_error(404, "Not Found")
-                return
-            unchanged = (page.etag is not None and self.headers.get("If-None-Match") == page.etag) or (
-                page.last_modified is not None and self.headers.get("If-Modified-Since") == page.last_modified
-            )
-            self.send_response(304 if unchanged else 200)
-            if page.etag:
-                self.send_header("ETag", page.etag)
-            if page.last_modified:
-                self.send_header("Last-Modified", page.last_modified)
-            if unchanged:
-                self.end_headers()
-                return
-            self.send_header("Content-Type", page.content_type)
-            self.send_header("Content-Length", str(len(page.body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(page.body)
-
-    return Handler
-
-
-@pytest.fixture
-def pages() -> Iterator[Pages]:
-    site = Pages()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        server.shutdown()
-        server.server_close()
+HTML = "text/html; charset=utf-8"
 
 
 def _first_ingest(url: str, db_url: str) -> None:
@@ -109,23 +34,24 @@ def _first_ingest(url: str, db_url: str) -> None:
 
 
 def test_a_second_ingest_of_an_unchanged_html_page_asks_once_with_its_last_modified_and_loads_no_model(
-    tmp_path, pages, samples_dir, db_url
+    tmp_path, site, samples_dir, db_url
 ):
-    page = pages.add("/page2.html", Page((samples_dir / PAGE).read_bytes(), last_modified=MONDAY))
+    html = (samples_dir / PAGE).read_bytes()
+    page = site.add("/page2.html", body=html, content_type=HTML, last_modified=MONDAY)
     _first_ingest(page, db_url)
 
     env, imports = watching_imports(tmp_path, ("spacy", "sklearn", "prefect"))
     env.pop("PREFECT_API_URL", None)  # through the command's own Prefect API, when it needs one
     command = [sys.executable, "-m", "flows", "ingest", page, "--db", db_url]
     for options in ([], ["--no-prefect"]):
-        before = len(pages.requests)
+        before = len(site.requests)
         done = subprocess.run([*command, *options], capture_output=True, text=True, timeout=120, env=env)
 
         assert done.returncode == 0, done.stderr
         lines = summary_lines(done.stdout)
         assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "0"), done.stdout
         # Asked once, conditionally, before any worker (or Prefect) was needed: the server said 304.
-        asked = [headers for path, headers in pages.requests[before:]]
+        asked = [headers for path, headers in site.requests[before:]]
         assert [headers.get("If-Modified-Since") for headers in asked] == [MONDAY], asked
         assert imports.read_text() == "", f"a re-ingest {options} of an unchanged page started a worker host"
         with Corpus.open(db_url) as corpus:
@@ -136,42 +62,42 @@ def test_a_second_ingest_of_an_unchanged_html_page_asks_once_with_its_last_modif
 @pytest.mark.parametrize(
     "validators", [{"last_modified": MONDAY}, {"etag": '"page-1"'}], ids=["last-modified", "etag"]
 )
-def test_the_run_reads_an_unchanged_html_page_with_a_conditional_get(validators, pages, samples_dir, db_url):
+def test_the_run_reads_an_unchanged_html_page_with_a_conditional_get(validators, site, samples_dir, db_url):
     # The run itself (a notebook's ingest_local, a scheduled run: no plan before it) asks the same way.
-    page = pages.add("/page2.html", Page((samples_dir / PAGE).read_bytes(), **validators))
+    page = site.add("/page2.html", body=(samples_dir / PAGE).read_bytes(), content_type=HTML, **validators)
     _first_ingest(page, db_url)
 
-    before = len(pages.requests)
+    before = len(site.requests)
     second = ingest_local([page], db_url=db_url, workers=1)
     assert (second.new, second.unchanged, second.failed) == (0, 1, 0), second.errors
-    [asked] = [headers for _, headers in pages.requests[before:]]
+    [asked] = [headers for _, headers in site.requests[before:]]
     sent = {"last_modified": asked.get("If-Modified-Since"), "etag": asked.get("If-None-Match")}
     assert {key: value for key, value in sent.items() if value} == validators
 
 
-def test_a_changed_html_page_is_downloaded_once_and_read_again(pages, samples_dir, db_url):
+def test_a_changed_html_page_is_downloaded_once_and_read_again(site, samples_dir, db_url):
     html = (samples_dir / PAGE).read_bytes()
-    page = pages.add("/page2.html", Page(html, last_modified=MONDAY))
+    page = site.add("/page2.html", body=html, content_type=HTML, last_modified=MONDAY)
     _first_ingest(page, db_url)
 
     changed = html.replace(b"</body>", b"<p>Update: the state of exception was extended again.</p></body>")
-    pages.pages["/page2.html"] = Page(changed, last_modified=TUESDAY)
+    site.add("/page2.html", body=changed, content_type=HTML, last_modified=TUESDAY)
     plan = plan_local([page], db_url)
     assert plan is not None and not plan.nothing_to_process  # the plan fetched it, conditionally
     [job] = plan.head_start()
     assert job.ref.content == changed  # its worker starts on the bytes the plan fetched
 
-    before = len(pages.requests)
+    before = len(site.requests)
     second = ingest_local([page], db_url=db_url, workers=1)
     assert (second.new, second.failed) == (1, 0), second.errors
-    assert [h.get("If-Modified-Since") for _, h in pages.requests[before:]] == [MONDAY]  # its worker did not
+    assert [h.get("If-Modified-Since") for _, h in site.requests[before:]] == [MONDAY]  # its worker did not
     with Corpus.open(db_url) as corpus:
         current = corpus.report_by_uri(page)
     assert current is not None and current.status == "ok"
 
 
-def test_resolution_does_not_look_at_a_page_the_store_holds(pages):
-    url = pages.add("/page2.html", Page(b"<html><body><p>x</p></body></html>"))
+def test_resolution_does_not_look_at_a_page_the_store_holds(site):
+    url = site.add("/page2.html", body=b"<html><body><p>x</p></body></html>", content_type=HTML)
 
     def fetch_nothing(url: str):
         pytest.fail(f"{url} was fetched in resolution")
@@ -181,15 +107,15 @@ def test_resolution_does_not_look_at_a_page_the_store_holds(pages):
     assert (ref.uri, ref.content, ref.is_source, ref.assumed_report) == (url, None, True, True)
 
 
-def test_a_page_that_became_a_feed_fails_once_then_is_read_as_a_feed(pages, samples_dir, db_url):
-    page = pages.add("/news", Page((samples_dir / PAGE).read_bytes(), last_modified=MONDAY))
+def test_a_page_that_became_a_feed_fails_once_then_is_read_as_a_feed(site, samples_dir, db_url):
+    page = site.add("/news", body=(samples_dir / PAGE).read_bytes(), content_type=HTML, last_modified=MONDAY)
     _first_ingest(page, db_url)
 
-    pdf = pages.add("/r/plan.pdf", Page((samples_dir / "plan_colombia_legacy_en.pdf").read_bytes(),
-                                        content_type="application/pdf"))
+    pdf = site.add("/r/plan.pdf", body=(samples_dir / "plan_colombia_legacy_en.pdf").read_bytes(),
+                   content_type="application/pdf")
     feed = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
             f"<item><title>a</title><link>{pdf}</link></item></channel></rss>").encode()
-    pages.pages["/news"] = Page(feed, content_type="application/rss+xml", last_modified=TUESDAY)
+    site.add("/news", body=feed, content_type="application/rss+xml", last_modified=TUESDAY)
 
     second = ingest_local([page], db_url=db_url, workers=1)
     assert (second.new, second.failed) == (0, 1)
@@ -201,25 +127,25 @@ def test_a_page_that_became_a_feed_fails_once_then_is_read_as_a_feed(pages, samp
     assert stored is not None and stored.status == "ok"
 
 
-def test_a_feeds_landing_page_is_still_read_for_the_pdfs_it_links_to_now(pages, samples_dir, db_url):
+def test_a_feeds_landing_page_is_still_read_for_the_pdfs_it_links_to_now(site, samples_dir, db_url):
     pdf = (samples_dir / "plan_colombia_legacy_en.pdf").read_bytes()
-    first_pdf = pages.add("/r/one.pdf", Page(pdf, content_type="application/pdf", etag='"one"'))
-    second_pdf = pages.add("/r/two.pdf", Page(pdf + b"\n% two\n", content_type="application/pdf"))
+    first_pdf = site.add("/r/one.pdf", body=pdf, content_type="application/pdf", etag='"one"')
+    second_pdf = site.add("/r/two.pdf", body=pdf + b"\n% two\n", content_type="application/pdf")
     landing = b"<html><body><h1>Brief</h1><p>See <a href='/r/one.pdf'>the PDF</a>.</p></body></html>"
-    page = pages.add("/brief.html", Page(landing, last_modified=MONDAY))
+    page = site.add("/brief.html", body=landing, content_type=HTML, last_modified=MONDAY)
     feed = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
             f"<item><title>a</title><link>{page}</link></item></channel></rss>").encode()
-    feed_url = pages.add("/feed.xml", Page(feed, content_type="application/rss+xml"))
+    feed_url = site.add("/feed.xml", body=feed, content_type="application/rss+xml")
     first = ingest_local([feed_url], db_url=db_url, workers=1)
     assert (first.new, first.failed) == (2, 0), first.errors
 
     with_two = landing.replace(b"</p>", b" And <a href='/r/two.pdf'>the annex</a>.</p>")
-    pages.pages["/brief.html"] = Page(with_two, last_modified=TUESDAY)
-    before = len(pages.requests)
+    site.add("/brief.html", body=with_two, content_type=HTML, last_modified=TUESDAY)
+    before = len(site.requests)
     second = ingest_local([feed_url], db_url=db_url, workers=1)
     assert (second.new, second.unchanged, second.failed) == (2, 1, 0), second.errors  # page, two.pdf
-    assert [h.get("If-None-Match") for h in pages.asked("/r/one.pdf")[-1:]] == ['"one"']
-    assert sorted(path for path, _ in pages.requests[before:]) == [
+    assert [h.get("If-None-Match") for h in site.asked("/r/one.pdf")[-1:]] == ['"one"']
+    assert sorted(path for path, _ in site.requests[before:]) == [
         "/brief.html", "/feed.xml", "/r/one.pdf", "/r/two.pdf"
     ]
     with Corpus.open(db_url) as corpus:
