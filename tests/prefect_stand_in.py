@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import serving
 
 AUTH_STRING = "admin:pass"
 
@@ -40,11 +41,5 @@ class _Api(BaseHTTPRequestHandler):
 def answering_api() -> Iterator[str]:
     """The API URL (http://127.0.0.1:PORT/api) of a server that answers as a Prefect API, until the block
     ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/api"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Api) as base:
+        yield f"{base}/api"

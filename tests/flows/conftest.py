@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from loopback import serving
 from small_model import build_model_store, fresh_store_url
 
 from flows.prefect_env import quiet_prefect
@@ -117,16 +117,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 def site() -> Iterator[Site]:
     """A threaded HTTP server on 127.0.0.1 with an ephemeral port, stopped after the test."""
     state = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(state)) as state.base:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from import_watch import summary_lines, watching_imports
+from loopback import serving
 from reliability_env import REPO, child_env
 from sqlalchemy import update
 
@@ -183,8 +184,7 @@ def test_encrypted_pdf_that_failed_with_a_wrong_password_is_retried_with_the_cor
 def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(tmp_path, db_url, monkeypatch):
     # The server answers the conditional GET with 304; the bytes it sent last time failed for want of
     # the password, so they are fetched again in full.
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     from corpus import Corpus
     from flows.fetch import FetchPolicy
@@ -210,12 +210,10 @@ def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(t
             self.end_headers()
             self.wfile.write(data)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/ministry.pdf"
     policy = FetchPolicy(timeout=2.0, attempts=1, backoff=0.01)
     monkeypatch.setenv("CITSEC_TEST_PW", PASSWORD)
-    try:
+    with serving(Handler) as base:
+        url = f"{base}/ministry.pdf"
         first = ingest_local([url], db_url=db_url, workers=1, fetch_policy=policy)
         assert (first.new, first.failed) == (0, 1), first.errors
         again = ingest_local([url], db_url=db_url, workers=1, fetch_policy=policy)  # validators remembered
@@ -224,9 +222,6 @@ def test_remote_encrypted_pdf_is_fetched_again_when_its_source_gets_a_password(t
             corpus.add_source("ministry", url, "url", password_env="CITSEC_TEST_PW")
         second = ingest_local(["ministry"], db_url=db_url, workers=1, fetch_policy=policy)
         assert (second.new, second.failed) == (1, 0), second.errors
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     # The first fetch failed, its validators remembered all the same: the second run asks conditionally
     # and finds it unchanged; with the password, the 304 is followed by a full fetch.
     assert seen == [None, '"v1"', '"v1"', None]
