@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from corpus import Corpus, NewPassage, NewReport
 from corpus.schema import HumanLabel
@@ -47,15 +46,13 @@ def write_label_file(folder: Path, rows: list[dict[str, Any]], name: str = "labe
     return str(path)
 
 
-def label_history(store: Corpus, *columns: InstrumentedAttribute[Any]) -> list[tuple[Any, ...]]:
-    """Every label row of `store`, oldest first, as tuples of `columns` (HumanLabel's), a row's labels as a
-    list."""
+def label_history(store: Corpus) -> list[tuple[Any, ...]]:
+    """Every label row of `store`, oldest first: whose (passage or text, language), what, by whom, how
+    (origin, carried from), without ids and times; a row's labels as a list."""
+    columns = (
+        HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels, HumanLabel.annotator,
+        HumanLabel.origin, HumanLabel.carried_from,
+    )  # fmt: skip
     with store.engine.connect() as conn:
         rows = conn.execute(select(*columns).order_by(HumanLabel.id))
-        return [
-            tuple(
-                list(value) if column is HumanLabel.labels else value
-                for column, value in zip(columns, row, strict=True)
-            )
-            for row in rows
-        ]
+        return [(*row[:3], list(row[3]), *row[4:]) for row in rows]

@@ -14,7 +14,6 @@ from readings import COUNCILS, PORTS, reading, stored
 from sqlalchemy import event
 
 from corpus import Corpus
-from corpus.schema import HumanLabel
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -25,15 +24,6 @@ UNCHANGED = (
 )
 TREATY = "Colombia and the US signed an extradition treaty."
 YOUTH = "A youth centre opened in Medellin."
-
-
-def _history(store: Corpus) -> list[tuple[Any, ...]]:
-    """Every label row, oldest first: whose, what, by whom, how (the ids and times left out)."""
-    return label_history(
-        store,
-        HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels, HumanLabel.annotator,
-        HumanLabel.origin, HumanLabel.carried_from,
-    )
 
 
 def _label_file(store: Corpus, tmp_path: Path) -> tuple[str, list[int]]:
@@ -54,7 +44,7 @@ def test_importing_a_file_again_changes_nothing_and_says_so(
     path, ids = _label_file(filled, tmp_path)
     code, _, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, "imported 5 labels: 3 on stored passages, 2 free texts\n")
-    history = _history(filled)
+    history = label_history(filled)
     assert len(history) == 5
     in_force = {pid: filled.passage(pid).labels for pid in ids}
     code, export_before, _ = cli("label", "export", "--history", "--db", store_url)
@@ -63,7 +53,7 @@ def test_importing_a_file_again_changes_nothing_and_says_so(
         code, out, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
         assert (code, out) == (0, "")
         assert err == UNCHANGED.format(5)
-        assert _history(filled) == history
+        assert label_history(filled) == history
     assert {pid: filled.passage(pid).labels for pid in ids} == in_force
     assert [len(filled.label_history(pid)) for pid in ids] == [1, 1, 1]
     assert [len(filled.text_label_history(t)) for t in (TREATY, YOUTH)] == [1, 1]
@@ -125,10 +115,10 @@ def test_a_file_that_labels_a_passage_twice_records_both_once(
         0, "imported 3 labels: 2 on stored passages, 1 free text; 2 lines already current, left unchanged\n"
     )  # fmt: skip
     assert [h.labels for h in filled.label_history(a)] == [["prevention"], ["enforcement"]]
-    history = _history(filled)
+    history = label_history(filled)
     code, _, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, UNCHANGED.format(5))
-    assert _history(filled) == history and filled.passage(a).labels == ["enforcement"]
+    assert label_history(filled) == history and filled.passage(a).labels == ["enforcement"]
 
 
 def test_label_add_and_none_again_record_nothing(filled: Corpus, store_url: str, cli: Cli) -> None:
@@ -183,24 +173,24 @@ def test_an_old_file_imported_again_after_the_report_was_read_again(
     code, _, err = cli("label", "import", old, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, "imported 2 labels: 2 on stored passages, 0 free texts\n")
     assert [h.labels for h in store.label_history(new_ports)] == [["enforcement", "transnational"]]
-    history = _history(store)
+    history = label_history(store)
     assert len(history) == 4 and history[-1][-1] is not None  # the copies record their source
 
     code, _, err = cli("label", "import", old, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, UNCHANGED.format(2))
-    assert _history(store) == history
+    assert label_history(store) == history
 
     current_rows = [{"passage_id": new_ports, "labels": ["enforcement", "transnational"]}]
     current = write_label_file(tmp_path, current_rows, name="current.jsonl")
     code, _, err = cli("label", "import", current, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (0, "imported 1 label: 1 on stored passage, 0 free texts\n")
     assert [h.labels for h in store.label_history(new_ports)] == [["enforcement", "transnational"]] * 2
-    history = _history(store)
+    history = label_history(store)
     assert history[-1][-1] is None  # the person's own
     for again in (current, old):
         code, _, err = cli("label", "import", again, "--annotator", "ana", "--db", store_url)
         assert code == 0 and "left unchanged" in err and err.startswith("imported 0 labels"), err
-    assert _history(store) == history
+    assert label_history(store) == history
     assert store.passage(new_councils).labels == ["prevention"]
 
 

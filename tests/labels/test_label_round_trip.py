@@ -15,20 +15,10 @@ from label_material import Material, label_history, write_label_file
 from readings import COUNCILS, PORTS, reading, stored
 
 from corpus import Corpus, NewPassage, NewReport
-from corpus.schema import HumanLabel
 
 Cli = Callable[..., tuple[int, str, str]]
 
 TREATY = "Colombia and the US signed an extradition treaty."
-
-
-def _history(store: Corpus) -> list[tuple[Any, ...]]:
-    """Every label row, oldest first (ids and times left out)."""
-    return label_history(
-        store,
-        HumanLabel.passage_id, HumanLabel.text, HumanLabel.labels, HumanLabel.annotator, HumanLabel.origin,
-        HumanLabel.carried_from,
-    )
 
 
 def _report(name: str, texts: list[str]) -> NewReport:
@@ -98,7 +88,7 @@ def test_a_stores_own_export_imported_back_adds_nothing(
     flags = ("--history",) if history else ()
     rows = _exported(cli, store_url, *flags)
     assert {r["origin"] for r in rows} == {"human", "import"}
-    before = _history(filled)
+    before = label_history(filled)
     path = write_label_file(tmp_path, rows, name="export.jsonl")
     code, out, err = cli("label", "import", path, "--db", store_url)  # no --annotator: the lines' own
     assert (code, out) == (0, "")
@@ -106,7 +96,7 @@ def test_a_stores_own_export_imported_back_adds_nothing(
         f"imported 0 labels: 0 on stored passages, 0 free texts; {len(rows)} lines already current, "
         "left unchanged\n"
     )
-    assert _history(filled) == before
+    assert label_history(filled) == before
     assert _exported(cli, store_url, *flags) == rows
 
 
@@ -146,7 +136,7 @@ def test_an_export_holding_labels_carried_to_a_new_reading_imports_back_unchange
     store.add_labels(old_councils, ["prevention"], annotator="ana")
     _, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     assert store.label_history(new_ports)[0].labels == ["enforcement", "transnational"]
-    before = _history(store)
+    before = label_history(store)
     for flags in ((), ("--history",)):
         rows = _exported(cli, store_url, *flags)
         assert rows and all(r["annotator"] == "ana" for r in rows)
@@ -155,7 +145,7 @@ def test_an_export_holding_labels_carried_to_a_new_reading_imports_back_unchange
             0, f"imported 0 labels: 0 on stored passages, 0 free texts; {len(rows)} lines already current, "
             "left unchanged\n"
         )  # fmt: skip
-        assert _history(store) == before
+        assert label_history(store) == before
 
 
 def test_a_store_is_not_scanned_when_every_id_holds_its_text(
@@ -254,13 +244,13 @@ def test_labels_move_between_stores_that_number_passages_differently(
     code, _, err = cli("label", "import", back, "--db", two_stores.a_url)
     assert code == 0 and err.startswith("imported 0 labels"), err
 
-    before = _history(b)
+    before = label_history(b)
     code, _, err = cli("label", "import", path, "--db", store_url)  # the same file again: nothing new
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 4 re-attached by text; "
         "5 lines already current, left unchanged\n"
     )  # fmt: skip
-    assert _history(b) == before
+    assert label_history(b) == before
 
 
 def test_an_older_export_whose_text_two_reports_hold_is_refused(

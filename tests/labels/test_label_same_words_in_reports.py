@@ -38,15 +38,6 @@ def _exported(cli: Cli, url: str, *flags: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines()]
 
 
-def _history(store: Corpus) -> list[tuple[Any, ...]]:
-    """Every label row, oldest first (ids and times left out)."""
-    return label_history(
-        store,
-        HumanLabel.passage_id, HumanLabel.text, HumanLabel.lang, HumanLabel.labels, HumanLabel.annotator,
-        HumanLabel.origin,
-    )
-
-
 class Swapped(NamedTuple):
     a: Corpus
     a_url: str
@@ -107,17 +98,17 @@ def test_same_words_in_two_reports_keep_their_own_labels_across_stores(
     assert [(r["report_sha256"], r["seq"]) for r in rows] == [
         (b"a".hex().ljust(64, "0"), 2), (b"b".hex().ljust(64, "0"), 2)
     ]  # fmt: skip
-    before = _history(swapped.b)
+    before = label_history(swapped.b)
     code, _, err = cli("label", "import", path, "--db", store_url)  # again: nothing new
     assert code == 0 and "2 lines already current" in err, err
-    assert _history(swapped.b) == before
+    assert label_history(swapped.b) == before
     # B's own export, imported back into B, changes nothing either.
     own = _exported(cli, store_url)
     code, _, err = cli("label", "import", write_label_file(tmp_path, own, "own.jsonl"), "--db", store_url)
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 2 lines already current, left unchanged\n"
     )  # fmt: skip
-    assert _history(swapped.b) == before
+    assert label_history(swapped.b) == before
 
 
 def test_a_line_naming_a_report_this_store_lacks_is_refused_when_two_reports_hold_its_words(
@@ -168,7 +159,7 @@ def test_a_failure_writing_free_texts_leaves_no_passage_label(
     ])  # fmt: skip
     code, _, err = cli("label", "import", path, "--annotator", "ana", "--db", store_url)
     assert (code, err) == (2, "error: the store refused the free text\n")
-    assert _history(swapped.b) == []
+    assert label_history(swapped.b) == []
 
 
 @pytest.mark.parametrize("row", [
@@ -184,7 +175,7 @@ def test_a_nul_character_is_a_one_line_error(
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert (code, out) == (2, "")
     assert err.startswith("error: labels.jsonl:2: ") and "NUL" in err and err.count("\n") == 1, err
-    assert _history(swapped.b) == []
+    assert label_history(swapped.b) == []
 
 
 def test_languages_stored_by_older_releases_import_back(
@@ -198,13 +189,13 @@ def test_languages_stored_by_older_releases_import_back(
         for text, lang in (("Una tregua.", "es-MX"), ("Uma trégua.", "spanish")):
             conn.execute(insert(HumanLabel), {"text": text, "lang": lang, "labels": ["prevention"],
                                               "annotator": "ana", "origin": "import"})  # fmt: skip
-    before = _history(store)
+    before = label_history(store)
     rows = _exported(cli, store_url)
     code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, err) == (
         0, "imported 0 labels: 0 on stored passages, 0 free texts; 2 lines already current, left unchanged\n"
     )  # fmt: skip
-    assert _history(store) == before
+    assert label_history(store) == before
 
     fixed = [{**r, "labels": ["prevention", "transnational"]} for r in rows]
     code, _, err = cli("label", "import", write_label_file(tmp_path, fixed), "--db", store_url)
@@ -247,4 +238,4 @@ def test_an_id_no_store_holds_is_no_passage(
     path = write_label_file(tmp_path, [{"passage_id": big, "labels": [], "text": A_TEXTS[0]}])
     code, _, err = cli("label", "import", path, "--db", store_url)
     assert (code, err) == (0, "imported 1 label: 1 on stored passage, 0 free texts; 1 re-attached by text\n")
-    assert _history(swapped.b)[0][0] == swapped.in_b[("a", 1)]
+    assert label_history(swapped.b)[0][0] == swapped.in_b[("a", 1)]
