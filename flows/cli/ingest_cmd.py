@@ -309,10 +309,9 @@ def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
 
 def skipped_note(paths: list[str]) -> str:
     """'note: 3 files in the folders were not read (not PDF, HTML or text: .csv, .docx)'."""
-    kinds = sorted({Path(path).suffix.lower() or "no extension" for path in paths})
-    files = f"{len(paths)} file{'s' if len(paths) != 1 else ''}"
-    were = "was" if len(paths) == 1 else "were"
-    return f"note: {files} in the folders {were} not read (not PDF, HTML or text: {', '.join(kinds)})"
+    kinds = ", ".join(sorted({Path(path).suffix.lower() or "no extension" for path in paths}))
+    files, were = _count(len(paths), "file"), "was" if len(paths) == 1 else "were"
+    return f"note: {files} in the folders {were} not read (not PDF, HTML or text: {kinds})"
 
 
 def _same_place(path: str, location: str) -> bool:
