@@ -134,8 +134,8 @@ def _tagger() -> Any:
 def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | None:
     """UNCHANGED for a local or already-fetched report whose bytes are stored; None when it needs work.
     `is_known(sha256, password_given=False, any_reading=False)` is is_stored_complete bound to a store.
-    A report of a source whose password variable is unset is settled as read_report settles it: its
-    older reading stays (UNCHANGED), or it fails for want of the password (FAILED, to store).
+    A report of a source whose password variable is unset is settled as read_report settles it
+    (without_password: FAILED, to store, or UNCHANGED).
 
     The parent checks this before dispatching, so an unchanged folder never starts a worker."""
     if ref.error is not None or (ref.path is None and ref.content is None):
@@ -145,12 +145,25 @@ def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | No
     except OSError:
         return None  # the worker will report the read error
     sha = sha256_hex(data)
-    no_password = ref.password_error is not None
-    if stored_whole(is_known, sha, ref) or (no_password and is_known(sha, any_reading=True)):
+    if stored_whole(is_known, sha, ref):
         return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
-    if no_password:
-        return Outcome(ref.uri, FAILED, error=ref.password_error, source_id=ref.source_id)
-    return None
+    return without_password(ref, sha, is_known, ref.validators)
+
+
+def without_password(
+    ref: ReportRef, sha: str, is_known: Callable[..., bool], validators: Validators
+) -> Outcome | None:
+    """What a report of a source whose password variable is unset comes to, its bytes not stored whole:
+    its older reading stays (UNCHANGED), or it fails for want of the password (FAILED); None for a report
+    whose source has its password, or needs none."""
+    if ref.password_error is None:
+        return None
+    if is_known(sha, any_reading=True):
+        # Read before (by older extractors) while the password was at hand: that reading stays until
+        # the password is back and newer extractors can read it again.
+        return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
+    # No sha256 stored: once the variable is set, the next run extracts the report.
+    return Outcome(ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id)
 
 
 def stored_whole(is_known: Callable[..., bool], sha256: str, ref: ReportRef) -> bool:
@@ -329,16 +342,8 @@ def read_report(ref: ReportRef, ctx: WorkerContext) -> Outcome | ReportRef:
         return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
     if ref.assumed_report and _is_feed(data):
         return no_longer_a_report(ref, sha)
-    if ref.password_error is not None:
-        if ctx.is_known(sha, any_reading=True):
-            # Read before (by older extractors) while the password was at hand: that reading stays
-            # until the password is back and newer extractors can read it again.
-            return Outcome(ref.uri, UNCHANGED, sha, validators=validators, source_id=ref.source_id)
-        # No sha256 stored: once the variable is set, the next run extracts the report.
-        return Outcome(
-            ref.uri, FAILED, error=ref.password_error, validators=validators, source_id=ref.source_id
-        )
-    return replace(ref, content=data, validators=validators)
+    settled = without_password(ref, sha, ctx.is_known, validators)
+    return settled if settled is not None else replace(ref, content=data, validators=validators)
 
 
 def _is_feed(data: bytes) -> bool:
