@@ -128,7 +128,7 @@ def _country_code(value: str) -> str:
             return str(pycountry.countries.lookup(typed).alpha_2)
     except LookupError:
         pass
-    code = _countries_by_folded_name().get(fold_name(typed)) or _gazetteer_countries().get(fold_name(typed))
+    code = _countries_by_folded_name().get(fold_name(typed))
     if code:
         return code
     raise CorpusError(
@@ -178,28 +178,6 @@ def _countries_by_folded_name() -> dict[str, str]:
     for head, codes in heads.items():
         if len(codes) == 1:
             names.setdefault(head, codes.pop())
-    return names
-
-
-@cache
-def _gazetteer_countries() -> dict[str, str]:
-    """ISO alpha-2 codes by the names and abbreviations the tagger knows countries by
-    (extractors/gazetteers/countries.json), folded: what the tagger finds in a passage ("EE.UU.", "EUA",
-    "Estados Unidos da América", "Inglaterra"), --country takes. Read as data: the tagging package would
-    load spaCy."""
-    import json
-    from importlib import resources
-
-    data = json.loads(resources.files("extractors").joinpath("gazetteers/countries.json").read_text("utf-8"))
-    names: dict[str, str] = {}
-    for table in data["names"].values():
-        for code, spellings in table.items():
-            for name in spellings:
-                names.setdefault(fold_name(name), code)
-    for code, forms in data["abbreviations"].items():
-        if isinstance(forms, list) and not code.startswith("_") and code != "any_case":
-            for form in forms:
-                names.setdefault(fold_name(form), code)
     return names
 
 

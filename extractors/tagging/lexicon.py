@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pycountry
 
+from extractors.country_table import countries_json
 from extractors.unicode import without_marks
 
 GAZETTEERS = Path(__file__).resolve().parent.parent / "gazetteers"
@@ -81,12 +81,6 @@ def with_unaccented(forms: Iterable[str]) -> list[str]:
         out.setdefault(form, None)
         out.setdefault(strip_accents(form), None)
     return list(out)
-
-
-@lru_cache(maxsize=1)
-def _countries_json() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((GAZETTEERS / "countries.json").read_text(encoding="utf-8"))
-    return data
 
 
 def _drop_qualifier(name: str) -> str:
@@ -164,7 +158,7 @@ def inflect_demonym(base: str, lang: str) -> list[str]:
 def inflected_demonyms() -> frozenset[str]:
     """Lower-cased forms of the Spanish and Portuguese demonyms (with and without accents): the ones
     matched in any case, so capitals alone do not tell a country from a name ('Complexo do Alemão')."""
-    demonyms = _countries_json()["demonyms"]
+    demonyms = countries_json()["demonyms"]
     forms = {
         form.lower()
         for lang in ("es", "pt")
@@ -178,14 +172,14 @@ def inflected_demonyms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def americas() -> frozenset[str]:
     """ISO codes of the countries and territories of the Americas, the field of citsec's reports."""
-    return frozenset(_countries_json()["americas"]["codes"])
+    return frozenset(countries_json()["americas"]["codes"])
 
 
 @lru_cache(maxsize=1)
 def country_words() -> frozenset[str]:
     """Lower-cased country and place names of every language (not demonyms): 'Lebanon, Jordan' lists
     countries, while 'Peterson, Jordan' is an author."""
-    data = _countries_json()
+    data = countries_json()
     names = {name.lower() for name in _unambiguous_names()}
     names |= {n.lower() for table in data["names"].values() for ns in table.values() for n in ns}
     names |= {p.lower() for code, ps in data["places"].items() if not code.startswith("_") for p in ps}
@@ -195,7 +189,7 @@ def country_words() -> frozenset[str]:
 def country_terms(lang: str) -> list[Term]:
     """Every country-related term for a pipeline in `lang` (names of all three languages, this language's
     demonyms, abbreviations, groupings, places and blocks)."""
-    data = _countries_json()
+    data = countries_json()
     skip = set(data["skip_names"])
     en_only = set(data.get("en_only_names", []))
     terms: list[Term] = []

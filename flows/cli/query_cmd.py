@@ -110,8 +110,9 @@ def build_filter(
     any_language: bool = False,
 ) -> PassageFilter:
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
-    program may be given by any alias or acronym the gazetteer knows."""
+    country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
     from corpus import PassageFilter, parse_date
+    from extractors.country_table import country_by_name
 
     programs: tuple[str, ...] = ()
     if program:  # the gazetteer's package loads spaCy: only when a program is asked for
@@ -120,7 +121,7 @@ def build_filter(
         programs = tuple(dict.fromkeys(name for value in program for name in program_names(value)))
     return PassageFilter(
         labels=tuple(label or ()),
-        countries=tuple(country or ()),
+        countries=tuple(country_by_name(value) or value for value in country or ()),
         programs=programs,
         report_id=report,
         lang=lang,

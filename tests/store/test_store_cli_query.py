@@ -15,7 +15,7 @@ from cli_runner import run_cli
 from storedata import fill
 
 from corpus import Corpus, PassageFilter
-from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS
+from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter
 
 
 @pytest.fixture
@@ -57,6 +57,19 @@ def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture
     assert [json.loads(r["scores"]) for r in table] == [r["scores"] for r in expected]
     code, out, _ = run_cli(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "3")
     assert code == 0 and "countries" in out and str(expected[2]["id"]) in out
+
+
+def test_a_country_can_be_named_as_the_tagger_names_it(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A user review: "EUA" and "Estados Unidos da América" were unknown countries, though the tagger
+    # finds the United States by them. The gazetteer's names and abbreviations are taken too.
+    _, by_code, _ = run_cli(capsys, "passages", "--db", filled, "--country", "US", "-f", "json")
+    assert json.loads(by_code)
+    for typed in ("EUA", "EE.UU.", "ee. uu.", "EEUU", "Estados Unidos da América", "U.S.A."):
+        code, out, err = run_cli(capsys, "passages", "--db", filled, "--country", typed, "-f", "json")
+        assert (code, out) == (0, by_code), (typed, err)
+    assert build_filter(country=["Inglaterra", "Holanda", "co"]).countries == ("CO", "GB", "NL")
 
 
 def test_table_without_limit_shows_a_page_and_says_so(
