@@ -155,6 +155,13 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
 ]
 
+NoPrefectOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-prefect", metavar=FLAG, help="Same steps without Prefect: no run in Prefect, no API start-up."
+    ),
+]
+
 
 def stderr_progress(*columns: ProgressColumn | str) -> Progress:
     """A Rich progress display on stderr, gone when it stops, and not started at all where stderr is no

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli.common import (
-    FLAG,
     DbOption,
     Interrupted,
+    NoPrefectOption,
     UserError,
     app,
     check_configured_prefect,
@@ -46,13 +46,7 @@ def ingest_command(
         str | None,
         typer.Option("--dask-address", help="Run reports on this Dask scheduler (tcp://host:8786)."),
     ] = None,
-    no_prefect: Annotated[
-        bool,
-        typer.Option(
-            "--no-prefect", metavar=FLAG,
-            help="Same steps without Prefect: no run in Prefect, no API start-up.",
-        ),
-    ] = False,
+    no_prefect: NoPrefectOption = False,
 ) -> None:
     """Ingest reports: fetch, extract, tag, classify and store them; unchanged reports are skipped.
 

@@ -14,6 +14,7 @@ import typer
 from flows.cli.common import (
     FLAG,
     DbOption,
+    NoPrefectOption,
     UserError,
     app,
     check_configured_prefect,
@@ -87,13 +88,7 @@ def retrain_command(
     fmt: Annotated[
         RetrainFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = RetrainFormat.table,
-    no_prefect: Annotated[
-        bool,
-        typer.Option(
-            "--no-prefect", metavar=FLAG,
-            help="Same steps without Prefect: no run in Prefect, no API start-up (seconds).",
-        ),
-    ] = False,
+    no_prefect: NoPrefectOption = False,
 ) -> None:
     """Retrain the classifier on the seed set plus every human label.
 
