@@ -222,7 +222,12 @@ def stored_before(corpus: Corpus, outcome: Outcome, stored: ReportRow | None) ->
     """True for a new report whose bytes the store already holds whole (`stored`, from stored_reading),
     as these extractors read them: two files with the same bytes in one run (both new when the workers
     looked) are one report, stored once. A reading by older extractors does not count: this one replaces
-    it (`rereads`)."""
+    it (`rereads`). The same for a failed report whose bytes another copy's failure, by these extractors,
+    stored first (a worker that looked after it was stored called the copy unchanged already; one that
+    looked before failed it too: whichever it was, the run counts it the same), except a failure for want
+    of a password, recorded again: the password may have changed."""
+    if outcome.status == FAILED:
+        return outcome.sha256 is not None and is_stored_complete(corpus, outcome.sha256, password_given=True)
     return (
         stored is not None
         and outcome.sha256 is not None

@@ -222,16 +222,10 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
 
     stored = stored_reading(corpus, outcome)
     if stored_before(corpus, outcome, stored):
-        # Another file of this run (or a concurrent run) with the same bytes was stored first: a report
-        # is its sha256, so this one adds nothing, and a second run would call it unchanged too.
-        return replace(outcome, status=UNCHANGED, report=None, pages=0)
-    sha = outcome.sha256
-    if outcome.status == FAILED and sha is not None and is_stored_complete(corpus, sha, password_given=True):
-        # The same for failed bytes: another copy's failure, by these extractors, was stored first. (A
-        # worker that looked after it was stored called this copy unchanged already; one that looked
-        # before failed it too: whichever it was, the run counts it the same.) A failure for want of a
-        # password is recorded again: the password may have changed.
-        return replace(outcome, status=UNCHANGED, error=None)
+        # Another file of this run (or a concurrent run) with the same bytes was stored first (or failed
+        # first): a report is its sha256, so this one adds nothing, and a second run would call it
+        # unchanged too.
+        return replace(outcome, status=UNCHANGED, report=None, pages=0, error=None)
     if rereads(outcome, stored):
         outcome = replace(outcome, reread=True)
     try:
