@@ -5,13 +5,14 @@ internet. The address rules still hold: a target is checked before it is sent to
 from __future__ import annotations
 
 import base64
-import threading
+import contextlib
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
+from loopback import serving
 
 from flows.fetch import FetchError, FetchPolicy, fetch
 from flows.netguard import proxy_for
@@ -64,14 +65,15 @@ class Proxy:
                 self._note()
                 self.send_error(403, "tunnels are not allowed here")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.handler = _Handler
+        self.url = ""  # set while it is served
 
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+
+@contextlib.contextmanager
+def running_proxy() -> Iterator[Proxy]:
+    proxy = Proxy()
+    with serving(proxy.handler) as proxy.url:
+        yield proxy
 
 
 @pytest.fixture
@@ -80,9 +82,8 @@ def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.delenv("REQUEST_METHOD", raising=False)
-    server = Proxy()
-    yield server
-    server.close()
+    with running_proxy() as server:
+        yield server
 
 
 def test_http_goes_through_the_proxy_which_resolves_the_name(proxy, names, monkeypatch):
@@ -154,14 +155,11 @@ def test_the_deadline_holds_through_the_proxy(proxy, names, monkeypatch):
 
 
 def test_hosts_on_this_machine_never_go_to_the_proxy(proxy, monkeypatch):
-    origin = Proxy()  # used here as a plain server on 127.0.0.1, answering its own paths
-    try:
+    with running_proxy() as origin:  # used here as a plain server on 127.0.0.1, answering its own paths
         origin.pages["/here.txt"] = b"direct"
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         assert fetch(origin.url + "/here.txt", POLICY).content == b"direct"
         assert proxy.seen == [] and origin.seen == [("GET", "/here.txt", None)]
-    finally:
-        origin.close()
 
 
 def test_a_socks_proxy_is_a_one_line_error(proxy, names, monkeypatch):
