@@ -6,52 +6,31 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, exists, func, insert, select, update
+from sqlalchemy import Row, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
-from corpus.filters import entity_key
-from corpus.labelstate import carry_labels_over, chunks, labels_came_over
-from corpus.records import EntityChanges, NewEntity, NewReport, ReportPredictions, ReportRow
-from corpus.registry import PredictionInput, write_predictions
+from corpus.labelstate import chunks, labels_came_over
+from corpus.records import EntityChanges, NewEntity, NewReport, ReportRow
+from corpus.report_rows import (
+    REREAD_FAILED,
+    check_entities,
+    check_report,
+    complete_predictions,
+    entity_row,
+    id_by_sha256,
+    insert_report,
+    is_failed,
+    older_reading,
+    one_line,
+    remember_failed_reread,
+    replaced_by_reading,
+    stored_mention,
+    write_report_predictions,
+)
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
-from corpus.taxonomy import ENTITY_KINDS
-
-_MAX_ERROR_CHARS = 500
-
-
-# Report.meta key: the newer extractors that failed to read a report an older version had read.
-REREAD_FAILED = "reread_failed"
-
-
-def read_by_older_extractors(stored: str | None, running: str) -> bool:
-    """True when a reading by extractors `stored` (None: a store from before versions were kept) is older
-    than one by `running`: dotted numbers compared as numbers ("1.10.0" > "1.9.2"). Only an older reading
-    is replaced, so two releases sharing a store do not take turns re-reading each other's reports."""
-    if stored is None:
-        return True
-    try:
-        return _numbers(stored) < _numbers(running)
-    except ValueError:  # not dotted numbers: the running release's reading wins only over another name
-        return stored != running
-
-
-def replaced_by_reading(stored: str | None, superseded_by: int | None, running: str | None) -> bool:
-    """True for a stored report (read by extractors `stored`) that a reading by extractors `running`
-    replaces: it is the current version and was read by older extractors."""
-    return running is not None and superseded_by is None and read_by_older_extractors(stored, running)
-
-
-def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def one_line(message: str) -> str:
-    """Errors are stored as one line, short enough to print in a table."""
-    line = " ".join(str(message).split())
-    return line if len(line) <= _MAX_ERROR_CHARS else line[: _MAX_ERROR_CHARS - 1] + "…"
 
 
 class ReportsMixin(StoreBase):
@@ -68,19 +47,19 @@ class ReportsMixin(StoreBase):
         Predictions behave as in add_predictions: the first model of a store without a promoted one is
         promoted, and the effective labels follow at once.
         """
-        _check_report(report)
+        check_report(report)
         # Predictions touch the registry and current_labels, and a new reading carries the older one's
         # labels over: take the lock other label writers take, or a label written to the old reading
         # meanwhile would neither be seen here nor see the old reading superseded (left behind unseen).
         try:
             with self._write(PG_LOCK_LABELS) as conn:
-                existing = _id_by_sha256(conn, report.sha256)
-                if existing is not None and _is_failed(conn, existing):
+                existing = id_by_sha256(conn, report.sha256)
+                if existing is not None and is_failed(conn, existing):
                     # A failed row has no passages or labels: nothing is lost by replacing it.
                     conn.execute(delete(Report).where(Report.id == existing))
                     existing = None
                 replaces: list[int] = []
-                older = _older_reading(conn, existing, report) if existing is not None else None
+                older = older_reading(conn, existing, report) if existing is not None else None
                 if older is not None:
                     # The same bytes, read again by newer extractors: the new reading supersedes the
                     # stored one (kept, with its labels, as history; its sha256 moves to the new row), as
@@ -91,16 +70,16 @@ class ReportsMixin(StoreBase):
                     replaces, existing = [older.id], None
                 if existing is not None:
                     if report.predictions is not None:
-                        _complete_predictions(conn, existing, report, report.predictions)
+                        complete_predictions(conn, existing, report, report.predictions)
                     return existing
-                report_id, passage_ids = _insert_report(conn, report, replaces)
+                report_id, passage_ids = insert_report(conn, report, replaces)
                 if report.predictions is not None:
-                    _write_report_predictions(conn, report, report.predictions, passage_ids)
+                    write_report_predictions(conn, report, report.predictions, passage_ids)
                 return report_id
         except IntegrityError as exc:
             # Another writer stored the same content between our check and our insert.
             with self._read() as conn:
-                existing = _id_by_sha256(conn, report.sha256)
+                existing = id_by_sha256(conn, report.sha256)
             if existing is None:
                 raise CorpusError(f"cannot store report {report.uri}: {first_line(exc)}") from exc
             return existing
@@ -153,7 +132,7 @@ class ReportsMixin(StoreBase):
                 if previous.status == "failed":
                     conn.execute(update(Report).where(Report.id == previous.id).values(**values))
                 elif extractor_version is not None:
-                    _remember_failed_reread(conn, int(previous.id), extractor_version, values["error"])
+                    remember_failed_reread(conn, int(previous.id), extractor_version, values["error"])
                 return int(previous.id)
             return int(conn.execute(insert(Report).returning(Report.id), values).scalar_one())
 
@@ -199,8 +178,13 @@ class ReportsMixin(StoreBase):
         predicted = exists().where(Prediction.passage_id == first, Prediction.model_version_id == promoted)
         labeled = exists().where(HumanLabel.passage_id == first)
         stmt = select(
-            Report.status, Report.extractor_version, Report.superseded_by, Report.meta.label("meta"),
-            first.label("first"), predicted.label("predicted"), labeled.label("labeled"),
+            Report.status,
+            Report.extractor_version,
+            Report.superseded_by,
+            Report.meta.label("meta"),
+            first.label("first"),
+            predicted.label("predicted"),
+            labeled.label("labeled"),
         )
         with self._read() as conn:
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
@@ -247,7 +231,7 @@ class ReportsMixin(StoreBase):
         when any mention differs (kind, name, surface text or place); the changes are counted by kind as
         (kind, value) gained and lost. A passage deleted meanwhile (its report replaced) is skipped."""
         for entities in tagged.values():
-            _check_entities(entities)
+            check_entities(entities)
         changes = EntityChanges()
         with self._write() as conn:
             stored: dict[int, list[tuple[str, str, str, str, int, int]]] = {}
@@ -263,13 +247,13 @@ class ReportsMixin(StoreBase):
                     stored[int(pid)].append(tuple(mention))  # type: ignore[arg-type]
             changed = []
             for passage_id, before in stored.items():
-                after = [_mention(e) for e in tagged[passage_id]]
+                after = [stored_mention(e) for e in tagged[passage_id]]
                 if sorted(after) != sorted(before):
                     changed.append(passage_id)
                     changes.count({m[:2] for m in before}, {m[:2] for m in after})
             for chunk in chunks(changed):
                 conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
-            rows_out = [_entity_row(pid, e) for pid in changed for e in tagged[pid]]
+            rows_out = [entity_row(pid, e) for pid in changed for e in tagged[pid]]
             if rows_out:
                 conn.execute(insert(Entity), rows_out)
         changes.passages = len(changed)
@@ -290,201 +274,6 @@ class ReportsMixin(StoreBase):
         with self._write() as conn:
             if conn.execute(delete(Report).where(Report.id == report_id)).rowcount == 0:
                 raise CorpusError(f"no report with id {report_id}")
-
-
-def _check_report(report: NewReport) -> None:
-    if not report.sha256:
-        raise CorpusError(f"report {report.uri} has no sha256")
-    seqs = [p.seq for p in report.passages]
-    if len(seqs) != len(set(seqs)):
-        raise CorpusError(f"report {report.uri} has passages with the same seq")
-    for passage in report.passages:
-        _check_entities(passage.entities)
-
-
-def _check_entities(entities: Sequence[NewEntity]) -> None:
-    for entity in entities:
-        if entity.kind not in ENTITY_KINDS:
-            expected = ", ".join(ENTITY_KINDS)
-            raise CorpusError(f"unknown entity kind {entity.kind!r}; expected one of {expected}")
-
-
-def _mention(entity: NewEntity) -> tuple[str, str, str, str, int, int]:
-    """A mention as stored: (kind, key, value, text, start, end)."""
-    key = entity_key(entity.kind, entity.value)
-    return (entity.kind, key, entity.value, entity.text, entity.start, entity.end)
-
-
-def _id_by_sha256(conn: Connection, sha256: str) -> int | None:
-    return conn.execute(select(Report.id).where(Report.sha256 == sha256)).scalar()
-
-
-def _is_failed(conn: Connection, report_id: int) -> bool:
-    return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
-
-
-def _remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:
-    """Newer extractors failed on a report an older version read: it keeps that reading, says so in its
-    warnings, and counts as done for this version (has_whole_report), not retried on every run."""
-    row = conn.execute(
-        select(Report.extractor_version, Report.meta.label("meta"), Report.warnings)
-        .where(Report.id == report_id)
-    ).one()
-    if not read_by_older_extractors(row.extractor_version, extractor_version):
-        return
-    meta = dict(row.meta or {})
-    if meta.get(REREAD_FAILED, {}).get("extractor_version") == extractor_version:
-        return
-    meta[REREAD_FAILED] = {"extractor_version": extractor_version, "error": error}
-    warning = (
-        f"extractors {extractor_version} could not read this report again ({error}); "
-        f"its passages are those extractors {row.extractor_version or 'of an older citsec'} read"
-    )
-    warnings = [*(row.warnings or []), warning]
-    conn.execute(update(Report).where(Report.id == report_id).values(meta=meta, warnings=warnings))
-
-
-def _older_reading(conn: Connection, report_id: int, report: NewReport) -> Any:
-    """The stored report `report_id` (id, uri, source_id) when it is current and was read by older
-    extractors than `report`; else None."""
-    if report.extractor_version is None:
-        return None
-    row = conn.execute(
-        select(Report.id, Report.uri, Report.source_id, Report.extractor_version, Report.superseded_by)
-        .where(Report.id == report_id)
-    ).one()
-    replaced = replaced_by_reading(row.extractor_version, row.superseded_by, report.extractor_version)
-    return row if replaced else None
-
-
-def _insert_report(
-    conn: Connection, report: NewReport, replaces: Sequence[int] = ()
-) -> tuple[int, dict[int, int]]:
-    """Insert the report, its passages and entities; returns its id and its passage ids by seq. The
-    current reports at its uri, and those in `replaces`, become its older versions: superseded by it,
-    their passages' human labels carried over to its passages of the same text."""
-    now = utcnow()
-    has_text = any(p.text.strip() for p in report.passages)
-    status = report.status or ("ok" if has_text else "empty")
-    error = report.error or (None if status == "ok" else "no text could be extracted")
-    report_id = conn.execute(
-        insert(Report).returning(Report.id),
-        {
-            "sha256": report.sha256,
-            "uri": report.uri,
-            "title": report.title,
-            "media_type": report.media_type,
-            "language": report.language,
-            "pages": report.pages,
-            "status": status,
-            "error": one_line(error) if error else None,
-            "warnings": list(report.warnings),
-            "published": report.published,
-            "author": report.author,
-            "ingested_at": now,
-            "effective_date": report.published or now.date(),
-            "extractor_version": report.extractor_version,
-            "meta": dict(report.metadata),
-            "source_id": report.source_id,
-        },
-    ).scalar_one()
-    older = (
-        conn.execute(
-            select(Report.id).where(
-                Report.uri == report.uri, Report.id != report_id, Report.superseded_by.is_(None)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    older = sorted({*older, *replaces})
-    if older:
-        conn.execute(update(Report).where(Report.id.in_(older)).values(superseded_by=report_id))
-    if not report.passages:
-        return int(report_id), {}
-    passage_rows = [
-        {
-            "report_id": report_id,
-            "seq": p.seq,
-            "page_start": p.page_start,
-            "page_end": p.page_end,
-            "lang": p.lang,
-            "kind": p.kind,
-            "char_start": p.char_start,
-            "char_end": p.char_end,
-            "text": p.text,
-        }
-        for p in report.passages
-    ]
-    ids = (
-        conn.execute(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), passage_rows)
-        .scalars()
-        .all()
-    )
-    entity_rows = [
-        _entity_row(passage_id, entity)
-        for passage_id, passage in zip(ids, report.passages, strict=True)
-        for entity in passage.entities
-    ]
-    if entity_rows:
-        conn.execute(insert(Entity), entity_rows)
-    if older:
-        carry_labels_over(conn, older, [(pid, p.text) for pid, p in zip(ids, report.passages, strict=True)])
-    return int(report_id), {p.seq: int(pid) for pid, p in zip(ids, report.passages, strict=True)}
-
-
-def _write_report_predictions(
-    conn: Connection, report: NewReport, predictions: ReportPredictions, passage_ids: Mapping[int, int]
-) -> None:
-    """The report's predictions, in its transaction: a seq or label the report lacks fails it whole."""
-    rows: list[PredictionInput] = []
-    for seq, scores in predictions.by_seq.items():
-        passage_id = passage_ids.get(seq)
-        if passage_id is None:
-            raise CorpusError(f"predictions for report {report.uri} name passage seq {seq}, which it lacks")
-        for label, value in scores.items():
-            if isinstance(value, tuple):
-                rows.append((passage_id, label, float(value[0]), bool(value[1])))
-            else:
-                rows.append((passage_id, label, float(value)))
-    if rows:  # no passages, no model to register or promote
-        write_predictions(conn, predictions.model_version, rows, predictions.thresholds)
-
-
-def _complete_predictions(
-    conn: Connection, report_id: int, report: NewReport, predictions: ReportPredictions
-) -> None:
-    """Give a stored report the model's predictions it lacks (stored by an older run, or killed between
-    the report and its predictions when they were two transactions); passages whose text differs from
-    the new extraction's (another extractor version) are left alone."""
-    passages = select(Passage.id).where(Passage.report_id == report_id)
-    done = exists().where(
-        Prediction.passage_id.in_(passages),
-        Prediction.model_version_id.in_(
-            select(ModelVersion.id).where(ModelVersion.version == predictions.model_version)
-        ),
-    )
-    if conn.execute(select(done)).scalar():
-        return
-    texts = {p.seq: p.text for p in report.passages}
-    stored = conn.execute(select(Passage.seq, Passage.id, Passage.text).where(Passage.report_id == report_id))
-    same = {row.seq: int(row.id) for row in stored if texts.get(row.seq) == row.text}
-    kept = {seq: scores for seq, scores in predictions.by_seq.items() if seq in same}
-    _write_report_predictions(
-        conn, report, ReportPredictions(predictions.model_version, kept, predictions.thresholds), same
-    )
-
-
-def _entity_row(passage_id: int, entity: NewEntity) -> dict[str, Any]:
-    return {
-        "passage_id": passage_id,
-        "kind": entity.kind,
-        "text": entity.text,
-        "value": entity.value,
-        "key": entity_key(entity.kind, entity.value),
-        "char_start": entity.start,
-        "char_end": entity.end,
-    }
 
 
 def _report_select() -> Any:

@@ -239,7 +239,7 @@ def stored_before(corpus: Corpus, outcome: Outcome, stored: ReportRow | None) ->
 def rereads(outcome: Outcome, stored: ReportRow | None) -> bool:
     """True for a new report whose bytes the store holds (`stored`) as read by older extractors (a
     release that reads reports better): storing it replaces that reading (Corpus.add_report)."""
-    from corpus.reports import replaced_by_reading
+    from corpus.report_rows import replaced_by_reading
 
     if stored is None or outcome.report is None:
         return False

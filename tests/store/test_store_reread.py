@@ -100,7 +100,7 @@ def test_the_new_reading_stays_where_the_report_was(store: Corpus) -> None:
 
 
 def test_release_versions_compare_as_numbers() -> None:
-    from corpus.reports import read_by_older_extractors
+    from corpus.report_rows import read_by_older_extractors
 
     assert read_by_older_extractors("1.9.2", "1.10.0") and not read_by_older_extractors("1.10.0", "1.9.2")
     assert read_by_older_extractors(None, "1.0.0") and not read_by_older_extractors("1.1.0", "1.1.0")
