@@ -132,9 +132,34 @@ def _country_code(value: str) -> str:
     if code:
         return code
     raise CorpusError(
-        f"unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as CO, MX, BR "
-        "(or an alpha-3 code or the country's name in English, Spanish or Portuguese)"
+        f"unknown country {value!r}{_did_you_mean(typed)}: expected an ISO 3166-1 alpha-2 code such as CO, "
+        "MX, BR (or an alpha-3 code or the country's name in English, Spanish or Portuguese)"
     )
+
+
+def _did_you_mean(typed: str) -> str:
+    """' (did you mean El Salvador (SV)?)' for a country name typed in part ("salvador") or misspelled
+    ("Colmbia", "Venezula"); '' when nothing is near. At most three suggestions, each a country once."""
+    import difflib
+
+    folded = fold_name(typed)
+    if len(folded) < 3:
+        return ""
+    names = _countries_by_folded_name()
+    partial = [name for name in names if f" {folded} " in f" {name} "]
+    near = partial or difflib.get_close_matches(folded, list(names), n=6, cutoff=0.8)
+    codes = list(dict.fromkeys(names[name] for name in near))[:3]
+    if not codes:
+        return ""
+    shown = [f"{_display_name(code)} ({code})" for code in codes]
+    return f" (did you mean {', '.join(shown[:-1])}{' or ' if len(shown) > 1 else ''}{shown[-1]}?)"
+
+
+def _display_name(code: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    return str(getattr(country, "common_name", None) or country.name) if country else code
 
 
 # The languages of the field's reports, whose names for countries an analyst types ("Brasil", "México",

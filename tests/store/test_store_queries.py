@@ -279,6 +279,10 @@ def test_or_joins_terms_and_a_dash_or_not_excludes() -> None:
 MALFORMED = [
     ({"labels": ("violence",)}, "unknown label 'violence'"),
     ({"countries": ("Narnia",)}, "unknown country 'Narnia': expected an ISO 3166-1 alpha-2 code"),
+    # A name typed in part or misspelled gets the countries near it (a review: "salvador" was only unknown).
+    ({"countries": ("salvador",)}, r"unknown country 'salvador' \(did you mean El Salvador \(SV\)\?\)"),
+    ({"countries": ("Venezula",)}, r"'Venezula' \(did you mean Venezuela \(VE\)\?\)"),
+    ({"countries": ("costa",)}, r"'costa' \(did you mean Costa Rica \(CR\) or Côte d'Ivoire \(CI\)\?\)"),
     ({"countries": ("ZZ",)}, "unknown country code 'ZZ'"),
     ({"countries": ("UK",)}, r"the United Kingdom's code is GB"),
     ({"countries": ("",)}, "unknown country ''"),
