@@ -1,7 +1,8 @@
 """The retrain flow: gather labels → train → judge on held-out labels → store → promote → re-classify.
 
-The steps live in models/retrain.py (they run and test without Prefect); this module runs them as
-coarse Prefect tasks, so a scheduled retrain (`citsec schedule --retrain-cron`) shows up step by step.
+The job is models.retrain.retrain (it runs and tests without Prefect: `citsec retrain --no-prefect`); this
+flow runs the same job with each step wrapped as a coarse Prefect task, so a scheduled retrain (`citsec
+schedule --retrain-cron`) shows up step by step.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.settings import Settings
 from models import retrain as steps
-from models.retrain_report import holdout_metrics
 
 if TYPE_CHECKING:
     from corpus import Corpus
     from models.classifier import StrategyClassifier
-    from models.evaluation import Evaluation
     from models.registry import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -32,29 +31,23 @@ def gather(corpus: Corpus, config: steps.RetrainConfig) -> steps.TrainingData:
     return steps.gather(corpus, config)
 
 
-@task(name="train-candidate", cache_policy=NO_CACHE)
-def train(corpus: Corpus, data: steps.TrainingData, config: steps.RetrainConfig) -> steps.Candidate:
+@task(name="fit-or-take-candidate", cache_policy=NO_CACHE)
+def candidate(
+    corpus: Corpus, data: steps.TrainingData, config: steps.RetrainConfig, fit: steps.FitCandidate
+) -> steps.Candidate:
     """Fit the new model on seed + human labels (human weighted), with its CV macro-F1; or take the
     version the same examples and settings trained before."""
-    return steps.candidate(corpus, data, config)
+    return steps.candidate(corpus, data, config, fit)
 
 
 @task(name="judge-on-held-out", cache_policy=NO_CACHE)
-def judge(
-    candidate: StrategyClassifier, current: LoadedModel, data: steps.TrainingData
-) -> tuple[Evaluation | None, Evaluation | None]:
+def judge(estimator: StrategyClassifier, current: LoadedModel, data: steps.TrainingData) -> steps.Judgment:
     """Score the new and the current model on the same held-out human labels, each stored passage in its
     report."""
-    return (
-        steps.score(candidate, data.holdout, data.holdout_reports),
-        steps.score(current.estimator, data.holdout, data.holdout_reports),
-    )
+    return steps.judge(estimator, current, data)
 
 
-@task(
-    name="store-and-reclassify",
-    cache_policy=NO_CACHE,
-)
+@task(name="store-and-reclassify", cache_policy=NO_CACHE)
 def store(
     corpus: Corpus,
     candidate: steps.Candidate,
@@ -63,13 +56,14 @@ def store(
     decision: steps.Decision,
     config: steps.RetrainConfig,
     current: LoadedModel,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None],
 ) -> steps.Stored:
     """Register the new version (or take the one the same examples trained before); when promoted,
     re-classify every passage with it, then promote it."""
-    return steps.register_and_promote(
-        corpus, candidate, data, metrics, decision, config, current, progress or (lambda done: None)
-    )
+    return steps.register_and_promote(corpus, candidate, data, metrics, decision, config, current, progress)
+
+
+TASKS = steps.RetrainSteps(gather, candidate, judge, store)
 
 
 @flow(name="retrain", log_prints=False, validate_parameters=False)
@@ -93,22 +87,15 @@ def retrain_flow(
     if config is None:
         config = steps.retrain_config(design, augment, settings.cache_dir)
     with Corpus.open(db_url or settings.db_url) as corpus:
-        data = gather(corpus, config)
-        candidate = train(corpus, data, config)
-        current = steps.current_model(corpus, config)
-        new_eval, old_eval = judge(candidate.estimator, current, data)
-        decision = steps.decide(promote, new_eval, old_eval, config.min_judged)
-        metrics = holdout_metrics(new_eval, old_eval, current.version)
-        stored = store(corpus, candidate, data, metrics, decision, config, current, progress)
-    holdout = (new_eval, old_eval)
-    return steps.make_result(
-        data, config, stored, current.version, holdout, candidate.cv_macro_f1, decision
-    )
+        return steps.retrain(corpus, promote, config, progress=progress or (lambda done: None), steps=TASKS)
 
 
 def run_retrain(
-    db_url: str, promote: str = "auto", design: str | None = None,
-    progress: Callable[[int], None] | None = None, augment: bool = False,
+    db_url: str,
+    promote: str = "auto",
+    design: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    augment: bool = False,
 ) -> steps.RetrainResult:
     """Run the retrain flow once, here (the CLI's way in)."""
     return retrain_flow(db_url=db_url, promote=promote, design=design, progress=progress, augment=augment)

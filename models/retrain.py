@@ -279,9 +279,7 @@ def fit_weighted(
     # StrategyClassifier.fit takes sample weights nowhere (its one-vs-rest head refuses fit params unless
     # scikit-learn's metadata routing is on), but it accepts out-of-fold scores: we compute them here,
     # grouped, on the classifier's own pipeline.
-    oof = cross_val_predict(
-        model._pipeline(), texts, y, groups=groups, cv=folds, method="predict_proba"
-    )
+    oof = cross_val_predict(model._pipeline(), texts, y, groups=groups, cv=folds, method="predict_proba")
     model.fit(texts, y, oof_proba=np.asarray(oof, dtype=np.float64))
     model.n_training_ = len(examples)  # distinct examples, not copies
     first_copy = np.r_[0, np.cumsum(weights)[:-1]].astype(int)
@@ -289,9 +287,9 @@ def fit_weighted(
     # The thresholds were chosen on the weighted copies; the CV F1 kept with the model (and printed by
     # retrain) counts each example once, as `models list` and the README report it.
     distinct_y = y[first_copy]
-    model.cv_f1_ = np.array([
-        f1_at(distinct_y[:, j], distinct_oof[:, j], model.thresholds_[j]) for j in range(len(LABELS))
-    ])
+    model.cv_f1_ = np.array(
+        [f1_at(distinct_y[:, j], distinct_oof[:, j], model.thresholds_[j]) for j in range(len(LABELS))]
+    )
     return model, distinct_oof
 
 
@@ -300,7 +298,9 @@ def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[Strategy
     examples = [*data.seed, *data.human]
     log.info(
         "training on %d seed + %d human examples (%d held out to judge it); this takes a minute or less",
-        len(data.seed), len(data.human), len(data.holdout),
+        len(data.seed),
+        len(data.human),
+        len(data.holdout),
     )
     weights = [1] * len(data.seed) + [config.human_weight] * len(data.human)
     model, _ = fit_weighted(examples, weights, config.design)
@@ -341,7 +341,8 @@ def candidate(
 
 
 def score(
-    estimator: StrategyClassifier, examples: Sequence[Example],
+    estimator: StrategyClassifier,
+    examples: Sequence[Example],
     reports: Mapping[int, Sequence[str]] | None = None,
 ) -> Evaluation | None:
     """Per-label and macro-F1 of a model on labeled examples (None when there are none). An example from
@@ -403,8 +404,13 @@ class Stored(NamedTuple):
 
 
 def register_and_promote(
-    corpus: Corpus, candidate: Candidate, data: TrainingData, result_metrics: dict[str, Any],
-    decision: Decision, config: RetrainConfig, current: LoadedModel | None = None,
+    corpus: Corpus,
+    candidate: Candidate,
+    data: TrainingData,
+    result_metrics: dict[str, Any],
+    decision: Decision,
+    config: RetrainConfig,
+    current: LoadedModel | None = None,
     progress: Callable[[int], None] = lambda done: None,
 ) -> Stored:
     """Store the new version with its metrics (a candidate the registry holds already is not stored
@@ -421,16 +427,20 @@ def register_and_promote(
             **result_metrics, "holdout_examples": len(data.holdout), "decision": decision.reason,
         })  # fmt: skip
     else:
-        version = register_model(corpus, candidate.estimator, extra_metrics={
-            **result_metrics,
-            "human_weight": config.human_weight,
-            "augmented": config.augmented,
-            "seed_examples": len(data.seed),
-            "human_examples": len(data.human),
-            "holdout_examples": len(data.holdout),
-            "decision": decision.reason,
-            FINGERPRINT: candidate.fingerprint,
-        })
+        version = register_model(
+            corpus,
+            candidate.estimator,
+            extra_metrics={
+                **result_metrics,
+                "human_weight": config.human_weight,
+                "augmented": config.augmented,
+                "seed_examples": len(data.seed),
+                "human_examples": len(data.human),
+                "holdout_examples": len(data.holdout),
+                "decision": decision.reason,
+                FINGERPRINT: candidate.fingerprint,
+            },
+        )
     reused = same is not None
     labels_current = same is not None and same.promoted and older_label_rules(corpus, version) is None
     if not decision.promote or labels_current:
@@ -451,31 +461,64 @@ def training_fingerprint(data: TrainingData, config: RetrainConfig) -> str:
     return fingerprint_of(weighted, config.design)
 
 
+Judgment = tuple[Evaluation | None, Evaluation | None]  # the new model's, the current one's
+
+
+def judge(estimator: StrategyClassifier, current: LoadedModel, data: TrainingData) -> Judgment:
+    """The new and the current model scored on the same held-out human labels, each stored passage in its
+    report."""
+    return (
+        score(estimator, data.holdout, data.holdout_reports),
+        score(current.estimator, data.holdout, data.holdout_reports),
+    )
+
+
+class RetrainSteps(NamedTuple):
+    """The job's steps as `retrain` runs them: these functions here, Prefect tasks wrapping them in
+    flows/retrain.py (so the two ways in cannot drift apart)."""
+
+    gather: Callable[[Corpus, RetrainConfig], TrainingData]
+    candidate: Callable[[Corpus, TrainingData, RetrainConfig, FitCandidate], Candidate]
+    judge: Callable[
+        [StrategyClassifier, LoadedModel, TrainingData], tuple[Evaluation | None, Evaluation | None]
+    ]
+    store: Callable[..., Stored]
+
+
 def retrain(
     corpus: Corpus,
     policy: str = "auto",
     config: RetrainConfig | None = None,
     fit_candidate: FitCandidate = train_candidate,
     progress: Callable[[int], None] = lambda done: None,
+    steps: RetrainSteps | None = None,
 ) -> RetrainResult:
-    """The whole job without Prefect: gather → train → judge on held-out labels → store → promote
-    (`progress` gets the passages each batch of the re-classification did)."""
+    """The whole job: gather → train (or take the version the same examples trained) → judge on held-out
+    labels → store → promote (`progress` gets the passages each batch of the re-classification did).
+    `steps` runs each step its way (flows/retrain.py: as Prefect tasks); by default, directly here."""
     config = config or RetrainConfig()
-    data = gather(corpus, config)
-    new = candidate(corpus, data, config, fit_candidate)
+    run = steps or DIRECT_STEPS
+    data = run.gather(corpus, config)
+    new = run.candidate(corpus, data, config, fit_candidate)
     old = current_model(corpus, config)
-    new_eval = score(new.estimator, data.holdout, data.holdout_reports)
-    old_eval = score(old.estimator, data.holdout, data.holdout_reports)
+    new_eval, old_eval = run.judge(new.estimator, old, data)
     decision = decide(policy, new_eval, old_eval, config.min_judged)
-    stored = register_and_promote(
-        corpus, new, data, holdout_metrics(new_eval, old_eval, old.version), decision, config, old, progress
-    )
+    metrics = holdout_metrics(new_eval, old_eval, old.version)
+    stored = run.store(corpus, new, data, metrics, decision, config, old, progress)
     return make_result(data, config, stored, old.version, (new_eval, old_eval), new.cv_macro_f1, decision)
 
 
+DIRECT_STEPS = RetrainSteps(gather, candidate, judge, register_and_promote)
+
+
 def make_result(
-    data: TrainingData, config: RetrainConfig, stored: Stored, previous: str,
-    holdout: tuple[Evaluation | None, Evaluation | None], cv_macro_f1: float, decision: Decision,
+    data: TrainingData,
+    config: RetrainConfig,
+    stored: Stored,
+    previous: str,
+    holdout: tuple[Evaluation | None, Evaluation | None],
+    cv_macro_f1: float,
+    decision: Decision,
 ) -> RetrainResult:
     """The record of one retrain, for the before/after table and --format json."""
     version = stored.version

@@ -39,6 +39,9 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         forced = retrain_flow(db_url=sqlite_url, promote="always", config=heavier, progress=seen.append)
         # The same labels and settings again: the version they trained is taken, promoted already.
         again = retrain_flow(db_url=sqlite_url, promote="always", config=heavier)
+        steps = _task_names_of_the_last_run()
+    # The flow runs the job's steps (models.retrain.retrain) as Prefect tasks, each once, in order.
+    assert steps == ["gather-labels", "fit-or-take-candidate", "judge-on-held-out", "store-and-reclassify"]
     assert result.previous == small_seed_model.version and result.holdout_examples >= 1
     assert result.new_holdout is not None and result.old_holdout is not None
     with Corpus.open(sqlite_url) as corpus:
@@ -56,3 +59,26 @@ def test_retrain_flow_trains_judges_stores_and_promotes(
         assert forced.reclassified == sum(seen) == corpus.count_passages() and len(seen) >= 1
         assert not forced.reused and again.reused and again.version == forced.version
         assert again.reclassified == 0 and corpus.model_version(again.version) is not None
+
+
+def _task_names_of_the_last_run(wait: float = 60.0) -> list[str]:
+    """The task runs of the latest flow run, by start, once the API has recorded all four (it records
+    them from events, a moment after they ran)."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
+
+    deadline = time.monotonic() + wait
+    with get_client(sync_client=True) as client:
+        (last,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        while True:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[last.id])),
+                sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+            )
+            if len(runs) >= 4 or time.monotonic() > deadline:
+                return [run.name.rsplit("-", 1)[0] for run in runs]  # "gather-labels-a1b" -> "gather-labels"
+            time.sleep(0.5)
+
