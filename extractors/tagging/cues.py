@@ -18,42 +18,39 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
+from extractors.tagging.tokens import word_set
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-PREFIX_CUES = _words(
+PREFIX_CUES = word_set(
     """
     plan plano programa operación operacion operativo operação operacao operation iniciativa ley lei
     proyecto projeto política politica estrategia estratégia pacto modelo campaña campanha
     """
 )
-SUFFIX_CUES = _words("initiative plan program programme strategy act law pact accord framework compact")
-LOWER_CUES = _words(
+SUFFIX_CUES = word_set("initiative plan program programme strategy act law pact accord framework compact")
+LOWER_CUES = word_set(
     """
     programa program programme plan plano operación operation operativo operação estrategia
     estratégia strategy iniciativa initiative campaña campanha campaign política policy proyecto
     projeto project
     """
 )
-LAW_CUES = _words("ley leyes lei leis law laws")
+LAW_CUES = word_set("ley leyes lei leis law laws")
 # Cues that name their own field: police and military operations. Every other cue ("plan", "programa",
 # "strategy") and every law ("Ley de Pesca", "Banking Act") can belong to any field, so its name must be
 # about security (see topic.py).
-OPERATION_CUES = _words("operación operacion operativo operação operacao operation")
+OPERATION_CUES = word_set("operación operacion operativo operação operacao operation")
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
-_ADJECTIVE_CUES = _words("operativo")
+_ADJECTIVE_CUES = word_set("operativo")
 
 # Lower-case words allowed inside a name between capitalized words ("Ley de Justicia y Paz").
-CONNECTORS = _words(
+CONNECTORS = word_set(
     """
     de del la las los el y e da do das dos of the and for para por pela pelo en em a à contra
     against on con com
     """
 )
 # Capitalized words that alone do not make a name ("Plan Nacional", "National Strategy").
-GENERIC = _words(
+GENERIC = word_set(
     """
     nacional national integral general regional federal estatal municipal local especial special
     estratégico estratégica estrategico strategic action acción ação maestro master anual annual
@@ -64,7 +61,7 @@ GENERIC = _words(
     """
 )
 # Words that end a name: months (table headers, datelines) and the posts people hold ("Director of the ...").
-_STOPS = _words(
+_STOPS = word_set(
     """
     enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
     janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro january
@@ -73,19 +70,19 @@ _STOPS = _words(
     coordinador member resultado resultados objetivo objetivos meta metas indicador indicadores fuente
     """
 )
-_COORDINATORS = _words("y e and de del da do of")
+_COORDINATORS = word_set("y e and de del da do of")
 # Words by which a name goes on past its last cue word ("Law and Economics Review", "Plan of Action").
-_CONTINUATIONS = _COORDINATORS | _words("for para")
-ARTICLES = _words("the el la los las o a os as")
+_CONTINUATIONS = _COORDINATORS | word_set("for para")
+ARTICLES = word_set("the el la los las o a os as")
 # "Operação Verão e o programa ...": after "e"/"y", an article starts a new phrase, not a description.
-_DETERMINERS = ARTICLES | _words("un una uno um uma an this that este esta esse essa")
-_NAMING = _words(
+_DETERMINERS = ARTICLES | word_set("un una uno um uma an this that este esta esse essa")
+_NAMING = word_set(
     """
     denominado denominada denominados llamado llamada llamados conocido conocida conocidos bautizado
     bautizada chamado chamada conhecido conhecida called dubbed named so-called
     """
 )
-_POLICY_WORDS = _words(
+_POLICY_WORDS = word_set(
     """
     seguridad security segurança seguranca paz peace plan plano programa program programme política
     policy estrategia strategy estratégia operación operation operação iniciativa initiative
@@ -97,10 +94,10 @@ _OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
 _CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
 # A law's number: "1448", "11.343", "20.000" (thousands), "30-2019"; "54.39" is a figure in a table.
 _LAW_NUMBER = re.compile(r"^(\d+|\d{1,3}([.,]\d{3})+)(-\d+)?$")
-_NUMBER_MARKS = _words("n no no. n° nº n.º número number nr. nr núm. núm")
+_NUMBER_MARKS = word_set("n no no. n° nº n.º número number nr. nr núm. núm")
 # Words a title-case headline leaves in lower case ("Venezuela Announces Plan to Combat Kidnapping").
 _HEADLINE_SMALL = (
-    CONNECTORS | ARTICLES | _words("an as at by from in into of off on or per so than to up via vs with")
+    CONNECTORS | ARTICLES | word_set("an as at by from in into of off on or per so than to up via vs with")
 )
 MAX_NAME_TOKENS = 12
 MAX_QUOTE_TOKENS = 8
@@ -333,7 +330,7 @@ def name_goes_on(doc: Doc, cue: Token) -> bool:
 _POLICY_HEADS = (
     LOWER_CUES
     | SUFFIX_CUES
-    | _words(
+    | word_set(
         """
     policies strategies plans programs programmes approach approaches políticas estrategias planes
     programas planos estratégias

@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from extractors.tagging import lexicon, localities
-from extractors.tagging.tokens import is_year, token_after, token_before
+from extractors.tagging.language_guard import LANGUAGE_WORDS, language_guard
+from extractors.tagging.tokens import is_year, token_after, token_before, word_set
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_CONNECTORS = _words(
+_CONNECTORS = word_set(
     """
     de del la las los el y e da do das dos di du of the and for a à o em en in on to con com para
     por
@@ -27,7 +23,7 @@ _CONNECTORS = _words(
 )
 
 # Words after which a capitalized word is not a surname: "Israel Defense Forces", "Jordan River".
-_INSTITUTIONAL = _words(
+_INSTITUTIONAL = word_set(
     """
     defense defence defensa defesa government gobierno governo army ejército exército police policía
     polícia ministry ministerio ministério forces fuerzas forças embassy embajada embaixada river
@@ -35,13 +31,13 @@ _INSTITUTIONAL = _words(
     supreme court
     """
 )
-_TITLES = _words("mr mrs ms dr sen rep gen lt col capt sgt prof sr sra srta dra don doña dom michael")
+_TITLES = word_set("mr mrs ms dr sen rep gen lt col capt sgt prof sr sra srta dra don doña dom michael")
 # Words that introduce a person's name: "alias Chad", "un joven apodado Israel".
-_ALIAS = _words("alias apodado apodada apelidado apelidada")
+_ALIAS = word_set("alias apodado apodada apelidado apelidada")
 # ...and words that do so only after a word for a person ("a man named Jordan", "un joven llamado Israel"):
 # "The report named Israel as a transit country", "called Chad the most fragile state" name the country.
-_NAMED = _words("named called nicknamed llamado llamada chamado chamada")
-_PERSON_NOUNS = _words(
+_NAMED = word_set("named called nicknamed llamado llamada chamado chamada")
+_PERSON_NOUNS = word_set(
     """
     man men woman women boy girl teenager teen youth kid child person suspect student driver member leader
     guy hombre mujer joven chico chica niño niña muchacho muchacha adolescente sospechoso sospechosa señor
@@ -58,57 +54,21 @@ _AGE_AFTER = re.compile(
 )
 
 
-_FOOD_NEXT = _words(
+_FOOD_NEXT = word_set(
     """
     sandwich sandwiches dinner breast breasts meat leg legs bacon burger burgers slices feathers
     farm farms hunting stuffing gravy pepper peppers powder sauce flakes paste relleno rellenos
     poblano ancho chipotle verde colorado seeds
     """
 )
-_FOOD_PREV = _words(
+_FOOD_PREV = word_set(
     """
     roast roasted wild stuffed smoked thanksgiving christmas green red hot ancho chipotle poblano
     serrano habanero jalapeño dried spicy ground
     """
 )
 
-_LANGUAGE_PREV = _words(
-    """
-    in into en em al ao speak speaks spoke speaking habla hablan hablar hable hablen fala falam falar
-    fale falem idioma lengua língua translated traducido traducida traduzido traduzida
-    """
-)
-_LANGUAGE_NEXT = _words(
-    """
-    language languages speakers speaking translation version versión versão idioma lengua língua
-    text texto original subtitles for word words term acronym initials name para palabra palabras término
-    sigla siglas palavra palavras termo conjugation conjugations grammar grammatical verb verbs noun nouns
-    spelling syntax vocabulary dictionary pronunciation dialect dialects linguistic stemming stemmer corpus
-    corpora sentence sentences lessons classes course courses literacy fluency
-    """
-)
-# Language names that are no country word: "English and Spanish" lists languages.
-_LANGUAGE_ONLY = _words("english inglés ingles inglês latin latín latim")
-_TRANSLATION = _words(
-    """
-    translation translations translated traducción traducciones traducido traducida tradução traduções
-    traduzido traduzida
-    """
-)
-_FROM = _words("from the de del do da o el")
-# "from Spanish into English": a translation's target language follows.
-_INTO = _words("into to al a para em")
-_COORDINATORS = frozenset({",", "and", "or", "y", "e", "o", "ou"})
-LANGUAGE_WORDS = _words(
-    """
-    spanish english french portuguese german italian dutch chinese japanese russian turkish greek
-    swedish danish polish czech finnish thai vietnamese español francés portugués alemán italiano
-    inglés ruso chino japonés turco griego espanhol francês português alemão inglês russo chinês
-    japonês
-    """
-)
-
-_SUBNATIONAL = _words("department departamento departament province provincia província")
+_SUBNATIONAL = word_set("department departamento departament province provincia província")
 
 # Cues that "Georgia" is the Caucasus country rather than the US state (the usual sense in this corpus).
 _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaijan", "saakashvili", "georgian")
@@ -116,7 +76,7 @@ _CAUCASUS = ("tbilisi", "caucasus", "abkhazia", "ossetia", "armenia", "azerbaija
 _ARMENIA = ("yerevan", "caucasus", "azerbaijan", "karabakh", "armenian", "tbilisi", "cáucaso", "caucaso")
 
 # Head nouns of Brazilian and Spanish-American place names: "Complexo do Alemão", "Vila Portuguesa".
-_PLACE_HEADS = _words(
+_PLACE_HEADS = word_set(
     """
     complexo morro favela comunidade vila villa jardim parque praia playa ilha isla bairro barrio rua calle
     avenida praça plaza largo estrada ladeira travessa colônia colonia cerro serra sierra vale valle ponte
@@ -125,7 +85,7 @@ _PLACE_HEADS = _words(
     """
 )
 # Nouns whose demonym adjective does name the country: "Gobierno Colombiano", "Fórum Brasileiro".
-_ORGANIZATION_HEADS = _INSTITUTIONAL | _words(
+_ORGANIZATION_HEADS = _INSTITUTIONAL | word_set(
     """
     gobierno governo estado instituto fórum foro comisión comissão partido fondo fundo universidad
     universidade asociación associação sociedad sociedade federación federação confederación
@@ -135,16 +95,16 @@ _ORGANIZATION_HEADS = _INSTITUTIONAL | _words(
     tribunal agencia agência servicio serviço pueblo povo frente liga unión união
     """
 )
-_SINGULAR_PREPS = _words("do da del")
+_SINGULAR_PREPS = word_set("do da del")
 _LIST_SEPARATORS = frozenset({",", ";", "e", "y", "ou", "o"})
 
 # Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
-_CAPS_US_PREV = _words("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
+_CAPS_US_PREV = word_set("LET FOR TO WITH OF JOIN CONTACT ABOUT HELP TELL GIVE AMONG BY FROM")
 
 
 # Words around "US" that make it a currency: "US $100 millones", "60 million US dollars", "dólares
 # estadounidenses".
-_DOLLAR = _words("dollar dollars dólar dólares dolar dolares")
+_DOLLAR = word_set("dollar dollars dólar dólares dolar dolares")
 
 
 def _prev(span: Span) -> Token | None:
@@ -249,80 +209,6 @@ def food_guard(span: Span) -> bool:
     if nxt is not None and nxt.lower_ in _FOOD_NEXT:
         return False
     return not (prev is not None and prev.lower_ in _FOOD_PREV)
-
-
-def _language_list(span: Span) -> list[Token]:
-    """The coordinated language words this one stands in: 'Portuguese, Italian or French'."""
-    doc = span.doc
-    members = [span[0]]
-    while True:
-        link = token_before(doc, members[0].i)
-        word = token_before(doc, link.i) if link is not None and link.lower_ in _COORDINATORS else None
-        if word is None or word.lower_ not in LANGUAGE_WORDS:
-            break
-        members.insert(0, word)
-    while True:
-        link = token_after(doc, members[-1].i)
-        word = token_after(doc, link.i) if link is not None and link.lower_ in _COORDINATORS else None
-        if word is None or word.lower_ not in LANGUAGE_WORDS:
-            break
-        members.append(word)
-    return members
-
-
-def _translated_from(doc: Doc, first: Token) -> bool:
-    """'translations from the Portuguese', 'traducido del español'."""
-    token: Token | None = first
-    for _ in range(3):
-        token = token_before(doc, token.i) if token is not None else None
-        if token is None:
-            return False
-        if token.lower_ in _TRANSLATION:
-            return True
-        if token.lower_ not in _FROM:
-            return False
-    return False
-
-
-def _noun_use(prev: Token | None, nxt: Token | None) -> bool:
-    """English uses a nationality word as an adjective ('Spanish police'); standing alone before
-    punctuation or a function word it is the language ('written in Spanish:', 'complexities of Spanish
-    than'), or, after 'the', the people ('the Spanish conquered')."""
-    if prev is not None and prev.lower_ == "the":
-        return False
-    if nxt is None:
-        return True
-    if nxt.lower_ in _COORDINATORS:
-        after = token_after(nxt.doc, nxt.i)
-        return after is None or not after.text[:1].isupper()  # "Spanish and Colombian police"
-    if nxt.is_punct or nxt.is_space:
-        return nxt.text not in ("-", "–")
-    return nxt.is_alpha and nxt.is_stop and nxt.is_lower
-
-
-def language_guard(span: Span) -> bool:
-    """'in Spanish', 'Portuguese-speaking', 'en español', 'Spanish conjugation', 'translations from the
-    Portuguese', 'English and Spanish' name a language, not a country; a list of languages reads alike."""
-    doc = span.doc
-    members = _language_list(span)
-    first, last = members[0], members[-1]
-    prev, nxt = token_before(doc, first.i), token_after(doc, last.i)
-    if prev is not None and prev.lower_ in _LANGUAGE_PREV:
-        return False
-    # A partner that only names a language ("English and Spanish"); the word itself may still be a demonym
-    # ("el sistema inglés").
-    partners = [m for m in members if m.i != span.start]
-    if _translated_from(doc, first) or any(m.lower_ in _LANGUAGE_ONLY for m in partners):
-        return False
-    if nxt is not None:
-        if nxt.lower_ in _LANGUAGE_NEXT:
-            return False
-        after = token_after(doc, nxt.i)
-        if nxt.text == "-" and after is not None and after.lower_ in _LANGUAGE_NEXT:
-            return False
-        if nxt.lower_ in _INTO and after is not None and after.lower_ in LANGUAGE_WORDS:
-            return False
-    return not (doc.lang_ == "en" and _noun_use(prev, nxt))
 
 
 def currency_guard(span: Span) -> bool:
@@ -443,15 +329,15 @@ def case_ok(span: Span, policy: str) -> bool:
 # "del gobierno Santos", "de Colombia", "de la administración", "for 2014-2018". Brazil's Planos Nacionais
 # de Desenvolvimento (the economic plans of the 1970s) are no security plan: the entry has no Portuguese
 # alias.
-_PLAN_OWNERS = _words(
+_PLAN_OWNERS = word_set(
     """
     gobierno governo government presidente president presidencia presidência presidency administración
     administração administration cuatrienio quadriênio sexenio periodo período period país country nación
     nação nation estado state república republic mandato actual current próximo next último last
     """
 )
-_PLAN_OF = _words("de del da do of for para")
-_PLAN_ARTICLES = _words("la el los las a o the")
+_PLAN_OF = word_set("de del da do of for para")
+_PLAN_ARTICLES = word_set("la el los las a o the")
 # Endings of the adjectives that name what a plan develops ("minero", "rural", "turístico", "sostenible"):
 # masculine, as they agree with "plan"/"desarrollo"; the verbs that follow the name end otherwise
 # ("establece", "plantea", "incluyó").

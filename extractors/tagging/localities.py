@@ -14,15 +14,10 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from extractors.tagging import lexicon
-from extractors.tagging.tokens import is_figure, token_after, token_before
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from extractors.tagging.tokens import is_figure, token_after, token_before, word_set
 
 # Heads whose name follows directly: "la vereda Guatemala", "el barrio México", "Fazenda Brasil".
-_LOCALITY_HEADS = _words(
+_LOCALITY_HEADS = word_set(
     """
     vereda veredas corregimiento caserío caserio barrio bairro inspección inspeccion finca hacienda fazenda
     hamlet village
@@ -30,13 +25,13 @@ _LOCALITY_HEADS = _words(
 )
 # In English "sector" ends a noun phrase ("in the oil sector Mexico grew"); in Spanish and Portuguese it
 # heads a place name ("sector Brasil").
-_IBERIAN_LOCALITY_HEADS = _words("sector setor")
+_IBERIAN_LOCALITY_HEADS = word_set("sector setor")
 _IBERIAN = frozenset({"es", "pt"})
 # Small units named "<unit> de <name>": a country is never one of them ("el municipio de Argelia"). Larger
 # units are left out: "el departamento de Colombia con más coca" is a department of Colombia.
-_UNITS = _words("municipio município municipality corregimiento vereda parroquia")
-_OF = _words("de of do da del")
-_DEFINITE = _words("el la o a the al del do da no na")
+_UNITS = word_set("municipio município municipality corregimiento vereda parroquia")
+_OF = word_set("de of do da del")
+_DEFINITE = word_set("el la o a the al del do da no na")
 # After the name, the unit it lies in: "Argelia en el municipio de Lejanías", "Guatemala, municipio de ...".
 # Only these links: "Colombia, the municipality of Tumaco ..." goes on about Colombia.
 _UNIT_LINKS = frozenset({(",",), ("(",), ("-",), ("en", "el"), ("del",), ("in", "the"), ("no",), ("em",)})
@@ -46,23 +41,23 @@ _SEPARATORS = frozenset({"|"})
 # Portuguese: "este" is also "this" ("Mexico\nEste año ..." after a heading), and "Central", "Oriental"
 # and the English words name real regions of countries ("Brasil Central", "Alemania Oriental", "Colombia
 # South America").
-_DIRECTIONS = _words(
+_DIRECTIONS = word_set(
     """
     norte sur sul oriente occidente oeste nordeste noroeste noreste sudeste sureste sudoeste suroeste
     """
 )
 
 # Table headers of subdivisions; "Total Antioquia" subtotals say the same.
-_SUBDIVISION_HEADERS = _words(
+_SUBDIVISION_HEADERS = word_set(
     """
     departamento departamentos municipio municipios município municípios vereda veredas corregimiento
     corregimientos provincia provincias província províncias department departments municipality
     municipalities province provinces distrito distritos
     """
 )
-_TOTALS = _words("total subtotal totales")
+_TOTALS = word_set("total subtotal totales")
 # Words after which a demonym names a kind, not a country: "coca de tipo boliviana", "la variedad peruana".
-_KIND_WORDS = _words("tipo tipos variedad variedades variedade variedades variety varieties cepa cepas")
+_KIND_WORDS = word_set("tipo tipos variedad variedades variedade variedades variety varieties cepa cepas")
 
 
 def locality_guard(span: Span) -> bool:
@@ -177,7 +172,7 @@ def _names_subdivisions(doc: Doc, countries: set[int]) -> bool:
 
 
 # Header words that say a table's rows are countries ("País", "Country").
-_COUNTRY_HEADERS = _words(
+_COUNTRY_HEADERS = word_set(
     "country countries país países pais paises nation nations nación naciones nação nações"
 )
 # A row label is at most this many words ("San José del Guaviare"); a longer run of words between figures

@@ -11,6 +11,11 @@ _FIGURE = re.compile(r"^\d[\d.,]*%?$")
 _YEAR = re.compile(r"^(1[5-9]|20)\d\d[a-z]?$")
 
 
+def word_set(text: str) -> frozenset[str]:
+    """The words of a word list written as one string: "mr mrs dr" -> {"mr", "mrs", "dr"}."""
+    return frozenset(text.split())
+
+
 def token_before(doc: Doc, i: int, skip: frozenset[str] = frozenset()) -> Token | None:
     """The token before doc[i], skipping line breaks (PDF text breaks lines anywhere: "in\\nSpanish") and
     the texts in `skip`."""
