@@ -59,6 +59,8 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
         (["passages", "--no-such-option"], "error: No such option: --no-such-option"),
         (["nosuchcmd"], "error: No such command 'nosuchcmd'."),
         (["extract"], "error: Missing argument 'PATH'."),
+        # Refused before the command's context exists: still the command's own help (it said citsec's).
+        (["passages", "--db", "x.db", "--label"], "error: Option '--label' requires an argument."),
     ],
 )
 def test_a_bad_option_value_is_one_line_and_exit_2(
@@ -70,6 +72,8 @@ def test_a_bad_option_value_is_one_line_and_exit_2(
     assert info.value.code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
     assert err.rstrip().endswith("--help)")  # and where to read more
+    if argv[0] == "passages":  # the command's own help, even when refused before its context exists
+        assert err.rstrip().endswith("(see citsec passages --help)")
 
 
 def test_help_and_a_command_that_succeeds_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:

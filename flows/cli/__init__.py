@@ -84,6 +84,22 @@ def _show_model_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
+def _command_path(argv: list[str]) -> str:
+    """"citsec passages" for `passages --db x --label` (an option missing its value is refused before
+    click makes the command's context): the command words at the head of the arguments."""
+    import typer.main
+
+    command: Any = typer.main.get_command(app)
+    words = ["citsec"]
+    for word in argv:
+        sub = getattr(command, "commands", {}).get(word)
+        if sub is None:
+            break
+        command = sub
+        words.append(word)
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
@@ -117,7 +133,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         ctx = getattr(exc, "ctx", None)
         if kind == "usage":
-            message += f" (see {ctx.command_path if ctx is not None else 'citsec'} --help)"
+            typed = sys.argv[1:] if argv is None else argv
+            path = ctx.command_path if ctx is not None else _command_path(typed)
+            message += f" (see {path} --help)"
         err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt into Exit(130) and prints a bare newline

@@ -111,9 +111,14 @@ def build_filter(
 ) -> PassageFilter:
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
-    from corpus import PassageFilter, parse_date
+    from corpus import CorpusError, PassageFilter, parse_date
     from extractors.country_table import country_by_name
 
+    # An empty value (often an unset shell variable: --search "$TERMS") would mean no filter at all.
+    if program and any(not value.strip() for value in program):
+        raise CorpusError("--program is empty: give a program's name, or leave --program out")
+    if search is not None and not search.strip():
+        raise CorpusError("--search is empty: give words to search for, or leave --search out")
     programs: tuple[str, ...] = ()
     if program:  # the gazetteer's package loads spaCy: only when a program is asked for
         from extractors.tagging.lexicon import program_names
@@ -288,7 +293,7 @@ def passages_command(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", "-n", min=0,
+            "--limit", "-n", min=1,
             help=f"At most N passages (a table shows the first {TABLE_DEFAULT_ROWS} unless N says otherwise; "
             "json, jsonl and csv print every one).",
         ),

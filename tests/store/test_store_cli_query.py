@@ -241,6 +241,12 @@ def test_reports_table_names_each_report_by_its_file(
         (["passages", "--report", "999"], "no report with id 999"),
         (["stats", "--by", "colour"], "unknown --by field"),
         (["passages", "--min-score", "2"], "between 0 and 1"),
+        (["passages", "--country", "salvador"], "(did you mean El Salvador (SV)?)"),
+        # An empty value (an unset shell variable) listed every passage as if unfiltered (a review).
+        (["passages", "--search", "  "], "--search is empty"),
+        (["stats", "--by", "label", "--search", ""], "--search is empty"),
+        (["passages", "--program", ""], "--program is empty"),
+        (["passages", "--limit", "0"], "Invalid value for '--limit'"),  # printed "no passages match"
     ],
 )
 def test_user_mistakes_are_one_line(
