@@ -349,12 +349,24 @@ def test_laws_of_other_fields_are_not_security_programs(programs, text, lang):
             "es",
             "Ley Corta",
         ),
-        ("Brazil's 2003 National Disarmament Act cut gun deaths.", "en", "National Disarmament Act"),
     ],
 )
 def test_security_laws_are_kept(programs, text, lang, expected):
     found = programs(text, lang)
     assert (expected, expected) in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        # English papers name Brazil's Estatuto do Desarmamento so (a review: `--program "Estatuto do
+        # Desarmamento"` missed a passage tagged with the first as a law of its own).
+        ("Brazil's 2003 National Disarmament Act cut gun deaths.", "National Disarmament Act"),
+        ("the Statute of Disarmament restricted gun ownership", "Statute of Disarmament"),
+    ],
+)
+def test_english_names_of_the_disarmament_statute(programs, text, surface):
+    assert programs(text, "en") == [("Estatuto do Desarmamento", surface)]
 
 
 @pytest.mark.parametrize(
