@@ -16,6 +16,7 @@ import contextlib
 import functools
 import os
 import socket
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,8 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from flows.prefect_env import quiet_prefect
+
 if TYPE_CHECKING:
     from corpus import Corpus
+
+# Prefect's ephemeral API keeps its own SQLite database under PREFECT_HOME: one per xdist worker, so two
+# workers never share it, and quiet (flows.prefect_env.QUIET_DEFAULTS), so test output stays readable.
+# Here, before any test area imports Prefect: Prefect sets up its logging once, on import, and a console
+# handler set up without them printed citsec's own notes to a test's long-closed captured stderr (running
+# tests/labels alone failed a CLI test on that "Logging error").
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
+quiet_prefect()
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,8 +12,6 @@ from pathlib import Path
 import pytest
 from loopback import serving
 from small_model import build_model_store, fresh_store_url
-
-from flows.prefect_env import quiet_prefect
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "corpus" / "samples"
@@ -126,10 +122,6 @@ def samples_dir() -> Path:
     return SAMPLES
 
 
-# Prefect's ephemeral API keeps its own SQLite database under PREFECT_HOME: one per xdist worker, so two
-# workers never share it, and quiet, so test output stays readable. Set before Prefect is imported.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
-quiet_prefect()
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,13 @@ for the seed model to train), for SQLite and PostgreSQL, and the environment a `
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from reliability_env import MODEL, copy_model
 from small_model import build_model_store, fresh_store_url
-
-from flows.prefect_env import quiet_prefect
-
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
-quiet_prefect()
 
 
 @pytest.fixture(scope="session")
