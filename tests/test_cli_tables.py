@@ -75,3 +75,55 @@ def test_a_bold_cell_is_cut_to_its_width_and_printed_as_text_not_markup(capsys, 
     monkeypatch.setattr(out_console, "width", 240)
     assert write_table([{"id": 7, "text": cell}], ["id", "text"], widths={"text": 60}) == 1
     assert "coca [sic] en el Putumayo." in " ".join(capsys.readouterr().out.split())
+
+
+NARROW_ROWS = [
+    {
+        "id": 71, "report_id": 2, "page_start": 4, "lang": "es", "labels": ["enforcement", "transnational"],
+        "countries": ["CO", "EC"], "programs": ["Programa contra Cultivos Ilícitos - DPCI"],
+        "text": "La erradicación manual forzosa avanzó en Putumayo y Nariño, donde los grupos móviles "
+        "trabajaron con la Policía Antinarcóticos y con veedores de las comunidades durante el año.",
+    }
+]  # fmt: skip
+PASSAGE_COLUMNS = ["id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text"]
+
+
+def _table_at(width: int, capsys, monkeypatch) -> str:
+    from flows.cli.common import out_console
+    from flows.cli.output import write_table
+
+    monkeypatch.setattr(out_console, "width", width)
+    assert write_table(NARROW_ROWS, PASSAGE_COLUMNS, widths={"text": 160}) == 1
+    return capsys.readouterr().out
+
+
+def test_a_table_that_fits_cuts_no_word_and_gives_free_text_its_room(capsys, monkeypatch):
+    out = _table_at(120, capsys, monkeypatch)
+    lines = out.splitlines()
+    assert lines[0].startswith("┏") and all(len(line) <= 120 for line in lines)  # nothing cropped
+    assert "enforcement" in out and "transnational" in out  # "enforcemen|t" on 80 columns (a review)
+    assert "Cultivos" in out and "Antinarcóticos" in out
+    text_width = len(lines[0].split("┳")[-1]) - 3  # the last column, without its padding and rule
+    assert text_width >= 30
+
+
+def test_a_table_too_wide_for_the_terminal_prints_each_row_as_a_block(capsys, monkeypatch):
+    out = _table_at(80, capsys, monkeypatch)
+    lines = [line.rstrip() for line in out.splitlines()]
+    assert lines[0].startswith("id 71 ─") and all(len(line) <= 80 for line in lines)
+    assert "labels     enforcement, transnational" in lines
+    assert "programs   Programa contra Cultivos Ilícitos - DPCI" in lines
+    assert any(line.startswith("text       La erradicación manual forzosa") for line in lines)
+
+
+def test_column_widths_give_way_from_the_widest_wrapping_column():
+    from flows.cli.output import FREE_TEXT_MIN_WIDTH, column_widths
+
+    headers = ["id", "programs", "text"]
+    cells = [["7", "Programa contra Cultivos Ilícitos - DPCI", "x " * 100]]
+    kinds = ["line", "words", "free"]
+    room = 60 - (3 * 3 + 1)
+    sizes = column_widths(headers, cells, kinds, 60)
+    assert sizes is not None and sum(sizes) == room
+    assert sizes[0] == 2 and sizes[2] >= FREE_TEXT_MIN_WIDTH and sizes[1] >= len("Programa")
+    assert column_widths(headers, cells, kinds, 40) is None  # not even the free text's least fits

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from rich.cells import cell_len
+
 from flows.cli.common import OutputFormat, err_console, out_console
 
 # A table is for reading: without --limit it shows this many rows and says how to get the rest.
@@ -21,6 +23,7 @@ TABLE_DEFAULT_ROWS = 50
 Cell = Callable[[Any], str]
 
 _HEADERS = {"report_id": "report", "page_start": "page", "report_title": "report title"}
+FREE_TEXT_MIN_WIDTH = 30
 _SHORT_COLUMNS = frozenset(
     {
         "id",
@@ -35,6 +38,7 @@ _SHORT_COLUMNS = frozenset(
         "year",
         "report",
         "status",
+        "published",
     }
 )
 
@@ -130,20 +134,87 @@ def write_table(
     title: str | None = None,
     widths: Mapping[str, int] | None = None,
 ) -> int:
-    """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable."""
+    """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable. Ids,
+    codes, counts and dates stay on one line; other columns wrap between words, and free text (the columns
+    `widths` names) takes the room left, at least FREE_TEXT_MIN_WIDTH. On a terminal too narrow for that,
+    each row is a block of `column  value` lines instead, as psql's expanded display (on 80 columns the
+    passages table left their text 10 characters wide and split "enforcemen|t")."""
     from rich.table import Table
 
     wide = widths or {}
+    headers = [_HEADERS.get(column, column) for column in columns]
+    cells = [[_rich_cell(row.get(c), wide.get(c)) for c in columns] for row in rows]
+    kinds = ["free" if c in wide else "line" if c in _SHORT_COLUMNS else "words" for c in columns]
+    sizes = column_widths(headers, cells, kinds, out_console.width) if cells else None
+    if cells and sizes is None:
+        _write_records(headers, cells, title)
+        return len(cells)
     table = Table(title=title, show_lines=False, highlight=False)
-    for column in columns:
-        # Ids, codes and counts stay on one line; free text wraps into the room they leave.
-        table.add_column(_HEADERS.get(column, column), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
-    count = 0
-    for row in rows:
-        table.add_row(*(_rich_cell(row.get(c), wide.get(c)) for c in columns))
-        count += 1
+    for i, header in enumerate(headers):
+        table.add_column(
+            header, overflow="fold", no_wrap=kinds[i] == "line", width=sizes[i] if sizes else None
+        )
+    for row_cells in cells:
+        table.add_row(*row_cells)
     out_console.print(table)
-    return count
+    return len(cells)
+
+
+def column_widths(
+    headers: list[str], cells: list[list[Any]], kinds: list[str], width: int
+) -> list[int] | None:
+    """Each column's width in a table of `width` characters, or None when it cannot be laid out without
+    cutting a word or squeezing free text under FREE_TEXT_MIN_WIDTH. `kinds`: "line" (one line, never
+    wrapped), "words" (wraps between words) or "free" (free text, takes what is left)."""
+    room = width - (3 * len(headers) + 1)  # each column's padding and rule, and the last rule
+    wanted = [max(_widest_line(h), *(_widest_line(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    least = [
+        wanted[i] if kind == "line"
+        else FREE_TEXT_MIN_WIDTH if kind == "free"
+        else max(_longest_word(h), *(_longest_word(row[i]) for row in cells))
+        for i, (h, kind) in enumerate(zip(headers, kinds, strict=True))
+    ]  # fmt: skip
+    if sum(least) > room:
+        return None
+    sizes = [w if kind != "free" else least[i] for i, (w, kind) in enumerate(zip(wanted, kinds, strict=True))]
+    while sum(sizes) > room:  # the widest wrapping column gives a character, until the table fits
+        widest = max((i for i, kind in enumerate(kinds) if kind == "words" and sizes[i] > least[i]),
+                     key=lambda i: sizes[i])  # fmt: skip
+        sizes[widest] -= 1
+    free = [i for i, kind in enumerate(kinds) if kind == "free"]
+    spare = room - sum(sizes)
+    for n, i in enumerate(free):  # what is left goes to the free text, up to what it needs
+        extra = min(spare // (len(free) - n), max(0, wanted[i] - sizes[i]))
+        sizes[i] += extra
+        spare -= extra
+    return sizes
+
+
+def _widest_line(cell: Any) -> int:
+    return max((cell_len(line) for line in str(cell).splitlines()), default=0)
+
+
+def _longest_word(cell: Any) -> int:
+    return max((cell_len(word) for word in str(cell).split()), default=0)
+
+
+def _write_records(headers: list[str], cells: list[list[Any]], title: str | None) -> None:
+    from rich.rule import Rule
+    from rich.table import Table
+
+    if title:
+        out_console.print(title, highlight=False)
+    label_width = max(len(header) for header in headers)
+    for number, row_cells in enumerate(cells, start=1):
+        out_console.print(Rule(f"{headers[0]} {row_cells[0]}", align="left", characters="─"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=label_width, no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for header, cell in zip(headers[1:], row_cells[1:], strict=True):
+            grid.add_row(header, cell)
+        out_console.print(grid)
+        if number == len(cells):
+            out_console.print(Rule(characters="─"))
 
 
 def emit(
