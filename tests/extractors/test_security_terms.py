@@ -47,6 +47,13 @@ from extractors.security_terms import mentions_security, names_security_program
         "Las pistas del tráfico aéreo ilícito en el Beni.",
         "La Fiscalía Nacional presentó cargos contra la banda.",
         "Capturaron al cabecilla de la banda en Arica.",
+        # From a review of an op-ed the rule left unlabeled, though it discusses a regional strategy.
+        "Una política común contra las incontrolables bandas callejeras de la región.",
+        "Las prolongadas guerras civiles que asolaron a América Central.",
+        "Responder con mano dura y cero tolerancia.",
+        "Nicaragua y México reciben muchos deportados de Estados Unidos.",
+        "Guatemala's civil war ended in 1996.",
+        "Street gangs recruit children as young as ten.",
     ],
 )
 def test_texts_that_speak_of_security(text):
@@ -74,6 +81,9 @@ def test_texts_that_speak_of_security(text):
         "Protegeremos el patrimonio inmaterial de los pueblos originarios.",
         "Nos rebelamos contra la burocracia que vive del Estado.",  # not rebels
         "Respetaremos la intimidad de las familias y sus datos.",  # privacy, not intimidation
+        "La banda ancha llegará a todas las escuelas rurales.",  # broadband: "banda" alone is no gang
+        "El deporte escolar tendrá más horas en la jornada.",  # sport, not deportation
+        "La guerra cultural del Foro de São Paulo.",  # "guerra" alone is no security word (reports use it so)
         # Other senses the Chilean programmes use.
         "Erradicar el adoctrinamiento ideológico en colegios y universidades.",
         "La erradicación de tomas ofreciendo alternativas habitacionales.",
