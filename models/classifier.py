@@ -60,8 +60,16 @@ def build_features(features: str, cue_scale: float = 1.0, domain_adapt: bool = F
         parts.append(("word", word))
     if "char" in features:
         parts.append(
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                     strip_accents="unicode", min_df=2))
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
+                    strip_accents="unicode",
+                    min_df=2,
+                ),
+            )
         )
     if "cues" in features:
         parts.append(("cues", CueLexicon(scale=cue_scale)))
@@ -75,8 +83,9 @@ def build_features(features: str, cue_scale: float = 1.0, domain_adapt: bool = F
 def build_head(algorithm: str, C: float, class_weight: str | None, random_state: int) -> OneVsRestClassifier:
     """One binary probabilistic linear model per label."""
     if algorithm == "logreg":
-        base: object = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear",
-                                          random_state=random_state, max_iter=1000)
+        base: object = LogisticRegression(
+            C=C, class_weight=class_weight, solver="liblinear", random_state=random_state, max_iter=1000
+        )
     elif algorithm == "svm":
         # LinearSVC gives margins, not probabilities: sigmoid calibration on inner folds turns them into p.
         base = CalibratedClassifierCV(
@@ -166,3 +175,18 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
         width = next((len(r) for r in rows if r is not None), 0)
         coef = np.vstack([r if r is not None else np.zeros(width) for r in rows])
         return fold_coefficients(coef) if self.domain_adapt else coef
+
+    def label_intercepts(self) -> list[float | None]:
+        """Per label, the linear score of a passage without a feature (averaged over calibration folds for
+        the SVM); None for a label absent from training (a constant predictor)."""
+        values: list[float | None] = []
+        for estimator in self.pipeline_.named_steps["head"].estimators_:
+            if isinstance(estimator, CalibratedClassifierCV):
+                values.append(
+                    float(np.mean([c.estimator.intercept_[0] for c in estimator.calibrated_classifiers_]))
+                )
+            elif hasattr(estimator, "intercept_"):
+                values.append(float(np.ravel(estimator.intercept_)[0]))
+            else:
+                values.append(None)
+        return values

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -31,6 +32,7 @@ class ExplainBasis:
     names: np.ndarray  # feature names, FeatureUnion-prefixed ("word__...", "char__...", "cues__...")
     coef: np.ndarray  # (3, n_features)
     char_analyzer_range: tuple[int, int] | None
+    intercepts: tuple[float | None, ...] = ()  # per label: the linear score of a passage without a feature
 
 
 def explain_basis(model: StrategyClassifier) -> ExplainBasis:
@@ -38,7 +40,8 @@ def explain_basis(model: StrategyClassifier) -> ExplainBasis:
     union = model.pipeline_.named_steps["features"]
     char = dict(union.transformer_list).get("char")
     ngram_range = char.ngram_range if isinstance(char, TfidfVectorizer) else None
-    return ExplainBasis(union.get_feature_names_out(), model.label_coefficients(), ngram_range)
+    intercepts = tuple(model.label_intercepts())
+    return ExplainBasis(union.get_feature_names_out(), model.label_coefficients(), ngram_range, intercepts)
 
 
 def _char_owners(text: str, ngram_range: tuple[int, int]) -> dict[str, list[str]]:
@@ -50,7 +53,7 @@ def _char_owners(text: str, ngram_range: tuple[int, int]) -> dict[str, list[str]
         word = "".join(_WORD.findall(token)) or token
         for n in range(low, high + 1):
             for start in range(len(padded) - n + 1):
-                owners[padded[start:start + n]].append(word)
+                owners[padded[start : start + n]].append(word)
     return owners
 
 
@@ -83,12 +86,26 @@ def term_contributions(model: StrategyClassifier, basis: ExplainBasis, text: str
 
 def explain_text(
     model: StrategyClassifier, basis: ExplainBasis, text: str, k: int = 5
-) -> dict[str, dict[str, list[tuple[str, float]]]]:
-    """{label: {"up": [(term, weight), ...], "down": [...]}}: the k strongest terms each way."""
-    explanation: dict[str, dict[str, list[tuple[str, float]]]] = {}
-    for label, contributions in zip(LABELS, term_contributions(model, basis, text), strict=True):
+) -> dict[str, dict[str, Any]]:
+    """{label: {"up": [(term, weight), ...], "down": [...], "base": b, "rest": r}}: the k strongest terms
+    each way, in the linear score's units (log-odds for logistic regression); `base` is the score of a
+    passage without a feature (the model's intercept) and `rest` the sum of every term not listed, so
+    base + up + down + rest is the passage's linear score: its probability, for the logistic-regression
+    designs, is 1 / (1 + e^-score) (the score `tag` shows before a report's context is blended in; a model
+    retrained with --augment adds its team examples' offset, not shown)."""
+    explanation: dict[str, dict[str, Any]] = {}
+    intercepts = basis.intercepts or (None,) * len(LABELS)
+    for label, contributions, base in zip(
+        LABELS, term_contributions(model, basis, text), intercepts, strict=True
+    ):
         ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
-        up: list[tuple[str, float]] = [(term, round(w, 4)) for term, w in ranked if w > 0][:k]
-        down: list[tuple[str, float]] = [(term, round(w, 4)) for term, w in reversed(ranked) if w < 0][:k]
-        explanation[label] = {"up": up, "down": down}
+        up = [(term, w) for term, w in ranked if w > 0][:k]
+        down = [(term, w) for term, w in reversed(ranked) if w < 0][:k]
+        rest = sum(contributions.values()) - sum(w for _, w in up) - sum(w for _, w in down)
+        explanation[label] = {
+            "up": [(term, round(w, 4)) for term, w in up],
+            "down": [(term, round(w, 4)) for term, w in down],
+            "base": round(base, 4) if base is not None else None,
+            "rest": round(rest, 4),
+        }
     return explanation

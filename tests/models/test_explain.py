@@ -50,3 +50,17 @@ def test_explanation_names_words_of_the_passage(which, request):
     assert any(t in enforcement_terms for t in up)
     trans_up = [term for term, _ in explanation["transnational"]["up"]]
     assert any(t in ("extradited", "cue:extradition", "United States", "cue:united_states") for t in trans_up)
+
+
+def test_base_terms_and_rest_add_up_to_the_score(fitted):
+    # A review could not tell why a passage with a strong cue scored 0.16: the listed terms are a few of
+    # many, and the intercept was not shown. base + up + down + rest is the linear score; its sigmoid, the
+    # logistic-regression model's probability.
+    assert fitted.algorithm == "logreg"
+    explanation = explain_text(fitted, explain_basis(fitted), PASSAGE, k=3)
+    proba = fitted.predict_proba([PASSAGE])[0]
+    for j, label in enumerate(LABELS):
+        part = explanation[label]
+        assert part["base"] is not None and part["base"] < 0  # a passage without a feature is unlikely
+        score = part["base"] + part["rest"] + sum(w for _, w in part["up"] + part["down"])
+        assert np.isclose(1 / (1 + np.exp(-score)), proba[j], atol=2e-4), label
