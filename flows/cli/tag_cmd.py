@@ -257,8 +257,9 @@ def _open_input(source: str) -> TextIO:
 _SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."
 _MODEL_HELP = "Model version (default: the store's promoted model, else the built-in seed model)."
 _EXPLAIN_HELP = (
-    "Add an \"explain\" field: per label, the terms pushing the passage's score up and down; a line read in "
-    "its \"report\" also gets \"context\": its scores alone and its report's."
+    "Add an \"explain\" field: per label, the terms pushing the passage's score up and down (log-odds), its "
+    "\"base\" and the \"rest\"; a line read in its \"report\" also gets \"context\": its scores alone and "
+    "its report's."
 )
 
 
@@ -270,6 +271,10 @@ def tag_command(
     db: DbOption = None,  # type: ignore[assignment]
 ) -> None:
     """Label passages with strategies, countries and programs; one JSON line out per passage in.
+
+    In: JSON lines {"id", "text", "lang"?, "report"?} (lines sharing a "report" are read together, as
+    ingest reads a report), or plain text, one passage per blank-line-separated block. Out: {"id", "lang",
+    "labels", "scores", "countries", "programs", "model"}.
 
     Example: echo '{"id": 1, "text": "Colombia extradited the leader to the United States."}' | citsec tag
     """
