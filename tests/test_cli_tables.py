@@ -127,3 +127,29 @@ def test_column_widths_give_way_from_the_widest_wrapping_column():
     assert sizes is not None and sum(sizes) == room
     assert sizes[0] == 2 and sizes[2] >= FREE_TEXT_MIN_WIDTH and sizes[1] >= len("Programa")
     assert column_widths(headers, cells, kinds, 40) is None  # not even the free text's least fits
+
+
+def test_short_free_text_needs_only_its_own_width(capsys, monkeypatch):
+    # The reports table has three free-text columns: each took 30 characters however short, and the table
+    # fell back to blocks on any terminal under ~157 columns (a code review).
+    from flows.cli.common import out_console
+    from flows.cli.output import write_table
+
+    monkeypatch.setattr(out_console, "width", 100)
+    row = {"id": 1, "title": "Short", "file": "a.pdf", "language": "en", "pages": 3, "passages": 9,
+           "status": "ok", "published": "2015-09-01", "error": None}  # fmt: skip
+    widths = {"title": 60, "file": 40, "error": 60}
+    assert write_table([row], list(row), widths=widths) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("┏") and "2015-09-01" in out
+
+
+def test_a_block_names_its_row_as_text_not_markup(capsys, monkeypatch):
+    from flows.cli.common import out_console
+    from flows.cli.output import write_table
+
+    monkeypatch.setattr(out_console, "width", 40)
+    rows = [{"name": "a[/b]", "kind": "folder", "location": "/srv/reports/[red]inbox"}]
+    assert write_table(rows, ["name", "kind", "location"], widths={"location": 60}) == 1
+    out = capsys.readouterr().out
+    assert "name a[/b] ─" in out and "/srv/reports/[red]inbox" in out

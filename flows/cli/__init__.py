@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from flows.cli.common import Interrupted, UserError, app, err_console
+from flows.cli.common import Interrupted, UserError, app, err_console, flagged
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
 
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="citsec", standalone_mode=False)
     except _user_error_types() as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(flagged("error:", "red", str(exc)), highlight=False, soft_wrap=True)
         sys.exit(2)
     except Interrupted as exc:
         err_console.print(str(exc), highlight=False, soft_wrap=True)
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
             typed = sys.argv[1:] if argv is None else argv
             path = ctx.command_path if ctx is not None else _command_path(typed)
             message += f" (see {path} --help)"
-        err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        err_console.print(flagged("error:", "red", message), highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt into Exit(130) and prints a bare newline
         err_console.print("interrupted")

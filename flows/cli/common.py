@@ -16,6 +16,7 @@ from flows.settings import Settings, normalize_db_url
 
 if TYPE_CHECKING:
     from rich.progress import Progress, ProgressColumn
+    from rich.text import Text
 
     from corpus import Corpus
     from flows.prefect_api import TemporaryApi
@@ -60,8 +61,18 @@ def piped_width(is_terminal: bool, columns: str | None) -> int | None:
 
 
 # Progress and logs go to stderr; stdout is for output meant for programs.
-err_console = Console(stderr=True)
-out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COLUMNS")))
+# Neither reads markup: what they print holds names, paths, search text and error messages a user typed or
+# a file gave ("[/b]" in a source's name was a MarkupError traceback instead of its line); `flagged` colours
+# a leading word.
+err_console = Console(stderr=True, markup=False)
+out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COLUMNS")), markup=False)
+
+
+def flagged(word: str, style: str, message: str) -> Text:
+    """'error: MESSAGE' with `word` in `style` (a colour); the message is printed as it is."""
+    from rich.text import Text
+
+    return Text.assemble((word, style), " ", message)
 
 
 def note_older_label_rules(corpus: Corpus) -> None:

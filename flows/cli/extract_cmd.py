@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import FLAG, UserError, app, out_console
+from flows.cli.common import FLAG, UserError, app, flagged, out_console
 
 _PREVIEW_PASSAGES = 5
 _PREVIEW_CHARS = 400
@@ -81,7 +81,7 @@ def _print_summary(doc: object) -> None:
         summary.add_row(key, value)
     out_console.print(summary, highlight=False)
     for warning in doc.warnings:
-        out_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        out_console.print(flagged("warning:", "yellow", warning), highlight=False)
     for passage in doc.passages[:_PREVIEW_PASSAGES]:
         pages = (
             f"p. {passage.page_start}"

@@ -18,6 +18,7 @@ from flows.cli.common import (
     app,
     check_configured_prefect,
     err_console,
+    flagged,
     out_console,
     recorded_in_api,
     stderr_progress,
@@ -162,9 +163,9 @@ def _ingest(
     if summary.reports == 0 and summary.errors:
         raise UserError("nothing to ingest: " + "; ".join(summary.errors))
     for error in summary.errors:
-        err_console.print(f"[yellow]failed:[/yellow] {error}", highlight=False, soft_wrap=True)
+        err_console.print(flagged("failed:", "yellow", error), highlight=False, soft_wrap=True)
     for line in summary.empty:  # stored and counted as new, but with nothing to query
-        err_console.print(f"[yellow]no text:[/yellow] {line}", highlight=False, soft_wrap=True)
+        err_console.print(flagged("no text:", "yellow", line), highlight=False, soft_wrap=True)
     if summary.labels_left:
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "

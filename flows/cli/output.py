@@ -136,9 +136,9 @@ def write_table(
 ) -> int:
     """A Rich table on stdout; `widths` truncates long cells (passage text) to keep rows readable. Ids,
     codes, counts and dates stay on one line; other columns wrap between words, and free text (the columns
-    `widths` names) takes the room left, at least FREE_TEXT_MIN_WIDTH. On a terminal too narrow for that,
-    each row is a block of `column  value` lines instead, as psql's expanded display (on 80 columns the
-    passages table left their text 10 characters wide and split "enforcemen|t")."""
+    `widths` names) takes the room left, at least FREE_TEXT_MIN_WIDTH (all of it, when shorter). On a
+    terminal too narrow for that, each row is a block of `column  value` lines instead, as psql's expanded
+    display (on 80 columns the passages table left their text 10 characters wide, "enforcemen|t")."""
     from rich.table import Table
 
     wide = widths or {}
@@ -170,7 +170,7 @@ def column_widths(
     wanted = [max(_widest_line(h), *(_widest_line(row[i]) for row in cells)) for i, h in enumerate(headers)]
     least = [
         wanted[i] if kind == "line"
-        else FREE_TEXT_MIN_WIDTH if kind == "free"
+        else min(FREE_TEXT_MIN_WIDTH, wanted[i]) if kind == "free"
         else max(_longest_word(h), *(_longest_word(row[i]) for row in cells))
         for i, (h, kind) in enumerate(zip(headers, kinds, strict=True))
     ]  # fmt: skip
@@ -201,12 +201,14 @@ def _longest_word(cell: Any) -> int:
 def _write_records(headers: list[str], cells: list[list[Any]], title: str | None) -> None:
     from rich.rule import Rule
     from rich.table import Table
+    from rich.text import Text
 
     if title:
         out_console.print(title, highlight=False)
     label_width = max(len(header) for header in headers)
     for number, row_cells in enumerate(cells, start=1):
-        out_console.print(Rule(f"{headers[0]} {row_cells[0]}", align="left", characters="─"))
+        first = Text.assemble(headers[0], " ", row_cells[0])  # a cell is text, never markup ("[/b]")
+        out_console.print(Rule(first, align="left", characters="─"))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(width=label_width, no_wrap=True, style="bold")
         grid.add_column(overflow="fold")

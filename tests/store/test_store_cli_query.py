@@ -247,6 +247,9 @@ def test_reports_table_names_each_report_by_its_file(
         (["stats", "--by", "label", "--search", ""], "--search is empty"),
         (["passages", "--program", ""], "--program is empty"),
         (["passages", "--limit", "0"], "Invalid value for '--limit'"),  # printed "no passages match"
+        # What a user typed is printed as it is: "[/b]" was a MarkupError traceback (a code review).
+        (["passages", "--country", "[/b]"], "unknown country '[/b]'"),
+        (["passages", "--lang", "[red]es"], "malformed language code '[red]es'"),
     ],
 )
 def test_user_mistakes_are_one_line(
