@@ -59,14 +59,25 @@ def _char_owners(text: str, ngram_range: tuple[int, int]) -> dict[str, list[str]
 
 def term_contributions(model: StrategyClassifier, basis: ExplainBasis, text: str) -> list[dict[str, float]]:
     """Per label, each term's contribution to the decision score for `text`."""
+    return _shares(model, basis, text)[0]
+
+
+def _shares(
+    model: StrategyClassifier, basis: ExplainBasis, text: str
+) -> tuple[list[dict[str, float]], list[float]]:
+    """Per label, each term's contribution to the decision score for `text`, and the offset that is no
+    term of the passage (a model retrained with --augment: the team examples' flag, set for every text)."""
     row = model.pipeline_.named_steps["features"].transform([text]).tocsr()
     owners = _char_owners(text, basis.char_analyzer_range) if basis.char_analyzer_range else {}
     surface = {fold(w): w for w in reversed(_WORD.findall(text))}
     result: list[dict[str, float]] = [defaultdict(float) for _ in LABELS]
+    offsets = [0.0 for _ in LABELS]
     for index, value in zip(row.indices, row.data, strict=True):
         kind, _, name = str(basis.names[index]).partition("__")
-        if kind == "domain":
-            continue  # the team flag: a per-model offset, not a term of the passage
+        if kind == "domain":  # the team flag: a per-model offset, not a term of the passage
+            for j in range(len(LABELS)):
+                offsets[j] += float(basis.coef[j, index] * value)
+            continue
         if kind == "meaning":  # the sentence encoder's dimensions are not words: one share for all of them
             targets = [(MEANING_TERM, 1.0)]
         elif kind == "char":
@@ -81,23 +92,23 @@ def term_contributions(model: StrategyClassifier, basis: ExplainBasis, text: str
             for term, fraction in targets:
                 key = surface.get(term, term) if kind == "char" else term
                 result[j][key] += share * fraction
-    return [dict(r) for r in result]
+    return [dict(r) for r in result], offsets
 
 
 def explain_text(
     model: StrategyClassifier, basis: ExplainBasis, text: str, k: int = 5
 ) -> dict[str, dict[str, Any]]:
     """{label: {"up": [(term, weight), ...], "down": [...], "base": b, "rest": r}}: the k strongest terms
-    each way, in the linear score's units (log-odds for logistic regression); `base` is the score of a
-    passage without a feature (the model's intercept) and `rest` the sum of every term not listed, so
-    base + up + down + rest is the passage's linear score: its probability, for the logistic-regression
-    designs, is 1 / (1 + e^-score) (the score `tag` shows before a report's context is blended in; a model
-    retrained with --augment adds its team examples' offset, not shown)."""
+    each way, in the linear score's units; `base` is the score of a passage without a feature (the model's
+    intercept, with a retrained --augment model's team offset) and `rest` the sum of every term not listed,
+    so base + up + down + rest is the passage's linear score. For the logistic-regression designs (the
+    shipped one among them) that score is log-odds, and the passage's own probability 1 / (1 + e^-score);
+    the SVM design's calibration maps it to a probability its own way. A label absent from training has
+    no base (None): its score is a constant."""
     explanation: dict[str, dict[str, Any]] = {}
     intercepts = basis.intercepts or (None,) * len(LABELS)
-    for label, contributions, base in zip(
-        LABELS, term_contributions(model, basis, text), intercepts, strict=True
-    ):
+    shares, offsets = _shares(model, basis, text)
+    for label, contributions, base, offset in zip(LABELS, shares, intercepts, offsets, strict=True):
         ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
         up = [(term, w) for term, w in ranked if w > 0][:k]
         down = [(term, w) for term, w in reversed(ranked) if w < 0][:k]
@@ -105,7 +116,7 @@ def explain_text(
         explanation[label] = {
             "up": [(term, round(w, 4)) for term, w in up],
             "down": [(term, round(w, 4)) for term, w in down],
-            "base": round(base, 4) if base is not None else None,
+            "base": round(base + offset, 4) if base is not None else None,
             "rest": round(rest, 4),
         }
     return explanation

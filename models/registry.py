@@ -104,8 +104,9 @@ class LoadedModel:
             for i, row in enumerate(proba)
         ]
 
-    def explain(self, text: str, k: int = 5) -> dict[str, dict[str, list[tuple[str, float]]]]:
-        """Per label, the k terms pushing its score up and the k pushing it down, with their weights."""
+    def explain(self, text: str, k: int = 5) -> dict[str, dict[str, Any]]:
+        """Per label, the k terms pushing its score up and the k pushing it down, with their weights, and
+        the base and rest they add to (models.explain.explain_text)."""
         if self._basis is None:
             self._basis = explain_basis(self.estimator)
         return explain_text(self.estimator, self._basis, text, k)

@@ -257,9 +257,9 @@ def _open_input(source: str) -> TextIO:
 _SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."
 _MODEL_HELP = "Model version (default: the store's promoted model, else the built-in seed model)."
 _EXPLAIN_HELP = (
-    "Add an \"explain\" field: per label, the terms pushing the passage's score up and down (log-odds), its "
-    "\"base\" and the \"rest\"; a line read in its \"report\" also gets \"context\": its scores alone and "
-    "its report's."
+    "Add an \"explain\" field: per label, the terms pushing the passage's score up and down (log-odds for "
+    "the shipped design), its \"base\" and the \"rest\"; a line read in its \"report\" also gets "
+    "\"context\": its scores alone and its report's."
 )
 
 

@@ -76,3 +76,16 @@ def test_registry_algorithm_names_the_augmentation(team_disagrees, fitted):
     model, _ = team_disagrees
     assert "domain augmentation" in algorithm_name(model)
     assert "domain augmentation" not in algorithm_name(fitted)
+
+
+def test_adapted_explanation_base_carries_the_team_offset(team_disagrees):
+    # base + up + down + rest is the passage's log-odds for a model retrained with --augment too: its team
+    # flag's weight, set for every text it scores, is part of the base (a code review: it was left out).
+    model, team_texts = team_disagrees
+    for text in team_texts[:3]:
+        explanation = explain_text(model, explain_basis(model), text, k=3)
+        proba = model.predict_proba([text])[0]
+        for j, label in enumerate(LABELS):
+            part = explanation[label]
+            score = part["base"] + part["rest"] + sum(w for _, w in part["up"] + part["down"])
+            assert np.isclose(1 / (1 + np.exp(-score)), proba[j], atol=2e-4), label
