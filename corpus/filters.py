@@ -148,11 +148,20 @@ def _did_you_mean(typed: str) -> str:
     names = _countries_by_folded_name()
     partial = [name for name in names if f" {folded} " in f" {name} "]
     near = partial or difflib.get_close_matches(folded, list(names), n=6, cutoff=0.8)
-    codes = list(dict.fromkeys(names[name] for name in near))[:3]
+    codes = list(dict.fromkeys(names[name] for name in near))
+    if partial:  # the countries whose usual name holds the word first, that it starts, then the shortest:
+        # "kingdom" is the United Kingdom, not the Kingdom of Spain; "united", the United States first
+        codes.sort(key=lambda code: _by_usual_name(code, folded))
+    codes = codes[:3]
     if not codes:
         return ""
     shown = [f"{_display_name(code)} ({code})" for code in codes]
     return f" (did you mean {', '.join(shown[:-1])}{' or ' if len(shown) > 1 else ''}{shown[-1]}?)"
+
+
+def _by_usual_name(code: str, word: str) -> tuple[bool, bool, int]:
+    usual = fold_name(_display_name(code))
+    return (f" {word} " not in f" {usual} ", not usual.startswith(word), len(usual))
 
 
 def _display_name(code: str) -> str:

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 # in the Chilean programmes (erradicar el adoctrinamiento, capturar energía, seguridad clínica, the Fiscalía
 # Nacional Económica); "5": naming an enforcement or transnational programme of the gazetteer ("Plan
 # Colombia was funded by the United States") speaks of security; "6": a table or a long run of names and
-# figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label; "7": war,
-# deportation, street gangs, mano dura and zero tolerance speak of security (a review of news passages).
+# figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label; "7": civil
+# and dirty wars, deportation, street gangs, mano dura and zero tolerance speak of security (a review of news
+# passages).
 LABEL_RULES_VERSION = "7"
 
 

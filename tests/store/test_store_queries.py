@@ -283,6 +283,9 @@ MALFORMED = [
     ({"countries": ("salvador",)}, r"unknown country 'salvador' \(did you mean El Salvador \(SV\)\?\)"),
     ({"countries": ("Venezula",)}, r"'Venezula' \(did you mean Venezuela \(VE\)\?\)"),
     ({"countries": ("costa",)}, r"'costa' \(did you mean Costa Rica \(CR\) or Côte d'Ivoire \(CI\)\?\)"),
+    # The countries whose usual name holds the word come first (a code review: "united" left out the US).
+    ({"countries": ("united",)}, r"'united' \(did you mean United States \(US\), United Kingdom \(GB\) or"),
+    ({"countries": ("kingdom",)}, r"'kingdom' \(did you mean United Kingdom \(GB\),"),
     ({"countries": ("ZZ",)}, "unknown country code 'ZZ'"),
     ({"countries": ("UK",)}, r"the United Kingdom's code is GB"),
     ({"countries": ("",)}, "unknown country ''"),
