@@ -52,6 +52,7 @@ def extract_command(
 
 def _print_summary(doc: object) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from extractors import ExtractedDocument
     from extractors.references import REFERENCE_KIND
@@ -89,9 +90,10 @@ def _print_summary(doc: object) -> None:
             else f"pp. {passage.page_start}-{passage.page_end}"
         )
         text = passage.text if len(passage.text) <= _PREVIEW_CHARS else passage.text[:_PREVIEW_CHARS] + " …"
-        out_console.print(
-            f"\n[bold]#{passage.seq}[/bold] {pages} · {passage.lang or '?'} · {passage.kind}", highlight=False
-        )
+        out_console.print()
+        where = f" {pages} · {passage.lang or '?'} · {passage.kind}"
+        head = Text.assemble((f"#{passage.seq}", "bold"), where)
+        out_console.print(head, highlight=False)
         out_console.print(text, highlight=False, markup=False)
     if len(doc.passages) > _PREVIEW_PASSAGES:
         more = len(doc.passages) - _PREVIEW_PASSAGES
