@@ -163,15 +163,7 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
     def label_coefficients(self) -> np.ndarray:
         """(3, n_features) linear weights per label (averaged over calibration folds for the SVM), one per
         column of the feature union; a domain-adapted model's weights are those applied to the team's text."""
-        rows = []
-        for estimator in self.pipeline_.named_steps["head"].estimators_:
-            if isinstance(estimator, CalibratedClassifierCV):
-                coefs = [np.ravel(c.estimator.coef_) for c in estimator.calibrated_classifiers_]
-                rows.append(np.mean(coefs, axis=0))
-            elif hasattr(estimator, "coef_"):
-                rows.append(np.ravel(estimator.coef_))
-            else:  # a label absent from training: a constant predictor, no term moves it
-                rows.append(None)
+        rows = self._per_label("coef_")
         width = next((len(r) for r in rows if r is not None), 0)
         coef = np.vstack([r if r is not None else np.zeros(width) for r in rows])
         return fold_coefficients(coef) if self.domain_adapt else coef
@@ -179,14 +171,19 @@ class StrategyClassifier(ClassifierMixin, BaseEstimator):
     def label_intercepts(self) -> list[float | None]:
         """Per label, the linear score of a passage without a feature (averaged over calibration folds for
         the SVM); None for a label absent from training (a constant predictor)."""
-        values: list[float | None] = []
+        return [float(value[0]) if value is not None else None for value in self._per_label("intercept_")]
+
+    def _per_label(self, attribute: str) -> list[np.ndarray | None]:
+        """Each label's linear model's `attribute` ("coef_", "intercept_") as a flat array, averaged over
+        calibration folds for the SVM; None for a label absent from training (a constant predictor, which no
+        term moves)."""
+        values: list[np.ndarray | None] = []
         for estimator in self.pipeline_.named_steps["head"].estimators_:
             if isinstance(estimator, CalibratedClassifierCV):
-                values.append(
-                    float(np.mean([c.estimator.intercept_[0] for c in estimator.calibrated_classifiers_]))
-                )
-            elif hasattr(estimator, "intercept_"):
-                values.append(float(np.ravel(estimator.intercept_)[0]))
+                folds = [np.ravel(getattr(c.estimator, attribute)) for c in estimator.calibrated_classifiers_]
+                values.append(np.mean(folds, axis=0))
+            elif hasattr(estimator, attribute):
+                values.append(np.ravel(getattr(estimator, attribute)))
             else:
                 values.append(None)
         return values

@@ -32,7 +32,7 @@ class ExplainBasis:
     names: np.ndarray  # feature names, FeatureUnion-prefixed ("word__...", "char__...", "cues__...")
     coef: np.ndarray  # (3, n_features)
     char_analyzer_range: tuple[int, int] | None
-    intercepts: tuple[float | None, ...] = ()  # per label: the linear score of a passage without a feature
+    intercepts: tuple[float | None, ...]  # per label: the linear score of a passage without a feature
 
 
 def explain_basis(model: StrategyClassifier) -> ExplainBasis:
@@ -106,9 +106,8 @@ def explain_text(
     the SVM design's calibration maps it to a probability its own way. A label absent from training has
     no base (None): its score is a constant."""
     explanation: dict[str, dict[str, Any]] = {}
-    intercepts = basis.intercepts or (None,) * len(LABELS)
     shares, offsets = _shares(model, basis, text)
-    for label, contributions, base, offset in zip(LABELS, shares, intercepts, offsets, strict=True):
+    for label, contributions, base, offset in zip(LABELS, shares, basis.intercepts, offsets, strict=True):
         ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
         up = [(term, w) for term, w in ranked if w > 0][:k]
         down = [(term, w) for term, w in reversed(ranked) if w < 0][:k]

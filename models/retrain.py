@@ -479,9 +479,7 @@ class RetrainSteps(NamedTuple):
 
     gather: Callable[[Corpus, RetrainConfig], TrainingData]
     candidate: Callable[[Corpus, TrainingData, RetrainConfig, FitCandidate], Candidate]
-    judge: Callable[
-        [StrategyClassifier, LoadedModel, TrainingData], tuple[Evaluation | None, Evaluation | None]
-    ]
+    judge: Callable[[StrategyClassifier, LoadedModel, TrainingData], Judgment]
     store: Callable[..., Stored]
 
 
@@ -516,7 +514,7 @@ def make_result(
     config: RetrainConfig,
     stored: Stored,
     previous: str,
-    holdout: tuple[Evaluation | None, Evaluation | None],
+    holdout: Judgment,
     cv_macro_f1: float,
     decision: Decision,
 ) -> RetrainResult:
