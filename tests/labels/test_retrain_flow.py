@@ -81,4 +81,3 @@ def _task_names_of_the_last_run(wait: float = 60.0) -> list[str]:
             if len(runs) >= 4 or time.monotonic() > deadline:
                 return [run.name.rsplit("-", 1)[0] for run in runs]  # "gather-labels-a1b" -> "gather-labels"
             time.sleep(0.5)
-
