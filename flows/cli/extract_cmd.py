@@ -94,7 +94,7 @@ def _print_summary(doc: object) -> None:
         where = f" {pages} · {passage.lang or '?'} · {passage.kind}"
         head = Text.assemble((f"#{passage.seq}", "bold"), where)
         out_console.print(head, highlight=False)
-        out_console.print(text, highlight=False, markup=False)
+        out_console.print(text, highlight=False)
     if len(doc.passages) > _PREVIEW_PASSAGES:
         more = len(doc.passages) - _PREVIEW_PASSAGES
         out_console.print(f"\n… {more} more passages (--json prints them all)", highlight=False)

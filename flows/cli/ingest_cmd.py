@@ -397,7 +397,7 @@ class _progress:
         err_console.print(
             f"ingest {self.done}{of}: {kind} {outcome.uri} ({_count(outcome.pages, 'page')}, "
             f"{_count(passages, 'passage')})",
-            highlight=False, soft_wrap=True, markup=False,
+            highlight=False, soft_wrap=True,
         )  # fmt: skip
 
     def _relabel(self, done: int, total: int) -> None:
@@ -410,7 +410,7 @@ class _progress:
                 err_console.print(
                     f"ingest: the store's labels were given by older labeling rules: labeling its "
                     f"{_count(total, 'passage')} again",
-                    highlight=False, soft_wrap=True, markup=False,
+                    highlight=False, soft_wrap=True,
                 )  # fmt: skip
         self.bar.update(self.relabel_task, completed=done)
 
