@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, NoStoreError
 from corpus.filters import STAT_FIELDS, PassageFilter, parse_date
 from corpus.records import (
     EntityChanges,
@@ -43,6 +43,7 @@ __all__ = [
     "LabelRow",
     "ModelVersionRow",
     "Named",
+    "NoStoreError",
     "NewEntity",
     "NewPassage",
     "NewReport",

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from corpus.errors import CorpusError, first_line
+from corpus.errors import CorpusError, NoStoreError, first_line
 from corpus.migrations import HEAD
 from corpus.search import search_words
 
@@ -33,17 +34,47 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the connection settings citsec relies on (WAL, foreign keys, busy timeout)."""
+# The driver citsec talks to each database through, whichever a URL names: "postgresql+asyncpg://" (the
+# form Prefect's own settings take) or "+psycopg2" name the same server, and citsec ships psycopg 3 only.
+_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+
+
+def shown_url(url: str) -> str:
+    """`url` as messages show it: a password in it is masked ("postgresql://ana:***@host/db")."""
+    return _PASSWORD.sub(r"\1***@", url)
+
+
+def parse_url(url: str) -> URL:
+    """The store URL `url` names, with citsec's driver; CorpusError, naming what is wrong, for what is not
+    a SQLite or PostgreSQL URL (a port that is no number, an unclosed IPv6 bracket, another database)."""
+    shown = shown_url(url)
     try:
         parsed = make_url(normalize_url(url))
-    except ArgumentError as exc:
-        raise CorpusError(f"not a database URL: {url!r}") from exc
+    except ArgumentError:
+        raise CorpusError(f"not a database URL: {shown!r}") from None
+    except ValueError:
+        raise CorpusError(
+            f"not a database URL: {shown!r}: its host and port cannot be read (a port is a number, an IPv6 "
+            "address is written in [brackets])"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in _DRIVERS:
+        raise CorpusError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    if backend == "sqlite" and (parsed.host or parsed.port or parsed.username):
+        raise CorpusError(
+            f"not a SQLite URL: {shown!r}: a file is sqlite:///relative/path.db or "
+            "sqlite:////absolute/path.db (or give the path alone)"
+        )
+    return parsed.set(drivername=_DRIVERS[backend])
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the connection settings citsec relies on (WAL, foreign keys, busy timeout)."""
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.render_as_string(hide_password=False))
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
-    raise CorpusError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def add_sqlite_functions(dbapi_connection: Any) -> None:
@@ -134,7 +165,7 @@ def known_revisions() -> set[str]:
 
 def missing_sqlite_file(url: str) -> str | None:
     """The database file a SQLite URL names when no such file exists yet (connecting would create it)."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return None if Path(parsed.database).expanduser().exists() else parsed.database
@@ -148,7 +179,7 @@ def ensure_schema(engine: Engine, *, must_exist: bool = False) -> None:
         return
     if found is None and must_exist:
         where = display_url(engine)
-        raise CorpusError(f"no citsec store in {where} yet (check --db; `citsec ingest` creates one)")
+        raise NoStoreError(f"no citsec store in {where} yet (check --db; `citsec ingest` creates one)")
     if found is not None and found not in known_revisions():
         raise CorpusError(
             f"the store in {display_url(engine)} has schema revision {found}, which this citsec (revision "

@@ -7,6 +7,12 @@ class CorpusError(Exception):
     """A user-facing store error: its message is one line that says what to fix."""
 
 
+class NoStoreError(CorpusError):
+    """A store opened with `must_exist` is not there: no SQLite file, or a database without citsec's
+    tables. A command that can do without a store (`citsec tag`) catches it; for the rest it is a mistyped
+    --db."""
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of a database driver's message, for a one-line CorpusError."""
     orig = getattr(exc, "orig", None) or exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from corpus.engine import ensure_schema, make_engine, missing_sqlite_file
-from corpus.errors import CorpusError
+from corpus.errors import NoStoreError
 from corpus.labels import LabelsMixin
 from corpus.queries import QueriesMixin
 from corpus.registry import RegistryMixin
@@ -27,7 +27,7 @@ class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixi
         --db) is an error rather than a new empty store."""
         missing = missing_sqlite_file(url) if must_exist else None
         if missing is not None:
-            raise CorpusError(f"no store at {missing} (check --db; `citsec ingest` creates one)")
+            raise NoStoreError(f"no store at {missing} (check --db; `citsec ingest` creates one)")
         engine = make_engine(url)
         try:
             ensure_schema(engine, must_exist=must_exist)

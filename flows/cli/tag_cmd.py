@@ -75,6 +75,8 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     lang = row.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise UserError(f"line {number}: \"lang\" must be a string such as \"en\"")
+    if lang:
+        lang = _language(lang, number)
     identifier = row.get("id", ordinal)
     if not _finite(identifier):
         raise UserError(f"line {number}: \"id\" holds a number too large for JSON")
@@ -84,6 +86,19 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
     if report is not None and (isinstance(report, bool) or not isinstance(report, str | int)):
         raise UserError(f"line {number}: \"report\" must be a string or an integer (the passage's report)")
     return TagInput(identifier, text, lang or None, report)
+
+
+def _language(value: str, number: int) -> str:
+    """A line's "lang" as the tagger and the model read it, and as `passages --lang` takes it: "pt-BR" and
+    "por" are "pt" (given as is, Portuguese text went to the English pipeline); "xx" is refused, as
+    `passages --lang xx` is, instead of being echoed and read as English."""
+    from corpus import CorpusError
+    from corpus.filters import language_code
+
+    try:
+        return language_code(value)
+    except CorpusError as exc:
+        raise UserError(f"line {number}: \"lang\": {exc}") from None
 
 
 def looks_like_json(line: str) -> bool:
@@ -189,20 +204,34 @@ def sqlite_database(db_url: str) -> str | None:
     prefix = "sqlite:///"
     if db_url.startswith(prefix) and "%" not in db_url and "?" not in db_url:
         return db_url[len(prefix) :]
-    from sqlalchemy.engine import make_url
+    from corpus.engine import parse_url
 
-    url = make_url(db_url)
+    url = parse_url(db_url)
     return (url.database or "") if url.get_backend_name() == "sqlite" else None
 
 
+def _no_store(db_url: str) -> str:
+    """Which store was not found, for the note that the seed model stands in."""
+    database = sqlite_database(db_url)
+    if database:
+        return f"no store at {database}"
+    from corpus.engine import shown_url
+
+    return f"no citsec store in {shown_url(db_url)}"
+
+
 def _store_if_present(db_url: str) -> Corpus | None:
-    """The store, when there is one: a missing SQLite file is no store (tag must not create one)."""
+    """The store, when there is one: a missing SQLite file, or a PostgreSQL database without citsec's
+    tables, is no store (tag reads; it must not create one)."""
     database = sqlite_database(db_url)
     if database is not None and (not database or not Path(database).is_file()):
         return None
-    from corpus import Corpus
+    from corpus import Corpus, NoStoreError
 
-    return Corpus.open(db_url)
+    try:
+        return Corpus.open(db_url, must_exist=True)
+    except NoStoreError:
+        return None
 
 
 @functools.cache
@@ -307,7 +336,7 @@ def _tag_stream(
             corpus.close()
     if corpus is None:
         # A mistyped --db must not pass for "no model of our own": say which store was not found.
-        note(f"no store at {sqlite_database(db) or db}: using the built-in seed model {model.version}")
+        note(f"{_no_store(db)}: using the built-in seed model {model.version}")
     tagger = Tagger()
     failure: list[UserError] = []
 

@@ -59,6 +59,15 @@ def test_json_line_without_id_gets_its_ordinal_and_lang_is_kept():
     assert [(i.id, i.lang) for i in items] == [(1, None), (2, "es")]
 
 
+def test_lang_is_read_as_passages_store_it():
+    # A region or a three-letter code names the language the tagger and the model know ("pt-BR" went to
+    # the English pipeline); what is no language code is refused, naming the line.
+    lines = ['{"text": "a", "lang": "pt-BR"}', '{"text": "b", "lang": "SPA"}', '{"text": "c", "lang": "fr"}']
+    assert [i.lang for i in read_inputs(lines)] == ["pt", "es", "fr"]
+    with pytest.raises(UserError, match=r'line 2: "lang": unknown language code \'xx\''):
+        list(read_inputs(['{"text": "a"}', '{"text": "b", "lang": "xx"}']))
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -244,6 +253,25 @@ def test_a_missing_store_is_named_on_stderr(tmp_path, fitted, monkeypatch):
     assert result.exit_code == 0, result.output
     assert f"no store at {typo}: using the built-in seed model seed-test" in result.stderr
     assert not typo.exists()
+
+
+@pytest.mark.pg
+def test_a_postgresql_database_without_a_store_is_left_as_it_was(pg_url, fitted, monkeypatch):
+    # tag reads: pointed at a database that holds no citsec store, it tags with the seed model and creates
+    # no tables in it (it used to migrate an empty schema into the database it was given).
+    import psycopg
+
+    import models.registry
+    from models.registry import LoadedModel
+
+    monkeypatch.setattr(models.registry, "load_model", lambda *a, **k: LoadedModel("seed-test", fitted))
+    with_password = pg_url.replace("postgres@", "postgres:pw@", 1)
+    result = _invoke(["tag", "-", "--db", with_password], stdin='{"id": 1, "text": "x y z"}\n')
+    assert result.exit_code == 0, result.output
+    assert "no citsec store in postgresql://postgres:***@" in result.stderr and ":pw@" not in result.stderr
+    with psycopg.connect(pg_url) as conn:
+        tables = conn.execute("select count(*) from pg_tables where schemaname = 'public'").fetchone()
+    assert tables == (0,)
 
 
 def test_a_folder_is_named_as_a_folder(tmp_path, store_with_model):

@@ -255,6 +255,38 @@ def test_unusable_database_is_one_clear_error(url: str, message: str) -> None:
         Corpus.open(url)
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://postgres@127.0.0.1:abc/x", "not a database URL: '.*:abc/x': its host and port"),
+        ("postgresql://ana:s3cret@[::1/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@\\[::1/x'"),
+        ("sqlite://x/y.db", "not a SQLite URL: 'sqlite://x/y.db': a file is sqlite:///relative/path.db"),
+    ],
+)
+def test_a_url_that_cannot_be_read_is_one_clear_error_without_its_password(url: str, message: str) -> None:
+    # SQLAlchemy raises ValueError for these (a traceback, before): the port is read as an integer.
+    with pytest.raises(CorpusError, match=message) as raised:
+        Corpus.open(url)
+    assert "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg2", "pg8000"])
+def test_any_postgresql_driver_in_a_url_reaches_the_same_database(pg_store_url: str, driver: str) -> None:
+    # "postgresql+asyncpg://" is how Prefect's settings name a database: citsec talks to that server through
+    # the driver it ships (psycopg 3) instead of failing on a missing module or a MissingGreenlet.
+    url = pg_store_url.replace("postgresql://", f"postgresql+{driver}://", 1)
+    assert url != pg_store_url
+    with Corpus.open(url, must_exist=True) as corpus:
+        assert corpus.dialect == "postgresql" and corpus.count_passages() == 0
+
+
+def test_an_async_sqlite_url_opens_the_same_file(tmp_path: Path) -> None:
+    with Corpus.open(f"sqlite:///{tmp_path / 'one.db'}") as corpus:
+        corpus.add_report(_report())
+    with Corpus.open(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}", must_exist=True) as corpus:
+        assert corpus.count_passages() == 3
+
+
 def test_two_stores_opening_one_new_database_both_work(corpus_factory: Callable[[], Corpus]) -> None:
     first, second = corpus_factory(), corpus_factory()
     first.add_report(_report())
