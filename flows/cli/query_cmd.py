@@ -252,7 +252,9 @@ def reports_command(
     all_versions: Annotated[
         bool,
         typer.Option(
-            "--all", metavar=FLAG, help="Also list older versions replaced by a newer one at the same uri."
+            "--all", metavar=FLAG,
+            help="Also list older versions replaced by a newer one at the same uri (json and csv rows then "
+            "add \"replaced_by\": the id of the report that replaced it, null for a current one).",
         ),
     ] = False,
 ) -> None:
@@ -261,13 +263,17 @@ def reports_command(
 
     with Corpus.open(db, must_exist=True) as corpus:
         reports = corpus.reports(include_superseded=all_versions)
+        fields: tuple[str, ...] = REPORT_FIELDS
         if fmt is OutputFormat.table:
             rows = (_report_cells(report) for report in reports)
+        elif all_versions:
+            # --all lists versions side by side: a script must be told which is current. The contract's
+            # fields come first, as without --all; "replaced_by" (null for a current report) after them.
+            fields = (*REPORT_FIELDS, "replaced_by")
+            rows = (report.to_json() | {"replaced_by": report.superseded_by} for report in reports)
         else:
             rows = (report.to_json() for report in reports)
-        shown = emit(
-            _table_rows(rows, None, fmt), fmt, REPORT_FIELDS, table_columns=REPORT_TABLE, widths=_WIDTHS
-        )
+        shown = emit(_table_rows(rows, None, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
     note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 

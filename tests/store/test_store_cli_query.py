@@ -446,4 +446,14 @@ def test_reports_all_says_which_version_replaced_an_older_one(
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--all")
     assert f"ok (replaced by {new})" in out and out.count("replaced by") == 1
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--all", "-f", "json")
-    assert {r["id"]: r["status"] for r in json.loads(out)} == {old: "ok", new: "ok"}  # the contract's status
+    rows = json.loads(out)
+    assert {r["id"]: r["status"] for r in rows} == {old: "ok", new: "ok"}  # the contract's status
+    # ... and a script tells the versions apart by "replaced_by", after the contract's fields.
+    assert {r["id"]: r["replaced_by"] for r in rows} == {old: new, new: None}
+    assert all(list(r) == [*REPORT_FIELDS, "replaced_by"] for r in rows)
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--all", "-f", "csv")
+    header, *lines = out.splitlines()
+    assert header.endswith(",replaced_by")
+    assert sorted(line.rsplit(",", 1)[1] for line in lines) == ["", str(new)]
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "-f", "json")
+    assert [list(r) for r in json.loads(out)] == [list(REPORT_FIELDS)]  # without --all: the contract's fields
