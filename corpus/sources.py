@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -69,10 +70,11 @@ class SourcesMixin(StoreBase):
             if conn.execute(delete(Source).where(Source.name == name)).rowcount == 0:
                 raise CorpusError(f"no source named {name!r}")
 
-    def start_ingest_run(self, trigger: str) -> int:
-        """Log the start of an ingest run ("cli", "schedule", ...); returns its id."""
+    def start_ingest_run(self, trigger: str, started_at: dt.datetime | None = None) -> int:
+        """Log the start of an ingest run ("cli", "schedule", ...); returns its id. `started_at` (default:
+        now) is for a run whose first reports were begun before it was recorded."""
         with self._write() as conn:
-            values = {"trigger": trigger, "started_at": utcnow(), "counts": {}, "errors": []}
+            values = {"trigger": trigger, "started_at": started_at or utcnow(), "counts": {}, "errors": []}
             return int(conn.execute(insert(IngestRun).returning(IngestRun.id), values).scalar_one())
 
     def finish_ingest_run(self, run_id: int, counts: Mapping[str, int], errors: Sequence[str] = ()) -> None:

@@ -38,7 +38,7 @@ from flows.pipeline import (
 from flows.relabel import relabel_if_rules_changed
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, StoredReport, is_url, resolve_sources
-from flows.workers import Job, WorkerConfig, close_pool, open_pool
+from flows.workers import Job, WorkerConfig, close_pool, head_start_began, open_pool
 
 if TYPE_CHECKING:
     from corpus import Corpus, IngestRunRow
@@ -261,8 +261,9 @@ class IngestRun:
         self.db_url = db_url or self.settings.db_url
         self.corpus = Corpus.open(self.db_url)
         self.cache = ValidatorCache(self.settings.cache_dir)
-        self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger))
         self.config = WorkerConfig.for_run(self.settings, self.db_url, self.policy)
+        began = head_start_began(self.config)
+        self.summary = IngestSummary(run_id=self.corpus.start_ingest_run(trigger, began))
         # The unchanged reports' sha256 (one per report) and those this run failed on: summary.failed_before.
         self.unchanged: list[str] = []
         self.failed_now: list[str] = []

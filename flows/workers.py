@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import datetime as dt
 import functools
 import logging
 import os
@@ -200,6 +201,8 @@ class WorkerPool:
         self._reader: WorkerContext | None = None
         self._reader_lock = threading.Lock()
         self._stopped = threading.Event()
+        # When the first report was begun ahead of its run (head_start): the run's work began then.
+        self.began: dt.datetime | None = None
 
     def start(self) -> WorkerPool:
         """Start the host now: it imports and loads the model while the caller starts Prefect."""
@@ -209,6 +212,8 @@ class WorkerPool:
     def head_start(self, jobs: list[Job]) -> None:
         """Begin these jobs now, before the run asks for them (while Prefect starts its API): the run's
         `run` or `submit` of the same report then gets the result already under way."""
+        if jobs and self.began is None:
+            self.began = dt.datetime.now(dt.UTC)
         for job in jobs:
             with self._early_lock:
                 self._early[_job_key(job)] = self._executor().submit(self._run, job)
@@ -362,6 +367,17 @@ def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
         if _pool is None:
             _pool = WorkerPool(max(workers, 1), config)
         return _pool
+
+
+def head_start_began(config: WorkerConfig) -> dt.datetime | None:
+    """When this process's pool for `config` began reports ahead of their run (None if it did not), asked
+    once, by that run: it records that as its start, so the time `citsec runs` shows covers the reports
+    read while Prefect started, not only what was left after."""
+    with _pool_lock:
+        if _pool is None or _pool.config != config:
+            return None
+        began, _pool.began = _pool.began, None
+        return began
 
 
 def run_here(job: Job, config: WorkerConfig) -> Outcome:
