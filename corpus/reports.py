@@ -259,6 +259,16 @@ class ReportsMixin(StoreBase):
         changes.passages = len(changed)
         return changes
 
+    def versions_replaced(self, report_id: int) -> tuple[int, int]:
+        """How many older versions `report_id` superseded, and how many of their labeled passages' labels
+        came over to it (the complement of labels_left_behind; the rule is corpus.passage_match's)."""
+        with self._read() as conn:
+            older = conn.execute(
+                select(func.count()).select_from(Report).where(Report.superseded_by == report_id)
+            ).scalar_one()
+            labeled, came_over = labels_came_over(conn, report_id) if older else ([], frozenset())
+        return int(older), sum(1 for passage_id in labeled if passage_id in came_over)
+
     def labels_left_behind(self, report_id: int) -> int:
         """How many passages of the older versions `report_id` superseded carry a human label that did
         not come over to it: the new version has no passage with the same or nearly the same words (a

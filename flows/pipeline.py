@@ -47,6 +47,10 @@ class Outcome:
     # no passage of the same text in it (their labels stay with the old version).
     reread: bool = False
     labels_left: int = 0
+    # A new version of a path or URL stored before (a changed file, not a reading again of the same
+    # bytes), and how many labeled passages of the old version gave their labels to its passages.
+    replaced: bool = False
+    labels_carried: int = 0
 
 
 def one_line(exc: BaseException) -> str:

@@ -66,6 +66,10 @@ class IngestSummary:
     # Labeled passages of older versions (a changed file, a report read again) that read differently
     # now: their labels stay with the old version.
     labels_left: int = 0
+    # Of the new reports, those that replace an older version at the same path or URL (a changed file),
+    # and the labeled passages of those older versions whose labels came over to them.
+    replaced: int = 0
+    labels_carried: int = 0
     # When the store's labels were given under older labeling rules than this citsec's: the line saying
     # so and what labeling every passage again came to (flows.relabel.relabel_if_rules_changed).
     relabeled: str | None = None
@@ -109,6 +113,9 @@ class IngestSummary:
             if not outcome.report.passages:
                 self.empty.append(failure_line(outcome.uri, outcome.report.error or "no text found"))
             self.labels_left += outcome.labels_left
+            if outcome.replaced:
+                self.replaced += 1
+                self.labels_carried += outcome.labels_carried
             self.pages += outcome.pages
         elif outcome.status == UNCHANGED:
             self.unchanged += 1
@@ -231,7 +238,13 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     try:
         report_id = store_outcome(corpus, outcome)
         if outcome.status == NEW and report_id is not None:
-            outcome = replace(outcome, labels_left=corpus.labels_left_behind(report_id))
+            replaced, carried = corpus.versions_replaced(report_id)
+            outcome = replace(
+                outcome,
+                labels_left=corpus.labels_left_behind(report_id) if replaced else 0,
+                replaced=bool(replaced) and not outcome.reread,
+                labels_carried=carried,
+            )
     except CorpusError as exc:
         if isinstance(exc.__cause__, OperationalError):
             raise  # transient: the caller may retry

@@ -166,6 +166,8 @@ def _ingest(
         err_console.print(flagged("failed:", "yellow", error), highlight=False, soft_wrap=True)
     for line in summary.empty:  # stored and counted as new, but with nothing to query
         err_console.print(flagged("no text:", "yellow", line), highlight=False, soft_wrap=True)
+    if summary.replaced:
+        note(replaced_note(summary.replaced, summary.labels_carried))
     if summary.labels_left:
         count = summary.labels_left
         note(f"note: {count} labeled passage{'s' if count != 1 else ''} of older versions read differently "
@@ -249,6 +251,21 @@ def _open_run_pool(local: LocalPlan | None, workers: int, settings: Settings, db
     pool.start()
     if local is not None:
         pool.head_start(local.head_start())
+
+
+def replaced_note(replaced: int, carried: int) -> str:
+    """What ingest says of new reports that are changed versions of reports stored before (they count in
+    `new`), and of the labels that came over to them from the old versions."""
+    which = "1 of the new reports replaces an older version" if replaced == 1 else (
+        f"{replaced} of the new reports replace older versions"
+    )
+    labels = ""
+    if carried:
+        labels = (
+            f"; {carried} label{'s' if carried != 1 else ''} of the older passages came over to passages "
+            "with the same or nearly the same words"
+        )
+    return f"note: {which} at the same path or URL (`citsec reports --all` lists both){labels}"
 
 
 def interrupted_line(summary: IngestSummary | None) -> str:

@@ -349,3 +349,29 @@ def test_runs_lists_what_each_ingest_run_did(tmp_path, samples_dir, db_url, caps
     assert len(rows) == 2 and "unfinished" in rows[0] and "interrupted" in rows[1]
     code, _, err = run_cli(capsys, "runs", "--db", str(tmp_path / "none.db"))
     assert code != 0 and "Traceback" not in err
+
+
+def test_the_replaced_note_counts_versions_and_the_labels_that_came_over():
+    from flows.cli.ingest_cmd import replaced_note
+
+    assert replaced_note(1, 0) == (
+        "note: 1 of the new reports replaces an older version at the same path or URL "
+        "(`citsec reports --all` lists both)"
+    )
+    assert replaced_note(2, 3).startswith("note: 2 of the new reports replace older versions at the same")
+    assert replaced_note(2, 3).endswith(
+        "; 3 labels of the older passages came over to passages with the same or nearly the same words"
+    )
+    assert "; 1 label of the older passages came over" in replaced_note(1, 1)
+
+
+def test_the_summary_counts_replaced_versions_and_their_carried_labels():
+    from corpus import NewReport
+    from flows.pipeline import Outcome
+    from flows.run import IngestSummary
+
+    summary = IngestSummary(run_id=1)
+    report = NewReport(uri="file:///a.pdf", sha256="1" * 64)
+    summary.add(Outcome("file:///a.pdf", "new", report=report, replaced=True, labels_carried=2))
+    summary.add(Outcome("file:///b.pdf", "new", report=report))
+    assert (summary.new, summary.replaced, summary.labels_carried) == (2, 1, 2)

@@ -46,7 +46,9 @@ def test_flow_over_folder_stores_every_report_then_skips_them(tmp_path, samples_
     assert (second.new, second.unchanged, second.failed, second.passages) == (0, 6, 0, 0)
 
 
-def test_changed_file_becomes_new_version(tmp_path, samples_dir, db_url):
+def test_changed_file_becomes_new_version(tmp_path, samples_dir, db_url, capsys):
+    from flows.cli import main
+
     folder = _copy_samples(samples_dir, tmp_path / "in", PDF_NAMES[:1])
     report = folder / "report.pdf"
     (folder / PDF_NAMES[0]).rename(report)
@@ -55,9 +57,18 @@ def test_changed_file_becomes_new_version(tmp_path, samples_dir, db_url):
         old = corpus.report_by_uri(str(report.resolve()))
     assert old is not None
 
+    with Corpus.open(db_url) as corpus:
+        labeled = next(iter(corpus.passages(PassageFilter(report_id=old.id))))
+        corpus.add_labels(labeled.id, ["prevention"], annotator="ana")
     report.write_bytes((samples_dir / PDF_NAMES[1]).read_bytes())  # same path, new content
-    summary = ingest_local([str(folder)], db_url=db_url, workers=1)
-    assert (summary.new, summary.unchanged) == (1, 0)
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", str(folder), "--db", db_url, "--workers", "1", "--no-prefect"])
+    assert done.value.code == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[:3] == ["new        1", "unchanged  0", "failed     0"], out
+    # Counted as new, and said to replace what was there; the labeled passage has no like in the new text.
+    assert "note: 1 of the new reports replaces an older version at the same path or URL" in err, err
+    assert "came over" not in err and "1 labeled passage of older versions read differently" in err
     with Corpus.open(db_url) as corpus:
         current = corpus.report_by_uri(str(report.resolve()))
         assert current is not None and current.id != old.id and current.language == "es"
@@ -231,6 +242,7 @@ def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, 
     out, err = capsys.readouterr()
     assert out.splitlines()[:4] == ["new        0", "reread     2", "unchanged  0", "failed     1"], out
     assert "note: 1 labeled passage of older versions read differently now" in err, err
+    assert "replaces an older version" not in err  # the same bytes read again: no changed file
     assert f"passages   {first.passages}" in out
     with Corpus.open(db_url) as corpus:
         current = [r for r in corpus.reports() if r.status == "ok"]

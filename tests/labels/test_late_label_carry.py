@@ -87,6 +87,17 @@ def test_a_late_label_on_the_old_reading_shows_on_the_current_passage(store: Cor
     _assert_current_labels_equal_a_rebuild(store)
 
 
+def test_versions_replaced_counts_the_older_versions_and_the_labels_that_came_over(store: Corpus) -> None:
+    first_id, (ports, councils) = stored(store, reading("1.0", (PORTS, COUNCILS)))
+    assert store.versions_replaced(first_id) == (0, 0)
+    store.add_labels(ports, ["enforcement"], annotator="ana")
+    store.add_labels(councils, ["prevention"], annotator="ana")
+    # The ports passage comes back as it was; the councils passage is gone from the new version.
+    second_id, _ = stored(store, reading("1.0b", (PORTS, "An unrelated paragraph about budgets and audits.")))
+    assert store.versions_replaced(second_id) == (1, 1)
+    assert store.labels_left_behind(second_id) == 1
+
+
 def _chain(store: Corpus, uri: str, label_v1: Callable[[list[int]], Any]) -> tuple[list[int], list[int]]:
     """Four readings of one report: v1 -> v2 by the same words, two identical passages; v2 -> v3 by
     nearly the same words (a glued pair split); v3 -> v4 by the same words, three identical passages.
