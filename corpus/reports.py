@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,14 @@ from corpus.report_rows import (
     write_report_predictions,
 )
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
+
+
+class Replaced(NamedTuple):
+    """What storing a new version of a report did to the versions before it (Corpus.versions_replaced)."""
+
+    versions: int  # older versions it superseded
+    carried: int  # their labeled passages whose label came over to it
+    left: int  # those whose label stayed with the old version
 
 
 class ReportsMixin(StoreBase):
@@ -259,15 +267,16 @@ class ReportsMixin(StoreBase):
         changes.passages = len(changed)
         return changes
 
-    def versions_replaced(self, report_id: int) -> tuple[int, int]:
-        """How many older versions `report_id` superseded, and how many of their labeled passages' labels
-        came over to it (the complement of labels_left_behind; the rule is corpus.passage_match's)."""
+    def versions_replaced(self, report_id: int) -> Replaced:
+        """How many older versions `report_id` superseded, and of their labeled passages, how many labels
+        came over to it and how many stayed behind (labels_left_behind; corpus.passage_match's rule)."""
         with self._read() as conn:
             older = conn.execute(
                 select(func.count()).select_from(Report).where(Report.superseded_by == report_id)
             ).scalar_one()
             labeled, came_over = labels_came_over(conn, report_id) if older else ([], frozenset())
-        return int(older), sum(1 for passage_id in labeled if passage_id in came_over)
+        carried = sum(1 for passage_id in labeled if passage_id in came_over)
+        return Replaced(int(older), carried, len(labeled) - carried)
 
     def labels_left_behind(self, report_id: int) -> int:
         """How many passages of the older versions `report_id` superseded carry a human label that did

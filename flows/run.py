@@ -238,12 +238,12 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     try:
         report_id = store_outcome(corpus, outcome)
         if outcome.status == NEW and report_id is not None:
-            replaced, carried = corpus.versions_replaced(report_id)
+            replaced = corpus.versions_replaced(report_id)
             outcome = replace(
                 outcome,
-                labels_left=corpus.labels_left_behind(report_id) if replaced else 0,
-                replaced=bool(replaced) and not outcome.reread,
-                labels_carried=carried,
+                labels_left=replaced.left,
+                replaced=replaced.versions > 0 and not outcome.reread,
+                labels_carried=replaced.carried,
             )
     except CorpusError as exc:
         if isinstance(exc.__cause__, OperationalError):

@@ -89,12 +89,12 @@ def test_a_late_label_on_the_old_reading_shows_on_the_current_passage(store: Cor
 
 def test_versions_replaced_counts_the_older_versions_and_the_labels_that_came_over(store: Corpus) -> None:
     first_id, (ports, councils) = stored(store, reading("1.0", (PORTS, COUNCILS)))
-    assert store.versions_replaced(first_id) == (0, 0)
+    assert store.versions_replaced(first_id) == (0, 0, 0)
     store.add_labels(ports, ["enforcement"], annotator="ana")
     store.add_labels(councils, ["prevention"], annotator="ana")
     # The ports passage comes back as it was; the councils passage is gone from the new version.
     second_id, _ = stored(store, reading("1.0b", (PORTS, "An unrelated paragraph about budgets and audits.")))
-    assert store.versions_replaced(second_id) == (1, 1)
+    assert store.versions_replaced(second_id) == (1, 1, 1)
     assert store.labels_left_behind(second_id) == 1
 
 
