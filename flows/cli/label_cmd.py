@@ -208,7 +208,7 @@ def queue_command(
     shown, and tables, contents pages and reference lists only after every prose passage. "labels" are
     the model's current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
     from corpus import Corpus
-    from flows.cli.output import emit
+    from flows.cli.output import emit, note_if_empty
     from models.queue import label_queue
     from models.registry import load_model
 
@@ -225,5 +225,9 @@ def queue_command(
         }
         for c in queue
     )  # fmt: skip
-    emit(rows, fmt, QUEUE_FIELDS, table_columns=QUEUE_TABLE, title=f"label next ({model.version})",
-         widths={"text": 160})
+    shown = emit(rows, fmt, QUEUE_FIELDS, table_columns=QUEUE_TABLE, title=f"label next ({model.version})",
+                 widths={"text": 160})
+    scope = " ".join(
+        [*([f"in language {lang}"] if lang else []), *([f"in report {report}"] if report is not None else [])]
+    )
+    note_if_empty(shown, fmt, f"no unlabeled passages {scope or 'in the store'} to offer")

@@ -138,6 +138,8 @@ def promote_command(
         older = older_label_rules(corpus, model.version)
         # Every passage when older rules made its predictions; else only those it has not seen (not counted
         # beforehand: the bar counts without an end).
+        current = corpus.promoted_model()
+        already = current is not None and current.version == model.version
         with passages_bar("classify", corpus.count_passages() if older is not None else None) as advance:
             classified = reclassify(corpus, model, missing_only=older is None, progress=advance)
         corpus.promote(model.version)
@@ -145,7 +147,8 @@ def promote_command(
         done = f"; re-classified all {classified} passages: its labels were by older labeling rules ({older})"
     else:
         done = f"; classified {classified} passages it had not seen" if classified else ""
-    out_console.print(f"promoted {model.version}{done}", highlight=False, soft_wrap=True)
+    said = f"{model.version} is the promoted model already" if already else f"promoted {model.version}"
+    out_console.print(f"{said}{done}", highlight=False, soft_wrap=True)
 
 
 def _store_gold(db_url: str) -> tuple[list[Example], dict[int, list[str]]]:

@@ -256,3 +256,10 @@ def silence_stdout() -> None:
 def note(message: str) -> None:
     """A line for the person at the terminal (stderr), never mixed into program output."""
     err_console.print(message, highlight=False, soft_wrap=True)
+
+
+def note_if_empty(shown: int, fmt: OutputFormat, message: str) -> None:
+    """An empty table says why it is empty (JSON, JSON lines and CSV stay as they are: `[]`, nothing, a
+    header), so a person does not take a bare header for a broken command."""
+    if shown == 0 and fmt is OutputFormat.table:
+        note(message)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app, note_older_label_rules
-from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note
+from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note, note_if_empty
 
 if TYPE_CHECKING:
     from corpus import Corpus, PassageFilter, ReportRow
@@ -176,13 +176,6 @@ def _names_holding(value: str, stored: dict[str, str]) -> list[str]:
         return []
     holding = re.compile(rf"(?<![\w.]){re.escape(fold_name(value))}(?![\w.])")
     return sorted({name for key, name in stored.items() if holding.search(key)}, key=str.casefold)
-
-
-def note_if_empty(shown: int, fmt: OutputFormat, message: str) -> None:
-    """An empty table says why it is empty (JSON, JSON lines and CSV stay as they are: `[]`, nothing, a
-    header), so a person does not take a bare header for a broken command."""
-    if shown == 0 and fmt is OutputFormat.table:
-        note(message)
 
 
 def note_unused_min_score(f: PassageFilter) -> None:

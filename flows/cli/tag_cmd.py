@@ -68,7 +68,9 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
         raise UserError(f"line {number}: not valid JSON ({reason})") from None
     if not isinstance(row, dict):
         raise UserError(f"line {number}: expected a JSON object with \"text\"")
-    text = row.get("text")
+    if "text" not in row:
+        raise UserError(f"line {number}: \"text\" is missing (each line is {{\"id\", \"text\", \"lang\"?}})")
+    text = row["text"]
     if not isinstance(text, str):
         raise UserError(f"line {number}: \"text\" must be a string")
     unicode_text(text, f"line {number}")

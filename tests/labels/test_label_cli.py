@@ -213,6 +213,11 @@ def test_queue_narrows_to_a_language_or_a_report(filled: Corpus, store_url: str,
     assert {r["id"] for r in json.loads(out)} == {row.id for row in rows if row.report_id == report}
     code, _, err = cli("label", "queue", "--lang", "spanish", "--db", store_url)
     assert code == 2 and "malformed language" in err
+    # Nothing to offer: an empty table says why (JSON stays an empty list).
+    code, out, err = cli("label", "queue", "--lang", "fr", "--report", str(report), "--db", store_url)
+    assert code == 0 and err.strip() == f"no unlabeled passages in language fr in report {report} to offer"
+    code, out, err = cli("label", "queue", "--lang", "fr", "-f", "json", "--db", store_url)
+    assert (code, json.loads(out), err) == (0, [], "")
 
 
 def test_queue_offers_tables_fragments_off_topic_passages_and_reference_lists_after_prose(

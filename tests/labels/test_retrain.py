@@ -291,7 +291,8 @@ def test_promoting_a_model_classifies_the_passages_it_has_not_seen_first(
     for label in LABELS:
         assert _effective(filled, label) & unlabeled == _predicted(old, filled, label, unlabeled)
     code, out, err = cli("models", "promote", old.version, "--db", store_url)
-    assert code == 0 and out.strip() == f"promoted {old.version}", err  # nothing left to classify
+    assert code == 0, err  # nothing left to classify, and nothing changes: said so
+    assert out.strip() == f"{old.version} is the promoted model already", out
 
 
 def test_an_outgoing_model_known_only_by_its_predictions_becomes_restorable(

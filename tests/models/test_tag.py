@@ -73,7 +73,8 @@ def test_lang_is_read_as_passages_store_it():
     [
         ('{"id": 1, "text": "ok"', "line 2: not valid JSON"),
         ('["not", "an object"]', "line 2: expected a JSON object"),
-        ('{"id": 1}', 'line 2: "text" must be a string'),
+        ('{"id": 1}', 'line 2: "text" is missing'),
+        ('{"id": 1, "text": 5}', 'line 2: "text" must be a string'),
         ('{"id": NaN, "text": "x"}', "line 2: not valid JSON"),
         ('{"id": 1e999, "text": "x"}', "line 2: \"id\" holds a number too large"),
         ('{"text": "x", "lang": 3}', 'line 2: "lang" must be a string'),
