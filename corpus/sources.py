@@ -31,6 +31,13 @@ class SourcesMixin(StoreBase):
             raise CorpusError("a source needs a name")
         if len(name) > NAME_LENGTH:
             raise CorpusError(f"a source's name has at most {NAME_LENGTH} characters")
+        if "/" in name or "\\" in name:
+            # `citsec ingest NAME` takes a registered name before a path: one written like a path would
+            # hide the folder it names (and "./folder" has to be written "././folder" to reach it).
+            raise CorpusError(
+                f"a source's name is a word such as 'ministry', not a path or URL: {name!r} "
+                "(give the path or URL as LOCATION)"
+            )
         if password_env is not None and not _ENV_NAME.fullmatch(password_env):
             raise CorpusError(f"not an environment variable name: {password_env!r}")
         if password_env is not None and len(password_env) > NAME_LENGTH:
