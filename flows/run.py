@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from flows.fetch import FetchPolicy, fetch, make_client
+from flows.fetch import Fetched, FetchError, FetchPolicy, fetch, make_client
 from flows.httpcache import Remembered, ValidatorCache
 from flows.interrupt import check_stop
 from flows.pipeline import (
@@ -38,7 +38,7 @@ from flows.pipeline import (
 from flows.relabel import relabel_if_rules_changed
 from flows.settings import Settings
 from flows.sources import RegisteredSource, ReportRef, Resolution, StoredReport, is_url, resolve_sources
-from flows.workers import Job, WorkerConfig, close_pool, head_start_began, open_pool
+from flows.workers import Job, WorkerConfig, close_pool, head_start_began, open_pool, take_prefetched
 
 if TYPE_CHECKING:
     from corpus import Corpus, IngestRunRow
@@ -215,9 +215,10 @@ def resolve_with_store(
     registered = registered_sources(corpus)
     stored = stored_report_urls(corpus, remembered or ValidatorCache(Settings.from_env().cache_dir).get)
     with make_client(policy) as client:
+        # A feed or page `citsec ingest`'s plan fetched seconds ago is not downloaded again.
         return resolve_sources(
-            sources, registered, lambda url: fetch(url, policy, client=client), policy=policy,
-            stored_report=stored,
+            sources, registered, lambda url: take_prefetched(url) or fetch(url, policy, client=client),
+            policy=policy, stored_report=stored,
         )
 
 
@@ -360,12 +361,23 @@ def _size_hint(ref: ReportRef) -> float:
     return float("inf")
 
 
-class _NotLocal(Exception):
-    """A source needs the network: only a real run can tell whether it changed."""
+class _PlanFetches:
+    """The fetcher the plan resolves feeds and new pages with: what it fetched (handed to the run, which
+    then does not download it again: WorkerPool.prefetched), and whether any fetch failed."""
 
+    def __init__(self, policy: FetchPolicy, client: Any) -> None:
+        self.policy, self.client = policy, client
+        self.fetched: dict[str, Fetched] = {}
+        self.failed = False
 
-def _refuse_fetch(url: str) -> Any:
-    raise _NotLocal(url)
+    def __call__(self, url: str) -> Fetched:
+        try:
+            fetched = fetch(url, self.policy, client=self.client)
+        except FetchError:
+            self.failed = True
+            raise
+        self.fetched[url] = fetched
+        return fetched
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,8 @@ class LocalPlan:
     errors: list[str]
     todo: list[ReportRef]
     unchanged_urls: list[Outcome] = field(default_factory=list)
+    # The feeds and pages fetched to resolve the sources, by URL: the run resolves them from these.
+    fetched: dict[str, Fetched] = field(default_factory=dict)
 
     @property
     def nothing_to_process(self) -> bool:
@@ -409,28 +423,30 @@ PLAN_TIMEOUT = 5.0
 
 
 def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
-    """The LocalPlan of `sources` (files, folders, registered local sources, links to PDFs, pages the
-    store holds as read before); None when a source has to be fetched to be resolved (a feed, a page not
-    read before: only a real run can tell what changed). A link whose last bytes the store holds is
-    fetched once (a conditional GET) to tell; a new one is left for the run."""
+    """The LocalPlan of `sources` (files, folders, registered sources, links to PDFs, pages the store holds
+    as read before, feeds, new pages). Feeds and pages not read before are fetched to be resolved, and a
+    link whose last bytes the store holds is fetched once (a conditional GET) to tell whether it changed:
+    one short attempt each, so an unchanged feed needs no worker and no Prefect start-up. None when a
+    fetch to resolve a source failed or a fetched one did not resolve (a flaky feed): the run tries again,
+    with its own policy's retries, instead of the plan calling it nothing to ingest."""
     from corpus import Corpus
 
     settings = Settings.from_env()
     remembered = ValidatorCache(settings.cache_dir).get
-    with Corpus.open(db_url or settings.db_url) as corpus:
+    # One short attempt: what it does not settle, the run fetches again, with the policy's retries.
+    policy = replace(
+        FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
+    )
+    with Corpus.open(db_url or settings.db_url) as corpus, make_client(policy) as client:
         registered = registered_sources(corpus)
-        try:
-            resolution = resolve_sources(
-                sources, registered, _refuse_fetch, stored_report=stored_report_urls(corpus, remembered)
-            )
-        except _NotLocal:
+        fetches = _PlanFetches(policy, client)
+        resolution = resolve_sources(
+            sources, registered, fetches, policy=policy, stored_report=stored_report_urls(corpus, remembered)
+        )
+        if fetches.failed or (fetches.fetched and resolution.errors):
             return None
         is_known = functools.partial(is_stored_complete, corpus)
         refs = plan_fetches(resolution.refs, remembered, is_known)
-        # One short attempt: what it does not settle, the run fetches again, with the policy's retries.
-        policy = replace(
-            FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
-        )
         ctx = WorkerContext(is_known=is_known, policy=policy)
         todo, unchanged_urls = [], []
         try:
@@ -444,14 +460,15 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
             if ctx.client is not None:
                 ctx.client.close()
     todo.sort(key=_size_hint, reverse=True)
-    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, unchanged_urls)
+    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, unchanged_urls, fetches.fetched)
 
 
 def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome | None:
-    """None for a local report stored whole already, the UNCHANGED outcome of a stored URL whose server
+    """None for a local report (or a page fetched to resolve a feed) stored whole already, the UNCHANGED
+    outcome of a stored URL whose server
     said so (or sent the bytes stored), else the ref (holding its bytes when a changed remote report's
     were fetched to tell)."""
-    if ref.path is not None:
+    if ref.path is not None or ref.content is not None:  # a file, or a feed's page fetched to resolve it
         return None if known_outcome(ref, ctx.is_known) is not None else ref
     if not may_be_unchanged(ref):
         return ref

@@ -21,13 +21,13 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flows.fetch import FetchPolicy
+from flows.fetch import Fetched, FetchPolicy
 from flows.interrupt import stop_requested
 from flows.limits import LimitedPool, ResourceLimits, WorkerError, extract_limited
 from flows.pipeline import (
@@ -203,6 +203,8 @@ class WorkerPool:
         self._stopped = threading.Event()
         # When the first report was begun ahead of its run (head_start): the run's work began then.
         self.began: dt.datetime | None = None
+        # Feeds and pages `citsec ingest`'s plan fetched to resolve its sources, by URL (take_prefetched).
+        self._prefetched: dict[str, Fetched] = {}
 
     def start(self) -> WorkerPool:
         """Start the host now: it imports and loads the model while the caller starts Prefect."""
@@ -224,6 +226,16 @@ class WorkerPool:
         instead of asking the server again, so an unchanged URL costs one request per command."""
         with self._early_lock:
             self._already_read.update((outcome.uri, outcome) for outcome in outcomes)
+
+    def prefetched(self, fetched: Mapping[str, Fetched]) -> None:
+        """Feeds and pages fetched to plan the run: its resolution takes each once instead of fetching it
+        again (take_prefetched)."""
+        with self._early_lock:
+            self._prefetched.update(fetched)
+
+    def take_prefetched(self, url: str) -> Fetched | None:
+        with self._early_lock:
+            return self._prefetched.pop(url, None)
 
     def _take_early(self, job: Job) -> Future[Outcome] | None:
         with self._early_lock:
@@ -378,6 +390,14 @@ def head_start_began(config: WorkerConfig) -> dt.datetime | None:
             return None
         began, _pool.began = _pool.began, None
         return began
+
+
+def take_prefetched(url: str) -> Fetched | None:
+    """What this process's pool was handed for `url` by the plan (WorkerPool.prefetched), once; None
+    without a pool or for a URL the plan did not fetch."""
+    with _pool_lock:
+        pool = _pool
+    return pool.take_prefetched(url) if pool is not None else None
 
 
 def run_here(job: Job, config: WorkerConfig) -> Outcome:

@@ -150,3 +150,49 @@ def test_a_feeds_landing_page_is_still_read_for_the_pdfs_it_links_to_now(site, s
     ]
     with Corpus.open(db_url) as corpus:
         assert corpus.report_by_uri(second_pdf) is not None and corpus.report_by_uri(first_pdf) is not None
+
+
+def test_an_unchanged_feed_is_planned_a_request_per_url_and_a_changed_one_is_not_fetched_twice(
+    tmp_path, site, samples_dir, db_url
+):
+    # A user review: a re-ingest of an unchanged feed started Prefect and the worker host (6-9 s) because
+    # only a run could resolve a feed; the command's plan now fetches it (and its landing pages) once.
+    pdf = (samples_dir / "plan_colombia_legacy_en.pdf").read_bytes()
+    site.add("/r/one.pdf", body=pdf, content_type="application/pdf", etag='"one"')
+    site.add("/r/two.pdf", body=pdf + b"\n% two\n", content_type="application/pdf")
+    landing = b"<html><body><h1>Brief</h1><p>See <a href='/r/one.pdf'>the PDF</a>.</p></body></html>"
+    page = site.add("/brief.html", body=landing, content_type=HTML, last_modified=MONDAY)
+    feed_url = site.add_feed("/feed.xml", [page])
+    first = ingest_local([feed_url], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (2, 0), first.errors
+
+    env, imports = watching_imports(tmp_path, ("spacy", "sklearn", "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-m", "flows", "ingest", feed_url, "--db", db_url, "--workers", "1"]
+    before = len(site.requests)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "2", "0"), done.stdout
+    assert imports.read_text() == "", "a re-ingest of an unchanged feed started Prefect or a worker host"
+    asked = site.requests[before:]
+    assert sorted(path for path, _ in asked) == ["/brief.html", "/feed.xml", "/r/one.pdf"]
+    assert dict(asked)["/r/one.pdf"].get("If-None-Match") == '"one"'
+
+    # Changed: the run takes the feed and the page the plan fetched instead of downloading them again.
+    with_two = landing.replace(b"</p>", b" And <a href='/r/two.pdf'>the annex</a>.</p>")
+    site.add("/brief.html", body=with_two, content_type=HTML, last_modified=TUESDAY)
+    before = len(site.requests)
+    done = subprocess.run([*command, "--no-prefect"], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("2", "1", "0"), done.stdout
+    assert sorted(path for path, _ in site.requests[before:]) == [
+        "/brief.html", "/feed.xml", "/r/one.pdf", "/r/two.pdf"
+    ]
+
+
+def test_a_feed_the_plan_cannot_fetch_is_left_to_the_run(site, db_url):
+    # One short attempt in the plan; a failure there is not "nothing to ingest": the run retries it.
+    feed_url = site.add("/flaky.xml", body=b"", status=503)
+    assert plan_local([feed_url], db_url) is None
