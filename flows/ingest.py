@@ -12,6 +12,7 @@ flows.run, flows.pipeline and flows.sources, which run without Prefect.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
@@ -137,7 +138,20 @@ def ingest_flow(
         finally:
             close_pool()
         run.summary.relabeled = relabel(run.corpus, run.settings.cache_dir)
+    if trigger == "schedule":
+        # `citsec schedule` serves this flow in runs of their own, whose stderr its runner passes on: the
+        # person watching the server sees each run end, as `citsec ingest` would print it.
+        print(scheduled_run_line(run.summary), file=sys.stderr, flush=True)
     return run.summary
+
+
+def scheduled_run_line(summary: IngestSummary) -> str:
+    """One line for a scheduled run that ended: its id, counts and time."""
+    reread = f", {summary.reread} read again" if summary.reread else ""
+    return (
+        f"scheduled run {summary.run_id}: {summary.new} new{reread}, {summary.unchanged} unchanged, "
+        f"{summary.failed} failed, {summary.passages} passages ({summary.seconds:.1f} s)"
+    )
 
 
 def run_ingest(
