@@ -225,6 +225,13 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
         for file in found:
             resolution.add(ReportRef(uri=str(file.resolve()), path=str(file.resolve()), source_id=source_id))
     elif path.is_file():
+        if not is_report_file(path):
+            # As a folder's files are skipped (a Word document, a spreadsheet, an image): named on its own,
+            # it is the command's mistake to say, not a failed report to store.
+            resolution.errors.append(
+                f"{path}: not a report citsec reads (PDF, HTML, or text named .txt or .md)"
+            )
+            return
         resolution.add(ReportRef(uri=str(path.resolve()), path=str(path.resolve()), source_id=source_id))
     else:
         resolution.errors.append(f"{path}: no such file, folder, URL or registered source")

@@ -85,6 +85,16 @@ def test_a_failed_ingest_leaves_no_store_it_created(extra, tmp_path, capsys):
     assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
+def test_a_file_that_is_no_report_named_alone_is_one_line_error_and_no_store(tmp_path, capsys):
+    memo = tmp_path / "memo.docx"
+    memo.write_bytes(b"PK\x03\x04 a Word document")
+    code, out, err = run_cli(capsys, "ingest", str(memo), "--db", str(tmp_path / "new.db"))
+    assert (code, out) == (2, "")
+    reads = "not a report citsec reads (PDF, HTML, or text named .txt or .md)"
+    assert err.strip() == f"error: nothing to ingest: {memo}: {reads}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["memo.docx"]
+
+
 def test_a_failed_ingest_keeps_a_store_that_was_there_or_that_recorded_a_failure(
     tmp_path, db_url, seed_stand_in, capsys
 ):
