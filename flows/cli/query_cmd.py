@@ -186,6 +186,22 @@ def note_unused_min_score(f: PassageFilter) -> None:
              "(`citsec label queue` lists those closest to a label)")
 
 
+def note_replaced_report(corpus: Corpus, f: PassageFilter) -> None:
+    """--report naming a version a newer one replaced: its passages are shown as asked, but said to be the
+    older reading (the default queries leave them out), with the report that replaced it."""
+    if f.report_id is None:
+        return
+    from corpus import CorpusError
+
+    try:
+        newer = corpus.report(f.report_id).superseded_by
+    except CorpusError:
+        return  # no such report: the query finds nothing, and says so
+    if newer is not None:
+        note(f"note: report {f.report_id} was replaced by report {newer} (a newer version at the same path "
+             "or URL): these are its older passages, left out of queries without --report")
+
+
 def _marked_labels(passage: Any) -> dict[str, Any]:
     """A passage's table row: a person's label is marked (its scores are still the model's), and so are
     the passages the model never labels: a reference list, a passage that never speaks of security
@@ -316,6 +332,7 @@ def passages_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
+        note_replaced_report(corpus, f)
         f = within_stored_programs(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
@@ -438,6 +455,7 @@ def stats_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
+        note_replaced_report(corpus, f)
         f = within_stored_programs(corpus, f, program)
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table

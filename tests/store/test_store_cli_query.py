@@ -457,3 +457,13 @@ def test_reports_all_says_which_version_replaced_an_older_one(
     assert sorted(line.rsplit(",", 1)[1] for line in lines) == ["", str(new)]
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "-f", "json")
     assert [list(r) for r in json.loads(out)] == [list(REPORT_FIELDS)]  # without --all: the contract's fields
+    # Asked for by id, the older version's passages are shown, and said to be the older reading.
+    for command in (("passages",), ("stats", "--by", "lang")):
+        code, out, err = run_cli(capsys, *command, "--report", str(old), "--db", sqlite_url, "-f", "json")
+        assert code == 0 and json.loads(out), err
+        assert err.strip() == (
+            f"note: report {old} was replaced by report {new} (a newer version at the same path or URL): "
+            "these are its older passages, left out of queries without --report"
+        )
+        code, out, err = run_cli(capsys, *command, "--report", str(new), "--db", sqlite_url, "-f", "json")
+        assert code == 0 and err == ""
