@@ -37,12 +37,22 @@ def normalize_url(url: str) -> str:
 # The driver citsec talks to each database through, whichever a URL names: "postgresql+asyncpg://" (the
 # form Prefect's own settings take) or "+psycopg2" name the same server, and citsec ships psycopg 3 only.
 _DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
-_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+# The password of a URL that cannot be parsed: from the user's colon to the authority's last "@" (a
+# password may hold "/" and "@"), and a "password=" query parameter.
+_PASSWORD = re.compile(r"(://[^/@:?#]*:).*@(?=[^@]*$)")
+_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)[^&#]*")
 
 
 def shown_url(url: str) -> str:
-    """`url` as messages show it: a password in it is masked ("postgresql://ana:***@host/db")."""
-    return _PASSWORD.sub(r"\1***@", url)
+    """`url` as messages show it, its password masked ("postgresql://ana:***@host/db")."""
+    if "://" not in url:
+        return url  # a path
+    base, mark, query = url.partition("?")
+    try:
+        base = make_url(base).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        base = _PASSWORD.sub(r"\1***@", base)
+    return base + mark + _PASSWORD_PARAM.sub(r"\1***", "?" + query)[1:] if mark else base
 
 
 def parse_url(url: str) -> URL:

@@ -31,7 +31,7 @@ class SourcesMixin(StoreBase):
             raise CorpusError("a source needs a name")
         if len(name) > NAME_LENGTH:
             raise CorpusError(f"a source's name has at most {NAME_LENGTH} characters")
-        if "/" in name or "\\" in name:
+        if "/" in name or "\\" in name or name in (".", "..") or name.startswith("~"):
             # `citsec ingest NAME` takes a registered name before a path: one written like a path would
             # hide the folder it names (and "./folder" has to be written "././folder" to reach it).
             raise CorpusError(

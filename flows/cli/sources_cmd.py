@@ -200,9 +200,8 @@ def schedule_command(
             serve_schedules(spec, api_url, registered)
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
-        except KeyboardInterrupt:
-            pass  # Ctrl-C is how a served schedule stops: said below, not a failure
-        # Prefect's serve returns when it is stopped (Ctrl-C, SIGTERM); the runs it started are stopped too.
+        # Prefect's serve returns when it is stopped (it handles Ctrl-C and SIGTERM itself, stopping the runs
+        # it started): how a served schedule ends, not a failure.
         err_console.print("stopped serving citsec schedules", highlight=False)
 
 

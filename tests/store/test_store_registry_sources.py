@@ -63,7 +63,7 @@ def test_sources(store: Corpus) -> None:
         store.add_source("long", "/data", password_env="P" * 201)
     assert store.add_source("n" * 200, "/data", password_env="P" * 200).name == "n" * 200
     # A name written like a path or URL would hide what it spells when given to `citsec ingest`.
-    for name in ("./folder", "reports/2024", "http://example.org/feed", "a\\b"):
+    for name in ("./folder", "reports/2024", "http://example.org/feed", "a\\b", ".", "..", "~", "~ana"):
         with pytest.raises(CorpusError, match="a source's name is a word such as 'ministry', not a path"):
             store.add_source(name, "/data")
     assert store.add_source("ministry-2024_es.v2", "/data").name == "ministry-2024_es.v2"

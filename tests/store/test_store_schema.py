@@ -260,6 +260,10 @@ def test_unusable_database_is_one_clear_error(url: str, message: str) -> None:
     [
         ("postgresql://postgres@127.0.0.1:abc/x", "not a database URL: '.*:abc/x': its host and port"),
         ("postgresql://ana:s3cret@[::1/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@\\[::1/x'"),
+        # A password may hold "/" and "@"; one may come as a query parameter (code review).
+        ("postgresql://ana:s3/cret@host:abc/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@host:abc/x'"),
+        ("postgresql://ana:s3@cret@host:abc/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@host:abc/x'"),
+        ("postgresql://ana@host:abc/x?password=s3cret", r"'postgresql://ana@host:abc/x\?password=\*\*\*'"),
         ("sqlite://x/y.db", "not a SQLite URL: 'sqlite://x/y.db': a file is sqlite:///relative/path.db"),
     ],
 )
