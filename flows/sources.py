@@ -131,6 +131,22 @@ def is_report_file(path: Path) -> bool:
     return media_type is not None and path.suffix.lower() in TEXT_SUFFIXES
 
 
+def is_readable_file(path: Path) -> bool:
+    """A file named on its own: a report when named like one or when its bytes are PDF, HTML or text (a
+    transcript.log or notes.rst is read as `citsec extract` reads it); not a Word document, an image, data.
+    Inside a folder text counts only with a text suffix (is_report_file), so code and data are skipped."""
+    from extractors.sniff import sniff_media_type
+
+    if is_report_file(path):
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return True  # unreadable: the worker says why, as for any report
+    return sniff_media_type(head) is not None
+
+
 def walk_folder(folder: Path, skipped: list[str] | None = None) -> Iterator[Path]:
     """Report files under a folder, recursively, in sorted order, skipping hidden files and folders;
     the other files' paths go to `skipped`."""
@@ -225,12 +241,10 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
         for file in found:
             resolution.add(ReportRef(uri=str(file.resolve()), path=str(file.resolve()), source_id=source_id))
     elif path.is_file():
-        if not is_report_file(path):
+        if not is_readable_file(path):
             # As a folder's files are skipped (a Word document, a spreadsheet, an image): named on its own,
             # it is the command's mistake to say, not a failed report to store.
-            resolution.errors.append(
-                f"{path}: not a report citsec reads (PDF, HTML, or text named .txt or .md)"
-            )
+            resolution.errors.append(f"{path}: not a report citsec reads (PDF, HTML or text)")
             return
         resolution.add(ReportRef(uri=str(path.resolve()), path=str(path.resolve()), source_id=source_id))
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,22 +69,30 @@ def test_walk_folder_sniffs_and_skips(tmp_path: Path, samples_dir: Path):
     assert found == ["notes.txt", "sub/report.bin"]
 
 
+def _word_document() -> bytes:
+    """What a .docx holds: a zip archive of compressed XML (binary, not text)."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document>" + "policía comunitaria " * 200 + "</w:document>")
+    return packed.getvalue()
+
+
 def test_a_file_named_on_its_own_that_is_no_report_is_the_commands_error(tmp_path: Path, samples_dir: Path):
     # A user review: `citsec ingest memo.docx` stored a failed report (and a new store for it) and exited 0,
     # where the same file in a folder is skipped with a note. Named like a report, a file is tried whatever
-    # its bytes (a broken one is a failed report); by its bytes, a PDF or page under any name.
-    (tmp_path / "memo.docx").write_bytes(b"PK\x03\x04 a Word document")
+    # its bytes (a broken one is a failed report); by its bytes, a PDF, page or text under any name.
+    (tmp_path / "memo.docx").write_bytes(_word_document())
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    (tmp_path / "broken.pdf").write_bytes(b"PK\x03\x04 not a PDF")
+    (tmp_path / "broken.pdf").write_bytes(b"PK\x03\x04\x00\x00 not a PDF")
     (tmp_path / "report.bin").write_bytes((samples_dir / "plan_colombia_legacy_en.pdf").read_bytes())
-    (tmp_path / "notes.md").write_text("Community policing in Medellin reduced homicides.\n")
-    names = ["memo.docx", "image.png", "broken.pdf", "report.bin", "notes.md"]
+    (tmp_path / "transcript.log").write_text("Community policing in Medellin reduced homicides.\n")
+    names = ["memo.docx", "image.png", "broken.pdf", "report.bin", "transcript.log"]
     resolution = resolve_sources([str(tmp_path / name) for name in names], {}, lambda url: fetch(url, POLICY))
-    assert [Path(ref.uri).name for ref in resolution.refs] == ["broken.pdf", "report.bin", "notes.md"]
-    assert resolution.errors == [
-        f"{tmp_path / name}: not a report citsec reads (PDF, HTML, or text named .txt or .md)"
-        for name in ("memo.docx", "image.png")
-    ]
+    assert [Path(ref.uri).name for ref in resolution.refs] == ["broken.pdf", "report.bin", "transcript.log"]
+    said = "not a report citsec reads (PDF, HTML or text)"
+    assert resolution.errors == [f"{tmp_path / name}: {said}" for name in ("memo.docx", "image.png")]
+    # In a folder, text counts only with a text suffix: the log is skipped there, as code and data are.
+    assert [p.name for p in walk_folder(tmp_path)] == ["broken.pdf", "report.bin"]
 
 
 def test_resolve_feed_with_landing_page(site):

@@ -86,13 +86,13 @@ def test_a_failed_ingest_leaves_no_store_it_created(extra, tmp_path, capsys):
 
 
 def test_a_file_that_is_no_report_named_alone_is_one_line_error_and_no_store(tmp_path, capsys):
-    memo = tmp_path / "memo.docx"
-    memo.write_bytes(b"PK\x03\x04 a Word document")
+    memo = tmp_path / "scan.png"
+    memo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     code, out, err = run_cli(capsys, "ingest", str(memo), "--db", str(tmp_path / "new.db"))
     assert (code, out) == (2, "")
-    reads = "not a report citsec reads (PDF, HTML, or text named .txt or .md)"
+    reads = "not a report citsec reads (PDF, HTML or text)"
     assert err.strip() == f"error: nothing to ingest: {memo}: {reads}"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["memo.docx"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["scan.png"]
 
 
 def test_a_failed_ingest_keeps_a_store_that_was_there_or_that_recorded_a_failure(
