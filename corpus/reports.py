@@ -284,9 +284,7 @@ class ReportsMixin(StoreBase):
         changed file, or a report read again by newer extractors that cut it differently; the rule is
         corpus.passage_match's, which carry_labels_over follows too). Those labels stay with the old
         version, as history, out of the default queries."""
-        with self._read() as conn:
-            labeled, came_over = labels_came_over(conn, report_id)
-        return sum(1 for passage_id in labeled if passage_id not in came_over)
+        return self.versions_replaced(report_id).left
 
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""

@@ -52,11 +52,22 @@ def parse_feed(content: bytes, base_url: str) -> list[FeedEntry]:
     seen: set[str] = set()
     result = []
     for entry in entries:
-        link = urljoin(base_url, entry.link.strip())
-        if link not in seen and urlsplit(link).scheme in {"http", "https"}:
+        link = _absolute(base_url, entry.link)
+        if link is not None and link not in seen and urlsplit(link).scheme in {"http", "https"}:
             seen.add(link)
             result.append(FeedEntry(link, entry.title))
     return result
+
+
+def _absolute(base: str, link: str) -> str | None:
+    """`link` made absolute against `base`; None for one no URL parser reads ("http://[::1/x": an IPv6
+    host without its closing bracket), left out as a link to no web page is."""
+    try:
+        absolute = urljoin(base, link.strip())
+        urlsplit(absolute)
+    except ValueError:
+        return None
+    return absolute
 
 
 def _rss_items(root: Element) -> list[FeedEntry]:
@@ -116,11 +127,14 @@ def pdf_links(html: bytes, page_url: str) -> list[str]:
     """Absolute http(s) links to PDFs found on an HTML page, in page order, without duplicates."""
     parser = _LinkParser()
     parser.feed(html.decode("utf-8", errors="replace"))
-    base = urljoin(page_url, parser.base) if parser.base else page_url
+    base = (_absolute(page_url, parser.base) or page_url) if parser.base else page_url
     seen: set[str] = set()
     links = []
     for href in parser.hrefs:
-        parts = urlsplit(urljoin(base, href.strip()))
+        absolute = _absolute(base, href)
+        if absolute is None:
+            continue
+        parts = urlsplit(absolute)
         url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))  # drop #fragment
         if parts.scheme in {"http", "https"} and is_pdf_link(url) and url not in seen:
             seen.add(url)

@@ -37,6 +37,12 @@ class FetchError(Exception):
     """A fetch that failed for good; the message is one line naming the URL and why."""
 
 
+class FetchGaveUp(FetchError):
+    """A fetch that failed on what may pass: no answer, or 429/5xx, on every attempt, or an answer slower
+    than the policy's deadline. A more patient policy (the run's, after the plan's one short try) may get
+    it; a 404, a refused address or an oversized body would fail again."""
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """How hard to try: per-read timeout (s), attempts, backoff base (s), size cap (bytes), the total
@@ -109,7 +115,11 @@ class _Transient(Exception):
 
 def check_scheme(url: str) -> None:
     """Refuse anything but http(s): file://, ftp:// and friends never reach the client."""
-    if urlsplit(url).scheme.lower() not in {"http", "https"}:
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:  # "http://[::1/x": an IPv6 host without its closing bracket
+        raise FetchError(f"{url}: not a valid URL ({exc})") from None
+    if scheme.lower() not in {"http", "https"}:
         raise FetchError(f"{url}: only http and https URLs are fetched")
 
 
@@ -203,7 +213,7 @@ def fetch(
                 last_error = str(exc)
                 if attempt + 1 < policy.attempts:
                     sleep(backoff_delay(policy, attempt, exc.retry_after))
-        raise FetchError(f"{url}: {last_error} (gave up after {policy.attempts} attempts)")
+        raise FetchGaveUp(f"{url}: {last_error} (gave up after {policy.attempts} attempts)")
     finally:
         if own_client:
             http.close()
@@ -213,8 +223,12 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
     with guarded(allowed_classes(url, policy), policy.deadline):
         try:
             return _follow(http, url, policy, validators)
-        except (AddressRefused, DeadlineExceeded, UnsupportedProxy) as exc:
+        except DeadlineExceeded as exc:
+            raise FetchGaveUp(f"{url}: {exc}") from None
+        except (AddressRefused, UnsupportedProxy) as exc:
             raise FetchError(f"{url}: {exc}") from None
+        except (httpx.InvalidURL, ValueError) as exc:  # a feed's link "http://host:abc/", "http://[::1/"
+            raise FetchError(f"{url}: not a valid URL ({exc})") from None
 
 
 def _follow(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:
@@ -264,6 +278,6 @@ def _read_response(
         if size > policy.max_bytes:
             raise FetchError(f"{url}: body is over the {policy.max_bytes}-byte limit")
         if time.monotonic() - started > policy.deadline:  # a client not from make_client has no guard
-            raise FetchError(f"{url}: the request took longer than the {policy.deadline:g}-second limit")
+            raise FetchGaveUp(f"{url}: the request took longer than the {policy.deadline:g}-second limit")
         chunks.append(chunk)
     return Fetched(url, final_url, status, b"".join(chunks), content_type, validators)

@@ -76,11 +76,13 @@ def is_transient_store_error(task: Task[..., Any], task_run: TaskRun, state: Sta
 
 @task(name="resolve-sources", cache_policy=NO_CACHE)
 def resolve(
-    sources: list[str], corpus: Corpus, policy: FetchPolicy, remembered: Callable[[str], Remembered | None]
+    sources: list[str], corpus: Corpus, policy: FetchPolicy, remembered: Callable[[str], Remembered | None],
+    config: WorkerConfig,
 ) -> Resolution:
     """Files, folders, URLs, feeds and registered names → the reports to ingest (a page read before is
-    left to be read conditionally: `remembered` holds what each URL served last)."""
-    return resolve_with_store(sources, corpus, policy, remembered)
+    left to be read conditionally: `remembered` holds what each URL served last; what `citsec ingest`'s
+    plan fetched for this run's pool is taken from it)."""
+    return resolve_with_store(sources, corpus, policy, remembered, config)
 
 
 @task(name="process-report", cache_policy=NO_CACHE)
@@ -125,7 +127,7 @@ def ingest_flow(
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store
     (`workers_here`: False when the task runner hands reports to Dask workers elsewhere)."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
-        refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get), workers_here)
+        refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get, run.config), workers_here)
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
             for future in as_completed([process.submit(job, run.config) for job in run.jobs(refs)]):

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from flows.fetch import Fetched, FetchError, FetchPolicy, fetch, make_client
+from flows.fetch import Fetched, FetchPolicy, fetch, make_client
 from flows.httpcache import Remembered, ValidatorCache
 from flows.interrupt import check_stop
 from flows.pipeline import (
@@ -23,13 +23,10 @@ from flows.pipeline import (
     NEW,
     UNCHANGED,
     Outcome,
-    WorkerContext,
     is_stored_complete,
     known_outcome,
-    may_be_unchanged,
     one_line,
     plan_fetches,
-    read_report,
     rereads,
     store_outcome,
     stored_before,
@@ -208,16 +205,21 @@ def stored_report_urls(corpus: Corpus, remembered: Callable[[str], Remembered | 
 
 def resolve_with_store(
     sources: list[str], corpus: Corpus, policy: FetchPolicy,
-    remembered: Callable[[str], Remembered | None] | None = None,
+    remembered: Callable[[str], Remembered | None] | None = None, config: WorkerConfig | None = None,
 ) -> Resolution:
     """Files, folders, URLs, feeds and the store's registered names → the reports to ingest. With the
-    run's `remembered` validators, a page read before is not fetched here, but read conditionally later."""
+    run's `remembered` validators, a page read before is not fetched here, but read conditionally later.
+    With the run's worker `config`, a feed or page `citsec ingest`'s plan fetched seconds ago for that
+    pool (WorkerPool.prefetched) is taken from it instead of being downloaded again."""
     registered = registered_sources(corpus)
     stored = stored_report_urls(corpus, remembered or ValidatorCache(Settings.from_env().cache_dir).get)
+
+    def prefetched(url: str) -> Fetched | None:
+        return take_prefetched(url, config) if config is not None else None
+
     with make_client(policy) as client:
-        # A feed or page `citsec ingest`'s plan fetched seconds ago is not downloaded again.
         return resolve_sources(
-            sources, registered, lambda url: take_prefetched(url) or fetch(url, policy, client=client),
+            sources, registered, lambda url: prefetched(url) or fetch(url, policy, client=client),
             policy=policy, stored_report=stored,
         )
 
@@ -305,7 +307,7 @@ class IngestRun:
             else:  # a failure settled here (no password) is stored as a worker's would be
                 self.record(store_or_fail(self.corpus, outcome) if outcome.status == FAILED else outcome)
         # Largest reports first: with a few workers, a big report handed out last would finish alone.
-        todo.sort(key=_size_hint, reverse=True)
+        todo.sort(key=size_hint, reverse=True)
         return todo
 
     def workers_for(self, workers: int | None, refs: list[ReportRef]) -> int:
@@ -349,7 +351,7 @@ class IngestRun:
         emit("finished", self.summary)  # an interrupted run returns nothing: its listener learns it here
 
 
-def _size_hint(ref: ReportRef) -> float:
+def size_hint(ref: ReportRef) -> float:
     """Bytes to process; remote reports (size unknown until fetched) go first, their fetch overlaps."""
     if ref.content is not None:
         return float(len(ref.content))
@@ -361,123 +363,6 @@ def _size_hint(ref: ReportRef) -> float:
     return float("inf")
 
 
-class _PlanFetches:
-    """The fetcher the plan resolves feeds and new pages with: what it fetched (handed to the run, which
-    then does not download it again: WorkerPool.prefetched), and whether any fetch failed."""
-
-    def __init__(self, policy: FetchPolicy, client: Any) -> None:
-        self.policy, self.client = policy, client
-        self.fetched: dict[str, Fetched] = {}
-        self.failed = False
-
-    def __call__(self, url: str) -> Fetched:
-        try:
-            fetched = fetch(url, self.policy, client=self.client)
-        except FetchError:
-            self.failed = True
-            raise
-        self.fetched[url] = fetched
-        return fetched
-
-
-@dataclass(frozen=True)
-class LocalPlan:
-    """What a run over sources that need no network to be resolved would find, read before any worker or
-    Prefect starts (hashing the files, or asking a server whether a report it served changed, costs
-    milliseconds; starting Prefect's API or loading the model costs seconds): how many reports the sources
-    resolved to, the sources that resolved to nothing (one line each), the reports not yet stored whole,
-    largest first (a changed remote one holding its bytes), and the outcomes of the stored URLs it asked
-    and found unchanged, which the run takes instead of asking again (WorkerPool.already_read)."""
-
-    resolved: int
-    errors: list[str]
-    todo: list[ReportRef]
-    unchanged_urls: list[Outcome] = field(default_factory=list)
-    # The feeds and pages fetched to resolve the sources, by URL: the run resolves them from these.
-    fetched: dict[str, Fetched] = field(default_factory=dict)
-
-    @property
-    def nothing_to_process(self) -> bool:
-        """Every report is stored whole already: a run would only count them as unchanged, so no worker
-        (nor Prefect) is needed (issue 9: a re-ingest of an unchanged folder within 10% of the first; the
-        same for a URL whose server answers 304 or sends the bytes stored)."""
-        # A source that resolved to nothing (a mistyped path) is reported by the local run just as well.
-        return self.resolved > 0 and not self.todo
-
-    def head_start(self) -> list[Job]:
-        """The local files (and the changed remote reports, fetched already) a run will hand its workers,
-        except those that need a PDF password: `citsec ingest` starts them before Prefect has started its
-        API, and the flow's process-report tasks then collect the results already under way
-        (WorkerPool.head_start)."""
-        return [
-            Job(ref)
-            for ref in self.todo
-            if (ref.path is not None or ref.content is not None) and ref.error is None
-            and ref.password is None and ref.password_error is None
-        ]
-
-
-# How long the plan waits on a stored URL's server for each read: one that does not answer holds the
-# command up this long (once), not the run's 30 s, before the run tries it again with its own policy.
-PLAN_TIMEOUT = 5.0
-
-
-def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | None:
-    """The LocalPlan of `sources` (files, folders, registered sources, links to PDFs, pages the store holds
-    as read before, feeds, new pages). Feeds and pages not read before are fetched to be resolved, and a
-    link whose last bytes the store holds is fetched once (a conditional GET) to tell whether it changed:
-    one short attempt each, so an unchanged feed needs no worker and no Prefect start-up. None when a
-    fetch to resolve a source failed or a fetched one did not resolve (a flaky feed): the run tries again,
-    with its own policy's retries, instead of the plan calling it nothing to ingest."""
-    from corpus import Corpus
-
-    settings = Settings.from_env()
-    remembered = ValidatorCache(settings.cache_dir).get
-    # One short attempt: what it does not settle, the run fetches again, with the policy's retries.
-    policy = replace(
-        FetchPolicy(user_agent=settings.user_agent), attempts=1, timeout=PLAN_TIMEOUT, deadline=60.0
-    )
-    with Corpus.open(db_url or settings.db_url) as corpus, make_client(policy) as client:
-        registered = registered_sources(corpus)
-        fetches = _PlanFetches(policy, client)
-        resolution = resolve_sources(
-            sources, registered, fetches, policy=policy, stored_report=stored_report_urls(corpus, remembered)
-        )
-        if fetches.failed or (fetches.fetched and resolution.errors):
-            return None
-        is_known = functools.partial(is_stored_complete, corpus)
-        refs = plan_fetches(resolution.refs, remembered, is_known)
-        ctx = WorkerContext(is_known=is_known, policy=policy)
-        todo, unchanged_urls = [], []
-        try:
-            for ref in refs:
-                left = _left_to_do(ref, ctx)
-                if isinstance(left, Outcome):
-                    unchanged_urls.append(left)
-                elif left is not None:
-                    todo.append(left)
-        finally:
-            if ctx.client is not None:
-                ctx.client.close()
-    todo.sort(key=_size_hint, reverse=True)
-    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, unchanged_urls, fetches.fetched)
-
-
-def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome | None:
-    """None for a local report (or a page fetched to resolve a feed) stored whole already, the UNCHANGED
-    outcome of a stored URL whose server
-    said so (or sent the bytes stored), else the ref (holding its bytes when a changed remote report's
-    were fetched to tell)."""
-    if ref.path is not None or ref.content is not None:  # a file, or a feed's page fetched to resolve it
-        return None if known_outcome(ref, ctx.is_known) is not None else ref
-    if not may_be_unchanged(ref):
-        return ref
-    read = read_report(ref, ctx)
-    if isinstance(read, Outcome):
-        return read if read.status == UNCHANGED else ref  # a failure is the run's to record
-    return read
-
-
 def ingest_local(
     sources: list[str],
     db_url: str | None = None,
@@ -487,7 +372,7 @@ def ingest_local(
 ) -> IngestSummary:
     """The ingest flow's job without Prefect: same steps, same store, same run records."""
     with IngestRun(db_url, trigger, fetch_policy) as run:
-        refs = run.plan(resolve_with_store(sources, run.corpus, run.policy, run.cache.get))
+        refs = run.plan(resolve_with_store(sources, run.corpus, run.policy, run.cache.get, run.config))
         for outcome in _process_all(run.jobs(refs), run.config, run.workers_for(workers, refs)):
             run.record(store_or_fail(run.corpus, outcome))
         run.summary.relabeled = relabel_after_ingest(run.corpus, run.settings.cache_dir)

@@ -251,7 +251,8 @@ class WorkerPool:
         return early.result() if early is not None else self._run(job)
 
     def _run(self, job: Job) -> Outcome:
-        if may_be_unchanged(job.ref):
+        # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker.
+        if may_be_unchanged(job.ref) or job.ref.error is not None:
             read = self._take_already_read(job) or self._read_first(job)
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
@@ -318,8 +319,11 @@ class WorkerPool:
         if self._threads is not None:
             self._threads.shutdown(wait=True)
             self._threads = None
-        self._early.clear()
-        self._already_read.clear()
+        with self._early_lock:
+            self._early.clear()
+            self._already_read.clear()
+            self._prefetched.clear()
+            self.began = None
         with self._reader_lock:
             reader, self._reader = self._reader, None
         if reader is not None and reader.client is not None:
@@ -392,11 +396,11 @@ def head_start_began(config: WorkerConfig) -> dt.datetime | None:
         return began
 
 
-def take_prefetched(url: str) -> Fetched | None:
-    """What this process's pool was handed for `url` by the plan (WorkerPool.prefetched), once; None
-    without a pool or for a URL the plan did not fetch."""
+def take_prefetched(url: str, config: WorkerConfig) -> Fetched | None:
+    """What this process's pool for `config` was handed for `url` by the plan (WorkerPool.prefetched),
+    once; None without such a pool or for a URL the plan did not fetch."""
     with _pool_lock:
-        pool = _pool
+        pool = _pool if _pool is not None and _pool.config == config else None
     return pool.take_prefetched(url) if pool is not None else None
 
 

@@ -26,7 +26,8 @@ from flows.cli.common import (
 from flows.cli.output import note
 
 if TYPE_CHECKING:
-    from flows.run import IngestSummary, LocalPlan
+    from flows.plan import LocalPlan
+    from flows.run import IngestSummary
     from flows.settings import Settings
 
 NO_API_HINT = "set PREFECT_API_URL to a running Prefect server, or use --no-prefect"
@@ -121,7 +122,7 @@ def _ingest(
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
     from flows.interrupt import stop_on_interrupt
-    from flows.run import plan_local
+    from flows.plan import plan_local
     from flows.settings import Settings
 
     settings = Settings.from_env()
@@ -351,7 +352,7 @@ def check_resource_limits() -> None:
 
 def _print_summary(summary: IngestSummary, seconds: float) -> None:
     """The DESIGN.md summary; `seconds` is the command's wall time, start-up included (the run's own time,
-    without Prefect's start-up, is kept in the store's ingest_runs)."""
+    from its first report to its end, is kept in the store's ingest_runs)."""
     rows = [
         ("new", summary.new),
         # Only when there are some: after an upgrade of citsec whose extractors read reports differently.

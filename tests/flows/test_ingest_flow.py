@@ -161,7 +161,7 @@ def test_dask_local_cluster_of_two_workers(tmp_path, samples_dir, db_url):
 def test_head_start_is_collected_by_the_flow_and_processes_each_report_once(samples_dir, db_url):
     # `citsec ingest` starts the local reports in the worker pool before Prefect has started its API; the
     # flow's tasks then collect those results instead of processing the reports again.
-    from flows.run import plan_local
+    from flows.plan import plan_local
     from flows.settings import Settings
     from flows.workers import WorkerConfig, close_pool, prestart_pool
 

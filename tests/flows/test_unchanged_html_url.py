@@ -17,7 +17,8 @@ import pytest
 from import_watch import summary_lines, watching_imports
 
 from corpus import Corpus
-from flows.run import ingest_local, plan_local
+from flows.plan import plan_local
+from flows.run import ingest_local
 from flows.sources import resolve_sources
 
 PAGE = "honduras_state_of_exception_en.html"
@@ -196,3 +197,40 @@ def test_a_feed_the_plan_cannot_fetch_is_left_to_the_run(site, db_url):
     # One short attempt in the plan; a failure there is not "nothing to ingest": the run retries it.
     feed_url = site.add("/flaky.xml", body=b"", status=503)
     assert plan_local([feed_url], db_url) is None
+
+
+def test_the_plan_stops_at_the_first_entry_that_does_not_answer(site, db_url, monkeypatch):
+    # Code review: it went on to the next entries, 5 s each (a feed may list 500), before giving up.
+    monkeypatch.setattr("flows.plan.PLAN_TIMEOUT", 0.3)
+    slow = [site.add(f"/slow-{i}.html", body=b"<html><body><p>x</p></body></html>", content_type=HTML,
+                     delay=1.0) for i in range(2)]  # fmt: skip
+    assert plan_local([site.add_feed("/feed.xml", slow)], db_url) is None
+    assert [len(site.asked(f"/slow-{i}.html")) for i in range(2)] == [1, 0]
+
+
+def test_a_feed_with_a_dead_or_malformed_link_is_still_planned_and_needs_no_worker(
+    tmp_path, site, samples_dir, db_url
+):
+    # Code review: one dead link made the plan give up, so every run of such a feed started Prefect and
+    # the worker host and fetched the feed twice; a malformed link was a traceback.
+    page = site.add("/page.html", body=(samples_dir / PAGE).read_bytes(), content_type=HTML)
+    feed_url = site.add_feed("/feed.xml", [page, site.url("/gone.html"), "http://127.0.0.1:abc/x.html",
+                                           "http://[::1/y.html"])  # fmt: skip
+    first = ingest_local([feed_url], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (1, 2), first.errors  # an unreadable IPv6 link is left out
+    assert any("127.0.0.1:abc/x.html: not a valid URL" in error for error in first.errors), first.errors
+
+    plan = plan_local([feed_url, str(tmp_path / "typo")], db_url)  # another source's mistake beside it
+    assert plan is not None and plan.nothing_to_process and len(plan.errors) == 1
+    env, imports = watching_imports(tmp_path, ("spacy", "sklearn", "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-m", "flows", "ingest", feed_url, "--db", db_url, "--workers", "1"]
+    before = len(site.requests)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "2"), done.stdout
+    assert imports.read_text() == "", "a feed with a dead link started Prefect or a worker host"
+    # The dead link is asked by the plan and again by the run (a failure is not handed on); the rest once.
+    assert sorted(path for path, _ in site.requests[before:]) == ["/feed.xml", "/gone.html", "/gone.html",
+                                                                  "/page.html"]  # fmt: skip

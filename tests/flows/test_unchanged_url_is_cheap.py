@@ -19,7 +19,8 @@ from flows.fetch import FetchPolicy, Validators
 from flows.httpcache import Remembered, ValidatorCache
 from flows.limits import WorkerError
 from flows.pipeline import UNCHANGED, Outcome, sha256_hex, with_conditional
-from flows.run import ingest_local, plan_local
+from flows.plan import plan_local
+from flows.run import ingest_local
 from flows.settings import Settings
 from flows.sources import ReportRef
 from flows.workers import Job, WorkerConfig, WorkerPool
@@ -160,7 +161,7 @@ def test_the_plan_leaves_a_url_whose_server_is_slow_to_the_run(
     cache = tmp_path / "cache" / "http_validators.json"  # CITSEC_CACHE_DIR of the db_url fixture
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({url: {"etag": '"slow-1"', "last_modified": None, "sha256": sha}}))
-    monkeypatch.setattr("flows.run.PLAN_TIMEOUT", 0.3)
+    monkeypatch.setattr("flows.plan.PLAN_TIMEOUT", 0.3)
     started = time.monotonic()
     plan = plan_local([url], db_url)
     assert time.monotonic() - started < 4.0  # it gave up well before the server's 5 s
