@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
+from flows.dask_scheduler import SchedulerUnreachable, check_scheduler, scheduler_error
 from flows.fetch import FetchPolicy
 from flows.interrupt import check_stop
 from flows.pipeline import Outcome
@@ -33,16 +34,7 @@ from flows.run import (
 )
 from flows.settings import Settings
 from flows.sources import Resolution
-from flows.workers import (
-    Job,
-    SchedulerUnreachable,
-    WorkerConfig,
-    check_scheduler,
-    close_pool,
-    open_pool,
-    run_here,
-    scheduler_error,
-)
+from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -135,7 +135,7 @@ def _ingest(
             "(prefect server start) and set PREFECT_API_URL to it here and on the workers"
         )
     if dask_address:
-        from flows.workers import SchedulerUnreachable, check_scheduler
+        from flows.dask_scheduler import SchedulerUnreachable, check_scheduler
 
         try:
             check_scheduler(dask_address)  # before Prefect's start-up: a typo fails in milliseconds
@@ -224,8 +224,8 @@ def _run(
             if not use_prefect:
                 summary = ingest_local(sources, db_url=db, workers=workers)
             else:
+                from flows.dask_scheduler import SchedulerUnreachable
                 from flows.ingest import run_ingest
-                from flows.workers import SchedulerUnreachable
 
                 try:
                     with recorded_in_api(api, NO_API_HINT):

@@ -16,9 +16,9 @@ from cli_runner import run_cli
 from small_model import copy_model
 
 from corpus import Corpus
+from flows.dask_scheduler import SchedulerUnreachable, check_scheduler
 from flows.run import ingest_local
 from flows.sources import resolve_sources
-from flows.workers import SchedulerUnreachable, check_scheduler
 
 TEXT = (
     "Mexico deployed the army against the cartels in Sinaloa and arrested their leaders. " * 4
@@ -211,7 +211,7 @@ def test_a_port_where_no_dask_scheduler_answers_is_one_line_error(
     not_a_scheduler, tmp_path, db_url, capsys, monkeypatch
 ):
     # Dask's client waited forever on a silent port (a dashboard, a web server).
-    monkeypatch.setattr("flows.workers.SCHEDULER_CONNECT_SECONDS", 1.0)
+    monkeypatch.setattr("flows.dask_scheduler.SCHEDULER_CONNECT_SECONDS", 1.0)
     report = tmp_path / "x.txt"
     report.write_text(TEXT)
     address = not_a_scheduler.address
@@ -226,7 +226,7 @@ def test_a_port_where_no_dask_scheduler_answers_is_one_line_error(
 def test_a_dask_client_that_fails_inside_the_run_is_one_line_error(tmp_path, db_url, capsys, monkeypatch):
     # Past the quick check (a scheme it does not probe, a scheduler gone since), Dask's client fails on
     # the run's first report: that must end as one line too, after the run is recorded as stopped.
-    monkeypatch.setattr("flows.workers.check_scheduler", lambda address, timeout=None: None)
+    monkeypatch.setattr("flows.dask_scheduler.check_scheduler", lambda address, timeout=None: None)
     monkeypatch.setattr("flows.ingest.check_scheduler", lambda address, timeout=None: None)
     listener = Listener(close=True)
     report = tmp_path / "x.txt"
