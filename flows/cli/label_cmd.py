@@ -32,7 +32,7 @@ from flows.cli.query_cmd import LangOpt, ReportOpt
 from flows.settings import Settings
 
 if TYPE_CHECKING:
-    from corpus import Corpus
+    from corpus import Corpus, LabelRow
 
 label_app = typer.Typer(
     help="Human labels: add or correct them, import and export them, and see what to label next.\n\n"
@@ -74,7 +74,21 @@ def _label_by_hand(corpus: Corpus, passage_id: int, labels: list[str], annotator
     (the same labels from the same annotator, given by hand: corpus.label_in_force.same_label), which
     would only repeat a row in the history. Whether a label was recorded."""
     who = annotator or default_annotator()
-    return bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
+    before = corpus.latest_labels(passage_id)
+    added = bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
+    if added and before is not None and before.annotator != who:
+        _note_replaced(passage_id, before)
+    return added
+
+
+def _note_replaced(passage_id: int, before: LabelRow) -> None:
+    """A team's labels: say whose label a new one replaces (it stays in the history), so two people
+    correcting the same passage learn of each other instead of the later one winning without a word."""
+    from flows.cli.output import note
+
+    given, who = before.created_at.strftime("%Y-%m-%d %H:%M UTC"), before.annotator or "someone"
+    note(f"note: this replaces the label {who} gave passage {passage_id} on {given} "
+         f"({', '.join(before.labels) or 'none'}); `citsec label export --history` keeps it")
 
 
 def _note_unchanged(passage_id: int) -> None:

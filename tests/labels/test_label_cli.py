@@ -25,6 +25,10 @@ def test_add_supersedes_and_keeps_history(filled: Corpus, store_url: str, cli: C
     code, out, err = cli("label", "add", str(pid), "prevention", "transnational", "--annotator", "ben",
                          "--db", store_url)  # fmt: skip
     assert code == 0, err
+    # Another person's label replaced: said, with whose and when (two people correcting one passage).
+    given = filled.label_history(pid)[0].created_at.strftime("%Y-%m-%d %H:%M UTC")
+    assert err.strip() == (f"note: this replaces the label ana gave passage {pid} on {given} (enforcement); "
+                           "`citsec label export --history` keeps it")  # fmt: skip
     assert filled.passage(pid).labels == ["prevention", "transnational"]
     history = filled.label_history(pid)
     assert [(h.labels, h.annotator, h.origin) for h in history] == [
@@ -32,13 +36,15 @@ def test_add_supersedes_and_keeps_history(filled: Corpus, store_url: str, cli: C
         (["prevention", "transnational"], "ben", "human"),
     ]
     assert history[0].created_at <= history[1].created_at
+    code, out, err = cli("label", "none", str(pid), "--annotator", "ben", "--db", store_url)
+    assert (code, err) == (0, "")  # ben's own label corrected: nobody else's replaced
     code, out, err = cli("label", "none", str(pid), "--db", store_url)
     assert code == 0 and filled.passage(pid).labels == [] and filled.passage(pid).label_origin == "human"
     assert filled.latest_labels(pid).annotator  # type: ignore[union-attr]  # the OS user by default
 
     code, out, _ = cli("label", "export", "--history", "--db", store_url)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [r["labels"] for r in rows] == [["enforcement"], ["prevention", "transnational"], []]
+    assert [r["labels"] for r in rows] == [["enforcement"], ["prevention", "transnational"], [], []]
     assert {r["passage_id"] for r in rows} == {pid} and all(r["text"] for r in rows)
     code, out, _ = cli("label", "export", "--db", store_url)
     assert [json.loads(line)["labels"] for line in out.splitlines()] == [[]]  # only the label in force
