@@ -51,7 +51,8 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["passages", "--report", "abc"], "error: Invalid value for '--report'"),
+        (["passages", "--report", "abc"], "error: Invalid value for '--report': expected a whole number"),
+        (["schedule", "x", "--interval", "a"], "error: Invalid value for '--interval': expected a number"),
         (["passages", "--format", "xml"], "error: Invalid value for '--format'"),
         (["label", "queue", "--n", "0"], "error: Invalid value for '--n'"),
         (["sources", "add", "x", ".", "--kind", "dir"], "error: Invalid value for '--kind'"),

@@ -100,6 +100,20 @@ def _command_path(argv: list[str]) -> str:
     return " ".join(words)
 
 
+# Typer 0.29 checks numbers as pydantic does, and says so in pydantic's words.
+_VALIDATOR_WORDS = {
+    "Input should be a valid integer, unable to parse string as an integer": "expected a whole number",
+    "Input should be a valid number, unable to parse string as a number": "expected a number",
+}
+
+
+def _plain(message: str) -> str:
+    """A usage error in a person's words ("expected a whole number", not a validator's sentence)."""
+    for said, plain in _VALIDATOR_WORDS.items():
+        message = message.replace(said, plain)
+    return message
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
@@ -128,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         if kind == "abort":
             err_console.print("interrupted")
             sys.exit(INTERRUPTED)
-        message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+        message = _plain(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
         if not message:  # a group called without a command has printed its help
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         ctx = getattr(exc, "ctx", None)
