@@ -134,8 +134,9 @@ def write_connection(engine: Engine, pg_lock: int | None = None) -> Iterator[Con
 
 
 def display_url(engine: Engine) -> str:
-    """The URL as a user would write it: no driver suffix, no password."""
-    return engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+    """The URL as a user would write it: no driver suffix, no password (nor a "password=" parameter)."""
+    url = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -144,7 +144,8 @@ def scheduled_run_line(summary: IngestSummary) -> str:
     reread = f", {summary.reread} read again" if summary.reread else ""
     return (
         f"scheduled run {summary.run_id}: {summary.new} new{reread}, {summary.unchanged} unchanged, "
-        f"{summary.failed} failed, {summary.passages} passages ({summary.seconds:.1f} s)"
+        f"{summary.failed} failed, {summary.passages} passage{'' if summary.passages == 1 else 's'} "
+        f"({summary.seconds:.1f} s)"
     )
 
 

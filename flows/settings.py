@@ -16,6 +16,26 @@ def normalize_db_url(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser()}"
 
 
+def password_to_environment(db_url: str) -> str:
+    """`db_url` without its PostgreSQL password, which goes to PGPASSWORD instead, for this process and the
+    ones it starts (libpq reads it when a URL has none). Prefect records every flow run's parameters, and
+    a deployment's, in its own database and shows them in its UI: a store URL handed to a flow must not
+    carry the password. A URL that holds none (or does not parse: the store says why) is returned as is."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(db_url)
+    except (ArgumentError, ValueError):
+        return db_url
+    password = url.password or url.query.get("password")
+    if url.get_backend_name() != "postgresql" or not password:
+        return db_url
+    os.environ["PGPASSWORD"] = password if isinstance(password, str) else password[-1]
+    bare = url._replace(password=None).difference_update_query(["password"])
+    return bare.render_as_string(hide_password=False)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything citsec reads from the environment, in one place."""
@@ -31,7 +51,7 @@ class Settings:
         env = os.environ if environ is None else environ
         cache = env.get("CITSEC_CACHE_DIR")
         return cls(
-            db_url=normalize_db_url(env.get("CITSEC_DB_URL") or DEFAULT_DB_URL),
+            db_url=normalize_db_url((env.get("CITSEC_DB_URL") or "").strip() or DEFAULT_DB_URL),
             prefect_api_url=env.get("PREFECT_API_URL") or None,
             cache_dir=Path(cache) if cache else Path.home() / ".cache" / "citsec",
         )

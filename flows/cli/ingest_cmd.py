@@ -116,9 +116,11 @@ def _ingest(
     started: float,
 ) -> None:
     from corpus import Corpus
+    from flows.settings import password_to_environment
 
     with Corpus.open(db) as corpus:  # a bad --db is a one-line error here, before Prefect starts
         note_shadowed_paths(sources, {row.name: row.location for row in corpus.sources()})
+    db = password_to_environment(db)  # Prefect records the run's parameters: never the password
     if no_prefect and dask_address:
         raise UserError("--dask-address runs through Prefect's Dask task runner; drop --no-prefect")
     from flows.interrupt import stop_on_interrupt
@@ -323,10 +325,11 @@ def note_shadowed_paths(sources: list[str], registered: dict[str, str]) -> None:
 
 
 def skipped_note(paths: list[str]) -> str:
-    """'note: 3 files in the folders were not read (not PDF, HTML or text: .csv, .docx)'."""
+    """'note: 3 files in the folders were not read (not PDF, HTML or .txt/.md text: .csv, .docx)': inside
+    a folder, text counts only with a text suffix (code, data and logs are skipped; named alone, read)."""
     kinds = ", ".join(sorted({Path(path).suffix.lower() or "no extension" for path in paths}))
     files, were = _count(len(paths), "file"), "was" if len(paths) == 1 else "were"
-    return f"note: {files} in the folders {were} not read (not PDF, HTML or text: {kinds})"
+    return f"note: {files} in the folders {were} not read (not PDF, HTML or .txt/.md text: {kinds})"
 
 
 def _same_place(path: str, location: str) -> bool:

@@ -128,7 +128,9 @@ def retrain_command(
         # citsec's temporary API, started before Prefect is imported, instead of Prefect's in-process one.
         with temporary_api_unless_configured() as api:
             from flows.retrain import run_retrain
+            from flows.settings import password_to_environment
 
+            db = password_to_environment(db)  # Prefect records the run's parameters: never the password
             with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
                 result = run_retrain(db, promote.value, design, advance, augment)
     if fmt is RetrainFormat.json:

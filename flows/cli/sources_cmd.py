@@ -161,14 +161,16 @@ def schedule_command(
     """
     from flows.prefect_env import quiet_prefect
     from flows.schedule import ScheduleError, ScheduleSpec, absolute_db_url, absolute_sources, check_spec
-    from flows.settings import Settings
+    from flows.settings import Settings, password_to_environment
 
     quiet_prefect("WARNING")
     check_sources_named(sources or [])
     check_resource_limits()
     spec = ScheduleSpec(
         sources=tuple(absolute_sources(sources or [])),
-        db_url=absolute_db_url(db),
+        # The deployments' parameters are stored on the Prefect server, for its UI to show: the password
+        # goes to the served runs through PGPASSWORD, which they inherit.
+        db_url=password_to_environment(absolute_db_url(db)),
         cron=cron,
         interval=interval,
         retrain_cron=retrain_cron,

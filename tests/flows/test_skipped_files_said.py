@@ -35,5 +35,6 @@ def test_the_ingest_command_says_how_many_files_it_did_not_read(
 ) -> None:
     code, out, err = run_cli(capsys, "ingest", str(folder), "--db", db_url, "--no-prefect", "-w", "1")
     assert code == 0 and "new        1" in out
-    said = "note: 3 files in the folders were not read (not PDF, HTML or text: .csv, .docx, no extension)"
+    said = "note: 3 files in the folders were not read (not PDF, HTML or .txt/.md text: .csv, .docx, no "
+    said += "extension)"
     assert said in err
