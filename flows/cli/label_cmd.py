@@ -88,7 +88,7 @@ def _note_replaced(passage_id: int, before: LabelRow) -> None:
 
     given, who = before.created_at.strftime("%Y-%m-%d %H:%M UTC"), before.annotator or "someone"
     note(f"note: this replaces the label {who} gave passage {passage_id} on {given} "
-         f"({', '.join(before.labels) or 'none'}); `citsec label export --history` keeps it")
+         f"({', '.join(before.labels) or 'none'}); it stays in the passage's label history")
 
 
 def _note_unchanged(passage_id: int) -> None:

@@ -28,7 +28,7 @@ def test_add_supersedes_and_keeps_history(filled: Corpus, store_url: str, cli: C
     # Another person's label replaced: said, with whose and when (two people correcting one passage).
     given = filled.label_history(pid)[0].created_at.strftime("%Y-%m-%d %H:%M UTC")
     assert err.strip() == (f"note: this replaces the label ana gave passage {pid} on {given} (enforcement); "
-                           "`citsec label export --history` keeps it")  # fmt: skip
+                           "it stays in the passage's label history")  # fmt: skip
     assert filled.passage(pid).labels == ["prevention", "transnational"]
     history = filled.label_history(pid)
     assert [(h.labels, h.annotator, h.origin) for h in history] == [
