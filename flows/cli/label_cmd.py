@@ -74,16 +74,19 @@ def _label_by_hand(corpus: Corpus, passage_id: int, labels: list[str], annotator
     (the same labels from the same annotator, given by hand: corpus.label_in_force.same_label), which
     would only repeat a row in the history. Whether a label was recorded."""
     who = annotator or default_annotator()
-    before = corpus.latest_labels(passage_id)
     added = bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
-    if added and before is not None and before.annotator != who:
+    # Read after the label is stored (add_labels_many checks the id first): the label it replaced.
+    history = corpus.label_history(passage_id) if added else []
+    before = history[-2] if len(history) >= 2 else None
+    if before is not None and before.annotator != who and sorted(before.labels) != sorted(labels):
         _note_replaced(passage_id, before)
     return added
 
 
 def _note_replaced(passage_id: int, before: LabelRow) -> None:
-    """A team's labels: say whose label a new one replaces (it stays in the history), so two people
-    correcting the same passage learn of each other instead of the later one winning without a word."""
+    """A team's labels: say whose different label a new one replaces (it stays in the history), so two
+    people correcting the same passage learn of each other instead of the later one winning without a
+    word. (Another person giving the same labels agrees: nothing to say.)"""
     from flows.cli.output import note
 
     given, who = before.created_at.strftime("%Y-%m-%d %H:%M UTC"), before.annotator or "someone"
