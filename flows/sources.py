@@ -113,6 +113,15 @@ def guess_kind(location: str) -> str:
     return "folder" if Path(location).expanduser().is_dir() else "file"
 
 
+def _head(path: Path) -> bytes | None:
+    """A file's first 4 KB, what sniffing reads; None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096)
+    except OSError:
+        return None
+
+
 def is_report_file(path: Path) -> bool:
     """PDFs and HTML by their bytes or their name; text only with a text suffix, so code and data files
     are skipped."""
@@ -120,12 +129,8 @@ def is_report_file(path: Path) -> bool:
 
     if path.suffix.lower() in REPORT_SUFFIXES:
         return True
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    media_type = sniff_media_type(head)
+    head = _head(path)
+    media_type = sniff_media_type(head) if head is not None else None
     if media_type in (PDF, HTML):
         return True
     return media_type is not None and path.suffix.lower() in TEXT_SUFFIXES
@@ -137,14 +142,10 @@ def is_readable_file(path: Path) -> bool:
     Inside a folder text counts only with a text suffix (is_report_file), so code and data are skipped."""
     from extractors.sniff import sniff_media_type
 
-    if is_report_file(path):
+    if path.suffix.lower() in REPORT_SUFFIXES:
         return True
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return True  # unreadable: the worker says why, as for any report
-    return sniff_media_type(head) is not None
+    head = _head(path)
+    return head is None or sniff_media_type(head) is not None  # unreadable: the worker says why
 
 
 def walk_folder(folder: Path, skipped: list[str] | None = None) -> Iterator[Path]:
