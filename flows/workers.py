@@ -213,8 +213,9 @@ class WorkerPool:
     def head_start(self, jobs: list[Job]) -> None:
         """Begin these jobs now, before the run asks for them (while Prefect starts its API): the run's
         `run` or `submit` of the same report then gets the result already under way."""
-        if jobs and self.began is None:
-            self.began = dt.datetime.now(dt.UTC)
+        with self._early_lock:
+            if jobs and self.began is None:
+                self.began = dt.datetime.now(dt.UTC)
         for job in jobs:
             with self._early_lock:
                 self._early[_job_key(job)] = self._executor().submit(self._run, job)
@@ -235,6 +236,12 @@ class WorkerPool:
     def take_prefetched(self, url: str) -> Fetched | None:
         with self._early_lock:
             return self._prefetched.pop(url, None)
+
+    def take_began(self) -> dt.datetime | None:
+        """When head_start first began a report (None if it did not), once."""
+        with self._early_lock:
+            began, self.began = self.began, None
+            return began
 
     def _take_early(self, job: Job) -> Future[Outcome] | None:
         with self._early_lock:
@@ -384,22 +391,25 @@ def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
         return _pool
 
 
+def _pool_for(config: WorkerConfig) -> WorkerPool | None:
+    """This process's pool when it was opened for `config` (call holding _pool_lock)."""
+    return _pool if _pool is not None and _pool.config == config else None
+
+
 def head_start_began(config: WorkerConfig) -> dt.datetime | None:
     """When this process's pool for `config` began reports ahead of their run (None if it did not), asked
     once, by that run: it records that as its start, so the time `citsec runs` shows covers the reports
     read while Prefect started, not only what was left after."""
     with _pool_lock:
-        if _pool is None or _pool.config != config:
-            return None
-        began, _pool.began = _pool.began, None
-        return began
+        pool = _pool_for(config)
+    return pool.take_began() if pool is not None else None
 
 
 def take_prefetched(url: str, config: WorkerConfig) -> Fetched | None:
     """What this process's pool for `config` was handed for `url` by the plan (WorkerPool.prefetched),
     once; None without such a pool or for a URL the plan did not fetch."""
     with _pool_lock:
-        pool = _pool if _pool is not None and _pool.config == config else None
+        pool = _pool_for(config)
     return pool.take_prefetched(url) if pool is not None else None
 
 
@@ -412,7 +422,7 @@ def run_here(job: Job, config: WorkerConfig) -> Outcome:
     with _pool_lock:
         if _closed or stop_requested():
             raise PoolClosed(f"not processed: the run stopped before {job.ref.uri}")
-        pool = _pool if _pool is not None and _pool.config == config else None
+        pool = _pool_for(config)
     return (pool or open_pool(1, config)).run(job)
 
 
