@@ -40,7 +40,7 @@ _DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 # The password of a URL that cannot be parsed: from the user's colon to the authority's last "@" (a
 # password may hold "/" and "@"), and a "password=" query parameter.
 _PASSWORD = re.compile(r"(://[^/@:?#]*:).*@(?=[^@]*$)")
-_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)[^&#]*")
+_PASSWORD_PARAM = re.compile(r"(?i)((?:^|&)password=)[^&#]*")
 
 
 def shown_url(url: str) -> str:
@@ -52,7 +52,7 @@ def shown_url(url: str) -> str:
         base = make_url(base).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         base = _PASSWORD.sub(r"\1***@", base)
-    return base + mark + _PASSWORD_PARAM.sub(r"\1***", "?" + query)[1:] if mark else base
+    return base + mark + _PASSWORD_PARAM.sub(r"\1***", query)
 
 
 def parse_url(url: str) -> URL:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from flows.fetch import Fetched, FetchGaveUp, FetchPolicy, fetch, make_client
 from flows.httpcache import ValidatorCache
@@ -30,6 +31,9 @@ from flows.run import registered_sources, size_hint, stored_report_urls
 from flows.settings import Settings
 from flows.sources import ReportRef, resolve_sources
 from flows.workers import Job
+
+if TYPE_CHECKING:
+    import httpx
 
 # How long the plan waits on a server for each fetch: one that does not answer holds the command up this
 # long (once), not the run's 30 s, before the run tries it again with its own policy's retries.
@@ -49,13 +53,13 @@ class _PlanFetches:
     def __init__(self, policy: FetchPolicy) -> None:
         self.policy = policy
         self.fetched: dict[str, Fetched] = {}
-        self._client: object | None = None
+        self._client: httpx.Client | None = None
 
     def __call__(self, url: str) -> Fetched:
         if self._client is None:  # most plans (folders, PDF links) fetch nothing here
             self._client = make_client(self.policy)
         try:
-            fetched = fetch(url, self.policy, client=self._client)  # type: ignore[arg-type]
+            fetched = fetch(url, self.policy, client=self._client)
         except FetchGaveUp as exc:
             raise _Unsettled(str(exc)) from None
         self.fetched[url] = fetched
@@ -63,7 +67,7 @@ class _PlanFetches:
 
     def close(self) -> None:
         if self._client is not None:
-            self._client.close()  # type: ignore[attr-defined]
+            self._client.close()
 
 
 @dataclass(frozen=True)

@@ -267,8 +267,8 @@ def replaced_note(replaced: int, carried: int) -> str:
     labels = ""
     if carried:
         labels = (
-            f"; {carried} label{'s' if carried != 1 else ''} of the older passages came over to passages "
-            "with the same or nearly the same words"
+            f"; {_count(carried, 'label')} of the older passages came over to passages with the same or "
+            "nearly the same words"
         )
     return f"note: {which} at the same path or URL (`citsec reports --all` lists both){labels}"
 

@@ -136,10 +136,10 @@ def promote_command(
             model = load_model(corpus, version, cache_dir)
         # Its stored predictions were made by older labeling rules: it labels every passage again.
         older = older_label_rules(corpus, model.version)
-        # Every passage when older rules made its predictions; else only those it has not seen (not counted
-        # beforehand: the bar counts without an end).
         current = corpus.promoted_model()
         already = current is not None and current.version == model.version
+        # Every passage when older rules made its predictions; else only those it has not seen (not counted
+        # beforehand: the bar counts without an end).
         with passages_bar("classify", corpus.count_passages() if older is not None else None) as advance:
             classified = reclassify(corpus, model, missing_only=older is None, progress=advance)
         corpus.promote(model.version)
