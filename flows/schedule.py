@@ -8,7 +8,7 @@ so a schedule shorter than a run never piles up processes.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,10 +133,26 @@ def _retrain_deployment(spec: ScheduleSpec) -> Any:
     )
 
 
-def serve_schedules(spec: ScheduleSpec, api_url: str | None, registered: Collection[str] = ()) -> None:
+def serve_schedules(
+    spec: ScheduleSpec, api_url: str | None, registered: Collection[str] = (),
+    say: Callable[[str], None] = print,
+) -> None:
     """Serve the deployments until interrupted; runs fire on the Prefect server's schedule. `registered`:
-    the store's registered source names, which the spec's sources may be (check_spec)."""
+    the store's registered source names, which the spec's sources may be (check_spec). `say` gets a line
+    for runs an earlier schedule left unfinished and for each run skipped while the previous one went on
+    (flows.schedule_runs)."""
     check_spec(spec, api_url, registered)
     from prefect import serve
 
-    serve(*deployments(spec), print_starting_message=False)
+    from flows.schedule_runs import SkippedRuns, orphans_line, release_orphaned_runs
+
+    served = deployments(spec)
+    names = [INGEST_DEPLOYMENT, RETRAIN_DEPLOYMENT]
+    orphans = release_orphaned_runs(names)
+    if orphans:
+        say(orphans_line(orphans))
+    skipped = SkippedRuns(names, say).start()
+    try:
+        serve(*served, print_starting_message=False)
+    finally:
+        skipped.stop()

@@ -199,7 +199,10 @@ def schedule_command(
             f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False, soft_wrap=True
         )
         try:
-            serve_schedules(spec, api_url, registered)
+            serve_schedules(
+                spec, api_url, registered,
+                say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
+            )
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
         # Prefect's serve returns when it is stopped (it handles Ctrl-C and SIGTERM itself, stopping the runs

@@ -24,6 +24,10 @@ from pathlib import Path
 import httpx
 import pytest
 from ingest_folders import count_rows
+from prefect.client.orchestration import get_client
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.schedule_runs import SkippedRuns
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -118,7 +122,53 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
                          said, re.MULTILINE), said
         assert said.strip().splitlines()[-1] == "stopped serving citsec schedules", said
         assert "Traceback" not in said, said
+
+        # A run left unfinished by a schedule that stopped while submitting it holds the deployment's one
+        # slot (a user review: every later run was cancelled, silently). Such a run, and one the limit
+        # then cancels, made through the server's API:
+        orphan = _run_of(api, "citsec-ingest")
+        pending = {"state": {"type": "PENDING", "name": "Submitting"}}
+        assert _set_state(api, orphan, pending)["status"] == "ACCEPT"
+        lines: list[str] = []
+        with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+            watch = SkippedRuns(["citsec-ingest"], lines.append)
+            refused = _run_of(api, "citsec-ingest")
+            assert _set_state(api, refused, pending)["state"]["type"] == "CANCELLED"
+            watch.check(client)
+            watch.check(client)  # said once
+        assert len(lines) == 1, lines
+        assert re.fullmatch(r"scheduled run due \S+ \S+ skipped: the previous one was still going", lines[0])
+
+        # Serving again marks the orphan crashed and says so, and scheduled runs start again.
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db", db_url,
+             "--workers", "1"],
+            env={**env, "PREFECT_API_URL": api}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        _wait_for(lambda: count_rows(db_path, finished) >= 2 or serve.poll() is not None, 180,
+                  "a scheduled run after the orphan")
+        assert serve.poll() is None, serve.stderr.read().decode() if serve.stderr else ""
+        _stop(serve)
+        said = serve.stderr.read().decode() if serve.stderr else ""
+        assert "1 run left unfinished by an earlier citsec schedule marked crashed" in said, said
+        assert httpx.get(f"{api}/flow_runs/{orphan}", timeout=10).json()["state"]["type"] == "CRASHED"
     finally:
         if serve is not None:
             _stop(serve)
         _stop(server)
+
+
+def _run_of(api: str, deployment: str) -> str:
+    """A new run of the named deployment, made through the server's API; its id."""
+    found = httpx.post(f"{api}/deployments/filter", json={"deployments": {"name": {"any_": [deployment]}}},
+                       timeout=10).json()
+    made = httpx.post(f"{api}/deployments/{found[0]['id']}/create_flow_run", json={}, timeout=10)
+    made.raise_for_status()
+    return str(made.json()["id"])
+
+
+def _set_state(api: str, run: str, body: dict) -> dict:
+    answer = httpx.post(f"{api}/flow_runs/{run}/set_state", json=body, timeout=10)
+    answer.raise_for_status()
+    return answer.json()
