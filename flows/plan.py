@@ -15,17 +15,20 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from flows.fetch import Fetched, FetchGaveUp, FetchPolicy, fetch, make_client
+from flows.fetch import Fetched, FetchError, FetchGaveUp, FetchPolicy, fetch, make_client
 from flows.httpcache import ValidatorCache
 from flows.pipeline import (
+    FAILED,
     UNCHANGED,
     Outcome,
     WorkerContext,
     is_stored_complete,
     known_outcome,
     may_be_unchanged,
+    one_line,
     plan_fetches,
     read_report,
+    unread,
 )
 from flows.run import registered_sources, size_hint, stored_report_urls
 from flows.settings import Settings
@@ -33,7 +36,10 @@ from flows.sources import ReportRef, resolve_sources
 from flows.workers import Job
 
 if TYPE_CHECKING:
+
     import httpx
+
+    from corpus import Corpus
 
 # How long the plan waits on a server for each fetch: one that does not answer holds the command up this
 # long (once), not the run's 30 s, before the run tries it again with its own policy's retries.
@@ -75,22 +81,22 @@ class LocalPlan:
     """What a run over `sources` would find, read before any worker or Prefect starts: how many reports
     the sources resolved to, the sources that resolved to nothing (one line each), the reports not yet
     stored whole, largest first (a changed remote one, or a page fetched to resolve a feed, holding its
-    bytes), the outcomes of the stored URLs it asked and found unchanged, which the run takes instead of
-    asking again (WorkerPool.already_read), and the feeds and pages it fetched, by URL (which the run
-    resolves from: WorkerPool.prefetched)."""
+    bytes), the outcomes of the URLs it asked and found unchanged, or still dead, which the run takes
+    instead of asking again (WorkerPool.already_read), and the feeds and pages it fetched, by URL (which
+    the run resolves from: WorkerPool.prefetched)."""
 
     resolved: int
     errors: list[str]
     todo: list[ReportRef]
-    unchanged_urls: list[Outcome] = field(default_factory=list)
+    read_urls: list[Outcome] = field(default_factory=list)
     fetched: dict[str, Fetched] = field(default_factory=dict)
 
     @property
     def nothing_to_process(self) -> bool:
         """No report needs a worker: every one is stored whole already, or could not be fetched (the run
-        records it as failed without one). A run needs neither a worker nor Prefect (issue 9: a re-ingest
-        of an unchanged folder within 10% of the first; the same for a URL whose server answers 304 or
-        sends the bytes stored, and for an unchanged feed)."""
+        records it as failed without one; a link dead last time and still dead, too). A run needs neither
+        a worker nor Prefect (issue 9: a re-ingest of an unchanged folder within 10% of the first; the
+        same for a URL whose server answers 304 or sends the bytes stored, and for an unchanged feed)."""
         # A source that resolved to nothing (a mistyped path) is reported by the local run just as well.
         return self.resolved > 0 and not self.todo
 
@@ -131,12 +137,13 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
             is_known = functools.partial(is_stored_complete, corpus)
             refs = plan_fetches(resolution.refs, remembered, is_known)
             ctx = WorkerContext(is_known=is_known, policy=policy)
-            todo, unchanged_urls = [], []
+            dead_links = _DeadLinks(corpus)
+            todo, read_urls = [], []
             try:
                 for ref in refs:
-                    left = _left_to_do(ref, ctx)
+                    left = _left_to_do(ref, ctx, dead_links)
                     if isinstance(left, Outcome):
-                        unchanged_urls.append(left)
+                        read_urls.append(left)
                     elif left is not None:
                         todo.append(left)
             finally:
@@ -147,22 +154,57 @@ def plan_local(sources: list[str], db_url: str | None = None) -> LocalPlan | Non
     finally:
         fetches.close()
     todo.sort(key=size_hint, reverse=True)
-    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, unchanged_urls, fetches.fetched)
+    return LocalPlan(len(resolution.refs), list(resolution.errors), todo, read_urls, fetches.fetched)
 
 
-def _left_to_do(ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome | None:
+def _left_to_do(
+    ref: ReportRef, ctx: WorkerContext, dead_links: _DeadLinks
+) -> ReportRef | Outcome | None:
     """What a report comes to before any worker: None when the run will settle it without one (a file or
     a fetched page stored whole already; a link resolution could not fetch, which the run records as
-    failed), the UNCHANGED outcome of a stored URL whose server said so (or sent the bytes stored), else
-    the ref for the run (holding its bytes when a changed remote report's were fetched to tell; a stored
-    URL the plan could not read, which the run reads again with its own policy's retries)."""
+    failed), the UNCHANGED outcome of a stored URL whose server said so (or sent the bytes stored), the
+    FAILED outcome of a link that could not be fetched last time and still cannot, else the ref for the
+    run (holding its bytes when a changed remote report's were fetched to tell, or a dead link's now that
+    it answers; a URL the plan could not read, which the run reads again with its own policy's retries)."""
     if ref.error is not None:
         return None
     if ref.path is not None or ref.content is not None:
         return None if known_outcome(ref, ctx.is_known) is not None else ref
     if not may_be_unchanged(ref):
-        return ref
+        return dead_links.ask(ref, ctx) if dead_links.failed_before(ref) else ref
     read = read_report(ref, ctx)
     if isinstance(read, Outcome):
         return read if read.status == UNCHANGED else ref  # a failure is the run's to record
     return read
+
+
+class _DeadLinks:
+    """Links whose last fetch failed (a feed's dead link: no bytes stored to ask about conditionally),
+    which the plan fetches once more itself rather than start a worker host to find them still dead."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._no_answer = False  # one link gave no answer in the plan's short try: leave the rest to the run
+
+    def failed_before(self, ref: ReportRef) -> bool:
+        """Whether the store's current report from the ref's URL is a failure."""
+        if ref.url is None or self._no_answer:
+            return False
+        row = self._corpus.report_by_uri(ref.url)
+        return row is not None and row.status == FAILED
+
+    def ask(self, ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome:
+        """Still failing for good (a 404), the run's failed outcome without a worker; answering now, the
+        ref holding its bytes (or their UNCHANGED outcome, when they are stored whole from another URL); no
+        answer in the plan's short try, the ref for the run to fetch with its retries, as every dead link
+        after it (each would hold the command up as long)."""
+        assert ref.url is not None
+        try:
+            fetched = fetch(ref.url, ctx.policy, client=ctx.http())
+        except FetchGaveUp:
+            self._no_answer = True
+            return ref
+        except FetchError as exc:
+            return unread(ref, one_line(exc))
+        answered = replace(ref, content=fetched.content, validators=fetched.validators)
+        return known_outcome(answered, ctx.is_known) or answered

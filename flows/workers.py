@@ -221,9 +221,10 @@ class WorkerPool:
                 self._early[_job_key(job)] = self._executor().submit(self._run, job)
 
     def already_read(self, outcomes: list[Outcome]) -> None:
-        """What reading these stored URLs came to before the run (citsec ingest's plan asked their servers
-        and found them unchanged): the run's `run` or `submit` of such a report returns its outcome, once,
-        instead of asking the server again, so an unchanged URL costs one request per command."""
+        """What reading these URLs came to before the run (citsec ingest's plan asked their servers and
+        found them unchanged, or a link dead last time still dead): the run's `run` or `submit` of such a
+        report returns its outcome, once, instead of asking the server again, so an unchanged URL costs
+        one request per command."""
         with self._early_lock:
             self._already_read.update((outcome.uri, outcome) for outcome in outcomes)
 
@@ -257,9 +258,12 @@ class WorkerPool:
         return early.result() if early is not None else self._run(job)
 
     def _run(self, job: Job) -> Outcome:
+        settled = self._take_already_read(job)  # what the plan found: unchanged, or still a dead link
+        if settled is not None:
+            return settled
         # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker.
         if may_be_unchanged(job.ref) or job.ref.error is not None:
-            read = self._take_already_read(job) or self._read_first(job)
+            read = self._read_first(job)
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
             job = read

@@ -239,17 +239,17 @@ def _run(
 
 def _open_run_pool(local: LocalPlan | None, workers: int, settings: Settings, db: str) -> None:
     """Open the run's worker pool (the run adopts it) and hand it what the plan found: the URLs it found
-    unchanged, which the run does not ask again. When the plan left work, the host starts now, loading the
-    model while Prefect starts, and so do the local reports; a plan with nothing to process starts no
-    process, even for a run through a configured Prefect server. Without a plan (a feed or page the plan
-    could not fetch: the run tries again, after Prefect's start-up) the host starts now too: waiting to
-    learn whether it is needed would add its load to every run with work. The feeds and pages the plan
-    fetched go to the run's resolution, which does not download them again."""
+    unchanged (or dead, as last time), which the run does not ask again. When the plan left work, the host
+    starts now, loading the model while Prefect starts, and so do the local reports; a plan with nothing
+    to process starts no process, even for a run through a configured Prefect server. Without a plan (a
+    feed or page the plan could not fetch: the run tries again, after Prefect's start-up) the host starts
+    now too: waiting to learn whether it is needed would add its load to every run with work. The feeds
+    and pages the plan fetched go to the run's resolution, which does not download them again."""
     from flows.workers import WorkerConfig, open_pool
 
     pool = open_pool(workers, WorkerConfig.for_run(settings, db))
     if local is not None:
-        pool.already_read(local.unchanged_urls)
+        pool.already_read(local.read_urls)
         pool.prefetched(local.fetched)
         if local.nothing_to_process:
             return

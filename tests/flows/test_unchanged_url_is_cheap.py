@@ -218,3 +218,54 @@ def test_a_url_whose_bytes_failed_is_asked_conditionally_and_needs_no_worker(tmp
     asked = site.requests[before:]
     assert sorted(path for path, _ in asked) == ["/r/broken.pdf", "/r/worse.pdf"]
     assert dict(asked)["/r/broken.pdf"].get("If-None-Match") == '"b-1"'
+
+
+def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
+    tmp_path, site, samples_dir, db_url
+):
+    # A user review: a feed whose link to a PDF answers 404 started Prefect and the worker host on every
+    # run, to find the link still dead (it has no stored bytes to read conditionally).
+    pdf = (samples_dir / PDF).read_bytes()
+    site.add("/r/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    feed = site.add_feed("/feed.xml", ["/r/plan.pdf", "/r/gone.pdf"])
+    first = ingest_local([feed], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (1, 1), first.errors
+
+    env, imports = watching_imports(tmp_path, HEAVY)
+    env.pop("PREFECT_API_URL", None)
+    before = len(site.requests)
+    done = subprocess.run([sys.executable, "-m", "flows", "ingest", feed, "--db", db_url],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr  # a failed report is a line, not an exit code
+    lines = summary_lines(done.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "1"), done.stdout
+    assert "/r/gone.pdf" in done.stdout + done.stderr
+    assert imports.read_text() == "", "a dead link started the worker host"
+    # Each URL asked once, by the plan: the run took what it found.
+    assert sorted(path for path, _ in site.requests[before:]) == ["/feed.xml", "/r/gone.pdf", "/r/plan.pdf"]
+
+    # Once the link answers, the next run ingests it, from the bytes its plan fetched.
+    site.add("/r/gone.pdf", body=pdf + b"\n% back\n", content_type="application/pdf")
+    before = len(site.requests)
+    again = subprocess.run([sys.executable, "-m", "flows", "ingest", feed, "--db", db_url, "--no-prefect"],
+                           capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    lines = summary_lines(again.stdout)
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("1", "1", "0"), again.stdout
+    assert [path for path, _ in site.requests[before:]].count("/r/gone.pdf") == 1
+
+
+def test_the_plan_asks_dead_links_until_one_gives_no_answer(site, samples_dir, db_url):
+    # Each dead link asked by the plan could hold the command up for its short try: after one gives no
+    # answer, the run fetches the rest with its own retries.
+    feed = site.add_feed("/feed.xml", ["/r/a.pdf", "/r/b.pdf"])
+    first = ingest_local([feed], db_url=db_url, workers=1)
+    assert first.failed == 2, first.errors
+    for path in ("/r/a.pdf", "/r/b.pdf"):
+        site.add(path, body=b"%PDF-1.4", content_type="application/pdf", delay=8)
+    before = len(site.requests)
+    plan = plan_local([feed], db_url)
+    assert plan is not None
+    assert sorted(ref.uri.rsplit("/", 1)[1] for ref in plan.todo) == ["a.pdf", "b.pdf"]
+    assert all(ref.content is None for ref in plan.todo) and plan.read_urls == []
+    assert len([path for path, _ in site.requests[before:] if path.startswith("/r/")]) == 1
