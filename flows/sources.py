@@ -227,7 +227,10 @@ def _resolve_one(
             return
         _resolve_path(Path(location).expanduser(), source_id, resolution)
     elif kind == "feed":
-        _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)
+        try:
+            _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)
+        except (FetchError, FeedError) as exc:
+            resolution.add(_unreadable_source(location, source_id, exc))
     elif kind == "url":
         _resolve_url(location, source_id, fetcher, resolution, policy, stored_report)
     else:
@@ -267,13 +270,18 @@ def _resolve_url(
         return
     try:
         fetched = fetcher(url)
-    except FetchError as exc:
-        resolution.add(ReportRef(uri=url, url=url, source_id=source_id, error=str(exc), is_source=True))
-        return
-    if looks_like_feed(fetched.content, fetched.content_type):
-        _resolve_feed(fetched, source_id, fetcher, resolution, policy)
-    else:
-        resolution.add(_fetched_ref(fetched, source_id))
+        if looks_like_feed(fetched.content, fetched.content_type):
+            _resolve_feed(fetched, source_id, fetcher, resolution, policy)
+        else:
+            resolution.add(_fetched_ref(fetched, source_id))
+    except (FetchError, FeedError) as exc:
+        resolution.add(_unreadable_source(url, source_id, exc))
+
+
+def _unreadable_source(url: str, source_id: int | None, exc: Exception) -> ReportRef:
+    """A URL SOURCE that could not be fetched, or whose feed could not be read (a server's problem, not
+    the command's): a failed report, which the next run tries again, as a dead link in a feed is."""
+    return ReportRef(uri=url, url=url, source_id=source_id, error=str(exc), is_source=True)
 
 
 def _linked_ref(page_url: str, link: str, source_id: int | None, policy: FetchPolicy) -> ReportRef | None:

@@ -92,6 +92,27 @@ def test_a_url_source_that_answers_404_fails_the_command(site, db_url, capsys):
     assert (row.uri, row.status) == (url, "failed") and "HTTP 404" in (row.error or "")
 
 
+@pytest.mark.parametrize("registered", [False, True], ids=["url", "registered-feed"])
+def test_a_feed_that_cannot_be_read_fails_the_command_as_a_url_does(site, db_url, capsys, registered):
+    # A user review: a malformed feed was "error: nothing to ingest" with exit 2, the code of a user's
+    # mistake, and was not recorded, though it is the server's problem, as a 404 is; a registered feed
+    # source that answered 404 was the same.
+    broken = site.add("/broken.xml", body=b"<?xml version='1.0'?><rss version='2.0'><channel><item>",
+                      content_type="application/rss+xml")
+    gone = site.url("/gone.xml")
+    sources = [broken, gone]
+    if registered:
+        for name, url in (("broken", broken), ("gone", gone)):
+            assert run_cli(capsys, "sources", "add", name, url, "--kind", "feed", "--db", db_url)[0] == 0
+        sources = ["broken", "gone"]
+    code, out, err = run_cli(capsys, "ingest", *sources, "--db", db_url, "--workers", "1", "--no-prefect")
+    assert code == 1, err
+    malformed, missing = "not a well-formed feed (no element found: line 1, column 55)", "HTTP 404 Not Found"
+    assert err.strip().splitlines() == [f"failed: {broken}: {malformed}", f"failed: {gone}: {missing}"]
+    assert summary(out)["failed"] == "2"
+    assert {(row.uri, row.status) for row in stored_reports(db_url)} == {(broken, "failed"), (gone, "failed")}
+
+
 def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, capsys):
     # Through Prefect: a PDF URL is fetched by the worker, not while resolving.
     url = f"http://127.0.0.1:{closed_port()}/x.pdf"
