@@ -43,6 +43,7 @@ __all__ = [
     "ExtractionError",
     "Passage",
     "PdfLimits",
+    "is_blank",
     "extract_bytes",
     "extract_path",
     "preload",
@@ -82,6 +83,12 @@ def extract_path(
     return extract_bytes(data, str(path), limits, password=password)
 
 
+def is_blank(data: bytes) -> bool:
+    """Whether a file holds nothing to read (no bytes, or only white space): extract_bytes refuses it at
+    once, so a caller may tell without loading anything else."""
+    return not data.strip()
+
+
 def extract_bytes(
     data: bytes, uri: str, limits: PdfLimits | None = None, password: str | None = None
 ) -> ExtractedDocument:
@@ -91,7 +98,7 @@ def extract_bytes(
     `password` opens an encrypted PDF (other types ignore it)."""
     from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, sniff_media_type
 
-    if not data or not data.strip():
+    if is_blank(data):
         raise ExtractionError(f"empty file: {uri}")
     sha256 = hashlib.sha256(data).hexdigest()
     media_type = sniff_media_type(data)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from extractors import is_blank
 from flows.fetch import FetchError, FetchPolicy, Validators, fetch
 from flows.sources import ReportRef
 
@@ -151,6 +152,9 @@ def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | No
     sha = sha256_hex(data)
     if stored_whole(is_known, sha, ref):
         return Outcome(ref.uri, UNCHANGED, sha, validators=ref.validators, source_id=ref.source_id)
+    if is_blank(data):  # extraction would fail at once: no worker (nor Prefect) is needed to say so
+        error = f"empty file: {ref.uri}"
+        return Outcome(ref.uri, FAILED, sha, error=error, validators=ref.validators, source_id=ref.source_id)
     return without_password(ref, sha, is_known, ref.validators)
 
 

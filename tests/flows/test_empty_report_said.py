@@ -6,12 +6,16 @@ in the store with nothing to query, and only `citsec reports` told why."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
+from import_watch import summary_lines, watching_imports
 from reportlab.pdfgen import canvas
 
+from corpus import Corpus
 from flows.run import ingest_local
 
 
@@ -57,3 +61,20 @@ def test_a_failed_line_names_the_report_once(
     assert [line for line in err.splitlines() if line.startswith("failed:")] == [
         f"failed: {tmp_path / 'empty.pdf'}: empty file"
     ]
+
+
+def test_a_blank_file_fails_without_a_worker_host_or_prefect(tmp_path: Path, db_url: str) -> None:
+    # A user review: `citsec ingest empty.txt` took 13 s (Prefect's start-up, the worker host loading spaCy
+    # and the model) to say "empty file", which reading its bytes tells at once.
+    (tmp_path / "empty.txt").write_bytes(b" \n\n ")
+    env, imports = watching_imports(tmp_path, ("spacy", "sklearn", "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-m", "flows", "ingest", str(tmp_path / "empty.txt"), "--db", db_url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == f"failed: {tmp_path / 'empty.txt'}: empty file"
+    assert summary_lines(done.stdout)["failed"] == "1"
+    assert imports.read_text() == ""
+    with Corpus.open(db_url) as corpus:
+        row = corpus.report_by_uri(str(tmp_path / "empty.txt"))
+    assert row is not None and (row.status, row.error) == ("failed", f"empty file: {tmp_path / 'empty.txt'}")
