@@ -38,6 +38,13 @@ class SourcesMixin(StoreBase):
                 f"a source's name is a word such as 'ministry', not a path or URL: {name!r} "
                 "(give the path or URL as LOCATION)"
             )
+        if any(ch.isspace() or not ch.isprintable() for ch in name):
+            # A name is typed after `citsec ingest`, in crontabs and scripts, and shown in tables and CSV.
+            shown = "".join(ch for ch in name if ch.isprintable() or ch.isspace())
+            raise CorpusError(
+                f"a source's name is one word, without spaces or control characters: {name!r} "
+                f"(such as {'-'.join(shown.split()) or 'ministry'!r})"
+            )
         if password_env is not None and not _ENV_NAME.fullmatch(password_env):
             raise CorpusError(f"not an environment variable name: {password_env!r}")
         if password_env is not None and len(password_env) > NAME_LENGTH:

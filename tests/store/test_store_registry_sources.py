@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpus import Corpus, CorpusError, NewPassage, NewReport
@@ -66,7 +68,13 @@ def test_sources(store: Corpus) -> None:
     for name in ("./folder", "reports/2024", "http://example.org/feed", "a\\b", ".", "..", "~", "~ana"):
         with pytest.raises(CorpusError, match="a source's name is a word such as 'ministry', not a path"):
             store.add_source(name, "/data")
+    for name, hint in (("ministry reports", "ministry-reports"), ("a\tb", "a-b"), ("x\x07", "x")):
+        with pytest.raises(CorpusError, match=re.escape(f"without spaces or control characters: {name!r} "
+                                                        f"(such as {hint!r})")):
+            store.add_source(name, "/data")
     assert store.add_source("ministry-2024_es.v2", "/data").name == "ministry-2024_es.v2"
+    assert store.add_source("ministério", "/data").name == "ministério"
+    store.remove_source("ministério")
     store.remove_source("ministry-2024_es.v2")
     store.remove_source("n" * 200)
     store.remove_source("local")
