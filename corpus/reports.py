@@ -144,6 +144,16 @@ class ReportsMixin(StoreBase):
                 return int(previous.id)
             return int(conn.execute(insert(Report).returning(Report.id), values).scalar_one())
 
+    def forget_fetch_failures(self, uri: str) -> int:
+        """Remove the failed rows of `uri` that hold no content (fetches that failed: a server's outage),
+        once the URL has been read again; how many there were. Each run's errors stay in ingest_runs."""
+        stale = (Report.uri == uri, Report.sha256.is_(None), Report.status == "failed")
+        with self._read() as conn:
+            if conn.execute(select(Report.id).where(*stale).limit(1)).first() is None:
+                return 0  # the common case, without taking the write lock
+        with self._write() as conn:
+            return int(conn.execute(delete(Report).where(*stale)).rowcount or 0)
+
     def report_by_sha256(self, sha256: str) -> ReportRow | None:
         with self._read() as conn:
             row = conn.execute(_report_select().where(Report.sha256 == sha256)).first()

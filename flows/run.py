@@ -324,9 +324,13 @@ class IngestRun:
     def record(self, outcome: Outcome) -> None:
         """Count a stored outcome and remember what its URL served (flows.httpcache): bytes that failed
         too, which the store holds as a failed report, so the next run asks for them conditionally and
-        needs no worker to find them unchanged."""
+        needs no worker to find them unchanged. A URL read again loses the failed rows of fetches that
+        failed before (Corpus.forget_fetch_failures)."""
         if outcome.sha256 and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
+        if outcome.status != FAILED and is_url(outcome.uri):
+            # Read again: a failed row left by an outage no longer says anything about this URL.
+            self.corpus.forget_fetch_failures(outcome.uri)
         self.summary.add(outcome)
         if outcome.sha256 is not None and outcome.status in (UNCHANGED, FAILED):
             (self.unchanged if outcome.status == UNCHANGED else self.failed_now).append(outcome.sha256)

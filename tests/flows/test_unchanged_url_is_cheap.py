@@ -269,3 +269,24 @@ def test_the_plan_asks_dead_links_until_one_gives_no_answer(site, samples_dir, d
     assert sorted(ref.uri.rsplit("/", 1)[1] for ref in plan.todo) == ["a.pdf", "b.pdf"]
     assert all(ref.content is None for ref in plan.todo) and plan.read_urls == []
     assert len([path for path, _ in site.requests[before:] if path.startswith("/r/")]) == 1
+
+
+def test_a_url_read_again_after_an_outage_keeps_no_failed_row(site, samples_dir, db_url):
+    # A user review: a scheduled URL whose server was down for one run kept a "failed" row next to its
+    # report after the server came back, in `citsec reports`, and its page was fetched whole every run.
+    pdf = (samples_dir / PDF).read_bytes()
+    url = site.add("/r/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
+    assert ingest_local([url], db_url=db_url, workers=1).new == 1
+    route = site.routes.pop("/r/plan.pdf")
+    assert ingest_local([url], db_url=db_url, workers=1).failed == 1
+    with Corpus.open(db_url) as corpus:
+        assert sorted(row.status for row in corpus.reports() if row.uri == url) == ["failed", "ok"]
+    site.routes["/r/plan.pdf"] = route
+    back = ingest_local([url], db_url=db_url, workers=1)
+    assert (back.unchanged, back.failed) == (1, 0)
+    with Corpus.open(db_url) as corpus:
+        assert [row.status for row in corpus.reports() if row.uri == url] == ["ok"]
+        current = corpus.report_by_uri(url)
+        assert current is not None and current.status == "ok"
+        # The outage is still in the run log.
+        assert any("HTTP 404" in error for run in corpus.ingest_runs() for error in run.errors)

@@ -77,6 +77,18 @@ def test_failed_reports_are_recorded_once_and_updated(store: Corpus) -> None:
     assert store.report(good).status == "ok"
 
 
+def test_a_url_read_again_forgets_only_its_failed_fetches(store: Corpus) -> None:
+    good = store.add_report(_report("a" * 64, uri="http://x/a.pdf"))
+    outage = store.record_failed_report("http://x/a.pdf", None, "HTTP 503")
+    broken = store.record_failed_report("http://x/a.pdf", "b" * 64, "not a PDF")  # bytes that failed: kept
+    other = store.record_failed_report("http://x/other.pdf", None, "HTTP 404")
+    assert store.forget_fetch_failures("http://x/a.pdf") == 1
+    assert store.forget_fetch_failures("http://x/a.pdf") == 0
+    with pytest.raises(CorpusError):
+        store.report(outage)
+    assert {store.report(rid).status for rid in (good, broken, other)} == {"ok", "failed"}
+
+
 def test_content_recorded_as_failed_is_stored_once_it_reads(store: Corpus) -> None:
     # An encrypted PDF failed without its password; with the password the same bytes extract.
     store.record_failed_report("file:///enc.pdf", "f" * 64, "PDF is encrypted (password required)")
