@@ -239,6 +239,13 @@ class LabelsMixin(StoreBase):
         with self._read() as conn:
             return [_label_row(row) for row in conn.execute(stmt)]
 
+    def label_lineage(self, passage_id: int) -> list[LabelRow]:
+        """A passage's label history, oldest first, reaching back across readings of its report: before a
+        label that came over from a passage of an older reading (a copy: `carried_from`), the labels that
+        passage was given before it, and so on back; each label once (a copy stands for its source)."""
+        with self._read() as conn:
+            return _lineage(conn, passage_id, before=None, shown=set())
+
     def labeled_examples(self) -> Iterator[LabelRow]:
         """Training examples: each labeled passage once (its latest label, with its text and report), then
         each labeled free text once (its latest label).
@@ -415,6 +422,28 @@ def _check_origin(origin: str) -> None:
         raise CorpusError(f"unknown label origin {origin!r}; expected one of {', '.join(LABEL_ORIGINS)}")
 
 
+def _lineage(conn: Connection, passage_id: int, before: int | None, shown: set[int]) -> list[LabelRow]:
+    """Corpus.label_lineage: the labels of `passage_id` (given before label `before`, when set), each copy
+    preceded by its source passage's earlier labels; `shown` holds the label ids already given (a copy
+    counts as its source). A copy is always newer than its source, so the walk back ends."""
+    stmt = select(*HumanLabel.__table__.c).where(HumanLabel.passage_id == passage_id)
+    if before is not None:
+        stmt = stmt.where(HumanLabel.id < before)
+    lineage: list[LabelRow] = []
+    for row in conn.execute(stmt.order_by(HumanLabel.id)).all():
+        if row.id in shown:
+            continue
+        if row.carried_from is not None and row.carried_from not in shown:
+            source = conn.execute(
+                select(HumanLabel.passage_id).where(HumanLabel.id == row.carried_from)
+            ).scalar()
+            if source is not None:
+                lineage.extend(_lineage(conn, int(source), row.carried_from, shown))
+        shown.update(i for i in (row.id, row.carried_from) if i is not None)
+        lineage.append(_label_row(row))
+    return lineage
+
+
 def _label_row(row: Any) -> LabelRow:
     r = row._mapping
     return LabelRow(
@@ -428,4 +457,5 @@ def _label_row(row: Any) -> LabelRow:
         created_at=r["created_at"],
         report_id=r.get("report_id"),
         kind=r.get("kind"),
+        carried_from=r.get("carried_from"),
     )

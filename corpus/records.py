@@ -193,6 +193,7 @@ class LabelRow:
     created_at: dt.datetime
     report_id: int | None = None  # the labeled passage's report (labeled_examples); None for free text
     kind: str | None = None  # the labeled passage's kind (labeled_examples); None for free text
+    carried_from: int | None = None  # a copy's source label, on a passage of an older reading
 
 
 @dataclass(frozen=True)

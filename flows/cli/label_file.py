@@ -318,7 +318,8 @@ def export_row(row: LabelRow) -> dict[str, Any]:
 
 def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any]]:
     """The labels in force (each labeled passage's latest, then each labeled free text's latest); with
-    `history`, every earlier label of a passage or text too, oldest first. A stored passage's label also
+    `history`, every earlier label of a passage or text too, oldest first, those given on the passage's
+    older readings included (Corpus.label_lineage). A stored passage's label also
     says where the passage is: its report's "report_sha256" and its "seq" there, which name it in any store
     holding that report, whatever its id there."""
     rows = list(corpus.labeled_examples())
@@ -327,8 +328,10 @@ def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any
         if row.passage_id is not None:
             sha, seq = places.get(row.passage_id, (None, None))
             place = {"text": row.text, "lang": row.lang, "report_sha256": sha, "seq": seq}
-            olds = corpus.label_history(row.passage_id) if history else [row]
-            yield from (export_row(old) | place for old in olds)
+            # A label given on an older reading of the report, before its label came over to this one,
+            # is this passage's history too (its passage there is out of the export: Corpus.labeled_examples).
+            olds = corpus.label_lineage(row.passage_id) if history else [row]
+            yield from (export_row(old) | {"passage_id": row.passage_id} | place for old in olds)
         elif history and row.text is not None:
             yield from (export_row(old) for old in corpus.text_label_history(row.text))
         else:

@@ -683,3 +683,28 @@ def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_bac
     assert store.latest_labels(v2_current) is None
     assert store.labels_left_behind(v2) == 2
     _assert_current_labels_equal_a_rebuild(store)
+
+
+def test_export_history_reaches_back_to_labels_of_older_readings(
+    store: Corpus, store_url: str, cli: Cli
+) -> None:
+    # A review: `label export --history` left out the labels a passage was given on the report's older
+    # reading before its label came over (the copy keeps only the last one); they stayed in the store.
+    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(old_ports, ["enforcement"], annotator="ana")
+    store.add_labels(old_ports, ["enforcement", "transnational"], annotator="bob")
+    _, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
+    store.add_labels(old_ports, ["transnational"], annotator="cy")  # late: comes over too
+    store.add_labels(new_ports, [], annotator="dee")
+    code, out, err = cli("label", "export", "--history", "--db", store_url)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["annotator"], r["labels"]) for r in rows] == [
+        ("ana", ["enforcement"]), ("bob", ["enforcement", "transnational"]), ("cy", ["transnational"]),
+        ("dee", []),
+    ]
+    assert {(r["passage_id"], r["text"]) for r in rows} == {(new_ports, PORTS)}
+    assert [r["created_at"] for r in rows] == sorted(r["created_at"] for r in rows)
+    # Without --history, the label in force alone, as before.
+    code, out, _ = cli("label", "export", "--db", store_url)
+    assert [(r["annotator"], r["labels"]) for r in map(json.loads, out.splitlines())] == [("dee", [])]
