@@ -239,12 +239,14 @@ class LabelsMixin(StoreBase):
         with self._read() as conn:
             return [_label_row(row) for row in conn.execute(stmt)]
 
-    def label_lineage(self, passage_id: int) -> list[LabelRow]:
+    def label_lineage(self, passage_id: int, seen: set[int] | None = None) -> list[LabelRow]:
         """A passage's label history, oldest first, reaching back across readings of its report: before a
         label that came over from a passage of an older reading (a copy: `carried_from`), the labels that
-        passage was given before it, and so on back; each label once (a copy stands for its source)."""
+        passage was given before it, and so on back. Each label shows once (a copy stands for its
+        source); `seen`, updated, holds the label ids shown already, for a caller that walks several
+        passages (`label export --history`: an older passage exported on its own too)."""
         with self._read() as conn:
-            return _lineage(conn, passage_id, before=None, shown=set())
+            return _lineage(conn, passage_id, upto=None, seen=set() if seen is None else seen)
 
     def labeled_examples(self) -> Iterator[LabelRow]:
         """Training examples: each labeled passage once (its latest label, with its text and report), then
@@ -422,25 +424,28 @@ def _check_origin(origin: str) -> None:
         raise CorpusError(f"unknown label origin {origin!r}; expected one of {', '.join(LABEL_ORIGINS)}")
 
 
-def _lineage(conn: Connection, passage_id: int, before: int | None, shown: set[int]) -> list[LabelRow]:
-    """Corpus.label_lineage: the labels of `passage_id` (given before label `before`, when set), each copy
-    preceded by its source passage's earlier labels; `shown` holds the label ids already given (a copy
-    counts as its source). A copy is always newer than its source, so the walk back ends."""
+def _lineage(conn: Connection, passage_id: int, upto: int | None, seen: set[int]) -> list[LabelRow]:
+    """Corpus.label_lineage: the labels of `passage_id` up to label `upto` (when set: the source of a
+    copy, which the copy stands for, so it is walked back from but not shown), each copy preceded by its
+    source passage's earlier labels (a copy of a copy, after a third reading, leads further back). A copy
+    is always newer than its source, so the walk back ends."""
     stmt = select(*HumanLabel.__table__.c).where(HumanLabel.passage_id == passage_id)
-    if before is not None:
-        stmt = stmt.where(HumanLabel.id < before)
+    if upto is not None:
+        stmt = stmt.where(HumanLabel.id <= upto)
     lineage: list[LabelRow] = []
     for row in conn.execute(stmt.order_by(HumanLabel.id)).all():
-        if row.id in shown:
+        if row.id in seen or row.carried_from in seen:  # shown, or a copy of a label shown
+            seen.add(row.id)
             continue
-        if row.carried_from is not None and row.carried_from not in shown:
+        if row.carried_from is not None:
             source = conn.execute(
                 select(HumanLabel.passage_id).where(HumanLabel.id == row.carried_from)
             ).scalar()
             if source is not None:
-                lineage.extend(_lineage(conn, int(source), row.carried_from, shown))
-        shown.update(i for i in (row.id, row.carried_from) if i is not None)
-        lineage.append(_label_row(row))
+                lineage.extend(_lineage(conn, int(source), row.carried_from, seen))
+        seen.update(i for i in (row.id, row.carried_from) if i is not None)
+        if row.id != upto:
+            lineage.append(_label_row(row))
     return lineage
 
 

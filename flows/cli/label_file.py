@@ -324,13 +324,15 @@ def export_rows(corpus: Corpus, history: bool = False) -> Iterable[dict[str, Any
     holding that report, whatever its id there."""
     rows = list(corpus.labeled_examples())
     places = corpus.passage_places(row.passage_id for row in rows if row.passage_id is not None)
+    seen: set[int] = set()  # labels exported already: each once, with the first passage that holds it
     for row in rows:
         if row.passage_id is not None:
             sha, seq = places.get(row.passage_id, (None, None))
             place = {"text": row.text, "lang": row.lang, "report_sha256": sha, "seq": seq}
             # A label given on an older reading of the report, before its label came over to this one,
-            # is this passage's history too (its passage there is out of the export: Corpus.labeled_examples).
-            olds = corpus.label_lineage(row.passage_id) if history else [row]
+            # is this passage's history too (Corpus.label_lineage); an older passage that is an example
+            # of its own (labeled again after that) then lists only what it holds besides.
+            olds = corpus.label_lineage(row.passage_id, seen) if history else [row]
             yield from (export_row(old) | {"passage_id": row.passage_id} | place for old in olds)
         elif history and row.text is not None:
             yield from (export_row(old) for old in corpus.text_label_history(row.text))

@@ -708,3 +708,34 @@ def test_export_history_reaches_back_to_labels_of_older_readings(
     # Without --history, the label in force alone, as before.
     code, out, _ = cli("label", "export", "--db", store_url)
     assert [(r["annotator"], r["labels"]) for r in map(json.loads, out.splitlines())] == [("dee", [])]
+
+
+def test_export_history_reaches_back_across_three_readings(store: Corpus, store_url: str, cli: Cli) -> None:
+    # A code review: after a third reading a copy's source is a copy itself; the walk stopped there.
+    _, (first, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(first, ["enforcement"], annotator="ana")
+    store.add_labels(first, ["enforcement", "transnational"], annotator="bob")
+    stored(store, reading("1.1", (PORTS_READ_BETWEEN, COUNCILS)))
+    _, (third, _) = stored(store, reading("1.2", (PORTS, COUNCILS)))
+    assert [row.annotator for row in store.label_lineage(third)] == ["ana", "bob"]
+    code, out, _ = cli("label", "export", "--history", "--db", store_url)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["passage_id"], r["annotator"]) for r in rows] == [(third, "ana"), (third, "bob")]
+
+
+def test_export_history_lists_a_label_once_when_the_older_passage_is_exported_too(
+    store: Corpus, store_url: str, cli: Cli
+) -> None:
+    # A code review: an older passage labeled again after its label came over (the new passage has a
+    # person's own label, so the late one stays behind) is exported on its own, and its earlier labels
+    # were listed twice, under it and under the new passage.
+    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(old_ports, ["enforcement"], annotator="ana")
+    store.add_labels(old_ports, ["enforcement", "transnational"], annotator="bob")
+    _, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
+    store.add_labels(new_ports, [], annotator="dee")
+    store.add_labels(old_ports, ["prevention"], annotator="cy")
+    code, out, _ = cli("label", "export", "--history", "--db", store_url)
+    rows = [(r["passage_id"], r["annotator"]) for r in map(json.loads, out.splitlines())]
+    assert sorted(who for _, who in rows) == ["ana", "bob", "cy", "dee"], rows
+    assert (old_ports, "cy") in rows and (new_ports, "dee") in rows
