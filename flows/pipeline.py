@@ -137,10 +137,11 @@ def _tagger() -> Any:
 
 
 def known_outcome(ref: ReportRef, is_known: Callable[..., bool]) -> Outcome | None:
-    """UNCHANGED for a local or already-fetched report whose bytes are stored; None when it needs work.
-    `is_known(sha256, password_given=False, any_reading=False)` is is_stored_complete bound to a store.
-    A report of a source whose password variable is unset is settled as read_report settles it
-    (without_password: FAILED, to store, or UNCHANGED).
+    """UNCHANGED for a local or already-fetched report whose bytes are stored; FAILED for a blank one
+    (extraction would say "empty file" at once); None when it needs work. `is_known(sha256,
+    password_given=False, any_reading=False)` is is_stored_complete bound to a store. A report of a
+    source whose password variable is unset is settled as read_report settles it (without_password:
+    FAILED, to store, or UNCHANGED).
 
     The parent checks this before dispatching, so an unchanged folder never starts a worker."""
     if ref.error is not None or (ref.path is None and ref.content is None):

@@ -161,11 +161,12 @@ def _left_to_do(
     ref: ReportRef, ctx: WorkerContext, dead_links: _DeadLinks
 ) -> ReportRef | Outcome | None:
     """What a report comes to before any worker: None when the run will settle it without one (a file or
-    a fetched page stored whole already; a link resolution could not fetch, which the run records as
-    failed), the UNCHANGED outcome of a stored URL whose server said so (or sent the bytes stored), the
-    FAILED outcome of a link that could not be fetched last time and still cannot, else the ref for the
-    run (holding its bytes when a changed remote report's were fetched to tell, or a dead link's now that
-    it answers; a URL the plan could not read, which the run reads again with its own policy's retries)."""
+    a fetched page stored whole already, or blank; a link resolution could not fetch, which the run
+    records as failed), the UNCHANGED outcome of a stored URL whose server said so (or sent the bytes
+    stored), the FAILED outcome of a link that could not be fetched last time and still cannot, else the
+    ref for the run (holding its bytes when a changed remote report's were fetched to tell, or a dead
+    link's now that it answers; a URL the plan could not read, which the run reads again with its own
+    policy's retries)."""
     if ref.error is not None:
         return None
     if ref.path is not None or ref.content is not None:

@@ -7,6 +7,7 @@ resolve → plan → process each report → record each outcome → finish.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
@@ -40,14 +41,16 @@ from flows.workers import Job, WorkerConfig, close_pool, head_start_began, open_
 if TYPE_CHECKING:
     from corpus import Corpus, IngestRunRow
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class IngestSummary:
     """What a run did: report counts, passages and pages added, seconds, and one line per problem.
-    `unreadable` counts the SOURCE arguments that yielded no report (a path that does not exist, a feed
-    that did not answer); each has its line in `errors`. `unfetched` counts the URL SOURCEs that could not
-    be fetched (an HTTP 404, a refused connection): they yielded no report either, but each is also one
-    of the `failed` reports, recorded with why."""
+    `unreadable` counts the SOURCE arguments that yielded no report (a path that does not exist, an empty
+    folder); each has its line in `errors`. `unfetched` counts the URL SOURCEs, feeds included, that
+    could not be fetched or read (an HTTP 404, a refused connection, a malformed feed): they yielded no
+    report either, but each is also one of the `failed` reports, recorded with why."""
 
     run_id: int
     new: int = 0
@@ -224,6 +227,19 @@ def resolve_with_store(
         )
 
 
+def forget_fetch_failures(corpus: Corpus, uri: str) -> None:
+    """Corpus.forget_fetch_failures for a URL read again; a store hiccup only leaves the row for the next
+    run to remove (the report itself is stored, or unchanged, either way)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from corpus import CorpusError
+
+    try:
+        corpus.forget_fetch_failures(uri)
+    except (CorpusError, SQLAlchemyError):
+        log.warning("could not remove the failed fetch of %s from the store", uri, exc_info=True)
+
+
 def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     """Store an outcome; a report the store refuses (bad data, not a hiccup) becomes a failed one."""
     from sqlalchemy.exc import OperationalError
@@ -238,6 +254,10 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
         return replace(outcome, status=UNCHANGED, report=None, pages=0, error=None)
     if rereads(outcome, stored):
         outcome = replace(outcome, reread=True)
+    if outcome.status == NEW and is_url(outcome.uri):
+        # Before it is stored: the failed row of a fetch that failed (a dead link that answers now) is no
+        # older version for the new report to replace.
+        forget_fetch_failures(corpus, outcome.uri)
     try:
         report_id = store_outcome(corpus, outcome)
         if outcome.status == NEW and report_id is not None:
@@ -294,6 +314,8 @@ class IngestRun:
         on Dask, whose workers read a source's password variable from their own environment), a report
         whose source's password variable is unset here is settled here too (known_outcome)."""
         check_stop()  # resolving fetches feeds: it can take a while
+        for feed in resolution.feeds:  # read now: a failed row from a run that could not is stale
+            forget_fetch_failures(self.corpus, feed)
         self.summary.errors.extend(resolution.errors)
         self.summary.unreadable += len(resolution.errors)
         self.summary.skipped.extend(resolution.skipped)
@@ -328,9 +350,10 @@ class IngestRun:
         failed before (Corpus.forget_fetch_failures)."""
         if outcome.sha256 and is_url(outcome.uri):
             self.cache.put(outcome.uri, outcome.validators, outcome.sha256)
-        if outcome.status != FAILED and is_url(outcome.uri):
-            # Read again: a failed row left by an outage no longer says anything about this URL.
-            self.corpus.forget_fetch_failures(outcome.uri)
+        if outcome.status == UNCHANGED and is_url(outcome.uri):
+            # Read again: a failed row left by an outage no longer says anything about this URL (a new
+            # report's went before it was stored: store_or_fail).
+            forget_fetch_failures(self.corpus, outcome.uri)
         self.summary.add(outcome)
         if outcome.sha256 is not None and outcome.status in (UNCHANGED, FAILED):
             (self.unchanged if outcome.status == UNCHANGED else self.failed_now).append(outcome.sha256)

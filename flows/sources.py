@@ -77,6 +77,8 @@ class Resolution:
     errors: list[str] = field(default_factory=list)
     # Files in the folders that are not reports citsec reads (a .docx, a spreadsheet, code): not ingested.
     skipped: list[str] = field(default_factory=list)
+    # The feeds read: a failed row the store holds for one (it could not be fetched or read before) goes.
+    feeds: list[str] = field(default_factory=list)
 
     def add(self, ref: ReportRef) -> None:
         if all(existing.uri != ref.uri for existing in self.refs):
@@ -230,7 +232,7 @@ def _resolve_one(
         try:
             _resolve_feed(fetcher(location), source_id, fetcher, resolution, policy)
         except (FetchError, FeedError) as exc:
-            resolution.add(_unreadable_source(location, source_id, exc))
+            resolution.add(_failed_source(location, source_id, exc))
     elif kind == "url":
         _resolve_url(location, source_id, fetcher, resolution, policy, stored_report)
     else:
@@ -275,10 +277,10 @@ def _resolve_url(
         else:
             resolution.add(_fetched_ref(fetched, source_id))
     except (FetchError, FeedError) as exc:
-        resolution.add(_unreadable_source(url, source_id, exc))
+        resolution.add(_failed_source(url, source_id, exc))
 
 
-def _unreadable_source(url: str, source_id: int | None, exc: Exception) -> ReportRef:
+def _failed_source(url: str, source_id: int | None, exc: Exception) -> ReportRef:
     """A URL SOURCE that could not be fetched, or whose feed could not be read (a server's problem, not
     the command's): a failed report, which the next run tries again, as a dead link in a feed is."""
     return ReportRef(uri=url, url=url, source_id=source_id, error=str(exc), is_source=True)
@@ -299,6 +301,7 @@ def _resolve_feed(
     if not looks_like_feed(feed.content, feed.content_type):
         raise FeedError(f"{feed.url}: not an RSS or Atom feed")
     entries = parse_feed(feed.content, feed.final_url)
+    resolution.feeds.append(feed.url)
     if not entries:
         resolution.errors.append(f"{feed.url}: feed has no entries with links")
     for entry in entries[:MAX_FEED_ENTRIES]:

@@ -253,6 +253,12 @@ def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
     lines = summary_lines(again.stdout)
     assert (lines["new"], lines["unchanged"], lines["failed"]) == ("1", "1", "0"), again.stdout
     assert [path for path, _ in site.requests[before:]].count("/r/gone.pdf") == 1
+    # The failed fetch was no older version of it (a code review: "replaces an older version" was said).
+    assert "replace" not in again.stderr, again.stderr
+    with Corpus.open(db_url) as corpus:
+        every = corpus.reports(include_superseded=True)
+        versions = [row.status for row in every if row.uri.endswith("gone.pdf")]
+    assert versions == ["ok"]
 
 
 def test_the_plan_asks_dead_links_until_one_gives_no_answer(site, samples_dir, db_url):
@@ -290,3 +296,18 @@ def test_a_url_read_again_after_an_outage_keeps_no_failed_row(site, samples_dir,
         assert current is not None and current.status == "ok"
         # The outage is still in the run log.
         assert any("HTTP 404" in error for run in corpus.ingest_runs() for error in run.errors)
+
+
+def test_a_feed_read_again_after_it_failed_keeps_no_failed_row(site, samples_dir, db_url):
+    # A code review: a feed that could not be read once (malformed, or down) kept its failed row after it
+    # was read again, as its entries are the reports, not the feed.
+    html = (samples_dir / "honduras_state_of_exception_en.html").read_bytes()
+    site.add("/a.html", body=html, content_type="text/html; charset=utf-8")
+    feed = site.add("/feed.xml", body=b"<?xml version='1.0'?><rss version='2.0'><channel><item>",
+                    content_type="application/rss+xml")
+    assert ingest_local([feed], db_url=db_url, workers=1).failed == 1
+    site.add_feed("/feed.xml", ["/a.html"])
+    again = ingest_local([feed], db_url=db_url, workers=1)
+    assert (again.new, again.failed) == (1, 0), again.errors
+    with Corpus.open(db_url) as corpus:
+        assert [(row.uri, row.status) for row in corpus.reports()] == [(site.url("/a.html"), "ok")]
