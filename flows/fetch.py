@@ -40,7 +40,13 @@ class FetchError(Exception):
 class FetchGaveUp(FetchError):
     """A fetch that failed on what may pass: no answer, or 429/5xx, on every attempt, or an answer slower
     than the policy's deadline. A more patient policy (the run's, after the plan's one short try) may get
-    it; a 404, a refused address or an oversized body would fail again."""
+    it; a 404, a refused address or an oversized body would fail again. `slow`: the last attempt got no
+    answer in time (a timeout, the deadline), as against an answer that was an error (a 503, a
+    connection refused), which came at once."""
+
+    def __init__(self, message: str, slow: bool = False) -> None:
+        super().__init__(message)
+        self.slow = slow
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,10 @@ class Fetched:
 class _Transient(Exception):
     """A failure worth another attempt; carries how long the server asked us to wait, if it did."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, retry_after: float | None = None, slow: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.slow = slow  # no answer in time (FetchGaveUp.slow)
 
 
 def check_scheme(url: str) -> None:
@@ -204,16 +211,17 @@ def fetch(
     own_client = client is None
     http = client or make_client(policy)
     try:
-        last_error = ""
+        last = _Transient("")
         for attempt in range(policy.attempts):
             try:
                 fetched = _fetch_once(http, url, policy, validators or Validators())
                 return Fetched(**{**fetched.__dict__, "attempts": attempt + 1})
             except _Transient as exc:
-                last_error = str(exc)
+                last = exc
                 if attempt + 1 < policy.attempts:
                     sleep(backoff_delay(policy, attempt, exc.retry_after))
-        raise FetchGaveUp(f"{url}: {last_error} (gave up after {policy.attempts} attempts)")
+        tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
+        raise FetchGaveUp(f"{url}: {last} (gave up after {tries})", slow=last.slow)
     finally:
         if own_client:
             http.close()
@@ -224,7 +232,7 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
         try:
             return _follow(http, url, policy, validators)
         except DeadlineExceeded as exc:
-            raise FetchGaveUp(f"{url}: {exc}") from None
+            raise FetchGaveUp(f"{url}: {exc}", slow=True) from None
         except (AddressRefused, UnsupportedProxy) as exc:
             raise FetchError(f"{url}: {exc}") from None
         except (httpx.InvalidURL, ValueError) as exc:  # a feed's link "http://host:abc/", "http://[::1/"
@@ -247,7 +255,7 @@ def _follow(http: httpx.Client, url: str, policy: FetchPolicy, validators: Valid
                     continue
                 return _read_response(response, url, current, policy, started)
         except httpx.TimeoutException as exc:
-            raise _Transient(f"timed out ({type(exc).__name__})") from exc
+            raise _Transient(f"timed out ({type(exc).__name__})", slow=True) from exc
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _Transient(f"connection failed ({type(exc).__name__}: {exc})") from exc
         except httpx.HTTPError as exc:

@@ -195,14 +195,17 @@ class _DeadLinks:
         return row is not None and row.status == FAILED
 
     def ask(self, ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome:
-        """Still failing for good (a 404), the run's failed outcome without a worker; answering now, the
-        ref holding its bytes (or their UNCHANGED outcome, when they are stored whole from another URL); no
-        answer in the plan's short try, the ref for the run to fetch with its retries, as every dead link
-        after it (each would hold the command up as long)."""
+        """Still failing (a 404, a 500 again, a refused connection), the run's failed outcome without a
+        worker (the next run asks again); answering now, the ref holding its bytes (or their UNCHANGED
+        outcome, when they are stored whole from another URL); no answer in the plan's short try, the ref
+        for the run to fetch with its retries, as every dead link after it (each would hold the command up
+        as long)."""
         assert ref.url is not None
         try:
             fetched = fetch(ref.url, ctx.policy, client=ctx.http())
-        except FetchGaveUp:
+        except FetchGaveUp as exc:
+            if not exc.slow:
+                return unread(ref, one_line(exc))
             self._no_answer = True
             return ref
         except FetchError as exc:

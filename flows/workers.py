@@ -261,8 +261,9 @@ class WorkerPool:
         settled = self._take_already_read(job)  # what the plan found: unchanged, or still a dead link
         if settled is not None:
             return settled
-        # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker.
-        if may_be_unchanged(job.ref) or job.ref.error is not None:
+        # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker, and
+        # one that could not be fetched last time is asked again before one is needed (still dead: none).
+        if may_be_unchanged(job.ref) or job.ref.error is not None or self._failed_before(job.ref):
             read = self._read_first(job)
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
@@ -273,6 +274,20 @@ class WorkerPool:
         ref = job.ref
         error = answer.value if answer.kind != "overrun" else f"processing {answer.value}"
         return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
+
+    def _failed_before(self, ref: ReportRef) -> bool:
+        """Whether the store's current report from this link is a failure (a fetch that failed): no bytes
+        to ask about conditionally, but worth asking before a worker, with its tagger and model, starts."""
+        if ref.url is None or ref.content is not None or ref.path is not None:
+            return False
+        try:
+            row = self._store.corpus().report_by_uri(ref.url)
+        except WorkerError:
+            raise
+        except Exception:  # a store hiccup: the worker fetches it, as before
+            log.debug("looking up %s before its worker failed", ref.url, exc_info=True)
+            return False
+        return row is not None and row.status == FAILED
 
     def _read_first(self, job: Job) -> Outcome | Job:
         """flows.pipeline.read_report in this process, before any worker: the Outcome when it settles the

@@ -227,9 +227,11 @@ def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
     # run, to find the link still dead (it has no stored bytes to read conditionally).
     pdf = (samples_dir / PDF).read_bytes()
     site.add("/r/plan.pdf", body=pdf, content_type="application/pdf", etag='"plan-1"')
-    feed = site.add_feed("/feed.xml", ["/r/plan.pdf", "/r/gone.pdf"])
+    # One link answers 404, one 500 (a user review: a 500, which may pass, was left to the run).
+    site.add("/r/broken.pdf", body=b"", status=500)
+    feed = site.add_feed("/feed.xml", ["/r/broken.pdf", "/r/plan.pdf", "/r/gone.pdf"])
     first = ingest_local([feed], db_url=db_url, workers=1)
-    assert (first.new, first.failed) == (1, 1), first.errors
+    assert (first.new, first.failed) == (1, 2), first.errors
 
     env, imports = watching_imports(tmp_path, HEAVY)
     env.pop("PREFECT_API_URL", None)
@@ -238,11 +240,13 @@ def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr  # a failed report is a line, not an exit code
     lines = summary_lines(done.stdout)
-    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "1"), done.stdout
-    assert "/r/gone.pdf" in done.stdout + done.stderr
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "2"), done.stdout
+    assert "/r/gone.pdf: HTTP 404" in done.stderr and "/r/broken.pdf: HTTP 500" in done.stderr, done.stderr
     assert imports.read_text() == "", "a dead link started the worker host"
     # Each URL asked once, by the plan: the run took what it found.
-    assert sorted(path for path, _ in site.requests[before:]) == ["/feed.xml", "/r/gone.pdf", "/r/plan.pdf"]
+    assert sorted(path for path, _ in site.requests[before:]) == [
+        "/feed.xml", "/r/broken.pdf", "/r/gone.pdf", "/r/plan.pdf"
+    ]
 
     # Once the link answers, the next run ingests it, from the bytes its plan fetched.
     site.add("/r/gone.pdf", body=pdf + b"\n% back\n", content_type="application/pdf")
@@ -251,7 +255,7 @@ def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
                            capture_output=True, text=True, timeout=120, env=env)
     assert again.returncode == 0, again.stderr
     lines = summary_lines(again.stdout)
-    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("1", "1", "0"), again.stdout
+    assert (lines["new"], lines["unchanged"], lines["failed"]) == ("1", "1", "1"), again.stdout
     assert [path for path, _ in site.requests[before:]].count("/r/gone.pdf") == 1
     # The failed fetch was no older version of it (a code review: "replaces an older version" was said).
     assert "replace" not in again.stderr, again.stderr
@@ -311,3 +315,21 @@ def test_a_feed_read_again_after_it_failed_keeps_no_failed_row(site, samples_dir
     assert (again.new, again.failed) == (1, 0), again.errors
     with Corpus.open(db_url) as corpus:
         assert [(row.uri, row.status) for row in corpus.reports()] == [(site.url("/a.html"), "ok")]
+
+
+def test_the_pool_asks_a_dead_link_again_without_a_worker(site, samples_dir, db_url):
+    # A user review: a scheduled run (no plan: that is `citsec ingest`'s) loaded the model every interval
+    # to find a feed's dead link still dead.
+    url = site.url("/r/gone.pdf")
+    with Corpus.open(db_url) as corpus:
+        corpus.record_failed_report(url, None, f"{url}: HTTP 404 Not Found")
+    pool = WorkerPool(1, WorkerConfig(db_url, FetchPolicy()))
+    try:
+        outcome = pool.run(Job(ReportRef(uri=url, url=url)))
+        assert (outcome.status, outcome.error) == ("failed", f"{url}: HTTP 404 Not Found")
+        assert pool._pool._host is None  # no worker host was started
+        site.add("/r/gone.pdf", body=(samples_dir / PDF).read_bytes(), content_type="application/pdf")
+        answered = pool._read_first(Job(ReportRef(uri=url, url=url)))
+        assert isinstance(answered, Job) and answered.ref.content  # its worker gets the bytes
+    finally:
+        pool.close()
