@@ -8,6 +8,7 @@ so a schedule shorter than a run never piles up processes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,10 @@ def check_spec(spec: ScheduleSpec, api_url: str | None, registered: Collection[s
     sources (a local one must exist, or be the name of a registered source), then the server."""
     if (spec.cron is None) == (spec.interval is None):
         raise ScheduleError("give exactly one of --cron EXPR or --interval SECONDS")
-    if spec.interval is not None and spec.interval <= 0:
-        raise ScheduleError("--interval must be a positive number of seconds")
+    if spec.interval is not None and not (math.isfinite(spec.interval) and spec.interval >= 1):
+        # Prefect counts an interval in whole microseconds and a run takes seconds: nan, inf or 1e-9 were
+        # a traceback, and half a second a line every half second saying a run was skipped.
+        raise ScheduleError("--interval must be a number of seconds, at least 1")
     if not spec.sources and not spec.retrain_cron:
         raise ScheduleError("nothing to schedule: give SOURCE... to ingest, or --retrain-cron")
     for expr in (spec.cron, spec.retrain_cron):

@@ -22,13 +22,18 @@ def spec(**changes: object) -> ScheduleSpec:
         ({}, None, "need a Prefect server"),
         ({"cron": "0 6 * * *"}, API, "exactly one of --cron"),
         ({"interval": None}, API, "exactly one of --cron"),
-        ({"interval": 0.0}, API, "positive number"),
+        ({"interval": 0.0}, API, "at least 1"),
+        # a user review: tracebacks after the "serving" line, or a line every half second
+        ({"interval": float("nan")}, API, "--interval must be a number of seconds, at least 1"),
+        ({"interval": float("inf")}, API, "at least 1"),
+        ({"interval": 1e-9}, API, "at least 1"),
+        ({"interval": 0.5}, API, "at least 1"),
         ({"sources": ()}, API, "nothing to schedule"),
         ({"interval": None, "cron": "every day"}, API, "not a cron expression"),
         ({"retrain_cron": "61 * * * *"}, API, "not a cron expression"),
         ({"sources": ("/no/such/dir",)}, API, "/no/such/dir: no such file, folder or registered source"),
         # the options are checked before the server, so a mistake is not hidden behind "start a server"
-        ({"interval": -5.0}, None, "positive number"),
+        ({"interval": -5.0}, None, "at least 1"),
         ({"sources": ("/no/such/folder",)}, None, "no such file, folder or registered source"),
     ],
 )
