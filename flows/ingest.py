@@ -135,8 +135,20 @@ def ingest_flow(
     if trigger == "schedule":
         # `citsec schedule` serves this flow in runs of their own, whose stderr its runner passes on: the
         # person watching the server sees each run end, as `citsec ingest` would print it.
-        print(scheduled_run_line(run.summary), file=sys.stderr, flush=True)
+        print("\n".join(scheduled_run_lines(run.summary)), file=sys.stderr, flush=True)
     return run.summary
+
+
+# A scheduled run's failures shown under its line; `citsec runs --format json` keeps every one.
+SHOWN_FAILURES = 10
+
+
+def scheduled_run_lines(summary: IngestSummary) -> list[str]:
+    """A scheduled run's line, then what failed and why, as `citsec ingest` says it (the first few)."""
+    failures = [f"failed: {error}" for error in summary.errors[:SHOWN_FAILURES]]
+    if len(summary.errors) > SHOWN_FAILURES:
+        failures.append(f"... and {len(summary.errors) - SHOWN_FAILURES} more (citsec runs --format json)")
+    return [scheduled_run_line(summary), *failures]
 
 
 def scheduled_run_line(summary: IngestSummary) -> str:

@@ -130,6 +130,20 @@ RUN_STOPPED = "run stopped: "
 INTERRUPTED = "interrupted (Ctrl-C)"
 
 
+def stop_reason(exc: BaseException) -> str:
+    """Why a run stopped, in words: a signal Prefect raised as an exception (a scheduled run's process
+    sent SIGTERM: Prefect's TerminationSignal, which has no message) by its name."""
+    signum = getattr(exc, "signal", None)
+    if isinstance(signum, int):
+        import signal
+
+        try:
+            return f"terminated ({signal.Signals(signum).name})"
+        except ValueError:
+            return f"terminated (signal {signum})"
+    return one_line(exc)
+
+
 def run_status(run: IngestRunRow) -> str:
     """"finished" (whatever failed along the way), "interrupted" (Ctrl-C), "stopped" (an error ended it)
     or "unfinished": still running, or killed before it could record its end."""
@@ -370,7 +384,7 @@ class IngestRun:
                 failed = self.corpus.failed_among(self.unchanged) - set(self.failed_now)
                 self.summary.failed_before = sum(sha in failed for sha in self.unchanged)
             if exc is not None:
-                why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else one_line(exc)
+                why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else stop_reason(exc)
                 self.summary.errors.append(f"{RUN_STOPPED}{why}")
             self.corpus.finish_ingest_run(self.summary.run_id, self.summary.counts(), self.summary.errors)
         finally:

@@ -9,6 +9,7 @@ so a schedule shorter than a run never piles up processes.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 
 from flows.settings import normalize_db_url
 
+# Prefect's logging setting for its task-run logger (PREFECT_LOGGING_<path in logging.yml>).
+QUIET_TASK_RUNS = "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL"
 INGEST_DEPLOYMENT = "citsec-ingest"
 RETRAIN_DEPLOYMENT = "citsec-retrain"
 
@@ -141,16 +144,32 @@ def serve_schedules(
     say: Callable[[str], None] = print,
 ) -> None:
     """Serve the deployments until interrupted; runs fire on the Prefect server's schedule. `registered`:
-    the store's registered source names, which the spec's sources may be (check_spec). `say` gets a line
-    for runs an earlier schedule left unfinished and for each run skipped while the previous one went on
-    (flows.schedule_runs)."""
+    the store's registered source names, which the spec's sources may be (check_spec). `say` gets the
+    line that serving starts, and a line for runs an earlier schedule left unfinished and for each run
+    skipped while the previous one went on (flows.schedule_runs). ScheduleError when another process
+    serves the citsec deployments on that server."""
     check_spec(spec, api_url, registered)
     from prefect import serve
 
-    from flows.schedule_runs import SkippedRuns, orphans_line, release_orphaned_runs
+    from flows.schedule_runs import (
+        SkippedRuns,
+        orphans_line,
+        release_orphaned_runs,
+        served_elsewhere_line,
+        serving_elsewhere,
+    )
 
     served = deployments(spec)
+    # The served runs' processes inherit this: a run stopped with the server (Ctrl-C, SIGTERM) had each
+    # report's task log an ERROR with a traceback ("the worker process did not start"). A task fails only
+    # then, or when the run itself fails, which the flow's own log says.
+    os.environ.setdefault(QUIET_TASK_RUNS, "CRITICAL")
     names = [INGEST_DEPLOYMENT, RETRAIN_DEPLOYMENT]
+    seconds = serving_elsewhere(names, say)
+    if seconds is not None:
+        raise ScheduleError(served_elsewhere_line(seconds))
+    every = f"cron {spec.cron}" if spec.cron else f"every {spec.interval:g} s"
+    say(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops")
     orphans = release_orphaned_runs(names)
     if orphans:
         say(orphans_line(orphans))

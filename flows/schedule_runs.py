@@ -1,30 +1,43 @@
-"""What `citsec schedule` tells its operator about runs Prefect settles without it.
+"""What `citsec schedule` checks and tells its operator about runs Prefect settles without it.
 
 Each citsec deployment runs one run at a time (flows.schedule.one_at_a_time): a run that falls due while
-another holds the deployment's slot is cancelled. Two things follow that the served process would
-otherwise keep silent about:
+another holds the deployment's slot is cancelled. So:
 
-- a run left unfinished by a `citsec schedule` that stopped (Ctrl-C or SIGTERM while Prefect's runner was
+- One `citsec schedule` serves a Prefect server's citsec deployments (their names are fixed: a second
+  would serve the first one's runs with its own sources and store). `serving_elsewhere` tells whether
+  another process is polling for their runs now, and `serve_schedules` then refuses to start.
+- A run left unfinished by a `citsec schedule` that stopped (Ctrl-C or SIGTERM while Prefect's runner was
   submitting it, a machine that went down) keeps the slot: Prefect frees it only when the run's lease
   expires, and never if the server restarted meanwhile, its leases being kept in memory. Every later run
-  is cancelled, and the schedule ingests nothing. One process serves citsec's deployments (their names
-  are fixed, and a second `citsec schedule` would replace the first one's sources), so whatever of theirs
-  is still pending or running when serving starts was left behind: `release_orphaned_runs` marks it
-  crashed, which gives the slot back.
-- a run skipped because the previous one was still going: `SkippedRuns` says so, one line each.
+  is cancelled, and the schedule ingests nothing. `release_orphaned_runs` marks such runs crashed, which
+  gives the slot back: those pending for longer than a runner takes to start one, and those running
+  with no process of this machine running them (a flow run's process carries its id in
+  PREFECT__FLOW_RUN_ID). A run still going in a process the stopped schedule left behind is left alone.
+- A run skipped because the previous one was still going: `SkippedRuns` says so, one line each.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
+import time
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import psutil
 
 # Prefect's message on a run its deployment's concurrency limit cancelled (CANCEL_NEW).
 LIMIT_MESSAGE = "Deployment concurrency limit reached"
 ORPHAN_MESSAGE = "left unfinished by a citsec schedule that stopped; marked crashed by the next one"
 SKIP_POLL_SECONDS = 5.0
+# A runner moves a run from Pending to Running in seconds: one pending longer has no runner.
+PENDING_GRACE = timedelta(seconds=30)
+# A serving runner polls its deployments every PREFECT_RUNNER_POLL_FREQUENCY seconds (10 by default):
+# a poll older than this comes from no runner still going.
+RECENT_POLL = timedelta(seconds=60)
+PAGE = 200  # runs per request: the server's own cap
+SKIP_LOOKBACK = timedelta(minutes=10)
 
 
 def _deployment_filter(deployments: Collection[str]) -> Any:
@@ -34,32 +47,105 @@ def _deployment_filter(deployments: Collection[str]) -> Any:
 
 
 def _runs_in_states(
-    client: Any, deployments: Collection[str], states: list[Any], **filters: Any
+    client: Any, deployments: Collection[str], states: list[Any], offset: int = 0, **filters: Any
 ) -> list[Any]:
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.sorting import FlowRunSort
 
     state = FlowRunFilterState(type=FlowRunFilterStateType(any_=states))
     return list(
         client.read_flow_runs(
             flow_run_filter=FlowRunFilter(state=state, **filters),
             deployment_filter=_deployment_filter(deployments),
+            sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+            limit=PAGE,
+            offset=offset,
         )
     )
 
 
+def _last_polled(client: Any, deployments: Collection[str]) -> datetime | None:
+    found = client.read_deployments(deployment_filter=_deployment_filter(deployments))
+    polled = [d.last_polled for d in found if d.last_polled is not None]
+    return max(polled) if polled else None
+
+
+def serving_elsewhere(deployments: Collection[str], say: Callable[[str], None] = print) -> float | None:
+    """How many seconds ago another process polled for runs of `deployments`, when one is serving them
+    now; else None. A poll in the last minute may be a schedule stopped a moment ago: then this waits
+    one polling period (and says so) to see whether another poll comes."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    period = float(get_current_settings().runner.poll_frequency)
+    with get_client(sync_client=True) as client:
+        first = _last_polled(client, deployments)
+        if first is None or datetime.now(UTC) - first > RECENT_POLL:
+            return None
+        say(f"checking that no other citsec schedule serves this Prefect server (one asked for runs "
+            f"{(datetime.now(UTC) - first).total_seconds():.0f} s ago)")
+        time.sleep(period + 3)
+        last = _last_polled(client, deployments)
+    if last is None or last <= first:
+        return None
+    return (datetime.now(UTC) - last).total_seconds()
+
+
+def served_elsewhere_line(seconds: float) -> str:
+    return (
+        f"another citsec schedule is serving on this Prefect server (it asked for runs {seconds:.0f} s "
+        "ago): stop it first, or give this one a Prefect server of its own (PREFECT_API_URL); one schedule "
+        "serves a server's citsec runs"
+    )
+
+
+def running_here() -> set[str]:
+    """The flow-run ids this machine's processes are running (their PREFECT__FLOW_RUN_ID), as far as this
+    user may read other processes' environments."""
+    ids: set[str] = set()
+    for process in psutil.process_iter():
+        try:
+            run_id = process.environ().get("PREFECT__FLOW_RUN_ID")
+        except (psutil.Error, OSError):
+            continue
+        if run_id:
+            ids.add(run_id)
+    return ids
+
+
 def release_orphaned_runs(deployments: Collection[str]) -> int:
-    """Mark crashed every pending, running or cancelling run of `deployments` (their process is gone:
-    see the module's note); how many there were."""
+    """Mark crashed the runs of `deployments` left unfinished with no process going on with them (see
+    the module's note); how many."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
     from prefect.states import Crashed
 
     unfinished = [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING]
+    alive = running_here()
+    now = datetime.now(UTC)
+    released = 0
     with get_client(sync_client=True) as client:
-        runs = _runs_in_states(client, deployments, unfinished)
-        for run in runs:
-            client.set_flow_run_state(run.id, Crashed(message=ORPHAN_MESSAGE), force=True)
-    return len(runs)
+        offset = 0
+        while True:
+            runs = _runs_in_states(client, deployments, unfinished, offset=offset)
+            left = [run for run in runs if not _orphaned(run, alive, now)]
+            for run in runs:
+                if _orphaned(run, alive, now):
+                    client.set_flow_run_state(run.id, Crashed(message=ORPHAN_MESSAGE), force=True)
+                    released += 1
+            if len(runs) < PAGE:
+                return released
+            offset += len(left)  # the crashed ones leave the filter; the others are skipped over
+
+
+def _orphaned(run: Any, alive: set[str], now: datetime) -> bool:
+    from prefect.client.schemas.objects import StateType
+
+    if str(run.id) in alive or run.state is None:
+        return False
+    if run.state.type == StateType.PENDING:
+        return now - run.state.timestamp > PENDING_GRACE
+    return True
 
 
 def orphans_line(count: int) -> str:
@@ -81,7 +167,8 @@ def skipped_line(run: Any, deployment: str) -> str:
 
 class SkippedRuns:
     """A daemon thread that prints a line (via `say`) for each run of `deployments` cancelled by their
-    concurrency limit since it started; `stop()` ends it."""
+    concurrency limit since it started; `stop()` ends it. It runs in the creating thread's context, so it
+    asks the same Prefect server (Prefect keeps its settings in a context variable)."""
 
     def __init__(self, deployments: Collection[str], say: Callable[[str], None],
                  every: float = SKIP_POLL_SECONDS) -> None:
@@ -89,10 +176,13 @@ class SkippedRuns:
         self._say = say
         self._every = every
         self._since = datetime.now(UTC)
-        self._seen: set[Any] = set()
+        self._seen: dict[Any, datetime] = {}  # run id -> when it was due, for the runs said
         self._names: dict[Any, str] = {}  # deployment id -> name, read when a first run is cancelled
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="citsec-skipped-runs", daemon=True)
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=lambda: context.run(self._watch), name="citsec-skipped-runs", daemon=True
+        )
 
     def start(self) -> SkippedRuns:
         self._thread.start()
@@ -113,7 +203,8 @@ class SkippedRuns:
                     continue
 
     def check(self, client: Any) -> None:
-        """Say each newly cancelled run (one poll)."""
+        """Say each newly cancelled run (one poll), oldest first. The newest are asked for (a page of
+        them), from the last one said on: a long run skips many, and each poll stays one page."""
         from prefect.client.schemas.filters import FlowRunFilterExpectedStartTime
         from prefect.client.schemas.objects import StateType
 
@@ -124,9 +215,19 @@ class SkippedRuns:
         if cancelled and not self._names:
             found = client.read_deployments(deployment_filter=_deployment_filter(self._deployments))
             self._names = {d.id: d.name for d in found}
-        for run in sorted(cancelled, key=lambda r: r.expected_start_time or r.created):
+        for run in sorted(cancelled, key=_due):
             message = (run.state.message or "") if run.state is not None else ""
             if run.id in self._seen or LIMIT_MESSAGE not in message:
                 continue
-            self._seen.add(run.id)
+            self._seen[run.id] = _due(run)
             self._say(skipped_line(run, self._names.get(run.deployment_id, "")))
+        if self._seen:
+            # Later polls ask from a little before the newest run said (one skipped a while ago may be
+            # cancelled late, when runs missed while the server was down are replayed), and forget the
+            # runs due before that.
+            self._since = max(self._since, max(self._seen.values()) - SKIP_LOOKBACK)
+            self._seen = {run_id: due for run_id, due in self._seen.items() if due >= self._since}
+
+
+def _due(run: Any) -> datetime:
+    return run.expected_start_time or run.created

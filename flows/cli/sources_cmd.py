@@ -194,10 +194,6 @@ def schedule_command(
         from corpus import Corpus
 
         Corpus.open(db).close()
-        every = f"cron {cron}" if cron else f"every {interval:g} s"
-        err_console.print(
-            f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops", highlight=False, soft_wrap=True
-        )
         try:
             serve_schedules(
                 spec, api_url, registered,

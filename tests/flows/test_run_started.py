@@ -52,3 +52,16 @@ def test_a_run_without_a_head_start_starts_when_it_is_recorded(db_url, pool_conf
     with Corpus.open(db_url) as corpus:
         (run,) = corpus.ingest_runs()
     assert _naive(run.started_at) >= _naive(before)
+
+
+def test_a_run_a_signal_stopped_says_which_signal(db_url):
+    # A user review: a scheduled run stopped by SIGTERM was recorded as "run stopped: TerminationSignal".
+    from prefect.exceptions import TerminationSignal
+
+    from flows.run import run_status
+
+    with pytest.raises(TerminationSignal), IngestRun(db_url, "schedule"):
+        raise TerminationSignal(15)
+    with Corpus.open(db_url) as corpus:
+        (run,) = corpus.ingest_runs()
+    assert run.errors[-1] == "run stopped: terminated (SIGTERM)" and run_status(run) == "stopped"

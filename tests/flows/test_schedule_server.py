@@ -24,7 +24,6 @@ from pathlib import Path
 import httpx
 import pytest
 from ingest_folders import count_rows
-from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.schedule_runs import SkippedRuns
@@ -98,12 +97,7 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
     serve = None
     try:
         _wait_for(lambda: _healthy(api), 120, "the Prefect server")
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db", db_url,
-             "--workers", "1"],
-            env={**env, "PREFECT_API_URL": api}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        serve = _serve(folder, db_url, env, api)
         db_path = Path(db_url.removeprefix("sqlite:///"))
         ok = "reports where status = 'ok'"
         _wait_for(lambda: count_rows(db_path, ok) >= 1 or serve.poll() is not None, 180, "a scheduled run")
@@ -123,32 +117,41 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
         assert said.strip().splitlines()[-1] == "stopped serving citsec schedules", said
         assert "Traceback" not in said, said
 
-        # A run left unfinished by a schedule that stopped while submitting it holds the deployment's one
-        # slot (a user review: every later run was cancelled, silently). Such a run, and one the limit
-        # then cancels, made through the server's API:
+        # A run left unfinished by a schedule that stopped (a user review: stopped while submitting it, and
+        # every later run was cancelled, silently) holds the deployment's one slot. Such a run, running in
+        # no process of this machine (it went down), and one the limit then cancels, made through the
+        # server's API:
         orphan = _run_of(api, "citsec-ingest")
         pending = {"state": {"type": "PENDING", "name": "Submitting"}}
         assert _set_state(api, orphan, pending)["status"] == "ACCEPT"
+        assert _set_state(api, orphan, {"state": {"type": "RUNNING"}})["status"] == "ACCEPT"
         lines: list[str] = []
-        with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
-            watch = SkippedRuns(["citsec-ingest"], lines.append)
+        with temporary_settings({PREFECT_API_URL: api}):
+            watch = SkippedRuns(["citsec-ingest"], lines.append, every=0.5).start()
             refused = _run_of(api, "citsec-ingest")
             assert _set_state(api, refused, pending)["state"]["type"] == "CANCELLED"
-            watch.check(client)
-            watch.check(client)  # said once
+            _wait_for(lambda: bool(lines), 30, "the skipped run's line")
+            time.sleep(1.5)  # more polls: said once
+            watch.stop()
         assert len(lines) == 1, lines
         assert re.fullmatch(r"scheduled run due \S+ \S+ skipped: the previous one was still going", lines[0])
 
         # Serving again marks the orphan crashed and says so, and scheduled runs start again.
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db", db_url,
-             "--workers", "1"],
-            env={**env, "PREFECT_API_URL": api}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        _wait_for(lambda: count_rows(db_path, finished) >= 2 or serve.poll() is not None, 180,
+        runs_before = count_rows(db_path, finished)
+        serve = _serve(folder, db_url, env, api)
+        _wait_for(lambda: count_rows(db_path, finished) > runs_before or serve.poll() is not None, 180,
                   "a scheduled run after the orphan")
         assert serve.poll() is None, serve.stderr.read().decode() if serve.stderr else ""
+        # A second schedule on the same server is refused (a user review: it took the first one's runs
+        # over, with its own sources and store, and marked the first one's live run crashed).
+        second = subprocess.run(
+            [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db",
+             str(tmp_path / "other.db")],
+            env={**env, "PREFECT_API_URL": api}, cwd=REPO, capture_output=True, text=True, timeout=120,
+        )
+        assert second.returncode == 2, second.stderr
+        assert "error: another citsec schedule is serving on this Prefect server" in second.stderr
+        assert not (tmp_path / "other.db").exists()
         _stop(serve)
         said = serve.stderr.read().decode() if serve.stderr else ""
         assert "1 run left unfinished by an earlier citsec schedule marked crashed" in said, said
@@ -157,6 +160,15 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
         if serve is not None:
             _stop(serve)
         _stop(server)
+
+
+def _serve(folder: Path, db_url: str, env: dict[str, str], api: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows", "schedule", str(folder), "--interval", "5", "--db", db_url,
+         "--workers", "1"],
+        env={**env, "PREFECT_API_URL": api}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _run_of(api: str, deployment: str) -> str:

@@ -63,3 +63,43 @@ def test_scheduled_retrains_train_the_recipe_the_schedule_names(augment: bool) -
     # `citsec schedule --retrain-augment`: a team that retrains with --augment keeps that recipe on schedule.
     retrain = deployments(spec(retrain_cron="0 3 * * 0", retrain_augment=augment))[1]
     assert retrain.parameters == {"db_url": "sqlite:////tmp/c.db", "promote": "auto", "augment": augment}
+
+
+def test_a_scheduled_runs_line_is_followed_by_what_failed() -> None:
+    # A user review: a feed whose server was down was "1 failed" every interval, the reason only in
+    # `citsec runs --format json`.
+    from flows.ingest import scheduled_run_lines
+    from flows.run import IngestSummary
+
+    errors = [f"http://127.0.0.1:1/r{i}.pdf: HTTP 404 Not Found" for i in range(12)]
+    lines = scheduled_run_lines(IngestSummary(run_id=3, failed=12, errors=errors, seconds=1.25))
+    assert lines[0] == "scheduled run 3: 0 new, 0 unchanged, 12 failed, 0 passages (1.2 s)"
+    assert lines[1:11] == [f"failed: {error}" for error in errors[:10]]
+    assert lines[11:] == ["... and 2 more (citsec runs --format json)"]
+    assert scheduled_run_lines(IngestSummary(run_id=4)) == [
+        "scheduled run 4: 0 new, 0 unchanged, 0 failed, 0 passages (0.0 s)"
+    ]
+
+
+def test_a_run_is_orphaned_only_when_no_process_here_runs_it_and_no_runner_is_starting_it() -> None:
+    # A code review: every pending or running run was marked crashed, live ones too.
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.states import Pending, Running
+
+    from flows.schedule_runs import _orphaned
+
+    now = datetime.now(UTC)
+
+    def run(state):
+        return FlowRun(flow_id=uuid.uuid4(), state=state)
+
+    submitted_now = run(Pending(timestamp=now))
+    submitted_long_ago = run(Pending(timestamp=now - timedelta(minutes=2)))
+    running = run(Running(timestamp=now - timedelta(hours=3)))
+    assert not _orphaned(submitted_now, set(), now)  # a runner is starting it
+    assert _orphaned(submitted_long_ago, set(), now)
+    assert _orphaned(running, set(), now)
+    assert not _orphaned(running, {str(running.id)}, now)  # a process here runs it
