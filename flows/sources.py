@@ -252,6 +252,14 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
             # it is the command's mistake to say, not a failed report to store.
             resolution.errors.append(f"{path}: not a report citsec reads (PDF, HTML or text)")
             return
+        head = _head(path)
+        if head is not None and looks_like_feed(head):
+            # Its links are on the web, and relative ones are relative to where it is served: read as a
+            # page it was "no main text found in HTML page".
+            resolution.errors.append(
+                f"{path}: an RSS or Atom feed: give its URL (citsec reads a feed from where it is served)"
+            )
+            return
         resolution.add(ReportRef(uri=str(path.resolve()), path=str(path.resolve()), source_id=source_id))
     else:
         resolution.errors.append(f"{path}: no such file, folder, URL or registered source")

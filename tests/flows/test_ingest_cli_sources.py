@@ -303,3 +303,15 @@ def test_an_empty_db_is_a_user_error(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(capsys, "passages", "--db", "")
     assert (code, out) == (2, "") and "'--db': is empty: give a SQLite file or a database URL" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_feed_file_is_one_line_asking_for_its_url(tmp_path, db_url, capsys):
+    # A user review: a feed saved to disk was read as a page: "failed: feed.xml: no main text found in
+    # HTML page", exit 0.
+    feed = tmp_path / "feed.xml"
+    feed.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>a"
+                    "</title><link>https://example.org/a.pdf</link></item></channel></rss>")
+    code, _, err = run_cli(capsys, "ingest", str(feed), "--db", db_url, "--no-prefect")
+    assert code == 2
+    assert err.strip() == (f"error: nothing to ingest: {feed}: an RSS or Atom feed: give its URL (citsec "
+                           "reads a feed from where it is served)")
