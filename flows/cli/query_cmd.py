@@ -159,9 +159,29 @@ def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | 
         if widened:
             note(f"no program is named {value!r}; showing those whose names hold it: {'; '.join(widened)}")
         elif not any(fold_name(n) in stored for n in names):
-            note(f"no passage names a program {value!r} (`citsec stats --by program` lists those found)")
+            note(f"no passage names a program {value!r}{_program_hint(value, stored)} (`citsec stats --by "
+                 "program` lists those found)")
         asked.extend(widened or names)
     return dataclasses.replace(f, programs=tuple(dict.fromkeys(asked))).validated()
+
+
+def _program_hint(value: str, stored: dict[str, str]) -> str:
+    """'; did you mean 'Plan Colombia'?' for a program name misspelled ("Plan Colmbia"): the stored
+    names, and the curated programs' names and aliases, spelled nearly alike (accents and case aside)."""
+    import difflib
+
+    from corpus.filters import fold_name
+    from extractors.tagging.lexicon import load_programs
+
+    known = dict(stored)  # folded -> as shown
+    for program in load_programs():
+        for name in (program.name, *program.surfaces()):
+            known.setdefault(fold_name(name), program.name)
+    close = difflib.get_close_matches(fold_name(value), list(known), n=3, cutoff=0.8)
+    shown = list(dict.fromkeys(known[c] for c in close))
+    if not shown:
+        return ""
+    return f"; did you mean {' or '.join(repr(name) for name in shown)}?"
 
 
 def _names_holding(value: str, stored: dict[str, str]) -> list[str]:

@@ -417,6 +417,10 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     assert len(json.loads(out)) == 1 and err == ""
     code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
     assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
+    # A misspelled name says which it may be (a user review: --country did, --program did not).
+    code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Plan Colmbia", "-f", "json")
+    assert json.loads(out) == []
+    assert "no passage names a program 'Plan Colmbia'; did you mean 'Plan Colombia'?" in err
     # Each name on its own: one found as asked does not silence another widened (a code review).
     both = ["--program", "Plan Colombia", "--program", "DPCI"]
     _, out, err = run_cli(capsys, "passages", "--db", store_url, *both, "-f", "json")
