@@ -40,13 +40,13 @@ class FetchError(Exception):
 class FetchGaveUp(FetchError):
     """A fetch that failed on what may pass: no answer, or 429/5xx, on every attempt, or an answer slower
     than the policy's deadline. A more patient policy (the run's, after the plan's one short try) may get
-    it; a 404, a refused address or an oversized body would fail again. `slow`: the last attempt got no
-    answer in time (a timeout, the deadline), as against an answer that was an error (a 503, a
-    connection refused), which came at once."""
+    it; a 404, a refused address or an oversized body would fail again. `wait_helps`: the last attempt
+    got no answer in time (a timeout, the deadline) or the server asked to be asked later (429, a
+    Retry-After), as against an answer that was an error (a 503, a connection refused), at once."""
 
-    def __init__(self, message: str, slow: bool = False) -> None:
+    def __init__(self, message: str, wait_helps: bool = False) -> None:
         super().__init__(message)
-        self.slow = slow
+        self.wait_helps = wait_helps
 
 
 @dataclass(frozen=True)
@@ -114,10 +114,10 @@ class Fetched:
 class _Transient(Exception):
     """A failure worth another attempt; carries how long the server asked us to wait, if it did."""
 
-    def __init__(self, message: str, retry_after: float | None = None, slow: bool = False) -> None:
+    def __init__(self, message: str, retry_after: float | None = None, wait_helps: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-        self.slow = slow  # no answer in time (FetchGaveUp.slow)
+        self.wait_helps = wait_helps  # FetchGaveUp.wait_helps
 
 
 def check_scheme(url: str) -> None:
@@ -221,7 +221,7 @@ def fetch(
                 if attempt + 1 < policy.attempts:
                     sleep(backoff_delay(policy, attempt, exc.retry_after))
         tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
-        raise FetchGaveUp(f"{url}: {last} (gave up after {tries})", slow=last.slow)
+        raise FetchGaveUp(f"{url}: {last} (gave up after {tries})", wait_helps=last.wait_helps)
     finally:
         if own_client:
             http.close()
@@ -232,7 +232,7 @@ def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: V
         try:
             return _follow(http, url, policy, validators)
         except DeadlineExceeded as exc:
-            raise FetchGaveUp(f"{url}: {exc}", slow=True) from None
+            raise FetchGaveUp(f"{url}: {exc}", wait_helps=True) from None
         except (AddressRefused, UnsupportedProxy) as exc:
             raise FetchError(f"{url}: {exc}") from None
         except (httpx.InvalidURL, ValueError) as exc:  # a feed's link "http://host:abc/", "http://[::1/"
@@ -255,7 +255,7 @@ def _follow(http: httpx.Client, url: str, policy: FetchPolicy, validators: Valid
                     continue
                 return _read_response(response, url, current, policy, started)
         except httpx.TimeoutException as exc:
-            raise _Transient(f"timed out ({type(exc).__name__})", slow=True) from exc
+            raise _Transient(f"timed out ({type(exc).__name__})", wait_helps=True) from exc
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _Transient(f"connection failed ({type(exc).__name__}: {exc})") from exc
         except httpx.HTTPError as exc:
@@ -268,7 +268,8 @@ def _read_response(
 ) -> Fetched:
     status = response.status_code
     if status in TRANSIENT_STATUS:
-        raise _Transient(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        raise _Transient(f"HTTP {status}", retry_after, wait_helps=status == 429 or retry_after is not None)
     validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
     content_type = response.headers.get("Content-Type")
     if status == 304:

@@ -197,14 +197,14 @@ class _DeadLinks:
     def ask(self, ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome:
         """Still failing (a 404, a 500 again, a refused connection), the run's failed outcome without a
         worker (the next run asks again); answering now, the ref holding its bytes (or their UNCHANGED
-        outcome, when they are stored whole from another URL); no answer in the plan's short try, the ref
-        for the run to fetch with its retries, as every dead link after it (each would hold the command up
-        as long)."""
+        outcome, when they are stored whole from another URL); no answer in the plan's short try, or a
+        server asking for time (429, Retry-After), the ref for the run to fetch with its retries, as every
+        dead link after it (each would hold the command up as long, or ask the same server again)."""
         assert ref.url is not None
         try:
             fetched = fetch(ref.url, ctx.policy, client=ctx.http())
         except FetchGaveUp as exc:
-            if not exc.slow:
+            if not exc.wait_helps:
                 return unread(ref, one_line(exc))
             self._no_answer = True
             return ref

@@ -8,9 +8,10 @@ so a schedule shorter than a run never piles up processes.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,10 +161,6 @@ def serve_schedules(
     )
 
     served = deployments(spec)
-    # The served runs' processes inherit this: a run stopped with the server (Ctrl-C, SIGTERM) had each
-    # report's task log an ERROR with a traceback ("the worker process did not start"). A task fails only
-    # then, or when the run itself fails, which the flow's own log says.
-    os.environ.setdefault(QUIET_TASK_RUNS, "CRITICAL")
     names = [INGEST_DEPLOYMENT, RETRAIN_DEPLOYMENT]
     seconds = serving_elsewhere(names, say)
     if seconds is not None:
@@ -175,6 +172,22 @@ def serve_schedules(
         say(orphans_line(orphans))
     skipped = SkippedRuns(names, say).start()
     try:
-        serve(*served, print_starting_message=False)
+        with _served_runs_quiet():
+            serve(*served, print_starting_message=False)
     finally:
         skipped.stop()
+
+
+@contextlib.contextmanager
+def _served_runs_quiet() -> Iterator[None]:
+    """While serving, the runs' processes (which inherit this process's environment) log no task-run
+    errors: a run stopped with the server (Ctrl-C, SIGTERM) had each report's task log an ERROR with a
+    traceback ("the worker process did not start"). A task fails only then, or when the run itself fails,
+    which the flow's own log says. A setting the operator made stays."""
+    before = os.environ.get(QUIET_TASK_RUNS)
+    os.environ.setdefault(QUIET_TASK_RUNS, "CRITICAL")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(QUIET_TASK_RUNS, None)

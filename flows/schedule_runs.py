@@ -9,10 +9,13 @@ another holds the deployment's slot is cancelled. So:
 - A run left unfinished by a `citsec schedule` that stopped (Ctrl-C or SIGTERM while Prefect's runner was
   submitting it, a machine that went down) keeps the slot: Prefect frees it only when the run's lease
   expires, and never if the server restarted meanwhile, its leases being kept in memory. Every later run
-  is cancelled, and the schedule ingests nothing. `release_orphaned_runs` marks such runs crashed, which
-  gives the slot back: those pending for longer than a runner takes to start one, and those running
-  with no process of this machine running them (a flow run's process carries its id in
-  PREFECT__FLOW_RUN_ID). A run still going in a process the stopped schedule left behind is left alone.
+  is cancelled, and the schedule ingests nothing. Once no other runner serves them, `release_orphaned_runs`
+  marks such runs crashed, which gives the slot back: those pending (no runner is left to start them),
+  and those running with no process of this machine running them (a flow run's process carries its id
+  in PREFECT__FLOW_RUN_ID). A run still going in a process the stopped schedule left behind is left
+  alone, and so is every running run when some flow-run process's environment cannot be read (another
+  user's): any of them may be its run. Two schedules started within one polling period of each other
+  are not told apart: neither has polled yet when the other looks.
 - A run skipped because the previous one was still going: `SkippedRuns` says so, one line each.
 """
 
@@ -23,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import psutil
 
@@ -31,12 +34,10 @@ import psutil
 LIMIT_MESSAGE = "Deployment concurrency limit reached"
 ORPHAN_MESSAGE = "left unfinished by a citsec schedule that stopped; marked crashed by the next one"
 SKIP_POLL_SECONDS = 5.0
-# A runner moves a run from Pending to Running in seconds: one pending longer has no runner.
-PENDING_GRACE = timedelta(seconds=30)
 # A serving runner polls its deployments every PREFECT_RUNNER_POLL_FREQUENCY seconds (10 by default):
 # a poll older than this comes from no runner still going.
 RECENT_POLL = timedelta(seconds=60)
-PAGE = 200  # runs per request: the server's own cap
+MAX_PAGES = 10  # of orphans released at a time (a page is the server's default limit, 200)
 SKIP_LOOKBACK = timedelta(minutes=10)
 
 
@@ -47,8 +48,9 @@ def _deployment_filter(deployments: Collection[str]) -> Any:
 
 
 def _runs_in_states(
-    client: Any, deployments: Collection[str], states: list[Any], offset: int = 0, **filters: Any
+    client: Any, deployments: Collection[str], states: list[Any], **filters: Any
 ) -> list[Any]:
+    """The runs of `deployments` in `states`, newest due first: one page, of the server's size."""
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
     from prefect.client.schemas.sorting import FlowRunSort
 
@@ -58,8 +60,6 @@ def _runs_in_states(
             flow_run_filter=FlowRunFilter(state=state, **filters),
             deployment_filter=_deployment_filter(deployments),
             sort=FlowRunSort.EXPECTED_START_TIME_DESC,
-            limit=PAGE,
-            offset=offset,
         )
     )
 
@@ -72,19 +72,21 @@ def _last_polled(client: Any, deployments: Collection[str]) -> datetime | None:
 
 def serving_elsewhere(deployments: Collection[str], say: Callable[[str], None] = print) -> float | None:
     """How many seconds ago another process polled for runs of `deployments`, when one is serving them
-    now; else None. A poll in the last minute may be a schedule stopped a moment ago: then this waits
-    one polling period (and says so) to see whether another poll comes."""
+    now; else None. A poll in the last few polling periods may be a schedule stopped a moment ago: then
+    this waits a little longer than a runner waits between polls (Prefect's poller waits up to 1.3
+    periods), and says so, to see whether another poll comes."""
     from prefect.client.orchestration import get_client
     from prefect.settings import get_current_settings
 
     period = float(get_current_settings().runner.poll_frequency)
+    recent = max(RECENT_POLL, timedelta(seconds=3 * period))
     with get_client(sync_client=True) as client:
         first = _last_polled(client, deployments)
-        if first is None or datetime.now(UTC) - first > RECENT_POLL:
+        if first is None or datetime.now(UTC) - first > recent:
             return None
         say(f"checking that no other citsec schedule serves this Prefect server (one asked for runs "
             f"{(datetime.now(UTC) - first).total_seconds():.0f} s ago)")
-        time.sleep(period + 3)
+        time.sleep(1.5 * period + 3)
         last = _last_polled(client, deployments)
     if last is None or last <= first:
         return None
@@ -99,53 +101,68 @@ def served_elsewhere_line(seconds: float) -> str:
     )
 
 
-def running_here() -> set[str]:
-    """The flow-run ids this machine's processes are running (their PREFECT__FLOW_RUN_ID), as far as this
-    user may read other processes' environments."""
+class Running(NamedTuple):
+    """The flow runs this machine's processes run (their PREFECT__FLOW_RUN_ID), and whether some flow-run
+    process's environment could not be read (another user's, a hidden /proc): then any run may be one."""
+
+    ids: frozenset[str]
+    unknown: bool
+
+
+def running_here() -> Running:
+    """The flow runs this machine's processes run, as far as this user may tell."""
     ids: set[str] = set()
+    unknown = False
     for process in psutil.process_iter():
         try:
+            if not any("prefect.engine" in part for part in process.cmdline()):
+                continue
             run_id = process.environ().get("PREFECT__FLOW_RUN_ID")
+        except psutil.NoSuchProcess:
+            continue
         except (psutil.Error, OSError):
+            unknown = True
             continue
         if run_id:
             ids.add(run_id)
-    return ids
+    return Running(frozenset(ids), unknown)
 
 
 def release_orphaned_runs(deployments: Collection[str]) -> int:
     """Mark crashed the runs of `deployments` left unfinished with no process going on with them (see
-    the module's note); how many."""
+    the module's note); how many. Called once no other runner serves them (serving_elsewhere): a pending
+    run has no runner to start it."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.responses import SetStateStatus
     from prefect.states import Crashed
 
     unfinished = [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING]
-    alive = running_here()
-    now = datetime.now(UTC)
+    running = running_here()
     released = 0
     with get_client(sync_client=True) as client:
-        offset = 0
-        while True:
-            runs = _runs_in_states(client, deployments, unfinished, offset=offset)
-            left = [run for run in runs if not _orphaned(run, alive, now)]
-            for run in runs:
-                if _orphaned(run, alive, now):
-                    client.set_flow_run_state(run.id, Crashed(message=ORPHAN_MESSAGE), force=True)
-                    released += 1
-            if len(runs) < PAGE:
-                return released
-            offset += len(left)  # the crashed ones leave the filter; the others are skipped over
+        for _ in range(MAX_PAGES):  # each page's orphans leave the filter; the next page holds the rest
+            orphans = [
+                run for run in _runs_in_states(client, deployments, unfinished) if _orphaned(run, running)
+            ]
+            accepted = [
+                client.set_flow_run_state(run.id, Crashed(message=ORPHAN_MESSAGE), force=True).status
+                == SetStateStatus.ACCEPT
+                for run in orphans
+            ]
+            released += sum(accepted)
+            if not orphans or not all(accepted):
+                break
+    return released
 
 
-def _orphaned(run: Any, alive: set[str], now: datetime) -> bool:
+def _orphaned(run: Any, running: Running) -> bool:
+    """Whether a pending or running run has no process here going on with it, as far as one can tell."""
     from prefect.client.schemas.objects import StateType
 
-    if str(run.id) in alive or run.state is None:
+    if run.state is None or str(run.id) in running.ids:
         return False
-    if run.state.type == StateType.PENDING:
-        return now - run.state.timestamp > PENDING_GRACE
-    return True
+    return run.state.type == StateType.PENDING or not running.unknown
 
 
 def orphans_line(count: int) -> str:
@@ -175,7 +192,10 @@ class SkippedRuns:
         self._deployments = list(deployments)
         self._say = say
         self._every = every
-        self._since = datetime.now(UTC)
+        # Runs cancelled since now; those due a while before count too (runs missed while no schedule
+        # served are replayed when serving starts, and the limit may cancel them then).
+        self._started = datetime.now(UTC)
+        self._since = self._started - SKIP_LOOKBACK
         self._seen: dict[Any, datetime] = {}  # run id -> when it was due, for the runs said
         self._names: dict[Any, str] = {}  # deployment id -> name, read when a first run is cancelled
         self._stopped = threading.Event()
@@ -216,8 +236,9 @@ class SkippedRuns:
             found = client.read_deployments(deployment_filter=_deployment_filter(self._deployments))
             self._names = {d.id: d.name for d in found}
         for run in sorted(cancelled, key=_due):
-            message = (run.state.message or "") if run.state is not None else ""
-            if run.id in self._seen or LIMIT_MESSAGE not in message:
+            if run.state is None or run.id in self._seen or LIMIT_MESSAGE not in (run.state.message or ""):
+                continue
+            if run.state.timestamp < self._started:  # cancelled before this schedule served
                 continue
             self._seen[run.id] = _due(run)
             self._say(skipped_line(run, self._names.get(run.deployment_id, "")))

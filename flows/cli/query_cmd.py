@@ -171,14 +171,15 @@ def _program_hint(value: str, stored: dict[str, str]) -> str:
     import difflib
 
     from corpus.filters import fold_name
-    from extractors.tagging.lexicon import load_programs
+    from extractors.tagging.lexicon import load_programs, program_names
 
-    known = dict(stored)  # folded -> as shown
+    asked = {fold_name(name) for name in program_names(value)}  # what was typed, and its program's names
+    known = dict(stored)  # folded -> as shown: the stored names first
     for program in load_programs():
         for name in (program.name, *program.surfaces()):
             known.setdefault(fold_name(name), program.name)
-    close = difflib.get_close_matches(fold_name(value), list(known), n=3, cutoff=0.8)
-    shown = list(dict.fromkeys(known[c] for c in close))
+    close = difflib.get_close_matches(fold_name(value), [k for k in known if k not in asked], n=3, cutoff=0.8)
+    shown = [name for name in dict.fromkeys(known[c] for c in close) if fold_name(name) not in asked]
     if not shown:
         return ""
     return f"; did you mean {' or '.join(repr(name) for name in shown)}?"

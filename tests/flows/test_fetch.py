@@ -94,3 +94,19 @@ def test_retry_after_and_backoff():
     assert backoff_delay(policy, 2, None) == 2.0
     assert backoff_delay(policy, 2, 1.0) == 1.0
     assert Validators().headers() == {}
+
+
+def test_a_fetch_that_gave_up_says_whether_waiting_may_help(site):
+    # A dead link the plan asks again is settled as still dead after one try, unless time may help: a
+    # server that asks for it (429, Retry-After) is left to the run's retries (a code review).
+    from flows.fetch import FetchGaveUp
+
+    policy = FetchPolicy(attempts=1, timeout=0.5)
+    site.add("/slow", body=b"x", delay=2)
+    for path, status in (("/s500", 500), ("/s429", 429), ("/s503", 503)):
+        site.add(path, body=b"", status=status)
+    for path, helps in (("/s500", False), ("/s429", True), ("/s503", False), ("/slow", True)):
+        with pytest.raises(FetchGaveUp) as caught:
+            fetch(site.url(path), policy)
+        assert caught.value.wait_helps is helps, path
+        assert str(caught.value).endswith("(gave up after 1 attempt)"), str(caught.value)

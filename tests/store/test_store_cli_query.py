@@ -417,6 +417,7 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     assert len(json.loads(out)) == 1 and err == ""
     code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Mano Dura", "-f", "json")
     assert json.loads(out) == [] and "no passage names a program 'Mano Dura'" in err
+    assert "did you mean" not in err  # a name spelled right is not offered back (a code review)
     # A misspelled name says which it may be (a user review: --country did, --program did not).
     code, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Plan Colmbia", "-f", "json")
     assert json.loads(out) == []
