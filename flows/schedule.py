@@ -67,7 +67,7 @@ def check_spec(spec: ScheduleSpec, api_url: str | None, registered: Collection[s
     if spec.interval is not None and not (math.isfinite(spec.interval) and spec.interval >= 1):
         # Prefect counts an interval in whole microseconds and a run takes seconds: nan, inf or 1e-9 were
         # a traceback, and half a second a line every half second saying a run was skipped.
-        raise ScheduleError("--interval must be a number of seconds, at least 1")
+        raise ScheduleError("--interval must be a finite number of seconds, at least 1")
     if not spec.sources and not spec.retrain_cron:
         raise ScheduleError("nothing to schedule: give SOURCE... to ingest, or --retrain-cron")
     for expr in (spec.cron, spec.retrain_cron):
@@ -173,9 +173,24 @@ def serve_schedules(
     skipped = SkippedRuns(names, say).start()
     try:
         with _served_runs_quiet():
-            serve(*served, print_starting_message=False)
+            serve(*served, print_starting_message=False, prefetch_seconds=prefetch_seconds(spec))
     finally:
         skipped.stop()
+
+
+# How far ahead Prefect's runner takes the runs coming due (its default): it submits each at once, and a
+# submitted run holds the deployment's one slot.
+RUNNER_PREFETCH = 10.0
+
+
+def prefetch_seconds(spec: ScheduleSpec) -> float:
+    """How far ahead the runner takes runs: Prefect's 10 s, or half an interval shorter than 20 s. With
+    --interval 3 the runner took three or four runs at once, one held the slot and the limit cancelled the
+    others, said as skipped though no run was going (a user review). Runs due between two polls start up
+    to a polling period late instead."""
+    if spec.interval is None:
+        return RUNNER_PREFETCH
+    return min(RUNNER_PREFETCH, spec.interval / 2)
 
 
 @contextlib.contextmanager

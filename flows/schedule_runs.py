@@ -16,7 +16,9 @@ another holds the deployment's slot is cancelled. So:
   alone, and so is every running run when some flow-run process's environment cannot be read (another
   user's): any of them may be its run. Two schedules started within one polling period of each other
   are not told apart: neither has polled yet when the other looks.
-- A run skipped because the previous one was still going: `SkippedRuns` says so, one line each.
+- A run skipped because another held the slot (going, or starting: a flow-run process takes seconds to
+  start, and a runner polling every 10 s takes the runs that fell due meanwhile at once): `SkippedRuns`
+  says so, one line each.
 """
 
 from __future__ import annotations
@@ -175,11 +177,11 @@ def orphans_line(count: int) -> str:
 
 
 def skipped_line(run: Any, deployment: str) -> str:
-    """One line for a run of `deployment` cancelled because the previous one was still going."""
+    """One line for a run of `deployment` cancelled because another held the deployment's one slot."""
     due = run.expected_start_time or run.created
     when = due.astimezone().strftime("%Y-%m-%d %H:%M:%S") if due is not None else "now"
     what = "retrain" if "retrain" in deployment else "run"
-    return f"scheduled {what} due {when} skipped: the previous one was still going"
+    return f"scheduled {what} due {when} skipped: another was going (one at a time)"
 
 
 class SkippedRuns:

@@ -24,7 +24,7 @@ def spec(**changes: object) -> ScheduleSpec:
         ({"interval": None}, API, "exactly one of --cron"),
         ({"interval": 0.0}, API, "at least 1"),
         # a user review: tracebacks after the "serving" line, or a line every half second
-        ({"interval": float("nan")}, API, "--interval must be a number of seconds, at least 1"),
+        ({"interval": float("nan")}, API, "--interval must be a finite number of seconds, at least 1"),
         ({"interval": float("inf")}, API, "at least 1"),
         ({"interval": 1e-9}, API, "at least 1"),
         ({"interval": 0.5}, API, "at least 1"),
@@ -104,3 +104,13 @@ def test_a_run_is_orphaned_only_when_no_process_here_may_run_it() -> None:
     assert _orphaned(running, none_here)
     assert not _orphaned(running, RunningHere(frozenset({str(running.id)}), False))  # a process here runs it
     assert not _orphaned(running, unreadable)  # another user's flow-run process may be running it
+
+
+def test_the_runner_takes_no_more_than_one_run_of_a_short_interval_ahead() -> None:
+    # A user review: with --interval 3 Prefect's runner took the runs due in its next 10 s at once; one held
+    # the one-run slot and the others were cancelled, said as skipped though nothing was going.
+    from flows.schedule import prefetch_seconds
+
+    assert prefetch_seconds(spec(interval=3.0)) == 1.5
+    assert prefetch_seconds(spec(interval=3600.0)) == 10.0
+    assert prefetch_seconds(spec(interval=None, cron="0 6 * * *")) == 10.0
