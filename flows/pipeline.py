@@ -186,6 +186,14 @@ PASSWORD_REQUIRED = "PDF is encrypted (password required)"
 WRONG_PASSWORD = "PDF is encrypted: wrong password"
 
 
+def failed_last_time(corpus: Corpus, url: str) -> bool:
+    """Whether the store's current report from `url` is a failure (a link that could not be fetched: no
+    bytes to ask about conditionally, but worth asking again before a worker, with its tagger and model,
+    starts). One query."""
+    row = corpus.report_by_uri(url)
+    return row is not None and row.status == FAILED
+
+
 def is_stored_complete(
     corpus: Corpus, sha256: str, password_given: bool = False, *, any_reading: bool = False
 ) -> bool:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from flows.fetch import Fetched, FetchError, FetchGaveUp, FetchPolicy, fetch, make_client
 from flows.httpcache import ValidatorCache
 from flows.pipeline import (
-    FAILED,
     UNCHANGED,
     Outcome,
     WorkerContext,
+    failed_last_time,
     is_stored_complete,
     known_outcome,
     may_be_unchanged,
@@ -188,11 +188,9 @@ class _DeadLinks:
         self._no_answer = False  # one link gave no answer in the plan's short try: leave the rest to the run
 
     def failed_before(self, ref: ReportRef) -> bool:
-        """Whether the store's current report from the ref's URL is a failure."""
-        if ref.url is None or self._no_answer:
-            return False
-        row = self._corpus.report_by_uri(ref.url)
-        return row is not None and row.status == FAILED
+        """Whether the store's current report from the ref's URL is a failure (pipeline.failed_last_time),
+        while no dead link has left the plan without an answer."""
+        return ref.url is not None and not self._no_answer and failed_last_time(self._corpus, ref.url)
 
     def ask(self, ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome:
         """Still failing (a 404, a 500 again, a refused connection), the run's failed outcome without a

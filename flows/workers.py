@@ -33,6 +33,7 @@ from flows.pipeline import (
     FAILED,
     Outcome,
     WorkerContext,
+    failed_last_time,
     may_be_unchanged,
     process_report,
     read_report,
@@ -276,18 +277,17 @@ class WorkerPool:
         return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
 
     def _failed_before(self, ref: ReportRef) -> bool:
-        """Whether the store's current report from this link is a failure (a fetch that failed): no bytes
-        to ask about conditionally, but worth asking before a worker, with its tagger and model, starts."""
+        """flows.pipeline.failed_last_time for a link (not a file, nor bytes at hand) on this process's
+        store connection; False on a store hiccup (the worker fetches it, as before)."""
         if ref.url is None or ref.content is not None or ref.path is not None:
             return False
         try:
-            row = self._store.corpus().report_by_uri(ref.url)
+            return failed_last_time(self._store.corpus(), ref.url)
         except WorkerError:
             raise
-        except Exception:  # a store hiccup: the worker fetches it, as before
+        except Exception:
             log.debug("looking up %s before its worker failed", ref.url, exc_info=True)
             return False
-        return row is not None and row.status == FAILED
 
     def _read_first(self, job: Job) -> Outcome | Job:
         """flows.pipeline.read_report in this process, before any worker: the Outcome when it settles the
