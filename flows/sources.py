@@ -138,15 +138,15 @@ def is_report_file(path: Path) -> bool:
     return media_type is not None and path.suffix.lower() in TEXT_SUFFIXES
 
 
-def is_readable_file(path: Path) -> bool:
-    """A file named on its own: a report when named like one or when its bytes are PDF, HTML or text (a
-    transcript.log or notes.rst is read as `citsec extract` reads it); not a Word document, an image, data.
-    Inside a folder text counts only with a text suffix (is_report_file), so code and data are skipped."""
+def is_readable_file(path: Path, head: bytes | None) -> bool:
+    """A file named on its own, whose first bytes are `head` (_head): a report when named like one or
+    when its bytes are PDF, HTML or text (a transcript.log or notes.rst is read as `citsec extract` reads
+    it); not a Word document, an image, data. Inside a folder text counts only with a text suffix
+    (is_report_file), so code and data are skipped."""
     from extractors.sniff import sniff_media_type
 
     if path.suffix.lower() in REPORT_SUFFIXES:
         return True
-    head = _head(path)
     return head is None or sniff_media_type(head) is not None  # unreadable: the worker says why
 
 
@@ -247,12 +247,12 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
         for file in found:
             resolution.add(ReportRef(uri=str(file.resolve()), path=str(file.resolve()), source_id=source_id))
     elif path.is_file():
-        if not is_readable_file(path):
+        head = _head(path)
+        if not is_readable_file(path, head):
             # As a folder's files are skipped (a Word document, a spreadsheet, an image): named on its own,
             # it is the command's mistake to say, not a failed report to store.
             resolution.errors.append(f"{path}: not a report citsec reads (PDF, HTML or text)")
             return
-        head = _head(path)
         if head is not None and looks_like_feed(head):
             # Its links are on the web, and relative ones are relative to where it is served: read as a
             # page it was "no main text found in HTML page".
