@@ -178,8 +178,7 @@ def orphans_line(count: int) -> str:
 
 def skipped_line(run: Any, deployment: str) -> str:
     """One line for a run of `deployment` cancelled because another held the deployment's one slot."""
-    due = run.expected_start_time or run.created
-    when = due.astimezone().strftime("%Y-%m-%d %H:%M:%S") if due is not None else "now"
+    when = _due(run).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     what = "retrain" if "retrain" in deployment else "run"
     return f"scheduled {what} due {when} skipped: another was going (one at a time)"
 

@@ -685,14 +685,21 @@ def test_a_late_copy_of_a_label_given_before_the_reading_was_stored_is_taken_bac
     _assert_current_labels_equal_a_rebuild(store)
 
 
+def _ana_then_bob_on_the_first_reading(store: Corpus) -> int:
+    """The ports report's first reading, its ports passage labeled by ana and then relabeled by bob; the
+    passage's id."""
+    _, (ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
+    store.add_labels(ports, ["enforcement"], annotator="ana")
+    store.add_labels(ports, ["enforcement", "transnational"], annotator="bob")
+    return ports
+
+
 def test_export_history_reaches_back_to_labels_of_older_readings(
     store: Corpus, store_url: str, cli: Cli
 ) -> None:
     # A review: `label export --history` left out the labels a passage was given on the report's older
     # reading before its label came over (the copy keeps only the last one); they stayed in the store.
-    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    store.add_labels(old_ports, ["enforcement"], annotator="ana")
-    store.add_labels(old_ports, ["enforcement", "transnational"], annotator="bob")
+    old_ports = _ana_then_bob_on_the_first_reading(store)
     _, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     store.add_labels(old_ports, ["transnational"], annotator="cy")  # late: comes over too
     store.add_labels(new_ports, [], annotator="dee")
@@ -712,9 +719,7 @@ def test_export_history_reaches_back_to_labels_of_older_readings(
 
 def test_export_history_reaches_back_across_three_readings(store: Corpus, store_url: str, cli: Cli) -> None:
     # A code review: after a third reading a copy's source is a copy itself; the walk stopped there.
-    _, (first, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    store.add_labels(first, ["enforcement"], annotator="ana")
-    store.add_labels(first, ["enforcement", "transnational"], annotator="bob")
+    _ana_then_bob_on_the_first_reading(store)
     stored(store, reading("1.1", (PORTS_READ_BETWEEN, COUNCILS)))
     _, (third, _) = stored(store, reading("1.2", (PORTS, COUNCILS)))
     assert [row.annotator for row in store.label_lineage(third)] == ["ana", "bob"]
@@ -729,9 +734,7 @@ def test_export_history_lists_a_label_once_when_the_older_passage_is_exported_to
     # A code review: an older passage labeled again after its label came over (the new passage has a
     # person's own label, so the late one stays behind) is exported on its own, and its earlier labels
     # were listed twice, under it and under the new passage.
-    _, (old_ports, _) = stored(store, reading("1.0", (PORTS_READ_BEFORE, COUNCILS)))
-    store.add_labels(old_ports, ["enforcement"], annotator="ana")
-    store.add_labels(old_ports, ["enforcement", "transnational"], annotator="bob")
+    old_ports = _ana_then_bob_on_the_first_reading(store)
     _, (new_ports, _) = stored(store, reading("1.1", (PORTS, COUNCILS)))
     store.add_labels(new_ports, [], annotator="dee")
     store.add_labels(old_ports, ["prevention"], annotator="cy")
