@@ -147,7 +147,7 @@ def serve_schedules(
     """Serve the deployments until interrupted; runs fire on the Prefect server's schedule. `registered`:
     the store's registered source names, which the spec's sources may be (check_spec). `say` gets the
     line that serving starts, and a line for runs an earlier schedule left unfinished and for each run
-    skipped while the previous one went on (flows.schedule_runs). ScheduleError when another process
+    skipped while another held the slot (flows.schedule_runs). ScheduleError when another process
     serves the citsec deployments on that server."""
     check_spec(spec, api_url, registered)
     from prefect import serve
