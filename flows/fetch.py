@@ -168,7 +168,8 @@ def unreachable_address(url: str, target: str, policy: FetchPolicy) -> str | Non
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), capped."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None when there is none or
+    it cannot be read. Not capped: fetch() gives up at once on a wait over MAX_RETRY_AFTER."""
     if not value:
         return None
     try:
@@ -178,7 +179,7 @@ def parse_retry_after(value: str | None) -> float | None:
             seconds = parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError):
             return None
-    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+    return max(0.0, seconds)
 
 
 def backoff_delay(policy: FetchPolicy, attempt: int, retry_after: float | None) -> float:
@@ -218,6 +219,14 @@ def fetch(
                 return Fetched(**{**fetched.__dict__, "attempts": attempt + 1})
             except _Transient as exc:
                 last = exc
+                if exc.retry_after is not None and exc.retry_after > MAX_RETRY_AFTER:
+                    # A server that asks for an hour would be asked again and again, 30 s apart, on
+                    # every run; the next run asks again, as it would after any give-up.
+                    raise FetchGaveUp(
+                        f"{url}: {exc}, asked to wait {_duration(exc.retry_after)}, longer than the"
+                        f" {MAX_RETRY_AFTER:g} s citsec waits; the next run asks again",
+                        wait_helps=True,
+                    ) from None
                 if attempt + 1 < policy.attempts:
                     sleep(backoff_delay(policy, attempt, exc.retry_after))
         tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
@@ -225,6 +234,15 @@ def fetch(
     finally:
         if own_client:
             http.close()
+
+
+def _duration(seconds: float) -> str:
+    """3600 -> "1 h", 90 -> "90 s", 7200.5 -> "2 h"."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:.3g} h"
+    if seconds >= 120:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds:.0f} s"
 
 
 def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:

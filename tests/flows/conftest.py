@@ -30,6 +30,7 @@ class Route:
     etag: str | None = None
     last_modified: str | None = None
     redirect: str | None = None
+    retry_after: str | None = None  # a Retry-After header on the failing answers
     hits: int = 0
 
 
@@ -77,6 +78,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 time.sleep(route.delay)
             if route.fail_first:
                 self.send_response(route.fail_first.pop(0))
+                if route.retry_after is not None:
+                    self.send_header("Retry-After", route.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return

@@ -87,13 +87,32 @@ def test_connection_refused_is_one_line():
 
 def test_retry_after_and_backoff():
     assert parse_retry_after("3") == 3.0
-    assert parse_retry_after("9999") == 30.0
+    assert parse_retry_after("9999") == 9999.0  # fetch() gives up on it at once
     assert parse_retry_after("garbage") is None
     policy = FetchPolicy(backoff=0.5)
     assert backoff_delay(policy, 0, None) == 0.5
     assert backoff_delay(policy, 2, None) == 2.0
     assert backoff_delay(policy, 2, 1.0) == 1.0
     assert Validators().headers() == {}
+
+
+def test_a_server_asking_to_wait_longer_than_citsec_waits_is_not_asked_again(site):
+    # A 429 with Retry-After: 3600 was asked 4 times, 30 s apart, on every run (a user review).
+    from flows.fetch import FetchGaveUp
+
+    url = site.add("/busy.pdf", body=b"%PDF-1.4 ok", fail_first=[429, 429, 429, 429], retry_after="3600")
+    slept: list[float] = []
+    with pytest.raises(FetchGaveUp) as caught:
+        fetch(url, FAST, sleep=slept.append)
+    assert site.routes["/busy.pdf"].hits == 1 and slept == []
+    assert caught.value.wait_helps
+    assert str(caught.value) == (
+        f"{url}: HTTP 429, asked to wait 1 h, longer than the 30 s citsec waits; the next run asks again"
+    )
+    # A wait within the cap is waited, as the server asked, and the fetch tried again.
+    url = site.add("/brief.pdf", body=b"%PDF-1.4 ok", fail_first=[503], retry_after="2")
+    assert fetch(url, FAST, sleep=slept.append).content == b"%PDF-1.4 ok"
+    assert slept == [2.0]
 
 
 def test_a_fetch_that_gave_up_says_whether_waiting_may_help(site):
