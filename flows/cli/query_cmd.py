@@ -245,9 +245,12 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
 
 
 def _report_cells(report: ReportRow) -> dict[str, Any]:
-    """A report's table row: its file, and, for an older version (listed under --all), the id of the report
-    that replaced it (JSON keeps the contract's fields)."""
+    """A report's table row: its file, its error without the URL a fetch error starts with (the row names
+    it, and the 60 columns went to the URL and cut the reason off), and, for an older version (listed
+    under --all), the id of the report that replaced it. JSON keeps the contract's fields as stored."""
     row = report.to_json() | {"file": _file_name(report.uri)}
+    if row["error"] and row["error"].startswith(f"{report.uri}: "):
+        row["error"] = row["error"][len(report.uri) + 2 :]
     if report.superseded_by is not None:
         row["status"] = f"{row['status']} (replaced by {report.superseded_by})"
     return row

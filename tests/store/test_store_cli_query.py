@@ -232,6 +232,21 @@ def test_reports_table_names_each_report_by_its_file(
     assert json.loads(out)[0]["title"] is None  # programs read the title as stored
 
 
+@pytest.mark.usefixtures("wide_tables")
+def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The error column (60 wide) was filled by the URL the row already names, and the reason was cut off.
+    url = "https://www.ministerio-de-seguridad.gob.example/informes/2024/balance-anual-de-seguridad.pdf"
+    with Corpus.open(sqlite_url) as corpus:
+        corpus.record_failed_report(url, None, f"{url}: HTTP 404 Not Found")
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url)
+    assert "HTTP 404 Not Found" in out and "ministerio-de-seguridad" not in out, out
+    assert "balance-anual-de-seguridad.pdf" in out  # the file column names it
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--format", "json")
+    assert json.loads(out)[0]["error"] == f"{url}: HTTP 404 Not Found"  # as stored
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
