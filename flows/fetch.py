@@ -31,6 +31,7 @@ TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 30.0  # never sleep longer than this on a server's Retry-After
+TIMED_OUT = "timed out"  # how an error says no answer came in time (see timed_out)
 
 
 class FetchError(Exception):
@@ -182,6 +183,13 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, seconds)
 
 
+def timed_out(error: str) -> bool:
+    """Whether a fetch's error, as stored, says the server gave no answer in time on its last attempt (a
+    link that hangs). The next run gives such a link one attempt, not the policy's four: a hanging link
+    cost four timeouts, two minutes, on every run. A server that answers again is read as before."""
+    return f": {TIMED_OUT} (" in error
+
+
 def backoff_delay(policy: FetchPolicy, attempt: int, retry_after: float | None) -> float:
     """Exponential backoff (base * 2^attempt), or the server's Retry-After when it gave one."""
     if retry_after is not None:
@@ -273,7 +281,7 @@ def _follow(http: httpx.Client, url: str, policy: FetchPolicy, validators: Valid
                     continue
                 return _read_response(response, url, current, policy, started)
         except httpx.TimeoutException as exc:
-            raise _Transient(f"timed out ({type(exc).__name__})", wait_helps=True) from exc
+            raise _Transient(f"{TIMED_OUT} ({type(exc).__name__})", wait_helps=True) from exc
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _Transient(f"connection failed ({type(exc).__name__}: {exc})") from exc
         except httpx.HTTPError as exc:

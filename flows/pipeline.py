@@ -186,12 +186,12 @@ PASSWORD_REQUIRED = "PDF is encrypted (password required)"
 WRONG_PASSWORD = "PDF is encrypted: wrong password"
 
 
-def failed_last_time(corpus: Corpus, url: str) -> bool:
-    """Whether the store's current report from `url` is a failure (a link that could not be fetched: no
-    bytes to ask about conditionally, but worth asking again before a worker, with its tagger and model,
-    starts). One query."""
+def failed_last_time(corpus: Corpus, url: str) -> str | None:
+    """The error of the store's current report from `url` when it is a failure (a link that could not be
+    fetched: no bytes to ask about conditionally, but worth asking again before a worker, with its tagger
+    and model, starts), else None. One query."""
     row = corpus.report_by_uri(url)
-    return row is not None and row.status == FAILED
+    return (row.error or FAILED) if row is not None and row.status == FAILED else None
 
 
 def is_stored_complete(

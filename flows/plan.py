@@ -190,7 +190,9 @@ class _DeadLinks:
     def failed_before(self, ref: ReportRef) -> bool:
         """Whether the store's current report from the ref's URL is a failure (pipeline.failed_last_time),
         while no dead link has left the plan without an answer."""
-        return ref.url is not None and not self._no_answer and failed_last_time(self._corpus, ref.url)
+        if ref.url is None or self._no_answer:
+            return False
+        return failed_last_time(self._corpus, ref.url) is not None
 
     def ask(self, ref: ReportRef, ctx: WorkerContext) -> ReportRef | Outcome:
         """Still failing (a 404, a 500 again, a refused connection), the run's failed outcome without a

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flows.fetch import Fetched, FetchPolicy
+from flows.fetch import Fetched, FetchPolicy, timed_out
 from flows.interrupt import stop_requested
 from flows.limits import LimitedPool, ResourceLimits, WorkerError, extract_limited
 from flows.pipeline import (
@@ -264,8 +264,9 @@ class WorkerPool:
             return settled
         # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker, and
         # one that could not be fetched last time is asked again before one is needed (still dead: none).
-        if may_be_unchanged(job.ref) or job.ref.error is not None or self._failed_before(job.ref):
-            read = self._read_first(job)
+        failure = self._failure_last_time(job.ref)
+        if may_be_unchanged(job.ref) or job.ref.error is not None or failure is not None:
+            read = self._read_first(job, once=failure is not None and timed_out(failure))
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
             job = read
@@ -276,28 +277,33 @@ class WorkerPool:
         error = answer.value if answer.kind != "overrun" else f"processing {answer.value}"
         return Outcome(ref.uri, FAILED, answer.mark, error=error, source_id=ref.source_id)
 
-    def _failed_before(self, ref: ReportRef) -> bool:
+    def _failure_last_time(self, ref: ReportRef) -> str | None:
         """flows.pipeline.failed_last_time for a link (not a file, nor bytes at hand) on this process's
-        store connection; False on a store hiccup (the worker fetches it, as before)."""
+        store connection; None on a store hiccup (the worker fetches it, as before)."""
         if ref.url is None or ref.content is not None or ref.path is not None:
-            return False
+            return None
         try:
             return failed_last_time(self._store.corpus(), ref.url)
         except WorkerError:
             raise
         except Exception:
             log.debug("looking up %s before its worker failed", ref.url, exc_info=True)
-            return False
+            return None
 
-    def _read_first(self, job: Job) -> Outcome | Job:
+    def _read_first(self, job: Job, once: bool = False) -> Outcome | Job:
         """flows.pipeline.read_report in this process, before any worker: the Outcome when it settles the
-        report, else the job holding the changed bytes, which its worker then need not fetch.
+        report, else the job holding the changed bytes, which its worker then need not fetch. `once`: a
+        link that gave no answer in time last run (flows.fetch.timed_out) is asked once, not with the
+        policy's retries.
 
         On a daemon thread, waited for until the pool closes: a fetch here cannot be killed as a worker
         can, and a stopped run must not wait for a server that does not answer."""
         ref = job.resolved(os.environ)
         try:
-            read = _on_daemon_thread(lambda: read_report(ref, self._reading()), self._stopped)
+            ctx = self._reading()
+            if once:
+                ctx = replace(ctx, policy=replace(ctx.policy, attempts=1))
+            read = _on_daemon_thread(lambda: read_report(ref, ctx), self._stopped)
         except WorkerError:
             raise
         except Exception:  # a bug, a store hiccup: the worker reads it as before and says what went wrong

@@ -118,7 +118,7 @@ def test_a_server_asking_to_wait_longer_than_citsec_waits_is_not_asked_again(sit
 def test_a_fetch_that_gave_up_says_whether_waiting_may_help(site):
     # A dead link the plan asks again is settled as still dead after one try, unless time may help: a
     # server that asks for it (429, Retry-After) is left to the run's retries (a code review).
-    from flows.fetch import FetchGaveUp
+    from flows.fetch import FetchGaveUp, timed_out
 
     policy = FetchPolicy(attempts=1, timeout=0.5)
     site.add("/slow", body=b"x", delay=2)
@@ -129,3 +129,6 @@ def test_a_fetch_that_gave_up_says_whether_waiting_may_help(site):
             fetch(site.url(path), policy)
         assert caught.value.wait_helps is helps, path
         assert str(caught.value).endswith("(gave up after 1 attempt)"), str(caught.value)
+        # Only a link that gave no answer in time is asked once the next run (timed_out reads the error
+        # as the store keeps it).
+        assert timed_out(str(caught.value)) is (path == "/slow"), path

@@ -333,3 +333,25 @@ def test_the_pool_asks_a_dead_link_again_without_a_worker(site, samples_dir, db_
         assert isinstance(answered, Job) and answered.ref.content  # its worker gets the bytes
     finally:
         pool.close()
+
+
+def test_a_link_that_gave_no_answer_in_time_last_run_is_asked_once(site, db_url):
+    # A user review: a link that hangs cost four timeouts (two minutes with the default policy) on every
+    # scheduled run. One that gave no answer in time last run is asked once; one that answered an error
+    # (a 503) is asked with the retries, as a server that is restarting may answer the next.
+    hangs, down = site.url("/r/hangs.pdf"), site.url("/r/down.pdf")
+    site.add("/r/hangs.pdf", body=b"%PDF-1.4", content_type="application/pdf", delay=1.0)
+    site.add("/r/down.pdf", status=503)
+    with Corpus.open(db_url) as corpus:  # as the run before stored them (flows.fetch's messages)
+        for url, error in ((hangs, "timed out (ReadTimeout)"), (down, "HTTP 503")):
+            corpus.record_failed_report(url, None, f"{url}: {error} (gave up after 3 attempts)")
+    pool = WorkerPool(1, WorkerConfig(db_url, FetchPolicy(timeout=0.3, attempts=3, backoff=0.01)))
+    try:
+        hung = pool.run(Job(ReportRef(uri=hangs, url=hangs)))
+        assert hung.error == f"{hangs}: timed out (ReadTimeout) (gave up after 1 attempt)"
+        answered = pool.run(Job(ReportRef(uri=down, url=down)))
+        assert answered.error == f"{down}: HTTP 503 (gave up after 3 attempts)"
+        assert pool._pool._host is None  # no worker host was started
+    finally:
+        pool.close()
+    assert (site.routes["/r/hangs.pdf"].hits, site.routes["/r/down.pdf"].hits) == (1, 3)
