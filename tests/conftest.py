@@ -13,8 +13,10 @@ unreachable the PostgreSQL half is skipped, unless CITSEC_REQUIRE_PG=1 (CI), whi
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import os
+import pickle
 import socket
 import tempfile
 import uuid
@@ -68,6 +70,37 @@ def shared_dir() -> Path:
     if not (SHARED / "reports").is_dir():
         pytest.skip(f"real material not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def real_report(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """extract_path of a report in ../shared/reports, once per test run: several test files read the same
+    long reports (a UNODC report takes 20 s here), on either xdist worker. The first worker to ask reads
+    it and leaves its pickle in the run's shared temporary folder; another waits on its lock and loads it.
+    The documents are shared: tests must not change them."""
+    from extractors import extract_path
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder all workers of this run share
+    folder = root / "real-reports"
+    folder.mkdir(exist_ok=True)
+    read: dict[str, Any] = {}
+
+    def extracted(name: str) -> Any:
+        if name not in read:
+            pickled = folder / f"{name}.pickle"
+            with open(folder / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if not pickled.exists():
+                    data = pickle.dumps(extract_path(shared_dir / "reports" / name))
+                    partial = pickled.with_suffix(".partial")
+                    partial.write_bytes(data)
+                    partial.replace(pickled)
+                read[name] = pickle.loads(pickled.read_bytes())
+        return read[name]
+
+    return extracted
 
 
 @functools.cache

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from extractors import extract_path
+from extractors import ExtractedDocument, extract_path
 from extractors.document import Passage
 from extractors.references import (
     REFERENCE_KIND,
@@ -163,9 +164,9 @@ def test_the_bundled_sample_ends_with_its_reference_list() -> None:
     ],
 )
 def test_real_reference_lists(
-    shared_dir: Path, name: str, first_entry: str, after: str | None, size: int
+    real_report: Callable[[str], ExtractedDocument], name: str, first_entry: str, after: str | None, size: int
 ) -> None:
-    passages = extract_path(shared_dir / "reports" / name).passages
+    passages = real_report(name).passages
     start = next(i for i, p in enumerate(passages) if p.kind == "reference")
     assert is_references_heading(passages[start].text.split("\n")[0])
     assert passages[start].text.split("\n", 1)[1].startswith(first_entry)

@@ -3,11 +3,11 @@ far-away countries labelling the rows of a table fragment without a header."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from extractors import extract_path
+from extractors import ExtractedDocument
 from extractors.tagging import Tagger, Tags
 
 PND = "Plan Nacional de Desarrollo"
@@ -105,10 +105,12 @@ def test_tables_that_say_their_rows_are_countries_keep_them(
     assert _tag(tagger, text, lang).countries == expected
 
 
-def test_unodc_eradication_points_named_after_countries_are_not_countries(shared_dir: Path) -> None:
+def test_unodc_eradication_points_named_after_countries_are_not_countries(
+    real_report: Callable[[str], ExtractedDocument],
+) -> None:
     # The 2012 report's table of eradication points by department splits into passages; those without a
     # header kept Ecuador, Mali, Malta, Afghanistan and Myanmar, and one with a header kept Brazil.
-    doc = extract_path(shared_dir / "reports" / "unodc_gme_Informe_GME_2012.pdf")
+    doc = real_report("unodc_gme_Informe_GME_2012.pdf")
     tags = Tagger(use_statistical=False).tag([p.text for p in doc.passages], [p.lang for p in doc.passages])
     found = {code for t in tags for code in t.countries}
     assert not found & {"EC", "ML", "MT", "AF", "MM", "BR"}  # and "Brasil Norte", "Brasil Sur"
