@@ -31,7 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 
 fuzz: $(STAMP)
-	CITSEC_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_fuzz.py
+	CITSEC_FUZZ_EXAMPLES=5000 CITSEC_FUZZ_CHAINS=1000 $(BIN)/python -m pytest -n 2 -q tests/test_fuzz.py \
+		tests/labels/test_late_label_orders.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
