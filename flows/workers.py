@@ -264,9 +264,12 @@ class WorkerPool:
             return settled
         # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker, and
         # one that could not be fetched last time is asked again before one is needed (still dead: none).
-        failure = self._failure_last_time(job.ref)
-        if may_be_unchanged(job.ref) or job.ref.error is not None or failure is not None:
-            read = self._read_first(job, once=failure is not None and timed_out(failure))
+        read_first, once = may_be_unchanged(job.ref) or job.ref.error is not None, False
+        if not read_first:  # looked up only then: a store slow to answer holds up no other report's read
+            failure = self._failure_last_time(job.ref)
+            read_first, once = failure is not None, failure is not None and timed_out(failure)
+        if read_first:
+            read = self._read_first(job, once)
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
             job = read
@@ -300,10 +303,7 @@ class WorkerPool:
         can, and a stopped run must not wait for a server that does not answer."""
         ref = job.resolved(os.environ)
         try:
-            ctx = self._reading()
-            if once:
-                ctx = replace(ctx, policy=replace(ctx.policy, attempts=1))
-            read = _on_daemon_thread(lambda: read_report(ref, ctx), self._stopped)
+            read = _on_daemon_thread(lambda: read_report(ref, self._reading(once)), self._stopped)
         except WorkerError:
             raise
         except Exception:  # a bug, a store hiccup: the worker reads it as before and says what went wrong
@@ -314,9 +314,10 @@ class WorkerPool:
         # The job's own ref, not the one read: that holds the source's password, which never travels.
         return replace(job, ref=replace(job.ref, content=read.content, validators=read.validators))
 
-    def _reading(self) -> WorkerContext:
+    def _reading(self, once: bool = False) -> WorkerContext:
         """read_report's context in this process, made once for every thread: a client, and the store,
-        which connects on its first look-up (_Store: without this lock, which close() takes)."""
+        which connects on its first look-up (_Store: without this lock, which close() takes). `once`: the
+        same, fetching with one attempt."""
         with self._reader_lock:
             if self._stopped.is_set():
                 raise WorkerError(POOL_CLOSED)
@@ -325,7 +326,8 @@ class WorkerPool:
 
                 policy = self.config.policy
                 self._reader = WorkerContext(self._is_known, policy, client=make_client(policy))
-            return self._reader
+            reader = self._reader
+        return replace(reader, policy=replace(reader.policy, attempts=1)) if once else reader
 
     def _is_known(self, sha256: str, **options: Any) -> bool:
         if self._stopped.is_set():  # a read the pool stopped waiting for looks nothing up
