@@ -9,6 +9,9 @@ included, to the policy's deadline, and go through the proxy the environment nam
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +46,8 @@ class FetchGaveUp(FetchError):
     than the policy's deadline. A more patient policy (the run's, after the plan's one short try) may get
     it; a 404, a refused address or an oversized body would fail again. `wait_helps`: the last attempt
     got no answer in time (a timeout, the deadline) or the server asked to be asked later (429, a
-    Retry-After), as against an answer that was an error (a 503, a connection refused), at once."""
+    Retry-After), as against an answer that was an error (a 503, a connection refused), at once, or a
+    server that asked for longer than MAX_RETRY_AFTER (no policy here waits that long)."""
 
     def __init__(self, message: str, wait_helps: bool = False) -> None:
         super().__init__(message)
@@ -177,17 +181,24 @@ def parse_retry_after(value: str | None) -> float | None:
         seconds = float(value)
     except ValueError:
         try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+            when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-    return max(0.0, seconds)
+        if when.tzinfo is None:  # "-0000": UTC, by RFC 5322, not this machine's time zone
+            when = when.replace(tzinfo=dt.UTC)
+        seconds = when.timestamp() - time.time()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+_TIMED_OUT_ERROR = re.compile(rf": {TIMED_OUT} \((?!PoolTimeout)\w+\) \(gave up after \d+ attempts?\)$")
 
 
 def timed_out(error: str) -> bool:
     """Whether a fetch's error, as stored, says the server gave no answer in time on its last attempt (a
-    link that hangs). The next run gives such a link one attempt, not the policy's four: a hanging link
-    cost four timeouts, two minutes, on every run. A server that answers again is read as before."""
-    return f": {TIMED_OUT} (" in error
+    link that hangs; not a local PoolTimeout). The next run gives such a link one attempt, not the
+    policy's `attempts`: a hanging link cost four timeouts, two minutes, on every run. A server that
+    answers again is read as before."""
+    return _TIMED_OUT_ERROR.search(error) is not None
 
 
 def backoff_delay(policy: FetchPolicy, attempt: int, retry_after: float | None) -> float:
@@ -229,11 +240,11 @@ def fetch(
                 last = exc
                 if exc.retry_after is not None and exc.retry_after > MAX_RETRY_AFTER:
                     # A server that asks for an hour would be asked again and again, 30 s apart, on
-                    # every run; the next run asks again, as it would after any give-up.
+                    # every run; the next run asks again, as it would after any give-up. Not
+                    # `wait_helps`: the run's policy would wait no longer than the plan's.
                     raise FetchGaveUp(
                         f"{url}: {exc}, asked to wait {_duration(exc.retry_after)}, longer than the"
-                        f" {MAX_RETRY_AFTER:g} s citsec waits; the next run asks again",
-                        wait_helps=True,
+                        f" {MAX_RETRY_AFTER:g} s citsec waits; the next run asks again"
                     ) from None
                 if attempt + 1 < policy.attempts:
                     sleep(backoff_delay(policy, attempt, exc.retry_after))
@@ -245,12 +256,15 @@ def fetch(
 
 
 def _duration(seconds: float) -> str:
-    """3600 -> "1 h", 90 -> "90 s", 7200.5 -> "2 h"."""
+    """3600 -> "1 h", 90 -> "90 s", 30.2 -> "31 s" (never rounded down to the limit it is over), 86400*3 ->
+    "3 days"."""
+    if seconds >= 2 * 86400:
+        return f"{round(seconds / 86400)} days"
     if seconds >= 3600:
-        return f"{seconds / 3600:.3g} h"
+        return f"{round(seconds / 3600)} h"
     if seconds >= 120:
-        return f"{seconds / 60:.3g} min"
-    return f"{seconds:.0f} s"
+        return f"{round(seconds / 60)} min"
+    return f"{math.ceil(seconds)} s"
 
 
 def _fetch_once(http: httpx.Client, url: str, policy: FetchPolicy, validators: Validators) -> Fetched:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from email.utils import format_datetime
+
 import pytest
 
 from flows.fetch import FetchError, FetchPolicy, Validators, backoff_delay, fetch, parse_retry_after
@@ -89,6 +92,14 @@ def test_retry_after_and_backoff():
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("9999") == 9999.0  # fetch() gives up on it at once
     assert parse_retry_after("garbage") is None
+    assert parse_retry_after("inf") is None and parse_retry_after("nan") is None
+    # An HTTP date: in an hour, and one with "-0000", UTC whatever this machine's zone (a code review).
+    in_an_hour = parse_retry_after(format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
+    assert in_an_hour is not None and 3590 < in_an_hour <= 3600
+    naive = format_datetime(dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1))
+    assert naive.endswith("-0000")
+    assert abs((parse_retry_after(naive) or 0) - in_an_hour) < 5
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # past: ask again now
     policy = FetchPolicy(backoff=0.5)
     assert backoff_delay(policy, 0, None) == 0.5
     assert backoff_delay(policy, 2, None) == 2.0
@@ -105,10 +116,14 @@ def test_a_server_asking_to_wait_longer_than_citsec_waits_is_not_asked_again(sit
     with pytest.raises(FetchGaveUp) as caught:
         fetch(url, FAST, sleep=slept.append)
     assert site.routes["/busy.pdf"].hits == 1 and slept == []
-    assert caught.value.wait_helps
+    assert not caught.value.wait_helps  # the run's policy waits no longer: the plan settles it (a review)
     assert str(caught.value) == (
         f"{url}: HTTP 429, asked to wait 1 h, longer than the 30 s citsec waits; the next run asks again"
     )
+    from flows.fetch import _duration
+
+    waits = (30.2, 90, 150, 5400, 3 * 86400)
+    assert [_duration(s) for s in waits] == ["31 s", "90 s", "2 min", "2 h", "3 days"]
     # A wait within the cap is waited, as the server asked, and the fetch tried again.
     url = site.add("/brief.pdf", body=b"%PDF-1.4 ok", fail_first=[503], retry_after="2")
     assert fetch(url, FAST, sleep=slept.append).content == b"%PDF-1.4 ok"
@@ -132,3 +147,6 @@ def test_a_fetch_that_gave_up_says_whether_waiting_may_help(site):
         # Only a link that gave no answer in time is asked once the next run (timed_out reads the error
         # as the store keeps it).
         assert timed_out(str(caught.value)) is (path == "/slow"), path
+    # The URL's own words are not the error's; a PoolTimeout is this machine's, not the server's.
+    assert not timed_out("http://x.org/: timed out (ReadTimeout) (gave up after 4 attempts)/: HTTP 404")
+    assert not timed_out("http://x.org/a.pdf: timed out (PoolTimeout) (gave up after 4 attempts)")
