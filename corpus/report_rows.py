@@ -47,9 +47,14 @@ def _numbers(version: str) -> tuple[int, ...]:
 
 
 def one_line(message: str) -> str:
-    """Errors are stored as one line, short enough to print in a table."""
+    """Errors are stored as one line, short enough to print in a table. A longer one loses its middle, not
+    its end, where the reason is: a fetch error starts with its URL, and a signed link of 500 characters
+    left nothing of "timed out" or "HTTP 404"."""
     line = " ".join(str(message).split())
-    return line if len(line) <= _MAX_ERROR_CHARS else line[: _MAX_ERROR_CHARS - 1] + "…"
+    if len(line) <= _MAX_ERROR_CHARS:
+        return line
+    tail = _MAX_ERROR_CHARS // 2
+    return f"{line[: _MAX_ERROR_CHARS - tail - 3]} … {line[-tail:]}"
 
 
 def check_report(report: NewReport) -> None:

@@ -249,11 +249,23 @@ def _report_cells(report: ReportRow) -> dict[str, Any]:
     it, and the 60 columns went to the URL and cut the reason off), and, for an older version (listed
     under --all), the id of the report that replaced it. JSON keeps the contract's fields as stored."""
     row = report.to_json() | {"file": _file_name(report.uri)}
-    if row["error"] and row["error"].startswith(f"{report.uri}: "):
-        row["error"] = row["error"][len(report.uri) + 2 :]
+    if row["error"]:
+        row["error"] = _without_uri(row["error"], report.uri)
     if report.superseded_by is not None:
         row["status"] = f"{row['status']} (replaced by {report.superseded_by})"
     return row
+
+
+def _without_uri(error: str, uri: str) -> str:
+    """A fetch error without the URI it starts with, also when the store cut a long one in the middle
+    (corpus.report_rows.one_line: "https://host/sta … ng/end.pdf: HTTP 404 Not Found")."""
+    if error.startswith(f"{uri}: "):
+        return error[len(uri) + 2 :]
+    head, cut, tail = error.partition(" … ")
+    end_of_uri, colon, reason = tail.partition(": ")
+    if cut and colon and uri.startswith(head) and uri.endswith(end_of_uri):
+        return reason
+    return error
 
 
 def _file_name(uri: str) -> str:

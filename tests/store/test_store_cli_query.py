@@ -16,6 +16,7 @@ from storedata import fill
 
 from corpus import Corpus, PassageFilter
 from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter
+from flows.fetch import timed_out
 
 
 @pytest.fixture
@@ -245,6 +246,16 @@ def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
     assert "balance-anual-de-seguridad.pdf" in out  # the file column names it
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--format", "json")
     assert json.loads(out)[0]["error"] == f"{url}: HTTP 404 Not Found"  # as stored
+    # A signed link of 600 characters: the store cuts the error's middle, and its end still says why.
+    signed = "https://bucket.s3.example/informe.pdf?X-Amz-Signature=" + "a" * 600
+    with Corpus.open(sqlite_url) as corpus:
+        error = f"{signed}: timed out (ReadTimeout) (gave up after 4 attempts)"
+        corpus.record_failed_report(signed, None, error)
+        (stored,) = [row for row in corpus.reports() if row.uri == signed]
+    assert stored.error is not None and len(stored.error) <= 500
+    assert timed_out(stored.error)  # so the next run asks it once (flows.workers)
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url)
+    assert "timed out (ReadTimeout)" in out and "X-Amz" not in out, out
 
 
 @pytest.mark.parametrize(
