@@ -46,6 +46,16 @@ PG_ADMIN_URL = os.environ.get("CITSEC_TEST_PG_URL", "postgresql://postgres@127.0
 REQUIRE_PG = os.environ.get("CITSEC_REQUIRE_PG") == "1"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (make test, CI), tests marked slow (half a minute and more here) run first
+    and the rest in their order: that mode hands tests to the workers in collection order as they free
+    up, so the long ones start early and short ones fill in around them, rather than one starting last
+    and running on alone. Not under plain `-n` (`--dist load` sends each worker a block of consecutive
+    tests at the start: every slow test would land on one) nor without xdist (fast feedback first)."""
+    if config.getoption("loadgroup", default=False):  # xdist sets it on its workers, where they collect
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Host names the resolver answers as the test says (socket.getaddrinfo patched): a list of addresses,

@@ -70,6 +70,7 @@ def test_tables_and_short_fragments_are_in_the_report_language(real_report: Real
     assert {p.lang for p in doc.passages} == {"es"}
 
 
+@pytest.mark.slow
 def test_short_passages_read_as_the_neighbouring_language_take_the_report_s(real_report: RealReport) -> None:
     # The IPEA cover (its title in capitals, then the authors) was stored as Spanish in a Portuguese
     # report, so a Portuguese search or `--lang pt` missed it; the UNODC 2012 report's table headers and
@@ -106,6 +107,7 @@ def test_short_spanish_report(real_report: RealReport) -> None:
     assert all(doc.text[p.char_start : p.char_end] == p.text for p in doc.passages)
 
 
+@pytest.mark.slow
 def test_kast_programme_not_dated_by_its_body(real_report: RealReport) -> None:
     # It got 2019-10-18, a date its first text page mentions; its covers are images and the file says 2021-08.
     doc = real_report("chile2025_programa_kast_es.pdf")

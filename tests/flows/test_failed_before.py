@@ -34,6 +34,7 @@ def _text_pdf(path: Path, text: str) -> None:
     pdf.save()
 
 
+@pytest.mark.slow
 def test_the_summary_counts_unchanged_reports_that_failed_before(folder: Path, db_url: str) -> None:
     # A copy of a broken file in the same run: its bytes fail in this run, not before it.
     (folder / "bad-copy.pdf").write_bytes((folder / "bad.pdf").read_bytes())

@@ -46,6 +46,7 @@ def test_ingest_registered_source_prints_summary(tmp_path, samples_dir, db_url, 
     assert out.strip() == ""
 
 
+@pytest.mark.slow
 def test_ingest_behind_a_proxy_still_reaches_its_own_prefect_api(
     tmp_path, samples_dir, db_url, capsys, monkeypatch
 ):

@@ -276,6 +276,7 @@ def test_check_scheduler_lets_a_scheduler_and_other_schemes_through():
 # 5. A registered name that is also a folder here silently ingested the registered source's location.
 
 
+@pytest.mark.slow
 def test_a_registered_name_shadowing_a_local_folder_is_said(tmp_path, db_url, capsys, monkeypatch):
     for folder, words in (("r1", "prisons"), ("r2", "schools")):
         (tmp_path / folder).mkdir()

@@ -28,6 +28,7 @@ def _copy_samples(samples_dir: Path, target: Path, names: tuple[str, ...]) -> Pa
     return target
 
 
+@pytest.mark.slow
 def test_flow_over_folder_stores_every_report_then_skips_them(tmp_path, samples_dir, db_url):
     first = run_ingest([str(samples_dir)], db_url=db_url, workers=2)
     assert (first.new, first.unchanged, first.failed) == (6, 0, 0), first.errors
@@ -46,6 +47,7 @@ def test_flow_over_folder_stores_every_report_then_skips_them(tmp_path, samples_
     assert (second.new, second.unchanged, second.failed, second.passages) == (0, 6, 0, 0)
 
 
+@pytest.mark.slow
 def test_changed_file_becomes_new_version(tmp_path, samples_dir, db_url, capsys):
     from flows.cli import main
 
@@ -211,6 +213,7 @@ def test_ingest_reads_each_passage_in_its_report(tmp_path, samples_dir, db_url):
     assert any(r.scores != pytest.approx(a.scores, abs=1e-3) for r, a in zip(rows, alone, strict=True))
 
 
+@pytest.mark.slow
 def test_reports_read_by_an_older_release_are_read_again(tmp_path, samples_dir, db_url, capsys):
     """After an upgrade whose extractors read reports differently, the same folder again re-reads them:
     new passages in place of the old reading, a person's labels kept, the failure tried again."""

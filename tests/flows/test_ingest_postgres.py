@@ -15,6 +15,7 @@ MODEL = "flows-test-model"
 
 
 @pytest.mark.pg
+@pytest.mark.slow
 def test_postgres_ingest_versions_and_reruns(tmp_path, samples_dir, model_store, pg_store_url, monkeypatch):
     monkeypatch.setenv("CITSEC_CACHE_DIR", str(tmp_path / "cache"))
     copy_model(model_store, pg_store_url, MODEL)

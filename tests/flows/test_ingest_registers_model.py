@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from cli_runner import run_cli
 
 from corpus import Corpus, PassageFilter
@@ -57,6 +58,7 @@ def test_unchanged_run_neither_loads_nor_registers_a_model(tmp_path, samples_dir
     assert (summary.new, summary.unchanged, summary.failed) == (0, 1, 0)
 
 
+@pytest.mark.slow
 def test_report_an_older_run_stored_without_predictions_is_completed(tmp_path, samples_dir, db_url):
     """Before a report and its predictions were one transaction, a run killed between the two left this."""
     from sqlalchemy import delete

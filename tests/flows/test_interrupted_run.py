@@ -58,6 +58,7 @@ def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psu
     [((), SLOW_COPIES), (("--no-prefect",), SLOW_COPIES_WITHOUT_PREFECT)],
     ids=["prefect", "no-prefect"],
 )
+@pytest.mark.slow
 def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, shared_dir, db_url, options, copies):
     folder = tmp_path / "in"
     total = _slow_folder(shared_dir, folder, copies)

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from ingest_folders import count_rows, sample_copies
 
 from corpus import Corpus, PassageFilter
@@ -19,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 COPIES = 1
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_leaves_no_partial_report(tmp_path, samples_dir, db_url):
     folder = tmp_path / "in"
     total = sample_copies(samples_dir, folder, COPIES)

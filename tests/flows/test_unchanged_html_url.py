@@ -108,6 +108,7 @@ def test_resolution_does_not_look_at_a_page_the_store_holds(site):
     assert (ref.uri, ref.content, ref.is_source, ref.assumed_report) == (url, None, True, True)
 
 
+@pytest.mark.slow
 def test_a_page_that_became_a_feed_fails_once_then_is_read_as_a_feed(site, samples_dir, db_url):
     page = site.add("/news", body=(samples_dir / PAGE).read_bytes(), content_type=HTML, last_modified=MONDAY)
     _first_ingest(page, db_url)
@@ -153,6 +154,7 @@ def test_a_feeds_landing_page_is_still_read_for_the_pdfs_it_links_to_now(site, s
         assert corpus.report_by_uri(second_pdf) is not None and corpus.report_by_uri(first_pdf) is not None
 
 
+@pytest.mark.slow
 def test_an_unchanged_feed_is_planned_a_request_per_url_and_a_changed_one_is_not_fetched_twice(
     tmp_path, site, samples_dir, db_url
 ):

@@ -220,6 +220,7 @@ def test_a_url_whose_bytes_failed_is_asked_conditionally_and_needs_no_worker(tmp
     assert dict(asked)["/r/broken.pdf"].get("If-None-Match") == '"b-1"'
 
 
+@pytest.mark.slow
 def test_a_feeds_dead_link_is_asked_again_by_the_plan_and_starts_no_worker_host(
     tmp_path, site, samples_dir, db_url
 ):

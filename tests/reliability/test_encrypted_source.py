@@ -71,6 +71,7 @@ def _report(db_url: str, capsys: pytest.CaptureFixture[str]) -> dict:
     return rows[0]
 
 
+@pytest.mark.slow
 def test_registered_source_password_env_opens_its_encrypted_pdfs(
     tmp_path, db_url, citsec, capsys, monkeypatch
 ):
@@ -155,6 +156,7 @@ def test_encrypted_pdf_failed_before_its_source_had_a_password_is_retried(tmp_pa
     assert (third.new, third.failed, third.unchanged) == (0, 0, 2), third.errors
 
 
+@pytest.mark.slow
 def test_encrypted_pdf_that_failed_with_a_wrong_password_is_retried_with_the_corrected_one(
     tmp_path, db_url, monkeypatch
 ):
