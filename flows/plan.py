@@ -54,11 +54,12 @@ class _Unsettled(Exception):
 class _PlanFetches:
     """The fetcher the plan resolves feeds and new pages with, remembering what it fetched (the run then
     does not download it again: WorkerPool.prefetched). A fetch that gave up ends the plan (_Unsettled);
-    one that failed for good (a 404, a refused address) is a failed report, as in the run."""
+    one that failed for good (a 404, a refused address) is a failed report, as in the run, and is
+    remembered too: the run takes the failure rather than ask a dead feed a second time."""
 
     def __init__(self, policy: FetchPolicy) -> None:
         self.policy = policy
-        self.fetched: dict[str, Fetched] = {}
+        self.fetched: dict[str, Fetched | FetchError] = {}
         self._client: httpx.Client | None = None
 
     def __call__(self, url: str) -> Fetched:
@@ -68,6 +69,9 @@ class _PlanFetches:
             fetched = fetch(url, self.policy, client=self._client)
         except FetchGaveUp as exc:
             raise _Unsettled(str(exc)) from None
+        except FetchError as exc:
+            self.fetched[url] = exc
+            raise
         self.fetched[url] = fetched
         return fetched
 
@@ -82,14 +86,14 @@ class LocalPlan:
     the sources resolved to, the sources that resolved to nothing (one line each), the reports not yet
     stored whole, largest first (a changed remote one, or a page fetched to resolve a feed, holding its
     bytes), the outcomes of the URLs it asked and found unchanged, or still dead, which the run takes
-    instead of asking again (WorkerPool.already_read), and the feeds and pages it fetched, by URL (which
-    the run resolves from: WorkerPool.prefetched)."""
+    instead of asking again (WorkerPool.already_read), and the feeds and pages it fetched, or failed to
+    for good, by URL (which the run resolves from: WorkerPool.prefetched)."""
 
     resolved: int
     errors: list[str]
     todo: list[ReportRef]
     read_urls: list[Outcome] = field(default_factory=list)
-    fetched: dict[str, Fetched] = field(default_factory=dict)
+    fetched: dict[str, Fetched | FetchError] = field(default_factory=dict)
 
     @property
     def nothing_to_process(self) -> bool:

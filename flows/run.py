@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from flows.fetch import Fetched, FetchPolicy, fetch, make_client
+from flows.fetch import Fetched, FetchError, FetchPolicy, fetch, make_client
 from flows.httpcache import Remembered, ValidatorCache
 from flows.interrupt import check_stop
 from flows.pipeline import (
@@ -39,6 +39,8 @@ from flows.sources import RegisteredSource, ReportRef, Resolution, StoredReport,
 from flows.workers import Job, WorkerConfig, close_pool, head_start_began, open_pool, take_prefetched
 
 if TYPE_CHECKING:
+    import httpx
+
     from corpus import Corpus, IngestRunRow
 
 log = logging.getLogger(__name__)
@@ -231,13 +233,16 @@ def resolve_with_store(
     registered = registered_sources(corpus)
     stored = stored_report_urls(corpus, remembered or ValidatorCache(Settings.from_env().cache_dir).get)
 
-    def prefetched(url: str) -> Fetched | None:
-        return take_prefetched(url, config) if config is not None else None
+    def fetch_once(url: str, client: httpx.Client) -> Fetched:
+        planned = take_prefetched(url, config) if config is not None else None
+        if isinstance(planned, FetchError):
+            raise planned  # a feed that answered 404 seconds ago is not asked again
+        return planned or fetch(url, policy, client=client)
 
     with make_client(policy) as client:
         return resolve_sources(
-            sources, registered, lambda url: prefetched(url) or fetch(url, policy, client=client),
-            policy=policy, stored_report=stored,
+            sources, registered, functools.partial(fetch_once, client=client), policy=policy,
+            stored_report=stored,
         )
 
 

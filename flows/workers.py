@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flows.fetch import Fetched, FetchPolicy, timed_out
+from flows.fetch import Fetched, FetchError, FetchPolicy, timed_out
 from flows.interrupt import stop_requested
 from flows.limits import LimitedPool, ResourceLimits, WorkerError, extract_limited
 from flows.pipeline import (
@@ -204,7 +204,7 @@ class WorkerPool:
         # When the first report was begun ahead of its run (head_start): the run's work began then.
         self.began: dt.datetime | None = None
         # Feeds and pages `citsec ingest`'s plan fetched to resolve its sources, by URL (take_prefetched).
-        self._prefetched: dict[str, Fetched] = {}
+        self._prefetched: dict[str, Fetched | FetchError] = {}
 
     def start(self) -> WorkerPool:
         """Start the host now: it imports and loads the model while the caller starts Prefect."""
@@ -229,13 +229,13 @@ class WorkerPool:
         with self._early_lock:
             self._already_read.update((outcome.uri, outcome) for outcome in outcomes)
 
-    def prefetched(self, fetched: Mapping[str, Fetched]) -> None:
-        """Feeds and pages fetched to plan the run: its resolution takes each once instead of fetching it
-        again (take_prefetched)."""
+    def prefetched(self, fetched: Mapping[str, Fetched | FetchError]) -> None:
+        """Feeds and pages fetched to plan the run, or that failed for good then: its resolution takes each
+        once instead of fetching it again (take_prefetched)."""
         with self._early_lock:
             self._prefetched.update(fetched)
 
-    def take_prefetched(self, url: str) -> Fetched | None:
+    def take_prefetched(self, url: str) -> Fetched | FetchError | None:
         with self._early_lock:
             return self._prefetched.pop(url, None)
 
@@ -432,9 +432,9 @@ def head_start_began(config: WorkerConfig) -> dt.datetime | None:
     return pool.take_began() if pool is not None else None
 
 
-def take_prefetched(url: str, config: WorkerConfig) -> Fetched | None:
-    """What this process's pool for `config` was handed for `url` by the plan (WorkerPool.prefetched),
-    once; None without such a pool or for a URL the plan did not fetch."""
+def take_prefetched(url: str, config: WorkerConfig) -> Fetched | FetchError | None:
+    """What this process's pool for `config` was handed for `url` by the plan (WorkerPool.prefetched), the
+    bytes or the failure, once; None without such a pool or for a URL the plan did not fetch."""
     with _pool_lock:
         pool = _pool_for(config)
     return pool.take_prefetched(url) if pool is not None else None

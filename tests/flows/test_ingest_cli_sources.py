@@ -111,6 +111,9 @@ def test_a_feed_that_cannot_be_read_fails_the_command_as_a_url_does(site, db_url
     assert err.strip().splitlines() == [f"failed: {broken}: {malformed}", f"failed: {gone}: {missing}"]
     assert summary(out)["failed"] == "2"
     assert {(row.uri, row.status) for row in stored_reports(db_url)} == {(broken, "failed"), (gone, "failed")}
+    # Each asked once: the run takes what the command's plan found seconds before, the 404 too (it was
+    # asked a second time).
+    assert (len(site.asked("/broken.xml")), len(site.asked("/gone.xml"))) == (1, 1)
 
 
 def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, capsys):
