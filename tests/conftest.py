@@ -87,7 +87,8 @@ def real_report(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> C
     """extract_path of a report in ../shared/reports, once per test run: several test files read the same
     long reports (a UNODC report takes 20 s here), on either xdist worker. The first worker to ask reads
     it and leaves its pickle in the run's shared temporary folder; another waits on its lock and loads it.
-    The documents are shared: tests must not change them."""
+    A report that fails to extract fails each test that asks for it, from the pickled error. The
+    documents are shared: tests must not change them."""
     from extractors import extract_path
 
     root = tmp_path_factory.getbasetemp()
@@ -103,11 +104,16 @@ def real_report(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> C
             with open(folder / f"{name}.lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
                 if not pickled.exists():
-                    data = pickle.dumps(extract_path(shared_dir / "reports" / name))
+                    try:
+                        read_it: Any = extract_path(shared_dir / "reports" / name)
+                    except Exception as exc:  # noqa: BLE001 - raised again in every test that asks
+                        read_it = exc
                     partial = pickled.with_suffix(".partial")
-                    partial.write_bytes(data)
+                    partial.write_bytes(pickle.dumps(read_it))
                     partial.replace(pickled)
                 read[name] = pickle.loads(pickled.read_bytes())
+        if isinstance(read[name], Exception):
+            raise read[name]
         return read[name]
 
     return extracted
