@@ -233,6 +233,5 @@ def test_a_feed_with_a_dead_or_malformed_link_is_still_planned_and_needs_no_work
     lines = summary_lines(done.stdout)
     assert (lines["new"], lines["unchanged"], lines["failed"]) == ("0", "1", "2"), done.stdout
     assert imports.read_text() == "", "a feed with a dead link started Prefect or a worker host"
-    # The dead link is asked by the plan and again by the run (a failure is not handed on); the rest once.
-    assert sorted(path for path, _ in site.requests[before:]) == ["/feed.xml", "/gone.html", "/gone.html",
-                                                                  "/page.html"]  # fmt: skip
+    # Each asked once: the run takes the plan's answers, the dead link's failure too (it was asked again).
+    assert sorted(path for path, _ in site.requests[before:]) == ["/feed.xml", "/gone.html", "/page.html"]
