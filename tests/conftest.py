@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 # tests/labels alone failed a CLI test on that "Logging error").
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="citsec-prefect-"))
 quiet_prefect()
+# One BLAS and OpenMP thread per process (and the processes tests start): three test processes and their
+# worker hosts share two cores, where a second thread only contends (model tests took 71 CPU-seconds with
+# two, 64 with one). Set before numpy is first imported, which reads them once.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
