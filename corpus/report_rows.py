@@ -18,6 +18,7 @@ from corpus.schema import Entity, ModelVersion, Passage, Prediction, Report, utc
 from corpus.taxonomy import ENTITY_KINDS
 
 _MAX_ERROR_CHARS = 500
+ERROR_CUT = " … "  # where one_line took the middle out of a long error
 
 
 # Report.meta key: the newer extractors that failed to read a report an older version had read.
@@ -54,7 +55,7 @@ def one_line(message: str) -> str:
     if len(line) <= _MAX_ERROR_CHARS:
         return line
     tail = _MAX_ERROR_CHARS // 2
-    return f"{line[: _MAX_ERROR_CHARS - tail - 3]} … {line[-tail:]}"
+    return f"{line[: _MAX_ERROR_CHARS - tail - len(ERROR_CUT)]}{ERROR_CUT}{line[-tail:]}"
 
 
 def check_report(report: NewReport) -> None:

@@ -259,9 +259,11 @@ def _report_cells(report: ReportRow) -> dict[str, Any]:
 def _without_uri(error: str, uri: str) -> str:
     """A fetch error without the URI it starts with, also when the store cut a long one in the middle
     (corpus.report_rows.one_line: "https://host/sta … ng/end.pdf: HTTP 404 Not Found")."""
+    from corpus.report_rows import ERROR_CUT
+
     if error.startswith(f"{uri}: "):
         return error[len(uri) + 2 :]
-    head, cut, tail = error.partition(" … ")
+    head, cut, tail = error.partition(ERROR_CUT)
     end_of_uri, colon, reason = tail.partition(": ")
     if cut and colon and uri.startswith(head) and uri.endswith(end_of_uri):
         return reason
