@@ -264,12 +264,11 @@ class WorkerPool:
             return settled
         # A link that could not be fetched (a feed's dead link) is recorded as failed without a worker, and
         # one that could not be fetched last time is asked again before one is needed (still dead: none).
-        read_first, once = may_be_unchanged(job.ref) or job.ref.error is not None, False
-        if not read_first:  # looked up only then: a store slow to answer holds up no other report's read
-            failure = self._failure_last_time(job.ref)
-            read_first, once = failure is not None, failure is not None and timed_out(failure)
-        if read_first:
-            read = self._read_first(job, once)
+        to_read = may_be_unchanged(job.ref) or job.ref.error is not None
+        # Looked up only when nothing else sends it to be read: a store slow to answer holds up no other read.
+        failure = None if to_read else self._failure_last_time(job.ref)
+        if to_read or failure is not None:
+            read = self._read_first(job, once=failure is not None and timed_out(failure))
             if isinstance(read, Outcome):
                 return read  # unchanged, or failed as its worker would have said: no worker needed
             job = read
