@@ -111,7 +111,7 @@ def real_report(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> C
                 if not pickled.exists():
                     try:
                         read_it: Any = extract_path(shared_dir / "reports" / name)
-                    except Exception as exc:  # noqa: BLE001 - raised again in every test that asks
+                    except Exception as exc:  # raised again in every test that asks
                         read_it = exc
                     partial = pickled.with_suffix(".partial")
                     partial.write_bytes(pickle.dumps(read_it))
