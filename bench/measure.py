@@ -53,18 +53,25 @@ class Measured:
         }
 
 
+def _forks_deep(proc: psutil.Process) -> int:
+    """How many of `proc`'s ancestors run the same command line (0: the template itself)."""
+    depth, command = 0, proc.cmdline()
+    try:
+        while (proc := proc.parent()) is not None and proc.cmdline() == command:
+            depth += 1
+    except psutil.Error:
+        pass
+    return depth
+
+
 def _describe(proc: psutil.Process) -> str:
     try:
         cmd = proc.cmdline()
     except psutil.Error:
         return str(proc.pid)
     text = " ".join(cmd)
-    if "host_main" in text:  # flows.limits: the host loads once; workers are forks of it (same command)
-        try:
-            parent = " ".join(proc.parent().cmdline()) if proc.parent() else ""
-        except psutil.Error:
-            parent = ""
-        return f"{proc.pid} {'worker' if 'host_main' in parent else 'host'}"
+    if "template_main" in text:  # flows.host_template: the template, the hosts it forks, their workers
+        return f"{proc.pid} {('host-template', 'host', 'worker')[min(_forks_deep(proc), 2)]}"
     if "multiprocessing" in text or "spawn_main" in text:
         return f"{proc.pid} worker"
     if "uvicorn" in text or "prefect" in text and "server" in text:

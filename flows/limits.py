@@ -5,8 +5,9 @@ worker processes. One *host* process sets the memory cap (RLIMIT_AS), loads the 
 ingest also the tagger and the model: flows.workers) and then forks the workers from that loaded state, so
 a worker costs a fork, not seconds of imports. The parent talks to each worker over a socket of its own and
 reads the worker's CPU seconds from /proc; when a file overruns, the parent kills that worker, answers
-"over the limit" for the file and has the host fork a fresh worker for the next one. The host is started
-with `subprocess`, not `multiprocessing`, so a daemonic Dask worker may start one too.
+"over the limit" for the file and has the host fork a fresh worker for the next one. The host is itself
+forked, from a template process that loaded the libraries once for every host of this process
+(flows.host_template).
 
     sandbox = ExtractionSandbox(ResourceLimits(seconds=60))
     document = sandbox.extract(data, "report.pdf")      # ExtractionError when over a limit
@@ -23,7 +24,6 @@ import queue
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ExtractionError
 from extractors.guards import PdfLimits
+from flows.host_template import HOST_ENV, ForkedHost, fork_host
 
 if TYPE_CHECKING:
     from extractors.document import ExtractedDocument
@@ -42,9 +43,6 @@ MB = 1 << 20
 STARTUP_SECONDS = 300.0
 POLL_SECONDS = 0.25
 WALL_FACTOR = 4  # a file may take this many times its CPU limit in wall time on a loaded machine
-# Two workers on two cores: BLAS threads would only oversubscribe them, and a host must not hold threads
-# when it forks.
-HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 # (request, mark) -> answer; runs in a forked worker. `mark(value)` restarts the file's clock and keeps
 # `value` (ingest: the report's sha256, once fetching is done and extraction starts).
@@ -124,13 +122,17 @@ def extract_limited(
         raise ExtractorCrash(crash_line(exc)) from None
 
 
-def extraction_handler(limits: ResourceLimits) -> Handler:
-    """ExtractionSandbox's handler: (data, uri, password) -> ExtractedDocument. Loads the extractors in the
-    host, so no file waits for imports."""
+def load_extractors() -> None:
+    """What every extraction host loads (its preload), so no file waits for imports."""
     import pdfplumber  # noqa: F401
     import trafilatura  # noqa: F401
 
     import extractors  # noqa: F401
+
+
+def extraction_handler(limits: ResourceLimits) -> Handler:
+    """ExtractionSandbox's handler: (data, uri, password) -> ExtractedDocument."""
+    load_extractors()
 
     def handle(request: tuple[bytes, str, str | None], mark: Callable[[Any], None]) -> ExtractedDocument:
         data, uri, password = request
@@ -158,25 +160,23 @@ class Answer:
 
 
 class WorkerHost:
-    """The host process, started at once: it loads while the caller gets on with other work."""
+    """The host process, forked at once from this process's template for `preload` ("module:function": what
+    every host of its kind loads whatever the run; flows.host_template): it loads while the caller gets on
+    with other work."""
 
-    def __init__(self, factory: str, args: tuple[Any, ...], limits: ResourceLimits) -> None:
+    def __init__(
+        self, factory: str, args: tuple[Any, ...], limits: ResourceLimits, preload: str | None = None
+    ) -> None:
         mine, theirs = socket.socketpair()
-        code = "from flows.worker_host import host_main; host_main()"
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code, str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=2,  # whatever a library prints goes to stderr, never into a command's output
-            env={**HOST_ENV, **os.environ},
-        )
+        self.process = fork_host(preload, theirs)
         theirs.close()
         self._sock = mine
         self._conn = Connection(os.dup(mine.fileno()))
-        self._conn.send((factory, args, limits))
         self._lock = threading.Lock()
         self._ready = False
         self._error: str | None = None
+        with contextlib.suppress(OSError):  # a host that is gone already: _wait_ready says so
+            self._conn.send((factory, args, limits, {**HOST_ENV, **os.environ}, _cwd()))
 
     @property
     def alive(self) -> bool:
@@ -237,15 +237,23 @@ class WorkerHost:
         """Close the socket: the host kills its workers and leaves. A host still loading has no workers
         yet and reads the socket only once loaded: it is killed, so a caller waiting for it to load (and
         holding the lock) stops waiting now, instead of seconds later (a run interrupted as it starts)."""
-        if not self._ready and self.process.poll() is None:
-            self.process.kill()
+        if not self._ready:
+            self.process.kill()  # its template reaps it (one still loading cannot answer yet)
         with self._lock:
             self._conn.close()
             self._sock.close()
-        wait_or_kill(self.process)
+        if self._ready:
+            wait_or_kill(self.process)
 
 
-def wait_or_kill(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # a working folder deleted under the process
+        return None
+
+
+def wait_or_kill(process: subprocess.Popen[Any] | ForkedHost, timeout: float = 10) -> None:
     """Give a process asked to leave `timeout` seconds to exit, then kill it; reaped either way."""
     try:
         process.wait(timeout=timeout)
@@ -297,8 +305,15 @@ class LimitedPool:
     worker is forked on first use and again after a kill, a death or `recycle_after` requests, and a host
     that died is started again."""
 
-    def __init__(self, factory: str, args: tuple[Any, ...], limits: ResourceLimits, size: int = 1) -> None:
-        self.factory, self.args, self.limits, self.size = factory, args, limits, size
+    def __init__(
+        self,
+        factory: str,
+        args: tuple[Any, ...],
+        limits: ResourceLimits,
+        size: int = 1,
+        preload: str | None = None,
+    ) -> None:
+        self.factory, self.args, self.limits, self.size, self.preload = factory, args, limits, size, preload
         self._host: WorkerHost | None = None
         self._host_lock = threading.Lock()
         self._closed = False
@@ -319,7 +334,7 @@ class LimitedPool:
             if self._host is None or self._host.died:
                 if self._host is not None:
                     self._host.close()
-                self._host = WorkerHost(self.factory, self.args, self.limits)
+                self._host = WorkerHost(self.factory, self.args, self.limits, self.preload)
             return self._host
 
     def call(self, request: Any) -> Answer:
@@ -365,7 +380,8 @@ class ExtractionSandbox:
 
     def __init__(self, limits: ResourceLimits | None = None) -> None:
         self.limits = limits or ResourceLimits()
-        self._pool = LimitedPool("flows.limits:extraction_handler", (self.limits,), self.limits)
+        handler, preload = "flows.limits:extraction_handler", "flows.limits:load_extractors"
+        self._pool = LimitedPool(handler, (self.limits,), self.limits, preload=preload)
 
     def extract(self, data: bytes, uri: str, password: str | None = None) -> ExtractedDocument:
         """Extract `data` in the worker: ExtractionError (bad file, limit) or ExtractorCrash (a bug).

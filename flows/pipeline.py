@@ -102,10 +102,7 @@ class WorkerContext:
         """Load now (worker start-up) what reports would otherwise load on first use: the extractors'
         detector and word lists, the tagger's pipelines for every language, the model (and the sentence
         encoder, for a model that uses it)."""
-        from extractors import preload
-
-        preload()
-        self.tagger.load()
+        load_readers()
         if "meaning" in getattr(self.model.estimator, "features", ""):
             from models.embedding import passage_encoder
 
@@ -126,6 +123,15 @@ def load_context(db_url: str, policy: FetchPolicy, cache_dir: Path | None = None
 
     is_known = functools.partial(is_stored_complete, corpus)
     return WorkerContext(is_known=is_known, policy=policy, load_model=load_model)
+
+
+def load_readers() -> None:
+    """Load what reading any report needs and no store or model decides: the extractors' detector and
+    word lists, and the tagger's pipelines for every language."""
+    from extractors import preload
+
+    preload()
+    _tagger().load()
 
 
 @functools.cache

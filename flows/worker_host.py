@@ -1,8 +1,12 @@
-"""The worker host and its forked workers: the child side of flows.limits.
+"""The host template, the worker hosts it forks and their forked workers: the child side of flows.limits.
 
-The host (`python -c "from flows.worker_host import host_main; host_main()" FD`, started by
-flows.limits.WorkerHost) caps its memory, loads the handler once, then forks a worker per request for one;
-each worker answers requests until its parent closes the socket."""
+The template (`python -c "from flows.worker_host import template_main; template_main()" FD [PRELOAD]`,
+started by flows.host_template, one per process and preload) loads PRELOAD, what every host of its kind
+loads whatever the run (the libraries, the language detector, the tagger), then forks a host per request.
+A host takes on its run (the caller's environment, working folder and stderr), caps its memory, loads the
+handler once, then forks a worker per request for one; each worker answers requests until its parent
+closes the socket. So the second run of a process (a notebook, a script, the tests) forks its host in
+milliseconds where a new interpreter would load for seconds."""
 
 from __future__ import annotations
 
@@ -52,23 +56,83 @@ def _orphan_watch(every: float = 0.5) -> Iterator[None]:
         watcher.join()
 
 
-def host_main() -> None:
-    """The host process: `python -c "...host_main()" FD`. Receives (factory, args, limits), caps its
-    memory, builds the handler, then forks a worker per ("fork", None) (the worker's socket arrives as a
-    passed descriptor) and reaps one per ("reap", pid). Leaves, killing its workers, when the parent closes
-    the socket (including when the parent is killed)."""
+def template_main() -> None:
+    """The template process: `python -c "...template_main()" FD [PRELOAD]`. Loads PRELOAD
+    ("module:function"), then answers its parent: ("spawn", hid), with the host's socket and stderr as
+    passed descriptors, forks a host; ("status", hid) is answered with the host's exit code (None while it
+    runs), ("pid", hid) with its process id; ("kill", hid) kills it. Leaves, killing its hosts, when the
+    parent closes the socket (including when the parent is killed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     fd = int(sys.argv[1])
     sock = socket.socket(fileno=fd)
     conn = Connection(os.dup(fd))
+    hosts: dict[int, int] = {}  # hid -> pid
+    ended: dict[int, int | None] = {}  # hid -> exit code
+    try:
+        if len(sys.argv) > 2:
+            # Outside any run's memory cap; a failure here is the handler's to report, in its host.
+            with _orphan_watch(), contextlib.suppress(Exception):
+                _call(sys.argv[2])
+        gc.collect()
+        gc.freeze()  # what is loaded stays shared with the hosts instead of being copied
+        while True:
+            command, hid = conn.recv()
+            for ended_hid, pid in list(hosts.items()):  # reap the hosts that ended since
+                if (code := _exited(pid)) is not None:
+                    ended[ended_hid] = code
+                    del hosts[ended_hid]
+            if command == "spawn":
+                _, fds, _, _ = socket.recv_fds(sock, 1, 2)
+                pid = os.fork()
+                if pid == 0:
+                    conn.close()
+                    sock.close()
+                    _host(fds[0], fds[1])
+                for passed in fds:
+                    os.close(passed)
+                hosts[hid] = pid
+            elif command == "status":
+                conn.send(None if hid in hosts else ended.get(hid))
+            elif command == "pid":
+                conn.send(hosts.get(hid))
+            elif command == "kill" and hid in hosts:
+                kill_now(hosts[hid])
+    except (EOFError, OSError):
+        pass
+    finally:
+        for pid in hosts.values():
+            kill_now(pid)
+            _reap(pid)
+
+
+def _host(fd: int, stderr: int) -> NoReturn:
+    """A host, forked from the template (_run_host), leaving without the template's exit handlers."""
+    try:
+        _run_host(fd, stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def _run_host(fd: int, stderr: int) -> None:
+    """A host: receives (factory, args, limits, environ, cwd) on socket `fd`,
+    takes them on, caps its memory, builds the handler, then forks a worker per ("fork", None) (the
+    worker's socket arrives as a passed descriptor) and reaps one per ("reap", pid). Leaves, killing its
+    workers, when the parent closes the socket (including when the parent is killed)."""
+    sock = socket.socket(fileno=fd)
+    conn = Connection(os.dup(fd))
     children: set[int] = set()
     try:
-        factory, args, limits = conn.recv()
+        os.dup2(stderr, 1)  # anything a library prints goes to the caller's stderr, never into its output
+        os.dup2(stderr, 2)
+        os.close(stderr)
+        factory, args, limits, environ, cwd = conn.recv()
+        _take_over(environ, cwd)
         try:
             limit_memory(limits.memory_mb)
-            module, name = factory.split(":")
             with _orphan_watch():
-                handler = getattr(importlib.import_module(module), name)(*args)
+                handler = _call(factory, *args)
         except MemoryError:
             line = f"the worker process needs more than the {limits.memory_mb} MB memory limit to start"
             conn.send(("failed", line))
@@ -77,7 +141,7 @@ def host_main() -> None:
             conn.send(("failed", f"the worker process could not start: {crash_line(exc)}"))
             return
         gc.collect()
-        gc.freeze()  # the loaded objects stay shared with the forked workers instead of being copied
+        gc.freeze()
         conn.send(("ready", None))
         while True:
             command, value = conn.recv()
@@ -100,6 +164,22 @@ def host_main() -> None:
         for pid in children:
             kill_now(pid)
             _reap(pid)
+
+
+def _call(name: str, *args: Any) -> Any:
+    """Call "module:function" with `args`."""
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)(*args)
+
+
+def _take_over(environ: dict[str, str], cwd: str | None) -> None:
+    """Become the caller's process as of now: its environment (the template started earlier, before a
+    variable such as a source's password was set) and its working folder."""
+    os.environ.clear()
+    os.environ.update(environ)
+    if cwd is not None:
+        with contextlib.suppress(OSError):
+            os.chdir(cwd)
 
 
 def _serve(conn: Connection, handler: Handler, limits: ResourceLimits) -> NoReturn:
@@ -132,6 +212,15 @@ def _serve(conn: Connection, handler: Handler, limits: ResourceLimits) -> NoRetu
                 conn.send(("error", over_memory(limits)))
     finally:
         os._exit(0)  # no atexit handlers or buffers inherited from the host
+
+
+def _exited(pid: int) -> int | None:
+    """The exit code of a child that has ended (reaped now), None while it runs."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return -signal.SIGKILL  # reaped elsewhere: gone
+    return os.waitstatus_to_exitcode(status) if done else None
 
 
 def _reap(pid: int) -> int | None:

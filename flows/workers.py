@@ -148,13 +148,25 @@ class _Store:
             corpus.close()
 
 
+def load_for_reports() -> None:
+    """What every report host loads whatever its run (its preload: flows.limits.WorkerHost): the
+    extractors, the language detector, the tagger's pipelines and the model libraries."""
+    import trafilatura  # noqa: F401
+
+    from flows.pipeline import load_readers
+    from models.artifacts import skops_io
+
+    skops_io()  # and scikit-learn
+    load_readers()
+
+
 def report_handler(config: WorkerConfig) -> Callable[[Job, Callable[[Any], None]], Outcome]:
     """Runs in the host, under the memory cap: load the extractors, the tagger and the model, and enter
     the built-in seed model in the registry if the store will need it (so the parent, which stores the
     predictions, never has to import the model libraries); returns what each forked worker runs per job."""
-    import trafilatura  # noqa: F401
-
     from flows.pipeline import ensure_model_registered
+
+    load_for_reports()  # done already in a host that preloaded it
 
     store = _Store(config.db_url)
 
@@ -191,7 +203,8 @@ class WorkerPool:
 
     def __init__(self, size: int, config: WorkerConfig) -> None:
         self.size, self.config = size, config
-        self._pool = LimitedPool("flows.workers:report_handler", (config,), config.limits, size)
+        handler, preload = "flows.workers:report_handler", "flows.workers:load_for_reports"
+        self._pool = LimitedPool(handler, (config,), config.limits, size, preload)
         self._threads: ThreadPoolExecutor | None = None
         self._early: dict[tuple[str, str | None], Future[Outcome]] = {}
         self._already_read: dict[str, Outcome] = {}  # by URI

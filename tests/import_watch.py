@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Put first on the PYTHONPATH of the command: every Python process it starts (the command, a worker host)
-# notes in CITSEC_TEST_IMPORTS each library named in CITSEC_TEST_WATCH that it imports, and a worker host
-# notes its start (as it starts: a host the command closes soon after may not get as far as spaCy).
+# Put first on the PYTHONPATH of the command: every Python process it starts (the command, the host
+# template that worker hosts are forked from) notes in CITSEC_TEST_IMPORTS each library named in
+# CITSEC_TEST_WATCH that it imports, and the template notes its start, which a first worker host asks for
+# (as it starts: a template the command closes soon after may not get as far as spaCy).
 IMPORT_RECORDER = """
 import os, sys
 
@@ -22,7 +23,7 @@ class _Record:
             _note(name)
         return None
 
-if "host_main()" in " ".join(sys.orig_argv):
+if "template_main()" in " ".join(sys.orig_argv):
     _note("worker host")
 sys.meta_path.insert(0, _Record())
 """

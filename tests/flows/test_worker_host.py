@@ -1,9 +1,14 @@
 """The worker host loads, before it forks, everything a report would otherwise load on first use, so no
 forked worker pays for its own copy: the language detector, the word lists, the tagger's pipelines for
-every language and the model."""
+every language and the model. Hosts are forked from a template that loaded all of it but the model once
+per process (flows.host_template), and none of these processes outlives a killed parent."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
 from orphans import outlives_killed_parent
 
 from flows.fetch import FetchPolicy
@@ -41,3 +46,46 @@ def test_a_host_still_loading_does_not_outlive_a_killed_parent() -> None:
     assert not outlives_killed_parent(LOADING_PARENT, timeout=20, settle=1.0), (
         "the worker host kept loading after its parent was killed"
     )
+
+
+LOADED_PARENT = """
+import time
+from flows import host_template
+from flows.limits import ResourceLimits, WorkerHost
+host = WorkerHost("time:sleep", (0,), ResourceLimits(), preload="os:getpid")  # loads at once
+host.fork()  # once the host has loaded
+print(host.process.pid if {host} else host_template._templates["os:getpid"].process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("which", ["host", "template"])
+def test_a_loaded_template_and_its_host_do_not_outlive_a_killed_parent(which: str) -> None:
+    # The loaded template waits on its socket, the host too: both see the parent die there.
+    script = LOADED_PARENT.replace("{host}", str(which == "host"))
+    assert not outlives_killed_parent(script, timeout=20, settle=1.0), f"the {which} outlived its parent"
+
+
+def test_every_host_of_a_process_is_forked_from_one_loaded_template_and_takes_on_its_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.limits import LimitedPool, ResourceLimits
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    seen = []
+    for run in ("first", "second"):
+        folder = tmp_path / run
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        monkeypatch.setenv("CITSEC_TEST_RUN", run)  # set after the template started, for the second run
+        pool = LimitedPool("host_probe:probe", ("CITSEC_TEST_RUN",), ResourceLimits(), 1, "host_probe:load")
+        try:
+            answer = pool.call("?")
+        finally:
+            pool.close()
+        assert answer.kind == "ok", answer
+        seen.append(answer.value)
+    assert seen[0][:2] == ("first", str(tmp_path / "first"))
+    assert seen[1][:2] == ("second", str(tmp_path / "second"))
+    # The preload ran once, in one process (the template, not this one), before it forked both hosts.
+    assert len(seen[0][2]) == 1 and seen[0][2] == seen[1][2] != [os.getpid()]

@@ -65,12 +65,14 @@ def test_worker_killed_from_outside_fails_its_file_and_the_next_file_still_extra
     try:
         running = threading.Thread(target=extract_slow)
         running.start()
-        # The worker is the host's child (the OOM killer would pick it: the biggest process).
+        # The worker is the child of the host, itself the child of the host template (the OOM killer would
+        # pick the worker: the biggest process).
         deadline = time.monotonic() + 120
         workers: list[psutil.Process] = []
         while not workers and time.monotonic() < deadline:
-            hosts = [p for p in psutil.Process().children() if "host_main" in " ".join(p.cmdline())]
-            workers = [child for host in hosts for child in host.children()]
+            templates = [p for p in psutil.Process().children() if "template_main" in " ".join(p.cmdline())]
+            hosts = [host for template in templates for host in template.children()]
+            workers = [worker for host in hosts for worker in host.children()]
             time.sleep(0.1)
         assert workers, "no worker process appeared"
         time.sleep(1.0)  # well into the slow file
