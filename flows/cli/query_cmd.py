@@ -272,10 +272,17 @@ def _without_uri(error: str, uri: str) -> str:
 
 def _file_name(uri: str) -> str:
     """What tells reports apart in a table (nine UNODC reports share one title): the file name in their
-    uri, else the uri."""
+    uri, else the uri. A link to a script rather than to a document file keeps its query, which names
+    the report (download.php?id=1 and ?id=2 are two); a document's query (a signed link's) does not."""
+    from pathlib import PurePosixPath
     from urllib.parse import unquote, urlsplit
 
-    name = unquote(urlsplit(uri).path.rstrip("/").rsplit("/", 1)[-1])
+    from flows.sources import REPORT_SUFFIXES, TEXT_SUFFIXES
+
+    parts = urlsplit(uri)
+    name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    if parts.query and PurePosixPath(name).suffix.lower() not in REPORT_SUFFIXES | TEXT_SUFFIXES:
+        name = f"{name}?{unquote(parts.query)}"
     return name or uri
 
 

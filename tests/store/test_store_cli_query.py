@@ -256,6 +256,13 @@ def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
     assert timed_out(stored.error)  # so the next run asks it once (flows.workers)
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url)
     assert "timed out (ReadTimeout)" in out and "X-Amz" not in out, out
+    # Two reports of one download script: the file column keeps the query that tells them apart.
+    with Corpus.open(sqlite_url) as corpus:
+        for number in (1, 2):
+            script = f"https://observatorio.example/download.php?id={number}"
+            corpus.record_failed_report(script, None, f"{script}: HTTP 503 Service Unavailable")
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url)
+    assert "download.php?id=1" in out and "download.php?id=2" in out, out
 
 
 @pytest.mark.parametrize(
