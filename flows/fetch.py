@@ -54,6 +54,11 @@ class FetchGaveUp(FetchError):
         self.wait_helps = wait_helps
 
 
+class FetchPutOff(FetchGaveUp):
+    """The server asked to be asked again later than MAX_RETRY_AFTER: no policy of this command waits
+    that long, so its retries would be put off the same way (the next run asks again)."""
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """How hard to try: per-read timeout (s), attempts, backoff base (s), size cap (bytes), the total
@@ -242,7 +247,7 @@ def fetch(
                     # A server that asks for an hour would be asked again and again, 30 s apart, on
                     # every run; the next run asks again, as it would after any give-up. Not
                     # `wait_helps`: the run's policy would wait no longer than the plan's.
-                    raise FetchGaveUp(
+                    raise FetchPutOff(
                         f"{url}: {exc}, asked to wait {_duration(exc.retry_after)}, longer than the"
                         f" {MAX_RETRY_AFTER:g} s citsec waits; the next run asks again"
                     ) from None

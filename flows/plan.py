@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from flows.fetch import Fetched, FetchError, FetchGaveUp, FetchPolicy, fetch, make_client
+from flows.fetch import Fetched, FetchError, FetchGaveUp, FetchPolicy, FetchPutOff, fetch, make_client
 from flows.httpcache import ValidatorCache
 from flows.pipeline import (
     UNCHANGED,
@@ -54,8 +54,9 @@ class _Unsettled(Exception):
 class _PlanFetches:
     """The fetcher the plan resolves feeds and new pages with, remembering what it fetched (the run then
     does not download it again: WorkerPool.prefetched). A fetch that gave up ends the plan (_Unsettled);
-    one that failed for good (a 404, a refused address) is a failed report, as in the run, and is
-    remembered too: the run takes the failure rather than ask a dead feed a second time."""
+    one that failed for good (a 404, a refused address, a server asking to be asked in an hour) is a
+    failed report, as in the run, and is remembered too: the run takes the failure rather than ask a dead
+    feed a second time."""
 
     def __init__(self, policy: FetchPolicy) -> None:
         self.policy = policy
@@ -67,6 +68,9 @@ class _PlanFetches:
             self._client = make_client(self.policy)
         try:
             fetched = fetch(url, self.policy, client=self._client)
+        except FetchPutOff as exc:  # the run would be put off the same way
+            self.fetched[url] = exc
+            raise
         except FetchGaveUp as exc:
             raise _Unsettled(str(exc)) from None
         except FetchError as exc:

@@ -116,6 +116,16 @@ def test_a_feed_that_cannot_be_read_fails_the_command_as_a_url_does(site, db_url
     assert (len(site.asked("/broken.xml")), len(site.asked("/gone.xml"))) == (1, 1)
 
 
+def test_a_feed_whose_server_asks_to_wait_an_hour_is_asked_once_per_command(site, db_url, capsys):
+    # The plan's one short try was put off as the run's four would be: the run takes its failure.
+    busy = site.add("/busy.xml", fail_first=[429] * 8, retry_after="3600")
+    code, _, err = run_cli(capsys, "ingest", busy, "--db", db_url, "--workers", "1", "--no-prefect")
+    assert code == 1, err
+    put_off = "HTTP 429, asked to wait 1 h, longer than the 30 s citsec waits; the next run asks again"
+    assert err.strip().splitlines() == [f"failed: {busy}: {put_off}"]
+    assert len(site.asked("/busy.xml")) == 1
+
+
 def test_a_pdf_url_source_that_refuses_the_connection_fails_the_command(db_url, capsys):
     # Through Prefect: a PDF URL is fetched by the worker, not while resolving.
     url = f"http://127.0.0.1:{closed_port()}/x.pdf"
