@@ -18,7 +18,6 @@ The child side is flows.worker_host.template_main.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import itertools
 import os
 import signal
@@ -27,12 +26,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
+from typing import TypeVar
 
 # Two workers on two cores: BLAS threads would only oversubscribe them, and a host must not hold threads
 # when it forks.
 HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _GONE = -signal.SIGKILL  # the exit code of a host whose template is gone (it took its hosts with it)
+T = TypeVar("T")
+ANSWER_SECONDS = 30.0  # a loaded template answers in microseconds; one that does not is stuck
 
 
 class ForkedHost:
@@ -85,46 +88,80 @@ class HostTemplate:
         self._conn = Connection(os.dup(mine.fileno()))
         self._lock = threading.Lock()
         self._ids = itertools.count()
+        self._has_loaded = False
+        self._broken = False
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self._broken and self.process.poll() is None
 
     def fork(self, host_sock: socket.socket) -> ForkedHost:
         """Have the template fork a host that talks over `host_sock` (the caller closes its copy) and
-        writes to this process's stderr. Returns at once: a template still loading forks when it is done."""
-        with self._lock:
-            hid = next(self._ids)
-            # A template that is gone: the host's socket closes, and its status says so.
-            with contextlib.suppress(OSError):
-                self._conn.send(("spawn", hid))
-                socket.send_fds(self._sock, [b"h"], [host_sock.fileno(), 2])
+        writes to this process's stderr. Returns at once: a template still loading forks when it is done.
+        A template that is gone forks nothing: the host's socket closes, and its status says so."""
+        hid = next(self._ids)
+
+        def spawn() -> None:
+            self._conn.send(("spawn", hid))
+            socket.send_fds(self._sock, [b"h"], [host_sock.fileno(), 2])
+
+        self._exchange(spawn, None)
         return ForkedHost(self, hid)
 
     def status(self, hid: int) -> int | None:
-        return self._ask("status", hid, _GONE)
+        """The host's exit code, None while it runs (or waits for its template to load and fork it)."""
+        gone: int | None = _GONE
+        return self._exchange(lambda: self._ask("status", hid), gone)
 
     def pid(self, hid: int) -> int | None:
-        return self._ask("pid", hid, None)
-
-    def _ask(self, command: str, hid: int, gone: int | None) -> int | None:
-        """The template's answer to `command` about host `hid`; `gone` when the template is."""
-        with self._lock:
-            try:
-                self._conn.send((command, hid))
-                answer: int | None = self._conn.recv()
-            except (EOFError, OSError):
-                return gone
-        return answer
+        """The host's process id, once the template has loaded and forked it; None once it is gone."""
+        while not self._exchange(self._loaded, True):
+            time.sleep(0.05)
+        return self._exchange(lambda: self._ask("pid", hid), None)
 
     def kill(self, hid: int) -> None:
-        with self._lock, contextlib.suppress(OSError):
-            self._conn.send(("kill", hid))
+        """Kill the host (a template still loading kills it as it forks it)."""
+        self._exchange(lambda: self._conn.send(("kill", hid)), None)
+
+    def _ask(self, command: str, hid: int) -> int | None:
+        """The template's answer to `command` about host `hid`. A template still loading has forked
+        nothing yet: no host of it has ended or has a pid."""
+        if not self._loaded():
+            return None
+        self._conn.send((command, hid))
+        if not self._conn.poll(ANSWER_SECONDS):
+            raise TimeoutError(f"the host template did not answer within {ANSWER_SECONDS:g} s")
+        answer: int | None = self._conn.recv()
+        return answer
+
+    def _loaded(self) -> bool:
+        """Whether the template has loaded (it says so once, before any answer)."""
+        if not self._has_loaded and self._conn.poll(0):
+            self._has_loaded = self._conn.recv() == "loaded"
+        return self._has_loaded
+
+    def _exchange(self, exchange: Callable[[], T], gone: T) -> T:
+        """One exchange with the template, under the lock; `gone` when the template is gone or silent. One
+        that fails midway (or a Ctrl-C between a question and its answer) leaves the channel out of step:
+        the template is then closed, its hosts with it, and the next host gets a new template."""
+        with self._lock:
+            if self._broken:
+                return gone
+            try:
+                return exchange()
+            except BaseException as exc:
+                self._broken = True
+                self._conn.close()
+                self._sock.close()
+                if isinstance(exc, OSError | EOFError | TimeoutError):
+                    return gone
+                raise
 
     def close(self) -> None:
         """Close the socket: the template kills its hosts and leaves. One still loading reads the socket
-        only once loaded: it is killed after a second (its hosts, if any, leave with their own sockets)."""
+        only once loaded: it is killed after a second (a host still loading leaves with it)."""
         with self._lock:
+            self._broken = True
             self._conn.close()
             self._sock.close()
         try:
@@ -134,22 +171,30 @@ class HostTemplate:
             self.process.wait()
 
 
-_templates: dict[str | None, HostTemplate] = {}
+# What a process reads from its environment as it starts or imports (the module path, the dynamic
+# linker's, time zone and locale, BLAS threads): a template started under other values would not take
+# them on as a host takes on the rest of its run's environment, so each set of values has its own.
+STARTUP_VARIABLES = (
+    "PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH", "LD_PRELOAD", "TZ", "LANG", "LC_ALL", "LC_CTYPE",
+    *HOST_ENV,
+)  # fmt: skip
+_templates: dict[tuple[str | None, tuple[str | None, ...]], HostTemplate] = {}
 _templates_lock = threading.Lock()
 _owner = os.getpid()
 
 
 def fork_host(preload: str | None, host_sock: socket.socket) -> ForkedHost:
-    """A host forked from this process's template for `preload` (started now if there is none, or if the
-    one there was died)."""
+    """A host forked from this process's template for `preload` and the STARTUP_VARIABLES as they are now
+    (started now if there is none, or if the one there was went down)."""
     global _owner
     with _templates_lock:
         if os.getpid() != _owner:  # a child forked from the process that started them: not its templates
             _templates.clear()
             _owner = os.getpid()
-        template = _templates.get(preload)
+        key = (preload, tuple(os.environ.get(name) for name in STARTUP_VARIABLES))
+        template = _templates.get(key)
         if template is None or not template.alive:
-            template = _templates[preload] = HostTemplate(preload)
+            template = _templates[key] = HostTemplate(preload)
     return template.fork(host_sock)
 
 

@@ -238,7 +238,9 @@ class WorkerHost:
         yet and reads the socket only once loaded: it is killed, so a caller waiting for it to load (and
         holding the lock) stops waiting now, instead of seconds later (a run interrupted as it starts)."""
         if not self._ready:
-            self.process.kill()  # its template reaps it (one still loading cannot answer yet)
+            self.process.kill()  # by its template, as soon as it has forked it
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # a caller waiting for it to load stops waiting now
         with self._lock:
             self._conn.close()
             self._sock.close()

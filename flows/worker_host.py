@@ -18,6 +18,7 @@ import signal
 import socket
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
@@ -60,8 +61,9 @@ def template_main() -> None:
     """The template process: `python -c "...template_main()" FD [PRELOAD]`. Loads PRELOAD
     ("module:function"), then answers its parent: ("spawn", hid), with the host's socket and stderr as
     passed descriptors, forks a host; ("status", hid) is answered with the host's exit code (None while it
-    runs), ("pid", hid) with its process id; ("kill", hid) kills it. Leaves, killing its hosts, when the
-    parent closes the socket (including when the parent is killed)."""
+    runs), ("pid", hid) with its process id; ("kill", hid) kills it. Sends "loaded" first, once PRELOAD is.
+    Leaves, killing its hosts, when the parent closes the socket (including when the parent is killed);
+    their workers die with them (_die_with_parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     fd = int(sys.argv[1])
     sock = socket.socket(fileno=fd)
@@ -75,6 +77,7 @@ def template_main() -> None:
                 _call(sys.argv[2])
         gc.collect()
         gc.freeze()  # what is loaded stays shared with the hosts instead of being copied
+        conn.send("loaded")  # until this, the parent answers for its hosts itself (flows.host_template)
         while True:
             command, hid = conn.recv()
             for ended_hid, pid in list(hosts.items()):  # reap the hosts that ended since
@@ -83,11 +86,17 @@ def template_main() -> None:
                     del hosts[ended_hid]
             if command == "spawn":
                 _, fds, _, _ = socket.recv_fds(sock, 1, 2)
+                _flush()  # or every host would write what the template left in its buffers
+                template = os.getpid()
                 pid = os.fork()
                 if pid == 0:
-                    conn.close()
-                    sock.close()
-                    _host(fds[0], fds[1])
+                    try:
+                        _die_with_parent(template)
+                        conn.close()
+                        sock.close()
+                        _host(fds[0], fds[1])
+                    finally:
+                        os._exit(70)  # never back into the template's loop, or its exit, which kill hosts
                 for passed in fds:
                     os.close(passed)
                 hosts[hid] = pid
@@ -106,13 +115,49 @@ def template_main() -> None:
 
 
 def _host(fd: int, stderr: int) -> NoReturn:
-    """A host, forked from the template (_run_host), leaving without the template's exit handlers."""
+    """A host, forked from the template (_run_host), leaving without the template's exit handlers; what
+    escapes it is printed, as an interpreter would, and ends it with exit code 1."""
+    code = 0
     try:
         _run_host(fd, stderr)
+    except BaseException:
+        code = 1
+        with contextlib.suppress(BaseException):
+            traceback.print_exc()
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush()
+        os._exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe must not stop a process leaving
+            stream.flush()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the process that forked this one dies, however it dies (Linux; elsewhere sockets
+    closing still end hosts and workers): a host whose template went down, a worker whose host did, even
+    mid-file, when no parent is left to enforce its limits."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that took effect
         os._exit(0)
+
+
+def _load_prctl() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+_prctl = _load_prctl()
 
 
 def _run_host(fd: int, stderr: int) -> None:
@@ -147,8 +192,10 @@ def _run_host(fd: int, stderr: int) -> None:
             command, value = conn.recv()
             if command == "fork":
                 _, fds, _, _ = socket.recv_fds(sock, 1, 1)
+                host = os.getpid()
                 pid = os.fork()
                 if pid == 0:
+                    _die_with_parent(host)
                     conn.close()
                     sock.close()
                     _serve(Connection(fds[0]), handler, limits)

@@ -23,3 +23,21 @@ def probe(variable: str) -> Callable[[Any, Callable[[Any], None]], Any]:
         return os.environ.get(variable), os.getcwd(), LOADED
 
     return handle
+
+
+def slow_load() -> None:
+    """A preload that takes five seconds."""
+    import time
+
+    time.sleep(5)
+
+
+def sleeper() -> Callable[[Any, Callable[[Any], None]], Any]:
+    """Each request is a number of seconds to sleep, as a worker busy with a long file is."""
+
+    def handle(request: Any, mark: Callable[[Any], None]) -> Any:
+        import time
+
+        time.sleep(request)
+
+    return handle

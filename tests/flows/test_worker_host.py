@@ -54,7 +54,8 @@ from flows import host_template
 from flows.limits import ResourceLimits, WorkerHost
 host = WorkerHost("time:sleep", (0,), ResourceLimits(), preload="os:getpid")  # loads at once
 host.fork()  # once the host has loaded
-print(host.process.pid if {host} else host_template._templates["os:getpid"].process.pid, flush=True)
+(template,) = host_template._templates.values()
+print(host.process.pid if {host} else template.process.pid, flush=True)
 time.sleep(600)
 """
 
@@ -89,3 +90,58 @@ def test_every_host_of_a_process_is_forked_from_one_loaded_template_and_takes_on
     assert seen[1][:2] == ("second", str(tmp_path / "second"))
     # The preload ran once, in one process (the template, not this one), before it forked both hosts.
     assert len(seen[0][2]) == 1 and seen[0][2] == seen[1][2] != [os.getpid()]
+
+
+BUSY_PARENT = """
+import os, sys, threading, time
+import psutil
+os.environ["PYTHONPATH"] = sys.argv[1] if len(sys.argv) > 1 else {probe!r}  # host_probe, for the template
+from flows import host_template
+from flows.limits import LimitedPool, ResourceLimits
+pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "os:getpid")
+threading.Thread(target=pool.call, args=(600,), daemon=True).start()  # a file that takes ten minutes
+while True:
+    templates = [t.process.pid for t in host_template._templates.values()]
+    workers = [w for t in templates for h in psutil.Process(t).children() for w in h.children()]
+    if workers:
+        break
+    time.sleep(0.1)
+print(workers[0].pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_busy_worker_does_not_outlive_a_killed_parent() -> None:
+    # No parent is left to enforce the file's limits: the worker dies with its host, which dies with its
+    # template, which leaves when the parent's end of its socket closes (a review: the template killed
+    # its hosts and their busy workers ran on, children of init).
+    script = BUSY_PARENT.replace("{probe!r}", repr(str(Path(__file__).parent)))
+    assert not outlives_killed_parent(script, timeout=20, settle=0.5), "the busy worker outlived its parent"
+
+
+def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(monkeypatch) -> None:
+    # A run interrupted as it starts: the host is still loading (here its template: five seconds), and
+    # a call waits for it to be ready (a review: the close waited for the whole load).
+    import threading
+    import time
+
+    from flows.limits import LimitedPool, ResourceLimits, WorkerError
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "host_probe:slow_load")
+    failed: list[str] = []
+
+    def call() -> None:
+        try:
+            pool.call(0)
+        except WorkerError as exc:
+            failed.append(str(exc))
+
+    waiting = threading.Thread(target=call)
+    waiting.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    pool.close()
+    waiting.join(timeout=10)
+    assert time.monotonic() - started < 2.5 and not waiting.is_alive()
+    assert failed and "did not start" in failed[0], failed
