@@ -60,6 +60,11 @@ class ForkedHost:
         if self.returncode is None:
             self._template.kill(self._hid)
 
+    def give_up(self) -> None:
+        """The host did not start: a template that has not even loaded is stuck, and is closed (the next
+        host gets a new one)."""
+        self._template.close_if_loading()
+
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the host to end (the template reaps it); subprocess.TimeoutExpired after `timeout`."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -113,11 +118,19 @@ class HostTemplate:
         gone: int | None = _GONE
         return self._exchange(lambda: self._ask("status", hid), gone)
 
-    def pid(self, hid: int) -> int | None:
-        """The host's process id, once the template has loaded and forked it; None once it is gone."""
+    def pid(self, hid: int, timeout: float = 300.0) -> int | None:
+        """The host's process id, once the template has loaded and forked it; None once it is gone, or
+        if the template has not loaded within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
         while not self._exchange(self._loaded, True):
+            if time.monotonic() > deadline:
+                return None
             time.sleep(0.05)
         return self._exchange(lambda: self._ask("pid", hid), None)
+
+    def close_if_loading(self) -> None:
+        if not self._exchange(self._loaded, True):
+            self.close()
 
     def kill(self, hid: int) -> None:
         """Kill the host (a template still loading kills it as it forks it)."""
@@ -153,6 +166,8 @@ class HostTemplate:
                 self._broken = True
                 self._conn.close()
                 self._sock.close()
+                if not self._has_loaded:  # it would go on loading (seconds, half a GB) beside its successor
+                    self.process.kill()
                 if isinstance(exc, OSError | EOFError | TimeoutError):
                     return gone
                 raise

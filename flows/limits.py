@@ -175,6 +175,7 @@ class WorkerHost:
         self._lock = threading.Lock()
         self._ready = False
         self._error: str | None = None
+        self._vanished = False
         with contextlib.suppress(OSError):  # a host that is gone already: _wait_ready says so
             self._conn.send((factory, args, limits, {**HOST_ENV, **os.environ}, _cwd()))
 
@@ -184,8 +185,9 @@ class WorkerHost:
 
     @property
     def died(self) -> bool:
-        """It was ready once and is gone now (a host that failed to start stays failed)."""
-        return self._ready and not self.alive
+        """It was ready once and is gone now, or it vanished as it started (its template went down, or
+        could not fork it): a new one may start. One that said it could not start stays failed."""
+        return (self._ready and not self.alive) or self._vanished
 
     def _wait_ready(self) -> None:
         if self._ready:
@@ -196,6 +198,8 @@ class WorkerHost:
                     raise EOFError
                 kind, value = self._conn.recv()
             except (EOFError, OSError):
+                self._vanished = True
+                self.process.give_up()  # a template stuck loading is not asked again
                 reason = _exit_reason(self.process.poll())
                 kind, value = "failed", f"the worker process did not start ({reason})"
             if kind == "ready":
@@ -348,7 +352,12 @@ class LimitedPool:
                 worker = None
             if worker is None:
                 worker = self._current_host().fork()
-            answer = worker.call(request, self.limits)
+            try:
+                answer = worker.call(request, self.limits)
+            except BaseException:  # a Ctrl-C mid-request: its answer would be read by the next request
+                worker.host.stop_worker(worker)
+                worker = None
+                raise
             if answer.kind in ("overrun", "died"):
                 worker = None  # killed and reaped already
             return answer

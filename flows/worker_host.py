@@ -86,20 +86,13 @@ def template_main() -> None:
                     del hosts[ended_hid]
             if command == "spawn":
                 _, fds, _, _ = socket.recv_fds(sock, 1, 2)
-                _flush()  # or every host would write what the template left in its buffers
-                template = os.getpid()
-                pid = os.fork()
-                if pid == 0:
-                    try:
-                        _die_with_parent(template)
-                        conn.close()
-                        sock.close()
-                        _host(fds[0], fds[1])
-                    finally:
-                        os._exit(70)  # never back into the template's loop, or its exit, which kill hosts
-                for passed in fds:
-                    os.close(passed)
-                hosts[hid] = pid
+                try:
+                    hosts[hid] = _fork_host(conn, sock, fds)
+                except OSError:  # a fork refused (a process limit, memory): this host fails, not the others
+                    ended[hid] = 1
+                finally:
+                    for passed in fds:
+                        os.close(passed)  # the host's socket closes here: its parent reads that it failed
             elif command == "status":
                 conn.send(None if hid in hosts else ended.get(hid))
             elif command == "pid":
@@ -112,6 +105,24 @@ def template_main() -> None:
         for pid in hosts.values():
             kill_now(pid)
             _reap(pid)
+
+
+def _fork_host(conn: Connection, sock: socket.socket, fds: list[int]) -> int:
+    """Fork a host on the passed descriptors (its socket, its stderr); its pid."""
+    if len(fds) != 2:
+        raise OSError(f"expected a host's socket and stderr, got {len(fds)} descriptors")
+    _flush()  # or every host would write what the template left in its buffers
+    template = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _die_with_parent(template)
+            conn.close()
+            sock.close()
+            _host(fds[0], fds[1])
+        finally:
+            os._exit(70)  # never back into the template's loop, or its exit, which kill hosts
+    return pid
 
 
 def _host(fd: int, stderr: int) -> NoReturn:

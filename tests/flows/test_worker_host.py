@@ -145,3 +145,38 @@ def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(m
     waiting.join(timeout=10)
     assert time.monotonic() - started < 2.5 and not waiting.is_alive()
     assert failed and "did not start" in failed[0], failed
+
+
+def test_a_template_that_went_down_while_loading_is_replaced_for_the_next_call(monkeypatch) -> None:
+    # A review: the pool kept the host that vanished with its template, and failed every later call.
+    import signal
+    import threading
+    import time
+
+    from flows import host_template
+    from flows.limits import LimitedPool, ResourceLimits, WorkerError
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    monkeypatch.setenv("TZ", "UTC")  # a template of this test's own (one per start-up environment)
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "host_probe:slow_load")
+    failed: list[str] = []
+
+    def call() -> None:
+        try:
+            pool.call(0)
+        except WorkerError as exc:
+            failed.append(str(exc))
+
+    try:
+        first = threading.Thread(target=call)
+        first.start()
+        time.sleep(0.5)
+        startup = tuple(os.environ.get(name) for name in host_template.STARTUP_VARIABLES)
+        template = host_template._templates["host_probe:slow_load", startup]
+        os.kill(template.process.pid, signal.SIGKILL)  # as the OOM killer would
+        first.join(timeout=30)
+        assert failed and "did not start" in failed[0], failed
+        assert pool.call(0).kind == "ok"  # a new template, a new host
+    finally:
+        pool.close()
+
