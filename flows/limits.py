@@ -195,11 +195,11 @@ class WorkerHost:
         if self._error is None:
             try:
                 if not self._conn.poll(STARTUP_SECONDS):
+                    self.process.give_up()  # a template stuck loading is not asked again
                     raise EOFError
                 kind, value = self._conn.recv()
             except (EOFError, OSError):
                 self._vanished = True
-                self.process.give_up()  # a template stuck loading is not asked again
                 reason = _exit_reason(self.process.poll())
                 kind, value = "failed", f"the worker process did not start ({reason})"
             if kind == "ready":
