@@ -221,6 +221,10 @@ class WorkerHost:
                 mine.close()
                 self._error = f"the worker host process died ({_exit_reason(self.process.poll())})"
                 raise WorkerError(self._error) from None
+            except BaseException:
+                mine.close()
+                self._out_of_step()
+                raise
             finally:
                 theirs.close()
         return LimitedWorker(self, pid, Connection(mine.detach()))
@@ -230,12 +234,23 @@ class WorkerHost:
         worker.conn.close()
         kill_now(worker.pid)
         with self._lock:
+            if self._error is not None:  # out of step, or gone: its own exit reaps the worker
+                return None
             try:
                 self._conn.send(("reap", worker.pid))
                 code: int | None = self._conn.recv()
             except (EOFError, OSError):
                 return None
+            except BaseException:
+                self._out_of_step()
+                raise
         return code
+
+    def _out_of_step(self) -> None:
+        """A request interrupted before its answer (a Ctrl-C): the next request would read this one's
+        answer (a pid read as an exit code, or the reverse), so the host is not asked again; the pool
+        starts a new one."""
+        self._error = "the worker host was interrupted between a request and its answer"
 
     def close(self) -> None:
         """Close the socket: the host kills its workers and leaves. A host still loading has no workers

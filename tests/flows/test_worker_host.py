@@ -180,3 +180,32 @@ def test_a_template_that_went_down_while_loading_is_replaced_for_the_next_call(m
     finally:
         pool.close()
 
+
+
+def test_a_host_interrupted_between_a_request_and_its_answer_is_replaced(monkeypatch) -> None:
+    # A review: a Ctrl-C between the host's answer and its reading left the next request to read it.
+    from flows.limits import LimitedPool, ResourceLimits
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "os:getpid")
+    try:
+        assert pool.call(0).kind == "ok"
+        host = pool._host
+        assert host is not None
+        channel = host._conn
+
+        class Interrupted:
+            def send(self, value: object) -> None:
+                channel.send(value)
+
+            def recv(self) -> object:
+                raise KeyboardInterrupt
+
+        host._conn = Interrupted()  # type: ignore[assignment]
+        with pytest.raises(KeyboardInterrupt):
+            host.fork()
+        host._conn = channel
+        assert host.died  # not asked again: the pool starts a new host
+        assert pool.call(0).kind == "ok" and pool._host is not host
+    finally:
+        pool.close()
