@@ -27,13 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import IO
 
 import httpx
 
 from flows.interrupt import check_stop
-from flows.limits import wait_or_kill
+from flows.limits import parent_death_signal, wait_or_kill
 from flows.prefect_env import loopback_bypasses_proxies
 
 STARTUP_TIMEOUT_S = 120.0  # a busy machine can take far longer than Prefect's own 20 s default
@@ -58,21 +58,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _die_with_parent_hook() -> Callable[[], None] | None:
-    """What the server process runs before exec on Linux: ask for SIGTERM when citsec dies, even by
-    SIGKILL, so no server outlives its command. Prepared here: the child only makes the system call."""
-    if sys.platform != "linux":
-        return None
-    import ctypes
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class TemporaryApi:
@@ -102,7 +87,8 @@ class TemporaryApi:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
-            preexec_fn=_die_with_parent_hook(),
+            # SIGTERM when citsec dies, even by SIGKILL, so no server outlives its command.
+            preexec_fn=parent_death_signal(signal.SIGTERM),
             # Out of the terminal's process group: a Ctrl-C meant for the command must not kill the API
             # the interrupted run still reports to (its client would retry a dead port for a minute and
             # more, then print a traceback). `stop` ends it, and so does citsec's death (the hook above).

@@ -24,7 +24,16 @@ from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from extractors.errors import ExtractionError
-from flows.limits import MB, ExtractorCrash, Handler, ResourceLimits, crash_line, kill_now, over_memory
+from flows.limits import (
+    MB,
+    ExtractorCrash,
+    Handler,
+    ResourceLimits,
+    crash_line,
+    kill_now,
+    over_memory,
+    parent_death_signal,
+)
 
 
 def limit_memory(memory_mb: int) -> None:
@@ -69,7 +78,7 @@ def template_main() -> None:
     sock = socket.socket(fileno=fd)
     conn = Connection(os.dup(fd))
     hosts: dict[int, int] = {}  # hid -> pid
-    ended: dict[int, int | None] = {}  # hid -> exit code
+    ended: dict[int, int] = {}  # hid -> exit code
     try:
         if len(sys.argv) > 2:
             # Outside any run's memory cap; a failure here is the handler's to report, in its host.
@@ -150,25 +159,13 @@ def _die_with_parent(parent: int) -> None:
     """Be killed when the process that forked this one dies, however it dies (Linux; elsewhere sockets
     closing still end hosts and workers): a host whose template went down, a worker whose host did, even
     mid-file, when no parent is left to enforce its limits."""
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _on_parent_death is not None:
+        _on_parent_death()
     if os.getppid() != parent:  # it died before that took effect
         os._exit(0)
 
 
-def _load_prctl() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PR_SET_PDEATHSIG = 1
-_prctl = _load_prctl()
+_on_parent_death = parent_death_signal(signal.SIGKILL)
 
 
 def _run_host(fd: int, stderr: int) -> None:
@@ -197,7 +194,7 @@ def _run_host(fd: int, stderr: int) -> None:
             conn.send(("failed", f"the worker process could not start: {crash_line(exc)}"))
             return
         gc.collect()
-        gc.freeze()
+        gc.freeze()  # the loaded objects stay shared with the forked workers instead of being copied
         conn.send(("ready", None))
         while True:
             command, value = conn.recv()
