@@ -68,13 +68,10 @@ class _PlanFetches:
             self._client = make_client(self.policy)
         try:
             fetched = fetch(url, self.policy, client=self._client)
-        except FetchPutOff as exc:  # the run would be put off the same way
-            self.fetched[url] = exc
-            raise
-        except FetchGaveUp as exc:
-            raise _Unsettled(str(exc)) from None
         except FetchError as exc:
-            self.fetched[url] = exc
+            if isinstance(exc, FetchGaveUp) and not isinstance(exc, FetchPutOff):
+                raise _Unsettled(str(exc)) from None  # the run's retries may get it
+            self.fetched[url] = exc  # failed for good, or put off as the run would be: the run takes it
             raise
         self.fetched[url] = fetched
         return fetched
