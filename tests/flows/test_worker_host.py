@@ -6,7 +6,10 @@ per process (flows.host_template), and none of these processes outlives a killed
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from orphans import outlives_killed_parent
@@ -119,16 +122,10 @@ def test_a_busy_worker_does_not_outlive_a_killed_parent() -> None:
     assert not outlives_killed_parent(script, timeout=20, settle=0.5), "the busy worker outlived its parent"
 
 
-def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(monkeypatch) -> None:
-    # A run interrupted as it starts: the host is still loading (here its template: five seconds), and
-    # a call waits for it to be ready (a review: the close waited for the whole load).
-    import threading
-    import time
+def _call_in_background(pool: Any) -> tuple[threading.Thread, list[str]]:
+    """A thread calling `pool` (waiting for its host to load), and the WorkerError lines it got."""
+    from flows.limits import WorkerError
 
-    from flows.limits import LimitedPool, ResourceLimits, WorkerError
-
-    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
-    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "host_probe:slow_load")
     failed: list[str] = []
 
     def call() -> None:
@@ -139,6 +136,17 @@ def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(m
 
     waiting = threading.Thread(target=call)
     waiting.start()
+    return waiting, failed
+
+
+def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(monkeypatch) -> None:
+    # A run interrupted as it starts: the host is still loading (here its template: five seconds), and
+    # a call waits for it to be ready (a review: the close waited for the whole load).
+    from flows.limits import LimitedPool, ResourceLimits
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "host_probe:slow_load")
+    waiting, failed = _call_in_background(pool)
     time.sleep(0.5)
     started = time.monotonic()
     pool.close()
@@ -150,36 +158,24 @@ def test_closing_a_pool_whose_host_is_still_loading_does_not_wait_for_the_load(m
 def test_a_template_that_went_down_while_loading_is_replaced_for_the_next_call(monkeypatch) -> None:
     # A review: the pool kept the host that vanished with its template, and failed every later call.
     import signal
-    import threading
-    import time
 
     from flows import host_template
-    from flows.limits import LimitedPool, ResourceLimits, WorkerError
+    from flows.limits import LimitedPool, ResourceLimits
 
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
     monkeypatch.setenv("TZ", "UTC")  # a template of this test's own (one per start-up environment)
     pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "host_probe:slow_load")
-    failed: list[str] = []
-
-    def call() -> None:
-        try:
-            pool.call(0)
-        except WorkerError as exc:
-            failed.append(str(exc))
-
     try:
-        first = threading.Thread(target=call)
-        first.start()
+        waiting, failed = _call_in_background(pool)
         time.sleep(0.5)
         startup = tuple(os.environ.get(name) for name in host_template.STARTUP_VARIABLES)
         template = host_template._templates["host_probe:slow_load", startup]
         os.kill(template.process.pid, signal.SIGKILL)  # as the OOM killer would
-        first.join(timeout=30)
+        waiting.join(timeout=30)
         assert failed and "did not start" in failed[0], failed
         assert pool.call(0).kind == "ok"  # a new template, a new host
     finally:
         pool.close()
-
 
 
 def test_a_host_interrupted_between_a_request_and_its_answer_is_replaced(monkeypatch) -> None:
