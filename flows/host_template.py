@@ -11,7 +11,8 @@ process that starts many (a notebook or a script running ingest after ingest, th
 
 The template is this process's child, started with `subprocess` (so a daemonic Dask worker may start one
 too); the hosts are its children, so it reaps them and answers for their exit codes. It leaves with this
-process, killing its hosts, when the socket to it closes (at exit, or when this process is killed).
+process, killing its hosts, when the socket to it closes (at exit, or when this process is killed), or
+once no host of it has run for IDLE_SECONDS (a thread of this process retires it).
 The child side is flows.worker_host.template_main.
 """
 
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TypeVar
@@ -36,6 +38,9 @@ HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREAD
 _GONE = -signal.SIGKILL  # the exit code of a host whose template is gone (it took its hosts with it)
 T = TypeVar("T")
 ANSWER_SECONDS = 30.0  # a loaded template answers in microseconds; one that does not is stuck
+# A template none of whose hosts runs leaves after this long (half a GB given back to a notebook that
+# ingested once an hour ago, or to one whose TZ changed since); the next host starts a new one.
+IDLE_SECONDS = 600.0
 
 
 class ForkedHost:
@@ -95,6 +100,8 @@ class HostTemplate:
         self._ids = itertools.count()
         self._has_loaded = False
         self._broken = False
+        self._hosts: weakref.WeakSet[ForkedHost] = weakref.WeakSet()  # a host nobody holds has no run
+        self.used = time.monotonic()  # when it last forked a host
 
     @property
     def alive(self) -> bool:
@@ -111,7 +118,14 @@ class HostTemplate:
             socket.send_fds(self._sock, [b"h"], [host_sock.fileno(), 2])
 
         self._exchange(spawn, None)
-        return ForkedHost(self, hid)
+        host = ForkedHost(self, hid)
+        self._hosts.add(host)
+        self.used = time.monotonic()
+        return host
+
+    def idle(self) -> bool:
+        """Whether every host it forked that someone still holds has ended."""
+        return all(host.poll() is not None for host in list(self._hosts))
 
     def status(self, hid: int) -> int | None:
         """The host's exit code, None while it runs (or waits for its template to load and fork it)."""
@@ -200,17 +214,51 @@ _owner = os.getpid()
 
 def fork_host(preload: str | None, host_sock: socket.socket) -> ForkedHost:
     """A host forked from this process's template for `preload` and the STARTUP_VARIABLES as they are now
-    (started now if there is none, or if the one there was went down)."""
+    (started now if there is none, or if the one there was went down or left idle)."""
     global _owner
     with _templates_lock:
         if os.getpid() != _owner:  # a child forked from the process that started them: not its templates
             _templates.clear()
             _owner = os.getpid()
+        _watch_idle()
         key = (preload, tuple(os.environ.get(name) for name in STARTUP_VARIABLES))
         template = _templates.get(key)
         if template is None or not template.alive:
             template = _templates[key] = HostTemplate(preload)
-    return template.fork(host_sock)
+        return template.fork(host_sock)  # under the lock: retire_idle does not close it in between
+
+
+def retire_idle(idle_seconds: float) -> None:
+    """Close every template that has forked nothing for `idle_seconds` and whose hosts have all ended."""
+    now = time.monotonic()
+    with _templates_lock:
+        candidates = [(key, t, t.used) for key, t in _templates.items() if now - t.used >= idle_seconds]
+    idle = [(key, t, used) for key, t, used in candidates if t.idle()]  # asks them: not under the lock
+    retired = []
+    with _templates_lock:
+        for key, template, used in idle:
+            if _templates.get(key) is template and template.used == used:  # no host forked since
+                retired.append(_templates.pop(key))
+    for template in retired:
+        template.close()
+
+
+_watcher_pid: int | None = None
+
+
+def _watch_idle() -> None:
+    """Start this process's thread that retires idle templates (once per process; under the lock)."""
+    global _watcher_pid
+    if _watcher_pid == os.getpid():
+        return
+    _watcher_pid = os.getpid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(max(IDLE_SECONDS / 10, 0.1))
+            retire_idle(IDLE_SECONDS)
+
+    threading.Thread(target=watch, name="citsec-host-templates", daemon=True).start()
 
 
 def close_templates() -> None:

@@ -205,3 +205,35 @@ def test_a_host_interrupted_between_a_request_and_its_answer_is_replaced(monkeyp
         assert pool.call(0).kind == "ok" and pool._host is not host
     finally:
         pool.close()
+
+
+def test_a_template_whose_hosts_have_all_ended_is_retired_once_idle(monkeypatch) -> None:
+    # Half a GB kept for the life of a notebook that ingested once, or whose TZ changed since.
+    from flows import host_template
+    from flows.limits import LimitedPool, ResourceLimits
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # host_probe, for the template
+    monkeypatch.setattr(host_template, "_templates", {})  # this test's templates only
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "os:getpid")
+    try:
+        assert pool.call(0).kind == "ok"
+        (template,) = host_template._templates.values()
+        host_template.retire_idle(0)
+        assert template.process.poll() is None, "retired while its host runs"
+        assert host_template._templates
+        time.sleep(0.1)
+        host_template.retire_idle(3600)
+        assert template.process.poll() is None, "retired before it was idle long enough"
+    finally:
+        pool.close()
+    host_template.retire_idle(0)
+    assert not host_template._templates
+    assert template.process.wait(timeout=5) == 0
+    pool = LimitedPool("host_probe:sleeper", (), ResourceLimits(), 1, "os:getpid")
+    try:
+        assert pool.call(0).kind == "ok"  # the next run starts a new one
+        (successor,) = host_template._templates.values()
+        assert successor is not template
+    finally:
+        pool.close()
+        host_template.close_templates()
