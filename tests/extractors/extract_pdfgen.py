@@ -227,6 +227,44 @@ def ruled_table_page(path: Path) -> Path:
     return path
 
 
+# A table ruled in part, as UNODC's eradication tables are: the header, the department's column and its
+# total are boxed; the municipality rows beside the department are not.
+PARTLY_RULED_HEADER = ["Departamento", "Municipio", "Lotes", "Hectareas"]
+PARTLY_RULED_DEPARTMENT = "Antioquia"
+PARTLY_RULED_ROWS = [["Briceno", "50", "39,28"], ["El Bagre", "40", "26,07"], ["Turbo", "58", "44,99"]]
+PARTLY_RULED_TOTAL = ["Total", "148", "110,34"]
+
+
+def partly_ruled_table_page(path: Path) -> Path:
+    """A paragraph, then a table whose header, department column and total row are ruled and whose
+    municipality rows are not."""
+    canvas = Canvas(str(path), pagesize=letter)
+    before = (
+        "The monitors validated every field the eradication groups reported in the department, and the "
+        "table below gives the number of fields and the area validated in each municipality."
+    )
+    top = _draw_lines(canvas, _wrap(before, WIDTH - 2 * MARGIN), MARGIN, HEIGHT - 100) - 20
+    col_w, row_h = 110.0, 20.0
+    canvas.setFont(FONT, 10)
+
+    def cell(row: int, col: int, text: str, ruled: bool, rows: int = 1) -> None:
+        x, y = MARGIN + col * col_w, top - (row + rows) * row_h
+        if ruled:
+            canvas.rect(x, y, col_w, rows * row_h)
+        canvas.drawString(x + 4, top - (row + 1) * row_h + 6, text)
+
+    for c, text in enumerate(PARTLY_RULED_HEADER):
+        cell(0, c, text, ruled=True)
+    cell(1, 0, PARTLY_RULED_DEPARTMENT, ruled=True, rows=len(PARTLY_RULED_ROWS) + 1)
+    for r, row in enumerate(PARTLY_RULED_ROWS, start=1):
+        for c, text in enumerate(row, start=1):
+            cell(r, c, text, ruled=False)
+    for c, text in enumerate(PARTLY_RULED_TOTAL, start=1):
+        cell(len(PARTLY_RULED_ROWS) + 1, c, text, ruled=True)
+    canvas.save()
+    return path
+
+
 def text_pages(path: Path, pages: int, encrypt: str | None = None) -> Path:
     """`pages` simple one-column pages of varied text (used for memory and error tests)."""
     canvas = Canvas(str(path), pagesize=letter, encrypt=encrypt)

@@ -12,12 +12,17 @@ from extract_pdfgen import (
     HEADER,
     HYPHENATED_TEXT,
     OCR_TITLE,
+    PARTLY_RULED_DEPARTMENT,
+    PARTLY_RULED_HEADER,
+    PARTLY_RULED_ROWS,
+    PARTLY_RULED_TOTAL,
     READING_ORDER,
     TABLE_ROWS,
     byline_page,
     expected_texts,
     image_only_pages,
     ocr_sized_title_page,
+    partly_ruled_table_page,
     ruled_table_page,
     split_accent_page,
     tex_spaced_page,
@@ -127,6 +132,19 @@ def test_ruled_table_kept_out_of_running_text(tmp_path: Path) -> None:
     running = " ".join(p.text for p in doc.passages if p.kind == "text")
     assert "Antioquia" not in running
     assert "cleared it." in running and "satellite images" in running
+
+
+def test_a_table_ruled_in_part_keeps_its_unruled_rows(tmp_path: Path) -> None:
+    # A review: UNODC's Table 4 boxes each department's total but not its municipalities' rows, which lay
+    # in the table's box and in none of its cells, and were lost; searching for a municipality found
+    # nothing. Such a table is read row by row, whole.
+    doc = extract_path(partly_ruled_table_page(tmp_path / "partly.pdf"))
+    tables = [p for p in doc.passages if p.kind == "table"]
+    assert len(tables) == 1
+    first, *others = PARTLY_RULED_ROWS
+    rows = [PARTLY_RULED_HEADER, [PARTLY_RULED_DEPARTMENT, *first], *others, PARTLY_RULED_TOTAL]
+    assert tables[0].text.split("\n") == [" ".join(row) for row in rows]
+    assert "Briceno" not in " ".join(p.text for p in doc.passages if p.kind == "text")
 
 
 def test_title_ends_at_a_blank_gap_before_a_heading_in_its_size(tmp_path: Path) -> None:
