@@ -92,6 +92,7 @@ _POLICY_WORDS = word_set(
 )
 _OPEN_QUOTES = frozenset(['"', "“", "«", "'", "‘", "„"])
 _CLOSE_QUOTES = frozenset(['"', "”", "»", "'", "’", "“"])
+_INSIDE_QUOTES = frozenset([",", ".", ";", ":", "!", "?"])  # what US style sets before a closing quote
 # A law's number: "1448", "11.343", "20.000" (thousands), "30-2019"; "54.39" is a figure in a table.
 _LAW_NUMBER = re.compile(r"^(\d+|\d{1,3}([.,]\d{3})+)(-\d+)?$")
 _NUMBER_MARKS = word_set("n no no. n° nº n.º número number nr. nr núm. núm")
@@ -138,12 +139,19 @@ def _scan_forward(doc: Doc, start: int, leading_connectors: bool = False) -> int
             i += 1
             end = i
         elif (i > start or (leading_connectors and token.lower_ not in ("y", "e", "and"))) and (
-            token.lower_ in CONNECTORS or (token.text == "-" and i + 1 < len(doc) and _is_cap(doc[i + 1]))
+            token.lower_ in CONNECTORS
+            or (token.text == "-" and i + 1 < len(doc) and _dash_goes_on(doc[i + 1]))
         ):
             i += 1
         else:
             break
     return end
+
+
+def _dash_goes_on(token: Token) -> bool:
+    """Does a name go on after a dash with `token`? Not with an acronym: "Operación Tormenta del Norte - OTN"
+    glosses the name with its acronym."""
+    return _is_cap(token) and not token.is_upper
 
 
 def _truncated(doc: Doc, end: int) -> bool:
@@ -345,11 +353,14 @@ def marked_as_name(span: Span) -> bool:
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
+    closing = after
+    if after is not None and after.text in _INSIDE_QUOTES and span.end + 1 < len(doc):
+        closing = doc[span.end + 1]  # '"mano dura," or ...': US style keeps the comma inside the quotes
     if (
         before is not None
-        and after is not None
+        and closing is not None
         and before.text in _OPEN_QUOTES
-        and after.text in _CLOSE_QUOTES
+        and closing.text in _CLOSE_QUOTES
     ):
         return True
     if after is not None and after.lower_ in _POLICY_HEADS:

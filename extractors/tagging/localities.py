@@ -36,6 +36,8 @@ _DEFINITE = word_set("el la o a the al del do da no na")
 # Only these links: "Colombia, the municipality of Tumaco ..." goes on about Colombia.
 _UNIT_LINKS = frozenset({(",",), ("(",), ("-",), ("en", "el"), ("del",), ("in", "the"), ("no",), ("em",)})
 _SEPARATORS = frozenset({"|"})
+# A table cell left empty is printed as a dash: "Mónaco | - | 160 | - | 88,41".
+_EMPTY_CELLS = frozenset({"-", "–", "—"})
 # Points of the compass that, capitalized right after a country's name, make it a place's name: UNODC's
 # eradication points "Brasil Norte" and "Brasil Sur" lie in Colombia. Only these nouns of Spanish and
 # Portuguese: "este" is also "this" ("Mexico\nEste año ..." after a heading), and "Central", "Oriental"
@@ -126,8 +128,12 @@ def category_guard(span: Span) -> bool:
 
 
 def is_row_label(doc: Doc, span_end: int) -> bool:
-    """Is the name ending before `span_end` followed by a figure, like the label of a table row?"""
-    return is_figure(token_after(doc, span_end - 1, _SEPARATORS))
+    """Is the name ending before `span_end` followed by a figure, like the label of a table row? In a
+    ruled table's row ("Mónaco | - | 160"), by its first cell that is not empty."""
+    after = token_after(doc, span_end - 1)
+    if after is not None and after.text in _SEPARATORS:
+        return is_figure(token_after(doc, span_end - 1, _SEPARATORS | _EMPTY_CELLS))
+    return is_figure(after)
 
 
 def _label_words(doc: Doc) -> Iterable[Token]:

@@ -27,6 +27,24 @@ def test_hamlets_in_a_pipe_table_with_subtotals(countries):
     assert countries(text, "es") == []
 
 
+def test_zones_named_after_capitals_in_a_pipe_table_with_empty_cells(countries):
+    # A review: UNODC names eradication zones after capitals, and a cell left empty is a dash, so "Mónaco"
+    # and "Panamá" were read as countries (their rows' first figure comes after a dash).
+    text = (
+        "Departamento | Núcleo | Número de lotes | Área (Ha)\n | Moscú | - | 29 | - | 16,95\n"
+        " | Praga | - | 41 | - | 28,74\n | Total | 101 | 182 | 75,27\n"
+        "Norte de Santander | Estocolmo | - | 77\n"
+        "Mónaco | - | 160 | - | 88,41\nNairobi | - | 93 | 67,15\nPutumayo | Caracas | - | 35\n"
+        "Panamá | - | - | 54 | - | 40,90"
+    )
+    assert countries(text, "es") == []
+
+
+def test_a_pipe_table_of_countries_with_empty_cells_keeps_its_countries(countries):
+    text = "País | 2014 | 2015\nColombia | - | 48.189\nPerú | 40.300 | -\nBolivia | - | 20.400"
+    assert countries(text, "es") == ["BO", "CO", "PE"]
+
+
 def test_a_table_of_countries_keeps_its_countries(countries):
     text = (
         "Tax revenue as percentage of GDP, by country. Central America Costa Rica 13.9 El Salvador 12.5 "

@@ -157,6 +157,22 @@ def test_two_names_joined_by_and_stay_two(programs):
     ]
 
 
+def test_an_acronym_after_a_dash_glosses_the_name_and_is_not_part_of_it(programs):
+    # A review: "Operacion Liberacion Humanista del Pueblo - OLHP" was a program, its acronym in its name.
+    text = "Police launched Operacion Tormenta del Norte - OTN in March."
+    assert programs(text, "en") == [("Operacion Tormenta del Norte", "Operacion Tormenta del Norte")]
+
+
+def test_venezuelas_olp_and_its_renamed_successor_are_one_program(programs):
+    # InSight Crime writes it four ways in one paragraph; `stats --by program` counted four programs.
+    text = (
+        "Operation Humanist Liberation of the People (Operacion Liberacion Humanista del Pueblo - OLHP) -- "
+        "previously known as the Operation Liberation of the People (Operacion para la Liberacion del "
+        "Pueblo - OLP) -- has been accused of extrajudicial killings."
+    )
+    assert {name for name, _ in programs(text, "en")} == {"Operación de Liberación del Pueblo"}
+
+
 def test_unknown_rule_yields_to_the_gazetteer(programs):
     assert programs("the Merida Initiative and the Plan Colombia", "en") == [
         ("Merida Initiative", "Merida Initiative"),
@@ -297,6 +313,9 @@ def test_security_programs_kept_by_name_or_context(programs, text, lang, expecte
         ("Honduras copied the mano dura policy of its neighbour.", "en"),
         ('the kind of "mano dura" (iron fist) strategy Hernandez proposes', "en"),
         ("el plan mano dura del gobierno", "es"),
+        # US style sets the comma or the full stop inside the quotes (a review: an InSight Crime article).
+        ('El Salvador returned to the "mano dura," or "iron fist" policy of mass arrests.', "en"),
+        ('Bukele called it a return to "mano dura."', "en"),
     ],
 )
 def test_a_lower_case_name_marked_by_quotes_or_a_policy_word(programs, text, lang):
