@@ -36,7 +36,9 @@ from extractors.guards import PdfLimits
 # report's unless the detector finds it four times likelier (a Portuguese cover read as Spanish); one
 # image-only page is "no text layer on page 6", not "pages 6"; the bundled samples read as under 1.3.0.
 # 1.8.0: a ruled table whose cells miss over a tenth of the words in its box (rows left unruled between
-# ruled totals, as in UNODC's eradication tables) is read row by row, whole: those rows were lost; the
+# ruled totals, as in UNODC's eradication tables) is read row by row, whole: those rows were lost; two or
+# three rows of two columns in line with the page's column gutter are read column by column (they were
+# read across), and a line under both columns after a gap (a table's number) after both of them; the
 # bundled samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.8.0"
 

@@ -14,11 +14,15 @@ from extractors.pdf.words import Word
 BIN = 2.0  # points per histogram bin
 MIN_GAP_EM = 0.9  # gaps narrower than this (in body em) are word spaces, not gutters
 MIN_RUN_ROWS = 4
+SHORT_RUN_ROWS = 2  # rows of a run in line with a gutter found on the page (see _short_runs_in_line)
 MIN_WORDS_PER_LINE = 2.5  # columns of 1-2 word lines are tables or forms, not running text
 # A page's first row further above the next than this many line pitches, and set smaller than this share
 # of the body size, is a running header, not part of the columns below it.
 DETACHED_PITCHES = 2.5
 HEADER_SIZE = 0.95
+# Rows at a gutter's end with text on one side only, this many line pitches below the columns, are a
+# caption or heading under both of them (a left column running on keeps its pitch).
+DETACHED_TAIL_PITCHES = 1.8
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,46 @@ def find_gutters(rows: Sequence[Sequence[Word]], body_size: float) -> list[Gutte
             candidates.append(Gutter(left + lo * BIN, left + (hi + 1) * BIN, first, last))
     gutters = [g for g in candidates if g.x1 - g.x0 >= min_gap and _text_both_sides(rows, g)]
     kept = _widest_per_section(gutters)
-    return [_to_column_end(_without_detached_top(g, rows, body_size), rows, kept) for g in kept]
+    kept += _short_runs_in_line(rows, kept, left, right)
+    trimmed = (_without_detached_tail(_without_detached_top(g, rows, body_size), rows) for g in kept)
+    return [_to_column_end(g, rows, kept) for g in trimmed]
+
+
+def _short_runs_in_line(
+    rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter], left: float, right: float
+) -> list[Gutter]:
+    """Runs of rows too short to make a gutter of their own (a column's last lines carried over to the top
+    of the page, above a full-width table) whose gap lies where a gutter between two columns of text on
+    the same page lies: at least SHORT_RUN_ROWS rows in a row with text on both sides of it."""
+    found: list[Gutter] = []
+    taken = {i for g in gutters for i in range(g.first, g.last + 1)}
+    for g in gutters:
+        if not _between_text_columns(rows, g, right - left):
+            continue
+        two_sided = [
+            i not in taken
+            and not _crosses(rows[i], g)
+            and any(w.x1 <= g.x0 for w in rows[i])
+            and any(w.x0 >= g.x1 for w in rows[i])
+            for i in range(len(rows))
+        ]
+        for first, last in _runs(two_sided, SHORT_RUN_ROWS):
+            short = Gutter(g.x0, g.x1, first, last)
+            if _text_both_sides(rows, short):
+                found.append(short)
+                taken.update(range(first, last + 1))
+    return found
+
+
+def _between_text_columns(rows: Sequence[Sequence[Word]], g: Gutter, width: float) -> bool:
+    """Do the lines on both sides of the gutter reach across a third of the text's width, as running text
+    in two or three columns does (not a table's narrow columns of figures)?"""
+    run = rows[g.first : g.last + 1]
+    for side in ([w for w in r if w.x1 <= g.x0] for r in run), ([w for w in r if w.x0 >= g.x1] for r in run):
+        extents = sorted(max(w.x1 for w in r) - min(w.x0 for w in r) for r in side if r)
+        if not extents or extents[len(extents) // 2] < width / 3.5:
+            return False
+    return True
 
 
 def _pitch(rows: Sequence[Sequence[Word]], first: int, last: int) -> float:
@@ -90,6 +133,24 @@ def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]], body_size: 
     gap = min(w.top for w in rows[1]) - min(w.top for w in top)
     if gap > DETACHED_PITCHES * _pitch(rows, 1, g.last):
         return Gutter(g.x0, g.x1, 1, g.last)
+    return g
+
+
+def _without_detached_tail(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
+    """A gutter without the rows at its end that have text on one side only and stand apart below the
+    columns: a caption or a heading under both columns ("Tabla 3" after a gap, then its table), read after
+    them, not as the end of the left column (before the right one)."""
+    two_sided = [
+        i
+        for i in range(g.first, g.last + 1)
+        if any(w.x1 <= g.x0 for w in rows[i]) and any(w.x0 >= g.x1 for w in rows[i])
+    ]
+    if not two_sided or two_sided[-1] == g.last:
+        return g
+    end = two_sided[-1]
+    gap = min(w.top for w in rows[end + 1]) - min(w.top for w in rows[end])
+    if end - g.first >= MIN_RUN_ROWS - 1 and gap > DETACHED_TAIL_PITCHES * _pitch(rows, g.first, end):
+        return Gutter(g.x0, g.x1, g.first, end)
     return g
 
 

@@ -133,6 +133,42 @@ def two_column_report(path: Path, pages: int = 2) -> Path:
     return path
 
 
+# A page of a two-column journal article: a paragraph carried over from the previous page fills three
+# lines of each column above a full-width table caption; then two columns of text, and a table's number
+# under them both, after a gap, before its full-width caption.
+CARRIED = {
+    "CARRY_L": "scales of the questionnaire on antisocial and criminal conduct answered by the students of",
+    "CARRY_R": "twelve public schools, whose minimum and maximum scores, means and deviations the next",
+    "CAPTION_2": "Table 2 Minimum, maximum and mean scores of antisocial and criminal conduct by city",
+    "MAIN_L": "The antisocial conducts reported most often by the adolescents are those related to rude "
+    "words and insults, to arriving late at school and to eating where it is not allowed, and most of them",
+    "MAIN_R": "were reported by more than thirty per cent of the sample, which the authors read as a sign "
+    "that they are common at that age rather than a warning of later criminal conduct (see below).",
+    "CAPTION_3": "Frequency of antisocial conducts among the adolescents who answered the questionnaire",
+}
+CARRIED_ORDER = ["CARRY_L", "CARRY_R", "CAPTION_2", "MAIN_L", "MAIN_R", "TABLE_3", "CAPTION_3"]
+
+
+def carried_columns_page(path: Path) -> Path:
+    """The page CARRIED describes, in CARRIED_ORDER ("TABLE_3" is the number "Table 3" alone on its line)."""
+    canvas = Canvas(str(path), pagesize=letter)
+    left, right = MARGIN, MARGIN + COLUMN + GUTTER
+    top = HEIGHT - 100
+    carry_l, carry_r = _wrap(CARRIED["CARRY_L"], COLUMN), _wrap(CARRIED["CARRY_R"], COLUMN)
+    _draw_lines(canvas, carry_l, left, top)
+    _draw_lines(canvas, carry_r, right, top)
+    y = top - LEADING * max(len(carry_l), len(carry_r)) - 20
+    y = _draw_lines(canvas, _wrap(CARRIED["CAPTION_2"], WIDTH - 2 * MARGIN), MARGIN, y) - 20
+    main_l, main_r = _wrap(CARRIED["MAIN_L"], COLUMN), _wrap(CARRIED["MAIN_R"], COLUMN)
+    _draw_lines(canvas, main_l, left, y)
+    _draw_lines(canvas, main_r, right, y)
+    y -= LEADING * max(len(main_l), len(main_r)) + 20
+    y = _draw_lines(canvas, ["Table 3"], MARGIN, y)
+    _draw_lines(canvas, _wrap(CARRIED["CAPTION_3"], WIDTH - 2 * MARGIN), MARGIN, y)
+    canvas.save()
+    return path
+
+
 def tex_spaced_page(
     path: Path, words: Sequence[str], gap_em: float = 0.2, kern_em: float = 0.03, size: float = 10.0
 ) -> Path:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from extract_pdfgen import (
+    CARRIED,
+    CARRIED_ORDER,
     GAP_HEADING,
     GAP_TITLE_LINES,
     HEADER,
@@ -19,6 +21,7 @@ from extract_pdfgen import (
     READING_ORDER,
     TABLE_ROWS,
     byline_page,
+    carried_columns_page,
     expected_texts,
     image_only_pages,
     ocr_sized_title_page,
@@ -145,6 +148,19 @@ def test_a_table_ruled_in_part_keeps_its_unruled_rows(tmp_path: Path) -> None:
     rows = [PARTLY_RULED_HEADER, [PARTLY_RULED_DEPARTMENT, *first], *others, PARTLY_RULED_TOTAL]
     assert tables[0].text.split("\n") == [" ".join(row) for row in rows]
     assert "Briceno" not in " ".join(p.text for p in doc.passages if p.kind == "text")
+
+
+def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order(tmp_path: Path) -> None:
+    # A review of a Spanish journal article: three lines of two columns above a full-width caption were
+    # read across the columns, line by line ("del Cuestionario de Conductas mínimas y máximas de cada una
+    # de las Antisociales..."), and "Tabla 3" under both columns was read into the left one, before the
+    # right ("en lugares donde es Tabla 3 prohibido").
+    doc = extract_path(carried_columns_page(tmp_path / "carried.pdf"))
+    text = _flat(" ".join(p.text for p in doc.passages))
+    texts = {**CARRIED, "TABLE_3": "Table 3"}
+    positions = [text.find(_flat(texts[name])) for name in CARRIED_ORDER]
+    assert -1 not in positions, dict(zip(CARRIED_ORDER, positions, strict=True))
+    assert positions == sorted(positions)
 
 
 def test_title_ends_at_a_blank_gap_before_a_heading_in_its_size(tmp_path: Path) -> None:
