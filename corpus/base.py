@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from corpus.engine import write_connection
 from corpus.errors import CorpusError, first_line
@@ -32,13 +32,30 @@ class StoreBase:
         try:
             with self._engine.connect() as conn:
                 yield conn
-        except OperationalError as exc:
-            raise CorpusError(f"database error: {first_line(exc)}") from exc
+        except DatabaseError as exc:
+            if not _store_trouble(exc):
+                raise
+            raise CorpusError(_said(exc)) from exc
 
     @contextlib.contextmanager
     def _write(self, pg_lock: int | None = None) -> Iterator[Connection]:
         try:
             with write_connection(self._engine, pg_lock) as conn:
                 yield conn
-        except OperationalError as exc:
-            raise CorpusError(f"database error: {first_line(exc)}") from exc
+        except DatabaseError as exc:
+            if not _store_trouble(exc):
+                raise
+            raise CorpusError(_said(exc)) from exc
+
+
+def _store_trouble(exc: DatabaseError) -> bool:
+    """A database that cannot be reached or read (locked, read-only, gone, a damaged SQLite file: a bare
+    DatabaseError), not a constraint or statement of ours that callers catch (IntegrityError) or a bug."""
+    return type(exc) is DatabaseError or isinstance(exc, OperationalError)
+
+
+def _said(exc: DatabaseError) -> str:
+    said = f"database error: {first_line(exc)}"
+    if "malformed" in said or "not a database" in said:
+        said += " (the store's file is damaged: restore a copy, or ingest again into a new store)"
+    return said

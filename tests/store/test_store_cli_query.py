@@ -310,6 +310,27 @@ def test_a_file_that_is_not_a_database_is_one_line(
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_a_store_damaged_inside_is_one_line(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A review: a store whose file was damaged past its header opened, and its first query was a traceback
+    # of 76-137 lines ("database disk image is malformed").
+    import sqlite3
+
+    path = Path(filled.removeprefix("sqlite:///"))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as file:  # the passages table's first page
+        file.seek((root - 1) * page_size)
+        file.write(b"\x55" * page_size)
+    for argv in (["passages"], ["passages", "--label", "prevention"]):
+        code, out, err = run_cli(capsys, *argv, "--db", filled)
+        assert code == 2 and out == "", err
+        assert "database disk image is malformed" in err and "the store's file is damaged" in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     "argv",
     [["passages"], ["stats", "--by", "label"], ["reports"], ["label", "export"], ["label", "queue"],
