@@ -43,6 +43,17 @@ class Replaced(NamedTuple):
 
 class ReportsMixin(StoreBase):
     def add_report(self, report: NewReport) -> int:
+        """The report's id once stored (add_new_report), whoever stored it."""
+        report_id, _ = self._add_report(report)
+        return report_id
+
+    def add_new_report(self, report: NewReport) -> int | None:
+        """As add_report, but None when the store held these bytes already (another writer stored them
+        between a caller's check and this call): what a run counts as unchanged, not new."""
+        report_id, new = self._add_report(report)
+        return report_id if new else None
+
+    def _add_report(self, report: NewReport) -> tuple[int, bool]:
         """Store a report, its passages, their entities and the model's predictions for them (when
         `report.predictions` carries them) in one transaction; returns the report id.
 
@@ -53,7 +64,7 @@ class ReportsMixin(StoreBase):
         stored in place of its failed row.
         A new version at a uri already stored supersedes the older one in default queries.
         Predictions behave as in add_predictions: the first model of a store without a promoted one is
-        promoted, and the effective labels follow at once.
+        promoted, and the effective labels follow at once. Says whether this call stored it.
         """
         check_report(report)
         # Predictions touch the registry and current_labels, and a new reading carries the older one's
@@ -79,18 +90,18 @@ class ReportsMixin(StoreBase):
                 if existing is not None:
                     if report.predictions is not None:
                         complete_predictions(conn, existing, report, report.predictions)
-                    return existing
+                    return existing, False
                 report_id, passage_ids = insert_report(conn, report, replaces)
                 if report.predictions is not None:
                     write_report_predictions(conn, report, report.predictions, passage_ids)
-                return report_id
+                return report_id, True
         except IntegrityError as exc:
             # Another writer stored the same content between our check and our insert.
             with self._read() as conn:
                 existing = id_by_sha256(conn, report.sha256)
             if existing is None:
                 raise CorpusError(f"cannot store report {report.uri}: {first_line(exc)}") from exc
-            return existing
+            return existing, False
 
     def record_failed_report(
         self,

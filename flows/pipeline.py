@@ -272,7 +272,8 @@ def rereads(outcome: Outcome, stored: ReportRow | None) -> bool:
 
 def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
     """Write one processed report: the report with passages, entities and predictions in one
-    transaction; a failed report as a failed row. Returns the report id (None if unchanged)."""
+    transaction; a failed report as a failed row. Returns the report id (None if unchanged, or if a
+    concurrent run stored the same bytes first)."""
     if outcome.status == FAILED:
         from extractors import EXTRACTOR_VERSION
 
@@ -285,7 +286,7 @@ def store_outcome(corpus: Corpus, outcome: Outcome) -> int | None:
         return None
     if outcome.report.predictions is not None:
         ensure_model_registered(corpus, outcome.report.predictions.model_version)
-    return corpus.add_report(outcome.report)
+    return corpus.add_new_report(outcome.report)
 
 
 def ensure_model_registered(corpus: Corpus, version: str) -> None:

@@ -279,6 +279,8 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
         forget_fetch_failures(corpus, outcome.uri)
     try:
         report_id = store_outcome(corpus, outcome)
+        if outcome.status == NEW and report_id is None:  # a concurrent run stored these bytes first
+            return replace(outcome, status=UNCHANGED, report=None, pages=0, error=None)
         if outcome.status == NEW and report_id is not None:
             replaced = corpus.versions_replaced(report_id)
             outcome = replace(

@@ -177,6 +177,33 @@ def test_concurrent_writers_of_the_same_content_store_one_report(
     assert stores[0].count_passages() == 200
 
 
+def test_of_concurrent_writers_of_the_same_content_one_stored_it_new(
+    corpus_factory: Callable[[], Corpus],
+) -> None:
+    # What a run counts: the writers that found it stored by another say so (None), one says it stored it.
+    stores = [corpus_factory() for _ in range(4)]
+    report = _report("8" * 64, texts=tuple(f"Passage {i} about the river port." for i in range(200)))
+    barrier = threading.Barrier(len(stores))
+    ids: list[int | None] = []
+    errors: list[BaseException] = []
+
+    def write(corpus: Corpus) -> None:
+        try:
+            barrier.wait()
+            ids.append(corpus.add_new_report(report))
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len([i for i in ids if i is not None]) == 1 and ids.count(None) == 3
+    assert stores[0].add_new_report(report) is None
+
+
 def test_concurrent_writers_of_different_reports_all_land(corpus_factory: Callable[[], Corpus]) -> None:
     stores = [corpus_factory() for _ in range(3)]
     errors: list[BaseException] = []
