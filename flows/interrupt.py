@@ -1,10 +1,12 @@
-"""Ctrl-C during an ingest run: the run stops at its next step, in citsec's own code.
+"""Ctrl-C (or SIGTERM) during an ingest run: the run stops at its next step, in citsec's own code.
 
 Python raises KeyboardInterrupt wherever the main thread is when the signal arrives. Inside Prefect's or
 pydantic's code it can be swallowed (the run goes on to its end) or wrapped into another error (a
 traceback). While `stop_on_interrupt()` is active, the first Ctrl-C only asks the run to stop: the reports
 being processed are stopped with their workers at once, and the run raises KeyboardInterrupt at its next
 `check_stop()`, before it stores anything more. A second Ctrl-C raises at once, wherever it lands.
+SIGTERM (`kill`, `timeout`, systemd, `docker stop`) stops the run the same way, raising Terminated; a
+second SIGTERM ends the process at once.
 
     with stop_on_interrupt(lambda: print("stopping")):
         run_ingest(...)        # its loops call check_stop() before each report is stored
@@ -19,17 +21,29 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 
 _stop = threading.Event()
+_stopped_by: list[int] = []  # the signal that asked the run to stop
+
+
+class Terminated(KeyboardInterrupt):
+    """The run was asked to stop by SIGTERM: `signal` names it, as Prefect's TerminationSignal does."""
+
+    signal = signal.SIGTERM
 
 
 def stop_requested() -> bool:
-    """Whether a Ctrl-C asked the run to stop."""
+    """Whether a Ctrl-C or SIGTERM asked the run to stop."""
     return _stop.is_set()
 
 
+def stop_signal() -> int | None:
+    """The signal that asked the run to stop (SIGINT for a Ctrl-C), None if none did."""
+    return _stopped_by[-1] if _stop.is_set() and _stopped_by else None
+
+
 def check_stop() -> None:
-    """KeyboardInterrupt when a Ctrl-C asked the run to stop."""
+    """KeyboardInterrupt when a Ctrl-C asked the run to stop; Terminated for SIGTERM."""
     if _stop.is_set():
-        raise KeyboardInterrupt
+        raise Terminated if stop_signal() == signal.SIGTERM else KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -55,18 +69,24 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
             close_pool()  # the reports under way end now: their outcomes are not stored (check_stop)
 
     def ask(signum: int, frame: FrameType | None) -> None:
+        if not _stop.is_set():
+            _stopped_by.append(signum)
         _stop.set()
         wake.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM: at once
 
     _stop.clear()
+    _stopped_by.clear()
     stopper = threading.Thread(target=stop_when_asked, name="citsec-stop", daemon=True)
     stopper.start()
     previous = signal.signal(signal.SIGINT, ask)
+    previous_term = signal.signal(signal.SIGTERM, ask)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
         wake.set()
         stopper.join()
         _stop.clear()

@@ -391,7 +391,10 @@ class IngestRun:
                 failed = self.corpus.failed_among(self.unchanged) - set(self.failed_now)
                 self.summary.failed_before = sum(sha in failed for sha in self.unchanged)
             if exc is not None:
-                why = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else stop_reason(exc)
+                # A Ctrl-C is "interrupted"; a SIGTERM (flows.interrupt.Terminated, or Prefect's
+                # TerminationSignal) names its signal, as any other stop says why.
+                ctrl_c = isinstance(exc, KeyboardInterrupt) and getattr(exc, "signal", None) is None
+                why = INTERRUPTED if ctrl_c else stop_reason(exc)
                 self.summary.errors.append(f"{RUN_STOPPED}{why}")
             self.corpus.finish_ingest_run(self.summary.run_id, self.summary.counts(), self.summary.errors)
         finally:

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except Interrupted as exc:
         err_console.print(str(exc), highlight=False, soft_wrap=True)
-        sys.exit(INTERRUPTED)
+        sys.exit(exc.code)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(INTERRUPTED)

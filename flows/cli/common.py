@@ -95,7 +95,12 @@ class UserError(Exception):
 
 
 class Interrupted(Exception):
-    """Ctrl-C, with what the command got done before it: printed as one line, exit code 130."""
+    """Ctrl-C, with what the command got done before it: printed as one line, exit code 130 (143 for a
+    SIGTERM: 128 + the signal, as shells report a process it ended)."""
+
+    def __init__(self, message: str, code: int = 130) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def unicode_text(text: str, where: str) -> str:

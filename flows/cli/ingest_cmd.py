@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,9 +158,16 @@ def _ingest(
     try:
         with stop_on_interrupt(progress.stopping):
             summary = _run(sources, db, workers, dask_address, no_prefect, local, progress, settings)
-    except KeyboardInterrupt:
-        # Raised here, after the workers and the API have stopped, so that its line is the last one.
-        raise Interrupted(interrupted_line(progress.finished)) from None
+    except BaseException as exc:  # noqa: BLE001 - Prefect's TerminationSignal is no Exception
+        # Raised here, after the workers and the API have stopped, so that its line is the last one. A
+        # SIGTERM comes as flows.interrupt.Terminated, or as Prefect's TerminationSignal inside its flow.
+        signum = getattr(exc, "signal", None)
+        if signum is not None:
+            said = f"terminated ({signal.Signals(signum).name})"
+            raise Interrupted(interrupted_line(progress.finished, said), 128 + signum) from None
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(interrupted_line(progress.finished)) from None
+        raise
 
     if summary.relabeled:  # done even when nothing was ingested
         note(summary.relabeled)
@@ -273,16 +281,16 @@ def replaced_note(replaced: int, carried: int) -> str:
     return f"note: {which} at the same path or URL (`citsec reports --all` lists both){labels}"
 
 
-def interrupted_line(summary: IngestSummary | None) -> str:
+def interrupted_line(summary: IngestSummary | None, said: str = "interrupted") -> str:
     """What an interrupted ingest tells the user: what it had stored, and that running it again goes on."""
     if summary is None or summary.reports == 0:
-        return "interrupted before any report was stored"
+        return f"{said} before any report was stored"
     reread = f", {summary.reread} read again" if summary.reread else ""
     done = (
         f"{summary.new} new{reread} ({summary.passages} passages), {summary.unchanged} unchanged, "
         f"{summary.failed} failed"
     )
-    return f"interrupted after {done}; the same command again skips those and ingests the rest"
+    return f"{said} after {done}; the same command again skips those and ingests the rest"
 
 
 def is_loopback(address: str) -> bool:
@@ -438,8 +446,13 @@ class _progress:
         self.bar.update(self.relabel_task, completed=done)
 
     def stopping(self) -> None:
-        """A first Ctrl-C: say what happens now, and how not to wait for it."""
-        err_console.print("stopping: the reports under way are dropped (Ctrl-C again to quit at once)")
+        """A first Ctrl-C or SIGTERM: say what happens now, and how not to wait for it."""
+        from flows.interrupt import stop_signal
+
+        if stop_signal() == signal.SIGTERM:
+            err_console.print("stopping (SIGTERM): the reports under way are dropped")
+        else:
+            err_console.print("stopping: the reports under way are dropped (Ctrl-C again to quit at once)")
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()

@@ -102,6 +102,41 @@ def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, shared_dir, db_
     assert (summary.new, summary.unchanged, summary.failed) == (1, len(reports), 0)
 
 
+@pytest.mark.parametrize(
+    ("options", "copies"),
+    [((), SLOW_COPIES), (("--no-prefect",), SLOW_COPIES_WITHOUT_PREFECT)],
+    ids=["prefect", "no-prefect"],
+)
+@pytest.mark.slow
+def test_sigterm_stops_the_run_as_ctrl_c_does_and_says_so(tmp_path, shared_dir, db_url, options, copies):
+    # `kill`, `timeout`, systemd and `docker stop` send SIGTERM to the command alone. A review: it printed
+    # nothing, and without Prefect the run stayed "unfinished" with no counts though it had stored reports.
+    folder = tmp_path / "in"
+    _slow_folder(shared_dir, folder, copies)
+    db_path = Path(db_url.removeprefix("sqlite:///"))
+    child = _ingest(folder, db_url, *options)
+    try:
+        processes = _after_first_report(child, db_path)
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert child.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err and out == "", err
+    lines = err.strip().splitlines()
+    assert "stopping (SIGTERM): the reports under way are dropped" in lines, err
+    assert lines[-1].startswith("terminated (SIGTERM) after ") and lines[-1].endswith("ingests the rest"), err
+    _, alive = psutil.wait_procs(processes, timeout=15)
+    assert not alive, [p.cmdline()[:4] for p in alive]
+    with Corpus.open(db_url) as corpus:
+        run = corpus.ingest_runs()[0]
+        reports = list(corpus.reports())
+    assert run.errors == ["run stopped: terminated (SIGTERM)"], (run.errors, err)
+    assert run.counts["new"] == len(reports) >= 1 and all(report.status == "ok" for report in reports)
+
+
 def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir, db_url):
     # As soon as the run is recorded it is planning (hashing files) or opening its worker pool: a stop
     # there must not open a new pool and process a report before it is noticed.
