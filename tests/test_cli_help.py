@@ -53,8 +53,15 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
     [
         (["passages", "--report", "abc"], "error: Invalid value for '--report': expected a whole number"),
         (["schedule", "x", "--interval", "a"], "error: Invalid value for '--interval': expected a number"),
-        (["passages", "--format", "xml"], "error: Invalid value for '--format'"),
-        (["label", "queue", "--n", "0"], "error: Invalid value for '--n'"),
+        # In a person's words, not the validator's ("Input should be greater than or equal to 1", "Value
+        # error, 'xml' is not one of ...": a review).
+        (
+            ["passages", "--format", "xml"],
+            "error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', "
+            "'csv' (see",
+        ),
+        (["label", "queue", "--n", "0"], "error: Invalid value for '--n' / '-n': expected 1 or more (see"),
+        (["passages", "--limit", "0"], "error: Invalid value for '--limit' / '-n': expected 1 or more (see"),
         (["sources", "add", "x", ".", "--kind", "dir"], "error: Invalid value for '--kind'"),
         (["retrain", "--format", "csv"], "error: Invalid value for '--format'"),  # its help listed no choices
         (["passages", "--no-such-option"], "error: No such option: --no-such-option"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import sys
 from typing import Any
 
@@ -107,10 +108,22 @@ _VALIDATOR_WORDS = {
 }
 
 
+_VALIDATOR_PATTERNS = (
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"expected \1 or more"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"expected \1 or less"),
+    (re.compile(r"Input should be greater than (\S+)"), r"expected more than \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"expected less than \1"),
+    (re.compile(r"Value error, (.*?)\.?(?= \(see |$)"), r"\1"),
+)
+
+
 def _plain(message: str) -> str:
-    """A usage error in a person's words ("expected a whole number", not a validator's sentence)."""
+    """A usage error in a person's words ("expected a whole number", "expected 1 or more", not a
+    validator's sentence)."""
     for said, plain in _VALIDATOR_WORDS.items():
         message = message.replace(said, plain)
+    for pattern, replacement in _VALIDATOR_PATTERNS:
+        message = pattern.sub(replacement, message)
     return message
 
 
