@@ -39,7 +39,8 @@ from extractors.guards import PdfLimits
 # ruled totals, as in UNODC's eradication tables) is read row by row, whole: those rows were lost; two or
 # three rows of two columns in line with the page's column gutter are read column by column (they were
 # read across), and a line under both columns after a gap (a table's number) after both of them; the
-# bundled samples read as under 1.3.0.
+# bundled samples read as under 1.3.0. A file named .pdf that holds text or HTML is read so with a warning
+# saying so; a file of JSON data (JSON lines of passages) is refused, not read as a report's text.
 EXTRACTOR_VERSION = "1.8.0"
 
 __all__ = [
@@ -101,7 +102,7 @@ def extract_bytes(
 
     `limits` bound what one PDF may cost (pages, inflated streams, content per page); defaults apply.
     `password` opens an encrypted PDF (other types ignore it)."""
-    from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, sniff_media_type
+    from extractors.sniff import HTML, MARKDOWN, PDF, TEXT, decode_text, is_json, sniff_media_type
 
     if is_blank(data):
         raise ExtractionError(f"empty file: {uri}")
@@ -123,9 +124,27 @@ def extract_bytes(
     text = decode_text(data)
     if text is None:
         raise ExtractionError(f"cannot decode text: {uri}")
+    if media_type == TEXT and is_json(text):
+        raise ExtractionError(
+            f"JSON data, not a report: {uri} (`citsec tag` reads passages as JSON lines, `citsec label "
+            "import` labels)"
+        )
     if media_type == HTML:
-        return _extract_html(text, uri, sha256)
-    return _extract_text(text, uri, sha256, markdown=media_type == MARKDOWN, media_type=media_type or TEXT)
+        document = _extract_html(text, uri, sha256)
+    else:
+        document = _extract_text(text, uri, sha256, markdown=media_type == MARKDOWN, media_type=media_type)
+    if _named_pdf(uri):  # a server's error or login page saved under the document's name, most often
+        read_as = {HTML: "an HTML page", MARKDOWN: "Markdown"}.get(media_type, "plain text")
+        document.warnings.append(f"named .pdf but holds {read_as}, not a PDF: read as {read_as}")
+    return document
+
+
+def _named_pdf(uri: str) -> bool:
+    """Whether the file or URL path ends in .pdf (the query left out)."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(uri).path if uri.startswith(("http://", "https://")) else uri
+    return path.lower().endswith(".pdf")
 
 
 def _extract_html(text: str, uri: str, sha256: str) -> ExtractedDocument:

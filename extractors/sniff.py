@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 PDF = "application/pdf"
@@ -59,3 +60,19 @@ def decode_text(data: bytes, strict: bool = False) -> str | None:
     if controls > max(2, len(text[:8192]) // 100):
         return None
     return text
+
+
+def is_json(text: str) -> bool:
+    """Whether decoded text is JSON records: an object, an array of objects, or JSON lines whose first line
+    is one ("[1]" alone on a text's first line is a footnote's number, not data)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith(("{", "[")):
+        return False
+    for candidate in (stripped, stripped.split("\n", 1)[0]):
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        records = isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+        return isinstance(value, dict) or records
+    return False

@@ -155,6 +155,51 @@ def test_bad_files_raise_one_line_errors(tmp_path: Path, content: bytes, message
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"id": "a-1", "text": "Police in Rosario arrested three men."}\n{"id": "a-2", "text": "More."}\n',
+        b'[{"id": 1, "text": "Police in Rosario arrested three men."}]',
+        b'\xef\xbb\xbf{"passage_id": 4, "labels": ["enforcement"]}',
+    ],
+)
+def test_json_data_is_refused_not_read_as_a_reports_text(tmp_path: Path, content: bytes) -> None:
+    # A review: `citsec ingest articles.jsonl` stored one report whose passages began '{"id": ...'.
+    path = tmp_path / "articles.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match="JSON data, not a report") as info:
+        extract_path(path)
+    assert "citsec tag" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_text_that_opens_with_a_bracketed_number_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("[1]\nThe municipal guard of Rosario shared patrol schedules with the federal police.\n")
+    assert extract_path(path).passages
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "warning"),
+    [
+        ("report.pdf", b"not a pdf\n", "named .pdf but holds plain text, not a PDF: read as plain text"),
+        (
+            "report.PDF",
+            b"<html><body><p>Please log in to read this report on police reform.</p></body></html>",
+            "named .pdf but holds an HTML page, not a PDF: read as an HTML page",
+        ),
+        ("report.txt", b"not a pdf\n", None),
+    ],
+)
+def test_a_file_named_pdf_that_holds_no_pdf_says_so(
+    tmp_path: Path, name: str, content: bytes, warning: str | None
+) -> None:
+    # A review: a server's error page saved as report.pdf was stored as a good report, without a word.
+    path = tmp_path / name
+    path.write_bytes(content)
+    document = extract_path(path)
+    assert document.warnings == ([warning] if warning else [])
+
+
 def test_encrypted_pdf_raises_clear_error(tmp_path: Path) -> None:
     path = text_pages(tmp_path / "locked.pdf", 2, encrypt="s3cret")
     with pytest.raises(ExtractionError, match="encrypted"):
