@@ -22,7 +22,7 @@ from prefect.utilities.annotations import quote
 
 from flows.dask_scheduler import SchedulerUnreachable, check_scheduler, scheduler_error
 from flows.fetch import FetchPolicy
-from flows.interrupt import check_stop
+from flows.interrupt import check_stop, sigterm_stops_the_run
 from flows.pipeline import Outcome
 from flows.run import (
     IngestRun,
@@ -118,7 +118,7 @@ def ingest_flow(
 ) -> IngestSummary:
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store
     (`workers_here`: False when the task runner hands reports to Dask workers elsewhere)."""
-    with IngestRun(db_url, trigger, fetch_policy) as run:
+    with sigterm_stops_the_run(), IngestRun(db_url, trigger, fetch_policy) as run:
         refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get, run.config), workers_here)
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:

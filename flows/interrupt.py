@@ -10,11 +10,16 @@ second SIGTERM ends the process at once.
 
     with stop_on_interrupt(lambda: print("stopping")):
         run_ingest(...)        # its loops call check_stop() before each report is stored
+
+Prefect's flow engine installs a SIGTERM handler of its own for a flow's body, raising TerminationSignal
+wherever the main thread is (between a report's store and its count, say): a flow run under
+`stop_on_interrupt` takes its handler back with `sigterm_stops_the_run()`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +27,7 @@ from types import FrameType
 
 _stop = threading.Event()
 _stopped_by: list[int] = []  # the signal that asked the run to stop
+_handler: list[Callable[[int, FrameType | None], None]] = []  # stop_on_interrupt's, while it is active
 
 
 class Terminated(KeyboardInterrupt):
@@ -69,8 +75,13 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
             close_pool()  # the reports under way end now: their outcomes are not stored (check_stop)
 
     def ask(signum: int, frame: FrameType | None) -> None:
-        if not _stop.is_set():
-            _stopped_by.append(signum)
+        if _stop.is_set():  # a second one, where a library put this handler back (Prefect does)
+            if signum == signal.SIGTERM:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            raise KeyboardInterrupt
+        _stopped_by.append(signum)
         _stop.set()
         wake.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
@@ -82,11 +93,31 @@ def stop_on_interrupt(on_stop: Callable[[], None] = lambda: None) -> Iterator[No
     stopper.start()
     previous = signal.signal(signal.SIGINT, ask)
     previous_term = signal.signal(signal.SIGTERM, ask)
+    _handler.append(ask)
     try:
         yield
     finally:
+        _handler.clear()
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)
         wake.set()
         stopper.join()
         _stop.clear()
+
+
+@contextlib.contextmanager
+def sigterm_stops_the_run() -> Iterator[None]:
+    """Within a Prefect flow's body run under `stop_on_interrupt`: SIGTERM asks the run to stop, as it
+    does outside the flow, instead of raising Prefect's TerminationSignal wherever the main thread is (a
+    report stored and not counted). Elsewhere (a scheduled run, another thread) Prefect's handling stays."""
+    if not _handler or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if _stop.is_set():  # asked already: a second SIGTERM ends the process at once
+        previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    else:
+        previous = signal.signal(signal.SIGTERM, _handler[-1])
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

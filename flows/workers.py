@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flows.fetch import Fetched, FetchError, FetchPolicy, timed_out
-from flows.interrupt import stop_requested
+from flows.interrupt import check_stop, stop_requested
 from flows.limits import LimitedPool, ResourceLimits, WorkerError, extract_limited
 from flows.pipeline import (
     FAILED,
@@ -419,8 +419,7 @@ def open_pool(workers: int, config: WorkerConfig) -> WorkerPool:
     first use, so a run whose reports all go to Dask, or are all unchanged, starts no process."""
     global _pool, _closed
     with _pool_lock:
-        if stop_requested():  # a Ctrl-C closed the pool: the run it stops must not open another
-            raise KeyboardInterrupt
+        check_stop()  # a Ctrl-C or SIGTERM closed the pool: the run it stops must not open another
         _closed = False
         if _pool is not None and (_pool.config != config or _pool.size < workers):
             _pool.close()

@@ -137,6 +137,68 @@ def test_sigterm_stops_the_run_as_ctrl_c_does_and_says_so(tmp_path, shared_dir, 
     assert run.counts["new"] == len(reports) >= 1 and all(report.status == "ok" for report in reports)
 
 
+# A SIGTERM right after the first report is committed, before the run counts it: inside Prefect's flow its
+# own handler raised TerminationSignal there, and the run said "before any report was stored" with its
+# counts at 0 while the store held the report (a review; the test above caught it once in many runs).
+SIGTERM_AFTER_FIRST_STORE = """
+import os, signal, sys
+from corpus.reports import ReportsMixin
+from flows.cli import main
+store = ReportsMixin.add_new_report
+def stored_then_terminated(self, report):
+    report_id = store(self, report)
+    if not getattr(ReportsMixin, "fired", False):
+        ReportsMixin.fired = True
+        os.kill(os.getpid(), signal.SIGTERM)
+    return report_id
+ReportsMixin.add_new_report = stored_then_terminated
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("options", [(), ("--no-prefect",)], ids=["prefect", "no-prefect"])
+def test_a_sigterm_between_a_reports_store_and_its_count_counts_it(tmp_path, samples_dir, db_url, options):
+    folder = tmp_path / "in"
+    sample_copies(samples_dir, folder, 1)
+    command = [sys.executable, "-c", SIGTERM_AFTER_FIRST_STORE, "ingest", str(folder), "--db", db_url]
+    command += ["-w", "1"]
+    done = subprocess.run([*command, *options], cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("terminated (SIGTERM) after 1 new "), done.stderr
+    with Corpus.open(db_url) as corpus:
+        run = corpus.ingest_runs()[0]
+        assert run.counts["new"] == len(list(corpus.reports())) == 1, (run.counts, done.stderr)
+    assert run.errors == ["run stopped: terminated (SIGTERM)"]
+
+
+SIGTERM_AFTER_PLANNING = """
+import os, signal, sys
+from flows.cli import main
+from flows.run import IngestRun
+plan = IngestRun.plan
+def planned_then_terminated(self, *args, **kwargs):
+    refs = plan(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return refs
+IngestRun.plan = planned_then_terminated
+main(sys.argv[1:])
+"""
+
+
+def test_a_sigterm_while_the_run_opens_its_workers_is_no_ctrl_c(tmp_path, samples_dir, db_url):
+    # A review: the pool refused to open for a stopped run with a bare KeyboardInterrupt: exit 130 and
+    # "interrupted", as if Ctrl-C had stopped it.
+    folder = tmp_path / "in"
+    sample_copies(samples_dir, folder, 1)
+    command = [sys.executable, "-c", SIGTERM_AFTER_PLANNING, "ingest", str(folder), "--db", db_url, "-w", "1"]
+    done = subprocess.run([*command, "--no-prefect"], cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "terminated (SIGTERM) before any report was stored"
+    with Corpus.open(db_url) as corpus:
+        assert corpus.ingest_runs()[0].errors == ["run stopped: terminated (SIGTERM)"]
+
+
 def test_ctrl_c_as_the_run_starts_stops_it_before_any_work(tmp_path, samples_dir, db_url):
     # As soon as the run is recorded it is planning (hashing files) or opening its worker pool: a stop
     # there must not open a new pool and process a report before it is noticed.
