@@ -221,10 +221,10 @@ def write_report_predictions(
 
 def complete_predictions(
     conn: Connection, report_id: int, report: NewReport, predictions: ReportPredictions
-) -> None:
+) -> bool:
     """Give a stored report the model's predictions it lacks (stored by an older run, or killed between
     the report and its predictions when they were two transactions); passages whose text differs from
-    the new extraction's (another extractor version) are left alone."""
+    the new extraction's (another extractor version) are left alone. Whether it lacked them."""
     passages = select(Passage.id).where(Passage.report_id == report_id)
     done = exists().where(
         Prediction.passage_id.in_(passages),
@@ -233,7 +233,7 @@ def complete_predictions(
         ),
     )
     if conn.execute(select(done)).scalar():
-        return
+        return False
     texts = {p.seq: p.text for p in report.passages}
     stored = conn.execute(select(Passage.seq, Passage.id, Passage.text).where(Passage.report_id == report_id))
     same = {row.seq: int(row.id) for row in stored if texts.get(row.seq) == row.text}
@@ -241,6 +241,7 @@ def complete_predictions(
     write_report_predictions(
         conn, report, ReportPredictions(predictions.model_version, kept, predictions.thresholds), same
     )
+    return True
 
 
 def entity_row(passage_id: int, entity: NewEntity) -> dict[str, Any]:

@@ -48,8 +48,10 @@ class ReportsMixin(StoreBase):
         return report_id
 
     def add_new_report(self, report: NewReport) -> int | None:
-        """As add_report, but None when the store held these bytes already (another writer stored them
-        between a caller's check and this call): what a run counts as unchanged, not new."""
+        """As add_report, but None when the store held these bytes already, with these predictions
+        (another writer stored them between a caller's check and this call): what a run counts as
+        unchanged, not new. Bytes stored without them (a run killed between two transactions) that get
+        them now count as stored."""
         report_id, new = self._add_report(report)
         return report_id if new else None
 
@@ -64,7 +66,8 @@ class ReportsMixin(StoreBase):
         stored in place of its failed row.
         A new version at a uri already stored supersedes the older one in default queries.
         Predictions behave as in add_predictions: the first model of a store without a promoted one is
-        promoted, and the effective labels follow at once. Says whether this call stored it.
+        promoted, and the effective labels follow at once. Says whether this call stored it (or its
+        missing predictions).
         """
         check_report(report)
         # Predictions touch the registry and current_labels, and a new reading carries the older one's
@@ -88,9 +91,10 @@ class ReportsMixin(StoreBase):
                     report = dataclasses.replace(report, uri=older.uri, source_id=older.source_id)
                     replaces, existing = [older.id], None
                 if existing is not None:
-                    if report.predictions is not None:
-                        complete_predictions(conn, existing, report, report.predictions)
-                    return existing, False
+                    completed = report.predictions is not None and complete_predictions(
+                        conn, existing, report, report.predictions
+                    )
+                    return existing, completed
                 report_id, passage_ids = insert_report(conn, report, replaces)
                 if report.predictions is not None:
                     write_report_predictions(conn, report, report.predictions, passage_ids)

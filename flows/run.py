@@ -261,7 +261,7 @@ def forget_fetch_failures(corpus: Corpus, uri: str) -> None:
 
 def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     """Store an outcome; a report the store refuses (bad data, not a hiccup) becomes a failed one."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
     from corpus import CorpusError
 
@@ -290,8 +290,8 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
                 labels_carried=replaced.carried,
             )
     except CorpusError as exc:
-        if isinstance(exc.__cause__, OperationalError):
-            raise  # transient: the caller may retry
+        if isinstance(exc.__cause__, OperationalError) or type(exc.__cause__) is DatabaseError:
+            raise  # the store's trouble (transient, or a damaged file), not this report's: no failed row
         error = f"{outcome.uri}: not stored: {one_line(exc)}"
         failed = replace(outcome, status=FAILED, report=None, error=error)
         store_outcome(corpus, failed)

@@ -74,3 +74,29 @@ def test_a_copy_of_failed_bytes_is_unchanged_however_the_workers_raced(db_url: s
         locked = store_or_fail(corpus, Outcome("file:///c.pdf", FAILED, "c" * 64, error=PASSWORD_REQUIRED))
         again = store_or_fail(corpus, Outcome("file:///c.pdf", FAILED, "c" * 64, error=PASSWORD_REQUIRED))
         assert (locked.status, again.status) == (FAILED, FAILED)
+
+
+def test_a_damaged_store_fails_the_run_not_the_report(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A review: a store whose file is damaged ("database disk image is malformed") recorded each report
+    # it could not write as failed, and later runs skipped them as done.
+    from sqlalchemy.exc import DatabaseError
+
+    import flows.run
+    from corpus import CorpusError
+    from flows.pipeline import NEW, Outcome
+    from flows.run import store_or_fail
+
+    store_outcome = flows.run.store_outcome
+
+    def damaged(corpus: Corpus, outcome: Outcome) -> int | None:
+        if outcome.status != NEW:  # the failed row it would record instead: written
+            return store_outcome(corpus, outcome)
+        cause = DatabaseError("INSERT", {}, Exception("database disk image is malformed"))
+        raise CorpusError("database error: database disk image is malformed") from cause
+
+    monkeypatch.setattr(flows.run, "store_outcome", damaged)
+    with Corpus.open(db_url) as corpus:
+        with pytest.raises(CorpusError, match="malformed"):
+            store_or_fail(corpus, Outcome("file:///a.pdf", NEW, "a" * 64))
+        monkeypatch.undo()
+        assert list(corpus.reports(include_superseded=True)) == []

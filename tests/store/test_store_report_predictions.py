@@ -113,6 +113,14 @@ def test_stored_report_without_predictions_gets_them(store: Corpus) -> None:
     assert next(store.passages()).labels == ["enforcement"]  # stored predictions are not replaced
 
 
+def test_a_run_that_gives_a_stored_report_its_missing_predictions_stored_it(store: Corpus) -> None:
+    # What a run counts (add_new_report): new when it completed the report, unchanged when another writer
+    # had stored it whole (a review: the completion was counted unchanged, with 0 pages).
+    rid = store.add_report(_report("a" * 64, None))
+    assert store.add_new_report(_report("a" * 64, _predictions())) == rid
+    assert store.add_new_report(_report("a" * 64, _predictions())) is None
+
+
 def test_whole_report_states(store: Corpus) -> None:
     assert not store.has_whole_report("f" * 64)
     store.record_failed_report("file:///bad.pdf", "b" * 64, "not a PDF")
