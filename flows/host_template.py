@@ -119,13 +119,20 @@ class HostTemplate:
 
         self._exchange(spawn, None)
         host = ForkedHost(self, hid)
-        self._hosts.add(host)
+        with self._lock:
+            self._hosts.add(host)
         self.used = time.monotonic()
         return host
 
     def idle(self) -> bool:
-        """Whether every host it forked that someone still holds has ended."""
-        return all(host.poll() is not None for host in list(self._hosts))
+        """Whether every host it forked that someone still holds has ended. One still running counts as
+        use: the idle time runs from the end of its template's last host, not from its fork."""
+        with self._lock:
+            hosts = list(self._hosts)
+        if all(host.poll() is not None for host in hosts):
+            return True
+        self.used = time.monotonic()
+        return False
 
     def status(self, hid: int) -> int | None:
         """The host's exit code, None while it runs (or waits for its template to load and fork it)."""
@@ -256,7 +263,10 @@ def _watch_idle() -> None:
     def watch() -> None:
         while True:
             time.sleep(max(IDLE_SECONDS / 10, 0.1))
-            retire_idle(IDLE_SECONDS)
+            try:
+                retire_idle(IDLE_SECONDS)
+            except Exception:  # noqa: BLE001, S112 - a template that could not be asked is asked next time
+                continue
 
     threading.Thread(target=watch, name="citsec-host-templates", daemon=True).start()
 
@@ -271,3 +281,17 @@ def close_templates() -> None:
 
 
 atexit.register(close_templates)
+
+
+def _forget_in_child() -> None:
+    """A child forked from this process (multiprocessing, a library's os.fork) starts without its parent's
+    templates, and with locks no thread of its own holds: a fork while the watcher held one would leave
+    the child's next fork_host waiting for ever."""
+    global _templates_lock, _owner, _watcher_pid
+    _templates_lock = threading.Lock()
+    _templates.clear()
+    _owner = os.getpid()
+    _watcher_pid = None
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
