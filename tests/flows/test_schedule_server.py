@@ -172,16 +172,24 @@ def _serve(folder: Path, db_url: str, env: dict[str, str], api: str) -> subproce
     )
 
 
+def _post(url: str, body: dict) -> httpx.Response:
+    """POST to the server, asked again after a 503: a loaded machine's Prefect server answers so while its
+    own database is busy (the full suite saw it once), and Prefect's client retries it the same way."""
+    for attempt in range(5):
+        answer = httpx.post(url, json=body, timeout=10)
+        if answer.status_code != 503:
+            break
+        time.sleep(0.5 * (attempt + 1))
+    answer.raise_for_status()
+    return answer
+
+
 def _run_of(api: str, deployment: str) -> str:
     """A new run of the named deployment, made through the server's API; its id."""
-    found = httpx.post(f"{api}/deployments/filter", json={"deployments": {"name": {"any_": [deployment]}}},
-                       timeout=10).json()
-    made = httpx.post(f"{api}/deployments/{found[0]['id']}/create_flow_run", json={}, timeout=10)
-    made.raise_for_status()
+    found = _post(f"{api}/deployments/filter", {"deployments": {"name": {"any_": [deployment]}}}).json()
+    made = _post(f"{api}/deployments/{found[0]['id']}/create_flow_run", {})
     return str(made.json()["id"])
 
 
 def _set_state(api: str, run: str, body: dict) -> dict:
-    answer = httpx.post(f"{api}/flow_runs/{run}/set_state", json=body, timeout=10)
-    answer.raise_for_status()
-    return answer.json()
+    return _post(f"{api}/flow_runs/{run}/set_state", body).json()
