@@ -70,27 +70,33 @@ def find_gutters(rows: Sequence[Sequence[Word]], body_size: float) -> list[Gutte
             candidates.append(Gutter(left + lo * BIN, left + (hi + 1) * BIN, first, last))
     gutters = [g for g in candidates if g.x1 - g.x0 >= min_gap and _text_both_sides(rows, g)]
     kept = _widest_per_section(gutters)
-    kept += _short_runs_in_line(rows, kept, left, right)
-    trimmed = (_without_detached_tail(_without_detached_top(g, rows, body_size), rows) for g in kept)
+    kept += _short_runs_in_line(rows, kept, left, right, body_size)
+    trimmed = (_settle_tail(_without_detached_top(g, rows, body_size), rows) for g in kept)
     return [_to_column_end(g, rows, kept) for g in trimmed]
 
 
 def _short_runs_in_line(
-    rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter], left: float, right: float
+    rows: Sequence[Sequence[Word]], gutters: Sequence[Gutter], left: float, right: float, body_size: float
 ) -> list[Gutter]:
     """Runs of rows too short to make a gutter of their own (a column's last lines carried over to the top
     of the page, above a full-width table) whose gap lies where a gutter between two columns of text on
-    the same page lies: at least SHORT_RUN_ROWS rows in a row with text on both sides of it."""
+    the same page lies: at least SHORT_RUN_ROWS rows in a row with words on both sides of it, beginning
+    where that gutter's columns begin, and mostly words, not figures (a table's rows under two columns
+    keep their label and figures together)."""
     found: list[Gutter] = []
     taken = {i for g in gutters for i in range(g.first, g.last + 1)}
     for g in gutters:
         if not _between_text_columns(rows, g, right - left):
             continue
+        run = rows[g.first : g.last + 1]
+        lefts = [[w for w in r if w.x1 <= g.x0] for r in run]
+        rights = [[w for w in r if w.x0 >= g.x1] for r in run]
+        starts = (
+            _median([min(w.x0 for w in side) for side in lefts if side]),
+            _median([min(w.x0 for w in side) for side in rights if side]),
+        )
         two_sided = [
-            i not in taken
-            and not _crosses(rows[i], g)
-            and any(w.x1 <= g.x0 for w in rows[i])
-            and any(w.x0 >= g.x1 for w in rows[i])
+            i not in taken and not _crosses(rows[i], g) and _in_columns(rows[i], g, starts, body_size)
             for i in range(len(rows))
         ]
         for first, last in _runs(two_sided, SHORT_RUN_ROWS):
@@ -99,6 +105,23 @@ def _short_runs_in_line(
                 found.append(short)
                 taken.update(range(first, last + 1))
     return found
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def _in_columns(row: Sequence[Word], g: Gutter, starts: tuple[float, float], body_size: float) -> bool:
+    """Is the row two lines of running text, one each side of the gutter, each beginning where the
+    gutter's columns begin (within half an em), and mostly words?"""
+    sides = [w for w in row if w.x1 <= g.x0], [w for w in row if w.x0 >= g.x1]
+    for side, start in zip(sides, starts, strict=True):
+        if not side or abs(min(w.x0 for w in side) - start) > 0.5 * body_size:
+            return False
+        if sum(any(ch.isalpha() for ch in w.text) for w in side) < 0.6 * len(side):
+            return False
+    return True
 
 
 def _between_text_columns(rows: Sequence[Sequence[Word]], g: Gutter, width: float) -> bool:
@@ -136,20 +159,47 @@ def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]], body_size: 
     return g
 
 
-def _without_detached_tail(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
-    """A gutter without the rows at its end that have text on one side only and stand apart below the
-    columns: a caption or a heading under both columns ("Tabla 3" after a gap, then its table), read after
-    them, not as the end of the left column (before the right one)."""
+def _settle_tail(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
+    """Where a gutter ends when the right column has ended and rows with text left of the gutter only
+    follow its last two-sided row (within its run or after it, up to the next other row):
+    - a row or two that stand apart below the columns and head a full-width row close below are a table's
+      number over its caption ("Tabla 3", then "Descripción de ..."): the gutter ends before them, and
+      they are read after both columns, not as the end of the left one;
+    - three rows or more are the left column running on (after a blank line, a heading and its
+      paragraph): the gutter takes them in, and they are read before the right column;
+    - else the gutter stays as found."""
+    middle = (g.x0 + g.x1) / 2
+
+    def left_only(i: int) -> bool:
+        return bool(rows[i]) and all(w.x1 <= middle for w in rows[i]) and not _is_page_number(rows[i])
+
     two_sided = [
         i
         for i in range(g.first, g.last + 1)
         if any(w.x1 <= g.x0 for w in rows[i]) and any(w.x0 >= g.x1 for w in rows[i])
     ]
-    if not two_sided or two_sided[-1] == g.last:
+    if len(two_sided) < 2:
         return g
     end = two_sided[-1]
-    gap = min(w.top for w in rows[end + 1]) - min(w.top for w in rows[end])
-    if end - g.first >= MIN_RUN_ROWS - 1 and gap > DETACHED_TAIL_PITCHES * _pitch(rows, g.first, end):
+    last = end
+    while last + 1 < len(rows) and left_only(last + 1):
+        last += 1
+    if last == end:
+        return g
+    if last - end >= 3:  # a ragged left column's longer lines may reach into the strip: it narrows
+        reach = max(w.x1 for i in range(end + 1, last + 1) for w in rows[i])
+        return Gutter(max(g.x0, reach), g.x1, g.first, max(g.last, last))
+    steps = sorted(
+        min(w.top for w in rows[b]) - min(w.top for w in rows[a])
+        for a, b in zip(two_sided, two_sided[1:], strict=False)
+        if b == a + 1
+    )
+    if not steps or last + 1 >= len(rows) or not _crosses(rows[last + 1], g):
+        return g
+    pitch = steps[len(steps) // 2]  # the columns' own line spacing, from their consecutive rows
+    tops = [min(w.top for w in rows[i]) for i in range(end, last + 2)]
+    detached = tops[1] - tops[0] > DETACHED_TAIL_PITCHES * pitch
+    if detached and tops[-1] - tops[-2] < DETACHED_TAIL_PITCHES * pitch:  # and its full-width row follows
         return Gutter(g.x0, g.x1, g.first, end)
     return g
 

@@ -169,6 +169,35 @@ def carried_columns_page(path: Path) -> Path:
     return path
 
 
+# Two columns where the right one ends first and the left one runs on, after a blank line, with a heading
+# and a paragraph, above a full-width footnote (a review: that section was read after the right column).
+RUNS_ON = {
+    "L1": "The left column begins with the municipal councils, the youth centres, the sports leagues and the "
+    "churches that lent their halls to the programme in its first year, while the police kept to the roads.",
+    "HEAD": "3. Transport at night",
+    "L2": "A new section of the left column tells of the buses that ran after dark so that the students "
+    "could get home safely after the evening classes.",
+    "R": "The right column tells how the coastal town chose patrols instead, with checkpoints at the harbour "
+    "road and at every entrance to the old market.",
+    "NOTE": "1 The council minutes of 2019 and 2020 were read in the municipal archive in March 2022.",
+}
+RUNS_ON_ORDER = ["L1", "HEAD", "L2", "R", "NOTE"]
+
+
+def left_column_runs_on_page(path: Path) -> Path:
+    """The page RUNS_ON describes, in RUNS_ON_ORDER."""
+    canvas = Canvas(str(path), pagesize=letter)
+    top = HEIGHT - 100
+    y = _draw_lines(canvas, _wrap(RUNS_ON["L1"], COLUMN), MARGIN, top)
+    _draw_lines(canvas, _wrap(RUNS_ON["R"], COLUMN), MARGIN + COLUMN + GUTTER, top)
+    y -= LEADING  # a blank line before the next section
+    y = _draw_lines(canvas, [RUNS_ON["HEAD"]], MARGIN, y, font="Helvetica-Bold")
+    y = _draw_lines(canvas, _wrap(RUNS_ON["L2"], COLUMN), MARGIN, y)
+    _draw_lines(canvas, [RUNS_ON["NOTE"]], MARGIN, y - 30, size=8, leading=10)
+    canvas.save()
+    return path
+
+
 def tex_spaced_page(
     path: Path, words: Sequence[str], gap_em: float = 0.2, kern_em: float = 0.03, size: float = 10.0
 ) -> Path:

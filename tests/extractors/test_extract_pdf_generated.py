@@ -19,11 +19,14 @@ from extract_pdfgen import (
     PARTLY_RULED_ROWS,
     PARTLY_RULED_TOTAL,
     READING_ORDER,
+    RUNS_ON,
+    RUNS_ON_ORDER,
     TABLE_ROWS,
     byline_page,
     carried_columns_page,
     expected_texts,
     image_only_pages,
+    left_column_runs_on_page,
     ocr_sized_title_page,
     partly_ruled_table_page,
     ruled_table_page,
@@ -160,6 +163,16 @@ def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order
     texts = {**CARRIED, "TABLE_3": "Table 3"}
     positions = [text.find(_flat(texts[name])) for name in CARRIED_ORDER]
     assert -1 not in positions, dict(zip(CARRIED_ORDER, positions, strict=True))
+    assert positions == sorted(positions)
+
+
+def test_a_left_column_that_runs_on_after_the_right_one_ends_is_read_before_it(tmp_path: Path) -> None:
+    # A review of the rule above: a left column's next section, after a blank line, was taken for a line
+    # under both columns when a full-width footnote followed it, and read after the right column.
+    doc = extract_path(left_column_runs_on_page(tmp_path / "runs_on.pdf"))
+    text = _flat(" ".join(p.text for p in doc.passages))
+    positions = [text.find(_flat(RUNS_ON[name])) for name in RUNS_ON_ORDER]
+    assert -1 not in positions, dict(zip(RUNS_ON_ORDER, positions, strict=True))
     assert positions == sorted(positions)
 
 
