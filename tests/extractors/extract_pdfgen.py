@@ -198,6 +198,42 @@ def left_column_runs_on_page(path: Path) -> Path:
     return path
 
 
+# Two columns of text, then a caption and an unruled table whose gap between a label and its figures lies
+# in line with the columns' gutter (a review: each row's figures were read apart from its label).
+UNRULED_ROWS = [
+    ["Guatemala City", "2019", "3,578", "22.5", "1,204", "14.1", "9.8"],
+    ["Quetzaltenango", "2020", "1,150", "18.2", "743", "11.0", "7.1"],
+    ["Escuintla Sur", "2021", "2,004", "30.9", "1,588", "19.4", "12.6"],
+]
+
+
+def unruled_table_under_columns_page(path: Path) -> Path:
+    """Two columns of text, a full-width caption, then the UNRULED_ROWS."""
+    canvas = Canvas(str(path), pagesize=letter)
+    left_text = (
+        "Municipal councils in the western highlands adopted prevention plans after the national strategy "
+        "was published, and most of them set up youth programmes with churches and schools. "
+    ) * 2
+    right_text = (
+        "The police presence grew at the same time, and the councils that asked for patrols reported fewer "
+        "robberies but more complaints of abuse, which the ombudsman documented in two reports. "
+    ) * 2
+    top = HEIGHT - 100
+    left, right = _wrap(left_text, COLUMN), _wrap(right_text, COLUMN)
+    _draw_lines(canvas, left, MARGIN, top)
+    _draw_lines(canvas, right, MARGIN + COLUMN + GUTTER, top)
+    y = top - LEADING * max(len(left), len(right)) - 24
+    caption = "Table 1. Robberies and complaints of abuse by municipality, 2019-2021, per 100,000 inhabitants"
+    y = _draw_lines(canvas, [caption], MARGIN, y) - 6
+    canvas.setFont(FONT, SIZE)
+    for row in UNRULED_ROWS:
+        for x, cell in zip([72, 200, 240, 330, 380, 430, 480], row, strict=True):
+            canvas.drawString(x, y, cell)
+        y -= LEADING
+    canvas.save()
+    return path
+
+
 def tex_spaced_page(
     path: Path, words: Sequence[str], gap_em: float = 0.2, kern_em: float = 0.03, size: float = 10.0
 ) -> Path:

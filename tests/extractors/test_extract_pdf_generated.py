@@ -22,6 +22,7 @@ from extract_pdfgen import (
     RUNS_ON,
     RUNS_ON_ORDER,
     TABLE_ROWS,
+    UNRULED_ROWS,
     byline_page,
     carried_columns_page,
     expected_texts,
@@ -34,6 +35,7 @@ from extract_pdfgen import (
     tex_spaced_page,
     title_then_heading_page,
     two_column_report,
+    unruled_table_under_columns_page,
 )
 
 from extractors import ExtractedDocument, extract_path
@@ -174,6 +176,13 @@ def test_a_left_column_that_runs_on_after_the_right_one_ends_is_read_before_it(t
     positions = [text.find(_flat(RUNS_ON[name])) for name in RUNS_ON_ORDER]
     assert -1 not in positions, dict(zip(RUNS_ON_ORDER, positions, strict=True))
     assert positions == sorted(positions)
+
+
+def test_an_unruled_table_under_two_columns_keeps_each_row_together(tmp_path: Path) -> None:
+    doc = extract_path(unruled_table_under_columns_page(tmp_path / "unruled.pdf"))
+    text = _flat(" ".join(p.text for p in doc.passages))
+    for row in UNRULED_ROWS:
+        assert " ".join(row) in text, text
 
 
 def test_title_ends_at_a_blank_gap_before_a_heading_in_its_size(tmp_path: Path) -> None:
