@@ -91,6 +91,12 @@ class SourcesMixin(StoreBase):
             values = {"trigger": trigger, "started_at": started_at or utcnow(), "counts": {}, "errors": []}
             return int(conn.execute(insert(IngestRun).returning(IngestRun.id), values).scalar_one())
 
+    def count_ingest_run(self, run_id: int, counts: Mapping[str, int]) -> None:
+        """What a run has done so far: a run killed before it finishes (SIGKILL, out of memory) still says
+        what it stored."""
+        with self._write() as conn:
+            conn.execute(update(IngestRun).where(IngestRun.id == run_id).values(counts=dict(counts)))
+
     def finish_ingest_run(self, run_id: int, counts: Mapping[str, int], errors: Sequence[str] = ()) -> None:
         with self._write() as conn:
             done = conn.execute(

@@ -378,6 +378,8 @@ class IngestRun:
         self.summary.add(outcome)
         if outcome.sha256 is not None and outcome.status in (UNCHANGED, FAILED):
             (self.unchanged if outcome.status == UNCHANGED else self.failed_now).append(outcome.sha256)
+        if outcome.status != UNCHANGED:  # the run's row says what it stored, should it never finish
+            self.corpus.count_ingest_run(self.summary.run_id, self.summary.counts())
         emit("report", outcome)
 
     def __exit__(
