@@ -39,7 +39,8 @@ from extractors.guards import PdfLimits
 # ruled totals, as in UNODC's eradication tables) is read row by row, whole: those rows were lost; two or
 # three rows of two columns in line with the page's column gutter are read column by column (they were
 # read across), a table's number under both columns after a gap after both of them, and a left column
-# that runs on three rows or more past the right one before it; the
+# that runs on three rows or more past the right one before it; a slide deck's passages keep to their
+# slide (a methods slide and two results slides made one passage); the
 # bundled samples read as under 1.3.0. A file named .pdf that holds text or HTML is read so with a warning
 # saying so; a file of JSON data (JSON lines of passages) is refused, not read as a report's text.
 EXTRACTOR_VERSION = "1.8.0"

@@ -58,10 +58,13 @@ def assemble_document(
     author: str | None = None,
     warnings: Sequence[str] = (),
     metadata: dict[str, str] | None = None,
+    slides: bool = False,
 ) -> ExtractedDocument:
     """Cut paragraphs into passages, detect languages (per passage, and the report's by majority), mark
-    reference lists."""
-    text, passages = paragraphs_to_passages(split_glued_headings(paragraphs), detect=detect_language)
+    reference lists. A slide deck's passages keep to their slide."""
+    text, passages = paragraphs_to_passages(
+        split_glued_headings(paragraphs), detect=detect_language, page_breaks=slides
+    )
     passages = mark_reference_lists(passages)
     language = majority_language(passages)
     if language:

@@ -168,10 +168,14 @@ def _strip(para: Paragraph) -> Paragraph:
 
 
 def merge_fragments(
-    paragraphs: Sequence[Paragraph], min_words: int = MIN_WORDS, max_words: int = MAX_WORDS
+    paragraphs: Sequence[Paragraph],
+    min_words: int = MIN_WORDS,
+    max_words: int = MAX_WORDS,
+    page_breaks: bool = False,
 ) -> list[Paragraph]:
     """Group paragraphs into passage-sized units: headings go with the text after them, short paragraphs
-    join a neighbour while the unit stays under `max_words`; tables stay on their own."""
+    join a neighbour while the unit stays under `max_words`; tables stay on their own. With `page_breaks`
+    (slides) no unit runs from one page into the next: a slide's text is its own, however short."""
     units: list[Paragraph] = []
     buffer: list[Paragraph] = []
     buffer_words = 0
@@ -181,6 +185,18 @@ def merge_fragments(
         if buffer:
             units.append(join_paragraphs(buffer))
         buffer, buffer_words = [], 0
+
+    def join_short_tail() -> None:
+        """A short tail (of the report, or of a slide) reads best with the passage before it."""
+        if (
+            buffer
+            and buffer_words < min_words
+            and units
+            and units[-1].kind == "text"
+            and word_count(units[-1].text) + buffer_words <= max_words
+            and not (page_breaks and units[-1].page_end != buffer[0].page_start)
+        ):
+            buffer.insert(0, units.pop())
 
     for para in paragraphs:
         words = word_count(para.text)
@@ -199,6 +215,9 @@ def merge_fragments(
             else:
                 units.append(para)
             continue
+        if page_breaks and buffer and para.page_start != buffer[-1].page_end:
+            join_short_tail()
+            flush()
         only_headings = all(p.kind == "heading" for p in buffer)
         if (
             para.kind == "heading"
@@ -215,15 +234,7 @@ def merge_fragments(
             flush()
         buffer.append(para)
         buffer_words += words
-    # A short tail reads best with the passage before it.
-    if (
-        buffer
-        and buffer_words < min_words
-        and units
-        and units[-1].kind == "text"
-        and word_count(units[-1].text) + buffer_words <= max_words
-    ):
-        buffer.insert(0, units.pop())
+    join_short_tail()
     flush()
     return units
 
@@ -232,17 +243,19 @@ def paragraphs_to_passages(
     paragraphs: Sequence[Paragraph],
     detect: Callable[[str], str | None] | None = None,
     default_lang: str | None = None,
+    page_breaks: bool = False,
 ) -> tuple[str, list[Passage]]:
     """The report text and its passages: paragraphs split/merged to ~40-250 words, offsets into the text.
 
-    `detect` gives each passage's language; passages too short to tell get `default_lang`.
+    `detect` gives each passage's language; passages too short to tell get `default_lang`. With
+    `page_breaks` (slides) no passage runs across pages.
     """
     pieces: list[Paragraph] = []
     for para in paragraphs:
         if not para.text.strip():
             continue
         pieces.extend(split_long_paragraph(para) if para.kind != "table" else _split_table(para))
-    units = merge_fragments(pieces)
+    units = merge_fragments(pieces, page_breaks=page_breaks)
     passages: list[Passage] = []
     offset = 0
     for seq, unit in enumerate(units):

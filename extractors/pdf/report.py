@@ -126,4 +126,12 @@ def layouts_to_document(
         author=meta.author_from_metadata(info),
         warnings=warnings,
         metadata=metadata,
+        slides=is_slide_deck(layouts),
     )
+
+
+def is_slide_deck(layouts: Sequence[PageLayout]) -> bool:
+    """Slides: landscape pages (wider than 4:3), nearly all of them. A report with landscape pages for its
+    wide tables is not one: its passages may run on from one page to the next."""
+    wide = sum(1 for lay in layouts if lay.width > 1.2 * lay.height)
+    return bool(layouts) and wide >= 0.8 * len(layouts)

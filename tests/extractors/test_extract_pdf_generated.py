@@ -21,6 +21,7 @@ from extract_pdfgen import (
     READING_ORDER,
     RUNS_ON,
     RUNS_ON_ORDER,
+    SLIDES,
     TABLE_ROWS,
     UNRULED_ROWS,
     byline_page,
@@ -31,6 +32,7 @@ from extract_pdfgen import (
     ocr_sized_title_page,
     partly_ruled_table_page,
     ruled_table_page,
+    slides_deck,
     split_accent_page,
     tex_spaced_page,
     title_then_heading_page,
@@ -183,6 +185,16 @@ def test_an_unruled_table_under_two_columns_keeps_each_row_together(tmp_path: Pa
     text = _flat(" ".join(p.text for p in doc.passages))
     for row in UNRULED_ROWS:
         assert " ".join(row) in text, text
+
+
+def test_each_slide_of_a_deck_is_its_own_passage(tmp_path: Path) -> None:
+    doc = extract_path(slides_deck(tmp_path / "deck.pdf"))
+    assert [(p.page_start, p.page_end) for p in doc.passages] == [(1, 1), (2, 2), (3, 3)]
+    for passage, slide in zip(doc.passages, SLIDES, strict=True):
+        assert _flat(passage.text).startswith(slide[0]) and slide[-1] in _flat(passage.text)
+    # Short paragraphs on portrait pages still join across a page break into passage-sized units.
+    doc = extract_path(slides_deck(tmp_path / "portrait.pdf", landscape=False))
+    assert len(doc.passages) < len(SLIDES)
 
 
 def test_title_ends_at_a_blank_gap_before_a_heading_in_its_size(tmp_path: Path) -> None:
