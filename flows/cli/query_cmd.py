@@ -207,17 +207,21 @@ def note_unused_min_score(f: PassageFilter) -> None:
              "(`citsec label queue` lists those closest to a label)")
 
 
-def note_replaced_report(corpus: Corpus, f: PassageFilter) -> None:
+def note_about_report(corpus: Corpus, f: PassageFilter) -> None:
     """--report naming a version a newer one replaced: its passages are shown as asked, but said to be the
-    older reading (the default queries leave them out), with the report that replaced it."""
+    older reading (the default queries leave them out), with the report that replaced it. One that failed
+    says why it has none."""
     if f.report_id is None:
         return
     from corpus import CorpusError
 
     try:
-        newer = corpus.report(f.report_id).superseded_by
+        row = corpus.report(f.report_id)
     except CorpusError:
         return  # no such report: the query finds nothing, and says so
+    if row.status == "failed":  # a person asking for its passages learns why there are none
+        note(f"note: report {f.report_id} failed and holds no passages: {row.error or 'no reason recorded'}")
+    newer = row.superseded_by
     if newer is not None:
         note(f"note: report {f.report_id} was replaced by report {newer} (a newer version at the same path "
              "or URL): these are its older passages, left out of queries without --report")
@@ -377,7 +381,7 @@ def passages_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
-        note_replaced_report(corpus, f)
+        note_about_report(corpus, f)
         f = within_stored_programs(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
@@ -500,7 +504,7 @@ def stats_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
-        note_replaced_report(corpus, f)
+        note_about_report(corpus, f)
         f = within_stored_programs(corpus, f, program)
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table

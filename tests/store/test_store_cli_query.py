@@ -310,6 +310,17 @@ def test_a_file_that_is_not_a_database_is_one_line(
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_the_passages_of_a_failed_report_say_why_there_are_none(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review: `passages --report 12` of a report that failed said only "no passages match".
+    with Corpus.open(sqlite_url) as corpus:
+        failed = corpus.record_failed_report("file:///bad.pdf", "b" * 64, "broken PDF: no trailer")
+    code, out, err = run_cli(capsys, "passages", "--report", str(failed), "--db", sqlite_url)
+    assert code == 0
+    assert f"note: report {failed} failed and holds no passages: broken PDF: no trailer" in err
+
+
 def test_a_store_damaged_inside_is_one_line(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     # A review: a store whose file was damaged past its header opened, and its first query was a traceback
     # of 76-137 lines ("database disk image is malformed").
