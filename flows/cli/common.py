@@ -94,6 +94,16 @@ class UserError(Exception):
     """A mistake the user can fix: printed as one line, exit code 2."""
 
 
+@contextlib.contextmanager
+def said_when_interrupted(message: str) -> Iterator[None]:
+    """A Ctrl-C within the block ends the command with `message` (what was kept, how to finish) instead of
+    a bare "interrupted"."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(message) from None
+
+
 class Interrupted(Exception):
     """Ctrl-C, with what the command got done before it: printed as one line, exit code 130 (143 for a
     SIGTERM: 128 + the signal, as shells report a process it ended)."""

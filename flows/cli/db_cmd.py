@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import DbOption, app, passages_bar
+from flows.cli.common import DbOption, app, passages_bar, said_when_interrupted
 
 db_app = typer.Typer(
     help="Maintain the store: schema migrations, tags and labels refreshed after an upgrade.",
@@ -54,7 +54,11 @@ def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
 
     with Corpus.open(db, must_exist=True) as corpus:
         total = corpus.count_passages()
-        with passages_bar("retag", total) as advance:
+        stopped = (
+            "interrupted: the passages tagged so far keep their new tags; the same command again tags "
+            "them all"
+        )
+        with said_when_interrupted(stopped), passages_bar("retag", total) as advance:
             changes = retag_store(corpus, progress=advance)
     kinds = sorted(set(changes.added) | set(changes.removed))
     added, removed = changes.added, changes.removed
@@ -85,6 +89,11 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         if missing is not None:
             raise UserError(missing)
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
-        with passages_bar("reclassify", corpus.count_passages()) as advance:
+        stopped = (
+            "interrupted: the passages labeled so far keep their new labels; the same command again labels "
+            "them all"
+        )
+        bar = passages_bar("reclassify", corpus.count_passages())
+        with said_when_interrupted(stopped), bar as advance:
             done = relabel_store(corpus, model, progress=advance)
     typer.echo(done.line())

@@ -7,7 +7,7 @@ import contextlib
 import enum
 import json
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,11 @@ from flows.cli.common import (
     check_configured_prefect,
     passages_bar,
     recorded_in_api,
+    said_when_interrupted,
 )
+
+if TYPE_CHECKING:
+    from models.retrain import RetrainResult
 
 
 class Promote(enum.StrEnum):
@@ -106,6 +110,21 @@ def retrain_command(
             "unset PREFECT_API_URL to record the retrain in a temporary API, or use --no-prefect"
         )
     passages = _before_training(db, promote)
+    with said_when_interrupted(
+        "interrupted: the same command again finishes the work (a model this stored already is taken, not "
+        "trained again; `citsec models list` shows it)"
+    ):
+        result = _retrain(promote, design, augment, db, no_prefect, passages)
+    if fmt is RetrainFormat.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_result(result))
+
+
+def _retrain(
+    promote: Promote, design: str, augment: bool, db: str, no_prefect: bool, passages: int
+) -> RetrainResult:
+    """The retrain itself, with or without Prefect, a progress bar while it re-classifies."""
     bar: contextlib.AbstractContextManager[Callable[[int], None] | None] = (
         passages_bar("reclassify", passages, hidden_until_first=True)
         if promote is not Promote.never
@@ -133,7 +152,4 @@ def retrain_command(
             db = password_to_environment(db)  # Prefect records the run's parameters: never the password
             with recorded_in_api(api, "set PREFECT_API_URL to a running Prefect server"), bar as advance:
                 result = run_retrain(db, promote.value, design, advance, augment)
-    if fmt is RetrainFormat.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        print(format_result(result))
+    return result
