@@ -157,7 +157,8 @@ def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | 
         names = program_names(value)
         widened = [] if any(fold_name(n) in stored for n in names) else _names_holding(value, stored)
         if widened:
-            note(f"no program is named {value!r}; showing those whose names hold it: {'; '.join(widened)}")
+            note(f"no program is named {value!r}; showing those whose names (in any language) hold it: "
+                 f"{'; '.join(widened)}")
         elif not any(fold_name(n) in stored for n in names):
             note(f"no passage names a program {value!r}{_program_hint(value, stored)} (`citsec stats --by "
                  "program` lists those found)")
@@ -186,17 +187,25 @@ def _program_hint(value: str, stored: dict[str, str]) -> str:
 
 
 def _names_holding(value: str, stored: dict[str, str]) -> list[str]:
-    """The stored program names (key -> name) that hold `value` as whole words: not next to a letter, a
-    digit or a point ("19" is not in "19.653"); only for a value of two words or more, or an acronym."""
+    """The stored program names (key -> name) that hold `value` as whole words, or whose curated program
+    has a name in another language that does ("Disarmament Act" finds "Estatuto do Desarmamento", the
+    "National Disarmament Act"): not next to a letter, a digit or a point ("19" is not in "19.653"); only
+    for a value of two words or more, or an acronym."""
     import re
 
     from corpus.filters import fold_name
+    from extractors.tagging.lexicon import load_programs
 
     words = value.split()
     if len(words) < 2 and not re.fullmatch(r"[A-Z][A-Z0-9]{2,}", value.strip()):
         return []
     holding = re.compile(rf"(?<![\w.]){re.escape(fold_name(value))}(?![\w.])")
-    return sorted({name for key, name in stored.items() if holding.search(key)}, key=str.casefold)
+    found = {name for key, name in stored.items() if holding.search(key)}
+    for program in load_programs():
+        key = fold_name(program.name)
+        if key in stored and any(holding.search(fold_name(alias)) for alias in program.surfaces()):
+            found.add(stored[key])
+    return sorted(found, key=str.casefold)
 
 
 def note_unused_min_score(f: PassageFilter) -> None:

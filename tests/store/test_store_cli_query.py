@@ -453,6 +453,24 @@ def test_reports_of_an_empty_store_says_how_to_fill_it(
     assert code == 0 and "no reports stored yet" in err
 
 
+def test_a_program_named_by_part_of_its_name_in_another_language_is_widened_and_said(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review: "National Disarmament Act" (an alias) found Brazil's Estatuto do Desarmamento, and
+    # "Disarmament Act" nothing: the widening read the stored (Portuguese) names only.
+    from corpus import NewEntity, NewPassage, NewReport
+
+    law = "Estatuto do Desarmamento"
+    text = "O Estatuto do Desarmamento restringiu o porte de armas em 2003."
+    passage = NewPassage(1, 1, 1, text, "pt", entities=[NewEntity("program", "Estatuto", law)])
+    with Corpus.open(sqlite_url) as corpus:
+        corpus.add_report(NewReport(uri="file:///armas.pdf", sha256="a" * 64, passages=[passage]))
+    asked = ["--program", "Disarmament Act", "-f", "json"]
+    code, out, err = run_cli(capsys, "passages", "--db", sqlite_url, *asked)
+    assert code == 0 and [r["text"] for r in json.loads(out)] == [text]
+    assert "no program is named 'Disarmament Act'" in err and law in err
+
+
 def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
