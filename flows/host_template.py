@@ -216,17 +216,12 @@ STARTUP_VARIABLES = (
 )  # fmt: skip
 _templates: dict[tuple[str | None, tuple[str | None, ...]], HostTemplate] = {}
 _templates_lock = threading.Lock()
-_owner = os.getpid()
 
 
 def fork_host(preload: str | None, host_sock: socket.socket) -> ForkedHost:
     """A host forked from this process's template for `preload` and the STARTUP_VARIABLES as they are now
     (started now if there is none, or if the one there was went down or left idle)."""
-    global _owner
     with _templates_lock:
-        if os.getpid() != _owner:  # a child forked from the process that started them: not its templates
-            _templates.clear()
-            _owner = os.getpid()
         _watch_idle()
         key = (preload, tuple(os.environ.get(name) for name in STARTUP_VARIABLES))
         template = _templates.get(key)
@@ -250,15 +245,15 @@ def retire_idle(idle_seconds: float) -> None:
         template.close()
 
 
-_watcher_pid: int | None = None
+_watching = False  # this process's watcher thread is started (a forked child starts its own)
 
 
 def _watch_idle() -> None:
     """Start this process's thread that retires idle templates (once per process; under the lock)."""
-    global _watcher_pid
-    if _watcher_pid == os.getpid():
+    global _watching
+    if _watching:
         return
-    _watcher_pid = os.getpid()
+    _watching = True
 
     def watch() -> None:
         while True:
@@ -274,7 +269,7 @@ def _watch_idle() -> None:
 def close_templates() -> None:
     """Stop this process's templates and the hosts they hold (at exit)."""
     with _templates_lock:
-        templates = list(_templates.values()) if os.getpid() == _owner else []
+        templates = list(_templates.values())
         _templates.clear()
     for template in templates:
         template.close()
@@ -285,13 +280,12 @@ atexit.register(close_templates)
 
 def _forget_in_child() -> None:
     """A child forked from this process (multiprocessing, a library's os.fork) starts without its parent's
-    templates, and with locks no thread of its own holds: a fork while the watcher held one would leave
-    the child's next fork_host waiting for ever."""
-    global _templates_lock, _owner, _watcher_pid
+    templates (its exit must not close them) and watcher, and with locks no thread of its own holds: a
+    fork while the watcher held one would leave the child's next fork_host waiting for ever."""
+    global _templates_lock, _watching
     _templates_lock = threading.Lock()
     _templates.clear()
-    _owner = os.getpid()
-    _watcher_pid = None
+    _watching = False
 
 
 os.register_at_fork(after_in_child=_forget_in_child)
