@@ -6,10 +6,10 @@ import contextlib
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from corpus.engine import write_connection
-from corpus.errors import CorpusError, first_line
+from corpus.errors import CorpusError, first_line, store_trouble
 
 
 class StoreBase:
@@ -33,7 +33,7 @@ class StoreBase:
             with self._engine.connect() as conn:
                 yield conn
         except DatabaseError as exc:
-            if not _store_trouble(exc):
+            if not store_trouble(exc):
                 raise
             raise CorpusError(_said(exc)) from exc
 
@@ -43,15 +43,9 @@ class StoreBase:
             with write_connection(self._engine, pg_lock) as conn:
                 yield conn
         except DatabaseError as exc:
-            if not _store_trouble(exc):
+            if not store_trouble(exc):
                 raise
             raise CorpusError(_said(exc)) from exc
-
-
-def _store_trouble(exc: DatabaseError) -> bool:
-    """A database that cannot be reached or read (locked, read-only, gone, a damaged SQLite file: a bare
-    DatabaseError), not a constraint or statement of ours that callers catch (IntegrityError) or a bug."""
-    return type(exc) is DatabaseError or isinstance(exc, OperationalError)
 
 
 def _said(exc: DatabaseError) -> str:

@@ -18,3 +18,12 @@ def first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     lines = str(orig).strip().splitlines()
     return lines[0] if lines else type(orig).__name__
+
+
+def store_trouble(exc: BaseException | None) -> bool:
+    """A database that cannot be reached or read (locked, read-only, gone, a damaged SQLite file: a bare
+    DatabaseError), not a constraint or statement of ours that callers catch (IntegrityError) or a bug:
+    the store's trouble, not the data's."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    return type(exc) is DatabaseError or isinstance(exc, OperationalError)

@@ -261,9 +261,8 @@ def forget_fetch_failures(corpus: Corpus, uri: str) -> None:
 
 def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
     """Store an outcome; a report the store refuses (bad data, not a hiccup) becomes a failed one."""
-    from sqlalchemy.exc import DatabaseError, OperationalError
-
     from corpus import CorpusError
+    from corpus.errors import store_trouble
 
     stored = stored_reading(corpus, outcome)
     if stored_before(corpus, outcome, stored):
@@ -279,9 +278,9 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
         forget_fetch_failures(corpus, outcome.uri)
     try:
         report_id = store_outcome(corpus, outcome)
-        if outcome.status == NEW and report_id is None:  # a concurrent run stored these bytes first
-            return replace(outcome, status=UNCHANGED, report=None, pages=0, error=None)
-        if outcome.status == NEW and report_id is not None:
+        if outcome.status == NEW:
+            if report_id is None:  # a concurrent run stored these bytes first
+                return replace(outcome, status=UNCHANGED, report=None, pages=0, error=None)
             replaced = corpus.versions_replaced(report_id)
             outcome = replace(
                 outcome,
@@ -290,7 +289,7 @@ def store_or_fail(corpus: Corpus, outcome: Outcome) -> Outcome:
                 labels_carried=replaced.carried,
             )
     except CorpusError as exc:
-        if isinstance(exc.__cause__, OperationalError) or type(exc.__cause__) is DatabaseError:
+        if store_trouble(exc.__cause__):
             raise  # the store's trouble (transient, or a damaged file), not this report's: no failed row
         error = f"{outcome.uri}: not stored: {one_line(exc)}"
         failed = replace(outcome, status=FAILED, report=None, error=error)

@@ -163,8 +163,9 @@ def _ingest(
         # SIGTERM comes as flows.interrupt.Terminated, or as Prefect's TerminationSignal inside its flow.
         signum = getattr(exc, "signal", None)
         if signum is not None:
-            said = f"terminated ({signal.Signals(signum).name})"
-            raise Interrupted(interrupted_line(progress.finished, said), 128 + signum) from None
+            from flows.run import stop_reason  # "terminated (SIGTERM)", as the run records it
+
+            raise Interrupted(interrupted_line(progress.finished, stop_reason(exc)), 128 + signum) from None
         if isinstance(exc, KeyboardInterrupt):
             raise Interrupted(interrupted_line(progress.finished)) from None
         raise
