@@ -129,18 +129,16 @@ def _between_text_columns(rows: Sequence[Sequence[Word]], g: Gutter, width: floa
     in two or three columns does (not a table's narrow columns of figures)?"""
     run = rows[g.first : g.last + 1]
     for side in ([w for w in r if w.x1 <= g.x0] for r in run), ([w for w in r if w.x0 >= g.x1] for r in run):
-        extents = sorted(max(w.x1 for w in r) - min(w.x0 for w in r) for r in side if r)
-        if not extents or extents[len(extents) // 2] < width / 3.5:
+        extents = [max(w.x1 for w in r) - min(w.x0 for w in r) for r in side if r]
+        if not extents or _median(extents) < width / 3.5:
             return False
     return True
 
 
 def _pitch(rows: Sequence[Sequence[Word]], first: int, last: int) -> float:
     """The median distance from one row's top to the next over rows first..last."""
-    steps = sorted(
-        min(w.top for w in rows[i + 1]) - min(w.top for w in rows[i]) for i in range(first, last)
-    )
-    return steps[len(steps) // 2] if steps else 0.0
+    tops = [min(w.top for w in row) for row in rows[first : last + 1]]
+    return _median([below - above for above, below in zip(tops, tops[1:], strict=False)])
 
 
 def _without_detached_top(g: Gutter, rows: Sequence[Sequence[Word]], body_size: float) -> Gutter:
@@ -189,14 +187,14 @@ def _settle_tail(g: Gutter, rows: Sequence[Sequence[Word]]) -> Gutter:
     if last - end >= 3:  # a ragged left column's longer lines may reach into the strip: it narrows
         reach = max(w.x1 for i in range(end + 1, last + 1) for w in rows[i])
         return Gutter(max(g.x0, reach), g.x1, g.first, max(g.last, last))
-    steps = sorted(
+    steps = [
         min(w.top for w in rows[b]) - min(w.top for w in rows[a])
         for a, b in zip(two_sided, two_sided[1:], strict=False)
         if b == a + 1
-    )
+    ]
     if not steps or last + 1 >= len(rows) or not _crosses(rows[last + 1], g):
         return g
-    pitch = steps[len(steps) // 2]  # the columns' own line spacing, from their consecutive rows
+    pitch = _median(steps)  # the columns' own line spacing, from their consecutive rows
     tops = [min(w.top for w in rows[i]) for i in range(end, last + 2)]
     detached = tops[1] - tops[0] > DETACHED_TAIL_PITCHES * pitch
     if detached and tops[-1] - tops[-2] < DETACHED_TAIL_PITCHES * pitch:  # and its full-width row follows
