@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
 from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter
+
+T = TypeVar("T")
 
 
 def _report(
@@ -150,28 +154,36 @@ def test_replace_entities_rewrites_only_changed_passages(store: Corpus) -> None:
         store.replace_entities({second: [NewEntity("city", "a", "a")]})
 
 
+def _at_once(calls: list[Callable[[], T]]) -> list[T]:
+    """Run each call in a thread of its own, all released together; their results, in the calls' order
+    (an error in any is raised here, in the test's thread)."""
+    barrier = threading.Barrier(len(calls))
+    results: list[T | None] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(k: int) -> None:
+        try:
+            barrier.wait()
+            results[k] = calls[k]()
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results  # type: ignore[return-value]
+
+
 def test_concurrent_writers_of_the_same_content_store_one_report(
     corpus_factory: Callable[[], Corpus],
 ) -> None:
     stores = [corpus_factory() for _ in range(4)]
     report = _report("9" * 64, texts=tuple(f"Passage {i} about the harbor." for i in range(200)))
-    barrier = threading.Barrier(len(stores))
-    ids: list[int] = []
-    errors: list[BaseException] = []
-
-    def write(corpus: Corpus) -> None:
-        try:
-            barrier.wait()
-            ids.append(corpus.add_report(report))
-        except BaseException as exc:  # collected and re-raised in the test thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(c,)) for c in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    ids = _at_once([functools.partial(corpus.add_report, report) for corpus in stores])
     assert len(set(ids)) == 1
     assert len(list(stores[0].reports())) == 1
     assert stores[0].count_passages() == 200
@@ -183,44 +195,19 @@ def test_of_concurrent_writers_of_the_same_content_one_stored_it_new(
     # What a run counts: the writers that found it stored by another say so (None), one says it stored it.
     stores = [corpus_factory() for _ in range(4)]
     report = _report("8" * 64, texts=tuple(f"Passage {i} about the river port." for i in range(200)))
-    barrier = threading.Barrier(len(stores))
-    ids: list[int | None] = []
-    errors: list[BaseException] = []
-
-    def write(corpus: Corpus) -> None:
-        try:
-            barrier.wait()
-            ids.append(corpus.add_new_report(report))
-        except BaseException as exc:  # collected and re-raised in the test thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(c,)) for c in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    ids = _at_once([functools.partial(corpus.add_new_report, report) for corpus in stores])
     assert len([i for i in ids if i is not None]) == 1 and ids.count(None) == 3
     assert stores[0].add_new_report(report) is None
 
 
 def test_concurrent_writers_of_different_reports_all_land(corpus_factory: Callable[[], Corpus]) -> None:
     stores = [corpus_factory() for _ in range(3)]
-    errors: list[BaseException] = []
 
     def write(corpus: Corpus, k: int) -> None:
-        try:
-            for j in range(5):
-                corpus.add_report(_report(f"{k}{j}".ljust(64, "0"), uri=f"file:///{k}-{j}.pdf"))
-        except BaseException as exc:
-            errors.append(exc)
+        for j in range(5):
+            corpus.add_report(_report(f"{k}{j}".ljust(64, "0"), uri=f"file:///{k}-{j}.pdf"))
 
-    threads = [threading.Thread(target=write, args=(c, k)) for k, c in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    _at_once([functools.partial(write, corpus, k) for k, corpus in enumerate(stores)])
     assert stores[0].count_passages() == 30
 
 
