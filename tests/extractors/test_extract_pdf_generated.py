@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,23 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _assert_read_in_order(
+    text: str, texts: Mapping[str, str], order: Sequence[str], head: int | None = None
+) -> None:
+    """Each of `texts` (its first `head` characters), by name, is in `text`, in `order`."""
+    flat = _flat(text)
+    positions = [flat.find(_flat(texts[name])[:head]) for name in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+
+
 @pytest.fixture
 def report(tmp_path: Path) -> ExtractedDocument:
     return extract_path(two_column_report(tmp_path / "two_column.pdf", pages=3))
 
 
 def test_two_column_reading_order(report: ExtractedDocument) -> None:
-    text = _flat(report.text)
-    expected = expected_texts()
-    positions = [text.find(_flat(expected[name])[:40]) for name in READING_ORDER]
-    assert -1 not in positions, dict(zip(READING_ORDER, positions, strict=True))
-    assert positions == sorted(positions)
+    _assert_read_in_order(report.text, expected_texts(), READING_ORDER, head=40)
 
 
 def test_two_column_paragraphs_intact(report: ExtractedDocument) -> None:
@@ -163,21 +170,15 @@ def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order
     # de las Antisociales..."), and "Tabla 3" under both columns was read into the left one, before the
     # right ("en lugares donde es Tabla 3 prohibido").
     doc = extract_path(carried_columns_page(tmp_path / "carried.pdf"))
-    text = _flat(" ".join(p.text for p in doc.passages))
-    texts = {**CARRIED, "TABLE_3": "Table 3"}
-    positions = [text.find(_flat(texts[name])) for name in CARRIED_ORDER]
-    assert -1 not in positions, dict(zip(CARRIED_ORDER, positions, strict=True))
-    assert positions == sorted(positions)
+    text = " ".join(p.text for p in doc.passages)
+    _assert_read_in_order(text, {**CARRIED, "TABLE_3": "Table 3"}, CARRIED_ORDER)
 
 
 def test_a_left_column_that_runs_on_after_the_right_one_ends_is_read_before_it(tmp_path: Path) -> None:
     # A review of the rule above: a left column's next section, after a blank line, was taken for a line
     # under both columns when a full-width footnote followed it, and read after the right column.
     doc = extract_path(left_column_runs_on_page(tmp_path / "runs_on.pdf"))
-    text = _flat(" ".join(p.text for p in doc.passages))
-    positions = [text.find(_flat(RUNS_ON[name])) for name in RUNS_ON_ORDER]
-    assert -1 not in positions, dict(zip(RUNS_ON_ORDER, positions, strict=True))
-    assert positions == sorted(positions)
+    _assert_read_in_order(" ".join(p.text for p in doc.passages), RUNS_ON, RUNS_ON_ORDER)
 
 
 def test_an_unruled_table_under_two_columns_keeps_each_row_together(tmp_path: Path) -> None:
