@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -53,6 +54,31 @@ def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psu
     return psutil.Process(child.pid).children(recursive=True)
 
 
+def _ctrl_c(child: subprocess.Popen[str]) -> None:
+    os.killpg(child.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
+
+
+def _terminate(child: subprocess.Popen[str]) -> None:
+    child.send_signal(signal.SIGTERM)  # `kill`, systemd: the command alone
+
+
+def _stopped_after_first_report(
+    folder: Path, db_url: str, options: tuple[str, ...], stop: Callable[[subprocess.Popen[str]], None]
+) -> tuple[subprocess.Popen[str], list[psutil.Process], str, str]:
+    """`citsec ingest FOLDER`, stopped by `stop` once it has stored a report: the command (ended), its
+    processes at that moment, its stdout and stderr. Killed, with all it started, if it did not end."""
+    child = _ingest(folder, db_url, *options)
+    try:
+        processes = _after_first_report(child, Path(db_url.removeprefix("sqlite:///")))
+        stop(child)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    return child, processes, out, err
+
+
 @pytest.mark.parametrize(
     ("options", "copies"),
     [((), SLOW_COPIES), (("--no-prefect",), SLOW_COPIES_WITHOUT_PREFECT)],
@@ -62,16 +88,7 @@ def _after_first_report(child: subprocess.Popen[str], db_path: Path) -> list[psu
 def test_ctrl_c_stops_the_run_and_keeps_what_it_stored(tmp_path, shared_dir, db_url, options, copies):
     folder = tmp_path / "in"
     total = _slow_folder(shared_dir, folder, copies)
-    db_path = Path(db_url.removeprefix("sqlite:///"))
-    child = _ingest(folder, db_url, *options)
-    try:
-        processes = _after_first_report(child, db_path)
-        os.killpg(child.pid, signal.SIGINT)
-        out, err = child.communicate(timeout=120)
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+    child, processes, out, err = _stopped_after_first_report(folder, db_url, options, _ctrl_c)
 
     assert child.returncode == 130, err
     assert "Traceback" not in err and out == ""  # no summary of a run that did not finish
@@ -113,16 +130,7 @@ def test_sigterm_stops_the_run_as_ctrl_c_does_and_says_so(tmp_path, shared_dir, 
     # nothing, and without Prefect the run stayed "unfinished" with no counts though it had stored reports.
     folder = tmp_path / "in"
     _slow_folder(shared_dir, folder, copies)
-    db_path = Path(db_url.removeprefix("sqlite:///"))
-    child = _ingest(folder, db_url, *options)
-    try:
-        processes = _after_first_report(child, db_path)
-        child.send_signal(signal.SIGTERM)
-        out, err = child.communicate(timeout=120)
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+    child, processes, out, err = _stopped_after_first_report(folder, db_url, options, _terminate)
     assert child.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err and out == "", err
     lines = err.strip().splitlines()
