@@ -260,7 +260,7 @@ def _watch_idle() -> None:
             time.sleep(max(IDLE_SECONDS / 10, 0.1))
             try:
                 retire_idle(IDLE_SECONDS)
-            except Exception:  # noqa: BLE001, S112 - a template that could not be asked is asked next time
+            except Exception:  # a template that could not be asked is asked next time
                 continue
 
     threading.Thread(target=watch, name="citsec-host-templates", daemon=True).start()

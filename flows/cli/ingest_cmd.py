@@ -158,7 +158,7 @@ def _ingest(
     try:
         with stop_on_interrupt(progress.stopping):
             summary = _run(sources, db, workers, dask_address, no_prefect, local, progress, settings)
-    except BaseException as exc:  # noqa: BLE001 - Prefect's TerminationSignal is no Exception
+    except BaseException as exc:  # Prefect's TerminationSignal is no Exception
         # Raised here, after the workers and the API have stopped, so that its line is the last one. A
         # SIGTERM comes as flows.interrupt.Terminated, or as Prefect's TerminationSignal inside its flow.
         signum = getattr(exc, "signal", None)
