@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -12,6 +13,16 @@ from extractors.document import Passage
 MIN_WORDS = 40
 MAX_WORDS = 250
 PASSAGE_SEPARATOR = "\n\n"
+# A table's or figure's caption: "Tabla 2. Área ...", "Figure 3: ...", "Gráfico 1 - ...", "TABELA 3" on a
+# line of its own, or "Tabla 2 Puntuaciones mínimas ..." with no sentence in it. Only a short paragraph is
+# one: "Table 3 outlines the procedure. Eventus ID uses ..." opens running text.
+_CAPTION = re.compile(
+    r"^(?:table|tabla|tabela|cuadro|quadro|figure|figura|fig\.|gr[áa]fico|graph|chart|map|mapa"
+    r"|ilustraci[óo]n|ilustra[çc][ãa]o|diagrama|esquema)\s+[a-z]?\d+(?:\.\d+)*[a-z]?(?P<end>\s*(?:[.:–—-]|\n|$))?",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[.!?]\s|[.!?]$")
+CAPTION_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -24,7 +35,7 @@ class Paragraph:
 
     text: str
     page_marks: tuple[tuple[int, int], ...]
-    kind: str = "text"  # "text" | "heading" | "table"
+    kind: str = "text"  # "text" | "heading" | "table" | "note" (a footnote)
 
     @property
     def page_start(self) -> int:
@@ -48,6 +59,15 @@ class Paragraph:
         marks = [(0, self.page_at(start))]
         marks += [(o - start, p) for o, p in self.page_marks if start < o < end and p != marks[-1][1]]
         return Paragraph(self.text[start:end], tuple(marks), self.kind)
+
+
+def is_caption(text: str, loose: bool = False) -> bool:
+    """Whether a paragraph is a table's or figure's caption: a short one opening with "Tabla 2.", ...; with
+    `loose`, also one whose number is not set off ("Tabla 2 Puntuaciones ...") when it holds no sentence."""
+    match = _CAPTION.match(text)
+    if match is None or word_count(text) > CAPTION_WORDS:
+        return False
+    return match.group("end") is not None or (loose and not _SENTENCE.search(text.rstrip()))
 
 
 def paragraph_on_page(text: str, page: int, kind: str = "text") -> Paragraph:
@@ -174,17 +194,31 @@ def merge_fragments(
     page_breaks: bool = False,
 ) -> list[Paragraph]:
     """Group paragraphs into passage-sized units: headings go with the text after them, short paragraphs
-    join a neighbour while the unit stays under `max_words`; tables stay on their own. With `page_breaks`
-    (slides) no unit runs from one page into the next: a slide's text is its own, however short."""
+    join a neighbour while the unit stays under `max_words`; tables stay on their own, and footnotes
+    ("note") keep to themselves, those in a row together. With `page_breaks` (slides) no unit runs from one
+    page into the next: a slide's text is its own, however short."""
     units: list[Paragraph] = []
     buffer: list[Paragraph] = []
     buffer_words = 0
+    notes: list[Paragraph] = []  # footnotes read since the last flush: they go after the unit they cut
 
     def flush() -> None:
         nonlocal buffer, buffer_words
         if buffer:
             units.append(join_paragraphs(buffer))
         buffer, buffer_words = [], 0
+        group: list[Paragraph] = []
+        group_words = 0
+        for note in notes:
+            note_words = word_count(note.text)
+            if group and group_words + note_words > max_words:
+                units.append(join_paragraphs(group))
+                group, group_words = [], 0
+            group.append(note)
+            group_words += note_words
+        if group:
+            units.append(join_paragraphs(group))
+        notes.clear()
 
     def join_short_tail() -> None:
         """A short tail (of the report, or of a slide) reads best with the passage before it."""
@@ -201,7 +235,13 @@ def merge_fragments(
     for para in paragraphs:
         words = word_count(para.text)
         if para.kind == "table":
+            caption = buffer.pop() if buffer and _captions(buffer[-1], para) else None
+            if caption is not None:
+                buffer_words -= word_count(caption.text)
             flush()
+            if caption is not None:  # the caption right before a table goes with it, not with the text
+                para = dataclasses.replace(join_paragraphs([caption, para]), kind="table")
+                words += word_count(caption.text)
             last = units[-1] if units else None
             # Small tables in a row on one page (a table of contents cut by gaps) read as one.
             if (
@@ -218,6 +258,9 @@ def merge_fragments(
         if page_breaks and buffer and para.page_start != buffer[-1].page_end:
             join_short_tail()
             flush()
+        if para.kind == "note":
+            notes.append(para)
+            continue
         only_headings = all(p.kind == "heading" for p in buffer)
         if (
             para.kind == "heading"
@@ -237,6 +280,12 @@ def merge_fragments(
     join_short_tail()
     flush()
     return units
+
+
+def _captions(para: Paragraph, table: Paragraph) -> bool:
+    """Whether `para` is the caption of the table after it (on the same page)."""
+    same_page = para.page_end == table.page_start
+    return para.kind in ("text", "heading") and same_page and is_caption(para.text, loose=True)
 
 
 def paragraphs_to_passages(

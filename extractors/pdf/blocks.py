@@ -3,6 +3,7 @@ grows, the size changes, a new column starts, a line is indented, or a short lin
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections.abc import Sequence
@@ -13,6 +14,11 @@ from extractors.pdf.lines import Line
 _LEADERS = re.compile(r"(?:\s?\.){4,}")
 _BULLET = re.compile(r"^\s*(?:[●•▪■◦○‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 TERMINAL = tuple('.!?:;…"”’»)')
+# Footnotes: set smaller than the body text, opening with a note number or sign, in the lower part of the
+# page, and running to the end of their column or page.
+NOTE_SIZE = 0.92
+NOTE_TOP = 0.5
+_NOTE_START = re.compile(r"^(?:\d{1,3}[.)]?\s+\S|[∗*†‡§]\s*\S)")
 
 
 @dataclass(frozen=True)
@@ -21,7 +27,7 @@ class Block:
 
     lines: tuple[Line, ...]
     page: int
-    kind: str = "text"  # "text" | "heading" | "table"
+    kind: str = "text"  # "text" | "heading" | "table" | "note" (a footnote)
     ends_full: bool = False  # the last line reaches the column's right edge (the text may run on)
 
     @property
@@ -57,6 +63,36 @@ def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[
         else:
             blocks[-1].append(line)
     return [Block(tuple(b), page, _kind(b, body_size), _reaches_right(b[-1], extents)) for b in blocks]
+
+
+def mark_notes(blocks: Sequence[Block], body_size: float, height: float) -> list[Block]:
+    """The page's blocks, its footnotes of kind "note": from a small block in the lower part of the page
+    that opens with a note number ("1 Área certificada ...", or a raised ¹ dropped from its text) or sign
+    ("* We thank ..."), every small block after it in its column, when they run to the column's or the
+    page's end. Read in line, a footnote cuts a paragraph that runs on to the next page in two."""
+    out = list(blocks)
+    i = 0
+    while i < len(out):
+        first = out[i]
+        if not (_small(first, body_size) and first.lines[0].top >= NOTE_TOP * height and _opens_note(first)):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and _small(out[j], body_size) and out[j].lines[0].column == first.lines[0].column:
+            j += 1
+        if j == len(out) or out[j].lines[0].column != first.lines[0].column:
+            out[i:j] = [dataclasses.replace(b, kind="note") for b in out[i:j]]
+        i = j
+    return out
+
+
+def _small(block: Block, body_size: float) -> bool:
+    return block.kind != "table" and max(ln.size for ln in block.lines) <= NOTE_SIZE * body_size
+
+
+def _opens_note(block: Block) -> bool:
+    line = block.lines[0]
+    return line.noted or bool(_NOTE_START.match(line.text))
 
 
 def _reaches_right(line: Line, extents: dict[tuple[int, int], tuple[float, float]]) -> bool:

@@ -45,7 +45,7 @@ def compact_line(line: Line) -> Line:
     1,000-page report should not keep a million word objects alive."""
     if len(line.words) == 1:
         return line
-    merged = Word(line.text, line.x0, line.x1, line.top, line.bottom, line.size, line.bold)
+    merged = Word(line.text, line.x0, line.x1, line.top, line.bottom, line.size, line.bold, line.noted)
     return Line((merged,), line.column, line.section)
 
 

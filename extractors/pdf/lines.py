@@ -3,6 +3,7 @@ raised above the baseline are folded into their row and dropped."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections.abc import Sequence
@@ -53,6 +54,12 @@ class Line:
     @property
     def bold(self) -> bool:
         return all(w.bold for w in self.words)
+
+    @property
+    def noted(self) -> bool:
+        """Whether the line began with a raised note number (dropped from its text): a footnote's first
+        line."""
+        return self.words[0].noted
 
 
 def words_to_rows(words: Sequence[Word]) -> list[list[Word]]:
@@ -133,12 +140,32 @@ def _fold_raised(rows: list[list[Word]]) -> list[list[Word]]:
             host_top = min(w.top for w in host)
             if size < 0.85 * host_size and max(w.bottom for w in row) > host_top:
                 kept = [w for w in row if not _MARKER.match(w.text)]
-                rows[i + 1] = host + kept
+                rows[i + 1] = _noted(host, row) + kept
                 i += 1
                 continue
         out.append(row)
         i += 1
     return out
+
+
+def _noted(host: list[Word], raised: list[Word]) -> list[Word]:
+    """The host row, with the word a dropped note number stands right before flagged when nothing of its
+    line comes before the number ("¹ See ..." opening a footnote, in a column or across the page; not
+    "violence¹ and", which is a marker's use in running text)."""
+    flagged: set[int] = set()
+    for mark in raised:
+        if not _MARKER.match(mark.text):
+            continue
+        after = [w for w in host if w.x0 >= mark.x0]
+        if not after:
+            continue
+        word = min(after, key=lambda w: w.x0)
+        before = [w.x1 for w in host if w.x1 <= mark.x0 + 0.1 * word.size]
+        if word.x0 - mark.x1 < 0.6 * word.size and (not before or mark.x0 - max(before) > word.size):
+            flagged.add(id(word))
+    if not flagged:
+        return host
+    return [dataclasses.replace(w, noted=True) if id(w) in flagged else w for w in host]
 
 
 def row_to_line(row: Sequence[Word], column: int = 0, section: int = 0) -> Line:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from extractors.hyphenation import join_lines
 from extractors.pdf.blocks import Block
 from extractors.pdf.tables import Table
-from extractors.segment import Paragraph, join_paragraphs, paragraph_on_page
+from extractors.segment import Paragraph, is_caption, join_paragraphs, paragraph_on_page
 from extractors.unicode import clean_text
 
 _LEADERS = re.compile(r"(?:\s?\.){4,}\s?|(?:\s?[_·]){4,}\s?")
@@ -31,23 +31,48 @@ def runs_on(previous: Paragraph, block_text: str, previous_full: bool = False) -
 def blocks_to_paragraphs(
     blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
 ) -> list[Paragraph]:
-    """Paragraphs from blocks in reading order, continuations across breaks joined."""
+    """Paragraphs from blocks in reading order, continuations across breaks joined. Footnotes (kind
+    "note") stay paragraphs of their own where they stand, and a paragraph they cut runs on past them. A
+    figure's caption continues nothing, and runs on only to its own next line (same page, same size), not
+    into the text after it."""
     paragraphs: list[Paragraph] = []
     previous_full = False
+    previous_size = 0.0
     for block in blocks:
         text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
         if not text:
             continue
+        if block.kind == "note":
+            paragraphs.append(paragraph_on_page(text, block.page, "note"))
+            continue
         full, previous_full = previous_full, block.ends_full
-        if block.kind == "text" and paragraphs and runs_on(paragraphs[-1], text, full):
-            previous = paragraphs.pop()
+        size, previous_size = previous_size, block.lines[0].size
+        last = _last_body(paragraphs)
+        if (
+            block.kind == "text"
+            and last is not None
+            and runs_on(paragraphs[last], text, full)
+            and not is_caption(text)
+            and not (
+                is_caption(paragraphs[last].text)
+                and (paragraphs[last].page_end != block.page or abs(block.lines[0].size - size) > 0.5)
+            )
+        ):
+            previous = paragraphs[last]
             joined = join_lines([previous.text, text], lang, vocab)
             sep = " " if joined == f"{previous.text} {text}" else ""
-            merged = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
-            paragraphs.append(merged)
+            paragraphs[last] = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
             continue
         paragraphs.append(paragraph_on_page(text, block.page, block.kind))
     return paragraphs
+
+
+def _last_body(paragraphs: Sequence[Paragraph]) -> int | None:
+    """The index of the last paragraph that is no footnote, None when there is none."""
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if paragraphs[i].kind != "note":
+            return i
+    return None
 
 
 def insert_tables(paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]]) -> list[Paragraph]:

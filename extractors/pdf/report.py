@@ -11,7 +11,7 @@ from extractors.document import ExtractedDocument
 from extractors.hyphenation import vocabulary
 from extractors.language import detect_language
 from extractors.pdf import metadata as meta
-from extractors.pdf.blocks import Block, lines_to_blocks
+from extractors.pdf.blocks import Block, lines_to_blocks, mark_notes
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.layout import PageLayout
 from extractors.pdf.lines import Line, median_size
@@ -88,7 +88,7 @@ def layouts_to_document(
     blocks: list[Block] = []
     tables: list[tuple[int, Table]] = []
     for lay, lines in body:
-        blocks.extend(lines_to_blocks(lines, lay.number, body_size))
+        blocks.extend(mark_notes(lines_to_blocks(lines, lay.number, body_size), body_size, lay.height))
         tables.extend((lay.number, t) for t in lay.tables)
     all_text = [ln.text for b in blocks for ln in b.lines]
     lang = detect_language(" ".join(all_text[len(all_text) // 4 :][:400]) or " ".join(all_text))

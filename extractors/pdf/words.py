@@ -29,6 +29,7 @@ class Word:
     bottom: float
     size: float
     bold: bool = False
+    noted: bool = False  # a raised note number stood right before it and was dropped (a footnote's start)
 
 
 class _Builder:

@@ -464,3 +464,75 @@ def byline_page(path: Path, metadata_title: str, byline: str) -> Path:
     _draw_lines(canvas, _wrap(GAP_BODY, WIDTH - 2 * MARGIN), MARGIN, y - 20)
     canvas.save()
     return path
+
+
+# A paragraph cut by a page break, with two footnotes at the foot of the first page (the first opening
+# with a raised number, the second with a number on the line), as journal articles and UNODC reports set
+# them (a review: the footnotes were read into the paragraph, between its two halves).
+FOOTNOTED = {
+    "BEFORE": "The first year of the programme brought the municipal councils, the churches and the schools "
+    "around one table, and every council named an officer to follow the youth centres.",
+    "CUT_1": "Attendance at the centres grew in every district where a school referred its students after "
+    "classes, and the councils that paid the coaches on time kept most of the teenagers who",
+    "CUT_2": "came in the first months, while those that paid late lost half of them before the end of the "
+    "school year, as the programme's own evaluation found.",
+    "AFTER": "The second year moved the money from the centres to the schools themselves, which hired "
+    "counsellors of their own and reported to the councils every term.",
+    "NOTE_1": "The evaluation was carried out by the provincial university and published in 2021.",
+    "NOTE_2": "2 Councils paid the coaches through the sports office until the reform of 2020.",
+}
+
+
+def footnoted_pages(path: Path) -> Path:
+    """Two pages: BEFORE and CUT_1 on the first, its footnotes NOTE_1 (after a raised "1") and NOTE_2 at
+    its foot in a smaller size; CUT_2 (in lower case) and AFTER on the second."""
+    canvas = Canvas(str(path), pagesize=letter)
+    width = WIDTH - 2 * MARGIN
+    _page_furniture(canvas, 1)
+    y = _draw_lines(canvas, _wrap(FOOTNOTED["BEFORE"], width), MARGIN, HEIGHT - 100) - 8
+    cut = _wrap(FOOTNOTED["CUT_1"], width)
+    _draw_lines(canvas, cut, MARGIN, 150 + LEADING * (len(cut) - 1))
+    canvas.setFont(FONT, 6)
+    canvas.drawString(MARGIN, 93, "1")
+    _draw_lines(canvas, [FOOTNOTED["NOTE_1"]], MARGIN + 5, 90, size=8, leading=10)
+    _draw_lines(canvas, [FOOTNOTED["NOTE_2"]], MARGIN, 78, size=8, leading=10)
+    canvas.showPage()
+    _page_furniture(canvas, 2)
+    y = _draw_lines(canvas, _wrap(FOOTNOTED["CUT_2"], width), MARGIN, HEIGHT - 100) - 8
+    _draw_lines(canvas, _wrap(FOOTNOTED["AFTER"], width), MARGIN, y)
+    canvas.save()
+    return path
+
+
+# A caption that fills its line at the foot of a page, a paragraph on the next page, then a caption over a
+# ruled table (a review: the first caption was read into the next page's paragraph, the second apart from
+# its table, as a passage of a dozen words).
+FIGURE_CAPTION = "Figure 1: Homicides per 100,000 inhabitants in the four municipalities and the province"
+NEXT_PAGE = (
+    "The trends diverge after the second year, when the coastal municipality asked for troops and the "
+    "northern one kept its youth centres open at night, and the gap between them grew every year until "
+    "the province adopted the northern plan for all of its municipalities."
+)
+TABLE_CAPTION = "Table 2. Fields cleared by department, second phase"
+
+
+def captions_pages(path: Path) -> Path:
+    """A paragraph and FIGURE_CAPTION, stretched to the right margin, at the foot of page 1; NEXT_PAGE,
+    TABLE_CAPTION and a ruled table of TABLE_ROWS on page 2."""
+    canvas = Canvas(str(path), pagesize=letter)
+    width = WIDTH - 2 * MARGIN
+    y = _draw_lines(canvas, _wrap(FOOTNOTED["BEFORE"], width), MARGIN, HEIGHT - 100) - 300
+    canvas.setFont(FONT, SIZE)
+    spare = width - stringWidth(FIGURE_CAPTION, FONT, SIZE)
+    canvas.drawString(MARGIN, y, FIGURE_CAPTION, charSpace=spare / (len(FIGURE_CAPTION) - 1))
+    canvas.showPage()
+    y = _draw_lines(canvas, _wrap(NEXT_PAGE, width), MARGIN, HEIGHT - 100) - 20
+    y = _draw_lines(canvas, [TABLE_CAPTION], MARGIN, y) - 6
+    col_w, row_h = 120.0, 20.0
+    canvas.setFont(FONT, SIZE)
+    for r, row in enumerate(TABLE_ROWS):
+        for c, cell in enumerate(row):
+            canvas.rect(MARGIN + c * col_w, y - (r + 1) * row_h, col_w, row_h)
+            canvas.drawString(MARGIN + c * col_w + 4, y - (r + 1) * row_h + 6, cell)
+    canvas.save()
+    return path

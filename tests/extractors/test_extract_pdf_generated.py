@@ -10,10 +10,13 @@ import pytest
 from extract_pdfgen import (
     CARRIED,
     CARRIED_ORDER,
+    FIGURE_CAPTION,
+    FOOTNOTED,
     GAP_HEADING,
     GAP_TITLE_LINES,
     HEADER,
     HYPHENATED_TEXT,
+    NEXT_PAGE,
     OCR_TITLE,
     PARTLY_RULED_DEPARTMENT,
     PARTLY_RULED_HEADER,
@@ -23,11 +26,14 @@ from extract_pdfgen import (
     RUNS_ON,
     RUNS_ON_ORDER,
     SLIDES,
+    TABLE_CAPTION,
     TABLE_ROWS,
     UNRULED_ROWS,
     byline_page,
+    captions_pages,
     carried_columns_page,
     expected_texts,
+    footnoted_pages,
     image_only_pages,
     left_column_runs_on_page,
     ocr_sized_title_page,
@@ -162,6 +168,35 @@ def test_a_table_ruled_in_part_keeps_its_unruled_rows(tmp_path: Path) -> None:
     rows = [PARTLY_RULED_HEADER, [PARTLY_RULED_DEPARTMENT, *first], *others, PARTLY_RULED_TOTAL]
     assert tables[0].text.split("\n") == [" ".join(row) for row in rows]
     assert "Briceno" not in " ".join(p.text for p in doc.passages if p.kind == "text")
+
+
+def test_footnotes_are_passages_of_their_own_and_the_paragraph_they_cut_runs_on_past_them(
+    tmp_path: Path,
+) -> None:
+    # A review: footnotes at a page's foot were read in line, inside the paragraph the page break cut
+    # ("... kept most of the teenagers who The evaluation was carried out ... came in the first months").
+    doc = extract_path(footnoted_pages(tmp_path / "notes.pdf"))
+    cut = [p for p in doc.passages if "teenagers who" in p.text]
+    assert len(cut) == 1
+    assert _flat(FOOTNOTED["CUT_1"] + " " + FOOTNOTED["CUT_2"]) in _flat(cut[0].text)
+    assert (cut[0].page_start, cut[0].page_end) == (1, 2)
+    notes = [p for p in doc.passages if FOOTNOTED["NOTE_1"] in p.text]
+    assert len(notes) == 1 and notes[0] is not cut[0]
+    assert notes[0].text.startswith(FOOTNOTED["NOTE_1"])  # the raised "1" is a mark, not text
+    assert FOOTNOTED["NOTE_2"] in notes[0].text and (notes[0].page_start, notes[0].page_end) == (1, 1)
+    assert "Councils paid" not in cut[0].text and "evaluation was carried" not in cut[0].text
+
+
+def test_a_caption_runs_on_into_no_text_on_the_next_page_and_goes_with_its_table(tmp_path: Path) -> None:
+    # A review: a figure's caption filling its line at a page's foot was read into the first paragraph of
+    # the next page ("... and the province The trends diverge ..."), and a table's caption stood alone.
+    doc = extract_path(captions_pages(tmp_path / "captions.pdf"))
+    text = _flat(" ".join(p.text for p in doc.passages))
+    assert _flat(FIGURE_CAPTION) in text and _flat(NEXT_PAGE) in text
+    assert not any(_flat(FIGURE_CAPTION + " " + NEXT_PAGE[:20]) in _flat(p.text) for p in doc.passages)
+    tables = [p for p in doc.passages if p.kind == "table"]
+    assert len(tables) == 1
+    assert tables[0].text.split("\n") == [TABLE_CAPTION, *(" | ".join(row) for row in TABLE_ROWS)]
 
 
 def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order(tmp_path: Path) -> None:

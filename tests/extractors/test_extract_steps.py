@@ -25,6 +25,7 @@ from extractors.quality import (
 from extractors.segment import (
     MAX_WORDS,
     Paragraph,
+    is_caption,
     paragraph_on_page,
     paragraphs_to_passages,
     split_sentences,
@@ -562,3 +563,21 @@ def test_short_passage_in_another_report_language_needs_clear_odds(
     passage = Passage(seq=0, page_start=1, page_end=1, text=text, char_start=0, char_end=len(text),
                       lang=detected, kind="text")
     assert in_report_language(passage, report) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "strict", "loose"),
+    [
+        ("Tabla 2. Área validada por municipio – Fase II 2014", True, True),
+        ("Figure 7: Permutation test", True, True),
+        ("TABELA 3", True, True),
+        ("Gráfico 2 - Taxa de homicídios por 100 mil habitantes", True, True),
+        ("Tabla 2 Puntuaciones mínimas y máximas en adolescentes colombianos", False, True),
+        ("Table 3 outlines the procedure. Eventus ID uses the event database", False, False),
+        ("Table 5 reports the main results.", False, False),
+        ("Tabla 1. " + "palabra " * 45, False, False),
+    ],
+)
+def test_a_caption_is_short_and_sets_its_number_off(text: str, strict: bool, loose: bool) -> None:
+    assert is_caption(text) is strict
+    assert is_caption(text, loose=True) is loose
