@@ -7,6 +7,7 @@ row by row), and the table collects its rows because Rich sizes columns from all
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import sys
@@ -53,9 +54,18 @@ def dumps(row: Mapping[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, default=_json_default)
 
 
+def _read_ahead(rows: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    """The rows, the first already read: a query that fails does so before anything is written, leaving
+    stdout empty rather than holding a lone "[" or a CSV header."""
+    rows = iter(rows)
+    first = next(rows, None)
+    return itertools.chain([first], rows) if first is not None else ()
+
+
 def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     """One JSON array, written row by row so memory stays flat."""
     count = 0
+    rows = _read_ahead(rows)
     out.write("[")
     for row in rows:
         out.write(",\n" if count else "\n")
@@ -89,6 +99,7 @@ def csv_cell(value: Any) -> str:
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
+    rows = _read_ahead(rows)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     count = 0

@@ -335,7 +335,9 @@ def test_a_store_damaged_inside_is_one_line(filled: str, capsys: pytest.CaptureF
     with path.open("r+b") as file:  # the passages table's first page
         file.seek((root - 1) * page_size)
         file.write(b"\x55" * page_size)
-    for argv in (["passages"], ["passages", "--label", "prevention"]):
+    # `--format json` printed its "[" before the error line (a review), csv its header.
+    formats = [["passages", "--format", "json"], ["passages", "--format", "csv"]]
+    for argv in (["passages"], ["passages", "--label", "prevention"], *formats):
         code, out, err = run_cli(capsys, *argv, "--db", filled)
         assert code == 2 and out == "", err
         assert "database disk image is malformed" in err and "the store's file is damaged" in err
