@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flows.cli.common import piped_width
 from flows.cli.query_cmd import named_groups
 
@@ -41,6 +44,33 @@ def test_yes_and_no_in_tables_true_and_false_in_csv():
     assert [table_cell(True), table_cell(False)] == ["yes", "no"]  # `models list`'s promoted column
     assert [csv_cell(True), csv_cell(False)] == ["true", "false"]
     assert table_cell(1) == "1" and csv_cell(0) == "0"  # numbers are not flags
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted() -> None:
+    # A review: a passage or a title reading '=HYPERLINK("http://evil.example","Ver informe")' went into
+    # the CSV as is, and Excel or LibreOffice ran it.
+    from flows.cli.output import csv_cell
+
+    for text in ['=HYPERLINK("http://x.example","Informe")', "+1", "-cmd", "@SUM(1+1)", "\tx", "\rx"]:
+        assert csv_cell(text) == "'" + text
+        assert csv_cell([text, "b"]) == "'" + text + ";b"
+    assert csv_cell("- a bullet") == "'- a bullet"
+    assert [csv_cell(-3), csv_cell(-0.5)] == ["-3", "-0.5"]  # numbers are no formulas
+    assert csv_cell("La política = seguridad") == "La política = seguridad"
+
+
+def test_a_passage_opening_like_a_formula_is_quoted_in_passages_csv(tmp_path, capsys) -> None:
+    from cli_runner import run_cli
+
+    source = tmp_path / "note.txt"
+    source.write_text('=HYPERLINK("http://evil.example/steal","Ver informe completo")\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(capsys, "ingest", str(source), "--no-prefect", "--db", db)
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "passages", "--format", "csv", "--db", db)
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["text"] for row in rows] == ["'" + source.read_text(encoding="utf-8").strip()]
 
 
 LEAD = "Durante años el presupuesto, la plantilla y los edificios de la fuerza ocuparon el informe. " * 2

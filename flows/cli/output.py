@@ -83,19 +83,30 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     return count
 
 
+# A cell a spreadsheet would run as a formula: text from reports, titles and URLs is anyone's to write
+# ('=HYPERLINK("http://...")' in a PDF's text or an HTML page's title).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: Any) -> str:
-    """Lists become "a;b", objects JSON, null an empty cell."""
+    """Lists become "a;b", objects JSON, null an empty cell. Text that opens as a formula would
+    (=, +, -, @, tab, carriage return) gets a leading ' so that Excel and LibreOffice show it rather than
+    run it (OWASP's advice for CSV injection); numbers stay as they are."""
     if value is None:
         return ""
     if isinstance(value, bool):  # as JSON spells them, not Python
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    if hasattr(value, "isoformat"):
+        text = ";".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    elif hasattr(value, "isoformat"):
         return str(value.isoformat())
-    return str(value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
