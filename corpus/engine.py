@@ -49,16 +49,35 @@ def shown_url(url: str) -> str:
         return url  # a path
     base, mark, query = url.partition("?")
     try:
+        if _bare_at_in_password(base):  # SQLAlchemy would read the password only to its first "@"
+            raise ValueError("a password holds '@'")
         base = make_url(base).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         base = _PASSWORD.sub(r"\1***@", base)
     return base + mark + _PASSWORD_PARAM.sub(r"\1***", query)
 
 
+def _bare_at_in_password(base: str) -> bool:
+    """Whether a server URL (no query) holds more than one "@" before its path: a password with a bare "@"
+    ("ana:Tr0ub4dor@2024@host"), which SQLAlchemy and the driver read as part of the host."""
+    scheme, sep, rest = base.partition("://")
+    if not sep or scheme.startswith("sqlite"):
+        return False
+    at = rest.rfind("@")
+    slash = rest.find("/", at + 1) if at >= 0 else -1
+    return (rest if slash < 0 else rest[:slash]).count("@") > 1
+
+
 def parse_url(url: str) -> URL:
     """The store URL `url` names, with citsec's driver; CorpusError, naming what is wrong, for what is not
-    a SQLite or PostgreSQL URL (a port that is no number, an unclosed IPv6 bracket, another database)."""
+    a SQLite or PostgreSQL URL (a port that is no number, an unclosed IPv6 bracket, another database, a
+    password with a bare "@")."""
     shown = shown_url(url)
+    if _bare_at_in_password(url.partition("?")[0]):
+        raise CorpusError(
+            f"not a database URL: {shown!r}: its user or password holds '@', which a URL writes as %40 "
+            "(percent-encode it)"
+        )
     try:
         parsed = make_url(normalize_url(url))
     except ArgumentError:

@@ -263,6 +263,12 @@ def test_unusable_database_is_one_clear_error(url: str, message: str) -> None:
         # A password may hold "/" and "@"; one may come as a query parameter (code review).
         ("postgresql://ana:s3/cret@host:abc/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@host:abc/x'"),
         ("postgresql://ana:s3@cret@host:abc/x", "not a database URL: 'postgresql://ana:\\*\\*\\*@host:abc/x'"),
+        # A review: a bare "@" in a password showed what followed it, the driver failing on host "cret@host".
+        (
+            "postgresql://ana:s3@cret@127.0.0.1:5432/x",
+            "'postgresql://ana:\\*\\*\\*@127.0.0.1:5432/x': its user or password holds '@', "
+            "which a URL writes as %40",
+        ),
         ("postgresql://ana@host:abc/x?password=s3cret", r"'postgresql://ana@host:abc/x\?password=\*\*\*'"),
         ("sqlite://x/y.db", "not a SQLite URL: 'sqlite://x/y.db': a file is sqlite:///relative/path.db"),
     ],
@@ -271,7 +277,7 @@ def test_a_url_that_cannot_be_read_is_one_clear_error_without_its_password(url: 
     # SQLAlchemy raises ValueError for these (a traceback, before): the port is read as an integer.
     with pytest.raises(CorpusError, match=message) as raised:
         Corpus.open(url)
-    assert "s3cret" not in str(raised.value)
+    assert "s3cret" not in str(raised.value) and "cret@" not in str(raised.value)
 
 
 @pytest.mark.parametrize("driver", ["asyncpg", "psycopg2", "pg8000"])
