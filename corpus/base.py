@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from corpus.engine import write_connection
-from corpus.errors import CorpusError, first_line, store_trouble
+from corpus.errors import CorpusError, first_line, permission_denied, store_trouble
 
 
 class StoreBase:
@@ -52,4 +52,9 @@ def _said(exc: DatabaseError) -> str:
     said = f"database error: {first_line(exc)}"
     if "malformed" in said or "not a database" in said:
         said += " (the store's file is damaged: restore a copy, or ingest again into a new store)"
+    elif permission_denied(exc):
+        said += (
+            " (the database role in --db may not do this: ask the database's owner to grant it, or use a role"
+            " that may)"
+        )
     return said

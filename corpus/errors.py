@@ -20,10 +20,21 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(orig).__name__
 
 
+# PostgreSQL's SQLSTATE for "permission denied" (insufficient_privilege).
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
 def store_trouble(exc: BaseException | None) -> bool:
     """A database that cannot be reached or read (locked, read-only, gone, a damaged SQLite file: a bare
-    DatabaseError), not a constraint or statement of ours that callers catch (IntegrityError) or a bug:
-    the store's trouble, not the data's."""
+    DatabaseError), or that the role in the URL may not change (permission denied), not a constraint or
+    statement of ours that callers catch (IntegrityError) or a bug: the store's trouble, not the data's."""
     from sqlalchemy.exc import DatabaseError, OperationalError
 
-    return type(exc) is DatabaseError or isinstance(exc, OperationalError)
+    return type(exc) is DatabaseError or isinstance(exc, OperationalError) or permission_denied(exc)
+
+
+def permission_denied(exc: BaseException | None) -> bool:
+    """A PostgreSQL "permission denied" (a role granted SELECT only, writing)."""
+    from sqlalchemy.exc import ProgrammingError
+
+    return isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE

@@ -95,6 +95,12 @@ class RegistryMixin(StoreBase):
             merged = {**(row.metrics or {}), **metrics}
             conn.execute(update(ModelVersion).where(ModelVersion.version == version).values(metrics=merged))
 
+    def check_writable(self) -> None:
+        """CorpusError now, not after the work that would be stored, when the store cannot take a model
+        version: a role granted SELECT only, a read-only file. Writes nothing."""
+        with self._write() as conn:
+            conn.execute(update(ModelVersion).where(text("1 = 0")).values(promoted=ModelVersion.promoted))
+
     def promote(self, version: str) -> None:
         """Make `version` the promoted model; effective labels follow its predictions from now on."""
         with self._write(PG_LOCK_LABELS) as conn:

@@ -496,6 +496,7 @@ def retrain(
     `steps` runs each step its way (flows/retrain.py: as Prefect tasks); by default, directly here."""
     config = config or RetrainConfig()
     run = steps or DIRECT_STEPS
+    corpus.check_writable()  # a role that may only read learns so before the minute of training
     data = run.gather(corpus, config)
     new = run.candidate(corpus, data, config, fit_candidate)
     old = current_model(corpus, config)

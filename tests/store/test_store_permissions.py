@@ -1,0 +1,64 @@
+"""A PostgreSQL role that may only read a store (an intern's, a second team's): queries work, and what
+would change the store is one line saying so, before any work it would have stored."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from cli_runner import run_cli
+from sqlalchemy.engine import make_url
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "samples" / "honduras_state_of_exception_en.html"
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def reader_url(pg_store_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[str]:
+    """The store with one report and one human label, as a role granted SELECT on its tables only."""
+    code, _, err = run_cli(capsys, "ingest", str(SAMPLE), "--no-prefect", "--db", pg_store_url)
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "label", "add", "1", "prevention", "--db", pg_store_url)
+    assert code == 0, err
+    role = f"citsec_reader_{uuid.uuid4().hex[:8]}"
+    url = make_url(pg_store_url)
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        yield url.set(username=role).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_role_that_may_only_read_gets_one_line_for_each_write(
+    reader_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review: `label add`, `ingest` and `models promote` with such a role were 60-line tracebacks ending
+    # in psycopg's InsufficientPrivilege, and `retrain` trained for ~17 s before failing the same way.
+    import models.retrain
+
+    code, out, err = run_cli(capsys, "passages", "--format", "jsonl", "--db", reader_url)
+    assert code == 0 and out.strip(), err
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained for a store that cannot take the model")
+
+    monkeypatch.setattr(models.retrain, "fit_weighted", no_training)
+    for argv, table in [
+        (["label", "add", "1", "enforcement"], "labels"),
+        (["ingest", str(SAMPLE.parent / "plan_colombia_legacy_en.pdf"), "--no-prefect"], "ingest_runs"),
+        (["retrain", "--no-prefect", "--promote", "never"], "model_versions"),
+    ]:
+        code, out, err = run_cli(capsys, *argv, "--db", reader_url)
+        assert code == 2, (argv, err)
+        assert f"permission denied for table {table}" in err and "the database role in --db may not" in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
