@@ -36,6 +36,14 @@ class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixi
             raise
         return cls(engine)
 
+    def search_folds_accents(self) -> bool:
+        """Whether searches fold accents here: not on PostgreSQL without the unaccent extension
+        (corpus.accents)."""
+        from corpus.accents import folds_accents
+
+        with self._read() as conn:
+            return folds_accents(conn)
+
     @property
     def url(self) -> str:
         return self._engine.url.render_as_string(hide_password=True)

@@ -27,12 +27,15 @@ def upgrade_command(
     revision: Annotated[str, typer.Option("--revision", help="Target schema revision.")] = "head",
 ) -> None:
     """Create or migrate the store's schema to the newest revision (safe to run again)."""
+    from corpus.accents import NO_UNACCENT, fold_accents
     from corpus.engine import current_revision, display_url, make_engine, upgrade
+    from flows.cli.common import err_console
 
     engine = make_engine(db)
     try:
         before = current_revision(engine)
         after = upgrade(engine, revision)
+        folded = fold_accents(engine) if revision == "head" and engine.dialect.name == "postgresql" else 0
     finally:
         engine.dispose()
     url = display_url(engine)
@@ -40,6 +43,10 @@ def upgrade_command(
         typer.echo(f"{url}: schema already at revision {after}")
     else:
         typer.echo(f"{url}: schema upgraded from {before or 'empty'} to revision {after}")
+    if folded is None:
+        err_console.print(f"warning: {NO_UNACCENT}", highlight=False, soft_wrap=True)
+    elif folded:
+        typer.echo(f"search now folds accents (unaccent is there): {folded} passages indexed anew")
 
 
 @db_app.command("retag", epilog="Example: citsec db retag --db sqlite:///citsec.db")

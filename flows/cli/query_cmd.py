@@ -216,6 +216,15 @@ def note_unused_min_score(f: PassageFilter) -> None:
              "(`citsec label queue` lists those closest to a label)")
 
 
+def note_unfolded_search(corpus: Corpus, f: PassageFilter) -> None:
+    """--search on a PostgreSQL store whose search keeps accents (no unaccent extension): said, since
+    "politica" then misses "política" without a word. One query."""
+    if f.search and not corpus.search_folds_accents():
+        from corpus.accents import NO_UNACCENT
+
+        note(f"note: {NO_UNACCENT}")
+
+
 def note_about_report(corpus: Corpus, f: PassageFilter) -> None:
     """--report naming a version a newer one replaced: its passages are shown as asked, but said to be the
     older reading (the default queries leave them out), with the report that replaced it. One that failed
@@ -391,6 +400,7 @@ def passages_command(
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
         note_about_report(corpus, f)
+        note_unfolded_search(corpus, f)
         f = within_stored_programs(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
@@ -514,6 +524,7 @@ def stats_command(
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
         note_about_report(corpus, f)
+        note_unfolded_search(corpus, f)
         f = within_stored_programs(corpus, f, program)
         rows = corpus.stats(fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
