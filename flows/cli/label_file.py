@@ -145,13 +145,28 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
     return replace(said, text=text, lang=lang or None)
 
 
+# The bad lines an error lists, at most: a file that is wrong throughout needs no thousand lines of it.
+LISTED_BAD_LINES = 20
+
+
 def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
-    """Every non-blank line parsed; the first bad one raises UserError naming `name:line`."""
-    parsed = [
-        parse_label_line(line, f"{name}:{number}", number)
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
-    ]
+    """Every non-blank line parsed. Bad lines raise UserError naming `name:line`: one of them as one line,
+    several as a count followed by each (up to LISTED_BAD_LINES), so a file is fixed in one pass."""
+    parsed: list[LabelLine] = []
+    bad: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            parsed.append(parse_label_line(line, f"{name}:{number}", number))
+        except UserError as exc:
+            bad.append(str(exc))
+    if len(bad) == 1:
+        raise UserError(bad[0])
+    if bad:
+        listed = "\n".join(f"  {said}" for said in bad[:LISTED_BAD_LINES])
+        more = f"\n  ... and {len(bad) - LISTED_BAD_LINES} more" if len(bad) > LISTED_BAD_LINES else ""
+        raise UserError(f"{name}: {len(bad)} bad lines, nothing imported:\n{listed}{more}")
     if not parsed:
         raise UserError(f"{name}: no labels in the file")
     return parsed

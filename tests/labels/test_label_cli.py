@@ -92,6 +92,24 @@ def test_a_bad_line_names_itself_and_imports_nothing(
         assert filled.count_labels() == 0 and filled.label_history(first.id) == []
 
 
+def test_every_bad_line_of_a_file_is_listed_at_once(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A review: a file with four bad lines took four runs to fix, each naming only the first bad line.
+    good = '{"text": "A youth centre opened.", "labels": ["prevention"]}'
+    bad = ['{"text": "x", "labels": ["diplomacy"]}', "{not json", '{"text": "y", "labels": "prevention"}']
+    path = _write(tmp_path, good, bad[0], good, bad[1], bad[2])
+    code, out, err = cli("label", "import", path, "--db", store_url)
+    assert code == 2 and out == "" and filled.count_labels() == 0
+    assert "labels.jsonl: 3 bad lines, nothing imported:" in err
+    for number, message in [(2, "unknown label 'diplomacy'"), (4, "not valid JSON"), (5, '"labels" must be')]:
+        assert f"labels.jsonl:{number}: {message}" in err, err
+    path = _write(tmp_path, *[bad[1]] * 25)
+    code, out, err = cli("label", "import", path, "--db", store_url)
+    assert code == 2 and "25 bad lines" in err and "... and 5 more" in err
+    assert err.count("not valid JSON") == 20
+
+
 def test_import_passages_and_texts_then_export_round_trip(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
