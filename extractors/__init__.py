@@ -43,12 +43,13 @@ from extractors.guards import PdfLimits
 # slide (a methods slide and two results slides made one passage); the
 # bundled samples read as under 1.3.0. A file named .pdf that holds text or HTML is read so with a warning
 # saying so; a file of JSON data (JSON lines of passages) is refused, not read as a report's text.
-# 1.9.0: footnotes (set smaller, in the lower half of a page, opening with a note number, raised or not)
-# are passages of their own, and the paragraph a page break and its footnotes cut runs on past them (they
-# were read into it: "... the former slaves were [a footnote] joined by ..."); a table's caption right
-# before it goes in the table's passage, not alone or glued to the text before; a caption continues no
-# paragraph, and runs on into no text on the next page or in another size; the bundled samples read as
-# under 1.3.0.
+# 1.9.0: footnotes (set smaller, in the lower half of a page, opening with a note number, raised or not,
+# running to the foot of their column or page) are passages of their own, placed after the passage they
+# cut, a footnote going on at the next page's foot is one, and the paragraph a page break and its
+# footnotes cut runs on past them (they were read into it); a table's caption (and a heading just above it)
+# right before the table goes in the table's passage; a caption continues no paragraph, runs on into no
+# text on the next page or in another size, and text going on in lower case after it goes on from the
+# paragraph before it; the bundled samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.9.0"
 
 __all__ = [

@@ -13,15 +13,19 @@ from extractors.document import Passage
 MIN_WORDS = 40
 MAX_WORDS = 250
 PASSAGE_SEPARATOR = "\n\n"
-# A table's or figure's caption: "Tabla 2. Área ...", "Figure 3: ...", "Gráfico 1 - ...", "TABELA 3" on a
-# line of its own, or "Tabla 2 Puntuaciones mínimas ..." with no sentence in it. Only a short paragraph is
-# one: "Table 3 outlines the procedure. Eventus ID uses ..." opens running text.
+# A table's or figure's caption: "Tabla 2. Área ...", "Figure 3: ...", "Gráfico 1 - ...", "Tabla N° 2",
+# "Cuadro No. 3:", "Fig.3", "Figure A.1", "Tabla II", "TABELA 3" on a line of its own; with `loose`, also
+# "Tabla 2 Puntuaciones mínimas ..." (a capital after the number, no sentence in it). Only a short
+# paragraph is one, and none that ends in ":" (a lead-in: "Table 3 shows the results by department:").
 _CAPTION = re.compile(
-    r"^(?:table|tabla|tabela|cuadro|quadro|figure|figura|fig\.|gr[áa]fico|graph|chart|map|mapa"
-    r"|ilustraci[óo]n|ilustra[çc][ãa]o|diagrama|esquema)\s+[a-z]?\d+(?:\.\d+)*[a-z]?(?P<end>\s*(?:[.:–—-]|\n|$))?",
+    r"^(?:fig\.?\s*|(?:table|tabla|tabela|cuadro|quadro|figure|figura|gr[áa]fic[oa]|graph|chart|map|mapa"
+    r"|imagen|imagem|ilustraci[óo]n|ilustra[çc][ãa]o|diagrama|esquema)\s+)"
+    r"(?:n[°ºo]\.?\s*|núm\.\s*)?(?:[a-z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-z]?|[ivx]+)(?=\W|$)"
+    r"(?P<end>\s*(?:[.:–—-]|\n|$))?",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[.!?]\s|[.!?]$")
+_CAPITAL = re.compile(r"\s+[^\W\d_]", re.UNICODE)
 CAPTION_WORDS = 40
 
 
@@ -63,11 +67,15 @@ class Paragraph:
 
 def is_caption(text: str, loose: bool = False) -> bool:
     """Whether a paragraph is a table's or figure's caption: a short one opening with "Tabla 2.", ...; with
-    `loose`, also one whose number is not set off ("Tabla 2 Puntuaciones ...") when it holds no sentence."""
+    `loose`, also one whose number is not set off ("Tabla 2 Puntuaciones ...") when a capital follows it
+    and it holds no sentence."""
     match = _CAPTION.match(text)
-    if match is None or word_count(text) > CAPTION_WORDS:
+    if match is None or word_count(text) > CAPTION_WORDS or text.rstrip().endswith(":"):
         return False
-    return match.group("end") is not None or (loose and not _SENTENCE.search(text.rstrip()))
+    if match.group("end") is not None:
+        return True
+    after = _CAPITAL.match(text, match.end())
+    return loose and after is not None and after.group()[-1].isupper() and not _SENTENCE.search(text.rstrip())
 
 
 def paragraph_on_page(text: str, page: int, kind: str = "text") -> Paragraph:
@@ -207,6 +215,9 @@ def merge_fragments(
         if buffer:
             units.append(join_paragraphs(buffer))
         buffer, buffer_words = [], 0
+        flush_notes()
+
+    def flush_notes() -> None:
         group: list[Paragraph] = []
         group_words = 0
         for note in notes:
@@ -235,13 +246,14 @@ def merge_fragments(
     for para in paragraphs:
         words = word_count(para.text)
         if para.kind == "table":
-            caption = buffer.pop() if buffer and _captions(buffer[-1], para) else None
-            if caption is not None:
-                buffer_words -= word_count(caption.text)
+            caption = [buffer.pop()] if buffer and _captions(buffer[-1], para) else []
+            while caption and buffer and all(_heads(p, para) for p in buffer):
+                caption.insert(0, buffer.pop())  # the section's heading goes with its table too
+            buffer_words -= sum(word_count(p.text) for p in caption)
             flush()
-            if caption is not None:  # the caption right before a table goes with it, not with the text
-                para = dataclasses.replace(join_paragraphs([caption, para]), kind="table")
-                words += word_count(caption.text)
+            if caption:  # the caption right before a table goes with it, not with the text
+                para = dataclasses.replace(join_paragraphs([*caption, para]), kind="table")
+                words = word_count(para.text)
             last = units[-1] if units else None
             # Small tables in a row on one page (a table of contents cut by gaps) read as one.
             if (
@@ -258,9 +270,11 @@ def merge_fragments(
         if page_breaks and buffer and para.page_start != buffer[-1].page_end:
             join_short_tail()
             flush()
-        if para.kind == "note":
+        if para.kind == "note" and not page_breaks:  # a slide's notes are its text
             notes.append(para)
             continue
+        if not buffer:  # the footnotes wait for no unit: the one they cut has gone
+            flush_notes()
         only_headings = all(p.kind == "heading" for p in buffer)
         if (
             para.kind == "heading"
@@ -280,6 +294,11 @@ def merge_fragments(
     join_short_tail()
     flush()
     return units
+
+
+def _heads(para: Paragraph, table: Paragraph) -> bool:
+    """Whether `para` is a heading (no caption) over the table after it, on its page."""
+    return para.kind == "heading" and para.page_end == table.page_start and not is_caption(para.text)
 
 
 def _captions(para: Paragraph, table: Paragraph) -> bool:

@@ -9,7 +9,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.pdf.headers import is_page_number
 from extractors.pdf.lines import Line
+from extractors.references import is_references_heading
 
 _LEADERS = re.compile(r"(?:\s?\.){4,}")
 _BULLET = re.compile(r"^\s*(?:[●•▪■◦○‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
@@ -65,34 +67,63 @@ def lines_to_blocks(lines: Sequence[Line], page: int, body_size: float) -> list[
     return [Block(tuple(b), page, _kind(b, body_size), _reaches_right(b[-1], extents)) for b in blocks]
 
 
-def mark_notes(blocks: Sequence[Block], body_size: float, height: float) -> list[Block]:
-    """The page's blocks, its footnotes of kind "note": from a small block in the lower part of the page
-    that opens with a note number ("1 Área certificada ...", or a raised ¹ dropped from its text) or sign
-    ("* We thank ..."), every small block after it in its column, when they run to the column's or the
-    page's end. Read in line, a footnote cuts a paragraph that runs on to the next page in two."""
+def mark_notes(
+    blocks: Sequence[Block], body_size: float, height: float, open_note: bool = False
+) -> tuple[list[Block], bool]:
+    """The page's blocks, its footnotes of kind "note", and whether its last footnote runs on to the next
+    page (no sentence end). Footnotes: from a small block in the lower part of the page that opens with a
+    note number ("1 Área certificada ...", or a raised ¹ dropped from its text) or sign ("* We thank ..."),
+    or that goes on with the last page's `open_note`, every small block after it in its column, when they
+    run to the column's or the page's end (a page number below them aside). Not a numbered list after its
+    lead-in ("... five measures:") nor a reference list under its heading. Read in line, a footnote cuts a
+    paragraph that runs on to the next page in two."""
     out = list(blocks)
     i = 0
+    last_note: Block | None = None
     while i < len(out):
         first = out[i]
-        if not (_small(first, body_size) and first.lines[0].top >= NOTE_TOP * height and _opens_note(first)):
+        if not (
+            _small(first, body_size)
+            and first.lines[0].top >= NOTE_TOP * height
+            and (opens_note(first) or (open_note and last_note is None))
+        ):
             i += 1
             continue
+        column = first.lines[0].column
         j = i + 1
-        while j < len(out) and _small(out[j], body_size) and out[j].lines[0].column == first.lines[0].column:
+        while j < len(out) and _small(out[j], body_size) and out[j].lines[0].column == column:
             j += 1
-        if j == len(out) or out[j].lines[0].column != first.lines[0].column:
+        rest = [b for b in out[j:] if b.lines[0].column == column]
+        at_end = all(_furniture(b) for b in rest) or (j < len(out) and out[j].lines[0].column != column)
+        if at_end and not (i and _introduces(out[i - 1])):
             out[i:j] = [dataclasses.replace(b, kind="note") for b in out[i:j]]
+            last_note = out[j - 1]
         i = j
-    return out
+    still_open = last_note is not None and not " ".join(last_note.texts).rstrip().endswith(TERMINAL)
+    return out, still_open
 
 
 def _small(block: Block, body_size: float) -> bool:
     return block.kind != "table" and max(ln.size for ln in block.lines) <= NOTE_SIZE * body_size
 
 
-def _opens_note(block: Block) -> bool:
+def opens_note(block: Block) -> bool:
+    """Whether `block` opens a footnote: a note number (raised and dropped, or on the line) or sign."""
     line = block.lines[0]
     return line.noted or bool(_NOTE_START.match(line.text))
+
+
+def _introduces(block: Block) -> bool:
+    """Whether `block` leads into what follows as its own: a lead-in ending in ":" or a reference list's
+    heading."""
+    text = " ".join(block.texts).rstrip()
+    return text.endswith(":") or is_references_heading(text)
+
+
+def _furniture(block: Block) -> bool:
+    """A page number or a bare figure under the footnotes, in whatever size: not text of the column."""
+    text = " ".join(block.texts)
+    return len(text.split()) <= 3 and (is_page_number(text) or not any(ch.isalpha() for ch in text))
 
 
 def _reaches_right(line: Line, extents: dict[tuple[int, int], tuple[float, float]]) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from extractors.hyphenation import join_lines
-from extractors.pdf.blocks import Block
+from extractors.pdf.blocks import Block, opens_note
 from extractors.pdf.tables import Table
 from extractors.segment import Paragraph, is_caption, join_paragraphs, paragraph_on_page
 from extractors.unicode import clean_text
@@ -15,6 +15,7 @@ from extractors.unicode import clean_text
 _LEADERS = re.compile(r"(?:\s?\.){4,}\s?|(?:\s?[_·]){4,}\s?")
 
 _SENTENCE_END = tuple(".!?:;…")
+SAME_SIZE = 0.5  # points: two blocks within this are set in one size
 
 
 def runs_on(previous: Paragraph, block_text: str, previous_full: bool = False) -> bool:
@@ -32,45 +33,73 @@ def blocks_to_paragraphs(
     blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
 ) -> list[Paragraph]:
     """Paragraphs from blocks in reading order, continuations across breaks joined. Footnotes (kind
-    "note") stay paragraphs of their own where they stand, and a paragraph they cut runs on past them. A
-    figure's caption continues nothing, and runs on only to its own next line (same page, same size), not
-    into the text after it."""
+    "note") stay paragraphs of their own where they stand, a footnote cut by a page break or a block break
+    joined up, and a paragraph they cut runs on past them. A figure's caption continues nothing and runs on
+    only to its own next line (same page, same size); text that goes on in lower case after a caption goes
+    on from the paragraph the figure cut, when that one runs on."""
     paragraphs: list[Paragraph] = []
+    sizes: list[float] = []  # the size of each paragraph's last block
     previous_full = False
-    previous_size = 0.0
     for block in blocks:
         text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
         if not text:
             continue
+        size = block.lines[0].size
         if block.kind == "note":
-            paragraphs.append(paragraph_on_page(text, block.page, "note"))
-            continue
-        full, previous_full = previous_full, block.ends_full
-        size, previous_size = previous_size, block.lines[0].size
-        last = _last_body(paragraphs)
-        if (
-            block.kind == "text"
-            and last is not None
-            and runs_on(paragraphs[last], text, full)
-            and not is_caption(text)
-            and not (
-                is_caption(paragraphs[last].text)
-                and (paragraphs[last].page_end != block.page or abs(block.lines[0].size - size) > 0.5)
-            )
-        ):
-            previous = paragraphs[last]
-            joined = join_lines([previous.text, text], lang, vocab)
-            sep = " " if joined == f"{previous.text} {text}" else ""
-            paragraphs[last] = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
-            continue
-        paragraphs.append(paragraph_on_page(text, block.page, block.kind))
+            target = _last_index(paragraphs, note=True)
+            if target is None or not _note_runs_on(paragraphs[target], block):
+                paragraphs.append(paragraph_on_page(text, block.page, "note"))
+                sizes.append(size)
+                continue
+        else:
+            full, previous_full = previous_full, block.ends_full
+            target = _run_on_target(paragraphs, sizes, text, block, full) if block.kind == "text" else None
+            if target is None:
+                paragraphs.append(paragraph_on_page(text, block.page, block.kind))
+                sizes.append(size)
+                continue
+        previous = paragraphs[target]
+        joined = join_lines([previous.text, text], lang, vocab)
+        sep = " " if joined == f"{previous.text} {text}" else ""
+        paragraphs[target] = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
+        sizes[target] = size
     return paragraphs
 
 
-def _last_body(paragraphs: Sequence[Paragraph]) -> int | None:
-    """The index of the last paragraph that is no footnote, None when there is none."""
+def _run_on_target(
+    paragraphs: Sequence[Paragraph], sizes: Sequence[float], text: str, block: Block, full: bool
+) -> int | None:
+    """The paragraph (index) that `text` goes on from, None when it starts one: the last one but the
+    footnotes, unless that is a caption the text is no next line of. A caption itself continues nothing."""
+    last = _last_index(paragraphs, note=False)
+    if last is None or is_caption(text):
+        return None
+    if not is_caption(paragraphs[last].text):
+        return last if runs_on(paragraphs[last], text, full) else None
+    size = block.lines[0].size
+    own_line = paragraphs[last].page_end == block.page and abs(sizes[last] - size) <= SAME_SIZE
+    before = _last_index(paragraphs[:last], note=False)
+    if (
+        before is not None
+        and not is_caption(paragraphs[before].text)
+        and runs_on(paragraphs[before], text)
+        and abs(sizes[before] - size) <= abs(sizes[last] - size)
+    ):
+        return before  # "... gastar frecuentemente en" [Tabla 4] "el juego más dinero ..."
+    return last if own_line and runs_on(paragraphs[last], text, full) else None
+
+
+def _note_runs_on(previous: Paragraph, block: Block) -> bool:
+    """Whether a footnote's block goes on with the footnote before it (cut by a page or a block break):
+    that one has no sentence end, and this one opens no footnote of its own."""
+    end = previous.text.rstrip().rstrip('"”’»)')
+    return not end.endswith(_SENTENCE_END) and not opens_note(block)
+
+
+def _last_index(paragraphs: Sequence[Paragraph], note: bool) -> int | None:
+    """The index of the last footnote (`note`) or of the last paragraph that is none, None when none is."""
     for i in range(len(paragraphs) - 1, -1, -1):
-        if paragraphs[i].kind != "note":
+        if (paragraphs[i].kind == "note") == note:
             return i
     return None
 

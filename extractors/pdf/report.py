@@ -87,8 +87,11 @@ def layouts_to_document(
     body_size = median_size([ln for _, lines in body for ln in lines])
     blocks: list[Block] = []
     tables: list[tuple[int, Table]] = []
+    open_note = False  # the last page's footnote runs on to this one
     for lay, lines in body:
-        blocks.extend(mark_notes(lines_to_blocks(lines, lay.number, body_size), body_size, lay.height))
+        page = lines_to_blocks(lines, lay.number, body_size)
+        page, open_note = mark_notes(page, body_size, lay.height, open_note)
+        blocks.extend(page)
         tables.extend((lay.number, t) for t in lay.tables)
     all_text = [ln.text for b in blocks for ln in b.lines]
     lang = detect_language(" ".join(all_text[len(all_text) // 4 :][:400]) or " ".join(all_text))

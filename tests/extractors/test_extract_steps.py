@@ -576,6 +576,17 @@ def test_short_passage_in_another_report_language_needs_clear_odds(
         ("Table 3 outlines the procedure. Eventus ID uses the event database", False, False),
         ("Table 5 reports the main results.", False, False),
         ("Tabla 1. " + "palabra " * 45, False, False),
+        # A review: forms of Spanish and Portuguese reports, and lead-ins that are no captions.
+        ("Tabla Nº 2: Área erradicada", True, True),
+        ("Cuadro No. 3: Homicidios por provincia", True, True),
+        ("Gráfica 1. Homicidios dolosos", True, True),
+        ("Figure A.1: Placebo test", True, True),
+        ("Tabla II. Presupuesto", True, True),
+        ("Imagen 1. Mapa de la región", True, True),
+        ("Fig.3 Homicides by year", False, True),
+        ("Tabla 2 presenta el área erradicada por departamento", False, False),
+        ("Table 3 shows the results by department:", False, False),
+        ("Map in the appendix", False, False),
     ],
 )
 def test_a_caption_is_short_and_sets_its_number_off(text: str, strict: bool, loose: bool) -> None:
