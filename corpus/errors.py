@@ -13,6 +13,15 @@ class NoStoreError(CorpusError):
     --db."""
 
 
+class PromotedMeanwhile(CorpusError):
+    """Another model was promoted after a retrain judged its candidate against the one promoted before:
+    `version` is the one promoted now."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(f"{version} was promoted meanwhile")
+        self.version = version
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of a database driver's message, for a one-line CorpusError."""
     orig = getattr(exc, "orig", None) or exc

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS, PG_LOCK_RELABEL
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, PromotedMeanwhile
 from corpus.labelstate import chunks, promoted_model_id, refresh_model_labels
 from corpus.records import ModelVersionRow
 from corpus.schema import ModelVersion, Prediction, utcnow
@@ -101,9 +101,16 @@ class RegistryMixin(StoreBase):
         with self._write() as conn:
             conn.execute(update(ModelVersion).where(text("1 = 0")).values(promoted=ModelVersion.promoted))
 
-    def promote(self, version: str) -> None:
-        """Make `version` the promoted model; effective labels follow its predictions from now on."""
+    def promote(self, version: str, *, judged_against: str | None = None) -> None:
+        """Make `version` the promoted model; effective labels follow its predictions from now on. With
+        `judged_against` (the version a retrain compared it with), PromotedMeanwhile when another version
+        than that one has been promoted since: the comparison no longer holds."""
         with self._write(PG_LOCK_LABELS) as conn:
+            if judged_against is not None:
+                promoted = select(ModelVersion.version).where(ModelVersion.promoted.is_(True))
+                now = conn.execute(promoted).scalar()
+                if now is not None and now not in (judged_against, version):
+                    raise PromotedMeanwhile(now)
             _promote(conn, version)
 
     def label_rules(self, version: str | None = None) -> str | None:

@@ -135,6 +135,7 @@ class TrainingData:
 class Decision:
     promote: bool
     reason: str
+    judged: bool = False  # promoted by comparison with the model promoted when the retrain began (auto)
 
 
 @dataclass
@@ -390,17 +391,20 @@ def decide(
             f"({min_judged} needed: label more, or use --promote always)",
         )
     if new.macro_f1 >= old.macro_f1:
-        return Decision(True, f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}")
+        said = f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}"
+        return Decision(True, said, judged=True)
     return Decision(False, f"held-out macro-F1 {new.macro_f1:.3f} < current {old.macro_f1:.3f}")
 
 
 class Stored(NamedTuple):
-    """What register_and_promote did: the version, the passages it re-classified, and whether the version
-    was trained before on the same examples and settings (`reused`: no new version stored)."""
+    """What register_and_promote did: the version, the passages it re-classified, whether the version was
+    trained before on the same examples and settings (`reused`: no new version stored), and the decision
+    when it changed on the way (another retrain promoted a model meanwhile)."""
 
     version: str
     reclassified: int
     reused: bool = False
+    decision: Decision | None = None
 
 
 def register_and_promote(
@@ -418,8 +422,10 @@ def register_and_promote(
     batch predicted). A candidate promoted already, whose stored labels this citsec's rules gave, needs no
     re-classification.
 
-    Predictions are stored before promotion, so passages switch to the new model all at once."""
-    same = candidate.same
+    Predictions are stored before promotion, so passages switch to the new model all at once. Two retrains
+    at once: the second stores no copy of a version the first stored meanwhile, and under `auto` promotes
+    nothing when the first promoted another model since it judged its own against the one before."""
+    same = candidate.same or trained_before(corpus, candidate.fingerprint)  # stored meanwhile?
     if same is not None:
         version = same.version
         # Its latest judgment: new labels may have joined the held-out share only.
@@ -450,7 +456,16 @@ def register_and_promote(
     log.info("re-classifying every stored passage with %s", version)
     model = LoadedModel(version, candidate.estimator)
     count = reclassify(corpus, model, config.batch_size, progress=progress)
-    corpus.promote(version)
+    judged_against = current.version if decision.judged and current is not None else None
+    from corpus.errors import PromotedMeanwhile
+
+    try:
+        corpus.promote(version, judged_against=judged_against)
+    except PromotedMeanwhile as exc:
+        kept = Decision(False, f"{exc.version} was promoted while this retrain ran, after it was judged "
+                               f"against {judged_against}: retrain again to judge it against {exc.version}")
+        corpus.update_model_metrics(version, {"decision": kept.reason})
+        return Stored(version, 0, reused, kept)
     return Stored(version, count, reused)
 
 
@@ -504,6 +519,7 @@ def retrain(
     decision = decide(policy, new_eval, old_eval, config.min_judged)
     metrics = holdout_metrics(new_eval, old_eval, old.version)
     stored = run.store(corpus, new, data, metrics, decision, config, old, progress)
+    decision = stored.decision or decision
     return make_result(data, config, stored, old.version, (new_eval, old_eval), new.cv_macro_f1, decision)
 
 

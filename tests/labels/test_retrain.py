@@ -402,3 +402,56 @@ def test_retrain_on_a_store_that_does_not_exist_says_so_and_creates_none(tmp_pat
     assert code == 2 and out == ""
     assert err.strip().startswith("error: no store at") and "Traceback" not in err
     assert not missing.exists()
+
+
+def test_auto_promotes_nothing_when_another_model_was_promoted_after_it_judged(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review: two retrains at once each judged against the model promoted before either began, so the
+    # second promoted its model over the first's without comparing them.
+    import models.retrain
+    from models.registry import register_model
+
+    _label_stored(filled, truth)
+    real_reclassify = models.retrain.reclassify
+
+    def promoted_meanwhile(corpus: Corpus, *args: object, **kwargs: object) -> int:
+        flipped, _ = _worse_candidate(gather(corpus, config), config)
+        register_model(corpus, flipped, version="m-other-retrain", promoted=True)
+        return real_reclassify(corpus, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(models.retrain, "reclassify", promoted_meanwhile)
+    result = retrain(filled, "auto", replace(config, min_judged=1))
+    assert not result.decision.promote
+    assert "m-other-retrain was promoted while this retrain ran" in result.decision.reason
+    promoted = filled.promoted_model()
+    assert promoted is not None and promoted.version == "m-other-retrain"
+    stored = filled.model_version(result.version)
+    assert stored is not None and "retrain again" in stored.metrics["decision"]
+    # --promote always promotes whatever was promoted meanwhile: the person asked for it.
+    monkeypatch.setattr(models.retrain, "reclassify", real_reclassify)
+    forced = retrain(filled, "always", config)
+    assert forced.decision.promote and filled.promoted_model().version == forced.version  # type: ignore[union-attr]
+
+
+def test_a_retrain_stores_no_copy_of_the_version_another_retrain_stored_meanwhile(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]]
+) -> None:
+    from models.registry import register_model
+    from models.retrain import FINGERPRINT, train_candidate, training_fingerprint
+
+    _label_stored(filled, truth)
+    stored: list[str] = []
+
+    def and_another_retrain_stores_it(
+        data: TrainingData, cfg: RetrainConfig
+    ) -> tuple[StrategyClassifier, float]:
+        model, cv = train_candidate(data, cfg)
+        metrics = {FINGERPRINT: training_fingerprint(data, cfg)}
+        stored.append(register_model(filled, model, version="m-the-other-copy", extra_metrics=metrics))
+        return model, cv
+
+    before = len(filled.model_versions())
+    result = retrain(filled, "never", config, fit_candidate=and_another_retrain_stores_it)
+    assert result.version == "m-the-other-copy" and result.reused
+    assert len(filled.model_versions()) == before + 1
