@@ -267,11 +267,11 @@ def register_seed_model(corpus: Corpus, model: LoadedModel, promoted: bool = Fal
     return model.version
 
 
-def trained_before(corpus: Corpus, fingerprint: str) -> ModelVersionRow | None:
+def trained_before(corpus: Corpus, fingerprint: str, besides: str | None = None) -> ModelVersionRow | None:
     """The stored version (its artifact kept) registered with this training fingerprint
-    (models.seed_version.fingerprint_of), if any."""
+    (models.seed_version.fingerprint_of), if any, `besides` aside."""
     for row in corpus.model_versions():
-        if row.has_artifact and row.metrics.get(FINGERPRINT) == fingerprint:
+        if row.has_artifact and row.metrics.get(FINGERPRINT) == fingerprint and row.version != besides:
             return row
     return None
 

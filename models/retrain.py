@@ -319,6 +319,7 @@ class Candidate(NamedTuple):
     cv_macro_f1: float
     fingerprint: str
     same: ModelVersionRow | None = None
+    unloadable: str | None = None  # the version the same examples trained before, which could not be loaded
 
 
 def candidate(
@@ -338,7 +339,7 @@ def candidate(
             cv_macro_f1 = float(same.metrics.get("cv_macro_f1") or 0.0)
             return Candidate(model.estimator, cv_macro_f1, fingerprint, same)
     estimator, cv_macro_f1 = fit(data, config)
-    return Candidate(estimator, cv_macro_f1, fingerprint)
+    return Candidate(estimator, cv_macro_f1, fingerprint, unloadable=same.version if same else None)
 
 
 def score(
@@ -423,9 +424,10 @@ def register_and_promote(
     re-classification.
 
     Predictions are stored before promotion, so passages switch to the new model all at once. Two retrains
-    at once: the second stores no copy of a version the first stored meanwhile, and under `auto` promotes
-    nothing when the first promoted another model since it judged its own against the one before."""
-    same = candidate.same or trained_before(corpus, candidate.fingerprint)  # stored meanwhile?
+    at once: the second stores no copy of a version the first stored meanwhile (looked up again here), and
+    under `auto` promotes nothing when the first promoted another model since it judged its own against the
+    one before."""
+    same = candidate.same or trained_before(corpus, candidate.fingerprint, besides=candidate.unloadable)
     if same is not None:
         version = same.version
         # Its latest judgment: new labels may have joined the held-out share only.
