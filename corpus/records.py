@@ -176,6 +176,7 @@ class PassageRow:
             "scores": dict(self.scores),
             "countries": list(self.countries),
             "programs": list(self.programs),
+            "label_origin": self.label_origin,
         }
 
 

@@ -357,10 +357,12 @@ def test_passage_rows_carry_the_design_json_fields(small: Corpus) -> None:
         "lang": "en", "text": "Aerial eradication and police raids under Plan Colombia.",
         "labels": ["enforcement", "transnational"],
         "scores": {"enforcement": 0.88, "prevention": 0.05, "transnational": 0.61},
-        "countries": ["CO"], "programs": ["Plan Colombia"],
+        "countries": ["CO"], "programs": ["Plan Colombia"], "label_origin": "model",
     }  # fmt: skip
     assert small.passage(4).label_origin == "human"
     assert small.passage(4).labels == ["transnational"]
+    # A review: JSON and CSV rows did not tell a person's labels from the model's (only the table did).
+    assert small.passage(4).to_json()["label_origin"] == "human"
 
 
 def test_stats_groups(small: Corpus) -> None:
