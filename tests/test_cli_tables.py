@@ -183,3 +183,24 @@ def test_a_block_names_its_row_as_text_not_markup(capsys, monkeypatch):
     assert write_table(rows, ["name", "kind", "location"], widths={"location": 60}) == 1
     out = capsys.readouterr().out
     assert "name a[/b] ─" in out and "/srv/reports/[red]inbox" in out
+
+
+def test_a_stopping_ingest_says_reports_are_dropped_only_when_some_are_under_way(capsys, monkeypatch):
+    # A review: Ctrl-C while Prefect's API started said "the reports under way are dropped" with none begun.
+    import signal
+
+    import flows.interrupt
+    from flows.cli.ingest_cmd import _progress
+
+    monkeypatch.setattr(flows.interrupt, "stop_signal", lambda: signal.SIGINT)
+    said = []
+    for total, done in [(None, 0), (3, 1), (3, 3)]:
+        progress = _progress()
+        progress.total, progress.done = total, done
+        progress.stopping()
+        said.append(capsys.readouterr().err.strip())
+    assert said == [
+        "stopping before any report was read (Ctrl-C again to quit at once)",
+        "stopping: the reports under way are dropped (Ctrl-C again to quit at once)",
+        "stopping (Ctrl-C again to quit at once)",
+    ]

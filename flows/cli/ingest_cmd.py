@@ -450,10 +450,14 @@ class _progress:
         """A first Ctrl-C or SIGTERM: say what happens now, and how not to wait for it."""
         from flows.interrupt import stop_signal
 
-        if stop_signal() == signal.SIGTERM:
-            err_console.print("stopping (SIGTERM): the reports under way are dropped")
-        else:
-            err_console.print("stopping: the reports under way are dropped (Ctrl-C again to quit at once)")
+        said = "stopping (SIGTERM)" if stop_signal() == signal.SIGTERM else "stopping"
+        if self.total is None:  # still finding the reports, or starting Prefect's API
+            said += " before any report was read"
+        elif self.done < self.total:
+            said += ": the reports under way are dropped"
+        if stop_signal() != signal.SIGTERM:
+            said += " (Ctrl-C again to quit at once)"
+        err_console.print(said)
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
