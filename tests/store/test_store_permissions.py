@@ -1,5 +1,6 @@
-"""A PostgreSQL role that may only read a store (an intern's, a second team's): queries work, and what
-would change the store is one line saying so, before any work it would have stored."""
+"""Stores a user may not change as asked: a PostgreSQL role that may only read (an intern's, a second
+team's), or may not create the unaccent extension; a SQLite file another process keeps locked. Queries
+work, and what cannot be done is one line saying why, before any work it would have stored."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from cli_runner import run_cli
 from sqlalchemy.engine import make_url
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "samples" / "honduras_state_of_exception_en.html"
-
-pytestmark = pytest.mark.pg
 
 
 @pytest.fixture
@@ -39,6 +38,7 @@ def reader_url(pg_store_url: str, capsys: pytest.CaptureFixture[str]) -> Iterato
             conn.execute(f"DROP ROLE {role}")
 
 
+@pytest.mark.pg
 def test_a_role_that_may_only_read_gets_one_line_for_each_write(
     reader_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -64,6 +64,7 @@ def test_a_role_that_may_only_read_gets_one_line_for_each_write(
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
 
 
+@pytest.mark.pg
 def test_search_that_keeps_accents_is_said_and_folds_once_unaccent_is_there(
     pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,3 +104,25 @@ def test_search_that_keeps_accents_is_said_and_folds_once_unaccent_is_there(
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP OWNED BY {role}")
             conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_store_another_process_keeps_locked_says_so(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review: a store locked by another process waited 30 s, then said only "database is locked".
+    import sqlite3
+
+    import corpus.engine
+
+    code, _, err = run_cli(capsys, "ingest", str(SAMPLE), "--no-prefect", "--db", sqlite_url)
+    assert code == 0, err
+    monkeypatch.setattr(corpus.engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = run_cli(capsys, "label", "add", "1", "prevention", "--db", sqlite_url)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2 and "database is locked (another process kept writing to this SQLite store" in err
+    assert len(err.strip().splitlines()) == 1, err
