@@ -53,6 +53,10 @@ _TRANSLATE = str.maketrans(
 _CID = re.compile(r"\(cid:\d+\)")
 _MULTISPACE = re.compile(r"[ ]{2,}")
 _DOTLESS_ACCENTED = re.compile(r"\u0131(?=[\u0300-\u036f])")
+# Mathematical alphanumerics (𝟏𝟎𝟎, 𝑙𝑜𝑔): bold or italic digits and letters some producers set figures and
+# formulas in; read as the plain ones ("100", "log"), as SQLite's search already folded them and
+# PostgreSQL's did not.
+_MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
 _SPLIT_ACCENT = re.compile(r"([^\W\d_])([\u02dc\u00b4\u02c6\u00a8\u02c7\u00b8\u02da])(?=[^\W\d_])")
 
 
@@ -98,7 +102,8 @@ def is_spacing_accent(ch: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Clean a run of text: NFC, ligatures, hyphens, spaces, soft hyphens, unmapped glyph codes.
+    """Clean a run of text: NFC, ligatures, hyphens, spaces, soft hyphens, unmapped glyph codes,
+    mathematical bold and italic letters and digits.
 
     Newlines are kept; runs of spaces collapse to one.
     """
@@ -111,4 +116,5 @@ def clean_text(text: str) -> str:
     # TeX sets í as a dotless ı under an acute accent; NFC only composes it from a dotted i.
     text = _DOTLESS_ACCENTED.sub("i", text)
     text = unicodedata.normalize("NFC", text)
+    text = _MATH_ALPHANUMERIC.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _MULTISPACE.sub(" ", text)
