@@ -49,7 +49,8 @@ from extractors.guards import PdfLimits
 # footnotes cut runs on past them (they were read into it); a table's caption (and a heading just above it)
 # right before the table goes in the table's passage; a caption continues no paragraph, runs on into no
 # text on the next page or in another size, and text going on in lower case after it goes on from the
-# paragraph before it; mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the
+# paragraph before it; a ruled table stands where it is on its page, not after the rest of the page's
+# text; mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the
 # bundled samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.9.0"
 

@@ -32,13 +32,22 @@ def runs_on(previous: Paragraph, block_text: str, previous_full: bool = False) -
 def blocks_to_paragraphs(
     blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
 ) -> list[Paragraph]:
-    """Paragraphs from blocks in reading order, continuations across breaks joined. Footnotes (kind
+    """Paragraphs from blocks in reading order (read_paragraphs without where each begins)."""
+    return read_paragraphs(blocks, lang, vocab)[0]
+
+
+def read_paragraphs(
+    blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
+) -> tuple[list[Paragraph], list[float]]:
+    """Paragraphs from blocks in reading order, and how far down its first page each begins (the top of
+    its first block, for placing tables among them), continuations across breaks joined. Footnotes (kind
     "note") stay paragraphs of their own where they stand, a footnote cut by a page break or a block break
     joined up, and a paragraph they cut runs on past them. A figure's caption continues nothing and runs on
     only to its own next line (same page, same size); text that goes on in lower case after a caption goes
     on from the paragraph the figure cut, when that one runs on."""
     paragraphs: list[Paragraph] = []
     sizes: list[float] = []  # the size of each paragraph's last block
+    tops: list[float] = []
     previous_full = False
     for block in blocks:
         text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
@@ -50,6 +59,7 @@ def blocks_to_paragraphs(
             if target is None or not _note_runs_on(paragraphs[target], block):
                 paragraphs.append(paragraph_on_page(text, block.page, "note"))
                 sizes.append(size)
+                tops.append(block.lines[0].top)
                 continue
         else:
             full, previous_full = previous_full, block.ends_full
@@ -57,13 +67,14 @@ def blocks_to_paragraphs(
             if target is None:
                 paragraphs.append(paragraph_on_page(text, block.page, block.kind))
                 sizes.append(size)
+                tops.append(block.lines[0].top)
                 continue
         previous = paragraphs[target]
         joined = join_lines([previous.text, text], lang, vocab)
         sep = " " if joined == f"{previous.text} {text}" else ""
         paragraphs[target] = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
         sizes[target] = size
-    return paragraphs
+    return paragraphs, tops
 
 
 def _run_on_target(
@@ -104,14 +115,27 @@ def _last_index(paragraphs: Sequence[Paragraph], note: bool) -> int | None:
     return None
 
 
-def insert_tables(paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]]) -> list[Paragraph]:
-    """Tables as their own paragraphs, placed after the last paragraph starting on or before their page."""
+def insert_tables(
+    paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]], tops: Sequence[float] | None = None
+) -> list[Paragraph]:
+    """Tables as their own paragraphs, each placed before the first paragraph that begins on its page
+    below its top (`tops`: how far down its page each paragraph begins), else after the last paragraph
+    that begins on or before its page: where it stands, not after the rest of its page's text (a caption
+    above it is then right before it, and merge_fragments joins the two). A caption under a table is left
+    where it is: "Figura 8." under one table may be the caption of the chart below it."""
     out = list(paragraphs)
+    starts = list(tops) if tops is not None else None
     for page, table in tables:
-        index = len(out)
-        for i, para in enumerate(out):
-            if para.page_start > page:
-                index = i
-                break
+        index = next((i for i, para in enumerate(out) if _below(para, starts, i, page, table)), len(out))
         out.insert(index, paragraph_on_page(table.text, page, "table"))
+        if starts is not None:
+            starts.insert(index, table.bbox[1])
     return out
+
+
+def _below(para: Paragraph, starts: Sequence[float] | None, i: int, page: int, table: Table) -> bool:
+    """Whether the i-th paragraph comes after the table: it begins on a later page, or on the table's page
+    below its top (when where paragraphs begin is known)."""
+    if para.page_start != page:
+        return para.page_start > page
+    return starts is not None and para.kind != "table" and starts[i] > table.bbox[1]

@@ -15,7 +15,7 @@ from extractors.pdf.blocks import Block, lines_to_blocks, mark_notes
 from extractors.pdf.headers import find_running_lines, is_page_number, line_key, split_running_lines
 from extractors.pdf.layout import PageLayout
 from extractors.pdf.lines import Line, median_size
-from extractors.pdf.paragraphs import blocks_to_paragraphs, insert_tables
+from extractors.pdf.paragraphs import insert_tables, read_paragraphs
 from extractors.pdf.tables import Table
 from extractors.sniff import PDF
 
@@ -95,7 +95,8 @@ def layouts_to_document(
         tables.extend((lay.number, t) for t in lay.tables)
     all_text = [ln.text for b in blocks for ln in b.lines]
     lang = detect_language(" ".join(all_text[len(all_text) // 4 :][:400]) or " ".join(all_text))
-    paragraphs = insert_tables(blocks_to_paragraphs(blocks, lang, vocabulary(all_text)), tables)
+    paragraphs, tops = read_paragraphs(blocks, lang, vocabulary(all_text))
+    paragraphs = insert_tables(paragraphs, tables, tops)
 
     image_only = [lay.number for lay in layouts if lay.image_only]
     if image_only:

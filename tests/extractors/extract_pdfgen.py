@@ -514,11 +514,15 @@ NEXT_PAGE = (
     "the province adopted the northern plan for all of its municipalities."
 )
 TABLE_CAPTION = "Table 2. Fields cleared by department, second phase"
+UNDER_TABLE = (
+    "According to the table above, most fields were cleared in the department with the largest area of "
+    "coca, where the monitors also recorded most of the incidents with the eradication teams."
+)
 
 
 def captions_pages(path: Path) -> Path:
     """A paragraph and FIGURE_CAPTION, stretched to the right margin, at the foot of page 1; NEXT_PAGE,
-    TABLE_CAPTION and a ruled table of TABLE_ROWS on page 2."""
+    TABLE_CAPTION, a ruled table of TABLE_ROWS and UNDER_TABLE on page 2."""
     canvas = Canvas(str(path), pagesize=letter)
     width = WIDTH - 2 * MARGIN
     y = _draw_lines(canvas, _wrap(FOOTNOTED["BEFORE"], width), MARGIN, HEIGHT - 100) - 300
@@ -534,5 +538,7 @@ def captions_pages(path: Path) -> Path:
         for c, cell in enumerate(row):
             canvas.rect(MARGIN + c * col_w, y - (r + 1) * row_h, col_w, row_h)
             canvas.drawString(MARGIN + c * col_w + 4, y - (r + 1) * row_h + 6, cell)
+    y -= (len(TABLE_ROWS) + 1) * row_h + 20
+    _draw_lines(canvas, _wrap(UNDER_TABLE, width), MARGIN, y)
     canvas.save()
     return path

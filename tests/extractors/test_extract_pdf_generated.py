@@ -28,6 +28,7 @@ from extract_pdfgen import (
     SLIDES,
     TABLE_CAPTION,
     TABLE_ROWS,
+    UNDER_TABLE,
     UNRULED_ROWS,
     byline_page,
     captions_pages,
@@ -197,6 +198,10 @@ def test_a_caption_runs_on_into_no_text_on_the_next_page_and_goes_with_its_table
     tables = [p for p in doc.passages if p.kind == "table"]
     assert len(tables) == 1
     assert tables[0].text.split("\n") == [TABLE_CAPTION, *(" | ".join(row) for row in TABLE_ROWS)]
+    # The table stands where it is on its page, before the text under it ("According to the table above"),
+    # not after the rest of its page's text (a review: then its caption was not right before it).
+    under = next(p for p in doc.passages if _flat(UNDER_TABLE) in _flat(p.text))
+    assert tables[0].char_start < under.char_start
 
 
 def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order(tmp_path: Path) -> None:
