@@ -41,7 +41,7 @@ def comparable_words(text: str) -> Counter[str]:
     """Lower-case, accent-free letter runs of two or more letters, counted. Stand-alone accent glyphs are
     dropped first, so a TeX "Ju´arez" counts as "juarez" as it would with the accent on its letter."""
     text = text.translate(_SPACING_ACCENTS)
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text).lower()  # NFKD first: "𝐓" has no lower case, "T" has
     plain = without_marks(decomposed)
     return Counter(_LETTER_RUN.findall(plain))
 

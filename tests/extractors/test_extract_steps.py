@@ -365,6 +365,7 @@ def test_quality_measures() -> None:
     assert join_reference_breaks("conduc\ufffetas y adoles-\r\ncentes") == "conductas y adolescentes"
     assert clean_reference("the e\x80ect of Ju\u00b4arez") == "the   of Ju\u00b4arez"
     assert comparable_words("Ju\u00b4arez") == comparable_words("Juárez")
+    assert comparable_words("𝐓𝐚𝐬𝐚 𝐓𝐨𝐭𝐚𝐥") == comparable_words("Tasa total")  # math bold capitals fold too
 
 
 def test_drop_cap_joins_its_word() -> None:
