@@ -27,6 +27,8 @@ _CAPTION = re.compile(
 _SENTENCE = re.compile(r"[.!?]\s|[.!?]$")
 _CAPITAL = re.compile(r"\s+[^\W\d_]", re.UNICODE)
 CAPTION_WORDS = 40
+# A section heading set as text: "2.4. Variedad del cultivo ilícito", "3 Results" (a few words, no end).
+_NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+[^\W\d_][^\n.!?:;]{0,80}$")
 
 
 @dataclass(frozen=True)
@@ -202,9 +204,11 @@ def merge_fragments(
     page_breaks: bool = False,
 ) -> list[Paragraph]:
     """Group paragraphs into passage-sized units: headings go with the text after them, short paragraphs
-    join a neighbour while the unit stays under `max_words`; tables stay on their own, and footnotes
-    ("note") keep to themselves, those in a row together. With `page_breaks` (slides) no unit runs from one
-    page into the next: a slide's text is its own, however short."""
+    join a neighbour while the unit stays under `max_words`; tables stay on their own, with the caption
+    right before them (a heading over that caption goes with the text after the table); a caption at a
+    page's foot with no table after it ends its unit; footnotes ("note") keep to themselves, those in a
+    row together. With `page_breaks` (slides) no unit runs from one page into the next: a slide's text is
+    its own, however short."""
     units: list[Paragraph] = []
     buffer: list[Paragraph] = []
     buffer_words = 0
@@ -247,9 +251,10 @@ def merge_fragments(
         words = word_count(para.text)
         if para.kind == "table":
             caption = [buffer.pop()] if buffer and _captions(buffer[-1], para) else []
-            while caption and buffer and all(_heads(p, para) for p in buffer):
-                caption.insert(0, buffer.pop())  # the section's heading goes with its table too
-            buffer_words -= sum(word_count(p.text) for p in caption)
+            held: list[Paragraph] = []  # a heading over the caption: it goes with its section's text
+            while caption and buffer and _heads(buffer[-1], para):
+                held.insert(0, buffer.pop())
+            buffer_words -= sum(word_count(p.text) for p in [*caption, *held])
             flush()
             if caption:  # the caption right before a table goes with it, not with the text
                 para = dataclasses.replace(join_paragraphs([*caption, para]), kind="table")
@@ -266,6 +271,7 @@ def merge_fragments(
                 units[-1] = join_paragraphs([last, para])
             else:
                 units.append(para)
+            buffer, buffer_words = held, sum(word_count(p.text) for p in held)
             continue
         if page_breaks and buffer and para.page_start != buffer[-1].page_end:
             join_short_tail()
@@ -273,6 +279,8 @@ def merge_fragments(
         if para.kind == "note" and not page_breaks:  # a slide's notes are its text
             notes.append(para)
             continue
+        if buffer and is_caption(buffer[-1].text) and para.page_start != buffer[-1].page_end:
+            flush()  # a figure's caption at a page's foot ends its unit: it heads no text on the next page
         if not buffer:  # the footnotes wait for no unit: the one they cut has gone
             flush_notes()
         only_headings = all(p.kind == "heading" for p in buffer)
@@ -297,8 +305,11 @@ def merge_fragments(
 
 
 def _heads(para: Paragraph, table: Paragraph) -> bool:
-    """Whether `para` is a heading (no caption) over the table after it, on its page."""
-    return para.kind == "heading" and para.page_end == table.page_start and not is_caption(para.text)
+    """Whether `para` is a section heading (no caption) right over a table's caption, on its page: a
+    heading paragraph, or a short numbered line without a sentence end ("2.4. Variedad del cultivo")."""
+    if para.page_end != table.page_start or is_caption(para.text):
+        return False
+    return para.kind == "heading" or bool(_NUMBERED_HEADING.match(para.text))
 
 
 def _captions(para: Paragraph, table: Paragraph) -> bool:

@@ -115,6 +115,10 @@ def clean_text(text: str) -> str:
     text = _SPLIT_ACCENT.sub(lambda m: combine_accent(m.group(1), m.group(2)), text)
     # TeX sets í as a dotless ı under an acute accent; NFC only composes it from a dotted i.
     text = _DOTLESS_ACCENTED.sub("i", text)
-    text = unicodedata.normalize("NFC", text)
-    text = _MATH_ALPHANUMERIC.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = plain_alphanumerics(unicodedata.normalize("NFC", text))
     return _MULTISPACE.sub(" ", text)
+
+
+def plain_alphanumerics(text: str) -> str:
+    """Mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) as the plain ones ("100", "log")."""
+    return _MATH_ALPHANUMERIC.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

@@ -10,7 +10,7 @@ from extractors.hyphenation import join_lines
 from extractors.pdf.blocks import Block, opens_note
 from extractors.pdf.tables import Table
 from extractors.segment import Paragraph, is_caption, join_paragraphs, paragraph_on_page
-from extractors.unicode import clean_text
+from extractors.unicode import clean_text, plain_alphanumerics
 
 _LEADERS = re.compile(r"(?:\s?\.){4,}\s?|(?:\s?[_·]){4,}\s?")
 
@@ -36,18 +36,22 @@ def blocks_to_paragraphs(
     return read_paragraphs(blocks, lang, vocab)[0]
 
 
+Place = tuple[float, float, float]  # where a paragraph begins on its first page: top, left, right
+
+
 def read_paragraphs(
     blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
-) -> tuple[list[Paragraph], list[float]]:
-    """Paragraphs from blocks in reading order, and how far down its first page each begins (the top of
-    its first block, for placing tables among them), continuations across breaks joined. Footnotes (kind
+) -> tuple[list[Paragraph], list[Place]]:
+    """Paragraphs from blocks in reading order, and where each begins on its first page (its first
+    block's top and horizontal extent, for placing tables among them), continuations across breaks
+    joined. Footnotes (kind
     "note") stay paragraphs of their own where they stand, a footnote cut by a page break or a block break
     joined up, and a paragraph they cut runs on past them. A figure's caption continues nothing and runs on
     only to its own next line (same page, same size); text that goes on in lower case after a caption goes
     on from the paragraph the figure cut, when that one runs on."""
     paragraphs: list[Paragraph] = []
     sizes: list[float] = []  # the size of each paragraph's last block
-    tops: list[float] = []
+    places: list[Place] = []
     previous_full = False
     for block in blocks:
         text = clean_text(_LEADERS.sub(" … ", join_lines(block.texts, lang, vocab))).strip()
@@ -59,7 +63,7 @@ def read_paragraphs(
             if target is None or not _note_runs_on(paragraphs[target], block):
                 paragraphs.append(paragraph_on_page(text, block.page, "note"))
                 sizes.append(size)
-                tops.append(block.lines[0].top)
+                places.append(_place(block))
                 continue
         else:
             full, previous_full = previous_full, block.ends_full
@@ -67,14 +71,18 @@ def read_paragraphs(
             if target is None:
                 paragraphs.append(paragraph_on_page(text, block.page, block.kind))
                 sizes.append(size)
-                tops.append(block.lines[0].top)
+                places.append(_place(block))
                 continue
         previous = paragraphs[target]
         joined = join_lines([previous.text, text], lang, vocab)
         sep = " " if joined == f"{previous.text} {text}" else ""
         paragraphs[target] = join_paragraphs([previous, paragraph_on_page(text, block.page)], sep=sep)
         sizes[target] = size
-    return paragraphs, tops
+    return paragraphs, places
+
+
+def _place(block: Block) -> Place:
+    return block.lines[0].top, min(ln.x0 for ln in block.lines), max(ln.x1 for ln in block.lines)
 
 
 def _run_on_target(
@@ -92,6 +100,7 @@ def _run_on_target(
     before = _last_index(paragraphs[:last], note=False)
     if (
         before is not None
+        and text[:1].islower()
         and not is_caption(paragraphs[before].text)
         and runs_on(paragraphs[before], text)
         and abs(sizes[before] - size) <= abs(sizes[last] - size)
@@ -116,26 +125,42 @@ def _last_index(paragraphs: Sequence[Paragraph], note: bool) -> int | None:
 
 
 def insert_tables(
-    paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]], tops: Sequence[float] | None = None
+    paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]], places: Sequence[Place] | None = None
 ) -> list[Paragraph]:
-    """Tables as their own paragraphs, each placed before the first paragraph that begins on its page
-    below its top (`tops`: how far down its page each paragraph begins), else after the last paragraph
-    that begins on or before its page: where it stands, not after the rest of its page's text (a caption
-    above it is then right before it, and merge_fragments joins the two). A caption under a table is left
-    where it is: "Figura 8." under one table may be the caption of the chart below it."""
+    """Tables as their own paragraphs, each placed where it stands, not after the rest of its page's text:
+    before the first paragraph that begins on its page below its top and across from it (`places`: where
+    each paragraph begins; in its own column, on a page of columns), else after the last one across from
+    it on its page (a table at the foot of the left column comes before the right one), else after the
+    last paragraph that begins on or before its page. A caption above a table is then right before it,
+    and merge_fragments joins the two; one under it is left where it is ("Figura 8." under one table may
+    be the caption of the chart below it)."""
     out = list(paragraphs)
-    starts = list(tops) if tops is not None else None
+    where = list(places) if places is not None else None
     for page, table in tables:
-        index = next((i for i, para in enumerate(out) if _below(para, starts, i, page, table)), len(out))
-        out.insert(index, paragraph_on_page(table.text, page, "table"))
-        if starts is not None:
-            starts.insert(index, table.bbox[1])
+        index = next((i for i, para in enumerate(out) if _below(para, where, i, page, table)), None)
+        if index is None:  # nothing under it in its column: after what is above it there, else the page
+            above = [i for i, para in enumerate(out) if para.page_start == page and _across(where, i, table)]
+            later = (i for i, para in enumerate(out) if para.page_start > page)
+            index = above[-1] + 1 if above else next(later, len(out))
+        out.insert(index, paragraph_on_page(plain_alphanumerics(table.text), page, "table"))
+        if where is not None:
+            x0, top, x1, _ = table.bbox
+            where.insert(index, (top, x0, x1))
     return out
 
 
-def _below(para: Paragraph, starts: Sequence[float] | None, i: int, page: int, table: Table) -> bool:
+def _below(para: Paragraph, places: Sequence[Place] | None, i: int, page: int, table: Table) -> bool:
     """Whether the i-th paragraph comes after the table: it begins on a later page, or on the table's page
-    below its top (when where paragraphs begin is known)."""
+    below its top and across from it (when where paragraphs begin is known)."""
     if para.page_start != page:
         return para.page_start > page
-    return starts is not None and para.kind != "table" and starts[i] > table.bbox[1]
+    return places is not None and places[i][0] > table.bbox[1] and _across(places, i, table)
+
+
+def _across(places: Sequence[Place] | None, i: int, table: Table) -> bool:
+    """Whether the i-th paragraph begins across from the table (their horizontal extents overlap)."""
+    if places is None:
+        return False
+    _, x0, x1 = places[i]
+    left, _, right, _ = table.bbox
+    return min(x1, right) - max(x0, left) > 0

@@ -542,3 +542,52 @@ def captions_pages(path: Path) -> Path:
     _draw_lines(canvas, _wrap(UNDER_TABLE, width), MARGIN, y)
     canvas.save()
     return path
+
+
+# Tables in a column of a two-column page (a review: a table in the right column was placed among the
+# left column's paragraphs, and one at the foot of the left column after the right column).
+COLUMN_TEXTS = {
+    name: f"{name} " + text
+    for name, text in {
+        "LA": "The northern councils opened youth centres in every district, and the schools referred "
+        "their students to them after classes, as the provincial plan asked them to do.",
+        "LB": "Attendance grew each month, and the coaches learned to call a social worker when a player "
+        "stopped coming, which the evaluation counted among the programme's strengths.",
+        "RA": "The coastal council asked for troops instead, and the patrols along the harbour road "
+        "doubled within a year of the request.",
+        "RB": "Residents told the interviewers that they felt watched rather than protected, and few of "
+        "them reported crimes to the new units.",
+    }.items()
+}
+COLUMN_CAPTION = "Tabla 2. Patrullas por mes"
+COLUMN_ROWS = [["Mes", "Patrullas"], ["Enero", "120"], ["Febrero", "135"]]
+
+
+def _column_table(canvas: Canvas, x: float, y: float) -> float:
+    canvas.setFont(FONT, SIZE)
+    col_w, row_h = 90.0, 18.0
+    for r, row in enumerate(COLUMN_ROWS):
+        for c, cell in enumerate(row):
+            canvas.rect(x + c * col_w, y - (r + 1) * row_h, col_w, row_h)
+            canvas.drawString(x + c * col_w + 4, y - (r + 1) * row_h + 5, cell)
+    return y - len(COLUMN_ROWS) * row_h
+
+
+def column_tables_pages(path: Path) -> Path:
+    """Page 1: LA, LB in the left column; RA, COLUMN_CAPTION, a ruled table, RB in the right one. Page 2:
+    LA and a ruled table at the foot of the left column; RA and RB in the right one."""
+    canvas = Canvas(str(path), pagesize=letter)
+    left, right, top = MARGIN, MARGIN + COLUMN + GUTTER, HEIGHT - 100
+    y = _draw_lines(canvas, _wrap(COLUMN_TEXTS["LA"], COLUMN), left, top) - 10
+    _draw_lines(canvas, _wrap(COLUMN_TEXTS["LB"], COLUMN), left, y)
+    y = _draw_lines(canvas, _wrap(COLUMN_TEXTS["RA"], COLUMN), right, top) - 10
+    y = _draw_lines(canvas, [COLUMN_CAPTION], right, y) - 4
+    y = _column_table(canvas, right, y) - 16
+    _draw_lines(canvas, _wrap(COLUMN_TEXTS["RB"], COLUMN), right, y)
+    canvas.showPage()
+    y = _draw_lines(canvas, _wrap(COLUMN_TEXTS["LA"], COLUMN), left, top) - 16
+    _column_table(canvas, left, y)
+    y = _draw_lines(canvas, _wrap(COLUMN_TEXTS["RA"], COLUMN), right, top) - 10
+    _draw_lines(canvas, _wrap(COLUMN_TEXTS["RB"], COLUMN), right, y)
+    canvas.save()
+    return path

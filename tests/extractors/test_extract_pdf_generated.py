@@ -10,6 +10,8 @@ import pytest
 from extract_pdfgen import (
     CARRIED,
     CARRIED_ORDER,
+    COLUMN_CAPTION,
+    COLUMN_TEXTS,
     FIGURE_CAPTION,
     FOOTNOTED,
     GAP_HEADING,
@@ -33,6 +35,7 @@ from extract_pdfgen import (
     byline_page,
     captions_pages,
     carried_columns_page,
+    column_tables_pages,
     expected_texts,
     footnoted_pages,
     image_only_pages,
@@ -202,6 +205,17 @@ def test_a_caption_runs_on_into_no_text_on_the_next_page_and_goes_with_its_table
     # not after the rest of its page's text (a review: then its caption was not right before it).
     under = next(p for p in doc.passages if _flat(UNDER_TABLE) in _flat(p.text))
     assert tables[0].char_start < under.char_start
+
+
+def test_a_table_in_a_column_stands_in_its_column(tmp_path: Path) -> None:
+    # A review: a table in the right column was read among the left column's paragraphs, its caption left
+    # behind; one at the foot of the left column came after the whole right column.
+    doc = extract_path(column_tables_pages(tmp_path / "column_tables.pdf"))
+    order = [line.split()[0] for line in doc.text.split("\n") if line.split()]
+    order = [word for word in order if word in COLUMN_TEXTS or word in ("Tabla", "Mes")]
+    assert order == ["LA", "LB", "RA", "Tabla", "Mes", "RB", "LA", "Mes", "RA", "RB"], order
+    table = next(p for p in doc.passages if p.kind == "table" and p.page_start == 1)
+    assert table.text.startswith(COLUMN_CAPTION + "\nMes | Patrullas")
 
 
 def test_short_columns_and_a_caption_under_both_columns_keep_their_reading_order(tmp_path: Path) -> None:

@@ -85,6 +85,13 @@ def test_text_that_goes_on_in_lower_case_after_a_caption_goes_on_from_the_paragr
         "Tabla 4",
         "Tabla 5. Área erradicada por departamento, municipio y núcleo de erradicación, fase II.",
     ]
+    # Only text going on in lower case: a table's header row under a caption is no continuation of the
+    # paragraph before the caption ("... community charac-" [Table 5: ...] "Variable Obs Mean").
+    blocks = [_block("To assess community charac-", 100), _block("Table 5: Descriptive statistics", 300),
+              _block("Variable Obs Mean", 320)]  # fmt: skip
+    assert [p.text for p in blocks_to_paragraphs(blocks, "en", {})] == [
+        "To assess community charac-", "Table 5: Descriptive statistics", "Variable Obs Mean",
+    ]  # fmt: skip
 
 
 def test_footnotes_wait_for_the_unit_they_cut_but_no_longer() -> None:
@@ -106,17 +113,27 @@ def test_footnotes_wait_for_the_unit_they_cut_but_no_longer() -> None:
     assert [u.text for u in slides] == ["Results\n1 Source: police data."]
 
 
-def test_a_heading_over_a_caption_goes_with_the_table_on_its_page_only() -> None:
+def test_a_heading_over_a_caption_goes_with_its_section_text_and_a_lone_caption_ends_its_unit() -> None:
+    # A review: a heading pulled into the table left its section's text without it; a figure's caption at
+    # a page's foot, no table after it, started the next page's section ("Figura 4. ... 3. EVENTOS ...").
+    long = " ".join(["palabra"] * 60)
     units = merge_fragments([
-        paragraph_on_page("2.4. Variedad del cultivo", 18, "heading"),
+        paragraph_on_page("2.4. Variedad del cultivo", 18),
         paragraph_on_page("Tabla 9. Lotes por variedad", 18),
         paragraph_on_page("Coca 12 | Amapola 3", 18, "table"),
+        paragraph_on_page(long, 18),
     ])  # fmt: skip
-    assert [u.kind for u in units] == ["table"]
-    assert units[0].text.startswith("2.4. Variedad del cultivo\nTabla 9.")
+    assert [u.kind for u in units] == ["table", "text"]
+    assert units[0].text.startswith("Tabla 9.") and units[1].text.startswith("2.4. Variedad del cultivo\n")
     units = merge_fragments([
-        paragraph_on_page("Mapa 1. Erradicación y cultivos", 6, "heading"),
-        paragraph_on_page("Figura 2. Área por departamento", 7),
-        paragraph_on_page("1.600 | 1.400", 7, "table"),
+        paragraph_on_page(long, 13),
+        paragraph_on_page("Figura 4. Proporción de cultivos", 13),
+        paragraph_on_page("3. EVENTOS", 14, "heading"),
+        paragraph_on_page(long, 14),
     ])  # fmt: skip
-    assert [(u.kind, u.page_start) for u in units] == [("heading", 6), ("table", 7)]
+    assert [u.text.splitlines()[0] for u in units] == [long, "3. EVENTOS"]
+    assert units[0].text.endswith("Figura 4. Proporción de cultivos")
+    # On its own page, a caption may head the table's header row read as text: it stays with it.
+    units = merge_fragments([paragraph_on_page("Table 1: Summary Statistics", 12),
+                             paragraph_on_page("Massacre No massacre Mean Mean", 12)])  # fmt: skip
+    assert [u.text for u in units] == ["Table 1: Summary Statistics\nMassacre No massacre Mean Mean"]
