@@ -46,12 +46,12 @@ from extractors.guards import PdfLimits
 # 1.9.0: footnotes (set smaller, in the lower half of a page, opening with a note number, raised or not,
 # running to the foot of their column or page) are passages of their own, placed after the passage they
 # cut, a footnote going on at the next page's foot is one, and the paragraph a page break and its
-# footnotes cut runs on past them (they were read into it); a table's caption (and a heading just above it)
-# right before the table goes in the table's passage; a caption continues no paragraph, runs on into no
-# text on the next page or in another size, and text going on in lower case after it goes on from the
-# paragraph before it; a ruled table stands where it is on its page, not after the rest of the page's
-# text; mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the
-# bundled samples read as under 1.3.0.
+# footnotes cut runs on past them (they were read into it); a ruled table stands where it is on its page,
+# in its column, not after the page's text, with the caption right before it in its passage; a caption
+# continues no paragraph, runs on into no text on the next page or in another size, and ends its passage
+# at a page's foot; text going on in lower case after a caption goes on from the paragraph before it;
+# mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the bundled samples
+# read as under 1.3.0.
 EXTRACTOR_VERSION = "1.9.0"
 
 __all__ = [
