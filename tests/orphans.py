@@ -28,8 +28,17 @@ def outlives_killed_parent(script: str, timeout: float, settle: float = 0.0) -> 
     parent.wait()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not child.is_running() or child.status() == psutil.STATUS_ZOMBIE:
+        if not _alive(child):
             return False
         time.sleep(0.1)
     child.kill()
     return True
+
+
+def _alive(process: psutil.Process) -> bool:
+    """Running and no zombie; a process that ends between the two questions is gone (it raced the check
+    once in a full run: NoSuchProcess from status() right after is_running() said yes)."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
