@@ -38,8 +38,9 @@ def normalize_url(url: str) -> str:
 # form Prefect's own settings take) or "+psycopg2" name the same server, and citsec ships psycopg 3 only.
 _DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 # The password of a URL that cannot be parsed: from the user's colon to the authority's last "@" (a
-# password may hold "/" and "@"), and a "password=" query parameter.
-_PASSWORD = re.compile(r"(://[^/@:?#]*:).*@(?=[^@]*$)")
+# password may hold "/" and "@"; a user name may hold "@", "ana@server" as Azure writes it), and a
+# "password=" query parameter.
+_PASSWORD = re.compile(r"(://[^/:?#]*:).*@(?=[^@]*$)")
 _PASSWORD_PARAM = re.compile(r"(?i)((?:^|&)password=)[^&#]*")
 
 
@@ -47,25 +48,30 @@ def shown_url(url: str) -> str:
     """`url` as messages show it, its password masked ("postgresql://ana:***@host/db")."""
     if "://" not in url:
         return url  # a path
+    if _bare_at_in_password(url):  # SQLAlchemy would read the password only to its first "@"
+        scheme, _, rest = url.partition("://")
+        authority, slash, path = rest.partition("/")
+        user = authority.partition(":")[0]
+        return f"{scheme}://{user}:***@{authority.rpartition('@')[2]}{slash}{path}"
     base, mark, query = url.partition("?")
     try:
-        if _bare_at_in_password(base):  # SQLAlchemy would read the password only to its first "@"
-            raise ValueError("a password holds '@'")
         base = make_url(base).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         base = _PASSWORD.sub(r"\1***@", base)
     return base + mark + _PASSWORD_PARAM.sub(r"\1***", query)
 
 
-def _bare_at_in_password(base: str) -> bool:
-    """Whether a server URL (no query) holds more than one "@" before its path: a password with a bare "@"
-    ("ana:Tr0ub4dor@2024@host"), which SQLAlchemy and the driver read as part of the host."""
-    scheme, sep, rest = base.partition("://")
+def _bare_at_in_password(url: str) -> bool:
+    """Whether a server URL's password holds a bare "@" ("ana:Tr0ub4dor@2024@host", or "ana:p?ss@w@host"):
+    more than one "@" after the colon that ends the user name, before the path. SQLAlchemy and the driver
+    read the password to its first "@" and the rest as the host. A user name may hold "@" itself
+    ("ana@server:pw@host" is read right), and so may the database name after the "/"."""
+    scheme, sep, rest = url.partition("://")
     if not sep or scheme.startswith("sqlite"):
         return False
-    at = rest.rfind("@")
-    slash = rest.find("/", at + 1) if at >= 0 else -1
-    return (rest if slash < 0 else rest[:slash]).count("@") > 1
+    authority = rest.partition("/")[0]
+    _, colon, after = authority.partition(":")
+    return bool(colon) and after.count("@") > 1
 
 
 def parse_url(url: str) -> URL:
@@ -73,9 +79,9 @@ def parse_url(url: str) -> URL:
     a SQLite or PostgreSQL URL (a port that is no number, an unclosed IPv6 bracket, another database, a
     password with a bare "@")."""
     shown = shown_url(url)
-    if _bare_at_in_password(url.partition("?")[0]):
+    if _bare_at_in_password(url):
         raise CorpusError(
-            f"not a database URL: {shown!r}: its user or password holds '@', which a URL writes as %40 "
+            f"not a database URL: {shown!r}: its password holds a bare '@', which a URL writes as %40 "
             "(percent-encode it)"
         )
     try:
