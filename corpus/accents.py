@@ -10,10 +10,13 @@ always folds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from corpus.engine import write_connection
+from corpus.errors import INSUFFICIENT_PRIVILEGE, CorpusError, first_line
 
 # Each language's configuration (migration 0005) and its stemmer; citsec_plain (0004) has none.
 _STEMMED = ("english", "spanish", "portuguese")
@@ -28,8 +31,13 @@ _UNACCENT_DICTIONARY = """
     WHERE d.dictname = 'unaccent'"""
 NO_UNACCENT = (
     "this PostgreSQL database has no unaccent extension (citsec's role may not create it), so search "
-    "keeps accents: \"politica\" misses \"política\". Have a superuser run CREATE EXTENSION unaccent; in "
-    "it, then `citsec db upgrade` again"
+    "keeps accents: \"politica\" misses \"política\". Have a superuser run `CREATE EXTENSION unaccent;` in "
+    "this database, then `citsec db upgrade` again"
+)
+UNACCENT_UNUSED = (
+    "this PostgreSQL database has the unaccent extension, but the store's search does not use it yet, so "
+    "search keeps accents: \"politica\" misses \"política\". Run `citsec db upgrade` as the role that "
+    "owns the store (the one that created it)"
 )
 
 
@@ -47,13 +55,31 @@ def folds_accents(conn: Connection) -> bool:
     )
 
 
-def fold_accents(engine: Engine) -> int | None:
+def unaccent_note(conn: Connection) -> str | None:
+    """What a search on this store should be told about accents: None when it folds them, else why not
+    (no unaccent extension, or one the store's search does not use yet)."""
+    if folds_accents(conn):
+        return None
+    return UNACCENT_UNUSED if conn.execute(text(_UNACCENT_DICTIONARY)).scalar() else NO_UNACCENT
+
+
+def fold_accents(engine: Engine, before: Callable[[int], None] = lambda passages: None) -> int | None:
     """Make the store's search fold accents if it does not and the unaccent extension is there or may be
-    installed now. Returns how many passages were indexed again (0 when it folded already), None when it
-    still cannot fold."""
+    installed now (`before` learns how many passages will be indexed again first: a minute on a large
+    store). Returns how many were indexed again (0 when it folded already), None when it still cannot fold.
+    CorpusError when the role may not change the store's search configurations (not their owner)."""
     with engine.connect() as conn:
         if folds_accents(conn):
             return 0
+    try:
+        return _fold(engine, before)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise CorpusError(f"{UNACCENT_UNUSED} ({first_line(exc)})") from exc
+
+
+def _fold(engine: Engine, before: Callable[[int], None]) -> int | None:
     with write_connection(engine) as conn:
         try:
             with conn.begin_nested():  # a refused CREATE EXTENSION leaves the transaction usable
@@ -69,5 +95,7 @@ def fold_accents(engine: Engine) -> int | None:
             config = f"citsec_{language}"
             conn.execute(text(alter.format(config, _WORDS, f"{unaccent}, citsec_{language}_stem")))
             conn.execute(text(alter.format(config, _NUMBER_WORDS, f"{unaccent}, simple")))
-        # The search columns are generated from the text: writing it again computes them anew.
+        # The search columns are generated from the text: writing it again computes them anew (PostgreSQL
+        # has no triggers on passages; autovacuum reclaims the old row versions).
+        before(int(conn.execute(text("SELECT count(*) FROM passages")).scalar() or 0))
         return conn.execute(text("UPDATE passages SET text = text")).rowcount

@@ -36,13 +36,13 @@ class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixi
             raise
         return cls(engine)
 
-    def search_folds_accents(self) -> bool:
-        """Whether searches fold accents here: not on PostgreSQL without the unaccent extension
-        (corpus.accents)."""
-        from corpus.accents import folds_accents
+    def accents_note(self) -> str | None:
+        """None when searches fold accents here, else why they do not (PostgreSQL without the unaccent
+        extension, or with one the store's search does not use yet: corpus.accents)."""
+        from corpus.accents import unaccent_note
 
         with self._read() as conn:
-            return folds_accents(conn)
+            return unaccent_note(conn)
 
     @property
     def url(self) -> str:

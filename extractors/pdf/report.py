@@ -95,8 +95,8 @@ def layouts_to_document(
         tables.extend((lay.number, t) for t in lay.tables)
     all_text = [ln.text for b in blocks for ln in b.lines]
     lang = detect_language(" ".join(all_text[len(all_text) // 4 :][:400]) or " ".join(all_text))
-    paragraphs, tops = read_paragraphs(blocks, lang, vocabulary(all_text))
-    paragraphs = insert_tables(paragraphs, tables, tops)
+    paragraphs, places = read_paragraphs(blocks, lang, vocabulary(all_text))
+    paragraphs = insert_tables(paragraphs, tables, places)
 
     image_only = [lay.number for lay in layouts if lay.image_only]
     if image_only:

@@ -31,11 +31,17 @@ def upgrade_command(
     from corpus.engine import current_revision, display_url, make_engine, upgrade
     from flows.cli.common import err_console
 
+    def reindexing(passages: int) -> None:
+        if passages:
+            said = f"indexing {passages} passages anew so that search folds accents"
+            err_console.print(said, highlight=False)
+
     engine = make_engine(db)
     try:
         before = current_revision(engine)
         after = upgrade(engine, revision)
-        folded = fold_accents(engine) if revision == "head" and engine.dialect.name == "postgresql" else 0
+        postgres = revision == "head" and engine.dialect.name == "postgresql"
+        folded = fold_accents(engine, reindexing) if postgres else 0
     finally:
         engine.dispose()
     url = display_url(engine)

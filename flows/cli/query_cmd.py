@@ -219,10 +219,9 @@ def note_unused_min_score(f: PassageFilter) -> None:
 def note_unfolded_search(corpus: Corpus, f: PassageFilter) -> None:
     """--search on a PostgreSQL store whose search keeps accents (no unaccent extension): said, since
     "politica" then misses "política" without a word. One query."""
-    if f.search and not corpus.search_folds_accents():
-        from corpus.accents import NO_UNACCENT
-
-        note(f"note: {NO_UNACCENT}")
+    said = corpus.accents_note() if f.search else None
+    if said:
+        note(f"note: {said}")
 
 
 def note_about_report(corpus: Corpus, f: PassageFilter) -> None:
