@@ -149,6 +149,17 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
 LISTED_BAD_LINES = 20
 
 
+def refuse_bad_lines(name: str, bad: Sequence[str]) -> None:
+    """UserError for the bad lines of a file, if any: one as its own line, several as a count followed by
+    each (up to LISTED_BAD_LINES), so a file is fixed in one pass."""
+    if len(bad) == 1:
+        raise UserError(bad[0])
+    if bad:
+        listed = "\n".join(f"  {said}" for said in bad[:LISTED_BAD_LINES])
+        more = f"\n  ... and {len(bad) - LISTED_BAD_LINES} more" if len(bad) > LISTED_BAD_LINES else ""
+        raise UserError(f"{name}: {len(bad)} bad lines, nothing imported:\n{listed}{more}")
+
+
 def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
     """Every non-blank line parsed. Bad lines raise UserError naming `name:line`: one of them as one line,
     several as a count followed by each (up to LISTED_BAD_LINES), so a file is fixed in one pass."""
@@ -161,12 +172,7 @@ def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
             parsed.append(parse_label_line(line, f"{name}:{number}", number))
         except UserError as exc:
             bad.append(str(exc))
-    if len(bad) == 1:
-        raise UserError(bad[0])
-    if bad:
-        listed = "\n".join(f"  {said}" for said in bad[:LISTED_BAD_LINES])
-        more = f"\n  ... and {len(bad) - LISTED_BAD_LINES} more" if len(bad) > LISTED_BAD_LINES else ""
-        raise UserError(f"{name}: {len(bad)} bad lines, nothing imported:\n{listed}{more}")
+    refuse_bad_lines(name, bad)
     if not parsed:
         raise UserError(f"{name}: no labels in the file")
     return parsed
@@ -183,28 +189,30 @@ class Attached(NamedTuple):
 def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> Attached:
     """The passages the lines with a passage_id label: the one the id names when it holds the line's text
     (or the line gives none), else every passage that holds the line's text (re-attached: a file exported
-    from another store names passages by that store's ids, which ingesting in another order changes). A
-    line that finds neither is an error naming it, before anything is written."""
+    from another store names passages by that store's ids, which ingesting in another order changes). The
+    lines that find neither are an error naming each, before anything is written."""
     from corpus import Named
 
     named = [item for item in items if item.passage_id is not None]
     placed = corpus.place_labels(
         [Named(item.passage_id or 0, item.text, item.report_sha256, item.seq) for item in named]
     )
+    bad: list[str] = []
     for item, where in zip(named, placed, strict=True):
         if where.reports and item.report_sha256 is not None:
-            raise UserError(
+            bad.append(
                 f"{name}:{item.number}: {where.reports} reports hold this text, and the report the line "
                 "names is not in this store (or reads otherwise there): label the passage in its report by id"
             )
-        if where.reports:
-            raise UserError(
+        elif where.reports:
+            bad.append(
                 f"{name}:{item.number}: {where.reports} reports hold this text, and the line does not say "
                 "which (its passage_id may be another store's): a file from `citsec label export`, which "
                 "names the report, places it"
             )
-        if not where.passages:
-            raise UserError(_unattached(item, where.other_text, f"{name}:{item.number}"))
+        elif not where.passages:
+            bad.append(_unattached(item, where.other_text, f"{name}:{item.number}"))
+    refuse_bad_lines(name, bad)
     return Attached(
         {item.number: where.passages for item, where in zip(named, placed, strict=True)},
         frozenset(item.number for item, where in zip(named, placed, strict=True) if where.by_text),

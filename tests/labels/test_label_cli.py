@@ -104,6 +104,13 @@ def test_every_bad_line_of_a_file_is_listed_at_once(
     assert "labels.jsonl: 3 bad lines, nothing imported:" in err
     for number, message in [(2, "unknown label 'diplomacy'"), (4, "not valid JSON"), (5, '"labels" must be')]:
         assert f"labels.jsonl:{number}: {message}" in err, err
+    # Lines naming passages the store does not hold, each listed at once too (a review of the above).
+    ids = (99999, 88888)
+    unknown = [json.dumps({"passage_id": pid, "text": f"Text {pid}.", "labels": []}) for pid in ids]
+    code, out, err = cli("label", "import", _write(tmp_path, good, *unknown), "--db", store_url)
+    assert code == 2 and "labels.jsonl: 2 bad lines, nothing imported:" in err and filled.count_labels() == 0
+    assert "labels.jsonl:2: no passage with id 99999" in err
+    assert "labels.jsonl:3: no passage with id 88888" in err
     path = _write(tmp_path, *[bad[1]] * 25)
     code, out, err = cli("label", "import", path, "--db", store_url)
     assert code == 2 and "25 bad lines" in err and "... and 5 more" in err
