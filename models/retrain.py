@@ -156,6 +156,7 @@ class RetrainResult:
     human_weight: int = HUMAN_WEIGHT
     augmented: bool = False  # fitted with the feature augmentation of models.domain (retrain --augment)
     reused: bool = False  # `version` was trained before on the same examples and settings: none stored
+    fitted: bool = True  # this retrain fitted the model (False: it took the version trained before)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -406,6 +407,7 @@ class Stored(NamedTuple):
     reclassified: int
     reused: bool = False
     decision: Decision | None = None
+    fitted: bool = True  # False when the candidate was the version trained before, loaded, not fitted
 
 
 def register_and_promote(
@@ -449,10 +451,10 @@ def register_and_promote(
                 FINGERPRINT: candidate.fingerprint,
             },
         )
-    reused = same is not None
+    reused, fitted = same is not None, candidate.same is None
     labels_current = same is not None and same.promoted and older_label_rules(corpus, version) is None
     if not decision.promote or labels_current:
-        return Stored(version, 0, reused)
+        return Stored(version, 0, reused, fitted=fitted)
     if current is not None:
         keep_restorable(corpus, current)
     log.info("re-classifying every stored passage with %s", version)
@@ -467,8 +469,8 @@ def register_and_promote(
         kept = Decision(False, f"{exc.version} was promoted while this retrain ran, after it was judged "
                                f"against {judged_against}: retrain again to judge it against {exc.version}")
         corpus.update_model_metrics(version, {"decision": kept.reason})
-        return Stored(version, 0, reused, kept)
-    return Stored(version, count, reused)
+        return Stored(version, 0, reused, kept, fitted)
+    return Stored(version, count, reused, fitted=fitted)
 
 
 def training_fingerprint(data: TrainingData, config: RetrainConfig) -> str:
@@ -544,5 +546,5 @@ def make_result(
         holdout_examples=len(data.holdout), new_holdout=holdout[0], old_holdout=holdout[1],
         cv_macro_f1=cv_macro_f1, decision=decision, promoted=version if decision.promote else previous,
         reclassified=stored.reclassified, human_weight=config.human_weight,
-        augmented=config.augmented, reused=stored.reused,
+        augmented=config.augmented, reused=stored.reused, fitted=stored.fitted,
     )  # fmt: skip

@@ -23,12 +23,14 @@ def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version:
 
 def format_result(result: RetrainResult) -> str:
     """The before/after table: per-label F1 and macro-F1 on the held-out labels, old vs new model."""
-    trained = (
-        f"took {result.version}, which the same training examples and settings trained before (no new "
-        "version stored; labels added since, if any, are held out): "
-        if result.reused
-        else f"trained {result.version} on "
-    )
+    if result.reused and result.fitted:  # another retrain stored the same fit while this one trained
+        trained = (f"trained {result.version}, which another retrain on the same examples and settings "
+                   "stored meanwhile (no copy stored), on ")  # fmt: skip
+    elif result.reused:
+        trained = (f"took {result.version}, which the same training examples and settings trained before "
+                   "(no new version stored; labels added since, if any, are held out): ")  # fmt: skip
+    else:
+        trained = f"trained {result.version} on "
     lines = [
         f"{trained}{result.seed_examples} seed + {result.human_examples} human "
         f"examples (human weight {result.human_weight}{'; features augmented' if result.augmented else ''}); "

@@ -453,5 +453,12 @@ def test_a_retrain_stores_no_copy_of_the_version_another_retrain_stored_meanwhil
 
     before = len(filled.model_versions())
     result = retrain(filled, "never", config, fit_candidate=and_another_retrain_stores_it)
-    assert result.version == "m-the-other-copy" and result.reused
+    assert result.version == "m-the-other-copy" and result.reused and result.fitted
     assert len(filled.model_versions()) == before + 1
+    # It says it trained, and that another retrain stored the same model (a review: it said "took ...,
+    # which the same training examples and settings trained before", after training for 20 s itself).
+    from models.retrain_report import format_result
+
+    assert format_result(result).startswith(
+        "trained m-the-other-copy, which another retrain on the same examples and settings stored meanwhile"
+    )
