@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from corpus.engine import write_connection
-from corpus.errors import CorpusError, first_line, permission_denied, store_trouble
+from corpus.errors import CorpusError, explained, store_trouble
 
 
 class StoreBase:
@@ -49,20 +49,4 @@ class StoreBase:
 
 
 def _said(exc: DatabaseError) -> str:
-    said = f"database error: {first_line(exc)}"
-    if "malformed" in said or "not a database" in said:
-        said += " (the store's file is damaged: restore a copy, or ingest again into a new store)"
-    elif "database is locked" in said:
-        from corpus.engine import SQLITE_BUSY_TIMEOUT_MS
-
-        waited = f"{SQLITE_BUSY_TIMEOUT_MS / 1000:g} s"
-        said += (
-            f" (another process kept writing to this SQLite store for {waited}: an ingest or a retrain, most "
-            "likely; try again when it is done, or use PostgreSQL for several writers)"
-        )
-    elif permission_denied(exc):
-        said += (
-            " (the database role in --db may not do this: ask the database's owner to grant it, or use a role"
-            " that may)"
-        )
-    return said
+    return f"database error: {explained(exc)}"

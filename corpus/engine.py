@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from corpus.errors import CorpusError, NoStoreError, first_line
+from corpus.errors import CorpusError, NoStoreError, explained, first_line
 from corpus.migrations import HEAD
 from corpus.search import search_words
 
@@ -188,7 +188,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
     except OperationalError as exc:
-        raise CorpusError(f"cannot migrate database {display_url(engine)}: {first_line(exc)}") from exc
+        raise CorpusError(f"cannot migrate database {display_url(engine)}: {explained(exc)}") from exc
     except CommandError as exc:  # a revision Alembic does not know: a typo, or the store's is newer
         raise CorpusError(f"cannot migrate database {display_url(engine)}: {first_line(exc)}") from exc
     return current_revision(engine) or ""

@@ -47,3 +47,25 @@ def permission_denied(exc: BaseException | None) -> bool:
     from sqlalchemy.exc import ProgrammingError
 
     return isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+
+
+def explained(exc: BaseException) -> str:
+    """The driver's first line, with what to do about a damaged file, a store another process keeps
+    locked, or a role that may not do this."""
+    said = first_line(exc)
+    if "malformed" in said or "not a database" in said:
+        said += " (the store's file is damaged: restore a copy, or ingest again into a new store)"
+    elif "database is locked" in said:
+        from corpus.engine import SQLITE_BUSY_TIMEOUT_MS
+
+        waited = f"{SQLITE_BUSY_TIMEOUT_MS / 1000:g} s"
+        said += (
+            f" (another process kept writing to this SQLite store for {waited}: an ingest or a retrain, most "
+            "likely; try again when it is done, or use PostgreSQL for several writers)"
+        )
+    elif permission_denied(exc):
+        said += (
+            " (the database role in --db may not do this: ask the database's owner to grant it, or use a role"
+            " that may)"
+        )
+    return said

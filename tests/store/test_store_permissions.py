@@ -141,3 +141,12 @@ def test_a_store_another_process_keeps_locked_says_so(
         holder.close()
     assert code == 2 and "database is locked (another process kept writing to this SQLite store" in err
     assert len(err.strip().splitlines()) == 1, err
+    # db upgrade too (a review: it said only "cannot migrate database ...: database is locked").
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = run_cli(capsys, "db", "upgrade", "--db", sqlite_url)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2 and "cannot migrate database" in err and "another process kept writing" in err, err
