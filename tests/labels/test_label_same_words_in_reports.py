@@ -128,16 +128,20 @@ def test_an_older_file_with_a_foreign_id_does_not_trust_ids_of_words_two_reports
 ) -> None:
     """No "report_sha256"/"seq" (an older export): the first line's id names other words in B, so the
     file is another store's, and the "Table 1" line's id (which holds those words, in the wrong report)
-    is not taken on trust: refused, naming the line; nothing is imported."""
+    is not taken on trust: refused, naming the lines; nothing is imported."""
     swapped.a.add_labels(swapped.in_a[("a", 1)], ["prevention"], annotator="ana")
     _label_tables(swapped)
     rows = [{k: v for k, v in r.items() if k not in ("report_sha256", "seq")}
             for r in _exported(cli, swapped.a_url)]  # fmt: skip
     code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
-    assert err == (
-        "error: labels.jsonl:2: 2 reports hold this text, and the line does not say which (its passage_id "
-        "may be another store's): a file from `citsec label export`, which names the report, places it\n"
+    said = (
+        "2 reports hold this text, and the line does not say which (its passage_id may be another store's): "
+        "a file from `citsec label export`, which names the report, places it"
+    )
+    # Both table lines are named at once (lines 2 and 3), each saying why.
+    assert err == f"error: labels.jsonl: 2 bad lines, nothing imported:\n  labels.jsonl:2: {said}\n" + (
+        f"  labels.jsonl:3: {said}\n"
     )
     assert swapped.b.count_labels() == 0
 
