@@ -23,6 +23,7 @@ _STEMMED = ("english", "spanish", "portuguese")
 _PLAIN = "citsec_plain"
 _WORDS = "word, hword, hword_part"
 _NUMBER_WORDS = "numword, numhword, hword_numpart"
+# The query migrations 0004 and 0005 run too (a revision is a frozen snapshot and keeps its own copy).
 _UNACCENT_DICTIONARY = """
     SELECT quote_ident(n.nspname) || '.' || quote_ident(d.dictname)
     FROM pg_ts_dict d
