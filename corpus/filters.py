@@ -33,6 +33,8 @@ class PassageFilter:
     include_superseded: also show passages of reports replaced by a newer version at the same uri.
     any_language: the search also matches its words' and phrases' equivalents in English, Spanish and
         Portuguese (corpus.glossary), each as written (accents folded) in passages of its own language.
+    with_places: `countries` also finds passages that name a city, state or region of the country (an
+        entity of kind "place": Bogotá, Putumayo, Rio de Janeiro), not only the country.
     """
 
     labels: tuple[str, ...] = ()
@@ -46,6 +48,7 @@ class PassageFilter:
     until: dt.date | None = None
     include_superseded: bool = False
     any_language: bool = False
+    with_places: bool = False
 
     def validated(self) -> PassageFilter:
         """The same filter in canonical form; raises CorpusError on anything malformed."""
@@ -61,6 +64,8 @@ class PassageFilter:
         search = self.search.replace("\x00", " ") if self.search else None
         if self.any_language and not (search and search.strip()):
             raise CorpusError("--any-language needs a search (--search TEXT)")
+        if self.with_places and not self.countries:
+            raise CorpusError("--places widens --country: give a country (--country CC)")
         return replace(
             self,
             labels=tuple(validate_label_filter(self.labels)),
@@ -91,11 +96,14 @@ def language_code(value: str) -> str:
 
 
 def entity_key(kind: str, value: str) -> str:
-    """What the filters match an entity by (entities.key): a country's ISO code upper-cased; any other name
+    """What the filters match an entity by (entities.key): a country's ISO code upper-cased, a place's
+    country's lower-cased (as the tagger stores it); any other name
     (a program's) folded by fold_name, so `--program` finds it however its case and accents are typed:
     "Programa contra Cultivos Ilicitos - DPCI" finds "Programa contra Cultivos Ilícitos - DPCI" (migration
     0010 folded the keys stored before)."""
-    return value.strip().upper() if kind == "country" else fold_name(value)
+    if kind == "country":
+        return value.strip().upper()
+    return value.strip().lower() if kind == "place" else fold_name(value)
 
 
 def fold_name(name: str) -> str:

@@ -241,7 +241,11 @@ def _conditions(
     elif f.min_score is not None:
         conditions.append(_min_score_condition(f.min_score, passage_id))
     if f.countries:
-        conditions.append(_entity_condition("country", list(f.countries), passage_id))
+        named = _entity_condition("country", list(f.countries), passage_id)
+        if f.with_places:
+            places = [entity_key("place", code) for code in f.countries]
+            named = or_(named, _entity_condition("place", places, passage_id))
+        conditions.append(named)
     if f.programs:
         keys = list(dict.fromkeys(entity_key("program", p) for p in f.programs))
         conditions.append(_entity_condition("program", keys, passage_id))

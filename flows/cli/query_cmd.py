@@ -76,6 +76,15 @@ AnyLanguageOpt = Annotated[
         "matched as written (accents folded) in passages of its own language.",
     ),
 ]
+PlacesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--places",
+        metavar=FLAG,
+        help="--country also finds passages that name a city, state or region of the country (Bogotá, "
+        "Putumayo, Rio de Janeiro, Sinaloa), not only the country or its people.",
+    ),
+]
 MinScoreOpt = Annotated[
     float | None,
     typer.Option(
@@ -108,6 +117,7 @@ def build_filter(
     since: str | None = None,
     until: str | None = None,
     any_language: bool = False,
+    places: bool = False,
 ) -> PassageFilter:
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
@@ -135,6 +145,7 @@ def build_filter(
         since=parse_date(since) if since else None,
         until=parse_date(until, end=True) if until else None,
         any_language=any_language,
+        with_places=places,
     ).validated()
 
 
@@ -371,6 +382,7 @@ def passages_command(
     since: SinceOpt = None,
     until: UntilOpt = None,
     any_language: AnyLanguageOpt = False,
+    places: PlacesOpt = False,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -394,7 +406,9 @@ def passages_command(
 ) -> None:
     from corpus import Corpus
 
-    f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
+    f = build_filter(
+        label, country, program, report, lang, search, min_score, since, until, any_language, places
+    )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
@@ -511,6 +525,7 @@ def stats_command(
     since: SinceOpt = None,
     until: UntilOpt = None,
     any_language: AnyLanguageOpt = False,
+    places: PlacesOpt = False,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -518,7 +533,9 @@ def stats_command(
     from corpus.queries import parse_stat_fields
 
     fields = parse_stat_fields(by)
-    f = build_filter(label, country, program, report, lang, search, min_score, since, until, any_language)
+    f = build_filter(
+        label, country, program, report, lang, search, min_score, since, until, any_language, places
+    )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)

@@ -425,3 +425,21 @@ def test_excerpt_starts_near_the_first_match_as_the_stores_match() -> None:
     assert "Erradicaciones" in excerpt(text, '"erradica* forzosas"', "es", 80)[:60]
     assert excerpt(text, "presupuesto", "es", 80) == text  # a match near the start: the text as it is
     assert excerpt(text, "nada -coca", "es", 80) == text  # no term found: the text as it is
+
+
+def test_places_widen_a_country_to_its_cities_and_states(store: Corpus) -> None:
+    # A review: UNODC's Colombian eradication reports name Putumayo and Nariño, hardly ever Colombia, and
+    # `--country CO` found 3 of their 190 passages.
+    putumayo = NewEntity("place", "Putumayo", "CO")
+    store.add_report(NewReport(uri="g", sha256="g" * 64, title="GME", passages=[
+        _p(1, "Erradicación manual en Putumayo.", "es", putumayo),
+        _p(2, "Colombia y sus vecinos.", "es", CO),
+        _p(3, "Erradicación en Chapare.", "es", NewEntity("place", "Chapare", "BO")),
+    ]))  # fmt: skip
+    assert ids(store, countries=("CO",)) == [2]
+    assert ids(store, countries=("CO",), with_places=True) == [1, 2]
+    assert ids(store, countries=("CO", "BO"), with_places=True) == [1, 2, 3]
+    counted = store.stats(["country"], PassageFilter(countries=("CO",), with_places=True))
+    assert sum(row["count"] for row in counted) == 2  # stats follow the same filter
+    with pytest.raises(CorpusError, match="--places widens --country"):
+        PassageFilter(with_places=True).validated()
