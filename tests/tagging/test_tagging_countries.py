@@ -227,6 +227,11 @@ def test_cities_are_places_not_countries(tag):
     assert tags.countries == []
     places = {(e.text, e.value) for e in tags.entities if e.kind == "place"}
     assert places == {("Bogotá", "CO"), ("Ciudad Juárez", "MX")}
+    # States and departments the reports name instead of their country (for `--country CC --places`).
+    tags = tag("Erradicación en Vichada y Norte de Santander; patrullas en Coahuila; crimen en Ceará.", "es")
+    assert tags.countries == []
+    places = {(e.text, e.value) for e in tags.entities if e.kind == "place"}
+    assert places == {("Vichada", "CO"), ("Norte de Santander", "CO"), ("Coahuila", "MX"), ("Ceará", "BR")}
 
 
 @pytest.mark.parametrize(
