@@ -23,17 +23,15 @@ def runs_on(previous: Paragraph, block_text: str, previous_full: bool = False) -
     no sentence end before, and a lower-case start after, or a last line that ran to the margin."""
     if previous.kind != "text" or not block_text:
         return False
-    end = previous.text.rstrip().rstrip('"”’»)')
+    end = _end(previous.text)
     if end.endswith(_SENTENCE_END):
         return False
     return block_text[0].islower() or end.endswith("-") or (previous_full and block_text[0].isalnum())
 
 
-def blocks_to_paragraphs(
-    blocks: Sequence[Block], lang: str | None, vocab: Mapping[str, int]
-) -> list[Paragraph]:
-    """Paragraphs from blocks in reading order (read_paragraphs without where each begins)."""
-    return read_paragraphs(blocks, lang, vocab)[0]
+def _end(text: str) -> str:
+    """How `text` ends, closing quotes and brackets aside (what says whether it ends a sentence)."""
+    return text.rstrip().rstrip('"”’»)')
 
 
 Place = tuple[float, float, float]  # where a paragraph begins on its first page: top, left, right
@@ -44,11 +42,10 @@ def read_paragraphs(
 ) -> tuple[list[Paragraph], list[Place]]:
     """Paragraphs from blocks in reading order, and where each begins on its first page (its first
     block's top and horizontal extent, for placing tables among them), continuations across breaks
-    joined. Footnotes (kind
-    "note") stay paragraphs of their own where they stand, a footnote cut by a page break or a block break
-    joined up, and a paragraph they cut runs on past them. A figure's caption continues nothing and runs on
-    only to its own next line (same page, same size); text that goes on in lower case after a caption goes
-    on from the paragraph the figure cut, when that one runs on."""
+    joined. Footnotes (kind "note") stay paragraphs of their own where they stand, a footnote cut by a page
+    break or a block break joined up, and a paragraph they cut runs on past them. A figure's caption
+    continues nothing and runs on only to its own next line (same page, same size); text that goes on in
+    lower case after a caption goes on from the paragraph the figure cut, when that one runs on."""
     paragraphs: list[Paragraph] = []
     sizes: list[float] = []  # the size of each paragraph's last block
     places: list[Place] = []
@@ -112,8 +109,7 @@ def _run_on_target(
 def _note_runs_on(previous: Paragraph, block: Block) -> bool:
     """Whether a footnote's block goes on with the footnote before it (cut by a page or a block break):
     that one has no sentence end, and this one opens no footnote of its own."""
-    end = previous.text.rstrip().rstrip('"”’»)')
-    return not end.endswith(_SENTENCE_END) and not opens_note(block)
+    return not _end(previous.text).endswith(_SENTENCE_END) and not opens_note(block)
 
 
 def _last_index(paragraphs: Sequence[Paragraph], note: bool) -> int | None:
@@ -125,7 +121,7 @@ def _last_index(paragraphs: Sequence[Paragraph], note: bool) -> int | None:
 
 
 def insert_tables(
-    paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]], places: Sequence[Place] | None = None
+    paragraphs: list[Paragraph], tables: Sequence[tuple[int, Table]], places: Sequence[Place]
 ) -> list[Paragraph]:
     """Tables as their own paragraphs, each placed where it stands, not after the rest of its page's text:
     before the first paragraph that begins on its page below its top and across from it (`places`: where
@@ -135,7 +131,7 @@ def insert_tables(
     and merge_fragments joins the two; one under it is left where it is ("Figura 8." under one table may
     be the caption of the chart below it)."""
     out = list(paragraphs)
-    where = list(places) if places is not None else None
+    where = list(places)
     for page, table in tables:
         index = next((i for i, para in enumerate(out) if _below(para, where, i, page, table)), None)
         if index is None:  # nothing under it in its column: after what is above it there, else the page
@@ -143,24 +139,21 @@ def insert_tables(
             later = (i for i, para in enumerate(out) if para.page_start > page)
             index = above[-1] + 1 if above else next(later, len(out))
         out.insert(index, paragraph_on_page(plain_alphanumerics(table.text), page, "table"))
-        if where is not None:
-            x0, top, x1, _ = table.bbox
-            where.insert(index, (top, x0, x1))
+        x0, top, x1, _ = table.bbox
+        where.insert(index, (top, x0, x1))
     return out
 
 
-def _below(para: Paragraph, places: Sequence[Place] | None, i: int, page: int, table: Table) -> bool:
+def _below(para: Paragraph, places: Sequence[Place], i: int, page: int, table: Table) -> bool:
     """Whether the i-th paragraph comes after the table: it begins on a later page, or on the table's page
-    below its top and across from it (when where paragraphs begin is known)."""
+    below its top and across from it."""
     if para.page_start != page:
         return para.page_start > page
-    return places is not None and places[i][0] > table.bbox[1] and _across(places, i, table)
+    return places[i][0] > table.bbox[1] and _across(places, i, table)
 
 
-def _across(places: Sequence[Place] | None, i: int, table: Table) -> bool:
+def _across(places: Sequence[Place], i: int, table: Table) -> bool:
     """Whether the i-th paragraph begins across from the table (their horizontal extents overlap)."""
-    if places is None:
-        return False
     _, x0, x1 = places[i]
     left, _, right, _ = table.bbox
     return min(x1, right) - max(x0, left) > 0

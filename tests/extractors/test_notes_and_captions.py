@@ -1,12 +1,12 @@
 """Footnotes and captions, step by step: which blocks are footnotes (mark_notes), what runs on past them
-and past a caption (blocks_to_paragraphs), and where they go among passages (merge_fragments). Every text
+and past a caption (read_paragraphs), and where they go among passages (merge_fragments). Every text
 here was written for these tests."""
 
 from __future__ import annotations
 
 from extractors.pdf.blocks import Block, mark_notes
 from extractors.pdf.lines import Line
-from extractors.pdf.paragraphs import blocks_to_paragraphs
+from extractors.pdf.paragraphs import read_paragraphs
 from extractors.pdf.words import Word
 from extractors.segment import merge_fragments, paragraph_on_page
 
@@ -62,7 +62,7 @@ def test_a_footnote_that_goes_on_to_the_next_page_is_one_footnote() -> None:
               _block("124,077 in all, and the rest by year.", 700, size=8, page=2)]  # fmt: skip
     more, still_open = mark_notes(second, BODY, HEIGHT, open_note=True)
     assert _kinds(more) == ["text", "note"] and not still_open
-    paragraphs = blocks_to_paragraphs([*blocks, *more], "en", {})
+    paragraphs = read_paragraphs([*blocks, *more], "en", {})[0]
     assert [(p.kind, p.text) for p in paragraphs] == [
         ("text", "The programme ran for ten years and it reached every district."),
         ("note", "1 The estimate sums the homicides 124,077 in all, and the rest by year."),
@@ -79,7 +79,7 @@ def test_text_that_goes_on_in_lower_case_after_a_caption_goes_on_from_the_paragr
         _block("Tabla 5. Área erradicada por departamento, municipio y", 600, size=9),
         _block("núcleo de erradicación, fase II.", 611, size=9),
     ]
-    paragraphs = blocks_to_paragraphs(blocks, "es", {})
+    paragraphs = read_paragraphs(blocks, "es", {})[0]
     assert [p.text for p in paragraphs] == [
         "Los adolescentes dicen gastar frecuentemente en el juego más dinero del que tienen.",
         "Tabla 4",
@@ -89,7 +89,7 @@ def test_text_that_goes_on_in_lower_case_after_a_caption_goes_on_from_the_paragr
     # paragraph before the caption ("... community charac-" [Table 5: ...] "Variable Obs Mean").
     blocks = [_block("To assess community charac-", 100), _block("Table 5: Descriptive statistics", 300),
               _block("Variable Obs Mean", 320)]  # fmt: skip
-    assert [p.text for p in blocks_to_paragraphs(blocks, "en", {})] == [
+    assert [p.text for p in read_paragraphs(blocks, "en", {})[0]] == [
         "To assess community charac-", "Table 5: Descriptive statistics", "Variable Obs Mean",
     ]  # fmt: skip
 
