@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from corpus.engine import write_connection
-from corpus.errors import INSUFFICIENT_PRIVILEGE, CorpusError, first_line
+from corpus.errors import CorpusError, first_line, permission_denied
 
 # Each language's configuration (migration 0005) and its stemmer; citsec_plain (0004) has none.
 _STEMMED = ("english", "spanish", "portuguese")
@@ -75,7 +75,7 @@ def fold_accents(engine: Engine, before: Callable[[int], None] = lambda passages
     try:
         return _fold(engine, before)
     except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        if not permission_denied(exc):
             raise
         raise CorpusError(f"{UNACCENT_UNUSED} ({first_line(exc)})") from exc
 

@@ -96,14 +96,11 @@ def language_code(value: str) -> str:
 
 
 def entity_key(kind: str, value: str) -> str:
-    """What the filters match an entity by (entities.key): a country's ISO code upper-cased, a place's
-    country's lower-cased (as the tagger stores it); any other name
-    (a program's) folded by fold_name, so `--program` finds it however its case and accents are typed:
-    "Programa contra Cultivos Ilicitos - DPCI" finds "Programa contra Cultivos Ilícitos - DPCI" (migration
-    0010 folded the keys stored before)."""
-    if kind == "country":
-        return value.strip().upper()
-    return value.strip().lower() if kind == "place" else fold_name(value)
+    """What the filters match an entity by (entities.key): a country's ISO code upper-cased; any other name
+    (a program's, a place's country code) folded by fold_name, so `--program` finds it however its case and
+    accents are typed: "Programa contra Cultivos Ilicitos - DPCI" finds "Programa contra Cultivos Ilícitos
+    - DPCI" (migration 0010 folded the keys stored before)."""
+    return value.strip().upper() if kind == "country" else fold_name(value)
 
 
 def fold_name(name: str) -> str:

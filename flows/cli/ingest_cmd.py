@@ -450,12 +450,13 @@ class _progress:
         """A first Ctrl-C or SIGTERM: say what happens now, and how not to wait for it."""
         from flows.interrupt import stop_signal
 
-        said = "stopping (SIGTERM)" if stop_signal() == signal.SIGTERM else "stopping"
+        terminated = stop_signal() == signal.SIGTERM
+        said = "stopping (SIGTERM)" if terminated else "stopping"
         if self.total is None:  # still finding the reports, or starting Prefect's API
             said += " before any report was read"
         elif self.done < self.total:
             said += ": the reports under way are dropped"
-        if stop_signal() != signal.SIGTERM:
+        if not terminated:
             said += " (Ctrl-C again to quit at once)"
         err_console.print(said)
 
