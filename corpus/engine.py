@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -101,6 +103,11 @@ def parse_url(url: str) -> URL:
             f"not a SQLite URL: {shown!r}: a file is sqlite:///relative/path.db or "
             "sqlite:////absolute/path.db (or give the path alone)"
         )
+    if backend == "sqlite" and parsed.query and dict(parsed.query) != {"mode": "ro"}:
+        raise CorpusError(
+            f"not a citsec SQLite URL: {shown!r}: the one setting it takes is ?mode=ro (open the store "
+            "read-only)"
+        )
     return parsed.set(drivername=_DRIVERS[backend])
 
 
@@ -108,7 +115,7 @@ def make_engine(url: str) -> Engine:
     """An engine with the connection settings citsec relies on (WAL, foreign keys, busy timeout)."""
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed.render_as_string(hide_password=False))
+        return _sqlite_engine(parsed)
     return create_engine(parsed, pool_pre_ping=True)
 
 
@@ -119,12 +126,18 @@ def add_sqlite_functions(dbapi_connection: Any) -> None:
     dbapi_connection.create_function("citsec_search_words", 2, search_words, deterministic=True)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
+def _sqlite_engine(parsed: URL) -> Engine:
+    database = parsed.database
+    read_only = parsed.query.get("mode") == "ro"
     if database and database != ":memory:":
-        folder = Path(database).expanduser().parent
-        if not folder.is_dir():
-            raise CorpusError(f"cannot open database {database}: folder {folder} does not exist")
+        path = Path(database).expanduser()
+        if not path.parent.is_dir():
+            raise CorpusError(f"cannot open database {database}: folder {path.parent} does not exist")
+        read_only = read_only or (path.exists() and not _writable(path))
+    if read_only and database:
+        url = _read_only_url(Path(database).expanduser())
+    else:
+        url = parsed.set(query={}).render_as_string(hide_password=False)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -132,10 +145,12 @@ def _sqlite_engine(url: str) -> Engine:
         # Let SQLAlchemy's "begin" event issue BEGIN itself, so writers can ask for BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # a read-only connection reads the journal mode the file has (citsec's: WAL)
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
+        if not read_only:
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
         cursor.close()
         add_sqlite_functions(dbapi_connection)
 
@@ -149,9 +164,43 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+READ_ONLY_NOTE = (
+    "it is open read-only (its file or folder is read-only for this user, or --db says ?mode=ro); queries "
+    "work, changes need a copy this user may write"
+)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the store file `path` and the files SQLite keeps beside it (its -wal
+    and -shm, made in its folder when absent)."""
+    beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    return os.access(path, os.W_OK) and (
+        os.access(path.parent, os.W_OK) or all(os.access(f, os.W_OK) for f in beside)
+    )
+
+
+def _read_only_url(path: Path) -> str:
+    """A SQLite URI URL opening `path` read-only. A store in WAL mode (citsec's) is read through its -shm
+    file, which SQLite makes when absent; where this user may not make it (a read-only folder: a shared
+    drive, another user's store), the file is read as immutable, as it stands, without locking."""
+    query = "mode=ro"
+    if not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK):
+        query = "immutable=1"
+    return f"sqlite:///file:{quote(str(path.resolve()))}?{query}&uri=true"
+
+
+def read_only_store(engine: Engine) -> bool:
+    """Whether `engine` opens a SQLite store read-only (?mode=ro in --db, or a file or folder this user
+    may not write)."""
+    return engine.dialect.name == "sqlite" and engine.url.query.get("uri") == "true"
+
+
 @contextlib.contextmanager
 def write_connection(engine: Engine, pg_lock: int | None = None) -> Iterator[Connection]:
-    """A connection in a write transaction: BEGIN IMMEDIATE on SQLite, an optional advisory lock on PG."""
+    """A connection in a write transaction: BEGIN IMMEDIATE on SQLite, an optional advisory lock on PG.
+    CorpusError at once on a SQLite store open read-only, before any work whose result would be lost."""
+    if read_only_store(engine):
+        raise CorpusError(f"cannot change the store {display_url(engine)}: {READ_ONLY_NOTE}")
     with engine.connect().execution_options(citsec_write=True) as conn, conn.begin():
         if pg_lock is not None and conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": pg_lock})
@@ -159,7 +208,10 @@ def write_connection(engine: Engine, pg_lock: int | None = None) -> Iterator[Con
 
 
 def display_url(engine: Engine) -> str:
-    """The URL as a user would write it: no driver suffix, no password (nor a "password=" parameter)."""
+    """The URL as a user would write it: no driver suffix, no password (nor a "password=" parameter); a
+    SQLite store opened read-only, as sqlite:///path?mode=ro."""
+    if read_only_store(engine):
+        return f"sqlite:///{unquote((engine.url.database or '').removeprefix('file:'))}?mode=ro"
     url = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
     return shown_url(url)
 
@@ -181,6 +233,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     from alembic.config import Config
     from alembic.util.exc import CommandError
 
+    if revision in ("head", HEAD) and current_revision(engine) == HEAD:
+        return HEAD  # nothing to do, and no write lock to take (a store open read-only is read as it is)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:

@@ -63,6 +63,11 @@ def explained(exc: BaseException) -> str:
             f" (another process kept writing to this SQLite store for {waited}: an ingest or a retrain, most "
             "likely; try again when it is done, or use PostgreSQL for several writers)"
         )
+    elif "readonly database" in said:
+        said += (
+            " (the SQLite store's file or folder is read-only for this user: changes need a copy it may "
+            "write)"
+        )
     elif permission_denied(exc):
         said += (
             " (the database role in --db may not do this: ask the database's owner to grant it, or use a role"

@@ -96,8 +96,8 @@ class RegistryMixin(StoreBase):
             conn.execute(update(ModelVersion).where(ModelVersion.version == version).values(metrics=merged))
 
     def check_writable(self) -> None:
-        """CorpusError now, not after the work that would be stored, when the store cannot take a model
-        version: a role granted SELECT only, a read-only file. Writes nothing."""
+        """CorpusError now, not after the work that would be stored (an ingest, a model version), when the
+        store cannot be written: a role granted SELECT only, a SQLite store open read-only. Writes nothing."""
         with self._write() as conn:
             conn.execute(update(ModelVersion).where(text("1 = 0")).values(promoted=ModelVersion.promoted))
 

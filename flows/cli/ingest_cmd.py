@@ -120,6 +120,7 @@ def _ingest(
     from flows.settings import password_to_environment
 
     with Corpus.open(db) as corpus:  # a bad --db is a one-line error here, before Prefect starts
+        corpus.check_writable()  # and so is a store open read-only, or a role that may only read
         note_shadowed_paths(sources, {row.name: row.location for row in corpus.sources()})
     db = password_to_environment(db)  # Prefect records the run's parameters: never the password
     if no_prefect and dask_address:

@@ -193,7 +193,8 @@ def schedule_command(
     with removed_if_left_empty(db):
         from corpus import Corpus
 
-        Corpus.open(db).close()
+        with Corpus.open(db) as corpus:
+            corpus.check_writable()  # a store open read-only, or a role that may only read
         try:
             serve_schedules(
                 spec, api_url, registered,
