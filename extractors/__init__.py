@@ -52,7 +52,10 @@ from extractors.guards import PdfLimits
 # at a page's foot; text going on in lower case after a caption goes on from the paragraph before it;
 # mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the bundled samples
 # read as under 1.3.0.
-EXTRACTOR_VERSION = "1.9.0"
+# 1.10.0: a plain text's headline over a byline or a dateline ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12
+# March 2024") is its title, and a dateline in its head its published date (plain text and Markdown had no
+# date); the bundled samples read as under 1.3.0.
+EXTRACTOR_VERSION = "1.10.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -181,11 +184,15 @@ def _extract_html(text: str, uri: str, sha256: str) -> ExtractedDocument:
 def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: str) -> ExtractedDocument:
     from extractors.assemble import assemble_document
     from extractors.language import detect_language
-    from extractors.text import markdown_to_paragraphs, text_to_paragraphs
+    from extractors.pdf.metadata import publication_date
+    from extractors.text import front_lines, markdown_to_paragraphs, text_to_paragraphs
 
     lang = detect_language(text[:5000])
     paragraphs = markdown_to_paragraphs(text, lang) if markdown else text_to_paragraphs(text, lang)
     if not paragraphs:
         raise ExtractionError(f"no text in file: {uri}")
     title = next((p.text for p in paragraphs if p.kind == "heading"), None)
-    return assemble_document(paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title)
+    published = publication_date(front_lines(text), {})
+    return assemble_document(
+        paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title, published=published
+    )

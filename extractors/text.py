@@ -36,14 +36,64 @@ def is_headline(block: str) -> bool:
 
 def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
     """Blank-line-separated blocks as paragraphs; hard-wrapped lines are joined (with de-hyphenation). A
-    headline-like first block followed by more text is marked as a heading (the report's title)."""
+    headline-like first block followed by more text is marked as a heading (the report's title), and so is
+    the first line of a first block whose other lines are a byline or a dateline ("EXTORTION IN HONDURAS" /
+    "By Ana Pérez, 12 March 2024"): those lines are a paragraph of their own."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = [b for b in _BLANK.split(text) if b.strip()]
+    if blocks and _headline_over_byline(blocks[0]):
+        headline, _, byline = blocks[0].strip().partition("\n")
+        blocks[:1] = [headline, byline]
     vocab = vocabulary(blocks)
     paragraphs = [paragraph_on_page(join_lines(b.split("\n"), lang, vocab), 1) for b in blocks]
     if len(blocks) > 1 and is_headline(blocks[0]):
         paragraphs[0] = paragraph_on_page(paragraphs[0].text, 1, "heading")
     return paragraphs
+
+
+# A byline under a plain text's headline: "By Ana Pérez", "Por: Juan Gómez", "Autor: ...".
+_BYLINE = re.compile(r"^\W*(by|por|autor[a]?|author|escrito por|reporting by)\b", re.IGNORECASE)
+# The lines of a plain text's head read for its date: at most this many, before its first long line.
+FRONT_LINES = 10
+_FRONT_LINE_WORDS = 20
+
+
+def _headline_over_byline(block: str) -> bool:
+    """A headline line over one to three short lines, each a byline or a dateline."""
+    first, *rest = block.strip().split("\n")
+    return (
+        is_headline(first)
+        and 0 < len(rest) <= 3
+        and all(len(line.split()) <= 12 and (_BYLINE.match(line) or _dateline(line)) for line in rest)
+    )
+
+
+def _dateline(line: str) -> bool:
+    """A line of a plain text's head that dates it: a dateline (extractors.pdf.metadata.dateline_date)
+    with at most two words besides its date ("Bogotá, agosto de 2013", "date: 2021-06-30"), or five in a
+    byline ("By Ana Pérez, 12 March 2024"). Hard-wrapped prose breaks lines anywhere, so a line there can
+    be a date and a few words of a sentence ("March 12, 2024 and seized two tons"): stricter than a PDF's
+    cover, whose lines are set as they stand."""
+    from extractors.pdf.metadata import dateline_date, dates_in
+
+    if dateline_date(line) is None:
+        return False
+    spans = [(start, end) for start, end, _ in dates_in(line)]
+    rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(line))
+    words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
+    return len(words) <= (5 if _BYLINE.match(line) else 2)
+
+
+def front_lines(text: str) -> list[str]:
+    """The datelines of a plain text's head (see _dateline): its first lines (at most FRONT_LINES) before
+    the first of more than 20 words (body text, where a date is what the report talks about)."""
+    head: list[str] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if len(line.split()) > _FRONT_LINE_WORDS or len(head) == FRONT_LINES:
+            break
+        if line.strip():
+            head.append(line.strip())
+    return [line for line in head if _dateline(line)]
 
 
 def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:

@@ -90,6 +90,36 @@ def test_a_plain_text_title_is_a_headline_first_line(text: str, title: str | Non
     assert extract_bytes(text.encode(), "report.txt").title == title
 
 
+BODY = (
+    "The government declared a state of exception in December 2022 to fight extortion by gangs, and the "
+    "police were given powers to arrest without warrants in 162 neighborhoods of the two largest cities."
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "published"),
+    [
+        # A news story saved as text: its headline over a byline and a dateline had neither title nor date.
+        ("EXTORTION IN HONDURAS\nBy Ana Pérez, 12 March 2024", "EXTORTION IN HONDURAS", "2024-03-12"),
+        ("La tregua entre pandillas\nPor: Juan Gómez\n16 de marzo de 2015", "La tregua entre pandillas",
+         "2015-03-16"),
+        ("Fica Vivo, vinte anos depois\n\nBelo Horizonte, agosto de 2023", "Fica Vivo, vinte anos depois",
+         "2023-08-01"),
+        ("---\ntitle: x\ndate: 2021-06-30\n---", None, "2021-06-30"),  # front matter of a Markdown export
+        # A hard-wrapped paragraph is not a headline over a byline, and a date in body text dates nothing.
+        ("The army raided the port of Cortés on\nMarch 12, 2024 and seized two tons", None, None),
+        (f"{BODY}\n12 March 2024", None, None),
+    ],
+)
+def test_a_plain_text_headline_byline_and_dateline(
+    head: str, title: str | None, published: str | None
+) -> None:
+    doc = extract_bytes(f"{head}\n\n{BODY}\n".encode(), "story.txt")
+    assert doc.title == title
+    assert (doc.published.isoformat() if doc.published else None) == published
+    assert doc.text.split() == f"{head}\n\n{BODY}".split()  # every word kept, the byline too
+
+
 def test_markdown_headings_tables_and_code() -> None:
     doc = extract_bytes(MARKDOWN_REPORT.encode(), "pilot.md")
     assert doc.media_type == MARKDOWN
