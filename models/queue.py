@@ -125,8 +125,9 @@ def label_queue(
     `lang` and `report_id` narrow it to one language or one report.
 
     Passages a person labeled are never offered, nor reference lists (extractors.references). Scores
-    are the model's own, each passage read in its report as ingest reads it (recomputed in batches of
-    whole reports), so the queue follows the model that would learn from the answers. Passages that are
+    are the model's own, each passage read in its report as ingest reads it: those the store keeps when
+    `model` is the store's promoted model and its predictions were made under this citsec's labeling
+    rules (a query, however big the store), else recomputed in batches of whole reports. Passages that are
     not prose (tables of figures, contents pages, a reference list without a heading, captions and other
     fragments: `is_prose`) come only after every prose passage: a person's label teaches more there. So
     do passages that never speak of security (models.topic): the model gives them no label, whatever a
@@ -136,13 +137,39 @@ def label_queue(
 
     lang = PassageFilter(lang=lang).validated().lang  # "spa" is "es"; "xx" an error, not an empty queue
     prose, other = Spread(n), Spread(n)
+    stored = _stored_scores_hold(corpus, model)
     rows = corpus.passages(PassageFilter(report_id=report_id), by_report=True)
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):
-        for c in _scored(model, batch):  # every language read as context, then the one asked for kept
+        if stored and all(set(row.scores) == set(LABELS) for row in batch):
+            candidates = _as_stored(model, batch)
+        else:  # a report stored without the promoted model's scores: read it again
+            candidates = _scored(model, batch)
+        for c in candidates:  # every language read as context, then the one asked for kept
             if lang is None or c.lang == lang:
                 (prose if is_prose(c.row.text) and not is_off_topic(c.row.text) else other).add(c)
     first = prose.rounds()
     return first + other.rounds()[: n - len(first)]
+
+
+def _stored_scores_hold(corpus: Corpus, model: LoadedModel) -> bool:
+    """Whether the store's scores are what `model` gives now: it is the promoted model (whose predictions
+    the passages carry) and they were made under this citsec's rules of reading a passage in its report."""
+    from models.topic import older_label_rules
+
+    promoted = corpus.promoted_model()
+    return promoted is not None and promoted.version == model.version and older_label_rules(corpus) is None
+
+
+def _as_stored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
+    thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
+    return [
+        Candidate(
+            uncertainty(row.scores, thresholds), row.id, row.report_id, row.lang, row.scores,
+            [label for label in LABELS if label in row.labels], row,
+        )
+        for row in rows
+        if row.label_origin != "human" and row.kind not in UNLABELED_KINDS
+    ]
 
 
 def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models.queue import Candidate, spread, uncertainty
+from corpus import Corpus
+from models.queue import Candidate, label_queue, spread, uncertainty
+from models.registry import LoadedModel
 
 THRESHOLDS = {"prevention": 0.5, "enforcement": 0.3, "transnational": 0.8}
 
@@ -40,3 +42,37 @@ def test_spread_keeps_the_n_least_certain_of_each_report_and_is_stable() -> None
     for c in chosen[:3]:  # each report's first pick is its least certain passage
         assert c.uncertainty == max(x.uncertainty for x in items if x.group == c.group)
     assert spread(items, 0) == []
+
+
+def test_the_queue_reads_the_stored_scores_of_the_promoted_model(
+    filled: Corpus, small_seed_model: LoadedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review: `label queue` ran the model over every stored passage on each call (5 s on 2,300 passages,
+    # growing with the store) to get the scores the store already holds.
+    import models.queue
+
+    recomputed = [(c.id, c.labels) for c in _without_stored_scores(filled, small_seed_model, monkeypatch)]
+    assert len(recomputed) == 10
+
+    def no_scoring(*args: object, **kwargs: object) -> None:
+        raise AssertionError("scored passages whose scores the store holds")
+
+    monkeypatch.setattr(models.queue, "score_texts", no_scoring)
+    queue = label_queue(filled, small_seed_model, n=10)
+    assert [(c.id, c.labels) for c in queue] == recomputed
+    assert all(c.scores == filled.passage(c.id).scores for c in queue)
+
+    # Another model than the promoted one (its scores are not stored) is asked for its own.
+    other = LoadedModel("seed-other", small_seed_model.estimator)
+    with pytest.raises(AssertionError, match="scored passages"):
+        label_queue(filled, other, n=10)
+
+
+def _without_stored_scores(
+    corpus: Corpus, model: LoadedModel, monkeypatch: pytest.MonkeyPatch
+) -> list[Candidate]:
+    import models.queue
+
+    with monkeypatch.context() as patched:
+        patched.setattr(models.queue, "_stored_scores_hold", lambda corpus, model: False)
+        return label_queue(corpus, model, n=10)
