@@ -89,7 +89,7 @@ class Gazetteer:
             found[kind].append(span)
         # Longest match wins among places, blocks and countries: "New Mexico" silences "Mexico".
         geo = filter_spans(found["country"] + found["place"] + found["block"])
-        places = [span for span in geo if span.label_ == "PLACE"]
+        places = [span for span in geo if span.label_ == "PLACE" and localities.place_guard(span, geo)]
         # Hamlets named after countries in a table of a country's municipalities ("Guatemala 460,8"), and
         # places named after far-away countries in a table fragment without a header ("Mali 39,1").
         named = [s for s in geo if s.label_ == "COUNTRY"]

@@ -9,12 +9,12 @@ around them and, for tables, from what the other rows are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
 from extractors.tagging import lexicon
-from extractors.tagging.tokens import is_figure, token_after, token_before, word_set
+from extractors.tagging.tokens import is_figure, is_year, token_after, token_before, word_set
 
 # Heads whose name follows directly: "la vereda Guatemala", "el barrio México", "Fazenda Brasil".
 _LOCALITY_HEADS = word_set(
@@ -77,6 +77,78 @@ def locality_guard(span: Span) -> bool:
         if prev.lower_ in _OF and _named_unit(doc, prev.i):
             return False
     return not (_followed_by_unit(doc, span.end) or _followed_by_direction(doc, span.end))
+
+
+# Capitalized articles that begin a longer place name in Spanish: "El Zulia" and "El Limón" are Colombian
+# municipalities, not Venezuela's Zulia or Costa Rica's Limón. Regions are named with their article too
+# ("El Catatumbo", "La Araucanía", "El Callao"), so the article alone decides nothing (see place_guard).
+_NAME_ARTICLES = frozenset({"El", "La", "Los", "Las"})
+# Places that are also common surnames in the field's languages: "Lilian de Lima Gonçalves", "(Oliveira
+# Junior e Lima, 2013)", "Pereira (2010)".
+_SURNAMES = word_set("lima pereira rosario")
+# Particles inside personal names; "e" only in Portuguese ("Abreu e Lima"), as Spanish "y" links lists of
+# places far more often than names ("Manizales y Pereira").
+_NAME_PARTICLES = word_set("de da do dos das")
+# Capitalized words before a place that begin its name or title, not a person's: "Departamento de
+# Lima", "Greater Lima".
+_PLACE_HEADS = word_set(
+    """
+    departamento estado municipio município provincia província ciudad cidade región regiao região
+    distrito capital gobernación gobernacion prefeitura alcaldía alcaldia zona area área norte sur sul
+    greater metropolitan downtown central
+    """
+)
+
+
+def place_guard(span: Span, geo: Sequence[Span] = ()) -> bool:
+    """False when the place's name names something else. After a capitalized article, a place of another
+    country than every other country or place the text names is another place's name ('El Zulia' and 'El
+    Limón' among Colombian departments; 'El Catatumbo' among them, or 'La Araucanía' alone, is the region).
+    A place that is also a surname ('Lima') names a person after a given name, with or without a name
+    particle ('Lilian de Lima', 'Abreu e Lima'), and a cited author before a year ('(Oliveira Junior e Lima,
+    2013)', 'Pereira (2010)')."""
+    doc = span.doc
+    prev = token_before(doc, span.start)
+    if prev is not None and prev.text in _NAME_ARTICLES:
+        others = {code for other in geo if other is not span for code in other.kb_id_.split(",")}
+        if others and not set(span.kb_id_.split(",")) & others:
+            return False
+    if span.text.lower() in _SURNAMES:
+        return not (_after_given_name(span, prev, geo) or _before_year(span))
+    return True
+
+
+def _after_given_name(span: Span, prev: Token | None, geo: Sequence[Span]) -> bool:
+    doc = span.doc
+    if prev is not None and (prev.lower_ in _NAME_PARTICLES or (prev.lower_ == "e" and doc.lang_ == "pt")):
+        prev = token_before(doc, prev.i)
+    return (
+        prev is not None
+        and prev.is_alpha
+        and prev.text[0].isupper()
+        and not prev.is_stop
+        and prev.lower_ not in _PLACE_HEADS
+        and not any(other.start <= prev.i < other.end for other in geo)
+    )
+
+
+_AUTHOR_LINKS = frozenset({"and", "&", "e", "y"})
+
+
+def _before_year(span: Span) -> bool:
+    """'Pereira (2010)', or '(Lima, 2013)' and '(Silva and Lima, 2013)' within a citation's brackets ('In
+    Lima, 2019 was ...' is the city)."""
+    doc = span.doc
+    after = token_after(doc, span.end - 1)
+    if after is None or not is_year(token_after(doc, after.i)):
+        return False
+    if after.text == "(":
+        return True
+    before = token_before(doc, span.start)
+    if before is not None and before.lower_ in _AUTHOR_LINKS:  # skip the other author: "Silva and"
+        author = token_before(doc, before.i)
+        before = token_before(doc, author.i) if author is not None else None
+    return after.text == "," and before is not None and before.text in ("(", ";")
 
 
 def _named_unit(doc: Doc, of_index: int) -> bool:

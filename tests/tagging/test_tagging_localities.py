@@ -145,3 +145,46 @@ def test_a_country_near_a_point_of_the_compass_is_still_the_country(countries, t
 def test_a_demonym_that_is_a_country_name_labels_the_country_row(countries, text, expected):
     # "noruega" is also the feminine of "noruego": the coca-variety rule took the row label for a category.
     assert countries(text, "es") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # A review (`stats --by country --places` on UNODC's eradication report): Colombian municipalities
+        # and hamlets counted for Venezuela and Costa Rica.
+        ("Norte de Santander | Cúcuta | 50 | 60,5\nEl Zulia | 28 | 26,0\nOcaña | 10 | 3,0", ["CO", "CO"]),
+        ("Cesar El Limón 3,0 3,0 El coco 135,6 135,6 Chocó", ["CO"]),
+        # The Venezuelan state and the Costa Rican province themselves; regions named with their article.
+        ("La violencia en el Zulia y en Limón creció", ["CR", "VE"]),
+        ("De La Paz a La Guajira", ["BO", "CO"]),
+        ("El Catatumbo y Norte de Santander", ["CO", "CO"]),
+        ("En la región de La Araucanía, en Temuco", ["CL"]),
+        ("La Araucanía y Arauco han sido largamente postergadas", ["CL"]),
+        ("Departamento de Putumayo y la ciudad de Lima", ["CO", "PE"]),
+        # Spanish links places with "y" and "de" (the real reports' lists of departments and cities).
+        ("en los departamentos de Cauca, Putumayo, Magdalena y Nariño", ["CO", "CO", "CO"]),
+        ("las ciudades de Cali, Cúcuta, Manizales y Pereira", ["CO", "CO", "CO"]),
+        ("en San Andrés de Tumaco y Santiago de Cali", ["CO", "CO"]),
+    ],
+)
+def test_a_place_name_after_a_capitalized_article_is_another_place(tag, text, places):
+    assert sorted(e.value for e in tag(text, "es").entities if e.kind == "place") == places
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "places"),
+    [
+        # Surnames (IPEA's credits and citations counted three passages for Peru).
+        ("Sérgio Augusto de Abreu e Lima Florêncio Sobrinho", "pt", []),
+        ("Lilian de Lima Gonçalves (estagiária)", "pt", []),
+        ("o racismo institucional (Oliveira Junior e Lima, 2013), em que", "pt", []),
+        ("as Renato Pereira (2010) shows", "en", []),
+        ("as argued before (Silva and Lima, 2013; Pereira, 2010)", "en", []),
+        ("Estado de São Paulo e Lima", "pt", ["BR", "PE"]),
+        ("a cidade de Lima e o Rio de Janeiro", "pt", ["BR", "PE"]),
+        ("In Lima, 2019 was a violent year", "en", ["PE"]),
+        ("Rio de Janeiro, 1979.", "pt", ["BR"]),
+    ],
+)
+def test_a_place_that_is_a_surname_names_a_person_in_a_name_or_citation(tag, text, lang, places):
+    assert sorted(e.value for e in tag(text, lang).entities if e.kind == "place") == places
