@@ -151,13 +151,14 @@ def count_passages(f: PassageFilter, dialect: str) -> Select[Any]:
     return stmt
 
 
-def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
+def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = False) -> Select[Any]:
     """Passages counted per group; a passage counts once in every group it belongs to.
 
     label: effective labels, "none" for passages without one (with a minimum score, only the labels that
     reach it: the "enforcement" row counts what `passages --label enforcement` lists with the same
-    minimum); country/program: null for passages mentioning none; year: of the report's date (published,
-    else ingested); report: report id.
+    minimum); country/program: null for passages mentioning none (with `places`, a country's group also
+    holds the passages that name one of its cities, states or regions); year: of the report's date
+    (published, else ingested); report: report id.
     """
     columns: list[ColumnElement[Any]] = []
     keys: list[ColumnElement[Any]] = []
@@ -175,10 +176,15 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str) -> Select[Any]:
             # A plain outer join (not a derived table) lets the planner probe entities by passage
             # even when its statistics are stale; count(DISTINCT) absorbs repeated mentions.
             entity = aliased(Entity, name=f"e_{field}")
-            joins.append((entity, and_(entity.passage_id == Passage.id, entity.kind == field)))
-            shown = entity.key if field == "country" else func.min(entity.value)
+            if field == "country" and places:  # a place's key is its country's code, folded: "co"
+                kind: ColumnElement[bool] = entity.kind.in_(("country", "place"))
+                key: ColumnElement[Any] = func.upper(entity.key)
+            else:
+                kind, key = entity.kind == field, entity.key.expression
+            joins.append((entity, and_(entity.passage_id == Passage.id, kind)))
+            shown = key if field == "country" else func.min(entity.value)
             columns.append(shown.label(field))
-            keys.append(entity.key.expression)
+            keys.append(key)
         elif field == "year":
             year = cast(extract("year", Report.effective_date), Integer)
             columns.append(year.label("year"))

@@ -76,18 +76,22 @@ class QueriesMixin(StoreBase):
         with self._read() as conn:
             return int(conn.execute(count_passages(f, self.dialect)).scalar_one())
 
-    def stats(self, by: Sequence[str] | str, f: PassageFilter | None = None) -> list[dict[str, Any]]:
+    def stats(
+        self, by: Sequence[str] | str, f: PassageFilter | None = None, *, places: bool = False
+    ) -> list[dict[str, Any]]:
         """Passage counts per group of `by` fields (label, country, program, year, report, lang).
 
         A passage counts once in each group it belongs to (a passage with two labels counts under
         both); passages without a label are grouped as label "none", passages naming no country or
         program under null; year is the report's published year, else the year it was ingested.
-        Largest groups first; grouped by year, years in time order (largest first within a year).
+        With `places`, a country's group also counts the passages that name one of its cities, states
+        or regions (as `--country CC --places` finds them). Largest groups first; grouped by year, years
+        in time order (largest first within a year).
         """
         fields = parse_stat_fields(by)
         f = self._checked(f)
         with self._read() as conn:
-            result = conn.execute(select_stats(fields, f, self.dialect))
+            result = conn.execute(select_stats(fields, f, self.dialect, places))
             return [
                 {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
                 for row in result

@@ -506,7 +506,8 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
     help="Count passages per group of --by fields: label, country, program, year, report, lang. A passage "
     "counts once in every group it belongs to (two labels: both groups). Passages without a label count "
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
-    "report's published year, else the year it was ingested. Largest groups first; by year, years in time "
+    "report's published year, else the year it was ingested. With --places, a country's group also counts "
+    "the passages naming one of its cities, states or regions. Largest groups first; by year, years in time "
     "order. Takes the same filters as `passages`, "
     "so the two always agree. " + _FILTER_HELP,
     epilog="Example: citsec stats --by label,country --since 2010 --format csv",
@@ -529,12 +530,17 @@ def stats_command(
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    from corpus import Corpus
+    from corpus import Corpus, CorpusError
     from corpus.queries import parse_stat_fields
 
     fields = parse_stat_fields(by)
+    if places and not country and "country" not in fields:
+        raise CorpusError(
+            "--places widens --country and the country groups of --by country: give either"
+        )
     f = build_filter(
-        label, country, program, report, lang, search, min_score, since, until, any_language, places
+        label, country, program, report, lang, search, min_score, since, until, any_language,
+        places and bool(country),
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
@@ -542,7 +548,7 @@ def stats_command(
         note_about_report(corpus, f)
         note_unfolded_search(corpus, f)
         f = within_stored_programs(corpus, f, program)
-        rows = corpus.stats(fields, f)
+        rows = corpus.stats(fields, f, places=places)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
     if fmt is not OutputFormat.table:

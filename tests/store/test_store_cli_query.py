@@ -137,6 +137,21 @@ def test_a_program_can_be_named_by_an_alias_in_any_language(
     assert out == ""
 
 
+def test_stats_by_country_with_places(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from corpus import NewEntity, NewPassage, NewReport
+
+    with Corpus.open(filled) as corpus:
+        putumayo = NewEntity("place", "Putumayo", "CO")
+        passage = NewPassage(1, 1, 1, "Erradicación manual en Putumayo.", "es", entities=[putumayo])
+        corpus.add_report(NewReport(uri="gme.pdf", sha256="g" * 64, title="GME", passages=[passage]))
+        plain = {row["country"]: row["count"] for row in corpus.stats(["country"])}
+    argv = ["stats", "--by", "country", "--places", "--format", "json", "--db", filled]
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 0, err
+    counted = {row["country"]: row["count"] for row in json.loads(out)}
+    assert counted["CO"] == plain["CO"] + 1 and counted[None] == plain[None] - 1
+
+
 def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         expected = corpus.stats(["label", "country"], PassageFilter(lang="es"))
@@ -283,6 +298,8 @@ def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
         # What a user typed is printed as it is: "[/b]" was a MarkupError traceback (a code review).
         (["passages", "--country", "[/b]"], "unknown country '[/b]'"),
         (["passages", "--lang", "[red]es"], "malformed language code '[red]es'"),
+        (["passages", "--places"], "--places widens --country"),
+        (["stats", "--by", "label", "--places"], "--places widens --country and the country groups"),
     ],
 )
 def test_user_mistakes_are_one_line(
