@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.tagging import cues, guards, lexicon, localities, topic
+from extractors.tagging.tokens import token_after, token_before
 
 GROUPS = {"country": "countries", "place": "places", "program": "programs", "organization": "organizations"}
 LABELS = {"country": "COUNTRY", "place": "PLACE", "program": "PROGRAM", "organization": "ORG"}
@@ -149,6 +150,7 @@ class ProgramCues:
             *doc.spans.get("organizations", []),
         ]
         geo = [*doc.spans.get("countries", []), *doc.spans.get("places", [])]
+        orgs = list(doc.spans.get("organizations", []))
         new: list[Span] = []
         known_ends = {span.end for span in known}
         candidates = [
@@ -165,8 +167,11 @@ class ProgramCues:
             end = _without_trailing_place(doc, start, found.end, geo)
             if _overlaps((start, end), known) or _only_named_things(doc, start, end, named):
                 continue
-            text = doc[start:end].text
-            new.append(Span(doc, start, end, label="PROGRAM", kb_id=text))
+            if _names_something_else(doc, found, start, end, [*known, *new], orgs):
+                continue
+            # "Operation Car Wash." : spaCy keeps "Wash." (Washington's abbreviation) as one token.
+            name = doc[start:end].text.rstrip(".") if found.rule != "law_number" else doc[start:end].text
+            new.append(Span(doc, start, end, label="PROGRAM", kb_id=name))
         if new:
             doc.spans["programs"] = sorted([*known, *filter_spans(new)], key=lambda s: (s.start, s.end))
         return doc
@@ -201,6 +206,58 @@ def _plausible(doc: Doc, found: cues.Candidate, known: list[Span], names: list[t
 
 
 _LOCATIVES = frozenset({"en", "em", "in", "no", "na"})
+
+
+# Words before "program" that make it a broadcast: "TV news program Hilando Fino", "radio program".
+_MEDIA = frozenset({"tv", "television", "radio", "news", "talk", "cooking", "reality", "game", "quiz"})
+# Capitalized words after a name that make it a document's title: "International Narcotics Control Strategy
+# Report", "Informe ...".
+_DOCUMENTS = frozenset(
+    {"report", "reports", "informe", "relatório", "relatorio", "survey", "review", "index"}
+)
+_BROADCAST_CUES = frozenset({"program", "programme", "programs", "programmes", "show"})
+# Laws that open government records: cited in security reporting ("documents obtained through Freedom of
+# Information Act requests") for the documents, never as a security policy.
+_NOT_SECURITY_LAWS = frozenset(
+    {
+        "freedom of information act",
+        "ley de transparencia y acceso a la información pública",
+        "ley de acceso a la información pública",
+        "lei de acesso à informação",
+    }
+)
+
+
+def _names_something_else(
+    doc: Doc, found: cues.Candidate, start: int, end: int, programs: list[Span], orgs: list[Span]
+) -> bool:
+    """A name the cue rules found that names no programme: a law on access to records (the Freedom of
+    Information Act), a broadcast ("TV news program Hilando Fino"),
+    a document ("the International Narcotics Control Strategy Report"), a unit of an organization ("the
+    Latin American Program at the Wilson Center"), or the translation of a programme named right before it
+    ('"Operación Centinela" (Operation Sentinel)': the same programme, counted once)."""
+    if doc[start:end].text.lower() in _NOT_SECURITY_LAWS:
+        return True
+    cue = doc[found.cue]
+    before = token_before(doc, cue.i) if found.rule == "lower_cue" else None
+    if cue.lower_ in _BROADCAST_CUES and before is not None and before.lower_ in _MEDIA:
+        return True
+    after = token_after(doc, end - 1, _QUOTES)
+    if after is not None and after.is_title and after.lower_ in _DOCUMENTS:
+        return True
+    if after is not None and after.lower_ == "at":
+        the = token_after(doc, after.i)
+        first = token_after(doc, the.i) if the is not None and the.lower_ == "the" else the
+        if first is not None and any(org.start == first.i for org in orgs):
+            return True
+    opening = token_before(doc, start, _QUOTES)
+    if opening is not None and opening.text == "(":
+        previous = token_before(doc, opening.i, _QUOTES)
+        return previous is not None and any(span.end == previous.i + 1 for span in programs)
+    return False
+
+
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
 
 
 def _without_trailing_place(doc: Doc, start: int, end: int, geo: list[Span]) -> int:

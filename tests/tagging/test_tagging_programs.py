@@ -415,3 +415,37 @@ def test_us_el_salvador_partnership_and_honduran_prevention_programs(programs, t
 def test_ordinary_phrases_are_not_the_new_programs(programs):
     assert programs("todos merecen una vida mejor", "es") == []
     assert programs("a partnership for growth between firms", "en") == []
+
+
+# A review of `stats --by program` on InSight Crime articles: broadcasts, reports, organizations and a law
+# on public records were programs, and one programme was counted under two or three names.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In comments to TV news program Hilando Fino, a drug trafficker claimed ties to police.", []),
+        ('The prosecutor spoke of police corruption with the radio program "A Primera Hora."', []),
+        ("Drug trafficking grew, according to the 2011 International Narcotics Control Strategy Report "
+         "(INCSR) on cocaine seizures.", []),
+        ("Eric Olson of the Latin American Program at the Wilson Center said the drug war failed.", []),
+        ('A United Nations Development Programme report faulted "mano dura" policies on gangs.',
+         [("Mano Dura", "mano dura")]),
+        ("The European research project Small Arms Survey counted illegal firearms held by gangs.", []),
+        ("The police documents were obtained through Freedom of Information Act requests.", []),
+        ('Soldiers patrol under the ongoing "Operacion Centinela" (Operation Sentinel) on the border.',
+         [("Operacion Centinela", "Operacion Centinela")]),
+        ('Money laundering investigators dubbed it "Operation Car Wash." Police arrested the director.',
+         [("Operation Car Wash", "Operation Car Wash.")]),
+        ("Banks may not deal with traffickers under the Foreign Narcotic Kingpin Designation Act.",
+         [("Foreign Narcotics Kingpin Designation Act", "Foreign Narcotic Kingpin Designation Act")]),
+        ("Coca growers joined the National Crop Substitution Program after the peace deal.",
+         [("Programa Nacional Integral de Sustitución de Cultivos de Uso Ilícito",
+           "National Crop Substitution Program")]),
+    ],
+)  # fmt: skip
+def test_names_that_name_no_programme_or_another_name_of_one(programs, text, expected):
+    assert programs(text, "en") == expected
+
+
+def test_a_programme_in_brackets_after_no_programme_is_kept(programs):
+    text = "The city funded a youth program (Programa Barrio Joven) in 2019 to keep boys out of gangs."
+    assert programs(text, "en") == [("Programa Barrio Joven", "Programa Barrio Joven")]
