@@ -4,6 +4,8 @@ hears of it (models.topic.LABEL_RULES_VERSION)."""
 
 from __future__ import annotations
 
+import json
+
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -108,8 +110,15 @@ def test_query_commands_warn_on_stderr_when_older_rules_gave_the_labels_and_prin
         assert promoted is not None
         corpus.set_label_rules(promoted.version, LABEL_RULES_VERSION)
     current = [_run(args, db_url, capsys) for args in QUERIES]
-    for (stale_out, stale_err), (out, err) in zip(stale, current, strict=True):
-        assert stale_out == out and "prevention" in out
+    for args, (stale_out, stale_err), (out, err) in zip(QUERIES, stale, current, strict=True):
+        if args[0] == "label":
+            # The queue scores passages anew under older rules and reads the stored scores under this
+            # citsec's (these, made up, are not the model's): the same passages, in its own order.
+            assert sorted(row["id"] for row in json.loads(stale_out)) == sorted(
+                row["id"] for row in json.loads(out)
+            )
+        else:
+            assert stale_out == out and "prevention" in out
         assert stale_err == (
             f"note: the store's labels were given by older labeling rules (1; this citsec's are "
             f"{LABEL_RULES_VERSION}): {NOTE} to label the passages again\n"
