@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 # Colombia was funded by the United States") speaks of security; "6": a table or a long run of names and
 # figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label; "7": civil
 # and dirty wars, deportation, street gangs, mano dura and zero tolerance speak of security (a review of news
-# passages).
-LABEL_RULES_VERSION = "7"
+# passages); "8": a report's short fragment of names and figures (5 to 19 tokens: a caption with its
+# figure's numbers, a credit line) gets no label either.
+LABEL_RULES_VERSION = "8"
 
 
 def unlabelable(texts: Sequence[str], kinds: Sequence[str | None] | None = None) -> list[bool]:

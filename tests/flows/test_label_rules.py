@@ -5,7 +5,6 @@ hears of it (models.topic.LABEL_RULES_VERSION)."""
 from __future__ import annotations
 
 import json
-
 import shutil
 from collections.abc import Callable
 from pathlib import Path

@@ -32,8 +32,16 @@ PROSE = (
         (TABLE, "text", True),
         (PROSE, "table", True),  # what extraction found to be a table is one, whatever its words
         (PROSE, "text", False),
-        ("Tabla 4. Capturas y allanamientos por departamento, 2014", "text", False),  # a caption: too short
-        ("Bukele's Crackdown Jails 70,000 Suspected Gang Members", None, False),  # a headline: too short
+        ("Tabla 4. Capturas y allanamientos por departamento, 2014", "text", False),  # a caption in words
+        ("Bukele's Crackdown Jails 70,000 Suspected Gang Members", None, False),  # a headline to classify
+        # A review: a report's captions with their figures and its credit lines were labeled enforcement.
+        ("Figura 8. Resultados de erradicación por Fases 2012\n5.660", "text", True),
+        ("Responsable de Campo Monitoreo Grupos Móviles de Erradicación\n" "Documento preparado por:", "text",
+         True),
+        ("Policía Ejército Armada Ejército - Policía - Armada Ejército - Policía", "text", True),
+        ("Figura 8. Resultados de erradicación por Fases 2012\n5.660", None, False),  # given on its own
+        ("Kingpin arrests raised homicides in 2008", "text", False),  # a slide bullet in words
+        ("Plan Colombia", "text", False),  # too short to tell
         ("", None, False),
     ],
 )
