@@ -157,8 +157,8 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
     label: effective labels, "none" for passages without one (with a minimum score, only the labels that
     reach it: the "enforcement" row counts what `passages --label enforcement` lists with the same
     minimum); country/program: null for passages mentioning none (with `places`, a country's group also
-    holds the passages that name one of its cities, states or regions); year: of the report's date
-    (published, else ingested); report: report id.
+    holds the passages that name one of its cities, states or regions); year: the year the report was
+    published, null when it is undated; report: report id.
     """
     columns: list[ColumnElement[Any]] = []
     keys: list[ColumnElement[Any]] = []
@@ -186,7 +186,9 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
             columns.append(shown.label(field))
             keys.append(key)
         elif field == "year":
-            year = cast(extract("year", Report.effective_date), Integer)
+            # The year a report was published; null when it is undated (a trend must not read the
+            # day it was ingested as the year it appeared: --since/--until do fall back on that day).
+            year = cast(extract("year", Report.published), Integer)
             columns.append(year.label("year"))
             keys.append(year)
         elif field == "report":
@@ -201,8 +203,10 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
     stmt, _ = _filtered(select(*columns, count), f, dialect)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    # Largest groups first; by year, in time order (a trend reads left to right), largest first within one.
-    years = [keys[by.index("year")]] if "year" in by else []
+    # Largest groups first; by year, in time order (a trend reads left to right), largest first within one,
+    # the undated last on both databases (SQLite sorts nulls first, PostgreSQL last).
+    year_key = keys[by.index("year")] if "year" in by else None
+    years = [year_key.is_(None), year_key] if year_key is not None else []
     return stmt.group_by(*keys).order_by(*years, count.desc(), *keys)
 
 

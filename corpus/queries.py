@@ -83,7 +83,7 @@ class QueriesMixin(StoreBase):
 
         A passage counts once in each group it belongs to (a passage with two labels counts under
         both); passages without a label are grouped as label "none", passages naming no country or
-        program under null; year is the report's published year, else the year it was ingested.
+        program under null; year is the year the report was published, null when it is undated.
         With `places`, a country's group also counts the passages that name one of its cities, states
         or regions (as `--country CC --places` finds them). Largest groups first; grouped by year, years
         in time order (largest first within a year).

@@ -506,9 +506,9 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
     help="Count passages per group of --by fields: label, country, program, year, report, lang. A passage "
     "counts once in every group it belongs to (two labels: both groups). Passages without a label count "
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
-    "report's published year, else the year it was ingested. With --places, a country's group also counts "
-    "the passages naming one of its cities, states or regions. Largest groups first; by year, years in time "
-    "order. Takes the same filters as `passages`, "
+    "year the report was published, null (undated) when it has no date. With --places, a country's group "
+    "also counts the passages naming one of its cities, states or regions. Largest groups first; by year, "
+    "years in time order, the undated last. Takes the same filters as `passages`, "
     "so the two always agree. " + _FILTER_HELP,
     epilog="Example: citsec stats --by label,country --since 2010 --format csv",
 )
@@ -564,6 +564,9 @@ def stats_command(
 
 
 def named_groups(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
-    """Rows for the table: the group of passages without a country, program, ... reads "(none)" (JSON
-    keeps null and CSV an empty cell, for programs)."""
-    return [{**row, **{f: "(none)" for f in fields if row.get(f) is None}} for row in rows]
+    """Rows for the table: the group of passages without a country, program, ... reads "(none)", and of
+    undated reports "(undated)" (JSON keeps null and CSV an empty cell, for programs)."""
+    return [
+        {**row, **{f: "(undated)" if f == "year" else "(none)" for f in fields if row.get(f) is None}}
+        for row in rows
+    ]

@@ -166,6 +166,11 @@ def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     ]
     code, out, _ = run_cli(capsys, "stats", "--db", filled, "--by", "year")
     assert code == 0 and "count" in out
+    with Corpus.open(filled) as corpus:
+        undated = corpus.stats(["year"])[-1]
+    assert undated["year"] is None and out.rstrip().splitlines()[-2].split("│")[1:3] == [
+        " (undated) ", f" {undated['count']:<5} "
+    ]  # the last row, in the table's words
     # The table names each report by its title too; JSON keeps the contract's fields.
     with Corpus.open(filled) as corpus:
         titles = {r.title for r in corpus.reports() if r.title}
