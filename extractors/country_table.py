@@ -29,6 +29,17 @@ def country_by_name(typed: str) -> str | None:
     return _codes_by_name().get(_folded(typed))
 
 
+def countries_of_grouping(typed: str) -> list[str]:
+    """The codes of the countries a named grouping of fixed membership stands for ("Northern Triangle",
+    "Triángulo Norte": GT, HN, SV), as the tagger expands it in a passage; [] for any other text."""
+    groupings = countries_json()["groupings"]
+    folded = _folded(typed)
+    for name, codes in groupings.items():
+        if not name.startswith("_") and _folded(name) == folded:
+            return list(codes)
+    return []
+
+
 def _folded(name: str) -> str:
     return without_marks(unicodedata.normalize("NFKD", " ".join(name.split()).casefold()))
 

@@ -106,6 +106,16 @@ SinceOpt = Annotated[str | None, typer.Option("--since", help="Reports dated on 
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Reports dated on or before DATE.")]
 
 
+def _country_codes(typed: str) -> list[str]:
+    """The codes `--country VALUE` stands for: a country by any name the gazetteer knows, or the members
+    of a named grouping ("Northern Triangle": GT, HN, SV); else the value as typed, for the filter to
+    validate (an ISO code, or a mistake it names)."""
+    from extractors.country_table import countries_of_grouping, country_by_name
+
+    code = country_by_name(typed)
+    return [code] if code else countries_of_grouping(typed) or [typed]
+
+
 def build_filter(
     label: list[str] | None = None,
     country: list[str] | None = None,
@@ -122,7 +132,6 @@ def build_filter(
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
     from corpus import CorpusError, PassageFilter, parse_date
-    from extractors.country_table import country_by_name
 
     # An empty value (often an unset shell variable: --search "$TERMS") would mean no filter at all.
     if program and any(not value.strip() for value in program):
@@ -136,7 +145,7 @@ def build_filter(
         programs = tuple(dict.fromkeys(name for value in program for name in program_names(value)))
     return PassageFilter(
         labels=tuple(label or ()),
-        countries=tuple(country_by_name(value) or value for value in country or ()),
+        countries=tuple(code for value in country or () for code in _country_codes(value)),
         programs=programs,
         report_id=report,
         lang=lang,
