@@ -132,12 +132,18 @@ def build_filter(
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
     from corpus import CorpusError, PassageFilter, parse_date
+    from corpus.search import parse_search
 
     # An empty value (often an unset shell variable: --search "$TERMS") would mean no filter at all.
     if program and any(not value.strip() for value in program):
         raise CorpusError("--program is empty: give a program's name, or leave --program out")
     if search is not None and not search.strip():
         raise CorpusError("--search is empty: give words to search for, or leave --search out")
+    if search is not None and not parse_search(search):  # '""', 'AND', 'NOT': no word to look for
+        raise CorpusError(
+            f"--search {search!r} holds no word to search for (words are ANDed as they are; OR and NOT "
+            "join words)"
+        )
     programs: tuple[str, ...] = ()
     if program:  # the gazetteer's package loads spaCy: only when a program is asked for
         from extractors.tagging.lexicon import program_names

@@ -305,6 +305,10 @@ def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
         # An empty value (an unset shell variable) listed every passage as if unfiltered (a review).
         (["passages", "--search", "  "], "--search is empty"),
         (["stats", "--by", "label", "--search", ""], "--search is empty"),
+        # A review: these said "no passages match these filters", as if the store had been searched.
+        (["passages", "--search", '""'], """--search '""' holds no word to search for"""),
+        (["passages", "--search", "AND"], "--search 'AND' holds no word to search for"),
+        (["stats", "--by", "label", "--search", "NOT -"], "--search 'NOT -' holds no word to search for"),
         (["passages", "--program", ""], "--program is empty"),
         (["passages", "--limit", "0"], "Invalid value for '--limit'"),  # printed "no passages match"
         # What a user typed is printed as it is: "[/b]" was a MarkupError traceback (a code review).
