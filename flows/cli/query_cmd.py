@@ -216,14 +216,20 @@ def _names_holding(value: str, stored: dict[str, str]) -> list[str]:
     """The stored program names (key -> name) that hold `value` as whole words, or whose curated program
     has a name in another language that does ("Disarmament Act" finds "Estatuto do Desarmamento", the
     "National Disarmament Act"): not next to a letter, a digit or a point ("19" is not in "19.653"); only
-    for a value of two words or more, or an acronym."""
+    for a value that can say something alone: two words or more, an acronym, or one word of four letters
+    or more that is no cue, connector or generic word of names ("Kingpin" finds the Kingpin Act and the
+    Kingpin Strategy; "Plan", "Nacional" and "de" widen to nothing)."""
     import re
 
     from corpus.filters import fold_name
+    from extractors.tagging import cues
     from extractors.tagging.lexicon import load_programs
 
     words = value.split()
-    if len(words) < 2 and not re.fullmatch(r"[A-Z][A-Z0-9]{2,}", value.strip()):
+    acronym = re.fullmatch(r"[A-Z][A-Z0-9]{2,}", value.strip())
+    common = cues.CUE_WORDS | cues.CONNECTORS | cues.GENERIC
+    distinctive = len(words) == 1 and len(value.strip()) >= 4 and fold_name(value) not in common
+    if len(words) < 2 and not acronym and not distinctive:
         return []
     holding = re.compile(rf"(?<![\w.]){re.escape(fold_name(value))}(?![\w.])")
     found = {name for key, name in stored.items() if holding.search(key)}

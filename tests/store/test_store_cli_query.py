@@ -550,9 +550,13 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
         corpus.add_report(NewReport(uri="file:///ley.pdf", sha256="e" * 64, passages=[
             NewPassage(1, 1, 1, f"La {law} tipificó el lavado de activos.", "es",
                        entities=[NewEntity("program", law, law)])]))  # fmt: skip
-    for typed in ("Ley 19", "Plan", "contra"):
+    for typed in ("Ley 19", "Plan", "contra", "Nacional", "Ley"):
         _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", typed, "-f", "json")
         assert json.loads(out) == [] and f"no passage names a program '{typed}'" in err, typed
+    # One word of its own widens too (a review: "Kingpin" found neither the Kingpin Act nor the strategy).
+    _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Cultivos", "-f", "json")
+    assert [r["text"] for r in json.loads(out)] == [passages[0].text]
+    assert "no program is named 'Cultivos'" in err and dpci in err
 
 
 @pytest.mark.usefixtures("wide_tables")
