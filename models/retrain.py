@@ -299,7 +299,7 @@ def train_candidate(data: TrainingData, config: RetrainConfig) -> tuple[Strategy
     """The new model, trained on seed + human labels (human weighted); returns it and its CV macro-F1."""
     examples = [*data.seed, *data.human]
     log.info(
-        "training on %d seed + %d human examples (%d held out to judge it); this takes a minute or less",
+        "training on %d seed + %d human examples (%d held out to judge it); this takes a minute or two",
         len(data.seed),
         len(data.human),
         len(data.holdout),
