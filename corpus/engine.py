@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -27,10 +27,17 @@ PG_LOCK_LABELS = 7_731_002
 PG_LOCK_RELABEL = 7_731_003
 
 
+def sqlite_url(path: str | Path) -> str:
+    """The sqlite:/// URL of a file path: "%", "?" and "#" in it are escaped, so that reading the URL gives
+    the path back (they would read as an escape, a query, a fragment)."""
+    escaped = str(Path(path).expanduser()).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return f"sqlite:///{escaped}"
+
+
 def normalize_url(url: str) -> str:
     """A bare file path means SQLite; postgresql:// URLs use psycopg 3."""
     if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser()}"
+        return sqlite_url(url)
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
@@ -134,10 +141,7 @@ def _sqlite_engine(parsed: URL) -> Engine:
         if not path.parent.is_dir():
             raise CorpusError(f"cannot open database {database}: folder {path.parent} does not exist")
         read_only = read_only or (path.exists() and not _writable(path))
-    if read_only and database:
-        url = _read_only_url(Path(database).expanduser())
-    else:
-        url = parsed.set(query={}).render_as_string(hide_password=False)
+    url = _read_only_url(Path(database).expanduser()) if read_only and database else parsed.set(query={})
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -179,14 +183,23 @@ def _writable(path: Path) -> bool:
     )
 
 
-def _read_only_url(path: Path) -> str:
-    """A SQLite URI URL opening `path` read-only. A store in WAL mode (citsec's) is read through its -shm
-    file, which SQLite makes when absent; where this user may not make it (a read-only folder: a shared
-    drive, another user's store), the file is read as immutable, as it stands, without locking."""
-    query = "mode=ro"
+def _read_only_url(path: Path) -> URL:
+    """A SQLite URI opening `path` read-only (a file: URI, so "#", "?", "%" and spaces in the path are
+    escaped, and a Windows drive reads file:///C:/...). A store in WAL mode (citsec's) is read through its
+    -shm file, which SQLite makes when absent; where this user may not make it (a read-only folder: a shared
+    drive, another user's store), the file is read as immutable, as it stands, without locking, which
+    would miss the changes its -wal file holds: such a store is refused, said why."""
+    query = {"mode": "ro"}
     if not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK):
-        query = "immutable=1"
-    return f"sqlite:///file:{quote(str(path.resolve()))}?{query}&uri=true"
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise CorpusError(
+                f"cannot read {path}: its folder is read-only for this user, and its {wal.name} file holds "
+                "changes SQLite would have to merge to read them; open it once where it may be written (its "
+                "owner running any citsec command merges them), or copy the store with that file"
+            )
+        query = {"immutable": "1"}
+    return URL.create("sqlite", database=path.resolve().as_uri(), query={**query, "uri": "true"})
 
 
 def read_only_store(engine: Engine) -> bool:
@@ -211,7 +224,7 @@ def display_url(engine: Engine) -> str:
     """The URL as a user would write it: no driver suffix, no password (nor a "password=" parameter); a
     SQLite store opened read-only, as sqlite:///path?mode=ro."""
     if read_only_store(engine):
-        return f"sqlite:///{unquote((engine.url.database or '').removeprefix('file:'))}?mode=ro"
+        return f"sqlite:///{unquote(urlsplit(engine.url.database or '').path)}?mode=ro"
     url = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
     return shown_url(url)
 
@@ -270,6 +283,12 @@ def ensure_schema(engine: Engine, *, must_exist: bool = False) -> None:
     if found is None and must_exist:
         where = display_url(engine)
         raise NoStoreError(f"no citsec store in {where} yet (check --db; `citsec ingest` creates one)")
+    if found is not None and read_only_store(engine) and found in known_revisions():
+        raise CorpusError(
+            f"the store in {display_url(engine)} has schema revision {found}, older than this citsec's "
+            f"({HEAD}), and is open read-only, so it cannot be brought up to date: run any citsec command on "
+            "it once where it may be written (its owner can), or on a copy this user may write"
+        )
     if found is not None and found not in known_revisions():
         raise CorpusError(
             f"the store in {display_url(engine)} has schema revision {found}, which this citsec (revision "

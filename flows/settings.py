@@ -10,10 +10,10 @@ DEFAULT_DB_URL = "sqlite:///citsec.db"
 
 
 def normalize_db_url(value: str) -> str:
-    """Turn a bare file path into a SQLite URL; leave real URLs alone."""
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser()}"
+    """Turn a bare file path into a SQLite URL (corpus.engine.sqlite_url); leave real URLs alone."""
+    from corpus.engine import sqlite_url
+
+    return value if "://" in value else sqlite_url(value)
 
 
 def password_to_environment(db_url: str) -> str:

@@ -91,9 +91,31 @@ def test_mode_ro_reads_everything_and_changes_nothing(
 def test_a_store_behind_cannot_be_migrated_read_only(
     store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A code review: this said "it is open read-only ...; queries work", and no query did.
     migrate(f"sqlite:///{store}", "0009")
     code, out, err = run_cli(capsys, "passages", "--db", f"sqlite:///{store}?mode=ro")
-    assert code == 2 and "it is open read-only" in err, err
+    assert code == 2 and "has schema revision 0009, older than this citsec's" in err, err
+    assert "open read-only, so it cannot be brought up to date" in err and "queries work" not in err
+
+
+@pytest.mark.parametrize("folder", ["h#x", "p%41c", "q?y", "s p"])
+def test_a_store_whose_path_holds_url_characters(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    # A code review: read-only stores at such paths were "no citsec store ... yet" or "unable to open",
+    # and a bare path's "%41" read as "A", its "?" as a query.
+    (tmp_path / folder).mkdir()
+    target = tmp_path / folder / "s.db"
+    target.write_bytes(store.read_bytes())
+    code, plain, err = run_cli(capsys, "stats", "--by", "label", "--format", "json", "--db", str(target))
+    assert code == 0 and json.loads(plain), err
+    from corpus.engine import sqlite_url
+
+    read_only = f"{sqlite_url(target)}?mode=ro"
+    code, out, err = run_cli(capsys, "stats", "--by", "label", "--format", "json", "--db", read_only)
+    assert code == 0 and out == plain, err
+    code, out, err = run_cli(capsys, "label", "none", "1", "--db", read_only)
+    assert code == 2 and f"cannot change the store sqlite:///{target}?mode=ro" in err, err
 
 
 def test_other_settings_in_a_sqlite_url_are_refused_not_ignored(
@@ -118,7 +140,12 @@ _AS_A_READER = textwrap.dedent(
         os.setgid(65534)
         os.setuid(65534)
     out = {}
-    with Corpus.open(sys.argv[1], must_exist=True) as corpus:
+    try:
+        corpus = Corpus.open(sys.argv[1], must_exist=True)
+    except CorpusError as exc:
+        print(json.dumps({"open": str(exc)}))
+        sys.exit(0)
+    with corpus:
         out["passages"] = corpus.count_passages()
         out["first"] = next(iter(corpus.passages(PassageFilter(), limit=1))).text[:40]
         try:
@@ -172,6 +199,39 @@ def test_a_store_this_user_may_not_write_is_read(
     assert "it is open read-only" in seen["write"] and "team.db?mode=ro" in seen["write"]
     if where == "folder":
         assert sorted(p.name for p in shared.iterdir()) == ["team.db"]  # nothing made beside it
+
+
+def test_a_store_in_a_folder_this_user_may_not_write_with_unmerged_changes_is_refused(
+    store: Path, tmp_path: Path
+) -> None:
+    # A code review: read as immutable, SQLite ignores the -wal file, and the changes in it were silently
+    # missing (a store its owner is writing to, or copied with its -wal).
+    import sqlite3
+
+    shared = Path(tempfile.mkdtemp(prefix="citsec-shared-"))
+    try:
+        writer = sqlite3.connect(store, isolation_level=None)
+        writer.execute("PRAGMA wal_autocheckpoint=0")
+        writer.execute("DELETE FROM labels")  # a change that lives in the -wal file only
+        for suffix in ("", "-wal"):
+            (shared / f"team.db{suffix}").write_bytes(Path(f"{store}{suffix}").read_bytes())
+        writer.close()
+        assert (shared / "team.db-wal").stat().st_size > 0
+        for file in shared.iterdir():
+            file.chmod(0o644 if os.geteuid() == 0 else 0o444)
+        shared.chmod(0o755 if os.geteuid() == 0 else 0o555)
+        warm = tmp_path / "warm.db"
+        warm.write_bytes(store.read_bytes())
+        done = subprocess.run(
+            [sys.executable, "-c", _AS_A_READER, str(shared / "team.db"), str(warm)],
+            capture_output=True, text=True, cwd=shared, timeout=120,
+        )  # fmt: skip
+    finally:
+        shared.chmod(0o755)
+        shutil.rmtree(shared, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    said = json.loads(done.stdout)["open"]
+    assert "its folder is read-only for this user, and its team.db-wal file holds changes" in said
 
 
 def test_a_store_that_turns_read_only_after_opening_says_what_to_do(store: Path) -> None:
