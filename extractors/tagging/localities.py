@@ -95,27 +95,38 @@ _PLACE_HEADS = word_set(
     """
     departamento estado municipio município provincia província ciudad cidade región regiao região
     distrito capital gobernación gobernacion prefeitura alcaldía alcaldia zona area área norte sur sul
-    greater metropolitan downtown central
+    greater metropolitan downtown central metropolitana metropolitano municipalidad gran grande região
     """
 )
 
 
 def place_guard(span: Span, geo: Sequence[Span] = ()) -> bool:
-    """False when the place's name names something else. After a capitalized article, a place of another
-    country than every other country or place the text names is another place's name ('El Zulia' and 'El
-    Limón' among Colombian departments; 'El Catatumbo' among them, or 'La Araucanía' alone, is the region).
+    """False when the place's name names something else. After a capitalized article, a place among
+    another country's places is another place's name ('El Zulia' and 'El Limón' among Colombian
+    departments and municipalities; 'El Catatumbo' among them, 'La Araucanía' alone and 'El Catatumbo, en la
+    frontera con Venezuela' are the regions: see _among_anothers_places).
     A place that is also a surname ('Lima') names a person after a given name, with or without a name
     particle ('Lilian de Lima', 'Abreu e Lima'), and a cited author before a year ('(Oliveira Junior e Lima,
     2013)', 'Pereira (2010)')."""
     doc = span.doc
     prev = token_before(doc, span.start)
-    if prev is not None and prev.text in _NAME_ARTICLES:
-        others = {code for other in geo if other is not span for code in other.kb_id_.split(",")}
-        if others and not set(span.kb_id_.split(",")) & others:
-            return False
+    if prev is not None and prev.text in _NAME_ARTICLES and _among_anothers_places(span, geo):
+        return False
     if span.text.lower() in _SURNAMES:
         return not (_after_given_name(span, prev, geo) or _before_year(span))
     return True
+
+
+def _among_anothers_places(span: Span, geo: Sequence[Span]) -> bool:
+    """Are the other places the text names (countries aside: a border passage names the neighbour) all of
+    other countries than this one's, and either two or more ('El Tarra, El Zulia, Cúcuta') or this one a
+    table's row label ('El Limón 3,0')? One other place of another country is a pair of regions ('El Petén
+    y Chiapas')."""
+    others = [other for other in geo if other is not span and other.label_ == "PLACE"]
+    codes = {code for other in others for code in other.kb_id_.split(",")}
+    if not codes or set(span.kb_id_.split(",")) & codes:
+        return False
+    return len(others) >= 2 or is_row_label(span.doc, span.end)
 
 
 def _after_given_name(span: Span, prev: Token | None, geo: Sequence[Span]) -> bool:
@@ -136,19 +147,18 @@ _AUTHOR_LINKS = frozenset({"and", "&", "e", "y"})
 
 
 def _before_year(span: Span) -> bool:
-    """'Pereira (2010)', or '(Lima, 2013)' and '(Silva and Lima, 2013)' within a citation's brackets ('In
-    Lima, 2019 was ...' is the city)."""
+    """'(Lima, 2013)', '(Silva and Lima, 2013)', '(...; Pereira (2010))': a cited author, within a citation's
+    brackets or after another citation ('In Lima, 2019 was ...' and 'homicides in Lima (2015)' are the
+    city; 'Renato Pereira (2010)' is a person by his given name)."""
     doc = span.doc
     after = token_after(doc, span.end - 1)
-    if after is None or not is_year(token_after(doc, after.i)):
+    if after is None or after.text not in (",", "(") or not is_year(token_after(doc, after.i)):
         return False
-    if after.text == "(":
-        return True
     before = token_before(doc, span.start)
     if before is not None and before.lower_ in _AUTHOR_LINKS:  # skip the other author: "Silva and"
         author = token_before(doc, before.i)
         before = token_before(doc, author.i) if author is not None else None
-    return after.text == "," and before is not None and before.text in ("(", ";")
+    return before is not None and before.text in ("(", ";")
 
 
 def _named_unit(doc: Doc, of_index: int) -> bool:

@@ -165,6 +165,11 @@ def test_a_demonym_that_is_a_country_name_labels_the_country_row(countries, text
         ("en los departamentos de Cauca, Putumayo, Magdalena y Nariño", ["CO", "CO", "CO"]),
         ("las ciudades de Cali, Cúcuta, Manizales y Pereira", ["CO", "CO", "CO"]),
         ("en San Andrés de Tumaco y Santiago de Cali", ["CO", "CO"]),
+        # A code review: border passages name the neighbour, and two regions may face each other.
+        ("El Catatumbo, en la frontera con Venezuela, es zona de coca", ["CO"]),
+        ("El Putumayo limita con Ecuador", ["CO"]),
+        ("El Petén y Chiapas comparten la selva", ["GT", "MX"]),
+        ("El Darién, frontera con Colombia", ["PA"]),
     ],
 )
 def test_a_place_name_after_a_capitalized_article_is_another_place(tag, text, places):
@@ -183,6 +188,10 @@ def test_a_place_name_after_a_capitalized_article_is_another_place(tag, text, pl
         ("Estado de São Paulo e Lima", "pt", ["BR", "PE"]),
         ("a cidade de Lima e o Rio de Janeiro", "pt", ["BR", "PE"]),
         ("In Lima, 2019 was a violent year", "en", ["PE"]),
+        ("Homicide rates in Lima (2015) fell", "en", ["PE"]),
+        ("Figure 3. Homicides in Rosario (2012-2018)", "en", ["AR"]),
+        ("La Municipalidad Metropolitana de Lima", "es", ["PE"]),
+        ("El Área Metropolitana de Pereira", "es", ["CO"]),
         ("Rio de Janeiro, 1979.", "pt", ["BR"]),
     ],
 )
