@@ -53,8 +53,9 @@ from extractors.guards import PdfLimits
 # mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the bundled samples
 # read as under 1.3.0.
 # 1.10.0: a plain text's headline over a byline or a dateline ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12
-# March 2024") is its title, and a dateline in its head its published date (plain text and Markdown had no
-# date); the bundled samples read as under 1.3.0.
+# March 2024") is its title, and a dateline under it, standing alone in one of its first blocks or in a
+# Markdown export's front matter its published date (plain text and Markdown had no date); the bundled
+# samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.10.0"
 
 __all__ = [

@@ -53,9 +53,9 @@ def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
 
 # A byline under a plain text's headline: "By Ana Pérez", "Por: Juan Gómez", "Autor: ...".
 _BYLINE = re.compile(r"^\W*(by|por|autor[a]?|author|escrito por|reporting by)\b", re.IGNORECASE)
-# The lines of a plain text's head read for its date: at most this many, before its first long line.
-FRONT_LINES = 10
-_FRONT_LINE_WORDS = 20
+# The blocks of a plain text's head read for its date: its first ones, before any body text.
+FRONT_BLOCKS = 3
+_FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n---\s*$", re.DOTALL)
 
 
 def _headline_over_byline(block: str) -> bool:
@@ -70,10 +70,10 @@ def _headline_over_byline(block: str) -> bool:
 
 def _dateline(line: str) -> bool:
     """A line of a plain text's head that dates it: a dateline (extractors.pdf.metadata.dateline_date)
-    with at most two words besides its date ("Bogotá, agosto de 2013", "date: 2021-06-30"), or five in a
-    byline ("By Ana Pérez, 12 March 2024"). Hard-wrapped prose breaks lines anywhere, so a line there can
-    be a date and a few words of a sentence ("March 12, 2024 and seized two tons"): stricter than a PDF's
-    cover, whose lines are set as they stand."""
+    whose other words are at most two names or a label ("Bogotá, agosto de 2013", "Belo Horizonte, agosto
+    de 2023", "date: 2021-06-30", "Publicado: 3 de mayo de 2021"), or a byline's ("By Ana Pérez, 12 March
+    2024"). Hard-wrapped prose breaks lines anywhere, so a line there can be a date and a few words of a
+    sentence ("March 12, 2024 and seized", "in March 2019, police"): lower-case words say so."""
     from extractors.pdf.metadata import dateline_date, dates_in
 
     if dateline_date(line) is None:
@@ -81,19 +81,30 @@ def _dateline(line: str) -> bool:
     spans = [(start, end) for start, end, _ in dates_in(line)]
     rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(line))
     words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
-    return len(words) <= (5 if _BYLINE.match(line) else 2)
+    if _BYLINE.match(line):
+        return len(words) <= 5
+    label = bool(words) and words[0].endswith(":")
+    names = words[1:] if label else words
+    return len(names) <= 2 and all(w[0].isupper() for w in names)
 
 
 def front_lines(text: str) -> list[str]:
-    """The datelines of a plain text's head (see _dateline): its first lines (at most FRONT_LINES) before
-    the first of more than 20 words (body text, where a date is what the report talks about)."""
-    head: list[str] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if len(line.split()) > _FRONT_LINE_WORDS or len(head) == FRONT_LINES:
-            break
-        if line.strip():
-            head.append(line.strip())
-    return [line for line in head if _dateline(line)]
+    """The datelines of a plain text's head (see _dateline), where a date says when it appeared: the lines
+    under its headline in its first block ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12 March 2024"), a line
+    standing alone as a block of its own among its first blocks ("Belo Horizonte, agosto de 2023"), and a
+    Markdown export's front matter ("---" / "date: 2021-06-30" / "---"). A date in a paragraph, however
+    short its wrapped lines, is what the text talks about."""
+    blocks = [b.strip() for b in _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n")) if b.strip()]
+    lines: list[str] = []
+    for i, block in enumerate(blocks[:FRONT_BLOCKS]):
+        matter = _FRONT_MATTER.match(block)
+        if matter:
+            lines.extend(matter.group(1).split("\n"))
+        elif "\n" not in block:
+            lines.append(block)
+        elif i == 0 and _headline_over_byline(block):
+            lines.extend(block.split("\n")[1:])
+    return [line.strip() for line in lines if _dateline(line.strip())]
 
 
 def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:

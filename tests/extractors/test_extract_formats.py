@@ -109,6 +109,12 @@ BODY = (
         # A hard-wrapped paragraph is not a headline over a byline, and a date in body text dates nothing.
         ("The army raided the port of Cortés on\nMarch 12, 2024 and seized two tons", None, None),
         (f"{BODY}\n12 March 2024", None, None),
+        # A code review: short wrapped lines of a paragraph dated the text by what it talks about.
+        ("Extortion in Honduras\n\nGangs extorted bus drivers after the state of exception declared in\n"
+         "December 2022.", "Extortion in Honduras", None),
+        ("Extortion in Honduras\n\nin March 2019, police", "Extortion in Honduras", None),
+        ("Extortion in Honduras\n\n12 March 2024", "Extortion in Honduras", "2024-03-12"),
+        ("Extortion in Honduras\n\nPublicado: 3 de mayo de 2021", "Extortion in Honduras", "2021-05-03"),
     ],
 )
 def test_a_plain_text_headline_byline_and_dateline(
