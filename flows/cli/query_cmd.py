@@ -164,6 +164,11 @@ def build_filter(
     ).validated()
 
 
+# One word widens to at most this many programs; a word more of them hold ("Security", "Nacional") asks
+# for one of them instead.
+SINGLE_WORD_WIDENS = 3
+
+
 def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | None) -> PassageFilter:
     """--program as the store holds programs, each name asked for on its own. A name (with the gazetteer's
     names for it) that no passage of a current report names is widened, and said, to the stored names that
@@ -182,6 +187,13 @@ def within_stored_programs(corpus: Corpus, f: PassageFilter, typed: list[str] | 
     for value in typed:
         names = program_names(value)
         widened = [] if any(fold_name(n) in stored for n in names) else _names_holding(value, stored)
+        if len(value.split()) == 1 and len(widened) > SINGLE_WORD_WIDENS:  # "Security": name one
+            shown = "; ".join(widened[:8]) + ("; ..." if len(widened) > 8 else "")
+            note(f"no program is named {value!r}; the names of {len(widened)} programs hold it ({shown}): "
+                 "name one of them")
+            widened = []
+            asked.extend(names)
+            continue
         if widened:
             note(f"no program is named {value!r}; showing those whose names (in any language) hold it: "
                  f"{'; '.join(widened)}")
@@ -228,7 +240,10 @@ def _names_holding(value: str, stored: dict[str, str]) -> list[str]:
     words = value.split()
     acronym = re.fullmatch(r"[A-Z][A-Z0-9]{2,}", value.strip())
     common = cues.CUE_WORDS | cues.CONNECTORS | cues.GENERIC
-    distinctive = len(words) == 1 and len(value.strip()) >= 4 and fold_name(value) not in common
+    distinctive = (
+        len(words) == 1 and len(value.strip()) >= 4 and fold_name(value) not in common
+        and not any(ch.isdigit() for ch in value)  # "2011" is in many laws' names, and names none
+    )
     if len(words) < 2 and not acronym and not distinctive:
         return []
     holding = re.compile(rf"(?<![\w.]){re.escape(fold_name(value))}(?![\w.])")

@@ -557,6 +557,18 @@ def test_a_program_named_by_part_of_a_name_the_rules_found_is_widened_and_said(
     _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Cultivos", "-f", "json")
     assert [r["text"] for r in json.loads(out)] == [passages[0].text]
     assert "no program is named 'Cultivos'" in err and dpci in err
+    # A word many programs' names hold asks for one of them, and a year widens to nothing (a code review:
+    # "Security" listed CARSI and every other security programme, "2011" every law of that year).
+    names = ["Plan de Seguridad Vial", "Ley de Seguridad Ciudadana", "Política de Seguridad Democrática",
+             "Estrategia de Seguridad Rural", "Ley 1453 de 2011"]
+    with Corpus.open(store_url) as corpus:
+        corpus.add_report(NewReport(uri="file:///seg.pdf", sha256="f" * 64, passages=[
+            NewPassage(i + 1, 1, 1, f"La {name}.", "es", entities=[NewEntity("program", name, name)])
+            for i, name in enumerate(names)]))  # fmt: skip
+    _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "Seguridad", "-f", "json")
+    assert json.loads(out) == [] and "the names of 4 programs hold it" in err and "name one of them" in err
+    _, out, err = run_cli(capsys, "passages", "--db", store_url, "--program", "2011", "-f", "json")
+    assert json.loads(out) == [] and "no passage names a program '2011'" in err
 
 
 @pytest.mark.usefixtures("wide_tables")
