@@ -65,7 +65,7 @@ class LoadedModel:
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None,
-        reports: Sequence[Hashable] | None = None, kinds: Sequence[str] | None = None,
+        reports: Sequence[Hashable] | None = None, kinds: Sequence[str | None] | None = None,
     ) -> list[Prediction]:
         """Labels and scores for each text. `reports`, when given, names each text's report: passages of
         one report are read together (models.context), and each prediction keeps both sides of the blend

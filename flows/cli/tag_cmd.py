@@ -168,7 +168,10 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
     langs = [item.lang or detect_language(item.text) for item in batch]
     tags = tagger.tag(texts, langs)
     reports = report_runs(batch)
-    predictions = model.predict(texts, langs, reports=reports)
+    # A line of a report is one of its passages, judged as ingest judges them (a short fragment of names
+    # and figures gets no label: models.prose); a line on its own is a text the user wants classified.
+    kinds = [None if item.report is None else "text" for item in batch]
+    predictions = model.predict(texts, langs, reports=reports, kinds=kinds)
     rows = []
     for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
         row: dict[str, Any] = {

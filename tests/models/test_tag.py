@@ -155,6 +155,20 @@ def test_tag_reads_lines_of_one_report_together(tmp_path, store_with_model):
     assert all("context" not in json.loads(line) for line in result.stdout.splitlines())
 
 
+def test_a_reports_short_fragment_of_figures_is_judged_as_ingest_judges_it(tmp_path, store_with_model):
+    # A code review: ingest gave a short run of names and figures no label, and `tag` lines read as one
+    # report's passages labeled it. A line on its own is a text the user wants classified, whatever it is.
+    url, _ = store_with_model
+    caption = "Tabla 3. Capturas 4.120 Allanamientos 388 Incautaciones 2.310 Extradiciones 12"
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": 1, "text": caption, "report": "r"}, {"id": 2, "text": caption}]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = _invoke(["tag", str(source), "--db", url])
+    assert result.exit_code == 0, result.output
+    in_report, alone = (json.loads(line) for line in result.stdout.splitlines())
+    assert alone["labels"] == ["enforcement"] and in_report["labels"] == []
+
+
 def _invoke(args, stdin=None):
     from flows.cli import _register, app
 
