@@ -194,7 +194,10 @@ def _plausible(doc: Doc, found: cues.Candidate, known: list[Span], names: list[t
     military operations. Gazetteer programs (`known`) never pass through here, and count as security
     context."""
     cue = doc[found.cue]
-    if found.rule in ("prefix", "suffix") and cues.in_headline(doc, found.start, found.end, names):
+    if found.rule in ("prefix", "suffix") and (
+        cues.in_headline(doc, found.start, found.end, names)
+        or cues.has_headline_verb(doc, found.start, found.end)
+    ):
         return False
     if found.rule == "suffix" and cues.name_goes_on(doc, cue):
         return False

@@ -323,6 +323,26 @@ def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]]
     return capitalized > 0
 
 
+# Verbs of English news headlines, as headlines put them (present tense, third person), and the
+# prepositions headlines lead with: a title-case "name" holding one after its first word is a headline
+# read whole ("Central America Edges Towards Joint Security Strategy", "Guatemala Announces Heroin Poppy
+# Crop Substitution Program"). Program names hold no such verb.
+HEADLINE_VERBS = word_set(
+    """
+    announces provides implements edges launches unveils approves adopts signs seeks targets faces takes
+    gets makes reveals fails pushes moves steps calls says marks sets offers gives hits backs boosts expands
+    extends renews ends scraps rejects proposes considers debates vows promises weighs eyes mulls revives
+    bans cuts creates opens closes begins starts stalls falters struggles threatens warns towards toward amid
+    """
+)
+
+
+def has_headline_verb(doc: Doc, start: int, end: int) -> bool:
+    """Does the capitalized run doc[start:end] hold a headline's verb (HEADLINE_VERBS) after its first
+    word?"""
+    return any(t.lower_ in HEADLINE_VERBS and t.text[0].isupper() for t in doc[start + 1 : end])
+
+
 def name_goes_on(doc: Doc, cue: Token) -> bool:
     """'Journal of Criminal Law and Criminology', 'American Law and Economics Review': a capitalized name that
     goes on past a suffix cue with 'and'/'of' and more capitals, not ending in another cue, is a longer name

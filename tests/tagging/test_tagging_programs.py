@@ -446,6 +446,19 @@ def test_names_that_name_no_programme_or_another_name_of_one(programs, text, exp
     assert programs(text, "en") == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # InSight Crime's headlines, glued to their stories: the whole title-case line was one "name".
+        "Central America Edges Towards Joint Security Strategy. Regional summits are heavy on rhetoric.",
+        "Soldiers on Honduras Streets Provides Preview of Security Strategy. The military police patrol.",
+        "El Salvador Implements New Gang Law. The law punishes gang membership with prison.",
+    ],
+)
+def test_a_title_case_headline_with_a_verb_is_no_program_name(programs, text):
+    assert programs(text, "en") == []
+
+
 def test_a_programme_in_brackets_after_no_programme_is_kept(programs):
     text = "The city funded a youth program (Programa Barrio Joven) in 2019 to keep boys out of gangs."
     assert programs(text, "en") == [("Programa Barrio Joven", "Programa Barrio Joven")]
