@@ -185,15 +185,21 @@ def _extract_html(text: str, uri: str, sha256: str) -> ExtractedDocument:
 def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: str) -> ExtractedDocument:
     from extractors.assemble import assemble_document
     from extractors.language import detect_language
-    from extractors.pdf.metadata import publication_date
-    from extractors.text import front_lines, markdown_to_paragraphs, text_to_paragraphs
+    from extractors.text import markdown_to_paragraphs, text_to_paragraphs
+    from extractors.text_head import head_date, head_line_date, is_headline, split_front_matter
 
-    lang = detect_language(text[:5000])
-    paragraphs = markdown_to_paragraphs(text, lang) if markdown else text_to_paragraphs(text, lang)
+    meta, body = split_front_matter(text)  # a Markdown export's front matter says, and is no passage
+    lang = detect_language(body[:5000])
+    paragraphs = markdown_to_paragraphs(body, lang) if markdown else text_to_paragraphs(body, lang)
     if not paragraphs:
         raise ExtractionError(f"no text in file: {uri}")
-    title = next((p.text for p in paragraphs if p.kind == "heading"), None)
-    published = publication_date(front_lines(text), {})
+    heading = next((p.text for p in paragraphs if p.kind == "heading"), None)
+    if markdown and heading is None and len(paragraphs) > 1 and is_headline(paragraphs[0].text):
+        heading = paragraphs[0].text  # Markdown without a "#" heading (a text with a list reads as one)
+    title = meta.get("title") or heading
+    dated = meta.get("date") or meta.get("published")
+    published = (head_line_date(f"date: {dated}", lang) if dated else None) or head_date(body, lang)
     return assemble_document(
-        paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title, published=published
+        paragraphs, uri=uri, sha256=sha256, media_type=media_type, pages=1, title=title, published=published,
+        author=meta.get("author") or None,
     )

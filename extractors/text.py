@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from extractors.hyphenation import join_lines, vocabulary
 from extractors.segment import Paragraph, paragraph_on_page
+from extractors.text_head import is_head_line, is_headline, is_saved_page_line
 from extractors.unicode import clean_text
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+")  # an ordered item keeps its number ("1. a retirada ...")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -23,93 +26,60 @@ _MD_EMPHASIS = re.compile(
 )
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BLANK = re.compile(r"\n\s*\n")
-# A plain-text report's first block is its headline when it is one short line that ends like no sentence.
-_HEADLINE_WORDS = 20
-_SENTENCE_END = (".", ",", ";", ":")
-
-
-def is_headline(block: str) -> bool:
-    """One line of at most 20 words that does not end like a sentence or a clause."""
-    line = block.strip()
-    return "\n" not in line and 0 < len(line.split()) <= _HEADLINE_WORDS and not line.endswith(_SENTENCE_END)
-
-
 def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
     """Blank-line-separated blocks as paragraphs; hard-wrapped lines are joined (with de-hyphenation). A
     headline-like first block followed by more text is marked as a heading (the report's title), and so is
     the first line of a first block whose other lines are a byline or a dateline ("EXTORTION IN HONDURAS" /
-    "By Ana Pérez, 12 March 2024"): those lines are a paragraph of their own."""
+    "By Ana Pérez, 12 March 2024"): those lines are a paragraph of their own. A list item (a bullet or a
+    number opening a line) keeps a line of its own; a "# " before a one-line first block goes."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = [b for b in _BLANK.split(text) if b.strip()]
-    if blocks and _headline_over_byline(blocks[0]):
-        headline, _, byline = blocks[0].strip().partition("\n")
-        blocks[:1] = [headline, byline]
+    # A page saved with its address and the day it was saved on top: the headline comes after them.
+    saved = [all(map(is_saved_page_line, b.split("\n"))) for b in blocks]
+    h = saved.index(False) if False in saved else len(blocks)
+    if h < len(blocks) and _MD_HEADING.match(blocks[h]) and "\n" not in blocks[h].strip():
+        blocks[h] = _MD_HEADING.sub(r"\1", blocks[h].strip())  # "# Title" in a text read as plain
+    if h < len(blocks) and len(rows := blocks[h].strip().split("\n")) == 2 and _MD_SETEXT.match(rows[1]):
+        blocks[h] = rows[0]  # "Title" over "=====" in a text read as plain
+    if h < len(blocks) and _headline_over_byline(blocks[h]):
+        headline, _, byline = blocks[h].strip().partition("\n")
+        blocks[h : h + 1] = [headline, byline]
     vocab = vocabulary(blocks)
-    paragraphs = [paragraph_on_page(join_lines(b.split("\n"), lang, vocab), 1) for b in blocks]
-    if len(blocks) > 1 and is_headline(blocks[0]):
-        paragraphs[0] = paragraph_on_page(paragraphs[0].text, 1, "heading")
+    paragraphs = [paragraph_on_page(_join_block(b.split("\n"), lang, vocab), 1) for b in blocks]
+    if len(blocks) > h + 1 and is_headline(blocks[h]):
+        paragraphs[h] = paragraph_on_page(paragraphs[h].text, 1, "heading")
     return paragraphs
 
 
-# A byline under a plain text's headline: "By Ana Pérez", "Por: Juan Gómez", "Autor: ...".
-_BYLINE = re.compile(r"^\W*(by|por|autor[a]?|author|escrito por|reporting by)\b", re.IGNORECASE)
-# The blocks of a plain text's head read for its date: its first ones, before any body text.
-FRONT_BLOCKS = 3
-_FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n---\s*$", re.DOTALL)
-
-
 def _headline_over_byline(block: str) -> bool:
-    """A headline line over one to three short lines, each a byline or a dateline."""
+    """A headline line over one to three short lines, each a byline, a person's name or a dateline."""
     first, *rest = block.strip().split("\n")
-    return (
-        is_headline(first)
-        and 0 < len(rest) <= 3
-        and all(len(line.split()) <= 12 and (_BYLINE.match(line) or _dateline(line)) for line in rest)
-    )
+    return is_headline(first) and 0 < len(rest) <= 3 and all(is_head_line(line) for line in rest)
 
 
-def _dateline(line: str) -> bool:
-    """A line of a plain text's head that dates it: a dateline (extractors.pdf.metadata.dateline_date)
-    whose other words are at most two names or a label ("Bogotá, agosto de 2013", "Belo Horizonte, agosto
-    de 2023", "date: 2021-06-30", "Publicado: 3 de mayo de 2021"), or a byline's ("By Ana Pérez, 12 March
-    2024"). Hard-wrapped prose breaks lines anywhere, so a line there can be a date and a few words of a
-    sentence ("March 12, 2024 and seized", "in March 2019, police"): lower-case words say so."""
-    from extractors.pdf.metadata import dateline_date, dates_in
-
-    if dateline_date(line) is None:
-        return False
-    spans = [(start, end) for start, end, _ in dates_in(line)]
-    rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(line))
-    words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
-    if _BYLINE.match(line):
-        return len(words) <= 5
-    label = bool(words) and words[0].endswith(":")
-    names = words[1:] if label else words
-    return len(names) <= 2 and all(w[0].isupper() for w in names)
+# A list item's first line in plain text: a bullet or a number ("• ...", "- ...", "1. ...", "2) ...").
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,3}[.)])\s+\S")
 
 
-def front_lines(text: str) -> list[str]:
-    """The datelines of a plain text's head (see _dateline), where a date says when it appeared: the lines
-    under its headline in its first block ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12 March 2024"), a line
-    standing alone as a block of its own among its first blocks ("Belo Horizonte, agosto de 2023"), and a
-    Markdown export's front matter ("---" / "date: 2021-06-30" / "---"). A date in a paragraph, however
-    short its wrapped lines, is what the text talks about."""
-    blocks = [b.strip() for b in _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n")) if b.strip()]
-    lines: list[str] = []
-    for i, block in enumerate(blocks[:FRONT_BLOCKS]):
-        matter = _FRONT_MATTER.match(block)
-        if matter:
-            lines.extend(matter.group(1).split("\n"))
-        elif "\n" not in block:
-            lines.append(block)
-        elif i == 0 and _headline_over_byline(block):
-            lines.extend(block.split("\n")[1:])
-    return [line.strip() for line in lines if _dateline(line.strip())]
+def _join_block(lines: list[str], lang: str | None, vocab: Mapping[str, int]) -> str:
+    """A block's hard-wrapped lines joined into its text, each list item on a line of its own ("• Las ONG
+    pidieron ..." was run into the item before it)."""
+    items: list[list[str]] = []
+    for line in lines:
+        if not items or _LIST_ITEM.match(line):
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return "\n".join(join_lines(item, lang, vocab) for item in items)
 
 
 def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
     """Markdown blocks as paragraphs: headings marked, tables kept apart, code skipped, markup removed."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    first = _BLANK.split(text.lstrip("\n"), maxsplit=1)[0]
+    if not _MD_HEADING.match(first) and _headline_over_byline(first):
+        headline, _, rest = text.lstrip("\n").partition("\n")
+        text = f"{headline}\n\n{rest}"  # a headline over its byline: a paragraph of its own
     paragraphs: list[Paragraph] = []
     vocab = vocabulary([text])
     lines: list[str] = []
@@ -147,7 +117,7 @@ def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph
             flush()
         elif _MD_LIST.match(line):
             flush()
-            lines.append(_MD_LIST.sub("", line))
+            lines.append(_MD_BULLET.sub("", line).strip())
         else:
             if table:
                 flush()

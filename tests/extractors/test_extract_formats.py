@@ -105,7 +105,6 @@ BODY = (
          "2015-03-16"),
         ("Fica Vivo, vinte anos depois\n\nBelo Horizonte, agosto de 2023", "Fica Vivo, vinte anos depois",
          "2023-08-01"),
-        ("---\ntitle: x\ndate: 2021-06-30\n---", None, "2021-06-30"),  # front matter of a Markdown export
         # A hard-wrapped paragraph is not a headline over a byline, and a date in body text dates nothing.
         ("The army raided the port of Cortés on\nMarch 12, 2024 and seized two tons", None, None),
         (f"{BODY}\n12 March 2024", None, None),
@@ -257,3 +256,69 @@ def test_truncated_pdf_keeps_what_it_can_or_fails_clearly(tmp_path: Path) -> Non
         assert "\n" not in str(exc)
     else:
         assert doc.pages >= 1
+
+
+ES_BODY = (
+    "La policía de Honduras detuvo a 40 pandilleros de la MS-13 en San Pedro Sula durante un operativo "
+    "contra la extorsión, y el gobierno dijo que la operación seguirá en otras ciudades con apoyo del "
+    "ejército."
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "published"),
+    [
+        # A journalist's review: news saved as text lost title and date under an author line without "By",
+        # and in the date forms of Spanish and Portuguese pages.
+        ("Gang Arrests in Honduras\nMike LaSusa\nFeb 14, 2012", "Gang Arrests in Honduras", "2012-02-14"),
+        ("Título sobre maras\n\nAna Pérez\n1 de febrero de 2014", "Título sobre maras", "2014-02-01"),
+        ("Título sobre maras\nPublicado el 1 de febrero de 2014", "Título sobre maras", "2014-02-01"),
+        ("Operação em São Paulo\nPublicado em 14 de março de 2018", "Operação em São Paulo", "2018-03-14"),
+        ("Título sobre maras\n01/02/2014", "Título sobre maras", "2014-02-01"),
+        ("Título sobre maras\n14.03.2018", "Título sobre maras", "2018-03-14"),
+        ("Título sobre maras\n1º de febrero de 2014", "Título sobre maras", "2014-02-01"),
+        ("Operação em São Paulo\nAtualizado em 01/02/2014 às 14h30", "Operação em São Paulo", "2014-02-01"),
+        ("Gang Arrests\nUpdated: Feb 14, 2012 10:32 AM EST", "Gang Arrests", "2012-02-14"),
+        ("Título sobre maras\nPor Ana Pérez, 25/06/2012", "Título sobre maras", "2012-06-25"),
+        ("Título sobre maras\nPor Ana Pérez, 1 feb. 2014", "Título sobre maras", "2014-02-01"),
+        ("Gang Arrests in Honduras\n2012-02-14T10:32:00Z", "Gang Arrests in Honduras", "2012-02-14"),
+        ("Gang Arrests\nBy Mike LaSusa and Parker Asmann, 14/02/2012", "Gang Arrests", "2012-02-14"),
+        # A page saved with its address and the day it was saved: neither is its title or date.
+        ("https://insightcrime.org/news/arrest/\nSaved 2021-04-02\n\nArrest Shows Overlap of Mining",
+         "Arrest Shows Overlap of Mining", None),
+        # Markdown's heading marks in a file read as plain text.
+        ("# El Plan Colombia, veinte años después", "El Plan Colombia, veinte años después", None),
+        ("Operativo contra maras\n======================", "Operativo contra maras", None),
+    ],
+)  # fmt: skip
+def test_a_news_storys_head_in_the_forms_of_its_language(
+    head: str, title: str, published: str | None
+) -> None:
+    doc = extract_bytes(f"{head}\n\n{ES_BODY}\n".encode(), "story.txt")
+    assert doc.title == title
+    assert (doc.published.isoformat() if doc.published else None) == published
+
+
+def test_front_matter_gives_title_date_and_author_and_is_no_passage() -> None:
+    # A journalist's review: the front matter was a passage ("--- title: ... date: ... ---"), searchable
+    # and counted, and its title was never used.
+    matter = '---\ntitle: "Operativo contra maras"\ndate: 2019-05-04\nauthor: Ana Pérez\ntags: [maras]\n---'
+    doc = extract_bytes(f"{matter}\n\n{ES_BODY}\n".encode(), "nota.md")
+    assert doc.title == "Operativo contra maras"
+    assert doc.published is not None and doc.published.isoformat() == "2019-05-04"
+    assert doc.author == "Ana Pérez"
+    assert "---" not in doc.text and "tags" not in doc.text and doc.text.split() == ES_BODY.split()
+
+
+def test_lists_keep_their_items_and_numbers_and_a_list_costs_no_title() -> None:
+    # A journalist's review: a numbered list made a .txt Markdown, which lost its headline title; items lost
+    # their numbers, and "•" bullets ran into one line.
+    items = "\n".join(f"{i}. medida número {i} contra la extorsión" for i in range(1, 6))
+    head = "Las cinco medidas del plan\nPor Ana Pérez, 4 de mayo de 2019"
+    doc = extract_bytes(f"{head}\n\n{ES_BODY}\n\n{items}\n".encode(), "lista.txt")
+    assert doc.title == "Las cinco medidas del plan"
+    assert doc.published is not None and doc.published.isoformat() == "2019-05-04"
+    assert "1. medida número 1" in doc.text and "5. medida número 5" in doc.text
+    bullets = "• La oposición pidió más controles.\n• Las ONG pidieron transparencia."
+    doc = extract_bytes(f"Título sobre maras\n\n{ES_BODY}\n\n{bullets}\n".encode(), "viñetas.txt")
+    assert bullets in doc.text

@@ -251,6 +251,20 @@ def test_stdin_that_is_not_utf8_is_one_error_line_and_exit_2(tmp_path, store_wit
     assert done.stdout == b""
 
 
+def test_a_windows_1252_file_is_read_as_ingest_reads_it(tmp_path, store_with_model):
+    # A journalist's review: ingest read a Windows-1252 file right and `tag` refused the same file.
+    url, _ = store_with_model
+    source = tmp_path / "nota.jsonl"
+    text = "Operativo en Perú: la policía detuvo a 12 personas."
+    line = json.dumps({"id": 1, "text": text}, ensure_ascii=False)
+    source.write_bytes((line + "\n").encode("cp1252"))
+    result = _invoke(["tag", str(source), "--db", url])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(out) for out in result.stdout.splitlines()]
+    assert row["countries"] == ["PE"]
+    assert "is not UTF-8: read as Windows-1252" in result.stderr
+
+
 def test_unknown_model_version_is_a_user_error(store_with_model):
     url, _ = store_with_model
     result = _invoke(["tag", "-", "--db", url, "--model", "m-nope"], stdin='{"id": 1, "text": "x"}\n')
