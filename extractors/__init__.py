@@ -52,10 +52,12 @@ from extractors.guards import PdfLimits
 # at a page's foot; text going on in lower case after a caption goes on from the paragraph before it;
 # mathematical bold and italic letters and digits (𝟏𝟎𝟎, 𝑙𝑜𝑔) read as plain ones; the bundled samples
 # read as under 1.3.0.
-# 1.10.0: a plain text's headline over a byline or a dateline ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12
-# March 2024") is its title, and a dateline under it, standing alone in one of its first blocks or in a
-# Markdown export's front matter its published date (plain text and Markdown had no date); the bundled
-# samples read as under 1.3.0.
+# 1.10.0: plain text and Markdown read their head (extractors/text_head.py): a headline over an author's
+# line or a dateline is the title, a dateline under it or in a short block of its own among the first
+# (in the date forms of English, Spanish and Portuguese pages) the published date, front matter gives
+# title, date and author and is no passage, heading marks go, a saved page's address is skipped, and list
+# items keep their lines and numbers (plain text and Markdown had no date); the bundled samples read as
+# under 1.3.0.
 EXTRACTOR_VERSION = "1.10.0"
 
 __all__ = [
