@@ -46,7 +46,8 @@ class ExtractedDocument:
     metadata: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly DESIGN.md's `citsec extract --json` object."""
+        """DESIGN.md's `citsec extract --json` object, then what the table shows beyond it: "published"
+        (ISO date or null) and "author" (or null)."""
         return {
             "path": self.uri,
             "sha256": self.sha256,
@@ -55,4 +56,6 @@ class ExtractedDocument:
             "title": self.title,
             "passages": [p.to_json() for p in self.passages],
             "warnings": list(self.warnings),
+            "published": self.published.isoformat() if self.published else None,
+            "author": self.author,
         }

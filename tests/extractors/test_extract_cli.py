@@ -24,7 +24,9 @@ def test_extract_json_is_exactly_the_design_object(tmp_path: Path) -> None:
     result = _citsec("extract", str(path), "--json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert list(doc) == ["path", "sha256", "pages", "language", "title", "passages", "warnings"]
+    # DESIGN.md's fields, then two the table showed and JSON did not (a journalist's review).
+    design = ["path", "sha256", "pages", "language", "title", "passages", "warnings"]
+    assert list(doc) == [*design, "published", "author"]
     assert (doc["path"], doc["pages"], doc["language"]) == (str(path), 3, "en")
     assert len(doc["sha256"]) == 64 and doc["warnings"] == []
     assert doc["title"] == "Local Answers to Organized Crime"
