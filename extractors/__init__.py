@@ -56,8 +56,8 @@ from extractors.guards import PdfLimits
 # line or a dateline is the title, a dateline under it or in a short block of its own among the first
 # (in the date forms of English, Spanish and Portuguese pages) the published date, front matter gives
 # title, date and author and is no passage, heading marks go, a saved page's address is skipped, and list
-# items keep their lines and numbers (plain text and Markdown had no date); the bundled samples read as
-# under 1.3.0.
+# items keep their lines and numbers (plain text and Markdown had no date); an HTML page with neither
+# title nor metadata takes its opening headline; the bundled samples read as under 1.3.0.
 EXTRACTOR_VERSION = "1.10.0"
 
 __all__ = [

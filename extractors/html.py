@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from extractors.errors import ExtractionError
 from extractors.segment import Paragraph, paragraph_on_page
+from extractors.text_head import is_headline
 from extractors.unicode import clean_text
 
 
@@ -54,6 +55,10 @@ def html_to_content(html: str, url: str | None = None) -> HtmlContent:
             continue
         kind = "heading" if paragraphs == [] and title and line == title else "text"
         paragraphs.append(paragraph_on_page(line, 1, kind))
+    if title is None and len(paragraphs) > 1 and is_headline(paragraphs[0].text):
+        # A page without <title> or metadata (saved as bare paragraphs) opens with its headline, as text does.
+        title = paragraphs[0].text
+        paragraphs[0] = paragraph_on_page(title, 1, "heading")
     metadata = {
         k: str(v)
         for k, v in (("sitename", doc.sitename), ("hostname", doc.hostname), ("description", doc.description))

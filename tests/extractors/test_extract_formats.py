@@ -322,3 +322,13 @@ def test_lists_keep_their_items_and_numbers_and_a_list_costs_no_title() -> None:
     bullets = "• La oposición pidió más controles.\n• Las ONG pidieron transparencia."
     doc = extract_bytes(f"Título sobre maras\n\n{ES_BODY}\n\n{bullets}\n".encode(), "viñetas.txt")
     assert bullets in doc.text
+
+
+def test_an_html_page_without_title_or_metadata_takes_its_headline() -> None:
+    # A journalist's review: a page saved as bare paragraphs had no title, though it opens with its headline.
+    body = f"<p>{ES_BODY}</p><p>{ES_BODY}</p>"
+    html = f"<html><body><p>Operativo contra maras en Honduras</p>{body}</body></html>"
+    doc = extract_bytes(html.encode(), "nota.html")
+    assert doc.title == "Operativo contra maras en Honduras"
+    sentence = f"<html><body><p>{ES_BODY}</p><p>{ES_BODY}</p></body></html>"
+    assert extract_bytes(sentence.encode(), "nota.html").title is None
