@@ -287,6 +287,8 @@ def _open_input(source: str) -> TextIO:
         raise UserError(f"no such file: {source}")
     with path.open("rb") as head:
         start = head.read(_SNIFF_BYTES)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows' "Unicode")
+        return path.open(encoding="utf-16")
     if _windows_1252(start):  # as ingest reads such a file (extractors.sniff.decode_text)
         from flows.cli.output import note
 

@@ -263,6 +263,11 @@ def test_a_windows_1252_file_is_read_as_ingest_reads_it(tmp_path, store_with_mod
     [row] = [json.loads(out) for out in result.stdout.splitlines()]
     assert row["countries"] == ["PE"]
     assert "is not UTF-8: read as Windows-1252" in result.stderr
+    # And a file Windows saved as "Unicode" (UTF-16 with its byte-order mark), as ingest reads it too.
+    source.write_bytes((line + "\n").encode("utf-16"))
+    result = _invoke(["tag", str(source), "--db", url])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(out)["countries"] for out in result.stdout.splitlines()] == [["PE"]]
 
 
 def test_unknown_model_version_is_a_user_error(store_with_model):
