@@ -289,10 +289,35 @@ def place_name_demonym_guard(span: Span) -> bool:
     return not (before.lower_ in _LIST_SEPARATORS and (nxt is None or nxt.lower_ in _LIST_SEPARATORS))
 
 
+# Regions of the Americas a far-away country is likened to: "the Switzerland of Central America" (Costa
+# Rica), "la Suiza de América", "the Singapore of Latin America".
+_AMERICAN_REGIONS = (
+    ("central", "america"), ("latin", "america"), ("south", "america"), ("the", "americas"),
+    ("the", "caribbean"), ("america",), ("centroamérica",), ("centroamerica",), ("latinoamérica",),
+    ("latinoamerica",), ("sudamérica",), ("sudamerica",), ("suramérica",), ("américa",),
+    ("américa", "latina"), ("américa", "central"), ("américa", "do", "sul"), ("américa", "del", "sur"),
+    ("el", "caribe"), ("o", "caribe"),
+)  # fmt: skip
+_LIKENING_ARTICLES = frozenset({"the", "la", "el", "a", "o"})
+_LIKENING_OF = frozenset({"of", "de", "da", "do", "del"})
+
+
+def likening_guard(span: Span) -> bool:
+    """False for a country outside the Americas that another is likened to: "the Switzerland of Central
+    America", "la Suiza de América" (an article before it, "of" and a region of the Americas after it)."""
+    doc = span.doc
+    if set(span.kb_id_.split(",")) & lexicon.americas() or span.start == 0 or span.end >= len(doc):
+        return True
+    if doc[span.start - 1].lower_ not in _LIKENING_ARTICLES or doc[span.end].lower_ not in _LIKENING_OF:
+        return True
+    after = tuple(t.lower_ for t in doc[span.end + 1 : span.end + 4])
+    return not any(after[: len(region)] == region for region in _AMERICAN_REGIONS)
+
+
 def keep_country(span: Span) -> bool:
     """Run the guards for this surface: the subnational, locality and category ones for every name of one
     country, the currency one for the US, then its own, if any."""
-    if not subnational_guard(span):
+    if not subnational_guard(span) or not likening_guard(span):
         return False
     if "," not in span.kb_id_ and not (localities.locality_guard(span) and localities.category_guard(span)):
         return False

@@ -389,3 +389,20 @@ def test_us_dollar_amounts_are_a_currency_not_the_us(countries, text, lang, expe
 )
 def test_a_free_trade_zone_is_not_france(countries, text, lang, expected):
     assert countries(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A journalist's review: Costa Rica's byname gave Switzerland.
+        ("Costa Rica, long called the Switzerland of Central America, saw murders rise.", "en", ["CR"]),
+        ("Costa Rica, la Suiza de América, ve crecer los homicidios.", "es", ["CR"]),
+        ("Uruguay, the Switzerland of South America, legalized cannabis.", "en", ["UY"]),
+        # Countries of the Americas, and a far-away one named for itself, stay.
+        ("Trade between the Colombia of the 1990s and Mexico grew.", "en", ["CO", "MX"]),
+        ("Aid from the United States of America reached Haiti.", "en", ["HT", "US"]),
+        ("Banks in Switzerland of all places hid the money.", "en", ["CH"]),
+    ],
+)
+def test_a_far_away_country_another_is_likened_to_is_not_named(countries, text, lang, expected):
+    assert countries(text, lang) == expected
