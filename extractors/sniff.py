@@ -29,7 +29,7 @@ def sniff_media_type(data: bytes) -> str | None:
         return HTML
     if stripped.startswith(b"<?xml") and re.search(rb"<html[\s>]", head, re.IGNORECASE):
         return HTML
-    text = decode_text(data[:65536], strict=True)
+    text = decode_text(data[:SAMPLE_BYTES], strict=True)
     if text is None:
         return None
     if stripped.startswith(b"<") and _HTML_TAGS.search(head):
@@ -39,23 +39,37 @@ def sniff_media_type(data: bytes) -> str | None:
     return TEXT
 
 
-def decode_text(data: bytes, strict: bool = False) -> str | None:
-    """Decode text bytes (UTF-8/16 with or without BOM, else Windows-1252); None when it looks binary."""
+# How much of a file tells what it holds and in which encoding.
+SAMPLE_BYTES = 65536
+
+
+def text_encoding(data: bytes, sample: bool = False) -> str | None:
+    """The encoding text bytes are read in: "utf-16" behind its byte-order mark, "utf-8-sig" for UTF-8
+    (with or without one; with `sample`, the first bytes of a file, a character cut at their end aside),
+    else "cp1252" (Windows-1252, a superset of Latin-1); None when NUL bytes say the data is binary."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
+        return "utf-16"
     if b"\x00" in data:
         return None
     try:
-        # A cut at the end of a sample may split a multi-byte character: ignore only that tail.
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and strict:
-            text = data[: exc.start].decode("utf-8-sig")
-        else:
-            text = data.decode("cp1252", errors="replace")
+        return "utf-8-sig" if sample and exc.start >= len(data) - 3 else "cp1252"
+    return "utf-8-sig"
+
+
+def decode_text(data: bytes, strict: bool = False) -> str | None:
+    """Decode text bytes (UTF-8/16 with or without BOM, else Windows-1252: text_encoding; `strict`: `data`
+    is a sample, whose last character may be cut); None when it looks binary."""
+    encoding = text_encoding(data, sample=strict)
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding, errors="replace" if encoding == "cp1252" else "strict")
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-16":
+            return None
+        text = data[: exc.start].decode(encoding)  # a character cut at the sample's end: that tail goes
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f")
     if controls > max(2, len(text[:8192]) // 100):
         return None

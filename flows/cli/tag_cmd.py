@@ -285,31 +285,18 @@ def _open_input(source: str) -> TextIO:
         raise UserError(f"{source} is a folder; tag reads one file of JSON lines or text (or stdin)")
     if not path.is_file():
         raise UserError(f"no such file: {source}")
+    from extractors.sniff import SAMPLE_BYTES, text_encoding
+
     with path.open("rb") as head:
-        start = head.read(_SNIFF_BYTES)
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows' "Unicode")
-        return path.open(encoding="utf-16")
-    if _windows_1252(start):  # as ingest reads such a file (extractors.sniff.decode_text)
+        start = head.read(SAMPLE_BYTES)
+    # The encoding ingest reads the file in: UTF-16 behind its byte-order mark, UTF-8, else Windows-1252.
+    encoding = text_encoding(start, sample=len(start) == SAMPLE_BYTES) or "utf-8-sig"
+    if encoding == "cp1252":
         from flows.cli.output import note
 
         note(f"{source} is not UTF-8: read as Windows-1252 (Latin-1), as ingest reads it")
-        return path.open(encoding="cp1252", errors="replace")
-    return path.open(encoding="utf-8-sig")
-
-
-# How much of a file tells its encoding: a file whose start is not UTF-8 is read as Windows-1252.
-_SNIFF_BYTES = 1 << 16
-
-
-def _windows_1252(start: bytes) -> bool:
-    """Whether a file's first bytes are no UTF-8 (a character cut at their end aside) nor UTF-16."""
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
-        return False
-    try:
-        start.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return not (len(start) == _SNIFF_BYTES and exc.start >= len(start) - 3)
-    return False
+        return path.open(encoding=encoding, errors="replace")
+    return path.open(encoding=encoding)
 
 
 _SOURCE_HELP = "JSON lines or plain-text file; '-' or nothing: stdin."
