@@ -111,7 +111,7 @@ def score_texts(
 ) -> list[tuple[float, dict[str, float], list[str]]]:
     """(uncertainty, scores, labels) of each text under `model`; `reports` and `kinds` as in
     LoadedModel.predict."""
-    thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
+    thresholds = _thresholds(model)
     predictions = model.predict(
         list(texts), list(langs) if langs is not None else None, reports=reports, kinds=kinds
     )
@@ -140,11 +140,9 @@ def label_queue(
     stored = _stored_scores_hold(corpus, model)
     rows = corpus.passages(PassageFilter(report_id=report_id), by_report=True)
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):
-        if stored and all(set(row.scores) == set(LABELS) for row in batch):
-            candidates = _as_stored(model, batch)
-        else:  # a report stored without the promoted model's scores: read it again
-            candidates = _scored(model, batch)
-        for c in candidates:  # every language read as context, then the one asked for kept
+        # Scores as stored, unless a report was stored without the promoted model's: read it again.
+        as_stored = stored and all(set(row.scores) == set(LABELS) for row in batch)
+        for c in _candidates(model, batch, as_stored):  # every language read as context, the one asked kept
             if lang is None or c.lang == lang:
                 (prose if is_prose(c.row.text) and not is_off_topic(c.row.text) else other).add(c)
     first = prose.rounds()
@@ -160,25 +158,25 @@ def _stored_scores_hold(corpus: Corpus, model: LoadedModel) -> bool:
     return promoted is not None and promoted.version == model.version and older_label_rules(corpus) is None
 
 
-def _as_stored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
-    thresholds = dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
-    return [
-        Candidate(
-            uncertainty(row.scores, thresholds), row.id, row.report_id, row.lang, row.scores,
-            [label for label in LABELS if label in row.labels], row,
+def _thresholds(model: LoadedModel) -> dict[str, float]:
+    return dict(zip(LABELS, (float(t) for t in model.estimator.thresholds_), strict=True))
+
+
+def _candidates(model: LoadedModel, rows: Sequence[Any], as_stored: bool) -> list[Candidate]:
+    """The rows a person may be offered, with their uncertainty under `model`: from the scores and labels
+    the store holds (`as_stored`), else scored now. Labeled passages are scored too, as the report context
+    of the others, and then left out; so are reference lists, which the model never labels."""
+    if as_stored:
+        thresholds = _thresholds(model)
+        scored = [
+            (uncertainty(row.scores, thresholds), row.scores, [lb for lb in LABELS if lb in row.labels])
+            for row in rows
+        ]
+    else:
+        scored = score_texts(
+            model, [r.text for r in rows], [r.lang for r in rows], [r.report_id for r in rows],
+            [r.kind for r in rows],
         )
-        for row in rows
-        if row.label_origin != "human" and row.kind not in UNLABELED_KINDS
-    ]
-
-
-def _scored(model: LoadedModel, rows: Sequence[Any]) -> list[Candidate]:
-    # Labeled passages are scored too, as the report context of the others, and then left out; so are
-    # reference lists, which the model never labels.
-    scored = score_texts(
-        model, [r.text for r in rows], [r.lang for r in rows], [r.report_id for r in rows],
-        [r.kind for r in rows],
-    )
     return [
         Candidate(u, row.id, row.report_id, row.lang, scores, labels, row)
         for row, (u, scores, labels) in zip(rows, scored, strict=True)
