@@ -188,7 +188,7 @@ def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: 
     from extractors.assemble import assemble_document
     from extractors.language import detect_language
     from extractors.text import markdown_to_paragraphs, text_to_paragraphs
-    from extractors.text_head import head_date, head_line_date, is_headline, split_front_matter
+    from extractors.text_head import head_date, head_line_date, split_front_matter
 
     meta, body = split_front_matter(text)  # a Markdown export's front matter says, and is no passage
     lang = detect_language(body[:5000])
@@ -196,8 +196,6 @@ def _extract_text(text: str, uri: str, sha256: str, markdown: bool, media_type: 
     if not paragraphs:
         raise ExtractionError(f"no text in file: {uri}")
     heading = next((p.text for p in paragraphs if p.kind == "heading"), None)
-    if markdown and heading is None and len(paragraphs) > 1 and is_headline(paragraphs[0].text):
-        heading = paragraphs[0].text  # Markdown without a "#" heading (a text with a list reads as one)
     title = meta.get("title") or heading
     dated = meta.get("date") or meta.get("published")
     published = (head_line_date(f"date: {dated}", lang) if dated else None) or head_date(body, lang)

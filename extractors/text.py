@@ -74,12 +74,16 @@ def _join_block(lines: list[str], lang: str | None, vocab: Mapping[str, int]) ->
 
 
 def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
-    """Markdown blocks as paragraphs: headings marked, tables kept apart, code skipped, markup removed."""
+    """Markdown blocks as paragraphs: headings marked, tables kept apart, code skipped, markup removed. A
+    first block that is one headline line (no "#"), or a headline over its byline, is a heading too, as in
+    plain text (a text with a list reads as Markdown)."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     first = _BLANK.split(text.lstrip("\n"), maxsplit=1)[0]
     if not _MD_HEADING.match(first) and _headline_over_byline(first):
         headline, _, rest = text.lstrip("\n").partition("\n")
         text = f"{headline}\n\n{rest}"  # a headline over its byline: a paragraph of its own
+        first = headline
+    plain_headline = is_headline(first) and not _MD_HEADING.match(first) and not _MD_LIST.match(first)
     paragraphs: list[Paragraph] = []
     vocab = vocabulary([text])
     lines: list[str] = []
@@ -123,6 +127,9 @@ def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph
                 flush()
             lines.append(_MD_QUOTE.sub("", line))
     flush()
+    headings = any(p.kind == "heading" for p in paragraphs)
+    if plain_headline and not headings and len(paragraphs) > 1 and paragraphs[0].text == _inline(first):
+        paragraphs[0] = paragraph_on_page(paragraphs[0].text, 1, "heading")
     return paragraphs
 
 

@@ -84,6 +84,9 @@ def test_plain_text_paragraphs_with_hard_wraps(tmp_path: Path) -> None:
         ("The army raided the port.\n\nIt seized two tons.", None),  # a sentence, not a headline
         ("Plan Colombia at twenty-five", None),  # nothing follows it
         ("Two lines\nof a paragraph\n\nand more text after it.", None),
+        # Read as Markdown for its list: the first line alone is its headline, a wrapped paragraph none.
+        ("Las cinco medidas\n\n- una medida\n- otra medida", "Las cinco medidas"),
+        ("Two lines\nof a paragraph\n\n- one item\n- another item", None),
     ],
 )
 def test_a_plain_text_title_is_a_headline_first_line(text: str, title: str | None) -> None:
