@@ -135,13 +135,12 @@ def add_sqlite_functions(dbapi_connection: Any) -> None:
 
 def _sqlite_engine(parsed: URL) -> Engine:
     database = parsed.database
-    read_only = parsed.query.get("mode") == "ro"
-    if database and database != ":memory:":
-        path = Path(database).expanduser()
-        if not path.parent.is_dir():
-            raise CorpusError(f"cannot open database {database}: folder {path.parent} does not exist")
-        read_only = read_only or (path.exists() and not _writable(path))
-    url = _read_only_url(Path(database).expanduser()) if read_only and database else parsed.set(query={})
+    path = Path(database).expanduser() if database and database != ":memory:" else None
+    if path is not None and not path.parent.is_dir():
+        raise CorpusError(f"cannot open database {database}: folder {path.parent} does not exist")
+    unwritable = path is not None and path.exists() and not _writable(path)
+    read_only = parsed.query.get("mode") == "ro" or unwritable
+    url = _read_only_url(path) if read_only and path is not None else parsed.set(query={})
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from extractors.hyphenation import join_lines, vocabulary
 from extractors.segment import Paragraph, paragraph_on_page
-from extractors.text_head import is_head_line, is_headline, is_saved_page_line
+from extractors.text_head import BLANK, is_head_line, is_headline, is_saved_page_line
 from extractors.unicode import clean_text
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -25,7 +25,6 @@ _MD_EMPHASIS = re.compile(
     rf"(\*\*|\*|`|(?<!\w)__|(?<!\w)_(?!_))(?=\S)(.{{1,{EMPHASIS_CHARS}}}?)(?<=\S)\1(?!(?<=_)\w)"
 )
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_BLANK = re.compile(r"\n\s*\n")
 def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
     """Blank-line-separated blocks as paragraphs; hard-wrapped lines are joined (with de-hyphenation). A
     headline-like first block followed by more text is marked as a heading (the report's title), and so is
@@ -33,7 +32,7 @@ def text_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph]:
     "By Ana Pérez, 12 March 2024"): those lines are a paragraph of their own. A list item (a bullet or a
     number opening a line) keeps a line of its own; a "# " before a one-line first block goes."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-    blocks = [b for b in _BLANK.split(text) if b.strip()]
+    blocks = [b for b in BLANK.split(text) if b.strip()]
     # A page saved with its address and the day it was saved on top: the headline comes after them.
     saved = [all(map(is_saved_page_line, b.split("\n"))) for b in blocks]
     h = saved.index(False) if False in saved else len(blocks)
@@ -78,7 +77,7 @@ def markdown_to_paragraphs(text: str, lang: str | None = None) -> list[Paragraph
     first block that is one headline line (no "#"), or a headline over its byline, is a heading too, as in
     plain text (a text with a list reads as Markdown)."""
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-    first = _BLANK.split(text.lstrip("\n"), maxsplit=1)[0]
+    first = BLANK.split(text.lstrip("\n"), maxsplit=1)[0]
     if not _MD_HEADING.match(first) and _headline_over_byline(first):
         headline, _, rest = text.lstrip("\n").partition("\n")
         text = f"{headline}\n\n{rest}"  # a headline over its byline: a paragraph of its own

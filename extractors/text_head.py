@@ -51,7 +51,8 @@ _NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "la", "y", "e", "van",
 # The blocks of a text's head read for its date, before any body text.
 FRONT_BLOCKS = 3
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
-_BLANK = re.compile(r"\n\s*\n")
+# Blocks of text are set apart by blank lines.
+BLANK = re.compile(r"\n\s*\n")
 
 
 # A plain-text report's first block is its headline when it is one short line that ends like no sentence.
@@ -123,14 +124,14 @@ def head_line_date(line: str, lang: str | None = None) -> datetime.date | None:
         return None
     readable = _ISO_TIME.sub(r"\1", _ORDINAL_DAY.sub(r"\1", line))
     readable = _ABBREVIATED.sub(lambda m: _ABBREVIATIONS[(m.group(1) or m.group(2)).lower()], readable)
-    found = [(start, end, date) for start, end, date in dates_in(readable)]
-    found += _numeric_dates(readable, lang)
+    numeric = _numeric_dates(readable, lang)
+    found = [*dates_in(readable), *numeric]
     if not found:
         return None
     start, end, date = min(found)
     if _PUBLICATION.match(line):
         return date
-    if dateline_date(readable) is None and not any(s == start for s, _, _ in _numeric_dates(readable, lang)):
+    if dateline_date(readable) is None and not any(s == start for s, _, _ in numeric):
         return None
     rest = "".join(" " if any(s <= i < e for s, e, _ in found) else ch for i, ch in enumerate(readable))
     # Words, not times ("10h32", "14h30") or figures.
@@ -160,7 +161,7 @@ def head_lines(text: str, lang: str | None = None) -> list[str]:
     block ("EXTORTION IN HONDURAS" / "By Ana Pérez, 12 March 2024"), and those of a short block among its
     first ones made only of bylines, names and datelines ("Mike LaSusa" / "Feb 14, 2012"; a line standing
     alone). A date in a paragraph, however short its wrapped lines, is what the text talks about."""
-    blocks = [b.strip() for b in _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n")) if b.strip()]
+    blocks = [b.strip() for b in BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n")) if b.strip()]
     lines: list[str] = []
     for i, block in enumerate(blocks[:FRONT_BLOCKS]):
         rows = [row.strip() for row in block.split("\n")]

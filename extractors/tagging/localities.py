@@ -95,7 +95,7 @@ _PLACE_HEADS = word_set(
     """
     departamento estado municipio município provincia província ciudad cidade región regiao região
     distrito capital gobernación gobernacion prefeitura alcaldía alcaldia zona area área norte sur sul
-    greater metropolitan downtown central metropolitana metropolitano municipalidad gran grande região
+    greater metropolitan downtown central metropolitana metropolitano municipalidad gran grande
     """
 )
 
