@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sqlite3
 import statistics
 import sys
@@ -26,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from bench.common import RESULTS, write_results
 from corpus import Corpus, PassageFilter
 from corpus.engine import add_sqlite_functions
 
-RESULTS = Path(__file__).resolve().parent / "results"
 PER_REPORT = 200
 # Bumped whenever generate() changes, so a stale store is rebuilt (kept in SQLite's user_version).
 GENERATOR_VERSION = 5
@@ -250,13 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating {args.passages:,} passages into {args.db} ...", file=sys.stderr)
         generated = round(generate(args.db, args.passages), 1)
     queries = time_queries(args.db, args.repeat)
-    report = {
-        "benchmark": "query", "passages": args.passages, "backend": "sqlite",
-        "sqlite": sqlite3.sqlite_version, "page": 20, "target_ms": 100, "generated_seconds": generated,
-        "queries": queries,
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }  # fmt: skip
-    (RESULTS / "query.json").write_text(json.dumps(report, indent=2) + "\n")
+    # write_results makes bench/results/ when --db put the store elsewhere (this crashed once it had timed)
+    write_results("query", {
+        "passages": args.passages, "backend": "sqlite", "sqlite": sqlite3.sqlite_version, "page": 20,
+        "target_ms": 100, "generated_seconds": generated, "queries": queries,
+    })  # fmt: skip
     print(f"{'query (first page of 20)':<30} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'rows':>5}")
     for q in queries:
         print(
