@@ -159,3 +159,23 @@ def test_the_word_list_imports_nothing_of_ours():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Policía, narcotráfico, segurança, prisão, ÑANDÚ",
+        "x\u0301y Ångström naïve",  # a mark written apart, composed letters
+        "\u05d0\u05b7 \u0915\u093f \u0627\u064e",  # Hebrew, Devanagari and Arabic marks
+        "ﬁscalía ½ ² İstanbul ß",  # characters NFD keeps or changes otherwise
+        "plain ASCII text",
+        "",
+    ],
+)
+def test_folding_drops_every_combining_mark_and_nothing_else(text):
+    # fold() drops marks through a table it fills as it meets characters (and returns ASCII untouched):
+    # the same as dropping each combining character of the decomposed text, as it did one at a time.
+    from extractors.security_terms import fold
+
+    assert fold(text) == fold_marks(text).lower()
+    assert fold(text) == fold(text)  # a second time, from the filled table

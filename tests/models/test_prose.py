@@ -83,3 +83,15 @@ def test_a_labeled_passage_keeps_its_kind_for_retraining(store: Corpus) -> None:
     assert sorted((e.text[:12], e.kind) for e in store_examples(store)) == [
         (TABLE[:12], "table"), (PROSE[:12], "text"),
     ]
+
+
+def test_the_share_of_words_is_read_only_as_far_as_it_takes_and_decides_as_counting_all_would() -> None:
+    from models.prose import PROSE_SHARE, _prose_share_reached, prose_share
+
+    # Every mix of lower-case words and other tokens up to 60 tokens, in both orders: the early stop
+    # must agree with the full count at 40 % exactly (6 of 15, 8 of 20), just under and just over.
+    for total in range(61):
+        for words in range(total + 1):
+            others = total - words
+            for tokens in (["word"] * words + ["Name"] * others, ["1.204"] * others + ["sí"] * words):
+                assert _prose_share_reached(tokens) is (prose_share(tokens) >= PROSE_SHARE), (total, words)
