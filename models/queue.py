@@ -124,7 +124,10 @@ def label_queue(
     """The store's `n` unlabeled passages the model is least sure of, spread over reports and languages;
     `lang` and `report_id` narrow it to one language or one report.
 
-    Passages a person labeled are never offered, nor reference lists (extractors.references). Scores
+    Passages a person labeled are never offered, nor reference lists (extractors.references), nor a
+    passage whose words a person labeled elsewhere (another report holding the same text, a text
+    imported as an example), and a text several reports hold is offered once: retraining counts a text
+    once, whatever the passages holding it (models.retrain.normalize_text). Scores
     are the model's own, each passage read in its report as ingest reads it: those the store keeps when
     `model` is the store's promoted model and its predictions were made under this citsec's labeling
     rules (a query, however big the store), else recomputed in batches of whole reports. Passages that are
@@ -145,24 +148,40 @@ def label_queue(
         candidates.extend(  # every language read as context, the one asked kept
             c for c in _candidates(model, batch, as_stored) if lang is None or c.lang == lang
         )
-    return prose_first(candidates, n, lambda c: is_prose(c.row.text) and not is_off_topic(c.row.text))
+    from models.retrain import normalize_text
+
+    labeled = {normalize_text(row.text) for row in corpus.labeled_examples() if row.text}
+    return prose_first(
+        candidates, n, lambda c: is_prose(c.row.text) and not is_off_topic(c.row.text),
+        key=lambda c: normalize_text(c.row.text), taken=labeled,
+    )
 
 
 def prose_first(
-    candidates: Sequence[Candidate], n: int, readable: Callable[[Candidate], bool]
+    candidates: Sequence[Candidate], n: int, readable: Callable[[Candidate], bool],
+    key: Callable[[Candidate], Hashable] | None = None, taken: Iterable[Hashable] = (),
 ) -> list[Candidate]:
     """The `n` to label next, spread over reports and languages (Spread): the `readable` candidates first,
     the rest after them. `readable` is asked of the least certain candidates only, as far as it takes:
     once a language has n reports with a readable candidate, its less certain candidates can change
     nothing (each report gives its least certain readable passage before any gives a second, and a
     language gives its n least certain of those before an n+1th). On a large store most passages are
-    never asked (asking every one was three quarters of `label queue`'s time on 98,000 passages)."""
+    never asked (asking every one was three quarters of `label queue`'s time on 98,000 passages).
+
+    With `key`, candidates of one key are one: only the least certain of them (the first in `candidates`
+    among equals) can be offered, and none whose key is in `taken`."""
     if n <= 0:
         return []
     prose, other = Spread(n), Spread(n)
     reports: dict[str, set[Hashable]] = defaultdict(set)  # per language, the reports with a readable one
     nth: dict[str, float] = {}  # per language, the uncertainty at which its nth such report was found
+    seen = set(taken)
     for c in sorted(candidates, key=lambda c: -c.uncertainty):  # stable: store order among equals
+        if key is not None:
+            same = key(c)
+            if same in seen:
+                continue
+            seen.add(same)
         lang = c.lang or ""
         if lang in nth and c.uncertainty < nth[lang]:
             continue  # its language gives n readable ones, all less certain than this, before it

@@ -222,7 +222,8 @@ def queue_command(
     """The unlabeled passages the model is least sure of: label these next.
 
     Spread over reports and languages (or only one, with --lang / --report); labeled passages are never
-    shown, and tables, contents pages and reference lists only after every prose passage. "labels" are
+    shown, nor a text labeled on another passage, and a text several reports hold is shown once; tables,
+    contents pages and reference lists only after every prose passage. "labels" are
     the model's current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
     from corpus import Corpus
     from flows.cli.output import emit, note_if_empty

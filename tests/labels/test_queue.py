@@ -44,8 +44,20 @@ def test_spread_keeps_the_n_least_certain_of_each_report_and_is_stable() -> None
     assert spread(items, 0) == []
 
 
-def _every_one_asked(candidates: list[Candidate], n: int, readable: set[int]) -> list[Candidate]:
-    """The queue as it was built before: every candidate asked whether it is readable, in store order."""
+def _every_one_asked(
+    candidates: list[Candidate], n: int, readable: set[int], texts: dict[int, str] | None = None,
+    taken: set[str] | None = None,
+) -> list[Candidate]:
+    """The queue built the plain way: the least certain candidate of each text kept (the first among
+    equals) unless the text is taken, then every one asked whether it is readable, in store order."""
+    if texts is not None:
+        kept: dict[str, Candidate] = {}
+        for c in candidates:
+            if texts[c.id] not in (taken or set()) and (
+                texts[c.id] not in kept or c.uncertainty > kept[texts[c.id]].uncertainty
+            ):
+                kept[texts[c.id]] = c
+        candidates = [c for c in candidates if kept.get(texts[c.id]) is c]
     first, rest = Spread(n), Spread(n)
     for c in candidates:
         (first if c.id in readable else rest).add(c)
@@ -79,6 +91,12 @@ def test_readable_ones_first_asks_only_the_least_certain_and_chooses_as_asking_a
     chosen = prose_first(candidates, n, ask)
     assert [c.id for c in chosen] == [c.id for c in _every_one_asked(candidates, n, readable)]
     assert len(asked) == len(set(asked))
+    # A text several reports hold is offered once, its least certain copy; a labeled text never.
+    texts = {c.id: f"text {rng.randrange(max(2, len(candidates) // 3))}" for c in candidates}
+    taken = {f"text {i}" for i in range(0, len(candidates) // 3, 7)}
+    once = prose_first(candidates, n, lambda c: c.id in readable, key=lambda c: texts[c.id], taken=taken)
+    assert [c.id for c in once] == [c.id for c in _every_one_asked(candidates, n, readable, texts, taken)]
+    assert len({texts[c.id] for c in once}) == len(once) and not {texts[c.id] for c in once} & taken
     if len(candidates) > 2000 and n <= 5 and len(readable) > 1000:
         assert len(asked) < len(candidates) / 2
 
@@ -115,3 +133,41 @@ def _without_stored_scores(
     with monkeypatch.context() as patched:
         patched.setattr(models.queue, "_stored_scores_hold", lambda corpus, model: False)
         return label_queue(corpus, model, n=10)
+
+
+def test_a_text_several_reports_hold_is_offered_once_and_never_once_labeled(
+    store: Corpus, small_seed_model: LoadedModel
+) -> None:
+    # A review on a store of news: the same article saved twice, a methods paragraph every report of a
+    # series repeats, came up once per report, and a label on one copy left the others in the queue
+    # (retraining counts a text once, so every label after the first was wasted).
+    from corpus import NewPassage, NewReport
+    from models.reclassify import reclassify
+    from models.registry import register_seed_model
+
+    shared = (
+        "Police in Honduras arrested forty suspected gang members in raids on three neighbourhoods of San "
+        "Pedro Sula, the security ministry said, after a week of extortion killings of bus drivers."
+    )
+    for r, other in enumerate([
+        "Youth centres in Medellín offered sports and job training to teenagers at risk of joining gangs.",
+        "Mexican marines captured a cartel leader wanted for extradition to the United States in Sinaloa.",
+        "The government announced a truce with the two largest gangs and moved their leaders out of jail.",
+    ]):  # fmt: skip
+        passages = [NewPassage(1, 1, 1, other, "en"), NewPassage(2, 1, 1, "  " + shared.upper() + " ", "en")]
+        store.add_report(NewReport(uri=f"file:///n{r}.txt", sha256=f"{r:064d}", title=f"N{r}",
+                                   passages=passages))  # fmt: skip
+    register_seed_model(store, small_seed_model, promoted=True)
+    reclassify(store, small_seed_model, batch_size=10)
+
+    def offered() -> list[str]:
+        return [" ".join(c.row.text.split()).casefold() for c in label_queue(store, small_seed_model, n=10)]
+
+    assert sorted(offered()) == sorted({" ".join(p.text.split()).casefold() for p in store.passages()})
+    assert offered().count(shared.casefold()) == 1
+    copy = next(p.id for p in store.passages() if p.text.strip() == shared.upper())
+    store.add_labels(copy, ["enforcement"])
+    assert shared.casefold() not in offered() and len(offered()) == 3
+    store.add_text_labels("Youth centres in Medellín offered sports and job training to teenagers at risk of "
+                          "joining gangs.", ["prevention"])  # fmt: skip
+    assert len(offered()) == 2
