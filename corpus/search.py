@@ -191,6 +191,8 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def _fold(text: str) -> str:
     """Lower case without accents: "Policía" -> "policia" (stemmed after folding, on both sides)."""
+    if text.isascii():  # most words: nothing to decompose (a third of storing a report went here)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

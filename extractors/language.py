@@ -45,13 +45,20 @@ def without_names(text: str) -> str:
     return _NAME.sub(" ", text)
 
 
-def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text[:2000])
+def _enough_letters(text: str) -> bool:
+    """Whether the first 2,000 characters of `text` hold _MIN_LETTERS letters (counted only so far)."""
+    letters = 0
+    for ch in text[:2000]:
+        if ch.isalpha():
+            letters += 1
+            if letters >= _MIN_LETTERS:
+                return True
+    return False
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code ("en", "es", "pt", ...) of `text`, or None when there is too little text to tell."""
-    if _letters(text) < _MIN_LETTERS:
+    if not _enough_letters(text):
         return None
     found = _detector().detect_language_of(_sample(text))
     if found is None:
@@ -62,7 +69,7 @@ def detect_language(text: str) -> str | None:
 def language_confidences(text: str) -> dict[str, float]:
     """How likely `text` is in each candidate language (ISO 639-1 code -> lingua's confidence, summing to
     1), read as `detect_language` reads it; empty when there is too little text to tell."""
-    if _letters(text) < _MIN_LETTERS:
+    if not _enough_letters(text):
         return {}
     values = _detector().compute_language_confidence_values(_sample(text))
     return {_code(v.language): v.value for v in values}
@@ -72,7 +79,7 @@ def _sample(text: str) -> str:
     """What detection reads: the first 5,000 characters, without their names when enough text remains."""
     sample = text[:5000]
     unnamed = without_names(sample)
-    return unnamed if _letters(unnamed) >= _MIN_LETTERS else sample
+    return unnamed if _enough_letters(unnamed) else sample
 
 
 def _code(language: Language) -> str:

@@ -38,9 +38,13 @@ def fold(text: str) -> str:
 
 
 def _unaccented(text: str) -> str:
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFD", text).translate(_DROP_COMBINING)
+    return text if text.isascii() else strip_marks(unicodedata.normalize("NFD", text))
+
+
+def strip_marks(decomposed: str) -> str:
+    """`decomposed` (a text in Unicode's NFD or NFKD form) without its combining marks: "policía"
+    decomposed is "policia". The classifier's cue words fold accents with it too."""
+    return decomposed if decomposed.isascii() else decomposed.translate(_DROP_COMBINING)
 
 
 class _CombiningMarks(dict[int, int | None]):
@@ -299,5 +303,3 @@ def _security_programs() -> re.Pattern[str]:
         names.update(acronym for acronym in row.get("acronyms", []) if len(acronym.replace(".", "")) >= 4)
     longest_first = sorted(names, key=lambda name: (-len(name), name))
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
-
-

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from extractors.security_terms import strip_marks
 from models.cue_lexicon import Lexicon, current_lexicon
 
 # "US" must be told from the pronoun "us" before lower-casing; it is the commonest foreign actor in the field.
@@ -30,8 +31,8 @@ _SPACES = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse whitespace, so "Extradición" and "extradição" meet
     "extradicion"/"extradicao"."""
-    decomposed = unicodedata.normalize("NFKD", _US.sub("united states", _SPACES.sub(" ", text)).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    spelled = _US.sub("united states", _SPACES.sub(" ", text)).lower()
+    return strip_marks(unicodedata.normalize("NFKD", spelled))
 
 
 @lru_cache(maxsize=8)
