@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,17 @@ def _citsec(*args: str) -> list[str]:
 
 
 def _key(copies: int) -> str:
-    """What the built store depends on: the seed model (its scores), the labeling rules and the copies."""
+    """What the built store depends on: the articles, how citsec reads and scores them (extraction, the seed
+    model, the labeling rules) and the copies."""
+    from extractors import EXTRACTOR_VERSION
     from models.registry import seed_model
     from models.topic import LABEL_RULES_VERSION
 
-    return json.dumps({"model": seed_model().version, "rules": LABEL_RULES_VERSION, "copies": copies})
+    articles = ARTICLES.stat()
+    return json.dumps({
+        "articles": [articles.st_size, articles.st_mtime_ns], "extractor": EXTRACTOR_VERSION,
+        "model": seed_model().version, "rules": LABEL_RULES_VERSION, "copies": copies,
+    })  # fmt: skip
 
 
 def build(db: Path, copies: int) -> float:
@@ -59,10 +66,11 @@ def build(db: Path, copies: int) -> float:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        for n, line in enumerate(ARTICLES.read_text(encoding="utf-8").splitlines()):
-            if line.strip():
-                Path(folder, f"article_{n:04d}.txt").write_text(json.loads(line)["text"], encoding="utf-8")
-        print(f"ingesting {n + 1} articles ...", file=sys.stderr)
+        lines = ARTICLES.read_text(encoding="utf-8").splitlines()
+        texts = [json.loads(line)["text"] for line in lines if line.strip()]
+        for n, text in enumerate(texts):
+            Path(folder, f"article_{n:04d}.txt").write_text(text, encoding="utf-8")
+        print(f"ingesting {len(texts)} articles ...", file=sys.stderr)
         ingest = subprocess.run(_citsec("ingest", folder, "--db", str(db), "--no-prefect", "--workers", "2"),
                                 cwd=REPO, capture_output=True, text=True)  # fmt: skip
         if ingest.returncode:
@@ -74,9 +82,13 @@ def build(db: Path, copies: int) -> float:
 def copy_reports(db: Path, copies: int) -> None:
     """Every report, its passages, predictions, current labels and entities, `copies` - 1 more times, with
     new ids, sha256 and URIs (passages go through the store's full-text triggers)."""
+    with closing(sqlite3.connect(db)) as conn:
+        _copy(conn, copies)
+
+
+def _copy(conn: sqlite3.Connection, copies: int) -> None:
     from corpus.engine import add_sqlite_functions
 
-    conn = sqlite3.connect(db)
     add_sqlite_functions(conn)  # the triggers stem each passage's words
     conn.execute("PRAGMA synchronous=OFF")
     tables = ("reports", "passages", "entities")
@@ -91,7 +103,8 @@ def copy_reports(db: Path, copies: int) -> None:
         shift = {t: k * n for t, n in last.items()}
         changed = {
             "report_id": f"report_id + {shift['reports']}", "passage_id": f"passage_id + {shift['passages']}",
-            "sha256": f"sha256 || '-{k}'", "uri": f"uri || '#{k}'",
+            "superseded_by": f"superseded_by + {shift['reports']}", "sha256": f"sha256 || '-{k}'",
+            "uri": f"uri || '#{k}'",
         }  # fmt: skip
         for table, (column, counted) in original.items():
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -103,7 +116,6 @@ def copy_reports(db: Path, copies: int) -> None:
         conn.commit()
     conn.execute("ANALYZE")
     conn.commit()
-    conn.close()
 
 
 def time_commands(db: Path, repeat: int) -> list[dict[str, Any]]:
@@ -112,8 +124,10 @@ def time_commands(db: Path, repeat: int) -> list[dict[str, Any]]:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            subprocess.run(_citsec(*args, "--db", str(db)), cwd=REPO, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            done = subprocess.run(_citsec(*args, "--db", str(db)), cwd=REPO, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+            if done.returncode:
+                raise SystemExit(f"citsec {name} failed:\n{done.stderr[-2000:]}")
             times.append(time.perf_counter() - started)
         results.append({"command": name, "best_s": round(min(times), 2),
                         "median_s": round(statistics.median(times), 2), "repeat": repeat})  # fmt: skip
@@ -126,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
+    if not ARTICLES.exists():
+        raise SystemExit(f"no articles at {ARTICLES}: this benchmark reads ../shared")
     RESULTS.mkdir(parents=True, exist_ok=True)
     db, key_file = RESULTS / "store_scale.db", RESULTS / "store_scale.key"
     key, built = _key(args.copies), None
@@ -133,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         key_file.unlink(missing_ok=True)
         built = round(build(db, args.copies), 1)
         key_file.write_text(key)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("reports", "passages")}
     print(f"{counts['passages']:,} passages in {counts['reports']:,} reports ({db})")
     print(f"{'command (own process, start-up included)':<44}{'best s':>8}{'median s':>10}")
