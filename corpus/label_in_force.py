@@ -5,6 +5,7 @@ Free texts compare their languages by code ("es-MX" stored by an older release i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -59,6 +60,7 @@ class InForce(NamedTuple):
     key: Hashable
     copy: bool = False
     lang: str | None = None
+    at: dt.datetime | None = None  # when it was given (None for a label an item of this import gives)
 
 
 NO_LANG = InForce(None)
@@ -126,7 +128,9 @@ def in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[i
     """The label in force of each labeled passage (a copy of another passage's marked so): a few queries,
     not one per passage."""
     return {
-        int(row.passage_id): InForce(stored_key(row), copy=row.carried_from is not None)
+        int(row.passage_id): InForce(
+            stored_key(row), copy=row.carried_from is not None, at=_aware(row.created_at)
+        )
         for row in newest_label_rows(conn, passage_ids)
     }
 
@@ -134,7 +138,17 @@ def in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[i
 def in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, InForce]:
     """The label in force of each labeled free text, its language in its key."""
     rows = newest_label_rows(conn, texts, free_texts=True)
-    return {str(row.text): InForce((*stored_key(row), lang_key(row.lang)), lang=row.lang) for row in rows}
+    return {
+        str(row.text): InForce(
+            (*stored_key(row), lang_key(row.lang)), lang=row.lang, at=_aware(row.created_at)
+        )
+        for row in rows
+    }
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as aware UTC (the UTCDateTime column returns it so; a raw row may be naive)."""
+    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 def stored_key(row: Any) -> tuple[tuple[str, ...], str | None, str]:

@@ -3,6 +3,7 @@ label given is the one in force already, `same_label`: corpus/label_in_force.py)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -14,6 +15,7 @@ from corpus.errors import CorpusError
 from corpus.filters import language_code
 from corpus.label_in_force import (
     NO_LANG,
+    InForce,
     LabelKeys,
     changing,
     in_force_on_passages,
@@ -49,6 +51,20 @@ class GivenLabel(NamedTuple):
     labels: Iterable[str]
     annotator: str | None
     restates: str | None = None
+    # When the label was given, as the file says (`label export` writes "created_at"): the label keeps
+    # that time, and a label given after it (the label in force is newer) is not overridden by it.
+    given_at: dt.datetime | None = None
+
+
+class LabelImport(NamedTuple):
+    """What Corpus.import_labels wrote: per passage item and per text item, the label id or None (it
+    would change nothing, or it was given before the label in force); and the positions of the items
+    left out only for that: they would have replaced a label given after them."""
+
+    on_passages: list[int | None]
+    on_texts: list[int | None]
+    older_passages: set[int]
+    older_texts: set[int]
 
 
 class LabelsMixin(StoreBase):
@@ -92,19 +108,19 @@ class LabelsMixin(StoreBase):
         self,
         on_passages: Iterable[tuple[int, GivenLabel]],
         on_texts: Iterable[tuple[str, str | None, GivenLabel]],
-    ) -> tuple[list[int | None], list[int | None]]:
+    ) -> LabelImport:
         """A label file's labels, for stored passages (import_passage_labels) and for free texts
         (import_text_labels), in ONE transaction: a failure anywhere stores none of them. Returns what
-        the two return, in that order."""
+        the two return, and which items were given before the label in force (GivenLabel.given_at) and so
+        left out."""
         passages = self._checked_passage_labels(on_passages, origin="import")
         texts = self._checked_text_labels(on_texts, origin="import")
         if not passages and not texts:
-            return [], []
+            return LabelImport([], [], set(), set())
         with self._write(PG_LOCK_LABELS) as conn:
-            return (
-                _write_passage_labels(conn, passages, origin="import", if_changed=True),
-                _write_text_labels(conn, texts, origin="import", if_changed=True),
-            )
+            written, older = _write_passage_labels(conn, passages, origin="import", if_changed=True)
+            written_texts, older_texts = _write_text_labels(conn, texts, origin="import", if_changed=True)
+            return LabelImport(written, written_texts, older, older_texts)
 
     def import_passage_labels(self, items: Iterable[tuple[int, GivenLabel]]) -> list[int | None]:
         """A label file's labels for stored passages (`citsec label import`), each with its own annotator,
@@ -123,7 +139,7 @@ class LabelsMixin(StoreBase):
         if not checked:
             return []  # no write lock taken for nothing
         with self._write(PG_LOCK_LABELS) as conn:
-            return _write_passage_labels(conn, checked, origin=origin, if_changed=if_changed)
+            return _write_passage_labels(conn, checked, origin=origin, if_changed=if_changed)[0]
 
     @staticmethod
     def _checked_passage_labels(
@@ -177,7 +193,7 @@ class LabelsMixin(StoreBase):
             return []
         # Under the labels lock, as passage labels are: two imports of one file at once record it once.
         with self._write(PG_LOCK_LABELS) as conn:
-            return _write_text_labels(conn, checked, origin=origin, if_changed=if_changed)
+            return _write_text_labels(conn, checked, origin=origin, if_changed=if_changed)[0]
 
     @staticmethod
     def _checked_text_labels(
@@ -335,12 +351,14 @@ _TextItem = tuple[str, tuple[GivenLabel, str | None]]  # a free text, its label 
 
 def _write_passage_labels(
     conn: Connection, checked: Sequence[tuple[int, GivenLabel]], *, origin: str, if_changed: bool
-) -> list[int | None]:
+) -> tuple[list[int | None], set[int]]:
     """Write checked (passage_id, label) items inside the caller's write transaction (LabelsMixin.
-    _add_passage_labels says how)."""
+    _add_passage_labels says how). Returns each item's label id (or None) and the positions of the items
+    that would have changed the label in force but were given before it (`_older_than_in_force`)."""
     written: list[int | None] = [None] * len(checked)
+    older: set[int] = set()
     if not checked:
-        return written
+        return written, older
     wanted = {pid for pid, _ in checked}
     asked = sorted(pid for pid in wanted if 0 < pid <= PG_INT_MAX)  # no passage has another id
     known: set[int] = set()
@@ -353,28 +371,31 @@ def _write_passage_labels(
     if if_changed:
         held = in_force_on_passages(conn, sorted(wanted))
         todo = changing(checked, held, lambda given: label_keys(given, _stored_origin(given, origin)))
+        older = {i for i in todo if _older_than_in_force(checked[i][1], held.get(checked[i][0]))}
+        todo = [i for i in todo if i not in older]
     for index in todo:
         pid, given = checked[index]
         row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
-               "origin": _stored_origin(given, origin)}  # fmt: skip
+               "origin": _stored_origin(given, origin), "created_at": given.given_at or utcnow()}  # fmt: skip
         written[index] = _insert_label(conn, row)
     set_human_labels_many(conn, {checked[i][0]: checked[i][1].labels for i in todo})  # last wins
     # A passage of a superseded reading (an id from an export made before the report was read again): its
     # label comes over to the current reading, as it would have at store time.
     carry_late_labels(conn, {checked[i][0] for i in todo})
-    return written
+    return written, older
 
 
 def _write_text_labels(
     conn: Connection, checked: Sequence[_TextItem], *, origin: str, if_changed: bool
-) -> list[int | None]:
+) -> tuple[list[int | None], set[int]]:
     """Write checked free-text items inside the caller's write transaction. A language that is not a code
     stands only where the text's label in force has that very language (a label stored by an older
     release, which kept "lang" as given): the store's own export then imports back, and a correction of
-    that label keeps its language; anywhere else it is refused."""
+    that label keeps its language; anywhere else it is refused. Returns as _write_passage_labels does."""
     written: list[int | None] = [None] * len(checked)
+    older: set[int] = set()
     if not checked:
-        return written
+        return written, older
     held = in_force_on_texts(conn, sorted({text for text, _ in checked}))
     for text, (_, lang) in checked:
         if lang is not None and not is_language_code(lang) and held.get(text, NO_LANG).lang != lang:
@@ -385,12 +406,22 @@ def _write_text_labels(
             return label_keys(item[0], _stored_origin(item[0], origin), (lang_key(item[1]),))
 
         todo = changing(checked, held, keys)
+        older = {i for i in todo if _older_than_in_force(checked[i][1][0], held.get(checked[i][0]))}
+        todo = [i for i in todo if i not in older]
     for index in todo:
         text, (given, lang) = checked[index]
         row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
-               "origin": _stored_origin(given, origin), "created_at": utcnow()}  # fmt: skip
+               "origin": _stored_origin(given, origin), "created_at": given.given_at or utcnow()}  # fmt: skip
         written[index] = _insert_label(conn, row)
-    return written
+    return written, older
+
+
+def _older_than_in_force(given: GivenLabel, in_force: InForce | None) -> bool:
+    """Whether a label file's line was given before the label in force (an export imported after a
+    colleague's correction): it would undo the correction, so it is left out."""
+    return given.given_at is not None and in_force is not None and in_force.at is not None and (
+        given.given_at < in_force.at
+    )
 
 
 def _insert_label(conn: Connection, row: dict[str, Any]) -> int:
@@ -409,7 +440,10 @@ def _checked(given: GivenLabel) -> GivenLabel:
         raise CorpusError(f"an annotator's name has at most {ANNOTATOR_LENGTH} characters")
     if given.annotator is not None and "\x00" in given.annotator:
         raise CorpusError("an annotator's name must not hold a NUL character")
-    return GivenLabel(validate_labels(given.labels), given.annotator, given.restates)
+    given_at = given.given_at
+    if given_at is not None and given_at.tzinfo is None:
+        given_at = given_at.replace(tzinfo=dt.UTC)  # a time without a zone is UTC, as the store keeps it
+    return GivenLabel(validate_labels(given.labels), given.annotator, given.restates, given_at)
 
 
 def _stored_origin(given: GivenLabel, origin: str) -> str:

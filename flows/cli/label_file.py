@@ -1,6 +1,6 @@
 """Label files: JSON lines {"passage_id", "labels"} (stored passages) or {"text", "labels", "lang"?}
-(texts not in the store), with "annotator" and "origin" when they come from `label export`, and for a
-stored passage its report's "report_sha256" and its "seq" there (what names it in another store).
+(texts not in the store), with "annotator", "origin" and "created_at" when they come from `label export`,
+and for a stored passage its report's "report_sha256" and its "seq" there (what names it in another store).
 Reading and checking a file's lines, placing them on this store's passages, importing them in one
 transaction, exporting. A file is checked whole before anything is stored: a bad line names itself and
 nothing is imported.
@@ -8,6 +8,7 @@ nothing is imported.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,7 @@ class LabelLine:
     origin: str | None = None
     report_sha256: str | None = None
     seq: int | None = None
+    created_at: dt.datetime | None = None  # when the label was given, as `label export` writes it
 
 
 def _labels(value: Any, where: str) -> list[str]:
@@ -110,6 +112,19 @@ def _origin(value: Any, where: str) -> str | None:
     return value
 
 
+def _created_at(value: Any, where: str) -> dt.datetime | None:
+    """A line's "created_at" (`label export` writes it, ISO 8601; without a zone it is UTC)."""
+    if value is None:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        at = None
+    if at is None:
+        raise UserError(f'{where}: "created_at" must be a date and time such as "2026-03-01T14:30:00+00:00"')
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
 def parse_label_line(line: str, where: str, number: int) -> LabelLine:
     """One JSON line {"passage_id", "labels"} or {"text", "labels", "lang"?}, either with "annotator"? and
     "origin"? (what `label export` writes); `where` names it."""
@@ -132,7 +147,8 @@ def parse_label_line(line: str, where: str, number: int) -> LabelLine:
     lang = _language(lang, where) if lang else None
     who = _annotator(row.get("annotator"), where)
     said = LabelLine(number, labels, annotator=who, gives_annotator="annotator" in row,
-                     origin=_origin(row.get("origin"), where))  # fmt: skip
+                     origin=_origin(row.get("origin"), where),
+                     created_at=_created_at(row.get("created_at"), where))  # fmt: skip
     if pid is not None:
         if isinstance(pid, bool) or not isinstance(pid, int) or pid < 1:
             raise UserError(f"{where}: \"passage_id\" must be a positive integer")
@@ -262,6 +278,7 @@ class Imported(NamedTuple):
     unchanged: int
     by_text: int = 0
     by_text_passages: int = 0
+    older: int = 0  # lines given before the label in force (a colleague's later correction): left out
 
 
 def annotator_of(item: LabelLine, override: str | None, default: str | None) -> str | None:
@@ -283,7 +300,7 @@ def import_labels(
     from corpus import GivenLabel
 
     def given(item: LabelLine) -> GivenLabel:
-        return GivenLabel(item.labels, annotator_of(item, override, default), item.origin)
+        return GivenLabel(item.labels, annotator_of(item, override, default), item.origin, item.created_at)
 
     on_passages = [
         (item.number, pid, given(item))
@@ -293,16 +310,19 @@ def import_labels(
     free = [
         (item.number, item.text or "", item.lang, given(item)) for item in items if item.passage_id is None
     ]
-    added, added_free = corpus.import_labels(
+    done = corpus.import_labels(
         [(pid, label) for _, pid, label in on_passages],
         [(text, lang, label) for _, text, lang, label in free],
     )
+    added, added_free = done.on_passages, done.on_texts
     changed = {line[0] for line, label_id in zip([*on_passages, *free], [*added, *added_free], strict=True)
                if label_id is not None}  # fmt: skip
+    older = {on_passages[i][0] for i in done.older_passages} | {free[i][0] for i in done.older_texts}
     return Imported(
         on_passages=sum(label_id is not None for label_id in added),
         texts=sum(label_id is not None for label_id in added_free),
-        unchanged=len(items) - len(changed),
+        unchanged=len(items) - len(changed | older),
+        older=len(older - changed),  # a line attached to several passages counts once
         by_text=len(attached.by_text),
         by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text),
     )
@@ -323,6 +343,9 @@ def import_summary(done: Imported) -> str:
             line += f" (to {done.by_text_passages} passages)"
     if unchanged:
         line += f"; {unchanged} line{'s' if unchanged != 1 else ''} already current, left unchanged"
+    if done.older:
+        line += (f"; {done.older} line{'s' if done.older != 1 else ''} older than the label in force (given "
+                 f"after the file's), left out")  # fmt: skip
     return line
 
 

@@ -347,3 +347,33 @@ def test_labels_of_stored_passages_into_a_mistyped_store_leave_no_store(tmp_path
     texts = _write(tmp_path, '{"text": "Police raided the port.", "labels": ["enforcement"], "lang": "en"}')
     code, _, err = cli("label", "import", texts, "--db", str(typo))
     assert code == 0 and typo.exists(), err
+
+
+def test_an_export_imported_after_a_correction_leaves_the_correction(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: Monday's export imported on Tuesday put ben's older label back over ana's correction,
+    # dated as if ben had given it after her; labels moved to another store all took the import's time.
+    import datetime as dt
+
+    a, b = [row.id for row in filled.passages(limit=2)]
+    filled.add_labels(a, ["prevention"], annotator="ben")
+    filled.add_labels(b, ["prevention"], annotator="ben")
+    _, monday, _ = cli("label", "export", "--db", store_url)
+    filled.add_labels(a, ["enforcement"], annotator="ana")
+    given = {json.loads(line)["passage_id"]: json.loads(line)["created_at"] for line in monday.splitlines()}
+    later = (dt.datetime.fromisoformat(given[b]) + dt.timedelta(hours=1)).isoformat()
+    path = _write(tmp_path, *(line for line in monday.splitlines()),
+                  json.dumps({"passage_id": b, "labels": ["transnational"], "annotator": "carla",
+                              "created_at": later}))  # fmt: skip
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 0, err
+    assert "imported 1 label" in err and "1 line older than the label in force" in err
+    assert filled.passage(a).labels == ["enforcement"]  # ana's correction stands
+    newest = filled.latest_labels(b)
+    assert newest is not None and newest.labels == ["transnational"] and newest.annotator == "carla"
+    assert newest.created_at == dt.datetime.fromisoformat(later)  # the line's time, not the import's
+
+    bad = _write(tmp_path, json.dumps({"passage_id": a, "labels": [], "created_at": "last Monday"}))
+    code, _, err = cli("label", "import", bad, "--db", store_url)
+    assert code == 2 and 'labels.jsonl:1: "created_at" must be a date and time' in err
