@@ -12,8 +12,8 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, cast
 
 from models.labels import LABELS, UNLABELED_KINDS
 from models.prose import is_prose
@@ -141,20 +141,45 @@ def label_queue(
     lang = PassageFilter(lang=lang).validated().lang  # "spa" is "es"; "xx" an error, not an empty queue
     stored = _stored_scores_hold(corpus, model)
     rows = corpus.passages(PassageFilter(report_id=report_id), by_report=True, entities=False)
+    from models.retrain import normalize_text
+
+    # Until chosen, a candidate keeps its text's hash (what makes two passages one text: retraining's
+    # normalize_text), not its row: every passage of the store is a candidate.
     candidates: list[Candidate] = []
     for batch in whole_runs(rows, SCORE_BATCH, key=lambda row: row.report_id):
         # Scores as stored, unless a report was stored without the promoted model's: read it again.
         as_stored = stored and all(set(row.scores) == set(LABELS) for row in batch)
-        candidates.extend(  # every language read as context, the one asked kept
-            c for c in _candidates(model, batch, as_stored) if lang is None or c.lang == lang
+        scored = _candidates(model, batch, as_stored)  # every language read as context, the one asked kept
+        candidates.extend(
+            replace(c, row=hash(normalize_text(c.row.text))) for c in scored if lang is None or c.lang == lang
         )
-    from models.retrain import normalize_text
-
-    labeled = {normalize_text(row.text) for row in corpus.labeled_examples() if row.text}
-    return prose_first(
-        candidates, n, lambda c: is_prose(c.row.text) and not is_off_topic(c.row.text),
-        key=lambda c: normalize_text(c.row.text), taken=labeled,
+    labeled = {hash(normalize_text(row.text)) for row in corpus.labeled_examples() if row.text}
+    texts = _ReportTexts(corpus)
+    chosen = prose_first(
+        candidates, n, lambda c: is_prose(texts[c]) and not is_off_topic(texts[c]),
+        key=lambda c: c.row, taken=labeled,
     )
+    full = {row.id: row for row in corpus.passages_by_id([c.id for c in chosen])}
+    return [replace(c, row=full[c.id]) for c in chosen if c.id in full]
+
+
+class _ReportTexts:
+    """The text of a candidate the queue asks about, read with the rest of its report's (the queue asks of
+    a few passages, often several of one report, and keeps no text in between: on 98,000 passages the
+    texts were a third of its memory)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._texts: dict[int, str] = {}
+
+    def __getitem__(self, c: Candidate) -> str:
+        if c.id not in self._texts:
+            from corpus import PassageFilter
+
+            report = cast(int, c.group)  # label_queue's candidates are grouped by report id
+            for batch in self._corpus.iter_passage_texts(f=PassageFilter(report_id=report)):
+                self._texts.update((row.id, row.text) for row in batch)
+        return self._texts[c.id]
 
 
 def prose_first(
