@@ -165,6 +165,10 @@ def test_markdown_emphasis_marks_go_but_not_marks_that_never_close_nor_underscor
         ("Texto en Windows-1252: acci\xf3n".encode("cp1252"), TEXT),
         (b"# Title\n\n- one\n- two\n", MARKDOWN),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None),
+        # A team review: a Word file cut short after its ZIP header was stored as a text report.
+        (b"PK\x03\x04junk", None),
+        (b"\x1f\x8b\x08\x00report", None),  # gzip
+        (b"PK is a word too: PKK, PK-12.", TEXT),  # only the magic bytes say binary
     ],
 )
 def test_sniff_from_content(data: bytes, expected: str | None) -> None:
