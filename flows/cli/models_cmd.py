@@ -117,6 +117,7 @@ def promote_command(
     Example: citsec models promote m-20250101120000-1a2b3c4d
     """
     from corpus import Corpus
+    from corpus.errors import PromotedMeanwhile
     from models.reclassify import reclassify
     from models.registry import SEED_ALIAS, builtin_seed_version, load_model, register_seed_model, seed_model
     from models.topic import older_label_rules
@@ -142,7 +143,13 @@ def promote_command(
         # beforehand: the bar counts without an end).
         with passages_bar("classify", corpus.count_passages() if older is not None else None) as advance:
             classified = reclassify(corpus, model, missing_only=older is None, progress=advance)
-        corpus.promote(model.version)
+        try:  # a colleague's promotion while this one classified is not overridden unseen
+            corpus.promote(model.version, judged_against=current.version if current else None)
+        except PromotedMeanwhile as exc:
+            raise UserError(
+                f"{exc.version} was promoted while this command ran, so {model.version} was not; run "
+                f"`citsec models promote {version}` again to promote it over {exc.version}"
+            ) from None
     if older is not None:
         done = f"; re-classified all {classified} passages: its labels were by older labeling rules ({older})"
     else:

@@ -462,3 +462,36 @@ def test_a_retrain_stores_no_copy_of_the_version_another_retrain_stored_meanwhil
     assert format_result(result).startswith(
         "trained m-the-other-copy, which another retrain on the same examples and settings stored meanwhile"
     )
+
+
+def test_a_promotion_made_while_another_classified_is_not_overridden_unseen(
+    filled: Corpus, config: RetrainConfig, truth: dict[str, tuple[str, ...]], cli: Cli, store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A team review: two analysts promoting two models at once were both told "promoted ...", and the
+    # store kept one of them.
+    import models.reclassify
+
+    rows = list(filled.passages())
+    for row in rows[::2]:
+        filled.add_labels(row.id, truth[row.text], annotator="ana")
+    mine = retrain(filled, "never", config).version
+    for row in rows[1::2]:
+        filled.add_labels(row.id, truth[row.text], annotator="ben")
+    theirs = retrain(filled, "never", config).version
+    assert len({mine, theirs, load_model(filled, cache_dir=config.cache_dir).version}) == 3
+    classify = models.reclassify.reclassify
+
+    def a_colleague_promotes_meanwhile(corpus: Corpus, model: LoadedModel, **kwargs: object) -> int:
+        done = classify(corpus, model, **kwargs)  # type: ignore[arg-type]
+        filled.promote(theirs)
+        return done
+
+    monkeypatch.setattr(models.reclassify, "reclassify", a_colleague_promotes_meanwhile)
+    code, out, err = cli("models", "promote", mine, "--db", store_url)
+    assert code == 2 and out == ""
+    assert f"{theirs} was promoted while this command ran, so {mine} was not" in err
+    assert filled.promoted_model().version == theirs  # type: ignore[union-attr]
+    monkeypatch.setattr(models.reclassify, "reclassify", classify)
+    code, out, err = cli("models", "promote", mine, "--db", store_url)  # asked again: it is promoted
+    assert code == 0 and filled.promoted_model().version == mine, err  # type: ignore[union-attr]
