@@ -323,8 +323,9 @@ def import_labels(
         texts=sum(label_id is not None for label_id in added_free),
         unchanged=len(items) - len(changed | older),
         older=len(older - changed),  # a line attached to several passages counts once
-        by_text=len(attached.by_text),
-        by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text),
+        # Of the lines imported (a re-import that changes nothing re-attached nothing worth saying).
+        by_text=len(attached.by_text & changed),
+        by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text & changed),
     )
 
 
