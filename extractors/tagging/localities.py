@@ -233,7 +233,8 @@ def _label_words(doc: Doc) -> Iterable[Token]:
 
 def subdivision_rows(doc: Doc, countries: list[Span], places: list[Span]) -> list[Span]:
     """Country names that are row labels of a table of one country's subdivisions: the passage names
-    subdivisions (a 'Departamento'/'Municipio' header, or 'Total Antioquia' subtotals), at least two other
+    subdivisions (a 'Departamento'/'Municipio' header, or 'Total Antioquia' subtotals, or two or more
+    places all of one country), at least two other
     rows are labelled with names that are no countries, and the country is not the one whose places the
     table lists. A table of countries ('Costa Rica 13.9 El Salvador 12.5 ...') keeps them all."""
     rows = [span for span in countries if is_row_label(doc, span.end)]
@@ -242,10 +243,19 @@ def subdivision_rows(doc: Doc, countries: list[Span], places: list[Span]) -> lis
     inside = {i for span in countries for i in range(span.start, span.end)}
     if sum(1 for token in _label_words(doc) if token.i not in inside) < 2:
         return []
-    if not _names_subdivisions(doc, inside):
+    if not (_names_subdivisions(doc, inside) or _places_of_one_country(places)):
         return []
     own = {code for place in places for code in place.kb_id_.split(",")}
     return [span for span in rows if not set(span.kb_id_.split(",")) & own]
+
+
+def _places_of_one_country(places: list[Span]) -> bool:
+    """The passage names two or more places (departments, states, cities), all of one country: a UNODC
+    table of municipalities by department, with neither header nor named subtotals, lists Antioquia,
+    Bolívar, Caquetá and Chocó beside its row 'Puerto Rico' (a municipality of Caquetá)."""
+    if len({place.text.lower() for place in places}) < 2:
+        return False
+    return bool(set.intersection(*(set(place.kb_id_.split(",")) for place in places)))
 
 
 def _names_subdivisions(doc: Doc, countries: set[int]) -> bool:

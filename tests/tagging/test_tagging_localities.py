@@ -40,6 +40,20 @@ def test_zones_named_after_capitals_in_a_pipe_table_with_empty_cells(countries):
     assert countries(text, "es") == []
 
 
+def test_a_municipality_named_after_a_country_among_one_countrys_departments(countries):
+    # A team review: UNODC's table of municipalities by department, with neither header nor named
+    # subtotals, tagged its row "Puerto Rico" (a municipality of Caquetá) as the country.
+    text = (
+        "Briceño 0 0 50 39,28\nEl Bagre 0 0 40 26,07\nAntioquia Nechí 0 0 75 33,6\nTotal 0 0 165 98,95\n"
+        "Cantagallo 0 0 36 25,2\nBolívar\nSan Pablo 0 0 238 143,74\nTotal 0 0 274 168,94\n"
+        "Puerto Rico 0 0 2 1,29\nSan Vicente del\nCaquetá 0 0 11 12,83\nCaguán\nTotal 0 0 13 14,12"
+    )
+    assert countries(text, "es") == []
+    # Places of several countries say nothing of the kind: a row of another country stays.
+    mixed = "Antioquia 12 Zulia 30 Táchira 8 Nariño 41 Ecuador 19 Total 110"
+    assert countries(mixed, "es") == ["EC"]
+
+
 def test_a_pipe_table_of_countries_with_empty_cells_keeps_its_countries(countries):
     text = "País | 2014 | 2015\nColombia | - | 48.189\nPerú | 40.300 | -\nBolivia | - | 20.400"
     assert countries(text, "es") == ["BO", "CO", "PE"]
