@@ -225,13 +225,15 @@ def queue_command(
     shown, nor a text labeled on another passage, and a text several reports hold is shown once; tables,
     contents pages and reference lists only after every prose passage. "labels" are
     the model's current guess; label with `citsec label add ID LABEL...`, then `citsec retrain`."""
-    from corpus import Corpus
+    from corpus import Corpus, PassageFilter
     from flows.cli.output import emit, note_if_empty
+    from flows.cli.query_cmd import note_about_report
     from models.queue import label_queue
     from models.registry import load_model
 
     with Corpus.open(db, must_exist=True) as corpus:
         note_older_label_rules(corpus)
+        note_about_report(corpus, PassageFilter(report_id=report))  # a replaced version's, as `passages` says
         model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
         queue = label_queue(corpus, model, n, lang=lang, report_id=report)
     rows = (

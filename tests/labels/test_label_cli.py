@@ -249,6 +249,15 @@ def test_queue_narrows_to_a_language_or_a_report(filled: Corpus, store_url: str,
     assert code == 0 and err.strip() == f"no unlabeled passages in language fr in report {report} to offer"
     code, out, err = cli("label", "queue", "--lang", "fr", "-f", "json", "--db", store_url)
     assert (code, json.loads(out), err) == (0, [], "")
+    # A report a newer version replaced is said to be so, as `passages --report` says (a team review).
+    from corpus import NewPassage, NewReport
+
+    uri = filled.report(report).uri
+    newer = filled.add_report(NewReport(uri=uri, sha256="9" * 64, passages=[
+        NewPassage(1, 1, 1, "Police raided the port of Buenaventura and seized two tons of cocaine.", "en")]))
+    code, out, err = cli("label", "queue", "--report", str(report), "-f", "json", "--db", store_url)
+    assert code == 0 and json.loads(out)
+    assert f"note: report {report} was replaced by report {newer}" in err
 
 
 def test_queue_offers_tables_fragments_off_topic_passages_and_reference_lists_after_prose(
