@@ -29,6 +29,7 @@ from corpus.labelstate import (
     carry_late_labels,
     chunks,
     labels_came_over,
+    newest_label_rows,
     rebuild,
     set_human_labels_many,
 )
@@ -241,6 +242,12 @@ class LabelsMixin(StoreBase):
                 )
                 places.update((int(pid), (sha, int(seq))) for pid, sha, seq in rows)
         return places
+
+    def labels_in_force(self, passage_ids: Iterable[int]) -> dict[int, LabelRow]:
+        """The label in force of each of these passages a person labeled (a statement per 500 ids)."""
+        asked = sorted({int(pid) for pid in passage_ids if 0 < int(pid) <= PG_INT_MAX})
+        with self._read() as conn:
+            return {int(row.passage_id): _label_row(row) for row in newest_label_rows(conn, asked)}
 
     def latest_labels(self, passage_id: int) -> LabelRow | None:
         """The label set in force for a passage, or None when no person labeled it."""

@@ -27,6 +27,7 @@ from flows.cli.label_file import (
     import_labels,
     import_summary,
     read_label_lines,
+    replaced_note,
 )
 from flows.cli.query_cmd import LangOpt, ReportOpt
 from flows.settings import Settings
@@ -188,6 +189,9 @@ def import_command(
         attached = attach_passages(corpus, items, name)
         check_languages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
+    said = replaced_note(done)
+    if said:
+        print(said, file=sys.stderr)
     print(import_summary(done), file=sys.stderr)
 
 

@@ -279,6 +279,7 @@ class Imported(NamedTuple):
     by_text: int = 0
     by_text_passages: int = 0
     older: int = 0  # lines given before the label in force (a colleague's later correction): left out
+    replaced: tuple[tuple[int, LabelRow], ...] = ()  # (passage id, another person's label it replaced)
 
 
 def annotator_of(item: LabelLine, override: str | None, default: str | None) -> str | None:
@@ -310,6 +311,7 @@ def import_labels(
     free = [
         (item.number, item.text or "", item.lang, given(item)) for item in items if item.passage_id is None
     ]
+    before = corpus.labels_in_force(pid for _, pid, _ in on_passages)
     done = corpus.import_labels(
         [(pid, label) for _, pid, label in on_passages],
         [(text, lang, label) for _, text, lang, label in free],
@@ -318,15 +320,34 @@ def import_labels(
     changed = {line[0] for line, label_id in zip([*on_passages, *free], [*added, *added_free], strict=True)
                if label_id is not None}  # fmt: skip
     older = {on_passages[i][0] for i in done.older_passages} | {free[i][0] for i in done.older_texts}
+    # Another person's different label replaced (`label add` says so too): the two learn of each other.
+    replaced = tuple(sorted({
+        pid: before[pid] for (_, pid, label), label_id in zip(on_passages, done.on_passages, strict=True)
+        if label_id is not None and pid in before and before[pid].annotator != label.annotator
+        and sorted(before[pid].labels) != sorted(label.labels)
+    }.items()))  # fmt: skip
     return Imported(
         on_passages=sum(label_id is not None for label_id in added),
         texts=sum(label_id is not None for label_id in added_free),
         unchanged=len(items) - len(changed | older),
         older=len(older - changed),  # a line attached to several passages counts once
+        replaced=replaced,
         # Of the lines imported (a re-import that changes nothing re-attached nothing worth saying).
         by_text=len(attached.by_text & changed),
         by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text & changed),
     )
+
+
+def replaced_note(done: Imported) -> str | None:
+    """A note naming the other people whose different labels the import replaced (at most three passages
+    named), or None."""
+    if not done.replaced:
+        return None
+    named = [f"{row.annotator or 'someone'}'s on passage {pid}" for pid, row in done.replaced]
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    count = len(named)
+    return (f"note: {count} label{'s' if count != 1 else ''} of this file replace{'s' if count == 1 else ''} "
+            f"another person's ({', '.join(named[:3])}{more}); they stay in the label history")  # fmt: skip
 
 
 def import_summary(done: Imported) -> str:

@@ -386,3 +386,24 @@ def test_an_export_imported_after_a_correction_leaves_the_correction(
     bad = _write(tmp_path, json.dumps({"passage_id": a, "labels": [], "created_at": "last Monday"}))
     code, _, err = cli("label", "import", bad, "--db", store_url)
     assert code == 2 and 'labels.jsonl:1: "created_at" must be a date and time' in err
+
+
+def test_an_import_says_whose_different_labels_it_replaces(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: `label add` said whose label it replaced, `label import` replaced them without a word.
+    a, b, c = [row.id for row in filled.passages(limit=3)]
+    filled.add_labels(a, ["enforcement"], annotator="ben")
+    filled.add_labels(b, ["prevention"], annotator="ben")
+    filled.add_labels(c, ["prevention"], annotator="carla")
+    path = _write(tmp_path, json.dumps({"passage_id": a, "labels": ["prevention"]}),
+                  json.dumps({"passage_id": b, "labels": ["prevention"]}),  # the same labels: agreement
+                  json.dumps({"passage_id": c, "labels": ["transnational"]}))  # carla's own: her correction
+    code, _, err = cli("label", "import", path, "--annotator", "carla", "--db", store_url)
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        f"note: 1 label of this file replaces another person's (ben's on passage {a}); they stay in the "
+        "label history"
+    )
+    code, _, err = cli("label", "import", path, "--annotator", "carla", "--db", store_url)  # again: nothing
+    assert code == 0 and "note:" not in err
