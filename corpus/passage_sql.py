@@ -41,6 +41,7 @@ from corpus.search import (
     adjacent_pairs,
     as_written,
     in_language,
+    other_number,
     pg_words,
     searched,
     to_fts5,
@@ -413,8 +414,13 @@ def _in_group(group: str | None) -> ColumnElement[bool]:
 
 def _phrase(config: str, term: Term) -> ColumnElement[Any]:
     """One word or phrase, as typed, as a tsquery in text-search configuration `config`: read as the
-    passages were indexed (pg_words, migration 0010), so "cor/raça" is the phrase of "cor" and "raça"."""
-    return func.phraseto_tsquery(_regconfig(config), pg_words(term.typed or " ".join(term.words)))
+    passages were indexed (pg_words, migration 0010), so "cor/raça" is the phrase of "cor" and "raça". A
+    single word the stemmer splits from its other number (corpus.search.other_number) matches both."""
+    typed = pg_words(term.typed or " ".join(term.words))
+    query = func.phraseto_tsquery(_regconfig(config), typed)
+    language = next((lang for lang, name in _PG_CONFIGS.items() if name == config), None)
+    other = other_number(typed.split()[0], language) if len(typed.split()) == 1 else None
+    return query.op("||")(func.phraseto_tsquery(_regconfig(config), other)) if other else query
 
 
 def _regconfig(config: str) -> ColumnElement[Any]:

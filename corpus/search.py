@@ -197,6 +197,27 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Singular and plural that the stemmers split once accents are folded before stemming, as both stores fold
+# them: PostgreSQL's older Snowball stemmers take Spanish "-ación"/"-ución" and Portuguese "-ão" off only
+# with the accent ("operacion", "operaciones" -> operacion, oper), and PyStemmer's Portuguese one too
+# ("prisao", "prisoes" -> prisa, priso; "operacao", "operacoes" -> operaca, operaco). A team review found
+# "operación" missing every "operaciones" on PostgreSQL. A word searched alone in those languages also
+# matches its other number (other_number).
+_NUMBER_ENDINGS = {"es": (("aciones", "acion"), ("uciones", "ucion")), "pt": (("oes", "ao"),)}
+
+
+def other_number(word: str, lang: str | None) -> str | None:
+    """`word` (folded) in its other number, singular or plural, where the stemmers of `lang` tell the two
+    apart (_NUMBER_ENDINGS); None for any other word."""
+    folded = _fold(word)
+    for plural, singular in _NUMBER_ENDINGS.get(lang or "", ()):
+        if folded.endswith(plural):
+            return folded[: -len(plural)] + singular
+        if folded.endswith(singular):
+            return folded[: -len(singular)] + plural
+    return None
+
+
 def stems(words: list[str], lang: str | None) -> list[str]:
     """Folded words, stemmed when `lang` is one of STEMMED."""
     folded = [_fold(w) for w in words]
@@ -278,7 +299,13 @@ def _fts5_term(term: Term, language: str | None) -> str:
     # A passage of no stemmed language has the same words in `plain` as in `words`: matched in `plain`, its
     # word weighs (BM25's document frequency) by how many passages of any language hold it, not how many
     # of the few unstemmed ones, where a common word is rare.
-    return f"words : {quoted}" if language in STEMMED else f"plain : {quoted}"
+    if language not in STEMMED:
+        return f"plain : {quoted}"
+    other = other_number(term.words[0], language) if len(term.words) == 1 else None
+    other_stem = stems([other], language)[0] if other else None
+    if other_stem and other_stem != words[0]:
+        return f'(words : {quoted} OR words : "{other_stem}")'
+    return f"words : {quoted}"
 
 
 def to_tsquery_text(term: Term) -> str:
