@@ -243,6 +243,13 @@ class LabelsMixin(StoreBase):
                 places.update((int(pid), (sha, int(seq))) for pid, sha, seq in rows)
         return places
 
+    def passages_copying(self, label_id: int) -> list[int]:
+        """The passages of newer readings of a report that hold a copy of label `label_id` (it came over
+        to them: corpus.labelstate.carry_late_labels)."""
+        stmt = select(HumanLabel.passage_id).where(HumanLabel.carried_from == label_id)
+        with self._read() as conn:
+            return sorted(int(pid) for pid in conn.execute(stmt).scalars() if pid is not None)
+
     def labels_in_force(self, passage_ids: Iterable[int]) -> dict[int, LabelRow]:
         """The label in force of each of these passages a person labeled (a statement per 500 ids)."""
         asked = sorted({int(pid) for pid in passage_ids if 0 < int(pid) <= PG_INT_MAX})

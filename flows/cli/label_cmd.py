@@ -75,13 +75,32 @@ def _label_by_hand(corpus: Corpus, passage_id: int, labels: list[str], annotator
     (the same labels from the same annotator, given by hand: corpus.label_in_force.same_label), which
     would only repeat a row in the history. Whether a label was recorded."""
     who = annotator or default_annotator()
-    added = bool(corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True))
+    written = corpus.add_labels_many([(passage_id, labels)], annotator=who, if_changed=True)
     # Read after the label is stored (add_labels_many checks the id first): the label it replaced.
-    history = corpus.label_history(passage_id) if added else []
+    history = corpus.label_history(passage_id) if written else []
     before = history[-2] if len(history) >= 2 else None
     if before is not None and before.annotator != who and sorted(before.labels) != sorted(labels):
         _note_replaced(passage_id, before)
-    return added
+    if written:
+        _note_older_reading(corpus, passage_id, written[0])
+    return bool(written)
+
+
+def _note_older_reading(corpus: Corpus, passage_id: int, label_id: int) -> None:
+    """A passage of a report version a newer one replaced: say so, and where its label went (a team
+    review: the label came over to the newer reading's passage without a word)."""
+    from flows.cli.output import note
+
+    report = corpus.report(corpus.passage(passage_id).report_id)
+    if report.superseded_by is None:
+        return
+    copies = corpus.passages_copying(label_id)
+    went = (
+        f"its label came over to passage {', '.join(map(str, copies))} there" if copies
+        else "its label did not come over there (no passage reads the same, or one has a person's own label)"
+    )
+    note(f"note: passage {passage_id} is in report {report.id}, which report {report.superseded_by} replaced "
+         f"(a newer version at the same path or URL); {went}")  # fmt: skip
 
 
 def _note_replaced(passage_id: int, before: LabelRow) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus import Corpus
+from corpus import Corpus, PassageFilter
 from models.retrain import human_examples
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -407,3 +407,25 @@ def test_an_import_says_whose_different_labels_it_replaces(
     )
     code, _, err = cli("label", "import", path, "--annotator", "carla", "--db", store_url)  # again: nothing
     assert code == 0 and "note:" not in err
+
+
+def test_a_label_on_an_older_reading_says_where_it_went(filled: Corpus, store_url: str, cli: Cli) -> None:
+    # A team review: `label add` on a passage of a replaced report version said only "passage 371:
+    # prevention", while the label came over to the newer reading's passage 417.
+    from corpus import NewPassage, NewReport
+
+    old = list(filled.passages(limit=2))
+    report = filled.report(old[0].report_id)
+    held = filled.passages(PassageFilter(report_id=report.id))
+    same = [NewPassage(p.seq, 1, 1, p.text, p.lang) for p in held]
+    newer = filled.add_report(NewReport(uri=report.uri, sha256="8" * 64, passages=same))
+    twin = next(p.id for p in filled.passages(PassageFilter(report_id=newer)) if p.text == old[0].text)
+    code, out, err = cli("label", "add", str(old[0].id), "prevention", "--db", store_url)
+    assert code == 0, err
+    assert err.strip() == (
+        f"note: passage {old[0].id} is in report {report.id}, which report {newer} replaced (a newer version "
+        f"at the same path or URL); its label came over to passage {twin} there"
+    )
+    assert filled.passage(twin).labels == ["prevention"]
+    code, out, err = cli("label", "add", str(twin), "enforcement", "--db", store_url)  # the current reading
+    assert code == 0 and "report" not in err
