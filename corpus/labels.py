@@ -384,9 +384,15 @@ def _write_passage_labels(
     todo: Sequence[int] = range(len(checked))
     if if_changed:
         held = in_force_on_passages(conn, sorted(wanted))
-        todo = changing(checked, held, lambda given: label_keys(given, _stored_origin(given, origin)))
-        older = {i for i in todo if _older_than_in_force(checked[i][1], held.get(checked[i][0]))}
-        todo = [i for i in todo if i not in older]
+        def keys(given: GivenLabel) -> LabelKeys:
+            return label_keys(given, _stored_origin(given, origin))
+
+        # Lines given before the label in force are left out first (a newer line after an older,
+        # identical one is still a change), and counted when the file would have changed it.
+        stale = [_older_than_in_force(given, held.get(pid)) for pid, given in checked]
+        fresh = [i for i in range(len(checked)) if not stale[i]]
+        todo = [fresh[j] for j in changing([checked[i] for i in fresh], held, keys)]
+        older = {i for i in changing(checked, held, keys) if stale[i]}
     for index in todo:
         pid, given = checked[index]
         row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
@@ -419,9 +425,10 @@ def _write_text_labels(
         def keys(item: tuple[GivenLabel, str | None]) -> LabelKeys:
             return label_keys(item[0], _stored_origin(item[0], origin), (lang_key(item[1]),))
 
-        todo = changing(checked, held, keys)
-        older = {i for i in todo if _older_than_in_force(checked[i][1][0], held.get(checked[i][0]))}
-        todo = [i for i in todo if i not in older]
+        stale = [_older_than_in_force(item[0], held.get(text)) for text, item in checked]
+        fresh = [i for i in range(len(checked)) if not stale[i]]
+        todo = [fresh[j] for j in changing([checked[i] for i in fresh], held, keys)]
+        older = {i for i in changing(checked, held, keys) if stale[i]}
     for index in todo:
         text, (given, lang) = checked[index]
         row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,

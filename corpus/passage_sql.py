@@ -419,7 +419,7 @@ def _phrase(config: str, term: Term) -> ColumnElement[Any]:
     typed = pg_words(term.typed or " ".join(term.words))
     query = func.phraseto_tsquery(_regconfig(config), typed)
     language = next((lang for lang, name in _PG_CONFIGS.items() if name == config), None)
-    other = other_number(typed.split()[0], language) if len(typed.split()) == 1 else None
+    other = other_number(term.words[0], language) if len(term.words) == 1 and not term.prefix else None
     return query.op("||")(func.phraseto_tsquery(_regconfig(config), other)) if other else query
 
 

@@ -204,12 +204,16 @@ def _fold(text: str) -> str:
 # "operación" missing every "operaciones" on PostgreSQL. A word searched alone in those languages also
 # matches its other number (other_number).
 _NUMBER_ENDINGS = {"es": (("aciones", "acion"), ("uciones", "ucion")), "pt": (("oes", "ao"),)}
+# Shorter words are left alone: "ação" made "acoes", whose stem "aco" is steel's ("aço").
+_NUMBER_MIN_LETTERS = 6
 
 
 def other_number(word: str, lang: str | None) -> str | None:
     """`word` (folded) in its other number, singular or plural, where the stemmers of `lang` tell the two
     apart (_NUMBER_ENDINGS); None for any other word."""
     folded = _fold(word)
+    if len(folded) < _NUMBER_MIN_LETTERS:  # "ação", "não", "são", "então": the stem would be another's
+        return None
     for plural, singular in _NUMBER_ENDINGS.get(lang or "", ()):
         if folded.endswith(plural):
             return folded[: -len(plural)] + singular

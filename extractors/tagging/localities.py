@@ -234,7 +234,7 @@ def _label_words(doc: Doc) -> Iterable[Token]:
 def subdivision_rows(doc: Doc, countries: list[Span], places: list[Span]) -> list[Span]:
     """Country names that are row labels of a table of one country's subdivisions: the passage names
     subdivisions (a 'Departamento'/'Municipio' header, or 'Total Antioquia' subtotals, or two or more
-    places all of one country), at least two other
+    places all of one country with two or more totals), at least two other
     rows are labelled with names that are no countries, and the country is not the one whose places the
     table lists. A table of countries ('Costa Rica 13.9 El Salvador 12.5 ...') keeps them all."""
     rows = [span for span in countries if is_row_label(doc, span.end)]
@@ -243,16 +243,23 @@ def subdivision_rows(doc: Doc, countries: list[Span], places: list[Span]) -> lis
     inside = {i for span in countries for i in range(span.start, span.end)}
     if sum(1 for token in _label_words(doc) if token.i not in inside) < 2:
         return []
-    if not (_names_subdivisions(doc, inside) or _places_of_one_country(places)):
+    if not (_names_subdivisions(doc, inside) or (_places_of_one_country(places) and _subtotals(doc) >= 2)):
         return []
     own = {code for place in places for code in place.kb_id_.split(",")}
     return [span for span in rows if not set(span.kb_id_.split(",")) & own]
 
 
+def _subtotals(doc: Doc) -> int:
+    """How many 'Total' rows the text holds: two or more are subtotals, a table grouped by subdivision."""
+    return sum(1 for token in doc if token.lower_ in _TOTALS)
+
+
 def _places_of_one_country(places: list[Span]) -> bool:
     """The passage names two or more places (departments, states, cities), all of one country: a UNODC
-    table of municipalities by department, with neither header nor named subtotals, lists Antioquia,
-    Bolívar, Caquetá and Chocó beside its row 'Puerto Rico' (a municipality of Caquetá)."""
+    table of municipalities by department, with neither header nor named subtotals but a 'Total' under
+    each department, lists Antioquia, Bolívar, Caquetá and Chocó beside its row 'Puerto Rico' (a
+    municipality of Caquetá). With one total, a table of one country's states may well count people or
+    seizures from another country ('Chiapas 1.204 Tabasco 830 Guatemala 95 Total 2.129'): kept."""
     if len({place.text.lower() for place in places}) < 2:
         return False
     return bool(set.intersection(*(set(place.kb_id_.split(",")) for place in places)))

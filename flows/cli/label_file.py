@@ -112,6 +112,10 @@ def _origin(value: Any, where: str) -> str | None:
     return value
 
 
+# How far ahead of this machine's clock a line's "created_at" may be (another machine's clock).
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
 def _created_at(value: Any, where: str) -> dt.datetime | None:
     """A line's "created_at" (`label export` writes it, ISO 8601; without a zone it is UTC)."""
     if value is None:
@@ -122,7 +126,14 @@ def _created_at(value: Any, where: str) -> dt.datetime | None:
         at = None
     if at is None:
         raise UserError(f'{where}: "created_at" must be a date and time such as "2026-03-01T14:30:00+00:00"')
-    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    try:
+        at = (at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except OverflowError:
+        raise UserError(f'{where}: "created_at" is out of range') from None
+    # A time ahead of this machine's clock would win over every later correction, at each re-import.
+    if at > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
+        raise UserError(f'{where}: "created_at" is in the future ({value})')
+    return at
 
 
 def parse_label_line(line: str, where: str, number: int) -> LabelLine:

@@ -371,7 +371,7 @@ def test_an_export_imported_after_a_correction_leaves_the_correction(
     _, monday, _ = cli("label", "export", "--db", store_url)
     filled.add_labels(a, ["enforcement"], annotator="ana")
     given = {json.loads(line)["passage_id"]: json.loads(line)["created_at"] for line in monday.splitlines()}
-    later = (dt.datetime.fromisoformat(given[b]) + dt.timedelta(hours=1)).isoformat()
+    later = (dt.datetime.fromisoformat(given[b]) + dt.timedelta(seconds=1)).isoformat()
     path = _write(tmp_path, *(line for line in monday.splitlines()),
                   json.dumps({"passage_id": b, "labels": ["transnational"], "annotator": "carla",
                               "created_at": later}))  # fmt: skip
@@ -429,3 +429,26 @@ def test_a_label_on_an_older_reading_says_where_it_went(filled: Corpus, store_ur
     assert filled.passage(twin).labels == ["prevention"]
     code, out, err = cli("label", "add", str(twin), "enforcement", "--db", store_url)  # the current reading
     assert code == 0 and "report" not in err
+
+
+def test_label_times_that_cannot_be_right_are_refused_and_an_older_identical_line_hides_nothing(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A code review: a newer line after an older, identical one was dropped with it; a time out of range
+    # crashed; a time in the future would win over every later correction, at each re-import.
+    import datetime as dt
+
+    a = next(iter(filled.passages(limit=1))).id
+    filled.add_labels(a, ["enforcement"], annotator="ana")
+    at = filled.latest_labels(a).created_at  # type: ignore[union-attr]
+    times = [(at + dt.timedelta(minutes=m)).isoformat() for m in (-60, 1)]  # before ana's, then after
+    lines = [json.dumps({"passage_id": a, "labels": ["prevention"], "annotator": "ben", "created_at": t})
+             for t in times]  # fmt: skip
+    code, _, err = cli("label", "import", _write(tmp_path, *lines), "--db", store_url)
+    assert code == 0 and "imported 1 label" in err, err
+    assert filled.passage(a).labels == ["prevention"]
+    wrong = (("0001-01-01T00:00:00+05:00", "out of range"), ("2999-01-01T00:00:00", "in the future"))
+    for when, said in wrong:
+        bad = _write(tmp_path, json.dumps({"passage_id": a, "labels": [], "created_at": when}))
+        code, _, err = cli("label", "import", bad, "--db", store_url)
+        assert code == 2 and f'labels.jsonl:1: "created_at" is {said}' in err, err

@@ -497,3 +497,7 @@ def test_a_word_finds_its_other_number_where_the_stemmers_split_them(store: Corp
     assert found("operação") == found("operações") == [3, 4]
     assert found("prisão") == found("prisões") == [5, 6]
     assert found('"operaciones conjuntas"') == [2]  # a phrase keeps its words as typed
+    assert found('"prisões –"') == [5, 6]  # a word and a dash are one word on both stores (a code review)
+    # A short word keeps its own stem: "ação" made "acoes", stemmed "aco", steel's ("aço").
+    store.add_report(NewReport(uri="s", sha256="s" * 64, passages=[_p(1, "O aço importado subiu.", "pt")]))
+    assert found("ação") == []

@@ -52,6 +52,13 @@ def test_a_municipality_named_after_a_country_among_one_countrys_departments(cou
     # Places of several countries say nothing of the kind: a row of another country stays.
     mixed = "Antioquia 12 Zulia 30 Táchira 8 Nariño 41 Ecuador 19 Total 110"
     assert countries(mixed, "es") == ["EC"]
+    # Nor does a table of one country's places with one total: its other rows may count another
+    # country's people or seizures (a code review).
+    assert countries("Migrantes detenidos por estado de captura: Chiapas 1.204 Tabasco 830 Veracruz 412 "
+                     "Guatemala 95 Honduras 60 Total 2.601", "es") == ["GT", "HN"]  # fmt: skip
+    assert countries("Seizures by state: Sonora 12 Sinaloa 30 Chihuahua 8 United States 41 Total 91",
+                     "en") == ["US"]  # fmt: skip
+    assert countries("Incautaciones: Bogotá 12 Medellín 30 Cali 8 Venezuela 41 Total 91", "es") == ["VE"]
 
 
 def test_a_pipe_table_of_countries_with_empty_cells_keeps_its_countries(countries):
