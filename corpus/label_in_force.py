@@ -124,12 +124,32 @@ def label_keys(given: GivenLabel, origin: str, extra: tuple[Hashable, ...] = ())
     return LabelKeys((labels, given.annotator, origin, *extra), restates)
 
 
+def changing_in_time(
+    items: Sequence[tuple[_K, _G]], held: Mapping[_K, InForce], keys: Callable[[_G], LabelKeys],
+    given_at: Callable[[_G], dt.datetime | None],
+) -> tuple[list[int], set[int]]:
+    """`changing` for items that may say when they were given (a label file's "created_at"): the positions
+    to write, and those left out because they were given before the label in force and would have changed
+    it (an export imported after a colleague's correction would undo it). Those are left out first, so a
+    newer item after an older, identical one is still a change."""
+    stale = [_before(given_at(item), held.get(target)) for target, item in items]
+    if not any(stale):
+        return changing(items, held, keys), set()
+    fresh = [i for i, old in enumerate(stale) if not old]
+    todo = [fresh[j] for j in changing([items[i] for i in fresh], held, keys)]
+    return todo, {i for i in changing(items, held, keys) if stale[i]}
+
+
+def _before(at: dt.datetime | None, in_force: InForce | None) -> bool:
+    return at is not None and in_force is not None and in_force.at is not None and at < in_force.at
+
+
 def in_force_on_passages(conn: Connection, passage_ids: Sequence[int]) -> dict[int, InForce]:
     """The label in force of each labeled passage (a copy of another passage's marked so): a few queries,
     not one per passage."""
     return {
         int(row.passage_id): InForce(
-            stored_key(row), copy=row.carried_from is not None, at=_aware(row.created_at)
+            stored_key(row), copy=row.carried_from is not None, at=row.created_at
         )
         for row in newest_label_rows(conn, passage_ids)
     }
@@ -140,15 +160,11 @@ def in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, InFor
     rows = newest_label_rows(conn, texts, free_texts=True)
     return {
         str(row.text): InForce(
-            (*stored_key(row), lang_key(row.lang)), lang=row.lang, at=_aware(row.created_at)
+            (*stored_key(row), lang_key(row.lang)), lang=row.lang, at=row.created_at
         )
         for row in rows
     }
 
-
-def _aware(at: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as aware UTC (the UTCDateTime column returns it so; a raw row may be naive)."""
-    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 def stored_key(row: Any) -> tuple[tuple[str, ...], str | None, str]:

@@ -15,9 +15,8 @@ from corpus.errors import CorpusError
 from corpus.filters import language_code
 from corpus.label_in_force import (
     NO_LANG,
-    InForce,
     LabelKeys,
-    changing,
+    changing_in_time,
     in_force_on_passages,
     in_force_on_texts,
     is_language_code,
@@ -368,7 +367,7 @@ def _write_passage_labels(
 ) -> tuple[list[int | None], set[int]]:
     """Write checked (passage_id, label) items inside the caller's write transaction (LabelsMixin.
     _add_passage_labels says how). Returns each item's label id (or None) and the positions of the items
-    that would have changed the label in force but were given before it (`_older_than_in_force`)."""
+    that would have changed the label in force but were given before it (label_in_force.changing_in_time)."""
     written: list[int | None] = [None] * len(checked)
     older: set[int] = set()
     if not checked:
@@ -384,15 +383,11 @@ def _write_passage_labels(
     todo: Sequence[int] = range(len(checked))
     if if_changed:
         held = in_force_on_passages(conn, sorted(wanted))
+
         def keys(given: GivenLabel) -> LabelKeys:
             return label_keys(given, _stored_origin(given, origin))
 
-        # Lines given before the label in force are left out first (a newer line after an older,
-        # identical one is still a change), and counted when the file would have changed it.
-        stale = [_older_than_in_force(given, held.get(pid)) for pid, given in checked]
-        fresh = [i for i in range(len(checked)) if not stale[i]]
-        todo = [fresh[j] for j in changing([checked[i] for i in fresh], held, keys)]
-        older = {i for i in changing(checked, held, keys) if stale[i]}
+        todo, older = changing_in_time(checked, held, keys, lambda given: given.given_at)
     for index in todo:
         pid, given = checked[index]
         row = {"passage_id": pid, "labels": given.labels, "annotator": given.annotator,
@@ -425,24 +420,13 @@ def _write_text_labels(
         def keys(item: tuple[GivenLabel, str | None]) -> LabelKeys:
             return label_keys(item[0], _stored_origin(item[0], origin), (lang_key(item[1]),))
 
-        stale = [_older_than_in_force(item[0], held.get(text)) for text, item in checked]
-        fresh = [i for i in range(len(checked)) if not stale[i]]
-        todo = [fresh[j] for j in changing([checked[i] for i in fresh], held, keys)]
-        older = {i for i in changing(checked, held, keys) if stale[i]}
+        todo, older = changing_in_time(checked, held, keys, lambda item: item[0].given_at)
     for index in todo:
         text, (given, lang) = checked[index]
         row = {"text": text, "lang": lang, "labels": given.labels, "annotator": given.annotator,
                "origin": _stored_origin(given, origin), "created_at": given.given_at or utcnow()}  # fmt: skip
         written[index] = _insert_label(conn, row)
     return written, older
-
-
-def _older_than_in_force(given: GivenLabel, in_force: InForce | None) -> bool:
-    """Whether a label file's line was given before the label in force (an export imported after a
-    colleague's correction): it would undo the correction, so it is left out."""
-    return given.given_at is not None and in_force is not None and in_force.at is not None and (
-        given.given_at < in_force.at
-    )
 
 
 def _insert_label(conn: Connection, row: dict[str, Any]) -> int:
