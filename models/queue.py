@@ -137,12 +137,11 @@ def label_queue(
     person says of them."""
     from corpus import PassageFilter
     from corpus.batches import whole_runs
+    from models.retrain import normalize_text
 
     lang = PassageFilter(lang=lang).validated().lang  # "spa" is "es"; "xx" an error, not an empty queue
     stored = _stored_scores_hold(corpus, model)
     rows = corpus.passages(PassageFilter(report_id=report_id), by_report=True, entities=False)
-    from models.retrain import normalize_text
-
     # Until chosen, a candidate keeps its text's hash (what makes two passages one text: retraining's
     # normalize_text), not its row: every passage of the store is a candidate.
     candidates: list[Candidate] = []
