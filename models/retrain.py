@@ -166,8 +166,8 @@ class RetrainResult:
             "human_examples": self.human_examples,
             "holdout_examples": self.holdout_examples,
             "cv_macro_f1": self.cv_macro_f1,
-            "holdout_new": self.new_holdout.to_json() if self.new_holdout else None,
-            "holdout_old": self.old_holdout.to_json() if self.old_holdout else None,
+            "holdout_new": _judged_json(self.new_holdout),
+            "holdout_old": _judged_json(self.old_holdout),
             "promoted": self.decision.promote,
             "reason": self.decision.reason,
             "promoted_version": self.promoted,
@@ -176,6 +176,14 @@ class RetrainResult:
             "augmented": self.augmented,
             "reused": self.reused,
         }
+
+
+def _judged_json(evaluation: Evaluation | None) -> dict[str, Any] | None:
+    """An evaluation on held-out labels with what `--promote auto` compares (Evaluation.judged_scores)."""
+    if evaluation is None:
+        return None
+    return {**evaluation.to_json(), "judged_scores": evaluation.judged_scores(),
+            "judged_macro_f1": evaluation.judged_macro_f1}
 
 
 def normalize_text(text: str) -> str:
@@ -392,10 +400,14 @@ def decide(
             f"only {new.n} held-out human label{'s' if new.n != 1 else ''}, too few to judge on "
             f"({min_judged} needed: label more, or use --promote always)",
         )
-    if new.macro_f1 >= old.macro_f1:
-        said = f"held-out macro-F1 {new.macro_f1:.3f} >= current {old.macro_f1:.3f}"
+    # A label no held-out passage carries is judged by its false alarms (Evaluation.judged_scores), not
+    # by an F1 of 1 or 0 that one passage decides.
+    absent = [label for label, score in new.per_label.items() if not score.support]
+    what = "held-out macro-F1" + (f" ({', '.join(absent)}: passages not claimed)" if absent else "")
+    if new.judged_macro_f1 >= old.judged_macro_f1:
+        said = f"{what} {new.judged_macro_f1:.3f} >= current {old.judged_macro_f1:.3f}"
         return Decision(True, said, judged=True)
-    return Decision(False, f"held-out macro-F1 {new.macro_f1:.3f} < current {old.macro_f1:.3f}")
+    return Decision(False, f"{what} {new.judged_macro_f1:.3f} < current {old.judged_macro_f1:.3f}")
 
 
 class Stored(NamedTuple):

@@ -16,8 +16,11 @@ def holdout_metrics(new: Evaluation | None, old: Evaluation | None, old_version:
     """What the registry keeps about the held-out comparison."""
     return {
         "holdout_macro_f1": new.macro_f1 if new else None,
+        # What `--promote auto` compared (Evaluation.judged_macro_f1): differs when a label is not held out.
+        "holdout_judged_macro_f1": new.judged_macro_f1 if new else None,
         "holdout": new.to_json() if new else None,
-        "holdout_previous": {"version": old_version, "macro_f1": old.macro_f1 if old else None},
+        "holdout_previous": {"version": old_version, "macro_f1": old.macro_f1 if old else None,
+                             "judged_macro_f1": old.judged_macro_f1 if old else None},
     }
 
 
@@ -39,16 +42,23 @@ def format_result(result: RetrainResult) -> str:
     ]
     old, new = result.old_holdout, result.new_holdout
     if old is not None and new is not None:
-        # "held out" is how many held-out passages carry the label: with none, F1 is 1.000 when the model
-        # claims none and 0.000 for any false alarm, so a change there is one passage, not a trend.
+        # "held out" is how many held-out passages carry the label. A label none carries scores the share
+        # of held-out passages not claimed for it (Evaluation.judged_scores): its F1 would be 1.000 or
+        # 0.000 on one false alarm. The macro row is what `--promote auto` compares.
+        before, after = old.judged_scores(), new.judged_scores()
+        absent = [label for label in LABELS if not new.per_label[label].support]
         lines.append(f"{'':<15}{'before':>10}{'after':>10}{'change':>10}{'held out':>10}")
         for label in LABELS:
-            a, b = old.per_label[label].f1, new.per_label[label].f1
-            lines.append(f"{label:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}{new.per_label[label].support:>10}")
+            a, b = before[label], after[label]
+            name = f"{label}{' *' if label in absent else ''}"
+            lines.append(f"{name:<15}{a:>10.3f}{b:>10.3f}{b - a:>+10.3f}{new.per_label[label].support:>10}")
         lines.append(
-            f"{'macro-F1':<15}{old.macro_f1:>10.3f}{new.macro_f1:>10.3f}"
-            f"{new.macro_f1 - old.macro_f1:>+10.3f}{new.n:>10}"
+            f"{'macro-F1':<15}{old.judged_macro_f1:>10.3f}{new.judged_macro_f1:>10.3f}"
+            f"{new.judged_macro_f1 - old.judged_macro_f1:>+10.3f}{new.n:>10}"
         )
+        if absent:
+            lines.append(f"* no held-out passage carries it: the share of the {new.n} held-out passages not "
+                         "given it (F1 would be 1 or 0 on one false alarm)")
         lines.append(f"(before = {result.previous}, after = {result.version})")
     if result.reused and result.previous == result.version:
         lines.append(f"promoted already: {result.version} is the store's model")

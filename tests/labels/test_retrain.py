@@ -340,17 +340,43 @@ def test_the_before_after_table_says_how_many_held_out_passages_carry_each_label
     from models.retrain import Decision, RetrainResult
     from models.retrain_report import format_result
 
-    # Three held-out passages, none of them transnational: the new model's one false alarm there takes
-    # that label's F1 from 1.000 to 0.000, and the table shows it rests on no held-out example at all.
+    # Three held-out passages, none of them transnational: the new model's one false alarm there would
+    # take that label's F1 from 1.000 to 0.000; the table scores it by the passages not claimed (2 of 3),
+    # marks it, and shows it rests on no held-out example at all.
     truth = labels_to_matrix([["prevention"], ["enforcement"], ["enforcement"]])
     old = evaluate(truth, labels_to_matrix([["prevention"], ["enforcement"], []]), ["en"] * 3)
     claimed = [["prevention"], ["enforcement"], ["enforcement", "transnational"]]
     new = evaluate(truth, labels_to_matrix(claimed), ["en"] * 3)
     result = RetrainResult("m-new", "seed-old", 2150, 12, 3, new, old, 0.9, Decision(False, "worse"))
-    rows = {line.split()[0]: line.split()[1:] for line in format_result(result).splitlines()[2:7]}
-    assert rows["transnational"] == ["1.000", "0.000", "-1.000", "0"]
+    table = format_result(result).splitlines()
+    rows = {line.split()[0]: line.split()[1:] for line in table[2:7]}
+    assert rows["transnational"] == ["*", "1.000", "0.667", "-0.333", "0"]
     assert rows["enforcement"] == ["0.667", "1.000", "+0.333", "2"]
-    assert rows["prevention"][-1] == "1" and rows["macro-F1"][-1] == "3"
+    assert rows["prevention"][-1] == "1" and rows["macro-F1"] == ["0.889", "0.889", "+0.000", "3"]
+    assert table[7].startswith("* no held-out passage carries it: the share of the 3 held-out passages")
+    assert result.to_json()["holdout_new"]["judged_macro_f1"] == 0.8889
+
+
+def test_auto_judges_a_label_no_held_out_passage_carries_by_its_false_alarms() -> None:
+    # 20 held-out passages, none transnational. The new model finds 4 more prevention passages and
+    # raises one transnational false alarm: by macro-F1 that alarm (F1 1.0 -> 0.0) outweighed the gain
+    # and the better model was refused. Judged by the passages left unclaimed (19 of 20) it is promoted;
+    # a model claiming transnational on half the passages for the same gain is still refused.
+    truth = labels_to_matrix([["prevention"]] * 10 + [["enforcement"]] * 10)
+    old = evaluate(truth, labels_to_matrix([["prevention"]] * 5 + [[]] * 5 + [["enforcement"]] * 10),
+                   ["en"] * 20)
+    better = [["prevention", "transnational"]] + [["prevention"]] * 8 + [[]] + [["enforcement"]] * 10
+    new = evaluate(truth, labels_to_matrix(better), ["en"] * 20)
+    assert new.macro_f1 < old.macro_f1  # what auto compared before
+    decision = decide("auto", new, old)
+    assert decision.promote and decision.judged
+    assert decision.reason == ("held-out macro-F1 (transnational: passages not claimed) 0.966 >= current "
+                               "0.889")
+    alarms = [[*labels, "transnational"] if i % 2 else labels for i, labels in enumerate(better)]
+    assert not decide("auto", evaluate(truth, labels_to_matrix(alarms), ["en"] * 20), old).promote
+    # With every label held out, the judged figure is macro-F1 itself.
+    full = evaluate(labels_to_matrix([["transnational"], *better[1:]]), labels_to_matrix(better), ["en"] * 20)
+    assert full.judged_macro_f1 == full.macro_f1
 
 
 @pytest.mark.parametrize(("flags", "augmented"), [((), False), (("--augment",), True)])
