@@ -305,11 +305,19 @@ def _fts5_term(term: Term, language: str | None) -> str:
     # of the few unstemmed ones, where a common word is rare.
     if language not in STEMMED:
         return f"plain : {quoted}"
-    other = other_number(term.words[0], language) if len(term.words) == 1 else None
-    other_stem = stems([other], language)[0] if other else None
+    other_stem = _other_number_stem(term, language)
     if other_stem and other_stem != words[0]:
         return f'(words : {quoted} OR words : "{other_stem}")'
     return f"words : {quoted}"
+
+
+def _other_number_stem(term: Term, language: str | None) -> str | None:
+    """The stem of a one-word term's other number (other_number) in `language`, which a search matches
+    too; None for a phrase, a prefix, a glossary form, a language without a stemmer or a word without one."""
+    if len(term.words) != 1 or term.prefix or term.lang is not None or language not in STEMMED:
+        return None
+    other = other_number(term.words[0], language)
+    return stems([other], language)[0] if other else None
 
 
 def to_tsquery_text(term: Term) -> str:
@@ -397,6 +405,7 @@ def match_spans(
                 found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
             else:
                 found = n > 0 and (plain if term.lang else stemmed)[i : i + n] == words
+                found = found or (n == 1 and stemmed[i] == _other_number_stem(term, lang))
             if found:
                 length = max(length, n)
         if length:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from storedata import require_unaccent
 
 from corpus import Corpus, CorpusError, NewEntity, NewPassage, NewReport, PassageFilter, parse_date
-from corpus.search import parse_search, to_fts5
+from corpus.search import match_spans, parse_search, to_fts5
 
 
 def _p(seq: int, text: str, lang: str | None, *entities: NewEntity) -> NewPassage:
@@ -498,6 +498,12 @@ def test_a_word_finds_its_other_number_where_the_stemmers_split_them(store: Corp
     assert found("prisão") == found("prisões") == [5, 6]
     assert found('"operaciones conjuntas"') == [2]  # a phrase keeps its words as typed
     assert found('"prisões –"') == [5, 6]  # a word and a dash are one word on both stores (a code review)
+    # What a search finds, the table marks (match_spans): "prisão" found by "prisões" is marked too.
+    for search in ("operación", "operaciones", "operação", "operações", "prisão", "prisões"):
+        for row in store.passages(PassageFilter(search=search)):
+            assert match_spans(row.text, search, row.lang), (search, row.text)
+    assert match_spans("A prisão do chefe foi filmada.", "prisões", "pt") == [(2, 8)]
+    assert match_spans("A prisão do chefe.", "prisões", "es") == []  # not a Portuguese passage
     # A short word keeps its own stem: "ação" made "acoes", stemmed "aco", steel's ("aço").
     store.add_report(NewReport(uri="s", sha256="s" * 64, passages=[_p(1, "O aço importado subiu.", "pt")]))
     assert found("ação") == []
