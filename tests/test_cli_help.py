@@ -69,6 +69,16 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
         (["extract"], "error: Missing argument 'PATH'."),
         # Refused before the command's context exists: still the command's own help (it said citsec's).
         (["passages", "--db", "x.db", "--label"], "error: Option '--label' requires an argument."),
+        # An option of one value given twice: click kept the last, so `--lang es --lang pt` showed the
+        # Portuguese passages as if they answered both (a researcher's review). --label, --country and
+        # --program take several values; a value after "--" or one that is another option's is not counted.
+        (["passages", "--lang", "es", "--label", "prevention", "--lang=pt"],
+         "error: --lang takes one value, given 2 times ('es', 'pt'); run the command once for each (see"),
+        (["stats", "--by", "lang", "--report", "1", "--report", "4"], "error: --report takes one value"),
+        (["passages", "-s", "coca", "--search", "Buenaventura"],
+         "error: --search takes one value, given 2 times ('coca', 'Buenaventura'); one search holds them "
+         "all: --search 'coca OR Buenaventura' finds either (see"),
+        (["label", "queue", "--n", "5", "-n", "6"], "error: --n takes one value, given 2 times"),
     ],
 )
 def test_a_bad_option_value_is_one_line_and_exit_2(
@@ -82,6 +92,20 @@ def test_a_bad_option_value_is_one_line_and_exit_2(
     assert err.rstrip().endswith("--help)")  # and where to read more
     if argv[0] == "passages":  # the command's own help, even when refused before its context exists
         assert err.rstrip().endswith("(see citsec passages --help)")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["passages", "--label", "prevention", "--label", "enforcement", "--country", "MX", "--country", "CO"],
+        ["passages", "--search", "--lang", "--lang", "es"],  # the first "--lang" is the search
+        ["passages", "--lang", "es", "--", "--lang"],
+    ],
+)
+def test_options_of_several_values_and_values_that_look_like_options_are_not_refused(argv: list[str]) -> None:
+    flows.cli._register()
+    assert flows.cli._repeated_option(argv) is None
+    assert flows.cli._repeated_option([argv[0], "--db", "a.db", "--db", "b.db", *argv[1:]]) is not None
 
 
 def test_help_and_a_command_that_succeeds_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,9 +85,9 @@ def _show_model_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _command_path(argv: list[str]) -> str:
-    """"citsec passages" for `passages --db x --label` (an option missing its value is refused before
-    click makes the command's context): the command words at the head of the arguments."""
+def _command_of(argv: list[str]) -> tuple[Any, list[str], list[str]]:
+    """The click command `argv` calls, the command words at its head ("citsec", "label", "add") and the
+    arguments after them."""
     import typer.main
 
     command: Any = typer.main.get_command(app)
@@ -98,7 +98,47 @@ def _command_path(argv: list[str]) -> str:
             break
         command = sub
         words.append(word)
-    return " ".join(words)
+    return command, words, argv[len(words) - 1 :]
+
+
+def _command_path(argv: list[str]) -> str:
+    """"citsec passages" for `passages --db x --label` (an option missing its value is refused before
+    click makes the command's context): the command words at the head of the arguments."""
+    return " ".join(_command_of(argv)[1])
+
+
+def _repeated_option(argv: list[str]) -> str | None:
+    """A usage error when an option that takes one value is given twice: click keeps the last one, so
+    `passages --lang es --lang pt` showed Portuguese passages only, as if that were the answer to both
+    (--label, --country and --program take several values)."""
+    command, words, args = _command_of(argv)
+    single: dict[str, Any] = {}
+    for param in getattr(command, "params", ()):
+        takes_one = param.param_type_name == "option" and not (param.multiple or param.is_flag or param.count)
+        if takes_one:
+            single.update(dict.fromkeys(param.opts, param))
+    values: dict[str, list[str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        name, equals, value = token.partition("=") if token.startswith("--") else (token, "", "")
+        param = single.get(name)
+        if param is None:
+            continue
+        if not equals:
+            value = next(tokens, "")
+        values.setdefault(param.opts[0], []).append(value)
+    for option, given in values.items():
+        if len(given) > 1:
+            shown = ", ".join(repr(v) for v in given)
+            if option == "--search":  # one search holds several words: ANDed, or joined by OR
+                hint = f"one search holds them all: --search {' OR '.join(given)!r} finds either"
+            else:
+                hint = "run the command once for each"
+            said = f"{option} takes one value, given {len(given)} times ({shown}); {hint}"
+            return f"{said} (see {' '.join(words)} --help)"
+    return None
 
 
 # Typer 0.29 checks numbers as pydantic does, and says so in pydantic's words.
@@ -132,6 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
     _register()
     _show_model_notes()
+    repeated = _repeated_option(sys.argv[1:] if argv is None else argv)
+    if repeated:
+        err_console.print(flagged("error:", "red", repeated), highlight=False, soft_wrap=True)
+        sys.exit(2)
     try:
         code = app(args=argv, prog_name="citsec", standalone_mode=False)
     except _user_error_types() as exc:
