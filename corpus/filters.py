@@ -14,6 +14,9 @@ from corpus.errors import CorpusError
 from corpus.taxonomy import validate_label_filter
 
 STAT_FIELDS: tuple[str, ...] = ("label", "country", "program", "year", "report", "lang")
+# What a stored passage is (extractors.document.PASSAGE_KINDS, which the store may not import: a test keeps
+# the two equal): running text, a table or listing, a reference list.
+PASSAGE_KINDS: tuple[str, ...] = ("text", "table", "reference")
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}$")
@@ -35,6 +38,7 @@ class PassageFilter:
         Portuguese (corpus.glossary), each as written (accents folded) in passages of its own language.
     with_places: `countries` also finds passages that name a city, state or region of the country (an
         entity of kind "place": Bogotá, Putumayo, Rio de Janeiro), not only the country.
+    kinds: what the passages are (PASSAGE_KINDS): "text" leaves out tables and reference lists.
     """
 
     labels: tuple[str, ...] = ()
@@ -49,6 +53,7 @@ class PassageFilter:
     include_superseded: bool = False
     any_language: bool = False
     with_places: bool = False
+    kinds: tuple[str, ...] = ()
 
     def validated(self) -> PassageFilter:
         """The same filter in canonical form; raises CorpusError on anything malformed."""
@@ -66,6 +71,10 @@ class PassageFilter:
             raise CorpusError("--any-language needs a search (--search TEXT)")
         if self.with_places and not self.countries:
             raise CorpusError("--places widens --country: give a country (--country CC)")
+        kinds = tuple(sorted({kind.strip().lower() for kind in self.kinds}))
+        unknown = [kind for kind in kinds if kind not in PASSAGE_KINDS]
+        if unknown:
+            raise CorpusError(f"unknown --kind {unknown[0]!r}; expected one of {', '.join(PASSAGE_KINDS)}")
         return replace(
             self,
             labels=tuple(validate_label_filter(self.labels)),
@@ -73,6 +82,7 @@ class PassageFilter:
             programs=programs,
             lang=lang,
             search=search if search and search.strip() else None,
+            kinds=kinds,
         )
 
 

@@ -72,6 +72,7 @@ PASSAGE_COLUMNS = (
     Passage.id,
     Passage.report_id,
     Report.title.label("report_title"),
+    Report.sha256.label("report_sha256"),
     Passage.seq,
     Passage.page_start,
     Passage.page_end,
@@ -243,6 +244,8 @@ def _conditions(
         conditions.append(Report.superseded_by.is_(None))
     if f.lang is not None:
         conditions.append(Passage.lang == f.lang)
+    if f.kinds:
+        conditions.append(Passage.kind.in_(f.kinds))
     if f.since is not None:
         conditions.append(Report.effective_date >= f.since)
     if f.until is not None:

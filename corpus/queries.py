@@ -232,6 +232,7 @@ def _enrich(
             id=row.id,
             report_id=row.report_id,
             report_title=row.report_title,
+            report_sha256=row.report_sha256,
             seq=row.seq,
             page_start=row.page_start,
             page_end=row.page_end,

@@ -162,6 +162,7 @@ class PassageRow:
     countries: list[str]
     programs: list[str]
     label_origin: str | None = None  # "human" | "model" | None (no label and no prediction)
+    report_sha256: str | None = None  # the report file's sha256: with seq, a key that survives a rebuild
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -177,6 +178,13 @@ class PassageRow:
             "countries": list(self.countries),
             "programs": list(self.programs),
             "label_origin": self.label_origin,
+            # Beyond DESIGN.md's fields: the report file's sha256 and the passage's place in it (1, 2, ...:
+            # together a key that survives a rebuilt store, where ids follow the order reports were stored,
+            # as `label export` uses), and what it is ("text", "table", or "reference": a reference list,
+            # which the model never labels).
+            "report_sha256": self.report_sha256,
+            "seq": self.seq,
+            "kind": self.kind,
         }
 
 

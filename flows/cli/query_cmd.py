@@ -24,7 +24,7 @@ REPORT_FIELDS = (
 REPORT_TABLE = ("id", "title", "file", "language", "pages", "passages", "status", "published", "error")
 PASSAGE_FIELDS = (
     "id", "report_id", "report_title", "page_start", "page_end", "lang", "text", "labels", "scores",
-    "countries", "programs", "label_origin",
+    "countries", "programs", "label_origin", "report_sha256", "seq", "kind",
 )  # fmt: skip
 PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text")
 _WIDTHS = {"text": 160, "title": 60, "file": 40, "error": 60, "report_title": 40}
@@ -102,6 +102,15 @@ class PassageOrder(enum.StrEnum):
     relevance = "relevance"
 
 
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        help="What the passage is: text (running text), table (a table or listing), reference (a reference "
+        "list, which the model never labels). Repeatable (OR); --kind text leaves tables and bibliographies "
+        "out of a count.",
+    ),
+]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Reports dated on or after DATE.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Reports dated on or before DATE.")]
 
@@ -128,6 +137,7 @@ def build_filter(
     until: str | None = None,
     any_language: bool = False,
     places: bool = False,
+    kind: list[str] | None = None,
 ) -> PassageFilter:
     """The PassageFilter for the command-line filter options (validated: CorpusError on mistakes); a
     country or a program may be given by any name, alias or abbreviation the gazetteer knows."""
@@ -161,6 +171,7 @@ def build_filter(
         until=parse_date(until, end=True) if until else None,
         any_language=any_language,
         with_places=places,
+        kinds=tuple(kind or ()),
     ).validated()
 
 
@@ -419,6 +430,7 @@ def passages_command(
     until: UntilOpt = None,
     any_language: AnyLanguageOpt = False,
     places: PlacesOpt = False,
+    kind: KindOpt = None,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -443,7 +455,7 @@ def passages_command(
     from corpus import Corpus
 
     f = build_filter(
-        label, country, program, report, lang, search, min_score, since, until, any_language, places
+        label, country, program, report, lang, search, min_score, since, until, any_language, places, kind
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
@@ -563,6 +575,7 @@ def stats_command(
     until: UntilOpt = None,
     any_language: AnyLanguageOpt = False,
     places: PlacesOpt = False,
+    kind: KindOpt = None,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -576,7 +589,7 @@ def stats_command(
         )
     f = build_filter(
         label, country, program, report, lang, search, min_score, since, until, any_language,
-        places and bool(country),
+        places and bool(country), kind,
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:

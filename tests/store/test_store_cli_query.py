@@ -58,6 +58,13 @@ def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture
     assert [json.loads(r["scores"]) for r in table] == [r["scores"] for r in expected]
     code, out, _ = run_cli(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "3")
     assert code == 0 and "countries" in out and str(expected[2]["id"]) in out
+    # --kind reaches the filter (the stored passages here are all running text).
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--country", "CO", "--limit", "7",
+                        "--kind", "text", "--kind", "table", "-f", "jsonl")
+    assert [json.loads(line) for line in out.splitlines()] == expected
+    code, out, err = run_cli(capsys, "stats", "--by", "lang", "--db", filled, "--kind", "reference",
+                             "-f", "json")
+    assert (code, json.loads(out), err) == (0, [], "")
 
 
 def test_a_country_can_be_named_as_the_tagger_names_it(

@@ -507,3 +507,34 @@ def test_a_word_finds_its_other_number_where_the_stemmers_split_them(store: Corp
     # A short word keeps its own stem: "ação" made "acoes", stemmed "aco", steel's ("aço").
     store.add_report(NewReport(uri="s", sha256="s" * 64, passages=[_p(1, "O aço importado subiu.", "pt")]))
     assert found("ação") == []
+
+
+def test_passages_by_kind_and_the_fields_that_key_a_passage_across_rebuilds(store: Corpus) -> None:
+    # A researcher's review: json and csv rows could not tell a reference list or a table from prose (a
+    # share "enforcement / all passages" counted bibliographies), and ids change when a store is rebuilt.
+    kinds = ["text", "table", "reference", "text"]
+    passages = [NewPassage(i, 1, 1, f"Passage {i} on police reform in Colombia.", "en", kind=kind)
+                for i, kind in enumerate(kinds, 1)]
+    store.add_report(NewReport(uri="k", sha256="k" * 64, passages=passages))
+
+    def seqs(*wanted: str) -> list[int]:
+        f = PassageFilter(kinds=wanted).validated()
+        found = [p.seq for p in store.passages(f)]
+        assert store.count_passages(f) == len(found)
+        assert sum(row["count"] for row in store.stats(["lang"], f)) == len(found)  # stats agree
+        return found
+
+    assert seqs("text") == [1, 4] and seqs("TABLE", "reference") == [2, 3] and seqs() == [1, 2, 3, 4]
+    with pytest.raises(CorpusError, match="unknown --kind 'prose'; expected one of text, table, reference"):
+        PassageFilter(kinds=("prose",)).validated()
+    row = next(iter(store.passages(PassageFilter(kinds=("reference",)))))
+    assert {key: row.to_json()[key] for key in ("report_sha256", "seq", "kind")} == {
+        "report_sha256": "k" * 64, "seq": 3, "kind": "reference",
+    }
+
+
+def test_the_store_knows_the_passage_kinds_extraction_gives() -> None:
+    from corpus.filters import PASSAGE_KINDS
+    from extractors.document import PASSAGE_KINDS as EXTRACTED
+
+    assert PASSAGE_KINDS == EXTRACTED
