@@ -206,10 +206,16 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
     # Largest groups first; by year, in time order (a trend reads left to right), largest first within one,
-    # the undated last on both databases (SQLite sorts nulls first, PostgreSQL last).
+    # the undated last on both databases (SQLite sorts nulls first, PostgreSQL last). Groups of one size in
+    # the same order on both too: each key's null last, text by code point (SQLite's order; PostgreSQL's
+    # collation would put "plan-colombia" and "plan colombia" by its locale's rules).
     year_key = keys[by.index("year")] if "year" in by else None
     years = [year_key.is_(None), year_key] if year_key is not None else []
-    return stmt.group_by(*keys).order_by(*years, count.desc(), *keys)
+    ties: list[ColumnElement[Any]] = []
+    for field, key in zip(by, keys, strict=True):
+        textual = field not in ("year", "report") and dialect == "postgresql"
+        ties += [key.is_(None), key.collate("C") if textual else key]
+    return stmt.group_by(*keys).order_by(*years, count.desc(), *ties)
 
 
 def _filtered(stmt: Any, f: PassageFilter, dialect: str) -> tuple[Select[Any], ColumnElement[Any]]:

@@ -538,3 +538,19 @@ def test_the_store_knows_the_passage_kinds_extraction_gives() -> None:
     from extractors.document import PASSAGE_KINDS as EXTRACTED
 
     assert PASSAGE_KINDS == EXTRACTED
+
+
+def test_groups_of_one_size_come_in_the_same_order_on_both_databases(store: Corpus) -> None:
+    # A researcher's review: `stats --by country,year` put the null-country row of 2012 before GT on
+    # SQLite and after SV on PostgreSQL. Ties now go by each key, its null last, text by code point.
+    gt, sv = (NewEntity("country", c, c) for c in ("GT", "SV"))
+    texts = [_p(1, "Police in Guatemala.", "es", gt), _p(2, "Nothing named.", "es"),
+             _p(3, "El Salvador.", "es", sv), _p(4, "Colombia.", "en", CO), _p(5, "Mexico.", None, MX)]
+    store.add_report(NewReport(uri="t", sha256="t" * 64, published=dt.date(2012, 5, 1), passages=texts))
+    rows = store.stats(["country", "year"], PassageFilter())
+    assert [(r["country"], r["year"]) for r in rows] == [
+        ("CO", 2012), ("GT", 2012), ("MX", 2012), ("SV", 2012), (None, 2012),
+    ]
+    assert [(r["lang"], r["count"]) for r in store.stats(["lang"], PassageFilter())] == [
+        ("es", 3), ("en", 1), (None, 1),
+    ]
