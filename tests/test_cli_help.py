@@ -164,3 +164,21 @@ def test_help_paragraphs_are_reflowed_and_examples_keep_their_lines(
                 assert " ".join(example.split()) in lines
         elif said:
             assert any(said in line for line in lines), (said, result.output)
+
+
+def test_an_output_that_cannot_encode_the_text_is_one_line_not_a_traceback(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review: with PYTHONIOENCODING=ascii (or PYTHONUTF8=0 under the C locale) a Portuguese passage was
+    # a UnicodeEncodeError traceback.
+    import io
+
+    report = tmp_path / "r.txt"
+    report.write_text("A prevenção da violência nas escolas exige ação comunitária.\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    with pytest.raises(SystemExit) as info:
+        flows.cli.main(["extract", str(report), "--json"])
+    err = capsys.readouterr().err
+    assert info.value.code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: the output's encoding (ascii) cannot write '\\xe7\\xe3'; set "
+                          "PYTHONIOENCODING=utf-8")

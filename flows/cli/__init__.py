@@ -167,6 +167,20 @@ def _plain(message: str) -> str:
     return message
 
 
+def _output_cannot_encode(exc: UnicodeEncodeError) -> bool:
+    """Whether `exc` is stdout's or stderr's encoding failing on what citsec writes (an ASCII terminal:
+    PYTHONIOENCODING=ascii, or PYTHONUTF8=0 under the C locale), not a bug elsewhere."""
+    import codecs
+
+    def name(encoding: str | None) -> str | None:
+        try:
+            return codecs.lookup(encoding).name if encoding else None
+        except LookupError:
+            return None
+
+    return name(exc.encoding) in {name(getattr(s, "encoding", None)) for s in (sys.stdout, sys.stderr)}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
@@ -187,6 +201,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(INTERRUPTED)
+    except UnicodeEncodeError as exc:
+        if not _output_cannot_encode(exc):
+            raise
+        unwritable = ascii(exc.object[exc.start : exc.end])
+        said = (f"error: the output's encoding ({exc.encoding}) cannot write {unwritable}; set "
+                "PYTHONIOENCODING=utf-8 or a UTF-8 locale (LANG=C.UTF-8)")
+        sys.stderr.write(said.encode("ascii", "backslashreplace").decode("ascii") + "\n")
+        sys.exit(1)
     except BrokenPipeError:  # `citsec tag | head`: the reader left; say nothing more
         from flows.cli.output import silence_stdout
 
