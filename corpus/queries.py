@@ -162,9 +162,12 @@ class QueriesMixin(StoreBase):
     def _stream(self, stmt: Any, entities: bool = True) -> Iterator[PassageRow]:
         with self._read() as conn:
             model_id = promoted_model_id(conn)
+            model = None
+            if model_id is not None:
+                model = conn.execute(select(ModelVersion.version).where(ModelVersion.id == model_id)).scalar()
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_STREAM_BATCH))
             for part in result.partitions(_STREAM_BATCH):
-                yield from _enrich(conn, part, model_id, entities)
+                yield from _enrich(conn, part, model_id, entities, model)
 
 
 def parse_stat_fields(by: Sequence[str] | str) -> list[str]:
@@ -189,10 +192,11 @@ def _among(column: Any, ids: list[int], pg: bool) -> Any:
 
 
 def _enrich(
-    conn: Connection, part: Sequence[Row[Any]], model_id: int | None, entities: bool = True
+    conn: Connection, part: Sequence[Row[Any]], model_id: int | None, entities: bool = True,
+    model: str | None = None,
 ) -> Iterator[PassageRow]:
     """Attach labels, scores and (unless `entities` is False) countries and programs to a batch of passages,
-    with one query each."""
+    with one query each; `model` is the version of model `model_id`, named on the passages it scored."""
     ids = [row.id for row in part]
     pg = conn.dialect.name == "postgresql"
     labels: dict[int, list[str]] = defaultdict(list)
@@ -246,6 +250,7 @@ def _enrich(
             countries=sorted(countries.get(row.id, set())),
             programs=sorted(programs.get(row.id, {}).values(), key=str.casefold),
             label_origin=origins.get(row.id),
+            model=model if row.id in scores else None,
         )
 
 

@@ -163,6 +163,7 @@ class PassageRow:
     programs: list[str]
     label_origin: str | None = None  # "human" | "model" | None (no label and no prediction)
     report_sha256: str | None = None  # the report file's sha256: with seq, a key that survives a rebuild
+    model: str | None = None  # the version of the promoted model whose scores these are (None: unscored)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -178,6 +179,9 @@ class PassageRow:
             "countries": list(self.countries),
             "programs": list(self.programs),
             "label_origin": self.label_origin,
+            # Beyond DESIGN.md's fields too: the model whose scores (and, unless a person's, labels) these
+            # are, as `tag` names it: a retrain changes them, and an export should say whose they were.
+            "model": self.model,
             # Beyond DESIGN.md's fields: the report file's sha256 and the passage's place in it (1, 2, ...:
             # together a key that survives a rebuilt store, where ids follow the order reports were stored,
             # as `label export` uses), and what it is ("text", "table", or "reference": a reference list,

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus import Corpus
+from models.labels import LABELS
 from models.registry import LoadedModel, builtin_seed_version, register_model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def registered(store_url, fitted):
     return store_url, first, second
 
 
-def test_list_shows_store_versions_and_the_builtin_seed_model(registered):
+def test_list_shows_store_versions_and_the_builtin_seed_model(registered, fitted):
     url, first, second = registered
     result = _invoke(["models", "list", "--db", url, "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -45,6 +46,9 @@ def test_list_shows_store_versions_and_the_builtin_seed_model(registered):
     assert len(seed) == 1 and seed[0]["artifact"] == "built-in"
     # No retrain judged these on held-out labels: the column is there, empty.
     assert all(r["holdout_macro_f1"] is None and r["holdout_examples"] is None for r in rows)
+    # Each label's threshold, so a researcher can tell a stored score from a label (a review).
+    assert by_version[first]["thresholds"] == dict(zip(LABELS, map(float, fitted.thresholds_), strict=True))
+    assert seed[0]["thresholds"] is None  # not in the store: not trained yet here
 
 
 def test_models_list_imports_neither_scikit_learn_nor_spacy(registered, tmp_path):

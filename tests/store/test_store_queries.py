@@ -358,6 +358,8 @@ def test_passage_rows_carry_the_design_json_fields(small: Corpus) -> None:
         "labels": ["enforcement", "transnational"],
         "scores": {"enforcement": 0.88, "prevention": 0.05, "transnational": 0.61},
         "countries": ["CO"], "programs": ["Plan Colombia"], "label_origin": "model",
+        # Beyond DESIGN.md's: whose scores, and a key that survives a rebuilt store, and the kind (reviews).
+        "model": "m1", "report_sha256": "a" * 64, "seq": 2, "kind": "text",
     }  # fmt: skip
     assert small.passage(4).label_origin == "human"
     assert small.passage(4).labels == ["transnational"]
@@ -531,6 +533,7 @@ def test_passages_by_kind_and_the_fields_that_key_a_passage_across_rebuilds(stor
     assert {key: row.to_json()[key] for key in ("report_sha256", "seq", "kind")} == {
         "report_sha256": "k" * 64, "seq": 3, "kind": "reference",
     }
+    assert row.to_json()["model"] is None and row.label_origin is None  # no model has scored it
 
 
 def test_the_store_knows_the_passage_kinds_extraction_gives() -> None:
