@@ -76,28 +76,44 @@ def _rss_items(root: Element) -> list[FeedEntry]:
     for item in root.iter():
         if not item.tag.endswith("item"):
             continue
-        link = title = None
+        link = title = enclosure = document = None
         for child in item:
             name = child.tag.rsplit("}", 1)[-1]
             if name == "link" and child.text:
                 link = child.text
             elif name == "title":
                 title = (child.text or "").strip() or None
-            elif name == "enclosure" and not link and child.get("url"):
-                link = child.get("url")
-        if link:
-            entries.append(FeedEntry(link, title))
+            elif name == "enclosure" and child.get("url"):
+                enclosure = enclosure or child.get("url")
+                if document is None and _is_document(child.get("url", ""), child.get("type")):
+                    document = child.get("url")
+        chosen = document or link or enclosure
+        if chosen:
+            entries.append(FeedEntry(chosen, title))
     return entries
+
+
+def _is_document(url: str, media_type: str | None) -> bool:
+    """An enclosure that is the report itself: a PDF, by its declared type or its name. A think tank's feed
+    links each entry to its landing page and encloses the report; a news feed encloses a picture."""
+    declared = (media_type or "").split(";")[0].strip().lower()
+    if declared:
+        return declared == "application/pdf"
+    return urlsplit(url.strip()).path.lower().endswith(".pdf")
 
 
 def _atom_entries(root: Element) -> list[FeedEntry]:
     entries = []
     for entry in root.iter(f"{ATOM}entry"):
         links = entry.findall(f"{ATOM}link")
-        # Prefer the alternate (the article), then an enclosure (often the PDF itself).
-        chosen = next((lk for lk in links if lk.get("rel", "alternate") == "alternate"), None)
+        enclosures = [lk for lk in links if lk.get("rel") == "enclosure"]
+        # Prefer an enclosed PDF (the report itself, where the alternate is its landing page), then the
+        # alternate (the article), then any enclosure.
+        chosen = next((lk for lk in enclosures if _is_document(lk.get("href", ""), lk.get("type"))), None)
         if chosen is None:  # an Element without children is falsy: compare with None, never use `or`
-            chosen = next((lk for lk in links if lk.get("rel") == "enclosure"), None)
+            chosen = next((lk for lk in links if lk.get("rel", "alternate") == "alternate"), None)
+        if chosen is None:
+            chosen = next(iter(enclosures), None)
         title = entry.findtext(f"{ATOM}title")
         if chosen is not None and chosen.get("href"):
             entries.append(FeedEntry(chosen.get("href", ""), (title or "").strip() or None))

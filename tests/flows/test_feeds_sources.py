@@ -49,6 +49,34 @@ def test_atom_alternate_and_enclosure():
     assert looks_like_feed(ATOM) and not looks_like_feed(LANDING)
 
 
+def test_an_enclosed_pdf_is_the_report_even_beside_a_link():
+    # An ops review: a think tank's feed (WordPress-style) links each entry to its landing page and
+    # encloses the PDF; only the page was read. A picture or audio enclosed in news stays behind its link.
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<entry><title>Report</title><link rel="alternate" type="text/html" href="/pubs/report"/>
+<link rel="enclosure" type="application/pdf" href="/files/report-2025.pdf"/></entry>
+<entry><title>News</title><link rel="enclosure" type="image/jpeg" href="/img/a.pdf"/>
+<link rel="alternate" href="/news/a"/></entry>
+<entry><title>Audio only</title><link rel="enclosure" type="audio/mpeg" href="/pod.mp3"/></entry>
+</feed>"""
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>
+<item><title>Brief</title><enclosure url="/files/brief.pdf" length="1" type="application/pdf"/>
+<link>/briefs/one</link></item>
+<item><title>Untyped</title><link>/briefs/two</link>
+<enclosure url="/files/Two.PDF?v=2" length="1" type=""/></item>
+<item><title>Photo</title><link>/news/b</link><enclosure url="/img/b.jpg" type="image/jpeg"/></item>
+<item><title>Only enclosed</title><enclosure url="/files/c.html" type="text/html"/></item>
+</channel></rss>"""
+    assert [e.link for e in parse_feed(atom, "https://t.test/feed")] == [
+        "https://t.test/files/report-2025.pdf", "https://t.test/news/a", "https://t.test/pod.mp3",
+    ]
+    assert [e.link for e in parse_feed(rss, "https://t.test/rss")] == [
+        "https://t.test/files/brief.pdf", "https://t.test/files/Two.PDF?v=2", "https://t.test/news/b",
+        "https://t.test/files/c.html",
+    ]
+
+
 def test_entity_expansion_is_refused():
     with pytest.raises(FeedError, match="refused"):
         parse_feed(BILLION_LAUGHS, "http://x/feed")
