@@ -8,6 +8,7 @@ schedule --retrain-cron`) shows up step by step.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,11 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.settings import Settings
 from models import retrain as steps
+from models.errors import NoLabels
 
 if TYPE_CHECKING:
+    from prefect.states import State
+
     from corpus import Corpus
     from models.classifier import StrategyClassifier
     from models.registry import LoadedModel
@@ -81,6 +85,45 @@ def retrain_flow(
     augmentation of models.domain when `augment` (a `config` given instead says both); `progress` gets the
     passages each batch of the re-classification did (a run in this process only: a deployment's runs
     have nobody to show it to)."""
+    return _retrain(db_url, promote, config, design, progress, augment)
+
+
+@flow(name="retrain", log_prints=False, validate_parameters=False)
+def scheduled_retrain_flow(
+    db_url: str | None = None, promote: str = "auto", augment: bool = False
+) -> steps.RetrainResult | State | None:
+    """The retrain flow as `citsec schedule --retrain-cron` serves it: how each run ended is one line on
+    stderr, which the schedule passes on, as a scheduled ingest's is. A retrain that cannot run is that line,
+    not a traceback: with no labels yet (a new install) the run completes; otherwise (the store
+    unreachable, a damaged model) it ends Failed, so Prefect's alerts see it."""
+    from prefect.states import Failed
+
+    from corpus import Corpus, CorpusError
+    from models.errors import ModelError
+
+    try:
+        with Corpus.open(db_url or Settings.from_env().db_url) as corpus:
+            if corpus.count_labels() == 0:  # said before the gathering task fails on it, traced
+                raise NoLabels("skipped: no human labels to retrain on yet (citsec label add/import)")
+        result = _retrain(db_url, promote, None, None, None, augment)
+    except (ModelError, CorpusError) as exc:
+        said = f"scheduled retrain: {exc}"
+        print(said, file=sys.stderr, flush=True)
+        return None if isinstance(exc, NoLabels) else Failed(message=said)
+    verdict = "promoted" if result.decision.promote else "not promoted"
+    print(f"scheduled retrain: {result.version}, {verdict}: {result.decision.reason}", file=sys.stderr,
+          flush=True)
+    return result
+
+
+def _retrain(
+    db_url: str | None,
+    promote: str,
+    config: steps.RetrainConfig | None,
+    design: str | None,
+    progress: Callable[[int], None] | None,
+    augment: bool,
+) -> steps.RetrainResult:
     from corpus import Corpus
 
     settings = Settings.from_env()

@@ -128,10 +128,10 @@ def deployments(spec: ScheduleSpec) -> list[Any]:
 
 def _retrain_deployment(spec: ScheduleSpec) -> Any:
     try:
-        from flows.retrain import retrain_flow  # type: ignore[import-not-found,unused-ignore]
+        from flows.retrain import scheduled_retrain_flow  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:
         raise ScheduleError("--retrain-cron needs the retrain flow (flows/retrain.py)") from exc
-    return retrain_flow.to_deployment(
+    return scheduled_retrain_flow.to_deployment(
         name=RETRAIN_DEPLOYMENT,
         cron=spec.retrain_cron,
         parameters={"db_url": spec.db_url, "promote": "auto", "augment": spec.retrain_augment},

@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class ModelError(Exception):
     """A model problem told in one line: unknown version, unsafe or damaged artifact, bad training data."""
+
+
+class NoLabels(ModelError):
+    """A retrain with no human label in the store to train on: a new install's state, not a fault."""

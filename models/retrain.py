@@ -40,7 +40,7 @@ import numpy as np
 from models.classifier import StrategyClassifier, f1_at
 from models.context import report_context, with_contexts
 from models.domain import SeedText
-from models.errors import ModelError
+from models.errors import ModelError, NoLabels
 from models.evaluation import Evaluation, evaluate
 from models.labels import LABELS, UNLABELED_KINDS, labels_to_matrix
 from models.reclassify import RECLASSIFY_BATCH, keep_restorable, reclassify
@@ -256,7 +256,7 @@ def gather(corpus: Corpus, config: RetrainConfig) -> TrainingData:
     """The seed set and every human label in the store, split into trained-on and held-out labels."""
     humans = store_examples(corpus)
     if not humans:
-        raise ModelError("no human labels to retrain on: label passages first (citsec label add/import)")
+        raise NoLabels("no human labels to retrain on: label passages first (citsec label add/import)")
     train, holdout = split_holdout(humans, config.holdout_share)
     relabeled = {normalize_text(e.text) for e in humans}
     seed = [

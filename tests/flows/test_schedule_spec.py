@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows.schedule import ScheduleError, ScheduleSpec, check_spec, deployments
@@ -114,3 +116,47 @@ def test_the_runner_takes_no_more_than_one_run_of_a_short_interval_ahead() -> No
     assert prefetch_seconds(spec(interval=3.0)) == 1.5
     assert prefetch_seconds(spec(interval=3600.0)) == 10.0
     assert prefetch_seconds(spec(interval=None, cron="0 6 * * *")) == 10.0
+
+
+def test_a_scheduled_retrain_that_cannot_run_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An ops review: `--retrain-cron` on a new install (no labels yet) printed ~90 lines of traceback each
+    # time it fired, and a store gone away ~400. The flow the deployment serves says one line; no labels
+    # yet completes, an unreachable store ends Failed for alerts.
+    from corpus import Corpus
+    from flows.retrain import retrain_flow, scheduled_retrain_flow
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    Corpus.open(url).close()
+    assert deployments(spec(retrain_cron="0 3 * * 0"))[1].entrypoint.endswith("scheduled_retrain_flow")
+    assert scheduled_retrain_flow.fn(db_url=url) is None
+    err = capsys.readouterr().err
+    assert err == "scheduled retrain: skipped: no human labels to retrain on yet (citsec label add/import)\n"
+    state = scheduled_retrain_flow.fn(db_url="postgresql://postgres@127.0.0.1:9/none")
+    err = capsys.readouterr().err
+    from prefect.states import State
+
+    assert isinstance(state, State) and state.is_failed()
+    assert state.message == err.strip() and len(err.splitlines()) == 1
+    assert err.startswith("scheduled retrain: ")
+    # A person's `citsec retrain` is told as before: the error reaches the command, which says it.
+    from models import retrain as steps
+    from models.errors import NoLabels
+
+    def no_labels(*args: object, **kwargs: object) -> None:
+        raise NoLabels("no human labels to retrain on: label passages first (citsec label add/import)")
+
+    monkeypatch.setattr(steps, "retrain", no_labels)
+    with pytest.raises(NoLabels):
+        retrain_flow.fn(db_url=url)
+    # A run that trained says what it did, in one line.
+    import flows.retrain
+    from models.retrain import Decision, RetrainResult
+
+    with Corpus.open(url) as corpus:
+        corpus.add_text_labels("Police patrols in Tegucigalpa were doubled.", ["enforcement"], lang="en")
+    done = RetrainResult("m-new", "seed-old", 2312, 1, 0, None, None, 0.86, Decision(False, "only 0 held"))
+    monkeypatch.setattr(flows.retrain, "_retrain", lambda *args: done)
+    assert scheduled_retrain_flow.fn(db_url=url) is done
+    assert capsys.readouterr().err == "scheduled retrain: m-new, not promoted: only 0 held\n"
