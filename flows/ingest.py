@@ -24,6 +24,7 @@ from flows.dask_scheduler import SchedulerUnreachable, check_scheduler, schedule
 from flows.fetch import FetchPolicy
 from flows.interrupt import check_stop, sigterm_stops_the_run
 from flows.pipeline import Outcome
+from flows.redaction import hide_passwords
 from flows.run import (
     IngestRun,
     IngestSummary,
@@ -135,7 +136,8 @@ def ingest_flow(
     if trigger == "schedule":
         # `citsec schedule` serves this flow in runs of their own, whose stderr its runner passes on: the
         # person watching the server sees each run end, as `citsec ingest` would print it.
-        print("\n".join(scheduled_run_lines(run.summary)), file=sys.stderr, flush=True)
+        lines = "\n".join(scheduled_run_lines(run.summary))
+        print(hide_passwords(lines), file=sys.stderr, flush=True)  # "failed: https://ana:***@host/feed.xml"
     return run.summary
 
 

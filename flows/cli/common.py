@@ -7,7 +7,7 @@ import enum
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -65,6 +65,28 @@ def piped_width(is_terminal: bool, columns: str | None) -> int | None:
 # a file gave ("[/b]" in a source's name was a MarkupError traceback instead of its line); `flagged` colours
 # a leading word.
 err_console = Console(stderr=True, markup=False)
+
+
+class _HiddenPasswords:
+    """A Rich render hook: the lines a console prints show URLs without their passwords
+    (flows.redaction), whichever command's error, note or progress line names one."""
+
+    def process_renderables(self, renderables: list[Any]) -> list[Any]:
+        from rich.text import Text
+
+        from flows.redaction import hide_passwords
+
+        shown = []
+        for renderable in renderables:
+            if isinstance(renderable, Text) and "://" in renderable.plain:
+                hidden = hide_passwords(renderable.plain)
+                if hidden != renderable.plain:
+                    renderable = Text(hidden, style=renderable.style, end=renderable.end)
+            shown.append(renderable)
+        return shown
+
+
+err_console.push_render_hook(_HiddenPasswords())  # type: ignore[arg-type]
 out_console = Console(width=piped_width(sys.stdout.isatty(), os.environ.get("COLUMNS")), markup=False)
 
 

@@ -13,6 +13,7 @@ import typer
 
 from flows.cli.common import FLAG, DbOption, FormatOption, OutputFormat, app, note_older_label_rules
 from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note, note_if_empty
+from flows.redaction import rows_without_passwords
 
 if TYPE_CHECKING:
     from corpus import Corpus, PassageFilter, ReportRow
@@ -406,7 +407,8 @@ def reports_command(
             rows = (report.to_json() | {"replaced_by": report.superseded_by} for report in reports)
         else:
             rows = (report.to_json() for report in reports)
-        shown = emit(_table_rows(rows, None, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
+        hidden = rows_without_passwords(rows)  # a feed behind basic authentication: "https://ana:***@host/"
+        shown = emit(_table_rows(hidden, None, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
     note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 
@@ -534,6 +536,7 @@ def runs_command(
             "finished_at": run.finished_at, "seconds": seconds, "status": run_status(run), **counts,
             "errors": run.errors,
         })  # fmt: skip
+    rows = list(rows_without_passwords(rows))  # errors name URLs: "https://ana:***@host/feed.xml"
     if fmt is OutputFormat.table:
         rows = [_run_table_row(row) for row in rows]
     emit(_table_rows(iter(rows), limit, fmt), fmt, RUN_FIELDS, table_columns=RUN_TABLE)

@@ -22,6 +22,7 @@ from flows.cli.common import (
 )
 from flows.cli.ingest_cmd import check_resource_limits, check_sources_named, removed_if_left_empty
 from flows.cli.output import emit, note
+from flows.redaction import hide_passwords, rows_without_passwords
 
 sources_app = typer.Typer(
     help="Register folders, URLs and feeds under a name that `citsec ingest NAME` pulls.",
@@ -84,7 +85,8 @@ def sources_add(
     with Corpus.open(db) as corpus:
         row = corpus.add_source(name, location, stored_kind, password_env=password_env)
     password = f" (PDF password from ${row.password_env})" if row.password_env else ""
-    out_console.print(f"added source {row.name} ({row.kind}): {row.location}{password}", highlight=False)
+    said = f"added source {row.name} ({row.kind}): {hide_passwords(row.location)}{password}"
+    out_console.print(said, highlight=False)
 
 
 SOURCE_FIELDS = ("name", "kind", "location", "password_env", "created_at")
@@ -115,7 +117,9 @@ def sources_list(
     if not rows and fmt is OutputFormat.table:
         note("no sources registered: add one with `citsec sources add NAME LOCATION`")
         return
-    emit(rows, fmt, SOURCE_FIELDS, table_columns=("name", "kind", "location", "password_env"))
+    # A feed behind basic authentication shows as "https://ana:***@host/feed.xml" (flows.redaction).
+    shown = ("name", "kind", "location", "password_env")
+    emit(rows_without_passwords(rows), fmt, SOURCE_FIELDS, table_columns=shown)
 
 
 @sources_app.command("remove")
