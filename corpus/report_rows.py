@@ -89,6 +89,33 @@ def is_failed(conn: Connection, report_id: int) -> bool:
     return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
 
 
+def is_superseded(conn: Connection, report_id: int) -> bool:
+    """Whether a newer version at its address replaced the report."""
+    return conn.execute(select(Report.superseded_by).where(Report.id == report_id)).scalar() is not None
+
+
+def same_reading_at_uri(conn: Connection, report: NewReport) -> int | None:
+    """The current report at `report`'s address when it reads as `report` does (other bytes, the same
+    report: a web page whose footer carries the time it was served, a PDF saved again): the same title,
+    date, language and passages (text, kind, pages, language, in order). None otherwise."""
+    current = conn.execute(
+        select(Report.id, Report.title, Report.published, Report.language).where(
+            Report.uri == report.uri, Report.superseded_by.is_(None), Report.status == "ok"
+        )
+    ).first()
+    if current is None or (current.title, current.published, current.language) != (
+        report.title, report.published, report.language,
+    ):
+        return None
+    stored = conn.execute(
+        select(Passage.seq, Passage.text, Passage.kind, Passage.page_start, Passage.page_end, Passage.lang)
+        .where(Passage.report_id == current.id)
+        .order_by(Passage.seq)
+    ).all()
+    read = [(p.seq, p.text, p.kind, p.page_start, p.page_end, p.lang) for p in report.passages]
+    return int(current.id) if read and [tuple(row) for row in stored] == read else None
+
+
 def remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:
     """Newer extractors failed on a report an older version read: it keeps that reading, says so in its
     warnings, and counts as done for this version (has_whole_report), not retried on every run."""

@@ -23,10 +23,12 @@ from corpus.report_rows import (
     id_by_sha256,
     insert_report,
     is_failed,
+    is_superseded,
     older_reading,
     one_line,
     remember_failed_reread,
     replaced_by_reading,
+    same_reading_at_uri,
     stored_mention,
     write_report_predictions,
 )
@@ -90,6 +92,21 @@ class ReportsMixin(StoreBase):
                     conn.execute(update(Report).where(Report.id == older.id).values(sha256=None))
                     report = dataclasses.replace(report, uri=older.uri, source_id=older.source_id)
                     replaces, existing = [older.id], None
+                elif existing is not None and is_superseded(conn, existing):
+                    # The bytes of a version a newer one replaced, served again: by an address that still
+                    # serves them (a rolling latest.pdf changed, its archive copy did not) or by a file put
+                    # back as it was. Current again, as a new version at the address serving them now,
+                    # which carries the labels of the row it replaces (its sha256 moves to it).
+                    conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
+                    replaces, existing = [existing], None
+                if existing is None and not replaces:
+                    existing = same_reading_at_uri(conn, report)
+                    if existing is not None:
+                        # Other bytes that read as the current version at this address (a page's footer
+                        # with the time it was served): that version stays, now known by these bytes.
+                        conn.execute(update(Report).where(Report.id == existing).values(
+                            sha256=report.sha256, extractor_version=report.extractor_version,
+                        ))  # fmt: skip
                 if existing is not None:
                     completed = report.predictions is not None and complete_predictions(
                         conn, existing, report, report.predictions
@@ -193,8 +210,9 @@ class ReportsMixin(StoreBase):
         add_report stores a report with its predictions in one transaction; stores written before
         that may hold a report without them. With `extractor_version` (the running extractors'), a
         current report read by another version is not whole either: reading it again may do better
-        (add_report then stores the new reading in its place). One indexed query, whatever the store's
-        size.
+        (add_report then stores the new reading in its place), and neither are the bytes of a version a
+        newer one replaced: served again, they are current again (add_report). One indexed query,
+        whatever the store's size.
         """
         # correlate: without it, the copies of `first` inside the EXISTS clauses below took their own
         # FROM reports, and named the first passage of *any* report (one labeled passage anywhere made
@@ -223,6 +241,8 @@ class ReportsMixin(StoreBase):
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
         if row is None:
             return False
+        if extractor_version is not None and row.superseded_by is not None:
+            return False  # a replaced version's bytes, served again: current again (add_report)
         if (
             replaced_by_reading(row.extractor_version, row.superseded_by, extractor_version)
             and (row.meta or {}).get(REREAD_FAILED, {}).get("extractor_version") != extractor_version

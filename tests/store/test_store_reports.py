@@ -61,6 +61,34 @@ def test_new_version_at_same_uri_supersedes_the_old_one(store: Corpus) -> None:
     assert store.count_passages(PassageFilter(search="tunnel")) == 0
 
 
+def test_other_bytes_that_read_the_same_at_one_address_are_the_same_report(store: Corpus) -> None:
+    # A page whose footer carries the time it was served: a new version of it every run (an ops review).
+    first = store.add_report(_report("a" * 64))
+    assert store.add_new_report(_report("b" * 64)) is None  # counted unchanged
+    assert [r.id for r in store.reports(include_superseded=True)] == [first]
+    assert store.report(first).sha256 == "b" * 64  # known by the bytes it was served as last
+    # Another text or another address is another report.
+    assert store.add_new_report(_report("c" * 64, texts=("Border tunnel.",))) not in (None, first)
+    assert store.add_new_report(_report("d" * 64, uri="file:///b.pdf")) is not None
+
+
+def test_bytes_of_a_replaced_version_served_again_are_current_again(store: Corpus) -> None:
+    # A rolling latest.pdf changed while its archive copy still serves the old bytes; a file put back.
+    old = store.add_report(_report("a" * 64))
+    first = next(iter(store.passages(PassageFilter(report_id=old))))
+    store.add_labels(first.id, ["enforcement"], annotator="ana")
+    newer = store.add_report(_report("b" * 64, texts=("Prison budget.",)))
+    assert store.has_whole_report("a" * 64, "x1") is False  # to be read again
+    assert store.has_whole_report("a" * 64) is True  # stored, by whichever reading
+    archived = store.add_new_report(_report("a" * 64, uri="file:///archive/a.pdf"))
+    assert archived not in (None, old, newer)
+    current = {r.uri: r.id for r in store.reports()}
+    assert current == {"file:///a.pdf": newer, "file:///archive/a.pdf": archived}
+    assert store.report(archived).sha256 == "a" * 64 and store.report(old).sha256 is None
+    again = [p for p in store.passages(PassageFilter(report_id=archived)) if p.text == first.text]
+    assert [(p.labels, p.label_origin) for p in again] == [(["enforcement"], "human")]  # ana's, carried
+
+
 def test_report_without_text_is_empty_with_a_reason(store: Corpus) -> None:
     rid = store.add_report(NewReport(uri="scan.pdf", sha256="c" * 64, pages=3, passages=[]))
     row = store.report(rid)
