@@ -165,8 +165,7 @@ def serve_schedules(
     seconds = serving_elsewhere(names, say)
     if seconds is not None:
         raise ScheduleError(served_elsewhere_line(seconds))
-    every = f"cron {spec.cron}" if spec.cron else f"every {spec.interval:g} s"
-    say(f"serving citsec schedules ({every}) on {api_url}; Ctrl-C stops")
+    say(f"serving citsec schedules ({schedule_words(spec)}) on {api_url}; Ctrl-C stops")
     orphans = release_orphaned_runs(names)
     if orphans:
         say(orphans_line(orphans))
@@ -176,6 +175,19 @@ def serve_schedules(
             serve(*served, print_starting_message=False, prefetch_seconds=prefetch_seconds(spec))
     finally:
         skipped.stop()
+
+
+def schedule_words(spec: ScheduleSpec) -> str:
+    """When runs come, as the serving line says it: cron expressions are read in UTC (Prefect's default
+    time zone, whatever the machine's: crontab's are local time), and an interval's first run comes one
+    interval after serving starts, not at once (an ops review found both only by waiting)."""
+    if spec.cron:
+        said = f"cron {spec.cron} UTC"
+    elif spec.interval is not None:
+        said = f"every {spec.interval:g} s, the first {spec.interval:g} s from now"
+    else:
+        said = "no ingest"
+    return said + (f"; retrain cron {spec.retrain_cron} UTC" if spec.retrain_cron else "")
 
 
 # How far ahead Prefect's runner takes the runs coming due (its default): it submits each at once, and a

@@ -116,6 +116,9 @@ def test_interval_schedule_fires_and_fills_store(tmp_path, samples_dir, db_url):
                          said, re.MULTILINE), said
         assert said.strip().splitlines()[-1] == "stopped serving citsec schedules", said
         assert "Traceback" not in said, said
+        # When runs come (an ops review: an interval's first run an interval after start, unsaid).
+        assert re.search(r"^serving citsec schedules \(every 5 s, the first 5 s from now\) on http", said,
+                         re.MULTILINE), said
 
         # A run left unfinished by a schedule that stopped (a user review: stopped while submitting it, and
         # every later run was cancelled, silently) holds the deployment's one slot. Such a run, running in

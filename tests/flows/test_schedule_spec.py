@@ -160,3 +160,17 @@ def test_a_scheduled_retrain_that_cannot_run_is_one_line(
     monkeypatch.setattr(flows.retrain, "_retrain", lambda *args: done)
     assert scheduled_retrain_flow.fn(db_url=url) is done
     assert capsys.readouterr().err == "scheduled retrain: m-new, not promoted: only 0 held\n"
+
+
+def test_the_serving_line_says_when_runs_come() -> None:
+    # An ops review: --cron is read in UTC (crontab reads local time) and an interval's first run comes an
+    # interval after start; neither was said, so a new set-up looked broken for an hour.
+    from flows.schedule import schedule_words
+
+    assert schedule_words(spec(cron="0 6 * * *", interval=None)) == "cron 0 6 * * * UTC"
+    assert schedule_words(spec(cron=None, interval=3600.0, retrain_cron="0 3 * * 0")) == (
+        "every 3600 s, the first 3600 s from now; retrain cron 0 3 * * 0 UTC"
+    )
+    assert schedule_words(spec(sources=(), cron=None, interval=None, retrain_cron="0 3 * * 0")) == (
+        "no ingest; retrain cron 0 3 * * 0 UTC"
+    )
