@@ -23,12 +23,15 @@ from corpus.report_rows import (
     id_by_sha256,
     insert_report,
     is_failed,
-    is_superseded,
     older_reading,
     one_line,
+    put_back,
+    read_by_older_extractors,
     remember_failed_reread,
     replaced_by_reading,
+    replaced_version_uri,
     same_reading_at_uri,
+    stored_extractors,
     stored_mention,
     write_report_predictions,
 )
@@ -92,21 +95,30 @@ class ReportsMixin(StoreBase):
                     conn.execute(update(Report).where(Report.id == older.id).values(sha256=None))
                     report = dataclasses.replace(report, uri=older.uri, source_id=older.source_id)
                     replaces, existing = [older.id], None
-                elif existing is not None and is_superseded(conn, existing):
-                    # The bytes of a version a newer one replaced, served again: by an address that still
-                    # serves them (a rolling latest.pdf changed, its archive copy did not) or by a file put
-                    # back as it was. Current again, as a new version at the address serving them now,
-                    # which carries the labels of the row it replaces (its sha256 moves to it).
+                elif existing is not None and (was_at := replaced_version_uri(conn, existing)) is not None:
+                    # The bytes of a version a newer one replaced, served again: current again.
+                    if was_at == report.uri:  # a file put back as it was: that row, in place
+                        put_back(conn, existing, was_at)
+                        if report.predictions is not None:
+                            complete_predictions(conn, existing, report, report.predictions)
+                        return existing, True
+                    # An address that still serves them (a rolling latest.pdf changed, its archive copy
+                    # did not): a new version there, carrying the labels of the row it replaces, whose
+                    # sha256 moves to it.
                     conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
                     replaces, existing = [existing], None
                 if existing is None and not replaces:
                     existing = same_reading_at_uri(conn, report)
                     if existing is not None:
                         # Other bytes that read as the current version at this address (a page's footer
-                        # with the time it was served): that version stays, now known by these bytes.
-                        conn.execute(update(Report).where(Report.id == existing).values(
-                            sha256=report.sha256, extractor_version=report.extractor_version,
-                        ))  # fmt: skip
+                        # with the time it was served): that version stays, now known by these bytes (and
+                        # read by these extractors, unless it was by newer ones).
+                        stamp = {"sha256": report.sha256}
+                        if report.extractor_version is not None and read_by_older_extractors(
+                            stored_extractors(conn, existing), report.extractor_version
+                        ):
+                            stamp["extractor_version"] = report.extractor_version
+                        conn.execute(update(Report).where(Report.id == existing).values(**stamp))
                 if existing is not None:
                     completed = report.predictions is not None and complete_predictions(
                         conn, existing, report, report.predictions
@@ -241,7 +253,7 @@ class ReportsMixin(StoreBase):
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
         if row is None:
             return False
-        if extractor_version is not None and row.superseded_by is not None:
+        if extractor_version is not None and row.superseded_by is not None and row.status == "ok":
             return False  # a replaced version's bytes, served again: current again (add_report)
         if (
             replaced_by_reading(row.extractor_version, row.superseded_by, extractor_version)

@@ -82,3 +82,30 @@ def test_a_file_put_back_as_it_was_is_current_again(site, samples_dir: Path, db_
     assert _current_texts(db_url, url) == merida_texts  # it stayed on the Colombian version before
     with Corpus.open(db_url) as corpus:
         assert len([r for r in corpus.reports() if r.uri == url]) == 1
+
+
+def test_bytes_that_failed_served_again_are_not_read_each_run(
+    tmp_path: Path, samples_dir: Path, db_url: str
+) -> None:
+    # A code review: a failed version's bytes put back were extracted again, and failed, on every run.
+    path = tmp_path / "r.pdf"
+    path.write_bytes(b"%PDF-1.4 this is no PDF at all")
+    first = ingest_local([str(path)], db_url=db_url, workers=1)
+    assert (first.new, first.failed) == (0, 1)
+    path.write_bytes((samples_dir / MERIDA).read_bytes())
+    assert _ingest(str(path), db_url) == (1, 0, 0)
+    path.write_bytes(b"%PDF-1.4 this is no PDF at all")
+    for _ in range(2):
+        again = ingest_local([str(path)], db_url=db_url, workers=1)
+        assert (again.new, again.unchanged, again.failed) == (0, 1, 0), again.errors
+
+
+def test_a_file_put_back_is_its_old_row_again(tmp_path: Path, samples_dir: Path, db_url: str) -> None:
+    # A file put back as it was is the version it was (no copy stored); switching back and forth stores two.
+    path = tmp_path / "r.pdf"
+    merida, colombia = ((samples_dir / name).read_bytes() for name in (MERIDA, COLOMBIA))
+    for body in (merida, colombia, merida, colombia, merida):
+        path.write_bytes(body)
+        assert _ingest(str(path), db_url) == (1, 0, 0)
+    with Corpus.open(db_url) as corpus:
+        assert len(list(corpus.reports(include_superseded=True))) == 2

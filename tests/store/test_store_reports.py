@@ -72,6 +72,18 @@ def test_other_bytes_that_read_the_same_at_one_address_are_the_same_report(store
     assert store.add_new_report(_report("d" * 64, uri="file:///b.pdf")) is not None
 
 
+def test_the_same_reading_keeps_the_newer_extractors_stamp(store: Corpus) -> None:
+    # Two releases sharing a store: the older one's identical reading must not mark the report as read by
+    # older extractors, which the newer would then read again as a new version (a code review).
+    import dataclasses
+
+    first = store.add_report(dataclasses.replace(_report("a" * 64), extractor_version="1.10.0"))
+    assert store.add_new_report(dataclasses.replace(_report("b" * 64), extractor_version="1.9.0")) is None
+    assert store.report(first).extractor_version == "1.10.0"
+    assert store.add_new_report(dataclasses.replace(_report("c" * 64), extractor_version="1.11.0")) is None
+    assert store.report(first).extractor_version == "1.11.0"
+
+
 def test_bytes_of_a_replaced_version_served_again_are_current_again(store: Corpus) -> None:
     # A rolling latest.pdf changed while its archive copy still serves the old bytes; a file put back.
     old = store.add_report(_report("a" * 64))
@@ -87,6 +99,23 @@ def test_bytes_of_a_replaced_version_served_again_are_current_again(store: Corpu
     assert store.report(archived).sha256 == "a" * 64 and store.report(old).sha256 is None
     again = [p for p in store.passages(PassageFilter(report_id=archived)) if p.text == first.text]
     assert [(p.labels, p.label_origin) for p in again] == [(["enforcement"], "human")]  # ana's, carried
+
+
+def test_an_address_alternating_between_two_versions_stores_two(store: Corpus) -> None:
+    # A code review: a server alternating between two builds (a stale CDN edge) made a new version, with a
+    # copy of every passage, each time the bytes changed back. The version put back is current again in
+    # place; a label given to the other version in between comes back with it.
+    x, y = _report("a" * 64), _report("b" * 64, texts=("Prison budget.", "Coffee harbor."))
+    ids = [store.add_new_report(x if i % 2 == 0 else y) for i in range(6)]
+    assert ids[2:] == ids[:2] * 2 and None not in ids
+    assert len(list(store.reports(include_superseded=True))) == 2
+    assert [r.id for r in store.reports()] == [ids[1]]
+    harbor = next(p for p in store.passages(PassageFilter(report_id=ids[1])) if p.text == "Coffee harbor.")
+    store.add_labels(harbor.id, ["prevention"], annotator="ana")
+    assert store.add_new_report(x) == ids[0]
+    back = next(p for p in store.passages(PassageFilter(report_id=ids[0])) if p.text == "Coffee harbor.")
+    assert (back.labels, back.label_origin) == (["prevention"], "human")  # given to the other version
+    assert ids[0] is not None and store.versions_replaced(ids[0]).versions == 1
 
 
 def test_report_without_text_is_empty_with_a_reason(store: Corpus) -> None:
