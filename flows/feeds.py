@@ -97,8 +97,11 @@ def _is_document(url: str, media_type: str | None) -> bool:
     """An enclosure that is the report itself: a PDF, by its declared type or its name. A think tank's feed
     links each entry to its landing page and encloses the report; a news feed encloses a picture."""
     declared = (media_type or "").split(";")[0].strip().lower()
-    if declared:
-        return declared == "application/pdf"
+    if declared in ("application/pdf", "application/x-pdf"):
+        return True
+    if declared.split("/")[0] in ("image", "audio", "video", "text"):
+        return False
+    # Untyped, or a generic type (application/octet-stream, binary/octet-stream): by its name.
     return urlsplit(url.strip()).path.lower().endswith(".pdf")
 
 

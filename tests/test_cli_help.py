@@ -79,6 +79,8 @@ def test_help_exits_zero_and_shows_an_example(path: tuple[str, ...]) -> None:
          "error: --search takes one value, given 2 times ('coca', 'Buenaventura'); one search holds them "
          "all: --search 'coca OR Buenaventura' finds either (see"),
         (["label", "queue", "--n", "5", "-n", "6"], "error: --n takes one value, given 2 times"),
+        (["passages", "-n5", "-n", "1"], "error: --limit takes one value, given 2 times ('5', '1')"),
+        (["passages", "-fjson", "--format=csv"], "error: --format takes one value, given 2 times"),
     ],
 )
 def test_a_bad_option_value_is_one_line_and_exit_2(

@@ -122,7 +122,12 @@ def _repeated_option(argv: list[str]) -> str | None:
     for token in tokens:
         if token == "--":
             break
-        name, equals, value = token.partition("=") if token.startswith("--") else (token, "", "")
+        if token.startswith("--"):
+            name, equals, value = token.partition("=")
+        elif token.startswith("-") and len(token) > 2 and token[:2] in single:  # "-n5": a short one's value
+            name, equals, value = token[:2], "=", token[2:]
+        else:
+            name, equals, value = token, "", ""
         param = single.get(name)
         if param is None:
             continue

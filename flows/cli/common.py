@@ -79,9 +79,13 @@ class _HiddenPasswords:
         shown = []
         for renderable in renderables:
             if isinstance(renderable, Text) and "://" in renderable.plain:
-                hidden = hide_passwords(renderable.plain)
-                if hidden != renderable.plain:
-                    renderable = Text(hidden, style=renderable.style, end=renderable.end)
+                plain = renderable.plain
+                hidden = hide_passwords(plain)
+                if hidden != plain:
+                    # The styles before the first password stay ("failed:" in yellow).
+                    first = next(i for i, (a, b) in enumerate(zip(plain, hidden, strict=False)) if a != b)
+                    kept = [span for span in renderable.spans if span.end <= first]
+                    renderable = Text(hidden, style=renderable.style, end=renderable.end, spans=kept)
             shown.append(renderable)
         return shown
 

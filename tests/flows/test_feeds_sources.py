@@ -66,6 +66,10 @@ def test_an_enclosed_pdf_is_the_report_even_beside_a_link():
 <item><title>Untyped</title><link>/briefs/two</link>
 <enclosure url="/files/Two.PDF?v=2" length="1" type=""/></item>
 <item><title>Photo</title><link>/news/b</link><enclosure url="/img/b.jpg" type="image/jpeg"/></item>
+<item><title>Generic type</title><link>/briefs/three</link>
+<enclosure url="/files/three.pdf" type="application/octet-stream"/></item>
+<item><title>Old type</title><link>/briefs/four</link>
+<enclosure url="/dl?id=4" type="application/x-pdf"/></item>
 <item><title>Only enclosed</title><enclosure url="/files/c.html" type="text/html"/></item>
 </channel></rss>"""
     assert [e.link for e in parse_feed(atom, "https://t.test/feed")] == [
@@ -73,7 +77,7 @@ def test_an_enclosed_pdf_is_the_report_even_beside_a_link():
     ]
     assert [e.link for e in parse_feed(rss, "https://t.test/rss")] == [
         "https://t.test/files/brief.pdf", "https://t.test/files/Two.PDF?v=2", "https://t.test/news/b",
-        "https://t.test/files/c.html",
+        "https://t.test/files/three.pdf", "https://t.test/dl?id=4", "https://t.test/files/c.html",
     ]
 
 

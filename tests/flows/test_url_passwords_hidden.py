@@ -63,3 +63,16 @@ def test_a_url_password_shows_nowhere(tmp_path: Path, capsys: pytest.CaptureFixt
 )
 def test_hide_passwords(text: str, shown: str) -> None:
     assert hide_passwords(text) == shown
+
+
+def test_a_line_keeps_its_colour_before_the_hidden_password() -> None:
+    import io
+
+    from rich.console import Console
+
+    from flows.cli.common import _HiddenPasswords, flagged
+
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
+    console.push_render_hook(_HiddenPasswords())  # type: ignore[arg-type]
+    console.print(flagged("failed:", "yellow", "http://ana:pw@h/x.pdf: HTTP 404"), highlight=False)
+    assert console.file.getvalue() == "\x1b[33mfailed:\x1b[0m http://ana:***@h/x.pdf: HTTP 404\n"  # type: ignore[attr-defined]
