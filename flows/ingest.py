@@ -11,8 +11,10 @@ flows.run, flows.pipeline and flows.sources, which run without Prefect.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
@@ -119,7 +121,9 @@ def ingest_flow(
 ) -> IngestSummary:
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store
     (`workers_here`: False when the task runner hands reports to Dask workers elsewhere)."""
-    with sigterm_stops_the_run(), IngestRun(db_url, trigger, fetch_policy) as run:
+    with _said_if_scheduled_and_failing(trigger), sigterm_stops_the_run(), IngestRun(
+        db_url, trigger, fetch_policy
+    ) as run:
         refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get, run.config), workers_here)
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
@@ -138,7 +142,34 @@ def ingest_flow(
         # person watching the server sees each run end, as `citsec ingest` would print it.
         lines = "\n".join(scheduled_run_lines(run.summary))
         print(hide_passwords(lines), file=sys.stderr, flush=True)  # "failed: https://ana:***@host/feed.xml"
+        return scheduled_end(run.summary)
     return run.summary
+
+
+@contextlib.contextmanager
+def _said_if_scheduled_and_failing(trigger: str) -> Iterator[None]:
+    """A scheduled run that fails (the store gone away) says so in one line, as one that ends does; the
+    traceback goes to Prefect's UI, not the schedule's terminal (flows.schedule)."""
+    try:
+        yield
+    except Exception as exc:
+        if trigger == "schedule":
+            said = " ".join(str(exc).split()) or type(exc).__name__
+            print(hide_passwords(f"scheduled run failed: {said}"), file=sys.stderr, flush=True)
+        raise
+
+
+def scheduled_end(summary: IngestSummary) -> Any:
+    """How a scheduled run ends in Prefect: Failed when a SOURCE yielded no report at all (a feed that does
+    not answer, a folder gone: where `citsec ingest` exits 1), so Prefect's alerts on failed runs see it;
+    else the summary (Completed). Reports that failed each are no failure of the run, as for `ingest`."""
+    if not summary.sources_without_report:
+        return summary
+    from prefect.states import Failed
+
+    count = summary.sources_without_report
+    said = f"{count} source{'s' if count != 1 else ''} yielded no report: " + "; ".join(summary.errors[:3])
+    return Failed(message=hide_passwords(said), data=summary)
 
 
 # A scheduled run's failures shown under its line; `citsec runs --format json` keeps every one.
@@ -156,9 +187,10 @@ def scheduled_run_lines(summary: IngestSummary) -> list[str]:
 def scheduled_run_line(summary: IngestSummary) -> str:
     """One line for a scheduled run that ended: its id, counts and time."""
     reread = f", {summary.reread} read again" if summary.reread else ""
+    failed = summary.failed + summary.unreadable  # one per "failed:" line, as `ingest` and `runs` count
     return (
         f"scheduled run {summary.run_id}: {summary.new} new{reread}, {summary.unchanged} unchanged, "
-        f"{summary.failed} failed, {summary.passages} passage{'' if summary.passages == 1 else 's'} "
+        f"{failed} failed, {summary.passages} passage{'' if summary.passages == 1 else 's'} "
         f"({summary.seconds:.1f} s)"
     )
 

@@ -20,6 +20,8 @@ from flows.settings import normalize_db_url
 
 # Prefect's logging setting for its task-run logger (PREFECT_LOGGING_<path in logging.yml>).
 QUIET_TASK_RUNS = "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL"
+# ... and for its console handler: what a run process prints to the terminal (its logs still go to the API).
+QUIET_CONSOLE = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 INGEST_DEPLOYMENT = "citsec-ingest"
 RETRAIN_DEPLOYMENT = "citsec-retrain"
 
@@ -210,11 +212,22 @@ def _served_runs_quiet() -> Iterator[None]:
     """While serving, the runs' processes (which inherit this process's environment) log no task-run
     errors: a run stopped with the server (Ctrl-C, SIGTERM) had each report's task log an ERROR with a
     traceback ("the worker process did not start"). A task fails only then, or when the run itself fails,
-    which the flow's own log says. A setting the operator made stays."""
-    before = os.environ.get(QUIET_TASK_RUNS)
-    os.environ.setdefault(QUIET_TASK_RUNS, "CRITICAL")
+    which the flow's own log says. Nor do they print Prefect's own logs to the terminal: a run that fails
+    (a source that yielded nothing, a store gone away) printed the engine's traceback there, tens to
+    hundreds of lines a run (an ops review); each run prints its own line instead (flows.ingest,
+    flows.retrain), and Prefect's UI keeps every log. A setting the operator made stays."""
+    quieted = {name: os.environ.get(name) for name in SERVED_RUNS_QUIET}
+    for name, level in SERVED_RUNS_QUIET.items():
+        os.environ.setdefault(name, level)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(QUIET_TASK_RUNS, None)
+        for name, before in quieted.items():
+            if before is None:
+                os.environ.pop(name, None)
+
+
+# Prefect reads its logging settings from the environment when it is first imported, and hands its
+# run processes that reading: `citsec schedule` sets these before it imports Prefect (flows.cli.main);
+# _served_runs_quiet sets them for a caller that serves from Python.
+SERVED_RUNS_QUIET = {QUIET_TASK_RUNS: "CRITICAL", QUIET_CONSOLE: "CRITICAL"}

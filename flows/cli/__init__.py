@@ -189,9 +189,19 @@ def _output_cannot_encode(exc: UnicodeEncodeError) -> bool:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes, a bad option value included, become one line on stderr
     and exit code 2 (Typer would draw a box of several lines for the latter)."""
+    typed = sys.argv[1:] if argv is None else argv
+    if argv is None and typed[:1] == ["schedule"]:
+        # Before Prefect is imported, which reads its logging settings once (flows.schedule). Only as the
+        # console script: a caller in Python (a test) keeps its environment.
+        import os
+
+        from flows.schedule import SERVED_RUNS_QUIET
+
+        for name, level in SERVED_RUNS_QUIET.items():
+            os.environ.setdefault(name, level)
     _register()
     _show_model_notes()
-    repeated = _repeated_option(sys.argv[1:] if argv is None else argv)
+    repeated = _repeated_option(typed)
     if repeated:
         err_console.print(flagged("error:", "red", repeated), highlight=False, soft_wrap=True)
         sys.exit(2)

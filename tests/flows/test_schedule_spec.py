@@ -83,6 +83,28 @@ def test_a_scheduled_runs_line_is_followed_by_what_failed() -> None:
     ]
 
 
+def test_a_scheduled_run_whose_source_yielded_nothing_fails_in_prefect() -> None:
+    # An ops review: every scheduled run of a feed that did not answer was COMPLETED in Prefect (where
+    # `citsec ingest` exits 1), so an alert on failed runs never fired; and its line said "0 failed" above
+    # "failed: rel: no such file, folder, URL or registered source".
+    from prefect.states import State
+
+    from flows.ingest import scheduled_end, scheduled_run_lines
+    from flows.run import IngestSummary
+
+    gone = IngestSummary(run_id=7, unchanged=2, unreadable=1,
+                         errors=["rel: no such file, folder, URL or registered source"])
+    assert scheduled_run_lines(gone)[0] == "scheduled run 7: 0 new, 2 unchanged, 1 failed, 0 passages (0.0 s)"
+    state = scheduled_end(gone)
+    assert isinstance(state, State) and state.is_failed()
+    assert state.message == "1 source yielded no report: rel: no such file, folder, URL or registered source"
+    dead = IngestSummary(run_id=8, unfetched=1, errors=["http://ana:pw@h/feed.xml: HTTP 503"])
+    assert scheduled_end(dead).message == "1 source yielded no report: http://ana:***@h/feed.xml: HTTP 503"
+    # Reports that failed each (a dead link in a feed that answered) are no failure of the run.
+    some = IngestSummary(run_id=9, new=1, failed=2, errors=["http://h/a.pdf: HTTP 404"] * 2)
+    assert scheduled_end(some) is some
+
+
 def test_a_run_is_orphaned_only_when_no_process_here_may_run_it() -> None:
     # A code review: every pending or running run was marked crashed, live ones too; then, a pending run
     # left by a schedule restarted at once was kept for being young.
@@ -174,3 +196,32 @@ def test_the_serving_line_says_when_runs_come() -> None:
     assert schedule_words(spec(sources=(), cron=None, interval=None, retrain_cron="0 3 * * 0")) == (
         "no ingest; retrain cron 0 3 * * 0 UTC"
     )
+
+
+def test_the_schedule_command_quiets_its_runs_before_prefect_reads_its_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An ops review: each failed scheduled run printed Prefect's engine traceback (tens to hundreds of
+    # lines). Prefect reads its logging settings when first imported and hands its run processes that
+    # reading, so `citsec schedule` sets them before (checked by hand against a real server: the run
+    # FAILED in Prefect, one line in the terminal). A caller in Python keeps its environment.
+    import os
+    import sys
+
+    import flows.cli
+    from flows.schedule import SERVED_RUNS_QUIET
+
+    saved = {name: os.environ.pop(name, None) for name in SERVED_RUNS_QUIET}
+    try:
+        with pytest.raises(SystemExit):
+            flows.cli.main(["schedule", "--help"])
+        assert not any(name in os.environ for name in SERVED_RUNS_QUIET)
+        monkeypatch.setattr(sys, "argv", ["citsec", "schedule", "--help"])
+        with pytest.raises(SystemExit):
+            flows.cli.main()
+        assert {name: os.environ.get(name) for name in SERVED_RUNS_QUIET} == SERVED_RUNS_QUIET
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
