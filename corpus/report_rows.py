@@ -14,7 +14,7 @@ from corpus.filters import entity_key
 from corpus.labelstate import carry_labels_over
 from corpus.records import NewEntity, NewReport, ReportPredictions
 from corpus.registry import PredictionInput, write_predictions
-from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
+from corpus.schema import Entity, ModelVersion, Passage, Prediction, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
 
 _MAX_ERROR_CHARS = 500
@@ -102,28 +102,6 @@ def replaced_version_uri(conn: Connection, report_id: int) -> str | None:
         )
     ).first()
     return None if row is None else str(row.uri)
-
-
-def put_back(conn: Connection, report_id: int, uri: str) -> None:
-    """The replaced version `report_id` current again at its address `uri`, whose bytes it serves again
-    (a file put back as it was; a server alternating between two builds switches between two rows, and
-    stores no copy each time): the version current there is superseded by it, and the labels people gave
-    that version come back to the passages they match (labels it only carried are the ones here already)."""
-    current = conn.execute(
-        select(Report.id).where(Report.uri == uri, Report.superseded_by.is_(None), Report.id != report_id)
-    ).scalars().all()
-    conn.execute(update(Report).where(Report.id == report_id).values(superseded_by=None))
-    if not current:
-        return
-    conn.execute(update(Report).where(Report.id.in_(current)).values(superseded_by=report_id))
-    given = exists().where(
-        HumanLabel.passage_id == Passage.id, HumanLabel.carried_from.is_(None), Passage.report_id.in_(current)
-    )
-    if conn.execute(select(given)).scalar():
-        passages = conn.execute(
-            select(Passage.id, Passage.text).where(Passage.report_id == report_id).order_by(Passage.seq)
-        )
-        carry_labels_over(conn, current, [(int(row.id), row.text) for row in passages])
 
 
 def same_reading_at_uri(conn: Connection, report: NewReport) -> int | None:

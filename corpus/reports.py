@@ -25,7 +25,6 @@ from corpus.report_rows import (
     is_failed,
     older_reading,
     one_line,
-    put_back,
     read_by_older_extractors,
     remember_failed_reread,
     replaced_by_reading,
@@ -95,16 +94,12 @@ class ReportsMixin(StoreBase):
                     conn.execute(update(Report).where(Report.id == older.id).values(sha256=None))
                     report = dataclasses.replace(report, uri=older.uri, source_id=older.source_id)
                     replaces, existing = [older.id], None
-                elif existing is not None and (was_at := replaced_version_uri(conn, existing)) is not None:
-                    # The bytes of a version a newer one replaced, served again: current again.
-                    if was_at == report.uri:  # a file put back as it was: that row, in place
-                        put_back(conn, existing, was_at)
-                        if report.predictions is not None:
-                            complete_predictions(conn, existing, report, report.predictions)
-                        return existing, True
-                    # An address that still serves them (a rolling latest.pdf changed, its archive copy
-                    # did not): a new version there, carrying the labels of the row it replaces, whose
-                    # sha256 moves to it.
+                elif existing is not None and replaced_version_uri(conn, existing) not in (None, report.uri):
+                    # The bytes of a version a newer one replaced, served at another address that still
+                    # serves them (a rolling latest.pdf changed, its archive copy did not): current again
+                    # there, a new version carrying the labels of the row it replaces, whose sha256 moves
+                    # to it. (At its own address, a file put back as it was, the bytes stay known as that
+                    # older version: has_whole_report calls them whole there.)
                     conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
                     replaces, existing = [existing], None
                 if existing is None and not replaces:
@@ -215,7 +210,9 @@ class ReportsMixin(StoreBase):
                 failed.update(sha for sha in rows.scalars() if sha is not None)
         return failed
 
-    def has_whole_report(self, sha256: str, extractor_version: str | None = None) -> bool:
+    def has_whole_report(
+        self, sha256: str, extractor_version: str | None = None, *, uri: str | None = None
+    ) -> bool:
         """True when content with this sha256 needs no more work: stored as failed or empty, or stored
         with passages whose first carries the promoted model's prediction or a human label.
 
@@ -223,8 +220,8 @@ class ReportsMixin(StoreBase):
         that may hold a report without them. With `extractor_version` (the running extractors'), a
         current report read by another version is not whole either: reading it again may do better
         (add_report then stores the new reading in its place), and neither are the bytes of a version a
-        newer one replaced: served again, they are current again (add_report). One indexed query,
-        whatever the store's size.
+        newer one replaced when `uri`, another address than that version's, serves them: they are current
+        again there (add_report). One indexed query, whatever the store's size.
         """
         # correlate: without it, the copies of `first` inside the EXISTS clauses below took their own
         # FROM reports, and named the first passage of *any* report (one labeled passage anywhere made
@@ -242,6 +239,7 @@ class ReportsMixin(StoreBase):
         labeled = exists().where(HumanLabel.passage_id == first)
         stmt = select(
             Report.status,
+            Report.uri,
             Report.extractor_version,
             Report.superseded_by,
             Report.meta.label("meta"),
@@ -253,13 +251,15 @@ class ReportsMixin(StoreBase):
             row = conn.execute(stmt.where(Report.sha256 == sha256)).first()
         if row is None:
             return False
-        if extractor_version is not None and row.superseded_by is not None and row.status == "ok":
-            return False  # a replaced version's bytes, served again: current again (add_report)
-        if (
-            replaced_by_reading(row.extractor_version, row.superseded_by, extractor_version)
-            and (row.meta or {}).get(REREAD_FAILED, {}).get("extractor_version") != extractor_version
-        ):
+        reread_failed = (row.meta or {}).get(REREAD_FAILED, {}).get("extractor_version") == extractor_version
+        replaced = replaced_by_reading(row.extractor_version, row.superseded_by, extractor_version)
+        if replaced and not reread_failed:
             return False
+        served_elsewhere = uri is not None and row.uri is not None and row.uri != uri
+        if extractor_version is not None and row.superseded_by is not None and served_elsewhere:
+            # A replaced version's bytes served at another address: current again there (add_report),
+            # unless these extractors failed to read them.
+            return row.status != "ok" or reread_failed
         return row.status != "ok" or row.first is None or bool(row.predicted) or bool(row.labeled)
 
     def report_by_uri(self, uri: str) -> ReportRow | None:

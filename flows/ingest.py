@@ -15,7 +15,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -118,9 +118,10 @@ def ingest_flow(
     trigger: str = "cli",
     fetch_policy: FetchPolicy | None = None,
     workers_here: bool = True,
-) -> IngestSummary:
+) -> IngestSummary | State:
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store
-    (`workers_here`: False when the task runner hands reports to Dask workers elsewhere)."""
+    (`workers_here`: False when the task runner hands reports to Dask workers elsewhere). A scheduled run
+    (`trigger` "schedule") whose SOURCE yielded no report returns a Failed state (scheduled_end)."""
     with _said_if_scheduled_and_failing(trigger), sigterm_stops_the_run(), IngestRun(
         db_url, trigger, fetch_policy
     ) as run:
@@ -168,8 +169,7 @@ def scheduled_end(summary: IngestSummary) -> Any:
     from prefect.states import Failed
 
     count = summary.sources_without_report
-    said = f"{count} source{'s' if count != 1 else ''} yielded no report: " + "; ".join(summary.errors[:3])
-    return Failed(message=hide_passwords(said), data=summary)
+    return Failed(message=f"{count} source{'s' if count != 1 else ''} yielded no report (its line says why)")
 
 
 # A scheduled run's failures shown under its line; `citsec runs --format json` keeps every one.
@@ -221,10 +221,11 @@ def run_ingest(
         runner = ThreadPoolTaskRunner(max_workers=max(n, 1))  # threads only wait on the process pool
     configured = ingest_flow.with_options(task_runner=runner)
     try:
-        return configured(
+        # A summary: the Failed state a scheduled run may end in raises here, in this process.
+        return cast(IngestSummary, configured(
             sources, db_url=db_url, workers=n, trigger=trigger, fetch_policy=fetch_policy,
             workers_here=not dask_address,
-        )
+        ))  # fmt: skip
     except OSError as exc:
         if not dask_address:
             raise

@@ -182,8 +182,8 @@ def without_password(
 
 
 def stored_whole(is_known: Callable[..., bool], sha256: str, ref: ReportRef) -> bool:
-    """is_known(sha256), told whether the ref's source has a PDF password now."""
-    return is_known(sha256, password_given=True) if ref.password is not None else is_known(sha256)
+    """is_known(sha256), told whether the ref's source has a PDF password now, and where the bytes are."""
+    return is_known(sha256, password_given=ref.password is not None, uri=ref.uri)
 
 
 # What extractors.pdf says of an encrypted PDF opened without a password or with a wrong one (one_line
@@ -201,7 +201,8 @@ def failed_last_time(corpus: Corpus, url: str) -> str | None:
 
 
 def is_stored_complete(
-    corpus: Corpus, sha256: str, password_given: bool = False, *, any_reading: bool = False
+    corpus: Corpus, sha256: str, password_given: bool = False, *, any_reading: bool = False,
+    uri: str | None = None,
 ) -> bool:
     """True when a report with these bytes is stored whole: its passages and their predictions.
 
@@ -216,7 +217,9 @@ def is_stored_complete(
     One more query, only for reports of sources with a password.
 
     A report read (or failed) by older extractors than these is not done either: these read it again
-    (has_whole_report). `any_reading` asks only whether the bytes are stored, read by any version.
+    (has_whole_report). `any_reading` asks only whether the bytes are stored, read by any version. With
+    `uri`, the address serving the bytes: those of a replaced version, served at another address, are not
+    done either (they are current again there).
     """
     if password_given:
         row = corpus.report_by_sha256(sha256)
@@ -224,7 +227,7 @@ def is_stored_complete(
             return False
     from extractors import EXTRACTOR_VERSION
 
-    return corpus.has_whole_report(sha256, None if any_reading else EXTRACTOR_VERSION)
+    return corpus.has_whole_report(sha256, None if any_reading else EXTRACTOR_VERSION, uri=uri)
 
 
 def _password_failure(error: str) -> bool:
@@ -250,12 +253,14 @@ def stored_before(corpus: Corpus, outcome: Outcome, stored: ReportRow | None) ->
     looked before failed it too: whichever it was, the run counts it the same), except a failure for want
     of a password, recorded again: the password may have changed."""
     if outcome.status == FAILED:
-        return outcome.sha256 is not None and is_stored_complete(corpus, outcome.sha256, password_given=True)
+        return outcome.sha256 is not None and is_stored_complete(
+            corpus, outcome.sha256, password_given=True, uri=outcome.uri
+        )
     return (
         stored is not None
         and outcome.sha256 is not None
         and outcome.report is not None
-        and corpus.has_whole_report(outcome.sha256, outcome.report.extractor_version)
+        and corpus.has_whole_report(outcome.sha256, outcome.report.extractor_version, uri=outcome.uri)
     )
 
 
@@ -311,14 +316,14 @@ def ensure_model_registered(corpus: Corpus, version: str) -> None:
 
 
 def plan_fetches(
-    refs: list[ReportRef], remembered: Callable[[str], Any], is_stored: Callable[[str], bool]
+    refs: list[ReportRef], remembered: Callable[[str], Any], is_stored: Callable[..., bool]
 ) -> list[ReportRef]:
     """Attach validators to remote refs whose last-seen bytes are in this store, for conditional GETs."""
     planned = []
     for ref in refs:
         fetchable = ref.url is not None and ref.content is None and ref.error is None
         memo = remembered(ref.url) if fetchable and ref.url else None
-        if memo is not None and is_stored(memo.sha256):
+        if memo is not None and is_stored(memo.sha256, uri=ref.uri):
             ref = with_conditional(ref, memo.validators, memo.sha256)
         planned.append(ref)
     return planned

@@ -110,6 +110,10 @@ def scheduled_retrain_flow(
         said = f"scheduled retrain: {exc}"
         print(said, file=sys.stderr, flush=True)
         return None if isinstance(exc, NoLabels) else Failed(message=said)
+    except Exception as exc:  # a fault of citsec's: its traceback goes to Prefect's UI, a line here
+        said = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"scheduled retrain failed: {said}", file=sys.stderr, flush=True)
+        raise
     verdict = "promoted" if result.decision.promote else "not promoted"
     print(f"scheduled retrain: {result.version}, {verdict}: {result.decision.reason}", file=sys.stderr,
           flush=True)

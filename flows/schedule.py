@@ -172,6 +172,7 @@ def serve_schedules(
     if orphans:
         say(orphans_line(orphans))
     skipped = SkippedRuns(names, say).start()
+    _prefect_console_here()
     try:
         with _served_runs_quiet():
             serve(*served, print_starting_message=False, prefetch_seconds=prefetch_seconds(spec))
@@ -225,6 +226,17 @@ def _served_runs_quiet() -> Iterator[None]:
         for name, before in quieted.items():
             if before is None:
                 os.environ.pop(name, None)
+
+
+def _prefect_console_here() -> None:
+    """This serving process prints what Prefect's runner reports (a run's process killed, its API gone,
+    at WARNING and up: flows.prefect_env.quiet_prefect), though SERVED_RUNS_QUIET, set before Prefect was
+    imported so that the run processes inherit it, quieted its console handler here too."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        if type(handler).__name__ == "PrefectConsoleHandler":
+            handler.setLevel(logging.NOTSET)
 
 
 # Prefect reads its logging settings from the environment when it is first imported, and hands its

@@ -97,9 +97,9 @@ def test_a_scheduled_run_whose_source_yielded_nothing_fails_in_prefect() -> None
     assert scheduled_run_lines(gone)[0] == "scheduled run 7: 0 new, 2 unchanged, 1 failed, 0 passages (0.0 s)"
     state = scheduled_end(gone)
     assert isinstance(state, State) and state.is_failed()
-    assert state.message == "1 source yielded no report: rel: no such file, folder, URL or registered source"
-    dead = IngestSummary(run_id=8, unfetched=1, errors=["http://ana:pw@h/feed.xml: HTTP 503"])
-    assert scheduled_end(dead).message == "1 source yielded no report: http://ana:***@h/feed.xml: HTTP 503"
+    assert state.message == "1 source yielded no report (its line says why)"
+    dead = IngestSummary(run_id=8, unfetched=2, errors=["http://ana:pw@h/feed.xml: HTTP 503"] * 2)
+    assert scheduled_end(dead).message == "2 sources yielded no report (its line says why)"
     # Reports that failed each (a dead link in a feed that answered) are no failure of the run.
     some = IngestSummary(run_id=9, new=1, failed=2, errors=["http://h/a.pdf: HTTP 404"] * 2)
     assert scheduled_end(some) is some
