@@ -613,3 +613,25 @@ def test_reports_all_says_which_version_replaced_an_older_one(
         )
         code, out, err = run_cli(capsys, *command, "--report", str(new), "--db", sqlite_url, "-f", "json")
         assert code == 0 and err == ""
+
+
+def test_a_date_filter_says_how_many_passages_of_undated_reports_it_let_through(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A researcher's review: `passages --since 2026-06` listed 151 passages of undated articles (placed
+    # on the day they were ingested), unsaid; `stats --by year` counts them under an empty year.
+    import datetime as dt
+
+    from corpus import NewPassage, NewReport
+
+    with Corpus.open(sqlite_url) as corpus:
+        for name, published in (("dated", dt.date(2012, 5, 1)), ("undated", None)):
+            texts = [NewPassage(i, 1, 1, f"Police patrols in Honduras, part {i}.", "en") for i in (1, 2)]
+            corpus.add_report(NewReport(uri=name, sha256=name[0] * 64, published=published, passages=texts))
+    code, out, err = run_cli(capsys, "passages", "--db", sqlite_url, "--since", "2010", "-f", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 4
+    assert err.startswith("note: 2 of these passages come from undated reports, which --since/--until "
+                          "place on the day they were ingested")
+    code, out, err = run_cli(capsys, "stats", "--by", "lang", "--db", sqlite_url, "--until", "2015",
+                             "-f", "csv")
+    assert (code, out.splitlines(), err) == (0, ["lang,count", "en,2"], "")  # only the dated report's
