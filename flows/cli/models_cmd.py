@@ -34,7 +34,7 @@ app.add_typer(models_app, name="models")
 
 LIST_COLUMNS = (
     "version", "created_at", "algorithm", "training_size", "cv_macro_f1",
-    "holdout_macro_f1", "holdout_examples", "promoted", "artifact", "thresholds",
+    "holdout_macro_f1", "holdout_examples", "promoted", "artifact", "thresholds", "holdout_judged_macro_f1",
 )
 
 
@@ -65,12 +65,15 @@ def model_rows(corpus: Corpus | None, seed_version: str) -> list[dict[str, Any]]
             # A label is a passage's score (read in its report) at or above its threshold, unless the passage
             # is one the model never labels (a reference list, a table, no word of security).
             "thresholds": r.metrics.get("thresholds"),
+            # What `retrain --promote auto` compared: the held-out macro-F1 with a label no held-out passage
+            # carries scored by the passages left unclaimed (models.evaluation.Evaluation.judged_scores).
+            "holdout_judged_macro_f1": r.metrics.get("holdout_judged_macro_f1"),
         })
     if not any(row["version"] == seed_version for row in rows):
         rows.append({
             "version": seed_version, "created_at": None, "algorithm": "built-in seed model",
             "training_size": None, "cv_macro_f1": None, "holdout_macro_f1": None, "holdout_examples": None,
-            "promoted": False, "artifact": "built-in", "thresholds": None,
+            "promoted": False, "artifact": "built-in", "thresholds": None, "holdout_judged_macro_f1": None,
         })
     return rows
 
@@ -96,7 +99,8 @@ def list_command(
     if fmt is OutputFormat.table:  # one held-out cell, its size beside the score: "0.651 (27)"
         rows = [{**row, "holdout_macro_f1": _score_on(row["holdout_macro_f1"], row["holdout_examples"])}
                 for row in rows]
-        shown = [c for c in LIST_COLUMNS if c not in ("holdout_examples", "thresholds")]
+        hidden = ("holdout_examples", "thresholds", "holdout_judged_macro_f1")  # json and csv give them
+        shown = [c for c in LIST_COLUMNS if c not in hidden]
         emit(rows, fmt, LIST_COLUMNS, table_columns=shown, title="model versions")
     else:
         emit(rows, fmt, LIST_COLUMNS, title="model versions")

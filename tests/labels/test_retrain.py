@@ -241,6 +241,7 @@ def test_retrain_reclassifies_and_rollback_restores(
     assert result.new_holdout is not None  # and the held-out score it was judged by, on how many passages
     assert stored["holdout_macro_f1"] == result.new_holdout.macro_f1
     assert stored["holdout_examples"] == result.holdout_examples > 0
+    assert stored["holdout_judged_macro_f1"] == result.new_holdout.judged_macro_f1  # what auto compares
     monkeypatch.setattr(out_console, "width", 240)
     code, table, _ = cli("models", "list", "--db", store_url)
     row = next(line for line in table.splitlines() if result.version in line)
