@@ -107,6 +107,18 @@ class SourcesMixin(StoreBase):
             if done.rowcount == 0:
                 raise CorpusError(f"no ingest run with id {run_id}")
 
+    def stop_unfinished_runs(self, trigger: str, error: str) -> int:
+        """Runs of `trigger` that never recorded their end, given `error` as their last line (their end
+        stays unknown): when nothing can be running them any more (a schedule starts where none other
+        serves). A run that was still going and ends records its own end over it. How many there were."""
+        unfinished = (IngestRun.trigger == trigger, IngestRun.finished_at.is_(None))
+        with self._write() as conn:
+            rows = conn.execute(select(IngestRun.id, IngestRun.errors).where(*unfinished)).all()
+            for row in rows:
+                errors = [*(row.errors or []), error]
+                conn.execute(update(IngestRun).where(IngestRun.id == row.id).values(errors=errors))
+        return len(rows)
+
     def ingest_runs(self, limit: int | None = None) -> list[IngestRunRow]:
         """Ingest runs, newest first."""
         stmt = select(*IngestRun.__table__.c).order_by(IngestRun.id.desc()).limit(limit)

@@ -130,6 +130,8 @@ class IngestSummary:
 # The last error line of a run that did not get to the end (ingest_runs.errors), and why.
 RUN_STOPPED = "run stopped: "
 INTERRUPTED = "interrupted (Ctrl-C)"
+# The last line of a scheduled run that a stopped schedule left without its end (flows.schedule).
+LEFT_BY_A_SCHEDULE = "killed with the schedule serving it, before it could record its end"
 
 
 def stop_reason(exc: BaseException) -> str:
@@ -147,11 +149,12 @@ def stop_reason(exc: BaseException) -> str:
 
 
 def run_status(run: IngestRunRow) -> str:
-    """"finished" (whatever failed along the way), "interrupted" (Ctrl-C), "stopped" (an error ended it)
-    or "unfinished": still running, or killed before it could record its end."""
-    if run.finished_at is None:
-        return "unfinished"
+    """"finished" (whatever failed along the way), "interrupted" (Ctrl-C), "stopped" (an error ended it,
+    or a scheduled run killed with its schedule, found when a schedule next starts) or "unfinished":
+    still running, or killed before it could record its end."""
     last = run.errors[-1] if run.errors else ""
+    if run.finished_at is None and not last.startswith(RUN_STOPPED):  # stopped: flows.schedule says so
+        return "unfinished"
     if last.startswith(RUN_STOPPED):
         return "interrupted" if last == RUN_STOPPED + INTERRUPTED else "stopped"
     return "finished"

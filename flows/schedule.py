@@ -171,6 +171,10 @@ def serve_schedules(
     orphans = release_orphaned_runs(names)
     if orphans:
         say(orphans_line(orphans))
+    left = _stop_runs_left_unfinished(spec.db_url)
+    if left:
+        runs = "1 scheduled ingest run" if left == 1 else f"{left} scheduled ingest runs"
+        say(f"{runs} left unfinished by an earlier schedule marked stopped (citsec runs)")
     skipped = SkippedRuns(names, say).start()
     _prefect_console_here()
     try:
@@ -226,6 +230,20 @@ def _served_runs_quiet() -> Iterator[None]:
         for name, before in quieted.items():
             if before is None:
                 os.environ.pop(name, None)
+
+
+def _stop_runs_left_unfinished(db_url: str) -> int:
+    """The store's scheduled ingest runs that never recorded their end: no schedule serves now (checked
+    before), so none is running; `citsec runs` showed them "unfinished" forever (an ops review: Ctrl-C
+    during a run). Marked stopped, their end unknown; 0 when the store cannot be opened (the runs say)."""
+    from corpus import Corpus, CorpusError
+    from flows.run import LEFT_BY_A_SCHEDULE, RUN_STOPPED
+
+    try:
+        with Corpus.open(db_url, must_exist=True) as corpus:
+            return corpus.stop_unfinished_runs("schedule", RUN_STOPPED + LEFT_BY_A_SCHEDULE)
+    except CorpusError:
+        return 0
 
 
 def _prefect_console_here() -> None:

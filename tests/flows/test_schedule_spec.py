@@ -225,3 +225,28 @@ def test_the_schedule_command_quiets_its_runs_before_prefect_reads_its_settings(
             os.environ.pop(name, None)
             if value is not None:
                 os.environ[name] = value
+
+
+def test_a_schedule_starting_marks_the_runs_an_earlier_one_left_unfinished_stopped(tmp_path: Path) -> None:
+    # An ops review: a scheduled run stopped with its schedule (Ctrl-C mid-run) stayed "unfinished" in
+    # `citsec runs` forever. When a schedule starts, no other serves (checked first): none is running.
+    from corpus import Corpus
+    from flows.run import run_status
+    from flows.schedule import _stop_runs_left_unfinished
+
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    assert _stop_runs_left_unfinished(url) == 0  # no store yet: nothing to mark, none made
+    assert not (tmp_path / "runs.db").exists()
+    with Corpus.open(url) as corpus:
+        left = corpus.start_ingest_run("schedule")
+        done = corpus.start_ingest_run("schedule")
+        corpus.finish_ingest_run(done, {"new": 1})
+        by_hand = corpus.start_ingest_run("cli")  # a person's ingest may be going: not a schedule's to mark
+    assert _stop_runs_left_unfinished(url) == 1
+    with Corpus.open(url) as corpus:
+        status = {run.id: run_status(run) for run in corpus.ingest_runs()}
+        assert status == {left: "stopped", done: "finished", by_hand: "unfinished"}
+        assert corpus.ingest_runs()[-1].errors[-1].endswith("killed with the schedule serving it, before it "
+                                                             "could record its end")
+        corpus.finish_ingest_run(left, {"new": 2})  # a run that was still going records its own end
+        assert run_status(next(r for r in corpus.ingest_runs() if r.id == left)) == "finished"
