@@ -13,7 +13,8 @@ from functools import cache
 from corpus.errors import CorpusError
 from corpus.taxonomy import validate_label_filter
 
-STAT_FIELDS: tuple[str, ...] = ("label", "country", "program", "year", "report", "lang")
+# DESIGN.md's six, and `kind` (what a passage is: PASSAGE_KINDS).
+STAT_FIELDS: tuple[str, ...] = ("label", "country", "program", "year", "report", "lang", "kind")
 # What a stored passage is (extractors.document.PASSAGE_KINDS, which the store may not import: a test keeps
 # the two equal): running text, a table or listing, a reference list.
 PASSAGE_KINDS: tuple[str, ...] = ("text", "table", "reference")

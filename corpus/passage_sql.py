@@ -199,6 +199,9 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
         elif field == "lang":
             columns.append(Passage.lang.label("lang"))
             keys.append(Passage.__table__.c.lang)
+        elif field == "kind":
+            columns.append(Passage.kind.label("kind"))
+            keys.append(Passage.__table__.c.kind)
         else:  # pragma: no cover - callers validate against STAT_FIELDS
             raise ValueError(field)
     count = func.count(distinct(Passage.id)).label("count")

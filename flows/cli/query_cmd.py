@@ -567,7 +567,8 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
 @app.command(
     "stats",
     short_help="Count passages per label, country, program, year, report or language.",
-    help="Count passages per group of --by fields: label, country, program, year, report, lang. A passage "
+    help="Count passages per group of --by fields: label, country, program, year, report, lang, kind (text, "
+    "table, reference). A passage "
     "counts once in every group it belongs to (two labels: both groups). Passages without a label count "
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
     "year the report was published, null (undated) when it has no date. With --places, a country's group "
@@ -578,7 +579,7 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
 )
 def stats_command(
     by: Annotated[
-        str, typer.Option("--by", help="FIELD[,FIELD]: label, country, program, year, report, lang.")
+        str, typer.Option("--by", help="FIELD[,FIELD]: label, country, program, year, report, lang, kind.")
     ],
     label: LabelOpt = None,
     country: CountryOpt = None,

@@ -38,6 +38,7 @@ BY = [
     ["lang"],
     ["label", "country"],
     ["year", "lang"],
+    ["kind", "label"],
 ]
 
 
@@ -56,6 +57,8 @@ def _groups(row: PassageRow, field: str, years: dict[int, int | None], min_score
         return [years[row.report_id]]
     if field == "report":
         return [row.report_id]
+    if field == "kind":
+        return [row.kind]
     return [row.lang]
 
 

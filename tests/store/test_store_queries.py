@@ -527,6 +527,9 @@ def test_passages_by_kind_and_the_fields_that_key_a_passage_across_rebuilds(stor
         return found
 
     assert seqs("text") == [1, 4] and seqs("TABLE", "reference") == [2, 3] and seqs() == [1, 2, 3, 4]
+    assert store.stats(["kind"], PassageFilter()) == [
+        {"kind": "text", "count": 2}, {"kind": "reference", "count": 1}, {"kind": "table", "count": 1},
+    ]
     with pytest.raises(CorpusError, match="unknown --kind 'prose'; expected one of text, table, reference"):
         PassageFilter(kinds=("prose",)).validated()
     row = next(iter(store.passages(PassageFilter(kinds=("reference",)))))
