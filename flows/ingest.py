@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, task
@@ -35,6 +34,7 @@ from flows.run import (
     resolve_with_store,
     store_or_fail,
 )
+from flows.schedule_runs import said_if_failing
 from flows.settings import Settings
 from flows.sources import Resolution
 from flows.workers import Job, WorkerConfig, close_pool, open_pool, run_here
@@ -122,9 +122,8 @@ def ingest_flow(
     """Ingest reports from files, folders, URLs, feeds and registered sources into the store
     (`workers_here`: False when the task runner hands reports to Dask workers elsewhere). A scheduled run
     (`trigger` "schedule") whose SOURCE yielded no report returns a Failed state (scheduled_end)."""
-    with _said_if_scheduled_and_failing(trigger), sigterm_stops_the_run(), IngestRun(
-        db_url, trigger, fetch_policy
-    ) as run:
+    said = said_if_failing("scheduled run") if trigger == "schedule" else contextlib.nullcontext()
+    with said, sigterm_stops_the_run(), IngestRun(db_url, trigger, fetch_policy) as run:
         refs = run.plan(resolve(sources, run.corpus, run.policy, run.cache.get, run.config), workers_here)
         open_pool(run.workers_for(workers, refs), run.config)  # its processes start with the first report
         try:
@@ -145,19 +144,6 @@ def ingest_flow(
         print(hide_passwords(lines), file=sys.stderr, flush=True)  # "failed: https://ana:***@host/feed.xml"
         return scheduled_end(run.summary)
     return run.summary
-
-
-@contextlib.contextmanager
-def _said_if_scheduled_and_failing(trigger: str) -> Iterator[None]:
-    """A scheduled run that fails (the store gone away) says so in one line, as one that ends does; the
-    traceback goes to Prefect's UI, not the schedule's terminal (flows.schedule)."""
-    try:
-        yield
-    except Exception as exc:
-        if trigger == "schedule":
-            said = " ".join(str(exc).split()) or type(exc).__name__
-            print(hide_passwords(f"scheduled run failed: {said}"), file=sys.stderr, flush=True)
-        raise
 
 
 def scheduled_end(summary: IngestSummary) -> Any:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.schedule_runs import said_if_failing
 from flows.settings import Settings
 from models import retrain as steps
 from models.errors import NoLabels
@@ -101,19 +102,16 @@ def scheduled_retrain_flow(
     from corpus import Corpus, CorpusError
     from models.errors import ModelError
 
-    try:
-        with Corpus.open(db_url or Settings.from_env().db_url) as corpus:
-            if corpus.count_labels() == 0:  # said before the gathering task fails on it, traced
-                raise NoLabels("skipped: no human labels to retrain on yet (citsec label add/import)")
-        result = _retrain(db_url, promote, None, None, None, augment)
-    except (ModelError, CorpusError) as exc:
-        said = f"scheduled retrain: {exc}"
-        print(said, file=sys.stderr, flush=True)
-        return None if isinstance(exc, NoLabels) else Failed(message=said)
-    except Exception as exc:  # a fault of citsec's: its traceback goes to Prefect's UI, a line here
-        said = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"scheduled retrain failed: {said}", file=sys.stderr, flush=True)
-        raise
+    with said_if_failing("scheduled retrain"):  # a fault of citsec's: a line here, its traceback in the UI
+        try:
+            with Corpus.open(db_url or Settings.from_env().db_url) as corpus:
+                if corpus.count_labels() == 0:  # said before the gathering task fails on it, traced
+                    raise NoLabels("skipped: no human labels to retrain on yet (citsec label add/import)")
+            result = _retrain(db_url, promote, None, None, None, augment)
+        except (ModelError, CorpusError) as exc:
+            said = f"scheduled retrain: {exc}"
+            print(said, file=sys.stderr, flush=True)
+            return None if isinstance(exc, NoLabels) else Failed(message=said)
     verdict = "promoted" if result.decision.promote else "not promoted"
     print(f"scheduled retrain: {result.version}, {verdict}: {result.decision.reason}", file=sys.stderr,
           flush=True)

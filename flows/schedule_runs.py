@@ -23,14 +23,32 @@ another holds the deployment's slot is cancelled. So:
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import sys
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import psutil
+
+
+@contextlib.contextmanager
+def said_if_failing(what: str) -> Iterator[None]:
+    """A scheduled run (`what`: "scheduled run", "scheduled retrain") that stops on an error says so in one
+    line on stderr, which the schedule passes on, URL passwords hidden; the traceback goes to Prefect's UI,
+    not the schedule's terminal (flows.schedule.SERVED_RUNS_QUIET)."""
+    try:
+        yield
+    except Exception as exc:
+        from flows.pipeline import one_line
+        from flows.redaction import hide_passwords
+
+        print(hide_passwords(f"{what} failed: {one_line(exc)}"), file=sys.stderr, flush=True)
+        raise
+
 
 # Prefect's message on a run its deployment's concurrency limit cancelled (CANCEL_NEW).
 LIMIT_MESSAGE = "Deployment concurrency limit reached"

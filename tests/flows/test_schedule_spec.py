@@ -250,3 +250,11 @@ def test_a_schedule_starting_marks_the_runs_an_earlier_one_left_unfinished_stopp
                                                              "could record its end")
         corpus.finish_ingest_run(left, {"new": 2})  # a run that was still going records its own end
         assert run_status(next(r for r in corpus.ingest_runs() if r.id == left)) == "finished"
+
+
+def test_a_scheduled_run_stopping_on_an_error_says_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.schedule_runs import said_if_failing
+
+    with pytest.raises(OSError), said_if_failing("scheduled run"):
+        raise OSError("cannot reach\nhttps://ana:pw@host/feed.xml")
+    assert capsys.readouterr().err == "scheduled run failed: cannot reach https://ana:***@host/feed.xml\n"
