@@ -89,11 +89,6 @@ def is_failed(conn: Connection, report_id: int) -> bool:
     return conn.execute(select(Report.status).where(Report.id == report_id)).scalar() == "failed"
 
 
-def stored_extractors(conn: Connection, report_id: int) -> str | None:
-    """The extractor version that read the stored report (None: before versions were kept)."""
-    return conn.execute(select(Report.extractor_version).where(Report.id == report_id)).scalar()
-
-
 def replaced_version_uri(conn: Connection, report_id: int) -> str | None:
     """The address of the report when it is a readable version a newer one replaced, else None."""
     row = conn.execute(
@@ -104,12 +99,13 @@ def replaced_version_uri(conn: Connection, report_id: int) -> str | None:
     return None if row is None else str(row.uri)
 
 
-def same_reading_at_uri(conn: Connection, report: NewReport) -> int | None:
-    """The current report at `report`'s address when it reads as `report` does (other bytes, the same
-    report: a web page whose footer carries the time it was served, a PDF saved again): the same title,
-    date, language and passages (text, kind, pages, language, in order). None otherwise."""
+def same_reading_at_uri(conn: Connection, report: NewReport) -> Any:
+    """The current report at `report`'s address (its id and extractor_version) when it reads as `report`
+    does (other bytes, the same report: a web page whose footer carries the time it was served, a PDF saved
+    again): the same title, date, language and passages (text, kind, pages, language, in order). None
+    otherwise."""
     current = conn.execute(
-        select(Report.id, Report.title, Report.published, Report.language).where(
+        select(Report.id, Report.extractor_version, Report.title, Report.published, Report.language).where(
             Report.uri == report.uri, Report.superseded_by.is_(None), Report.status == "ok"
         )
     ).first()
@@ -123,7 +119,7 @@ def same_reading_at_uri(conn: Connection, report: NewReport) -> int | None:
         .order_by(Passage.seq)
     ).all()
     read = [(p.seq, p.text, p.kind, p.page_start, p.page_end, p.lang) for p in report.passages]
-    return int(current.id) if read and [tuple(row) for row in stored] == read else None
+    return current if read and [tuple(row) for row in stored] == read else None
 
 
 def remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:

@@ -30,7 +30,6 @@ from corpus.report_rows import (
     replaced_by_reading,
     replaced_version_uri,
     same_reading_at_uri,
-    stored_extractors,
     stored_mention,
     write_report_predictions,
 )
@@ -102,18 +101,18 @@ class ReportsMixin(StoreBase):
                     # older version: has_whole_report calls them whole there.)
                     conn.execute(update(Report).where(Report.id == existing).values(sha256=None))
                     replaces, existing = [existing], None
-                if existing is None and not replaces:
-                    existing = same_reading_at_uri(conn, report)
-                    if existing is not None:
-                        # Other bytes that read as the current version at this address (a page's footer
-                        # with the time it was served): that version stays, now known by these bytes (and
-                        # read by these extractors, unless it was by newer ones).
-                        stamp = {"sha256": report.sha256}
-                        if report.extractor_version is not None and read_by_older_extractors(
-                            stored_extractors(conn, existing), report.extractor_version
-                        ):
-                            stamp["extractor_version"] = report.extractor_version
-                        conn.execute(update(Report).where(Report.id == existing).values(**stamp))
+                same = same_reading_at_uri(conn, report) if existing is None and not replaces else None
+                if same is not None:
+                    # Other bytes that read as the current version at this address (a page's footer with
+                    # the time it was served): that version stays, now known by these bytes (and read by
+                    # these extractors, unless it was by newer ones).
+                    existing = int(same.id)
+                    stamp = {"sha256": report.sha256}
+                    if report.extractor_version is not None and read_by_older_extractors(
+                        same.extractor_version, report.extractor_version
+                    ):
+                        stamp["extractor_version"] = report.extractor_version
+                    conn.execute(update(Report).where(Report.id == existing).values(**stamp))
                 if existing is not None:
                     completed = report.predictions is not None and complete_predictions(
                         conn, existing, report, report.predictions
