@@ -166,7 +166,6 @@ def in_force_on_texts(conn: Connection, texts: Sequence[str]) -> dict[str, InFor
     }
 
 
-
 def stored_key(row: Any) -> tuple[tuple[str, ...], str | None, str]:
     """A stored label's (labels, annotator, origin), its labels sorted as validate_labels gives them."""
     return tuple(sorted(set(row.labels or []))), row.annotator, row.origin

@@ -283,6 +283,18 @@ def note_unfolded_search(corpus: Corpus, f: PassageFilter) -> None:
         note(f"note: {said}")
 
 
+def as_the_store_reads(corpus: Corpus, f: PassageFilter, program: list[str] | None) -> PassageFilter:
+    """`passages` and `stats`, which take the same filters: what the store holds that a person should know
+    about the answer, on stderr (older labeling rules, a replaced report, a search that keeps accents,
+    undated reports in a date range), and --program as the store names programs (within_stored_programs)."""
+    note_older_label_rules(corpus)
+    note_about_report(corpus, f)
+    note_unfolded_search(corpus, f)
+    f = within_stored_programs(corpus, f, program)
+    note_undated_in_range(corpus, f)
+    return f
+
+
 def note_undated_in_range(corpus: Corpus, f: PassageFilter) -> None:
     """--since/--until place an undated report on the day it was ingested: said, with how many of the
     passages they let through that is (a researcher's review: 151 passages of undated articles ingested
@@ -473,11 +485,7 @@ def passages_command(
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
-        note_older_label_rules(corpus)
-        note_about_report(corpus, f)
-        note_unfolded_search(corpus, f)
-        f = within_stored_programs(corpus, f, program)
-        note_undated_in_range(corpus, f)
+        f = as_the_store_reads(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
             rows = (_marked_labels(p) for p in passages)
@@ -610,11 +618,7 @@ def stats_command(
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
-        note_older_label_rules(corpus)
-        note_about_report(corpus, f)
-        note_unfolded_search(corpus, f)
-        f = within_stored_programs(corpus, f, program)
-        note_undated_in_range(corpus, f)
+        f = as_the_store_reads(corpus, f, program)
         rows = corpus.stats(fields, f, places=places)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
