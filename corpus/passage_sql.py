@@ -73,6 +73,7 @@ PASSAGE_COLUMNS = (
     Passage.report_id,
     Report.title.label("report_title"),
     Report.sha256.label("report_sha256"),
+    Report.published.label("report_published"),
     Passage.seq,
     Passage.page_start,
     Passage.page_end,

@@ -237,6 +237,7 @@ def _enrich(
             report_id=row.report_id,
             report_title=row.report_title,
             report_sha256=row.report_sha256,
+            report_published=row.report_published,
             seq=row.seq,
             page_start=row.page_start,
             page_end=row.page_end,

@@ -164,6 +164,7 @@ class PassageRow:
     label_origin: str | None = None  # "human" | "model" | None (no label and no prediction)
     report_sha256: str | None = None  # the report file's sha256: with seq, a key that survives a rebuild
     model: str | None = None  # the version of the promoted model whose scores these are (None: unscored)
+    report_published: dt.date | None = None  # the report's publication date (None: undated)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -189,6 +190,9 @@ class PassageRow:
             "report_sha256": self.report_sha256,
             "seq": self.seq,
             "kind": self.kind,
+            # And the report's publication date (null when undated, as `stats --by year` counts it; --since
+            # and --until place such a report on the day it was ingested).
+            "report_published": self.report_published.isoformat() if self.report_published else None,
         }
 
 

@@ -25,7 +25,7 @@ REPORT_FIELDS = (
 REPORT_TABLE = ("id", "title", "file", "language", "pages", "passages", "status", "published", "error")
 PASSAGE_FIELDS = (
     "id", "report_id", "report_title", "page_start", "page_end", "lang", "text", "labels", "scores",
-    "countries", "programs", "label_origin", "model", "report_sha256", "seq", "kind",
+    "countries", "programs", "label_origin", "model", "report_sha256", "seq", "kind", "report_published",
 )  # fmt: skip
 PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text")
 _WIDTHS = {"text": 160, "title": 60, "file": 40, "error": 60, "report_title": 40}

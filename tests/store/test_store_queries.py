@@ -539,6 +539,15 @@ def test_passages_by_kind_and_the_fields_that_key_a_passage_across_rebuilds(stor
     assert row.to_json()["model"] is None and row.label_origin is None  # no model has scored it
 
 
+def test_passage_rows_say_when_their_report_was_published(store: Corpus) -> None:
+    # A researcher's review: an export filtered with --since could not say which year each passage is from.
+    store.add_report(NewReport(uri="d", sha256="d" * 64, published=dt.date(2013, 7, 9),
+                               passages=[_p(1, "Police reform in Honduras.", "en")]))
+    store.add_report(NewReport(uri="u", sha256="u" * 64, passages=[_p(1, "Police reform in Peru.", "en")]))
+    published = {row.report_id: row.to_json()["report_published"] for row in store.passages(PassageFilter())}
+    assert sorted(published.values(), key=str) == ["2013-07-09", None]
+
+
 def test_the_store_knows_the_passage_kinds_extraction_gives() -> None:
     from corpus.filters import PASSAGE_KINDS
     from extractors.document import PASSAGE_KINDS as EXTRACTED
