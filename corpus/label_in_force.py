@@ -129,15 +129,27 @@ def changing_in_time(
     given_at: Callable[[_G], dt.datetime | None],
 ) -> tuple[list[int], set[int]]:
     """`changing` for items that may say when they were given (a label file's "created_at"): the positions
-    to write, and those left out because they were given before the label in force and would have changed
-    it (an export imported after a colleague's correction would undo it). Those are left out first, so a
-    newer item after an older, identical one is still a change."""
-    stale = [_before(given_at(item), held.get(target)) for target, item in items]
+    to write, in the order to write them, and those left out because they were given before the label in
+    force and would have changed it (an export imported after a colleague's correction would undo it).
+    Those are left out first, so a newer item after an older, identical one is still a change.
+
+    Items are taken in the order they were given, not as the file lists them: of two lines for one passage
+    (a file several people's exports were joined into), the later given is the label in force and is
+    written last; an item that does not say when stands for now, after every one that does (file order
+    among equals)."""
+    order = sorted(range(len(items)), key=lambda i: _when(given_at(items[i][1])))
+    timed = [items[i] for i in order]
+    stale = [_before(given_at(item), held.get(target)) for target, item in timed]
     if not any(stale):
-        return changing(items, held, keys), set()
+        return [order[j] for j in changing(timed, held, keys)], set()
     fresh = [i for i, old in enumerate(stale) if not old]
-    todo = [fresh[j] for j in changing([items[i] for i in fresh], held, keys)]
-    return todo, {i for i in changing(items, held, keys) if stale[i]}
+    todo = [fresh[j] for j in changing([timed[i] for i in fresh], held, keys)]
+    return [order[j] for j in todo], {order[i] for i in changing(timed, held, keys) if stale[i]}
+
+
+def _when(at: dt.datetime | None) -> tuple[bool, dt.datetime]:
+    """Sort key of an item's time: an item that does not say when comes after all that do."""
+    return (at is None, at or dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
 def _before(at: dt.datetime | None, in_force: InForce | None) -> bool:

@@ -124,7 +124,7 @@ class LabelsMixin(StoreBase):
 
     def import_passage_labels(self, items: Iterable[tuple[int, GivenLabel]]) -> list[int | None]:
         """A label file's labels for stored passages (`citsec label import`), each with its own annotator,
-        in one transaction, stored with origin "import"; later items win.
+        in one transaction, stored with origin "import"; the later given wins (file order for equal times).
 
         An item identical to the label in force (`same_label`, or the label in force itself as the file
         restates it: GivenLabel.restates) records nothing, so a file imported again, or a store's own

@@ -388,6 +388,33 @@ def test_an_export_imported_after_a_correction_leaves_the_correction(
     assert code == 2 and 'labels.jsonl:1: "created_at" must be a date and time' in err
 
 
+def test_lines_of_one_file_count_in_the_order_they_were_given(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: two analysts' exports joined into one file, carla's 07:00 label listed before dan's
+    # 06:00 one; the older label became the label in force (in two files it was left out as older).
+    a, b = [row.id for row in filled.passages(limit=2)]
+    path = _write(
+        tmp_path,
+        json.dumps({"passage_id": a, "labels": ["enforcement"], "annotator": "carla",
+                    "created_at": "2026-03-02T07:00:00+00:00"}),
+        json.dumps({"passage_id": b, "labels": ["transnational"], "annotator": "eva"}),  # no time: now
+        json.dumps({"passage_id": a, "labels": ["prevention"], "annotator": "dan",
+                    "created_at": "2026-03-02T06:00:00+00:00"}),
+        json.dumps({"passage_id": b, "labels": ["prevention"], "annotator": "dan",
+                    "created_at": "2026-03-02T06:00:00+00:00"}),
+    )  # fmt: skip
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 0, err
+    assert [(row.annotator, row.labels) for row in filled.label_history(a)] == [
+        ("dan", ["prevention"]), ("carla", ["enforcement"]),  # history oldest first, the newest in force
+    ]
+    assert filled.passage(a).labels == ["enforcement"]
+    assert filled.passage(b).labels == ["transnational"]  # a line without a time was given now
+    code, _, err = cli("label", "import", path, "--db", store_url)  # again: nothing changes
+    assert code == 0 and "imported 0 labels" in err, err
+
+
 def test_an_import_says_whose_different_labels_it_replaces(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
