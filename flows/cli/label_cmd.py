@@ -27,6 +27,7 @@ from flows.cli.label_file import (
     import_labels,
     import_summary,
     read_label_lines,
+    recredited_note,
     replaced_note,
 )
 from flows.cli.query_cmd import LangOpt, ReportOpt
@@ -114,6 +115,19 @@ def _note_replaced(passage_id: int, before: LabelRow) -> None:
          f"({', '.join(before.labels) or 'none'}); it stays in the passage's label history")
 
 
+def _note_overtaken(corpus: Corpus, passage_id: int, given: list[str]) -> None:
+    """Another person's different label given in the same moment, after this one: it is the label in force
+    (a team review: `label add` printed the other person's labels back as if they were this one's)."""
+    from flows.cli.output import note
+
+    latest = corpus.latest_labels(passage_id)
+    if latest is not None and sorted(latest.labels) != sorted(given):
+        given_at = latest.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        who, labels = latest.annotator or "someone", ", ".join(latest.labels) or "none"
+        note(f"note: {who} labeled passage {passage_id} {labels} at {given_at}, after this label: that label "
+             "is in force")
+
+
 def _note_unchanged(passage_id: int) -> None:
     from flows.cli.output import note
 
@@ -160,8 +174,8 @@ def add_command(
         raise UserError(str(exc)) from None
     with Corpus.open(db, must_exist=True) as corpus:
         added = _label_by_hand(corpus, passage_id, chosen, annotator)
-        row = corpus.passage(passage_id)
-    out_console.print(f"passage {passage_id}: {', '.join(row.labels) or 'none'}", highlight=False)
+        _note_overtaken(corpus, passage_id, chosen)
+    out_console.print(f"passage {passage_id}: {', '.join(chosen) or 'none'}", highlight=False)
     if not added:
         _note_unchanged(passage_id)
 
@@ -177,6 +191,7 @@ def none_command(
 
     with Corpus.open(db, must_exist=True) as corpus:
         added = _label_by_hand(corpus, passage_id, [], annotator)
+        _note_overtaken(corpus, passage_id, [])
     out_console.print(f"passage {passage_id}: none", highlight=False)
     if not added:
         _note_unchanged(passage_id)
@@ -208,9 +223,9 @@ def import_command(
         attached = attach_passages(corpus, items, name)
         check_languages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
-    said = replaced_note(done)
-    if said:
-        print(said, file=sys.stderr)
+    for said in (replaced_note(done), recredited_note(done, annotator)):
+        if said:
+            print(said, file=sys.stderr)
     print(import_summary(done), file=sys.stderr)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -291,6 +292,8 @@ class Imported(NamedTuple):
     by_text_passages: int = 0
     older: int = 0  # lines given before the label in force (a colleague's later correction): left out
     replaced: tuple[tuple[int, LabelRow], ...] = ()  # (passage id, another person's label it replaced)
+    # Lines imported that name another annotator than --annotator, which gave them as its own: name -> lines.
+    recredited: tuple[tuple[str, int], ...] = ()
 
 
 def annotator_of(item: LabelLine, override: str | None, default: str | None) -> str | None:
@@ -346,7 +349,20 @@ def import_labels(
         # Of the lines imported (a re-import that changes nothing re-attached nothing worth saying).
         by_text=len(attached.by_text & changed),
         by_text_passages=sum(len(attached.passages[number]) for number in attached.by_text & changed),
+        recredited=_recredited(items, changed, override),
     )
+
+
+def _recredited(
+    items: Sequence[LabelLine], changed: set[Any], override: str | None
+) -> tuple[tuple[str, int], ...]:
+    """Of the lines imported, how many name each annotator other than `override` (--annotator, which
+    overrides them): most first."""
+    names = Counter(
+        item.annotator for item in items
+        if override and item.number in changed and item.annotator is not None and item.annotator != override
+    )  # fmt: skip
+    return tuple(sorted(names.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def replaced_note(done: Imported) -> str | None:
@@ -359,6 +375,18 @@ def replaced_note(done: Imported) -> str | None:
     count = len(named)
     return (f"note: {count} label{'s' if count != 1 else ''} of this file replace{'s' if count == 1 else ''} "
             f"another person's ({', '.join(named[:3])}{more}); they stay in the label history")  # fmt: skip
+
+
+def recredited_note(done: Imported, override: str | None) -> str | None:
+    """A note when --annotator gave as its own the labels of lines that name someone else (a team's export
+    imported with --annotator credited everyone's labels to one person without a word), or None."""
+    if not done.recredited:
+        return None
+    lines = sum(count for _, count in done.recredited)
+    whose = ", ".join(f"{name} {count}" for name, count in done.recredited[:5])
+    more = f" and {len(done.recredited) - 5} more" if len(done.recredited) > 5 else ""
+    return (f"note: --annotator {override} gave {lines} line{'s' if lines != 1 else ''} naming another "
+            f"annotator ({whose}{more}) as {override}'s; without --annotator each line keeps its own")
 
 
 def import_summary(done: Imported) -> str:

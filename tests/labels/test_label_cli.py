@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from corpus import Corpus, PassageFilter
 from models.retrain import human_examples
 
@@ -413,6 +415,50 @@ def test_lines_of_one_file_count_in_the_order_they_were_given(
     assert filled.passage(b).labels == ["transnational"]  # a line without a time was given now
     code, _, err = cli("label", "import", path, "--db", store_url)  # again: nothing changes
     assert code == 0 and "imported 0 labels" in err, err
+
+
+def test_an_import_with_annotator_says_whose_lines_it_credits(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: a team's export imported with --annotator credited everyone's labels to one person
+    # without a word (the same labels from another person replace nothing, so no note said it).
+    a, b, c = [row.id for row in filled.passages(limit=3)]
+    filled.add_labels(a, ["enforcement"], annotator="ana")
+    filled.add_labels(b, ["prevention"], annotator="ana")
+    filled.add_labels(c, ["transnational"], annotator="ben")
+    _, export, _ = cli("label", "export", "--db", store_url)
+    path = _write(tmp_path, *export.splitlines())
+    code, _, err = cli("label", "import", path, "--annotator", "lead", "--db", store_url)
+    assert code == 0, err
+    assert "note: --annotator lead gave 3 lines naming another annotator (ana 2, ben 1) as lead's; without " \
+           "--annotator each line keeps its own" in err
+    assert filled.latest_labels(c).annotator == "lead"  # type: ignore[union-attr]  # as asked, but said
+    code, _, err = cli("label", "import", path, "--db", store_url)  # each line's own annotator: no note
+    assert code == 0 and "--annotator" not in err, err
+
+
+def test_label_add_says_what_it_gave_and_who_labeled_after(
+    filled: Corpus, store_url: str, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A team review: four people labeling one passage at once; `label add` printed the passage's labels
+    # read back after the save, another person's, as if they were this one's.
+    from flows.cli import label_cmd
+
+    pid = next(filled.passages()).id
+    by_hand = label_cmd._label_by_hand
+
+    def and_then_ben(corpus: Corpus, passage_id: int, labels: list[str], annotator: str | None) -> bool:
+        written = by_hand(corpus, passage_id, labels, annotator)
+        corpus.add_labels(passage_id, ["enforcement"], annotator="ben")  # ben, a moment later
+        return written
+
+    monkeypatch.setattr(label_cmd, "_label_by_hand", and_then_ben)
+    code, out, err = cli("label", "add", str(pid), "prevention", "--annotator", "ana", "--db", store_url)
+    assert code == 0 and out.strip() == f"passage {pid}: prevention", (out, err)
+    assert f"note: ben labeled passage {pid} enforcement at " in err and "that label is in force" in err
+    monkeypatch.setattr(label_cmd, "_label_by_hand", by_hand)
+    code, out, err = cli("label", "add", str(pid), "transnational", "--annotator", "ana", "--db", store_url)
+    assert code == 0 and out.strip() == f"passage {pid}: transnational" and "labeled passage" not in err
 
 
 def test_an_import_says_whose_different_labels_it_replaces(

@@ -53,7 +53,9 @@ def test_a_lines_annotator_is_kept_and_annotator_overrides_it(
     assert [h.annotator for h in filled.text_label_history(TREATY)] == ["ben"]
 
     code, _, err = cli("label", "import", path, "--annotator", "lead", "--db", store_url)
-    assert (code, err) == (0, "imported 4 labels: 3 on stored passages, 1 free text\n")
+    said = ("note: --annotator lead gave 2 lines naming another annotator (ana 1, ben 1) as lead's; without "
+            "--annotator each line keeps its own\nimported 4 labels: 3 on stored passages, 1 free text\n")
+    assert (code, err) == (0, said)
     assert {filled.latest_labels(pid).annotator for pid in (a, b, c)} == {"lead"}  # type: ignore[union-attr]
     assert [h.annotator for h in filled.text_label_history(TREATY)] == ["ben", "lead"]
     assert {h.origin for h in filled.label_history(a)} == {"import"}
