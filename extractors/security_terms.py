@@ -281,25 +281,51 @@ def names_security_program(text: str) -> bool:
     """Does `text` (accents dropped) name an enforcement or transnational programme of the gazetteer? Its
     names and aliases as the gazetteer writes them, capitals included ("Pacto por la Vida", not "un pacto
     por la vida y la salud"; "Alliance for Prosperity", not "the alliance for prosperity between two
-    firms"), and its acronyms of four letters or more as written ("CARSI"; "MPP", "UPP" or "OLP" are other
-    things too often: a party, a union).
+    firms"), in any case those naming a place ("plan colombia", "iniciativa merida"), and its acronyms of
+    four letters or more as written ("CARSI"; "MPP", "UPP" or "OLP" are other things too often: a party, a
+    union).
 
     >>> names_security_program("Plan Colombia was funded by the United States.")
+    True
+    >>> names_security_program("El plan colombia fue financiado por los EEUU.")
     True
     >>> names_security_program("Sembrando Vida planted trees in Tabasco.")
     False
     """
-    return bool(_security_programs().search(text))
+    as_written, any_case = _security_programs()
+    return bool(as_written.search(text) or any_case.search(text))
 
 
 @lru_cache(maxsize=1)
-def _security_programs() -> re.Pattern[str]:
-    names: set[str] = set()
+def _security_programs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns: the names as written, and the acronyms; and in any case, the names that hold a
+    place's name ("el plan colombia y la iniciativa merida": pasted, translated or OCRed text is often lower
+    case), which no other sense shares, unlike "un pacto por la vida", "la operación limpieza de playas".
+    A name the gazetteer lists as title case only ("Remain in Mexico") stays as written."""
+    places = _unmistakable_places()
+    strict: set[str] = set()
+    loose: set[str] = set()
     for line in PROGRAMS_GAZETTEER.read_text(encoding="utf-8").splitlines():
         row = json.loads(line) if line.strip() else {}
         if row.get("strategy") not in ("enforcement", "transnational"):
             continue
-        names.update(_unaccented(n) for n in (row["name"], *(a for v in row["aliases"].values() for a in v)))
-        names.update(acronym for acronym in row.get("acronyms", []) if len(acronym.replace(".", "")) >= 4)
+        title_case = {_unaccented(n) for n in row.get("title_case", [])}
+        for name in (row["name"], *(a for v in row["aliases"].values() for a in v)):
+            folded = _unaccented(name)
+            named_place = any(place in f" {folded.lower()} " for place in places)
+            (loose if named_place and folded not in title_case else strict).add(folded)
+        strict.update(acronym for acronym in row.get("acronyms", []) if len(acronym.replace(".", "")) >= 4)
+    return _any_of(strict), _any_of(loose - strict, re.IGNORECASE)
+
+
+def _unmistakable_places() -> list[str]:
+    """" colombia ", " michoacan ", ...: the country names the tagger takes in lower case (the country
+    gazetteer's lowercase_ok), the Mexican states it knows, and Mérida (the Initiative's city), folded."""
+    data = json.loads((PROGRAMS_GAZETTEER.parent / "countries.json").read_text(encoding="utf-8"))
+    names = {*data["lowercase_ok"]["names"], *data["places"].get("MX", []), "Mérida"}
+    return sorted(f" {fold(name)} " for name in names)
+
+
+def _any_of(names: set[str], flags: int = 0) -> re.Pattern[str]:
     longest_first = sorted(names, key=lambda name: (-len(name), name))
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)", flags)

@@ -109,6 +109,10 @@ def test_texts_that_do_not(text):
         "O Plano Colômbia custou bilhões de dólares.",
         "Secure Communities expanded to every county.",  # a title-case name, written so
         "The Kingpin Act named three Sinaloa companies.",
+        # A name holding a place's in lower case (pasted or translated text; a journalist's review).
+        "El plan colombia y la iniciativa merida fueron financiados por los EEUU.",
+        "Estados unidos pone condiciones para renovar los fondos del Plan colombia.",
+        "El operativo conjunto chihuahua llegó en 2008.",
     ],
 )
 def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(text):
@@ -130,6 +134,8 @@ def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(tex
         "The alliance for prosperity between the two firms grew.",
         "El MPP de Mujica ganó las elecciones.",
         "UPP, the Union of Poor Peasants, met in Lima.",
+        "La operación limpieza de playas reunió a voluntarios.",  # no place in the name: as written only
+        "The remain in mexico campaign sold holidays.",  # a title-case name that names a place
     ],
 )
 def test_other_programme_mentions_do_not(text):
