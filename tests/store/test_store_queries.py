@@ -358,8 +358,9 @@ def test_passage_rows_carry_the_design_json_fields(small: Corpus) -> None:
         "labels": ["enforcement", "transnational"],
         "scores": {"enforcement": 0.88, "prevention": 0.05, "transnational": 0.61},
         "countries": ["CO"], "programs": ["Plan Colombia"], "label_origin": "model",
-        # Beyond DESIGN.md's: whose scores, and a key that survives a rebuilt store, and the kind (reviews).
-        "model": "m1", "report_sha256": "a" * 64, "seq": 2, "kind": "text",
+        # Beyond DESIGN.md's: whose scores, and a key that survives a rebuilt store, the kind and the report's
+        # date (reviews).
+        "model": "m1", "report_sha256": "a" * 64, "seq": 2, "kind": "text", "report_published": "2012-06-01",
     }  # fmt: skip
     assert small.passage(4).label_origin == "human"
     assert small.passage(4).labels == ["transnational"]
