@@ -198,28 +198,111 @@ def _fold(text: str) -> str:
 
 
 # Singular and plural that the stemmers split once accents are folded before stemming, as both stores fold
-# them: PostgreSQL's older Snowball stemmers take Spanish "-ación"/"-ución" and Portuguese "-ão" off only
+# them. PostgreSQL's older Snowball stemmers take Spanish "-ación"/"-ución" and Portuguese "-ão" off only
 # with the accent ("operacion", "operaciones" -> operacion, oper), and PyStemmer's Portuguese one too
-# ("prisao", "prisoes" -> prisa, priso; "operacao", "operacoes" -> operaca, operaco). A team review found
-# "operación" missing every "operaciones" on PostgreSQL. A word searched alone in those languages also
-# matches its other number (other_number).
-_NUMBER_ENDINGS = {"es": (("aciones", "acion"), ("uciones", "ucion")), "pt": (("oes", "ao"),)}
-# Shorter words are left alone: "ação" made "acoes", whose stem "aco" is steel's ("aço").
-_NUMBER_MIN_LETTERS = 6
+# ("prisao", "prisoes" -> prisa, priso): a team review found "operación" missing every "operaciones" on
+# PostgreSQL. Snowball's Spanish stemmer splits many more (ciudad/ciudades -> ciud/ciudad, mujer/mujeres,
+# crimen/crímenes, joven/jóvenes, juez/jueces) and the Portuguese one jovem/jovens, social/sociais: a
+# journalist's review found "crímenes" missing every "crimen", "jovem" most of a report on young men. So a
+# word searched alone in Spanish or Portuguese also matches its other number (number_forms), by stem.
+_VOWELS = frozenset("aeiou")
+# Shorter words are left alone: "paz", "ley"; in Portuguese "ação" made "acoes", whose stem "aco" is steel's
+# ("aço"), and "mais" (more) would be "mal" (bad).
+_NUMBER_MIN_LETTERS = {"es": 4, "pt": 5}
+_PT_AO_MIN_LETTERS = 6
 
 
-def other_number(word: str, lang: str | None) -> str | None:
-    """`word` (folded) in its other number, singular or plural, where the stemmers of `lang` tell the two
-    apart (_NUMBER_ENDINGS); None for any other word."""
-    folded = _fold(word)
-    if len(folded) < _NUMBER_MIN_LETTERS:  # "ação", "não", "são", "então": the stem would be another's
-        return None
-    for plural, singular in _NUMBER_ENDINGS.get(lang or "", ()):
-        if folded.endswith(plural):
-            return folded[: -len(plural)] + singular
-        if folded.endswith(singular):
-            return folded[: -len(singular)] + plural
-    return None
+def number_forms(word: str, lang: str | None) -> tuple[str, ...]:
+    """`word` (folded) in its other number, singular or plural, in Spanish or Portuguese: the forms the
+    regular endings give (a plural of a word ending in -s may be either of two singulars: "clases" is
+    "clase", "ciudades" "ciudad", so both are given); none in another language, or for a short word.
+
+    >>> number_forms("ciudades", "es"), number_forms("juez", "es"), number_forms("jovem", "pt")
+    (('ciudad', 'ciudade'), ('jueces',), ('jovens',))
+    """
+    w = _fold(word)
+    if lang not in _NUMBER_MIN_LETTERS or len(w) < _NUMBER_MIN_LETTERS[lang] or not w.isalpha():
+        return ()
+    forms = _es_forms(w) if lang == "es" else _pt_forms(w)
+    return tuple(dict.fromkeys(form for form in forms if form != w))
+
+
+def _es_forms(w: str) -> list[str]:
+    if w.endswith("ces"):
+        return [w[:-3] + "z", w[:-1]]  # jueces -> juez; (ca)ces -> (ca)ce
+    if w.endswith("es") and w[-3] not in _VOWELS:
+        return [w[:-2], w[:-1]]  # ciudades -> ciudad, mujeres -> mujer; clases -> clase
+    if w.endswith("s") and w[-2] in _VOWELS:
+        return [w[:-1]]  # gobiernos -> gobierno
+    if w[-1] in _VOWELS:
+        return [w + "s"]
+    if w.endswith("z"):
+        return [w[:-1] + "ces"]
+    return [w + "es"] if not w.endswith("s") else []  # crimen -> crimenes; "pais", "crisis": as they are
+
+
+def _pt_forms(w: str) -> list[str]:
+    if w.endswith(("oes", "aes", "aos")):
+        return [w[:-3] + "ao"] if len(w) >= _PT_AO_MIN_LETTERS else []
+    if w.endswith("ao"):
+        return [w[:-2] + "oes"] if len(w) >= _PT_AO_MIN_LETTERS else []
+    if w.endswith("ns"):
+        return [w[:-2] + "m"]  # jovens -> jovem
+    if w.endswith("m"):
+        return [w[:-1] + "ns"]
+    if w.endswith(("ais", "eis", "ois", "uis")):
+        return [w[:-2] + "l"]  # sociais -> social, variaveis -> variavel
+    if w.endswith(("al", "el", "ol", "ul")):
+        return [w[:-1] + "is"]
+    if w.endswith(("res", "zes")):
+        return [w[:-2], w[:-1]]  # mulheres -> mulher, vezes -> vez
+    if w.endswith(("r", "z")):
+        return [w + "es"]
+    if w.endswith("s") and w[-2] in _VOWELS:
+        return [w[:-1]]
+    return [w + "s"] if w[-1] in _VOWELS else []
+
+
+def searched_forms(word: str, lang: str | None) -> tuple[str, ...]:
+    """The forms of number_forms a search for `word` matches by stem in `lang`: those whose stem (PyStemmer's)
+    is longer than _SHORT_STEM letters. Portuguese "sociais" stems to "soc": "social" would find every
+    word of that stem."""
+    forms = number_forms(word, lang)
+    kept = zip(forms, stems(list(forms), lang), strict=True)
+    return tuple(form for form, stem in kept if len(stem) > _SHORT_STEM)
+
+
+# A word whose stem is this short (Spanish "merida", "mera" and "meramente" all stem to "mer"; "maras",
+# "mar" and Portuguese "maria" to "mar") is matched as written instead, with its other number: by stem it
+# found "la mera firma" for "Mérida", "el mar" for the gangs (a journalist's review).
+_SHORT_STEM = 3
+
+
+def terms_in(clause: Sequence[Term], group: str | None) -> list[Term]:
+    """The terms of `clause` matched in passages of language group `group` (in_language), as they are
+    matched there: a typed word whose stem in Spanish or Portuguese is _SHORT_STEM letters or fewer, and
+    shorter than the word, becomes that word and its other number as written (glossary-like terms of
+    `group`); another typed word there is itself, with each form of its other number whose stem is that
+    short as written; every other term is itself."""
+    held: list[Term] = []
+    for term in clause:
+        if not in_language(term, group):
+            continue
+        if group not in _NUMBER_MIN_LETTERS or len(term.words) != 1 or as_written(term):
+            held.append(term)
+            continue
+        word = _fold(term.words[0])
+        stem = stems([word], group)[0]
+        forms = number_forms(word, group)
+        if len(stem) > _SHORT_STEM or len(stem) >= len(word):
+            # The word by stem, its other number by stem where that stem is long enough (searched_forms,
+            # which _fts5_term and the PostgreSQL query add), else as written: "jovens" finds "jovem".
+            by_stem = searched_forms(word, group)
+            held.append(term)
+            held.extend(Term((form,), typed=form, lang=group) for form in forms if form not in by_stem)
+            continue
+        held.extend(Term((form,), typed=form, lang=group) for form in (word, *forms))
+    return held
 
 
 def stems(words: list[str], lang: str | None) -> list[str]:
@@ -252,10 +335,10 @@ def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
         parts = []
         for clause in clauses:
             options: list[str] = []
-            for term in clause:
+            for term in terms_in(clause, language):
                 option = _fts5_term(term, language)
                 # A glossary form that stems like another term of the clause is the same phrase.
-                if in_language(term, language) and (term.lang is None or option not in options):
+                if term.lang is None or option not in options:
                     options.append(option)
             if not options:
                 break  # a clause of other languages' terms only: no passage of this one can match
@@ -305,19 +388,18 @@ def _fts5_term(term: Term, language: str | None) -> str:
     # of the few unstemmed ones, where a common word is rare.
     if language not in STEMMED:
         return f"plain : {quoted}"
-    other_stem = _other_number_stem(term, language)
-    if other_stem and other_stem != words[0]:
-        return f'(words : {quoted} OR words : "{other_stem}")'
+    others = [stem for stem in _other_number_stems(term, language) if stem != words[0]]
+    if others:
+        return "(" + " OR ".join([f"words : {quoted}", *(f'words : "{stem}"' for stem in others)]) + ")"
     return f"words : {quoted}"
 
 
-def _other_number_stem(term: Term, language: str | None) -> str | None:
-    """The stem of a one-word term's other number (other_number) in `language`, which a search matches
-    too; None for a phrase, a prefix, a glossary form, a language without a stemmer or a word without one."""
-    if len(term.words) != 1 or term.prefix or term.lang is not None or language not in STEMMED:
-        return None
-    other = other_number(term.words[0], language)
-    return stems([other], language)[0] if other else None
+def _other_number_stems(term: Term, language: str | None) -> list[str]:
+    """The stems of a one-word term's other number (number_forms) in `language`, which a search matches
+    too; none for a phrase, a prefix, a glossary form, a language without a stemmer or a word without one."""
+    if len(term.words) != 1 or as_written(term) or language not in STEMMED:
+        return []
+    return list(dict.fromkeys(stems(list(searched_forms(term.words[0], language)), language)))
 
 
 def to_tsquery_text(term: Term) -> str:
@@ -389,7 +471,7 @@ def match_spans(
     character offsets in `text` (NFC), in order, not overlapping; excluded terms are not matches."""
     parsed = searched(search, any_language)
     group = lang if lang in STEMMED else None
-    terms = [term for clause in parsed.all_of for term in clause if in_language(term, group)]
+    terms = [term for clause in parsed.all_of for term in terms_in(clause, group)]
     tokens = list(_TOKEN.finditer(unicodedata.normalize("NFC", text)))
     plain = [_fold(token.group(0)) for token in tokens]
     stemmed = stems([token.group(0) for token in tokens], lang)
@@ -405,7 +487,7 @@ def match_spans(
                 found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
             else:
                 found = n > 0 and (plain if term.lang else stemmed)[i : i + n] == words
-                found = found or (n == 1 and stemmed[i] == _other_number_stem(term, lang))
+                found = found or (n == 1 and stemmed[i] in _other_number_stems(term, lang))
             if found:
                 length = max(length, n)
         if length:
