@@ -620,6 +620,7 @@ def stats_command(
     with Corpus.open(db, must_exist=True) as corpus:
         f = as_the_store_reads(corpus, f, program)
         rows = corpus.stats(fields, f, places=places)
+        note_other_groups(rows, fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
     if fmt is not OutputFormat.table:
@@ -632,6 +633,34 @@ def stats_command(
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
     shown = emit(named_groups(rows, fields), fmt, [*columns, "count"])
     note_if_empty(shown, fmt, "no passages match these filters")
+
+
+# A field both filtered and grouped by: its option, and what a passage of a group does with the value.
+_FILTERED_GROUPS = {
+    "country": ("--country", "name"), "program": ("--program", "name"), "label": ("--label", "carry"),
+}
+
+
+def note_other_groups(rows: list[dict[str, Any]], fields: list[str], f: PassageFilter) -> None:
+    """A filter keeps passages, not groups: `stats --by country --country SV` also counts, under US, the
+    passages naming El Salvador that name the United States too. Say so when such rows are there (a
+    journalist's review read them as a filter that did not work)."""
+    asked = {"country": f.countries, "program": f.programs, "label": f.labels}
+    for field in fields:
+        values = asked.get(field, ())
+        if not values:
+            continue
+        given = {value.casefold() for value in values}
+        grouped = (str(row[field]) for row in rows if row[field] is not None)
+        others = list(dict.fromkeys(value for value in grouped if value.casefold() not in given))
+        if not others:
+            continue
+        option, verb = _FILTERED_GROUPS[field]
+        kept = " or ".join([", ".join(values[:-1]), values[-1]] if len(values) > 1 else list(values))
+        shown = ", ".join(others[:6]) + (f" and {len(others) - 6} more" if len(others) > 6 else "")
+        them = "it" if len(others) == 1 else "them"
+        note(f"note: {option} keeps the passages that {verb} {kept}; the {field} rows of {shown} count those "
+             f"of them that also {verb} {them}")
 
 
 def named_groups(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:

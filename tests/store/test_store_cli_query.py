@@ -166,6 +166,28 @@ def test_stats_by_country_with_places(filled: str, capsys: pytest.CaptureFixture
     assert counted["CO"] == plain["CO"] + 1 and counted[None] == plain[None] - 1
 
 
+def test_stats_says_a_filtered_field_keeps_passages_not_groups(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A journalist's review: `stats --by country,label --country SV --country MX` listed US rows, read as a
+    # filter that did not work; they count the passages naming SV or MX that also name the US.
+    with Corpus.open(filled) as corpus:
+        rows = corpus.stats(["country"], PassageFilter(countries=("SV", "MX")))
+    others = [row["country"] for row in rows if row["country"] not in ("SV", "MX")]
+    assert others  # fill() names two countries in some passages
+    code, out, err = run_cli(capsys, "stats", "--by", "country", "--country", "SV", "--country", "mx",
+                             "-f", "json", "--db", filled)  # fmt: skip
+    assert code == 0 and json.loads(out) == rows  # the counts stay as they were
+    assert err == (f"note: --country keeps the passages that name MX or SV; the country rows of "
+                   f"{', '.join(others)} count those of them that also name them\n")  # fmt: skip
+    code, _, err = run_cli(capsys, "stats", "--by", "country", "--country", "SV", "--db", filled)
+    assert code == 0 and "--country keeps the passages that name SV;" in err
+    code, _, err = run_cli(capsys, "stats", "--by", "label", "--country", "SV", "--db", filled)
+    assert code == 0 and "note" not in err  # grouped by another field: nothing to say
+    code, _, err = run_cli(capsys, "stats", "--by", "program", "--program", "plan colombia", "--db", filled)
+    assert code == 0 and ("note" not in err or "the program rows of Plan Colombia" not in err), err
+
+
 def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
         expected = corpus.stats(["label", "country"], PassageFilter(lang="es"))
