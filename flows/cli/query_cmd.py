@@ -50,7 +50,8 @@ CountryOpt = Annotated[
         "--country",
         "-c",
         help="ISO 3166-1 alpha-2 code, e.g. CO (an alpha-3 code or a name in English, Spanish or Portuguese "
-        "works too: Brasil, México). Repeatable (OR).",
+        "works too: Brasil, México; Northern Triangle and Central America stand for their countries). "
+        "Repeatable (OR).",
     ),
 ]
 ProgramOpt = Annotated[
@@ -116,14 +117,27 @@ SinceOpt = Annotated[str | None, typer.Option("--since", help="Reports dated on 
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Reports dated on or before DATE.")]
 
 
+# Central America as a filter: its seven countries. The tagger does not read a region's name as its
+# countries (extractors/gazetteers/countries.json, "groupings": naming a region names none of them), but a
+# person asking for Central America's passages means those that name one of them (a journalist's review:
+# "--country Centroamérica" was an unknown country, "--country 'Triángulo Norte'" worked).
+CENTRAL_AMERICA = ("BZ", "CR", "GT", "HN", "NI", "PA", "SV")
+_REGIONS = {
+    name: CENTRAL_AMERICA
+    for name in ("central america", "centroamerica", "america central", "centro america", "centro-america")
+}
+
+
 def _country_codes(typed: str) -> list[str]:
     """The codes `--country VALUE` stands for: a country by any name the gazetteer knows, or the members
-    of a named grouping ("Northern Triangle": GT, HN, SV); else the value as typed, for the filter to
-    validate (an ISO code, or a mistake it names)."""
+    of a named grouping ("Northern Triangle": GT, HN, SV) or of Central America; else the value as typed,
+    for the filter to validate (an ISO code, or a mistake it names)."""
+    from corpus.filters import fold_name
     from extractors.country_table import countries_of_grouping, country_by_name
 
     code = country_by_name(typed)
-    return [code] if code else countries_of_grouping(typed) or [typed]
+    region = _REGIONS.get(fold_name(typed))
+    return [code] if code else countries_of_grouping(typed) or list(region or ()) or [typed]
 
 
 def build_filter(
@@ -150,6 +164,12 @@ def build_filter(
         raise CorpusError("--program is empty: give a program's name, or leave --program out")
     if search is not None and not search.strip():
         raise CorpusError("--search is empty: give words to search for, or leave --search out")
+    for option, value in (("--since", since), ("--until", until), ("--lang", lang)):
+        if value is not None and not value.strip():
+            raise CorpusError(f"{option} is empty: give a value, or leave {option} out")
+    for option, values in (("--country", country), ("--label", label), ("--kind", kind)):
+        if values and any(not value.strip() for value in values):
+            raise CorpusError(f"{option} is empty: give a value, or leave {option} out")
     if search is not None and not parse_search(search):  # '""', 'AND', 'NOT': no word to look for
         raise CorpusError(
             f"--search {search!r} holds no word to search for (words are ANDed as they are; OR and NOT "

@@ -85,6 +85,10 @@ def test_a_country_can_be_named_as_the_tagger_names_it(
         code, out, err = run_cli(capsys, "passages", "--db", filled, "--country", typed, "-f", "json")
         assert (code, out) == (0, by_codes), (typed, err)
     assert build_filter(country=["Northern Triangle", "MX"]).countries == ("GT", "HN", "MX", "SV")
+    # A journalist's review: "Centroamérica" was an unknown country; as a filter it is its seven.
+    seven = ("BZ", "CR", "GT", "HN", "NI", "PA", "SV")
+    for typed in ("Centroamérica", "América Central", "central america", "Centro América"):
+        assert build_filter(country=[typed]).countries == seven, typed
 
 
 def test_table_without_limit_shows_a_page_and_says_so(
@@ -339,6 +343,11 @@ def test_a_failed_fetch_in_the_reports_table_says_why_not_its_url_again(
         (["passages", "--search", "AND"], "--search 'AND' holds no word to search for"),
         (["stats", "--by", "label", "--search", "NOT -"], "--search 'NOT -' holds no word to search for"),
         (["passages", "--program", ""], "--program is empty"),
+        # And these (a journalist's review): an empty date or language was no filter at all.
+        (["passages", "--since", ""], "--since is empty"),
+        (["stats", "--by", "year", "--until", " "], "--until is empty"),
+        (["passages", "--lang", ""], "--lang is empty"),
+        (["passages", "--country", ""], "--country is empty"),
         (["passages", "--limit", "0"], "Invalid value for '--limit'"),  # printed "no passages match"
         # What a user typed is printed as it is: "[/b]" was a MarkupError traceback (a code review).
         (["passages", "--country", "[/b]"], "unknown country '[/b]'"),
