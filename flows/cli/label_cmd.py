@@ -212,7 +212,8 @@ def import_command(
     re-attached: to the passage at that place, else to the passages that hold that text. The
     whole file is checked first, and an error names the bad line. A line that is already the label in
     force (same labels and annotator, and its origin if given) is left out: importing a file again, or a
-    store's own export, changes nothing. Labels are stored with origin "import"."""
+    store's own export, changes nothing. Labels keep the "origin" their line gives (a person's label moved
+    from another store stays "human"), else are stored with origin "import"."""
     from corpus import Corpus
 
     lines, name = _open_lines(file)

@@ -239,7 +239,8 @@ def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> At
                 "names the report, places it"
             )
         elif not where.passages:
-            bad.append(_unattached(item, where.other_text, f"{name}:{item.number}"))
+            elsewhere = item.report_sha256 is not None and corpus.report_by_sha256(item.report_sha256) is None
+            bad.append(_unattached(item, where.other_text, f"{name}:{item.number}", elsewhere))
     refuse_bad_lines(name, bad)
     return Attached(
         {item.number: where.passages for item, where in zip(named, placed, strict=True)},
@@ -247,13 +248,19 @@ def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> At
     )
 
 
-def _unattached(item: LabelLine, other_text: bool, where: str) -> str:
-    """Why a line names no stored passage, and what to do about it."""
+def _unattached(item: LabelLine, other_text: bool, where: str, report_missing: bool = False) -> str:
+    """Why a line names no stored passage, and what to do about it. `report_missing`: the report the line
+    names by its sha256 is not in this store (labels moved before their report was ingested there)."""
     if other_text:
         # A file exported from another store names other passages by the same ids: refuse, don't mislabel.
         gone = f"passage {item.passage_id} in the store has a different text"
     else:
         gone = f"no passage with id {item.passage_id} in the store"
+    if report_missing:
+        return (
+            f"{where}: {gone}, and the report the line names (sha256 {str(item.report_sha256)[:12]}…) is not "
+            "in this store: ingest that report here first, then import the file again"
+        )
     if item.text is None:
         return f"{where}: {gone}"
     return (

@@ -390,6 +390,25 @@ def test_an_export_imported_after_a_correction_leaves_the_correction(
     assert code == 2 and 'labels.jsonl:1: "created_at" must be a date and time' in err
 
 
+def test_a_line_whose_report_is_not_in_the_store_says_to_ingest_it_first(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: labels moved to a PostgreSQL store before their report was ingested there were told to
+    # drop "passage_id" (and the link to their passage) rather than to ingest the report first.
+    a, b = [row.id for row in filled.passages(limit=2)]
+    line = {"passage_id": a, "labels": ["prevention"], "text": "A passage of a report this store lacks.",
+            "report_sha256": "f" * 64, "seq": 3}  # fmt: skip
+    code, _, err = cli("label", "import", _write(tmp_path, json.dumps(line)), "--db", store_url)
+    assert code == 2 and (
+        f"labels.jsonl:1: passage {a} in the store has a different text, and the report the line names "
+        "(sha256 ffffffffffff…) is not in this store: ingest that report here first, then import the file again"
+    ) in err, err
+    held = filled.passage(b)  # its report is here: the usual advice
+    line = {**line, "report_sha256": held.report_sha256, "seq": held.seq}
+    code, _, err = cli("label", "import", _write(tmp_path, json.dumps(line)), "--db", store_url)
+    assert code == 2 and 'remove "passage_id" to import it as a free text' in err, err
+
+
 def test_lines_of_one_file_count_in_the_order_they_were_given(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
