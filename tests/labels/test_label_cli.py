@@ -401,7 +401,8 @@ def test_a_line_whose_report_is_not_in_the_store_says_to_ingest_it_first(
     code, _, err = cli("label", "import", _write(tmp_path, json.dumps(line)), "--db", store_url)
     assert code == 2 and (
         f"labels.jsonl:1: passage {a} in the store has a different text, and the report the line names "
-        "(sha256 ffffffffffff…) is not in this store: ingest that report here first, then import the file again"
+        "(sha256 ffffffffffff…) is not in this store: ingest that report here first, then import the file "
+        "again"
     ) in err, err
     held = filled.passage(b)  # its report is here: the usual advice
     line = {**line, "report_sha256": held.report_sha256, "seq": held.seq}
