@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from corpus.errors import CorpusError
 from corpus.filters import language_code
@@ -50,6 +50,9 @@ class LabelKeys(NamedTuple):
 
     writes: Hashable
     restates: Hashable | None  # None: the item says nothing of where its label came from
+    # A label file's line that gives no origin: its labels and annotator (and a text's language), which
+    # the label in force agrees with whatever its origin (`agreed`); None for any other item.
+    agrees: Hashable | None = None
 
 
 class InForce(NamedTuple):
@@ -76,10 +79,11 @@ def same_label(held: Hashable | None, given: Hashable) -> bool:
 
     An item is identical to the label in force (`identical`), so that recording it would change nothing,
     when it would write that very row, or when it restates it: a label file (`label export`) gives the
-    label in force's labels, annotator and origin. A copy of another passage's label is only ever
-    identical to a restatement of it: a label given to the passage itself is the person's own, which later
-    labels of the old passage no longer override (corpus.labelstate.carry_late_labels), so it is recorded;
-    a store's own export imported back is not such a label."""
+    label in force's labels, annotator and origin, or, giving no origin, its labels and annotator
+    (`agrees`: a person's own file imported after they labeled by hand). A copy of another passage's label
+    is only ever identical to a restatement of it: a label given to the passage itself is the person's own,
+    which later labels of the old passage no longer override (corpus.labelstate.carry_late_labels), so it
+    is recorded; a store's own export imported back is not such a label."""
     return held is not None and held == given
 
 
@@ -89,7 +93,15 @@ def identical(in_force: InForce | None, given: LabelKeys) -> bool:
         return False
     if given.restates is not None and same_label(in_force.key, given.restates):
         return True
+    if given.agrees is not None and not in_force.copy and _without_origin(in_force.key) == given.agrees:
+        return True
     return not in_force.copy and same_label(in_force.key, given.writes)
+
+
+def _without_origin(key: Hashable) -> Hashable:
+    """A `same_label` key (labels, annotator, origin, *extra) without its origin."""
+    labels, annotator, _, *extra = cast(tuple[Any, ...], key)
+    return (labels, annotator, *extra)
 
 
 def changing(
@@ -117,11 +129,16 @@ def changing(
     return changing
 
 
-def label_keys(given: GivenLabel, origin: str, extra: tuple[Hashable, ...] = ()) -> LabelKeys:
-    """An item's keys, stored with `origin`; `extra` (a free text's language) ends both."""
+def label_keys(
+    given: GivenLabel, origin: str, extra: tuple[Hashable, ...] = (), *, from_file: bool = False
+) -> LabelKeys:
+    """An item's keys, stored with `origin`; `extra` (a free text's language) ends them. `from_file`: a
+    label file's line (`label import`), which, when it gives no origin, is the label in force when that
+    has its labels and annotator by any route (the import's help: "and its origin if given")."""
     labels = tuple(given.labels)
     restates = None if given.restates is None else (labels, given.annotator, given.restates, *extra)
-    return LabelKeys((labels, given.annotator, origin, *extra), restates)
+    agrees = (labels, given.annotator, *extra) if from_file and given.restates is None else None
+    return LabelKeys((labels, given.annotator, origin, *extra), restates, agrees)
 
 
 def changing_in_time(

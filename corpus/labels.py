@@ -385,7 +385,7 @@ def _write_passage_labels(
         held = in_force_on_passages(conn, sorted(wanted))
 
         def keys(given: GivenLabel) -> LabelKeys:
-            return label_keys(given, _stored_origin(given, origin))
+            return label_keys(given, _stored_origin(given, origin), from_file=origin == "import")
 
         todo, older = changing_in_time(checked, held, keys, lambda given: given.given_at)
     for index in todo:
@@ -418,7 +418,9 @@ def _write_text_labels(
     todo: Sequence[int] = range(len(checked))
     if if_changed:
         def keys(item: tuple[GivenLabel, str | None]) -> LabelKeys:
-            return label_keys(item[0], _stored_origin(item[0], origin), (lang_key(item[1]),))
+            return label_keys(
+                item[0], _stored_origin(item[0], origin), (lang_key(item[1]),), from_file=origin == "import"
+            )
 
         todo, older = changing_in_time(checked, held, keys, lambda item: item[0].given_at)
     for index in todo:

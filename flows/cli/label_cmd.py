@@ -165,7 +165,8 @@ def add_command(
 ) -> None:
     """Label a passage; the new label supersedes any earlier one (which stays in the history).
 
-    Giving the label in force again (the same labels, from the same annotator) records nothing."""
+    Giving the label in force again (the same labels, from the same annotator, by hand) records nothing;
+    confirming an imported label by hand records it as a person's."""
     from corpus import Corpus, CorpusError, validate_label_set
 
     try:

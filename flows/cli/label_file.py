@@ -315,8 +315,8 @@ def import_labels(
     corpus: Corpus, items: Sequence[LabelLine], attached: Attached, override: str | None, default: str | None
 ) -> Imported:
     """Store checked lines, passage labels and free texts in one transaction. A line identical
-    to the label in force (the same labels and annotator, and the origin the line gives, or else the
-    import's; for a text the same language too) adds nothing to the history, so importing a file again,
+    to the label in force (the same labels and annotator, and the origin the line gives if it gives one;
+    for a text the same language too) adds nothing to the history, so importing a file again,
     or a store's own export back into it, changes nothing. A row written has the origin its line gives,
     else "import"."""
     from corpus import GivenLabel

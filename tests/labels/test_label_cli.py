@@ -410,6 +410,26 @@ def test_a_line_whose_report_is_not_in_the_store_says_to_ingest_it_first(
     assert code == 2 and 'remove "passage_id" to import it as a free text' in err, err
 
 
+def test_a_line_without_an_origin_restating_a_label_by_hand_records_nothing(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: ben's own labels, given by hand, imported again from his file (no "origin") were
+    # recorded again as imports, against the help's "same labels and annotator, and its origin if given".
+    a, b = [row.id for row in filled.passages(limit=2)]
+    filled.add_labels(a, ["enforcement"], annotator="ben")
+    filled.add_text_labels("A free text ben labeled.", ["prevention"], lang="en", annotator="ben")
+    path = _write(tmp_path, json.dumps({"passage_id": a, "labels": ["enforcement"]}),
+                  json.dumps({"text": "A free text ben labeled.", "labels": ["prevention"], "lang": "en"}),
+                  json.dumps({"passage_id": b, "labels": ["prevention"]}))  # fmt: skip
+    code, _, err = cli("label", "import", path, "--annotator", "ben", "--db", store_url)
+    assert code == 0 and "imported 1 label: 1 on stored passage, 0 free texts; 2 lines already current" in err
+    assert [row.origin for row in filled.label_history(a)] == ["human"]
+    # A line that says its origin is another route: recorded (an export from a store where it was imported).
+    path = _write(tmp_path, json.dumps({"passage_id": a, "labels": ["enforcement"], "origin": "import"}))
+    code, _, err = cli("label", "import", path, "--annotator", "ben", "--db", store_url)
+    assert code == 0 and [row.origin for row in filled.label_history(a)] == ["human", "import"], err
+
+
 def test_lines_of_one_file_count_in_the_order_they_were_given(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:

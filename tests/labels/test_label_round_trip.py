@@ -105,8 +105,9 @@ def test_a_stores_own_export_imported_back_adds_nothing(
 def test_a_line_restates_the_label_in_force_only_with_its_origin(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
-    """ana's label by hand: a line with her labels and origin "human" is that label; without an origin (an
-    import's own) or with another one it is a new label, stored with the line's origin (else "import")."""
+    """ana's label by hand: a line with her labels and origin "human" is that label, and so is one without
+    an origin (a team review: her own file imported again recorded each label again, as an import); with
+    another origin it is a new label, stored with the line's origin."""
     a, b, c = [row.id for row in filled.passages(limit=3)]
     for pid in (a, b, c):
         filled.add_labels(pid, ["prevention"], annotator="ana")
@@ -117,10 +118,10 @@ def test_a_line_restates_the_label_in_force_only_with_its_origin(
     ])  # fmt: skip
     code, _, err = cli("label", "import", path, "--db", store_url)
     assert (code, err) == (
-        0, "imported 2 labels: 2 on stored passages, 0 free texts; 1 line already current, left unchanged\n"
+        0, "imported 1 label: 1 on stored passage, 0 free texts; 2 lines already current, left unchanged\n"
     )  # fmt: skip
     assert [[h.origin for h in filled.label_history(pid)] for pid in (a, b, c)] == [
-        ["human"], ["human", "import"], ["human", "gold"]
+        ["human"], ["human"], ["human", "gold"]
     ]  # fmt: skip
     code, _, err = cli("label", "import", path, "--db", store_url)  # b and c now hold what the file says
     assert (code, err) == (
@@ -306,12 +307,12 @@ def test_a_line_whose_text_no_passage_holds_refuses_the_file(
     code, out, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, out) == (2, "")
     assert err == (
-        f"error: labels.jsonl:2: passage {rows[1]['passage_id']} in the store has a different text, and no "
-        'stored passage has this text (remove "passage_id" to import it as a free text example for '
-        "retraining)\n"
+        f"error: labels.jsonl:2: passage {rows[1]['passage_id']} in the store has a different text, and the "
+        f"report the line names (sha256 {rows[1]['report_sha256'][:12]}…) is not in this store: ingest that "
+        "report here first, then import the file again\n"
     )
     assert b.count_labels() == 0  # line 1 would have been re-attached: nothing is imported
 
-    del rows[1]["passage_id"]  # as the error says: a free text example
+    del rows[1]["passage_id"]  # or, without its place, a free text example
     code, _, err = cli("label", "import", write_label_file(tmp_path, rows), "--db", store_url)
     assert (code, err) == (0, "imported 2 labels: 1 on stored passage, 1 free text; 1 re-attached by text\n")
