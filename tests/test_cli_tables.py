@@ -146,6 +146,25 @@ def test_a_table_too_wide_for_the_terminal_prints_each_row_as_a_block(capsys, mo
     assert any(line.startswith("text       La erradicación manual forzosa") for line in lines)
 
 
+def test_a_block_cuts_a_title_at_the_terminal_not_at_its_table_width(capsys, monkeypatch):
+    # A journalist's review: `reports` on 100 columns printed blocks with titles cut at 60 characters and
+    # paths at 40, with most of the line free.
+    from flows.cli.common import out_console
+    from flows.cli.output import write_table
+
+    title = "Juventude e violência: homicídios de jovens negros na cidade do Rio de Janeiro, 2000-2015"
+    row = {"id": 3, "title": title, "file": "/data/reports/ipea/td_2267_juventude_violencia.pdf",
+           "language": "pt", "pages": 44, "passages": 71, "status": "ok", "published": "2016-12-01",
+           "error": "the text layer of pages 3-5 is empty (image-only); read by OCR"}  # fmt: skip
+    columns = ["id", "title", "file", "language", "pages", "passages", "status", "published", "error"]
+    monkeypatch.setattr(out_console, "width", 100)
+    assert write_table([row], columns, widths={"title": 60, "file": 40, "error": 60}) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("id 3 ─")  # too wide for a table: a block
+    assert title in out and row["file"] in out and row["error"] in out
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
 def test_column_widths_give_way_from_the_widest_wrapping_column():
     from flows.cli.output import FREE_TEXT_MIN_WIDTH, column_widths
 

@@ -165,11 +165,17 @@ def write_table(
 
     wide = widths or {}
     headers = [_HEADERS.get(column, column) for column in columns]
-    cells = [[_rich_cell(row.get(c), wide.get(c)) for c in columns] for row in rows]
+    kept = list(rows)
+    cells = [[_rich_cell(row.get(c), wide.get(c)) for c in columns] for row in kept]
     kinds = ["free" if c in wide else "line" if c in _SHORT_COLUMNS else "words" for c in columns]
     sizes = column_widths(headers, cells, kinds, out_console.width) if cells else None
     if cells and sizes is None:
-        _write_records(headers, cells, title)
+        # A block gives each value a line of its own: a title or a path cut to fit a table's column (60, 40
+        # characters) keeps the terminal's width there (a review: "…NA CIDADE P…" with 89 columns free).
+        line = out_console.width - max(len(header) for header in headers) - 2
+        roomy = {column: max(width, line) for column, width in wide.items()}
+        rows_again = [[_rich_cell(row.get(c), roomy.get(c)) for c in columns] for row in kept]
+        _write_records(headers, rows_again, title)
         return len(cells)
     table = Table(title=title, show_lines=False, highlight=False)
     for i, header in enumerate(headers):
