@@ -40,9 +40,9 @@ from corpus.search import (
     Term,
     adjacent_pairs,
     as_written,
+    other_number,
     pg_words,
     searched,
-    searched_forms,
     terms_in,
     to_fts5,
     to_tsquery_text,
@@ -355,7 +355,7 @@ def _pg_group(lang: str) -> str | None:
 
 def _group_clauses(clauses: Sequence[Sequence[Term]], group: str | None) -> list[list[Term]] | None:
     """The terms of each clause matched in passages of language group `group`, as they are matched there
-    (corpus.search.terms_in: a glossary equivalent only in its own language, a word of a short stem as
+    (corpus.search.terms_in: a glossary equivalent only in its own language, a word's other number as
     written); None when a clause has none there (no passage of the group can match)."""
     held = [terms_in(clause, group) for clause in clauses]
     return held if all(held) else None
@@ -428,13 +428,13 @@ def _in_group(group: str | None) -> ColumnElement[bool]:
 def _phrase(config: str, term: Term) -> ColumnElement[Any]:
     """One word or phrase, as typed, as a tsquery in text-search configuration `config`: read as the
     passages were indexed (pg_words, migration 0010), so "cor/raça" is the phrase of "cor" and "raça". A
-    single word the stemmer splits from its other number (corpus.search.searched_forms) matches both."""
+    single word the stemmer splits from its other number (corpus.search.other_number) matches both."""
     typed = pg_words(term.typed or " ".join(term.words))
     query = func.phraseto_tsquery(_regconfig(config), typed)
     language = next((lang for lang, name in _PG_CONFIGS.items() if name == config), None)
     alone = len(term.words) == 1 and not as_written(term)
-    forms = searched_forms(term.words[0], language) if alone else ()
-    return _any([query, *(func.phraseto_tsquery(_regconfig(config), form) for form in forms)])
+    other = other_number(term.words[0], language) if alone else None
+    return query.op("||")(func.phraseto_tsquery(_regconfig(config), other)) if other else query
 
 
 def _regconfig(config: str) -> ColumnElement[Any]:

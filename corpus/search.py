@@ -66,12 +66,15 @@ class Term:
     `lang`: None for a term the user typed, matched in passages of every language (each by its own stem);
     a language (en, es, pt) for an equivalent the glossary added (corpus.glossary), matched by stem in
     passages of that language only.
+    `exact`: a single word typed in quotes (`"Mérida"`), matched as written (accents and case folded), not
+    by stem: Spanish Snowball gives "Mérida", "mera" and "meramente" one stem, "maras" and "mar" another.
     """
 
     words: tuple[str, ...]
     prefix: bool = False
     typed: str = ""
     lang: str | None = None
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ def parse_search(text: str) -> Search:
             words = tuple(w.group(0).rstrip("*").lower() for w in found)
             # A `*` on the phrase's last word: the phrase with that word as a prefix ("coca erradica*").
             prefix = bool(found) and bool(found[-1].group(1))
-            terms = [Term(words, prefix=prefix, typed=phrase)] if words else []
+            exact = len(words) == 1 and not prefix  # a word in quotes: that word, not its stem's others
+            terms = [Term(words, prefix=prefix, typed=phrase, exact=exact)] if words else []
             if any(w.group(1) for w in found[:-1]):
                 # A prefix inside a phrase ("dru* trafficking") is no phrase either store can match: its
                 # words as terms of their own, rather than a search that finds nothing.
@@ -202,28 +206,35 @@ def _fold(text: str) -> str:
 # with the accent ("operacion", "operaciones" -> operacion, oper), and PyStemmer's Portuguese one too
 # ("prisao", "prisoes" -> prisa, priso): a team review found "operación" missing every "operaciones" on
 # PostgreSQL. Snowball's Spanish stemmer splits many more (ciudad/ciudades -> ciud/ciudad, mujer/mujeres,
-# crimen/crímenes, joven/jóvenes, juez/jueces) and the Portuguese one jovem/jovens, social/sociais: a
-# journalist's review found "crímenes" missing every "crimen", "jovem" most of a report on young men. So a
-# word searched alone in Spanish or Portuguese also matches its other number (number_forms), by stem.
+# crimen/crímenes, joven/jóvenes, juez/jueces, gobierno/gobiernos) and the Portuguese one jovem/jovens,
+# taxa/taxas: a journalist's review found "crímenes" missing every "crimen", "jovem" most of a report on
+# young men. So a word searched alone in Spanish or Portuguese also matches its other number, as written
+# (accents folded): the forms the regular endings make (number_forms). Not by the forms' stems, which are
+# often another word's ("militar" stems as "militantes" do, "unidad" as "Unidos", Portuguese "cartéis" as
+# "carta"), and a form that is no word ("crimene", "jovenes" in Portuguese) finds nothing.
 _VOWELS = frozenset("aeiou")
-# Shorter words are left alone: "paz", "ley"; in Portuguese "ação" made "acoes", whose stem "aco" is steel's
-# ("aço"), and "mais" (more) would be "mal" (bad).
-_NUMBER_MIN_LETTERS = {"es": 4, "pt": 5}
-_PT_AO_MIN_LETTERS = 6
+_NUMBER_LANGUAGES = ("es", "pt")
+# A plural is taken back to its singular only from this many letters: "dios" is not the plural of "dio",
+# nor "tres" of "tre", nor Portuguese "mais" (more) of "mal" (bad).
+_SINGULAR_FROM_LETTERS = 5
 
 
 def number_forms(word: str, lang: str | None) -> tuple[str, ...]:
     """`word` (folded) in its other number, singular or plural, in Spanish or Portuguese: the forms the
-    regular endings give (a plural of a word ending in -s may be either of two singulars: "clases" is
-    "clase", "ciudades" "ciudad", so both are given); none in another language, or for a short word.
+    regular endings give (a plural in -es may have either of two singulars: "clases" is "clase",
+    "ciudades" "ciudad", so both are given); none in another language.
 
     >>> number_forms("ciudades", "es"), number_forms("juez", "es"), number_forms("jovem", "pt")
     (('ciudad', 'ciudade'), ('jueces',), ('jovens',))
+    >>> number_forms("dios", "es"), number_forms("taxa", "pt")
+    ((), ('taxas',))
     """
     w = _fold(word)
-    if lang not in _NUMBER_MIN_LETTERS or len(w) < _NUMBER_MIN_LETTERS[lang] or not w.isalpha():
+    if lang not in _NUMBER_LANGUAGES or len(w) < 3 or not w.isalpha():
         return ()
     forms = _es_forms(w) if lang == "es" else _pt_forms(w)
+    if w.endswith("s") and len(w) < _SINGULAR_FROM_LETTERS:
+        forms = [form for form in forms if len(form) > len(w)]  # only a plural's plural: none
     return tuple(dict.fromkeys(form for form in forms if form != w))
 
 
@@ -243,9 +254,9 @@ def _es_forms(w: str) -> list[str]:
 
 def _pt_forms(w: str) -> list[str]:
     if w.endswith(("oes", "aes", "aos")):
-        return [w[:-3] + "ao"] if len(w) >= _PT_AO_MIN_LETTERS else []
+        return [w[:-3] + "ao"]
     if w.endswith("ao"):
-        return [w[:-2] + "oes"] if len(w) >= _PT_AO_MIN_LETTERS else []
+        return [w[:-2] + "oes", w[:-2] + "aes", w[:-2] + "aos"]  # prisões, pães, mãos
     if w.endswith("ns"):
         return [w[:-2] + "m"]  # jovens -> jovem
     if w.endswith("m"):
@@ -254,8 +265,8 @@ def _pt_forms(w: str) -> list[str]:
         return [w[:-2] + "l"]  # sociais -> social, variaveis -> variavel
     if w.endswith(("al", "el", "ol", "ul")):
         return [w[:-1] + "is"]
-    if w.endswith(("res", "zes")):
-        return [w[:-2], w[:-1]]  # mulheres -> mulher, vezes -> vez
+    if w.endswith(("res", "zes", "ses")):
+        return [w[:-2], w[:-1]]  # mulheres -> mulher, vezes -> vez, meses -> mes
     if w.endswith(("r", "z")):
         return [w + "es"]
     if w.endswith("s") and w[-2] in _VOWELS:
@@ -263,45 +274,40 @@ def _pt_forms(w: str) -> list[str]:
     return [w + "s"] if w[-1] in _VOWELS else []
 
 
-def searched_forms(word: str, lang: str | None) -> tuple[str, ...]:
-    """The forms of number_forms a search for `word` matches by stem in `lang`: those whose stem (PyStemmer's)
-    is longer than _SHORT_STEM letters. Portuguese "sociais" stems to "soc": "social" would find every
-    word of that stem."""
-    forms = number_forms(word, lang)
-    kept = zip(forms, stems(list(forms), lang), strict=True)
-    return tuple(form for form, stem in kept if len(stem) > _SHORT_STEM)
+# The endings whose other number is also matched by stem: PostgreSQL's older Snowball stemmers keep a word
+# in "-ación"/"-ución" whole once its accent is folded ("erradicacion"), but stem its plural as PyStemmer
+# stems both ("errad", which also finds "erradicar", "erradicados"); Portuguese "-ão"/"-ões" split on both.
+# The plural's stem keeps the two stores alike (a team review).
+_STEMMED_NUMBER_ENDINGS = {"es": (("aciones", "acion"), ("uciones", "ucion")), "pt": (("oes", "ao"),)}
+# Shorter words are left alone: "ação" made "acoes", whose stem "aco" is steel's ("aço").
+_STEMMED_NUMBER_MIN_LETTERS = 6
 
 
-# A word whose stem is this short (Spanish "merida", "mera" and "meramente" all stem to "mer"; "maras",
-# "mar" and Portuguese "maria" to "mar") is matched as written instead, with its other number: by stem it
-# found "la mera firma" for "Mérida", "el mar" for the gangs (a journalist's review).
-_SHORT_STEM = 3
+def other_number(word: str, lang: str | None) -> str | None:
+    """`word` (folded) in its other number where its ending is one of _STEMMED_NUMBER_ENDINGS, which a
+    search matches by stem; None for any other word."""
+    folded = _fold(word)
+    if len(folded) < _STEMMED_NUMBER_MIN_LETTERS:
+        return None
+    for plural, singular in _STEMMED_NUMBER_ENDINGS.get(lang or "", ()):
+        if folded.endswith(plural):
+            return folded[: -len(plural)] + singular
+        if folded.endswith(singular):
+            return folded[: -len(singular)] + plural
+    return None
 
 
 def terms_in(clause: Sequence[Term], group: str | None) -> list[Term]:
-    """The terms of `clause` matched in passages of language group `group` (in_language), as they are
-    matched there: a typed word whose stem in Spanish or Portuguese is _SHORT_STEM letters or fewer, and
-    shorter than the word, becomes that word and its other number as written (glossary-like terms of
-    `group`); another typed word there is itself, with each form of its other number whose stem is that
-    short as written; every other term is itself."""
+    """The terms of `clause` matched in passages of language group `group` (in_language): each term, and
+    after a word typed alone, in Spanish and Portuguese, its other number as written (number_forms: a term
+    of `group` like a glossary form)."""
     held: list[Term] = []
     for term in clause:
         if not in_language(term, group):
             continue
-        if group not in _NUMBER_MIN_LETTERS or len(term.words) != 1 or as_written(term):
-            held.append(term)
-            continue
-        word = _fold(term.words[0])
-        stem = stems([word], group)[0]
-        forms = number_forms(word, group)
-        if len(stem) > _SHORT_STEM or len(stem) >= len(word):
-            # The word by stem, its other number by stem where that stem is long enough (searched_forms,
-            # which _fts5_term and the PostgreSQL query add), else as written: "jovens" finds "jovem".
-            by_stem = searched_forms(word, group)
-            held.append(term)
-            held.extend(Term((form,), typed=form, lang=group) for form in forms if form not in by_stem)
-            continue
-        held.extend(Term((form,), typed=form, lang=group) for form in (word, *forms))
+        held.append(term)
+        if group in _NUMBER_LANGUAGES and len(term.words) == 1 and not as_written(term):
+            held.extend(Term((form,), typed=form, lang=group) for form in number_forms(term.words[0], group))
     return held
 
 
@@ -362,11 +368,12 @@ def in_language(term: Term, language: str | None) -> bool:
 
 def as_written(term: Term) -> bool:
     """Whether `term` is matched against the passages' words as written (accents and case folded) rather
-    than by stem: a prefix, and a glossary equivalent, whose inflections the glossary lists. Stemmed, a
+    than by stem: a prefix, a word typed in quotes, and a glossary equivalent, whose inflections the
+    glossary lists (and a word's other number, terms_in). Stemmed, a
     form would find unrelated words (Spanish "informante" has the stem of "información") and the two
     stores would disagree (PostgreSQL's Spanish stemmer keeps "educacion" whole, PyStemmer's gives "educ",
     which also finds "educativo")."""
-    return term.prefix or term.lang is not None
+    return term.prefix or term.lang is not None or term.exact
 
 
 def _fts5_langs(names: list[str]) -> str:
@@ -381,25 +388,27 @@ def _fts5_term(term: Term, language: str | None) -> str:
     quoted = '"' + " ".join(words).replace('"', '""') + '"'
     if term.prefix:
         return f"plain : {quoted}*"
-    if term.lang is not None:
+    if term.lang is not None or term.exact:
         return f"plain : {quoted}"
     # A passage of no stemmed language has the same words in `plain` as in `words`: matched in `plain`, its
     # word weighs (BM25's document frequency) by how many passages of any language hold it, not how many
     # of the few unstemmed ones, where a common word is rare.
     if language not in STEMMED:
         return f"plain : {quoted}"
-    others = [stem for stem in _other_number_stems(term, language) if stem != words[0]]
-    if others:
-        return "(" + " OR ".join([f"words : {quoted}", *(f'words : "{stem}"' for stem in others)]) + ")"
+    other_stem = _other_number_stem(term, language)
+    if other_stem and other_stem != words[0]:
+        return f'(words : {quoted} OR words : "{other_stem}")'
     return f"words : {quoted}"
 
 
-def _other_number_stems(term: Term, language: str | None) -> list[str]:
-    """The stems of a one-word term's other number (number_forms) in `language`, which a search matches
-    too; none for a phrase, a prefix, a glossary form, a language without a stemmer or a word without one."""
+def _other_number_stem(term: Term, language: str | None) -> str | None:
+    """The stem of a one-word term's other number (other_number) in `language`, which a search matches
+    too; None for a phrase, a prefix, a word in quotes, a glossary form, a language without a stemmer or
+    a word without one."""
     if len(term.words) != 1 or as_written(term) or language not in STEMMED:
-        return []
-    return list(dict.fromkeys(stems(list(searched_forms(term.words[0], language)), language)))
+        return None
+    other = other_number(term.words[0], language)
+    return stems([other], language)[0] if other else None
 
 
 def to_tsquery_text(term: Term) -> str:
@@ -486,8 +495,8 @@ def match_spans(
                 here = plain[i : i + n]
                 found = len(here) == n and here[:-1] == words[:-1] and here[-1].startswith(words[-1])
             else:
-                found = n > 0 and (plain if term.lang else stemmed)[i : i + n] == words
-                found = found or (n == 1 and stemmed[i] in _other_number_stems(term, lang))
+                found = n > 0 and (plain if as_written(term) else stemmed)[i : i + n] == words
+                found = found or (n == 1 and stemmed[i] == _other_number_stem(term, lang))
             if found:
                 length = max(length, n)
         if length:

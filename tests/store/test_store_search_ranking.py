@@ -103,19 +103,22 @@ def mixed(store: Corpus) -> Corpus:
 
 def test_languages_that_stem_a_word_alike_are_one_group_of_the_query() -> None:
     # Matches the rows one group per language would, each phrase once; no language: the words as written.
-    assert to_fts5(parse_search("police").all_of) == (
-        '((lang : "en" OR lang : "es" OR lang : "pt") AND words : "polic") OR '
-        '(lang : "other" AND plain : "police")'
+    assert to_fts5(parse_search('"police"').all_of) == (  # in quotes: as written, alike in every language
+        '((lang : "en" OR lang : "es" OR lang : "pt" OR lang : "other") AND plain : "police")'
     )
     assert to_fts5(parse_search("police OR crime").all_of) == (
         '(lang : "en" AND (words : "polic" OR words : "crime")) OR '
-        '((lang : "es" OR lang : "pt") AND (words : "polic" OR words : "crim")) OR '
-        '(lang : "other" AND (plain : "police" OR plain : "crime"))'
+        '((lang : "es" OR lang : "pt") AND (words : "polic" OR plain : "polices" OR words : "crim" OR '
+        'plain : "crimes")) OR (lang : "other" AND (plain : "police" OR plain : "crime"))'
     )
-    # A word's other number, where its stem differs (Portuguese "cartéis": "cart"), is ORed in that group.
+    # A Spanish or Portuguese word's other number, as written, is ORed in that group; a word in quotes is
+    # matched as written, the same in every language.
     assert to_fts5(parse_search("cartel").all_of) == (
-        '((lang : "en" OR lang : "es") AND words : "cartel") OR '
-        '(lang : "pt" AND (words : "cartel" OR words : "cart")) OR (lang : "other" AND plain : "cartel")'
+        '(lang : "en" AND words : "cartel") OR (lang : "es" AND (words : "cartel" OR plain : "carteles")) OR '
+        '(lang : "pt" AND (words : "cartel" OR plain : "carteis")) OR (lang : "other" AND plain : "cartel")'
+    )
+    assert to_fts5(parse_search('"Mérida"').all_of) == (
+        '((lang : "en" OR lang : "es" OR lang : "pt" OR lang : "other") AND plain : "merida")'
     )
     assert to_fts5(parse_search("police").all_of, "fr") == '(lang : "other" AND plain : "police")'
 
