@@ -102,7 +102,7 @@ SECURITY_WORDS = _words(
     """
     paz peace arma armas arms gun guns coca maras mara defensa defense defence defesa desarme desarmamento
     juez jueces juiz juizes juiza juizas judge judges farc eln pcc robo robos roubo roubos crack
-    raid raids cicig cicies maccih inmate inmates zetas urabenos marines gme
+    raid raids cicig cicies maccih inmate inmates zetas urabenos marines gme dea southcom
     deportation deportations deportee deportees deportacion deportaciones deportado deportados deportada
     deportadas deportacao deportacoes
     """
@@ -128,6 +128,9 @@ SECURITY_PAIRS = frozenset(
         ("consumo", "problematico"),
         ("pasta", "base"),
         ("coast", "guard"),
+        ("comando", "sur"),  # the US Southern Command, as "dea" and "southcom" above: a journalist's review
+        ("comando", "sul"),
+        ("southern", "command"),
         ("law", "enforcement"),
         ("attorney", "general"),
         ("street", "gangs"),  # from a review of news passages (see the whole words after "gme" above)
@@ -298,10 +301,11 @@ def names_security_program(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _security_programs() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Two patterns: the names as written, and the acronyms; and in any case, the names that hold a
-    place's name ("el plan colombia y la iniciativa merida": pasted, translated or OCRed text is often lower
-    case), which no other sense shares, unlike "un pacto por la vida", "la operación limpieza de playas".
-    A name the gazetteer lists as title case only ("Remain in Mexico") stays as written."""
+    """Two patterns: the names as written, and the acronyms; and in any case, the names of a plan,
+    initiative or operation that hold a place's name ("el plan colombia y la iniciativa merida": pasted,
+    translated or OCRed text is often lower case), which no other sense shares, unlike "un pacto por la
+    vida", "la operación limpieza de playas", "quédate en méxico" (a mother's advice) or "colombia plan de
+    vivienda" (a code review). A name the gazetteer lists as title case only stays as written."""
     places = _unmistakable_places()
     strict: set[str] = set()
     loose: set[str] = set()
@@ -312,10 +316,16 @@ def _security_programs() -> tuple[re.Pattern[str], re.Pattern[str]]:
         title_case = {_unaccented(n) for n in row.get("title_case", [])}
         for name in (row["name"], *(a for v in row["aliases"].values() for a in v)):
             folded = _unaccented(name)
-            named_place = any(place in f" {folded.lower()} " for place in places)
-            (loose if named_place and folded not in title_case else strict).add(folded)
+            lower = folded.lower()
+            named_place = any(place in f" {lower} " for place in places)
+            a_plan = lower.split()[0] in _PLAN_WORDS
+            (loose if named_place and a_plan and folded not in title_case else strict).add(folded)
         strict.update(acronym for acronym in row.get("acronyms", []) if len(acronym.replace(".", "")) >= 4)
     return _any_of(strict), _any_of(loose - strict, re.IGNORECASE)
+
+
+# The words a plan's, an initiative's or an operation's name starts with, folded.
+_PLAN_WORDS = _words("plan plano iniciativa initiative operacion operativo operacao operation programa")
 
 
 def _unmistakable_places() -> list[str]:

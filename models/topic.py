@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 # figures (models.prose.is_listing: contents pages, title blocks, credits) gets no label; "7": civil
 # and dirty wars, deportation, street gangs, mano dura and zero tolerance speak of security (a review of news
 # passages); "8": a report's short fragment of names and figures (5 to 19 tokens: a caption with its
-# figure's numbers, a credit line) gets no label either; "9": a programme's name holding a place's
-# counts in lower case too ("el Plan colombia", "la iniciativa merida": a journalist's review).
+# figure's numbers, a credit line) gets no label either; "9": a plan's name holding a place's counts in
+# lower case too ("el Plan colombia", "la iniciativa merida"), and the DEA and the US Southern Command speak
+# of security (a journalist's review).
 LABEL_RULES_VERSION = "9"
 
 

@@ -113,6 +113,10 @@ def test_texts_that_do_not(text):
         "El plan colombia y la iniciativa merida fueron financiados por los EEUU.",
         "Estados unidos pone condiciones para renovar los fondos del Plan colombia.",
         "El operativo conjunto chihuahua llegó en 2008.",
+        # The US drug agency and Southern Command (a journalist's review).
+        "La DEA y el Comando Sur entrenaron a fuerzas de Colombia y México.",
+        "A lot of DEA agents moved to Miami.",
+        "SOUTHCOM trained the Honduran units.",
     ],
 )
 def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(text):
@@ -136,6 +140,10 @@ def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(tex
         "UPP, the Union of Poor Peasants, met in Lima.",
         "La operación limpieza de playas reunió a voluntarios.",  # no place in the name: as written only
         "The remain in mexico campaign sold holidays.",  # a title-case name that names a place
+        # A name holding a place, in lower case, that is no plan's (a code review).
+        "Mi madre me dijo: quédate en méxico.",
+        "Permaneça no méxico com a família.",
+        "Colombia plan de vivienda para todos.",
     ],
 )
 def test_other_programme_mentions_do_not(text):
