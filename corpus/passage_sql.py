@@ -288,12 +288,12 @@ def _search_conditions(search: Search, dialect: str, lang: str | None) -> list[C
             return []
         # Left out: the passages that hold any excluded term, by the same index and stemming.
         excluded = text("SELECT rowid FROM passages_fts WHERE passages_fts MATCH :fts_excluded").bindparams(
-            fts_excluded=to_fts5([search.none_of], lang)
+            fts_excluded=to_fts5([search.none_of], lang, other_numbers=False)
         )
         return [Passage.id.not_in(excluded.columns(column("rowid", Integer)))]
     found = [_pg_search(search.all_of, lang)] if search.all_of else []
     if search.none_of:
-        found.append(~func.coalesce(_pg_search([search.none_of], lang), false()))
+        found.append(~func.coalesce(_pg_search([search.none_of], lang, other_numbers=False), false()))
     return found
 
 
@@ -323,7 +323,9 @@ def _entity_condition(kind: str, keys: list[str], passage_id: ColumnElement[Any]
     return exists().where(entity.passage_id == passage_id, entity.kind == kind, entity.key.in_(keys))
 
 
-def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnElement[bool]:
+def _pg_search(
+    clauses: Sequence[Sequence[Term]], lang: str | None, *, other_numbers: bool = True
+) -> ColumnElement[bool]:
     """tsvector match of every clause (one of its terms). Words and phrases match by stem, in the passage's
     own language only, as on SQLite (corpus.search.to_fts5): one group per language, each `lang = 'xx' AND
     tsv @@ query in xx` (a GIN bitmap scan per group), else a Spanish "policía" would find English "police"
@@ -333,7 +335,7 @@ def _pg_search(clauses: Sequence[Sequence[Term]], lang: str | None) -> ColumnEle
     prefix of. Clauses of words only are one tsquery (terms joined by || within a clause, clauses by &&)."""
 
     def in_config(group: str | None, config: str) -> ColumnElement[bool]:
-        held = _group_clauses(clauses, group)
+        held = _group_clauses(clauses, group, other_numbers)
         if held is None:
             return false()
         parts, word_queries = _pg_parts(held, config)
@@ -353,11 +355,14 @@ def _pg_group(lang: str) -> str | None:
     return lang if lang in _PG_CONFIGS else None
 
 
-def _group_clauses(clauses: Sequence[Sequence[Term]], group: str | None) -> list[list[Term]] | None:
+def _group_clauses(
+    clauses: Sequence[Sequence[Term]], group: str | None, other_numbers: bool = True
+) -> list[list[Term]] | None:
     """The terms of each clause matched in passages of language group `group`, as they are matched there
     (corpus.search.terms_in: a glossary equivalent only in its own language, a word's other number as
-    written); None when a clause has none there (no passage of the group can match)."""
-    held = [terms_in(clause, group) for clause in clauses]
+    written, unless `other_numbers` is False); None when a clause has none there (no passage of the group
+    can match)."""
+    held = [terms_in(clause, group, other_numbers=other_numbers) for clause in clauses]
     return held if all(held) else None
 
 

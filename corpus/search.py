@@ -38,7 +38,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -217,6 +217,10 @@ _NUMBER_LANGUAGES = ("es", "pt")
 # A plural is taken back to its singular only from this many letters: "dios" is not the plural of "dio",
 # nor "tres" of "tre", nor Portuguese "mais" (more) of "mal" (bad).
 _SINGULAR_FROM_LETTERS = 5
+# No forms for shorter words ("mal" is no singular of "mais", more), nor for words whose look-alike in
+# the other number is another word ("ante", before, and "antes", earlier: a code review).
+_FORMS_FROM_LETTERS = 4
+_NO_FORMS = frozenset({"ante", "antes", "tras", "mas", "mais", "menos", "pues"})
 
 
 def number_forms(word: str, lang: str | None) -> tuple[str, ...]:
@@ -230,7 +234,7 @@ def number_forms(word: str, lang: str | None) -> tuple[str, ...]:
     ((), ('taxas',))
     """
     w = _fold(word)
-    if lang not in _NUMBER_LANGUAGES or len(w) < 3 or not w.isalpha():
+    if lang not in _NUMBER_LANGUAGES or len(w) < _FORMS_FROM_LETTERS or not w.isalpha() or w in _NO_FORMS:
         return ()
     forms = _es_forms(w) if lang == "es" else _pt_forms(w)
     if w.endswith("s") and len(w) < _SINGULAR_FROM_LETTERS:
@@ -297,16 +301,22 @@ def other_number(word: str, lang: str | None) -> str | None:
     return None
 
 
-def terms_in(clause: Sequence[Term], group: str | None) -> list[Term]:
+def terms_in(clause: Sequence[Term], group: str | None, *, other_numbers: bool = True) -> list[Term]:
     """The terms of `clause` matched in passages of language group `group` (in_language): each term, and
-    after a word typed alone, in Spanish and Portuguese, its other number as written (number_forms: a term
-    of `group` like a glossary form)."""
+    after a word typed alone (or in quotes), in Spanish and Portuguese, its other number as written
+    (number_forms: a term of `group` like a glossary form), unless `other_numbers` is False (the words a
+    search leaves out: `crimen -crímenes` leaves out "crímenes", not "crimen"). A word in quotes is matched
+    as written in Spanish and Portuguese, whose stemmers give unrelated words one stem ("Mérida" and "mera"),
+    and by stem elsewhere: English "cartels" in quotes still finds "cartel" (a code review)."""
     held: list[Term] = []
     for term in clause:
         if not in_language(term, group):
             continue
+        if term.exact and group not in _NUMBER_LANGUAGES:
+            term = replace(term, exact=False)
         held.append(term)
-        if group in _NUMBER_LANGUAGES and len(term.words) == 1 and not as_written(term):
+        one_word = len(term.words) == 1 and not term.prefix and term.lang is None
+        if other_numbers and group in _NUMBER_LANGUAGES and one_word:
             held.extend(Term((form,), typed=form, lang=group) for form in number_forms(term.words[0], group))
     return held
 
@@ -324,7 +334,7 @@ def search_words(text: str | None, lang: str | None) -> str:
     return " ".join(stems(_TOKEN.findall(unicodedata.normalize("NFC", text or "")), lang))
 
 
-def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
+def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None, *, other_numbers: bool = True) -> str:
     """An FTS5 MATCH expression over the index of migration 0003 (columns `lang`: en, es, pt or other;
     `words`: search_words; `plain`: the same words unstemmed, for prefix terms). Every word is
     double-quoted, so none can be read as an operator. A passage matches when each clause has one of its
@@ -341,7 +351,7 @@ def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None) -> str:
         parts = []
         for clause in clauses:
             options: list[str] = []
-            for term in terms_in(clause, language):
+            for term in terms_in(clause, language, other_numbers=other_numbers):
                 option = _fts5_term(term, language)
                 # A glossary form that stems like another term of the clause is the same phrase.
                 if term.lang is None or option not in options:

@@ -35,8 +35,8 @@ _FILTER_HELP = (
     "filters are ANDed. Labels are effective labels: a passage's latest human label, else the promoted "
     "model's; --label none selects passages without a label. Dates bound the report's date (published, "
     'else ingested) and accept YYYY, YYYY-MM or YYYY-MM-DD. --search takes words, "quoted phrases" and '
-    'word* prefixes, matched by stem with accents folded (a "quoted" single word as written); every term '
-    "must match, OR (in capitals) between "
+    'word* prefixes, matched by stem with accents folded (a "quoted" single word as written in Spanish and '
+    "Portuguese); every term must match, OR (in capitals) between "
     "two terms takes either, -term or NOT term leaves out passages holding it; --any-language also finds "
     "the terms' Spanish, Portuguese and English equivalents."
 )

@@ -92,6 +92,7 @@ def test_texts_that_speak_of_security(text):
         "Mejoraremos la calidad y la seguridad clínica de los hospitales.",
         "Fortalecer la Fiscalía Nacional Económica y la libre competencia.",
         "Semáforos en las avenidas de alto tráfico y control del tráfico vehicular.",
+        "Una estatua de la dea madre en el museo.",  # "DEA" counts only as written (a code review)
         "",
     ],
 )
@@ -117,6 +118,7 @@ def test_texts_that_do_not(text):
         "La DEA y el Comando Sur entrenaron a fuerzas de Colombia y México.",
         "A lot of DEA agents moved to Miami.",
         "SOUTHCOM trained the Honduran units.",
+        "the merida initiative was funded by congress",  # English word order (a code review)
     ],
 )
 def test_naming_an_enforcement_or_transnational_programme_speaks_of_security(text):
