@@ -28,6 +28,7 @@ from flows.cli.label_file import (
     import_summary,
     read_label_lines,
     recredited_note,
+    refuse_bad_lines,
     replaced_note,
 )
 from flows.cli.query_cmd import LangOpt, ReportOpt
@@ -215,14 +216,23 @@ def import_command(
     force (same labels and annotator, and its origin if given) is left out: importing a file again, or a
     store's own export, changes nothing. Labels keep the "origin" their line gives (a person's label moved
     from another store stays "human"), else are stored with origin "import"."""
-    from corpus import Corpus
+    from corpus import Corpus, CorpusError
 
     lines, name = _open_lines(file)
-    items = read_label_lines(lines, name)
+    bad: list[str] = []
+    items = read_label_lines(lines, name, bad)
     # Labels of stored passages need a store that holds them: a mistyped --db is "no store", not a new
     # empty store left behind by the error that follows. Free texts alone may start a store.
-    with Corpus.open(db, must_exist=any(item.passage_id is not None for item in items)) as corpus:
-        attached = attach_passages(corpus, items, name)
+    stored = any(item.passage_id is not None for item in items)
+    if bad and not stored:
+        refuse_bad_lines(name, bad)
+    try:
+        opened = Corpus.open(db, must_exist=stored)
+    except CorpusError:
+        refuse_bad_lines(name, bad)  # the file's own mistakes first, as before the store was asked
+        raise
+    with opened as corpus:
+        attached = attach_passages(corpus, items, name, bad)  # the file's bad lines, all at once
         check_languages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
     for said in (replaced_note(done), recredited_note(done, annotator)):

@@ -188,22 +188,33 @@ def refuse_bad_lines(name: str, bad: Sequence[str]) -> None:
         raise UserError(f"{name}: {len(bad)} bad lines, nothing imported:\n{listed}{more}")
 
 
-def read_label_lines(lines: Iterable[str], name: str) -> list[LabelLine]:
+def read_label_lines(lines: Iterable[str], name: str, bad: list[str] | None = None) -> list[LabelLine]:
     """Every non-blank line parsed. Bad lines raise UserError naming `name:line`: one of them as one line,
-    several as a count followed by each (up to LISTED_BAD_LINES), so a file is fixed in one pass."""
+    several as a count followed by each (up to LISTED_BAD_LINES), so a file is fixed in one pass; with
+    `bad`, they are added to it instead, for the checks that need the store to name theirs with them
+    (attach_passages)."""
     parsed: list[LabelLine] = []
-    bad: list[str] = []
+    found: list[str] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             parsed.append(parse_label_line(line, f"{name}:{number}", number))
         except UserError as exc:
-            bad.append(str(exc))
-    refuse_bad_lines(name, bad)
-    if not parsed:
+            found.append(str(exc))
+    if bad is None:
+        refuse_bad_lines(name, found)
+    else:
+        bad.extend(found)
+    if not parsed and not found:
         raise UserError(f"{name}: no labels in the file")
     return parsed
+
+
+def _line_number(said: str, name: str) -> int:
+    """The line a bad line's message names ("labels.jsonl:12: ..."), for putting messages in file order."""
+    number = said.removeprefix(f"{name}:").split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
 
 
 class Attached(NamedTuple):
@@ -214,11 +225,14 @@ class Attached(NamedTuple):
     by_text: frozenset[int]
 
 
-def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> Attached:
+def attach_passages(
+    corpus: Corpus, items: Sequence[LabelLine], name: str, earlier: Sequence[str] = ()
+) -> Attached:
     """The passages the lines with a passage_id label: the one the id names when it holds the line's text
     (or the line gives none), else every passage that holds the line's text (re-attached: a file exported
     from another store names passages by that store's ids, which ingesting in another order changes). The
-    lines that find neither are an error naming each, before anything is written."""
+    lines that find neither are an error naming each, before anything is written, in line order with the
+    `earlier` bad lines (read_label_lines'), so a file is fixed in one pass."""
     from corpus import Named
 
     named = [item for item in items if item.passage_id is not None]
@@ -241,7 +255,7 @@ def attach_passages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> At
         elif not where.passages:
             elsewhere = item.report_sha256 is not None and corpus.report_by_sha256(item.report_sha256) is None
             bad.append(_unattached(item, where.other_text, f"{name}:{item.number}", elsewhere))
-    refuse_bad_lines(name, bad)
+    refuse_bad_lines(name, sorted([*earlier, *bad], key=lambda said: _line_number(said, name)))
     return Attached(
         {item.number: where.passages for item, where in zip(named, placed, strict=True)},
         frozenset(item.number for item, where in zip(named, placed, strict=True) if where.by_text),

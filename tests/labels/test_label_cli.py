@@ -390,6 +390,26 @@ def test_an_export_imported_after_a_correction_leaves_the_correction(
     assert code == 2 and 'labels.jsonl:1: "created_at" must be a date and time' in err
 
 
+def test_every_bad_line_is_named_at_once_whether_or_not_the_store_tells_it(
+    filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    # A team review: an unknown passage id came out only once the file's format errors were fixed.
+    pid = next(filled.passages()).id
+    path = _write(tmp_path, json.dumps({"passage_id": 999999, "labels": []}),
+                  json.dumps({"passage_id": pid, "labels": ["diplomacy"]}),
+                  json.dumps({"passage_id": pid, "labels": ["prevention"]}))  # fmt: skip
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 2 and err.splitlines() == [
+        "error: labels.jsonl: 2 bad lines, nothing imported:",
+        "  labels.jsonl:1: no passage with id 999999 in the store",
+        "  labels.jsonl:2: unknown label 'diplomacy'; expected one of prevention, enforcement, transnational",
+    ], err
+    assert filled.count_labels() == 0
+    # Without a store, the file's own mistakes still come first.
+    code, _, err = cli("label", "import", path, "--db", f"sqlite:///{tmp_path / 'none.db'}")
+    assert code == 2 and "labels.jsonl:2: unknown label 'diplomacy'" in err and "no store" not in err, err
+
+
 def test_a_line_whose_report_is_not_in_the_store_says_to_ingest_it_first(
     filled: Corpus, store_url: str, cli: Cli, tmp_path: Path
 ) -> None:
