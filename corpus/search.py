@@ -318,15 +318,7 @@ def terms_in(clause: Sequence[Term], group: str | None, *, other_numbers: bool =
         one_word = len(term.words) == 1 and not term.prefix and term.lang is None
         if other_numbers and group in _NUMBER_LANGUAGES and one_word:
             held.extend(Term((form,), typed=form, lang=group) for form in number_forms(term.words[0], group))
-        if other_numbers and one_word and _ACRONYM.fullmatch(term.typed or ""):
-            plural = term.words[0][:-1] if term.typed.endswith("s") else term.words[0] + "s"
-            held.append(Term((plural,), typed=plural, exact=group in _NUMBER_LANGUAGES))
     return held
-
-
-# An acronym as typed ("UPP", "UPPs"): it also matches its other number, as written, in every language
-# (a journalist's review: "UPP" missed Portuguese "(UPPs)", which no stemmer takes the "s" off).
-_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
 def stems(words: list[str], lang: str | None) -> list[str]:
@@ -361,8 +353,8 @@ def to_fts5(clauses: Sequence[Sequence[Term]], lang: str | None = None, *, other
             options: list[str] = []
             for term in terms_in(clause, language, other_numbers=other_numbers):
                 option = _fts5_term(term, language)
-                # A form that stems like another term of the clause is the same phrase.
-                if option not in options:
+                # A glossary form that stems like another term of the clause is the same phrase.
+                if term.lang is None or option not in options:
                     options.append(option)
             if not options:
                 break  # a clause of other languages' terms only: no passage of this one can match

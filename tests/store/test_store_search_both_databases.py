@@ -41,7 +41,6 @@ SEARCHES = (
     # review).
     "crímenes", "crimen", "jóvenes", "jovem", "jovens", "mujeres", "merida", "maras", "gobierno", "ciudades",
     "sociais", "jueces", "-maras", '"Mérida"', '"maras"', "taxa", "cartel", "militares", "unidades",
-    "UPP", "FARC", "crimen -crímenes", '"operaciones"',  # acronyms' plurals, a left-out other number
 )  # fmt: skip
 FEWER_ON_POSTGRESQL: tuple[str, ...] = ()
 # Searched with any_language (corpus.glossary): the equivalents in English, Spanish and Portuguese too.
