@@ -210,16 +210,9 @@ def _quoted(doc: Doc, open_index: int) -> tuple[int, int] | None:
 
 
 def prefix_rule(doc: Doc, cue: Token) -> tuple[int, int] | None:
-    """'Plan Niñez Segura': a capitalized cue mid-name followed by a capitalized name; or, in quotes, by
-    words of any case ('programas con nombres como "Plan escoba" y "Plan libertad azul"': a journalist's
-    review), the quotes marking the name's ends."""
+    """'Plan Niñez Segura': a capitalized cue mid-name followed by a capitalized name."""
     if not cue.text[0].isupper():
         return None
-    quoted = _quoted(doc, cue.i - 1) if cue.i > 0 else None
-    if quoted is not None and quoted[0] == cue.i and quoted[1] > cue.i + 1:
-        inside = doc[cue.i + 1 : quoted[1]]
-        if any(t.is_alpha and t.lower_ not in GENERIC and t.lower_ not in CONNECTORS for t in inside):
-            return quoted
     if cue.lower_ in LAW_CUES and cue.lower_ in ("law", "laws"):
         return None  # "Law Enforcement": English laws name themselves with a suffix ("Kingpin Act").
     if cue.is_upper and len(cue) > 1:

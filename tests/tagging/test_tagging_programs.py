@@ -79,12 +79,6 @@ def test_program_names_also_name_their_countries(tag):
     ("text", "lang", "expected"),
     [
         ("El gobierno creó el Plan Niñez Segura en 2019.", "es", "Plan Niñez Segura"),
-        # In quotes, a cue's name in lower case (a journalist's review: an op-ed's list of gang plans).
-        (
-            'programas como "Plan escoba" y "Plan libertad azul" para lidiar con las pandillas',
-            "es",
-            "Plan libertad azul",
-        ),
         ("launching El Salvador's 'Plan Seguro' in communities", "en", "Plan Seguro"),
         (
             "Medida 159: Política de Entornos Educativos Seguros: estableceremos",
@@ -250,7 +244,6 @@ def test_bibliography_and_credits_are_not_programs(programs, text, lang):
         ("Ampliaremos el seguro escolar con un Programa de Salud Bucal en cada comuna.", "es"),
         ("O Programa de Apoio à Agricultura Familiar financia sementes.", "pt"),
         ("The Regional Tourism Strategy brought more visitors to the coast.", "en"),
-        ('El gobierno lanzó el "Plan de vida" para los jubilados.', "es"),  # quoted, lower case, no security
         # "erradicar" in the sense the name gives it: clearing the settlements, not coca.
         (
             "Medida 40: Estrategia Nacional para Campamentos Meta: sanear los títulos y erradicar con "
