@@ -22,10 +22,11 @@ from flows.cli.common import (
 )
 from flows.cli.label_file import (
     attach_passages,
-    check_languages,
     export_rows,
     import_labels,
     import_summary,
+    in_line_order,
+    language_problems,
     read_label_lines,
     recredited_note,
     refuse_bad_lines,
@@ -225,15 +226,16 @@ def import_command(
     # empty store left behind by the error that follows. Free texts alone may start a store.
     stored = any(item.passage_id is not None for item in items)
     if bad and not stored:
-        refuse_bad_lines(name, bad)
+        refuse_bad_lines(name, in_line_order([*bad, *language_problems(None, items, name)], name))
     try:
         opened = Corpus.open(db, must_exist=stored)
     except CorpusError:
-        refuse_bad_lines(name, bad)  # the file's own mistakes first, as before the store was asked
+        if bad:  # the file's own mistakes first, as before the store was asked
+            refuse_bad_lines(name, in_line_order([*bad, *language_problems(None, items, name)], name))
         raise
     with opened as corpus:
+        bad.extend(language_problems(corpus, items, name))
         attached = attach_passages(corpus, items, name, bad)  # the file's bad lines, all at once
-        check_languages(corpus, items, name)
         done = import_labels(corpus, items, attached, annotator, default_annotator())
     for said in (replaced_note(done), recredited_note(done, annotator)):
         if said:

@@ -74,7 +74,7 @@ def _language(value: str, where: str) -> str:
     """A line's "lang" as passages are stored ("spa" and "es-MX" are "es"): a language no passage is
     stored in would leave the label matching no language's passages, and PostgreSQL holds 8 characters.
     One that is not a code ("portuguese") is kept as given when it fits: older releases stored it, and
-    their exports must import back; `check_languages` refuses it unless the text's label in force has it."""
+    their exports must import back; `language_problems` names it unless the text's label in force has it."""
     from corpus import CorpusError
     from corpus.filters import language_code
 
@@ -255,7 +255,7 @@ def attach_passages(
         elif not where.passages:
             elsewhere = item.report_sha256 is not None and corpus.report_by_sha256(item.report_sha256) is None
             bad.append(_unattached(item, where.other_text, f"{name}:{item.number}", elsewhere))
-    refuse_bad_lines(name, sorted([*earlier, *bad], key=lambda said: _line_number(said, name)))
+    refuse_bad_lines(name, in_line_order([*earlier, *bad], name))
     return Attached(
         {item.number: where.passages for item, where in zip(named, placed, strict=True)},
         frozenset(item.number for item, where in zip(named, placed, strict=True) if where.by_text),
@@ -283,22 +283,30 @@ def _unattached(item: LabelLine, other_text: bool, where: str, report_missing: b
     )
 
 
-def check_languages(corpus: Corpus, items: Sequence[LabelLine], name: str) -> None:
-    """Refuse a free text's "lang" that is not a language code ("portuguese") unless the text's label in
-    force has that very language (stored by an older release, which kept "lang" as given): then the
-    store's own export imports back, and a correction keeps the language the text has."""
+def language_problems(corpus: Corpus | None, items: Sequence[LabelLine], name: str) -> list[str]:
+    """The bad lines of free texts whose "lang" is not a language code ("portuguese"), unless the text's
+    label in force has that very language (stored by an older release, which kept "lang" as given): then
+    the store's own export imports back, and a correction keeps the language the text has. Without a store
+    (`corpus` None), every such line."""
     from corpus import CorpusError
     from corpus.filters import language_code
 
+    found: list[str] = []
     for item in items:
         if item.passage_id is not None or item.lang is None or item.text is None:
             continue
         try:
             language_code(item.lang)
         except CorpusError as exc:
-            history = corpus.text_label_history(item.text)
+            history = corpus.text_label_history(item.text) if corpus is not None else []
             if not history or history[-1].lang != item.lang:
-                raise UserError(f"{name}:{item.number}: \"lang\": {exc}") from None
+                found.append(f"{name}:{item.number}: \"lang\": {exc}")
+    return found
+
+
+def in_line_order(bad: Sequence[str], name: str) -> list[str]:
+    """Bad lines' messages in the order of the lines they name."""
+    return sorted(bad, key=lambda said: _line_number(said, name))
 
 
 class Imported(NamedTuple):

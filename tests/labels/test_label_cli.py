@@ -408,6 +408,14 @@ def test_every_bad_line_is_named_at_once_whether_or_not_the_store_tells_it(
     # Without a store, the file's own mistakes still come first.
     code, _, err = cli("label", "import", path, "--db", f"sqlite:///{tmp_path / 'none.db'}")
     assert code == 2 and "labels.jsonl:2: unknown label 'diplomacy'" in err and "no store" not in err, err
+    # And a free text's language the store cannot take (a code review: it came a run later still).
+    path = _write(tmp_path, json.dumps({"text": "Un texto.", "labels": [], "lang": "portuguese"}),
+                  json.dumps({"passage_id": 999999, "labels": []}), "{not json")  # fmt: skip
+    code, _, err = cli("label", "import", path, "--db", store_url)
+    assert code == 2 and [line.split(":")[1] for line in err.splitlines()[1:]] == ["1", "2", "3"], err
+    assert 'labels.jsonl:1: "lang"' in err
+    code, _, err = cli("label", "import", path, "--db", f"sqlite:///{tmp_path / 'none.db'}")
+    assert code == 2 and [line.split(":")[1] for line in err.splitlines()[1:]] == ["1", "3"], err
 
 
 def test_a_line_whose_report_is_not_in_the_store_says_to_ingest_it_first(
