@@ -225,13 +225,17 @@ def import_command(
     # Labels of stored passages need a store that holds them: a mistyped --db is "no store", not a new
     # empty store left behind by the error that follows. Free texts alone may start a store.
     stored = any(item.passage_id is not None for item in items)
-    if bad and not stored:
-        refuse_bad_lines(name, in_line_order([*bad, *language_problems(None, items, name)], name))
+
+    def refuse_without_store() -> None:  # the file's own mistakes, those a store would not change
+        if bad:
+            refuse_bad_lines(name, in_line_order([*bad, *language_problems(None, items, name)], name))
+
+    if not stored:
+        refuse_without_store()
     try:
         opened = Corpus.open(db, must_exist=stored)
     except CorpusError:
-        if bad:  # the file's own mistakes first, as before the store was asked
-            refuse_bad_lines(name, in_line_order([*bad, *language_problems(None, items, name)], name))
+        refuse_without_store()  # the file's own mistakes first, as before the store was asked
         raise
     with opened as corpus:
         bad.extend(language_problems(corpus, items, name))
