@@ -1,6 +1,7 @@
 """`citsec db upgrade`: apply schema migrations explicitly (Corpus.open also does it on first use).
 `citsec db retag`: the countries and programs of every stored passage, read again by this citsec's tagger.
-`citsec db reclassify`: the strategy labels of every stored passage, given again by the promoted model."""
+`citsec db reclassify`: the strategy labels of every stored passage, given again by the promoted model.
+`citsec db copy --to URL`: the whole store copied into an empty one (SQLite to PostgreSQL, or back)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import typer
 from flows.cli.common import DbOption, app, passages_bar, said_when_interrupted
 
 db_app = typer.Typer(
-    help="Maintain the store: schema migrations, tags and labels refreshed after an upgrade.",
+    help=(
+        "Maintain the store: schema migrations, tags and labels refreshed after an upgrade, a copy into "
+        "another database."
+    ),
     no_args_is_help=True,
     epilog="Example: citsec db upgrade --db postgresql://postgres@127.0.0.1:5432/citsec",
 )
@@ -109,4 +113,42 @@ def reclassify_command(db: DbOption = None) -> None:  # type: ignore[assignment]
         bar = passages_bar("reclassify", corpus.count_passages())
         with said_when_interrupted(stopped), bar as advance:
             done = relabel_store(corpus, model, progress=advance)
+    typer.echo(done.line())
+
+
+@db_app.command(
+    "copy",
+    epilog=(
+        "Example: citsec db copy --db sqlite:///citsec.db --to postgresql://postgres@127.0.0.1:5432/citsec"
+    ),
+)
+def copy_command(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="The store to fill: a SQLite file or a database URL that holds no citsec rows yet.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,  # type: ignore[assignment]
+) -> None:
+    """Copy the whole store into an empty one: from a person's SQLite file to the team's PostgreSQL, or back.
+
+    Everything goes across with its id: reports and passages with their tags, human labels with their
+    history, model versions with their artifacts and predictions, sources, ingest runs. The source is read
+    as it stands at the start (an ingest running on it meanwhile is not in the copy) and the target is
+    written in one transaction: a copy that fails or is stopped leaves it empty.
+    """
+    from corpus import Corpus
+    from corpus.engine import normalize_url
+    from corpus.store_copy import copy_store
+    from flows.cli.common import UserError
+
+    if not to.strip():
+        raise UserError("--to is empty: give a SQLite file or a database URL")
+    with Corpus.open(db, must_exist=True) as corpus:
+        stopped = "interrupted: nothing was copied (the target is left without rows)"
+        with said_when_interrupted(stopped), passages_bar("copy", corpus.count_passages()) as advance:
+            done = copy_store(corpus.engine, normalize_url(to), progress=advance)
     typer.echo(done.line())

@@ -1,0 +1,194 @@
+"""Copying a whole store into an empty one: a person's SQLite file into the team's PostgreSQL, or back.
+
+Every row of every table goes across with its id (reports, passages and their tags, human labels with their
+history, model versions with their artifacts, predictions, sources, ingest runs), so ids that people wrote
+down or that other tools hold (`label import` lines with passage_id) mean the same passage in the copy. The
+search indexes are not copied: the target's own (SQLite's FTS triggers, PostgreSQL's generated column) index
+each passage as it arrives.
+
+The source is read in one transaction (a consistent snapshot, even while an ingest runs on it) and the
+target written in one, so a copy that fails or is interrupted leaves the target as empty as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, text, update
+from sqlalchemy.exc import DatabaseError
+
+from corpus.engine import current_revision, display_url, make_engine, upgrade, write_connection
+from corpus.errors import CorpusError, explained
+from corpus.schema import Base
+
+# Rows per INSERT batch: large enough that round trips do not dominate on PostgreSQL, small enough that a
+# batch of long passages stays a few megabytes.
+BATCH = 2_000
+# The order rows go in: every table after the tables its foreign keys name.
+TABLES = (
+    "sources",
+    "reports",
+    "passages",
+    "entities",
+    "model_versions",
+    "predictions",
+    "labels",
+    "current_labels",
+    "ingest_runs",
+)
+# How the summary names each table's rows.
+NOUNS = {
+    "sources": "sources",
+    "reports": "reports",
+    "passages": "passages",
+    "entities": "tags",
+    "model_versions": "model versions",
+    "predictions": "predictions",
+    "labels": "human labels",
+    "current_labels": "labels in force",
+    "ingest_runs": "ingest runs",
+}
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """What `copy_store` copied: rows per table (in TABLES order) and the seconds it took."""
+
+    source: str
+    target: str
+    rows: dict[str, int]
+    seconds: float
+
+    def line(self) -> str:
+        shown = ("reports", "passages", "labels", "model_versions", "sources", "ingest_runs")
+        counts = ", ".join(f"{self.rows[name]} {NOUNS[name]}" for name in shown)
+        return f"copied {self.source} to {self.target}: {counts} in {self.seconds:.1f} s"
+
+
+def copy_store(
+    source: Engine, target_url: str, progress: Callable[[int], None] = lambda passages: None
+) -> CopyResult:
+    """Copy every row of the store on `source` (at this citsec's schema revision) into the store at
+    `target_url`, which must hold no citsec rows (a new SQLite file, an empty database, or a store
+    `citsec db upgrade` made and nothing filled). `progress` learns how many passages went across with each
+    batch. CorpusError when the target is the source, holds rows, or cannot be written."""
+    started = time.perf_counter()
+    target = make_engine(target_url)
+    try:
+        if _same_store(source, target):
+            raise CorpusError(f"{display_url(target)} is the store being copied: name another --to")
+        tables = [Base.metadata.tables[name] for name in TABLES]
+        if current_revision(target) is not None:  # refused before a migration would change it
+            with target.connect() as conn:
+                _refuse_filled(conn, tables, display_url(target))
+        upgrade(target)
+        with _snapshot(source) as read, write_connection(target) as write:
+            _refuse_filled(write, tables, display_url(target))
+            rows = {table.name: _copy_table(read, write, table, progress) for table in tables}
+            _continue_ids(read, write)
+    except DatabaseError as exc:
+        raise CorpusError(f"cannot copy into {display_url(target)}: {explained(exc)}") from exc
+    finally:
+        target.dispose()
+    return CopyResult(display_url(source), display_url(target), rows, time.perf_counter() - started)
+
+
+def _same_store(source: Engine, target: Engine) -> bool:
+    """Whether both engines name one database (the same SQLite file, or the same PostgreSQL database)."""
+    if source.dialect.name != target.dialect.name:
+        return False
+    if source.dialect.name == "sqlite":
+
+        def file_of(engine: Engine) -> str:
+            database = engine.url.database or ""
+            return str(Path(database.removeprefix("file:").split("?")[0]).expanduser().resolve())
+
+        return file_of(source) == file_of(target)
+    a, b = source.url, target.url
+    return (a.host or "", a.port or 5432, a.database) == (b.host or "", b.port or 5432, b.database)
+
+
+@contextlib.contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read transaction on the source that sees one moment of it: REPEATABLE READ on PostgreSQL, a
+    read transaction on SQLite (in WAL mode a reader keeps the state it began with)."""
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as conn, conn.begin() as transaction:
+        yield conn
+        transaction.rollback()
+
+
+def _refuse_filled(write: Connection, tables: list[Table], where: str) -> None:
+    """CorpusError when any table of the target holds a row: a copy only fills an empty store."""
+    filled = {t.name: write.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
+    held = [f"{count} {NOUNS[name]}" for name, count in filled.items() if count]
+    if held:
+        raise CorpusError(
+            f"{where} already holds a store ({', '.join(held)}): copy into a new SQLite file or an empty "
+            "database"
+        )
+
+
+def _rows(read: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
+    """The source table's rows in batches, in primary-key order, streamed (not all in memory)."""
+    query = select(*table.columns).order_by(*table.primary_key.columns)
+    result = read.execution_options(yield_per=BATCH).execute(query)
+    for batch in result.partitions():
+        yield [dict(row._mapping) for row in batch]
+
+
+def _copy_table(
+    read: Connection, write: Connection, table: Table, progress: Callable[[int], None]
+) -> int:
+    """Copy one table's rows; returns how many. A report's `superseded_by` names a newer report, stored
+    after it: it is set once every report is in."""
+    copied = 0
+    newer: list[dict[str, object]] = []
+    for batch in _rows(read, table):
+        if table.name == "reports":
+            newer += [{"rid": r["id"], "by": r["superseded_by"]} for r in batch if r["superseded_by"]]
+            batch = [{**r, "superseded_by": None} for r in batch]
+        write.execute(insert(table), batch)
+        copied += len(batch)
+        if table.name == "passages":
+            progress(len(batch))
+    if newer:
+        statement = update(table).where(table.c.id == bindparam("rid")).values(superseded_by=bindparam("by"))
+        write.execute(statement, newer)
+    return copied
+
+
+def _continue_ids(read: Connection, write: Connection) -> None:
+    """Make the target hand out ids after the copied ones. Label ids never go back (a report's
+    last_label_id compares them; migration 0008): the target's next label id is above every label id the
+    source ever gave, deleted ones included."""
+    copied = (_max(write, "labels", "id"), _max(write, "reports", "last_label_id"))
+    highest_label = max(_label_high_water(read), *copied)
+    if write.dialect.name == "postgresql":
+        for name in ("sources", "reports", "passages", "entities", "model_versions", "labels", "ingest_runs"):
+            highest = highest_label if name == "labels" else _max(write, name, "id")
+            write.execute(
+                text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n, :called)"),
+                {"t": name, "n": max(highest, 1), "called": highest > 0},
+            )
+    elif highest_label:
+        write.execute(text("DELETE FROM sqlite_sequence WHERE name = 'labels'"))
+        insert_seq = "INSERT INTO sqlite_sequence (name, seq) VALUES ('labels', :n)"
+        write.execute(text(insert_seq), {"n": highest_label})
+
+
+def _max(conn: Connection, table: str, column: str) -> int:
+    return int(conn.execute(text(f"SELECT coalesce(max({column}), 0) FROM {table}")).scalar_one())
+
+
+def _label_high_water(read: Connection) -> int:
+    """The highest label id the source has handed out, deleted labels included."""
+    if read.dialect.name == "postgresql":
+        query = "SELECT pg_sequence_last_value(pg_get_serial_sequence('labels', 'id')::regclass)"
+        return int(read.execute(text(query)).scalar() or 0)
+    found = read.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'labels'")).scalar()
+    return int(found or 0)
