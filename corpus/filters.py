@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from corpus.errors import CorpusError
-from corpus.taxonomy import validate_label_filter
+from corpus.taxonomy import one_or_many, validate_label_filter
 
 # DESIGN.md's six, and `kind` (what a passage is: PASSAGE_KINDS).
 STAT_FIELDS: tuple[str, ...] = ("label", "country", "program", "year", "report", "lang", "kind")
@@ -57,34 +57,55 @@ class PassageFilter:
     kinds: tuple[str, ...] = ()
 
     def validated(self) -> PassageFilter:
-        """The same filter in canonical form; raises CorpusError on anything malformed."""
-        if self.min_score is not None and not 0.0 <= self.min_score <= 1.0:
-            raise CorpusError(f"--min-score must be between 0 and 1, got {self.min_score}")
-        if self.since and self.until and self.since > self.until:
-            raise CorpusError(f"--since {self.since} is after --until {self.until}")
+        """The same filter in canonical form; raises CorpusError on anything malformed. From Python, a
+        date bound may also be written as --since/--until take it ("2015", "2015-06", or the year 2015),
+        and one label, country, program or kind as a plain string."""
+        min_score = self.min_score
+        if min_score is not None:
+            if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+                raise CorpusError(f"--min-score must be a number between 0 and 1, got {min_score!r}")
+            if not 0.0 <= min_score <= 1.0:
+                raise CorpusError(f"--min-score must be between 0 and 1, got {min_score}")
+        since, until = date_bound(self.since, "since"), date_bound(self.until, "until")
+        if since and until and since > until:
+            raise CorpusError(f"--since {since} is after --until {until}")
         lang = language_code(self.lang) if self.lang else None
         # NUL cannot occur in stored text and PostgreSQL refuses it in a parameter: it matches nothing.
-        programs = tuple(
-            sorted({p.replace("\x00", "").strip() for p in self.programs} - {""}, key=str.casefold)
-        )
+        names = {p.replace("\x00", "").strip() for p in one_or_many(self.programs)} - {""}
+        programs = tuple(sorted(names, key=str.casefold))
         search = self.search.replace("\x00", " ") if self.search else None
         if self.any_language and not (search and search.strip()):
             raise CorpusError("--any-language needs a search (--search TEXT)")
         if self.with_places and not self.countries:
             raise CorpusError("--places widens --country: give a country (--country CC)")
-        kinds = tuple(sorted({kind.strip().lower() for kind in self.kinds}))
+        kinds = tuple(sorted({kind.strip().lower() for kind in one_or_many(self.kinds)}))
         unknown = [kind for kind in kinds if kind not in PASSAGE_KINDS]
         if unknown:
             raise CorpusError(f"unknown --kind {unknown[0]!r}; expected one of {', '.join(PASSAGE_KINDS)}")
         return replace(
             self,
             labels=tuple(validate_label_filter(self.labels)),
-            countries=tuple(validate_countries(self.countries)),
+            countries=tuple(validate_countries(one_or_many(self.countries))),
             programs=programs,
             lang=lang,
+            since=since,
+            until=until,
             search=search if search and search.strip() else None,
             kinds=kinds,
         )
+
+
+def date_bound(value: object, bound: str) -> dt.date | None:
+    """A filter's `since` or `until` as a date: a date (a datetime's day), a string as --since/--until take
+    it (a partial date means its first day for since, its last for until), or a year as a number;
+    CorpusError for anything else (a year given as 2015 must not compare as a number with dates)."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return parse_date(str(value), end=bound == "until")
+    raise CorpusError(f"--{bound} must be a date or YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
 
 
 def language_code(value: str) -> str:

@@ -16,8 +16,10 @@ from corpus.sources import SourcesMixin
 class Corpus(ReportsMixin, QueriesMixin, LabelsMixin, RegistryMixin, SourcesMixin):
     """Reports, passages, labels, models and sources in one SQL store (SQLite or PostgreSQL).
 
-    >>> with Corpus.open("sqlite:///citsec.db") as corpus:            # doctest: +SKIP
-    ...     rows = list(corpus.passages(PassageFilter(labels=("prevention",)), limit=10))
+    >>> with Corpus.open("sqlite:///citsec.db", must_exist=True) as corpus:  # doctest: +SKIP
+    ...     rows = list(corpus.passages(PassageFilter(labels=("prevention",), since="2015"), limit=10))
+
+    `must_exist=True` is for reading a store: without it a mistyped path opens a new, empty one.
     """
 
     @classmethod

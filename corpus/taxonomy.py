@@ -14,9 +14,15 @@ NO_LABEL = "none"
 ENTITY_KINDS: tuple[str, ...] = ("country", "program", "organization", "place")
 
 
+def one_or_many(values: str | Iterable[str]) -> Iterable[str]:
+    """A single name given where several may be (`labels="prevention"` from Python) as one name, not as
+    its letters."""
+    return (values,) if isinstance(values, str) else values
+
+
 def validate_labels(labels: Iterable[str]) -> list[str]:
     """Sorted, unique, lower-cased labels; raises CorpusError naming any label outside the taxonomy."""
-    found = {str(label).strip().lower() for label in labels}
+    found = {str(label).strip().lower() for label in one_or_many(labels)}
     unknown = sorted(found.difference(LABELS))
     if unknown:
         raise CorpusError(
@@ -27,7 +33,7 @@ def validate_labels(labels: Iterable[str]) -> list[str]:
 
 def validate_label_filter(labels: Iterable[str]) -> list[str]:
     """Like validate_labels, but also accepts "none" (passages without any label)."""
-    found = {str(label).strip().lower() for label in labels}
+    found = {str(label).strip().lower() for label in one_or_many(labels)}
     has_none = NO_LABEL in found
     unknown = sorted(found.difference(LABELS).difference({NO_LABEL}))
     if unknown:
@@ -39,7 +45,7 @@ def validate_label_filter(labels: Iterable[str]) -> list[str]:
 
 def validate_label_set(labels: Iterable[str]) -> list[str]:
     """A label set a person gives: validate_labels, where "none" alone means no strategy (an empty set)."""
-    found = {str(label).strip().lower() for label in labels}
+    found = {str(label).strip().lower() for label in one_or_many(labels)}
     if NO_LABEL in found:
         if len(found) > 1:
             raise CorpusError(f"'{NO_LABEL}' means no strategy: give it alone, not with other labels")
