@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class Evaluation:
     n: int
     per_label: dict[str, LabelScore]
     macro_f1: float
-    per_language: dict[str, dict[str, float]]  # lang -> {"n", "macro_f1"}
+    per_language: dict[str, dict[str, Any]]  # lang -> {"n", "macro_f1", "labels_present", "macro_f1_present"}
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -113,13 +114,27 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return round(float(np.mean([label_score(y_true[:, j], y_pred[:, j]).f1 for j in range(len(LABELS))])), 4)
 
 
+def macro_f1_present(y_true: np.ndarray, y_pred: np.ndarray) -> float | None:
+    """Mean F1 over the labels some gold passage carries (None when none does): macro_f1 without the
+    labels whose F1 only says whether the model claimed them at all."""
+    present = [j for j in range(len(LABELS)) if y_true[:, j].any()]
+    if not present:
+        return None
+    return round(float(np.mean([label_score(y_true[:, j], y_pred[:, j]).f1 for j in present])), 4)
+
+
 def evaluate(y_true: np.ndarray, y_pred: np.ndarray, langs: list[str | None]) -> Evaluation:
     """Scores of predicted 0/1 labels (n, 3) against gold, overall and per language."""
     per_label = {label: label_score(y_true[:, j], y_pred[:, j]) for j, label in enumerate(LABELS)}
-    per_language: dict[str, dict[str, float]] = {}
+    per_language: dict[str, dict[str, Any]] = {}
     for lang in sorted({lang or "unknown" for lang in langs}):
         rows = np.array([(other or "unknown") == lang for other in langs])
-        per_language[lang] = {"n": int(rows.sum()), "macro_f1": macro_f1(y_true[rows], y_pred[rows])}
+        per_language[lang] = {
+            "n": int(rows.sum()),
+            "macro_f1": macro_f1(y_true[rows], y_pred[rows]),
+            "labels_present": int(y_true[rows].any(axis=0).sum()),
+            "macro_f1_present": macro_f1_present(y_true[rows], y_pred[rows]),
+        }
     return Evaluation(len(y_true), per_label, macro_f1(y_true, y_pred), per_language)
 
 
@@ -142,4 +157,34 @@ def format_evaluation(evaluation: Evaluation, title: str = "") -> str:
         )
     for name, score, n in macro:
         lines.append(f"{name:<{width}}{'':>18}{score:>8.3f}{'':>12}{n:>10}")
+    lines += _absent_label_notes(evaluation)
     return "\n".join(lines)
+
+
+def _absent_label_notes(evaluation: Evaluation) -> list[str]:
+    """A line per language (and overall) whose macro-F1 averages in labels no gold passage there carries:
+    each such label scores 1.000 when the model never claims it, 0.000 once it does, which says little on a
+    few passages; the line gives the mean over the labels present."""
+    notes = []
+    overall = sum(1 for s in evaluation.per_label.values() if s.support)
+    scopes = [("", overall, evaluation.n, _present_mean(evaluation))] + [
+        (f" {lang}", int(v["labels_present"]), int(v["n"]), v["macro_f1_present"])
+        for lang, v in evaluation.per_language.items()
+    ]
+    for scope, present, n, mean in scopes:
+        if present == len(LABELS):
+            continue
+        absent = len(LABELS) - present
+        passages, labels = f"passage{'s' * (n != 1)}", f"label{'s' * (absent > 1)}"
+        where = f" in{scope}" if scope else ""
+        notes.append(
+            f"note: macro-F1{scope} ({n} {passages}) averages in {absent} {labels} that no gold "
+            f"passage{where} carries, scored 1.000 when never predicted and 0.000 once predicted; "
+            + ("no label is present" if mean is None else f"over the {present} present: {mean:.3f}")
+        )
+    return notes
+
+
+def _present_mean(evaluation: Evaluation) -> float | None:
+    f1s = [s.f1 for s in evaluation.per_label.values() if s.support]
+    return round(float(np.mean(f1s)), 4) if f1s else None

@@ -18,7 +18,6 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -26,23 +25,12 @@ import typer
 
 from flows.cli.common import FLAG, DbOption, UserError, app, unicode_text
 from flows.settings import Settings
+from flows.tag import TagInput, batched, tag_batch
 
 if TYPE_CHECKING:
     from corpus import Corpus
-    from models.registry import LoadedModel
 
 BATCH_SIZE = 256
-EXPLAIN_TERMS = 5
-
-
-@dataclass(frozen=True)
-class TagInput:
-    """One passage to tag: its id exactly as given (any JSON value), text, language and report if known."""
-
-    id: Any
-    text: str
-    lang: str | None
-    report: str | int | None = None
 
 
 def _finite(value: Any) -> bool:
@@ -136,60 +124,6 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TagInput]:
             block = []
     if block:
         yield TagInput(ordinal + 1, "\n".join(block), None)
-
-
-def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
-    """Batches of about `size` inputs; a run of lines of one report is never split between batches."""
-    from corpus.batches import whole_runs
-
-    return whole_runs(items, size, key=lambda item: item.report)
-
-
-def report_runs(batch: list[TagInput]) -> list[tuple[int, Any]] | None:
-    """A key per input for LoadedModel.predict: consecutive inputs of one report share it, an input with
-    no report has its own; None when no input names a report."""
-    if all(item.report is None for item in batch):
-        return None
-    keys: list[tuple[int, Any]] = []
-    run = 0
-    for i, item in enumerate(batch):
-        if i and (item.report is None or item.report != batch[i - 1].report):
-            run += 1
-        keys.append((run, item.report))
-    return keys
-
-
-def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: bool) -> list[dict[str, Any]]:
-    """Output rows (DESIGN.md's `citsec tag` object) for one batch: language, labels, countries, programs."""
-    from extractors.language import detect_language
-    from models.context import CONTEXT_WEIGHT
-
-    texts = [item.text for item in batch]
-    langs = [item.lang or detect_language(item.text) for item in batch]
-    tags = tagger.tag(texts, langs)
-    reports = report_runs(batch)
-    # A line of a report is one of its passages, judged as ingest judges them (a short fragment of names
-    # and figures gets no label: models.prose); a line on its own is a text the user wants classified.
-    kinds = [None if item.report is None else "text" for item in batch]
-    predictions = model.predict(texts, langs, reports=reports, kinds=kinds)
-    rows = []
-    for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
-        row: dict[str, Any] = {
-            "id": item.id,
-            "lang": lang,
-            "labels": prediction.labels,
-            "scores": prediction.scores,
-            "countries": list(tag.countries),
-            "programs": list(tag.programs),
-            "model": model.version,
-        }
-        if explain:
-            row["explain"] = model.explain(item.text, EXPLAIN_TERMS)
-            if prediction.context is not None and item.report is not None:
-                # The terms explain the passage's own score; "scores" blend it with the report's.
-                row["context"] = {**prediction.context, "report_weight": CONTEXT_WEIGHT}
-        rows.append(row)
-    return rows
 
 
 def dumps_row(row: dict[str, Any]) -> str:

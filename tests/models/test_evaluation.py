@@ -24,9 +24,12 @@ def test_per_language_macro_f1():
     y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]])
     pred = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 1, 0]])
     result = evaluate(y, pred, ["en", "en", "es", None])
-    assert result.per_language["en"] == {"n": 2, "macro_f1": 1.0}
+    # en: transnational absent both ways counts 1.0; over the two labels present, 1.0 as well.
+    expected = {"n": 2, "macro_f1": 1.0, "labels_present": 2, "macro_f1_present": 1.0}
+    assert result.per_language["en"] == expected
     # es: transnational missed (0), enforcement falsely claimed (0), prevention absent both ways (1).
     assert result.per_language["es"]["macro_f1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert result.per_language["es"]["macro_f1_present"] == 0.0  # transnational, the one label present
     assert "unknown" in result.per_language
     assert result.macro_f1 == macro_f1(y, pred)
     assert "macro-F1 es" in format_evaluation(result)
@@ -54,7 +57,7 @@ def _by_header(table: str) -> dict[str, list[tuple[str | None, float]]]:
     header ends there)."""
     import re
 
-    header, *lines = table.splitlines()
+    header, *lines = [line for line in table.splitlines() if not line.startswith("note:")]
     heads = {m.end(): m.group() for m in re.finditer(r"\S+", header)}
     rows = {}
     for line in lines:
@@ -79,3 +82,20 @@ def test_macro_rows_put_each_number_under_its_header():
         ("gold", s.support), ("pred", s.predicted),
     ]
     assert len(rows) == len(result.per_label) + 1 + len(result.per_language)
+
+
+def test_a_macro_f1_averaging_in_labels_no_gold_passage_carries_says_so():
+    # A reviewer read "macro-F1 pt 0.667" as a model two-thirds right on the one Portuguese label it missed.
+    y = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 1, 1]])
+    pred = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 1, 1]])
+    table = format_evaluation(evaluate(y, pred, ["en", "en", "pt", "es"]))
+    notes = [line for line in table.splitlines() if line.startswith("note:")]
+    assert notes == [
+        "note: macro-F1 en (2 passages) averages in 1 label that no gold passage in en carries, scored 1.000 "
+        "when never predicted and 0.000 once predicted; over the 2 present: 1.000",
+        "note: macro-F1 es (1 passage) averages in 1 label that no gold passage in es carries, scored 1.000 "
+        "when never predicted and 0.000 once predicted; over the 2 present: 1.000",
+        "note: macro-F1 pt (1 passage) averages in 2 labels that no gold passage in pt carries, scored 1.000 "
+        "when never predicted and 0.000 once predicted; over the 1 present: 0.000",
+    ]  # every label is carried overall: no note for the overall macro-F1
+

@@ -102,7 +102,7 @@ def store_with_model(tmp_path, fitted):
 
 
 def test_batches_never_split_a_run_of_one_report_and_runs_are_keys():
-    from flows.cli.tag_cmd import batched, report_runs
+    from flows.tag import batched, report_runs
 
     reports = ["a", "a", "a", None, None, 7, 7, "a"]
     items = list(read_inputs([json.dumps({"text": "t", "report": r}) for r in reports]))
@@ -417,3 +417,31 @@ def test_a_long_report_is_tagged_with_the_collector_running(store_with_model, mo
     result = _invoke(["tag", "-", "--db", url], stdin="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert seen == [(tag_cmd.BATCH_SIZE + 1, True)]
+
+
+def test_tag_passages_from_python_gives_what_the_command_writes(tmp_path, store_with_model):
+    # A researcher had to rebuild the command from load_model, Tagger and detect_language to tag from Python.
+    from corpus import CorpusError
+    from flows.tag import tag_passages
+
+    url, version = store_with_model
+    items: list[dict[str, object]] = [
+        {"id": "a", "text": TEXT},
+        {"id": ["b", 2], "text": "El gobierno amplió la prevención juvenil en Honduras.", "report": 7},
+        {"text": "A polícia prendeu 40 membros da facção no Rio de Janeiro.", "report": 7, "lang": "pt-BR"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in items))
+    result = _invoke(["tag", str(source), "--db", url, "--explain"])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in result.stdout.splitlines()]
+    # (term, weight) pairs are tuples in Python, lists in JSON.
+    assert json.loads(json.dumps(tag_passages(items, db=url, explain=True))) == written
+    assert written[1]["model"] == version and written[2]["id"] == 3 and written[2]["lang"] == "pt"
+    # Plain texts get their positions as ids.
+    plain = tag_passages([TEXT, "Otro texto."], db=url)
+    assert [row["id"] for row in plain] == [1, 2] and plain[0]["scores"] == written[0]["scores"]
+    with pytest.raises(CorpusError, match="no store at"):
+        tag_passages([TEXT], db=f"sqlite:///{tmp_path / 'none.db'}")
+    with pytest.raises(TypeError, match="passage 2: expected a text"):
+        tag_passages([TEXT, {"id": 1}], db=url)
