@@ -436,12 +436,20 @@ def reports_command(
             "add \"replaced_by\": the id of the report that replaced it, null for a current one).",
         ),
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1,
+            help=f"At most N reports, the first stored first (a table shows the first {TABLE_DEFAULT_ROWS} "
+            "unless N says otherwise; json, jsonl and csv print every one).",
+        ),
+    ] = None,
 ) -> None:
     """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed."""
     from corpus import Corpus
 
     with Corpus.open(db, must_exist=True) as corpus:
-        reports = corpus.reports(include_superseded=all_versions)
+        reports = islice(corpus.reports(include_superseded=all_versions), limit)
         fields: tuple[str, ...] = REPORT_FIELDS
         if fmt is OutputFormat.table:
             rows = (_report_cells(report) for report in reports)
@@ -453,7 +461,7 @@ def reports_command(
         else:
             rows = (report.to_json() for report in reports)
         hidden = rows_without_passwords(rows)  # a feed behind basic authentication: "https://ana:***@host/"
-        shown = emit(_table_rows(hidden, None, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
+        shown = emit(_table_rows(hidden, limit, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
     note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 

@@ -666,3 +666,21 @@ def test_a_date_filter_says_how_many_passages_of_undated_reports_it_let_through(
     code, out, err = run_cli(capsys, "stats", "--by", "lang", "--db", sqlite_url, "--until", "2015",
                              "-f", "csv")
     assert (code, out.splitlines(), err) == (0, ["lang,count", "en,2"], "")  # only the dated report's
+
+
+def test_reports_takes_the_limit_its_note_names(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # An analyst with 382 reports was told "use --limit N" by `reports`, which had no --limit.
+    from flows.cli.output import TABLE_DEFAULT_ROWS
+
+    with Corpus.open(sqlite_url) as corpus:
+        fill(corpus, n_reports=TABLE_DEFAULT_ROWS + 5, per_report=1, seed=3)
+        current = [r.id for r in corpus.reports()]
+    assert len(current) > TABLE_DEFAULT_ROWS
+    code, _, err = run_cli(capsys, "reports", "--db", sqlite_url)
+    assert code == 0 and f"showing the first {TABLE_DEFAULT_ROWS} rows; use --limit N" in err
+    code, _, err = run_cli(capsys, "reports", "--db", sqlite_url, "--limit", str(len(current)))
+    assert code == 0 and "showing the first" not in err
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "-n", "2", "--format", "json")
+    assert [r["id"] for r in json.loads(out)] == current[:2]
+    _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--format", "jsonl")
+    assert len(out.splitlines()) == len(current)
