@@ -98,7 +98,9 @@ _LAW_NUMBER = re.compile(r"^(\d+|\d{1,3}([.,]\d{3})+)(-\d+)?$")
 _NUMBER_MARKS = word_set("n no no. n° nº n.º número number nr. nr núm. núm")
 # Words a title-case headline leaves in lower case ("Venezuela Announces Plan to Combat Kidnapping").
 _HEADLINE_SMALL = (
-    CONNECTORS | ARTICLES | word_set("an as at by from in into of off on or per so than to up via vs with")
+    CONNECTORS
+    | ARTICLES
+    | word_set("an as at by from in into not of off on or per so than to up via vs with")
 )
 MAX_NAME_TOKENS = 12
 MAX_QUOTE_TOKENS = 8
@@ -313,14 +315,33 @@ def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]]
     keep; so "the Patriot Act and the Controlled Substances Act" and "El Plan Cuadrante." are no headlines."""
     inside = {i for a, b in (*names, (start, end)) for i in range(a, b)}
     capitalized = 0
-    for token in doc[start].sent:
-        if not token.is_alpha or token.i in inside or token.is_sent_start:
+    line = _line_of(doc, start)
+    for token in line:
+        if not token.is_alpha or token.i in inside or token.is_sent_start or token.i == line.start:
             continue
         if token.text[0].isupper():
             capitalized += 1
         elif token.lower_ not in _HEADLINE_SMALL:
             return False
     return capitalized > 0
+
+
+def _line_of(doc: Doc, i: int) -> Span:
+    """The part of token i's sentence on its own line: a headline stands on a line of its own, and the
+    sentencizer does not always end a sentence at the line break after it ("Plan Struggling to Reduce
+    Insecurity" then read on into the article's first, lower-case sentence)."""
+    sent = doc[i].sent
+
+    def breaks(token: Token) -> bool:
+        return "\n" in token.text or "\n" in token.whitespace_
+
+    start = i
+    while start > sent.start and not breaks(doc[start - 1]):
+        start -= 1
+    end = i
+    while end < sent.end - 1 and not breaks(doc[end]):
+        end += 1
+    return doc[start : end + 1]
 
 
 # Verbs of English news headlines, as headlines put them (present tense, third person), and the

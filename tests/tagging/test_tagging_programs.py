@@ -203,6 +203,27 @@ def test_title_case_headline_is_not_a_program_name(programs, text, lang):
     assert programs(text, lang) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An analyst saved articles with the headline on a line of its own, no full stop: the sentence then
+        # ran on into the article's lower-case first sentence and the headline was not seen as one.
+        "El Salvador Citizen Security Plan Struggling to Reduce Insecurity\nThree years after the launch, "
+        "officials said the plan had not cut homicides in San Salvador.",
+        "Guatemala Launches Gavilan Plan In October 2018\nthe police began operations against gangs.",
+        "New Powers for Honduran Military Will not Clean Up Law Enforcement\nHonduras has granted police "
+        "powers to the army.",
+    ],
+)
+def test_a_headline_on_its_own_line_is_read_as_a_headline(programs, text):
+    assert programs(text, "en") == []
+
+
+def test_a_name_on_its_own_line_is_still_a_name(programs):
+    text = "Plan Nacional de Vigilancia Comunitaria por Cuadrantes\nThe police programme cut homicides."
+    assert [name for name, _ in programs(text, "en")] == ["Plan Cuadrantes"]
+
+
 def test_a_name_alone_and_names_side_by_side_are_no_headline(programs):
     assert programs("El Plan Cuadrante de Seguridad Preventiva.", "es") == [
         ("Plan Cuadrante de Seguridad Preventiva", "Plan Cuadrante de Seguridad Preventiva")
