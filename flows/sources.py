@@ -150,6 +150,29 @@ def is_readable_file(path: Path, head: bytes | None) -> bool:
     return head is None or sniff_media_type(head) is not None  # unreadable: the worker says why
 
 
+# How much of a file named on its own is read to tell JSON data from text: a JSON line of an article is
+# several thousand characters.
+JSON_PROBE_BYTES = 1 << 20
+
+
+def _json_data(path: Path, head: bytes | None) -> bool:
+    """Whether a file named on its own holds JSON records (extractors.sniff.is_json), read as far as its
+    first line needs (up to JSON_PROBE_BYTES)."""
+    from extractors.sniff import TEXT, decode_text, is_json, sniff_media_type
+
+    if head is None or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return False
+    if sniff_media_type(head) != TEXT:
+        return False
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(JSON_PROBE_BYTES)
+    except OSError:
+        return False
+    text = decode_text(data)
+    return text is not None and is_json(text)
+
+
 def walk_folder(folder: Path, skipped: list[str] | None = None) -> Iterator[Path]:
     """Report files under a folder, recursively, in sorted order, skipping hidden files and folders;
     the other files' paths go to `skipped`."""
@@ -241,9 +264,14 @@ def _resolve_one(
 
 def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> None:
     if path.is_dir():
+        before = len(resolution.skipped)
         found = list(walk_folder(path, resolution.skipped))
         if not found:
-            resolution.errors.append(f"{path}: no PDF, HTML or text reports in this folder")
+            others = resolution.skipped[before:]
+            kinds = ", ".join(sorted({Path(other).suffix.lower() or "no extension" for other in others}))
+            files = f"{len(others)} other file{'s' * (len(others) != 1)}"
+            read = f" ({files} not read: {kinds})" if others else ""
+            resolution.errors.append(f"{path}: no PDF, HTML or text reports in this folder{read}")
         for file in found:
             resolution.add(ReportRef(uri=str(file.resolve()), path=str(file.resolve()), source_id=source_id))
     elif path.is_file():
@@ -252,6 +280,14 @@ def _resolve_path(path: Path, source_id: int | None, resolution: Resolution) -> 
             # As a folder's files are skipped (a Word document, a spreadsheet, an image): named on its own,
             # it is the command's mistake to say, not a failed report to store.
             resolution.errors.append(f"{path}: not a report citsec reads (PDF, HTML or text)")
+            return
+        if _json_data(path, head):
+            # The worker would refuse it too (extractors: "JSON data, not a report"), after start-up, as a
+            # failed report kept in the store.
+            resolution.errors.append(
+                f"{path}: JSON data, not a report (citsec reads PDF, HTML and text; `citsec tag` reads "
+                "passages as JSON lines, `citsec label import` labels)"
+            )
             return
         if head is not None and looks_like_feed(head):
             # Its links are on the web, and relative ones are relative to where it is served: read as a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -125,6 +126,28 @@ def test_a_file_named_on_its_own_that_is_no_report_is_the_commands_error(tmp_pat
     assert resolution.errors == [f"{tmp_path / name}: {said}" for name in ("memo.docx", "image.png")]
     # In a folder, text counts only with a text suffix: the log is skipped there, as code and data are.
     assert [p.name for p in walk_folder(tmp_path)] == ["broken.pdf", "report.bin"]
+
+
+def test_json_data_named_on_its_own_or_alone_in_a_folder_is_the_commands_error(tmp_path: Path):
+    # An analyst's review: `citsec ingest articles.jsonl` started the run and stored a failed report, where a
+    # Word document is refused at once; a folder of JSON lines said nothing of the files it did not read.
+    article = {"id": "ic-1", "text": "Honduran police arrested gang members. " * 300}  # a line past 4 KiB
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "articles.jsonl").write_text(json.dumps(article) + "\n" + json.dumps(article) + "\n")
+    (tmp_path / "data" / "one.json").write_text(json.dumps([article]))
+    (tmp_path / "footnote.txt").write_text("[1] A footnote's number opens this text on Honduran police.\n")
+    (tmp_path / "braced.txt").write_text("{Editor's note} The ministry expanded the youth programme.\n")
+    names = ["data/articles.jsonl", "data/one.json", "footnote.txt", "braced.txt", "data"]
+    resolution = resolve_sources([str(tmp_path / name) for name in names], {}, lambda url: fetch(url, POLICY))
+    assert [Path(ref.uri).name for ref in resolution.refs] == ["footnote.txt", "braced.txt"]
+    said = "JSON data, not a report (citsec reads PDF, HTML and text; `citsec tag` reads passages as JSON "
+    said += "lines"
+    none = "no PDF, HTML or text reports in this folder"
+    assert [error.split(": ", 1) for error in resolution.errors] == [
+        [str(tmp_path / "data/articles.jsonl"), f"{said}, `citsec label import` labels)"],
+        [str(tmp_path / "data/one.json"), f"{said}, `citsec label import` labels)"],
+        [str(tmp_path / "data"), f"{none} (2 other files not read: .json, .jsonl)"],
+    ]
 
 
 def test_resolve_feed_with_landing_page(site):
