@@ -348,8 +348,17 @@ def note_about_report(corpus: Corpus, f: PassageFilter) -> None:
              "or URL): these are its older passages, left out of queries without --report")
 
 
+def _passage_cells(passage: Any) -> dict[str, Any]:
+    """A passage's table row: its pages ("10-11" for a passage running over a page break), and its labels
+    with their marks (_marked_labels)."""
+    row = _marked_labels(passage)
+    if passage.page_end != passage.page_start:
+        row["page_start"] = f"{passage.page_start}-{passage.page_end}"
+    return row
+
+
 def _marked_labels(passage: Any) -> dict[str, Any]:
-    """A passage's table row: a person's label is marked (its scores are still the model's), and so are
+    """A passage's row with its labels marked: a person's label (its scores are still the model's), and
     the passages the model never labels: a reference list, a passage that never speaks of security
     (models.topic) and a table or listing (models.prose), whose scores may pass a threshold."""
     from models.labels import UNLABELED_KINDS
@@ -517,7 +526,7 @@ def passages_command(
         f = as_the_store_reads(corpus, f, program)
         passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
         if fmt is OutputFormat.table:
-            rows = (_marked_labels(p) for p in passages)
+            rows = (_passage_cells(p) for p in passages)
             if search:  # the cell shows where the search matched, in bold, not only the passage's opening
                 bold = functools.partial(matches_in_bold, search=search, any_language=any_language)
                 rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)

@@ -14,7 +14,7 @@ import pytest
 from cli_runner import run_cli
 from storedata import fill
 
-from corpus import Corpus, PassageFilter
+from corpus import Corpus, NewPassage, NewReport, PassageFilter
 from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter
 from flows.fetch import timed_out
 
@@ -684,3 +684,21 @@ def test_reports_takes_the_limit_its_note_names(sqlite_url: str, capsys: pytest.
     assert [r["id"] for r in json.loads(out)] == current[:2]
     _, out, _ = run_cli(capsys, "reports", "--db", sqlite_url, "--format", "jsonl")
     assert len(out.splitlines()) == len(current)
+
+
+@pytest.mark.usefixtures("wide_tables")
+def test_the_passages_table_shows_every_page_a_passage_is_on(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An analyst citing a passage that runs over a page break saw only its first page in the table.
+    with Corpus.open(sqlite_url) as corpus:
+        passages = [
+            NewPassage(1, 10, 11, "Police patrols in San Salvador ran over the page break.", "en"),
+            NewPassage(2, 11, 11, "The next passage stays on one page.", "en"),
+        ]
+        corpus.add_report(NewReport(uri="file:///r.pdf", sha256="a" * 64, title="R", passages=passages))
+    code, out, _ = run_cli(capsys, "passages", "--db", sqlite_url)
+    pages = [line.split("│")[3].strip() for line in out.splitlines() if line.startswith("│ ")]
+    assert code == 0 and pages == ["10-11", "11"]
+    _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--format", "json")
+    assert [(r["page_start"], r["page_end"]) for r in json.loads(out)] == [(10, 11), (11, 11)]
