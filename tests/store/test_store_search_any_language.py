@@ -155,6 +155,16 @@ def test_a_phrase_takes_its_exact_one_word_translations_not_the_broad_ones() -> 
     assert "tratamiento" in alone
 
 
+def test_mano_dura_and_iron_fist_find_each_other_and_nothing_broader() -> None:
+    # An analyst's review: '"mano dura"' found 49 passages across languages, '"iron fist"' 25: the Spanish
+    # phrase was also a translation of "crackdown", and took every English crackdown with it.
+    mano_dura = {(t.lang, t.typed) for t in equivalents(["mano", "dura"])}
+    iron_fist = {(t.lang, t.typed) for t in equivalents(["iron", "fist"])}
+    assert mano_dura == iron_fist
+    assert {("en", "iron fist"), ("es", "mano dura"), ("pt", "mão de ferro")} <= mano_dura
+    assert not {typed for _, typed in mano_dura} & {"crackdown", "crackdowns", "represión", "repressão"}
+
+
 def test_excluded_terms_leave_out_their_equivalents_too(languages: Corpus) -> None:
     assert found(languages, "coca -eradication", any_language=False) == [2, 3, 9]
     assert found(languages, "coca -eradication") == [9]
