@@ -18,6 +18,7 @@ from corpus.labelstate import chunks, promoted_model_id
 from corpus.passage_sql import PASSAGE_COLUMNS, count_passages, select_passages, select_stats
 from corpus.records import PassageRow, PassageText
 from corpus.schema import CurrentLabel, Entity, HumanLabel, ModelVersion, Passage, Prediction, Report
+from corpus.taxonomy import LABELS
 
 _STREAM_BATCH = 500
 
@@ -246,13 +247,19 @@ def _enrich(
             kind=row.kind,
             char_start=row.char_start,
             char_end=row.char_end,
-            labels=sorted(labels.get(row.id, [])),
-            scores=dict(sorted(scores.get(row.id, {}).items())),
+            # In the taxonomy's order, as `citsec tag` writes them: label sets compare as text across both.
+            labels=sorted(labels.get(row.id, []), key=_taxonomy_order),
+            scores=dict(sorted(scores.get(row.id, {}).items(), key=lambda item: _taxonomy_order(item[0]))),
             countries=sorted(countries.get(row.id, set())),
             programs=sorted(programs.get(row.id, {}).values(), key=str.casefold),
             label_origin=origins.get(row.id),
             model=model if row.id in scores else None,
         )
+
+
+def _taxonomy_order(label: str) -> tuple[int, str]:
+    """prevention, enforcement, transnational (DESIGN.md's order); any other label after them."""
+    return (LABELS.index(label) if label in LABELS else len(LABELS), label)
 
 
 def _reports_unpredicted(version: str) -> Select[Any]:

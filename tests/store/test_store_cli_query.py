@@ -702,3 +702,20 @@ def test_the_passages_table_shows_every_page_a_passage_is_on(
     assert code == 0 and pages == ["10-11", "11"]
     _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--format", "json")
     assert [(r["page_start"], r["page_end"]) for r in json.loads(out)] == [(10, 11), (11, 11)]
+
+
+def test_passage_rows_give_labels_and_scores_in_the_taxonomys_order(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A researcher's review: `tag` wrote ["prevention", "enforcement"], `passages` ["enforcement",
+    # "prevention"] for the same set, so label sets from the two did not compare as text.
+    with Corpus.open(filled) as corpus:
+        first = next(iter(corpus.passages(limit=1)))
+        corpus.add_labels(first.id, ["transnational", "enforcement", "prevention"], annotator="ana")
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--format", "json")
+    rows = json.loads(out)
+    labeled = next(r for r in rows if r["id"] == first.id)
+    assert labeled["labels"] == ["prevention", "enforcement", "transnational"]
+    assert all(list(r["scores"]) == ["prevention", "enforcement", "transnational"] for r in rows)
+    order = {"prevention": 0, "enforcement": 1, "transnational": 2}
+    assert all(r["labels"] == sorted(r["labels"], key=order.__getitem__) for r in rows)
