@@ -185,8 +185,8 @@ def select_stats(by: list[str], f: PassageFilter, dialect: str, places: bool = F
             else:
                 kind, key = entity.kind == field, entity.key.expression
             joins.append((entity, and_(entity.passage_id == Passage.id, kind)))
-            shown = key if field == "country" else func.min(entity.value)
-            columns.append(shown.label(field))
+            # A program's group shows its key here; the store names it (corpus.queries.program_names_of).
+            columns.append(key.label(field))
             keys.append(key)
         elif field == "year":
             # The year a report was published; null when it is undated (a trend must not read the

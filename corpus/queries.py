@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Integer, Row, Select, any_, bindparam, func, select
+from sqlalchemy import Connection, Integer, Row, Select, Text, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
@@ -95,24 +95,28 @@ class QueriesMixin(StoreBase):
         fields = parse_stat_fields(by)
         f = self._checked(f)
         with self._read() as conn:
-            result = conn.execute(select_stats(fields, f, self.dialect, places))
-            return [
+            rows = [
                 {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
-                for row in result
+                for row in conn.execute(select_stats(fields, f, self.dialect, places))
             ]
+            if "program" in fields:  # grouped by key: shown by the name passage rows show too
+                names = program_names_of(conn, [row["program"] for row in rows if row["program"] is not None])
+                for row in rows:
+                    row["program"] = names.get(row["program"], row["program"])
+            return rows
 
     def program_names(self) -> dict[str, str]:
         """Every program some passage of a current report names: its key (corpus.filters.entity_key) -> a
         name it was found under, for telling a person what `--program` can match."""
         stmt = (
-            select(Entity.key, func.min(Entity.value))
+            select(Entity.key)
             .join(Passage, Passage.id == Entity.passage_id)
             .join(Report, Report.id == Passage.report_id)
             .where(Entity.kind == "program", Report.superseded_by.is_(None))
-            .group_by(Entity.key)
+            .distinct()
         )
         with self._read() as conn:
-            return {str(key): str(name) for key, name in conn.execute(stmt)}
+            return program_names_of(conn, [str(key) for key in conn.execute(stmt).scalars()])
 
     def iter_passage_texts(
         self, batch_size: int = 1000, f: PassageFilter | None = None, *, unpredicted_by: str | None = None
@@ -232,6 +236,10 @@ def _enrich(
             countries[pid].add(key)
         else:
             programs[pid].setdefault(key, value)
+    shown = program_names_of(conn, [key for found in programs.values() for key in found])
+    for found in programs.values():
+        for key in found:
+            found[key] = shown.get(key, found[key])
     for row in part:
         yield PassageRow(
             id=row.id,
@@ -255,6 +263,39 @@ def _enrich(
             label_origin=origins.get(row.id),
             model=model if row.id in scores else None,
         )
+
+
+def program_names_of(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
+    """The name each program key (corpus.filters.entity_key) is shown by, the same wherever it is shown and
+    on either database: of the ways passages wrote it ("Ley 20.000", "ley 20.000", "LEY 20.000"), the one
+    written most often (_best_name)."""
+    pg = conn.dialect.name == "postgresql"
+    found: list[tuple[str, str, int]] = []
+    for part in chunks(sorted(set(keys))):
+        if pg:
+            among = Entity.key == any_(bindparam("keys", list(part), type_=ARRAY(Text)))
+        else:
+            among = Entity.key.in_(part)
+        stmt = (
+            select(Entity.key, Entity.value, func.count())
+            .where(Entity.kind == "program", among)
+            .group_by(Entity.key, Entity.value)
+        )
+        found += [(str(key), str(value), int(n)) for key, value, n in conn.execute(stmt)]
+    return _best_names(found)
+
+
+def _best_names(written: Iterable[tuple[str, str, int]]) -> dict[str, str]:
+    """key -> its name: the form written most often; on a tie one written as a name (capital first, not all
+    capitals) over "ley 20.000" or "LEY 20.000", then the one with its accents ("Ilícitos" over "Ilicitos":
+    accents are dropped in typing, not added), then the first by code point."""
+    ranked: dict[str, tuple[tuple[int, bool, int, str], str]] = {}
+    for key, value, count in written:
+        accents = sum(1 for c in value if not c.isascii())
+        rank = (-count, not (value[:1].isupper() and not value.isupper()), -accents, value)
+        if key not in ranked or rank < ranked[key][0]:
+            ranked[key] = (rank, value)
+    return {key: value for key, (_, value) in ranked.items()}
 
 
 def _taxonomy_order(label: str) -> tuple[int, str]:
