@@ -327,21 +327,19 @@ def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]]
 
 
 def _line_of(doc: Doc, i: int) -> Span:
-    """The part of token i's sentence on its own line: a headline stands on a line of its own, and the
-    sentencizer does not always end a sentence at the line break after it ("Plan Struggling to Reduce
-    Insecurity" then read on into the article's first, lower-case sentence)."""
+    """Token i's sentence, or, when token i is on the text's first line and a line break ends that line,
+    the first line alone: an article's headline stands on a line of its own, and the sentencizer does not
+    always end a sentence at the line break after it ("Plan Struggling to Reduce Insecurity" then read on
+    into the article's first, lower-case sentence). Further down a text a line is not cut out of its
+    sentence: a PDF's cover lines ("Dirección del Programa contra Cultivos Ilícitos - DPCI") are no
+    headlines."""
     sent = doc[i].sent
-
-    def breaks(token: Token) -> bool:
-        return "\n" in token.text or "\n" in token.whitespace_
-
-    start = i
-    while start > sent.start and not breaks(doc[start - 1]):
-        start -= 1
-    end = i
-    while end < sent.end - 1 and not breaks(doc[end]):
-        end += 1
-    return doc[start : end + 1]
+    first_break = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), None)
+    if first_break is None or first_break < i:
+        return sent
+    if "\n" in doc[first_break].text:  # a line break token of its own ends the line before it
+        return doc[0:first_break]
+    return doc[0 : first_break + 1]
 
 
 # Verbs of English news headlines, as headlines put them (present tense, third person), and the

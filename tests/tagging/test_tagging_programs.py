@@ -222,6 +222,16 @@ def test_a_headline_on_its_own_line_is_read_as_a_headline(programs, text):
 def test_a_name_on_its_own_line_is_still_a_name(programs):
     text = "Plan Nacional de Vigilancia Comunitaria por Cuadrantes\nThe police programme cut homicides."
     assert [name for name, _ in programs(text, "en")] == ["Plan Cuadrantes"]
+    # A code review: read line by line further down, a PDF cover's lines of names and small words were
+    # headlines too, and the seven UNODC GME reports lost their programme.
+    cover = (
+        "Monitoreo a la Erradicación Manual Forzosa realizada por los\nGrupos Móviles de Erradicación – GME\n"
+        "Informe Final 2012\n"
+        "Proyecto COL/K53- C5 Unidad Administrativa para la Consolidación Territorial - UACT\n"
+        "Dirección del Programa contra Cultivos Ilícitos - DPCI Febrero de 2013\n"
+        "Oficina de las Naciones Unidas Bo Mathiasen"
+    )
+    assert [name for name, _ in programs(cover, "es")] == ["Programa contra Cultivos Ilícitos"]
 
 
 def test_a_name_alone_and_names_side_by_side_are_no_headline(programs):
