@@ -171,8 +171,9 @@ class QueriesMixin(StoreBase):
             if model_id is not None:
                 model = conn.execute(select(ModelVersion.version).where(ModelVersion.id == model_id)).scalar()
             result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_STREAM_BATCH))
+            names: dict[str, str] = {}  # program key -> its name, looked up once per listing
             for part in result.partitions(_STREAM_BATCH):
-                yield from _enrich(conn, part, model_id, entities, model)
+                yield from _enrich(conn, part, model_id, entities, model, names)
 
 
 def parse_stat_fields(by: Sequence[str] | str) -> list[str]:
@@ -198,10 +199,12 @@ def _among(column: Any, ids: list[int], pg: bool) -> Any:
 
 def _enrich(
     conn: Connection, part: Sequence[Row[Any]], model_id: int | None, entities: bool = True,
-    model: str | None = None,
+    model: str | None = None, names: dict[str, str] | None = None,
 ) -> Iterator[PassageRow]:
     """Attach labels, scores and (unless `entities` is False) countries and programs to a batch of passages,
-    with one query each; `model` is the version of model `model_id`, named on the passages it scored."""
+    with one query each; `model` is the version of model `model_id`, named on the passages it scored.
+    `names` holds the program names (program_names_of) earlier batches of one listing looked up, and
+    learns this batch's."""
     ids = [row.id for row in part]
     pg = conn.dialect.name == "postgresql"
     labels: dict[int, list[str]] = defaultdict(list)
@@ -236,10 +239,12 @@ def _enrich(
             countries[pid].add(key)
         else:
             programs[pid].setdefault(key, value)
-    shown = program_names_of(conn, [key for found in programs.values() for key in found])
+    names = {} if names is None else names
+    unnamed = {key for found in programs.values() for key in found if key not in names}
+    names.update(program_names_of(conn, sorted(unnamed)) if unnamed else {})
     for found in programs.values():
         for key in found:
-            found[key] = shown.get(key, found[key])
+            found[key] = names.get(key, found[key])
     for row in part:
         yield PassageRow(
             id=row.id,
