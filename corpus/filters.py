@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import numbers
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -62,8 +63,9 @@ class PassageFilter:
         and one label, country, program or kind as a plain string."""
         min_score = self.min_score
         if min_score is not None:
-            if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+            if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real):
                 raise CorpusError(f"--min-score must be a number between 0 and 1, got {min_score!r}")
+            min_score = float(min_score)  # numpy's too
             if not 0.0 <= min_score <= 1.0:
                 raise CorpusError(f"--min-score must be between 0 and 1, got {min_score}")
         since, until = date_bound(self.since, "since"), date_bound(self.until, "until")
@@ -88,6 +90,7 @@ class PassageFilter:
             countries=tuple(validate_countries(one_or_many(self.countries))),
             programs=programs,
             lang=lang,
+            min_score=min_score,
             since=since,
             until=until,
             search=search if search and search.strip() else None,
@@ -99,12 +102,14 @@ def date_bound(value: object, bound: str) -> dt.date | None:
     """A filter's `since` or `until` as a date: a date (a datetime's day), a string as --since/--until take
     it (a partial date means its first day for since, its last for until), or a year as a number;
     CorpusError for anything else (a year given as 2015 must not compare as a number with dates)."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+    if value is None or value == "":  # "" was no bound before strings were read as dates
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
-        return parse_date(str(value), end=bound == "until")
+    if isinstance(value, str) or (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+        return parse_date(str(int(value)) if not isinstance(value, str) else value, end=bound == "until")
     raise CorpusError(f"--{bound} must be a date or YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
 
 

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, LargeBinary, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from corpus.engine import current_revision, display_url, make_engine, upgrade, write_connection
@@ -70,12 +71,13 @@ class CopyResult:
 
 
 def copy_store(
-    source: Engine, target_url: str, progress: Callable[[int], None] = lambda passages: None
+    source: Engine, target_url: str, progress: Callable[[int], None] = lambda rows: None
 ) -> CopyResult:
     """Copy every row of the store on `source` (at this citsec's schema revision) into the store at
     `target_url`, which must hold no citsec rows (a new SQLite file, an empty database, or a store
-    `citsec db upgrade` made and nothing filled). `progress` learns how many passages went across with each
-    batch. CorpusError when the target is the source, holds rows, or cannot be written."""
+    `citsec db upgrade` made and nothing filled). `progress` learns how many rows (of all tables, as
+    count_rows counts them) went across with each batch. CorpusError when the target is the source, holds
+    rows, or cannot be written, or the source cannot be read."""
     started = time.perf_counter()
     target = make_engine(target_url)
     try:
@@ -86,10 +88,15 @@ def copy_store(
             with target.connect() as conn:
                 _refuse_filled(conn, tables, display_url(target))
         upgrade(target)
+        given = _ids_given(source)  # before the copy: a role that may not read sequences costs nothing
         with _snapshot(source) as read, write_connection(target) as write:
             _refuse_filled(write, tables, display_url(target))
             rows = {table.name: _copy_table(read, write, table, progress) for table in tables}
-            _continue_ids(read, write)
+            _continue_ids(write, given)
+            if write.dialect.name == "postgresql":
+                write.execute(text("ANALYZE"))  # the planner's statistics, before anyone queries the copy
+    except _SourceError as exc:
+        raise CorpusError(f"cannot read {display_url(source)}: {explained(exc.cause)}") from exc.cause
     except DatabaseError as exc:
         raise CorpusError(f"cannot copy into {display_url(target)}: {explained(exc)}") from exc
     finally:
@@ -97,21 +104,44 @@ def copy_store(
     return CopyResult(display_url(source), display_url(target), rows, time.perf_counter() - started)
 
 
+def count_rows(source: Engine) -> int:
+    """How many rows copy_store will copy from `source` (what its `progress` counts up to)."""
+    with source.connect() as conn:
+        return sum(
+            int(conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
+            for name in TABLES
+        )
+
+
+class _SourceError(Exception):
+    """A database error reading the source, told apart from one writing the target."""
+
+    def __init__(self, cause: DatabaseError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def _same_store(source: Engine, target: Engine) -> bool:
-    """Whether both engines name one database (the same SQLite file, or the same PostgreSQL database)."""
+    """Whether both engines name one database: the same SQLite file, however its path or URI is written,
+    or the same database of one PostgreSQL server, asked of the server (localhost and 127.0.0.1, a
+    ?host= parameter: one server)."""
     if source.dialect.name != target.dialect.name:
         return False
     if source.dialect.name == "sqlite":
 
         def file_of(engine: Engine) -> str:
             database = engine.url.database or ""
-            return str(Path(database.removeprefix("file:").split("?")[0]).expanduser().resolve())
+            path = unquote(urlsplit(database).path) if database.startswith("file:") else database
+            return str(Path(path).expanduser().resolve())
 
         return file_of(source) == file_of(target)
-    a, b = source.url, target.url
-    return (a.host or "", a.port or 5432, a.database) == (b.host or "", b.port or 5432, b.database)
-
-
+    identity = "SELECT current_database(), inet_server_port(), pg_postmaster_start_time()"
+    try:
+        with source.connect() as a, target.connect() as b:
+            first, second = a.execute(text(identity)).one(), b.execute(text(identity)).one()
+    except DatabaseError:
+        return False  # the target's own error comes when it is opened to be written
+    return tuple(first) == tuple(second)
 @contextlib.contextmanager
 def _snapshot(engine: Engine) -> Iterator[Connection]:
     """A read transaction on the source that sees one moment of it: REPEATABLE READ on PostgreSQL, a
@@ -134,11 +164,16 @@ def _refuse_filled(write: Connection, tables: list[Table], where: str) -> None:
 
 
 def _rows(read: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
-    """The source table's rows in batches, in primary-key order, streamed (not all in memory)."""
+    """The source table's rows in batches, in primary-key order, streamed (not all in memory: a table of
+    model artifacts, each megabytes, a row at a time)."""
+    size = 1 if any(isinstance(c.type, LargeBinary) for c in table.columns) else BATCH
     query = select(*table.columns).order_by(*table.primary_key.columns)
-    result = read.execution_options(yield_per=BATCH).execute(query)
-    for batch in result.partitions():
-        yield [dict(row._mapping) for row in batch]
+    try:
+        result = read.execution_options(yield_per=size).execute(query)
+        for batch in result.partitions():
+            yield [dict(row._mapping) for row in batch]
+    except DatabaseError as exc:
+        raise _SourceError(exc) from exc
 
 
 def _copy_table(
@@ -154,41 +189,53 @@ def _copy_table(
             batch = [{**r, "superseded_by": None} for r in batch]
         write.execute(insert(table), batch)
         copied += len(batch)
-        if table.name == "passages":
-            progress(len(batch))
+        progress(len(batch))
     if newer:
         statement = update(table).where(table.c.id == bindparam("rid")).values(superseded_by=bindparam("by"))
         write.execute(statement, newer)
     return copied
 
 
-def _continue_ids(read: Connection, write: Connection) -> None:
-    """Make the target hand out ids after the copied ones. Label ids never go back (a report's
-    last_label_id compares them; migration 0008): the target's next label id is above every label id the
-    source ever gave, deleted ones included."""
-    copied = (_max(write, "labels", "id"), _max(write, "reports", "last_label_id"))
-    highest_label = max(_label_high_water(read), *copied)
+def _ids_given(source: Engine) -> dict[str, int]:
+    """Per table, the highest id the source has handed out, deleted rows included, where it keeps that:
+    PostgreSQL's sequences, SQLite's AUTOINCREMENT table (labels; its other tables hand out max(id) + 1
+    anyway). Empty when the source's role may not read them: the copied ids are used instead."""
+    given: dict[str, int] = {}
+    try:
+        with source.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                for name in _SERIAL:
+                    query = f"SELECT pg_sequence_last_value(pg_get_serial_sequence('{name}', 'id')::regclass)"
+                    given[name] = int(conn.execute(text(query)).scalar() or 0)
+            else:
+                found = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'labels'")).scalar()
+                given["labels"] = int(found or 0)
+    except DatabaseError:
+        return {}
+    return given
+
+
+# The tables whose ids a sequence (PostgreSQL) or the table itself (SQLite) hands out.
+_SERIAL = ("sources", "reports", "passages", "entities", "model_versions", "labels", "ingest_runs")
+
+
+def _continue_ids(write: Connection, given: dict[str, int]) -> None:
+    """Make the target hand out ids after every id the source gave (`given`, _ids_given) and every id
+    copied, so an id someone wrote down never names another row in the copy. Label ids never go back at
+    all (a report's last_label_id compares them; migration 0008): above every last_label_id too."""
+    highest = {name: max(given.get(name, 0), _max(write, name, "id")) for name in _SERIAL}
+    highest["labels"] = max(highest["labels"], _max(write, "reports", "last_label_id"))
     if write.dialect.name == "postgresql":
-        for name in ("sources", "reports", "passages", "entities", "model_versions", "labels", "ingest_runs"):
-            highest = highest_label if name == "labels" else _max(write, name, "id")
+        for name, value in highest.items():
             write.execute(
                 text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n, :called)"),
-                {"t": name, "n": max(highest, 1), "called": highest > 0},
+                {"t": name, "n": max(value, 1), "called": value > 0},
             )
-    elif highest_label:
+    elif highest["labels"]:
         write.execute(text("DELETE FROM sqlite_sequence WHERE name = 'labels'"))
         insert_seq = "INSERT INTO sqlite_sequence (name, seq) VALUES ('labels', :n)"
-        write.execute(text(insert_seq), {"n": highest_label})
+        write.execute(text(insert_seq), {"n": highest["labels"]})
 
 
 def _max(conn: Connection, table: str, column: str) -> int:
     return int(conn.execute(text(f"SELECT coalesce(max({column}), 0) FROM {table}")).scalar_one())
-
-
-def _label_high_water(read: Connection) -> int:
-    """The highest label id the source has handed out, deleted labels included."""
-    if read.dialect.name == "postgresql":
-        query = "SELECT pg_sequence_last_value(pg_get_serial_sequence('labels', 'id')::regclass)"
-        return int(read.execute(text(query)).scalar() or 0)
-    found = read.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'labels'")).scalar()
-    return int(found or 0)

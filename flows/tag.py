@@ -43,8 +43,10 @@ def tag_passages(
     """Tag texts, or mappings {"text", "id"?, "lang"?, "report"?} (a text's id is its position, from 1).
 
     The model is `model` (a version in the store `db`, or "seed"), else the promoted model of the store
-    `db`, else the built-in seed model; `db` must name an existing store. A language not given is
-    detected. CorpusError for a bad language code or store, TypeError for an item that is not a text."""
+    `db`, else the built-in seed model; `db` must name an existing store. Unlike the command, which
+    opens $CITSEC_DB_URL or ./citsec.db when --db is not given, no `db` means no store: the built-in
+    model. A language not given is detected. CorpusError for a bad language code or store, TypeError for
+    an item that is not a text."""
     from corpus import Corpus
     from extractors.tagging import Tagger
     from flows.settings import Settings

@@ -225,7 +225,7 @@ def stderr_progress(*columns: ProgressColumn | str) -> Progress:
 
 @contextlib.contextmanager
 def passages_bar(
-    name: str, total: int | None, *, hidden_until_first: bool = False
+    name: str, total: int | None, *, hidden_until_first: bool = False, unit: str = "passages"
 ) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr over `total` passages (None: a count without an end); yields the function
     advancing it by the passages each batch did. `hidden_until_first` shows it from the first batch on (for
@@ -233,7 +233,7 @@ def passages_bar(
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     with stderr_progress(
-        TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn("passages"), TimeElapsedColumn()
+        TextColumn(name), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn()
     ) as bar:
         task = bar.add_task(name, total=total, visible=not hidden_until_first, start=not hidden_until_first)
 

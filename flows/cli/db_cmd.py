@@ -142,13 +142,14 @@ def copy_command(
     """
     from corpus import Corpus
     from corpus.engine import normalize_url
-    from corpus.store_copy import copy_store
+    from corpus.store_copy import copy_store, count_rows
     from flows.cli.common import UserError
 
     if not to.strip():
         raise UserError("--to is empty: give a SQLite file or a database URL")
     with Corpus.open(db, must_exist=True) as corpus:
         stopped = "interrupted: nothing was copied (the target is left without rows)"
-        with said_when_interrupted(stopped), passages_bar("copy", corpus.count_passages()) as advance:
+        bar = passages_bar("copy", count_rows(corpus.engine), unit="rows")
+        with said_when_interrupted(stopped), bar as advance:
             done = copy_store(corpus.engine, normalize_url(to), progress=advance)
     typer.echo(done.line())

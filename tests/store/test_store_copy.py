@@ -11,9 +11,9 @@ from cli_runner import run_cli
 from sqlalchemy import select
 from storedata import fill
 
-from corpus import Corpus, CorpusError, PassageFilter
+from corpus import Corpus, CorpusError, NewPassage, NewReport, PassageFilter
 from corpus.schema import Base, HumanLabel, Passage
-from corpus.store_copy import TABLES, copy_store
+from corpus.store_copy import TABLES, copy_store, count_rows
 
 
 def _filled(url: str) -> Corpus:
@@ -67,7 +67,9 @@ def source_and_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
 
 def test_copy_keeps_every_row_and_id(source_and_target: tuple[Corpus, str]) -> None:
     source, target_url = source_and_target
-    done = copy_store(source.engine, target_url)
+    counted: list[int] = []
+    done = copy_store(source.engine, target_url, progress=counted.append)
+    assert sum(counted) == count_rows(source.engine) == sum(done.rows.values())  # the bar ends at its end
     with Corpus.open(target_url, must_exist=True) as target:
         assert _rows(target) == _rows(source)
         assert done.rows == {name: len(rows) for name, rows in _rows(source).items()}
@@ -135,3 +137,64 @@ def test_db_copy_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     assert code == 2 and "already holds a store" in err
     code, _, err = run_cli(capsys, "db", "copy", "--db", str(tmp_path / "none.db"), "--to", str(team))
     assert code == 2 and "no store at" in err
+
+
+@pytest.mark.pg
+def test_between_postgresql_stores_no_id_the_source_gave_is_given_again(
+    pg_store_url: str, pg_url: str
+) -> None:
+    """A code review: the target's sequences started after the copied rows, so the id of a passage deleted
+    from the source (an old `label import` line naming it) named a new passage in the copy."""
+    with _filled(pg_store_url) as source:
+        newest = max(r.id for r in source.reports(include_superseded=True))
+        gone = [row.id for row in source.passages(PassageFilter(report_id=newest))]
+        source.delete_report(newest)
+        copy_store(source.engine, pg_url)
+    with Corpus.open(pg_url, must_exist=True) as target:
+        passages = [NewPassage(1, 1, 1, "A new passage.", "en")]
+        added = target.add_report(NewReport(uri="file:///new.pdf", sha256="c" * 64, passages=passages))
+        assert added > newest
+        assert min(row.id for row in target.passages(PassageFilter(report_id=added))) > max(gone)
+
+
+@pytest.mark.pg
+def test_a_role_that_may_only_read_the_source_copies_it(pg_store_url: str, tmp_path: Path) -> None:
+    """A code review: a role with SELECT on the tables (as `passages` needs) copied every row, then failed
+    on reading the label sequence, and the error blamed the target."""
+    import uuid
+
+    import psycopg
+    from conftest import PG_ADMIN_URL
+
+    role = f"citsec_t_reader_{uuid.uuid4().hex[:8]}"
+    database = pg_store_url.rsplit("/", 1)[1]
+    _filled(pg_store_url).close()
+    with psycopg.connect(pg_store_url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        admin.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+    try:
+        reader = pg_store_url.replace("postgres@", f"{role}@", 1)
+        with Corpus.open(reader, must_exist=True) as source:
+            done = copy_store(source.engine, f"sqlite:///{tmp_path / 'copy.db'}")
+        assert done.rows["passages"] == 48 and done.source.startswith(f"postgresql://{role}@")
+    finally:
+        with psycopg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}", autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')
+
+
+def test_the_same_store_is_told_however_its_address_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    mine = f"sqlite:///{folder / 'mine.db'}"
+    _filled(mine).close()
+    # Opened read-only, the store's engine names it by a file: URI, its space escaped.
+    source = Corpus.open(f"{mine}?mode=ro", must_exist=True)
+    with source, pytest.raises(CorpusError, match="is the store being copied"):
+        copy_store(source.engine, str(folder / "mine.db"))
+
+
+@pytest.mark.pg
+def test_the_same_postgresql_database_is_told_by_the_server_not_the_url(pg_store_url: str) -> None:
+    with _filled(pg_store_url) as source, pytest.raises(CorpusError, match="is the store being copied"):
+        copy_store(source.engine, pg_store_url.replace("127.0.0.1", "localhost", 1))

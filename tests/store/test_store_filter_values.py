@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from storedata import brute_force, fill
 
@@ -27,6 +28,11 @@ from corpus import Corpus, CorpusError, PassageFilter
         ({"countries": "MX"}, {"countries": ("MX",)}),
         ({"programs": "Plan Colombia"}, {"programs": ("Plan Colombia",)}),
         ({"kinds": "text"}, {"kinds": ("text",)}),
+        (
+            {"since": np.int64(2015), "min_score": np.float32(0.5)},
+            {"since": dt.date(2015, 1, 1), "min_score": 0.5},
+        ),
+        ({"since": ""}, {}),  # as before strings were read as dates: no bound
     ],
 )
 def test_values_written_as_the_command_line_writes_them(store: Corpus, given: dict, meant: dict) -> None:
