@@ -28,6 +28,10 @@ PASSAGE_FIELDS = (
     "countries", "programs", "label_origin", "model", "report_sha256", "seq", "kind", "report_published",
 )  # fmt: skip
 PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text")
+# CSV is for spreadsheets: each label's score in a column of its own too, to sort and filter on (the
+# "scores" cell holds them as one JSON object).
+SCORE_COLUMNS = ("prevention_score", "enforcement_score", "transnational_score")
+PASSAGE_CSV = (*PASSAGE_FIELDS, *SCORE_COLUMNS)
 _WIDTHS = {"text": 160, "title": 60, "file": 40, "error": 60, "report_title": 40}
 
 _FILTER_HELP = (
@@ -357,6 +361,11 @@ def _passage_cells(passage: Any) -> dict[str, Any]:
     return row
 
 
+def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:
+    """A passage's CSV row: its scores also one column each (empty where no model scored it)."""
+    return row | {column: row["scores"].get(column.removesuffix("_score")) for column in SCORE_COLUMNS}
+
+
 def _marked_labels(passage: Any) -> dict[str, Any]:
     """A passage's row with its labels marked: a person's label (its scores are still the model's), and
     the passages the model never labels: a reference list, a passage that never speaks of security
@@ -530,11 +539,12 @@ def passages_command(
             if search:  # the cell shows where the search matched, in bold, not only the passage's opening
                 bold = functools.partial(matches_in_bold, search=search, any_language=any_language)
                 rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)
+        elif fmt is OutputFormat.csv:
+            rows = (_with_score_columns(p.to_json()) for p in passages)
         else:
             rows = (p.to_json() for p in passages)
-        shown = emit(
-            _table_rows(rows, limit, fmt), fmt, PASSAGE_FIELDS, table_columns=PASSAGE_TABLE, widths=_WIDTHS
-        )
+        columns = PASSAGE_CSV if fmt is OutputFormat.csv else PASSAGE_FIELDS
+        shown = emit(_table_rows(rows, limit, fmt), fmt, columns, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
     note_if_empty(shown, fmt, "no passages match these filters")
 
 

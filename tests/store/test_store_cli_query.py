@@ -52,7 +52,7 @@ def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture
         capsys, "passages", "--db", filled, "--country", "CO", "--limit", "7", "--format", "csv"
     )
     table = list(csv.DictReader(io.StringIO(out)))
-    assert list(table[0]) == list(PASSAGE_FIELDS)
+    assert list(table[0]) == [*PASSAGE_FIELDS, "prevention_score", "enforcement_score", "transnational_score"]
     assert [int(r["id"]) for r in table] == [r["id"] for r in expected]
     assert [r["labels"] for r in table] == [";".join(r["labels"]) for r in expected]
     assert [json.loads(r["scores"]) for r in table] == [r["scores"] for r in expected]
@@ -719,3 +719,21 @@ def test_passage_rows_give_labels_and_scores_in_the_taxonomys_order(
     assert all(list(r["scores"]) == ["prevention", "enforcement", "transnational"] for r in rows)
     order = {"prevention": 0, "enforcement": 1, "transnational": 2}
     assert all(r["labels"] == sorted(r["labels"], key=order.__getitem__) for r in rows)
+
+
+def test_csv_gives_each_labels_score_a_column_to_sort_on(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An analyst could not sort by prevention score in a spreadsheet: the three scores were one JSON cell.
+    import csv
+    import io
+
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    _, out, _ = run_cli(capsys, "passages", "--db", filled, "--format", "json")
+    by_id = {row["id"]: row for row in json.loads(out)}
+    assert list(rows[0])[-3:] == ["prevention_score", "enforcement_score", "transnational_score"]
+    for row in rows:
+        for label, score in by_id[int(row["id"])]["scores"].items():
+            assert float(row[f"{label}_score"]) == score
+    assert list(by_id[int(rows[0]["id"])]) == list(PASSAGE_FIELDS)  # JSON keeps the contract's fields
