@@ -109,6 +109,16 @@ class PassageOrder(enum.StrEnum):
     relevance = "relevance"
 
 
+ExplainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        metavar=FLAG,
+        help="Say why: each passage read in its report again by the promoted model, with the terms that "
+        "pushed each label up and down (json and jsonl add \"explain\" and \"context\", as `citsec tag "
+        "--explain` does; a table adds a column of each label's strongest terms).",
+    ),
+]
 KindOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -361,6 +371,27 @@ def _passage_cells(passage: Any) -> dict[str, Any]:
     return row
 
 
+def _explained(
+    corpus: Any, passages: Iterator[Any], fmt: OutputFormat
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Each passage with what --explain adds to its row: "explain" and "context" in JSON, a "why" cell of
+    each label's strongest terms in a table or CSV; passages are explained a hundred at a time, each
+    report read once per hundred."""
+    from flows.explain import explain_stored, strongest_terms
+    from flows.settings import Settings
+    from models.registry import load_model
+
+    model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
+    while chunk := list(islice(passages, 100)):
+        explained = explain_stored(corpus, chunk, model)
+        for passage in chunk:
+            why = explained[passage.id]
+            if fmt in (OutputFormat.table, OutputFormat.csv):
+                yield passage, {"why": strongest_terms(why, passage.labels, passage.scores)}
+            else:
+                yield passage, why
+
+
 def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:
     """A passage's CSV row: its scores also one column each (empty where no model scored it)."""
     return row | {column: row["scores"].get(column.removesuffix("_score")) for column in SCORE_COLUMNS}
@@ -504,6 +535,7 @@ def passages_command(
     any_language: AnyLanguageOpt = False,
     places: PlacesOpt = False,
     kind: KindOpt = None,
+    explain: ExplainOpt = False,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -533,18 +565,25 @@ def passages_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         f = as_the_store_reads(corpus, f, program)
-        passages = corpus.passages(f, limit=limit, ranked=order is PassageOrder.relevance)
-        if fmt is OutputFormat.table:
-            rows = (_passage_cells(p) for p in passages)
+        table = fmt is OutputFormat.table
+        # Explained, a table reads only the rows it shows (and one to tell whether there are more).
+        read = TABLE_DEFAULT_ROWS + 1 if explain and table and limit is None else limit
+        passages = corpus.passages(f, limit=read, ranked=order is PassageOrder.relevance)
+        whys = _explained(corpus, passages, fmt) if explain else ((p, {}) for p in passages)
+        if table:
+            rows = (_passage_cells(p) | why for p, why in whys)
             if search:  # the cell shows where the search matched, in bold, not only the passage's opening
                 bold = functools.partial(matches_in_bold, search=search, any_language=any_language)
                 rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)
         elif fmt is OutputFormat.csv:
-            rows = (_with_score_columns(p.to_json()) for p in passages)
+            rows = (_with_score_columns(p.to_json()) | why for p, why in whys)
         else:
-            rows = (p.to_json() for p in passages)
+            rows = (p.to_json() | why for p, why in whys)
         columns = PASSAGE_CSV if fmt is OutputFormat.csv else PASSAGE_FIELDS
-        shown = emit(_table_rows(rows, limit, fmt), fmt, columns, table_columns=PASSAGE_TABLE, widths=_WIDTHS)
+        if explain:
+            columns = (*columns, "why") if fmt is OutputFormat.csv else (*columns, "explain", "context")
+        table_columns = (*PASSAGE_TABLE, "why") if explain else PASSAGE_TABLE
+        shown = emit(_table_rows(rows, limit, fmt), fmt, columns, table_columns=table_columns, widths=_WIDTHS)
     note_if_empty(shown, fmt, "no passages match these filters")
 
 
