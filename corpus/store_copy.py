@@ -93,8 +93,8 @@ def copy_store(
             _refuse_filled(write, tables, display_url(target))
             rows = {table.name: _copy_table(read, write, table, progress) for table in tables}
             _continue_ids(write, given)
-            if write.dialect.name == "postgresql":
-                write.execute(text("ANALYZE"))  # the planner's statistics, before anyone queries the copy
+            if write.dialect.name == "postgresql":  # the planner's statistics, before anyone queries it
+                write.execute(text(f"ANALYZE {', '.join(TABLES)}"))
     except _SourceError as exc:
         raise CorpusError(f"cannot read {display_url(source)}: {explained(exc.cause)}") from exc.cause
     except DatabaseError as exc:
@@ -105,12 +105,16 @@ def copy_store(
 
 
 def count_rows(source: Engine) -> int:
-    """How many rows copy_store will copy from `source` (what its `progress` counts up to)."""
-    with source.connect() as conn:
-        return sum(
-            int(conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
-            for name in TABLES
-        )
+    """How many rows copy_store will copy from `source` (what its `progress` counts up to); CorpusError
+    when they cannot be read."""
+    try:
+        with source.connect() as conn:
+            return sum(
+                int(conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
+                for name in TABLES
+            )
+    except DatabaseError as exc:
+        raise CorpusError(f"cannot read {display_url(source)}: {explained(exc)}") from exc
 
 
 class _SourceError(Exception):
@@ -135,7 +139,8 @@ def _same_store(source: Engine, target: Engine) -> bool:
             return str(Path(path).expanduser().resolve())
 
         return file_of(source) == file_of(target)
-    identity = "SELECT current_database(), inet_server_port(), pg_postmaster_start_time()"
+    # The port as the server has it (a Unix socket has no inet port), and when the server started.
+    identity = "SELECT current_database(), current_setting('port'), pg_postmaster_start_time()"
     try:
         with source.connect() as a, target.connect() as b:
             first, second = a.execute(text(identity)).one(), b.execute(text(identity)).one()
@@ -221,8 +226,10 @@ _SERIAL = ("sources", "reports", "passages", "entities", "model_versions", "labe
 
 def _continue_ids(write: Connection, given: dict[str, int]) -> None:
     """Make the target hand out ids after every id the source gave (`given`, _ids_given) and every id
-    copied, so an id someone wrote down never names another row in the copy. Label ids never go back at
-    all (a report's last_label_id compares them; migration 0008): above every last_label_id too."""
+    copied, so an id someone wrote down never names another row in the copy; a SQLite target keeps that
+    only for labels (its other tables hand out max(id) + 1, as a SQLite store always does). Label ids
+    never go back at all (a report's last_label_id compares them; migration 0008): above every
+    last_label_id too."""
     highest = {name: max(given.get(name, 0), _max(write, name, "id")) for name in _SERIAL}
     highest["labels"] = max(highest["labels"], _max(write, "reports", "last_label_id"))
     if write.dialect.name == "postgresql":

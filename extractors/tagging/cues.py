@@ -327,19 +327,21 @@ def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]]
 
 
 def _line_of(doc: Doc, i: int) -> Span:
-    """Token i's sentence, or, when token i is on the text's first line and a line break ends that line,
-    the first line alone: an article's headline stands on a line of its own, and the sentencizer does not
-    always end a sentence at the line break after it ("Plan Struggling to Reduce Insecurity" then read on
-    into the article's first, lower-case sentence). Further down a text a line is not cut out of its
-    sentence: a PDF's cover lines ("Dirección del Programa contra Cultivos Ilícitos - DPCI") are no
-    headlines."""
+    """Token i's sentence, or, in English, when token i is on the text's first line and a line break ends
+    that line, the part of its sentence on that line: an article's headline stands on a line of its own,
+    and the sentencizer does not always end a sentence at the line break after it ("Plan Struggling to
+    Reduce Insecurity" then read on into the article's first, lower-case sentence). English headlines are
+    written in title case; Spanish and Portuguese ones are not, and there a line of capitals and small
+    words is a PDF cover's ("Dirección del Programa contra Cultivos Ilícitos - DPCI"), as it is further
+    down any text."""
     sent = doc[i].sent
+    if doc.lang_ != "en":
+        return sent
     first_break = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), None)
     if first_break is None or first_break < i:
         return sent
-    if "\n" in doc[first_break].text:  # a line break token of its own ends the line before it
-        return doc[0:first_break]
-    return doc[0 : first_break + 1]
+    line_end = first_break if "\n" in doc[first_break].text else first_break + 1
+    return doc[sent.start : min(sent.end, line_end)]
 
 
 # Verbs of English news headlines, as headlines put them (present tense, third person), and the

@@ -375,21 +375,34 @@ def _explained(
     corpus: Any, passages: Iterator[Any], fmt: OutputFormat
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Each passage with what --explain adds to its row: "explain" and "context" in JSON, a "why" cell of
-    each label's strongest terms in a table or CSV; passages are explained a hundred at a time, each
-    report read once per hundred."""
-    from flows.explain import explain_stored, strongest_terms
+    its labels' strongest terms in a table or CSV. The promoted model (whose scores the rows show) is loaded
+    with the first passage: a UserError when there is none, or when it cannot be loaded as stored."""
+    from flows.cli.common import UserError
+    from flows.explain import StoredExplainer, strongest_terms
     from flows.settings import Settings
     from models.registry import load_model
 
-    model = load_model(corpus, cache_dir=Settings.from_env().cache_dir)
-    while chunk := list(islice(passages, 100)):
-        explained = explain_stored(corpus, chunk, model)
-        for passage in chunk:
-            why = explained[passage.id]
-            if fmt in (OutputFormat.table, OutputFormat.csv):
-                yield passage, {"why": strongest_terms(why, passage.labels, passage.scores)}
-            else:
-                yield passage, why
+    explainer = None
+    for passage in passages:
+        if explainer is None:
+            promoted = corpus.promoted_model()
+            if promoted is None:
+                raise UserError(
+                    "--explain explains the promoted model's scores, and this store has no promoted model "
+                    "(see `citsec models list` and `citsec models promote`)"
+                )
+            model = load_model(corpus, promoted.version, cache_dir=Settings.from_env().cache_dir)
+            if model.version != promoted.version:
+                raise UserError(
+                    f"--explain: the promoted model {promoted.version} is not stored here to be read again "
+                    f"(the built-in model here is {model.version})"
+                )
+            explainer = StoredExplainer(corpus, model)
+        why = explainer.explain(passage)
+        if fmt in (OutputFormat.table, OutputFormat.csv):
+            yield passage, {"why": strongest_terms(why, passage)}
+        else:
+            yield passage, why
 
 
 def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:

@@ -158,7 +158,9 @@ def test_between_postgresql_stores_no_id_the_source_gave_is_given_again(
 
 
 @pytest.mark.pg
-def test_a_role_that_may_only_read_the_source_copies_it(pg_store_url: str, tmp_path: Path) -> None:
+def test_a_role_that_may_only_read_the_source_copies_it(
+    pg_store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A code review: a role with SELECT on the tables (as `passages` needs) copied every row, then failed
     on reading the label sequence, and the error blamed the target."""
     import uuid
@@ -177,6 +179,14 @@ def test_a_role_that_may_only_read_the_source_copies_it(pg_store_url: str, tmp_p
         with Corpus.open(reader, must_exist=True) as source:
             done = copy_store(source.engine, f"sqlite:///{tmp_path / 'copy.db'}")
         assert done.rows["passages"] == 48 and done.source.startswith(f"postgresql://{role}@")
+        # A table it may not read is one error line naming the source, from the command too.
+        with psycopg.connect(pg_store_url, autocommit=True) as admin:
+            admin.execute(f'REVOKE SELECT ON ingest_runs FROM "{role}"')
+        with Corpus.open(reader, must_exist=True) as source, pytest.raises(CorpusError, match="cannot read"):
+            copy_store(source.engine, f"sqlite:///{tmp_path / 'again.db'}")
+        code, _, err = run_cli(capsys, "db", "copy", "--db", reader, "--to", str(tmp_path / "third.db"))
+        assert code == 2 and err.startswith(f"error: cannot read postgresql://{role}@")
+        assert "permission denied" in err and len(err.strip().splitlines()) == 1
     finally:
         with psycopg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}", autocommit=True) as admin:
             admin.execute(f'DROP OWNED BY "{role}"')
@@ -196,5 +206,8 @@ def test_the_same_store_is_told_however_its_address_is_written(tmp_path: Path) -
 
 @pytest.mark.pg
 def test_the_same_postgresql_database_is_told_by_the_server_not_the_url(pg_store_url: str) -> None:
+    elsewhere = pg_store_url.replace("127.0.0.1", "localhost", 1)
+    if elsewhere == pg_store_url:
+        pytest.skip(f"the test database's URL names no 127.0.0.1 to write another way: {pg_store_url}")
     with _filled(pg_store_url) as source, pytest.raises(CorpusError, match="is the store being copied"):
-        copy_store(source.engine, pg_store_url.replace("127.0.0.1", "localhost", 1))
+        copy_store(source.engine, elsewhere)

@@ -213,6 +213,8 @@ def test_title_case_headline_is_not_a_program_name(programs, text, lang):
         "Guatemala Launches Gavilan Plan In October 2018\nthe police began operations against gangs.",
         "New Powers for Honduran Military Will not Clean Up Law Enforcement\nHonduras has granted police "
         "powers to the army.",
+        # A code review: the first line's headline ends with its sentence, not only at the line break.
+        "Mexico Security Plan May Not Matter. Analysts doubt the plan.\nThe report came out on Monday.",
     ],
 )
 def test_a_headline_on_its_own_line_is_read_as_a_headline(programs, text):
@@ -232,6 +234,9 @@ def test_a_name_on_its_own_line_is_still_a_name(programs):
         "Oficina de las Naciones Unidas Bo Mathiasen"
     )
     assert [name for name, _ in programs(cover, "es")] == ["Programa contra Cultivos Ilícitos"]
+    # Nor on a Spanish text's first line: Spanish headlines are not written in title case.
+    first = "Dirección del Programa contra Cultivos Ilícitos - DPCI Febrero de 2013\n" + cover
+    assert [name for name, _ in programs(first, "es")] == ["Programa contra Cultivos Ilícitos"]
 
 
 def test_a_name_alone_and_names_side_by_side_are_no_headline(programs):
