@@ -295,6 +295,13 @@ def test_common_words_that_translate_country_names_are_skipped(countries):
         ("Os moradores da Vila Portuguesa reclamaram.", "pt", []),
         ("Os bairros Cocotá, Bancários e Tauá Portuguesa e Galeão ficam na ilha.", "pt", []),
         ("el barrio Colonia Suiza de la ciudad", "es", []),
+        # A Brazilian researcher's review: Rio's favelas were Germany and the Netherlands.
+        ("Tiroteio no Alemão deixa três mortos.", "pt", []),
+        ("A operação no complexo do Alemão durou dois dias.", "pt", []),
+        ("Os complexos do Alemão e da Penha foram ocupados.", "pt", []),
+        ("Moradores da Nova Holanda, na Maré, relatam tiroteios.", "pt", []),
+        ("A Holanda e a Alemanha apoiaram o acordo.", "pt", ["DE", "NL"]),
+        ("A polícia prendeu um alemão no aeroporto do Rio.", "pt", ["DE"]),
         # An institution's demonym still names its country.
         ("O Fórum Brasileiro de Segurança Pública publicou o anuário.", "pt", ["BR"]),
         ("un acuerdo con el Gobierno Colombiano, la policía y la fiscalía", "es", ["CO"]),
