@@ -498,3 +498,20 @@ def test_a_title_case_headline_with_a_verb_is_no_program_name(programs, text):
 def test_a_programme_in_brackets_after_no_programme_is_kept(programs):
     text = "The city funded a youth program (Programa Barrio Joven) in 2019 to keep boys out of gangs."
     assert programs(text, "en") == [("Programa Barrio Joven", "Programa Barrio Joven")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A Brazilian researcher's review: any "pacto pela vida" (for health, in traffic) was the programme.
+        ("Precisamos de um pacto pela vida e pela saúde para reduzir a mortalidade infantil.", "pt", []),
+        ("O governo lançou um pacto pela vida no trânsito.", "pt", []),
+        ("Un pacto por la vida y la salud de los mineros.", "es", []),
+        ("They made a pact for life.", "en", []),
+        ("O Pacto pela Vida reduziu os homicídios em Pernambuco.", "pt", ["Pacto pela Vida"]),
+        ('O programa "pacto pela vida" de Pernambuco reduziu os homicídios.', "pt", ["Pacto pela Vida"]),
+        ("Pernambuco launched the Pact for Life in 2007.", "en", ["Pacto pela Vida"]),
+    ],
+)
+def test_pacto_pela_vida_is_the_programme_only_as_a_name(programs, text, lang, expected):
+    assert [name for name, _ in programs(text, lang)] == expected
