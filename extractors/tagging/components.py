@@ -202,7 +202,7 @@ def _plausible(doc: Doc, found: cues.Candidate, known: list[Span], names: list[t
     if found.rule == "suffix" and cues.name_goes_on(doc, cue):
         return False
     if found.rule != "law_number" and cue.lower_ in cues.OPERATION_CUES:
-        return True
+        return found.rule != "prefix" or not cues.names_its_runner(doc, found.cue, found.end)
     if found.rule == "law_number" or cue.lower_ in cues.LAW_CUES or cue.lower_ == "act":
         return topic.about_security(doc, found.start, found.end, LAW_WINDOW, known, sentence_before=False)
     return topic.about_security(doc, found.start, found.end, SECURITY_WINDOW, known)

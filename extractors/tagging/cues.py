@@ -39,6 +39,32 @@ LAW_CUES = word_set("ley leyes lei leis law laws")
 # "strategy") and every law ("Ley de Pesca", "Banking Act") can belong to any field, so its name must be
 # about security (see topic.py).
 OPERATION_CUES = word_set("operación operacion operativo operação operacao operation")
+# What an operation is by, or of which kind, when these follow its cue: "Operação da Polícia Federal",
+# "Operação Policial", "Operación Militar", "Operation of the Army" say who ran an operation, not its name.
+_OPERATION_BY = word_set(
+    """
+    polícia policia policía police policial policiais policiales policiales pm pf pc militar militares
+    military army exército exercito ejército ejercito navy marinha marina armada fuerza fuerzas força forças
+    forces force conjunta conjunto joint especial special federal civil guardia guarda guard antidrogas
+    antidrug antinarcóticos antinarcoticos antinarcotics
+    """
+)
+
+
+def names_its_runner(doc: Doc, cue: int, end: int) -> bool:
+    """Is the capitalized run after an operation cue (doc[cue + 1:end]) only who ran it or its kind, with
+    no name of its own: every word past the connectors one of _OPERATION_BY ("Operação da Polícia
+    Federal"; "Operación Conjunta Chihuahua" has a name)?"""
+    words = []
+    for token in doc[cue + 1 : end]:
+        if token.lower_ in _WHERE:
+            break  # "Operación Militar en Michoacán": where it ran, not its name
+        if token.is_alpha and token.lower_ not in CONNECTORS:
+            words.append(token)
+    return bool(words) and all(t.lower_ in _OPERATION_BY for t in words)
+
+
+_WHERE = word_set("en em in no na nos nas")
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
 _ADJECTIVE_CUES = word_set("operativo")
 

@@ -515,3 +515,21 @@ def test_a_programme_in_brackets_after_no_programme_is_kept(programs):
 )
 def test_pacto_pela_vida_is_the_programme_only_as_a_name(programs, text, lang, expected):
     assert [name for name, _ in programs(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A Brazilian researcher's review: who ran an operation was stored as its name.
+        ("Operação da Polícia Federal prende 40 integrantes do PCC", "pt", []),
+        ("A Operação Policial no Jacarezinho deixou 28 mortos.", "pt", []),
+        ("La Operación Militar en Michoacán empezó en diciembre.", "es", []),
+        ("The Joint Operation of the Army and Police began in May.", "en", []),
+        # Named operations keep their names, a runner's word among them or not.
+        ("A Operação Verão começou em dezembro no litoral.", "pt", ["Operação Verão"]),
+        ("Operation Fast and Furious let guns cross the border.", "en", ["Operation Fast and Furious"]),
+        ("La Operación Conjunta Chihuahua fue lanzada en 2008.", "es", ["Operativo Conjunto Chihuahua"]),
+    ],
+)
+def test_an_operation_named_by_who_ran_it_is_no_name(programs, text, lang, expected):
+    assert [name for name, _ in programs(text, lang)] == expected
