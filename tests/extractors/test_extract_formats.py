@@ -108,6 +108,11 @@ BODY = (
          "2015-03-16"),
         ("Fica Vivo, vinte anos depois\n\nBelo Horizonte, agosto de 2023", "Fica Vivo, vinte anos depois",
          "2023-08-01"),
+        # A Brazilian researcher's review: a place's name with its particles was too many words for one.
+        ("UPPs, dez anos depois\n\nRio de Janeiro, 20 de dezembro de 2018", "UPPs, dez anos depois",
+         "2018-12-20"),
+        ("UPPs, dez anos depois\n\nDuque de Caxias, 20/12/2018", "UPPs, dez anos depois", "2018-12-20"),
+        ("La tregua\n\nCiudad de México, 3 de mayo de 2019", "La tregua", "2019-05-03"),
         # A hard-wrapped paragraph is not a headline over a byline, and a date in body text dates nothing.
         ("The army raided the port of Cortés on\nMarch 12, 2024 and seized two tons", None, None),
         (f"{BODY}\n12 March 2024", None, None),

@@ -30,6 +30,7 @@ FINGERPRINTS = {
     "1.8.0": "badcbbfd53df5dca4632988d44f2ec80496f4a1ddc9175473472ebd2c9218de7",
     "1.9.0": "badcbbfd53df5dca4632988d44f2ec80496f4a1ddc9175473472ebd2c9218de7",
     "1.10.0": "badcbbfd53df5dca4632988d44f2ec80496f4a1ddc9175473472ebd2c9218de7",
+    "1.10.1": "badcbbfd53df5dca4632988d44f2ec80496f4a1ddc9175473472ebd2c9218de7",
 }
 
 
