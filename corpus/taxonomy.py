@@ -20,6 +20,32 @@ def one_or_many(values: str | Iterable[str]) -> Iterable[str]:
     return (values,) if isinstance(values, str) else values
 
 
+# The labels in Spanish and Portuguese, and other words people type for them, accents folded.
+_SAID = {
+    "prevencion": "prevention", "prevencao": "prevention", "preventive": "prevention",
+    "preventiva": "prevention", "preventivo": "prevention",
+    "aplicacion": "enforcement", "represion": "enforcement", "repressao": "enforcement",
+    "coercion": "enforcement", "coercao": "enforcement", "control": "enforcement", "punitive": "enforcement",
+    "transnacional": "transnational", "internacional": "transnational", "international": "transnational",
+    "ninguna": NO_LABEL, "ninguno": NO_LABEL, "nenhuma": NO_LABEL, "nenhum": NO_LABEL, "nada": NO_LABEL,
+}  # fmt: skip
+
+
+def meant(unknown: Iterable[str]) -> str:
+    """ " (did you mean 'prevention'?)" for a label typed in Spanish or Portuguese or misspelt, else ""."""
+    import difflib
+    import unicodedata
+
+    guesses = []
+    for word in unknown:
+        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        close = difflib.get_close_matches(folded, (*LABELS, NO_LABEL), n=1, cutoff=0.75)
+        guess = _SAID.get(folded) or (close[0] if close else None)
+        if guess is not None and guess not in guesses:
+            guesses.append(guess)
+    return f" (did you mean {', '.join(map(repr, guesses))}?)" if guesses else ""
+
+
 def validate_labels(labels: Iterable[str]) -> list[str]:
     """Sorted, unique, lower-cased labels; raises CorpusError naming any label outside the taxonomy."""
     found = {str(label).strip().lower() for label in one_or_many(labels)}
@@ -27,6 +53,7 @@ def validate_labels(labels: Iterable[str]) -> list[str]:
     if unknown:
         raise CorpusError(
             f"unknown label {', '.join(map(repr, unknown))}; expected one of {', '.join(LABELS)}"
+            + meant(unknown)
         )
     return sorted(found)
 
@@ -38,7 +65,9 @@ def validate_label_filter(labels: Iterable[str]) -> list[str]:
     unknown = sorted(found.difference(LABELS).difference({NO_LABEL}))
     if unknown:
         expected = f"{', '.join(LABELS)} or {NO_LABEL}"
-        raise CorpusError(f"unknown label {', '.join(map(repr, unknown))}; expected one of {expected}")
+        raise CorpusError(
+            f"unknown label {', '.join(map(repr, unknown))}; expected one of {expected}" + meant(unknown)
+        )
     result = validate_labels(found - {NO_LABEL})
     return [*result, NO_LABEL] if has_none else result
 

@@ -405,6 +405,15 @@ def _explained(
             yield passage, why
 
 
+def nothing_matched(f: Any) -> str:
+    """What an empty listing or count says; "br" is Breton's code, typed for Brazil (a Brazilian
+    researcher's review)."""
+    said = "no passages match these filters"
+    if f.lang == "br":
+        said += " (--lang br is Breton: Brazil is --country BR, Portuguese --lang pt)"
+    return said
+
+
 def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:
     """A passage's CSV row: its scores also one column each (empty where no model scored it)."""
     return row | {column: row["scores"].get(column.removesuffix("_score")) for column in SCORE_COLUMNS}
@@ -597,7 +606,7 @@ def passages_command(
             columns = (*columns, "why") if fmt is OutputFormat.csv else (*columns, "explain", "context")
         table_columns = (*PASSAGE_TABLE, "why") if explain else PASSAGE_TABLE
         shown = emit(_table_rows(rows, limit, fmt), fmt, columns, table_columns=table_columns, widths=_WIDTHS)
-    note_if_empty(shown, fmt, "no passages match these filters")
+    note_if_empty(shown, fmt, nothing_matched(f))
 
 
 def matches_in_bold(
@@ -732,7 +741,7 @@ def stats_command(
         columns.insert(fields.index("report") + 1, "title")
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
     shown = emit(named_groups(rows, fields), fmt, [*columns, "count"])
-    note_if_empty(shown, fmt, "no passages match these filters")
+    note_if_empty(shown, fmt, nothing_matched(f))
 
 
 # A field both filtered and grouped by: its option, and what a passage of a group does with the value.

@@ -737,3 +737,12 @@ def test_csv_gives_each_labels_score_a_column_to_sort_on(
         for label, score in by_id[int(row["id"])]["scores"].items():
             assert float(row[f"{label}_score"]) == score
     assert list(by_id[int(rows[0]["id"])]) == list(PASSAGE_FIELDS)  # JSON keeps the contract's fields
+
+
+def test_lang_br_says_it_is_breton(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A Brazilian researcher typed --lang br for Brazil and got nothing, with no word why.
+    for command in (["passages"], ["stats", "--by", "label"]):
+        code, _, err = run_cli(capsys, *command, "--db", filled, "--lang", "br")
+        assert code == 0 and "--lang br is Breton: Brazil is --country BR, Portuguese --lang pt" in err
+        _, _, err = run_cli(capsys, *command, "--db", filled, "--lang", "fr", "--search", "zzzz")
+        assert "Breton" not in err

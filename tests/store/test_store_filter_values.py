@@ -4,6 +4,7 @@ and values of the wrong kind are refused, never compared as they are (a year as 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -67,3 +68,23 @@ def test_one_label_given_as_a_string_is_that_label(store: Corpus) -> None:
     store.add_labels(passage.id, "enforcement", annotator="me")
     latest = store.latest_labels(passage.id)
     assert latest is not None and latest.labels == ["enforcement"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("prevenção", "did you mean 'prevention'?"),  # a Brazilian researcher's review
+        ("prevencion", "did you mean 'prevention'?"),
+        ("represión", "did you mean 'enforcement'?"),
+        ("transnacional", "did you mean 'transnational'?"),
+        ("enforcment", "did you mean 'enforcement'?"),
+    ],
+)
+def test_a_label_typed_in_spanish_portuguese_or_misspelt_is_named(typed: str, said: str) -> None:
+    with pytest.raises(CorpusError, match=f"unknown label '{typed}'.*" + re.escape(f"({said})") + "$"):
+        PassageFilter(labels=(typed,)).validated()
+
+
+def test_an_unknown_label_nothing_resembles_is_only_refused() -> None:
+    with pytest.raises(CorpusError, match=r"expected one of prevention, enforcement, transnational or none$"):
+        PassageFilter(labels=("kindness",)).validated()
