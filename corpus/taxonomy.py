@@ -26,22 +26,25 @@ _SAID = {
     "preventiva": "prevention", "preventivo": "prevention",
     "aplicacion": "enforcement", "represion": "enforcement", "repressao": "enforcement",
     "coercion": "enforcement", "coercao": "enforcement", "control": "enforcement", "punitive": "enforcement",
-    "transnacional": "transnational", "internacional": "transnational", "international": "transnational",
+    "transnacional": "transnational", "controle": "enforcement",
     "ninguna": NO_LABEL, "ninguno": NO_LABEL, "nenhuma": NO_LABEL, "nenhum": NO_LABEL, "nada": NO_LABEL,
 }  # fmt: skip
 
 
-def meant(unknown: Iterable[str]) -> str:
-    """ " (did you mean 'prevention'?)" for a label typed in Spanish or Portuguese or misspelt, else ""."""
+def meant(unknown: Iterable[str], allowed: Iterable[str] = (*LABELS, NO_LABEL)) -> str:
+    """ " (did you mean 'prevention'?)" for a label typed in Spanish or Portuguese or misspelt (one or two
+    letters off), else "": never a label `allowed` leaves out, nor a near spelling of another word
+    ("national" is no "transnational", "presentation" no "prevention")."""
     import difflib
     import unicodedata
 
+    choices = tuple(allowed)
     guesses = []
     for word in unknown:
         folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-        close = difflib.get_close_matches(folded, (*LABELS, NO_LABEL), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.85)
         guess = _SAID.get(folded) or (close[0] if close else None)
-        if guess is not None and guess not in guesses:
+        if guess is not None and guess in choices and guess not in guesses:
             guesses.append(guess)
     return f" (did you mean {', '.join(map(repr, guesses))}?)" if guesses else ""
 
@@ -53,7 +56,7 @@ def validate_labels(labels: Iterable[str]) -> list[str]:
     if unknown:
         raise CorpusError(
             f"unknown label {', '.join(map(repr, unknown))}; expected one of {', '.join(LABELS)}"
-            + meant(unknown)
+            + meant(unknown, LABELS)
         )
     return sorted(found)
 

@@ -58,9 +58,10 @@ from extractors.guards import PdfLimits
 # title, date and author and is no passage, heading marks go, a saved page's address is skipped, and list
 # items keep their lines and numbers (plain text and Markdown had no date); an HTML page with neither
 # title nor metadata takes its opening headline; the bundled samples read as under 1.3.0.
-# 1.10.1: a text's dateline may name a place with its particles ("Rio de Janeiro, 20 de dezembro de 2018",
-# "Ciudad de México, 3 de mayo de 2019": too many words for a place before); the bundled samples read as
-# under 1.3.0.
+# 1.10.1: a text's dateline may name a place the gazetteer knows however many words and particles it has
+# ("Rio de Janeiro, 20 de dezembro de 2018", "Ciudad de México, 3 de mayo de 2019": too many words for a
+# place before; "Massacre do Carandiru, 2 de outubro de 1992" is still no dateline); the bundled samples
+# read as under 1.3.0.
 EXTRACTOR_VERSION = "1.10.1"
 
 __all__ = [

@@ -57,3 +57,18 @@ def _codes_by_name() -> dict[str, str]:
             for form in forms:
                 codes.setdefault(_folded(form), code)
     return codes
+
+
+def is_place_name(text: str) -> bool:
+    """Whether the gazetteer names a country or a place so, in any language, case and accents aside ("Rio
+    de Janeiro", "Ciudad de Mexico", "San Pedro Sula"): a dateline's place may be one of these however
+    many words it has (extractors.text_head)."""
+    return _folded(text) in _place_names()
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    data = countries_json()
+    names = {n for table in data["names"].values() for ns in table.values() for n in ns}
+    names |= {p for code, ps in data["places"].items() if not code.startswith("_") for p in ps}
+    return frozenset(_folded(name) for name in names)

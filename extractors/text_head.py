@@ -114,8 +114,8 @@ def is_head_line(line: str, lang: str | None = None) -> bool:
 
 def head_line_date(line: str, lang: str | None = None) -> datetime.date | None:
     """The date a line of a text's head gives it, when the line is a dateline: the date with at most two
-    names or a label beside it ("Bogotá, agosto de 2013", "Rio de Janeiro, 20 de dezembro de 2018", "date:
-    2021-06-30", "01/02/2014"), a byline's
+    names or a label beside it, or a place the gazetteer knows ("Bogotá, agosto de 2013", "Rio de Janeiro,
+    20 de dezembro de 2018", "date: 2021-06-30", "01/02/2014"), a byline's
     ("By Ana Pérez, 12 March 2024", "Por Ana Pérez, 25/06/2012"), or after words that say it is when the text
     appeared ("Publicado el 1 de febrero de 2014", "Atualizado em 01/02/2014 às 14h30"). Hard-wrapped prose
     breaks lines anywhere ("March 12, 2024 and seized", "in March 2019, police"): lower-case words say so.
@@ -140,9 +140,16 @@ def head_line_date(line: str, lang: str | None = None) -> datetime.date | None:
     if BYLINE.match(line):  # "By Mike LaSusa and Parker Asmann, 14/02/2012"
         return date if len(words) <= 8 else None
     label = bool(words) and words[0].endswith(":")
-    # A place's name with its particles: "Rio de Janeiro", "Juiz de Fora", "Ciudad de México".
-    names = [w for w in (words[1:] if label else words) if w.lower() not in _NAME_PARTICLES]
-    return date if len(names) <= 3 and all(w[0].isupper() for w in names) else None
+    names = words[1:] if label else words
+    if len(names) <= 2 and all(w[0].isupper() for w in names):
+        return date
+    # A place the gazetteer knows, however many words and particles: "Rio de Janeiro", "Ciudad de México",
+    # "Santa Cruz de la Sierra" (a title naming an event or a law by the same pattern is no place: "Massacre
+    # do Carandiru, 2 de outubro de 1992").
+    from extractors.country_table import is_place_name
+
+    place = " ".join(names).strip(" ,;")
+    return date if place and is_place_name(place) else None
 
 
 def _numeric_dates(line: str, lang: str | None) -> list[tuple[int, int, datetime.date]]:

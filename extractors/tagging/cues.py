@@ -43,18 +43,26 @@ OPERATION_CUES = word_set("operación operacion operativo operação operacao op
 # "Operação Policial", "Operación Militar", "Operation of the Army" say who ran an operation, not its name.
 _OPERATION_BY = word_set(
     """
-    polícia policia policía police policial policiais policiales policiales pm pf pc militar militares
-    military army exército exercito ejército ejercito navy marinha marina armada fuerza fuerzas força forças
-    forces force conjunta conjunto joint especial special federal civil guardia guarda guard antidrogas
-    antidrug antinarcóticos antinarcoticos antinarcotics
+    polícia policia policía police policial policiais policiales pm pf pc prf bope sedena semar militar
+    militares military army exército exercito ejército ejercito navy marinha marina armada fuerza fuerzas
+    força forças forces force especial special federal nacional national municipal estadual estatal state
+    civil rodoviária rodoviaria guardia guarda guard antidrogas antidrug antinarcóticos antinarcoticos
+    antinarcotics
     """
 )
+# Right after an operation's cue, "of"/"by" (with an article or not) says whose it is: "Operação da Força
+# Nacional", "Operativo de la Sedena", "Operation of the Army"; a named one goes on with its name.
+_OPERATION_OF = word_set("da do das dos de del of by")
+# Where an operation ran, after its cue and name: "Operación Militar en Michoacán".
+_WHERE = word_set("en em in no na nos nas")
 
 
 def names_its_runner(doc: Doc, cue: int, end: int) -> bool:
     """Is the capitalized run after an operation cue (doc[cue + 1:end]) only who ran it or its kind, with
     no name of its own: every word past the connectors one of _OPERATION_BY ("Operação da Polícia
     Federal"; "Operación Conjunta Chihuahua" has a name)?"""
+    if cue + 1 < end and doc[cue + 1].lower_ in _OPERATION_OF:
+        return True
     words = []
     for token in doc[cue + 1 : end]:
         if token.lower_ in _WHERE:
@@ -62,9 +70,6 @@ def names_its_runner(doc: Doc, cue: int, end: int) -> bool:
         if token.is_alpha and token.lower_ not in CONNECTORS:
             words.append(token)
     return bool(words) and all(t.lower_ in _OPERATION_BY for t in words)
-
-
-_WHERE = word_set("en em in no na nos nas")
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
 _ADJECTIVE_CUES = word_set("operativo")
 

@@ -96,14 +96,17 @@ _ORGANIZATION_HEADS = _INSTITUTIONAL | word_set(
     """
 )
 _SINGULAR_PREPS = word_set("do da del")
-# Portuguese "in the": a capitalized demonym after it is a place's name ("no Alemão"), never the country.
-_PT_IN_THE = word_set("no na")
+# Portuguese "in the" (masculine; as written, not "No" opening a sentence): a capitalized demonym after it
+# is a place's name ("no Alemão"), never the country.
+_PT_IN_THE = frozenset({"no", "nos"})
 
 
 def _place_head(token: Token) -> bool:
     """A place name's head noun in any case, singular or plural ("complexo", "complexos", "Favela")."""
     word = token.lower_
     return word in _PLACE_HEADS or (word.endswith("s") and word[:-1] in _PLACE_HEADS)
+
+
 _LIST_SEPARATORS = frozenset({",", ";", "e", "y", "ou", "o"})
 
 # Prepositions/verbs that an upper-case "US" follows in shouted text ("LET US KNOW").
@@ -282,12 +285,15 @@ def place_name_demonym_guard(span: Span) -> bool:
     if prev is None or token.is_sent_start or not token.text[:1].isupper() or token.is_upper:
         return True
     doc = span.doc
-    if prev.lower_ in _PT_IN_THE and _is_singular(token.lower_):
+    # Only a demonym that names no country itself ("Alemão", not "Argentina", "China", "Suiza": "na
+    # Argentina", "los puertos de Argentina" are the country).
+    demonym_only = span.text.lower() not in lexicon.country_words()
+    if demonym_only and doc.lang_ == "pt" and prev.text in _PT_IN_THE and _is_singular(token.lower_):
         return False  # "Tiroteio no Alemão": "in the German" is a place (Germany would be "na Alemanha")
     head = prev
     if prev.lower_ in _CONNECTORS and prev.i > 0:
         head = doc[prev.i - 1]
-        if _place_head(head):
+        if demonym_only and _place_head(head):
             return False  # "o complexo do Alemão", "os complexos do Alemão e da Penha"
         if not _is_name_word(head):
             return True

@@ -113,6 +113,10 @@ BODY = (
          "2018-12-20"),
         ("UPPs, dez anos depois\n\nDuque de Caxias, 20/12/2018", "UPPs, dez anos depois", "2018-12-20"),
         ("La tregua\n\nCiudad de México, 3 de mayo de 2019", "La tregua", "2019-05-03"),
+        # A code review: a title naming an event or a law by the same pattern dated the text by it.
+        ("Memória\n\nMassacre do Carandiru, 2 de outubro de 1992", "Memória", None),
+        ("Intervenção Federal no Rio\nDecreto 9.288, de 16 de fevereiro de 2018", None, None),
+        ("Memória\n\nA Morte de Marielle, 14 de março de 2018", "Memória", None),
         # A hard-wrapped paragraph is not a headline over a byline, and a date in body text dates nothing.
         ("The army raided the port of Cortés on\nMarch 12, 2024 and seized two tons", None, None),
         (f"{BODY}\n12 March 2024", None, None),

@@ -85,6 +85,15 @@ def test_a_label_typed_in_spanish_portuguese_or_misspelt_is_named(typed: str, sa
         PassageFilter(labels=(typed,)).validated()
 
 
-def test_an_unknown_label_nothing_resembles_is_only_refused() -> None:
+@pytest.mark.parametrize("typed", ["kindness", "national", "presentation", "transition"])
+def test_an_unknown_label_nothing_resembles_is_only_refused(typed: str) -> None:
+    # A code review: "national" was offered "transnational", "presentation" "prevention".
     with pytest.raises(CorpusError, match=r"expected one of prevention, enforcement, transnational or none$"):
-        PassageFilter(labels=("kindness",)).validated()
+        PassageFilter(labels=(typed,)).validated()
+
+
+def test_a_label_set_is_never_told_to_use_what_it_refuses() -> None:
+    from corpus.taxonomy import validate_labels
+
+    with pytest.raises(CorpusError, match=r"expected one of prevention, enforcement, transnational$"):
+        validate_labels(["none"])

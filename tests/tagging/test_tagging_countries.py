@@ -302,6 +302,15 @@ def test_common_words_that_translate_country_names_are_skipped(countries):
         ("Moradores da Nova Holanda, na Maré, relatam tiroteios.", "pt", []),
         ("A Holanda e a Alemanha apoiaram o acordo.", "pt", ["DE", "NL"]),
         ("A polícia prendeu um alemão no aeroporto do Rio.", "pt", ["DE"]),
+        # A code review: a demonym spelt as its country ("Argentina", "China", "Suíça") is the country, after
+        # "na" or a common noun, in every language ("no" is English and Spanish too).
+        ("Ele mora na Argentina desde 2010.", "pt", ["AR"]),
+        ("A fábrica fica na China e o dinheiro foi depositado na Suíça.", "pt", ["CH", "CN"]),
+        ("pelos portos da China e da Argentina", "pt", ["AR", "CN"]),
+        ("Las calles de Argentina se llenaron de manifestantes.", "es", ["AR"]),
+        ("La ruta pasa por Bolivia y no Argentina.", "es", ["AR", "BO"]),
+        ("Trump said there would be no China deal.", "en", ["CN"]),
+        ("O presidente falou no Japão sobre o acordo.", "pt", ["JP"]),
         # An institution's demonym still names its country.
         ("O Fórum Brasileiro de Segurança Pública publicou o anuário.", "pt", ["BR"]),
         ("un acuerdo con el Gobierno Colombiano, la policía y la fiscalía", "es", ["CO"]),

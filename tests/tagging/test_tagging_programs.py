@@ -525,6 +525,13 @@ def test_pacto_pela_vida_is_the_programme_only_as_a_name(programs, text, lang, e
         ("A Operação Policial no Jacarezinho deixou 28 mortos.", "pt", []),
         ("La Operación Militar en Michoacán empezó en diciembre.", "es", []),
         ("The Joint Operation of the Army and Police began in May.", "en", []),
+        # A code review: the runners the first version missed.
+        ("Operação da Força Nacional no Ceará começou ontem.", "pt", []),
+        ("La Operación de la Policía Nacional Civil terminó ayer.", "es", []),
+        ("Operação do Bope deixa mortos na Maré.", "pt", []),
+        ("El Operativo de la Sedena en Culiacán falló.", "es", []),
+        ("La Operación Policía Limpia depuró a los agentes.", "es", ["Operación Policía Limpia"]),
+        ("Operation Guardian began in 1994 on the border.", "en", ["Operation Guardian"]),
         # Named operations keep their names, a runner's word among them or not.
         ("A Operação Verão começou em dezembro no litoral.", "pt", ["Operação Verão"]),
         ("Operation Fast and Furious let guns cross the border.", "en", ["Operation Fast and Furious"]),
