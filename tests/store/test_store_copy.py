@@ -166,10 +166,7 @@ def test_a_role_that_may_only_read_the_source_copies_it(
     import uuid
 
     import psycopg
-    from conftest import PG_ADMIN_URL
-
     role = f"citsec_t_reader_{uuid.uuid4().hex[:8]}"
-    database = pg_store_url.rsplit("/", 1)[1]
     _filled(pg_store_url).close()
     with psycopg.connect(pg_store_url, autocommit=True) as admin:
         admin.execute(f'CREATE ROLE "{role}" LOGIN')
@@ -188,7 +185,7 @@ def test_a_role_that_may_only_read_the_source_copies_it(
         assert code == 2 and err.startswith(f"error: cannot read postgresql://{role}@")
         assert "permission denied" in err and len(err.strip().splitlines()) == 1
     finally:
-        with psycopg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}", autocommit=True) as admin:
+        with psycopg.connect(pg_store_url, autocommit=True) as admin:  # where the role's grants are
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
 
