@@ -190,11 +190,11 @@ def parse_stat_fields(by: Sequence[str] | str) -> list[str]:
     return fields
 
 
-def _among(column: Any, ids: list[int], pg: bool) -> Any:
-    """column IN ids; on PostgreSQL one array parameter instead of hundreds of scalar ones."""
+def _among(column: Any, values: Sequence[Any], pg: bool, kind: Any = Integer) -> Any:
+    """column IN values; on PostgreSQL one array parameter (of `kind`) instead of hundreds of scalar ones."""
     if pg:
-        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-    return column.in_(ids)
+        return column == any_(bindparam("ids", list(values), type_=ARRAY(kind)))
+    return column.in_(values)
 
 
 def _enrich(
@@ -277,13 +277,9 @@ def program_names_of(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     pg = conn.dialect.name == "postgresql"
     found: list[tuple[str, str, int]] = []
     for part in chunks(sorted(set(keys))):
-        if pg:
-            among = Entity.key == any_(bindparam("keys", list(part), type_=ARRAY(Text)))
-        else:
-            among = Entity.key.in_(part)
         stmt = (
             select(Entity.key, Entity.value, func.count())
-            .where(Entity.kind == "program", among)
+            .where(Entity.kind == "program", _among(Entity.key, part, pg, Text))
             .group_by(Entity.key, Entity.value)
         )
         found += [(str(key), str(value), int(n)) for key, value, n in conn.execute(stmt)]

@@ -83,14 +83,14 @@ def copy_store(
     try:
         if _same_store(source, target):
             raise CorpusError(f"{display_url(target)} is the store being copied: name another --to")
-        tables = [Base.metadata.tables[name] for name in TABLES]
         if current_revision(target) is not None:  # refused before a migration would change it
             with target.connect() as conn:
-                _refuse_filled(conn, tables, display_url(target))
+                _refuse_filled(conn, display_url(target))
         upgrade(target)
         given = _ids_given(source)  # before the copy: a role that may not read sequences costs nothing
         with _snapshot(source) as read, write_connection(target) as write:
-            _refuse_filled(write, tables, display_url(target))
+            _refuse_filled(write, display_url(target))
+            tables = [Base.metadata.tables[name] for name in TABLES]
             rows = {table.name: _copy_table(read, write, table, progress) for table in tables}
             _continue_ids(write, given)
             if write.dialect.name == "postgresql":  # the planner's statistics, before anyone queries it
@@ -109,10 +109,7 @@ def count_rows(source: Engine) -> int:
     when they cannot be read."""
     try:
         with source.connect() as conn:
-            return sum(
-                int(conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
-                for name in TABLES
-            )
+            return sum(_row_counts(conn).values())
     except DatabaseError as exc:
         raise CorpusError(f"cannot read {display_url(source)}: {explained(exc)}") from exc
 
@@ -147,6 +144,8 @@ def _same_store(source: Engine, target: Engine) -> bool:
     except DatabaseError:
         return False  # the target's own error comes when it is opened to be written
     return tuple(first) == tuple(second)
+
+
 @contextlib.contextmanager
 def _snapshot(engine: Engine) -> Iterator[Connection]:
     """A read transaction on the source that sees one moment of it: REPEATABLE READ on PostgreSQL, a
@@ -157,10 +156,17 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
         transaction.rollback()
 
 
-def _refuse_filled(write: Connection, tables: list[Table], where: str) -> None:
+def _row_counts(conn: Connection) -> dict[str, int]:
+    """Rows per table of the store on `conn`, in TABLES order."""
+    return {
+        name: int(conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
+        for name in TABLES
+    }
+
+
+def _refuse_filled(write: Connection, where: str) -> None:
     """CorpusError when any table of the target holds a row: a copy only fills an empty store."""
-    filled = {t.name: write.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
-    held = [f"{count} {NOUNS[name]}" for name, count in filled.items() if count]
+    held = [f"{count} {NOUNS[name]}" for name, count in _row_counts(write).items() if count]
     if held:
         raise CorpusError(
             f"{where} already holds a store ({', '.join(held)}): copy into a new SQLite file or an empty "
@@ -201,6 +207,10 @@ def _copy_table(
     return copied
 
 
+# The tables whose ids a sequence (PostgreSQL) or the table itself (SQLite) hands out.
+_SERIAL = ("sources", "reports", "passages", "entities", "model_versions", "labels", "ingest_runs")
+
+
 def _ids_given(source: Engine) -> dict[str, int]:
     """Per table, the highest id the source has handed out, deleted rows included, where it keeps that:
     PostgreSQL's sequences, SQLite's AUTOINCREMENT table (labels; its other tables hand out max(id) + 1
@@ -218,10 +228,6 @@ def _ids_given(source: Engine) -> dict[str, int]:
     except DatabaseError:
         return {}
     return given
-
-
-# The tables whose ids a sequence (PostgreSQL) or the table itself (SQLite) hands out.
-_SERIAL = ("sources", "reports", "passages", "entities", "model_versions", "labels", "ingest_runs")
 
 
 def _continue_ids(write: Connection, given: dict[str, int]) -> None:

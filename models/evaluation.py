@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -117,10 +118,12 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def macro_f1_present(y_true: np.ndarray, y_pred: np.ndarray) -> float | None:
     """Mean F1 over the labels some gold passage carries (None when none does): macro_f1 without the
     labels whose F1 only says whether the model claimed them at all."""
-    present = [j for j in range(len(LABELS)) if y_true[:, j].any()]
-    if not present:
-        return None
-    return round(float(np.mean([label_score(y_true[:, j], y_pred[:, j]).f1 for j in present])), 4)
+    return _mean_over_present([label_score(y_true[:, j], y_pred[:, j]) for j in range(len(LABELS))])
+
+
+def _mean_over_present(scores: Iterable[LabelScore]) -> float | None:
+    f1s = [s.f1 for s in scores if s.support]
+    return round(float(np.mean(f1s)), 4) if f1s else None
 
 
 def evaluate(y_true: np.ndarray, y_pred: np.ndarray, langs: list[str | None]) -> Evaluation:
@@ -167,7 +170,7 @@ def _absent_label_notes(evaluation: Evaluation) -> list[str]:
     few passages; the line gives the mean over the labels present."""
     notes = []
     overall = sum(1 for s in evaluation.per_label.values() if s.support)
-    scopes = [("", overall, evaluation.n, _present_mean(evaluation))] + [
+    scopes = [("", overall, evaluation.n, _mean_over_present(evaluation.per_label.values()))] + [
         (f" {lang}", int(v["labels_present"]), int(v["n"]), v["macro_f1_present"])
         for lang, v in evaluation.per_language.items()
     ]
@@ -184,7 +187,3 @@ def _absent_label_notes(evaluation: Evaluation) -> list[str]:
         )
     return notes
 
-
-def _present_mean(evaluation: Evaluation) -> float | None:
-    f1s = [s.f1 for s in evaluation.per_label.values() if s.support]
-    return round(float(np.mean(f1s)), 4) if f1s else None

@@ -55,21 +55,6 @@ _OPERATION_BY = word_set(
 _OPERATION_OF = word_set("da do das dos de del of by")
 # Where an operation ran, after its cue and name: "Operación Militar en Michoacán".
 _WHERE = word_set("en em in no na nos nas")
-
-
-def names_its_runner(doc: Doc, cue: int, end: int) -> bool:
-    """Is the capitalized run after an operation cue (doc[cue + 1:end]) only who ran it or its kind, with
-    no name of its own: every word past the connectors one of _OPERATION_BY ("Operação da Polícia
-    Federal"; "Operación Conjunta Chihuahua" has a name)?"""
-    if cue + 1 < end and doc[cue + 1].lower_ in _OPERATION_OF:
-        return True
-    words = []
-    for token in doc[cue + 1 : end]:
-        if token.lower_ in _WHERE:
-            break  # "Operación Militar en Michoacán": where it ran, not its name
-        if token.is_alpha and token.lower_ not in CONNECTORS:
-            words.append(token)
-    return bool(words) and all(t.lower_ in _OPERATION_BY for t in words)
 # Prefix cues that are also adjectives: after a capitalized noun they describe it ("Comité Operativo").
 _ADJECTIVE_CUES = word_set("operativo")
 
@@ -355,6 +340,21 @@ def in_headline(doc: Doc, start: int, end: int, names: Iterable[tuple[int, int]]
         elif token.lower_ not in _HEADLINE_SMALL:
             return False
     return capitalized > 0
+
+
+def names_its_runner(doc: Doc, cue: int, end: int) -> bool:
+    """Is the capitalized run after an operation cue (doc[cue + 1:end]) only who ran it or its kind, with
+    no name of its own: every word past the connectors one of _OPERATION_BY ("Operação da Polícia
+    Federal"; "Operación Conjunta Chihuahua" has a name)?"""
+    if cue + 1 < end and doc[cue + 1].lower_ in _OPERATION_OF:
+        return True
+    words = []
+    for token in doc[cue + 1 : end]:
+        if token.lower_ in _WHERE:
+            break  # "Operación Militar en Michoacán": where it ran, not its name
+        if token.is_alpha and token.lower_ not in CONNECTORS:
+            words.append(token)
+    return bool(words) and all(t.lower_ in _OPERATION_BY for t in words)
 
 
 def _line_of(doc: Doc, i: int) -> Span:
