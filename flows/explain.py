@@ -6,7 +6,6 @@ tag --explain` does the same for text that is not stored."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from corpus import PassageFilter
@@ -79,8 +78,3 @@ def strongest_terms(explanation: dict[str, Any], row: PassageRow, n: int = 3) ->
     said = "; ".join(top(label) for label in row.labels)
     return f"(a person's labels; the model's terms) {said}" if row.label_origin == "human" else said
 
-
-def explain_rows(corpus: Corpus, rows: Sequence[PassageRow], model: LoadedModel) -> dict[int, dict[str, Any]]:
-    """Per passage id, StoredExplainer.explain: for a few rows from Python."""
-    explainer = StoredExplainer(corpus, model)
-    return {row.id: explainer.explain(row) for row in rows}
