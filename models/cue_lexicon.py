@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 CUES: dict[str, tuple[str, ...]] = {
     # prevention
-    "prevention": (r"prevent", r"prevenc", r"prevencao", r"preventiv"),
+    # the verbs too: prevenir, previene, previne (prevent, prevención, prevenção, preventivo start "preven")
+    "prevention": (r"preven", r"previen", r"previn"),
     "youth": (
         r"youth", r"juvenil", r"jovenes", r"jovens", r"juventud", r"adolescen", r"at-risk",
         r"en riesgo", r"em risco", r"young (people|men)", r"ninos", r"criancas",
@@ -33,11 +34,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"participacao", r"community", r"comunidad", r"comunidade", r"comunitari", r"neighbou?rhood",
         r"barrio(?![ -]?18\b| azteca)", r"bairro", r"vecin",  # Barrio 18, Barrio Azteca: gangs
     ),
-    "interruption": (r"interrupter", r"cure violence", r"mediat", r"mediador", r"outreach", r"mentor"),
+    "interruption": (
+        r"interrupter", r"interruptor(?:es|as)? de (?:la )?violen", r"cure violence",
+        r"mediat(?!ic)", r"mediac", r"mediador",  # mediation, mediación, mediação; not mediático (the media)
+        r"outreach", r"mentor",
+    ),
     "social_investment": (
         r"social invest", r"inversion social", r"investimento social", r"social program",
-        r"programas? social", r"public space", r"espacios? public", r"espacos? public", r"lighting",
-        r"alumbrado", r"iluminacao", r"urban upgrad", r"mejoramiento barrial", r"root causes",
+        r"programas? social", r"social assistance", r"asistencia social", r"assistencia social",
+        r"public space", r"espacios? public", r"espacos? public", r"lighting",
+        r"alumbrado", r"iluminacion", r"iluminacao", r"urban upgrad", r"mejoramiento barrial", r"root causes",
         r"causas (estructurales|profundas)", r"inclusion", r"inclusao", r"cultur", r"sports?\b",
         r"deportes?\b", r"deportiv", r"esporte", r"situational", r"situacional", r"environmental design",
         r"alternative development", r"desarrollo alternativo", r"desenvolvimento alternativo",
@@ -60,10 +66,18 @@ CUES: dict[str, tuple[str, ...]] = {
         r"dependencia quimica",
     ),
     "reintegration": (
-        r"rehabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
+        r"rehabilita", r"reabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
+        # help for prisoners and those released, not the generic "assistance" (foreign aid below)
+        r"(?:assistance|support|services) (?:to|for) (?:prisoners|inmates|former (?:prisoners|inmates)|ex-)",
+        r"asistencia (?:a|para) (?:los |las )?(?:reclus|internos|privad|liberad|egresad|penad)",
+        r"(?:assistencia|apoio) (?:aos?|as|para) (?:condenad|pres[oa]s\b|egress|detent|apenad)",
     ),
-    "victims": (r"victim (support|assistance|services)", r"atencion a (las )?victimas", r"assistencia",
-                r"reparacion", r"reparation", r"acompanamiento psicosocial"),
+    "victims": (
+        r"victim (support|assistance|services)", r"atencion a (las )?victimas",
+        # help for victims, not every assistência (technical and military assistance are foreign aid)
+        r"(?:assistencia|atendimento|apoio|atencao) (?:as|a|das) vitimas", r"reparacion", r"reparacao",
+        r"reparation", r"acompanamiento psicosocial", r"acompanhamento psicossocial",
+    ),
     "peace": (
         r"truce", r"tregua", r"peace\b", r"paz\b", r"proceso de paz", r"processo de paz", r"negociac",
         r"negotiat", r"dialog", r"demobiliz", r"desmoviliz", r"desmobiliz", r"disarmament", r"desarme",
@@ -78,14 +92,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"warrant", r"orden de (captura|aprehension)", r"mandado de prisao",
     ),
     "operation": (
-        r"raid(s|ed|ing)?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operation",
+        r"raid(s|ed|ing)?\b", r"allanamient", r"operativ", r"operacion", r"operacao", r"operacoes",
+        r"operation", r"batidas? policia",
         r"crackdown", r"offensive", r"ofensiva", r"dismantl", r"desarticul", r"desmantel", r"manhunt",
         r"patrol", r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
     ),
     "military": (
-        r"militar(?!y (?:aid|bases?)\b)",  # military aid and bases are foreign aid and foreign actors
+        # military aid and bases are foreign aid and foreign actors; Brazil's Polícia Militar (and the Brigada
+        # Militar of Rio Grande do Sul) are state police forces, Honduras' Policía Militar del Orden Público
+        # a military one; a militarised police is the military's way
+        r"militariz",
+        r"(?<!\bpolicia )(?<!\bpolicias )(?<!\bpoliciais )(?<!\bbrigada )militar(?!y (?:aid|bases?)\b)",
+        r"militar(?= del orden publico)",
         r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
         r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
+        r"marinha", r"fuzileiros",
         r"national guard", r"guardia nacional", r"guarda nacional",
     ),
     "police_force": (
@@ -127,7 +148,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"encarcela", r"encarcera", r"inmates?", r"reclus", r"detentos?",
     ),
     "penal_law": (
-        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
+        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)", r"maioridade penal",
+        r"imputabilidad",
         r"tough(er)? (on crime|penalt|sentenc|law)",
         r"sentenc", r"condena", r"penal code", r"codigo penal", r"criminal code", r"penalt",
         r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec",
@@ -191,7 +213,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "foreign_aid": (
         r"plan colombia", r"merida initiative", r"iniciativa merida", r"carsi", r"usaid",
         r"security assistance", r"military aid", r"foreign aid", r"ayuda (militar|estadounidense|extranjera)",
-        r"asistencia (tecnica|militar|de seguridad)", r"donor", r"donante", r"doador", r"funded by",
+        r"asistencia (tecnica|militar|de seguridad)", r"assistencia (tecnica|militar|de seguranca)",
+        r"ajuda (militar|americana|norte-americana|estadunidense|estrangeira|externa|internacional)",
+        r"donor", r"donante", r"doador", r"funded by",
         r"financiad[oa]s? por", r"financiad[oa]s? pel", r"aid\b", r"aid package", r"paquete de ayuda",
         r"assistance", r"asistencia", r"funding", r"financiamiento", r"financiamento",
     ),
@@ -209,11 +233,15 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?<!\boutro )(?<!\bmayor )(?<!\bmaior )(?<!\bdois )(?<!\bdos )(?<!\bamplio )(?<!\bamplo )"
         r"(?<!\bnuevo )(?<!\bnovo )(?<!\bgran )(?<!\bgrande )(?<!\btodo )(?<!\bo )"
         r"conjuntos?\b(?! habitacion)",
-        r"intelligence sharing",
-        r"intercambio de (informacion|inteligencia)", r"partner",
+        r"(?:intelligence|information) sharing", r"shar(?:e|es|ed|ing) (?:intelligence|information)\b",
+        r"exchang\w* (?:of )?(?:intelligence|information)\b",
+        r"intercambio de (informacion|inteligencia|informacoes|dados)",
+        r"compartir (informacion|inteligencia)",
+        r"troca de (informacoes|inteligencia|dados)", r"compartilhamento de (informacoes|inteligencia|dados)",
+        r"partner", r"parceir", r"parcerias?\b(?! publico-privad)",
         r"socios?\b(?![- ]?(?:econom|ambient|environ|demogr|delict|polit|cultur|educ|emoc|labor|sanit|"
         r"territ))",
-        r"alliance", r"alianza",
+        r"alliance", r"alianza", r"alianca",
         r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
     ),
     "international_body": (
@@ -224,24 +252,27 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "us_agencies": (
         r"dea\b", r"drug enforcement administration", r"fbi\b", r"southcom", r"southern command",
-        r"comando sur", r"state department", r"departamento de estado", r"treasury", r"tesoro", r"ofac",
+        r"comando sur", r"state department", r"departamento de estado", r"treasury", r"tesoro", r"tesouro",
+        r"ofac",
         r"embassy", r"embajada", r"embaixada", r"ambassador", r"embajador", r"embaixador", r"pentagon",
-        r"homeland security", r"coast guard", r"guardia costera",
+        r"homeland security", r"coast guard", r"guardia costera", r"guarda costeira",
     ),
     "border": (
         r"border", r"frontera", r"fronteira", r"fronteriz", r"cross-border", r"transfronteriz",
-        r"transfronteiri", r"customs", r"aduana", r"aduaneira", r"ports? of entry", r"maritime", r"maritim",
+        r"transfronteiri", r"customs", r"aduana", r"aduaneira", r"alfandeg",
+        r"ports? of entry", r"maritime", r"maritim",
         r"deport(ed|ation|ee)", r"deportad", r"deportac", r"migra",
     ),
     "treaty": (
         r"treaty", r"tratado", r"convention(?!al)", r"convencion(?!al)", r"convencao",
-        r"memorandum of understanding", r"memorando de entendimiento", r"palermo", r"certification",
-        r"certificacion", r"decertif", r"descertific", r"agreement with",
+        r"memorandum of understanding", r"memorando de entendimiento", r"memorando de entendimento",
+        r"palermo", r"certification", r"certificacion", r"certificacao",
+        r"decertif", r"descertific", r"agreement with",
         r"(?<!\bde )acuerdo con", r"(?<!\bde )acordo com",  # not "de acuerdo con": according to
         r"sanction", r"sancion", r"sancao", r"sancoes",
     ),
     "united_states": (
-        r"united states", r"estados unidos", r"ee\.? ?uu",
+        r"united states", r"estados unidos", r"ee\.? ?uu", r"eua\b",
         r"washington(?! post\b| office on)",  # not the newspaper, nor WOLA (an NGO)
         r"estadounidense",
         r"norte-american", r"norteamerican", r"americanos?\b",
@@ -252,7 +283,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"neighbou?ring countr", r"paises vecinos", r"paises vizinhos", r"trained by", r"entrenad[oa]s? por",
         r"treinad[oa]s? por", r"transnational", r"transnacional", r"abroad", r"exterior", r"hemispher",
         r"hemisferi", r"countries of the region", r"paises de la region", r"paises da regiao", r"europe",
-        r"spain", r"espana", r"china", r"canada", r"base (militar|aerea)", r"military base", r"air base",
+        r"europa", r"spain", r"espana", r"espanha", r"china", r"canada",
+        r"base (militar|aerea)", r"military base", r"air base",
     ),
 }
 

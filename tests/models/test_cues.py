@@ -127,6 +127,14 @@ _OTHER_SENSES = [
     ("force_capacity", "la investigación aplicada", "Centro de Investigación y Seguridad"),
     ("force_capacity", "mi investigación", "Investigaciones Científicas, Penales y Criminalísticas"),
     ("war_on_crime", "the prohibition of unauthorised killings", "the prohibitionist consensus"),
+    # Brazil's military police is a state police force (police_force); the armed forces and a militarised
+    # police are the military, and so is Honduras' Policía Militar del Orden Público
+    ("military", "a Polícia Militar do Rio e os policiais militares", "a polícia militarizada"),
+    ("military", "as polícias militares; a Brigada Militar gaúcha", "la Policía Militar del Orden Público"),
+    ("military", "la Policía Militar", "os militares e as Forças Armadas"),
+    ("interruption", "la cobertura mediática; mediatic", "la mediación de conflictos"),
+    ("victims", "a assistência técnica; assistência militar", "a assistência às vítimas"),
+    ("cooperation", "as parcerias público-privadas", "uma parceria com a Bolívia"),
 ]
 
 
@@ -148,6 +156,22 @@ def test_words_of_another_sense_do_not_light_a_group(group: str, other: str, mea
     # drug prohibition and repression as a policy, in Spanish and Portuguese
     ("el paradigma prohibicionista y el modelo represivo", {"war_on_crime", "penal_law"}),
     ("o proibicionismo e a política repressiva", {"war_on_crime", "penal_law"}),
+    # what English said and Spanish or Portuguese did not
+    ("prevenir a violência; la policía previene; o programa previne", {"prevention"}),
+    ("mediação de conflitos; interruptores de violência", {"interruption"}),
+    ("a troca de informações com o Paraguai", {"cooperation"}),
+    ("they shared intelligence and signed an information sharing deal", {"cooperation"}),
+    ("assistência militar dos EUA", {"foreign_aid", "united_states"}),
+    ("a Polícia Militar", {"police_force"}),
+    ("operações policiais", {"operation"}),
+    ("reabilitação", {"reintegration"}),
+    ("la iluminación de los parques", {"social_investment"}),
+    ("a alfândega", {"border"}),
+    ("a Europa", {"foreign_actor"}),
+    ("a redução da maioridade penal", {"penal_law"}),
+    ("a assistência aos condenados e o apoio aos egressos", {"reintegration"}),
+    ("asistencia a los reclusos; assistance to former prisoners", {"reintegration"}),
+    ("a assistência social; social assistance", {"social_investment"}),
 ])
 def test_each_phrase_lights_the_groups_it_names(text: str, groups: set[str]):
     assert groups <= _hits(text)
