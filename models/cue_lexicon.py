@@ -35,8 +35,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"barrio(?![ -]?18\b| azteca)", r"bairro", r"vecin",  # Barrio 18, Barrio Azteca: gangs
     ),
     "interruption": (
-        r"interrupter", r"interruptor(?:es|as)? de (?:la )?violen", r"cure violence",
-        r"mediat(?!ic)", r"mediac", r"mediador",  # mediation, mediación, mediação; not mediático (the media)
+        r"interrupter", r"interruptor(?:es|as)? d[ae] (?:la )?violen", r"cure violence",
+        # mediation, mediator, mediated; mediación, mediação; not mediático, mediatización (the media) nor
+        # mediato (indirect)
+        r"mediat(?:ion|or|e\b|ed\b|es\b|ing\b)", r"mediac", r"mediador",
         r"outreach", r"mentor",
     ),
     "social_investment": (
@@ -69,13 +71,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"rehabilita", r"reabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
         # help for prisoners and those released, not the generic "assistance" (foreign aid below)
         r"(?:assistance|support|services) (?:to|for) (?:prisoners|inmates|former (?:prisoners|inmates)|ex-)",
-        r"asistencia (?:a|para) (?:los |las )?(?:reclus|internos|privad|liberad|egresad|penad)",
-        r"(?:assistencia|apoio) (?:aos?|as|para) (?:condenad|pres[oa]s\b|egress|detent|apenad)",
+        r"(?:asistencia|atencion) (?:a|para) (?:los |las )?"
+        r"(?:reclus|internos|privad|personas privadas|liberad|egresad|penad)",
+        r"(?:assistencia|apoio) (?:aos?|as?|para) (?:condenad|pres[oa]s?\b|egress|detent|apenad)",
     ),
     "victims": (
-        r"victim (support|assistance|services)", r"atencion a (las )?victimas",
-        # help for victims, not every assistência (technical and military assistance are foreign aid)
-        r"(?:assistencia|atendimento|apoio|atencao) (?:as|a|das) vitimas", r"reparacion", r"reparacao",
+        r"victim (support|assistance|services)",
+        r"(?:assistance|support|services|help) (?:to|for) (?:the )?(?:crime )?victims",
+        # help for victims, not every assistance (technical and military assistance are foreign aid)
+        r"(?:atencion|asistencia|apoyo|ayuda)(?: integral)? a (?:las |los )?victimas?\b",
+        r"(?:assistencia|atendimento|apoio|atencao) (?:as?|das?|aos?) vitimas?\b", r"reparacion",
+        r"reparac(?:ao|oes)\b",
         r"reparation", r"acompanamiento psicosocial", r"acompanhamento psicossocial",
     ),
     "peace": (
@@ -98,15 +104,35 @@ CUES: dict[str, tuple[str, ...]] = {
         r"patrol", r"patrull", r"patrulh", r"deploy", r"despleg", r"desplie", r"mobiliz",
     ),
     "military": (
-        # military aid and bases are foreign aid and foreign actors; Brazil's Polícia Militar (and the Brigada
-        # Militar of Rio Grande do Sul) are state police forces, Honduras' Policía Militar del Orden Público
-        # a military one; a militarised police is the military's way
+        # military aid and bases are foreign aid and foreign actors. Brazil's Polícia Militar (and the
+        # Brigada Militar of Rio Grande do Sul) are state police forces: they lose the cue where the words
+        # around them are Portuguese (policiais militares, a/da Polícia Militar, um policial militar, as
+        # polícias Civil e Militar, Polícia Militar do Rio). Accents folded, Spanish "policía militar" reads
+        # the same, and there it is the army's (Honduras' PMOP): "la/una/de policía militar", "operativo
+        # policial militar" stay military, as does a militarised police. Spanish without its article
+        # ("apoyo a policía militar") reads as Portuguese "à Polícia Militar" and loses it
         r"militariz",
-        r"(?<!\bpolicia )(?<!\bpolicias )(?<!\bpoliciais )(?<!\bbrigada )militar(?!y (?:aid|bases?)\b)",
-        r"militar(?= del orden publico)",
-        r"armed forces", r"fuerzas armadas", r"forcas armadas", r"troops",
+        r"militar(?!y (?:aid|bases?)\b)(?<!\bpoliciais militar)(?<!\bum policial militar)"
+        r"(?<!\bo policial militar)(?<!\bdo policial militar)(?<!\bpelo policial militar)"
+        r"(?<!\bao policial militar)(?<!\ba policia militar)(?<!\bda policia militar)"
+        r"(?<!\bna policia militar)(?<!\bpela policia militar)(?<!\bas policias militar)"
+        r"(?<!\bdas policias militar)(?<!\bnas policias militar)(?<!\bpelas policias militar)"
+        r"(?<!\bpolicias civil e militar)(?<!\bpolicia civil e militar)"
+        r"(?<!\ba brigada militar)(?<!\bda brigada militar)(?<!\bna brigada militar)"
+        r"(?<!\bpela brigada militar)"
+        r"(?!(?<=\bpolicia militar)(?: d[oa]s?\b| paulista| fluminense| mineira| gaucha| baiana)"
+        r"|(?<=\bpolicias militar)es d[oa]s?\b)",
+        r"armed forces", r"fuerzas? armadas?\b", r"forcas armadas", r"troops",
         r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
-        r"marinha", r"fuzileiros",
+        r"marinha", r"fuzileiros", r"infantes? de marina", r"semar\b",
+        # the navy (la Armada, la Marina; beside the army or the police), not an armed gang (banda armada,
+        # a mano armada) nor a name (Marina Silva)
+        r"armada\b(?<=\bla armada)", r"armada (?:nacional|de (?:colombia|mexico|chile|ecuador|peru))",
+        r"armada\b(?=,? (?:y |la )?(?:ejercito|ejercol|ponal|fuerza aerea|policia)\b)",
+        r"armada\b(?<=\bejercito y armada)", r"armada\b(?<=\bejercito, armada)",
+        r"marina\b(?<=\bla marina)", r"secretaria de marina",
+        r"marina\b(?=,? (?:y |la )?(?:ejercito|fuerza aerea|policia)\b)",
+        r"marina\b(?<=\bejercito y marina)", r"marina\b(?<=\bejercito, marina)",
         r"national guard", r"guardia nacional", r"guarda nacional",
     ),
     "police_force": (
@@ -115,7 +141,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"officers", r"agentes", r"authorities", r"autoridades",
     ),
     "force_capacity": (
-        r"(?<!\bartificial )intelligence(?! sharing)", r"inteligencia(?! artificial)", r"task force",
+        r"(?<!\bartificial )intelligence(?![- ]sharing)", r"inteligencia(?! artificial)", r"task force",
         r"fuerza de tarea", r"forca-tarefa",
         # elite units, not political or business elites
         r"elite(?=,? (?:[\w-]+ )?(?:units?\b|squads?\b|troops|forces?\b|police\b|military|militari|soldier|"
@@ -148,8 +174,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"encarcela", r"encarcera", r"inmates?", r"reclus", r"detentos?",
     ),
     "penal_law": (
-        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)", r"maioridade penal",
-        r"imputabilidad",
+        r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
+        # the age of criminal responsibility
+        r"maioridade penal", r"mayoria de edad penal", r"(?:idade|edad) penal", r"edad de punibilidad",
+        r"edad (?:minima )?de (?:responsabilidad|imputabilidad) penal",
+        r"age of criminal (?:responsibility|liability)", r"imputabilidad", r"inimput",
         r"tough(er)? (on crime|penalt|sentenc|law)",
         r"sentenc", r"condena", r"penal code", r"codigo penal", r"criminal code", r"penalt",
         r"life imprisonment", r"cadena perpetua", r"prison terms", r"endurec",
@@ -223,7 +252,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"cooperat(?!ivas?\b|ives\b)",  # not co-ops (cooperativas, cooperatives)
         r"cooperac", r"cooperacao", r"bilateral", r"multilateral",
         r"joint (operation|task force|patrol)",
-        r"operaciones? conjuntas?", r"operacoes? conjuntas?", r"en conjunto con",
+        r"en conjunto con",
         # joint (conjunta(s): the noun is masculine; equipos conjuntos), not the noun "a set of / together"
         # (un conjunto de, en su conjunto, este conjunto, visión de conjunto) nor the adverb "conjuntamente"
         r"conjuntas?\b",
@@ -233,15 +262,26 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?<!\boutro )(?<!\bmayor )(?<!\bmaior )(?<!\bdois )(?<!\bdos )(?<!\bamplio )(?<!\bamplo )"
         r"(?<!\bnuevo )(?<!\bnovo )(?<!\bgran )(?<!\bgrande )(?<!\btodo )(?<!\bo )"
         r"conjuntos?\b(?! habitacion)",
-        r"(?:intelligence|information) sharing", r"shar(?:e|es|ed|ing) (?:intelligence|information)\b",
+        r"(?:intelligence|information)[- ]sharing",
+        # sharing information, intelligence, radar or threat information, in any tense (comparten,
+        # compartilham)
+        # (the noun "share of" is not: a share of the information economy)
+        r"(?:shar(?:e|es|ed) |sharing (?:of )?)(?:the |their |its |that |this |more |such )?(?:[\w-]+ )?"
+        r"(?:intelligence|information)\b",
         r"exchang\w* (?:of )?(?:intelligence|information)\b",
-        r"intercambio de (informacion|inteligencia|informacoes|dados)",
-        r"compartir (informacion|inteligencia)",
-        r"troca de (informacoes|inteligencia|dados)", r"compartilhamento de (informacoes|inteligencia|dados)",
-        r"partner", r"parceir", r"parcerias?\b(?! publico-privad)",
+        r"intercambi\w* (?:de )?(?:la |las |as |das? )?"
+        r"(?:informacion|inteligencia|informac(?:ao|oes)|dados|datos)\b",
+        r"compart\w* (?:de |la |las |su |sus |as |das? )?"
+        r"(?:informacion|inteligencia|informac(?:ao|oes)|dados|datos)\b",
+        r"troca de (?:informac(?:ao|oes)|inteligencia|dados)\b",
+        # partners, not public-private partnerships (alianzas público-privadas, parcerias público privadas)
+        r"partner(?<!\bpublic-private partner)(?<!\bpublic private partner)"
+        r"(?<!\bpublic\u2013private partner)",
+        r"parceir", r"parcerias?\b(?! publico ?[-\u2013/]? ?privad)",
         r"socios?\b(?![- ]?(?:econom|ambient|environ|demogr|delict|polit|cultur|educ|emoc|labor|sanit|"
         r"territ))",
-        r"alliance", r"alianza", r"alianca",
+        r"alliance",
+        r"alianzas?\b(?! publico ?[-\u2013/]? ?privad)", r"aliancas?\b(?! publico ?[-\u2013/]? ?privad)",
         r"summit", r"cumbre", r"cupula", r"counterpart", r"homolog",
     ),
     "international_body": (
@@ -252,7 +292,14 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "us_agencies": (
         r"dea\b", r"drug enforcement administration", r"fbi\b", r"southcom", r"southern command",
-        r"comando sur", r"state department", r"departamento de estado", r"treasury", r"tesoro", r"tesouro",
+        r"comando sur", r"state department", r"departamento de estado",
+        # the US Treasury, not a finance ministry (El Salvador's Treasury Ministry, el tesoro público, o
+        # Tesouro Nacional)
+        r"treasury(?<!\bnational treasury)(?<!\bministry of treasury)(?<!\bministry of the treasury)"
+        r"(?! ministry| minister)",
+        r"departamentos? del tesoro", r"departamentos? do tesouro",
+        r"tesoro (?:de (?:los )?)?(?:estados unidos|ee\.? ?uu|estadounidense|norteamericano)",
+        r"tesouro (?:dos )?(?:estados unidos|eua\b|americano|norte-americano|estadunidense)",
         r"ofac",
         r"embassy", r"embajada", r"embaixada", r"ambassador", r"embajador", r"embaixador", r"pentagon",
         r"homeland security", r"coast guard", r"guardia costera", r"guarda costeira",
@@ -266,7 +313,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "treaty": (
         r"treaty", r"tratado", r"convention(?!al)", r"convencion(?!al)", r"convencao",
         r"memorandum of understanding", r"memorando de entendimiento", r"memorando de entendimento",
-        r"palermo", r"certification", r"certificacion", r"certificacao",
+        # US drug certification, not ISO, timber, skills or police certification
+        r"palermo", r"(?:drug|narcotics|counternarcotics|counter-narcotics|anti-drug|annual) certification",
+        r"certification (?:process|of (?:colombia|mexico|bolivia|peru|venezuela|guatemala|honduras))",
+        r"certificacion (?:antidrogas|en materia de drogas)", r"certificacao antidrogas",
         r"decertif", r"descertific", r"agreement with",
         r"(?<!\bde )acuerdo con", r"(?<!\bde )acordo com",  # not "de acuerdo con": according to
         r"sanction", r"sancion", r"sancao", r"sancoes",
@@ -283,7 +333,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"neighbou?ring countr", r"paises vecinos", r"paises vizinhos", r"trained by", r"entrenad[oa]s? por",
         r"treinad[oa]s? por", r"transnational", r"transnacional", r"abroad", r"exterior", r"hemispher",
         r"hemisferi", r"countries of the region", r"paises de la region", r"paises da regiao", r"europe",
-        r"europa", r"spain", r"espana", r"espanha", r"china", r"canada",
+        r"europa(?! press\b)", r"spain", r"espana", r"espanha", r"china", r"canada",
         r"base (militar|aerea)", r"military base", r"air base",
     ),
 }
