@@ -68,8 +68,10 @@ def literal_first(pattern: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
-    # One alternation with a named group per cue: a single pass over the text finds every cue.
+def compiled_lexicon(lexicon: Lexicon) -> re.Pattern[str]:
+    """The one regex the cue features run: an alternation with a named group per cue (g0, g1, ... in the
+    lexicon's order), so a single pass over folded text finds every cue, the first group that matches at a
+    place taking it."""
     parts = [
         f"(?P<g{i}>{'|'.join(literal_first(p) for p in patterns)})" for i, (_, patterns) in enumerate(lexicon)
     ]
@@ -79,7 +81,7 @@ def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
 def lexicon_counts(text: str, lexicon: Lexicon) -> list[int]:
     """How many times each group of `lexicon` matches in `text` (accent-folded)."""
     counts = [0] * len(lexicon)
-    for match in _compiled(lexicon).finditer(fold(text)):
+    for match in compiled_lexicon(lexicon).finditer(fold(text)):
         counts[int(match.lastgroup[1:])] += 1  # type: ignore[index]
     return counts
 

@@ -255,9 +255,9 @@ def test_leading_lookbehinds_move_after_the_words_they_guard(pattern, moved):
 def test_no_alternative_of_the_compiled_lexicon_starts_with_a_lookbehind():
     # Ten such alternatives took 40% of the cue features' time: the engine tries their lookbehinds at every
     # word of every passage before it can tell that the word is another.
-    from models.cues import _compiled
+    from models.cues import compiled_lexicon
 
-    source = _compiled(current_lexicon()).pattern
+    source = compiled_lexicon(current_lexicon()).pattern
     assert "|(?<!" not in source and ">(?<!" not in source
 
 
