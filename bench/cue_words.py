@@ -55,9 +55,11 @@ class _Competition:
         lexicon = current_lexicon()
         self.regex = compiled_lexicon(lexicon)
         self.patterns = [(group, pattern) for group, alternatives in lexicon for pattern in alternatives]
-        compiled = iter(enumerate(re.compile(literal_first(p)) for _, p in self.patterns))
+        # each pattern on its own, compiled as the model compiles it
+        self.alone = [re.compile(rf"\b(?:{literal_first(p)})") for _, p in self.patterns]
+        numbered = iter(enumerate(self.alone))
         # per group, its patterns with their index in self.patterns, in order
-        self._alternatives = [[next(compiled) for _ in alternatives] for _, alternatives in lexicon]
+        self._alternatives = [[next(numbered) for _ in alternatives] for _, alternatives in lexicon]
 
     def matches(self, folded: str) -> Iterator[tuple[re.Match[str], int]]:
         """Each match in `folded` and the index (in self.patterns) of the pattern that made it."""
@@ -106,12 +108,11 @@ def shadowed(texts: Iterable[str]) -> dict[tuple[str, str], Counter]:
     alone would match (and the pattern's own group did not), counted: where it is shadowed."""
     competition = _Competition()
     patterns = competition.patterns
-    alone = [re.compile(rf"\b(?:{literal_first(p)})") for _, p in patterns]
     taken: dict[tuple[str, str], Counter] = {key: Counter() for key in patterns}
     for text in texts:
         folded = fold(text)
         spans = [(m.start(), m.end(), patterns[index][0]) for m, index in competition.matches(folded)]
-        for key, own in zip(patterns, alone, strict=True):
+        for key, own in zip(patterns, competition.alone, strict=True):
             for match in own.finditer(folded):
                 takers = {group for start, end, group in spans if start <= match.start() < end}
                 if key[0] not in takers:
