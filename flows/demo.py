@@ -50,13 +50,14 @@ def main(argv: list[str] | None = None) -> None:
     shown = SAMPLES.relative_to(Path.cwd()) if SAMPLES.is_relative_to(Path.cwd()) else SAMPLES
     # Started before Prefect is imported, so the server boots while this process imports it.
     with temporary_api_unless_configured() as api:
+        from corpus.errors import CorpusError
         from flows.ingest import run_ingest
 
         console.print(f"[bold]Ingesting {shown}/ into {db_url}[/bold]", highlight=False)
         try:
             with recorded_in(api, "set PREFECT_API_URL to a running Prefect server"):
                 summary = run_ingest([str(SAMPLES)], db_url=db_url, workers=args.workers)
-        except ApiStartError as exc:
+        except (ApiStartError, CorpusError) as exc:  # no Prefect API; a store that cannot be opened
             raise SystemExit(f"demo: {exc}") from None
     console.print(
         f"new {summary.new}, {f'read again {summary.reread}, ' if summary.reread else ''}"

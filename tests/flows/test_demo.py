@@ -23,3 +23,13 @@ def test_demo_stores_the_samples_largest_first_and_shows_what_it_found(db_url, s
     # One worker takes the plan's order, the largest file first; two stored them as they finished.
     samples = sorted(samples_dir.iterdir(), key=lambda path: path.stat().st_size, reverse=True)
     assert stored == [path.name for path in samples]
+
+
+def test_demo_into_a_folder_that_does_not_exist_says_so_in_one_line(tmp_path, capsys):
+    from flows import demo
+
+    with pytest.raises(SystemExit) as stopped:
+        demo.main(["--db", str(tmp_path / "missing" / "demo.db")])
+    assert stopped.value.code == f"demo: cannot open database {tmp_path}/missing/demo.db: folder " \
+        f"{tmp_path}/missing does not exist"
+    assert "Traceback" not in capsys.readouterr().err
