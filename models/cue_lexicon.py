@@ -10,6 +10,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+# What follows "victims of" when they are a disaster's (hurricane Mitch, el terremoto), not crime's.
+_DISASTER_EN = (
+    r" of (?:the )?(?:hurricane|tropical storm|earthquake|floods?|landslides?|natural disasters?|drought)"
+)
+_DISASTER_ES = (
+    r" del? (?:la |las |los |el )?"
+    r"(?:huracan|tormenta|terremoto|sismo|inundacion|lluvia|desastres? natural|sequia)"
+)
+_DISASTER_PT = r" d[oa]s? (?:furacao|tempestade|terremoto|enchente|inundac|chuva|desastres? natura|seca\b)"
+# Latin American countries and their people, for "the Colombian treasury" and "Mexico's Treasury Secretary"
+_PEOPLES = (
+    "mexican", "guatemalan", "salvadoran", "honduran", "nicaraguan", "costa rican", "panamanian", "colombian",
+    "venezuelan", "ecuadorian", "peruvian", "bolivian", "brazilian", "chilean", "argentine", "argentinian",
+    "paraguayan", "uruguayan", "dominican",
+)
+_COUNTRIES = (
+    "mexico", "guatemala", "salvador", "honduras", "nicaragua", "costa rica", "panama", "colombia",
+    "venezuela", "ecuador", "peru", "bolivia", "brazil", "chile", "argentina", "paraguay", "uruguay",
+    "republic",
+)
+_NOT_THEIR_TREASURY = "".join(rf"(?<!\b{people} treasury)" for people in _PEOPLES) + "".join(
+    rf"(?<!\b{country}{mark}s treasury)" for country in _COUNTRIES for mark in ("'", "\u2019")
+)
+
 CUES: dict[str, tuple[str, ...]] = {
     # prevention
     # the verbs too: prevenir, previene, previne (prevent, prevención, prevenção, preventivo start "preven")
@@ -68,7 +92,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"dependencia quimica",
     ),
     "reintegration": (
-        r"rehabilita", r"reabilita", r"reintegra", r"reinser", r"resociali", r"ressocializ", r"second chance",
+        # people, not wildlife nor roads
+        r"rehabilita(?<!\bwildlife rehabilita)"
+        r"(?!\w* (?:of |de )?(?:the |las |los |la )?(?:roads?|carreteras?|caminos|vias))",
+        r"reabilita", r"reintegra", r"reinser", r"resociali",
+        r"ressocializ", r"second chance",
         # help for prisoners and those released, not the generic "assistance" (foreign aid below)
         r"(?:assistance|support|services) (?:to|for) (?:prisoners|inmates|former (?:prisoners|inmates)|ex-)",
         r"(?:asistencia|atencion) (?:a|para) (?:los |las )?"
@@ -77,10 +105,17 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "victims": (
         r"victim (support|assistance|services)",
-        r"(?:assistance|support|services|help) (?:to|for) (?:the )?(?:crime )?victims",
-        # help for victims, not every assistance (technical and military assistance are foreign aid)
-        r"(?:atencion|asistencia|apoyo|ayuda)(?: integral)? a (?:las |los )?victimas?\b",
-        r"(?:assistencia|atendimento|apoio|atencao) (?:as?|das?|aos?) vitimas?\b", r"reparacion",
+        # help for victims of crime, not for those of a hurricane or an earthquake, nor every assistance
+        # (technical and military assistance are foreign aid)
+        r"(?:assistance|support|services\"?|help) (?:to|for) (?:the )?(?:crime )?victims\b"
+        r"(?!" + _DISASTER_EN + ")",
+        r"(?:help|assist|support|protect)(?:s|ed|ing)? (?:and (?:protect|support|assist) )?(?:the )?"
+        r"(?:crime )?victims\b(?!" + _DISASTER_EN + ")",
+        r"(?:atencion|asistencia|apoyo|ayuda)(?: integral)? a (?:las |los |la )?victimas?\b"
+        r"(?!" + _DISASTER_ES + ")",
+        r"atencion (?:integral )?de (?:las |los |la )?victimas?\b(?!" + _DISASTER_ES + ")",
+        r"(?:assistencia|atendimento|apoio|atencao) (?:as?|das?|aos?) vitimas?\b(?!" + _DISASTER_PT + ")",
+        r"reparacion",
         r"reparac(?:ao|oes)\b",
         r"reparation", r"acompanamiento psicosocial", r"acompanhamento psicossocial",
     ),
@@ -117,19 +152,32 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?<!\bao policial militar)(?<!\ba policia militar)(?<!\bda policia militar)"
         r"(?<!\bna policia militar)(?<!\bpela policia militar)(?<!\bas policias militar)"
         r"(?<!\bdas policias militar)(?<!\bnas policias militar)(?<!\bpelas policias militar)"
-        r"(?<!\bpolicias civil e militar)(?<!\bpolicia civil e militar)"
+        r"(?<!\bpolicias civil e militar)(?<!\bpolicia civil e militar)(?<!\bpoliciais civis e militar)"
+        r"(?<!\bpolicias civis e militar)(?<!\ba policial militar)(?<!\buma policial militar)"
+        r"(?<!\bbatalhao de policia militar)(?<!\bbatalhoes de policia militar)"
         r"(?<!\ba brigada militar)(?<!\bda brigada militar)(?<!\bna brigada militar)"
         r"(?<!\bpela brigada militar)"
-        r"(?!(?<=\bpolicia militar)(?: d[oa]s?\b| paulista| fluminense| mineira| gaucha| baiana)"
-        r"|(?<=\bpolicias militar)es d[oa]s?\b)",
+        r"(?!(?<=\bpolicia militar)(?: do\b| das\b| dos estados\b| da (?:bahia|paraiba)\b| paulista"
+        r"| fluminense| mineira| gaucha| baiana| de (?:minas gerais|sao paulo|santa catarina|goias"
+        r"|pernambuco|alagoas"
+        r"|sergipe|rondonia|roraima|mato grosso|tocantins)\b)"
+        r"|(?<=\bpolicias militar)es d[oa]s?\b"
+        # Brazil's state military police in English (Sao Paulo's military police, the state military police)
+        r"|(?<=\bstate militar)y police|(?<=\bpaulo militar)y police|(?<=\bpaulo's militar)y police"
+        r"|(?<=\bpaulo\u2019s militar)y police|(?<=\brio\u2019s militar)y police"
+        r"|(?<=\bbrazil\u2019s militar)y police|(?<=\bjaneiro's militar)y police"
+        r"|(?<=\bjaneiro\u2019s militar)y police|(?<=\bbrazilian militar)y police"
+        r"|(?<=\brio militar)y police|(?<=\brio's militar)y police|(?<=\bbrazil's militar)y police)",
         r"armed forces", r"fuerzas? armadas?\b", r"forcas armadas", r"troops",
         r"tropas", r"soldier", r"soldad", r"army", r"ejercito", r"exercito", r"marines", r"navy",
-        r"marinha", r"fuzileiros", r"infantes? de marina", r"semar\b",
+        r"marinha", r"fuzileiros", r"infantes? de marina", r"infanteria de marina", r"semar\b",
         # the navy (la Armada, la Marina; beside the army or the police), not an armed gang (banda armada,
         # a mano armada) nor a name (Marina Silva)
         r"armada\b(?<=\bla armada)", r"armada (?:nacional|de (?:colombia|mexico|chile|ecuador|peru))",
         r"armada\b(?=,? (?:y |la )?(?:ejercito|ejercol|ponal|fuerza aerea|policia)\b)",
         r"armada\b(?<=\bejercito y armada)", r"armada\b(?<=\bejercito, armada)",
+        r"armada\b(?<=\bejercito o armada)",
+        r"armada\b(?<=\baerea y armada)", r"armada\b(?<=\bejercol armada)",
         r"marina\b(?<=\bla marina)", r"secretaria de marina",
         r"marina\b(?=,? (?:y |la )?(?:ejercito|fuerza aerea|policia)\b)",
         r"marina\b(?<=\bejercito y marina)", r"marina\b(?<=\bejercito, marina)",
@@ -176,7 +224,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "penal_law": (
         r"mano dura", r"iron fist", r"zero tolerance", r"tolerancia (cero|zero)",
         # the age of criminal responsibility
-        r"maioridade penal", r"mayoria de edad penal", r"(?:idade|edad) penal", r"edad de punibilidad",
+        r"maioridade penal", r"menoridade penal", r"(?:idade|edad) penal", r"edad de punibilidad",
         r"edad (?:minima )?de (?:responsabilidad|imputabilidad) penal",
         r"age of criminal (?:responsibility|liability)", r"imputabilidad", r"inimput",
         r"tough(er)? (on crime|penalt|sentenc|law)",
@@ -266,12 +314,15 @@ CUES: dict[str, tuple[str, ...]] = {
         # sharing information, intelligence, radar or threat information, in any tense (comparten,
         # compartilham)
         # (the noun "share of" is not: a share of the information economy)
-        r"(?:shar(?:e|es|ed) |sharing (?:of )?)(?:the |their |its |that |this |more |such )?(?:[\w-]+ )?"
-        r"(?:intelligence|information)\b",
+        # (nor "market share information", "a share of intelligence spending", "shared with intelligence
+        # agencies")
+        r"shar(?<!\bmarket shar)(?<!\bmarket-shar)(?:e |es |ed |ing (?:of )?)"
+        r"(?:the |their |its |that |this |more |such )?"
+        r"(?:(?!of\b|with\b)[\w-]+ )?(?:intelligence|information)\b",
         r"exchang\w* (?:of )?(?:intelligence|information)\b",
         r"intercambi\w* (?:de )?(?:la |las |as |das? )?"
         r"(?:informacion|inteligencia|informac(?:ao|oes)|dados|datos)\b",
-        r"compart\w* (?:de |la |las |su |sus |as |das? )?"
+        r"compart(?!iment)\w* (?:de |la |las |su |sus |as |das? )?"
         r"(?:informacion|inteligencia|informac(?:ao|oes)|dados|datos)\b",
         r"troca de (?:informac(?:ao|oes)|inteligencia|dados)\b",
         # partners, not public-private partnerships (alianzas público-privadas, parcerias público privadas)
@@ -295,11 +346,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"comando sur", r"state department", r"departamento de estado",
         # the US Treasury, not a finance ministry (El Salvador's Treasury Ministry, el tesoro público, o
         # Tesouro Nacional)
+        # nor another country's (the Colombian treasury, Mexico's Treasury Secretary, finance and treasury)
         r"treasury(?<!\bnational treasury)(?<!\bministry of treasury)(?<!\bministry of the treasury)"
-        r"(?! ministry| minister)",
-        r"departamentos? del tesoro", r"departamentos? do tesouro",
-        r"tesoro (?:de (?:los )?)?(?:estados unidos|ee\.? ?uu|estadounidense|norteamericano)",
-        r"tesouro (?:dos )?(?:estados unidos|eua\b|americano|norte-americano|estadunidense)",
+        r"(?<!\bfinance and treasury)" + _NOT_THEIR_TREASURY + r"(?! ministry| minister)",
+        r"departamentos? del tesoro", r"departamentos? do tesouro", r"secretari[oa] del tesoro",
+        # the country is left to the united_states group
+        r"tesoro(?= (?:de (?:los )?)?(?:estados unidos|ee\.? ?uu|estadounidense|norteamericano))",
+        r"tesouro(?= (?:dos )?(?:estados unidos|eua\b|americano|norte-americano|estadunidense))",
         r"ofac",
         r"embassy", r"embajada", r"embaixada", r"ambassador", r"embajador", r"embaixador", r"pentagon",
         r"homeland security", r"coast guard", r"guardia costera", r"guarda costeira",
@@ -311,11 +364,20 @@ CUES: dict[str, tuple[str, ...]] = {
         r"deport(ed|ation|ee)", r"deportad", r"deportac", r"migra",
     ),
     "treaty": (
-        r"treaty", r"tratado", r"convention(?!al)", r"convencion(?!al)", r"convencao",
+        r"treaty", r"tratado",
+        # not Chile's constitutional convention
+        r"convention(?!al)(?<!\bconstitutional convention)",
+        r"convencion(?!al| constitucional| constituyente)",
+        r"convencao(?! constituinte)",
         r"memorandum of understanding", r"memorando de entendimiento", r"memorando de entendimento",
         # US drug certification, not ISO, timber, skills or police certification
-        r"palermo", r"(?:drug|narcotics|counternarcotics|counter-narcotics|anti-drug|annual) certification",
-        r"certification (?:process|of (?:colombia|mexico|bolivia|peru|venezuela|guatemala|honduras))",
+        r"palermo", r"(?:drug|narcotics|annual) certification",
+        # the counternarcotics group takes the word before
+        r"certification(?<=\bcounternarcotics certification)",
+        r"certification(?<=\bcounter-narcotics certification)",
+        r"certification(?<=\banti-drug certification)", r"certification(?<=\bantidrug certification)",
+        r"certification (?:process(?<!\bpolice certification process)|of (?:colombia|mexico|bolivia|peru|"
+        r"venezuela|guatemala|honduras))",
         r"certificacion (?:antidrogas|en materia de drogas)", r"certificacao antidrogas",
         r"decertif", r"descertific", r"agreement with",
         r"(?<!\bde )acuerdo con", r"(?<!\bde )acordo com",  # not "de acuerdo con": according to
