@@ -26,7 +26,7 @@ from models.explain import ExplainBasis, explain_basis, explain_text
 from models.labels import LABELS, UNLABELED_KINDS
 from models.seed_data import SEED_DIR, load_seed
 from models.seed_version import builtin_seed_version, seed_version
-from models.topic import unlabelable
+from models.topic import no_label_rule
 from models.training import algorithm_name, train, training_metrics
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ class Prediction:
     # Read in its report: the two sides of the blend behind `scores`, per label ("passage": its own
     # scores, "report": its report's); None when the passage was read on its own.
     context: dict[str, dict[str, float]] | None = None
+    # The rule that gave it no label whatever its scores (models.topic.no_label_rule: "reference list",
+    # "no word of security", "table or listing"); None when its scores decided.
+    no_label_rule: str | None = None
 
 
 @dataclass
@@ -74,7 +77,7 @@ class LoadedModel:
         nothing to its report's context. A text that never speaks of security (models.topic.off_topic) is
         read like any other but gets no label: it discusses no security strategy, whatever its scores say;
         nor does a table or a long run of names and figures (models.prose.is_listing). models.topic's
-        `unlabelable` says which texts get none.
+        `no_label_rule` says which texts get none, and why (each prediction's `no_label_rule`).
         `langs` is accepted for the API's sake: the features are multilingual (accent folding, a cue lexicon
         in three languages), so the language is not needed."""
         if not texts:
@@ -83,7 +86,8 @@ class LoadedModel:
         if kinds is not None and len(kinds) != len(own):
             raise ModelError(f"{len(kinds)} kinds for {len(own)} texts")
         unlabeled = [kind in UNLABELED_KINDS for kind in kinds] if kinds is not None else [False] * len(own)
-        no_label = unlabelable(texts, kinds)
+        given = kinds if kinds is not None else [None] * len(texts)
+        rules = [no_label_rule(text, kind) for text, kind in zip(texts, given, strict=True)]
         contexts = None
         if reports is not None:
             # A reference list reads as a report of its own: its titles do not colour the report's prose.
@@ -93,13 +97,14 @@ class LoadedModel:
         thresholds = self.estimator.thresholds_
         return [
             Prediction(
-                labels=[] if no_label[i] else [
+                labels=[] if rules[i] is not None else [
                     label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]
                 ],
                 scores=_by_label(own[i] if unlabeled[i] else row),
                 context=None if contexts is None or unlabeled[i] else {
                     "passage": _by_label(own[i]), "report": _by_label(contexts[i]),
                 },
+                no_label_rule=rules[i],
             )
             for i, row in enumerate(proba)
         ]

@@ -47,18 +47,34 @@ if TYPE_CHECKING:
 LABEL_RULES_VERSION = "9"
 
 
+# What no_label_rule names each rule, as the passages' rows and `citsec tag` say it.
+REFERENCE_LIST = "reference list"
+NO_SECURITY_WORD = "no word of security"
+LISTING = "table or listing"
+
+
 def unlabelable(texts: Sequence[str], kinds: Sequence[str | None] | None = None) -> list[bool]:
     """For each text (of the passage kind in `kinds`, when known), True when it gets no strategy label
-    whatever its scores: a reference list (models.labels.UNLABELED_KINDS), a text that never speaks of
-    security (off_topic), a table or a long run of names and figures (models.prose.is_listing). Every place
-    that turns scores into labels (LoadedModel.predict, retraining's held-out evaluation) asks this."""
+    whatever its scores (no_label_rule). Every place that turns scores into labels (LoadedModel.predict,
+    retraining's held-out evaluation) asks this."""
     given: Sequence[str | None] = kinds if kinds is not None else [None] * len(texts)
     if len(given) != len(texts):
         raise ValueError(f"{len(given)} kinds for {len(texts)} texts")
-    return [
-        kind in UNLABELED_KINDS or off or is_listing(text, kind)
-        for text, kind, off in zip(texts, given, off_topic(texts), strict=True)
-    ]
+    return [no_label_rule(text, kind) is not None for text, kind in zip(texts, given, strict=True)]
+
+
+def no_label_rule(text: str, kind: str | None = None) -> str | None:
+    """The rule that gives a text (of passage `kind`, when known) no strategy label whatever its scores, or
+    None when its scores decide: a reference list (models.labels.UNLABELED_KINDS), a text that never speaks
+    of security (is_off_topic), a table or a long run of names and figures (models.prose.is_listing), tried
+    in that order."""
+    if kind in UNLABELED_KINDS:
+        return REFERENCE_LIST
+    if is_off_topic(text):
+        return NO_SECURITY_WORD
+    if is_listing(text, kind):
+        return LISTING
+    return None
 
 
 def off_topic(texts: Sequence[str]) -> list[bool]:

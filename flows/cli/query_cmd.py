@@ -26,6 +26,7 @@ REPORT_TABLE = ("id", "title", "file", "language", "pages", "passages", "status"
 PASSAGE_FIELDS = (
     "id", "report_id", "report_title", "page_start", "page_end", "lang", "text", "labels", "scores",
     "countries", "programs", "label_origin", "model", "report_sha256", "seq", "kind", "report_published",
+    "no_label_rule",
 )  # fmt: skip
 PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries", "programs", "text")
 # CSV is for spreadsheets: each label's score in a column of its own too, to sort and filter on (the
@@ -419,25 +420,33 @@ def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:
     return row | {column: row["scores"].get(column.removesuffix("_score")) for column in SCORE_COLUMNS}
 
 
+def no_label_rule_of(passage: Any) -> str | None:
+    """The rule that leaves a stored passage without the model's labels whatever its scores: "reference
+    list", "no word of security" or "table or listing" (models.topic.no_label_rule); None for a passage a
+    person labeled, one the model labeled, and one its scores leave unlabeled."""
+    from models.topic import no_label_rule
+
+    if passage.label_origin == "human" or passage.labels:
+        return None
+    return no_label_rule(passage.text, passage.kind)
+
+
+def _passage_json(passage: Any) -> dict[str, Any]:
+    """A passage's JSON (and CSV) row: its fields, and the rule that left it unlabeled ("no_label_rule",
+    beyond DESIGN.md's fields: why a passage whose scores pass a threshold has no label)."""
+    return passage.to_json() | {"no_label_rule": no_label_rule_of(passage)}
+
+
 def _marked_labels(passage: Any) -> dict[str, Any]:
     """A passage's row with its labels marked: a person's label (its scores are still the model's), and
-    the passages the model never labels: a reference list, a passage that never speaks of security
-    (models.topic) and a table or listing (models.prose), whose scores may pass a threshold."""
-    from models.labels import UNLABELED_KINDS
-    from models.prose import is_listing
-    from models.topic import is_off_topic
-
+    the passages the model never labels (no_label_rule_of: a reference list, a passage that never speaks of
+    security, a table or listing), whose scores may pass a threshold."""
     row: dict[str, Any] = passage.to_json()
     if passage.label_origin == "human":
         # One cell, so the mark reads as a note on the labels, not as one more label.
         return row | {"labels": f"{', '.join(row['labels']) or 'none'} (by a person)"}
-    if passage.kind in UNLABELED_KINDS:
-        return row | {"labels": ["(reference list)"]}
-    if not row["labels"] and is_off_topic(passage.text):
-        return row | {"labels": ["(no word of security)"]}
-    if not row["labels"] and is_listing(passage.text, passage.kind):
-        return row | {"labels": ["(table or listing)"]}
-    return row
+    rule = no_label_rule_of(passage)
+    return row if rule is None else row | {"labels": [f"({rule})"]}
 
 
 def _report_cells(report: ReportRow) -> dict[str, Any]:
@@ -598,9 +607,9 @@ def passages_command(
                 bold = functools.partial(matches_in_bold, search=search, any_language=any_language)
                 rows = (row | {"text": bold(row["text"], lang=row["lang"])} for row in rows)
         elif fmt is OutputFormat.csv:
-            rows = (_with_score_columns(p.to_json()) | why for p, why in whys)
+            rows = (_with_score_columns(_passage_json(p)) | why for p, why in whys)
         else:
-            rows = (p.to_json() | why for p, why in whys)
+            rows = (_passage_json(p) | why for p, why in whys)
         columns = PASSAGE_CSV if fmt is OutputFormat.csv else PASSAGE_FIELDS
         if explain:
             columns = (*columns, "why") if fmt is OutputFormat.csv else (*columns, "explain", "context")

@@ -99,7 +99,7 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
     assert rows[stale[0]].labels == [] and rows[stale[0]].scores["prevention"] != 0.9
     assert rows[ids[0]].labels == ["enforcement", "transnational"] and rows[ids[0]].label_origin == "human"
     assert [sorted(rows[pid].labels) for pid in ids[1:]] == [sorted(p.labels) for p in expected[1:]]
-    # The table says why the pension passage has no label; JSON keeps the contract's fields.
+    # The table says why the pension passage has no label, and so does JSON, in a field of its own.
     from flows.cli.common import out_console
 
     with pytest.MonkeyPatch.context() as patch:
@@ -107,7 +107,7 @@ def test_reclassify_command_relabels_stored_passages_by_this_versions_rules(
         _, out, _ = run_cli(capsys, "passages", "--report", str(report), "--db", db_url)
     assert "(no word of security)" in out
     _, out, _ = run_cli(capsys, "passages", "--report", str(report), "--db", db_url, "--format", "json")
-    assert [row["labels"] for row in json.loads(out)] == [[]]
+    assert [(row["labels"], row["no_label_rule"]) for row in json.loads(out)] == [([], "no word of security")]
     _, out, _ = run_cli(capsys, "db", "reclassify", "--db", db_url)  # nothing is left to change
     assert out.endswith(": 0 changed their labels\n")
 

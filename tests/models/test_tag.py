@@ -215,6 +215,8 @@ def test_tag_reads_plain_text_from_stdin_and_explains(store_with_model):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == [1, 2]
     assert rows[1]["labels"] == []
+    # and why the survey line has none, whatever its scores
+    assert rows[0]["no_label_rule"] is None and rows[1]["no_label_rule"] == "no word of security"
     up = rows[0]["explain"]["enforcement"]["up"]
     assert up and all(isinstance(term, str) and weight > 0 for term, weight in up)
 

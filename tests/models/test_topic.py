@@ -9,7 +9,7 @@ from models.context import in_context
 from models.labels import LABELS
 from models.registry import LoadedModel
 from models.retrain import Example, score
-from models.topic import off_topic
+from models.topic import no_label_rule, off_topic
 
 # Written for these tests. A programme paragraph in the words of youth prevention, without a word of
 # crime: the seed model scores it prevention, as it scores pension and mining paragraphs of presidential
@@ -72,3 +72,20 @@ def test_retrain_judges_models_as_the_store_labels(fitted):
     missed = score(fitted, labeled)
     assert missed is not None and missed.per_label["prevention"].f1 == 0.0
     assert np.isfinite(missed.macro_f1)
+
+
+def test_no_label_rule_names_the_first_rule_that_leaves_a_text_unlabeled():
+    assert no_label_rule(CRACKDOWN[0]) is None and no_label_rule(CRACKDOWN[0], "text") is None
+    assert no_label_rule(CRACKDOWN[0], "reference") == "reference list"
+    assert no_label_rule(YOUTH_CENTRES) == "no word of security"
+    assert no_label_rule(CRACKDOWN[0], "table") == "table or listing"
+    assert no_label_rule(YOUTH_CENTRES, "reference") == "reference list"
+
+
+def test_each_prediction_names_the_rule_that_left_it_unlabeled(fitted):
+    model = LoadedModel("test", fitted)
+    youth, crackdown, table = model.predict([YOUTH_CENTRES, *CRACKDOWN], kinds=["text", "text", "table"])
+    assert (youth.no_label_rule, crackdown.no_label_rule, table.no_label_rule) == (
+        "no word of security", None, "table or listing",
+    )
+    assert youth.labels == [] and crackdown.labels and table.labels == []

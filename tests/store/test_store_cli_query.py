@@ -9,13 +9,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_runner import run_cli
 from storedata import fill
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter
+from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter, no_label_rule_of
 from flows.fetch import timed_out
 
 
@@ -26,12 +27,18 @@ def filled(sqlite_url: str) -> str:
     return sqlite_url
 
 
+def _row(passage: Any) -> dict[str, Any]:
+    """A stored passage as `citsec passages` writes it in JSON: its fields and the rule that left it
+    unlabeled."""
+    return passage.to_json() | {"no_label_rule": no_label_rule_of(passage)}
+
+
 def test_passages_json_has_exactly_the_design_fields(
     store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Corpus.open(store_url) as corpus:
         fill(corpus, n_reports=3, per_report=10, seed=2)
-        expected = [p.to_json() for p in corpus.passages(PassageFilter(labels=("prevention", "enforcement")))]
+        expected = [_row(p) for p in corpus.passages(PassageFilter(labels=("prevention", "enforcement")))]
     code, out, err = run_cli(
         capsys, "passages", "--db", store_url, "--label", "prevention", "-l", "enforcement", "-f", "json"
     )
@@ -43,7 +50,7 @@ def test_passages_json_has_exactly_the_design_fields(
 
 def test_passages_jsonl_csv_and_table(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Corpus.open(filled) as corpus:
-        expected = [p.to_json() for p in corpus.passages(PassageFilter(countries=("CO",)), limit=7)]
+        expected = [_row(p) for p in corpus.passages(PassageFilter(countries=("CO",)), limit=7)]
     _, out, _ = run_cli(
         capsys, "passages", "--db", filled, "--country", "co", "--limit", "7", "--format", "jsonl"
     )
@@ -746,3 +753,32 @@ def test_lang_br_says_it_is_breton(filled: str, capsys: pytest.CaptureFixture[st
         assert code == 0 and "--lang br is Breton: Brazil is --country BR, Portuguese --lang pt" in err
         _, _, err = run_cli(capsys, *command, "--db", filled, "--lang", "fr", "--search", "zzzz")
         assert "Breton" not in err
+
+
+def test_json_and_csv_rows_name_the_rule_that_left_a_passage_unlabeled(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table marked a reference list, a passage without a word of security and a table; JSON and CSV
+    rows did not say why a passage whose scores pass a threshold has no label (an analyst's wish)."""
+    crackdown = "Police raided the barrio at dawn and arrested twelve gang members, the prosecutor said."
+    passages = [
+        NewPassage(1, 1, 1, crackdown, "en"),
+        NewPassage(2, 1, 1, "The pension reform raises the minimum pension by a fifth for retirees.", "en"),
+        NewPassage(3, 2, 2, "Capturas 4.120 Allanamientos 388 Incautaciones 2.310 Extradiciones 12", "es",
+                   kind="table"),
+        NewPassage(4, 3, 3, "Dammert, L. (2012). Fear and Crime in Latin America. Routledge.", "en",
+                   kind="reference"),
+        NewPassage(5, 3, 3, crackdown, "en"),
+    ]
+    with Corpus.open(sqlite_url) as corpus:
+        corpus.add_report(NewReport(uri="file:///r.pdf", sha256="e" * 64, title="R", passages=passages))
+        last = max(p.id for p in corpus.passages())
+        corpus.add_labels(last, [], annotator="ana")  # a person's "none" is the person's, not a rule's
+    _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--format", "json")
+    assert [row["no_label_rule"] for row in json.loads(out)] == [
+        None, "no word of security", "table or listing", "reference list", None,
+    ]
+    _, out, _ = run_cli(capsys, "passages", "--db", sqlite_url, "--format", "csv")
+    assert [row["no_label_rule"] for row in csv.DictReader(io.StringIO(out))] == [
+        "", "no word of security", "table or listing", "reference list", "",
+    ]
