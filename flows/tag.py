@@ -24,12 +24,14 @@ EXPLAIN_TERMS = 5
 
 @dataclass(frozen=True)
 class TagInput:
-    """One passage to tag: its id exactly as given (any JSON value), text, language and report if known."""
+    """One passage to tag: its id exactly as given (any JSON value), text, language, report and kind if known
+    (extractors.document.PASSAGE_KINDS: "text", "table", "reference")."""
 
     id: Any
     text: str
     lang: str | None
     report: str | int | None = None
+    kind: str | None = None
 
 
 def tag_passages(
@@ -40,13 +42,14 @@ def tag_passages(
     explain: bool = False,
     batch_size: int = 256,
 ) -> list[dict[str, Any]]:
-    """Tag texts, or mappings {"text", "id"?, "lang"?, "report"?} (a text's id is its position, from 1).
+    """Tag texts, or mappings {"text", "id"?, "lang"?, "report"?, "kind"?} (a text's id is its position,
+    from 1; "kind" is "text", "table" or "reference", as `citsec passages` gives it).
 
     The model is `model` (a version in the store `db`, or "seed"), else the promoted model of the store
     `db`, else the built-in seed model; `db` must name an existing store. Unlike the command, which
     opens $CITSEC_DB_URL or ./citsec.db when --db is not given, no `db` means no store: the built-in
     model. A language not given is detected. CorpusError for a bad language code or store, TypeError for
-    an item that is not a text."""
+    an item that is not a text, ValueError for an unknown kind."""
     from corpus import Corpus
     from extractors.tagging import Tagger
     from flows.settings import Settings
@@ -69,9 +72,15 @@ def _tag_input(item: str | Mapping[str, Any], position: int) -> TagInput:
         return TagInput(position, item, None)
     if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
         raise TypeError(f"passage {position}: expected a text or a mapping with a \"text\" string")
+    from extractors.document import PASSAGE_KINDS
+
     lang = item.get("lang")
     lang = language_code(lang) if lang else None
-    return TagInput(item.get("id", position), item["text"], lang, item.get("report"))
+    kind = item.get("kind")
+    if kind is not None and kind not in PASSAGE_KINDS:
+        expected = ", ".join(PASSAGE_KINDS)
+        raise ValueError(f"passage {position}: unknown kind {kind!r}; expected one of {expected}")
+    return TagInput(item.get("id", position), item["text"], lang, item.get("report"), kind)
 
 
 def batched(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
@@ -99,24 +108,28 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
     """Output rows (DESIGN.md's `citsec tag` object) for one batch: language, labels, countries, programs."""
     from extractors.language import detect_language
     from models.context import CONTEXT_WEIGHT
+    from models.labels import UNLABELED_KINDS
 
     texts = [item.text for item in batch]
     langs = [item.lang or detect_language(item.text) for item in batch]
     tags = tagger.tag(texts, langs)
     reports = report_runs(batch)
     # A line of a report is one of its passages, judged as ingest judges them (a short fragment of names
-    # and figures gets no label: models.prose); a line on its own is a text the user wants classified.
-    kinds = [None if item.report is None else "text" for item in batch]
+    # and figures gets no label: models.prose); a line on its own is a text the user wants classified. A
+    # line's "kind" says what it is: a table gets no label, nor does a reference list, which lends nothing
+    # to its report's context and names no country or programme (a place of publication is not a subject).
+    kinds = [item.kind or (None if item.report is None else "text") for item in batch]
     predictions = model.predict(texts, langs, reports=reports, kinds=kinds)
     rows = []
-    for item, lang, tag, prediction in zip(batch, langs, tags, predictions, strict=True):
+    for item, lang, tag, prediction, kind in zip(batch, langs, tags, predictions, kinds, strict=True):
+        cited = kind in UNLABELED_KINDS
         row: dict[str, Any] = {
             "id": item.id,
             "lang": lang,
             "labels": prediction.labels,
             "scores": prediction.scores,
-            "countries": list(tag.countries),
-            "programs": list(tag.programs),
+            "countries": [] if cited else list(tag.countries),
+            "programs": [] if cited else list(tag.programs),
             "model": model.version,
         }
         if explain:

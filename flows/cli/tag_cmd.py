@@ -1,9 +1,10 @@
 """`citsec tag [FILE|-] [--model VERSION] [--explain]`: label passages given as JSON lines or plain text.
 
-Input is JSON lines {"id", "text", "lang"?, "report"?} or plain text (one passage per blank-line-separated
-block, ids 1..n); output is one JSON line per input, in order, streamed a batch at a time. Consecutive lines
-with the same "report" are read together, as ingest reads a report's passages (models.context); a line
-without one is read on its own.
+Input is JSON lines {"id", "text", "lang"?, "report"?, "kind"?} or plain text (one passage per
+blank-line-separated block, ids 1..n); output is one JSON line per input, in order, streamed a batch at a
+time. Consecutive lines with the same "report" are read together, as ingest reads a report's passages
+(models.context); a line without one is read on its own. "kind" says what a passage is, as `citsec passages`
+gives it: "text", "table" or "reference" (an entry of a reference list), judged as ingest judges it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from extractors.document import PASSAGE_KINDS
 from flows.cli.common import FLAG, DbOption, UserError, app, unicode_text
 from flows.settings import Settings
 from flows.tag import TagInput, batched, tag_batch
@@ -75,7 +77,12 @@ def parse_json_line(line: str, number: int, ordinal: int) -> TagInput:
         raise UserError(f"line {number}: \"report\" is blank (leave it out for a passage read on its own)")
     if report is not None and (isinstance(report, bool) or not isinstance(report, str | int)):
         raise UserError(f"line {number}: \"report\" must be a string or an integer (the passage's report)")
-    return TagInput(identifier, text, lang or None, report)
+    kind = row.get("kind")
+    if kind is not None and kind not in PASSAGE_KINDS:
+        expected = ", ".join(f'"{k}"' for k in PASSAGE_KINDS)
+        raise UserError(f"line {number}: \"kind\" must be one of {expected} (what the passage is, as "
+                        "`citsec passages` gives it)")
+    return TagInput(identifier, text, lang or None, report, kind)
 
 
 def _language(value: str, number: int) -> str:

@@ -155,6 +155,51 @@ def test_tag_reads_lines_of_one_report_together(tmp_path, store_with_model):
     assert all("context" not in json.loads(line) for line in result.stdout.splitlines())
 
 
+def test_a_lines_kind_is_judged_as_ingest_judges_it(tmp_path, store_with_model):
+    # An analyst's wish: lines could not say what they are, so a reference list tagged with its report lent
+    # its titles to the report's context and got labels and countries, which ingest never gives it.
+    url, _ = store_with_model
+    prose = [
+        "Soldiers raided three towns in Honduras, arrested 40 cartel members and seized two tons of cocaine.",
+        "Prosecutors charged the commanders and the minister promised tougher prison sentences.",
+    ]
+    cited = "Dammert, L. (2012). Seguridad y extradición en Colombia: la guerra contra las drogas. Bogotá."
+    rows = [{"id": i, "text": t, "report": "r"} for i, t in enumerate(prose)]
+    with_reference = [*rows, {"id": 2, "text": cited, "report": "r", "kind": "reference"}]
+    out = {}
+    for name, lines in [("without", rows), ("with", with_reference)]:
+        source = tmp_path / f"{name}.jsonl"
+        source.write_text("".join(json.dumps(row) + "\n" for row in lines))
+        result = _invoke(["tag", str(source), "--db", url, "--explain"])
+        assert result.exit_code == 0, result.output
+        out[name] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["scores"] for r in out["with"][:2]] == [r["scores"] for r in out["without"]]
+    reference = out["with"][2]
+    assert (reference["labels"], reference["countries"], reference["programs"]) == ([], [], [])
+    assert reference["no_label_rule"] == "reference list" and "context" not in reference
+    as_text = tmp_path / "as_text.jsonl"
+    as_text.write_text(json.dumps({"id": 3, "text": cited}) + "\n")
+    result = _invoke(["tag", str(as_text), "--db", url])
+    assert json.loads(result.stdout)["countries"] == ["CO"]  # the same words, not said to be a citation
+    table = tmp_path / "table.jsonl"
+    table.write_text(json.dumps({"id": 4, "text": prose[0], "kind": "table"}) + "\n")
+    result = _invoke(["tag", str(table), "--db", url, "--explain"])
+    row = json.loads(result.stdout)
+    assert row["labels"] == [] and row["no_label_rule"] == "table or listing" and row["countries"] == ["HN"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": prose[0]}) + "\n" + json.dumps({"text": "x", "kind": "chart"}))
+    result = _invoke(["tag", str(bad), "--db", url])
+    assert isinstance(result.exception, UserError)  # the command prints it as one line, exit 2
+    assert 'line 2: "kind" must be one of "text", "table", "reference"' in str(result.exception)
+
+
+def test_tag_passages_refuses_an_unknown_kind():
+    from flows.tag import tag_passages
+
+    with pytest.raises(ValueError, match="passage 1: unknown kind 'chart'"):
+        tag_passages([{"text": "Police patrols doubled.", "kind": "chart"}])
+
+
 def test_a_reports_short_fragment_of_figures_is_judged_as_ingest_judges_it(tmp_path, store_with_model):
     # A code review: ingest gave a short run of names and figures no label, and `tag` lines read as one
     # report's passages labeled it. A line on its own is a text the user wants classified, whatever it is.
