@@ -135,7 +135,7 @@ def tag_batch(batch: list[TagInput], tagger: Any, model: LoadedModel, explain: b
         if explain:
             row["explain"] = model.explain(item.text, EXPLAIN_TERMS)
             # The rule that gave the line no label whatever its scores ("no word of security", "table or
-            # listing"), as `citsec passages` names it; null when the scores decided.
+            # listing", "reference list"), as `citsec passages` names it; null when the scores decided.
             row["no_label_rule"] = prediction.no_label_rule
             if prediction.context is not None and item.report is not None:
                 # The terms explain the passage's own score; "scores" blend it with the report's.

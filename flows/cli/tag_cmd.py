@@ -245,8 +245,9 @@ _MODEL_HELP = "Model version (default: the store's promoted model, else the buil
 _EXPLAIN_HELP = (
     "Add an \"explain\" field: per label, the terms pushing the passage's score up and down (log-odds for "
     "the shipped design), its \"base\" and the \"rest\"; and \"no_label_rule\": the rule that gave the line "
-    "no label whatever its scores (\"no word of security\", \"table or listing\"), null when the scores "
-    "decided. A line read in its \"report\" also gets \"context\": its scores alone and its report's."
+    "no label whatever its scores (\"no word of security\", \"table or listing\", \"reference list\"), null "
+    "when the scores decided. A line read in its \"report\" also gets \"context\": its scores alone and its "
+    "report's."
 )
 
 
