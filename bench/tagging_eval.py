@@ -34,20 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_misses:
         for miss in report.misses:
             print("MISS", json.dumps(miss, ensure_ascii=False))
-    figures: dict[str, dict[str, dict[str, float | int]]] = {}
-    print(
-        f"{'field':<10} {'lang':<5} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"
-        f"   ({len(rows)} passages, {seconds:.1f}s)"
-    )
-    for (what, lang), counts in sorted(
-        report.counts.items(), key=lambda kv: (kv[0][0], kv[0][1] != "all", kv[0][1])
-    ):
-        s = counts.scores()
-        figures.setdefault(what, {})[lang] = s
-        print(
-            f"{what:<10} {lang:<5} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
-            f"{s['tp']}/{s['fp']}/{s['fn']}"
-        )
+    figures = report.figures()
+    header, *lines = report.table()
+    print(f"{header}   ({len(rows)} passages, {seconds:.1f}s)")
+    print("\n".join(lines))
     path = write_results(
         "tagging_eval",
         {"gold": str(args.gold), "passages": len(rows), "figures": figures, "misses": report.misses},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,14 @@ from models.labels import LABELS, labels_to_matrix
 
 @dataclass(frozen=True)
 class GoldSet:
-    """Gold passages: texts, their 0/1 label matrix (n, 3) and languages (None when not given)."""
+    """Gold passages: texts, their 0/1 label matrix (n, 3) and languages (None when not given), and the
+    countries and programs of the passages that give them (index -> {"countries"?, "programs"?}: ISO codes
+    and programs' surface forms, as DESIGN.md's gold files hold them), to score the tagger on."""
 
     texts: list[str]
     y: np.ndarray
     langs: list[str | None]
+    tags: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,12 @@ class Evaluation:
 
 
 def read_gold(path: Path) -> GoldSet:
-    """Gold JSON lines {"text", "labels", "lang"?}; a malformed line raises ModelError naming it."""
+    """Gold JSON lines {"text", "labels", "lang"?, "countries"?, "programs"?}; a malformed line raises
+    ModelError naming it."""
     texts: list[str] = []
     label_lists: list[list[str]] = []
     langs: list[str | None] = []
+    tags: dict[int, dict[str, list[str]]] = {}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -84,6 +89,12 @@ def read_gold(path: Path) -> GoldSet:
         valid = isinstance(row, dict) and isinstance(row.get("text"), str)
         if not (valid and isinstance(row.get("labels"), list)):
             raise ModelError(f"{path.name}:{number}: expected an object with \"text\" and a \"labels\" list")
+        given = {name: row[name] for name in ("countries", "programs") if row.get(name) is not None}
+        for name, values in given.items():
+            if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+                raise ModelError(f"{path.name}:{number}: \"{name}\" must be a list of strings")
+        if given:
+            tags[len(texts)] = given
         texts.append(row["text"])
         label_lists.append(row["labels"])
         lang = row.get("lang")
@@ -94,7 +105,7 @@ def read_gold(path: Path) -> GoldSet:
         y = labels_to_matrix(label_lists)
     except ModelError as exc:
         raise ModelError(f"{path.name}: {exc}") from None
-    return GoldSet(texts, y, langs)
+    return GoldSet(texts, y, langs, tags)
 
 
 def label_score(y_true: np.ndarray, y_pred: np.ndarray) -> LabelScore:

@@ -61,9 +61,28 @@ class Report:
         for key in ((what, lang), (what, "all")):
             self.counts.setdefault(key, Counts()).add(predicted, gold)
 
+    def figures(self) -> dict[str, dict[str, dict[str, float | int]]]:
+        """{field: {language ("all" first): precision, recall, f1, tp, fp, fn}}."""
+        figures: dict[str, dict[str, dict[str, float | int]]] = {}
+        for what, lang in sorted(self.counts, key=lambda key: (key[0], key[1] != "all", key[1])):
+            figures.setdefault(what, {})[lang] = self.counts[(what, lang)].scores()
+        return figures
+
+    def table(self) -> list[str]:
+        """The figures as lines of a plain-text table: field, language, P, R, F1, tp/fp/fn."""
+        lines = [f"{'field':<10} {'lang':<5} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"]
+        for what, by_lang in self.figures().items():
+            for lang, s in by_lang.items():
+                lines.append(
+                    f"{what:<10} {lang:<5} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
+                    f"{s['tp']}/{s['fp']}/{s['fn']}"
+                )
+        return lines
+
 
 def evaluate(rows: Iterable[dict[str, Any]], tagger: Tagger) -> Report:
-    """Tag the gold rows' texts and compare with their countries and programs."""
+    """Tag the gold rows' texts and compare with their countries and programs (a row without "countries" or
+    without "programs" is not scored on that field)."""
     rows = list(rows)
     texts = [str(r["text"]) for r in rows]
     langs = [str(r.get("lang") or "") or None for r in rows]
@@ -72,10 +91,16 @@ def evaluate(rows: Iterable[dict[str, Any]], tagger: Tagger) -> Report:
         lang = str(row.get("lang") or "other")
         gold_countries = set(row.get("countries") or [])
         countries = set(tags.countries)
-        report.add("countries", lang, countries, gold_countries)
+        if "countries" in row:
+            report.add("countries", lang, countries, gold_countries)
+        else:
+            gold_countries = countries  # not gold for this field: no miss either
         gold_programs = {normalize_program(p) for p in row.get("programs") or []}
         programs = {normalize_program(p["text"]) for p in tags.programs}
-        report.add("programs", lang, programs, gold_programs)
+        if "programs" in row:
+            report.add("programs", lang, programs, gold_programs)
+        else:
+            gold_programs = programs
         if countries != gold_countries or programs != gold_programs:
             report.misses.append(
                 {

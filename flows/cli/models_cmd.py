@@ -182,7 +182,10 @@ def _store_gold(db_url: str) -> tuple[list[Example], dict[int, list[str]]]:
     return examples, reports
 
 
-_GOLD_HELP = "Gold JSON lines {\"text\", \"labels\", \"lang\"?} (default: the store's human labels)."
+_GOLD_HELP = (
+    "Gold JSON lines {\"text\", \"labels\", \"lang\"?, \"countries\"?, \"programs\"?} (default: the store's "
+    "human labels); countries and programs, where given, score the tagger too."
+)
 _MODEL_HELP = "Model version (default: the promoted model, else the built-in seed model)."
 _STORE_GOLD = (
     "the store's human labels, each stored passage read in its report "
@@ -207,7 +210,8 @@ def evaluate_command(
         EvaluationFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = EvaluationFormat.table,
 ) -> None:
-    """Per-label precision, recall and F1, macro-F1 and per-language macro-F1 against gold labels.
+    """Per-label precision, recall and F1, macro-F1 and per-language macro-F1 against gold labels; and the
+    tagger's precision, recall and F1 for countries and programs, per language, where a gold file gives them.
 
     Example: citsec models evaluate --gold gold.jsonl --format json
     """
@@ -247,8 +251,26 @@ def evaluate_command(
     result = score(model.estimator, examples, reports)
     assert result is not None  # read_gold and _store_gold refuse an empty gold set
     source = str(gold) if gold is not None else _STORE_GOLD
+    # A gold file that gives passages' countries and programs scores the tagger on them too.
+    tagging = _tagging_report(gold_set.tags, examples) if gold is not None and gold_set.tags else None
     if fmt is not EvaluationFormat.table:
-        print(json.dumps({"model": model.version, "gold": source, **result.to_json()}, ensure_ascii=False))
+        figures = {"model": model.version, "gold": source, **result.to_json()}
+        if tagging is not None:
+            figures["tagging"] = {"passages": len(gold_set.tags), **tagging.figures()}
+        print(json.dumps(figures, ensure_ascii=False))
     else:
         alone = " (each passage read on its own)" if gold is not None else ""
         print(format_evaluation(result, f"model {model.version} on {source}{alone}"))
+        if tagging is not None:
+            print(f"\ncountries and programs (the tagger), on the {len(gold_set.tags)} passages giving them")
+            print("\n".join(tagging.table()))
+
+
+def _tagging_report(tags: dict[int, dict[str, list[str]]], examples: list[Any]) -> Any:
+    """The tagger's countries and programs against a gold file's (extractors.tagging.evaluation): the
+    passages that give them, each in its language (given, else detected, as for the labels)."""
+    from extractors.tagging import Tagger
+    from extractors.tagging.evaluation import evaluate
+
+    rows = [{"text": examples[i].text, "lang": examples[i].lang, **given} for i, given in tags.items()]
+    return evaluate(rows, Tagger())

@@ -132,6 +132,40 @@ def test_evaluate_prints_per_label_and_per_language_scores(registered, tmp_path)
         assert (ends.get(len(line.rstrip())), int(count)) == ("passages", n), table.stdout
 
 
+def test_evaluate_scores_the_tagger_where_the_gold_file_gives_countries_and_programs(registered, tmp_path):
+    # An analyst's wish: country and program accuracy on a team's own gold file, not only bench.tagging_eval.
+    url, _, _ = registered
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"text": "CARSI funds reached Honduras and Guatemala, the State Department said.", "labels": [],
+         "lang": "en", "countries": ["GT", "HN", "US"], "programs": ["CARSI"]},
+        {"text": "La Iniciativa Mérida financió la policía de Chihuahua.", "labels": [], "lang": "es",
+         "countries": ["MX"], "programs": []},
+        {"text": "Police raided the prison in San Pedro Sula.", "labels": ["enforcement"]},  # labels only
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    tagging = json.loads(result.stdout)["tagging"]
+    assert tagging["passages"] == 2
+    # The tagger does not read the State Department as the US, nor Chihuahua as Mexico (without --places);
+    # it finds the Mérida Initiative where this gold file gives no programme.
+    assert {k: tagging["countries"]["all"][k] for k in ("tp", "fp", "fn")} == {"tp": 2, "fp": 0, "fn": 2}
+    assert {k: tagging["programs"]["all"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 1, "fn": 0}
+    assert set(tagging["countries"]) == {"all", "en", "es"}
+    table = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url]).stdout
+    assert "countries and programs (the tagger), on the 2 passages giving them" in table
+    assert re.search(r"^programs\s+all\s+0\.500\s+1\.000\s+0\.667\s+1/1/0$", table, re.MULTILINE), table
+    # labels alone: no tagger section
+    gold.write_text(json.dumps(rows[2]) + "\n", encoding="utf-8")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])
+    assert "tagging" not in json.loads(result.stdout)
+    gold.write_text(json.dumps({**rows[2], "countries": "HN"}) + "\n", encoding="utf-8")
+    result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url])
+    assert result.exit_code != 0
+    assert 'gold.jsonl:1: "countries" must be a list of strings' in str(result.exception)
+
+
 def test_evaluate_offers_only_the_formats_it_prints(registered, tmp_path):
     # Its --help listed csv, which it then refused (a user-journey review).
     url, _, _ = registered

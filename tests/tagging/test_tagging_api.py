@@ -110,6 +110,18 @@ def test_dev_gold_figures_meet_targets(shared_dir, tagger: Tagger):
     assert report.counts[("programs", "all")].scores()["f1"] >= 0.75
 
 
+def test_a_gold_row_is_scored_only_on_the_fields_it_gives(tagger: Tagger):
+    rows = [
+        {"text": "CARSI funds reached Honduras.", "lang": "en", "countries": ["HN"]},
+        {"text": "El Plan Colombia terminó.", "lang": "es", "programs": ["Plan Colombia"]},
+    ]
+    report = evaluate(rows, tagger)
+    assert report.counts[("countries", "all")].scores()["tp"] == 1  # Colombia of the plan's name not asked
+    assert (report.counts[("countries", "all")].fp, report.counts[("programs", "all")].fp) == (0, 0)
+    assert report.counts[("programs", "all")].tp == 1 and report.misses == []
+    assert report.table()[1].split() == ["countries", "all", "1.000", "1.000", "1.000", "1/0/0"]
+
+
 def test_program_comparison_ignores_case_articles_and_quotes():
     assert normalize_program("the Merida Initiative") == normalize_program("MERIDA  initiative")
     assert normalize_program("el Plan Colombia") == "plan colombia"
