@@ -93,6 +93,8 @@ def read_gold(path: Path) -> GoldSet:
         for name, values in given.items():
             if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
                 raise ModelError(f"{path.name}:{number}: \"{name}\" must be a list of strings")
+        if "countries" in given:  # ISO codes as the tagger gives them: "hn" is Honduras too
+            given["countries"] = [code.strip().upper() for code in given["countries"]]
         if given:
             tags[len(texts)] = given
         texts.append(row["text"])

@@ -82,7 +82,7 @@ class Report:
 
 def evaluate(rows: Iterable[dict[str, Any]], tagger: Tagger) -> Report:
     """Tag the gold rows' texts and compare with their countries and programs (a row without "countries" or
-    without "programs" is not scored on that field)."""
+    without "programs", or with null there, is not scored on that field)."""
     rows = list(rows)
     texts = [str(r["text"]) for r in rows]
     langs = [str(r.get("lang") or "") or None for r in rows]
@@ -91,13 +91,13 @@ def evaluate(rows: Iterable[dict[str, Any]], tagger: Tagger) -> Report:
         lang = str(row.get("lang") or "other")
         gold_countries = set(row.get("countries") or [])
         countries = set(tags.countries)
-        if "countries" in row:
+        if row.get("countries") is not None:
             report.add("countries", lang, countries, gold_countries)
         else:
             gold_countries = countries  # not gold for this field: no miss either
         gold_programs = {normalize_program(p) for p in row.get("programs") or []}
         programs = {normalize_program(p["text"]) for p in tags.programs}
-        if "programs" in row:
+        if row.get("programs") is not None:
             report.add("programs", lang, programs, gold_programs)
         else:
             gold_programs = programs

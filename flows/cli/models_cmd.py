@@ -24,6 +24,7 @@ from flows.settings import Settings
 
 if TYPE_CHECKING:
     from corpus import Corpus
+    from extractors.tagging.evaluation import Report as TaggingReport
     from models.retrain import Example
 
 models_app = typer.Typer(
@@ -266,7 +267,7 @@ def evaluate_command(
             print("\n".join(tagging.table()))
 
 
-def _tagging_report(tags: dict[int, dict[str, list[str]]], examples: list[Any]) -> Any:
+def _tagging_report(tags: dict[int, dict[str, list[str]]], examples: list[Any]) -> TaggingReport:
     """The tagger's countries and programs against a gold file's (extractors.tagging.evaluation): the
     passages that give them, each in its language (given, else detected, as for the labels)."""
     from extractors.tagging import Tagger

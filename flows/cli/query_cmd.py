@@ -422,13 +422,17 @@ def _with_score_columns(row: dict[str, Any]) -> dict[str, Any]:
 
 def no_label_rule_of(passage: Any) -> str | None:
     """The rule that leaves a stored passage without the model's labels whatever its scores: "reference
-    list", "no word of security" or "table or listing" (models.topic.no_label_rule); None for a passage a
-    person labeled, one the model labeled, and one its scores leave unlabeled."""
+    list", "no word of security" or "table or listing" (models.topic.no_label_rule; for a passage no model
+    has scored yet, the rule that will); None for a passage a person labeled, one the model labeled, and
+    one its scores leave unlabeled. A reference list is never the model's to label, whatever was stored."""
+    from models.labels import UNLABELED_KINDS
     from models.topic import no_label_rule
 
-    if passage.label_origin == "human" or passage.labels:
+    if passage.label_origin == "human":
         return None
-    return no_label_rule(passage.text, passage.kind)
+    if passage.kind in UNLABELED_KINDS:
+        return no_label_rule(passage.text, passage.kind)
+    return None if passage.labels else no_label_rule(passage.text, passage.kind)
 
 
 def _passage_json(passage: Any) -> dict[str, Any]:

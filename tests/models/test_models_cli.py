@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -136,12 +137,13 @@ def test_evaluate_scores_the_tagger_where_the_gold_file_gives_countries_and_prog
     # An analyst's wish: country and program accuracy on a team's own gold file, not only bench.tagging_eval.
     url, _, _ = registered
     gold = tmp_path / "gold.jsonl"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"text": "CARSI funds reached Honduras and Guatemala, the State Department said.", "labels": [],
-         "lang": "en", "countries": ["GT", "HN", "US"], "programs": ["CARSI"]},
+         "lang": "en", "countries": ["gt", "HN", "US"], "programs": ["CARSI"]},  # codes in any case
         {"text": "La Iniciativa Mérida financió la policía de Chihuahua.", "labels": [], "lang": "es",
          "countries": ["MX"], "programs": []},
         {"text": "Police raided the prison in San Pedro Sula.", "labels": ["enforcement"]},  # labels only
+        {"text": "Honduras extradited him.", "labels": [], "countries": None, "programs": None},  # null too
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     result = _invoke(["models", "evaluate", "--gold", str(gold), "--db", url, "--format", "json"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import spacy
@@ -111,9 +112,10 @@ def test_dev_gold_figures_meet_targets(shared_dir, tagger: Tagger):
 
 
 def test_a_gold_row_is_scored_only_on_the_fields_it_gives(tagger: Tagger):
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"text": "CARSI funds reached Honduras.", "lang": "en", "countries": ["HN"]},
         {"text": "El Plan Colombia terminó.", "lang": "es", "programs": ["Plan Colombia"]},
+        {"text": "Honduras extradited him.", "lang": "en", "countries": None, "programs": None},  # not given
     ]
     report = evaluate(rows, tagger)
     assert report.counts[("countries", "all")].scores()["tp"] == 1  # Colombia of the plan's name not asked
