@@ -89,18 +89,17 @@ def evaluate(rows: Iterable[dict[str, Any]], tagger: Tagger) -> Report:
     report = Report()
     for row, tags in zip(rows, tagger.tag(texts, langs), strict=True):
         lang = str(row.get("lang") or "other")
-        gold_countries = set(row.get("countries") or [])
         countries = set(tags.countries)
+        programs = {normalize_program(p["text"]) for p in tags.programs}
+        # A field the row does not give is no gold: neither scored nor a miss (its gold is what was found).
+        gold_countries = countries if row.get("countries") is None else set(row["countries"])
+        gold_programs = (
+            programs if row.get("programs") is None else {normalize_program(p) for p in row["programs"]}
+        )
         if row.get("countries") is not None:
             report.add("countries", lang, countries, gold_countries)
-        else:
-            gold_countries = countries  # not gold for this field: no miss either
-        gold_programs = {normalize_program(p) for p in row.get("programs") or []}
-        programs = {normalize_program(p["text"]) for p in tags.programs}
         if row.get("programs") is not None:
             report.add("programs", lang, programs, gold_programs)
-        else:
-            gold_programs = programs
         if countries != gold_countries or programs != gold_programs:
             report.misses.append(
                 {

@@ -428,11 +428,9 @@ def no_label_rule_of(passage: Any) -> str | None:
     from models.labels import UNLABELED_KINDS
     from models.topic import no_label_rule
 
-    if passage.label_origin == "human":
+    if passage.label_origin == "human" or (passage.labels and passage.kind not in UNLABELED_KINDS):
         return None
-    if passage.kind in UNLABELED_KINDS:
-        return no_label_rule(passage.text, passage.kind)
-    return None if passage.labels else no_label_rule(passage.text, passage.kind)
+    return no_label_rule(passage.text, passage.kind)
 
 
 def _passage_json(passage: Any) -> dict[str, Any]:
