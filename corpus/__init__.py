@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from corpus.errors import CorpusError, NoStoreError
 from corpus.filters import STAT_FIELDS, PassageFilter, parse_date
 from corpus.records import (
+    DateSet,
     EntityChanges,
     IngestRunRow,
     LabelRow,
@@ -37,6 +38,7 @@ __all__ = [
     "STAT_FIELDS",
     "Corpus",
     "CorpusError",
+    "DateSet",
     "EntityChanges",
     "GivenLabel",
     "IngestRunRow",

@@ -93,6 +93,34 @@ class NewReport:
     predictions: ReportPredictions | None = None
 
 
+# Report.meta key: {"by": annotator or null, "at": ISO time it was set, "read": the date the report's
+# reading gave, ISO or null}. The report's `published` column holds the person's date.
+DATE_SET = "date_set"
+
+
+@dataclass(frozen=True)
+class DateSet:
+    """A person's date for a report (Corpus.set_report_date): who set it and when, and the date the
+    report's own reading gave (None: it read as undated)."""
+
+    by: str | None
+    at: dt.datetime
+    read: dt.date | None
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any] | None) -> DateSet | None:
+        entry = (meta or {}).get(DATE_SET)
+        if not isinstance(entry, Mapping):
+            return None
+        read = entry.get("read")
+        at = dt.datetime.fromisoformat(entry["at"])
+        return cls(entry.get("by"), at, dt.date.fromisoformat(read) if read else None)
+
+    def to_meta(self) -> dict[str, Any]:
+        read = self.read.isoformat() if self.read else None
+        return {"by": self.by, "at": self.at.isoformat(), "read": read}
+
+
 @dataclass(frozen=True)
 class ReportRow:
     """A stored report; `to_json` gives exactly the fields of `citsec reports --format json`."""
@@ -114,6 +142,7 @@ class ReportRow:
     extractor_version: str | None = None
     source_id: int | None = None
     superseded_by: int | None = None
+    date_set: DateSet | None = None  # who set `published` by hand (Corpus.set_report_date), when
 
     def to_json(self) -> dict[str, Any]:
         return {

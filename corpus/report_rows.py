@@ -14,6 +14,7 @@ from corpus.filters import entity_key
 from corpus.labelstate import carry_labels_over
 from corpus.records import NewEntity, NewReport, ReportPredictions
 from corpus.registry import PredictionInput, write_predictions
+from corpus.report_dates import carried_date, read_date
 from corpus.schema import Entity, ModelVersion, Passage, Prediction, Report, utcnow
 from corpus.taxonomy import ENTITY_KINDS
 
@@ -105,11 +106,13 @@ def same_reading_at_uri(conn: Connection, report: NewReport) -> Any:
     again): the same title, date, language and passages (text, kind, pages, language, in order). None
     otherwise."""
     current = conn.execute(
-        select(Report.id, Report.extractor_version, Report.title, Report.published, Report.language).where(
-            Report.uri == report.uri, Report.superseded_by.is_(None), Report.status == "ok"
-        )
+        select(
+            Report.id, Report.extractor_version, Report.title, Report.published, Report.meta.label("meta"),
+            Report.language,
+        ).where(Report.uri == report.uri, Report.superseded_by.is_(None), Report.status == "ok")
     ).first()
-    if current is None or (current.title, current.published, current.language) != (
+    # A date a person set is not the reading's: the date compared is the one the stored reading gave.
+    if current is None or (current.title, read_date(current.published, current.meta), current.language) != (
         report.title, report.published, report.language,
     ):
         return None
@@ -126,9 +129,9 @@ def remember_failed_reread(conn: Connection, report_id: int, extractor_version: 
     """Newer extractors failed on a report an older version read: it keeps that reading, says so in its
     warnings, and counts as done for this version (has_whole_report), not retried on every run."""
     row = conn.execute(
-        select(Report.extractor_version, Report.meta.label("meta"), Report.warnings).where(
-            Report.id == report_id
-        )
+        select(Report.extractor_version, Report.meta.label("meta"), Report.warnings)
+        .where(Report.id == report_id)
+        .with_for_update()  # meta is read, changed and written back (Corpus.set_report_date writes it too)
     ).one()
     if not read_by_older_extractors(row.extractor_version, extractor_version):
         return
@@ -165,6 +168,7 @@ def insert_report(
     current reports at its uri, and those in `replaces`, become its older versions: superseded by it,
     their passages' human labels carried over to its passages of the same text."""
     now = utcnow()
+    date = carried_date(conn, report, replaces)
     has_text = any(p.text.strip() for p in report.passages)
     status = report.status or ("ok" if has_text else "empty")
     error = report.error or (None if status == "ok" else "no text could be extracted")
@@ -179,13 +183,15 @@ def insert_report(
             "pages": report.pages,
             "status": status,
             "error": one_line(error) if error else None,
-            "warnings": list(report.warnings),
-            "published": report.published,
+            "warnings": [*report.warnings, *([date.warning] if date.warning else [])],
+            "published": date.published,
             "author": report.author,
             "ingested_at": now,
-            "effective_date": report.published or now.date(),
+            "effective_date": date.published or now.date(),
             "extractor_version": report.extractor_version,
-            "meta": dict(report.metadata),
+            # The column's name: a "meta" key was dropped without a word. NUL out, as PostgreSQL's jsonb
+            # (should the column become one) refuses it; a PDF's Producer may carry one.
+            "metadata": {k: _without_nul(v) for k, v in report.metadata.items()} | date.meta,
             "source_id": report.source_id,
         },
     ).scalar_one()
@@ -232,6 +238,10 @@ def insert_report(
     if older:
         carry_labels_over(conn, older, [(pid, p.text) for pid, p in zip(ids, report.passages, strict=True)])
     return int(report_id), {p.seq: int(pid) for pid, p in zip(ids, report.passages, strict=True)}
+
+
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def write_report_predictions(

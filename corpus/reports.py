@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -13,7 +14,8 @@ from corpus.base import StoreBase
 from corpus.engine import PG_LOCK_LABELS
 from corpus.errors import CorpusError, first_line
 from corpus.labelstate import chunks, labels_came_over
-from corpus.records import EntityChanges, NewEntity, NewReport, ReportRow
+from corpus.records import DateSet, EntityChanges, NewEntity, NewReport, ReportRow
+from corpus.report_dates import set_date
 from corpus.report_rows import (
     REREAD_FAILED,
     check_entities,
@@ -161,7 +163,6 @@ class ReportsMixin(StoreBase):
             "extractor_version": extractor_version,
             "source_id": source_id,
             "pages": 0,
-            "meta": {},
         }
         with self._write() as conn:
             if sha256 is not None:
@@ -342,6 +343,21 @@ class ReportsMixin(StoreBase):
         version, as history, out of the default queries."""
         return self.versions_replaced(report_id).left
 
+    def set_report_date(
+        self, report_id: int, published: dt.date | None, *, annotator: str | None = None
+    ) -> ReportRow:
+        """Date a report by hand (`citsec reports date`): a text article saved without its dateline, a PDF
+        whose printed date the extractors misread. `published` becomes its date for --since/--until and
+        `stats --by year`; None takes a person's date back, to the one its reading gave. The row records
+        who (`annotator`) and when (ReportRow.date_set); a newer reading of the same report keeps the
+        person's date (corpus.report_dates.carried_date). Returns the report as stored now.
+
+        CorpusError for a report that does not exist, an older version (date the one that replaced it),
+        a report that failed to read, or a date after today."""
+        with self._write(PG_LOCK_LABELS) as conn:  # add_report's lock: not while a new version comes in
+            set_date(conn, report_id, published, annotator, dt.date.today())
+        return self.report(report_id)
+
     def delete_report(self, report_id: int) -> None:
         """Remove a report; its passages, entities, predictions and labels go with it."""
         with self._write() as conn:
@@ -378,4 +394,5 @@ def _report_row(row: Row[Any]) -> ReportRow:
         extractor_version=r["extractor_version"],
         source_id=r["source_id"],
         superseded_by=r["superseded_by"],
+        date_set=DateSet.from_meta(r["metadata"]),
     )

@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "flows.cli.ingest_cmd",
     "flows.cli.sources_cmd",
     "flows.cli.query_cmd",
+    "flows.cli.reports_cmd",
     "flows.cli.label_cmd",
     "flows.cli.retrain_cmd",
     "flows.cli.models_cmd",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -206,6 +207,25 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
 ]
+
+def default_annotator() -> str | None:
+    """The OS user: who labels a passage or dates a report unless --annotator says otherwise."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return None
+
+
+def annotator_option(value: str | None) -> str | None:
+    """--annotator: a name the store can hold (PostgreSQL refuses a longer one with a database error)."""
+    from corpus.labels import ANNOTATOR_LENGTH
+
+    if value is not None and not value.strip():
+        raise typer.BadParameter("a name, not blank")
+    if value is not None and len(value) > ANNOTATOR_LENGTH:
+        raise typer.BadParameter(f"a name of at most {ANNOTATOR_LENGTH} characters, got {len(value)}")
+    return value
+
 
 NoPrefectOption = Annotated[
     bool,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +15,9 @@ from flows.cli.common import (
     FormatOption,
     OutputFormat,
     UserError,
+    annotator_option,
     app,
+    default_annotator,
     note_older_label_rules,
     out_console,
 )
@@ -46,29 +47,10 @@ label_app = typer.Typer(
 app.add_typer(label_app, name="label")
 
 
-def default_annotator() -> str | None:
-    """The OS user, who is labeling unless --annotator says otherwise."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return None
-
-
-def _annotator_option(value: str | None) -> str | None:
-    """--annotator: a name the store can hold (PostgreSQL refuses a longer one with a database error)."""
-    from corpus.labels import ANNOTATOR_LENGTH
-
-    if value is not None and not value.strip():
-        raise typer.BadParameter("a name, not blank")
-    if value is not None and len(value) > ANNOTATOR_LENGTH:
-        raise typer.BadParameter(f"a name of at most {ANNOTATOR_LENGTH} characters, got {len(value)}")
-    return value
-
-
 AnnotatorOpt = Annotated[
     str | None,
     typer.Option(
-        "--annotator", help="Who gives the labels (default: the OS user).", callback=_annotator_option
+        "--annotator", help="Who gives the labels (default: the OS user).", callback=annotator_option
     ),
 ]
 

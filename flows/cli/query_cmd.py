@@ -16,13 +16,8 @@ from flows.cli.output import TABLE_DEFAULT_ROWS, emit, note, note_if_empty
 from flows.redaction import rows_without_passwords
 
 if TYPE_CHECKING:
-    from corpus import Corpus, PassageFilter, ReportRow
+    from corpus import Corpus, PassageFilter
 
-REPORT_FIELDS = (
-    "id", "uri", "title", "language", "pages", "passages", "status", "error", "warnings", "sha256",
-    "published", "ingested_at",
-)  # fmt: skip
-REPORT_TABLE = ("id", "title", "file", "language", "pages", "passages", "status", "published", "error")
 PASSAGE_FIELDS = (
     "id", "report_id", "report_title", "page_start", "page_end", "lang", "text", "labels", "scores",
     "countries", "programs", "label_origin", "model", "report_sha256", "seq", "kind", "report_published",
@@ -33,7 +28,7 @@ PASSAGE_TABLE = ("id", "report_id", "page_start", "lang", "labels", "countries",
 # "scores" cell holds them as one JSON object).
 SCORE_COLUMNS = ("prevention_score", "enforcement_score", "transnational_score")
 PASSAGE_CSV = (*PASSAGE_FIELDS, *SCORE_COLUMNS)
-_WIDTHS = {"text": 160, "title": 60, "file": 40, "error": 60, "report_title": 40}
+WIDTHS = {"text": 160, "title": 60, "file": 40, "error": 60, "report_title": 40}
 
 _FILTER_HELP = (
     "Several values of one filter are ORed (--label prevention --label enforcement: either); different "
@@ -340,7 +335,8 @@ def note_undated_in_range(corpus: Corpus, f: PassageFilter) -> None:
     undated = sum(row["count"] for row in corpus.stats(["year"], f) if row["year"] is None)
     if undated:
         note(f"note: {undated} of these passages come from undated reports, which --since/--until place on "
-             "the day they were ingested (`citsec stats --by year` counts them under an empty year)")
+             "the day they were ingested (`citsec stats --by year` counts them under an empty year; "
+             "`citsec reports date ID YYYY-MM-DD` dates a report)")
 
 
 def note_about_report(corpus: Corpus, f: PassageFilter) -> None:
@@ -451,49 +447,7 @@ def _marked_labels(passage: Any) -> dict[str, Any]:
     return row if rule is None else row | {"labels": [f"({rule})"]}
 
 
-def _report_cells(report: ReportRow) -> dict[str, Any]:
-    """A report's table row: its file, its error without the URL a fetch error starts with (the row names
-    it, and the 60 columns went to the URL and cut the reason off), and, for an older version (listed
-    under --all), the id of the report that replaced it. JSON keeps the contract's fields as stored."""
-    row = report.to_json() | {"file": _file_name(report.uri)}
-    if row["error"]:
-        row["error"] = _without_uri(row["error"], report.uri)
-    if report.superseded_by is not None:
-        row["status"] = f"{row['status']} (replaced by {report.superseded_by})"
-    return row
-
-
-def _without_uri(error: str, uri: str) -> str:
-    """A fetch error without the URI it starts with, also when the store cut a long one in the middle
-    (corpus.report_rows.one_line: "https://host/sta … ng/end.pdf: HTTP 404 Not Found")."""
-    from corpus.report_rows import ERROR_CUT
-
-    if error.startswith(f"{uri}: "):
-        return error[len(uri) + 2 :]
-    head, cut, tail = error.partition(ERROR_CUT)
-    end_of_uri, colon, reason = tail.partition(": ")
-    if cut and colon and uri.startswith(head) and uri.endswith(end_of_uri):
-        return reason
-    return error
-
-
-def _file_name(uri: str) -> str:
-    """What tells reports apart in a table (nine UNODC reports share one title): the file name in their
-    uri, else the uri. A link to a script rather than to a document file keeps its query, which names
-    the report (download.php?id=1 and ?id=2 are two); a document's query (a signed link's) does not."""
-    from pathlib import PurePosixPath
-    from urllib.parse import unquote, urlsplit
-
-    from flows.sources import REPORT_SUFFIXES, TEXT_SUFFIXES
-
-    parts = urlsplit(uri)
-    name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
-    if parts.query and PurePosixPath(name).suffix.lower() not in REPORT_SUFFIXES | TEXT_SUFFIXES:
-        name = f"{name}?{unquote(parts.query)}"
-    return name or uri
-
-
-def _table_rows(rows: Iterator[Any], limit: int | None, fmt: OutputFormat) -> Iterator[Any]:
+def table_rows(rows: Iterator[Any], limit: int | None, fmt: OutputFormat) -> Iterator[Any]:
     """Tables show TABLE_DEFAULT_ROWS rows unless --limit says otherwise, and say when there are more."""
     if fmt is not OutputFormat.table or limit is not None:
         yield from rows
@@ -501,50 +455,6 @@ def _table_rows(rows: Iterator[Any], limit: int | None, fmt: OutputFormat) -> It
     yield from islice(rows, TABLE_DEFAULT_ROWS)
     if next(rows, None) is not None:
         note(f"showing the first {TABLE_DEFAULT_ROWS} rows; use --limit N or --format jsonl for more")
-
-
-@app.command(
-    "reports",
-    epilog="Example: citsec reports --format json > reports.json",
-)
-def reports_command(
-    db: DbOption = None,  # type: ignore[assignment]
-    fmt: FormatOption = OutputFormat.table,
-    all_versions: Annotated[
-        bool,
-        typer.Option(
-            "--all", metavar=FLAG,
-            help="Also list older versions replaced by a newer one at the same uri (json and csv rows then "
-            "add \"replaced_by\": the id of the report that replaced it, null for a current one).",
-        ),
-    ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit", "-n", min=1,
-            help=f"At most N reports, the first stored first (a table shows the first {TABLE_DEFAULT_ROWS} "
-            "unless N says otherwise; json, jsonl and csv print every one).",
-        ),
-    ] = None,
-) -> None:
-    """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed."""
-    from corpus import Corpus
-
-    with Corpus.open(db, must_exist=True) as corpus:
-        reports = islice(corpus.reports(include_superseded=all_versions), limit)
-        fields: tuple[str, ...] = REPORT_FIELDS
-        if fmt is OutputFormat.table:
-            rows = (_report_cells(report) for report in reports)
-        elif all_versions:
-            # --all lists versions side by side: a script must be told which is current. The contract's
-            # fields come first, as without --all; "replaced_by" (null for a current report) after them.
-            fields = (*REPORT_FIELDS, "replaced_by")
-            rows = (report.to_json() | {"replaced_by": report.superseded_by} for report in reports)
-        else:
-            rows = (report.to_json() for report in reports)
-        hidden = rows_without_passwords(rows)  # a feed behind basic authentication: "https://ana:***@host/"
-        shown = emit(_table_rows(hidden, limit, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=_WIDTHS)
-    note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 
 @app.command(
@@ -616,12 +526,12 @@ def passages_command(
         if explain:
             columns = (*columns, "why") if fmt is OutputFormat.csv else (*columns, "explain", "context")
         table_columns = (*PASSAGE_TABLE, "why") if explain else PASSAGE_TABLE
-        shown = emit(_table_rows(rows, limit, fmt), fmt, columns, table_columns=table_columns, widths=_WIDTHS)
+        shown = emit(table_rows(rows, limit, fmt), fmt, columns, table_columns=table_columns, widths=WIDTHS)
     note_if_empty(shown, fmt, nothing_matched(f))
 
 
 def matches_in_bold(
-    text: str, search: str, lang: str | None, width: int = _WIDTHS["text"], *, any_language: bool = False
+    text: str, search: str, lang: str | None, width: int = WIDTHS["text"], *, any_language: bool = False
 ) -> Any:
     """A passage's table cell for a search: from a little before its first match (corpus.search.excerpt),
     the words the search matched in bold (with `any_language`, the glossary's equivalents too)."""
@@ -680,7 +590,7 @@ def runs_command(
     rows = list(rows_without_passwords(rows))  # errors name URLs: "https://ana:***@host/feed.xml"
     if fmt is OutputFormat.table:
         rows = [_run_table_row(row) for row in rows]
-    emit(_table_rows(iter(rows), limit, fmt), fmt, RUN_FIELDS, table_columns=RUN_TABLE)
+    emit(table_rows(iter(rows), limit, fmt), fmt, RUN_FIELDS, table_columns=RUN_TABLE)
 
 
 def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from cli_runner import run_cli
 from storedata import fill
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from flows.cli.query_cmd import PASSAGE_FIELDS, REPORT_FIELDS, build_filter, no_label_rule_of
+from flows.cli.query_cmd import PASSAGE_FIELDS, build_filter, no_label_rule_of
+from flows.cli.reports_cmd import REPORT_FIELDS
 from flows.fetch import timed_out
 
 
