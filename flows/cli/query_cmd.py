@@ -336,7 +336,7 @@ def note_undated_in_range(corpus: Corpus, f: PassageFilter) -> None:
     if undated:
         note(f"note: {undated} of these passages come from undated reports, which --since/--until place on "
              "the day they were ingested (`citsec stats --by year` counts them under an empty year; "
-             "`citsec reports date ID YYYY-MM-DD` dates a report)")
+             "`citsec reports --undated` lists those reports, `citsec reports date ID YYYY-MM-DD` dates one)")
 
 
 def note_about_report(corpus: Corpus, f: PassageFilter) -> None:

@@ -107,6 +107,14 @@ def reports_command(
             "unless N says otherwise; json, jsonl and csv print every one).",
         ),
     ] = None,
+    undated: Annotated[
+        bool,
+        typer.Option(
+            "--undated", metavar=FLAG,
+            help="Only the reports read without a date, whose passages `stats --by year` counts under "
+            "(undated): the ones `citsec reports date` is for.",
+        ),
+    ] = False,
 ) -> None:
     """List stored reports: status (ok, empty, failed), pages, passages, and why anything failed.
 
@@ -122,7 +130,10 @@ def reports_command(
     from corpus import Corpus
 
     with Corpus.open(db, must_exist=True) as corpus:
-        reports = islice(corpus.reports(include_superseded=all_versions), limit)
+        reports = corpus.reports(include_superseded=all_versions)
+        if undated:  # read, with passages, and no date (a failed or empty report has no passages to count)
+            reports = (r for r in reports if r.published is None and r.status == "ok")
+        reports = islice(reports, limit)
         fields: tuple[str, ...] = REPORT_FIELDS
         if fmt is OutputFormat.table:
             rows = (_report_cells(report) for report in reports)
@@ -135,10 +146,13 @@ def reports_command(
             rows = (report.to_json() for report in reports)
         hidden = rows_without_passwords(rows)  # a feed behind basic authentication: "https://ana:***@host/"
         shown = emit(table_rows(hidden, limit, fmt), fmt, fields, table_columns=REPORT_TABLE, widths=WIDTHS)
-    note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
+    if undated:
+        note_if_empty(shown, fmt, "every report read has a date")
+    else:
+        note_if_empty(shown, fmt, "no reports stored yet: `citsec ingest SOURCE` adds some")
 
 
-_LISTING_OPTIONS = {"fmt": "--format", "all_versions": "--all", "limit": "--limit"}
+_LISTING_OPTIONS = {"fmt": "--format", "all_versions": "--all", "limit": "--limit", "undated": "--undated"}
 
 
 def _given(ctx: Any, name: str) -> bool:  # a typer.Context, or its parent: a click one

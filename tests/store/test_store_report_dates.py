@@ -254,3 +254,25 @@ def test_a_reports_metadata_is_stored(store: Corpus) -> None:
     with store.engine.connect() as conn:
         meta = conn.execute(select(Report.meta.label("meta")).where(Report.id == report_id)).scalar_one()
     assert meta == {"producer": "LibreOffice 7.3"}
+
+
+def test_reports_undated_lists_the_reports_to_date(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Corpus.open(sqlite_url) as corpus:
+        dated = corpus.add_report(_report("a", published=dt.date(2018, 3, 2)))
+        undated = corpus.add_report(_report("b", uri="file:///articles/prisons.txt"))
+        corpus.add_report(_report("c", uri="file:///scans/blank.pdf", texts=("",)))  # empty: nothing to date
+        corpus.record_failed_report("file:///broken.pdf", "d" * 64, "not a PDF")
+    code, out, err = run_cli(capsys, "reports", "--undated", "--format", "csv", "--db", sqlite_url)
+    assert (code, err) == (0, "") and [row.split(",")[0] for row in out.splitlines()] == ["id", str(undated)]
+    # The note of a date filter names the listing.
+    code, _, err = run_cli(capsys, "passages", "--since", "2010", "--db", sqlite_url, "--format", "csv")
+    assert code == 0 and "`citsec reports --undated` lists those reports" in err
+
+    run_cli(capsys, "reports", "date", str(undated), "2019-05-14", "--db", sqlite_url)
+    code, out, err = run_cli(capsys, "reports", "--undated", "--format", "csv", "--db", sqlite_url)
+    assert (code, out.splitlines()[1:], err) == (0, [], "")
+    code, _, err = run_cli(capsys, "reports", "--undated", "--db", sqlite_url)  # a table says why it is empty
+    assert code == 0 and err.strip() == "every report read has a date"
+    assert run_cli(capsys, "reports", "--format", "csv", "--db", sqlite_url)[1].count(f"\n{dated},") == 1
