@@ -663,6 +663,9 @@ def stats_command(
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
     shown = emit(named_groups(rows, fields), fmt, [*columns, "count"])
     note_if_empty(shown, fmt, nothing_matched(f))
+    if "year" in fields and any(row["year"] is None for row in rows):
+        note("note: (undated) counts the passages of reports read without a date: `citsec reports --undated` "
+             "lists them, `citsec reports date ID YYYY-MM-DD` dates one")
 
 
 # A field both filtered and grouped by: its option, and what a passage of a group does with the value.

@@ -262,7 +262,7 @@ def test_reports_undated_lists_the_reports_to_date(
     with Corpus.open(sqlite_url) as corpus:
         dated = corpus.add_report(_report("a", published=dt.date(2018, 3, 2)))
         undated = corpus.add_report(_report("b", uri="file:///articles/prisons.txt"))
-        corpus.add_report(_report("c", uri="file:///scans/blank.pdf", texts=("",)))  # empty: nothing to date
+        corpus.add_report(_report("c", uri="file:///scans/blank.pdf", texts=()))  # empty: nothing to date
         corpus.record_failed_report("file:///broken.pdf", "d" * 64, "not a PDF")
     code, out, err = run_cli(capsys, "reports", "--undated", "--format", "csv", "--db", sqlite_url)
     assert (code, err) == (0, "") and [row.split(",")[0] for row in out.splitlines()] == ["id", str(undated)]
@@ -270,7 +270,14 @@ def test_reports_undated_lists_the_reports_to_date(
     code, _, err = run_cli(capsys, "passages", "--since", "2010", "--db", sqlite_url, "--format", "csv")
     assert code == 0 and "`citsec reports --undated` lists those reports" in err
 
+    # So does the table of `stats --by year`, under its (undated) row; CSV and JSON (programs) say nothing.
+    code, out, err = run_cli(capsys, "stats", "--by", "year", "--db", sqlite_url)
+    assert code == 0 and "(undated)" in out and "`citsec reports --undated` lists them" in err
+    assert run_cli(capsys, "stats", "--by", "year", "--db", sqlite_url, "--format", "csv")[2] == ""
+
     run_cli(capsys, "reports", "date", str(undated), "2019-05-14", "--db", sqlite_url)
+    code, out, err = run_cli(capsys, "stats", "--by", "year", "--db", sqlite_url)
+    assert (code, err) == (0, "") and "(undated)" not in out
     code, out, err = run_cli(capsys, "reports", "--undated", "--format", "csv", "--db", sqlite_url)
     assert (code, out.splitlines()[1:], err) == (0, [], "")
     code, _, err = run_cli(capsys, "reports", "--undated", "--db", sqlite_url)  # a table says why it is empty
