@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, select, update
 
 from corpus.errors import CorpusError
 from corpus.records import DATE_SET, DateSet, NewReport
@@ -73,28 +73,21 @@ class CarriedDate:
     warning: str | None  # said when a person's date did not come over
 
 
-def carried_date(conn: Connection, report: NewReport, replaces: Sequence[int]) -> CarriedDate:
-    """A person's date on the report a new reading replaces comes over to it, as labels do. From the same
+def carried_date(report: NewReport, earlier: Sequence[Any], replaces: Sequence[int]) -> CarriedDate:
+    """What the new reading `report` stores as its date, given the versions it replaces (`earlier`: rows
+    of id, published and meta). A person's date on one of them comes over to it, as labels do. From the same
     bytes read again (`replaces`: newer extractors, or an older version's bytes served again) always: it is
     the same document. From the current version at its uri (other bytes: an updated page) when the new
     reading gives no date or the date the older one gave (the one the person corrected), since a new
     edition at the same address (a rolling latest.pdf) that prints a date of its own is dated by it; its
     warnings then say that the person's date stayed with the older version (unless it prints that date)."""
     own = CarriedDate(report.published, {}, None)
-    rows = conn.execute(
-        select(Report.id, Report.published, Report.meta.label("meta")).where(
-            or_(
-                Report.id.in_(list(replaces)),
-                and_(Report.uri == report.uri, Report.superseded_by.is_(None)),
-            )
-        )
-    ).all()
-    by_hand = [row for row in rows if DateSet.from_meta(row.meta) is not None]
+    by_hand = [(row, date_set) for row in earlier if (date_set := DateSet.from_meta(row.meta)) is not None]
     if not by_hand:
         return own
-    row = max(by_hand, key=lambda r: (r.id in replaces, r.id))  # the same bytes first, then the newest
-    date_set, published = DateSet.from_meta(row.meta), row.published
-    assert date_set is not None
+    # The same bytes first, then the newest.
+    row, date_set = max(by_hand, key=lambda pair: (pair[0].id in replaces, pair[0].id))
+    published = row.published
     if row.id in replaces or report.published in (None, date_set.read):
         carried = DateSet(date_set.by, date_set.at, report.published)
         return CarriedDate(published, {DATE_SET: carried.to_meta()}, None)

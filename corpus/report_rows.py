@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, exists, insert, select, update
+from sqlalchemy import Connection, and_, exists, insert, or_, select, update
 
 from corpus.errors import CorpusError
 from corpus.filters import entity_key
@@ -168,7 +168,14 @@ def insert_report(
     current reports at its uri, and those in `replaces`, become its older versions: superseded by it,
     their passages' human labels carried over to its passages of the same text."""
     now = utcnow()
-    date = carried_date(conn, report, replaces)
+    # The versions it replaces: the current ones at its uri and those in `replaces` (add_report holds the
+    # store's report lock, so none comes in between this and the insert).
+    earlier = conn.execute(
+        select(Report.id, Report.published, Report.meta.label("meta")).where(
+            or_(Report.id.in_(list(replaces)), and_(Report.uri == report.uri, Report.superseded_by.is_(None)))
+        )
+    ).all()
+    date = carried_date(report, earlier, replaces)
     has_text = any(p.text.strip() for p in report.passages)
     status = report.status or ("ok" if has_text else "empty")
     error = report.error or (None if status == "ok" else "no text could be extracted")
@@ -195,16 +202,7 @@ def insert_report(
             "source_id": report.source_id,
         },
     ).scalar_one()
-    older = (
-        conn.execute(
-            select(Report.id).where(
-                Report.uri == report.uri, Report.id != report_id, Report.superseded_by.is_(None)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    older = sorted({*older, *replaces})
+    older = sorted({*(int(row.id) for row in earlier), *replaces})
     if older:
         conn.execute(update(Report).where(Report.id.in_(older)).values(superseded_by=report_id))
     if not report.passages:
