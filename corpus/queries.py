@@ -81,7 +81,12 @@ class QueriesMixin(StoreBase):
             return int(conn.execute(count_passages(f, self.dialect)).scalar_one())
 
     def stats(
-        self, by: Sequence[str] | str, f: PassageFilter | None = None, *, places: bool = False
+        self,
+        by: Sequence[str] | str,
+        f: PassageFilter | None = None,
+        *,
+        places: bool = False,
+        share: bool = False,
     ) -> list[dict[str, Any]]:
         """Passage counts per group of `by` fields (label, country, program, year, report, lang).
 
@@ -91,14 +96,26 @@ class QueriesMixin(StoreBase):
         With `places`, a country's group also counts the passages that name one of its cities, states
         or regions (as `--country CC --places` finds them). Largest groups first; grouped by year, years
         in time order (largest first within a year).
+
+        `share` adds each group's "share" of its whole: its count over the passages of the group its values
+        of every field but the last form (over every passage `f` keeps, when `by` is one field), rounded to
+        four places. By country, year and label: of a country's passages in a year, the share that carries
+        each label. A passage in two groups of the last field (two labels) counts in both, so a whole's
+        shares may add up to more than 1.
         """
         fields = parse_stat_fields(by)
         f = self._checked(f)
         with self._read() as conn:
+            if share and self.dialect == "postgresql":
+                # Both counts from one moment of the store, though an ingest may be storing meanwhile (a
+                # SQLite reader keeps the moment it began with already).
+                conn.execution_options(isolation_level="REPEATABLE READ")
             rows = [
                 {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
                 for row in conn.execute(select_stats(fields, f, self.dialect, places))
             ]
+            if share:
+                _add_shares(conn, rows, fields, f, self.dialect, places)
             if "program" in fields:  # grouped by key: shown by the name passage rows show too
                 names = program_names_of(conn, [row["program"] for row in rows if row["program"] is not None])
                 for row in rows:
@@ -318,3 +335,19 @@ def _reports_unpredicted(version: str) -> Select[Any]:
 def _by_report(stmt: Any) -> Any:
     """`stmt` ordered by report, then position (the unique (report_id, seq) index serves it)."""
     return stmt.order_by(None).order_by(Passage.report_id, Passage.seq)
+
+
+def _add_shares(
+    conn: Connection, rows: list[dict[str, Any]], fields: list[str], f: PassageFilter, dialect: str,
+    places: bool,
+) -> None:
+    """Give each row its "share": its count over its whole's, the group of its values of every field but
+    the last, counted by the same query grouped by those fields (by none: every passage `f` keeps). Done
+    before programs are named: both queries group programs by key."""
+    whole_fields = fields[:-1]
+    wholes = {
+        tuple(row._mapping[name] for name in whole_fields): int(row._mapping["count"])
+        for row in conn.execute(select_stats(whole_fields, f, dialect, places))
+    }
+    for row in rows:
+        row["share"] = round(row["count"] / wholes[tuple(row[name] for name in whole_fields)], 4)

@@ -611,9 +611,11 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
     "year the report was published, null (undated) when it has no date. With --places, a country's group "
     "also counts the passages naming one of its cities, states or regions. Largest groups first; by year, "
-    "years in time order, the undated last. Takes the same filters as `passages`, "
-    "so the two always agree. " + _FILTER_HELP,
-    epilog="Example: citsec stats --by label,country --since 2010 --format csv",
+    "years in time order, the undated last. With --share, each group's share of its whole: the passages "
+    "of the group its other --by fields form (every passage the filters keep, by one field). "
+    "Takes the same filters as `passages`, so the two always agree. " + _FILTER_HELP,
+    epilog="Examples: citsec stats --by label,country --since 2010 --format csv; "
+    "citsec stats --by country,year,label --label prevention --label enforcement --share",
 )
 def stats_command(
     by: Annotated[
@@ -631,6 +633,17 @@ def stats_command(
     any_language: AnyLanguageOpt = False,
     places: PlacesOpt = False,
     kind: KindOpt = None,
+    share: Annotated[
+        bool,
+        typer.Option(
+            "--share",
+            metavar=FLAG,
+            help="Add each group's share of its whole, the group of its values of the other --by fields: "
+            "--by country,year,label --share gives, of a country's passages in a year, the share with each "
+            "label (a passage with two labels counts in both, so shares may add up to more than 100%). By "
+            "one field, the share of every passage the filters keep.",
+        ),
+    ] = False,
     db: DbOption = None,  # type: ignore[assignment]
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -649,19 +662,22 @@ def stats_command(
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
         f = as_the_store_reads(corpus, f, program)
-        rows = corpus.stats(fields, f, places=places)
+        rows = corpus.stats(fields, f, places=places, share=share)
         note_other_groups(rows, fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
+    counts = ["count", "share"] if share else ["count"]
     if fmt is not OutputFormat.table:
-        emit(rows, fmt, [*fields, "count"])
+        emit(rows, fmt, [*fields, *counts])
         return
     # For people: reports by title too (JSON and CSV keep the contract's fields: the group's and count).
     columns = list(fields)
     if titles:
         columns.insert(fields.index("report") + 1, "title")
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
-    shown = emit(named_groups(rows, fields), fmt, [*columns, "count"])
+    if share:
+        rows = [{**row, "share": f"{row['share']:.1%}"} for row in rows]
+    shown = emit(named_groups(rows, fields), fmt, [*columns, *counts])
     note_if_empty(shown, fmt, nothing_matched(f))
     if "year" in fields and any(row["year"] is None for row in rows):
         note("note: (undated) counts the passages of reports read without a date: `citsec reports --undated` "

@@ -85,8 +85,16 @@ def test_passages_and_stats_agree(store: Corpus) -> None:
     for f in FILTERS:
         rows = list(store.passages(f))
         assert store.count_passages(f) == len(rows)
+        assert all(list(s) == ["label", "count"] for s in store.stats(["label"], f))
         for by in BY:
-            stats = store.stats(by, f)
+            # With shares: the counts are the same query's, and each share is the count over its whole's,
+            # the passages of the group of the other fields (all of them, by one field).
+            stats = store.stats(by, f, share=True)
+            expected = _expected_stats(rows, by, years, f.min_score)
             got = Counter({tuple(s[field] for field in by): s["count"] for s in stats})
-            assert got == _expected_stats(rows, by, years, f.min_score), (f, by)
-            assert all(list(s) == [*by, "count"] for s in stats)
+            assert got == expected, (f, by)
+            assert all(list(s) == [*by, "count", "share"] for s in stats)
+            wholes = _expected_stats(rows, by[:-1], years, f.min_score)
+            for s in stats:
+                key = tuple(s[field] for field in by)
+                assert s["share"] == round(expected[key] / wholes[key[:-1]], 4), (f, by, s)

@@ -228,6 +228,45 @@ def test_stats_formats(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(set(row) == {"report", "count"} for row in json.loads(out))
 
 
+def test_stats_share_in_every_format(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # An analyst's question (is a country moving from enforcement to prevention?) reads as shares: of a
+    # country's labeled passages, how many carry each label.
+    labels = ("prevention", "enforcement")
+    with Corpus.open(filled) as corpus:
+        expected = corpus.stats(["country", "label"], PassageFilter(labels=labels), share=True)
+        colombia = corpus.count_passages(PassageFilter(labels=labels, countries=("CO",)))
+    argv = ["stats", "--db", filled, "--by", "country,label", "-l", labels[0], "-l", labels[1], "--share"]
+    code, out, err = run_cli(capsys, *argv, "-f", "json")
+    assert code == 0 and json.loads(out) == expected, err
+    co = {row["label"]: row for row in expected if row["country"] == "CO"}
+    assert {"prevention", "enforcement"} <= set(co)  # and transnational, of those passages that carry it
+    assert all(row["share"] == round(row["count"] / colombia, 4) for row in co.values())
+    assert all(list(row) == ["country", "label", "count", "share"] for row in expected)
+    _, out, _ = run_cli(capsys, *argv, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["country"] or None, r["label"], int(r["count"]), float(r["share"])) for r in rows] == [
+        (e["country"], e["label"], e["count"], e["share"]) for e in expected
+    ]
+    # The table says percentages; without --share nothing changes.
+    _, out, _ = run_cli(capsys, *argv)
+    first = out.splitlines()[3].split("│")[1:5]
+    assert [cell.strip() for cell in first] == [
+        expected[0]["country"] or "(none)", expected[0]["label"], str(expected[0]["count"]),
+        f"{expected[0]['share']:.1%}",
+    ]
+    _, out, _ = run_cli(capsys, *argv[:-1], "-f", "json")
+    assert all("share" not in row for row in json.loads(out))
+    # By one field, the share of every passage the filters keep; programs by name, as without shares.
+    with Corpus.open(filled) as corpus:
+        everything = corpus.count_passages(PassageFilter(lang="es"))
+        programs = corpus.stats(["program"], PassageFilter(lang="es"), share=True)
+    by_label = ["stats", "--db", filled, "--by", "label", "--lang", "es", "--share", "-f", "json"]
+    _, out, _ = run_cli(capsys, *by_label)
+    rows = json.loads(out)
+    assert [row["share"] for row in rows] == [round(row["count"] / everything, 4) for row in rows]
+    assert "CARSI" in {row["program"] for row in programs}  # a name: "carsi" is its key
+
+
 def test_min_score_with_label_none_alone_is_said_to_have_no_effect(
     filled: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
