@@ -63,6 +63,53 @@ def test_gazetteer_aliases_and_acronyms(programs, text, lang, expected):
     assert expected in programs(text, lang)
 
 
+GLO = "Garantia da Lei e da Ordem"
+RIO_2018 = "Intervenção Federal no Rio de Janeiro"
+SUSP = "Sistema Único de Segurança Pública"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("novas operações de Garantia da Lei e da Ordem nas favelas", "pt", [(GLO, GLO)]),
+        ("uma operação de GLO no Complexo da Maré", "pt", [(GLO, "GLO")]),
+        (
+            "a Guarantee of Law and Order (GLO) decree",
+            "en",
+            [(GLO, "Guarantee of Law and Order"), (GLO, "GLO")],
+        ),
+        ("las operaciones de Garantía de la Ley y el Orden", "es", [(GLO, "Garantía de la Ley y el Orden")]),
+        (
+            "A intervenção federal na segurança pública do Rio de Janeiro durou dez meses.",
+            "pt",
+            [(RIO_2018, "intervenção federal na segurança pública do Rio de Janeiro")],
+        ),
+        ("the 2018 federal intervention in Rio", "en", [(RIO_2018, "federal intervention in Rio")]),
+        ("la intervención federal en Río", "es", [(RIO_2018, "intervención federal en Río")]),
+        ("A Lei 13.675 criou o Susp.", "pt", [(SUSP, "Lei 13.675"), (SUSP, "Susp")]),
+        (
+            "Brazil's Unified Public Security System (SUSP)",
+            "en",
+            [(SUSP, "Unified Public Security System"), (SUSP, "SUSP")],
+        ),
+        # The social arm of the pacification, not the police units.
+        ("A UPP Social levou serviços às comunidades.", "pt", [("UPP Social", "UPP Social")]),
+        ("the city's work with the Social UPP", "en", [("UPP Social", "Social UPP")]),
+    ],
+)
+def test_brazilian_security_programs(programs, text, lang, expected):
+    assert programs(text, lang) == expected
+
+
+def test_generic_words_name_no_brazilian_program(programs):
+    # A federal intervention elsewhere, or none named, is not Rio's of 2018; "glo" and "upp social" are no
+    # acronym or name as written.
+    assert programs("The federal intervention will last until the end of the year.", "en") == []
+    assert programs("a intervenção federal em Roraima", "pt") == []
+    assert programs("a glo-bal view", "en") == []
+    assert programs("uma upp social", "pt") == []
+
+
 def test_title_case_aliases_need_capitals(programs):
     # "mano dura" as a phrase is a style of policy, not the named Salvadoran plan; "a ganar" is "to win".
     assert programs("una política de mano dura contra las pandillas", "es") == []
