@@ -97,18 +97,19 @@ class QueriesMixin(StoreBase):
         or regions (as `--country CC --places` finds them). Largest groups first; grouped by year, years
         in time order (largest first within a year).
 
-        `share` adds each group's "share" of its whole: its count over the passages of the group its values
-        of every field but the last form (over every passage `f` keeps, when `by` is one field), rounded to
-        four places. By country, year and label: of a country's passages in a year, the share that carries
-        each label. A passage in two groups of the last field (two labels) counts in both, so a whole's
-        shares may add up to more than 1.
+        `share` divides up the last field: each row gains "whole", the passages of the group its values of
+        the earlier fields form (every passage `f` keeps, when `by` is one field), and "share", its count
+        over that, rounded to four places. By country, year and label: of a country's passages in a year,
+        the share that carries each label; by label and country: of a label's passages, the share naming
+        each country. A passage in two groups of the last field (two labels, two countries) counts in both,
+        so a whole's shares may add up to more than 1; the "none" and null groups are shares too.
         """
         fields = parse_stat_fields(by)
         f = self._checked(f)
         with self._read() as conn:
             if share and self.dialect == "postgresql":
                 # Both counts from one moment of the store, though an ingest may be storing meanwhile (a
-                # SQLite reader keeps the moment it began with already).
+                # SQLite read transaction keeps the moment of its first read already).
                 conn.execution_options(isolation_level="REPEATABLE READ")
             rows = [
                 {**{name: row._mapping[name] for name in fields}, "count": int(row._mapping["count"])}
@@ -341,13 +342,14 @@ def _add_shares(
     conn: Connection, rows: list[dict[str, Any]], fields: list[str], f: PassageFilter, dialect: str,
     places: bool,
 ) -> None:
-    """Give each row its "share": its count over its whole's, the group of its values of every field but
-    the last, counted by the same query grouped by those fields (by none: every passage `f` keeps). Done
-    before programs are named: both queries group programs by key."""
+    """Give each row its "whole", the passages of the group of its values of every field but the last,
+    counted by the same query grouped by those fields (by none: every passage `f` keeps), and its "share"
+    of it. Done before programs are named: both queries group programs by key."""
     whole_fields = fields[:-1]
     wholes = {
         tuple(row._mapping[name] for name in whole_fields): int(row._mapping["count"])
         for row in conn.execute(select_stats(whole_fields, f, dialect, places))
     }
     for row in rows:
-        row["share"] = round(row["count"] / wholes[tuple(row[name] for name in whole_fields)], 4)
+        row["whole"] = wholes[tuple(row[name] for name in whole_fields)]
+        row["share"] = round(row["count"] / row["whole"], 4)

@@ -611,8 +611,9 @@ def _run_table_row(row: dict[str, Any]) -> dict[str, Any]:
     'under label "none"; those naming no country or program under null (an empty cell). year is the '
     "year the report was published, null (undated) when it has no date. With --places, a country's group "
     "also counts the passages naming one of its cities, states or regions. Largest groups first; by year, "
-    "years in time order, the undated last. With --share, each group's share of its whole: the passages "
-    "of the group its other --by fields form (every passage the filters keep, by one field). "
+    "years in time order, the undated last. --share divides up the last --by field: each row's count over "
+    "its whole, the passages of its group of the earlier --by fields (every passage the filters keep, by "
+    "one field). "
     "Takes the same filters as `passages`, so the two always agree. " + _FILTER_HELP,
     epilog="Examples: citsec stats --by label,country --since 2010 --format csv; "
     "citsec stats --by country,year,label --label prevention --label enforcement --share",
@@ -638,10 +639,12 @@ def stats_command(
         typer.Option(
             "--share",
             metavar=FLAG,
-            help="Add each group's share of its whole, the group of its values of the other --by fields: "
-            "--by country,year,label --share gives, of a country's passages in a year, the share with each "
-            "label (a passage with two labels counts in both, so shares may add up to more than 100%). By "
-            "one field, the share of every passage the filters keep.",
+            help="Divide up the last --by field: add each row's whole (the passages of its group of the "
+            "earlier --by fields; by one field, every passage the filters keep) and its share of it. --by "
+            "country,year,label: of a country's passages in a year, the share with each label; --by "
+            "label,country: of a label's passages, the share naming each country. A passage in two groups "
+            "of the last field (two labels, two countries) counts in both, so shares may add up to more "
+            "than 100%.",
         ),
     ] = False,
     db: DbOption = None,  # type: ignore[assignment]
@@ -666,17 +669,18 @@ def stats_command(
         note_other_groups(rows, fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table
         titles = {r.id: r.title for r in corpus.reports(include_superseded=True)} if wanted else {}
-    counts = ["count", "share"] if share else ["count"]
+    counts = ["count", "whole", "share"] if share else ["count"]
     if fmt is not OutputFormat.table:
         emit(rows, fmt, [*fields, *counts])
         return
-    # For people: reports by title too (JSON and CSV keep the contract's fields: the group's and count).
+    # For people: reports by title too (JSON and CSV keep the contract's fields: the group's and count, and
+    # with --share its whole and share).
     columns = list(fields)
     if titles:
         columns.insert(fields.index("report") + 1, "title")
         rows = [{**row, "title": titles.get(row["report"])} for row in rows]
     if share:
-        rows = [{**row, "share": f"{row['share']:.1%}"} for row in rows]
+        rows = [{**row, "share": percent(row["count"], row["whole"])} for row in rows]
     shown = emit(named_groups(rows, fields), fmt, [*columns, *counts])
     note_if_empty(shown, fmt, nothing_matched(f))
     if "year" in fields and any(row["year"] is None for row in rows):
@@ -688,6 +692,14 @@ def stats_command(
 _FILTERED_GROUPS = {
     "country": ("--country", "name"), "program": ("--program", "name"), "label": ("--label", "carry"),
 }
+
+
+def percent(part: int, whole: int) -> str:
+    """part of whole for the table, to a tenth of a percent: "72.7%"; "<0.1%" for a share that would read
+    0.0% but is not none."""
+    if part and part * 2000 < whole:
+        return "<0.1%"
+    return f"{part / whole:.1%}"
 
 
 def note_other_groups(rows: list[dict[str, Any]], fields: list[str], f: PassageFilter) -> None:

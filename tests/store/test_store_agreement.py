@@ -39,6 +39,9 @@ BY = [
     ["label", "country"],
     ["year", "lang"],
     ["kind", "label"],
+    ["program", "label"],
+    ["country", "label"],
+    ["report", "label"],
 ]
 
 
@@ -93,8 +96,9 @@ def test_passages_and_stats_agree(store: Corpus) -> None:
             expected = _expected_stats(rows, by, years, f.min_score)
             got = Counter({tuple(s[field] for field in by): s["count"] for s in stats})
             assert got == expected, (f, by)
-            assert all(list(s) == [*by, "count", "share"] for s in stats)
+            assert all(list(s) == [*by, "count", "whole", "share"] for s in stats)
             wholes = _expected_stats(rows, by[:-1], years, f.min_score)
             for s in stats:
                 key = tuple(s[field] for field in by)
+                assert s["whole"] == wholes[key[:-1]], (f, by, s)
                 assert s["share"] == round(expected[key] / wholes[key[:-1]], 4), (f, by, s)

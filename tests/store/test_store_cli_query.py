@@ -15,8 +15,8 @@ import pytest
 from cli_runner import run_cli
 from storedata import fill
 
-from corpus import Corpus, NewPassage, NewReport, PassageFilter
-from flows.cli.query_cmd import PASSAGE_FIELDS, build_filter, no_label_rule_of
+from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
+from flows.cli.query_cmd import PASSAGE_FIELDS, build_filter, no_label_rule_of, percent
 from flows.cli.reports_cmd import REPORT_FIELDS
 from flows.fetch import timed_out
 
@@ -235,24 +235,27 @@ def test_stats_share_in_every_format(filled: str, capsys: pytest.CaptureFixture[
     with Corpus.open(filled) as corpus:
         expected = corpus.stats(["country", "label"], PassageFilter(labels=labels), share=True)
         colombia = corpus.count_passages(PassageFilter(labels=labels, countries=("CO",)))
+        colombia_all = corpus.count_passages(PassageFilter(countries=("CO",)))
     argv = ["stats", "--db", filled, "--by", "country,label", "-l", labels[0], "-l", labels[1], "--share"]
     code, out, err = run_cli(capsys, *argv, "-f", "json")
     assert code == 0 and json.loads(out) == expected, err
     co = {row["label"]: row for row in expected if row["country"] == "CO"}
     assert {"prevention", "enforcement"} <= set(co)  # and transnational, of those passages that carry it
+    assert all(row["whole"] == colombia for row in co.values())
     assert all(row["share"] == round(row["count"] / colombia, 4) for row in co.values())
-    assert all(list(row) == ["country", "label", "count", "share"] for row in expected)
+    assert all(list(row) == ["country", "label", "count", "whole", "share"] for row in expected)
     _, out, _ = run_cli(capsys, *argv, "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["country"] or None, r["label"], int(r["count"]), float(r["share"])) for r in rows] == [
-        (e["country"], e["label"], e["count"], e["share"]) for e in expected
+    typed = [
+        (r["country"] or None, r["label"], int(r["count"]), int(r["whole"]), float(r["share"])) for r in rows
     ]
+    assert typed == [(e["country"], e["label"], e["count"], e["whole"], e["share"]) for e in expected]
     # The table says percentages; without --share nothing changes.
     _, out, _ = run_cli(capsys, *argv)
-    first = out.splitlines()[3].split("│")[1:5]
+    first = out.splitlines()[3].split("│")[1:6]
     assert [cell.strip() for cell in first] == [
         expected[0]["country"] or "(none)", expected[0]["label"], str(expected[0]["count"]),
-        f"{expected[0]['share']:.1%}",
+        str(expected[0]["whole"]), f"{expected[0]['share']:.1%}",
     ]
     _, out, _ = run_cli(capsys, *argv[:-1], "-f", "json")
     assert all("share" not in row for row in json.loads(out))
@@ -265,6 +268,22 @@ def test_stats_share_in_every_format(filled: str, capsys: pytest.CaptureFixture[
     rows = json.loads(out)
     assert [row["share"] for row in rows] == [round(row["count"] / everything, 4) for row in rows]
     assert "CARSI" in {row["program"] for row in programs}  # a name: "carsi" is its key
+    # --places widens a country's whole as it does its groups.
+    with Corpus.open(filled) as corpus:
+        putumayo = NewEntity("place", "Putumayo", "CO")
+        passage = NewPassage(1, 1, 1, "Erradicación manual en Putumayo.", "es", entities=[putumayo])
+        corpus.add_report(NewReport(uri="gme.pdf", sha256="g" * 64, title="GME", passages=[passage]))
+        widened = corpus.count_passages(PassageFilter(countries=("CO",), with_places=True))
+    by_country = ["stats", "--db", filled, "--by", "country,lang", "--places", "--share", "-f", "json"]
+    _, out, _ = run_cli(capsys, *by_country)
+    co_rows = [row for row in json.loads(out) if row["country"] == "CO"]
+    assert widened == colombia_all + 1 and {row["whole"] for row in co_rows} == {widened}
+
+
+def test_a_share_too_small_to_show_is_not_shown_as_none() -> None:
+    assert [percent(*pair) for pair in [(16, 22), (0, 22), (3, 4237), (2, 4237), (1, 1)]] == [
+        "72.7%", "0.0%", "0.1%", "<0.1%", "100.0%"
+    ]
 
 
 def test_min_score_with_label_none_alone_is_said_to_have_no_effect(
