@@ -83,6 +83,7 @@ class NewReport:
     published: dt.date | None = None
     author: str | None = None
     extractor_version: str | None = None
+    tagger_version: int | None = None  # the tagger that found the passages' entities
     warnings: tuple[str, ...] | list[str] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     passages: tuple[NewPassage, ...] | list[NewPassage] = ()

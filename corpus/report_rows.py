@@ -196,6 +196,7 @@ def insert_report(
             "ingested_at": now,
             "effective_date": date.published or now.date(),
             "extractor_version": report.extractor_version,
+            "tagger_version": report.tagger_version,
             # The column's name: a "meta" key was dropped without a word. NUL out, as PostgreSQL's jsonb
             # (should the column become one) refuses it; a PDF's Producer may carry one.
             "metadata": {k: _without_nul(v) for k, v in report.metadata.items()} | date.meta,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, delete, exists, func, insert, select, update
+from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
@@ -323,6 +323,25 @@ class ReportsMixin(StoreBase):
                 conn.execute(insert(Entity), rows_out)
         changes.passages = len(changed)
         return changes
+
+    def reports_tagged_before(self, version: int) -> int:
+        """How many current reports with passages a tagger older than `version` tagged (or one nobody
+        recorded: reports.tagger_version NULL)."""
+        older = or_(Report.tagger_version.is_(None), Report.tagger_version < version)
+        stmt = select(func.count()).select_from(Report).where(
+            Report.superseded_by.is_(None), Report.status == "ok", older
+        )
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def set_tagger_version(self, report_ids: Iterable[int], version: int) -> None:
+        """Record that tagger `version` tagged these reports' passages (`citsec db retag`, once it has
+        read them all); a report a newer tagger tagged meanwhile keeps its version."""
+        with self._write() as conn:
+            for chunk in chunks(sorted(set(report_ids))):
+                newer = and_(Report.tagger_version.is_not(None), Report.tagger_version > version)
+                stmt = update(Report).where(Report.id.in_(chunk), ~newer)
+                conn.execute(stmt.values(tagger_version=version))
 
     def versions_replaced(self, report_id: int) -> Replaced:
         """How many older versions `report_id` superseded, and of their labeled passages, how many labels

@@ -101,6 +101,10 @@ class Report(Base):
     # The date queries filter and group on: published when known, else the day it was ingested.
     effective_date: Mapped[dt.date] = mapped_column(Date, index=True)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
+    # The tagger (extractors.tagging.TAGGER_VERSION) that found its passages' countries and programs, set
+    # again by `citsec db retag`; NULL: not recorded (stored before migration 0011, or by a caller that
+    # did not say), older than any.
+    tagger_version: Mapped[int | None] = mapped_column(Integer, default=None)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     # Set when a newer version of the same uri is stored; queries show current versions by default.

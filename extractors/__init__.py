@@ -64,8 +64,18 @@ from extractors.guards import PdfLimits
 # read as under 1.3.0.
 EXTRACTOR_VERSION = "1.10.1"
 
+# Bump when a change alters the countries, places or programs the tagger (extractors.tagging) finds: a
+# gazetteer entry, a rule. Stores keep the version that tagged each report (reports.tagger_version); the
+# query commands say when reports were tagged by an older one, and `citsec db retag` tags them again.
+# tests/tagging/test_tagger_version.py fails until a change to the gazetteers or to the tags of its texts
+# bumps it. Here rather than in extractors.tagging, whose import loads spaCy: the query commands read it.
+# 1: the tagger before versions were recorded (a store's NULL reads as older still).
+# 2: Brazil's GLO operations, the 2018 federal intervention in Rio, SUSP and UPP Social in the gazetteer.
+TAGGER_VERSION = 2
+
 __all__ = [
     "EXTRACTOR_VERSION",
+    "TAGGER_VERSION",
     "ExtractedDocument",
     "ExtractionError",
     "Passage",

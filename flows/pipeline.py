@@ -478,7 +478,7 @@ def to_new_report(
 ) -> NewReport:
     """An ExtractedDocument, its passages' Tags and the model's predictions as the store's NewReport."""
     from corpus import NewPassage, NewReport
-    from extractors import EXTRACTOR_VERSION
+    from extractors import EXTRACTOR_VERSION, TAGGER_VERSION
 
     passages = []
     for passage, passage_tags in zip(document.passages, tags, strict=True):
@@ -506,6 +506,7 @@ def to_new_report(
         published=document.published,
         author=document.author,
         extractor_version=EXTRACTOR_VERSION,
+        tagger_version=TAGGER_VERSION,
         warnings=list(document.warnings),
         metadata=dict(document.metadata),
         passages=passages,

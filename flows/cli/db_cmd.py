@@ -63,8 +63,9 @@ def upgrade_command(
 def retag_command(db: DbOption = None) -> None:  # type: ignore[assignment]
     """Tag the countries and programs of every stored passage again, with this version's rules.
 
-    Reports ingested by an older citsec keep the tags it gave them; their text is in the store, so nothing
-    is fetched or extracted again. Strategy labels and scores are not touched.
+    Reports ingested by an older citsec keep the tags it gave them (`passages` and `stats` say so); their
+    text is in the store, so nothing is fetched or extracted again. Each report then records this
+    version's tagger. Strategy labels and scores are not touched.
     """
     from corpus import Corpus
     from flows.retag import retag_store

@@ -314,16 +314,33 @@ def note_unfolded_search(corpus: Corpus, f: PassageFilter) -> None:
         note(f"note: {said}")
 
 
-def as_the_store_reads(corpus: Corpus, f: PassageFilter, program: list[str] | None) -> PassageFilter:
+def as_the_store_reads(
+    corpus: Corpus, f: PassageFilter, program: list[str] | None, tags_shown: bool = True
+) -> PassageFilter:
     """`passages` and `stats`, which take the same filters: what the store holds that a person should know
-    about the answer, on stderr (older labeling rules, a replaced report, a search that keeps accents,
-    undated reports in a date range), and --program as the store names programs (within_stored_programs)."""
+    about the answer, on stderr (older labeling rules, reports an older tagger tagged when the answer
+    shows or filters on tags, a replaced report, a search that keeps accents, undated reports in a date
+    range), and --program as the store names programs (within_stored_programs)."""
     note_older_label_rules(corpus)
+    if tags_shown or f.countries or f.programs:
+        note_older_tags(corpus)
     note_about_report(corpus, f)
     note_unfolded_search(corpus, f)
     f = within_stored_programs(corpus, f, program)
     note_undated_in_range(corpus, f)
     return f
+
+
+def note_older_tags(corpus: Corpus) -> None:
+    """Reports whose countries and programs an older tagger found (extractors.TAGGER_VERSION; a newer
+    citsec's gazetteers and rules find more): said, with what tags them again. One query."""
+    from extractors import TAGGER_VERSION
+
+    older = corpus.reports_tagged_before(TAGGER_VERSION)
+    if older:
+        reports = "1 report was" if older == 1 else f"{older} reports were"
+        note(f"note: the countries and programs of {reports} found by an older tagger than this citsec's: "
+             "`citsec db retag` tags them again")
 
 
 def note_undated_in_range(corpus: Corpus, f: PassageFilter) -> None:
@@ -664,7 +681,7 @@ def stats_command(
     )
     note_unused_min_score(f)
     with Corpus.open(db, must_exist=True) as corpus:
-        f = as_the_store_reads(corpus, f, program)
+        f = as_the_store_reads(corpus, f, program, tags_shown=bool({"country", "program"} & set(fields)))
         rows = corpus.stats(fields, f, places=places, share=share)
         note_other_groups(rows, fields, f)
         wanted = "report" in fields and fmt is OutputFormat.table

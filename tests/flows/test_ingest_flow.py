@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from corpus import Corpus, PassageFilter
+from extractors import TAGGER_VERSION
 from flows.fetch import FetchPolicy
 from flows.ingest import run_ingest
 from flows.run import ingest_local
@@ -211,6 +212,10 @@ def test_ingest_reads_each_passage_in_its_report(tmp_path, samples_dir, db_url):
         assert sorted(row.labels) == sorted(expected.labels), row.id
     # Context moved scores: the stored ones are not what each passage scores on its own.
     assert any(r.scores != pytest.approx(a.scores, abs=1e-3) for r, a in zip(rows, alone, strict=True))
+    # Each report records the tagger that tagged it: no query has anything to say about older tags.
+    with Corpus.open(db_url) as corpus:
+        assert corpus.reports_tagged_before(TAGGER_VERSION) == 0 and corpus.reports_tagged_before(1) == 0
+        assert corpus.reports_tagged_before(TAGGER_VERSION + 1) == 2
 
 
 @pytest.mark.slow

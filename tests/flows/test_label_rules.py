@@ -14,6 +14,7 @@ from cli_runner import run_cli
 from revisions import migrate
 
 from corpus import Corpus, NewPassage, NewReport, PassageFilter
+from extractors import TAGGER_VERSION
 from flows.ingest import run_ingest
 from flows.relabel import relabel_if_rules_changed, relabel_store
 from flows.run import IngestSummary, ingest_local, progress_listener
@@ -52,6 +53,8 @@ def _store_an_older_release_labeled(url: str, model_version: str | None = None) 
         corpus.add_predictions(version, [(pid, label, 0.9, label == "prevention") for pid in ids
                                          for label in LABELS])
     _back_to_0008_and_up(url)
+    with Corpus.open(url) as corpus:  # its tags are this citsec's: only its labels are an older release's
+        corpus.set_tagger_version([report], TAGGER_VERSION)
     return ids
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from corpus import Corpus, NewEntity, NewPassage, NewReport, PassageFilter
 from corpus.taxonomy import LABELS, NO_LABEL
+from extractors import TAGGER_VERSION
 
 # Words chosen so no two share a stem in the english, spanish or portuguese snowball stemmers and
 # none is a stop word there: full-text matches then mean the same on SQLite and PostgreSQL.
@@ -74,6 +75,8 @@ def fill(corpus: Corpus, n_reports: int, per_report: int, seed: int = 7) -> list
                 title=f"Report {r}",
                 published=published_or_none,
                 passages=passages,
+                # Tags as this release stores them: no query says to re-tag them.
+                tagger_version=TAGGER_VERSION,
             )  # fmt: skip
         )
         if uri in report_of_uri:

@@ -1,0 +1,102 @@
+"""Migration 0011 and reports.tagger_version, on SQLite and PostgreSQL: which tagger found a report's
+countries and programs, what the query commands say when an older one did, and `citsec db retag`."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from cli_runner import run_cli
+from revisions import migrate
+from sqlalchemy import inspect, text
+
+from corpus import Corpus, NewEntity, NewPassage, NewReport
+from corpus.engine import make_engine
+from extractors import TAGGER_VERSION
+
+OLDER = (
+    "note: the countries and programs of {} found by an older tagger than this citsec's: `citsec db retag`"
+)
+
+
+def _report(store: Corpus, name: str, tagger_version: int | None) -> int:
+    """A report of two Brazilian passages, its address and bytes named `name`."""
+    glo = NewEntity("program", "GLO", "Garantia da Lei e da Ordem")
+    passages = [
+        NewPassage(0, 1, 1, "Uma operação de GLO no Complexo da Maré.", "pt", entities=[glo]),
+        NewPassage(1, 1, 1, "A intervenção federal no Rio de Janeiro durou dez meses.", "pt"),
+    ]
+    sha256 = hashlib.sha256(name.encode()).hexdigest()
+    report = NewReport(uri=f"file:///{name}.pdf", sha256=sha256, passages=passages,
+                       tagger_version=tagger_version)  # fmt: skip
+    return store.add_report(report)
+
+
+def _versions(store: Corpus) -> dict[int, int | None]:
+    with store.engine.connect() as conn:
+        return {int(i): v for i, v in conn.execute(text("SELECT id, tagger_version FROM reports"))}
+
+
+def test_reports_stored_before_revision_0011_count_as_tagged_by_an_older_tagger(store_url: str) -> None:
+    with Corpus.open(store_url) as store:
+        report = _report(store, "a", TAGGER_VERSION)
+    migrate(store_url, "0010")
+    engine = make_engine(store_url)
+    try:
+        assert "tagger_version" not in {c["name"] for c in inspect(engine).get_columns("reports")}
+    finally:
+        engine.dispose()
+    with Corpus.open(store_url) as store:  # migrates to head
+        assert _versions(store) == {report: None}
+        assert store.reports_tagged_before(TAGGER_VERSION) == 1
+        assert store.reports_tagged_before(1) == 1  # not recorded: older than any
+
+
+def test_which_reports_an_older_tagger_tagged(store_url: str) -> None:
+    with Corpus.open(store_url) as store:
+        assert store.reports_tagged_before(TAGGER_VERSION) == 0
+        current = _report(store, "current", TAGGER_VERSION)
+        older = _report(store, "older", TAGGER_VERSION - 1)
+        newer = _report(store, "newer", TAGGER_VERSION + 1)  # a newer release shares the store
+        assert store.reports_tagged_before(TAGGER_VERSION) == 1
+        # A failed report, and an older version of a report (a new reading of other words replaced it),
+        # have no passages a query shows.
+        store.record_failed_report("file:///broken.pdf", "b" * 64, "not a PDF")
+        passage = NewPassage(0, 1, 1, "Outra leitura, outro texto.", "pt")
+        store.add_report(NewReport(uri="file:///older.pdf", sha256="c" * 64, passages=[passage],
+                                   tagger_version=TAGGER_VERSION))  # fmt: skip
+        assert store.reports_tagged_before(TAGGER_VERSION) == 0
+        store.set_tagger_version([older, current, newer], TAGGER_VERSION)
+        versions = _versions(store)
+        assert (versions[older], versions[current]) == (TAGGER_VERSION, TAGGER_VERSION)
+        assert versions[newer] == TAGGER_VERSION + 1  # never taken back to an older tagger's
+
+
+def test_queries_say_when_an_older_tagger_tagged_and_retag_settles_it(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Corpus.open(sqlite_url) as store:
+        _report(store, "old", None)
+        _report(store, "also-old", TAGGER_VERSION - 1)
+        _report(store, "new", TAGGER_VERSION)
+    said = OLDER.format("2 reports were")
+    for argv in (["passages"], ["stats", "--by", "country"], ["stats", "--by", "label", "--program", "GLO"]):
+        code, _, err = run_cli(capsys, *argv, "--db", sqlite_url)
+        assert code == 0 and said in err, (argv, err)
+    # Counts that neither show nor filter on tags have nothing to say.
+    code, _, err = run_cli(capsys, "stats", "--by", "label,year", "--db", sqlite_url)
+    assert code == 0 and "tagger" not in err
+    code, out, err = run_cli(capsys, "db", "retag", "--db", sqlite_url)
+    assert code == 0, err
+    with Corpus.open(sqlite_url) as store:
+        assert set(_versions(store).values()) == {TAGGER_VERSION}
+        # This tagger finds the 2018 intervention the older ones did not store.
+        programs = {row["program"] for row in store.stats(["program"])}
+    assert "Intervenção Federal no Rio de Janeiro" in programs
+    code, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
+    assert code == 0 and "tagger" not in err
+    with Corpus.open(sqlite_url) as store:
+        store.set_tagger_version([], TAGGER_VERSION)  # nothing to record: no error
+        _report(store, "one", TAGGER_VERSION - 1)
+    _, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
+    assert OLDER.format("1 report was") in err
