@@ -290,26 +290,41 @@ class ReportsMixin(StoreBase):
             for row in conn.execute(stmt.execution_options(stream_results=True, yield_per=500)):
                 yield _report_row(row)
 
-    def replace_entities(self, tagged: Mapping[int, Sequence[NewEntity]]) -> EntityChanges:
+    def replace_entities(
+        self, tagged: Mapping[int, Sequence[NewEntity]], tagger_version: int | None = None
+    ) -> EntityChanges:
         """Give each passage (by id) these entities in place of its stored ones, in one transaction: what
         `citsec db retag` writes after a newer tagger read the stored text again. A passage is rewritten
         when any mention differs (kind, name, surface text or place); the changes are counted by kind as
-        (kind, value) gained and lost. A passage deleted meanwhile (its report replaced) is skipped."""
+        (kind, value) gained and lost. A passage deleted meanwhile (its report replaced) is skipped.
+
+        With `tagger_version` (the tagger that tagged them; give every passage of their reports), their
+        reports record it, in the same transaction; the passages of a report a newer tagger tagged are
+        left as they are (an older release's retag takes no newer one's tags back)."""
         for entities in tagged.values():
             check_entities(entities)
         changes = EntityChanges()
         with self._write() as conn:
             stored: dict[int, list[tuple[str, str, str, str, int, int]]] = {}
+            reports: set[int] = set()
             for chunk in chunks(sorted(tagged)):
-                for (pid,) in conn.execute(select(Passage.id).where(Passage.id.in_(chunk))):
+                found = select(Passage.id, Passage.report_id, Report.tagger_version).join(Report)
+                found = found.where(Passage.id.in_(chunk))
+                if tagger_version is not None and self.dialect == "postgresql":
+                    found = found.with_for_update(of=Report)  # no other release records meanwhile
+                for pid, report_id, version in conn.execute(found):
+                    if tagger_version is not None and version is not None and version > tagger_version:
+                        continue
                     stored[int(pid)] = []
+                    reports.add(int(report_id))
                 rows = conn.execute(
                     select(Entity.passage_id, Entity.kind, Entity.key, Entity.value, Entity.text,
                            Entity.char_start, Entity.char_end)
                     .where(Entity.passage_id.in_(chunk))
                 )  # fmt: skip
                 for pid, *mention in rows:
-                    stored[int(pid)].append(tuple(mention))  # type: ignore[arg-type]
+                    if int(pid) in stored:
+                        stored[int(pid)].append(tuple(mention))  # type: ignore[arg-type]
             changed = []
             for passage_id, before in stored.items():
                 after = [stored_mention(e) for e in tagged[passage_id]]
@@ -321,6 +336,10 @@ class ReportsMixin(StoreBase):
             rows_out = [entity_row(pid, e) for pid in changed for e in tagged[pid]]
             if rows_out:
                 conn.execute(insert(Entity), rows_out)
+            if tagger_version is not None:
+                for chunk in chunks(sorted(reports)):
+                    stmt = update(Report).where(Report.id.in_(chunk)).values(tagger_version=tagger_version)
+                    conn.execute(stmt)
         changes.passages = len(changed)
         return changes
 

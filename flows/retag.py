@@ -29,20 +29,18 @@ def retag_store(
 ) -> EntityChanges:
     """Tag every current passage again and store what changed, one transaction per batch (an interrupted
     re-tag keeps the batches it finished; running it again redoes the rest, and changes nothing twice).
-    Once every passage is read, the reports record this citsec's TAGGER_VERSION. `progress` gets the
-    number of passages read after each batch."""
+    Each report records this citsec's TAGGER_VERSION with its new tags (a batch holds whole reports); a
+    report a newer citsec tagged keeps its tags. `progress` gets the number of passages read after each
+    batch."""
     from corpus import EntityChanges
     from extractors import TAGGER_VERSION
     from extractors.tagging import Tagger
 
     tagger = tagger or Tagger()
     total = EntityChanges()
-    reports: set[int] = set()
     for batch in corpus.iter_passage_texts(batch_size):
         tags = tagger.tag([row.text for row in batch], [row.lang for row in batch])
         tagged = {row.id: store_entities(t, row.kind) for row, t in zip(batch, tags, strict=True)}
-        total.merge(corpus.replace_entities(tagged))
-        reports.update(row.report_id for row in batch)
+        total.merge(corpus.replace_entities(tagged, TAGGER_VERSION))
         progress(len(batch))
-    corpus.set_tagger_version(reports, TAGGER_VERSION)
     return total

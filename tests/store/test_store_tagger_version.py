@@ -100,3 +100,23 @@ def test_queries_say_when_an_older_tagger_tagged_and_retag_settles_it(
         _report(store, "one", TAGGER_VERSION - 1)
     _, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
     assert OLDER.format("1 report was") in err
+
+
+def test_a_retag_by_an_older_release_leaves_a_newer_taggers_reports_alone(store_url: str) -> None:
+    from extractors.tagging import Tagger
+    from flows.retag import retag_store
+
+    made_up = NewEntity("program", "Programa Inventado", "Programa Inventado")
+    with Corpus.open(store_url) as store:
+        older = _report(store, "older", None)
+        passage = NewPassage(0, 1, 1, "A intervenção federal no Rio de Janeiro.", "pt", entities=[made_up])
+        newer = store.add_report(NewReport(
+            uri="file:///newer.pdf", sha256="d" * 64, tagger_version=TAGGER_VERSION + 1, passages=[passage]
+        ))  # fmt: skip
+        changes = retag_store(store, Tagger(use_statistical=False), batch_size=1)
+        versions = _versions(store)
+        programs = {row.report_id: row.programs for row in store.passages()}
+    assert versions == {older: TAGGER_VERSION, newer: TAGGER_VERSION + 1}
+    assert programs[newer] == ["Programa Inventado"]  # the newer tagger's, kept
+    assert "Intervenção Federal no Rio de Janeiro" in programs[older]  # this tagger's, recorded with them
+    assert changes.passages == 2 and not changes.removed  # both of the older report's, nothing taken

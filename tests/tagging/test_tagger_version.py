@@ -2,10 +2,13 @@
 
 Stores keep the version that tagged each report (reports.tagger_version), and the query commands tell a
 person whose store an older tagger tagged to run `citsec db retag`. That only works if the version is
-bumped with every change to the tags, so this test fingerprints the gazetteers and the tags of the seed
-passages (2,312 texts in three languages, written for citsec): a change to either fails here until
-TAGGER_VERSION is bumped and its fingerprint recorded. So does an upgrade of spaCy or of en_core_web_sm
-that changes the tags. Never edit a recorded fingerprint: add the new version's line.
+bumped with every change to the tags, so this test fingerprints the gazetteers and the tags of 463 texts
+(tagger_texts.jsonl: a frozen fifth of the seed passages as they stood when the version was first
+recorded, so that new seed passages need no new version): a change to either fails here until
+TAGGER_VERSION is bumped and its fingerprint recorded. So does an upgrade of spaCy or pycountry that
+changes the tags. The tagger is the one without en_core_web_sm's NER (citsec[ner]), which is optional:
+its tags also depend on that model's version, which the version does not record. Never edit a recorded
+fingerprint: add the new version's line.
 """
 
 from __future__ import annotations
@@ -13,29 +16,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from pathlib import Path
 
 from extractors import TAGGER_VERSION
 from extractors.tagging import Tagger
 from extractors.tagging.lexicon import GAZETTEERS
-from models.seed_version import seed_files
+
+TEXTS = Path(__file__).resolve().parent / "tagger_texts.jsonl"
 
 # version -> sha256 of the gazetteers and the seed passages' tags (see fingerprint()); add a line when
 # bumping the version. 1 is the tagger of the releases before versions were recorded.
 FINGERPRINTS = {
-    1: "3a05a135155ada7bfc9cf870a51989ae2333da14fc6356db4f59bffdcdc0abdc",
-    2: "775ec8092027dd96d7db7b5eccab53c98db63383d01dc414cdc5e3899c4c62ce",
+    1: "d9f404fff2e7df5509a88e89ee60e08543b134280ea833e8f83270d40d4493dd",
+    2: "b1237f02e62b00763ee433334b02d6995b7fc5b1e2d484f97a75618be03dedf5",
 }
 
 
 def fingerprint() -> str:
-    """sha256 of every gazetteer file and of every tag the tagger ingest uses gives each seed passage."""
+    """sha256 of every gazetteer file and of every tag the tagger gives each of TEXTS."""
     digest = hashlib.sha256()
     for path in sorted(GAZETTEERS.iterdir()):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    lines = [line for path in seed_files() for line in path.read_text("utf-8").splitlines() if line]
-    rows = [json.loads(line) for line in lines]
-    tags = Tagger().tag([row["text"] for row in rows], [row.get("lang") for row in rows])
+    rows = [json.loads(line) for line in TEXTS.read_text("utf-8").splitlines() if line]
+    tags = Tagger(use_statistical=False).tag([row["text"] for row in rows], [row["lang"] for row in rows])
     for row, tagged in zip(rows, tags, strict=True):
         found = [dataclasses.astuple(entity) for entity in tagged.entities]
         digest.update(json.dumps([row["text"], tagged.countries, tagged.programs, found]).encode() + b"\n")
