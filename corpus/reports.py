@@ -343,13 +343,15 @@ class ReportsMixin(StoreBase):
         changes.passages = len(changed)
         return changes
 
-    def reports_tagged_before(self, version: int) -> int:
-        """How many current reports with passages a tagger older than `version` tagged (or one nobody
-        recorded: reports.tagger_version NULL)."""
+    def reports_tagged_before(self, version: int, report_id: int | None = None) -> int:
+        """How many current reports with passages (or only `report_id`, when current) a tagger older than
+        `version` tagged (or one nobody recorded: reports.tagger_version NULL)."""
         older = or_(Report.tagger_version.is_(None), Report.tagger_version < version)
         stmt = select(func.count()).select_from(Report).where(
             Report.superseded_by.is_(None), Report.status == "ok", older
         )
+        if report_id is not None:
+            stmt = stmt.where(Report.id == report_id)
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
 

@@ -323,7 +323,7 @@ def as_the_store_reads(
     range), and --program as the store names programs (within_stored_programs)."""
     note_older_label_rules(corpus)
     if tags_shown or f.countries or f.programs:
-        note_older_tags(corpus)
+        note_older_tags(corpus, f.report_id)
     note_about_report(corpus, f)
     note_unfolded_search(corpus, f)
     f = within_stored_programs(corpus, f, program)
@@ -331,12 +331,14 @@ def as_the_store_reads(
     return f
 
 
-def note_older_tags(corpus: Corpus) -> None:
-    """Reports whose countries and programs an older tagger found (extractors.TAGGER_VERSION; a newer
-    citsec's gazetteers and rules find more): said, with what tags them again. One query."""
+def note_older_tags(corpus: Corpus, report_id: int | None = None) -> None:
+    """Reports (or the one of --report) whose countries and programs an older tagger found
+    (extractors.TAGGER_VERSION; a newer citsec's gazetteers and rules find more): said, with what tags
+    them again (`db retag` tags current reports: a replaced version's passages keep their tags). One
+    query."""
     from extractors import TAGGER_VERSION
 
-    older = corpus.reports_tagged_before(TAGGER_VERSION)
+    older = corpus.reports_tagged_before(TAGGER_VERSION, report_id)
     if older:
         reports = "1 report was" if older == 1 else f"{older} reports were"
         note(f"note: the countries and programs of {reports} found by an older tagger than this citsec's: "

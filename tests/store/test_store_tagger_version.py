@@ -97,9 +97,14 @@ def test_queries_say_when_an_older_tagger_tagged_and_retag_settles_it(
     assert code == 0 and "tagger" not in err
     with Corpus.open(sqlite_url) as store:
         store.set_tagger_version([], TAGGER_VERSION)  # nothing to record: no error
-        _report(store, "one", TAGGER_VERSION - 1)
+        one = _report(store, "one", TAGGER_VERSION - 1)
     _, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
     assert OLDER.format("1 report was") in err
+    # --report asks about its report alone.
+    _, _, err = run_cli(capsys, "passages", "--db", sqlite_url, "--report", str(one))
+    assert OLDER.format("1 report was") in err
+    _, _, err = run_cli(capsys, "passages", "--db", sqlite_url, "--report", str(one - 1))
+    assert "tagger" not in err
 
 
 def test_a_retag_by_an_older_release_leaves_a_newer_taggers_reports_alone(store_url: str) -> None:
