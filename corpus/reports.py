@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Row, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from corpus.base import StoreBase
@@ -354,15 +354,6 @@ class ReportsMixin(StoreBase):
             stmt = stmt.where(Report.id == report_id)
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
-
-    def set_tagger_version(self, report_ids: Iterable[int], version: int) -> None:
-        """Record that tagger `version` tagged these reports' passages (`citsec db retag`, once it has
-        read them all); a report a newer tagger tagged meanwhile keeps its version."""
-        with self._write() as conn:
-            for chunk in chunks(sorted(set(report_ids))):
-                newer = and_(Report.tagger_version.is_not(None), Report.tagger_version > version)
-                stmt = update(Report).where(Report.id.in_(chunk), ~newer)
-                conn.execute(stmt.values(tagger_version=version))
 
     def versions_replaced(self, report_id: int) -> Replaced:
         """How many older versions `report_id` superseded, and of their labeled passages, how many labels

@@ -54,7 +54,7 @@ def _store_an_older_release_labeled(url: str, model_version: str | None = None) 
                                          for label in LABELS])
     _back_to_0008_and_up(url)
     with Corpus.open(url) as corpus:  # its tags are this citsec's: only its labels are an older release's
-        corpus.set_tagger_version([report], TAGGER_VERSION)
+        corpus.replace_entities({pid: [] for pid in ids}, TAGGER_VERSION)
     return ids
 
 

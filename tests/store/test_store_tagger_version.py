@@ -59,17 +59,21 @@ def test_which_reports_an_older_tagger_tagged(store_url: str) -> None:
         older = _report(store, "older", TAGGER_VERSION - 1)
         newer = _report(store, "newer", TAGGER_VERSION + 1)  # a newer release shares the store
         assert store.reports_tagged_before(TAGGER_VERSION) == 1
-        # A failed report, and an older version of a report (a new reading of other words replaced it),
-        # have no passages a query shows.
-        store.record_failed_report("file:///broken.pdf", "b" * 64, "not a PDF")
-        passage = NewPassage(0, 1, 1, "Outra leitura, outro texto.", "pt")
-        store.add_report(NewReport(uri="file:///older.pdf", sha256="c" * 64, passages=[passage],
-                                   tagger_version=TAGGER_VERSION))  # fmt: skip
-        assert store.reports_tagged_before(TAGGER_VERSION) == 0
-        store.set_tagger_version([older, current, newer], TAGGER_VERSION)
+        # Tags written with this tagger's version (as `db retag` writes them) record it.
+        store.replace_entities({row.id: [] for row in store.passages()}, TAGGER_VERSION)
         versions = _versions(store)
         assert (versions[older], versions[current]) == (TAGGER_VERSION, TAGGER_VERSION)
         assert versions[newer] == TAGGER_VERSION + 1  # never taken back to an older tagger's
+        assert store.reports_tagged_before(TAGGER_VERSION) == 0
+        # A failed report, and an older version of a report (a new reading of other words replaced it),
+        # have no passages a query shows.
+        _report(store, "oldest", TAGGER_VERSION - 1)
+        assert store.reports_tagged_before(TAGGER_VERSION) == 1
+        store.record_failed_report("file:///broken.pdf", "b" * 64, "not a PDF")
+        passage = NewPassage(0, 1, 1, "Outra leitura, outro texto.", "pt")
+        store.add_report(NewReport(uri="file:///oldest.pdf", sha256="c" * 64, passages=[passage],
+                                   tagger_version=TAGGER_VERSION))  # fmt: skip
+        assert store.reports_tagged_before(TAGGER_VERSION) == 0
 
 
 def test_queries_say_when_an_older_tagger_tagged_and_retag_settles_it(
@@ -96,7 +100,6 @@ def test_queries_say_when_an_older_tagger_tagged_and_retag_settles_it(
     code, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
     assert code == 0 and "tagger" not in err
     with Corpus.open(sqlite_url) as store:
-        store.set_tagger_version([], TAGGER_VERSION)  # nothing to record: no error
         one = _report(store, "one", TAGGER_VERSION - 1)
     _, _, err = run_cli(capsys, "passages", "--db", sqlite_url)
     assert OLDER.format("1 report was") in err
