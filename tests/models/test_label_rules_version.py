@@ -21,6 +21,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from security_words import canonical, constants, context_words, phrases
+
 from extractors import security_terms
 from models import labels, prose, topic
 from models.topic import LABEL_RULES_VERSION, no_label_rule
@@ -35,32 +37,11 @@ FINGERPRINTS = {
 }
 
 
-def _canonical(value: Any) -> Any:
-    """`value` as JSON that is the same in every process (sets sorted), or None for what is not data."""
-    if isinstance(value, (frozenset, set)):
-        return sorted((_canonical(v) for v in value), key=json.dumps)
-    if type(value) in (tuple, list):
-        return [_canonical(v) for v in value]
-    if type(value) is dict:
-        return sorted(([_canonical(k), _canonical(v)] for k, v in value.items()), key=json.dumps)
-    if isinstance(value, re.Pattern):
-        return ["pattern", value.pattern, value.flags]
-    if value is None or type(value) in (str, int, float, bool):
-        return value
-    return None
-
-
 def rule_data() -> list[Any]:
     """Every module-level constant of the rule modules (but the version itself), and the patterns the
     gazetteer's programme names become."""
-    data: list[Any] = []
-    for module in RULE_MODULES:
-        for name, value in sorted(vars(module).items()):
-            if name.lstrip("_").isupper() and name not in ("LABEL_RULES_VERSION", "TYPE_CHECKING"):
-                canonical = _canonical(value)
-                if canonical is not None:
-                    data.append([module.__name__, name, canonical])
-    data.append(["programmes", [_canonical(p) for p in security_terms._security_programs()]])
+    data = [row for module in RULE_MODULES for row in constants(module, "LABEL_RULES_VERSION")]
+    data.append(["programmes", [canonical(p) for p in security_terms._security_programs()]])
     return data
 
 
@@ -84,15 +65,9 @@ def probes() -> list[str]:
     """Each of HEADS next to each word the rules read around a security word, in the orders they read: the
     frozen texts seldom hold "food security" or "captura de datos", so a change to how the context is read
     would go unseen."""
-    st = security_terms
-    phrases = (*st.OTHER_TRIPLES, *st.SECURITY_TRIPLES, *st.SECURITY_PAIRS)
-    around = set().union(
-        st.OTHER_FIELD_NEXT, st.OTHER_FIELD_BEFORE, st.OTHER_FIELD_AFTER_DE, st.NOT_ALONE, st._LINKS,
-        *st.OTHER_SENSE.values(), *st.OTHER_SENSE_BEFORE.values(), *(word for p in phrases for word in p),
-    )
     forms = ("{x} {w}", "{w} {x}", "{w} de {x}", "{w} la {x}", "La {w} {x} nacional", "Plan {X} {w}")
-    beside = [form.format(w=w, x=x, X=x.title()) for w in HEADS for x in sorted(around) for form in forms]
-    alone = sorted(map(" ".join, phrases))
+    beside = [form.format(w=w, x=x, X=x.title()) for w in HEADS for x in context_words() for form in forms]
+    alone = sorted(map(" ".join, phrases()))
     return beside + [f"{case(phrase)} de la región" for phrase in alone for case in (str, str.title)]
 
 

@@ -9,6 +9,13 @@ TAGGER_VERSION is bumped and its fingerprint recorded. So does an upgrade of spa
 changes the tags. The tagger is the one without en_core_web_sm's NER (citsec[ner]), which is optional:
 its tags also depend on that model's version, which the version does not record. Never edit a recorded
 fingerprint: add the new version's line.
+
+The tagger also reads extractors.security_terms' words around a generically named programme (is it about
+security?), which the 463 texts exercise only in part: WORD_FINGERPRINTS records, from version 2 on, what
+security_terms.security_word decides for every word that can count beside every word its rules read
+around one (tests/security_words.py), so a change to how those words are read fails here too until the
+tagger's version is bumped (the labeling rules read the same words: tests/models/test_label_rules_version.py
+fails as well).
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ import hashlib
 import json
 from pathlib import Path
 
+from security_words import canonical, security_word_decisions
+
 from extractors import TAGGER_VERSION
 from extractors.tagging import Tagger
 from extractors.tagging.lexicon import GAZETTEERS
+from extractors.tagging.topic import NAME_ONLY, NAMED_OBJECT_STEMS
 
 TEXTS = Path(__file__).resolve().parent / "tagger_texts.jsonl"
 
@@ -29,6 +39,11 @@ TEXTS = Path(__file__).resolve().parent / "tagger_texts.jsonl"
 FINGERPRINTS = {
     1: "d9f404fff2e7df5509a88e89ee60e08543b134280ea833e8f83270d40d4493dd",
     2: "b1237f02e62b00763ee433334b02d6995b7fc5b1e2d484f97a75618be03dedf5",
+}
+# version -> sha256 of the security words as the tagger reads them (see word_fingerprint()); recorded from
+# version 2 on.
+WORD_FINGERPRINTS = {
+    2: "cbf8ae3e5359a696cd0e228a01e1063a7709d8bc0d53d2c179de9821c46de1e2",
 }
 
 
@@ -51,4 +66,20 @@ def test_tagger_version_is_bumped_with_the_tags() -> None:
     assert FINGERPRINTS.get(TAGGER_VERSION) == found, (
         f"the tags changed (fingerprint {found}) but TAGGER_VERSION is still {TAGGER_VERSION}: bump it in "
         "extractors/__init__.py, say what changed there, and add its fingerprint here"
+    )
+
+
+def word_fingerprint() -> str:
+    """sha256 of the security words the tagger reads: the words that count only inside a name, the stems
+    whose sense a name can take, and security_word's decisions (tests/security_words.py)."""
+    read = [canonical(NAME_ONLY), canonical(NAMED_OBJECT_STEMS), security_word_decisions()]
+    return hashlib.sha256(json.dumps(read, ensure_ascii=False).encode()).hexdigest()
+
+
+def test_tagger_version_is_bumped_with_the_security_words() -> None:
+    found = word_fingerprint()
+    assert WORD_FINGERPRINTS.get(TAGGER_VERSION) == found, (
+        f"the security words the tagger reads changed (fingerprint {found}) but TAGGER_VERSION is still "
+        f"{TAGGER_VERSION}: bump it in extractors/__init__.py, say what changed there, and add its "
+        "fingerprints here"
     )
