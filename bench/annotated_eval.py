@@ -1,11 +1,14 @@
 """The seed model on real passages citsec's own annotators labeled: a yardstick beyond the gold set.
 
 The gold set (../shared/gold/dev.jsonl) has 4 Portuguese passages with one label between them, so its
-Portuguese figure is 0.667 or 1.000 on one passage. `bench/annotations/*.jsonl` hold labels two annotators
+Portuguese figure is 0.667 or 1.000 on one passage, and its report passages are few and chosen for what
+they discuss. `bench/annotations/*.jsonl` hold labels two annotators
 working for citsec gave, each without seeing the other's or any model's, to passages of
 ../shared/gold/unlabeled_passages.jsonl, following DESIGN.md's taxonomy and the gold set's convention:
 one line per passage, `{"id", "a", "b", "note_a", "note_b"}` (labels of annotator a and b, and why in a few
-words). The files hold no text of ../shared: the script reads it there by id.
+words). The files hold no text of ../shared: the script reads it there by id. `ipea_td2267_pt.jsonl`: the 71
+passages of the IPEA report (Portuguese); `reports_en_es.jsonl`: 116 passages drawn from the 24 English
+and Spanish PDF reports (--draw, below), each annotator calibrated on the gold set first.
 
 For each file the script prints how often the annotators agree, then the seed model's per-label precision,
 recall and F1 against each annotator, with each passage alone (as `citsec tag` reads it) and read in its
@@ -15,6 +18,10 @@ scores F1 1.000 (models.evaluation): the script also prints the macro-F1 over th
 or the model gave, the figure to read. Passages that are in the gold set too are left out.
 
     python -m bench.annotated_eval [--extra-seed DIR]
+    python -m bench.annotated_eval --draw 5 [--langs en,es]   # a sample to annotate, as JSON lines
+
+--draw N prints up to N passages of each PDF report (of the languages `--langs` names) drawn at random,
+none of the gold set: how `reports_en_es.jsonl`'s 116 passages were drawn (`--draw 5 --langs en,es`).
 
 --extra-seed DIR scores a seed model trained on the shipped seed set plus the *.jsonl files in DIR (as
 bench.context_eval's option does) instead of the built-in one.
@@ -61,6 +68,27 @@ def annotated(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if missing:
         raise SystemExit(f"{path.name}: passages not in {SHARED / 'gold'}: {', '.join(missing[:5])}")
     return lines, [found[line["id"]] for line in lines]
+
+
+def draw(per_document: int, langs: set[str], seed: int = 2026) -> list[dict[str, Any]]:
+    """Up to `per_document` passages of each PDF report in unlabeled_passages.jsonl whose language is one
+    of `langs`, drawn at random (`seed`), none of the gold set: a sample for annotators that spreads over
+    reports as an analyst's reading does (a random draw of passages would be half Chilean programmes)."""
+    import random
+
+    gold = gold_ids()
+    by_document: dict[str, list[dict[str, Any]]] = {}
+    with (SHARED / "gold" / "unlabeled_passages.jsonl").open(encoding="utf-8") as passages:
+        for text in passages:
+            row = json.loads(text)
+            if row["source"] == "pdf" and row["lang"] in langs and row["id"] not in gold:
+                by_document.setdefault(row["doc"], []).append(row)
+    rng = random.Random(seed)
+    drawn = [
+        row for doc in sorted(by_document)
+        for row in rng.sample(by_document[doc], min(per_document, len(by_document[doc])))
+    ]  # fmt: skip
+    return drawn
 
 
 def given_macro_f1(y: np.ndarray, decided: np.ndarray, langs: list[str | None]) -> float:
@@ -130,7 +158,13 @@ def main(argv: list[str] | None = None) -> None:
         "--extra-seed", type=Path, default=None,
         help="train on the shipped seed set plus the *.jsonl files in this folder",
     )
+    parser.add_argument("--draw", type=int, metavar="N", help="print a sample to annotate: N per report")
+    parser.add_argument("--langs", default="en,es", help="the languages --draw takes (default: en,es)")
     args = parser.parse_args(argv)
+    if args.draw is not None:
+        for row in draw(args.draw, set(args.langs.split(","))):
+            print(json.dumps({key: row[key] for key in ("id", "doc", "lang", "text")}, ensure_ascii=False))
+        return
     results = run(args.extra_seed)
     name = "annotated_eval" if args.extra_seed is None else f"annotated_eval_extra_{args.extra_seed.name}"
     print(f"-> {write_results(name, results)}")
