@@ -28,7 +28,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows extractors models corpus tests bench
-	$(BIN)/mypy flows extractors models corpus
+	$(BIN)/mypy flows extractors models corpus bench
 	# tests/ has no packages and one conftest per folder: each folder is checked on its own
 	$(BIN)/mypy tests/*.py
 	for folder in tests/*/; do $(BIN)/mypy "$$folder" || exit 1; done

@@ -48,7 +48,7 @@ def run(sample: int) -> dict[str, Any]:
     pdfs = real_pdfs()
     with ProcessPoolExecutor(max_workers=2) as pool:
         read = list(pool.map(_read, pdfs))
-    per_report = []
+    per_report: list[dict[str, Any]] = []
     cleared: list[dict[str, Any]] = []
     for path, passages in zip(pdfs, read, strict=True):
         texts, kinds = [t for t, _ in passages], [k for _, k in passages]
