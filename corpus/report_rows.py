@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
 
 from corpus.errors import CorpusError
 from corpus.filters import entity_key
-from corpus.labelstate import carry_labels_over
+from corpus.labelstate import carry_labels_over, chunks
 from corpus.records import NewEntity, NewReport, ReportPredictions
 from corpus.registry import PredictionInput, write_predictions
 from corpus.report_dates import carried_date, read_date
@@ -101,14 +101,14 @@ def replaced_version_uri(conn: Connection, report_id: int) -> str | None:
 
 
 def same_reading_at_uri(conn: Connection, report: NewReport) -> Any:
-    """The current report at `report`'s address (its id and extractor_version) when it reads as `report`
-    does (other bytes, the same report: a web page whose footer carries the time it was served, a PDF saved
-    again): the same title, date, language and passages (text, kind, pages, language, in order). None
-    otherwise."""
+    """The current report at `report`'s address (its id, extractor_version and tagger_version) when it reads
+    as `report` does (other bytes, the same report: a web page whose footer carries the time it was served,
+    a PDF saved again): the same title, date, language and passages (text, kind, pages, language, in
+    order). None otherwise."""
     current = conn.execute(
         select(
-            Report.id, Report.extractor_version, Report.title, Report.published, Report.meta.label("meta"),
-            Report.language,
+            Report.id, Report.extractor_version, Report.tagger_version, Report.title, Report.published,
+            Report.meta.label("meta"), Report.language,
         ).where(Report.uri == report.uri, Report.superseded_by.is_(None), Report.status == "ok")
     ).first()
     # A date a person set is not the reading's: the date compared is the one the stored reading gave.
@@ -123,6 +123,19 @@ def same_reading_at_uri(conn: Connection, report: NewReport) -> Any:
     ).all()
     read = [(p.seq, p.text, p.kind, p.page_start, p.page_end, p.lang) for p in report.passages]
     return current if read and [tuple(row) for row in stored] == read else None
+
+
+def tag_reading_again(conn: Connection, report_id: int, report: NewReport) -> None:
+    """Give the stored reading `report_id`, which `report` reads as, `report`'s entities and tagger version:
+    a newer tagger's tags, computed for bytes that read the same (`citsec db retag` would write the same)."""
+    stored = conn.execute(select(Passage.seq, Passage.id).where(Passage.report_id == report_id))
+    passage_ids = {int(seq): int(pid) for seq, pid in stored}
+    for chunk in chunks(sorted(passage_ids.values())):
+        conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
+    rows = [entity_row(passage_ids[p.seq], e) for p in report.passages for e in p.entities]
+    if rows:
+        conn.execute(insert(Entity), rows)
+    conn.execute(update(Report).where(Report.id == report_id).values(tagger_version=report.tagger_version))
 
 
 def remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:

@@ -33,6 +33,7 @@ from corpus.report_rows import (
     replaced_version_uri,
     same_reading_at_uri,
     stored_mention,
+    tag_reading_again,
     write_report_predictions,
 )
 from corpus.schema import Entity, HumanLabel, ModelVersion, Passage, Prediction, Report, utcnow
@@ -115,6 +116,12 @@ class ReportsMixin(StoreBase):
                     ):
                         stamp["extractor_version"] = report.extractor_version
                     conn.execute(update(Report).where(Report.id == existing).values(**stamp))
+                    if report.tagger_version is not None and (
+                        same.tagger_version is None or same.tagger_version < report.tagger_version
+                    ):
+                        # Tagged by an older tagger (the newer release's retag not yet run): the tags
+                        # computed for these bytes are the newer tagger's, and take its place.
+                        tag_reading_again(conn, existing, report)
                 if existing is not None:
                     completed = report.predictions is not None and complete_predictions(
                         conn, existing, report, report.predictions

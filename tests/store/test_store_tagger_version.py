@@ -19,17 +19,26 @@ OLDER = (
 )
 
 
+GLO = NewEntity("program", "GLO", "Garantia da Lei e da Ordem")
+RIO = NewEntity("program", "intervenção federal no Rio de Janeiro", "Intervenção Federal no Rio de Janeiro")
+
+
+def _reading(name: str, tagger_version: int | None, served: str = "", rio: bool = False) -> NewReport:
+    """A report of two Brazilian passages, its address named `name` and its bytes `name` + `served`; the
+    second passage tagged with the federal intervention when `rio` (a newer tagger's finding)."""
+    passages = [
+        NewPassage(0, 1, 1, "Uma operação de GLO no Complexo da Maré.", "pt", entities=[GLO]),
+        NewPassage(1, 1, 1, "A intervenção federal no Rio de Janeiro durou dez meses.", "pt",
+                   entities=[RIO] if rio else []),
+    ]  # fmt: skip
+    sha256 = hashlib.sha256((name + served).encode()).hexdigest()
+    uri = f"file:///{name}.pdf"
+    return NewReport(uri=uri, sha256=sha256, passages=passages, tagger_version=tagger_version)
+
+
 def _report(store: Corpus, name: str, tagger_version: int | None) -> int:
     """A report of two Brazilian passages, its address and bytes named `name`."""
-    glo = NewEntity("program", "GLO", "Garantia da Lei e da Ordem")
-    passages = [
-        NewPassage(0, 1, 1, "Uma operação de GLO no Complexo da Maré.", "pt", entities=[glo]),
-        NewPassage(1, 1, 1, "A intervenção federal no Rio de Janeiro durou dez meses.", "pt"),
-    ]
-    sha256 = hashlib.sha256(name.encode()).hexdigest()
-    report = NewReport(uri=f"file:///{name}.pdf", sha256=sha256, passages=passages,
-                       tagger_version=tagger_version)  # fmt: skip
-    return store.add_report(report)
+    return store.add_report(_reading(name, tagger_version))
 
 
 def _versions(store: Corpus) -> dict[int, int | None]:
@@ -128,3 +137,21 @@ def test_a_retag_by_an_older_release_leaves_a_newer_taggers_reports_alone(store_
     assert programs[newer] == ["Programa Inventado"]  # the newer tagger's, kept
     assert "Intervenção Federal no Rio de Janeiro" in programs[older]  # this tagger's, recorded with them
     assert changes.passages == 2 and not changes.removed  # both of the older report's, nothing taken
+
+
+def test_other_bytes_that_read_the_same_bring_a_newer_taggers_tags(store_url: str) -> None:
+    # The same reading at the same address (a page's footer carries the time it was served) keeps its
+    # report; its tags, an older tagger's, gave way to nothing, though the ingest had the newer tagger's.
+    with Corpus.open(store_url) as store:
+        report = store.add_report(_reading("a", TAGGER_VERSION - 1))
+        assert store.add_new_report(_reading("a", TAGGER_VERSION, served=" 10:30", rio=True)) is None
+        assert [r.id for r in store.reports(include_superseded=True)] == [report]
+        assert _versions(store) == {report: TAGGER_VERSION}
+        assert store.reports_tagged_before(TAGGER_VERSION) == 0
+        assert [p.programs for p in store.passages()] == [
+            ["Garantia da Lei e da Ordem"], ["Intervenção Federal no Rio de Janeiro"]
+        ]
+        # An older release serving the page again leaves the newer tagger's tags alone.
+        assert store.add_new_report(_reading("a", TAGGER_VERSION - 1, served=" 11:00")) is None
+        assert _versions(store) == {report: TAGGER_VERSION}
+        assert [p.programs for p in store.passages()][1] == ["Intervenção Federal no Rio de Janeiro"]
