@@ -130,12 +130,17 @@ def tag_reading_again(conn: Connection, report_id: int, report: NewReport) -> No
     a newer tagger's tags, computed for bytes that read the same (`citsec db retag` would write the same)."""
     stored = conn.execute(select(Passage.seq, Passage.id).where(Passage.report_id == report_id))
     passage_ids = {int(seq): int(pid) for seq, pid in stored}
-    for chunk in chunks(sorted(passage_ids.values())):
+    rewrite_entities(conn, {passage_ids[p.seq]: p.entities for p in report.passages})
+    conn.execute(update(Report).where(Report.id == report_id).values(tagger_version=report.tagger_version))
+
+
+def rewrite_entities(conn: Connection, tagged: Mapping[int, Sequence[NewEntity]]) -> None:
+    """Give each passage (by id) these entities in place of its stored ones."""
+    for chunk in chunks(sorted(tagged)):
         conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
-    rows = [entity_row(passage_ids[p.seq], e) for p in report.passages for e in p.entities]
+    rows = [entity_row(passage_id, e) for passage_id, entities in tagged.items() for e in entities]
     if rows:
         conn.execute(insert(Entity), rows)
-    conn.execute(update(Report).where(Report.id == report_id).values(tagger_version=report.tagger_version))
 
 
 def remember_failed_reread(conn: Connection, report_id: int, extractor_version: str, error: str) -> None:

@@ -21,7 +21,6 @@ from corpus.report_rows import (
     check_entities,
     check_report,
     complete_predictions,
-    entity_row,
     id_by_sha256,
     insert_report,
     is_failed,
@@ -31,6 +30,7 @@ from corpus.report_rows import (
     remember_failed_reread,
     replaced_by_reading,
     replaced_version_uri,
+    rewrite_entities,
     same_reading_at_uri,
     stored_mention,
     tag_reading_again,
@@ -338,11 +338,7 @@ class ReportsMixin(StoreBase):
                 if sorted(after) != sorted(before):
                     changed.append(passage_id)
                     changes.count({m[:2] for m in before}, {m[:2] for m in after})
-            for chunk in chunks(changed):
-                conn.execute(delete(Entity).where(Entity.passage_id.in_(chunk)))
-            rows_out = [entity_row(pid, e) for pid in changed for e in tagged[pid]]
-            if rows_out:
-                conn.execute(insert(Entity), rows_out)
+            rewrite_entities(conn, {pid: tagged[pid] for pid in changed})
             if tagger_version is not None:
                 for chunk in chunks(sorted(reports)):
                     stmt = update(Report).where(Report.id.in_(chunk)).values(tagger_version=tagger_version)
